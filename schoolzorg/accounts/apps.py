@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "schoolzorg.accounts"
+    label = "accounts"
+
+    def ready(self) -> None:
+        from schoolzorg.accounts import panels  # noqa: F401  (registers menu and home panels)

@@ -1,0 +1,52 @@
+"""Session limits and the mandatory second factor."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+SESSION_STARTED_KEY = "sz_auth_started_at"
+
+# Paths a signed-in user may reach before passing the second factor.
+_OPEN_PREFIXES = ("/inloggen", "/uitloggen", "/static/", "/gezond", "/bronnen", "/privacy")
+
+
+class SessionLimitsMiddleware:
+    """End a session 12 hours after sign-in, whatever the activity (idle limit: cookie age)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            if started is None or time.time() - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, "Uw sessie is verlopen. Log opnieuw in.")
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class RequireSecondFactorMiddleware:
+    """Every professional passes a second factor before seeing anything but the login pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                return HttpResponse(status=401)
+            return redirect("accounts:verify")
+        return self.get_response(request)

@@ -1,0 +1,130 @@
+"""People: a user logs in with e-mail; what they may do follows from their memberships."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from schoolzorg.accounts.roles import ROLE_ORGANISATION_KINDS, SCHOOL_SCOPED_ROLES, Role
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("Een e-mailadres is verplicht.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("e-mailadres", unique=True)
+    full_name = models.CharField("naam", max_length=200)
+    is_active = models.BooleanField("actief", default=True)
+    is_staff = models.BooleanField("toegang tot beheer", default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = "gebruiker"
+        verbose_name_plural = "gebruikers"
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self, on: dt.date | None = None) -> MembershipQuerySet:
+        """Memberships in force on a day (today by default); an ended one counts at once."""
+        day = on or timezone.localdate()
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+    def with_role(self, *roles: str) -> MembershipQuerySet:
+        return self.filter(role__in=roles)
+
+
+class Membership(models.Model):
+    """A person's role in an organisation for a period."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField("rol", max_length=40, choices=Role.choices)
+    school = models.ForeignKey(
+        "organisations.School",
+        verbose_name="werkt op school",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="serving_memberships",
+        help_text="Voor rollen buiten de school die op een bepaalde school werken.",
+    )
+    group = models.CharField(
+        "groep/klas", max_length=20, blank=True, help_text="Voor leerkrachten: de eigen groep."
+    )
+    valid_from = models.DateField("geldig vanaf", default=timezone.localdate)
+    valid_until = models.DateField("geldig tot en met", null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "role"]
+        verbose_name = "lidmaatschap"
+        verbose_name_plural = "lidmaatschappen"
+        indexes = [models.Index(fields=["user", "role"]), models.Index(fields=["school", "role"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="membership_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+    def clean(self) -> None:
+        kinds = ROLE_ORGANISATION_KINDS.get(self.role, ())
+        if self.organisation_id and self.organisation.kind not in kinds:
+            raise ValidationError(
+                {"organisation": "Deze rol hoort niet bij dit soort organisatie."}
+            )
+        if self.school_id and self.role not in SCHOOL_SCOPED_ROLES:
+            raise ValidationError(
+                {"school": "Alleen rollen buiten de school werken op een school."}
+            )
+
+    @property
+    def served_school_id(self) -> int | None:
+        """The school this membership works at: its own organisation or the school it serves."""
+        if self.organisation.kind == "school":
+            return self.organisation_id
+        return self.school_id

@@ -1,0 +1,59 @@
+"""Second-factor devices: set up TOTP, issue recovery codes, check a code."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from schoolzorg.accounts.models import User
+
+DEMO_DEVICE_NAME = "demo"
+RECOVERY_CODE_COUNT = 10
+
+
+def has_confirmed_device(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_totp_device(user: User) -> TOTPDevice:
+    """The unconfirmed device shown during set-up; created once and reused on reload."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp_device(user: User, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm set-up with a first code and return fresh recovery codes, or None if it was wrong."""
+    if not device.verify_token(token):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return issue_recovery_codes(user)
+
+
+@transaction.atomic
+def issue_recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user, name="Herstelcodes").delete()
+    device = StaticDevice.objects.create(user=user, name="Herstelcodes", confirmed=True)
+    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+def verify_second_factor(user: User, token: str) -> Any | None:
+    """The device that accepts the code, or None. Demo accounts accept the demo code in DEBUG."""
+    if (
+        settings.DEBUG
+        and settings.DEMO_OTP_CODE
+        and secrets.compare_digest(token, settings.DEMO_OTP_CODE)
+    ):
+        demo = TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE_NAME, confirmed=True).first()
+        if demo is not None:
+            return demo
+    return match_token(user, token)

@@ -1,0 +1,100 @@
+"""Sign in with e-mail and password, then a second factor; sign out."""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from schoolzorg.accounts import services
+from schoolzorg.accounts.forms import LoginForm, TokenForm
+from schoolzorg.accounts.middleware import SESSION_STARTED_KEY
+
+REAUTH_KEY = "sz_reauth_at"
+
+
+@receiver(user_logged_in)
+def _mark_session_start(sender: object, request: HttpRequest, **kwargs: object) -> None:
+    request.session[SESSION_STARTED_KEY] = time.time()
+
+
+def _next_url(request: HttpRequest) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}, request.is_secure()):
+        return nxt
+    return "/"
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("home")
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.get_user())
+        request.session["sz_next"] = _next_url(request)
+        return redirect("accounts:verify")
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def verify_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not services.has_confirmed_device(user):  # type: ignore[arg-type]
+        return redirect("accounts:setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.verify_second_factor(user, form.cleaned_data["token"])  # type: ignore[arg-type]
+        if device is not None:
+            otp_login(request, device)
+            request.session[REAUTH_KEY] = time.time()
+            return redirect(request.session.pop("sz_next", "/"))
+        form.add_error("token", "Deze code klopt niet of is verlopen. Probeer het opnieuw.")
+    return render(request, "accounts/verify.html", {"form": form})
+
+
+@login_required
+def setup_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if services.has_confirmed_device(user):  # type: ignore[arg-type]
+        return redirect("accounts:verify")
+    device = services.pending_totp_device(user)  # type: ignore[arg-type]
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.confirm_totp_device(user, device, form.cleaned_data["token"])  # type: ignore[arg-type]
+        if codes is not None:
+            otp_login(request, device)
+            request.session[REAUTH_KEY] = time.time()
+            return render(request, "accounts/recovery_codes.html", {"codes": codes})
+        form.add_error("token", "Deze code klopt niet. Controleer de tijd op uw telefoon.")
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    qr = base64.b64encode(buffer.getvalue()).decode()
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "accounts/setup.html", {"form": form, "qr": qr, "secret": secret})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "U bent uitgelogd.")
+    return redirect("accounts:login")
+
+
+def reauth_is_fresh(request: HttpRequest, max_age: int) -> bool:
+    """Whether the user proved password and second factor within the last `max_age` seconds."""
+    at = request.session.get(REAUTH_KEY)
+    return at is not None and time.time() - float(at) <= max_age

@@ -1,0 +1,130 @@
+"""The consent ledger: who agreed to what, for which receiver, for how long; and other legal bases.
+
+Consent is recorded per purpose and per receiving organisation. Who must agree follows the pupil's
+age on the day of sharing (see `rules.required_parties`). Where the basis is not consent — the
+right to report to Veilig Thuis, a legal duty — a `LegalBasis` record is used and shown as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Purpose(models.TextChoices):
+    DISCUSS_IN_CARE_TEAM = "discuss_in_care_team", "Bespreken in het schoolzorgteam"
+    SHARE_WITH_NEIGHBOURHOOD_TEAM = "share_with_neighbourhood_team", "Delen met het wijkteam"
+    SHARE_DOCUMENT = "share_document", "Een document delen"
+    WARM_HANDOVER = "warm_handover", "Warme overdracht (gesprek met het wijkteam)"
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def in_force(self, on: dt.date | None = None) -> ConsentQuerySet:
+        """Given on or before the day, not expired and not withdrawn on that day."""
+        day = on or timezone.localdate()
+        return (
+            self.filter(given_on__lte=day, is_complete=True)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+            .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+        )
+
+    def valid_for(
+        self,
+        pupil: object,
+        purpose: str,
+        recipient: object | None = None,
+        on: dt.date | None = None,
+    ) -> ConsentQuerySet:
+        """Consents that allow this purpose for this pupil (and receiving organisation) on a day.
+
+        A consent without a recipient covers every organisation in the care team for that purpose.
+        """
+        qs = self.in_force(on).filter(pupil=pupil, purpose=purpose)
+        if recipient is not None:
+            qs = qs.filter(Q(recipient__isnull=True) | Q(recipient=recipient))
+        return qs
+
+
+class Consent(models.Model):
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField("doel", max_length=40, choices=Purpose.choices)
+    recipient = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="ontvangende organisatie",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Leeg: alle organisaties in het schoolzorgteam.",
+    )
+    data_scope = models.TextField(
+        "welke gegevens", blank=True, help_text="Bijvoorbeeld: het plan, niet de schoolresultaten."
+    )
+    given_by_guardians = models.ManyToManyField(
+        "pupils.Guardian",
+        verbose_name="toestemming van ouders met gezag",
+        blank=True,
+        related_name="consents",
+    )
+    given_by_pupil = models.BooleanField("toestemming van de leerling", default=False)
+    # Whether every party that must agree (by age on `given_on`) has agreed; kept by the service.
+    is_complete = models.BooleanField(default=False, editable=False)
+    given_on = models.DateField("gegeven op")
+    valid_until = models.DateField("geldig tot en met", null=True, blank=True)
+    withdrawn_on = models.DateField("ingetrokken op", null=True, blank=True)
+    withdrawal_reason = models.TextField("reden intrekking", blank=True)
+    evidence_note = models.TextField("vastlegging", blank=True)
+    evidence_file = models.FileField("formulier", upload_to="consent/%Y/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_on"]
+        verbose_name = "toestemming"
+        verbose_name_plural = "toestemmingen"
+        indexes = [models.Index(fields=["pupil", "purpose"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.given_on:%d-%m-%Y})"
+
+
+class LegalBasisKind(models.TextChoices):
+    REPORTING_RIGHT = "reporting_right", "Meldrecht (Veilig Thuis, Wet meldcode)"
+    LEGAL_DUTY = "legal_duty", "Wettelijke plicht"
+    VITAL_INTEREST = "vital_interest", "Vitaal belang van het kind"
+    PUBLIC_TASK = "public_task", "Publieke taak (Jeugdwet)"
+
+
+class LegalBasis(models.Model):
+    """A reasoned basis for sharing without consent; recorded by a permitted professional."""
+
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.CASCADE, related_name="legal_bases")
+    kind = models.CharField("grondslag", max_length=32, choices=LegalBasisKind.choices)
+    purpose = models.CharField("doel", max_length=40, choices=Purpose.choices)
+    recipient = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="ontvangende organisatie",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField("onderbouwing")
+    valid_from = models.DateField("geldig vanaf")
+    valid_until = models.DateField("geldig tot en met", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "wettelijke grondslag"
+        verbose_name_plural = "wettelijke grondslagen"

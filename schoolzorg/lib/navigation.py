@@ -1,0 +1,47 @@
+"""The main menu, assembled from items that each app contributes in its AppConfig.ready().
+
+An item decides for itself whether the user sees it, and may carry a count (open work).
+Counts are cheap aggregate queries; the menu never lists pupils.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    order: int = 50
+    count: int = 0
+    is_current: bool = False
+
+
+NavProvider = Callable[[HttpRequest], NavItem | None]
+_PROVIDERS: list[tuple[str, NavProvider]] = []
+
+
+def register(key: str, provider: NavProvider) -> None:
+    """Add a menu item provider once (ready() can run more than once in tests)."""
+    if all(existing != key for existing, _ in _PROVIDERS):
+        _PROVIDERS.append((key, provider))
+
+
+def items_for(request: HttpRequest) -> list[NavItem]:
+    found = [item for _, provider in _PROVIDERS if (item := provider(request)) is not None]
+    path = request.path
+    marked = [
+        NavItem(
+            i.label,
+            i.url,
+            i.order,
+            i.count,
+            is_current=(i.url == path) or (i.url != "/" and path.startswith(i.url)),
+        )
+        for i in found
+    ]
+    return sorted(marked, key=lambda i: (i.order, i.label))

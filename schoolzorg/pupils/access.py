@@ -1,0 +1,120 @@
+"""Which pupils a user may see, and on what basis. Deny by default.
+
+Relationships are contributed by the apps that own them (care team, case, referral,
+break-the-glass) through `register_relationship`, so this module never imports apps above it.
+Each provider returns a `Q` over `Pupil` for the user and can explain a single pupil's basis.
+See docs/permissions.md for the rules in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from schoolzorg.accounts.roles import CASE_ROLES, Role
+from schoolzorg.audit.services import Basis
+
+if TYPE_CHECKING:
+    from schoolzorg.pupils.models import Pupil, PupilQuerySet
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """A way of knowing a pupil. `q(user)` selects pupils; `basis(user, pupil)` explains one."""
+
+    name: str
+    q: Callable[[Any], Q | None]
+    basis: Callable[[Any, Pupil], Basis | None]
+    # Basic relationships (a teacher's own group) show only name, group and date of birth.
+    is_basic: bool = False
+
+
+_RELATIONSHIPS: list[Relationship] = []
+
+
+def register_relationship(relationship: Relationship) -> None:
+    if all(r.name != relationship.name for r in _RELATIONSHIPS):
+        _RELATIONSHIPS.append(relationship)
+
+
+def active_memberships(user: Any) -> list[Any]:
+    """The user's memberships in force today, cached on the user object for one request."""
+    cached = getattr(user, "_active_memberships", None)
+    if cached is None:
+        from schoolzorg.accounts.models import Membership
+
+        cached = list(Membership.objects.active().filter(user=user).select_related("organisation"))
+        user._active_memberships = cached
+    return cached
+
+
+def _school_staff_q(user: Any) -> Q | None:
+    schools = {m.served_school_id for m in active_memberships(user) if m.role in CASE_ROLES}
+    schools.discard(None)
+    return Q(current_school_id__in=schools) if schools else None
+
+
+def _school_staff_basis(user: Any, pupil: Pupil) -> Basis | None:
+    for m in active_memberships(user):
+        if m.role in CASE_ROLES and m.served_school_id == pupil.current_school_id:
+            return Basis("membership", m.role, m.organisation_id, m.organisation.name, str(m.pk))
+    return None
+
+
+def _teacher_q(user: Any) -> Q | None:
+    q = Q()
+    found = False
+    for m in active_memberships(user):
+        if m.role == Role.TEACHER and m.group:
+            q |= Q(current_school_id=m.organisation_id, current_group=m.group)
+            found = True
+    return q if found else None
+
+
+def _teacher_basis(user: Any, pupil: Pupil) -> Basis | None:
+    for m in active_memberships(user):
+        if (
+            m.role == Role.TEACHER
+            and m.organisation_id == pupil.current_school_id
+            and m.group
+            and m.group == pupil.current_group
+        ):
+            return Basis("membership", m.role, m.organisation_id, m.organisation.name, str(m.pk))
+    return None
+
+
+register_relationship(Relationship("school_staff", _school_staff_q, _school_staff_basis))
+register_relationship(Relationship("own_group", _teacher_q, _teacher_basis, is_basic=True))
+
+
+def visible_pupils(qs: PupilQuerySet, user: Any) -> PupilQuerySet:
+    """Pupils reachable through at least one relationship; none for anonymous users."""
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    combined: Q | None = None
+    for relationship in _RELATIONSHIPS:
+        q = relationship.q(user)
+        if q is not None:
+            combined = q if combined is None else combined | q
+    return qs.filter(combined) if combined is not None else qs.none()
+
+
+def access_basis(user: Any, pupil: Pupil) -> tuple[Basis, bool] | None:
+    """The first full relationship that lets the user see the pupil, else a basic one, else None.
+
+    Returns the basis and whether the user sees the full file (False: basic data only).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    basic: Basis | None = None
+    for relationship in _RELATIONSHIPS:
+        basis = relationship.basis(user, pupil)
+        if basis is None:
+            continue
+        if not relationship.is_basic:
+            return basis, True
+        basic = basic or basis
+    return (basic, False) if basic else None

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from schoolzorg.organisations.tests.factories import SchoolFactory
+from schoolzorg.pupils import models
+
+
+class FamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Family
+
+    name = factory.Faker("last_name", locale="nl_NL")
+
+
+class GuardianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Guardian
+
+    family = factory.SubFactory(FamilyFactory)
+    full_name = factory.Faker("name", locale="nl_NL")
+    email = factory.Sequence(lambda n: f"ouder{n}@gezin.example")
+
+
+class PupilFactory(factory.django.DjangoModelFactory):
+    """A pupil enrolled at a school (current_school set, with its enrolment row)."""
+
+    class Meta:
+        model = models.Pupil
+
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    date_of_birth = dt.date(2016, 5, 17)
+    family = factory.SubFactory(FamilyFactory)
+    current_school = factory.SubFactory(SchoolFactory)
+    current_group = "6"
+
+    @factory.post_generation
+    def enrolment(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create and self.current_school_id:
+            models.Enrolment.objects.create(
+                pupil=self,
+                school=self.current_school,
+                group=self.current_group,
+                started_on=dt.date(2022, 8, 1),
+            )
+
+
+def add_guardian(
+    pupil: models.Pupil, *, has_authority: bool = True, **kwargs: object
+) -> models.Guardian:
+    guardian = GuardianFactory(family=pupil.family, **kwargs)
+    models.GuardianLink.objects.create(pupil=pupil, guardian=guardian, has_authority=has_authority)
+    return guardian

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+
+from schoolzorg.accounts.roles import Role
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.organisations.tests.factories import SchoolFactory
+from schoolzorg.pupils.tests.factories import PupilFactory, add_guardian
+
+pytestmark = pytest.mark.django_db
+
+
+def test_support_coordinator_sees_pupil_and_the_read_is_logged(member, client_for):
+    pupil = PupilFactory(first_name="Canarie")
+    add_guardian(pupil, full_name="Moeder Test")
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    response = client_for(ib).get(f"/leerlingen/{pupil.pk}/")
+    assert response.status_code == 200
+    assert "Moeder Test" in response.content.decode()
+    entry = AccessLogEntry.objects.get(pupil_id=pupil.pk)
+    assert (entry.user_id, entry.action, entry.role) == (ib.pk, "view", Role.SUPPORT_COORDINATOR)
+    assert (
+        response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
+    )
+
+
+def test_staff_of_another_school_gets_404_and_nothing_is_logged(member, client_for):
+    pupil = PupilFactory()
+    outsider = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    assert client_for(outsider).get(f"/leerlingen/{pupil.pk}/").status_code == 404
+    assert client_for(outsider).get("/leerlingen/999999/").status_code == 404
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_teacher_sees_only_basic_data_of_own_group(member, client_for):
+    pupil = PupilFactory(current_group="6")
+    add_guardian(pupil, full_name="Geheime Ouder")
+    other = PupilFactory(current_school=pupil.current_school, current_group="7")
+    teacher = member(Role.TEACHER, pupil.current_school, group="6")
+    client = client_for(teacher)
+    page = client.get(f"/leerlingen/{pupil.pk}/").content.decode()
+    assert pupil.first_name in page and "Geheime Ouder" not in page
+    assert client.get(f"/leerlingen/{other.pk}/").status_code == 404
+
+
+def test_search_finds_only_visible_pupils_and_logs_each_result(member, client_for):
+    mine = PupilFactory(last_name="Zoekmans")
+    PupilFactory(last_name="Zoekmans")  # same name, another school
+    ib = member(Role.SUPPORT_COORDINATOR, mine.current_school)
+    response = client_for(ib).get("/leerlingen/", {"q": "zoekmans"})
+    assert response.context["results"] == [mine]
+    assert list(AccessLogEntry.objects.values_list("pupil_id", "action")) == [(mine.pk, "search")]
+
+
+def test_municipal_analyst_finds_no_pupil(member, client_for):
+    pupil = PupilFactory(last_name="Analyseer")
+    analyst = member(Role.MUNICIPAL_ANALYST, pupil.current_school.municipality)
+    response = client_for(analyst).get("/leerlingen/", {"q": "Analyseer"})
+    assert response.context["results"] == []
+    assert client_for(analyst).get(f"/leerlingen/{pupil.pk}/").status_code == 404
+
+
+def test_ended_membership_takes_effect_on_next_request(member, client_for):
+    import datetime as dt
+
+    from schoolzorg.accounts.models import Membership
+
+    pupil = PupilFactory()
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    client = client_for(ib)
+    assert client.get(f"/leerlingen/{pupil.pk}/").status_code == 200
+    Membership.objects.filter(user=ib).update(valid_until=dt.date.today() - dt.timedelta(days=1))
+    assert client.get(f"/leerlingen/{pupil.pk}/").status_code == 404

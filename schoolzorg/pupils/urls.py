@@ -1,0 +1,9 @@
+from django.urls import path
+
+from schoolzorg.pupils import views
+
+app_name = "pupils"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<int:pk>/", views.detail, name="detail"),
+]
