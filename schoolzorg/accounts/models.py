@@ -128,3 +128,29 @@ class Membership(models.Model):
         if self.organisation.kind == "school":
             return self.organisation_id
         return self.school_id
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message in a user's in-app inbox. Carries no pupil details: only a link and a short text."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField("bericht", max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        verbose_name = "melding"
+        verbose_name_plural = "meldingen"
+
+    def __str__(self) -> str:
+        return self.text
