@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -35,3 +37,33 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].replace(" ", "")
+
+
+class ReauthForm(forms.Form):
+    """Password and a fresh second-factor code, for exports and break-the-glass."""
+
+    password = forms.CharField(
+        label="Wachtwoord",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    token = TokenForm.base_fields["token"]
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        from schoolzorg.accounts.services import verify_second_factor
+
+        data = super().clean() or {}
+        password, token = data.get("password"), (data.get("token") or "").replace(" ", "")
+        if (
+            password
+            and token
+            and not (self.user.check_password(password) and verify_second_factor(self.user, token))
+        ):
+            raise forms.ValidationError(
+                "Het wachtwoord of de code klopt niet. Probeer het opnieuw."
+            )
+        return data

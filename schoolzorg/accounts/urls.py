@@ -7,5 +7,6 @@ urlpatterns = [
     path("inloggen/", views.login_view, name="login"),
     path("inloggen/code/", views.verify_view, name="verify"),
     path("inloggen/instellen/", views.setup_view, name="setup"),
+    path("inloggen/bevestigen/", views.reauth_view, name="reauth"),
     path("uitloggen/", views.logout_view, name="logout"),
 ]

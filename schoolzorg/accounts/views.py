@@ -5,9 +5,14 @@ from __future__ import annotations
 import base64
 import io
 import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -15,12 +20,13 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from schoolzorg.accounts import services
-from schoolzorg.accounts.forms import LoginForm, TokenForm
+from schoolzorg.accounts.forms import LoginForm, ReauthForm, TokenForm
 from schoolzorg.accounts.middleware import SESSION_STARTED_KEY
 
 REAUTH_KEY = "sz_reauth_at"
@@ -85,6 +91,30 @@ def setup_view(request: HttpRequest) -> HttpResponse:
     qr = base64.b64encode(buffer.getvalue()).decode()
     secret = base64.b32encode(device.bin_key).decode()
     return render(request, "accounts/setup.html", {"form": form, "qr": qr, "secret": secret})
+
+
+@login_required
+def reauth_view(request: HttpRequest) -> HttpResponse:
+    """Ask for password and a second-factor code again before a sensitive step."""
+    form = ReauthForm(request.user, request.POST or None)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        request.session[REAUTH_KEY] = time.time()
+        return redirect(_next_url(request))
+    return render(request, "accounts/reauth.html", {"form": form, "next": _next_url(request)})
+
+
+def require_recent_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send the user through re-authentication first unless they passed it a moment ago."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not reauth_is_fresh(request, settings.REAUTH_SECONDS):
+            return redirect(
+                f"{reverse('accounts:reauth')}?{urlencode({'next': request.get_full_path()})}"
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 @require_POST
