@@ -29,6 +29,7 @@ class PupilFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = models.Pupil
+        skip_postgeneration_save = True
 
     first_name = factory.Faker("first_name", locale="nl_NL")
     last_name = factory.Faker("last_name", locale="nl_NL")

@@ -1,0 +1,191 @@
+"""Sign-in: password, mandatory second factor, lockout, session limits, re-authentication."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from schoolzorg.accounts.models import User
+from schoolzorg.accounts.roles import Role
+from schoolzorg.organisations.tests.factories import SchoolFactory
+from schoolzorg.pupils.tests.factories import PupilFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "juist-wachtwoord-123"
+
+
+@pytest.fixture
+def ib(member):
+    user = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def _token(device: TOTPDevice) -> str:
+    return (
+        f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    )
+
+
+def _password_step(client: Client, email: str, password: str):
+    return client.post("/inloggen/", {"username": email, "password": password})
+
+
+def test_password_alone_does_not_open_any_page(ib):
+    TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    client = Client()
+    assert _password_step(client, ib.email, PASSWORD)["Location"] == "/inloggen/code/"
+    for path in ("/", "/leerlingen/", "/scholen/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == "/inloggen/code/"
+
+
+def test_password_and_code_sign_in(ib):
+    device = TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    response = client.post("/inloggen/code/", {"token": _token(device)})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_wrong_code_is_refused_with_a_clear_message(ib):
+    TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    response = client.post("/inloggen/code/", {"token": "000000"})
+    assert "Deze code klopt niet" in response.content.decode()
+    assert client.get("/")["Location"] == "/inloggen/code/"
+
+
+def test_user_without_device_must_set_one_up_and_gets_recovery_codes(ib):
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    assert client.get("/inloggen/code/")["Location"] == "/inloggen/instellen/"
+    page = client.get("/inloggen/instellen/")
+    assert "QR-code" in page.content.decode()
+    device = TOTPDevice.objects.get(user=ib, confirmed=False)
+    response = client.post("/inloggen/instellen/", {"token": _token(device)})
+    assert len(response.context["codes"]) == 10
+    assert client.get("/").status_code == 200
+
+
+def test_recovery_code_works_once(ib):
+    from schoolzorg.accounts.services import issue_recovery_codes
+
+    TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    code = issue_recovery_codes(ib)[0]
+    first = Client()
+    _password_step(first, ib.email, PASSWORD)
+    assert first.post("/inloggen/code/", {"token": code}).status_code == 302
+    second = Client()
+    _password_step(second, ib.email, PASSWORD)
+    assert (
+        "Deze code klopt niet" in second.post("/inloggen/code/", {"token": code}).content.decode()
+    )
+
+
+def test_demo_code_only_works_in_debug_for_demo_devices(ib, settings):
+    TOTPDevice.objects.create(user=ib, name="demo", confirmed=True)
+    settings.DEMO_OTP_CODE = "123456"
+    settings.DEBUG = False
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    assert (
+        "Deze code klopt niet"
+        in client.post("/inloggen/code/", {"token": "123456"}).content.decode()
+    )
+    settings.DEBUG = True
+    assert client.post("/inloggen/code/", {"token": "123456"}).status_code == 302
+
+
+def test_unknown_email_and_wrong_password_get_the_same_message(ib):
+    wrong_password = _password_step(Client(), ib.email, "fout").content.decode()
+    unknown = _password_step(Client(), "niemand@test.example", "fout").content.decode()
+    assert "Het e-mailadres of wachtwoord klopt niet" in wrong_password
+    assert "Het e-mailadres of wachtwoord klopt niet" in unknown
+
+
+def test_lockout_after_five_failures_even_with_the_right_password(ib):
+    for _ in range(5):
+        _password_step(Client(), ib.email, "fout")
+    response = _password_step(Client(), ib.email, PASSWORD)
+    assert response.status_code == 429
+    assert "tijdelijk geblokkeerd" in response.content.decode()
+    # A locked unknown account looks exactly the same: no enumeration.
+    for _ in range(5):
+        _password_step(Client(), "niemand@test.example", "fout")
+    assert _password_step(Client(), "niemand@test.example", "x").status_code == 429
+
+
+def test_idle_session_ends_after_thirty_minutes(client_for, member):
+    user = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client = client_for(user)
+        assert client.get("/").status_code == 200
+        clock.shift(dt.timedelta(minutes=29))
+        assert client.get("/").status_code == 200
+        clock.shift(dt.timedelta(minutes=31))
+        assert client.get("/")["Location"].startswith("/inloggen/")
+
+
+def test_active_session_ends_after_twelve_hours(client_for, member):
+    user = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    with time_machine.travel(dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client = client_for(user)
+        for _ in range(12 * 3 + 1):
+            clock.shift(dt.timedelta(minutes=20))
+            response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith("/inloggen/")
+
+
+def test_reauth_asks_password_and_code_and_returns_to_the_page(ib):
+    device = TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    client.post("/inloggen/code/", {"token": _token(device)})
+    page = client.get("/inloggen/bevestigen/?next=/scholen/")
+    assert page.status_code == 200
+    refused = client.post(
+        "/inloggen/bevestigen/", {"password": "fout", "token": "1", "next": "/scholen/"}
+    )
+    assert "klopt niet" in refused.content.decode()
+    # A code may not be replayed; wait for the next time step.
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=31)):
+        ok = client.post(
+            "/inloggen/bevestigen/",
+            {"password": PASSWORD, "token": _token(device), "next": "/scholen/"},
+        )
+    assert ok["Location"] == "/scholen/"
+
+
+def test_next_parameter_cannot_redirect_off_site(ib):
+    device = TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    client = Client()
+    client.post(
+        "/inloggen/", {"username": ib.email, "password": PASSWORD, "next": "https://evil.example/"}
+    )
+    assert client.post("/inloggen/code/", {"token": _token(device)})["Location"] == "/"
+
+
+def test_pupil_page_is_not_cached_and_carries_security_headers(client_for, member):
+    pupil = PupilFactory()
+    user = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    response = client_for(user).get(f"/leerlingen/{pupil.pk}/")
+    assert "no-store" in response["Cache-Control"]
+    csp = response["Content-Security-Policy"]
+    assert "'nonce-" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_inactive_user_cannot_sign_in(ib):
+    User.objects.filter(pk=ib.pk).update(is_active=False)
+    response = _password_step(Client(), ib.email, PASSWORD)
+    assert response.status_code == 200 and "klopt niet" in response.content.decode()
