@@ -25,6 +25,16 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_school_calendar() -> Iterator[None]:
+    # Working days are cached per process; a rolled-back test must not leave its calendar behind.
+    from schoolzorg.calendars.workingdays import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
 def login_verified(client: Client, user: Any) -> Client:
     """Sign a user in as if they passed password and second factor."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

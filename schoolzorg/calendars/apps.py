@@ -1,6 +1,30 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class CalendarsConfig(AppConfig):
     name = "schoolzorg.calendars"
     label = "calendars"
+    verbose_name = "Schoolkalender"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from schoolzorg.calendars import models
+        from schoolzorg.calendars.workingdays import bump_version
+
+        def changed(sender: Any, **kwargs: Any) -> None:
+            if not kwargs.get("raw"):
+                bump_version()
+
+        for model in (
+            models.PublicHoliday,
+            models.PublicHolidayRule,
+            models.SchoolHoliday,
+            models.SchoolClosure,
+        ):
+            post_save.connect(changed, sender=model, dispatch_uid=f"calendar-{model.__name__}")
+            post_delete.connect(
+                changed, sender=model, dispatch_uid=f"calendar-del-{model.__name__}"
+            )

@@ -1,0 +1,232 @@
+"""Counting school working days: weekends, school holidays, public holidays and study days skipped.
+
+A school working day is a weekday that is not in an approved school holiday of the region, not a
+public holiday that is a school day off (see `PublicHolidayRule`), and not one of the school's own
+closure days. With an empty region only weekends and public holidays count as days off: a
+deadline for an organisation outside school life still skips Christmas.
+
+The days off per region and per school are loaded with a few queries and kept in this process.
+Every change to the calendar raises `CalendarVersion`; each process looks at that counter at most
+every `RECHECK_SECONDS` and drops its copy when it moved. A change in this process drops the copy
+at once. So a list of a hundred referrals computes its deadlines without a query per row.
+
+`days=0` returns `start` unchanged, even when `start` is not a school day: "within 0 days" means
+"today". Negative `days` count back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db.models import F
+
+from schoolzorg.organisations.models import HolidayRegion
+
+RECHECK_SECONDS = 2.0
+# No real calendar has a year of days off; a longer search means the data is broken.
+_MAX_STEPS = 366 * 2
+
+_REGIONS = frozenset(HolidayRegion.values)
+
+
+@dataclass
+class _Store:
+    version: int | None = None
+    checked_at: float = 0.0
+    region_days: dict[str, frozenset[dt.date]] = field(default_factory=dict)
+    # date -> (name, is_school_day_off as imported)
+    public: dict[dt.date, tuple[str, bool]] | None = None
+    # (name, municipality id or None) -> is_school_day_off
+    rules: dict[tuple[str, int | None], bool] | None = None
+    # school id -> (municipality id, closure days)
+    schools: dict[int, tuple[int | None, frozenset[dt.date]]] = field(default_factory=dict)
+    combined: dict[tuple[str, int | None], frozenset[dt.date]] = field(default_factory=dict)
+
+
+_store = _Store()
+_lock = threading.Lock()
+_suspended = threading.local()
+
+
+def clear_cache() -> None:
+    """Forget every loaded calendar in this process."""
+    global _store
+    with _lock:
+        _store = _Store()
+
+
+def bump_version() -> None:
+    """Tell every process the calendar changed; this one forgets its copy at once."""
+    from schoolzorg.calendars.models import CalendarVersion
+
+    if getattr(_suspended, "depth", 0):
+        _suspended.dirty = True
+        return
+    if not CalendarVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        CalendarVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+    clear_cache()
+
+
+@contextmanager
+def many_changes() -> Iterator[None]:
+    """Raise the version once for a run of changes (an import) instead of once per row."""
+    _suspended.depth = getattr(_suspended, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _suspended.depth -= 1
+        if not _suspended.depth and getattr(_suspended, "dirty", False):
+            _suspended.dirty = False
+            bump_version()
+
+
+def _current() -> _Store:
+    from schoolzorg.calendars.models import CalendarVersion
+
+    global _store
+    store = _store
+    now = time.monotonic()
+    if now - store.checked_at < RECHECK_SECONDS and store.version is not None:
+        return store
+    version = CalendarVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    with _lock:
+        if _store.version != version:
+            _store = _Store(version=version)
+        _store.checked_at = now
+        return _store
+
+
+def _region_days(store: _Store, region: str) -> frozenset[dt.date]:
+    from schoolzorg.calendars.models import SchoolHoliday
+
+    if region not in store.region_days:
+        days: set[dt.date] = set()
+        for start, end in (
+            SchoolHoliday.objects.approved().for_region(region).values_list("start_on", "end_on")
+        ):
+            days.update(start + dt.timedelta(n) for n in range((end - start).days + 1))
+        store.region_days[region] = frozenset(days)
+    return store.region_days[region]
+
+
+def _public(
+    store: _Store,
+) -> tuple[dict[dt.date, tuple[str, bool]], dict[tuple[str, int | None], bool]]:
+    from schoolzorg.calendars.models import PublicHoliday, PublicHolidayRule
+
+    if store.public is None or store.rules is None:
+        store.public = {
+            day: (name, off)
+            for day, name, off in PublicHoliday.objects.values_list(
+                "date", "name", "is_school_day_off"
+            )
+        }
+        store.rules = {
+            (name, municipality_id): off
+            for name, municipality_id, off in PublicHolidayRule.objects.values_list(
+                "name", "municipality_id", "is_school_day_off"
+            )
+        }
+    return store.public, store.rules
+
+
+def _school(store: _Store, school_id: int) -> tuple[int | None, frozenset[dt.date]]:
+    from schoolzorg.calendars.models import SchoolClosure
+    from schoolzorg.organisations.models import School
+
+    if school_id not in store.schools:
+        municipality_id = (
+            School.objects.filter(pk=school_id).values_list("municipality_id", flat=True).first()
+        )
+        closures = frozenset(
+            SchoolClosure.objects.filter(school_id=school_id).values_list("date", flat=True)
+        )
+        store.schools[school_id] = (municipality_id, closures)
+    return store.schools[school_id]
+
+
+def public_holiday_is_day_off(
+    name: str,
+    imported: bool,
+    municipality_id: int | None,
+    rules: dict[tuple[str, int | None], bool],
+) -> bool:
+    """A municipality's rule, else the global rule, else the flag the holiday was imported with."""
+    if municipality_id is not None and (name, municipality_id) in rules:
+        return rules[(name, municipality_id)]
+    if (name, None) in rules:
+        return rules[(name, None)]
+    return imported
+
+
+def days_off(region: str, school_id: int | None = None) -> frozenset[dt.date]:
+    """Every weekday-independent day off for a region (and school): holidays, feestdagen, closures."""
+    if region and region not in _REGIONS:
+        raise ValueError(f"Onbekende vakantieregio: {region!r}")
+    store = _current()
+    key = (region, school_id)
+    found = store.combined.get(key)
+    if found is not None:
+        return found
+    municipality_id: int | None = None
+    closures: frozenset[dt.date] = frozenset()
+    if school_id is not None:
+        municipality_id, closures = _school(store, school_id)
+    public, rules = _public(store)
+    off = {
+        day
+        for day, (name, imported) in public.items()
+        if public_holiday_is_day_off(name, imported, municipality_id, rules)
+    }
+    if region:
+        off |= _region_days(store, region)
+    off |= closures
+    result = frozenset(off)
+    store.combined[key] = result
+    return result
+
+
+def is_school_day(day: dt.date, *, region: str, school_id: int | None = None) -> bool:
+    """Whether the school (or, without one, any school in the region) is open on `day`."""
+    return day.weekday() < 5 and day not in days_off(region, school_id)
+
+
+def add_school_days(
+    start: dt.date, days: int, *, region: str, school_id: int | None = None
+) -> dt.date:
+    """The date `days` school working days after `start` (start itself not counted)."""
+    off = days_off(region, school_id)
+    step = dt.timedelta(days=1 if days >= 0 else -1)
+    remaining = abs(days)
+    day = start
+    steps = 0
+    while remaining:
+        day += step
+        steps += 1
+        if day.weekday() < 5 and day not in off:
+            remaining -= 1
+            steps = 0
+        elif steps > _MAX_STEPS:
+            raise ValueError("Geen schooldag gevonden binnen twee jaar; controleer de kalender.")
+    return day
+
+
+def school_days_between(
+    start: dt.date, end: dt.date, *, region: str, school_id: int | None = None
+) -> int:
+    """School working days after `start` up to and including `end`; negative when end < start."""
+    if end < start:
+        return -school_days_between(end, start, region=region, school_id=school_id)
+    off = days_off(region, school_id)
+    count = 0
+    day = start + dt.timedelta(days=1)
+    while day <= end:
+        if day.weekday() < 5 and day not in off:
+            count += 1
+        day += dt.timedelta(days=1)
+    return count
