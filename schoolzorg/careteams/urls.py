@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from schoolzorg.careteams import views
 
 app_name = "careteams"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.team_list, name="list"),
+    path("school/<int:school_pk>/", views.team_detail, name="detail"),
+    path("school/<int:school_pk>/leden/nieuw/", views.add_member, name="add_member"),
+    path("leden/<int:pk>/einde/", views.end_member, name="end_member"),
+    path("leden/<int:pk>/uren/", views.change_hours, name="change_hours"),
+    path("leden/<int:pk>/aanwezigheid/", views.add_slot, name="add_slot"),
+    path("aanwezigheid/<int:pk>/verwijderen/", views.remove_slot, name="remove_slot"),
+]

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from schoolzorg.accounts.models import Membership
+from schoolzorg.careteams.models import TeamRole, Weekday
+from schoolzorg.organisations.models import School
+
+
+class MembershipChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.user.full_name} – {obj.get_role_display()} ({obj.organisation.name})"
+
+
+class AddMemberForm(forms.Form):
+    membership = MembershipChoiceField(
+        label="Persoon",
+        queryset=Membership.objects.none(),
+        help_text="Alleen mensen met een rol op deze school staan in de lijst.",
+        error_messages={
+            "required": "Kies een persoon.",
+            "invalid_choice": "Kies een persoon uit de lijst.",
+        },
+    )
+    hours_per_week = forms.DecimalField(
+        label="Afgesproken uren per week",
+        min_value=Decimal("0"),
+        max_value=Decimal("40"),
+        decimal_places=1,
+        error_messages={"required": "Vul het aantal uren in."},
+    )
+    joined_on = forms.DateField(
+        label="Lid vanaf",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+        error_messages={"required": "Vul een datum in.", "invalid": "Vul een geldige datum in."},
+    )
+
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = (  # type: ignore[attr-defined]
+            Membership.objects.active()
+            .filter(Q(organisation_id=school.pk) | Q(school_id=school.pk))
+            .filter(role__in=TeamRole.values)
+            .select_related("user", "organisation")
+            .order_by("role", "user__full_name")
+        )
+
+
+class EndMemberForm(forms.Form):
+    left_on = forms.DateField(
+        label="Laatste dag in het team",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+        error_messages={"required": "Vul een datum in.", "invalid": "Vul een geldige datum in."},
+    )
+
+
+class HoursForm(forms.Form):
+    hours_per_week = forms.DecimalField(
+        label="Nieuwe uren per week",
+        min_value=Decimal("0"),
+        max_value=Decimal("40"),
+        decimal_places=1,
+        error_messages={"required": "Vul het aantal uren in."},
+    )
+    on = forms.DateField(
+        label="Geldig vanaf",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+        error_messages={"required": "Vul een datum in.", "invalid": "Vul een geldige datum in."},
+    )
+
+
+class PresenceSlotForm(forms.Form):
+    weekday = forms.TypedChoiceField(label="Dag", choices=Weekday.choices, coerce=int)
+    starts_at = forms.TimeField(
+        label="Van",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={
+            "required": "Vul een begintijd in.",
+            "invalid": "Vul een tijd in als 08:30.",
+        },
+    )
+    ends_at = forms.TimeField(
+        label="Tot",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={
+            "required": "Vul een eindtijd in.",
+            "invalid": "Vul een tijd in als 12:00.",
+        },
+    )
+    place = forms.CharField(label="Plek", max_length=120, required=False)
+    is_walk_in = forms.BooleanField(
+        label="Dit is een inloopspreekuur voor ouders en leerkrachten", required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", "De eindtijd moet na de begintijd liggen.")
+        return data

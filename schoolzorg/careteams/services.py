@@ -1,0 +1,156 @@
+"""Every write to a care team: add or end a member, change hours, set presence times.
+
+Rows are closed and opened, never rewritten, and each change leaves a `CareTeamChange` row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from schoolzorg.careteams.models import (
+    CareTeam,
+    CareTeamChange,
+    CareTeamMember,
+    ChangeKind,
+    PresenceSlot,
+    Weekday,
+    school_year_of,
+)
+from schoolzorg.organisations.models import School
+
+
+def team_for(school: School, *, on: dt.date | None = None) -> CareTeam:
+    """The school's care team for the school year of a day; created empty when missing."""
+    year = school_year_of(on or timezone.localdate())
+    team, _ = CareTeam.objects.get_or_create(school=school, school_year=year)
+    return team
+
+
+@transaction.atomic
+def add_member(
+    team: CareTeam,
+    *,
+    user: Any,
+    role: str,
+    hours_per_week: Decimal,
+    joined_on: dt.date,
+    by: Any,
+) -> CareTeamMember:
+    """Add a person in a role; the same person twice in the same role at once is refused."""
+    if CareTeamMember.objects.current(joined_on).filter(team=team, user=user, role=role).exists():
+        raise ValidationError(f"{user} is al lid van dit team in deze rol.")
+    member = CareTeamMember.objects.create(
+        team=team, user=user, role=role, hours_per_week=hours_per_week, joined_on=joined_on
+    )
+    CareTeamChange.objects.create(
+        team=team,
+        kind=ChangeKind.JOINED,
+        text=f"{user} toegevoegd als {member.get_role_display().lower()}, "
+        f"{hours_per_week} uur per week, vanaf {joined_on:%d-%m-%Y}.",
+        by=by,
+    )
+    return member
+
+
+@transaction.atomic
+def end_member(member: CareTeamMember, *, left_on: dt.date, by: Any) -> CareTeamMember:
+    """Close a membership on a day (the last day the person is in the team)."""
+    if left_on < member.joined_on:
+        raise ValidationError("De einddatum ligt voor de datum waarop het lid begon.")
+    updated = CareTeamMember.objects.filter(pk=member.pk, left_on__isnull=True).update(
+        left_on=left_on
+    )
+    if not updated:
+        raise ValidationError("Dit lid was al uit het team gehaald. Ververs de pagina.")
+    member.left_on = left_on
+    CareTeamChange.objects.create(
+        team=member.team,
+        kind=ChangeKind.LEFT,
+        text=f"{member.user} ({member.get_role_display().lower()}) uit het team per "
+        f"{left_on:%d-%m-%Y}.",
+        by=by,
+    )
+    return member
+
+
+@transaction.atomic
+def change_hours(
+    member: CareTeamMember, *, hours_per_week: Decimal, on: dt.date, by: Any
+) -> CareTeamMember:
+    """New agreed hours from a day: the old row ends the day before, a new row starts."""
+    if member.left_on is not None:
+        raise ValidationError("Dit lid is niet meer in het team.")
+    old_hours = member.hours_per_week
+    if on <= member.joined_on:
+        # Same day or earlier: the agreement is corrected rather than replaced.
+        CareTeamMember.objects.filter(pk=member.pk).update(hours_per_week=hours_per_week)
+        member.hours_per_week = hours_per_week
+        new = member
+    else:
+        updated = CareTeamMember.objects.filter(pk=member.pk, left_on__isnull=True).update(
+            left_on=on - dt.timedelta(days=1)
+        )
+        if not updated:
+            raise ValidationError("Dit lid was al gewijzigd. Ververs de pagina.")
+        new = CareTeamMember.objects.create(
+            team=member.team,
+            user=member.user,
+            role=member.role,
+            hours_per_week=hours_per_week,
+            joined_on=on,
+        )
+        PresenceSlot.objects.filter(member=member).update(member=new)
+    CareTeamChange.objects.create(
+        team=member.team,
+        kind=ChangeKind.HOURS,
+        text=f"Uren van {member.user} van {old_hours} naar {hours_per_week} per week, "
+        f"vanaf {on:%d-%m-%Y}.",
+        by=by,
+    )
+    return new
+
+
+@transaction.atomic
+def add_presence_slot(
+    member: CareTeamMember,
+    *,
+    weekday: int,
+    starts_at: dt.time,
+    ends_at: dt.time,
+    place: str,
+    is_walk_in: bool,
+    by: Any,
+) -> PresenceSlot:
+    if ends_at <= starts_at:
+        raise ValidationError("De eindtijd moet na de begintijd liggen.")
+    slot = PresenceSlot.objects.create(
+        member=member,
+        weekday=weekday,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        is_walk_in=is_walk_in,
+    )
+    label = "Inloopspreekuur" if is_walk_in else "Vaste aanwezigheid"
+    CareTeamChange.objects.create(
+        team=member.team,
+        kind=ChangeKind.PRESENCE,
+        text=f"{label} van {member.user}: {Weekday(weekday).label} "
+        f"{starts_at:%H:%M}-{ends_at:%H:%M}{', ' + place if place else ''}.",
+        by=by,
+    )
+    return slot
+
+
+@transaction.atomic
+def remove_presence_slot(slot: PresenceSlot, *, by: Any) -> None:
+    member = slot.member
+    text = f"Vaste tijd van {member.user} vervallen: {slot}."
+    slot.delete()
+    CareTeamChange.objects.create(team=member.team, kind=ChangeKind.PRESENCE, text=text, by=by)
