@@ -10,5 +10,7 @@ ROUTES = {
     "accounts:verify": RouteSpec(allowed=SIGNED_IN),
     "accounts:setup": RouteSpec(allowed=SIGNED_IN),
     "accounts:reauth": RouteSpec(allowed=SIGNED_IN),
-    "accounts:logout": RouteSpec(allowed=SIGNED_IN, method="POST", crawl=False),
+    "accounts:logout": RouteSpec(
+        allowed=EVERYONE, method="POST", crawl=False, ends_at_login=True, label="uitloggen"
+    ),
 }

@@ -1,0 +1,1 @@
+"""Pupil page section: the consent ledger (filled in below)."""
