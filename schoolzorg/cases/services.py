@@ -1,0 +1,466 @@
+"""Every write to cases: register, timeline, status moves, coordinator, documents, contacts,
+anonymous consultations. One transaction each; the timeline row is written inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolzorg.accounts.notifications import notify
+from schoolzorg.cases.models import (
+    AnonymousConsultation,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    Category,
+    EventKind,
+    SocialWorkContact,
+    Urgency,
+)
+from schoolzorg.cases.workflow import OPEN_STATUSES, CaseStatus, can_move
+
+
+class CaseError(Exception):
+    """A refused action, with a message in plain Dutch for the person who tried it."""
+
+
+class StaleState(CaseError):
+    """Someone else changed the case first; the screen the user acted on is out of date."""
+
+
+STALE_MESSAGE = (
+    "Iemand anders heeft deze casus net gewijzigd. Bekijk de nieuwe stand en probeer het opnieuw."
+)
+
+
+def _case_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.pk])
+
+
+@transaction.atomic
+def register_concern(
+    pupil: Any,
+    *,
+    category: str,
+    description: str,
+    by: Any,
+    raised_by_label: str = "",
+    urgency: str = Urgency.NORMAL,
+    coordinator: Any = None,
+    school: Any = None,
+    from_consultation: AnonymousConsultation | None = None,
+) -> Case:
+    """Open a case about a pupil at their current school and start its timeline."""
+    school_id = school.pk if school is not None else pupil.current_school_id
+    if school_id is None:
+        raise CaseError("Deze leerling staat niet ingeschreven op een school.")
+    if category not in Category.values:
+        raise CaseError("Kies een onderwerp uit de lijst.")
+    if urgency not in Urgency.values:
+        raise CaseError("Kies hoe snel er iets moet gebeuren.")
+    if not description.strip():
+        raise CaseError("Beschrijf kort wat er aan de hand is.")
+    case = Case.objects.create(
+        pupil=pupil,
+        school_id=school_id,
+        category=category,
+        description=description.strip(),
+        raised_by=by,
+        raised_by_label=raised_by_label.strip(),
+        urgency=urgency,
+        coordinator=coordinator,
+        from_consultation=from_consultation,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.STATUS,
+        text=f"Zorg gemeld: {case.get_category_display()} ({case.get_urgency_display().lower()}).",
+        by=by,
+    )
+    if coordinator is not None:
+        CaseEvent.objects.create(
+            case=case, kind=EventKind.STATUS, text=f"{coordinator} is regisseur.", by=by
+        )
+    _notify_school_team(case, by=by)
+    return case
+
+
+def _notify_school_team(case: Case, *, by: Any) -> None:
+    """Tell the school's support coordinators that a concern came in (no child data in the text)."""
+    from schoolzorg.accounts.models import User
+    from schoolzorg.accounts.roles import Role
+
+    recipients = User.objects.filter(
+        memberships__organisation_id=case.school_id,
+        memberships__role=Role.SUPPORT_COORDINATOR,
+        is_active=True,
+    ).exclude(pk=by.pk)
+    if case.coordinator_id and case.coordinator_id != by.pk:
+        recipients = recipients | User.objects.filter(pk=case.coordinator_id)
+    notify(
+        recipients.distinct(),
+        text="Er is een nieuwe zorgmelding op uw school.",
+        url=_case_url(case),
+        email=case.urgency == Urgency.URGENT,
+    )
+
+
+@transaction.atomic
+def add_case_event(
+    case: Case,
+    *,
+    kind: str,
+    text: str,
+    by: Any,
+    url: str = "",
+    at: dt.datetime | None = None,
+    document: CaseDocument | None = None,
+) -> CaseEvent:
+    """Append one line to the case timeline (notes, meeting decisions, plan changes, ...)."""
+    if kind not in EventKind.values:
+        raise CaseError("Onbekend soort gebeurtenis.")
+    if not text.strip():
+        raise CaseError("Schrijf iets op voordat u opslaat.")
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        text=text.strip(),
+        by=by,
+        url=url,
+        at=at or timezone.now(),
+        document=document,
+    )
+
+
+@transaction.atomic
+def change_case_status(
+    case: Case,
+    *,
+    to: str,
+    by: Any,
+    expected: str | None = None,
+    outcome: str = "",
+    outcome_note: str = "",
+    social_worker: Any = None,
+    note: str = "",
+) -> Case:
+    """Move a case to another status with a compare-and-set on the status the user saw.
+
+    `expected` is the status on the user's screen (defaults to the status in `case`). Closing needs
+    an outcome; moving to school social work names the social worker who carries the case.
+    """
+    from schoolzorg.cases.models import Outcome
+
+    current = expected if expected is not None else case.status
+    if not can_move(current, to):
+        raise CaseError(
+            f"Een casus met status '{CaseStatus(current).label}' kan niet naar "
+            f"'{CaseStatus(to).label if to in CaseStatus.values else to}'."
+        )
+    fields: dict[str, Any] = {"status": to}
+    if to == CaseStatus.CLOSED:
+        if outcome not in Outcome.values:
+            raise CaseError("Kies de uitkomst voordat u de casus afsluit.")
+        fields.update(outcome=outcome, outcome_note=outcome_note.strip(), closed_at=timezone.now())
+    elif current == CaseStatus.CLOSED:
+        fields.update(outcome="", outcome_note="", closed_at=None)
+    if to == CaseStatus.WITH_SCHOOL_SOCIAL_WORK:
+        worker = social_worker or _default_social_worker(case, by)
+        if worker is None:
+            raise CaseError("Kies de schoolmaatschappelijk werker die de casus oppakt.")
+        fields["social_worker"] = worker
+    updated = Case.objects.filter(pk=case.pk, status=current).update(**fields)
+    if updated == 0:
+        raise StaleState(STALE_MESSAGE)
+    case.refresh_from_db()
+    text = f"Status: {case.get_status_display()}."
+    if to == CaseStatus.CLOSED:
+        text += f" Uitkomst: {case.get_outcome_display()}."
+        if case.outcome_note:
+            text += f" {case.outcome_note}"
+    if to == CaseStatus.WITH_SCHOOL_SOCIAL_WORK and case.social_worker is not None:
+        text += f" Schoolmaatschappelijk werker: {case.social_worker}."
+    if note.strip():
+        text += f" {note.strip()}"
+    kind = EventKind.REFERRAL if to == CaseStatus.REFERRED else EventKind.STATUS
+    CaseEvent.objects.create(case=case, kind=kind, text=text, by=by)
+    if to == CaseStatus.WITH_SCHOOL_SOCIAL_WORK and case.social_worker_id != getattr(
+        by, "pk", None
+    ):
+        notify(
+            [case.social_worker],  # type: ignore[list-item]
+            text="Er is een casus aan u overgedragen.",
+            url=_case_url(case),
+            email=False,
+        )
+    return case
+
+
+def _default_social_worker(case: Case, by: Any) -> Any:
+    """The person moving the case if they are its school's SMW, else the school's only SMW."""
+    from schoolzorg.accounts.models import User
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.cases.policies import is_school_social_worker_at
+
+    if by is not None and is_school_social_worker_at(by, case.school_id):
+        return by
+    if case.social_worker_id:
+        return case.social_worker
+    candidates = list(
+        User.objects.filter(
+            memberships__school_id=case.school_id,
+            memberships__role=Role.SCHOOL_SOCIAL_WORKER,
+            memberships__valid_from__lte=timezone.localdate(),
+        ).distinct()[:2]
+    )
+    return candidates[0] if len(candidates) == 1 else None
+
+
+@transaction.atomic
+def name_coordinator(case: Case, *, coordinator: Any, by: Any) -> Case:
+    """Name the coordinator (regisseur): the one person who keeps the threads together."""
+    if not case.is_open:
+        raise CaseError("Een afgesloten casus krijgt geen nieuwe regisseur.")
+    if coordinator is None or not coordinator.is_active:
+        raise CaseError("Kies een actieve medewerker als regisseur.")
+    Case.objects.filter(pk=case.pk).update(coordinator=coordinator)
+    case.coordinator = coordinator
+    CaseEvent.objects.create(
+        case=case, kind=EventKind.STATUS, text=f"{coordinator} is regisseur.", by=by
+    )
+    if coordinator.pk != getattr(by, "pk", None):
+        notify(
+            [coordinator],
+            text="U bent regisseur van een casus geworden.",
+            url=_case_url(case),
+            email=False,
+        )
+    return case
+
+
+# --- Documents -----------------------------------------------------------------------------
+
+# Allowed file types, recognised by their first bytes; the extension alone proves nothing.
+ALLOWED_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "pdf": ("application/pdf", (".pdf",)),
+    "jpg": ("image/jpeg", (".jpg", ".jpeg")),
+    "png": ("image/png", (".png",)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (".docx",),
+    ),
+}
+ALLOWED_LABEL = "PDF, JPG, PNG of Word (.docx)"
+
+
+def sniff_type(head: bytes, *, name: str = "", opener: Any = None) -> str | None:
+    """Recognise an allowed type from the file's first bytes; None when not allowed.
+
+    A .docx is a ZIP with `word/document.xml` inside; `opener` gives the whole file for that check.
+    """
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"PK\x03\x04") and opener is not None:
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(opener()) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        if "word/document.xml" in names and "[Content_Types].xml" in names:
+            return "docx"
+    return None
+
+
+def check_upload(upload: UploadedFile, *, max_bytes: int) -> tuple[str, str]:
+    """Return (kind, content type) for an acceptable upload, or raise CaseError in plain Dutch."""
+    if upload.size is None or upload.size == 0:
+        raise CaseError("Het bestand is leeg. Kies een ander bestand.")
+    if upload.size > max_bytes:
+        limit_mb = max_bytes / (1024 * 1024)
+        raise CaseError(
+            f"Het bestand is te groot ({upload.size / (1024 * 1024):.1f} MB). "
+            f"Het mag hoogstens {limit_mb:.0f} MB zijn."
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+
+    def opener() -> Any:
+        upload.seek(0)
+        return upload.file
+
+    kind = sniff_type(head, name=upload.name or "", opener=opener)
+    upload.seek(0)
+    if kind is None:
+        raise CaseError(
+            f"Dit soort bestand kan niet worden toegevoegd. Toegestaan zijn: {ALLOWED_LABEL}."
+        )
+    content_type, extensions = ALLOWED_TYPES[kind]
+    if not (upload.name or "").lower().endswith(extensions):
+        raise CaseError(
+            "De naam van het bestand past niet bij de inhoud "
+            f"(het is een {kind.upper()}-bestand). Geef het bestand de juiste extensie."
+        )
+    return kind, content_type
+
+
+@transaction.atomic
+def add_document(
+    case: Case, *, upload: UploadedFile, by: Any, description: str = "", max_bytes: int
+) -> CaseDocument:
+    """Store an uploaded file on the case after checking its type and size."""
+    # A file written before a rollback stays behind unreferenced; `clean_orphan_uploads` could
+    # sweep those. Writing inside the transaction keeps the row and the timeline line together.
+    _, content_type = check_upload(upload, max_bytes=max_bytes)
+    original = (upload.name or "document").replace("/", "_").replace("\\", "_")[-200:]
+    document = CaseDocument(
+        case=case,
+        original_name=original,
+        content_type=content_type,
+        size=upload.size or 0,
+        description=description.strip(),
+        uploaded_by=by,
+    )
+    # Stored under a random name: the original name may itself carry a child's name.
+    import secrets
+
+    suffix = next(exts[0] for ctype, exts in ALLOWED_TYPES.values() if ctype == content_type)
+    document.file.save(f"{secrets.token_hex(16)}{suffix}", upload, save=False)
+    document.save()
+
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.DOCUMENT,
+        text=f"Document toegevoegd: {original}"
+        + (f" ({document.description})" if document.description else ""),
+        by=by,
+        document=document,
+    )
+    return document
+
+
+# --- School social work -------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_contact(
+    *,
+    worker: Any,
+    school: Any,
+    provider: Any,
+    contact_on: dt.date,
+    form: str,
+    with_whom: str,
+    minutes: int,
+    case: Case | None = None,
+    note: str = "",
+) -> SocialWorkContact:
+    """Register one school social work contact and, when it belongs to a case, its timeline line."""
+    from schoolzorg.cases.models import ContactForm
+
+    if form not in ContactForm.values:
+        raise CaseError("Kies het soort contact.")
+    if not 1 <= minutes <= 600:
+        raise CaseError("Vul de duur in minuten in (1 tot 600).")
+    if contact_on > timezone.localdate():
+        raise CaseError("Een contact kan niet in de toekomst liggen.")
+    contact = SocialWorkContact.objects.create(
+        case=case,
+        school=school,
+        worker=worker,
+        provider=provider,
+        contact_on=contact_on,
+        form=form,
+        with_whom=with_whom.strip(),
+        minutes=minutes,
+        note=note.strip(),
+    )
+    if case is not None:
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.CONTACT,
+            at=timezone.make_aware(dt.datetime.combine(contact_on, dt.time(12, 0))),
+            text=f"{contact.get_form_display()} met {contact.with_whom} ({minutes} min)."
+            + (f" {contact.note}" if contact.note else ""),
+            by=worker,
+        )
+    return contact
+
+
+# --- Anonymous consultations --------------------------------------------------------------
+
+
+@transaction.atomic
+def record_consultation(
+    *,
+    school: Any,
+    category: str,
+    summary: str,
+    held_on: dt.date,
+    participants: str,
+    by: Any,
+    advice: str = "",
+) -> AnonymousConsultation:
+    """Record a situation discussed without naming the child."""
+    if category not in Category.values:
+        raise CaseError("Kies een onderwerp uit de lijst.")
+    return AnonymousConsultation.objects.create(
+        school=school,
+        category=category,
+        summary=summary.strip(),
+        held_on=held_on,
+        participants=participants.strip(),
+        advice=advice.strip(),
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def convert_consultation(
+    consultation: AnonymousConsultation, *, pupil: Any, by: Any, urgency: str = Urgency.NORMAL
+) -> Case:
+    """Turn an anonymous consultation into a named case, once consent to discuss is recorded."""
+    from schoolzorg.consent.models import Consent, Purpose
+
+    locked = AnonymousConsultation.objects.select_for_update().get(pk=consultation.pk)
+    if Case.objects.filter(from_consultation=locked).exists():
+        raise StaleState("Dit consult is al omgezet in een casus.")
+    if pupil.current_school_id != locked.school_id:
+        raise CaseError("Deze leerling zit niet op de school van het consult.")
+    if not Consent.objects.valid_for(pupil, Purpose.DISCUSS_IN_CARE_TEAM, None).exists():
+        raise CaseError(
+            "Er is nog geen geldige toestemming om deze leerling in het schoolzorgteam te "
+            "bespreken. Leg eerst de toestemming vast; daarna kunt u het consult omzetten."
+        )
+    case = register_concern(
+        pupil,
+        category=locked.category,
+        description=locked.summary,
+        by=by,
+        urgency=urgency,
+        from_consultation=locked,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.NOTE,
+        text=f"Ontstaan uit een anoniem consult van {locked.held_on:%d-%m-%Y}."
+        + (f" Advies toen: {locked.advice}" if locked.advice else ""),
+        by=by,
+    )
+    return case
+
+
+def open_statuses() -> frozenset[str]:
+    return OPEN_STATUSES

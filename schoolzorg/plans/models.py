@@ -1,0 +1,340 @@
+"""The integral plan: one family, one plan (één gezin, één plan), with a part per child.
+
+Content follows handelingsgericht werken: strengths first, then concerns and support needs, what
+the family and its network do themselves, SMART goals, actions per domain with an owner and a due
+date, and reviews per goal. Every save writes a version snapshot; edits use optimistic locking on
+`IntegralPlan.version` so that two people editing at once never overwrite each other silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class IntegralPlanQuerySet(models.QuerySet["IntegralPlan"]):
+    def visible_to(self, user: Any) -> IntegralPlanQuerySet:
+        """Plans with at least one child whose full file the user may see."""
+        from schoolzorg.cases.models import full_pupils
+
+        return self.filter(
+            pk__in=PlanPart.objects.filter(pupil__in=full_pupils(user)).values("plan_id")
+        )
+
+
+class IntegralPlan(models.Model):
+    family = models.OneToOneField(
+        "pupils.Family", on_delete=models.PROTECT, related_name="integral_plan"
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="regisseur",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coordinated_plans",
+    )
+    strengths = models.TextField(
+        "wat gaat goed in het gezin",
+        blank=True,
+        help_text="Sterke kanten en wat werkt. Begin hiermee.",
+    )
+    concerns = models.TextField("belangrijkste zorgen", blank=True)
+    own_contribution = models.TextField(
+        "wat doen het gezin en hun netwerk zelf",
+        blank=True,
+        help_text="Bijvoorbeeld: oma haalt twee keer per week op, vader gaat naar de opvoedcursus.",
+    )
+    # Optimistic lock: every write raises the number; an edit form carries the number it saw.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_on = models.DateField("akkoord ouders op", null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        "pupils.Guardian",
+        verbose_name="akkoord gegeven door",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agreed_version = models.PositiveIntegerField(null=True, blank=True)
+    agreement_note = models.CharField("toelichting akkoord", max_length=300, blank=True)
+
+    objects = IntegralPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "integraal plan"
+        verbose_name_plural = "integrale plannen"
+
+    def __str__(self) -> str:
+        return f"Plan gezin {self.family.name}"
+
+    @property
+    def is_agreed_current(self) -> bool:
+        return self.agreed_on is not None and self.agreed_version == self.version
+
+
+class PlanPart(models.Model):
+    """The part of the family plan about one child: the child's own support needs and goals."""
+
+    plan = models.ForeignKey(IntegralPlan, on_delete=models.CASCADE, related_name="parts")
+    pupil = models.OneToOneField("pupils.Pupil", on_delete=models.PROTECT, related_name="plan_part")
+    strengths = models.TextField("wat gaat goed bij dit kind", blank=True)
+    concerns = models.TextField("zorgen", blank=True)
+    support_needs = models.TextField(
+        "ondersteuningsbehoefte",
+        blank=True,
+        help_text="Wat heeft dit kind nodig? Bijvoorbeeld: 'een vaste plek en vaste tijden'.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pupil__date_of_birth", "pk"]
+        verbose_name = "deel van het plan"
+        verbose_name_plural = "delen van het plan"
+
+    def __str__(self) -> str:
+        return f"Plan voor {self.pupil}"
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", "Loopt"
+    REACHED = "reached", "Bereikt"
+    STOPPED = "stopped", "Gestopt"
+
+
+class GoalQuerySet(models.QuerySet["Goal"]):
+    def visible_to(self, user: Any) -> GoalQuerySet:
+        from schoolzorg.cases.models import full_pupils
+
+        return self.filter(part__pupil__in=full_pupils(user))
+
+    def open(self) -> GoalQuerySet:
+        return self.filter(status=GoalStatus.OPEN)
+
+    def review_due(self, on: dt.date) -> GoalQuerySet:
+        return self.open().filter(review_on__lte=on)
+
+
+class Goal(models.Model):
+    """A SMART goal: owner, measurable criterion, target date, review date."""
+
+    part = models.ForeignKey(PlanPart, on_delete=models.CASCADE, related_name="goals")
+    description = models.TextField("doel")
+    criterion = models.TextField(
+        "hoe meten we het",
+        blank=True,
+        help_text="Bijvoorbeeld: 'is 4 van de 5 dagen op tijd op school'.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="eigenaar",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_goals",
+    )
+    owner_name = models.CharField(
+        "eigenaar (gezin of netwerk)",
+        max_length=200,
+        blank=True,
+        help_text="Als het gezin of iemand uit het netwerk eigenaar is: de naam.",
+    )
+    target_on = models.DateField("bereikt op", null=True, blank=True)
+    review_on = models.DateField("evalueren op", null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "doel"
+        verbose_name_plural = "doelen"
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def owner_label(self) -> str:
+        return str(self.owner) if self.owner_id else self.owner_name
+
+
+class Domain(models.TextChoices):
+    SCHOOL = "school", "School"
+    SCHOOL_SOCIAL_WORK = "school_social_work", "Schoolmaatschappelijk werk"
+    NEIGHBOURHOOD_TEAM = "neighbourhood_team", "Wijkteam"
+    FAMILY = "family", "Gezin"
+    NETWORK = "network", "Netwerk (familie, buren, vrienden)"
+    OTHER = "other", "Anders"
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", "Gepland"
+    IN_PROGRESS = "in_progress", "Bezig"
+    DONE = "done", "Gedaan"
+    CANCELLED = "cancelled", "Vervallen"
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def visible_to(self, user: Any) -> ActionQuerySet:
+        from schoolzorg.cases.models import full_pupils
+
+        return self.filter(part__pupil__in=full_pupils(user))
+
+    def open(self) -> ActionQuerySet:
+        return self.filter(status__in=OPEN_ACTION_STATUSES)
+
+    def overdue(self, on: dt.date) -> ActionQuerySet:
+        return self.open().filter(due_on__lt=on)
+
+    def owned_by(self, user: Any) -> ActionQuerySet:
+        return self.filter(owner=user)
+
+    def tried_for(self, pupil: Any) -> ActionQuerySet:
+        """What was already tried for a pupil: actions done or under way (for referrals)."""
+        return self.filter(part__pupil=pupil).exclude(status=ActionStatus.CANCELLED)
+
+
+class Action(models.Model):
+    """Who does what by when, in one domain (school, SMW, wijkteam, family, network)."""
+
+    part = models.ForeignKey(PlanPart, on_delete=models.CASCADE, related_name="actions")
+    goal = models.ForeignKey(
+        Goal,
+        verbose_name="hoort bij doel",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    domain = models.CharField("domein", max_length=32, choices=Domain.choices)
+    description = models.TextField("wat")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="wie",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_actions",
+    )
+    owner_name = models.CharField(
+        "wie (gezin of netwerk)",
+        max_length=200,
+        blank=True,
+        help_text="Als iemand uit het gezin of netwerk het doet: de naam.",
+    )
+    due_on = models.DateField("klaar op")
+    status = models.CharField(
+        max_length=16, choices=ActionStatus.choices, default=ActionStatus.PLANNED, db_index=True
+    )
+    done_on = models.DateField(null=True, blank=True)
+    # Where the action came from, e.g. a care meeting decision ("Overleg 12-03-2026").
+    source = models.CharField("herkomst", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = "actie"
+        verbose_name_plural = "acties"
+        indexes = [models.Index(fields=["owner", "status", "due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False) | ~Q(owner_name=""), name="action_has_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def owner_label(self) -> str:
+        return str(self.owner) if self.owner_id else self.owner_name
+
+    def is_overdue(self, on: dt.date | None = None) -> bool:
+        return self.status in OPEN_ACTION_STATUSES and self.due_on < (on or timezone.localdate())
+
+
+class Progress(models.TextChoices):
+    NOT_REACHED = "not_reached", "Niet bereikt"
+    PARTLY = "partly", "Deels bereikt"
+    FULLY = "fully", "Helemaal bereikt"
+
+
+class Review(models.Model):
+    """An evaluation of one goal: how far it is reached, and what the family and team say."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField("datum evaluatie")
+    progress = models.CharField("hoe ver is het doel", max_length=16, choices=Progress.choices)
+    score = models.PositiveSmallIntegerField(
+        "cijfer (1 tot 5)",
+        null=True,
+        blank=True,
+        help_text="1 = veel slechter dan gehoopt, 5 = veel beter dan gehoopt.",
+    )
+    note = models.TextField("toelichting", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+        verbose_name = "evaluatie"
+        verbose_name_plural = "evaluaties"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=5)),
+                name="review_score_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_progress_display()} ({self.reviewed_on:%d-%m-%Y})"
+
+
+class PlanVersion(models.Model):
+    """A snapshot of the whole plan after one save: who, when, and what it said."""
+
+    plan = models.ForeignKey(IntegralPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.CharField("wat is er veranderd", max_length=300, blank=True)
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = "versie"
+        verbose_name_plural = "versies"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_plan_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Versie {self.number}"

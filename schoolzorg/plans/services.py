@@ -1,0 +1,488 @@
+"""Every write to integral plans. Each write raises the plan's version number, stores a snapshot
+of the whole plan (who, when, what it said) and puts a line on the timeline of the child's open
+cases, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolzorg.plans.models import (
+    Action,
+    ActionStatus,
+    Domain,
+    Goal,
+    GoalStatus,
+    IntegralPlan,
+    PlanPart,
+    PlanVersion,
+    Progress,
+    Review,
+)
+
+PLAN_FIELDS = ("strengths", "concerns", "own_contribution")
+PART_FIELDS = ("strengths", "concerns", "support_needs")
+
+
+class PlanError(Exception):
+    """A refused change to a plan, with a message in plain Dutch."""
+
+
+class PlanConflict(PlanError):
+    """Someone else saved the plan after this person opened it."""
+
+
+CONFLICT_MESSAGE = (
+    "Iemand anders heeft het plan opgeslagen nadat u het opende. Uw tekst is niet opgeslagen, "
+    "maar staat nog in het formulier. Vergelijk met de nieuwe versie hieronder en sla opnieuw op."
+)
+
+
+# --- SMART ---------------------------------------------------------------------------------
+
+
+def smart_problems(
+    *,
+    description: str,
+    criterion: str,
+    owner: Any,
+    owner_name: str,
+    target_on: dt.date | None,
+    review_on: dt.date | None,
+    today: dt.date | None = None,
+) -> dict[str, str]:
+    """What a goal still misses to be SMART, per field, in plain Dutch. Empty: the goal is SMART."""
+    today = today or timezone.localdate()
+    problems: dict[str, str] = {}
+    if len(description.strip()) < 10:
+        problems["description"] = (
+            "Beschrijf het doel concreet: wat is er anders als het doel bereikt is? (Specifiek)"
+        )
+    if not criterion.strip():
+        problems["criterion"] = (
+            "Schrijf op hoe u ziet dat het doel bereikt is, bijvoorbeeld 'is 4 van de 5 dagen op "
+            "tijd'. (Meetbaar)"
+        )
+    elif not any(ch.isdigit() for ch in criterion) and len(criterion.split()) < 4:
+        problems["criterion"] = (
+            "Maak het meetbaar: noem een aantal, een frequentie of iets wat u kunt zien. (Meetbaar)"
+        )
+    if owner is None and not owner_name.strip():
+        problems["owner"] = (
+            "Kies wie eigenaar is van dit doel, of vul de naam in van iemand uit het gezin of netwerk."
+        )
+    if target_on is None:
+        problems["target_on"] = "Vul in wanneer het doel bereikt moet zijn. (Tijdgebonden)"
+    elif target_on <= today:
+        problems["target_on"] = "De datum waarop het doel bereikt moet zijn, ligt in de toekomst."
+    if review_on is None:
+        problems["review_on"] = "Vul in wanneer u samen bekijkt hoe het gaat (evaluatiedatum)."
+    elif review_on < today:
+        problems["review_on"] = "De evaluatiedatum ligt in het verleden."
+    elif target_on is not None and review_on > target_on:
+        problems["review_on"] = "Evalueer uiterlijk op de datum waarop het doel bereikt moet zijn."
+    return problems
+
+
+# --- Snapshots and versions -----------------------------------------------------------------
+
+
+def snapshot(plan: IntegralPlan) -> dict[str, Any]:
+    """The whole plan as plain data, for versions and their comparison."""
+    parts = []
+    for part in plan.parts.select_related("pupil").order_by("pk"):
+        goals = [
+            {
+                "id": g.pk,
+                "description": g.description,
+                "criterion": g.criterion,
+                "owner": g.owner_label,
+                "target_on": g.target_on.isoformat() if g.target_on else "",
+                "review_on": g.review_on.isoformat() if g.review_on else "",
+                "status": g.get_status_display(),
+                "reviews": [
+                    {
+                        "on": r.reviewed_on.isoformat(),
+                        "progress": r.get_progress_display(),
+                        "score": r.score,
+                        "note": r.note,
+                    }
+                    for r in g.reviews.order_by("reviewed_on", "pk")
+                ],
+            }
+            for g in part.goals.select_related("owner").prefetch_related("reviews").order_by("pk")
+        ]
+        actions = [
+            {
+                "id": a.pk,
+                "domain": a.get_domain_display(),
+                "description": a.description,
+                "owner": a.owner_label,
+                "due_on": a.due_on.isoformat(),
+                "status": a.get_status_display(),
+            }
+            for a in part.actions.select_related("owner").order_by("pk")
+        ]
+        parts.append(
+            {
+                "pupil_id": part.pupil_id,
+                "pupil": part.pupil.first_name,
+                **{f: getattr(part, f) for f in PART_FIELDS},
+                "goals": goals,
+                "actions": actions,
+            }
+        )
+    return {
+        **{f: getattr(plan, f) for f in PLAN_FIELDS},
+        "coordinator": str(plan.coordinator) if plan.coordinator_id else "",
+        "agreed_on": plan.agreed_on.isoformat() if plan.agreed_on else "",
+        "agreed_by": str(plan.agreed_by) if plan.agreed_by_id else "",
+        "parts": parts,
+    }
+
+
+PLAN_LABELS = {
+    "strengths": "Wat gaat goed in het gezin",
+    "concerns": "Belangrijkste zorgen",
+    "own_contribution": "Wat doen gezin en netwerk zelf",
+    "coordinator": "Regisseur",
+    "agreed_on": "Akkoord ouders op",
+    "agreed_by": "Akkoord gegeven door",
+}
+PART_LABELS = {
+    "strengths": "wat gaat goed",
+    "concerns": "zorgen",
+    "support_needs": "ondersteuningsbehoefte",
+}
+GOAL_LABELS = {
+    "description": "doel",
+    "criterion": "meetbaar",
+    "owner": "eigenaar",
+    "target_on": "bereikt op",
+    "review_on": "evalueren op",
+    "status": "status",
+}
+ACTION_LABELS = {
+    "domain": "domein",
+    "description": "wat",
+    "owner": "wie",
+    "due_on": "klaar op",
+    "status": "status",
+}
+
+
+def flatten(snap: dict[str, Any], visible_pupil_ids: set[int] | None = None) -> dict[str, str]:
+    """Label → text for every field in a snapshot; parts of unseen children are left out."""
+    flat: dict[str, str] = {}
+    for key, label in PLAN_LABELS.items():
+        flat[label] = str(snap.get(key, "") or "")
+    for part in snap.get("parts", []):
+        if visible_pupil_ids is not None and part.get("pupil_id") not in visible_pupil_ids:
+            continue
+        name = part.get("pupil", "")
+        for key, label in PART_LABELS.items():
+            flat[f"{name}: {label}"] = str(part.get(key, "") or "")
+        for n, goal in enumerate(part.get("goals", []), start=1):
+            for key, label in GOAL_LABELS.items():
+                flat[f"{name}: doel {n}, {label}"] = str(goal.get(key, "") or "")
+            reviews = goal.get("reviews", [])
+            flat[f"{name}: doel {n}, evaluaties"] = "; ".join(
+                f"{r['on']}: {r['progress']}" + (f" ({r['note']})" if r.get("note") else "")
+                for r in reviews
+            )
+        for n, action in enumerate(part.get("actions", []), start=1):
+            for key, label in ACTION_LABELS.items():
+                flat[f"{name}: actie {n}, {label}"] = str(action.get(key, "") or "")
+    return flat
+
+
+def compare_versions(
+    old: PlanVersion, new: PlanVersion, visible_pupil_ids: set[int] | None = None
+) -> list[tuple[str, str, str]]:
+    """(field, old text, new text) for every field that differs between two versions."""
+    a = flatten(old.snapshot, visible_pupil_ids)
+    b = flatten(new.snapshot, visible_pupil_ids)
+    keys = list(a) + [k for k in b if k not in a]
+    return [(k, a.get(k, ""), b.get(k, "")) for k in keys if a.get(k, "") != b.get(k, "")]
+
+
+def _save_version(plan: IntegralPlan, *, by: Any, summary: str) -> PlanVersion:
+    """Raise the version number and store the snapshot (caller holds the transaction)."""
+    IntegralPlan.objects.filter(pk=plan.pk).update(
+        version=F("version") + 1, updated_at=timezone.now(), updated_by=by
+    )
+    plan.refresh_from_db()
+    return PlanVersion.objects.create(
+        plan=plan,
+        number=plan.version,
+        created_by=by,
+        summary=summary[:300],
+        snapshot=snapshot(plan),
+    )
+
+
+def _tell_cases(plan: IntegralPlan, pupil_ids: list[int], *, text: str, by: Any) -> None:
+    """Put a plan change on the timeline of the children's open cases."""
+    from schoolzorg.cases.models import Case, CaseEvent, EventKind
+
+    url = reverse("plans:detail", args=[plan.pk])
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, kind=EventKind.PLAN_CHANGE, text=text, by=by, url=url)
+        for case in Case.objects.open().filter(pupil_id__in=pupil_ids)
+    )
+
+
+# --- Writes -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_plan(pupil: Any, *, by: Any, coordinator: Any = None) -> PlanPart:
+    """Start the family's plan (or join it) with a part for this child; returns that part."""
+    existing = PlanPart.objects.filter(pupil=pupil).select_related("plan").first()
+    if existing is not None:
+        return existing
+    plan, created = IntegralPlan.objects.select_for_update().get_or_create(
+        family_id=pupil.family_id,
+        defaults={"created_by": by, "updated_by": by, "coordinator": coordinator or by},
+    )
+    part = PlanPart.objects.create(plan=plan, pupil=pupil)
+    if created:
+        # Version 1 is the empty plan, so the first real save has something to compare with.
+        PlanVersion.objects.create(
+            plan=plan, number=1, created_by=by, summary="Plan gestart", snapshot=snapshot(plan)
+        )
+    else:
+        _save_version(plan, by=by, summary=f"{pupil.first_name} toegevoegd aan het plan")
+    _tell_cases(plan, [pupil.pk], text="Integraal plan gestart voor dit kind.", by=by)
+    return part
+
+
+@transaction.atomic
+def update_plan(
+    plan: IntegralPlan,
+    *,
+    expected_version: int,
+    by: Any,
+    family: dict[str, str],
+    parts: dict[int, dict[str, str]],
+) -> PlanVersion:
+    """Save the plan's text with an optimistic lock on the version the editor started from.
+
+    `family` holds the family-level fields; `parts` maps a part id to its fields. Parts the editor
+    could not see are not in `parts` and stay as they are.
+    """
+    locked = IntegralPlan.objects.select_for_update().get(pk=plan.pk)
+    if locked.version != expected_version:
+        raise PlanConflict(CONFLICT_MESSAGE)
+    changed_fields = {f: family[f].strip() for f in PLAN_FIELDS if f in family}
+    for field, value in changed_fields.items():
+        setattr(locked, field, value)
+    locked.save(update_fields=list(changed_fields))
+    touched: list[int] = []
+    for part in locked.parts.filter(pk__in=list(parts)):
+        values = parts[part.pk]
+        for field in PART_FIELDS:
+            if field in values:
+                setattr(part, field, values[field].strip())
+        part.save(update_fields=list(PART_FIELDS))
+        touched.append(part.pupil_id)
+    version = _save_version(locked, by=by, summary="Tekst van het plan bijgewerkt")
+    _tell_cases(locked, touched, text=f"Plan bijgewerkt (versie {version.number}).", by=by)
+    plan.refresh_from_db()
+    return version
+
+
+@transaction.atomic
+def add_goal(
+    part: PlanPart,
+    *,
+    description: str,
+    criterion: str,
+    by: Any,
+    owner: Any = None,
+    owner_name: str = "",
+    target_on: dt.date | None = None,
+    review_on: dt.date | None = None,
+    enforce_smart: bool = True,
+) -> Goal:
+    """Add a goal; refused unless it is SMART (the form shows what is missing)."""
+    if enforce_smart:
+        problems = smart_problems(
+            description=description,
+            criterion=criterion,
+            owner=owner,
+            owner_name=owner_name,
+            target_on=target_on,
+            review_on=review_on,
+        )
+        if problems:
+            raise PlanError(" ".join(problems.values()))
+    goal = Goal.objects.create(
+        part=part,
+        description=description.strip(),
+        criterion=criterion.strip(),
+        owner=owner,
+        owner_name=owner_name.strip() if owner is None else "",
+        target_on=target_on,
+        review_on=review_on,
+    )
+    _save_version(part.plan, by=by, summary=f"Doel toegevoegd voor {part.pupil.first_name}")
+    _tell_cases(part.plan, [part.pupil_id], text=f"Nieuw doel: {goal.description}", by=by)
+    return goal
+
+
+@transaction.atomic
+def add_action(
+    plan_part: PlanPart,
+    *,
+    description: str,
+    domain: str,
+    owner: Any,
+    due_on: dt.date,
+    by: Any,
+    source: str = "",
+    goal: Goal | None = None,
+) -> Action:
+    """Add an action: who does what by when. `owner` is a User or a name (family or network).
+
+    Used by the plan page and by care meeting decisions (pass `source`, e.g. "Overleg 12-03").
+    """
+    if domain not in Domain.values:
+        raise PlanError("Kies het domein van de actie.")
+    if not description.strip():
+        raise PlanError("Beschrijf wat er moet gebeuren.")
+    if due_on is None:
+        raise PlanError("Vul in wanneer de actie klaar moet zijn.")
+    owner_user = owner if owner is not None and not isinstance(owner, str) else None
+    owner_name = owner.strip() if isinstance(owner, str) else ""
+    if owner_user is None and not owner_name:
+        raise PlanError("Vul in wie de actie uitvoert.")
+    if goal is not None and goal.part_id != plan_part.pk:
+        raise PlanError("Dit doel hoort bij een ander kind.")
+    action = Action.objects.create(
+        part=plan_part,
+        goal=goal,
+        domain=domain,
+        description=description.strip(),
+        owner=owner_user,
+        owner_name=owner_name,
+        due_on=due_on,
+        source=source.strip()[:200],
+        created_by=by,
+    )
+    _save_version(
+        plan_part.plan, by=by, summary=f"Actie toegevoegd voor {plan_part.pupil.first_name}"
+    )
+    _tell_cases(
+        plan_part.plan,
+        [plan_part.pupil_id],
+        text=f"Nieuwe actie ({action.get_domain_display()}): {action.description} – "
+        f"{action.owner_label}, klaar op {due_on:%d-%m-%Y}.",
+        by=by,
+    )
+    if owner_user is not None and owner_user.pk != getattr(by, "pk", None):
+        from schoolzorg.accounts.notifications import notify
+
+        notify(
+            [owner_user],
+            text="Er staat een nieuwe actie op uw naam in een integraal plan.",
+            url=reverse("plans:detail", args=[plan_part.plan_id]),
+            email=False,
+        )
+    return action
+
+
+@transaction.atomic
+def set_action_status(action: Action, *, to: str, by: Any, expected: str | None = None) -> Action:
+    """Mark an action as under way, done or cancelled (compare-and-set on the shown status)."""
+    if to not in ActionStatus.values:
+        raise PlanError("Onbekende status.")
+    current = expected if expected is not None else action.status
+    done_on = timezone.localdate() if to == ActionStatus.DONE else None
+    if not Action.objects.filter(pk=action.pk, status=current).update(status=to, done_on=done_on):
+        raise PlanConflict("Iemand anders heeft deze actie net gewijzigd. Bekijk de nieuwe stand.")
+    action.refresh_from_db()
+    part = PlanPart.objects.select_related("plan", "pupil").get(pk=action.part_id)
+    _save_version(part.plan, by=by, summary=f"Actie: {action.get_status_display().lower()}")
+    return action
+
+
+@transaction.atomic
+def record_review(
+    goal: Goal,
+    *,
+    progress: str,
+    by: Any,
+    reviewed_on: dt.date | None = None,
+    score: int | None = None,
+    note: str = "",
+    next_review_on: dt.date | None = None,
+) -> Review:
+    """Score progress on a goal. Fully reached closes the goal; otherwise set the next review."""
+    if progress not in Progress.values:
+        raise PlanError("Kies hoe ver het doel bereikt is.")
+    if score is not None and not 1 <= score <= 5:
+        raise PlanError("Het cijfer is 1, 2, 3, 4 of 5.")
+    day = reviewed_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise PlanError("Een evaluatie kan niet in de toekomst liggen.")
+    review = Review.objects.create(
+        goal=goal,
+        reviewed_on=day,
+        progress=progress,
+        score=score,
+        note=note.strip(),
+        reviewed_by=by,
+    )
+    updates: dict[str, Any] = {}
+    if progress == Progress.FULLY:
+        updates["status"] = GoalStatus.REACHED
+    if next_review_on is not None:
+        updates["review_on"] = next_review_on
+    if updates:
+        Goal.objects.filter(pk=goal.pk).update(**updates)
+        goal.refresh_from_db()
+    part = PlanPart.objects.select_related("plan", "pupil").get(pk=goal.part_id)
+    _save_version(part.plan, by=by, summary=f"Evaluatie van een doel voor {part.pupil.first_name}")
+    _tell_cases(
+        part.plan,
+        [part.pupil_id],
+        text=f"Evaluatie doel '{goal.description[:60]}': {review.get_progress_display().lower()}.",
+        by=by,
+    )
+    return review
+
+
+@transaction.atomic
+def record_agreement(
+    plan: IntegralPlan, *, guardian: Any, agreed_on: dt.date, by: Any, note: str = ""
+) -> IntegralPlan:
+    """Record that a parent agreed to the plan as it stands now (this version)."""
+    if guardian.family_id != plan.family_id:
+        raise PlanError("Kies een ouder of verzorger uit dit gezin.")
+    if agreed_on > timezone.localdate():
+        raise PlanError("De datum van het akkoord kan niet in de toekomst liggen.")
+    locked = IntegralPlan.objects.select_for_update().get(pk=plan.pk)
+    # The agreement is for the version that exists after this save: the text did not change.
+    IntegralPlan.objects.filter(pk=plan.pk).update(
+        agreed_on=agreed_on,
+        agreed_by=guardian,
+        agreement_note=note.strip()[:300],
+        agreed_version=locked.version + 1,
+    )
+    locked.refresh_from_db()
+    _save_version(locked, by=by, summary=f"Akkoord van {guardian} vastgelegd")
+    plan.refresh_from_db()
+    _tell_cases(
+        plan,
+        list(plan.parts.values_list("pupil_id", flat=True)),
+        text=f"Ouder akkoord met het plan ({agreed_on:%d-%m-%Y}).",
+        by=by,
+    )
+    return plan
