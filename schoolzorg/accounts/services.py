@@ -17,6 +17,12 @@ DEMO_DEVICE_NAME = "demo"
 RECOVERY_CODE_COUNT = 10
 
 
+def is_verified(user: Any) -> bool:
+    """Whether the signed-in user passed the second factor in this session (set by django-otp)."""
+    check = getattr(user, "is_verified", None)
+    return bool(user.is_authenticated and check is not None and check())
+
+
 def has_confirmed_device(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 

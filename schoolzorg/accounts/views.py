@@ -45,7 +45,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if services.is_verified(request.user):
         return redirect("home")
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +96,7 @@ def setup_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def reauth_view(request: HttpRequest) -> HttpResponse:
     """Ask for password and a second-factor code again before a sensitive step."""
-    form = ReauthForm(request.user, request.POST or None)  # type: ignore[arg-type]
+    form = ReauthForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.session[REAUTH_KEY] = time.time()
         return redirect(_next_url(request))

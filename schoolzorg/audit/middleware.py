@@ -14,9 +14,8 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-Id", "")
-        request.request_id = (
-            incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
-        )  # type: ignore[attr-defined]
+        request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        setattr(request, "request_id", request_id)  # noqa: B010 - HttpRequest declares no such field
         response = self.get_response(request)
-        response["X-Request-Id"] = request.request_id  # type: ignore[attr-defined]
+        response["X-Request-Id"] = request_id
         return response

@@ -17,6 +17,7 @@ from schoolzorg.organisations.models import (
     Municipality,
     Neighbourhood,
     NeighbourhoodTeam,
+    Organisation,
     OrganisationKind,
     Partnership,
     PartnershipArea,
@@ -75,7 +76,7 @@ def _user(ctx: SeedContext, email: str, name: str) -> User:
 
 def _member(
     user: User,
-    org: object,
+    org: Organisation,
     role: str,
     *,
     school: School | None = None,
@@ -224,9 +225,9 @@ def _seed_people(
         ctx.staff[school.pk] = roles
 
     # Professionals from outside the school each serve a few schools.
-    def serving(prefix: str, org: object, role: str, per: int) -> None:
+    def serving(prefix: str, org: Organisation, role: str, per: int) -> None:
         for k in range(0, len(ctx.schools), per):
-            user = person(f"{prefix}{k // per + 1}@{org.kind.replace('_', '')}.example")  # type: ignore[attr-defined]
+            user = person(f"{prefix}{k // per + 1}@{org.kind.replace('_', '')}.example")
             for school in ctx.schools[k : k + per]:
                 _member(user, org, role, school=school, since=since)
                 ctx.staff[school.pk].setdefault(role, []).append(user)

@@ -7,9 +7,10 @@ from django.template import loader
 
 
 def _render(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    body: str
     try:
         body = loader.render_to_string(template, request=request)
-    except Exception:
+    except Exception:  # an error page must never fail itself
         body = "<h1>Er ging iets mis</h1>"
     return HttpResponse(body, status=status)
 

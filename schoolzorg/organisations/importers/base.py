@@ -1,0 +1,266 @@
+"""Shared parts of the importers: the report, refusal, readable names and bulk writes."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models
+
+from schoolzorg.lib.csvfiles import CsvError, Problem, Table, read_csv
+
+REGISTRY_DIR = Path(settings.BASE_DIR) / "data" / "registries"
+BATCH = 5000
+
+
+class ImportRefused(Exception):
+    """The file was refused as a whole; `problems` lists every bad line."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = sorted(problems, key=lambda p: p.line)
+        super().__init__(
+            f"{source}: niets ingelezen, {len(self.problems)} fout(en): "
+            + "; ".join(str(p) for p in self.problems[:5])
+        )
+
+
+@dataclass
+class ImportReport:
+    source: str
+    inserted: int = 0
+    updated: int = 0
+    closed: int = 0
+    unchanged: int = 0
+    rejected: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.source}: ingevoegd {self.inserted} / bijgewerkt {self.updated} / "
+            f"gesloten {self.closed} / ongewijzigd {self.unchanged} / "
+            f"afgewezen {len(self.rejected)}"
+            + (f" / overgeslagen {len(self.skipped)}" if self.skipped else "")
+        ]
+        lines += [f"  afgewezen {p}" for p in self.rejected]
+        lines += [f"  overgeslagen {p}" for p in self.skipped[:50]]
+        if len(self.skipped) > 50:
+            lines.append(f"  ... en nog {len(self.skipped) - 50} overgeslagen regels")
+        lines += [f"  {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+def load_table(path: str | Path, *, required: Iterable[str], delimiter: str | None = None) -> Table:
+    """Read a file, turning unreadable input into ImportRefused (with line numbers)."""
+    source = Path(path).name
+    try:
+        return read_csv(Path(path), required=list(required), delimiter=delimiter)
+    except CsvError as exc:
+        raise ImportRefused(source, exc.problems) from exc
+    except OSError as exc:
+        raise ImportRefused(
+            source, [Problem(0, f"bestand niet te openen: {exc.strerror}")]
+        ) from exc
+
+
+# --- Names ------------------------------------------------------------------------------------
+
+_UPPER_WORDS = {
+    "ZH",
+    "NH",
+    "LB",
+    "NB",
+    "GLD",
+    "OV",
+    "UT",
+    "GR",
+    "FR",
+    "DR",
+    "ZL",
+    "CA",
+    "II",
+    "III",
+}
+_LOWER_WORDS = {
+    "aan",
+    "de",
+    "den",
+    "der",
+    "en",
+    "in",
+    "op",
+    "het",
+    "bij",
+    "van",
+    "gem",
+    "te",
+    "ter",
+}
+
+
+def normalise_name(name: str) -> str:
+    """`'s-Gravenhage`, `S GRAVENHAGE` and `s Gravenhage` all give `S GRAVENHAGE`."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
+    text = re.sub(r"['’`]", "", text)
+    text = re.sub(r"[-(),.]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def readable_place(name: str) -> str:
+    """DUO capitals to a readable name: `HOOGVLIET ROTTERDAM` → `Hoogvliet Rotterdam`.
+
+    `'S-GRAVENHAGE` → `'s-Gravenhage`, `2E EXLOERMOND` → `2e Exloermond`, `ROZENBURG ZH` →
+    `Rozenburg ZH`; words like `aan`, `de` stay lower case inside a name.
+    """
+    text = name.strip()
+    if not text or not text.isupper():
+        return text
+    words = []
+    for i, word in enumerate(text.split()):
+        if word in _UPPER_WORDS and i > 0:
+            words.append(word)
+            continue
+        lower = word.lower()
+        if i > 0 and lower in _LOWER_WORDS:
+            words.append(lower)
+            continue
+        if lower.startswith(("'s-", "'t-")):
+            words.append(lower[:3] + "-".join(p.capitalize() for p in lower[3:].split("-")))
+            continue
+        if lower in {"'s", "'t"}:
+            words.append(lower)
+            continue
+        words.append("-".join(p[:1].upper() + p[1:] for p in lower.split("-")))
+    return " ".join(words)
+
+
+@functools.cache
+def municipality_names() -> dict[str, str]:
+    """Readable municipality names by four-digit number, from `gemeenten-2024.csv`."""
+    path = REGISTRY_DIR / "gemeenten-2024.csv"
+    if not path.exists():  # pragma: no cover - the file ships with the code
+        return {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["gemeentenummer"]: r["naam"] for r in csv.DictReader(fh, delimiter=";")}
+
+
+def municipality_name(number: str, duo_name: str = "") -> str:
+    """The best readable name for a municipality number, DUO's spelling as the fallback."""
+    known = municipality_names().get(number)
+    if known:
+        return known
+    if duo_name.strip():
+        return readable_place(duo_name)
+    return f"Gemeente {number}"
+
+
+# --- Bulk writes ------------------------------------------------------------------------------
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """Reserve `count` primary keys for rows we insert with explicit ids (no per-row round trip)."""
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    pk = model._meta.pk.column  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        if is_postgres():
+            # Table and column names come from the model, never from input.
+            highest = f"(SELECT COALESCE(MAX({pk}), 0) + 1 FROM {table})"  # noqa: S608
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, %s), "
+                f"GREATEST(nextval(pg_get_serial_sequence(%s, %s)), {highest}) + %s - 1)",
+                [table, pk, table, pk, count],
+            )
+            last = int(cursor.fetchone()[0])
+            return list(range(last - count + 1, last + 1))
+        cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) FROM {table}")  # noqa: S608
+        first = int(cursor.fetchone()[0]) + 1
+        return list(range(first, first + count))
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert plain value tuples: COPY on PostgreSQL, executemany in batches elsewhere."""
+    n = 0
+    with connection.cursor() as cursor:
+        if is_postgres():
+            cols = ", ".join(f'"{c}"' for c in columns)
+            with cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    n += 1
+            return n
+        sql = (
+            f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) '  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        batch: list[Sequence[Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                n += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            n += len(batch)
+    return n
+
+
+def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> int:
+    """Insert the model's own table part of unsaved instances that already carry their pk.
+
+    For multi-table inheritance, call it for the parent model first, then the child: both read
+    their fields from the same child instances.
+    """
+    fields = [f for f in model._meta.local_concrete_fields]
+    columns = [f.column for f in fields]
+
+    def values(obj: models.Model) -> list[Any]:
+        out = []
+        for f in fields:
+            value = f.pre_save(obj, True)  # type: ignore[arg-type]
+            out.append(value if is_postgres() else f.get_db_prep_save(value, connection))
+        return out
+
+    return insert_rows(model._meta.db_table, columns, (values(o) for o in objs))
+
+
+def create_organisations(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    """Bulk-create organisations of a kind (multi-table inheritance): ids first, then both tables."""
+    from schoolzorg.organisations.models import Organisation
+
+    ids = allocate_ids(Organisation, len(objs))
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj.id = pk  # type: ignore[attr-defined]
+        obj.organisation_ptr_id = pk  # type: ignore[attr-defined]
+        obj._state.adding = False
+    insert_objects(Organisation, objs)
+    insert_objects(model, objs)
+
+
+def run_import(stdout: Any, call: Any, *args: Any, **kwargs: Any) -> ImportReport:
+    """Run an importer for a management command: print the summary, or every bad line."""
+    from django.core.management.base import CommandError
+
+    try:
+        report: ImportReport = call(*args, **kwargs)
+    except ImportRefused as exc:
+        lines = [f"{exc.source}: het bestand is geweigerd, er is niets ingelezen."]
+        lines += [f"  afgewezen {p}" for p in exc.problems]
+        raise CommandError("\n".join(lines)) from exc
+    stdout.write(report.summary())
+    return report

@@ -1,0 +1,110 @@
+"""SWV PC4 table (`PC4;gemeente;PO SWV;VO SWV`) → Partnership and PartnershipArea.
+
+The table has codes only; a partnership is named after its code until someone enters its real
+name (a name that was changed by hand is kept). `Europoort` (PC4 3197–3199, a port area without
+residents) is not a code: those cells are skipped and listed, the file is not refused for them.
+Any other value that is not a `PO1234`/`VO1234` code refuses the file. Primary schools get the
+PO partnership of their PC4.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.db import transaction
+
+from schoolzorg.lib.csvfiles import Problem
+from schoolzorg.organisations.importers.base import (
+    ImportRefused,
+    ImportReport,
+    create_organisations,
+    load_table,
+)
+from schoolzorg.organisations.importers.geo import assign_school_areas
+from schoolzorg.organisations.models import (
+    OrganisationKind,
+    Partnership,
+    PartnershipArea,
+    Sector,
+)
+
+COLUMNS = ["PC4", "PO SWV", "VO SWV"]
+NOT_A_CODE = {"europoort"}
+_CODE = {"PO SWV": re.compile(r"^PO[0-9]{4}$"), "VO SWV": re.compile(r"^VO[0-9]{4}$")}
+
+
+def partnership_name(code: str) -> str:
+    return f"Samenwerkingsverband {code}"
+
+
+def import_partnership_regions(path: str | Path) -> ImportReport:
+    source = Path(path).name
+    table = load_table(path, required=COLUMNS)
+    problems = list(table.problems)
+    report = ImportReport(source=source)
+    areas: set[tuple[str, str]] = set()
+    seen: dict[str, int] = {}
+    for row in table:
+        pc4 = row["PC4"]
+        errors = []
+        if not re.match(r"^[1-9][0-9]{3}$", pc4):
+            errors.append(f"ongeldige PC4 '{pc4}'")
+        elif pc4 in seen:
+            errors.append(f"PC4 {pc4} staat ook op regel {seen[pc4]}")
+        codes = []
+        for column, pattern in _CODE.items():
+            value = row[column].upper()
+            if value.lower() in NOT_A_CODE:
+                report.skipped.append(
+                    Problem(row.line, f"{column} '{row[column]}' is geen code (PC4 {pc4})")
+                )
+            elif not pattern.match(value):
+                errors.append(f"ongeldige {column} '{row[column]}'")
+            else:
+                codes.append(value)
+        if errors:
+            problems.append(Problem(row.line, "; ".join(errors)))
+            continue
+        seen[pc4] = row.line
+        areas.update((pc4, code) for code in codes)
+    if problems:
+        raise ImportRefused(source, problems)
+
+    with transaction.atomic():
+        codes = {code for _, code in areas}
+        partnerships = dict(Partnership.objects.filter(code__in=codes).values_list("code", "pk"))
+        new = [
+            Partnership(
+                kind=OrganisationKind.PARTNERSHIP,
+                name=partnership_name(code),
+                code=code,
+                sector=Sector.PRIMARY if code.startswith("PO") else Sector.SECONDARY,
+            )
+            for code in sorted(codes - set(partnerships))
+        ]
+        create_organisations(Partnership, new)
+        partnerships.update({p.code: p.pk for p in new})
+        if new:
+            report.notes.append(f"{len(new)} samenwerkingsverbanden aangemaakt")
+
+        wanted = {(pc4, partnerships[code]) for pc4, code in areas}
+        current = set(
+            PartnershipArea.objects.filter(partnership_id__in=partnerships.values()).values_list(
+                "pc4", "partnership_id"
+            )
+        )
+        PartnershipArea.objects.bulk_create(
+            [PartnershipArea(pc4=pc4, partnership_id=pid) for pc4, pid in sorted(wanted - current)],
+            batch_size=2000,
+        )
+        gone = current - wanted
+        for pc4, pid in gone:
+            PartnershipArea.objects.filter(pc4=pc4, partnership_id=pid).delete()
+        report.inserted = len(wanted - current)
+        report.unchanged = len(wanted & current)
+        report.closed = len(gone)
+        moved = assign_school_areas()
+        if moved:
+            report.notes.append(f"{moved} scholen kregen een samenwerkingsverband of wijk")
+    return report

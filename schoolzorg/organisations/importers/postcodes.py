@@ -1,0 +1,307 @@
+"""Postcode tables → PostcodeArea: which neighbourhood, district or municipality a postcode is in.
+
+Three kinds of file are recognised by their columns:
+
+* a CBS-style table: a postcode column (`postcode`, `PC6` or `PC4`) and an area column (`buurtcode`
+  / `Buurt2024`, or `wijkcode` / `Wijk2024`, or `gemeentecode` / `Gemeente2024`); CBS's
+  postcode-huisnummer file has one row per address, so a postcode takes the area most of its
+  addresses are in. The areas must be imported first (`import-areas`).
+* DUO's per-postcode pupil files (`POSTCODE_LEERLING`, `GEMEENTENAAM_LEERLING`): a 2024 PC4 →
+  municipality fallback.
+* the SWV table (`PC4`, `gemeente`): a PC4 → municipality fallback with 2015 names, merged
+  municipalities mapped to their successor.
+
+A PC6 entry is always more precise than its PC4 (`PostcodeQuerySet.resolve`). A fallback never
+replaces an entry that knows a district, nor a better fallback (DUO 2024 over SWV 2015).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from django.db import transaction
+
+from schoolzorg.lib.csvfiles import Problem, Table
+from schoolzorg.lib.postcodes import normalise_postcode
+from schoolzorg.organisations.importers.base import (
+    ImportRefused,
+    ImportReport,
+    load_table,
+    municipality_names,
+    normalise_name,
+)
+from schoolzorg.organisations.importers.geo import assign_school_areas
+from schoolzorg.organisations.models import (
+    District,
+    Municipality,
+    Neighbourhood,
+    PostcodeArea,
+)
+
+POSTCODE_COLUMNS = ("postcode", "pc6", "pc4")
+AREA_COLUMNS = {
+    "buurt": ("buurtcode", "buurt2024", "buurt", "bu_code"),
+    "wijk": ("wijkcode", "wijk2024", "wijk", "wk_code"),
+    "gemeente": ("gemeentecode", "gemeente2024", "gm_code"),
+}
+PLACEHOLDER_PC4 = {"10": "België", "30": "ander land", "40": "onbekend"}
+SOURCE_RANK = {"swv": 1, "duo": 2}  # anything else (CBS, demo, hand-made) ranks 3
+
+# Municipalities merged since the 2015 SWV table, by their old name → the current name.
+MERGED: dict[str, str] = {
+    **dict.fromkeys(["Bussum", "Naarden", "Muiden"], "Gooise Meren"),
+    "Zeevang": "Edam-Volendam",
+    **dict.fromkeys(["Geldermalsen", "Lingewaal", "Neerijnen"], "West Betuwe"),
+    **dict.fromkeys(["Leerdam", "Zederik", "Vianen"], "Vijfheerenlanden"),
+    **dict.fromkeys(["Aalburg", "Werkendam", "Woudrichem"], "Altena"),
+    **dict.fromkeys(["Bedum", "De Marne", "Eemsmond", "Winsum"], "Het Hogeland"),
+    **dict.fromkeys(["Grootegast", "Leek", "Marum", "Zuidhorn"], "Westerkwartier"),
+    **dict.fromkeys(["Haren", "Ten Boer"], "Groningen"),
+    **dict.fromkeys(["Appingedam", "Delfzijl", "Loppersum"], "Eemsdelta"),
+    **dict.fromkeys(["Hoogezand-Sappemeer", "Menterwolde", "Slochteren"], "Midden-Groningen"),
+    **dict.fromkeys(["Vlagtwedde", "Bellingwedde"], "Westerwolde"),
+    **dict.fromkeys(
+        ["Dongeradeel", "Ferwerderadiel", "Kollumerland en Nieuwkruisland"], "Noardeast-Fryslân"
+    ),
+    **dict.fromkeys(["Franekeradeel", "het Bildt", "Menameradiel"], "Waadhoeke"),
+    "Leeuwarderadeel": "Leeuwarden",
+    "Rijnwaarden": "Zevenaar",
+    **dict.fromkeys(["Schijndel", "Sint-Oedenrode", "Veghel"], "Meierijstad"),
+    "Noordwijkerhout": "Noordwijk",
+    **dict.fromkeys(["Onderbanken", "Nuth", "Schinnen"], "Beekdaelen"),
+    **dict.fromkeys(["Giessenlanden", "Molenwaard"], "Molenlanden"),
+    **dict.fromkeys(
+        ["Binnenmaas", "Cromstrijen", "Korendijk", "Oud-Beijerland", "Strijen"], "Hoeksche Waard"
+    ),
+    "Haarlemmerliede en Spaarnwoude": "Haarlemmermeer",
+    "Weesp": "Amsterdam",
+    **dict.fromkeys(["Heerhugowaard", "Langedijk"], "Dijk en Waard"),
+    **dict.fromkeys(["Landerd", "Uden"], "Maashorst"),
+    **dict.fromkeys(
+        ["Boxmeer", "Cuijk", "Grave", "Mill en Sint Hubert", "Sint Anthonis"], "Land van Cuijk"
+    ),
+    **dict.fromkeys(["Brielle", "Hellevoetsluis", "Westvoorne"], "Voorne aan Zee"),
+    **dict.fromkeys(["Groesbeek", "Millingen aan de Rijn", "Ubbergen"], "Berg en Dal"),
+}
+
+
+def _rank(source: str) -> int:
+    return SOURCE_RANK.get(source.split(":", 1)[0], 3)
+
+
+def municipality_index() -> dict[str, int]:
+    """Normalised name → municipality id, for every spelling we know (DUO, CBS, old names)."""
+    by_code = dict(Municipality.objects.values_list("cbs_code", "pk"))
+    index: dict[str, int] = {}
+    for pk, name in Municipality.objects.values_list("pk", "name"):
+        index[normalise_name(name)] = pk
+    for number, name in municipality_names().items():
+        if f"GM{number}" in by_code:
+            index.setdefault(normalise_name(name), by_code[f"GM{number}"])
+    for old, new in MERGED.items():
+        target = index.get(normalise_name(new))
+        if target:
+            index.setdefault(normalise_name(old), target)
+    if "S GRAVENHAGE" in index:
+        index.setdefault("DEN HAAG", index["S GRAVENHAGE"])
+    if "BERGEN L" in index:
+        index.setdefault("BERGEN LB", index["BERGEN L"])
+    return index
+
+
+def _find_column(header: list[str], options: tuple[str, ...]) -> str | None:
+    lowered = {h.lower(): h for h in header}
+    for option in options:
+        if option in lowered:
+            return lowered[option]
+    return None
+
+
+def import_postcodes(path: str | Path) -> ImportReport:
+    """Import any of the three postcode tables; all or nothing."""
+    table = load_table(path, required=[])
+    header = table.header
+    if "POSTCODE_LEERLING" in header and "GEMEENTENAAM_LEERLING" in header:
+        return _import_pc4_names(path, table, "POSTCODE_LEERLING", "GEMEENTENAAM_LEERLING", "duo")
+    if "PC4" in header and "gemeente" in header:
+        return _import_pc4_names(path, table, "PC4", "gemeente", "swv")
+    return _import_cbs(path, table)
+
+
+def _refuse_if(path: str | Path, problems: list[Problem]) -> None:
+    if problems:
+        raise ImportRefused(Path(path).name, problems)
+
+
+def _import_pc4_names(
+    path: str | Path, table: Table, pc_column: str, name_column: str, kind: str
+) -> ImportReport:
+    source = Path(path).name
+    report = ImportReport(source=source)
+    problems = list(table.problems)
+    votes: dict[str, Counter[str]] = {}
+    first_line: dict[str, int] = {}
+    for row in table:
+        raw = row[pc_column]
+        if raw in PLACEHOLDER_PC4:
+            report.skipped.append(
+                Problem(row.line, f"postcode {raw} ({PLACEHOLDER_PC4[raw]}) is geen echte PC4")
+            )
+            continue
+        if not re.match(r"^[1-9][0-9]{3}$", raw):
+            problems.append(Problem(row.line, f"ongeldige PC4 '{raw}'"))
+            continue
+        if not row[name_column]:
+            problems.append(Problem(row.line, f"geen gemeente bij PC4 {raw}"))
+            continue
+        votes.setdefault(raw, Counter())[row[name_column]] += 1
+        first_line.setdefault(raw, row.line)
+    _refuse_if(path, problems)
+
+    with transaction.atomic():
+        index = municipality_index()
+        existing = {a.postcode: a for a in PostcodeArea.objects.filter(postcode__in=votes)}
+        new: list[PostcodeArea] = []
+        changed: list[PostcodeArea] = []
+        label = f"{kind}:{source}"[:100]
+        for pc4, counter in sorted(votes.items()):
+            name = counter.most_common(1)[0][0]
+            municipality_id = index.get(normalise_name(name))
+            if municipality_id is None:
+                report.skipped.append(
+                    Problem(first_line[pc4], f"gemeente '{name}' van PC4 {pc4} is onbekend")
+                )
+                continue
+            area = existing.get(pc4)
+            if area is None:
+                new.append(
+                    PostcodeArea(postcode=pc4, municipality_id=municipality_id, source=label)
+                )
+            elif area.district_id or area.neighbourhood_id or _rank(area.source) > _rank(label):
+                report.unchanged += 1
+            elif area.municipality_id != municipality_id or area.source != label:
+                if area.municipality_id == municipality_id and _rank(area.source) == _rank(label):
+                    report.unchanged += 1
+                    continue
+                area.municipality_id, area.source = municipality_id, label
+                changed.append(area)
+            else:
+                report.unchanged += 1
+        PostcodeArea.objects.bulk_create(new, batch_size=2000)
+        PostcodeArea.objects.bulk_update(changed, ["municipality", "source"], batch_size=250)
+        report.inserted, report.updated = len(new), len(changed)
+    return report
+
+
+def _area_code(kind: str, raw: str) -> str:
+    """`BU05990110`, `05990110` and `5990110` are the same buurt; likewise for wijk and gemeente."""
+    value = raw.strip().upper()
+    prefix, width = {"buurt": ("BU", 8), "wijk": ("WK", 6), "gemeente": ("GM", 4)}[kind]
+    if value.startswith(prefix):
+        return value
+    if value.isdigit():
+        return prefix + value.zfill(width)
+    return value
+
+
+def _import_cbs(path: str | Path, table: Table) -> ImportReport:
+    source = Path(path).name
+    pc_column = _find_column(table.header, POSTCODE_COLUMNS)
+    area_kind, area_column = next(
+        (
+            (kind, column)
+            for kind, options in AREA_COLUMNS.items()
+            if (column := _find_column(table.header, options))
+        ),
+        ("", None),
+    )
+    if pc_column is None or area_column is None:
+        raise ImportRefused(
+            source,
+            [
+                Problem(
+                    1,
+                    "kolommen niet herkend: verwacht een postcodekolom (postcode, PC6 of PC4) en "
+                    "een gebiedskolom (buurtcode/Buurt2024, wijkcode/Wijk2024 of gemeentecode); "
+                    f"gevonden: {', '.join(table.header)}",
+                )
+            ],
+        )
+    problems = list(table.problems)
+    votes: dict[str, Counter[str]] = {}
+    lines: dict[str, int] = {}
+    for row in table:
+        pc = normalise_postcode(row[pc_column])
+        if not pc:
+            problems.append(Problem(row.line, f"ongeldige postcode '{row[pc_column]}'"))
+            continue
+        code = _area_code(area_kind, row[area_column])
+        if not code:
+            problems.append(Problem(row.line, f"geen {area_column} bij postcode {pc}"))
+            continue
+        votes.setdefault(pc, Counter())[code] += 1
+        lines.setdefault(f"{pc}/{code}", row.line)
+
+    codes = {c for counter in votes.values() for c in counter}
+    if area_kind == "buurt":
+        found = {
+            n.code: (n.pk, n.district_id, n.district.municipality_id)
+            for n in Neighbourhood.objects.filter(code__in=codes).select_related("district")
+        }
+    elif area_kind == "wijk":
+        found = {
+            d.code: (None, d.pk, d.municipality_id) for d in District.objects.filter(code__in=codes)
+        }
+    else:
+        found = {
+            m.cbs_code: (None, None, m.pk) for m in Municipality.objects.filter(cbs_code__in=codes)
+        }
+    for pc, counter in votes.items():
+        for code in counter:
+            if code not in found:
+                problems.append(
+                    Problem(
+                        lines[f"{pc}/{code}"],
+                        f"onbekende {area_kind}code '{code}' (eerst import-areas draaien?)",
+                    )
+                )
+    _refuse_if(path, problems)
+
+    report = ImportReport(source=source)
+    label = f"cbs:{source}"[:100]
+    with transaction.atomic():
+        existing = {a.postcode: a for a in PostcodeArea.objects.filter(postcode__in=votes)}
+        new: list[PostcodeArea] = []
+        changed: list[PostcodeArea] = []
+        for pc, counter in sorted(votes.items()):
+            hood_id, district_id, municipality_id = found[counter.most_common(1)[0][0]]
+            area = existing.get(pc)
+            if area is None:
+                new.append(
+                    PostcodeArea(
+                        postcode=pc,
+                        neighbourhood_id=hood_id,
+                        district_id=district_id,
+                        municipality_id=municipality_id,
+                        source=label,
+                    )
+                )
+                continue
+            target = (hood_id, district_id, municipality_id)
+            if (area.neighbourhood_id, area.district_id, area.municipality_id) == target:
+                report.unchanged += 1
+                continue
+            area.neighbourhood_id, area.district_id, area.municipality_id = target
+            area.source = label
+            changed.append(area)
+        PostcodeArea.objects.bulk_create(new, batch_size=2000)
+        PostcodeArea.objects.bulk_update(
+            changed, ["neighbourhood", "district", "municipality", "source"], batch_size=250
+        )
+        report.inserted, report.updated = len(new), len(changed)
+        moved = assign_school_areas()
+        if moved:
+            report.notes.append(f"{moved} scholen kregen een wijk")
+    return report

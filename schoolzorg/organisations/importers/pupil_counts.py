@@ -1,0 +1,107 @@
+"""DUO "06. Historisch overzicht aantal leerlingen per schoolvestiging" → School.pupil_count.
+
+Takes the latest year column (`LEERLINGEN_<jaar>`) for every location already known. `<5` is a
+suppressed small count: stored as `is_small_count=True` with no number. Locations not in the
+database (special education, closed ones) are counted, not created.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from schoolzorg.lib.csvfiles import Problem
+from schoolzorg.organisations.importers.base import ImportRefused, ImportReport, load_table
+from schoolzorg.organisations.models import School
+
+COLUMNS = ["VESTIGINGSCODE", "SOORT_VESTIGING", "GEMEENTECODE_VESTIGING"]
+_YEAR = re.compile(r"^LEERLINGEN_(\d{4})$")
+_LOCATION = re.compile(r"^[0-9A-Z]{4}[0-9]{2}$")
+SMALL = "<5"
+
+
+@dataclass(frozen=True)
+class Count:
+    line: int
+    location_code: str
+    kind: str
+    municipality_number: str
+    count: int | None
+    is_small: bool
+
+
+def latest_year(header: list[str]) -> tuple[int, str] | None:
+    years = [(int(m.group(1)), h) for h in header if (m := _YEAR.match(h))]
+    return max(years) if years else None
+
+
+def parse(path: str | Path) -> tuple[int, list[Count]]:
+    source = Path(path).name
+    table = load_table(path, required=COLUMNS)
+    found = latest_year(table.header)
+    if found is None:
+        raise ImportRefused(source, [Problem(1, "geen kolom LEERLINGEN_<jaar> gevonden")])
+    year, column = found
+    problems = list(table.problems)
+    counts: list[Count] = []
+    for row in table:
+        errors = []
+        code = row["VESTIGINGSCODE"].upper()
+        if not _LOCATION.match(code):
+            errors.append(f"ongeldige VESTIGINGSCODE '{row['VESTIGINGSCODE']}'")
+        number = row["GEMEENTECODE_VESTIGING"]
+        if not number.isdigit() or len(number) > 4:
+            errors.append(f"ongeldige GEMEENTECODE_VESTIGING '{number}'")
+        value = row[column]
+        if value != SMALL and not value.isdigit():
+            errors.append(f"{column} is geen aantal: '{value}'")
+        if errors:
+            problems.append(Problem(row.line, "; ".join(errors)))
+            continue
+        counts.append(
+            Count(
+                line=row.line,
+                location_code=code,
+                kind=row["SOORT_VESTIGING"],
+                municipality_number=number.zfill(4),
+                count=None if value == SMALL else int(value),
+                is_small=value == SMALL,
+            )
+        )
+    if problems:
+        raise ImportRefused(source, problems)
+    return year, counts
+
+
+def import_pupil_counts(path: str | Path) -> ImportReport:
+    year, counts = parse(path)
+    report = ImportReport(source=Path(path).name)
+    with transaction.atomic():
+        schools = {
+            s.location_code: s
+            for s in School.objects.filter(
+                location_code__in=[c.location_code for c in counts]
+            ).only("pk", "location_code", "pupil_count", "pupil_count_year", "is_small_count")
+        }
+        changed: list[School] = []
+        missing = 0
+        for c in counts:
+            school = schools.get(c.location_code)
+            if school is None:
+                missing += 1
+                continue
+            new = (c.count, year, c.is_small)
+            if (school.pupil_count, school.pupil_count_year, school.is_small_count) == new:
+                report.unchanged += 1
+                continue
+            school.pupil_count, school.pupil_count_year, school.is_small_count = new
+            changed.append(school)
+        School.objects.bulk_update(
+            changed, ["pupil_count", "pupil_count_year", "is_small_count"], batch_size=250
+        )
+        report.updated = len(changed)
+    report.notes.append(f"telling van {year}; {missing} vestigingen uit het bestand zijn onbekend")
+    return report

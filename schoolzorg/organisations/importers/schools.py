@@ -1,0 +1,264 @@
+"""DUO "02. Alle schoolvestigingen basisonderwijs" → Municipality, SchoolBoard, School.
+
+Keyed on VESTIGINGSCODE. New locations are inserted, changed ones updated (a hash of the DUO row
+in `School.source_hash`), locations that vanished from the file are closed (`closed_on`), never
+deleted. Only schools that came from this import (a non-empty hash) can be closed by it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from schoolzorg.lib.csvfiles import Problem
+from schoolzorg.lib.postcodes import display_postcode, normalise_postcode
+from schoolzorg.organisations.importers.base import (
+    ImportRefused,
+    ImportReport,
+    create_organisations,
+    load_table,
+    municipality_name,
+)
+from schoolzorg.organisations.importers.geo import assign_school_areas
+from schoolzorg.organisations.models import (
+    Municipality,
+    OrganisationKind,
+    School,
+    SchoolBoard,
+    Sector,
+)
+
+COLUMNS = [
+    "BEVOEGD GEZAG NUMMER",
+    "INSTELLINGSCODE",
+    "VESTIGINGSCODE",
+    "VESTIGINGSNAAM",
+    "STRAATNAAM",
+    "HUISNUMMER-TOEVOEGING",
+    "POSTCODE",
+    "PLAATSNAAM",
+    "GEMEENTENUMMER",
+    "GEMEENTENAAM",
+    "DENOMINATIE",
+    "TELEFOONNUMMER",
+    "INTERNETADRES",
+    "VAKANTIEREGIO",
+]
+_LOCATION = re.compile(r"^[0-9A-Z]{4}[0-9]{2}$")
+_BRIN = re.compile(r"^[0-9A-Z]{4}$")
+_REGIONS = {"noord": "noord", "midden": "midden", "zuid": "zuid"}
+
+# The fields this import owns (Organisation part and School part).
+ORG_FIELDS = ["name", "municipality", "phone"]
+SCHOOL_FIELDS = [
+    "brin",
+    "sector",
+    "board",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "denomination",
+    "website",
+    "holiday_region",
+    "closed_on",
+    "source_hash",
+]
+
+
+@dataclass
+class SchoolRow:
+    line: int
+    location_code: str
+    brin: str
+    name: str
+    board_number: str
+    municipality_number: str
+    municipality_name: str
+    street: str
+    house_number: str
+    postcode: str
+    city: str
+    denomination: str
+    phone: str
+    website: str
+    holiday_region: str
+    source_hash: str
+
+
+def parse(path: str | Path) -> list[SchoolRow]:
+    """Read and check the whole file; raise ImportRefused listing every bad row."""
+    table = load_table(path, required=COLUMNS)
+    problems = list(table.problems)
+    rows: list[SchoolRow] = []
+    seen: dict[str, int] = {}
+    for row in table:
+        errors = []
+        code = row["VESTIGINGSCODE"].upper()
+        brin = row["INSTELLINGSCODE"].upper()
+        if not _LOCATION.match(code):
+            errors.append(f"ongeldige VESTIGINGSCODE '{row['VESTIGINGSCODE']}'")
+        if not _BRIN.match(brin) or not code.startswith(brin):
+            errors.append(f"INSTELLINGSCODE '{row['INSTELLINGSCODE']}' past niet bij de vestiging")
+        number = row["GEMEENTENUMMER"]
+        if not number.isdigit() or len(number) > 4:
+            errors.append(f"ongeldig GEMEENTENUMMER '{number}'")
+        board = row["BEVOEGD GEZAG NUMMER"]
+        if not board.isdigit() or len(board) > 10:
+            errors.append(f"ongeldig BEVOEGD GEZAG NUMMER '{board}'")
+        if not row["VESTIGINGSNAAM"]:
+            errors.append("VESTIGINGSNAAM is leeg")
+        pc = normalise_postcode(row["POSTCODE"])
+        if row["POSTCODE"] and not pc:
+            errors.append(f"ongeldige POSTCODE '{row['POSTCODE']}'")
+        region = row["VAKANTIEREGIO"].lower()
+        if region and region not in _REGIONS:
+            errors.append(f"onbekende VAKANTIEREGIO '{row['VAKANTIEREGIO']}'")
+        if code in seen:
+            errors.append(f"VESTIGINGSCODE {code} staat ook op regel {seen[code]}")
+        if errors:
+            problems.append(Problem(row.line, "; ".join(errors)))
+            continue
+        seen[code] = row.line
+        digest = hashlib.sha256(
+            "\x1f".join(row.values[h] for h in table.header).encode()
+        ).hexdigest()
+        rows.append(
+            SchoolRow(
+                line=row.line,
+                location_code=code,
+                brin=brin,
+                name=row["VESTIGINGSNAAM"][:200],
+                board_number=board.lstrip("0") or "0",
+                municipality_number=number.zfill(4),
+                municipality_name=row["GEMEENTENAAM"],
+                street=row["STRAATNAAM"][:200],
+                house_number=row["HUISNUMMER-TOEVOEGING"][:40],
+                postcode=display_postcode(pc),
+                city=row["PLAATSNAAM"][:100],
+                denomination=row["DENOMINATIE"][:100],
+                phone=row["TELEFOONNUMMER"][:40],
+                website=row["INTERNETADRES"][:200],
+                holiday_region=_REGIONS.get(region, ""),
+                source_hash=digest,
+            )
+        )
+    if problems:
+        raise ImportRefused(Path(path).name, problems)
+    return rows
+
+
+def ensure_municipalities(numbers: dict[str, str], regions: dict[str, str]) -> dict[str, int]:
+    """Municipality id per four-digit number; missing ones are created with a readable name."""
+    wanted = {f"GM{n}": n for n in numbers}
+    existing = dict(Municipality.objects.filter(cbs_code__in=wanted).values_list("cbs_code", "pk"))
+    new = [
+        Municipality(
+            kind=OrganisationKind.MUNICIPALITY,
+            name=municipality_name(number, numbers[number]),
+            cbs_code=code,
+            holiday_region=regions.get(number, ""),
+        )
+        for code, number in sorted(wanted.items())
+        if code not in existing
+    ]
+    create_organisations(Municipality, new)
+    existing.update({m.cbs_code: m.pk for m in new})
+    # A municipality created elsewhere without a region gets the one DUO gives its schools.
+    for code, number in wanted.items():
+        if regions.get(number):
+            Municipality.objects.filter(cbs_code=code, holiday_region="").update(
+                holiday_region=regions[number]
+            )
+    return {number: existing[code] for code, number in wanted.items()}
+
+
+def ensure_boards(numbers: set[str]) -> dict[str, int]:
+    existing = dict(SchoolBoard.objects.filter(number__in=numbers).values_list("number", "pk"))
+    new = [
+        SchoolBoard(
+            kind=OrganisationKind.SCHOOL_BOARD,
+            name=f"Schoolbestuur {number}",
+            number=number,
+        )
+        for number in sorted(numbers - set(existing))
+    ]
+    create_organisations(SchoolBoard, new)
+    existing.update({b.number: b.pk for b in new})
+    return existing
+
+
+def _apply(school: School, row: SchoolRow, municipality_id: int, board_id: int) -> None:
+    school.name = row.name
+    school.municipality_id = municipality_id
+    school.phone = row.phone
+    school.brin = row.brin
+    school.sector = Sector.PRIMARY
+    school.board_id = board_id
+    school.street = row.street
+    school.house_number = row.house_number
+    school.postcode = row.postcode
+    school.city = row.city
+    school.denomination = row.denomination
+    school.website = row.website
+    school.holiday_region = row.holiday_region
+    school.closed_on = None
+    school.source_hash = row.source_hash
+
+
+def import_schools(path: str | Path, *, today: dt.date | None = None) -> ImportReport:
+    """Import the DUO locations file; all or nothing."""
+    rows = parse(path)
+    today = today or timezone.localdate()
+    report = ImportReport(source=Path(path).name)
+    names: dict[str, str] = {}
+    region_votes: dict[str, Counter[str]] = {}
+    for r in rows:
+        if r.municipality_name and not names.get(r.municipality_number):
+            names[r.municipality_number] = r.municipality_name
+        names.setdefault(r.municipality_number, "")
+        if r.holiday_region:
+            region_votes.setdefault(r.municipality_number, Counter())[r.holiday_region] += 1
+    regions = {n: votes.most_common(1)[0][0] for n, votes in region_votes.items()}
+
+    with transaction.atomic():
+        municipalities = ensure_municipalities(names, regions)
+        boards = ensure_boards({r.board_number for r in rows})
+        existing = {
+            s.location_code: s
+            for s in School.objects.filter(location_code__in=[r.location_code for r in rows])
+        }
+        new: list[School] = []
+        changed: list[School] = []
+        for r in rows:
+            school = existing.get(r.location_code)
+            if school is None:
+                school = School(kind=OrganisationKind.SCHOOL, location_code=r.location_code)
+                _apply(school, r, municipalities[r.municipality_number], boards[r.board_number])
+                new.append(school)
+            elif school.source_hash != r.source_hash or school.closed_on is not None:
+                _apply(school, r, municipalities[r.municipality_number], boards[r.board_number])
+                changed.append(school)
+            else:
+                report.unchanged += 1
+        create_organisations(School, new)
+        if changed:
+            School.objects.bulk_update(changed, ORG_FIELDS + SCHOOL_FIELDS, batch_size=250)
+        in_file = {r.location_code for r in rows}
+        vanished = (
+            School.objects.open()
+            .filter(sector=Sector.PRIMARY)
+            .exclude(source_hash="")
+            .exclude(location_code__in=in_file)
+        )
+        report.closed = vanished.update(closed_on=today)
+        report.inserted, report.updated = len(new), len(changed)
+        assign_school_areas([s.pk for s in new + changed])
+    return report

@@ -1,0 +1,20 @@
+"""`schoolzorg import-partnership-regions`: Lees de SWV-regio-indeling per PC4 in (samenwerkingsverbanden)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from schoolzorg.organisations.importers.base import run_import
+from schoolzorg.organisations.importers.partnerships import import_partnership_regions
+
+
+class Command(BaseCommand):
+    help = "Lees de SWV-regio-indeling per PC4 in (samenwerkingsverbanden)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="CSV-bestand")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        run_import(self.stdout, import_partnership_regions, options["file"])

@@ -1,0 +1,20 @@
+"""`schoolzorg import-schools`: Lees DUO-schoolvestigingen (02. Alle schoolvestigingen basisonderwijs) in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from schoolzorg.organisations.importers.base import run_import
+from schoolzorg.organisations.importers.schools import import_schools
+
+
+class Command(BaseCommand):
+    help = "Lees DUO-schoolvestigingen (02. Alle schoolvestigingen basisonderwijs) in."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="CSV-bestand")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        run_import(self.stdout, import_schools, options["file"])
