@@ -1,0 +1,233 @@
+"""Read the roll-ups for one municipality and shape them into suppressed tables and charts.
+
+A fixed number of queries (one per roll-up table plus the refresh stamp) whatever the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from schoolzorg.reports import suppression
+from schoolzorg.reports.models import (
+    FigureRefresh,
+    MonthlyEscalationFigure,
+    MonthlyLeadTimeFigure,
+    MonthlyReferralFigure,
+    MonthlySchoolFigure,
+)
+from schoolzorg.reports.services import DEFAULT_MONTHS
+from schoolzorg.reports.sources import window
+from schoolzorg.reports.suppression import Cell
+
+MONTH_NAMES = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+MONTHLY_MEASURES = [
+    ("help_requests", "Hulpvragen"),
+    ("cases_opened", "Nieuwe casussen"),
+    ("meetings_held", "Zorgoverleggen gehouden"),
+    ("referrals_submitted", "Toeleidingen naar het wijkteam"),
+    ("consents_given", "Toestemmingen vastgelegd"),
+]
+
+
+def month_label(month: dt.date) -> str:
+    return f"{MONTH_NAMES[month.month - 1]} {month:%y}"
+
+
+@dataclass
+class Table:
+    """Rows of suppressed cells with a label per row; `columns` label the cells."""
+
+    columns: list[str]
+    rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
+
+
+@dataclass
+class Figures:
+    months: list[dt.date]
+    month_labels: list[str]
+    refreshed_at: dt.datetime | None
+    monthly: Table  # measure x month, municipality totals
+    schools: Table  # school x measures over the period
+    cases_by_school: Table  # school x month
+    help_by_school: Table  # school x month
+    referrals_by_team: Table  # team x month
+    handovers: Table  # team x (warm handovers, within norm, share)
+    lead_times: Table  # step x month (median days)
+    escalations: Table  # reason x level, over the period
+    series: dict[str, list[Cell]] = field(default_factory=dict)
+
+
+def _matrix_table(
+    columns: list[str], labelled: list[tuple[str, list[int]]], *, keep_empty: bool = False
+) -> Table:
+    rows = [(label, values) for label, values in labelled if keep_empty or any(values)]
+    cells = suppression.matrix([values for _, values in rows])
+    return Table(columns, [(label, row) for (label, _), row in zip(rows, cells, strict=True)])
+
+
+def build(municipality_id: int, *, today: dt.date | None = None) -> Figures:
+    months = window(today or timezone.localdate(), DEFAULT_MONTHS)
+    labels = [month_label(m) for m in months]
+    index = {m: i for i, m in enumerate(months)}
+    start = months[0]
+
+    school_rows = list(
+        MonthlySchoolFigure.objects.filter(municipality_id=municipality_id, month__gte=start)
+        .order_by("school_name", "school_id", "month")
+        .values()
+    )
+    team_rows = list(
+        MonthlyReferralFigure.objects.filter(municipality_id=municipality_id, month__gte=start)
+        .order_by("team_name", "team_id", "month")
+        .values()
+    )
+    step_rows = list(
+        MonthlyLeadTimeFigure.objects.filter(
+            municipality_id=municipality_id, month__gte=start
+        ).values()
+    )
+    escalation_rows = list(
+        MonthlyEscalationFigure.objects.filter(
+            municipality_id=municipality_id, month__gte=start
+        ).values()
+    )
+    stamp = FigureRefresh.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+
+    # Municipality totals per month.
+    totals: dict[str, list[int]] = {key: [0] * len(months) for key, _ in MONTHLY_MEASURES}
+    for r in school_rows:
+        i = index.get(r["month"])
+        if i is None:
+            continue
+        for key, _ in MONTHLY_MEASURES:
+            totals[key][i] += r[key]
+    # Each measure's month row is its own breakdown of a known period total.
+    monthly = Table(
+        labels,
+        [(label, suppression.counts(totals[key])) for key, label in MONTHLY_MEASURES],
+    )
+
+    # Per school: period sums; stock measures (pupils, consent) at the latest month.
+    per_school: dict[int, dict[str, Any]] = {}
+    cases: dict[int, list[int]] = defaultdict(lambda: [0] * len(months))
+    helps: dict[int, list[int]] = defaultdict(lambda: [0] * len(months))
+    names: dict[int, str] = {}
+    for r in school_rows:
+        sid = r["school_id"]
+        names[sid] = r["school_name"]
+        agg = per_school.setdefault(
+            sid,
+            {k: 0 for k, _ in MONTHLY_MEASURES}
+            | {"pupils": 0, "in_care": 0, "in_care_consent": 0, "with_consent": 0, "month": None},
+        )
+        for key, _ in MONTHLY_MEASURES:
+            agg[key] += r[key]
+        if agg["month"] is None or r["month"] >= agg["month"]:
+            agg.update(
+                month=r["month"],
+                pupils=r["pupils"],
+                in_care=r["pupils_in_care"],
+                in_care_consent=r["pupils_in_care_with_consent"],
+                with_consent=r["pupils_with_consent"],
+            )
+        i = index.get(r["month"])
+        if i is not None:
+            cases[sid][i] += r["cases_opened"]
+            helps[sid][i] += r["help_requests"]
+    school_ids = list(per_school)
+    school_keys = ["pupils", *(k for k, _ in MONTHLY_MEASURES), "with_consent", "in_care"]
+    school_columns = [
+        "Leerlingen",
+        *(label for _, label in MONTHLY_MEASURES),
+        "Met toestemming zorgteam",
+        "Met open casus",
+    ]
+    grid = suppression.matrix([[per_school[s][k] for k in school_keys] for s in school_ids])
+    schools = Table(
+        [*school_columns, "Dekking toestemming"],
+        [
+            (
+                names[s],
+                [
+                    *row,
+                    suppression.share(per_school[s]["in_care_consent"], per_school[s]["in_care"]),
+                ],
+            )
+            for s, row in zip(school_ids, grid, strict=True)
+        ],
+    )
+    cases_by_school = _matrix_table(labels, [(names[s], cases[s]) for s in school_ids])
+    help_by_school = _matrix_table(labels, [(names[s], helps[s]) for s in school_ids])
+
+    # Teams: referrals per month; handovers over the period.
+    team_months: dict[int, list[int]] = defaultdict(lambda: [0] * len(months))
+    team_names: dict[int, str] = {}
+    handover: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r in team_rows:
+        tid = r["team_id"]
+        team_names[tid] = r["team_name"]
+        i = index.get(r["month"])
+        if i is not None:
+            team_months[tid][i] += r["referrals"]
+        handover[tid][0] += r["warm_handovers"]
+        handover[tid][1] += r["warm_handovers_within_norm"]
+        handover[tid][2] += r["escalations"]
+    referrals_by_team = _matrix_table(labels, [(team_names[t], team_months[t]) for t in team_names])
+    handover_ids = [t for t in team_names if any(handover[t])]
+    handover_grid = suppression.matrix([handover[t] for t in handover_ids])
+    handovers = Table(
+        ["Warme overdrachten", "Binnen de norm", "Escalaties", "Aandeel binnen de norm"],
+        [
+            (team_names[t], [*row, suppression.share(handover[t][1], handover[t][0])])
+            for t, row in zip(handover_ids, handover_grid, strict=True)
+        ],
+    )
+
+    # Lead time per referral step and month (median days, hidden under 5 referrals).
+    steps: dict[str, tuple[int, str]] = {}
+    step_cells: dict[str, list[Cell]] = defaultdict(lambda: [Cell(None, "–")] * len(months))
+    for r in step_rows:
+        steps[r["step"]] = (r["order"], r["step_label"])
+        i = index.get(r["month"])
+        if i is not None:
+            step_cells[r["step"]][i] = suppression.days(r["median_days"], r["referrals"])
+    lead_times = Table(
+        labels,
+        [(label, step_cells[key]) for key, (_, label) in sorted(steps.items(), key=lambda s: s[1])],
+    )
+
+    # Escalations: reason x level over the period.
+    reasons: dict[str, str] = {}
+    levels = sorted({r["level"] for r in escalation_rows})
+    by_reason: dict[str, list[int]] = defaultdict(lambda: [0] * len(levels))
+    for r in escalation_rows:
+        reasons[r["reason"]] = r["reason_label"]
+        by_reason[r["reason"]][levels.index(r["level"])] += r["escalations"]
+    escalations = _matrix_table(
+        [f"Niveau {level}" for level in levels],
+        [(reasons[k], by_reason[k]) for k in sorted(reasons, key=reasons.__getitem__)],
+    )
+
+    series = {key: suppression.counts(totals[key]) for key, _ in MONTHLY_MEASURES}
+    series["referrals_by_team_total"] = suppression.counts(
+        [sum(v[i] for v in team_months.values()) for i in range(len(months))]
+    )
+    return Figures(
+        months=months,
+        month_labels=labels,
+        refreshed_at=stamp,
+        monthly=monthly,
+        schools=schools,
+        cases_by_school=cases_by_school,
+        help_by_school=help_by_school,
+        referrals_by_team=referrals_by_team,
+        handovers=handovers,
+        lead_times=lead_times,
+        escalations=escalations,
+        series=series,
+    )

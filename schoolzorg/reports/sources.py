@@ -1,0 +1,233 @@
+"""Where the roll-ups read from: one function per measure, each a few grouped queries.
+
+Apps that are still being built (cases, meetings, referrals) are read only when their models
+exist, so the figures grow as the apps land without the page changing. Each function returns
+`{(group_id, month): count}` over the window of months; months are first days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, FieldError
+from django.db.models import Count, DateField, Q
+from django.db.models.functions import Greatest, TruncMonth
+
+Key = tuple[int, dt.date]
+Counts = dict[Key, int]
+
+
+def month_end(month: dt.date) -> dt.date:
+    nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+def window(today: dt.date, months: int) -> list[dt.date]:
+    """The `months` first-days up to and including today's month, oldest first."""
+    out: list[dt.date] = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        out.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return out[::-1]
+
+
+def model(label: str) -> Any | None:
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def has_field(m: Any, path: str) -> bool:
+    """Whether a `__` path resolves on a model (used to follow apps that are still changing)."""
+    current = m
+    for part in path.split("__"):
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if field.is_relation and field.related_model is not None:
+            current = field.related_model
+    return True
+
+
+def _field(m: Any, path: str) -> Any:
+    current, field = m, None
+    for part in path.split("__"):
+        field = current._meta.get_field(part)
+        if field.is_relation and field.related_model is not None:
+            current = field.related_model
+    return field
+
+
+def _as_date(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def monthly_counts(
+    qs: Any, *, group: str, when: str, months: list[dt.date], distinct: str | None = None
+) -> Counts:
+    """Count rows (or distinct values) per group and month of a date or datetime field."""
+    start, end = months[0], month_end(months[-1])
+    is_date = _field(qs.model, when).get_internal_type() == "DateField"
+    bounds = (
+        Q(**{f"{when}__gte": start, f"{when}__lte": end})
+        if is_date
+        else Q(**{f"{when}__date__gte": start, f"{when}__date__lte": end})
+    )
+    rows = (
+        qs.filter(bounds)
+        .exclude(**{f"{group}__isnull": True})
+        .annotate(_m=TruncMonth(when))
+        .values(group, "_m")
+        .annotate(_n=Count(distinct, distinct=True) if distinct else Count("pk"))
+    )
+    return {(r[group], _as_date(r["_m"])): r["_n"] for r in rows}
+
+
+def first_counts(candidates: Iterable[tuple[str, dict[str, Any]]], months: list[dt.date]) -> Counts:
+    """The first candidate (model label + monthly_counts arguments) whose fields exist."""
+    for label, spec in candidates:
+        m = model(label)
+        if m is None:
+            continue
+        filters = spec.get("filter", {})
+        paths = [spec["group"], spec["when"], *(k.split("__")[0] for k in filters)]
+        if not all(has_field(m, p.replace("__date", "")) for p in paths):
+            continue
+        try:
+            return monthly_counts(
+                m._default_manager.filter(**filters),
+                group=spec["group"],
+                when=spec["when"],
+                months=months,
+                distinct=spec.get("distinct"),
+            )
+        except FieldError:
+            continue
+    return {}
+
+
+# --- pupils and consent (exist from the start) --------------------------------------------------
+
+
+def pupils_enrolled(months: list[dt.date]) -> Counts:
+    """Pupils enrolled at each school at each month's end, from the enrolment history.
+
+    Two grouped queries: starts and ends bucketed by month (everything before the window in the
+    first month), then a running sum per school.
+    """
+    from schoolzorg.pupils.models import Enrolment
+
+    start, end = months[0], month_end(months[-1])
+    delta: dict[Key, int] = defaultdict(int)
+    started = (
+        Enrolment.objects.filter(started_on__lte=end)
+        .annotate(_m=Greatest(TruncMonth("started_on"), start, output_field=DateField()))
+        .values("school_id", "_m")
+        .annotate(_n=Count("pk"))
+    )
+    for r in started:
+        delta[(r["school_id"], _as_date(r["_m"]))] += r["_n"]
+    ended = (
+        Enrolment.objects.filter(ended_on__isnull=False, ended_on__lte=end)
+        .annotate(_m=Greatest(TruncMonth("ended_on"), start, output_field=DateField()))
+        .values("school_id", "_m")
+        .annotate(_n=Count("pk"))
+    )
+    for r in ended:
+        delta[(r["school_id"], _as_date(r["_m"]))] -= r["_n"]
+    out: Counts = {}
+    for school_id in {k[0] for k in delta}:
+        running = 0
+        for month in months:
+            running += delta.get((school_id, month), 0)
+            if running:
+                out[(school_id, month)] = running
+    return out
+
+
+def pupils_with_consent(months: list[dt.date]) -> Counts:
+    """Distinct pupils per school with a complete consent for the care team in force at month end."""
+    from schoolzorg.consent.models import Consent, Purpose
+
+    out: Counts = {}
+    for month in months:
+        rows = (
+            Consent.objects.in_force(month_end(month))
+            .filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM, pupil__current_school__isnull=False)
+            .values("pupil__current_school_id")
+            .annotate(_n=Count("pupil_id", distinct=True))
+        )
+        for r in rows:
+            out[(r["pupil__current_school_id"], month)] = r["_n"]
+    return out
+
+
+def consents_given(months: list[dt.date]) -> Counts:
+    from schoolzorg.consent.models import Consent
+
+    return monthly_counts(
+        Consent.objects.all(), group="pupil__current_school_id", when="given_on", months=months
+    )
+
+
+# --- cases, meetings, referrals (read when their models exist) -----------------------------------
+
+
+def help_requests(months: list[dt.date]) -> Counts:
+    return first_counts(
+        [
+            ("cases.HelpRequest", {"group": "school_id", "when": "created_at"}),
+            ("cases.HelpRequest", {"group": "pupil__current_school_id", "when": "created_at"}),
+        ],
+        months,
+    )
+
+
+def cases_opened(months: list[dt.date]) -> Counts:
+    return first_counts(
+        [
+            ("cases.Case", {"group": "school_id", "when": "opened_on"}),
+            ("cases.Case", {"group": "school_id", "when": "created_at"}),
+            ("cases.Case", {"group": "pupil__current_school_id", "when": "created_at"}),
+        ],
+        months,
+    )
+
+
+def meetings_held(months: list[dt.date]) -> Counts:
+    return first_counts(
+        [
+            ("meetings.CareMeeting", {"group": "school_id", "when": "held_on"}),
+            ("meetings.CareMeeting", {"group": "care_team__school_id", "when": "starts_at"}),
+            ("meetings.CareMeeting", {"group": "school_id", "when": "starts_at"}),
+            ("meetings.CareMeeting", {"group": "school_id", "when": "date"}),
+        ],
+        months,
+    )
+
+
+def referrals_submitted_by_school(months: list[dt.date]) -> Counts:
+    return first_counts(
+        [
+            ("referrals.Referral", {"group": "school_id", "when": "submitted_at"}),
+            ("referrals.Referral", {"group": "pupil__current_school_id", "when": "submitted_at"}),
+        ],
+        months,
+    )
+
+
+def referrals_received_by_team(months: list[dt.date]) -> Counts:
+    return first_counts(
+        [
+            ("referrals.Referral", {"group": "team_id", "when": "submitted_at"}),
+            ("referrals.Referral", {"group": "neighbourhood_team_id", "when": "submitted_at"}),
+        ],
+        months,
+    )

@@ -1,0 +1,88 @@
+"""Small-cell suppression: counts of 1 to 4 are shown as "<5", never as the number.
+
+A breakdown that is shown next to its total also hides a second cell when only one is hidden
+(complementary suppression), so no hidden count can be worked out by subtraction. Shares are
+shown only over a denominator of at least 10.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+THRESHOLD = 5
+MIN_DENOMINATOR = 10
+HIDDEN = "<5"
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: float | None  # None when hidden
+    text: str
+
+    @property
+    def hidden(self) -> bool:
+        return self.value is None
+
+
+def is_small(n: int) -> bool:
+    return 0 < n < THRESHOLD
+
+
+def count(n: int) -> Cell:
+    return Cell(None, HIDDEN) if is_small(n) else Cell(n, f"{n:,}".replace(",", "."))
+
+
+def counts(values: Sequence[int], *, with_total: bool = True) -> list[Cell]:
+    """Suppress a breakdown; with a total shown, never leave exactly one hidden cell."""
+    hidden = {i for i, n in enumerate(values) if is_small(n)}
+    if with_total and len(hidden) == 1:
+        others = [(n, i) for i, n in enumerate(values) if i not in hidden and n > 0]
+        if others:
+            hidden.add(min(others)[1])
+    return [Cell(None, HIDDEN) if i in hidden else count(n) for i, n in enumerate(values)]
+
+
+def share(numerator: int, denominator: int) -> Cell:
+    """A percentage, hidden over fewer than 10 or when the rest (or the part) is 1 to 4."""
+    if denominator < MIN_DENOMINATOR or is_small(numerator) or is_small(denominator - numerator):
+        return Cell(None, "–")
+    pct = 100.0 * numerator / denominator
+    return Cell(pct, f"{pct:.0f}%")
+
+
+def days(value: float | None, n: int) -> Cell:
+    """A lead time in days, shown only when it summarises at least 5 referrals."""
+    if value is None or n < THRESHOLD:
+        return Cell(None, "–")
+    return Cell(value, f"{value:.1f}".replace(".", ","))
+
+
+def matrix(rows: Sequence[Sequence[int]]) -> list[list[Cell]]:
+    """Suppress a table whose row and column totals can be known: hide small cells, then keep
+    hiding the smallest other cell of any row or column that has exactly one hidden cell."""
+    values = [list(r) for r in rows]
+    hidden = {(i, j) for i, r in enumerate(values) for j, n in enumerate(r) if is_small(n)}
+
+    def lines() -> list[list[tuple[int, int]]]:
+        width = max((len(r) for r in values), default=0)
+        by_row = [[(i, j) for j in range(len(r))] for i, r in enumerate(values)]
+        by_col = [[(i, j) for i, r in enumerate(values) if j < len(r)] for j in range(width)]
+        return by_row + by_col
+
+    changed = True
+    while changed:
+        changed = False
+        for line in lines():
+            inside = [p for p in line if p in hidden]
+            if len(inside) != 1:
+                continue
+            others = [(values[i][j], (i, j)) for i, j in line if (i, j) not in hidden]
+            others = [o for o in others if o[0] > 0]
+            if others:
+                hidden.add(min(others)[1])
+                changed = True
+    return [
+        [Cell(None, HIDDEN) if (i, j) in hidden else count(n) for j, n in enumerate(r)]
+        for i, r in enumerate(values)
+    ]

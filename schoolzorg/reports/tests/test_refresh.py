@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from schoolzorg.lib.periodic import sweeps
+from schoolzorg.organisations.tests.factories import SchoolFactory
+from schoolzorg.pupils.models import Enrolment
+from schoolzorg.pupils.tests.factories import PupilFactory
+from schoolzorg.reports.models import FigureRefresh, MonthlySchoolFigure
+from schoolzorg.reports.services import refresh_figures
+from schoolzorg.reports.sources import window
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 15)
+
+
+def _snapshot() -> list[tuple]:
+    return sorted(
+        MonthlySchoolFigure.objects.values_list("school_id", "month", "pupils", "consents_given")
+    )
+
+
+def test_refresh_is_idempotent() -> None:
+    school = SchoolFactory()
+    for _ in range(6):
+        PupilFactory(current_school=school)
+    first = refresh_figures(today=TODAY)
+    before = _snapshot()
+    second = refresh_figures(today=TODAY)
+    assert _snapshot() == before
+    assert first.school_rows == second.school_rows == 12
+    assert FigureRefresh.objects.get(pk=1).refreshed_at is not None
+
+
+def test_enrolment_history_counts_pupils_at_month_end() -> None:
+    school = SchoolFactory()
+    pupils = [PupilFactory(current_school=school) for _ in range(6)]
+    Enrolment.objects.filter(pupil=pupils[0]).update(ended_on=dt.date(2026, 9, 10))
+    Enrolment.objects.filter(pupil=pupils[1]).update(started_on=dt.date(2026, 10, 1))
+    refresh_figures(today=TODAY)
+    by_month = dict(
+        MonthlySchoolFigure.objects.filter(school=school).values_list("month", "pupils")
+    )
+    assert by_month[dt.date(2026, 8, 1)] == 5  # pupil 1 not yet there
+    assert by_month[dt.date(2026, 9, 1)] == 4  # pupil 0 left in September
+    assert by_month[dt.date(2026, 10, 1)] == 5
+    assert by_month[dt.date(2026, 11, 1)] == 5
+
+
+def test_refresh_replaces_old_rows_after_data_goes() -> None:
+    school = SchoolFactory()
+    pupil = PupilFactory(current_school=school)
+    refresh_figures(today=TODAY)
+    assert MonthlySchoolFigure.objects.filter(school=school).exists()
+    Enrolment.objects.filter(pupil=pupil).delete()
+    refresh_figures(today=TODAY)
+    assert not MonthlySchoolFigure.objects.filter(school=school).exists()
+
+
+def test_command_and_periodic_registration() -> None:
+    call_command("refresh_figures", "--months", "3")
+    assert "refresh-figures" in {s.name for s in sweeps()}
+    assert next(s for s in sweeps() if s.name == "refresh-figures").every_seconds == 600
+
+
+def test_window_crosses_the_year() -> None:
+    assert window(dt.date(2026, 2, 3), 3) == [
+        dt.date(2025, 12, 1),
+        dt.date(2026, 1, 1),
+        dt.date(2026, 2, 1),
+    ]

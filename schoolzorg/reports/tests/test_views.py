@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from schoolzorg.accounts.roles import Role
+from schoolzorg.consent.models import Consent, Purpose
+from schoolzorg.organisations.tests.factories import MunicipalityFactory, SchoolFactory
+from schoolzorg.pupils.tests.factories import PupilFactory
+from schoolzorg.reports.models import MonthlySchoolFigure
+from schoolzorg.reports.services import refresh_figures
+
+TODAY = dt.date(2026, 11, 15)
+pytestmark = pytest.mark.django_db
+
+
+def _pupils(school, n, *, consent_by=None):
+    pupils = [PupilFactory(current_school=school, last_name=f"Kindnaam{i}") for i in range(n)]
+    if consent_by is not None:
+        for p in pupils:
+            Consent.objects.create(
+                pupil=p,
+                purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+                is_complete=True,
+                given_on=dt.date(2026, 10, 3),
+                recorded_by=consent_by,
+            )
+    return pupils
+
+
+@pytest.fixture
+def town(member):
+    municipality = MunicipalityFactory(name="Waterstede")
+    analyst = member(Role.MUNICIPAL_ANALYST, municipality)
+    return municipality, analyst
+
+
+def test_analyst_sees_own_municipality_without_any_pupil(town, client_for, member) -> None:
+    municipality, analyst = town
+    school = SchoolFactory(name="De Regenboog", municipality=municipality)
+    coordinator = member(Role.SUPPORT_COORDINATOR, school)
+    _pupils(school, 7, consent_by=coordinator)
+    other = SchoolFactory(name="Elders", municipality=MunicipalityFactory(name="Elderstad"))
+    _pupils(other, 6)
+    refresh_figures(today=dt.date.today())
+
+    response = client_for(analyst).get(reverse("reports:index"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "De Regenboog" in html
+    assert "Elders" not in html
+    assert "Kindnaam" not in html
+    assert "<svg" in html and "<table" in html
+
+
+def test_other_municipality_is_404(town, client_for) -> None:
+    _, analyst = town
+    elsewhere = MunicipalityFactory(name="Elderstad")
+    client = client_for(analyst)
+    assert client.get(reverse("reports:index"), {"gemeente": elsewhere.pk}).status_code == 404
+    assert client.get(reverse("reports:export"), {"gemeente": elsewhere.pk}).status_code == 404
+    assert client.get(reverse("reports:index"), {"gemeente": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "role",
+    [Role.SUPPORT_COORDINATOR, Role.SCHOOL_DIRECTOR, Role.PRIVACY_OFFICER, Role.FUNCTIONAL_ADMIN],
+)
+def test_everyone_but_the_analyst_gets_404(town, client_for, member, role) -> None:
+    municipality, _ = town
+    school = SchoolFactory(municipality=municipality)
+    org = school if role in (Role.SUPPORT_COORDINATOR, Role.SCHOOL_DIRECTOR) else municipality
+    user = member(role, org)
+    client = client_for(user)
+    assert client.get(reverse("reports:index")).status_code == 404
+    assert client.get(reverse("reports:export")).status_code == 404
+
+
+def test_anonymous_goes_to_login(client) -> None:
+    response = client.get(reverse("reports:index"))
+    assert response.status_code == 302
+    assert "/inloggen" in response["Location"]
+
+
+def test_small_cells_are_hidden_on_page_and_in_csv(town, client_for, member) -> None:
+    municipality, analyst = town
+    big = SchoolFactory(name="Groot", municipality=municipality)
+    small = SchoolFactory(name="Klein", municipality=municipality)
+    coordinator = member(Role.SUPPORT_COORDINATOR, big)
+    _pupils(big, 12, consent_by=coordinator)
+    _pupils(small, 3, consent_by=coordinator)
+    refresh_figures(today=dt.date.today())
+
+    row = MonthlySchoolFigure.objects.get(school=small, month=dt.date.today().replace(day=1))
+    assert row.pupils == 3  # stored exactly, hidden only when shown
+
+    client = client_for(analyst)
+    csv_text = client.get(reverse("reports:export")).content.decode()
+    lines = [line.split(";") for line in csv_text.splitlines()[1:]]
+    per_school = {(r[2], r[3]): r[4] for r in lines if r[1] == "per school"}
+    assert per_school[("Klein", "Leerlingen")] == "<5"
+    # Complementary suppression: the 12 of "Groot" would give the 3 away next to a total.
+    assert per_school[("Groot", "Leerlingen")] == "<5"
+    for r in lines:
+        assert r[4] not in {"1", "2", "3", "4"}, r
+
+
+def test_page_query_count_does_not_grow_with_data(town, client_for, member) -> None:
+    municipality, analyst = town
+    school = SchoolFactory(municipality=municipality)
+    _pupils(school, 5)
+    refresh_figures(today=dt.date.today())
+    client = client_for(analyst)
+    client.get(reverse("reports:index"))
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("reports:index")).status_code == 200
+
+    for i in range(15):
+        s = SchoolFactory(name=f"School {i}", municipality=municipality)
+        _pupils(s, 6)
+    refresh_figures(today=dt.date.today())
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(reverse("reports:index")).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert len(large.captured_queries) <= 14
+
+
+def test_floor_is_tiny_and_public(client) -> None:
+    response = client.get(reverse("reports:floor"))
+    assert response.status_code == 200
+    assert response.content == b"ok"
