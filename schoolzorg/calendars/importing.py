@@ -1,0 +1,280 @@
+"""Reading the OpenHolidays API files and judging their rows; no database writes here.
+
+Format (`;`-separated, UTF-8 with or without BOM): a multilingual `Name` field
+(`NL Kerstvakantie,DE Weihnachtsferien,EN Christmas Holidays`) of which the `NL ` part is taken,
+`Groups` as a comma list of region codes in any order (`NO,MI,ZU`), ISO dates inclusive at both
+ends, and an empty `EndDate` for one-day public holidays.
+
+A file that cannot be read as such (missing column, wrong number of fields, a date that is no
+date, no Dutch name) is refused as a whole, with the line numbers. A row that reads well but
+looks wrong (too long, ends before it starts, unknown region) is *flagged*, not refused: it is
+stored and waits for the administrator.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from schoolzorg.calendars.models import school_year_of
+
+REGION_CODES = {"NO": "noord", "MI": "midden", "ZU": "zuid"}
+SUMMER = "Zomervakantie"
+USUAL_HOLIDAYS = ("Herfstvakantie", "Kerstvakantie", "Voorjaarsvakantie", "Meivakantie", SUMMER)
+# Longer than three weeks is not a Dutch school holiday, except the summer.
+MAX_DAYS = 21
+MAX_SUMMER_DAYS = 51  # seven weeks and the weekends around them
+
+SCHOOL_COLUMNS = ("Id", "StartDate", "EndDate", "Name", "Groups")
+PUBLIC_COLUMNS = ("Id", "StartDate", "EndDate", "Name")
+REGION_COLUMNS = ("Category", "Name", "Groups", "Parent")
+
+
+class ImportRefused(Exception):
+    """The file is not usable; `problems` names each bad line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems[:10]))
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    line: int
+    source_id: str
+    name: str
+    start_on: dt.date
+    end_on: dt.date
+    groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PublicRow:
+    line: int
+    source_id: str
+    name: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    line: int
+    name: str
+    groups: tuple[str, ...]
+    province: str
+
+
+def read_rows(
+    source: str | Path | bytes, required: Iterable[str]
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows as (line number, values); refuses the file on any structural problem."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportRefused([f"regel {line}: het bestand is geen UTF-8"]) from exc
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ImportRefused(["regel 1: het bestand is leeg"])
+    reader = csv.reader(io.StringIO(text), delimiter=";")
+    header = [h.strip() for h in next(reader)]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ImportRefused([f"regel 1: kolom ontbreekt: {', '.join(missing)}"])
+    rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[str] = []
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            problems.append(f"regel {line}: {len(values)} velden in plaats van {len(header)}")
+            continue
+        rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
+    if problems:
+        raise ImportRefused(problems)
+    return rows
+
+
+def dutch_part(value: str) -> str:
+    """The `NL ` part of a multilingual field, or '' when there is none."""
+    for part in value.split(","):
+        part = part.strip()
+        if part.startswith("NL "):
+            return part[3:].strip()
+    return ""
+
+
+def _date(value: str, line: int, column: str, problems: list[str]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        problems.append(f"regel {line}: {column} '{value}' is geen datum (JJJJ-MM-DD)")
+        return None
+
+
+def parse_school_file(source: str | Path | bytes) -> list[SchoolRow]:
+    """Every school-holiday row of the file, or ImportRefused listing every bad line."""
+    problems: list[str] = []
+    parsed: list[SchoolRow] = []
+    for line, v in read_rows(source, SCHOOL_COLUMNS):
+        name = dutch_part(v["Name"])
+        if not name:
+            problems.append(f"regel {line}: geen Nederlandse naam ('NL ...') in Name")
+        if not v["Id"]:
+            problems.append(f"regel {line}: Id ontbreekt")
+        groups = tuple(g.strip().upper() for g in v["Groups"].split(",") if g.strip())
+        if not groups:
+            problems.append(f"regel {line}: Groups is leeg; noem NO, MI of ZU")
+        start = _date(v["StartDate"], line, "StartDate", problems)
+        end = _date(v["EndDate"], line, "EndDate", problems)
+        if name and start and end and groups and v["Id"]:
+            parsed.append(SchoolRow(line, v["Id"], name, start, end, groups))
+    if problems:
+        raise ImportRefused(problems)
+    return parsed
+
+
+def parse_public_file(source: str | Path | bytes) -> list[PublicRow]:
+    """Every public-holiday row; a holiday of more than one day is refused."""
+    problems: list[str] = []
+    parsed: list[PublicRow] = []
+    for line, v in read_rows(source, PUBLIC_COLUMNS):
+        name = dutch_part(v["Name"])
+        if not name:
+            problems.append(f"regel {line}: geen Nederlandse naam ('NL ...') in Name")
+        start = _date(v["StartDate"], line, "StartDate", problems)
+        if v["EndDate"] and v["EndDate"] != v["StartDate"]:
+            problems.append(f"regel {line}: een feestdag duurt één dag; EndDate moet leeg zijn")
+            continue
+        if name and start:
+            parsed.append(PublicRow(line, v["Id"], name, start))
+    seen: dict[dt.date, int] = {}
+    for row in parsed:
+        if row.date in seen:
+            problems.append(f"regel {row.line}: {row.date} staat ook op regel {seen[row.date]}")
+        seen[row.date] = row.line
+    if problems:
+        raise ImportRefused(problems)
+    return parsed
+
+
+def parse_region_file(source: str | Path | bytes) -> list[RegionRow]:
+    """The municipality rows (provinces left out) of the holiday-region file."""
+    rows: list[RegionRow] = []
+    for line, v in read_rows(source, REGION_COLUMNS):
+        if dutch_part(v["Category"]) != "gemeente":
+            continue
+        name = dutch_part(v["Name"])
+        if not name:
+            raise ImportRefused([f"regel {line}: geen Nederlandse naam ('NL ...') in Name"])
+        groups = tuple(g.strip().upper() for g in v["Groups"].split(",") if g.strip())
+        rows.append(RegionRow(line, name, groups, v["Parent"].upper()))
+    return rows
+
+
+def row_concerns(name: str, start_on: dt.date, end_on: dt.date, code: str) -> list[str]:
+    """Why a school-holiday row should not be used before a person looked at it."""
+    reasons: list[str] = []
+    if code not in REGION_CODES:
+        reasons.append(f"onbekende regio '{code}' (verwacht NO, MI of ZU)")
+    if end_on < start_on:
+        reasons.append("de vakantie eindigt vóór ze begint")
+    else:
+        days = (end_on - start_on).days + 1
+        if name != SUMMER and days > MAX_DAYS:
+            reasons.append(f"{name} duurt {days} dagen; meer dan drie weken is ongewoon")
+        if name == SUMMER and days > MAX_SUMMER_DAYS:
+            reasons.append(f"de zomervakantie duurt {days} dagen; meer dan zeven weken is ongewoon")
+    return reasons
+
+
+@dataclass(frozen=True)
+class YearGap:
+    school_year: str
+    region: str
+    missing: tuple[str, ...]
+    at_edge: bool
+
+    @property
+    def message(self) -> str:
+        names = ", ".join(m.lower() for m in self.missing)
+        text = f"Schooljaar {self.school_year}, regio {self.region}: geen {names}."
+        if self.at_edge:
+            text += " Het bestand begint of eindigt in dit schooljaar; vul aan met het volgende bestand."
+        return text
+
+
+def missing_holidays(rows: Iterable[SchoolRow]) -> list[YearGap]:
+    """School years in which a region lacks one of the usual holidays.
+
+    The first and last school year of a file are often cut off by the file itself (the real file
+    starts at Christmas 2019); those are reported for information, a gap in between as a warning.
+    """
+    present: dict[tuple[str, str], set[str]] = defaultdict(set)
+    years: set[str] = set()
+    for row in rows:
+        year = school_year_of(row.start_on)
+        years.add(year)
+        for code in row.groups:
+            if code in REGION_CODES:
+                present[(year, REGION_CODES[code])].add(row.name)
+    if not years:
+        return []
+    edges = {min(years), max(years)}
+    gaps: list[YearGap] = []
+    for year in sorted(years):
+        for region in REGION_CODES.values():
+            missing = tuple(h for h in USUAL_HOLIDAYS if h not in present[(year, region)])
+            if missing:
+                gaps.append(YearGap(year, region, missing, year in edges))
+    return gaps
+
+
+# --- Municipality names ----------------------------------------------------------------------
+
+# The holiday-region file writes some municipalities by another name than CBS and DUO.
+NAME_ALIASES = {
+    "dantumadeel": "dantumadiel",
+    "de friese meren": "de fryske marren",
+    "tietjerksteradeel": "tytsjerksteradiel",
+    "den haag": "s gravenhage",
+    "den haag s gravenhage": "s gravenhage",
+    "nuenen c a": "nuenen gerwen en nederwetten",
+    "nuenen ca": "nuenen gerwen en nederwetten",
+}
+# How CBS and DUO tell same-named municipalities apart: `Bergen (NH.)`, `BERGEN LB`.
+PROVINCE_SUFFIXES = {
+    "NH": ("nh",),
+    "LI": ("l", "lb", "li"),
+}
+
+
+def normalise_name(name: str) -> str:
+    """Lower case, no accents, no apostrophes or punctuation: `'s-Gravenhage` → `s gravenhage`."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("'", "").replace("’", "")
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return NAME_ALIASES.get(text, text)
+
+
+def name_keys(row: RegionRow, ambiguous: bool) -> list[str]:
+    """Normalised names under which a municipality of the file may be known here."""
+    base = normalise_name(row.name)
+    keys = [f"{base} {suffix}" for suffix in PROVINCE_SUFFIXES.get(row.province, ())]
+    if "(" in row.name:
+        # `Den Haag('s-Gravenhage)`: both the name and the one in brackets.
+        outer, inner = row.name.split("(", 1)
+        keys += [normalise_name(outer), normalise_name(inner.rstrip(")"))]
+    if not ambiguous:
+        keys.append(base)
+    return keys

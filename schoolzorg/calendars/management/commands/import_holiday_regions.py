@@ -1,0 +1,38 @@
+"""`manage.py import_holiday_regions FILE`: set each municipality's holiday region by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from schoolzorg.calendars.importing import ImportRefused
+from schoolzorg.calendars.services import import_municipality_regions
+
+
+class Command(BaseCommand):
+    help = (
+        "Zet de vakantieregio van gemeenten uit nl-vakantieregio-indeling.csv. Gemeenten in twee "
+        "regio's blijven leeg: daar beslist de DUO-vakantieregio van de school."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = import_municipality_regions(options["file"])
+        except ImportRefused as exc:
+            raise CommandError(
+                "Het bestand is geweigerd; er is niets ingelezen.\n" + "\n".join(exc.problems)
+            ) from exc
+        except OSError as exc:
+            raise CommandError(f"Het bestand kan niet worden gelezen: {exc}") from exc
+        self.stdout.write(
+            f"{result.matched} gemeenten gevonden, {result.batch.updated} aangepast; "
+            f"{len(result.split)} in meer regio's: {', '.join(result.split) or '-'}."
+        )
+        if result.unmatched:
+            self.stdout.write(
+                f"Niet gevonden ({len(result.unmatched)}): {', '.join(result.unmatched)}"
+            )

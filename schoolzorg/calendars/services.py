@@ -1,0 +1,349 @@
+"""Every write to the school calendar: imports, the administrator's review, a school's study days.
+
+Each function is one transaction; a review is a compare-and-set on the pending state, so two
+administrators deciding at once get a clear message instead of overwriting each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from schoolzorg.calendars import importing
+from schoolzorg.calendars.models import (
+    OPTIONAL_PUBLIC_HOLIDAYS,
+    HolidayReview,
+    HolidayStatus,
+    ImportBatch,
+    ImportFinding,
+    PublicHoliday,
+    SchoolClosure,
+    SchoolHoliday,
+    school_year_of,
+)
+from schoolzorg.calendars.workingdays import bump_version, many_changes
+from schoolzorg.organisations.models import Municipality, School
+
+
+class CalendarError(Exception):
+    """A write that cannot be done; the message is for the user, in Dutch."""
+
+
+class StaleState(CalendarError):
+    pass
+
+
+STALE_MESSAGE = "Iemand anders heeft over deze vakantie al besloten. Bekijk de lijst opnieuw."
+
+
+def _source_bytes(source: str | Path | bytes) -> bytes:
+    return source if isinstance(source, bytes) else Path(source).read_bytes()
+
+
+def import_school_holidays(
+    source: str | Path | bytes,
+    *,
+    file_name: str = "",
+    by: Any = None,
+    school_year: str = "",
+) -> ImportBatch:
+    """Import a school-holiday file: clean rows approved, suspect rows pending review.
+
+    A row is known by its source id and region code, so importing the same file again changes
+    nothing, and a correction the administrator made stays. Raises ImportRefused when the file
+    cannot be read; then nothing is stored. With `school_year`, only that year's rows are taken.
+    """
+    rows = importing.parse_school_file(_source_bytes(source))
+    if school_year:
+        rows = [r for r in rows if school_year_of(r.start_on) == school_year]
+        if not rows:
+            raise importing.ImportRefused([f"het bestand heeft geen vakanties in {school_year}"])
+    with transaction.atomic(), many_changes():
+        batch = ImportBatch.objects.create(
+            kind=ImportBatch.Kind.SCHOOL, file_name=file_name or str(source)[:300], by=by
+        )
+        existing = {
+            (h.source_id, h.source_region): h
+            for h in SchoolHoliday.objects.filter(source_id__in={r.source_id for r in rows})
+        }
+        findings: list[ImportFinding] = []
+        for row in rows:
+            for code in row.groups:
+                reasons = importing.row_concerns(row.name, row.start_on, row.end_on, code)
+                status = HolidayStatus.PENDING if reasons else HolidayStatus.APPROVED
+                holiday = existing.get((row.source_id, code))
+                values = {
+                    "name": row.name,
+                    "region": importing.REGION_CODES.get(code, ""),
+                    "source_start_on": row.start_on,
+                    "source_end_on": row.end_on,
+                }
+                if holiday is not None and all(getattr(holiday, k) == v for k, v in values.items()):
+                    batch.unchanged += 1
+                    continue
+                if holiday is None:
+                    holiday = SchoolHoliday(source_id=row.source_id, source_region=code)
+                    batch.created += 1
+                else:
+                    batch.updated += 1
+                    findings.append(
+                        ImportFinding(
+                            batch=batch,
+                            severity=ImportFinding.Severity.INFO,
+                            line=row.line,
+                            message=f"{row.name} ({code}) is in de bron gewijzigd en opnieuw beoordeeld.",
+                        )
+                    )
+                for key, value in values.items():
+                    setattr(holiday, key, value)
+                holiday.start_on, holiday.end_on = row.start_on, row.end_on
+                holiday.school_year = school_year_of(row.start_on)
+                holiday.status = status
+                holiday.flag_reason = "; ".join(reasons)[:500]
+                holiday.source_line = row.line
+                holiday.batch = batch
+                holiday.reviewed_by, holiday.reviewed_at, holiday.review_note = None, None, ""
+                holiday.save()
+                if reasons:
+                    batch.flagged += 1
+                    findings.append(
+                        ImportFinding(
+                            batch=batch,
+                            severity=ImportFinding.Severity.WARNING,
+                            line=row.line,
+                            message=f"{row.name} {code} {row.start_on}–{row.end_on}: "
+                            + "; ".join(reasons),
+                        )
+                    )
+        for gap in importing.missing_holidays(rows):
+            findings.append(
+                ImportFinding(
+                    batch=batch,
+                    severity=(
+                        ImportFinding.Severity.INFO
+                        if gap.at_edge
+                        else ImportFinding.Severity.WARNING
+                    ),
+                    message=gap.message[:500],
+                )
+            )
+        ImportFinding.objects.bulk_create(findings)
+        batch.save()
+    return batch
+
+
+def import_public_holidays(
+    source: str | Path | bytes, *, file_name: str = "", by: Any = None
+) -> ImportBatch:
+    """Import public holidays; Goede vrijdag and Bevrijdingsdag arrive as school days.
+
+    A holiday already stored keeps its `is_school_day_off`, so a choice made after the first
+    import survives the next.
+    """
+    rows = importing.parse_public_file(_source_bytes(source))
+    with transaction.atomic(), many_changes():
+        batch = ImportBatch.objects.create(
+            kind=ImportBatch.Kind.PUBLIC, file_name=file_name or str(source)[:300], by=by
+        )
+        existing = {h.date: h for h in PublicHoliday.objects.all()}
+        for row in rows:
+            holiday = existing.get(row.date)
+            if holiday is None:
+                PublicHoliday.objects.create(
+                    date=row.date,
+                    name=row.name,
+                    source_id=row.source_id,
+                    is_school_day_off=row.name not in OPTIONAL_PUBLIC_HOLIDAYS,
+                )
+                batch.created += 1
+            elif holiday.name != row.name or holiday.source_id != row.source_id:
+                holiday.name, holiday.source_id = row.name, row.source_id
+                holiday.save(update_fields=["name", "source_id"])
+                batch.updated += 1
+            else:
+                batch.unchanged += 1
+        batch.save()
+    return batch
+
+
+@dataclass
+class RegionImportResult:
+    batch: ImportBatch
+    matched: int = 0
+    split: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+
+
+def import_municipality_regions(
+    source: str | Path | bytes, *, file_name: str = "", by: Any = None
+) -> RegionImportResult:
+    """Set `Municipality.holiday_region` from the holiday-region file, matched by name.
+
+    The file has no CBS code, so names are normalised (accents, `'s-`, Frisian spellings, two
+    Bergens told apart by province). A municipality split over two regions is left alone: the
+    DUO region of each school decides there. Names not found here are reported, not guessed.
+    """
+    rows = importing.parse_region_file(_source_bytes(source))
+    counts: dict[str, int] = {}
+    for row in rows:
+        base = importing.normalise_name(row.name)
+        counts[base] = counts.get(base, 0) + 1
+    by_name: dict[str, list[Municipality]] = {}
+    for municipality in Municipality.objects.all():
+        by_name.setdefault(importing.normalise_name(municipality.name), []).append(municipality)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind=ImportBatch.Kind.REGIONS, file_name=file_name or str(source)[:300], by=by
+        )
+        result = RegionImportResult(batch=batch)
+        findings: list[ImportFinding] = []
+        for row in rows:
+            ambiguous = counts[importing.normalise_name(row.name)] > 1
+            found = next(
+                (
+                    by_name[key]
+                    for key in importing.name_keys(row, ambiguous)
+                    if len(by_name.get(key, [])) == 1
+                ),
+                None,
+            )
+            if found is None:
+                result.unmatched.append(row.name)
+                continue
+            municipality = found[0]
+            result.matched += 1
+            if len(row.groups) != 1:
+                result.split.append(row.name)
+                findings.append(
+                    ImportFinding(
+                        batch=batch,
+                        severity=ImportFinding.Severity.INFO,
+                        line=row.line,
+                        message=f"{row.name} ligt in meer regio's ({','.join(row.groups)}); "
+                        "de vakantieregio van DUO per school beslist.",
+                    )
+                )
+                continue
+            region = importing.REGION_CODES.get(row.groups[0], "")
+            if region and municipality.holiday_region != region:
+                municipality.holiday_region = region
+                municipality.save(update_fields=["holiday_region"])
+                batch.updated += 1
+            else:
+                batch.unchanged += 1
+        findings += [
+            ImportFinding(
+                batch=batch,
+                severity=ImportFinding.Severity.WARNING,
+                message=f"Gemeente niet gevonden: {name}",
+            )
+            for name in result.unmatched
+        ]
+        ImportFinding.objects.bulk_create(findings)
+        batch.flagged = len(result.unmatched)
+        batch.save()
+    return result
+
+
+# --- Review by the functional administrator --------------------------------------------------
+
+
+def _decide(
+    holiday: SchoolHoliday,
+    *,
+    by: Any,
+    decision: str,
+    status: str,
+    note: str,
+    **changes: Any,
+) -> SchoolHoliday:
+    now = timezone.now()
+    previous = f"{holiday.start_on:%d-%m-%Y} t/m {holiday.end_on:%d-%m-%Y} {holiday.region}"
+    with transaction.atomic():
+        updated = SchoolHoliday.objects.filter(pk=holiday.pk, status=HolidayStatus.PENDING).update(
+            status=status, review_note=note, reviewed_by=by, reviewed_at=now, **changes
+        )
+        if not updated:
+            raise StaleState(STALE_MESSAGE)
+        HolidayReview.objects.create(
+            holiday_id=holiday.pk, decision=decision, by=by, at=now, note=note, previous=previous
+        )
+        bump_version()  # an UPDATE sends no signal
+    holiday.refresh_from_db()
+    return holiday
+
+
+def approve_holiday(holiday: SchoolHoliday, *, by: Any, note: str = "") -> SchoolHoliday:
+    """Use a pending holiday as it is."""
+    if not holiday.region or holiday.end_on < holiday.start_on:
+        raise CalendarError(
+            "Deze vakantie kan niet zo worden gebruikt: corrigeer eerst de regio of de data."
+        )
+    return _decide(
+        holiday, by=by, decision=HolidayReview.Decision.APPROVE, status="approved", note=note
+    )
+
+
+def correct_holiday(
+    holiday: SchoolHoliday,
+    *,
+    by: Any,
+    start_on: dt.date,
+    end_on: dt.date,
+    region: str,
+    note: str,
+) -> SchoolHoliday:
+    """Use a pending holiday with corrected dates (and region)."""
+    if end_on < start_on:
+        raise CalendarError("De laatste vrije dag ligt vóór de eerste.")
+    if not note.strip():
+        raise CalendarError("Schrijf kort waarom u de data aanpast.")
+    return _decide(
+        holiday,
+        by=by,
+        decision=HolidayReview.Decision.CORRECT,
+        status="approved",
+        note=note,
+        start_on=start_on,
+        end_on=end_on,
+        region=region,
+        school_year=school_year_of(start_on),
+    )
+
+
+def reject_holiday(holiday: SchoolHoliday, *, by: Any, note: str) -> SchoolHoliday:
+    """Never use this holiday for counting."""
+    if not note.strip():
+        raise CalendarError("Schrijf kort waarom u deze vakantie afwijst.")
+    return _decide(
+        holiday, by=by, decision=HolidayReview.Decision.REJECT, status="rejected", note=note
+    )
+
+
+# --- A school's own days off -----------------------------------------------------------------
+
+
+def add_closure(school: School, *, on: dt.date, reason: str, by: Any) -> SchoolClosure:
+    """Add a study day or free day for one school."""
+    if not reason.strip():
+        raise CalendarError("Vul een reden in, bijvoorbeeld 'Studiedag'.")
+    if on.weekday() >= 5:
+        raise CalendarError("Die dag valt in het weekend; dan is de school al dicht.")
+    try:
+        with transaction.atomic():
+            return SchoolClosure.objects.create(
+                school=school, date=on, reason=reason.strip(), created_by=by
+            )
+    except IntegrityError as exc:
+        raise CalendarError("Op die dag staat al een studiedag of vrije dag.") from exc
+
+
+def remove_closure(closure: SchoolClosure, *, by: Any) -> None:
+    """Take a study day or free day away again."""
+    with transaction.atomic():
+        closure.delete()

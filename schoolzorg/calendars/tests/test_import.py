@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from schoolzorg.calendars.importing import ImportRefused, normalise_name
+from schoolzorg.calendars.models import (
+    HolidayStatus,
+    ImportFinding,
+    PublicHoliday,
+    SchoolHoliday,
+)
+from schoolzorg.calendars.services import (
+    import_municipality_regions,
+    import_public_holidays,
+    import_school_holidays,
+)
+from schoolzorg.calendars.workingdays import add_school_days, is_school_day
+from schoolzorg.organisations.tests.factories import MunicipalityFactory
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).resolve().parents[3] / "data" / "registries" / "vakanties"
+SCHOOL_FILE = DATA / "nl-schoolvakanties.csv"
+PUBLIC_FILE = DATA / "nl-feestdagen.csv"
+REGION_FILE = DATA / "nl-vakantieregio-indeling.csv"
+HEADER = "Id;Country;StartDate;EndDate;Type;RegionalScope;Name;Groups\n"
+
+
+def crafted(*rows: str, bom: bool = False) -> bytes:
+    text = HEADER + "".join(r + "\n" for r in rows)
+    return ("\ufeff" if bom else "").encode() + text.encode()
+
+
+@pytest.fixture
+def real_calendar() -> None:
+    import_public_holidays(PUBLIC_FILE)
+    import_school_holidays(SCHOOL_FILE)
+
+
+def test_real_school_file_gives_one_row_per_region(real_calendar: None) -> None:
+    assert SchoolHoliday.objects.values("source_id").distinct().count() == 97
+    per_region = {
+        r: SchoolHoliday.objects.filter(region=r).count() for r in ("noord", "midden", "zuid")
+    }
+    # Ten full school years of five holidays, and 2019/2020 from Christmas on (four).
+    assert per_region == {"noord": 54, "midden": 54, "zuid": 54}
+    assert PublicHoliday.objects.count() == 121
+
+
+def test_the_two_long_south_spring_holidays_wait_for_review(real_calendar: None) -> None:
+    pending = SchoolHoliday.objects.pending()
+    assert sorted((h.region, h.start_on, h.end_on) for h in pending) == [
+        ("zuid", dt.date(2027, 2, 13), dt.date(2027, 3, 21)),
+        ("zuid", dt.date(2029, 2, 10), dt.date(2029, 3, 18)),
+    ]
+    assert all("37 dagen" in h.flag_reason for h in pending)
+    # Not used until approved: the second week of March 2027 is an ordinary school week.
+    assert is_school_day(dt.date(2027, 3, 10), region="zuid")
+
+
+def test_first_school_year_without_autumn_holiday_is_reported_for_information(
+    real_calendar: None,
+) -> None:
+    findings = ImportFinding.objects.filter(message__contains="2019/2020")
+    assert findings.count() == 3
+    assert all(f.severity == ImportFinding.Severity.INFO for f in findings)
+    assert "herfstvakantie" in findings[0].message
+    assert not ImportFinding.objects.filter(message__contains="2030/2031").exists()
+
+
+def test_reimport_changes_nothing(real_calendar: None) -> None:
+    before = list(SchoolHoliday.objects.order_by("pk").values())
+    batch = import_school_holidays(SCHOOL_FILE)
+    public = import_public_holidays(PUBLIC_FILE)
+    assert (batch.created, batch.updated, batch.unchanged) == (0, 0, 162)
+    assert (public.created, public.updated, public.unchanged) == (0, 0, 121)
+    assert list(SchoolHoliday.objects.order_by("pk").values()) == before
+
+
+def test_goede_vrijdag_and_bevrijdingsdag_arrive_as_school_days(real_calendar: None) -> None:
+    assert not PublicHoliday.objects.get(date=dt.date(2025, 4, 18)).is_school_day_off
+    assert is_school_day(dt.date(2025, 4, 18), region="midden")
+    assert PublicHoliday.objects.get(name="Tweede paasdag", date__year=2025).is_school_day_off
+
+
+def test_rotterdam_across_autumn_holiday(real_calendar: None) -> None:
+    assert add_school_days(dt.date(2024, 10, 25), 1, region="midden") == dt.date(2024, 11, 4)
+
+
+def test_across_christmas_and_the_year_end(real_calendar: None) -> None:
+    assert add_school_days(dt.date(2024, 12, 20), 1, region="midden") == dt.date(2025, 1, 6)
+    assert add_school_days(dt.date(2024, 12, 19), 3, region="") == dt.date(2024, 12, 24)
+    # Without a region only the feestdagen count: 25, 26 December and 1 January.
+    assert add_school_days(dt.date(2024, 12, 24), 2, region="") == dt.date(2024, 12, 30)
+    assert add_school_days(dt.date(2024, 12, 30), 2, region="") == dt.date(2025, 1, 2)
+
+
+def test_across_kings_day_outside_the_may_holiday(real_calendar: None) -> None:
+    # Koningsdag 2023 (Thursday 27 April) fell before the meivakantie of region noord (29 April).
+    assert not is_school_day(dt.date(2023, 4, 27), region="noord")
+    assert add_school_days(dt.date(2023, 4, 26), 1, region="noord") == dt.date(2023, 4, 28)
+
+
+def test_crafted_anomalies_are_flagged_and_not_used() -> None:
+    batch = import_school_holidays(
+        crafted(
+            "a1;NL;2024-11-10;2024-11-03;School;Regional;NL Herfstvakantie,EN Autumn;MI",
+            "a2;NL;2024-10-26;2024-11-03;School;Regional;NL Herfstvakantie;XX,NO",
+            bom=True,
+        )
+    )
+    assert batch.flagged == 2
+    backwards = SchoolHoliday.objects.get(source_id="a1")
+    assert backwards.status == HolidayStatus.PENDING
+    assert "eindigt vóór" in backwards.flag_reason
+    unknown = SchoolHoliday.objects.get(source_id="a2", source_region="XX")
+    assert unknown.region == "" and "onbekende regio 'XX'" in unknown.flag_reason
+    assert SchoolHoliday.objects.get(source_id="a2", source_region="NO").status == "approved"
+    assert is_school_day(dt.date(2024, 11, 4), region="midden")
+
+
+def test_groups_in_any_order_give_the_same_rows() -> None:
+    import_school_holidays(
+        crafted("b1;NL;2028-10-14;2028-10-22;School;Regional;NL Herfstvakantie;ZU,MI")
+    )
+    assert set(SchoolHoliday.objects.values_list("region", flat=True)) == {"zuid", "midden"}
+
+
+@pytest.mark.parametrize(
+    ("row", "fragment"),
+    [
+        ("c1;NL;2024-13-01;2024-10-27;School;Regional;NL Herfstvakantie;MI", "regel 3"),
+        ("c1;NL;2024-10-26;2024-10-27;School;Regional;DE Herbstferien;MI", "Nederlandse naam"),
+        ("c1;NL;2024-10-26;2024-10-27;School;Regional;NL Herfstvakantie", "velden"),
+        ("c1;NL;2024-10-26;2024-10-27;School;Regional;NL Herfstvakantie;", "Groups is leeg"),
+    ],
+)
+def test_malformed_file_is_refused_with_line_numbers_and_imports_nothing(
+    row: str, fragment: str
+) -> None:
+    good = "ok;NL;2024-12-21;2025-01-05;School;Regional;NL Kerstvakantie;MI"
+    with pytest.raises(ImportRefused) as refused:
+        import_school_holidays(crafted(good, row))
+    assert any(fragment in p for p in refused.value.problems)
+    assert any(p.startswith("regel 3") for p in refused.value.problems)
+    assert not SchoolHoliday.objects.exists()
+
+
+def test_missing_column_is_refused() -> None:
+    with pytest.raises(ImportRefused, match="kolom ontbreekt: Groups"):
+        import_school_holidays(b"Id;StartDate;EndDate;Name\nx;2024-01-01;2024-01-02;NL X\n")
+
+
+def test_command_refuses_a_bad_file_in_dutch(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(crafted("x;NL;gisteren;2024-01-01;School;Regional;NL Kerstvakantie;MI"))
+    with pytest.raises(CommandError, match="regel 2"):
+        call_command("import_holidays", "--school", str(bad))
+    assert not SchoolHoliday.objects.exists()
+
+
+def test_command_imports_both_files() -> None:
+    call_command("import_holidays", "--school", str(SCHOOL_FILE), "--public", str(PUBLIC_FILE))
+    assert SchoolHoliday.objects.count() == 162
+
+
+def test_load_school_year_takes_only_that_year() -> None:
+    call_command("load_school_year", str(SCHOOL_FILE), "--school-year", "2025/2026")
+    assert set(SchoolHoliday.objects.values_list("school_year", flat=True)) == {"2025/2026"}
+    assert SchoolHoliday.objects.count() == 15
+
+
+def test_names_are_normalised() -> None:
+    assert normalise_name("'s-Gravenhage") == normalise_name("S GRAVENHAGE") == "s gravenhage"
+    assert normalise_name("Súdwest-Fryslân") == "sudwest fryslan"
+    assert normalise_name("Dantumadeel") == normalise_name("Dantumadiel")
+
+
+def test_municipality_regions_by_normalised_name() -> None:
+    hague = MunicipalityFactory(name="'s-Gravenhage", holiday_region="")
+    bergen_nh = MunicipalityFactory(name="Bergen (NH.)", holiday_region="")
+    bergen_l = MunicipalityFactory(name="Bergen (L.)", holiday_region="")
+    fryske = MunicipalityFactory(name="De Fryske Marren", holiday_region="")
+    altena = MunicipalityFactory(name="Altena", holiday_region="")
+    MunicipalityFactory(name="Nergensveen", holiday_region="")
+    result = import_municipality_regions(REGION_FILE)
+    for m in (hague, bergen_nh, bergen_l, fryske, altena):
+        m.refresh_from_db()
+    assert hague.holiday_region == "midden"
+    assert (bergen_nh.holiday_region, bergen_l.holiday_region) == ("noord", "zuid")
+    assert fryske.holiday_region == "noord"
+    assert altena.holiday_region == "" and "Altena" in result.split
+    assert result.matched == 5
+    assert "Rotterdam" in result.unmatched  # not in this database
+
+
+def test_every_real_municipality_is_matched() -> None:
+    registry = Path(__file__).resolve().parents[3] / "data" / "registries" / "gemeenten-2024.csv"
+    for line in registry.read_text(encoding="utf-8").splitlines()[1:]:
+        code, _, _, name = line.split(";")
+        MunicipalityFactory(name=name, cbs_code=code, holiday_region="")
+    result = import_municipality_regions(REGION_FILE)
+    assert result.unmatched == []
+    assert result.matched == 342
