@@ -1,41 +1,191 @@
 """Measures that need the cases and referrals apps: read only once their models exist.
 
-Lead times and escalations come from `schoolzorg.referrals.figures` when that module offers them.
+Lead time per step is measured between the dates the referral workflow stamps on a referral
+(`submitted_on`, `acknowledged_on`, `handover_planned_on`, `handover_held_on`, `first_contact_on`)
+and counted in the month the step was completed. A warm handover is within the norm when it was
+held on or before its due date (`handover_due_on`, set from the municipality's service norm).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+from collections import defaultdict
 from typing import Any
 
-from schoolzorg.reports.sources import Counts
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+
+from schoolzorg.reports.sources import Counts, has_field, model, month_end, monthly_counts
+
+STEPS = [
+    ("acknowledge", "Ontvangst bevestigd", "submitted_on", "acknowledged_on"),
+    ("plan_handover", "Warme overdracht gepland", "acknowledged_on", "handover_planned_on"),
+    ("hold_handover", "Warme overdracht gehouden", "handover_planned_on", "handover_held_on"),
+    ("first_contact", "Eerste contact met het gezin", "handover_held_on", "first_contact_on"),
+    ("total", "Totaal: van versturen tot eerste contact", "submitted_on", "first_contact_on"),
+]
+
+
+def _referral() -> Any | None:
+    m = model("referrals.Referral")
+    needed = ["team", "school", "submitted_on", "handover_held_on", "handover_due_on"]
+    return m if m is not None and all(has_field(m, f) for f in needed) else None
+
+
+def _case_model() -> Any | None:
+    m = model("cases.Case")
+    needed = ["pupil", "opened_on", "closed_on"]
+    return m if m is not None and all(has_field(m, f) for f in needed) else None
 
 
 def pupils_in_care(months: list[dt.date]) -> Counts:
-    return {}
+    """Distinct pupils with a case open at month end, by the pupil's current school."""
+    case = _case_model()
+    if case is None:
+        return {}
+    out: Counts = {}
+    for month in months:
+        end = month_end(month)
+        rows = (
+            case._default_manager.filter(opened_on__lte=end)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+            .exclude(pupil__current_school__isnull=True)
+            .values("pupil__current_school_id")
+            .annotate(_n=Count("pupil_id", distinct=True))
+        )
+        for r in rows:
+            out[(r["pupil__current_school_id"], month)] = r["_n"]
+    return out
 
 
 def pupils_in_care_with_consent(months: list[dt.date]) -> Counts:
-    return {}
+    """Of those pupils, the ones with a care-team consent in force at month end."""
+    case = _case_model()
+    if case is None:
+        return {}
+    from schoolzorg.consent.models import Consent, Purpose
+
+    out: Counts = {}
+    for month in months:
+        end = month_end(month)
+        consented = Consent.objects.in_force(end).filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM)
+        rows = (
+            case._default_manager.filter(opened_on__lte=end)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+            .filter(pupil_id__in=consented.values("pupil_id"))
+            .exclude(pupil__current_school__isnull=True)
+            .values("pupil__current_school_id")
+            .annotate(_n=Count("pupil_id", distinct=True))
+        )
+        for r in rows:
+            out[(r["pupil__current_school_id"], month)] = r["_n"]
+    return out
 
 
 def warm_handovers(months: list[dt.date]) -> Counts:
-    return {}
+    referral = _referral()
+    if referral is None:
+        return {}
+    return monthly_counts(
+        referral._default_manager.all(), group="team_id", when="handover_held_on", months=months
+    )
 
 
 def warm_handovers_within_norm(months: list[dt.date]) -> Counts:
-    return {}
+    referral = _referral()
+    if referral is None:
+        return {}
+    return monthly_counts(
+        referral._default_manager.filter(
+            handover_due_on__isnull=False, handover_held_on__lte=F("handover_due_on")
+        ),
+        group="team_id",
+        when="handover_held_on",
+        months=months,
+    )
 
 
 def escalations_by_team(months: list[dt.date]) -> Counts:
-    return {}
+    escalation = model("referrals.Escalation")
+    if escalation is None or not has_field(escalation, "raised_on"):
+        return {}
+    return monthly_counts(
+        escalation._default_manager.all(),
+        group="referral__team_id",
+        when="raised_on",
+        months=months,
+    )
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def lead_times(months: list[dt.date]) -> list[dict[str, Any]]:
-    """Rows for `MonthlyLeadTimeFigure`: municipality_id, month, step, step_label, order, ..."""
-    return []
+    """Rows for `MonthlyLeadTimeFigure`: per municipality (of the school), month and step."""
+    referral = _referral()
+    if referral is None:
+        return []
+    start, end = months[0], month_end(months[-1])
+    rows: list[dict[str, Any]] = []
+    for order, (step, label, begin, finish) in enumerate(STEPS):
+        days: dict[tuple[int, dt.date], list[float]] = defaultdict(list)
+        pairs = (
+            referral._default_manager.filter(
+                **{f"{finish}__gte": start, f"{finish}__lte": end, f"{begin}__isnull": False},
+                school__municipality__isnull=False,
+            )
+            .annotate(_m=TruncMonth(finish))
+            .values_list("school__municipality_id", "_m", begin, finish)
+        )
+        for municipality_id, month, a, b in pairs:
+            days[(municipality_id, month)].append(float((b - a).days))
+        for (municipality_id, month), values in days.items():
+            rows.append(
+                {
+                    "municipality_id": municipality_id,
+                    "month": month,
+                    "step": step,
+                    "step_label": label,
+                    "order": order,
+                    "referrals": len(values),
+                    "median_days": statistics.median(values),
+                    "p90_days": _percentile(values, 0.9),
+                }
+            )
+    return rows
 
 
 def escalations_by_reason_level(months: list[dt.date]) -> list[dict[str, Any]]:
-    """Rows for `MonthlyEscalationFigure`: municipality_id, month, reason, reason_label, level, ..."""
-    return []
+    escalation = model("referrals.Escalation")
+    if escalation is None or not all(
+        has_field(escalation, f) for f in ("raised_on", "reason", "level")
+    ):
+        return []
+    labels = dict(escalation._meta.get_field("reason").choices or [])
+    start, end = months[0], month_end(months[-1])
+    grouped = (
+        escalation._default_manager.filter(
+            raised_on__gte=start,
+            raised_on__lte=end,
+            referral__school__municipality__isnull=False,
+        )
+        .annotate(_m=TruncMonth("raised_on"))
+        .values("referral__school__municipality_id", "_m", "reason", "level")
+        .annotate(_n=Count("pk"))
+    )
+    return [
+        {
+            "municipality_id": r["referral__school__municipality_id"],
+            "month": r["_m"],
+            "reason": r["reason"],
+            "reason_label": str(labels.get(r["reason"], r["reason"])),
+            "level": r["level"],
+            "escalations": r["_n"],
+        }
+        for r in grouped
+    ]
