@@ -1,0 +1,138 @@
+"""Who sees which referral, and the relationship that lets the receiving team see the pupil.
+
+In words (also in docs/permissions.md once the lead merges it):
+
+- School side: people in a case role at the referring school (support coordinator, school social
+  worker, partnership contact) see the school's referrals in every state, drafts included.
+- The named school social worker keeps seeing the referral and the pupil until the neighbourhood
+  team has confirmed first contact with the family, even when their school membership changes.
+- Receiving team: every worker, contact person and team leader of the team the referral was sent
+  to sees the referral document from its first submission on (never a draft that was not sent).
+  A team that did not receive a referral sees nothing of it.
+- Pupil file through a referral: from `acknowledged` (a named worker took it) up to and including
+  `accepted`, the named worker, the team leaders and the team's contact person for that school
+  see the pupil's file. Afterwards the team works in its own system.
+- Service desk coordinators of the municipality see referrals that reached escalation level 4.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from schoolzorg.accounts.roles import CASE_ROLES, Role
+from schoolzorg.audit.services import Basis
+from schoolzorg.pupils.access import Relationship, active_memberships, register_relationship
+from schoolzorg.referrals.workflow import SOCIAL_WORKER_STATES, TEAM_FILE_STATES
+
+TEAM_ROLES = frozenset(
+    {Role.NEIGHBOURHOOD_TEAM_WORKER, Role.NEIGHBOURHOOD_TEAM_CONTACT, Role.TEAM_LEADER}
+)
+
+
+def team_ids(user: Any) -> set[int]:
+    return {m.organisation_id for m in active_memberships(user) if m.role in TEAM_ROLES}
+
+
+def leader_team_ids(user: Any) -> set[int]:
+    return {m.organisation_id for m in active_memberships(user) if m.role == Role.TEAM_LEADER}
+
+
+def contact_pairs(user: Any) -> set[tuple[int, int]]:
+    """(team, school) for which the user is the team's contact person."""
+    return {
+        (m.organisation_id, m.school_id)
+        for m in active_memberships(user)
+        if m.role == Role.NEIGHBOURHOOD_TEAM_CONTACT and m.school_id
+    }
+
+
+def school_ids(user: Any) -> set[int]:
+    found = {m.served_school_id for m in active_memberships(user) if m.role in CASE_ROLES}
+    found.discard(None)
+    return found  # type: ignore[return-value]
+
+
+def desk_municipality_ids(user: Any) -> set[int]:
+    found = {
+        m.organisation.municipality_id
+        for m in active_memberships(user)
+        if m.role == Role.SERVICE_DESK_COORDINATOR
+    }
+    found.discard(None)
+    return found  # type: ignore[return-value]
+
+
+def referral_visibility_q(user: Any) -> Q | None:
+    """A filter over Referral for what the user may see; None when nothing."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    parts: list[Q] = []
+    if schools := school_ids(user):
+        parts.append(Q(school_id__in=schools))
+    parts.append(Q(social_worker_id=user.pk, state__in=SOCIAL_WORKER_STATES))
+    if teams := team_ids(user):
+        parts.append(Q(team_id__in=teams, submitted_at__isnull=False))
+    if desks := desk_municipality_ids(user):
+        from schoolzorg.referrals.models import Escalation
+
+        parts.append(
+            Q(
+                pk__in=Escalation.objects.filter(
+                    level=4, referral__school__municipality_id__in=desks
+                ).values("referral_id")
+            )
+        )
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
+
+
+def _file_referrals_q(user: Any) -> Q | None:
+    """Referrals through which the user sees the pupil's file."""
+    q = Q(social_worker_id=user.pk, state__in=SOCIAL_WORKER_STATES)
+    team_q = Q(assignee_id=user.pk)
+    if leaders := leader_team_ids(user):
+        team_q |= Q(team_id__in=leaders)
+    for team_id, school_id in contact_pairs(user):
+        team_q |= Q(team_id=team_id, school_id=school_id)
+    return q | (Q(state__in=TEAM_FILE_STATES) & team_q)
+
+
+def _pupil_q(user: Any) -> Q | None:
+    from schoolzorg.referrals.models import Referral
+
+    inner = _file_referrals_q(user)
+    if inner is None:
+        return None
+    return Q(pk__in=Referral.objects.filter(inner).values("pupil_id"))
+
+
+def _pupil_basis(user: Any, pupil: Any) -> Basis | None:
+    from schoolzorg.referrals.models import Referral
+
+    inner = _file_referrals_q(user)
+    if inner is None:
+        return None
+    referral = (
+        Referral.objects.filter(inner, pupil_id=pupil.pk)
+        .select_related("team", "school")
+        .order_by("-pk")
+        .first()
+    )
+    if referral is None:
+        return None
+    if referral.social_worker_id == user.pk:
+        role = Role.SCHOOL_SOCIAL_WORKER
+        org_id, label = referral.school_id, referral.school.name
+    else:
+        memberships = [m for m in active_memberships(user) if m.organisation_id == referral.team_id]
+        role = memberships[0].role if memberships else Role.NEIGHBOURHOOD_TEAM_WORKER
+        org_id, label = referral.team_id, referral.team.name if referral.team else ""
+    return Basis("referral", role, org_id, label, str(referral.pk))
+
+
+def register() -> None:
+    register_relationship(Relationship("referral", _pupil_q, _pupil_basis))

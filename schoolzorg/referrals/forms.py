@@ -1,0 +1,186 @@
+"""Input shapes for the referral document and each move."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from schoolzorg.accounts.models import Membership
+from schoolzorg.organisations.models import NeighbourhoodTeam
+from schoolzorg.referrals.access import TEAM_ROLES
+from schoolzorg.referrals.models import EscalationReason, Referral
+from schoolzorg.referrals.neighbours import finished_assessments
+from schoolzorg.referrals.workflow import State
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SeenStateForm(forms.Form):
+    """Carries the state the user's screen showed, for the compare-and-set."""
+
+    seen_state = forms.ChoiceField(choices=State.choices, widget=forms.HiddenInput)
+
+
+def _assessment_choices(pupil: Any, code: str, user: Any) -> list[tuple[str, str]]:
+    return [("", "Geen (conclusie hieronder in woorden)"), *finished_assessments(pupil, code, user)]
+
+
+class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Every section is optional while typing; `missing_parts` says what is needed to send."""
+
+    severity_assessment_id = forms.TypedChoiceField(
+        label="Afgeronde ernsttaxatie", required=False, coerce=int, empty_value=None
+    )
+    child_safety_assessment_id = forms.TypedChoiceField(
+        label="Afgeronde veiligheidsinschatting (LIRIK)",
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "help_question",
+            "strengths",
+            "concerns",
+            "already_tried",
+            "severity_assessment_id",
+            "severity_summary",
+            "child_safety_assessment_id",
+            "child_safety_summary",
+            "reporting_code_status",
+            "consent_scope",
+            "urgency",
+            "proposed_handover",
+        ]
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 4})
+            for f in [
+                "help_question",
+                "strengths",
+                "concerns",
+                "already_tried",
+                "severity_summary",
+                "child_safety_summary",
+                "consent_scope",
+                "proposed_handover",
+            ]
+        }
+        help_texts = {
+            "help_question": "Schrijf op wat het gezin zelf vraagt, zo veel mogelijk in hun woorden.",
+            "already_tried": "Ingevuld uit het plan en de registratie van het SMW; vul aan waar nodig.",
+            "consent_scope": "Welke gegevens mogen met het wijkteam worden gedeeld?",
+            "proposed_handover": "Wanneer, waar en met wie? Liefst met het gezin erbij.",
+        }
+
+    def __init__(self, *args: Any, user: Any, show_safety: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        pupil = self.instance.pupil
+        self.fields["severity_assessment_id"].choices = _assessment_choices(pupil, "severity", user)
+        if show_safety:
+            self.fields["child_safety_assessment_id"].choices = _assessment_choices(
+                pupil, "child_safety", user
+            )
+        else:
+            for name in ["child_safety_assessment_id", "child_safety_summary"]:
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for key in ["severity_assessment_id", "child_safety_assessment_id"]:
+            if key in self.fields:
+                valid = {c for c, _ in self.fields[key].choices}
+                if data.get(key) is not None and str(data[key]) not in valid:
+                    self.add_error(key, "Kies een afgeronde inschatting uit de lijst.")
+        return data
+
+
+class ChooseTeamForm(SeenStateForm):
+    team = forms.ModelChoiceField(
+        label="Wijkteam",
+        queryset=NeighbourhoodTeam.objects.order_by("name"),
+        error_messages={
+            "required": "Kies een wijkteam.",
+            "invalid_choice": "Kies een wijkteam uit de lijst.",
+        },
+    )
+    reason = forms.CharField(
+        label="Waarom dit wijkteam?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Schrijf op waarom u een ander wijkteam kiest."},
+    )
+
+
+class AcknowledgeForm(SeenStateForm):
+    worker = forms.ModelChoiceField(
+        label="Behandelaar",
+        queryset=Membership.objects.none(),
+        error_messages={
+            "required": "Kies een behandelaar.",
+            "invalid_choice": "Kies een behandelaar uit de lijst.",
+        },
+    )
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from schoolzorg.accounts.models import User
+
+        self.fields["worker"].queryset = (
+            User.objects.filter(
+                memberships__in=Membership.objects.active().filter(
+                    organisation_id=referral.team_id, role__in=TEAM_ROLES
+                )
+            )
+            .distinct()
+            .order_by("full_name")
+        )
+
+
+class PlanHandoverForm(SeenStateForm):
+    on = forms.DateField(label="Datum", widget=DATE)
+    place = forms.CharField(label="Plaats", max_length=200)
+    participants = forms.CharField(
+        label="Wie doen er mee?", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    parents_invited = forms.BooleanField(label="De ouders zijn uitgenodigd", required=False)
+
+
+class HoldHandoverForm(SeenStateForm):
+    held_on = forms.DateField(label="Gehouden op", widget=DATE)
+
+
+class FirstContactForm(SeenStateForm):
+    on = forms.DateField(label="Datum eerste contact", widget=DATE)
+
+
+class ReturnForm(SeenStateForm):
+    reasons = forms.CharField(label="Wat ontbreekt er?", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeclineForm(SeenStateForm):
+    advice = forms.CharField(
+        label="Advies: waar kan het gezin wel terecht?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class WithdrawForm(SeenStateForm):
+    reason = forms.CharField(label="Waarom intrekken?", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CloseForm(SeenStateForm):
+    feedback = forms.CharField(
+        label="Terugkoppeling aan de school",
+        help_text="Alleen wat de toestemming van het gezin toelaat.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class EscalateForm(SeenStateForm):
+    reason = forms.ChoiceField(
+        label="Reden", choices=[("", "Kies een reden"), *list(EscalationReason.choices)]
+    )
+    note = forms.CharField(label="Toelichting", widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,66 @@
+"""Optional links to apps that are built alongside this one (assessments, plans, cases).
+
+Reads go through here so that a missing app or table never breaks a referral: the referral
+document works on its own, and gains prefills and links as the other apps arrive.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.db import connection
+
+
+@cache
+def _tables() -> frozenset[str]:
+    return frozenset(connection.introspection.table_names())
+
+
+def has_table(model: Any) -> bool:
+    return model._meta.db_table in _tables()
+
+
+def finished_assessments(pupil: Any, code: str, user: Any) -> list[tuple[str, str]]:
+    """(id, label) of the pupil's completed assessments with this instrument that the user sees."""
+    try:
+        from schoolzorg.assessments.models import Assessment
+    except ImportError:
+        return []
+    if not has_table(Assessment):
+        return []
+    rows = (
+        Assessment.objects.visible_to(user, include_sensitive=True)
+        .finished()
+        .filter(pupil=pupil, definition__code=code)
+        .select_related("definition")[:20]
+    )
+    return [
+        (
+            str(a.pk),
+            f"{a.definition.title}, afgerond {a.completed_at:%d-%m-%Y}"
+            if a.completed_at
+            else a.definition.title,
+        )
+        for a in rows
+    ]
+
+
+def already_tried_lines(pupil: Any) -> list[str]:
+    """Lines from the pupil's plan actions and SMW contacts, where those apps are present."""
+    lines: list[str] = []
+    try:
+        from schoolzorg.plans.models import Action as PlanAction  # type: ignore[attr-defined]
+    except ImportError:
+        PlanAction = None
+    if PlanAction is not None and has_table(PlanAction):
+        for action in PlanAction.objects.filter(plan__pupil=pupil).order_by("pk")[:20]:
+            lines.append(f"- {getattr(action, 'description', '') or action}")
+    try:
+        from schoolzorg.cases.models import Contact  # type: ignore[attr-defined]
+    except ImportError:
+        Contact = None
+    if Contact is not None and has_table(Contact):
+        for contact in Contact.objects.filter(case__pupil=pupil).order_by("pk")[:20]:
+            lines.append(f"- Contact SMW: {getattr(contact, 'summary', '') or contact}")
+    return lines

@@ -1,0 +1,89 @@
+"""Menu items with counts, the "Mijn werk" panel and the section on the pupil page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolzorg.lib import homepanels, navigation
+from schoolzorg.lib.homepanels import Panel
+from schoolzorg.pupils import sections
+from schoolzorg.referrals.access import school_ids, team_ids
+from schoolzorg.referrals.models import Referral
+from schoolzorg.referrals.workflow import State
+
+
+def _team_nav(request: HttpRequest) -> navigation.NavItem | None:
+    teams = team_ids(request.user)
+    if not teams:
+        return None
+    count = Referral.objects.for_team(teams).filter(state=State.SUBMITTED).count()
+    return navigation.NavItem("Toeleidingen", reverse("referrals:inbox"), order=30, count=count)
+
+
+def _school_nav(request: HttpRequest) -> navigation.NavItem | None:
+    if team_ids(request.user):
+        return None
+    schools = school_ids(request.user)
+    if not schools:
+        return None
+    count = (
+        Referral.objects.visible_to(request.user)
+        .filter(state__in=[State.DRAFT, State.RETURNED])
+        .count()
+    )
+    return navigation.NavItem("Toeleidingen", reverse("referrals:outgoing"), order=30, count=count)
+
+
+def _my_work(request: HttpRequest) -> Panel | None:
+    user = request.user
+    teams = team_ids(user)
+    schools = school_ids(user)
+    if not teams and not schools:
+        return None
+    today = timezone.localdate()
+    visible = Referral.objects.visible_to(user)
+    context: dict[str, Any] = {"today": today}
+    if teams:
+        context["new"] = visible.for_team(teams).filter(state=State.SUBMITTED).count()
+        context["mine"] = visible.open().filter(assignee=user).count()
+        context["overdue"] = visible.for_team(teams).open().overdue(today).count()
+    if schools:
+        context["to_finish"] = visible.filter(state__in=[State.DRAFT, State.RETURNED]).count()
+        context["waiting"] = visible.open().filter(school_id__in=schools).count()
+        context["school_overdue"] = (
+            visible.open().filter(school_id__in=schools).overdue(today).count()
+        )
+    return Panel("Toeleidingen", "referrals/_panel_my_work.html", context, order=30)
+
+
+def _pupil_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
+    if not full:
+        return None
+    referrals = list(
+        Referral.objects.visible_to(request.user)
+        .filter(pupil=pupil)
+        .select_related("team")
+        .order_by("-created_at")[:10]
+    )
+    can_start = bool(school_ids(request.user)) and pupil.current_school_id in school_ids(
+        request.user
+    )
+    if not referrals and not can_start:
+        return None
+    return Panel(
+        "Toeleiding naar het wijkteam",
+        "referrals/_section_pupil.html",
+        {"referrals": referrals, "pupil": pupil, "can_start": can_start},
+        order=60,
+    )
+
+
+def register() -> None:
+    navigation.register("referrals_team", _team_nav)
+    navigation.register("referrals_school", _school_nav)
+    homepanels.register("referrals", _my_work)
+    sections.register("referrals", _pupil_section)

@@ -1,0 +1,71 @@
+"""Who may do what with a referral they can already see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schoolzorg.accounts.roles import Role
+from schoolzorg.pupils.access import active_memberships
+from schoolzorg.referrals.access import school_ids, team_ids
+from schoolzorg.referrals.workflow import EDITABLE_STATES, OPEN_STATES, TRANSITIONS, Side
+
+SCHOOL_WRITER_ROLES = frozenset({Role.SCHOOL_SOCIAL_WORKER, Role.SUPPORT_COORDINATOR})
+
+
+def is_school_side(user: Any, referral: Any) -> bool:
+    """A support coordinator or school social worker at the referring school, or the named SMW."""
+    if referral.social_worker_id == user.pk:
+        return True
+    return any(
+        m.role in SCHOOL_WRITER_ROLES and m.served_school_id == referral.school_id
+        for m in active_memberships(user)
+    )
+
+
+def is_team_side(user: Any, referral: Any) -> bool:
+    """A worker, contact person or leader of the team the referral was sent to."""
+    return (
+        referral.team_id is not None
+        and referral.team_id in team_ids(user)
+        and (referral.submitted_at is not None)
+    )
+
+
+def can_edit(user: Any, referral: Any) -> bool:
+    """School side, while the referral is a draft or was returned as incomplete."""
+    return referral.state in EDITABLE_STATES and is_school_side(user, referral)
+
+
+def can_choose_team(user: Any, referral: Any) -> bool:
+    """Same as editing: the receiving team is part of the draft."""
+    return can_edit(user, referral)
+
+
+def can_move(user: Any, referral: Any, move: str) -> bool:
+    """The move is allowed from the current state and the user is on the side that makes it."""
+    spec = TRANSITIONS.get(move)
+    if spec is None or referral.state not in spec.sources:
+        return False
+    if spec.side == Side.SCHOOL:
+        return is_school_side(user, referral)
+    return is_team_side(user, referral)
+
+
+def can_escalate(user: Any, referral: Any) -> bool:
+    """School side, while the team has the referral and it is still open."""
+    return referral.state in OPEN_STATES and is_school_side(user, referral)
+
+
+def can_see_child_safety(user: Any, referral: Any) -> bool:
+    """The privacy rule for safety material where present; else school side and the named worker."""
+    try:
+        from schoolzorg.pupils.access import can_see_child_safety as rule  # type: ignore[attr-defined]
+    except ImportError:
+        rule = None
+    if rule is not None:
+        return bool(rule(user, referral.pupil))
+    return (
+        is_school_side(user, referral)
+        or referral.assignee_id == user.pk
+        or (referral.school_id in school_ids(user))
+    )

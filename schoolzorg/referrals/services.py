@@ -1,0 +1,691 @@
+"""Every write to a referral: one transaction, a timeline event and an audit row inside it,
+notifications after commit. Each workflow move is a named function with its own rule and a
+compare-and-set on the state the user saw (`referral.state` when the function is called).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolzorg.accounts.models import Membership, User
+from schoolzorg.accounts.notifications import notify
+from schoolzorg.accounts.roles import Role
+from schoolzorg.audit.models import Action
+from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.consent.models import Consent, LegalBasis, Purpose
+from schoolzorg.organisations.models import NeighbourhoodTeam
+from schoolzorg.referrals.deadlines import due_dates, level_dates
+from schoolzorg.referrals.models import (
+    Escalation,
+    EscalationReason,
+    Referral,
+    ReferralEvent,
+    ServiceNorm,
+)
+from schoolzorg.referrals.neighbours import already_tried_lines
+from schoolzorg.referrals.routing import route_for
+from schoolzorg.referrals.workflow import (
+    DUE_FIELD_BY_STEP,
+    EDITABLE_STATES,
+    OPEN_STATES,
+    STEP_BY_STATE,
+    TRANSITIONS,
+    State,
+    Step,
+)
+
+# The document's sections in the order of the form; (field, label) of what must be filled in.
+REQUIRED_SECTIONS: list[tuple[str, str]] = [
+    ("help_question", "de hulpvraag in de woorden van het gezin"),
+    ("strengths", "wat goed gaat (krachten)"),
+    ("concerns", "de zorgen"),
+    ("already_tried", "wat al is geprobeerd"),
+    ("reporting_code_status", "de stand van de meldcode"),
+    ("consent_scope", "wat het wijkteam mag weten (toestemming)"),
+    ("urgency", "de urgentie"),
+    ("proposed_handover", "een voorstel voor de warme overdracht"),
+]
+DOCUMENT_FIELDS = [
+    "help_question",
+    "strengths",
+    "concerns",
+    "already_tried",
+    "severity_summary",
+    "severity_assessment_id",
+    "child_safety_summary",
+    "child_safety_assessment_id",
+    "reporting_code_status",
+    "consent_scope",
+    "urgency",
+    "proposed_handover",
+]
+
+
+class ReferralError(Exception):
+    """A rule of the move was not met; `messages` say what, in Dutch."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+
+
+class StaleState(ReferralError):
+    """Someone else changed the referral since the user's screen was drawn."""
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def referral_url(referral: Referral) -> str:
+    return reverse("referrals:detail", args=[referral.pk])
+
+
+def _event(referral: Referral, kind: str, text: str, by: User | None) -> ReferralEvent:
+    return ReferralEvent.objects.create(referral=referral, kind=kind, text=text[:500], by=by)
+
+
+def _audit(referral: Referral, by: User | None, action: str, detail: str) -> None:
+    record_access(
+        None,
+        action=action,
+        pupil_id=referral.pupil_id,
+        basis=Basis("referral", ref=str(referral.pk)),
+        obj=referral,
+        detail=detail,
+        user=by,
+    )
+
+
+def _notice(kind: str, **context: Any) -> str:
+    """A neutral Dutch text without child data, from `referrals/email/<kind>.txt`."""
+    return " ".join(render_to_string(f"referrals/email/{kind}.txt", context).split())
+
+
+def _send(users: Iterable[User | None], kind: str, referral: Referral, **context: Any) -> None:
+    people = [u for u in users if u is not None]
+    if not people:
+        return
+    text = _notice(kind, referral=referral, **context)
+    notify(people, text=text, url=referral_url(referral), subject=f"Schoolzorg: {text[:70]}")
+
+
+def _school_side(referral: Referral) -> list[User | None]:
+    return [referral.created_by, referral.social_worker]
+
+
+def _team_members(team_id: int | None, *roles: str, school_id: int | None = None) -> list[User]:
+    if team_id is None:
+        return []
+    qs = Membership.objects.active().filter(organisation_id=team_id, role__in=roles)
+    if school_id is not None:
+        qs = qs.filter(school_id=school_id)
+    return [m.user for m in qs.select_related("user")]
+
+
+def contact_persons(referral: Referral) -> list[User]:
+    return _team_members(
+        referral.team_id, Role.NEIGHBOURHOOD_TEAM_CONTACT, school_id=referral.school_id
+    )
+
+
+def level_recipients(referral: Referral, level: int) -> list[User]:
+    """Who hears of an escalation at each rung of the ladder."""
+    if level == 1:
+        if referral.assignee is not None:
+            return [referral.assignee]
+        return contact_persons(referral) or _team_members(
+            referral.team_id, Role.NEIGHBOURHOOD_TEAM_WORKER
+        )
+    if level == 2:
+        return contact_persons(referral) or _team_members(referral.team_id, Role.TEAM_LEADER)
+    if level == 3:
+        return _team_members(referral.team_id, Role.TEAM_LEADER)
+    municipality_id = _norm_municipality_id(referral)
+    return [
+        m.user
+        for m in Membership.objects.active()
+        .filter(
+            role__in=[Role.SERVICE_DESK_COORDINATOR],
+            organisation__municipality_id=municipality_id,
+        )
+        .select_related("user")
+    ]
+
+
+def _norm_municipality_id(referral: Referral) -> int | None:
+    if referral.team is not None and referral.team.municipality_id:
+        return referral.team.municipality_id
+    return referral.school.municipality_id
+
+
+def norm_for(referral: Referral) -> ServiceNorm:
+    return ServiceNorm.for_municipality(_norm_municipality_id(referral))
+
+
+def _transition(
+    referral: Referral,
+    move: str,
+    *,
+    by: User | None,
+    updates: dict[str, Any],
+    text: str,
+) -> None:
+    """Compare-and-set the move's target state on the state the caller saw; timeline + audit."""
+    spec = TRANSITIONS[move]
+    expected = referral.state
+    if expected not in spec.sources:
+        raise StaleState(
+            f"Dit kan niet meer: de toeleiding heeft de status ‘{referral.get_state_display()}’."
+        )
+    changed = Referral.objects.filter(pk=referral.pk, state=expected).update(
+        state=spec.target, updated_at=timezone.now(), **updates
+    )
+    if changed == 0:
+        current = Referral.objects.filter(pk=referral.pk).values_list("state", flat=True).first()
+        label = State(current).label if current else "verwijderd"
+        raise StaleState(
+            "Iemand anders heeft deze toeleiding net gewijzigd; de status is nu "
+            f"‘{label}’. Er is niets opgeslagen. Bekijk de nieuwe stand en probeer het zo nodig "
+            "opnieuw."
+        )
+    referral.state = spec.target
+    for key, value in updates.items():
+        setattr(referral, key, value)
+    _event(referral, move, text, by)
+    _audit(referral, by, Action.UPDATE, f"toeleiding: {spec.label.lower()}")
+
+
+# --- Creating and editing the document ---------------------------------------------------------
+
+
+def prefill_already_tried(pupil: Any) -> str:
+    """What was already tried, from the plan and the SMW registration where available."""
+    return "\n".join(already_tried_lines(pupil))
+
+
+@transaction.atomic
+def create_referral(pupil: Any, *, by: User, social_worker: User | None = None) -> Referral:
+    """Start a draft for the pupil at their school, routed to the team where they live."""
+    school = pupil.current_school
+    if school is None:
+        raise ReferralError("Deze leerling staat niet ingeschreven op een school.")
+    route = route_for(pupil, school)
+    referral = Referral.objects.create(
+        pupil=pupil,
+        school=school,
+        team=route.team,
+        routing_note=route.reason[:300],
+        lives_outside_school_municipality=bool(route.warning),
+        created_by=by,
+        social_worker=social_worker or by,
+        already_tried=prefill_already_tried(pupil),
+    )
+    _event(referral, "created", f"Concept gemaakt. Route: {route.reason}", by)
+    _audit(referral, by, Action.CREATE, "toeleiding aangemaakt")
+    return referral
+
+
+@transaction.atomic
+def save_draft(referral: Referral, data: dict[str, Any], *, by: User) -> Referral:
+    """Save the document's sections while it is a draft or returned; no compare on content."""
+    updates = {k: v for k, v in data.items() if k in DOCUMENT_FIELDS}
+    changed = Referral.objects.filter(pk=referral.pk, state__in=EDITABLE_STATES).update(
+        updated_at=timezone.now(), **updates
+    )
+    if changed == 0:
+        raise StaleState(
+            "Deze toeleiding is al verstuurd en kan niet meer worden aangepast. Uw laatste "
+            "wijzigingen zijn niet opgeslagen."
+        )
+    for key, value in updates.items():
+        setattr(referral, key, value)
+    return referral
+
+
+@transaction.atomic
+def choose_team(referral: Referral, team: NeighbourhoodTeam, *, reason: str, by: User) -> Referral:
+    """Send the referral to another team than the route gives; needs a reason, is logged."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReferralError("Schrijf op waarom u een ander wijkteam kiest.")
+    changed = Referral.objects.filter(pk=referral.pk, state__in=EDITABLE_STATES).update(
+        team=team, is_routing_overridden=True, override_reason=reason, updated_at=timezone.now()
+    )
+    if changed == 0:
+        raise StaleState(
+            "Het wijkteam kan alleen worden gewijzigd zolang de toeleiding een concept is."
+        )
+    referral.team = team
+    referral.is_routing_overridden = True
+    referral.override_reason = reason
+    _event(referral, "team_chosen", f"Wijkteam gekozen: {team.name}. Reden: {reason}", by)
+    _audit(referral, by, Action.UPDATE, "ander wijkteam gekozen")
+    return referral
+
+
+# --- Rules ------------------------------------------------------------------------------------
+
+
+def has_share_basis(referral: Referral, today: dt.date) -> bool:
+    """Consent (or a legal basis) to share with the receiving team is in force today."""
+    if referral.team_id is None:
+        return False
+    if Consent.objects.valid_for(
+        referral.pupil_id, Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM, referral.team_id, on=today
+    ).exists():
+        return True
+    return (
+        LegalBasis.objects.filter(
+            pupil_id=referral.pupil_id,
+            purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+            valid_from__lte=today,
+        )
+        .filter(Q(recipient__isnull=True) | Q(recipient_id=referral.team_id))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .exists()
+    )
+
+
+def missing_parts(referral: Referral, today: dt.date | None = None) -> list[str]:
+    """Everything that stops the referral from being sent, in plain Dutch."""
+    day = _today(today)
+    missing = [
+        f"Vul {label} in." for field, label in REQUIRED_SECTIONS if not getattr(referral, field)
+    ]
+    if not (referral.severity_summary.strip() or referral.severity_assessment_id):
+        missing.insert(4, "Vul de ernsttaxatie in of koppel een afgeronde ernsttaxatie.")
+    if not (referral.child_safety_summary.strip() or referral.child_safety_assessment_id):
+        missing.insert(5, "Vul de veiligheidsinschatting (LIRIK) in of koppel een afgeronde.")
+    if referral.team_id is None:
+        missing.append("Kies het wijkteam dat de toeleiding krijgt.")
+    elif not has_share_basis(referral, day):
+        missing.append(
+            "Er is geen geldige toestemming om gegevens te delen met "
+            f"{referral.team.name if referral.team else 'het wijkteam'}. Leg de toestemming "
+            "van de ouders (en van de leerling vanaf 12 jaar) eerst vast."
+        )
+    return missing
+
+
+def _is_team_member(user: User, team_id: int | None) -> bool:
+    if team_id is None:
+        return False
+    return (
+        Membership.objects.active()
+        .filter(
+            user=user,
+            organisation_id=team_id,
+            role__in=[
+                Role.NEIGHBOURHOOD_TEAM_WORKER,
+                Role.NEIGHBOURHOOD_TEAM_CONTACT,
+                Role.TEAM_LEADER,
+            ],
+        )
+        .exists()
+    )
+
+
+# --- Moves ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_referral(referral: Referral, *, by: User, today: dt.date | None = None) -> Referral:
+    """Send the referral to the team; every section and a basis for sharing must be present."""
+    day = _today(today)
+    missing = missing_parts(referral, day)
+    if missing:
+        raise ReferralError(*missing)
+    dues = due_dates(referral.school, day, norm_for(referral))
+    first = referral.round == 0
+    _transition(
+        referral,
+        "submit",
+        by=by,
+        updates={
+            "round": referral.round + 1,
+            "submitted_at": timezone.now(),
+            "submitted_on": day,
+            "acknowledged_on": None,
+            "handover_planned_on": None,
+            "handover_held_on": None,
+            "first_contact_on": None,
+            **dues,
+        },
+        text="Verstuurd naar "
+        + (referral.team.name if referral.team else "het wijkteam")
+        + ("" if first else " (opnieuw, na aanvulling)"),
+    )
+    recipients = contact_persons(referral) or _team_members(
+        referral.team_id, Role.TEAM_LEADER, Role.NEIGHBOURHOOD_TEAM_WORKER
+    )
+    _send(recipients, "submitted", referral)
+    return referral
+
+
+@transaction.atomic
+def acknowledge_referral(
+    referral: Referral, *, by: User, worker: User | None = None, today: dt.date | None = None
+) -> Referral:
+    """Confirm receipt and name the worker who takes the referral."""
+    worker = worker or by
+    if not _is_team_member(by, referral.team_id):
+        raise ReferralError(
+            "Alleen het wijkteam dat de toeleiding kreeg, kan de ontvangst bevestigen."
+        )
+    if not _is_team_member(worker, referral.team_id):
+        raise ReferralError("Kies een medewerker van dit wijkteam.")
+    _transition(
+        referral,
+        "acknowledge",
+        by=by,
+        updates={"assignee": worker, "acknowledged_on": _today(today)},
+        text=f"Ontvangst bevestigd. Behandelaar: {worker.full_name}",
+    )
+    _send(_school_side(referral), "acknowledged", referral)
+    return referral
+
+
+@transaction.atomic
+def plan_handover(
+    referral: Referral,
+    *,
+    by: User,
+    on: dt.date,
+    place: str,
+    participants: str,
+    parents_invited: bool,
+    today: dt.date | None = None,
+) -> Referral:
+    """Plan (or move) the warm handover: date, place, who takes part, whether parents are invited."""
+    day = _today(today)
+    problems = []
+    if on < day:
+        problems.append("De datum van de warme overdracht ligt in het verleden.")
+    if not place.strip():
+        problems.append("Vul de plaats in.")
+    if not participants.strip():
+        problems.append("Vul in wie er meedoen.")
+    if problems:
+        raise ReferralError(*problems)
+    replan = referral.state == State.HANDOVER_PLANNED
+    _transition(
+        referral,
+        "plan_handover",
+        by=by,
+        updates={
+            "handover_on": on,
+            "handover_place": place.strip(),
+            "handover_participants": participants.strip(),
+            "parents_invited": parents_invited,
+            "handover_planned_on": referral.handover_planned_on if replan else day,
+        },
+        text=("Warme overdracht verzet naar " if replan else "Warme overdracht gepland op ")
+        + f"{on:%d-%m-%Y}, {place.strip()}"
+        + (". Ouders zijn uitgenodigd." if parents_invited else ". Ouders zijn niet uitgenodigd."),
+    )
+    _send(_school_side(referral), "handover_planned", referral, on=on)
+    return referral
+
+
+@transaction.atomic
+def hold_handover(
+    referral: Referral, *, by: User, held_on: dt.date | None = None, today: dt.date | None = None
+) -> Referral:
+    """Record that the warm handover took place."""
+    day = _today(today)
+    held_on = held_on or day
+    if held_on > day:
+        raise ReferralError(
+            "Een gesprek dat nog moet komen, kan niet als gehouden worden vastgelegd."
+        )
+    _transition(
+        referral,
+        "hold_handover",
+        by=by,
+        updates={"handover_held_on": held_on},
+        text=f"Warme overdracht gehouden op {held_on:%d-%m-%Y}",
+    )
+    _send(_school_side(referral), "handover_held", referral)
+    return referral
+
+
+@transaction.atomic
+def confirm_first_contact(
+    referral: Referral, *, by: User, on: dt.date | None = None, today: dt.date | None = None
+) -> Referral:
+    """Record the team's first own contact with the family; the social worker can step back."""
+    day = _today(today)
+    on = on or day
+    if on > day:
+        raise ReferralError("De datum van het eerste contact ligt in de toekomst.")
+    _transition(
+        referral,
+        "confirm_first_contact",
+        by=by,
+        updates={"first_contact_on": on},
+        text=f"Eerste contact met het gezin op {on:%d-%m-%Y}",
+    )
+    _send(_school_side(referral), "first_contact", referral)
+    return referral
+
+
+@transaction.atomic
+def accept_referral(referral: Referral, *, by: User, today: dt.date | None = None) -> Referral:
+    """The team takes the family on."""
+    _transition(
+        referral,
+        "accept",
+        by=by,
+        updates={"accepted_on": _today(today)},
+        text="Aangenomen door het wijkteam",
+    )
+    _send(_school_side(referral), "accepted", referral)
+    return referral
+
+
+@transaction.atomic
+def return_incomplete(referral: Referral, *, by: User, reasons: str) -> Referral:
+    """Send the referral back to the school: it lacks something; the school can resubmit."""
+    if not reasons.strip():
+        raise ReferralError("Schrijf op wat er ontbreekt, zodat de school het kan aanvullen.")
+    _transition(
+        referral,
+        "return_incomplete",
+        by=by,
+        updates={"return_reasons": reasons.strip()},
+        text=f"Teruggestuurd als onvolledig: {reasons.strip()}",
+    )
+    _send(_school_side(referral), "returned", referral)
+    return referral
+
+
+@transaction.atomic
+def decline_referral(
+    referral: Referral, *, by: User, advice: str, today: dt.date | None = None
+) -> Referral:
+    """The team has no fitting help; it must give advice on where help can be found."""
+    if not advice.strip():
+        raise ReferralError("Geef de school een advies: waar kan het gezin wel terecht?")
+    _transition(
+        referral,
+        "decline",
+        by=by,
+        updates={"decline_advice": advice.strip(), "ended_on": _today(today)},
+        text=f"Afgewezen, geen passende hulp. Advies: {advice.strip()}",
+    )
+    _send(_school_side(referral), "declined", referral)
+    return referral
+
+
+@transaction.atomic
+def withdraw_referral(
+    referral: Referral, *, by: User, reason: str, today: dt.date | None = None
+) -> Referral:
+    """The school withdraws the referral (for example: the parents no longer want it)."""
+    if not reason.strip():
+        raise ReferralError("Schrijf op waarom de toeleiding wordt ingetrokken.")
+    _transition(
+        referral,
+        "withdraw",
+        by=by,
+        updates={"withdraw_reason": reason.strip(), "ended_on": _today(today)},
+        text=f"Ingetrokken: {reason.strip()}",
+    )
+    if referral.submitted_at is not None:
+        _send([referral.assignee, *contact_persons(referral)], "withdrawn", referral)
+    return referral
+
+
+@transaction.atomic
+def close_referral(
+    referral: Referral, *, by: User, feedback: str, today: dt.date | None = None
+) -> Referral:
+    """Close with feedback to the school, as far as the family's consent allows."""
+    if not feedback.strip():
+        raise ReferralError(
+            "Schrijf een korte terugkoppeling voor de school (alleen wat de toestemming toelaat)."
+        )
+    _transition(
+        referral,
+        "close",
+        by=by,
+        updates={"closing_feedback": feedback.strip(), "ended_on": _today(today)},
+        text="Afgesloten met terugkoppeling aan de school",
+    )
+    _send(_school_side(referral), "closed", referral)
+    return referral
+
+
+# --- Escalation -------------------------------------------------------------------------------
+
+
+def _level_label(level: int) -> str:
+    from schoolzorg.referrals.models import EscalationLevel
+
+    return EscalationLevel(level).label
+
+
+@transaction.atomic
+def escalate_referral(
+    referral: Referral,
+    *,
+    by: User,
+    reason: str,
+    note: str,
+    today: dt.date | None = None,
+) -> Escalation:
+    """The school escalates by hand: one rung above the highest reached for the current step."""
+    if reason not in EscalationReason.values:
+        raise ReferralError("Kies een reden voor de escalatie.")
+    if not note.strip():
+        raise ReferralError("Schrijf in een paar woorden wat er niet lukt.")
+    locked = Referral.objects.select_for_update().filter(pk=referral.pk).first()
+    if locked is None or locked.state not in OPEN_STATES:
+        raise StaleState("Deze toeleiding loopt niet meer; escaleren kan niet.")
+    step = STEP_BY_STATE[locked.state]
+    reached = (
+        Escalation.objects.filter(referral=locked, round=locked.round, step=step).aggregate(
+            m=Max("level")
+        )["m"]
+        or 0
+    )
+    level = min(4, reached + 1)
+    escalation = Escalation.objects.create(
+        referral=locked,
+        round=locked.round,
+        step=step,
+        level=level,
+        reason=reason,
+        note=note.strip(),
+        is_manual=True,
+        raised_by=by,
+        raised_on=_today(today),
+        due_on=getattr(locked, DUE_FIELD_BY_STEP[step]),
+    )
+    recipients = level_recipients(referral, level)
+    escalation.notified = ", ".join(u.full_name for u in recipients)
+    escalation.save(update_fields=["notified"])
+    _event(
+        referral,
+        "escalated",
+        f"Geëscaleerd door de school naar {_level_label(level).lower()}: "
+        f"{EscalationReason(reason).label}. {note.strip()}",
+        by,
+    )
+    _audit(referral, by, Action.UPDATE, "toeleiding geëscaleerd")
+    _send(recipients, "escalated", referral, level=level)
+    return escalation
+
+
+def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> list[Escalation]:
+    """Raise every automatic level the referral's current step has reached; each exactly once."""
+    step = STEP_BY_STATE.get(referral.state)
+    if step is None:
+        return []
+    due = getattr(referral, DUE_FIELD_BY_STEP[step])
+    if due is None or due >= today:
+        return []
+    raised: list[Escalation] = []
+    for level, reached_on in sorted(level_dates(referral.school, due, norm).items()):
+        if today < reached_on:
+            break
+        try:
+            with transaction.atomic():
+                # The state is checked again inside the row's transaction: a move that just
+                # finished the step must not be followed by a stale escalation.
+                if not Referral.objects.filter(
+                    pk=referral.pk, state=referral.state, round=referral.round
+                ).exists():
+                    return raised
+                escalation = Escalation.objects.create(
+                    referral=referral,
+                    round=referral.round,
+                    step=step,
+                    level=level,
+                    reason=EscalationReason.NO_RESPONSE,
+                    note=f"Termijn verlopen op {due:%d-%m-%Y}.",
+                    raised_on=today,
+                    due_on=due,
+                )
+                recipients = level_recipients(referral, level)
+                escalation.notified = ", ".join(u.full_name for u in recipients)
+                escalation.save(update_fields=["notified"])
+                _event(
+                    referral,
+                    "escalated",
+                    f"Termijn ‘{Step(step).label}’ verlopen (uiterlijk {due:%d-%m-%Y}): "
+                    f"{_level_label(level).lower()}.",
+                    None,
+                )
+                _send(recipients, "escalated", referral, level=level)
+        except IntegrityError:
+            continue  # another sweep raised this level first
+        raised.append(escalation)
+    return raised
+
+
+def run_escalations(today: dt.date | None = None) -> int:
+    """The sweep: escalate every open referral whose current step is past its deadline."""
+    day = _today(today)
+    norms: dict[int | None, ServiceNorm] = {}
+    count = 0
+    overdue = (
+        Referral.objects.open()
+        .overdue(day)
+        .select_related("school__municipality", "team", "assignee")
+    )
+    for referral in overdue.iterator(chunk_size=200):
+        key = _norm_municipality_id(referral)
+        if key not in norms:
+            norms[key] = ServiceNorm.for_municipality(key)
+        count += len(escalate_overdue(referral, day, norms[key]))
+    return count

@@ -1,0 +1,504 @@
+"""Thin views: fetch through `visible_to`, log the read, call a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from schoolzorg.accounts.models import Membership
+from schoolzorg.accounts.roles import Role
+from schoolzorg.audit.models import AccessLogEntry, Action
+from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.pupils.access import access_basis, active_memberships
+from schoolzorg.pupils.models import Pupil
+from schoolzorg.referrals import forms, policies, services
+from schoolzorg.referrals.access import school_ids, team_ids
+from schoolzorg.referrals.models import Referral
+from schoolzorg.referrals.routing import route_for
+from schoolzorg.referrals.workflow import TRANSITIONS, State, allowed_moves
+
+LIST_LIMIT = 100
+
+
+def _basis(request: HttpRequest, referral: Referral) -> Basis:
+    found = access_basis(request.user, referral.pupil)
+    if found is not None and found[1]:
+        return found[0]
+    for m in active_memberships(request.user):
+        if m.organisation_id == referral.team_id:
+            return Basis(
+                "referral", m.role, m.organisation_id, m.organisation.name, str(referral.pk)
+            )
+        if m.role == Role.SERVICE_DESK_COORDINATOR:
+            return Basis(
+                "escalation", m.role, m.organisation_id, m.organisation.name, str(referral.pk)
+            )
+    return Basis("referral", ref=str(referral.pk))
+
+
+def _visible_pupil(request: HttpRequest, pk: int) -> tuple[Pupil, Basis, bool]:
+    pupil = (
+        Pupil.objects.filter(pk=pk)
+        .select_related("current_school", "home_district", "home_municipality")
+        .first()
+    )
+    found = access_basis(request.user, pupil) if pupil is not None else None
+    if pupil is None or found is None:
+        raise Http404
+    return pupil, found[0], found[1]
+
+
+def _get(request: HttpRequest, pk: int) -> Referral:
+    referral = (
+        Referral.objects.visible_to(request.user)
+        .filter(pk=pk)
+        .select_related("pupil", "school", "team", "assignee", "social_worker", "created_by")
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def _log_list(request: HttpRequest, referrals: list[Referral], detail: str) -> None:
+    """One read-log entry per referral shown, written in one query (a list shows names)."""
+    now = timezone.now()
+    memberships = active_memberships(request.user)
+    first = memberships[0] if memberships else None
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            at=now,
+            user_id=request.user.pk,
+            user_label=str(request.user),
+            role=first.role if first else "",
+            organisation_id=first.organisation_id if first else None,
+            organisation_label=first.organisation.name if first else "",
+            pupil_id=r.pupil_id,
+            action=Action.VIEW,
+            object_type=Referral._meta.label,
+            object_id=str(r.pk),
+            basis="referral",
+            basis_ref=str(r.pk),
+            client_address=request.META.get("REMOTE_ADDR") or None,
+            request_id=getattr(request, "request_id", ""),
+            detail=detail,
+        )
+        for r in referrals
+    )
+
+
+def _listing(qs: QuerySet[Referral]) -> list[Referral]:
+    return list(
+        qs.select_related("pupil", "school", "team", "assignee").order_by(
+            "acknowledge_due_on", "-created_at"
+        )[:LIST_LIMIT]
+    )
+
+
+INBOX_VIEWS = {
+    "nieuw": "Nieuw binnengekomen",
+    "te-laat": "Termijn verlopen",
+    "mijn": "Mijn toeleidingen",
+    "alle": "Alle lopende toeleidingen",
+}
+
+
+@never_cache
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    teams = team_ids(request.user)
+    if not teams:
+        raise Http404
+    view = request.GET.get("weergave", "nieuw")
+    if view not in INBOX_VIEWS:
+        view = "nieuw"
+    today = timezone.localdate()
+    qs = Referral.objects.visible_to(request.user).for_team(teams)
+    if view == "nieuw":
+        qs = qs.filter(state=State.SUBMITTED)
+    elif view == "te-laat":
+        qs = qs.open().overdue(today)
+    elif view == "mijn":
+        qs = qs.exclude(state__in=[State.CLOSED, State.DECLINED, State.WITHDRAWN]).filter(
+            assignee=request.user
+        )
+    else:
+        qs = qs.open()
+    with transaction.atomic():
+        referrals = _listing(qs)
+        _log_list(request, referrals, "toeleidingen: inbox wijkteam")
+    return render(
+        request,
+        "referrals/inbox.html",
+        {
+            "referrals": referrals,
+            "view": view,
+            "views": INBOX_VIEWS,
+            "title": INBOX_VIEWS[view],
+            "today": today,
+        },
+    )
+
+
+@never_cache
+@login_required
+def outgoing(request: HttpRequest) -> HttpResponse:
+    schools = school_ids(request.user)
+    if not schools:
+        raise Http404
+    with transaction.atomic():
+        referrals = _listing(
+            Referral.objects.visible_to(request.user).filter(school_id__in=schools)
+        )
+        _log_list(request, referrals, "toeleidingen: uitgaand")
+    return render(
+        request,
+        "referrals/outgoing.html",
+        {"referrals": referrals, "today": timezone.localdate()},
+    )
+
+
+@never_cache
+@login_required
+def contacts(request: HttpRequest) -> HttpResponse:
+    teams = team_ids(request.user)
+    schools = school_ids(request.user)
+    if not teams and not schools:
+        raise Http404
+    rows = (
+        Membership.objects.active()
+        .filter(role=Role.NEIGHBOURHOOD_TEAM_CONTACT)
+        .filter(organisation_id__in=teams)
+        .union(
+            Membership.objects.active()
+            .filter(role=Role.NEIGHBOURHOOD_TEAM_CONTACT)
+            .filter(school_id__in=schools)
+        )
+    )
+    contacts_list = list(
+        Membership.objects.filter(pk__in=[m.pk for m in rows])
+        .select_related("user", "organisation", "school")
+        .order_by("school__name", "organisation__name")
+    )
+    return render(request, "referrals/contacts.html", {"contacts": contacts_list})
+
+
+@never_cache
+@login_required
+def start(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    pupil, basis, full = _visible_pupil(request, pupil_pk)
+    if not full or pupil.current_school_id not in school_ids(request.user):
+        raise Http404
+    route = route_for(pupil, pupil.current_school)
+    if request.method == "POST":
+        referral = services.create_referral(pupil, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, "Het concept is gemaakt. Het wordt opgeslagen terwijl u typt.")
+        return redirect("referrals:edit", pk=referral.pk)
+    with transaction.atomic():
+        record_access(
+            request,
+            action=Action.VIEW,
+            pupil_id=pupil.pk,
+            basis=basis,
+            obj=pupil,  # type: ignore[arg-type]
+            detail="toeleiding starten",
+        )
+    return render(request, "referrals/start.html", {"pupil": pupil, "route": route})
+
+
+def _move_forms(request: HttpRequest, referral: Referral) -> list[tuple[Any, Any]]:
+    """The forms for the moves this user may make now, in table order."""
+    found = []
+    for move in allowed_moves(referral.state):
+        if move.name == "submit" or not policies.can_move(request.user, referral, move.name):
+            continue
+        found.append((move, _form_for(move.name, referral, None)))
+    return found
+
+
+FORM_BY_MOVE: dict[str, type[forms.SeenStateForm]] = {
+    "acknowledge": forms.AcknowledgeForm,
+    "plan_handover": forms.PlanHandoverForm,
+    "hold_handover": forms.HoldHandoverForm,
+    "confirm_first_contact": forms.FirstContactForm,
+    "accept": forms.SeenStateForm,
+    "return_incomplete": forms.ReturnForm,
+    "decline": forms.DeclineForm,
+    "withdraw": forms.WithdrawForm,
+    "close": forms.CloseForm,
+}
+
+
+def _form_for(move: str, referral: Referral, data: Any) -> forms.SeenStateForm:
+    cls = FORM_BY_MOVE[move]
+    initial = {"seen_state": referral.state}
+    today = timezone.localdate()
+    if move == "acknowledge":
+        return forms.AcknowledgeForm(data, referral=referral, initial=initial, prefix=move)
+    if move == "hold_handover":
+        initial["held_on"] = (
+            referral.handover_on
+            if referral.handover_on and referral.handover_on <= today
+            else today
+        )
+    if move == "confirm_first_contact":
+        initial["on"] = today
+    if move == "plan_handover" and referral.handover_on:
+        initial.update(
+            on=referral.handover_on,
+            place=referral.handover_place,
+            participants=referral.handover_participants,
+            parents_invited=referral.parents_invited,
+        )
+    return cls(data, initial=initial, prefix=move)
+
+
+def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "referral": referral,
+        "today": today,
+        "events": referral.events.select_related("by"),
+        "escalations": referral.escalations.select_related("raised_by"),
+        "show_safety": policies.can_see_child_safety(request.user, referral),
+        "move_forms": _move_forms(request, referral),
+        "can_edit": policies.can_edit(request.user, referral),
+        "can_escalate": policies.can_escalate(request.user, referral),
+        "escalate_form": forms.EscalateForm(
+            initial={"seen_state": referral.state}, prefix="escalate"
+        ),
+        "missing": services.missing_parts(referral, today)
+        if referral.state in (State.DRAFT, State.RETURNED)
+        else [],
+        "is_school_side": policies.is_school_side(request.user, referral),
+    }
+
+
+@never_cache
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get(request, pk)
+    with transaction.atomic():
+        record_access(
+            request,
+            action=Action.VIEW,
+            pupil_id=referral.pupil_id,
+            basis=_basis(request, referral),
+            obj=referral,
+            detail="toeleiding",
+        )
+        context = _detail_context(request, referral)
+    return render(request, "referrals/detail.html", context)
+
+
+@never_cache
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get(request, pk)
+    if not policies.can_edit(request.user, referral):
+        if referral.state not in (State.DRAFT, State.RETURNED):
+            messages.info(
+                request, "Deze toeleiding is verstuurd en kan niet meer worden aangepast."
+            )
+            return redirect("referrals:detail", pk=pk)
+        raise Http404
+    show_safety = policies.can_see_child_safety(request.user, referral)
+    form = forms.ReferralDocumentForm(
+        request.POST or None, instance=referral, user=request.user, show_safety=show_safety
+    )
+    missing: list[str] = []
+    if request.method == "POST":
+        seen = request.POST.get("seen_state", referral.state)
+        if seen in State.values:
+            referral.state = seen
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in form.fields}
+            try:
+                services.save_draft(referral, data, by=request.user)  # type: ignore[arg-type]
+                if request.POST.get("action") == "submit":
+                    services.submit_referral(referral, by=request.user)  # type: ignore[arg-type]
+                    messages.success(request, "De toeleiding is verstuurd naar het wijkteam.")
+                    return redirect("referrals:detail", pk=pk)
+                messages.success(request, "Het concept is opgeslagen.")
+                return redirect("referrals:edit", pk=pk)
+            except services.StaleState as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("referrals:detail", pk=pk)
+            except services.ReferralError as exc:
+                missing = exc.messages
+    else:
+        missing = services.missing_parts(referral)
+    with transaction.atomic():
+        record_access(
+            request,
+            action=Action.VIEW,
+            pupil_id=referral.pupil_id,
+            basis=_basis(request, referral),
+            obj=referral,
+            detail="toeleiding bewerken",
+        )
+        team_form = forms.ChooseTeamForm(
+            initial={"seen_state": referral.state, "team": referral.team_id}
+        )
+    return render(
+        request,
+        "referrals/edit.html",
+        {
+            "referral": referral,
+            "form": form,
+            "missing": missing,
+            "submitted_attempt": request.method == "POST",
+            "team_form": team_form,
+            "show_safety": show_safety,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get(request, pk)
+    if not policies.can_edit(request.user, referral):
+        raise Http404
+    show_safety = policies.can_see_child_safety(request.user, referral)
+    form = forms.ReferralDocumentForm(
+        request.POST, instance=referral, user=request.user, show_safety=show_safety
+    )
+    status, ok = "", False
+    if form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.fields if k in request.POST}
+        try:
+            services.save_draft(referral, data, by=request.user)  # type: ignore[arg-type]
+            status, ok = f"Concept opgeslagen om {timezone.localtime():%H:%M}.", True
+        except services.StaleState as exc:
+            status = " ".join(exc.messages)
+    else:
+        status = "Niet opgeslagen: " + " ".join(
+            str(e) for errs in form.errors.values() for e in errs
+        )
+    return render(request, "referrals/_autosave_status.html", {"status": status, "ok": ok})
+
+
+@never_cache
+@login_required
+@require_POST
+def choose_team(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get(request, pk)
+    if not policies.can_choose_team(request.user, referral):
+        raise Http404
+    form = forms.ChooseTeamForm(request.POST)
+    if form.is_valid():
+        try:
+            services.choose_team(
+                referral,
+                form.cleaned_data["team"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )  # type: ignore[arg-type]
+            messages.success(request, f"De toeleiding gaat naar {form.cleaned_data['team'].name}.")
+        except services.ReferralError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("referrals:edit", pk=pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    referral = _get(request, pk)
+    if name not in FORM_BY_MOVE or name == "submit":
+        raise Http404
+    spec = TRANSITIONS[name]
+    side_ok = (
+        policies.is_school_side(request.user, referral)
+        if spec.side == "school"
+        else policies.is_team_side(request.user, referral)
+    )
+    if not side_ok:
+        raise Http404
+    form = _form_for(name, referral, request.POST)
+    if not form.is_valid():
+        with transaction.atomic():
+            record_access(
+                request,
+                action=Action.VIEW,
+                pupil_id=referral.pupil_id,
+                basis=_basis(request, referral),
+                obj=referral,
+                detail="toeleiding",
+            )
+            context = _detail_context(request, referral)
+        context["move_forms"] = [
+            (m, form if m.name == name else f) for m, f in context["move_forms"]
+        ]
+        context["error_move"] = name
+        return render(request, "referrals/detail.html", context, status=400)
+    referral.state = form.cleaned_data["seen_state"]
+    data = form.cleaned_data
+    user: Any = request.user
+    try:
+        if name == "acknowledge":
+            services.acknowledge_referral(referral, by=user, worker=data["worker"])
+        elif name == "plan_handover":
+            services.plan_handover(
+                referral,
+                by=user,
+                on=data["on"],
+                place=data["place"],
+                participants=data["participants"],
+                parents_invited=data["parents_invited"],
+            )
+        elif name == "hold_handover":
+            services.hold_handover(referral, by=user, held_on=data["held_on"])
+        elif name == "confirm_first_contact":
+            services.confirm_first_contact(referral, by=user, on=data["on"])
+        elif name == "accept":
+            services.accept_referral(referral, by=user)
+        elif name == "return_incomplete":
+            services.return_incomplete(referral, by=user, reasons=data["reasons"])
+        elif name == "decline":
+            services.decline_referral(referral, by=user, advice=data["advice"])
+        elif name == "withdraw":
+            services.withdraw_referral(referral, by=user, reason=data["reason"])
+        elif name == "close":
+            services.close_referral(referral, by=user, feedback=data["feedback"])
+        messages.success(request, f"Gelukt: {spec.label.lower()}.")
+    except services.ReferralError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("referrals:detail", pk=pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get(request, pk)
+    if not policies.is_school_side(request.user, referral):
+        raise Http404
+    form = forms.EscalateForm(request.POST, prefix="escalate")
+    if not form.is_valid():
+        messages.error(request, "Kies een reden en schrijf een korte toelichting om te escaleren.")
+        return redirect("referrals:detail", pk=pk)
+    try:
+        escalation = services.escalate_referral(
+            referral,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],  # type: ignore[arg-type]
+        )
+        messages.success(request, f"Geëscaleerd: {escalation.get_level_display()}.")
+    except services.ReferralError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("referrals:detail", pk=pk)
