@@ -83,6 +83,8 @@ MERGED: dict[str, str] = {
         ["Boxmeer", "Cuijk", "Grave", "Mill en Sint Hubert", "Sint Anthonis"], "Land van Cuijk"
     ),
     **dict.fromkeys(["Brielle", "Hellevoetsluis", "Westvoorne"], "Voorne aan Zee"),
+    "Beemster": "Purmerend",
+    "De Friese Meren": "De Fryske Marren",
     **dict.fromkeys(["Groesbeek", "Millingen aan de Rijn", "Ubbergen"], "Berg en Dal"),
 }
 

@@ -1,0 +1,72 @@
+"""The CSV reader: encodings, separators, quoting, empty cells, line numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from schoolzorg.lib.csvfiles import CsvError, read_csv
+
+
+def test_utf8_with_bom_semicolons_and_single_space_as_empty() -> None:
+    table = read_csv("\ufeffcode;naam;leeg\n0599;Rotterdam; \n".encode())
+    assert table.encoding == "utf-8"
+    assert table.delimiter == ";"
+    assert table.header == ["code", "naam", "leeg"]
+    [row] = table.rows
+    assert row.line == 2
+    assert row.values == {"code": "0599", "naam": "Rotterdam", "leeg": ""}
+
+
+def test_windows_1252_is_decoded() -> None:
+    table = read_csv("naam;plaats\nCafé;Súdwest\n".encode("cp1252"))
+    assert table.encoding == "cp1252"
+    assert table.rows[0]["naam"] == "Café"
+
+
+def test_comma_separated_with_quoted_comma_keeps_codes_as_text() -> None:
+    table = read_csv(b'Identifier,Title\nBU0363AA01,"Burgwallen, oost"\nBU00340000,Stad\n')
+    assert table.delimiter == ","
+    assert [r["Identifier"] for r in table] == ["BU0363AA01", "BU00340000"]
+    assert table.rows[0]["Title"] == "Burgwallen, oost"
+
+
+def test_declared_delimiter_wins() -> None:
+    table = read_csv(b"a,b;c\n1,2;3\n", delimiter=";")
+    assert table.header == ["a,b", "c"]
+
+
+def test_rows_with_too_few_or_too_many_fields_are_reported_with_their_line() -> None:
+    table = read_csv(b"a;b;c\n1;2;3\n1;2\n\n1;2;3;4\n")
+    assert [r.line for r in table.rows] == [2]
+    assert [(p.line, p.reason.split(" ")[1]) for p in table.problems] == [
+        (3, "weinig"),
+        (5, "veel"),
+    ]
+
+
+def test_line_numbers_count_physical_lines_inside_quotes() -> None:
+    table = read_csv(b'a;b\n1;"twee\nregels"\n3;4\n')
+    assert [r.line for r in table.rows] == [2, 4]
+
+
+def test_missing_required_column_is_refused_on_line_1() -> None:
+    with pytest.raises(CsvError) as exc:
+        read_csv(b"a;b\n1;2\n", required=["a", "c"])
+    assert exc.value.problems[0].line == 1
+    assert "c" in exc.value.problems[0].reason
+
+
+def test_bytes_that_are_neither_utf8_nor_windows_1252_are_refused_per_line() -> None:
+    with pytest.raises(CsvError) as exc:
+        read_csv(b"a;b\n1;2\n3;\x81\x9d\n")
+    assert [p.line for p in exc.value.problems] == [3]
+
+
+def test_utf16_is_refused() -> None:
+    with pytest.raises(CsvError):
+        read_csv("a;b\n1;2\n".encode("utf-16"))
+
+
+def test_empty_file_is_refused() -> None:
+    with pytest.raises(CsvError):
+        read_csv(b"")
