@@ -3,6 +3,10 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from schoolzorg.pupils import api as pupils_api
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("leerlingen/", pupils_api.pupil_list, name="api-pupil-list"),
+    path("leerlingen/<int:pk>/", pupils_api.pupil_detail, name="api-pupil-detail"),
 ]

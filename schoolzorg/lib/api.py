@@ -32,5 +32,5 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             for name, msgs in detail.items()
         ]
     response.data = body
-    response["Content-Type"] = "application/problem+json"
+    response.content_type = "application/problem+json"
     return response

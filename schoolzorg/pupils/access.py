@@ -86,8 +86,87 @@ def _teacher_basis(user: Any, pupil: Pupil) -> Basis | None:
     return None
 
 
+# Roles that may use break-the-glass: professionals who work with pupils. Teachers, analysts,
+# privacy officers and functional administrators never can (they see no full files).
+BREAK_GLASS_ROLES = CASE_ROLES | {
+    Role.YOUTH_HEALTH_NURSE,
+    Role.NEIGHBOURHOOD_TEAM_WORKER,
+    Role.NEIGHBOURHOOD_TEAM_CONTACT,
+    Role.TEAM_LEADER,
+}
+
+
+def can_break_glass(user: Any) -> bool:
+    """A signed-in professional with an active pupil-facing role (see BREAK_GLASS_ROLES)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(m.role in BREAK_GLASS_ROLES for m in active_memberships(user))
+
+
+def _active_grants(user: Any) -> list[Any]:
+    """The user's unexpired break-the-glass grants, read fresh on every request."""
+    from django.utils import timezone
+
+    from schoolzorg.audit.models import BreakGlassGrant
+
+    now = timezone.now()
+    return list(
+        BreakGlassGrant.objects.filter(user=user, granted_at__lte=now, expires_at__gt=now)
+    )
+
+
+def _break_glass_q(user: Any) -> Q | None:
+    if not can_break_glass(user):
+        return None
+    ids = {g.pupil_id for g in _active_grants(user)}
+    return Q(pk__in=ids) if ids else None
+
+
+def _break_glass_basis(user: Any, pupil: Pupil) -> Basis | None:
+    if not can_break_glass(user):
+        return None
+    for g in _active_grants(user):
+        if g.pupil_id == pupil.pk:
+            return Basis(
+                "break_the_glass", g.role, g.organisation_id, g.organisation_label, str(g.pk)
+            )
+    return None
+
+
 register_relationship(Relationship("school_staff", _school_staff_q, _school_staff_basis))
 register_relationship(Relationship("own_group", _teacher_q, _teacher_basis, is_basic=True))
+register_relationship(Relationship("break_the_glass", _break_glass_q, _break_glass_basis))
+
+
+# --- Child-safety material ------------------------------------------------------------------
+
+ChildSafetyRule = Callable[[Any, "Pupil"], bool]
+_CHILD_SAFETY_RULES: dict[str, ChildSafetyRule] = {}
+CHILD_SAFETY_ROLES = frozenset({Role.SUPPORT_COORDINATOR, Role.SCHOOL_SOCIAL_WORKER})
+
+
+def register_child_safety(name: str, rule: ChildSafetyRule) -> None:
+    """Add a rule that grants child-safety access (e.g. the receiving team of a referral)."""
+    _CHILD_SAFETY_RULES.setdefault(name, rule)
+
+
+def can_see_child_safety(user: Any, pupil: Pupil) -> bool:
+    """Child-safety material (LIRIK, reporting-code steps) is narrower than the file.
+
+    Conditions: the user sees the full file AND either holds the support-coordinator or school
+    social-worker role at the pupil's current school, or a registered rule says yes (the
+    referrals app registers "team that accepted a referral"). Break-the-glass, care-team consent,
+    partnership contacts and teachers do not open it.
+    """
+    found = access_basis(user, pupil)
+    if found is None or not found[1]:
+        return False
+    if any(
+        m.role in CHILD_SAFETY_ROLES and m.served_school_id == pupil.current_school_id
+        for m in active_memberships(user)
+    ):
+        return True
+    return any(rule(user, pupil) for rule in _CHILD_SAFETY_RULES.values())
 
 
 def visible_pupils(qs: PupilQuerySet, user: Any) -> PupilQuerySet:
