@@ -35,27 +35,28 @@ def _referral() -> Any | None:
 
 def _case_model() -> Any | None:
     m = model("cases.Case")
-    needed = ["pupil", "opened_on", "closed_on"]
+    needed = ["pupil", "school", "opened_at", "closed_at"]
     return m if m is not None and all(has_field(m, f) for f in needed) else None
 
 
+def _open_at(case: Any, day: dt.date) -> Any:
+    """Cases open at the end of a day (opened on or before it, not closed by then)."""
+    return case._default_manager.filter(opened_at__date__lte=day).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__date__gt=day)
+    )
+
+
 def pupils_in_care(months: list[dt.date]) -> Counts:
-    """Distinct pupils with a case open at month end, by the pupil's current school."""
+    """Distinct pupils with a case open at month end, by the case's school."""
     case = _case_model()
     if case is None:
         return {}
     out: Counts = {}
     for month in months:
         end = month_end(month)
-        rows = (
-            case._default_manager.filter(opened_on__lte=end)
-            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
-            .exclude(pupil__current_school__isnull=True)
-            .values("pupil__current_school_id")
-            .annotate(_n=Count("pupil_id", distinct=True))
-        )
+        rows = _open_at(case, end).values("school_id").annotate(_n=Count("pupil_id", distinct=True))
         for r in rows:
-            out[(r["pupil__current_school_id"], month)] = r["_n"]
+            out[(r["school_id"], month)] = r["_n"]
     return out
 
 
@@ -71,15 +72,13 @@ def pupils_in_care_with_consent(months: list[dt.date]) -> Counts:
         end = month_end(month)
         consented = Consent.objects.in_force(end).filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM)
         rows = (
-            case._default_manager.filter(opened_on__lte=end)
-            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+            _open_at(case, end)
             .filter(pupil_id__in=consented.values("pupil_id"))
-            .exclude(pupil__current_school__isnull=True)
-            .values("pupil__current_school_id")
+            .values("school_id")
             .annotate(_n=Count("pupil_id", distinct=True))
         )
         for r in rows:
-            out[(r["pupil__current_school_id"], month)] = r["_n"]
+            out[(r["school_id"], month)] = r["_n"]
     return out
 
 

@@ -181,33 +181,38 @@ def consents_given(months: list[dt.date]) -> Counts:
 
 
 def help_requests(months: list[dt.date]) -> Counts:
-    return first_counts(
-        [
-            ("cases.HelpRequest", {"group": "school_id", "when": "created_at"}),
-            ("cases.HelpRequest", {"group": "pupil__current_school_id", "when": "created_at"}),
-        ],
-        months,
+    """Every request for help: a new case, or an anonymous consultation without a name."""
+    out: Counts = dict(cases_opened(months))
+    consultations = first_counts(
+        [("cases.AnonymousConsultation", {"group": "school_id", "when": "held_on"})], months
     )
+    for key, n in consultations.items():
+        out[key] = out.get(key, 0) + n
+    return out
 
 
 def cases_opened(months: list[dt.date]) -> Counts:
     return first_counts(
         [
+            ("cases.Case", {"group": "school_id", "when": "opened_at"}),
             ("cases.Case", {"group": "school_id", "when": "opened_on"}),
-            ("cases.Case", {"group": "school_id", "when": "created_at"}),
-            ("cases.Case", {"group": "pupil__current_school_id", "when": "created_at"}),
         ],
         months,
     )
 
 
 def meetings_held(months: list[dt.date]) -> Counts:
+    """Care meetings that took place (held, or closed with minutes), by the team's school."""
     return first_counts(
         [
-            ("meetings.CareMeeting", {"group": "school_id", "when": "held_on"}),
-            ("meetings.CareMeeting", {"group": "care_team__school_id", "when": "starts_at"}),
-            ("meetings.CareMeeting", {"group": "school_id", "when": "starts_at"}),
-            ("meetings.CareMeeting", {"group": "school_id", "when": "date"}),
+            (
+                "meetings.CareMeeting",
+                {
+                    "group": "care_team__school_id",
+                    "when": "scheduled_on",
+                    "filter": {"state__in": ["held", "closed"]},
+                },
+            ),
         ],
         months,
     )

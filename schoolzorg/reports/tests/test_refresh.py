@@ -72,3 +72,39 @@ def test_window_crosses_the_year() -> None:
         dt.date(2026, 1, 1),
         dt.date(2026, 2, 1),
     ]
+
+
+def test_cases_count_as_help_requests_and_care_with_consent(member) -> None:
+    from django.utils import timezone
+
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.cases.models import Case
+    from schoolzorg.consent.models import Consent, Purpose
+
+    school = SchoolFactory()
+    coordinator = member(Role.SUPPORT_COORDINATOR, school)
+    pupils = [PupilFactory(current_school=school) for _ in range(3)]
+    opened = timezone.make_aware(dt.datetime(2026, 10, 5, 10, 0))
+    for pupil in pupils:
+        Case.objects.create(
+            pupil=pupil,
+            school=school,
+            category=Case._meta.get_field("category").choices[0][0],
+            description="zorg",
+            raised_by=coordinator,
+            opened_at=opened,
+        )
+    Consent.objects.create(
+        pupil=pupils[0],
+        purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+        is_complete=True,
+        given_on=dt.date(2026, 10, 1),
+        recorded_by=coordinator,
+    )
+    refresh_figures(today=TODAY)
+    row = MonthlySchoolFigure.objects.get(school=school, month=dt.date(2026, 10, 1))
+    assert (row.cases_opened, row.help_requests) == (3, 3)
+    assert (row.pupils_in_care, row.pupils_in_care_with_consent) == (3, 1)
+    assert row.pupils_with_consent == 1
+    september = MonthlySchoolFigure.objects.get(school=school, month=dt.date(2026, 9, 1))
+    assert september.pupils_in_care == 0
