@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from schoolzorg.accounts.roles import Role
+from schoolzorg.careteams import services
+from schoolzorg.careteams.completeness import assess, norm_hours_for
+from schoolzorg.careteams.models import (
+    CareTeamChange,
+    CareTeamMember,
+    PresenceNorm,
+    TeamRole,
+)
+from schoolzorg.careteams.tests.factories import CareTeamFactory, add_member
+from schoolzorg.organisations.tests.factories import (
+    NeighbourhoodTeamFactory,
+    SchoolFactory,
+    YouthHealthServiceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _full_team(member, hours_nt="4"):
+    team = CareTeamFactory()
+    school = team.school
+    nt = NeighbourhoodTeamFactory(municipality=school.municipality)
+    people = {
+        TeamRole.SUPPORT_COORDINATOR: member(Role.SUPPORT_COORDINATOR, school),
+        TeamRole.SCHOOL_SOCIAL_WORKER: member(Role.TEACHER, school),
+        TeamRole.PARTNERSHIP_CONTACT: member(Role.TEACHER, school),
+        TeamRole.NEIGHBOURHOOD_TEAM_WORKER: member(
+            Role.NEIGHBOURHOOD_TEAM_WORKER, nt, school=school
+        ),
+        TeamRole.YOUTH_HEALTH_NURSE: member(
+            Role.YOUTH_HEALTH_NURSE, YouthHealthServiceFactory(), school=school
+        ),
+    }
+    for role, user in people.items():
+        add_member(team, user, role, hours=hours_nt if role == TeamRole.NEIGHBOURHOOD_TEAM_WORKER else "8")
+    return team, people
+
+
+def test_complete_team_has_no_warnings(member):
+    team, _ = _full_team(member)
+    result = assess(CareTeamMember.objects.current().filter(team=team), norm_hours=Decimal("4"))
+    assert result.is_complete
+    assert result.neighbourhood_team_hours == Decimal("4")
+
+
+def test_missing_role_is_named_in_a_warning(member):
+    team, people = _full_team(member)
+    CareTeamMember.objects.filter(team=team, role=TeamRole.YOUTH_HEALTH_NURSE).delete()
+    result = assess(CareTeamMember.objects.current().filter(team=team), norm_hours=Decimal("4"))
+    assert result.warnings == ("Er is geen jeugdverpleegkundige in het team.",)
+
+
+def test_neighbourhood_team_worker_below_norm_warns(member):
+    team, _ = _full_team(member, hours_nt="2.5")
+    result = assess(CareTeamMember.objects.current().filter(team=team), norm_hours=Decimal("4"))
+    assert not result.is_complete
+    assert "2,5 uur per week" in result.warnings[0]
+    assert "minstens 4 uur" in result.warnings[0]
+
+
+def test_norm_is_configurable_per_municipality(member):
+    team, _ = _full_team(member, hours_nt="4")
+    assert norm_hours_for(team) == Decimal("4")
+    PresenceNorm.objects.create(municipality=team.school.municipality, neighbourhood_team_hours=6)
+    result = assess(team.members.current(), norm_hours=norm_hours_for(team))
+    assert "minstens 6 uur" in result.warnings[0]
+
+
+def test_ended_member_no_longer_counts_and_history_is_kept(member):
+    team, people = _full_team(member)
+    nurse = CareTeamMember.objects.get(team=team, role=TeamRole.YOUTH_HEALTH_NURSE)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    services.end_member(nurse, left_on=yesterday, by=people[TeamRole.SUPPORT_COORDINATOR])
+    result = assess(team.members.current(), norm_hours=Decimal("4"))
+    assert result.warnings == ("Er is geen jeugdverpleegkundige in het team.",)
+    assert CareTeamMember.objects.filter(team=team, role=TeamRole.YOUTH_HEALTH_NURSE).exists()
+    assert CareTeamChange.objects.filter(team=team, kind="left").count() == 1
+
+
+def test_change_hours_closes_old_row_and_opens_new_one(member):
+    team, people = _full_team(member, hours_nt="2")
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    today = timezone.localdate()
+    new = services.change_hours(
+        worker, hours_per_week=Decimal("4"), on=today, by=people[TeamRole.SUPPORT_COORDINATOR]
+    )
+    worker.refresh_from_db()
+    assert worker.left_on == today - dt.timedelta(days=1)
+    assert new.hours_per_week == Decimal("4")
+    assert assess(team.members.current(), norm_hours=Decimal("4")).is_complete
+
+
+def test_team_page_shows_warning_to_school_staff(member, client_for):
+    team, people = _full_team(member, hours_nt="2")
+    response = client_for(people[TeamRole.SUPPORT_COORDINATOR]).get(
+        f"/zorgteams/school/{team.school_id}/"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "de afspraak is minstens 4 uur" in body
+
+
+def test_team_page_outsider_gets_404(member, client_for):
+    team, _ = _full_team(member)
+    outsider = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    client = client_for(outsider)
+    assert client.get(f"/zorgteams/school/{team.school_id}/").status_code == 404
+    member_pk = team.members.first().pk
+    assert client.get(f"/zorgteams/leden/{member_pk}/uren/").status_code == 404
+    assert client.post(f"/zorgteams/leden/{member_pk}/einde/", {"left_on": "2030-01-01"}).status_code == 404
+    assert client.get(f"/zorgteams/school/{team.school_id}/leden/nieuw/").status_code == 404
+
+
+def test_teacher_sees_team_but_cannot_manage(member, client_for):
+    team, _ = _full_team(member)
+    teacher = member(Role.TEACHER, team.school, group="3")
+    client = client_for(teacher)
+    assert client.get(f"/zorgteams/school/{team.school_id}/").status_code == 200
+    assert client.get(f"/zorgteams/school/{team.school_id}/leden/nieuw/").status_code == 404
+
+
+def test_coordinator_adds_member_and_walk_in_hours(member, client_for):
+    team, people = _full_team(member)
+    ib = people[TeamRole.SUPPORT_COORDINATOR]
+    client = client_for(ib)
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    response = client.post(
+        f"/zorgteams/leden/{worker.pk}/aanwezigheid/",
+        {"weekday": 2, "starts_at": "08:30", "ends_at": "10:30", "place": "Ouderkamer", "is_walk_in": "on"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/zorgteams/school/{team.school_id}/").content.decode()
+    assert "Inloopspreekuur" in page and "Ouderkamer" in page
+
+
+def test_slot_with_end_before_start_gets_dutch_message(member, client_for):
+    team, people = _full_team(member)
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    response = client_for(people[TeamRole.SUPPORT_COORDINATOR]).post(
+        f"/zorgteams/leden/{worker.pk}/aanwezigheid/",
+        {"weekday": 2, "starts_at": "10:30", "ends_at": "08:30", "place": "Ouderkamer"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "De eindtijd moet na de begintijd liggen." in body
+    assert "Ouderkamer" in body

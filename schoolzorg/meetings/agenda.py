@@ -1,0 +1,63 @@
+"""Build the agenda: which help requests and cases could be discussed at a meeting.
+
+New help requests (case status `new`) and cases the care team follows (`in_care_team`) at the
+meeting's school are proposed. Pupils without a consent to discuss them in the care team on the
+meeting day are left out; the page shows how many, without names unless the viewer may see those
+pupils anyway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from schoolzorg.cases.models import Case
+from schoolzorg.cases.workflow import CaseStatus
+from schoolzorg.consent.models import Consent, Purpose
+from schoolzorg.meetings.models import AgendaSource, CareMeeting
+
+SOURCE_BY_STATUS = {
+    CaseStatus.NEW: AgendaSource.HELP_REQUEST,
+    CaseStatus.IN_CARE_TEAM: AgendaSource.REVIEW,
+}
+
+
+@dataclass
+class Proposal:
+    candidates: list[tuple[Case, str]] = field(default_factory=list)
+    without_consent_count: int = 0
+    # Only cases of pupils the viewer may see anyway (for the coordinator who must ask consent).
+    without_consent_visible: list[Case] = field(default_factory=list)
+
+
+def propose(meeting: CareMeeting, user: Any) -> Proposal:
+    """Cases to put on the agenda, split by consent; a fixed number of queries."""
+    already = meeting.items.filter(pupil__isnull=False).values("pupil_id")
+    open_cases = (
+        Case.objects.filter(
+            school_id=meeting.care_team.school_id, status__in=list(SOURCE_BY_STATUS)
+        )
+        .exclude(pupil_id__in=already)
+        .values_list("pk", "pupil_id")
+    )
+    rows = list(open_cases)
+    pupil_ids = {pupil_id for _, pupil_id in rows}
+    consented = set(
+        Consent.objects.in_force(meeting.scheduled_on)
+        .filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM, pupil_id__in=pupil_ids)
+        .values_list("pupil_id", flat=True)
+    )
+    with_consent = [pk for pk, pupil_id in rows if pupil_id in consented]
+    without = [pk for pk, pupil_id in rows if pupil_id not in consented]
+    visible = Case.objects.visible_to(user).select_related("pupil").order_by("status", "opened_at")
+    proposal = Proposal(without_consent_count=len(pupil_ids - consented))
+    seen: set[int] = set()
+    for case in visible.filter(pk__in=with_consent + without):
+        if case.pupil_id in consented:
+            if case.pupil_id in seen:
+                continue
+            seen.add(case.pupil_id)
+            proposal.candidates.append((case, SOURCE_BY_STATUS[CaseStatus(case.status)]))
+        else:
+            proposal.without_consent_visible.append(case)
+    return proposal

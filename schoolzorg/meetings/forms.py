@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from schoolzorg.meetings.models import AttendanceStatus, GuestRole, MeetingSchedule
+from schoolzorg.plans.models import Domain
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATE_ERRORS = {"required": "Vul een datum in.", "invalid": "Vul een geldige datum in."}
+TIME_ERRORS = {"required": "Vul een tijd in.", "invalid": "Vul een tijd in als 13:30."}
+
+
+class ScheduleForm(forms.ModelForm):  # type: ignore[type-arg]
+    until = forms.DateField(
+        label="Overleggen inplannen tot en met",
+        widget=DATE,
+        error_messages=DATE_ERRORS,
+        help_text="Schoolvakanties en studiedagen van de school worden overgeslagen.",
+    )
+
+    class Meta:
+        model = MeetingSchedule
+        fields = [
+            "frequency",
+            "weekday",
+            "week_of_month",
+            "start_time",
+            "duration_minutes",
+            "location",
+        ]
+        widgets = {"start_time": TIME}
+        error_messages = {"start_time": TIME_ERRORS}
+
+    def clean_until(self) -> Any:
+        until = self.cleaned_data["until"]
+        today = timezone.localdate()
+        if until < today:
+            raise forms.ValidationError("Kies een datum in de toekomst.")
+        if (until - today).days > 400:
+            raise forms.ValidationError("Plan hooguit ruim een schooljaar vooruit.")
+        return until
+
+
+class MeetingForm(forms.Form):
+    scheduled_on = forms.DateField(label="Datum", widget=DATE, error_messages=DATE_ERRORS)
+    start_time = forms.TimeField(label="Begint om", widget=TIME, error_messages=TIME_ERRORS)
+    end_time = forms.TimeField(label="Eindigt om", widget=TIME, error_messages=TIME_ERRORS)
+    location = forms.CharField(label="Plek", max_length=120, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("start_time")
+            and data.get("end_time")
+            and data["end_time"] <= data["start_time"]
+        ):
+            self.add_error("end_time", "De eindtijd moet na de begintijd liggen.")
+        return data
+
+
+class PlaceForm(forms.Form):
+    """Place a pupil on the agenda: from a proposed case, or chosen by hand."""
+
+    case = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    pupil = forms.ModelChoiceField(
+        label="Leerling",
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "Kies een leerling uit de lijst."},
+    )
+    question = forms.CharField(
+        label="Vraag aan het team",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Schrijf op wat u het team wilt vragen."},
+        help_text="Bijvoorbeeld: 'Wat heeft Sam nodig om weer elke dag naar school te komen?'",
+    )
+
+    def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("case") and not data.get("pupil"):
+            self.add_error("pupil", "Kies een leerling.")
+        return data
+
+
+class GeneralItemForm(forms.Form):
+    question = forms.CharField(
+        label="Ander agendapunt (zonder leerling)",
+        max_length=500,
+        error_messages={"required": "Schrijf op wat u wilt bespreken."},
+    )
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label="Verslag", widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=10000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(
+        label="Wat gaan we doen",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Beschrijf wat er is besloten."},
+    )
+    domain = forms.ChoiceField(label="Domein", choices=Domain.choices)
+    owner = forms.ModelChoiceField(
+        label="Wie doet het",
+        queryset=None,
+        error_messages={
+            "required": "Kies wie het doet.",
+            "invalid_choice": "Kies iemand uit de lijst.",
+        },
+    )
+    due_on = forms.DateField(label="Klaar op", widget=DATE, error_messages=DATE_ERRORS)
+    form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+
+class GuestForm(forms.Form):
+    name = forms.CharField(
+        label="Naam", max_length=200, error_messages={"required": "Vul de naam in."}
+    )
+    role = forms.ChoiceField(label="Rol", choices=GuestRole.choices)
+    item = forms.TypedChoiceField(
+        label="Bij agendapunt", coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, items: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [("", "het hele overleg"), *items]  # type: ignore[attr-defined]
+
+
+class CorrectionForm(forms.Form):
+    note = forms.CharField(
+        label="Reactie of correctie van de ouders",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Schrijf de reactie op, ook als die 'akkoord' is."},
+    )
+    received_on = forms.DateField(
+        label="Ontvangen op", widget=DATE, initial=timezone.localdate, error_messages=DATE_ERRORS
+    )
+
+
+ATTENDANCE_CHOICES = [("", "niet ingevuld"), *AttendanceStatus.choices]

@@ -1,0 +1,312 @@
+"""The care meeting (Onderwijs zorg overleg / Schoolondersteuningsteam): schedule, agenda,
+attendance, minutes and decisions.
+
+An agenda item about a pupil exists only with a consent to discuss that pupil in the care team
+on the meeting day (checked by `services.place_on_agenda`). A decision becomes an action in the
+family's integral plan and a line on the case timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from schoolzorg.careteams.models import CareTeam, Weekday
+from schoolzorg.meetings.workflow import MeetingState
+from schoolzorg.plans.models import Domain
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Elke maand"
+    SIX_A_YEAR = "six_a_year", "Zes keer per schooljaar (om de maand)"
+
+
+class MeetingSchedule(models.Model):
+    """The rhythm of a care team's meetings: 'the second Tuesday of the month, 13:30'."""
+
+    care_team = models.OneToOneField(CareTeam, on_delete=models.CASCADE, related_name="schedule")
+    frequency = models.CharField(
+        "hoe vaak", max_length=16, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    weekday = models.PositiveSmallIntegerField("dag", choices=Weekday.choices, default=1)
+    week_of_month = models.PositiveSmallIntegerField(
+        "welke week van de maand",
+        choices=[(1, "eerste"), (2, "tweede"), (3, "derde"), (4, "vierde")],
+        default=2,
+    )
+    start_time = models.TimeField("begint om", default=dt.time(13, 30))
+    duration_minutes = models.PositiveSmallIntegerField("duur in minuten", default=90)
+    location = models.CharField("plek", max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "overlegritme"
+        verbose_name_plural = "overlegritmes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(week_of_month__gte=1) & Q(week_of_month__lte=4),
+                name="schedule_week_of_month_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=15) & Q(duration_minutes__lte=480),
+                name="schedule_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()}, {self.get_week_of_month_display()} {self.get_weekday_display()}"
+
+
+class CareMeetingQuerySet(models.QuerySet["CareMeeting"]):
+    def visible_to(self, user: Any) -> CareMeetingQuerySet:
+        """Meetings of care teams the user is in, and of schools where the user holds a case role.
+
+        A teacher or director sees the care team page but not the meetings: the agenda shows which
+        children are discussed.
+        """
+        from schoolzorg.accounts.roles import CASE_ROLES
+        from schoolzorg.pupils.access import active_memberships
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        schools = {m.served_school_id for m in active_memberships(user) if m.role in CASE_ROLES}
+        schools.discard(None)
+        today = timezone.localdate()
+        in_team = (
+            CareTeam.objects.filter(members__user=user, members__joined_on__lte=today)
+            .filter(Q(members__left_on__isnull=True) | Q(members__left_on__gte=today))
+            .values("pk")
+        )
+        return self.filter(Q(care_team__school_id__in=schools) | Q(care_team_id__in=in_team))
+
+    def upcoming(self, on: dt.date | None = None) -> CareMeetingQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(scheduled_on__gte=day, state=MeetingState.PLANNED)
+
+
+class CareMeeting(models.Model):
+    care_team = models.ForeignKey(CareTeam, on_delete=models.PROTECT, related_name="meetings")
+    scheduled_on = models.DateField("datum")
+    start_time = models.TimeField("begint om")
+    end_time = models.TimeField("eindigt om")
+    location = models.CharField("plek", max_length=120, blank=True)
+    state = models.CharField(
+        max_length=16, choices=MeetingState.choices, default=MeetingState.PLANNED, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Invitations keep one UID so that calendars update an invitation instead of adding one.
+    ics_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    ics_sequence = models.PositiveIntegerField(default=0)
+
+    objects = CareMeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["scheduled_on", "start_time"]
+        verbose_name = "zorgoverleg"
+        verbose_name_plural = "zorgoverleggen"
+        indexes = [models.Index(fields=["care_team", "scheduled_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["care_team", "scheduled_on"], name="one_meeting_per_team_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="meeting_time_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.care_team.meeting_name} {self.scheduled_on:%d-%m-%Y}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.care_team.meeting_name} {self.care_team.school.name}"
+
+    def starts(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.scheduled_on, self.start_time))
+
+    def ends(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.scheduled_on, self.end_time))
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Aanwezig"
+    ABSENT = "absent", "Afwezig"
+    EXCUSED = "excused", "Afgemeld"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(CareMeeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(
+        "careteams.CareTeamMember", on_delete=models.PROTECT, related_name="attendance"
+    )
+    status = models.CharField(max_length=16, choices=AttendanceStatus.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")
+        ]
+
+
+class GuestRole(models.TextChoices):
+    PARENT = "parent", "Ouder/verzorger"
+    PUPIL = "pupil", "Leerling"
+    TEACHER = "teacher", "Leerkracht"
+    OTHER = "other", "Anders"
+
+
+class AgendaSource(models.TextChoices):
+    HELP_REQUEST = "help_request", "Nieuwe hulpvraag"
+    REVIEW = "review", "Bespreken voortgang"
+    MANUAL = "manual", "Zelf toegevoegd"
+
+
+def full_pupils(user: Any) -> Any:
+    """Pupils whose full file the user may see: every relationship except the basic ones.
+
+    A teacher who sees a child of their own group must not learn from the agenda that the child
+    is discussed in the care team.
+    """
+    from schoolzorg.pupils import access
+    from schoolzorg.pupils.models import Pupil
+
+    if not getattr(user, "is_authenticated", False):
+        return Pupil.objects.none()
+    combined: Q | None = None
+    for relationship in access._RELATIONSHIPS:
+        if relationship.is_basic:
+            continue
+        q = relationship.q(user)
+        if q is not None:
+            combined = q if combined is None else combined | q
+    return Pupil.objects.filter(combined) if combined is not None else Pupil.objects.none()
+
+
+class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
+    def visible_to(self, user: Any) -> AgendaItemQuerySet:
+        """Items of visible meetings whose pupil the user sees in full (items without a pupil too)."""
+        return self.filter(meeting__in=CareMeeting.objects.visible_to(user)).filter(
+            Q(pupil__isnull=True) | Q(pupil__in=full_pupils(user))
+        )
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(CareMeeting, on_delete=models.CASCADE, related_name="items")
+    pupil = models.ForeignKey(
+        "pupils.Pupil",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
+    source = models.CharField(
+        max_length=16, choices=AgendaSource.choices, default=AgendaSource.MANUAL
+    )
+    question = models.TextField("vraag aan het team")
+    position = models.PositiveSmallIntegerField(default=0)
+    minutes = models.TextField("verslag", blank=True)
+    # Optimistic lock for the minutes: the form carries the number it saw.
+    minutes_version = models.PositiveIntegerField(default=0)
+    minutes_updated_at = models.DateTimeField(null=True, blank=True)
+    minutes_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "agendapunt"
+        verbose_name_plural = "agendapunten"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "pupil"],
+                condition=Q(pupil__isnull=False),
+                name="pupil_once_per_meeting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Agendapunt {self.position}"
+
+
+class MeetingGuest(models.Model):
+    """Someone without an account who took part: a parent, the pupil, a teacher.
+
+    Parents receive the minutes of their child's item for correction. They have no account, so
+    the coordinator hands or sends the printed minutes; Schoolzorg records when they went out and
+    what the parents asked to correct.
+    """
+
+    meeting = models.ForeignKey(CareMeeting, on_delete=models.CASCADE, related_name="guests")
+    item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="guests"
+    )
+    name = models.CharField("naam", max_length=200)
+    role = models.CharField("rol", max_length=16, choices=GuestRole.choices)
+    sent_for_correction_on = models.DateField("verslag verzonden ter correctie op", null=True)
+    sent_for_correction_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    correction_note = models.TextField("correctie of reactie", blank=True)
+    correction_received_on = models.DateField("reactie ontvangen op", null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "gast"
+        verbose_name_plural = "gasten"
+
+
+class Decision(models.Model):
+    """An agreement in the meeting: who does what by when. Becomes a plan action."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField("wat gaan we doen")
+    domain = models.CharField("domein", max_length=32, choices=Domain.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="wie doet het",
+        on_delete=models.PROTECT,
+        related_name="meeting_decisions",
+    )
+    due_on = models.DateField("klaar op")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    plan_action = models.OneToOneField(
+        "plans.Action",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meeting_decision",
+    )
+    # One token per rendered form: a second click or a resent form finds the first decision.
+    form_token = models.UUIDField(unique=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "besluit"
+        verbose_name_plural = "besluiten"
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -1,0 +1,427 @@
+"""Every write to care meetings: schedule, agenda, attendance, minutes, decisions, correction.
+
+Each function is one transaction. Moves of a meeting go through `workflow.TRANSITIONS` with a
+compare-and-set on the state the user saw; minutes carry a version number for the same reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolzorg.accounts.notifications import notify
+from schoolzorg.audit.models import Action as AuditAction
+from schoolzorg.audit.services import record_access
+from schoolzorg.careteams.models import CareTeam, CareTeamMember, TeamRole
+from schoolzorg.cases.models import Case, EventKind
+from schoolzorg.cases.services import add_case_event
+from schoolzorg.consent.models import Consent, Purpose
+from schoolzorg.meetings import workflow
+from schoolzorg.meetings.models import (
+    AgendaItem,
+    AgendaSource,
+    Attendance,
+    CareMeeting,
+    Decision,
+    GuestRole,
+    MeetingGuest,
+    MeetingSchedule,
+)
+from schoolzorg.meetings.schedule import dates_for
+from schoolzorg.meetings.workflow import MeetingState
+from schoolzorg.plans.services import add_action, start_plan
+from schoolzorg.pupils.access import access_basis
+
+STALE_MESSAGE = (
+    "Iemand anders heeft dit intussen gewijzigd. De pagina is ververst; kijk of uw wijziging "
+    "nog nodig is."
+)
+
+
+class MeetingError(Exception):
+    """A refusal with a message in plain Dutch for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class StaleState(MeetingError):
+    def __init__(self, message: str = STALE_MESSAGE) -> None:
+        super().__init__(message)
+
+
+def meeting_url(meeting: CareMeeting) -> str:
+    return reverse("meetings:detail", args=[meeting.pk])
+
+
+# --- Schedule -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_schedule(team: CareTeam, *, by: Any, **fields: Any) -> MeetingSchedule:
+    """Set the care team's meeting rhythm (frequency, weekday, week, time, place)."""
+    schedule, _ = MeetingSchedule.objects.update_or_create(care_team=team, defaults=fields)
+    return schedule
+
+
+@transaction.atomic
+def generate_meetings(
+    schedule: MeetingSchedule, *, start: dt.date, until: dt.date, by: Any
+) -> list[CareMeeting]:
+    """Create the meetings the rhythm gives between two days; existing days are left alone."""
+    team = schedule.care_team
+    taken = set(
+        CareMeeting.objects.filter(care_team=team, scheduled_on__range=(start, until)).values_list(
+            "scheduled_on", flat=True
+        )
+    )
+    end_time = (
+        dt.datetime.combine(dt.date(2000, 1, 1), schedule.start_time)
+        + dt.timedelta(minutes=schedule.duration_minutes)
+    ).time()
+    if end_time <= schedule.start_time:
+        raise MeetingError("Het overleg moet op dezelfde dag eindigen.")
+    created = [
+        CareMeeting(
+            care_team=team,
+            scheduled_on=day,
+            start_time=schedule.start_time,
+            end_time=end_time,
+            location=schedule.location,
+            created_by=by,
+        )
+        for day in dates_for(schedule, start=start, until=until)
+        if day not in taken
+    ]
+    return CareMeeting.objects.bulk_create(created)
+
+
+@transaction.atomic
+def plan_meeting(
+    team: CareTeam,
+    *,
+    scheduled_on: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    location: str,
+    by: Any,
+) -> CareMeeting:
+    """Plan one extra meeting outside the rhythm."""
+    if end_time <= start_time:
+        raise MeetingError("De eindtijd moet na de begintijd liggen.")
+    if CareMeeting.objects.filter(care_team=team, scheduled_on=scheduled_on).exists():
+        raise MeetingError("Op die dag staat al een overleg van dit team.")
+    return CareMeeting.objects.create(
+        care_team=team,
+        scheduled_on=scheduled_on,
+        start_time=start_time,
+        end_time=end_time,
+        location=location,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def move_meeting(meeting: CareMeeting, *, move: str, by: Any, expected: str) -> CareMeeting:
+    """Hold, close, cancel or reopen a meeting, only from the state the user saw."""
+    to = workflow.target(expected, move)
+    if to is None:
+        raise MeetingError("Dat kan niet in deze stap van het overleg.")
+    fields: dict[str, Any] = {"state": to, "ics_sequence": F("ics_sequence") + 1}
+    if to == MeetingState.CLOSED:
+        fields["closed_at"] = timezone.now()
+    elif to == MeetingState.HELD:
+        fields["closed_at"] = None
+    if not CareMeeting.objects.filter(pk=meeting.pk, state=expected).update(**fields):
+        raise StaleState()
+    meeting.refresh_from_db()
+    return meeting
+
+
+def _lock_editable(meeting: CareMeeting, states: frozenset[str]) -> CareMeeting:
+    """Lock the meeting row and check it is still open for this change."""
+    locked = CareMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.state not in states:
+        if locked.state == MeetingState.CLOSED:
+            raise StaleState("Het verslag van dit overleg is al vastgesteld. Open het eerst weer.")
+        if locked.state == MeetingState.CANCELLED:
+            raise StaleState("Dit overleg gaat niet door.")
+        raise StaleState("Dit overleg is al gehouden; zet de leerling op een volgend overleg.")
+    return locked
+
+
+# --- Agenda ---------------------------------------------------------------------------------
+
+
+def has_discussion_consent(pupil: Any, on: dt.date) -> bool:
+    return Consent.objects.valid_for(pupil, Purpose.DISCUSS_IN_CARE_TEAM, None, on=on).exists()
+
+
+@transaction.atomic
+def place_on_agenda(
+    meeting: CareMeeting,
+    *,
+    pupil: Any,
+    question: str,
+    by: Any,
+    source: str = AgendaSource.MANUAL,
+    case: Case | None = None,
+) -> AgendaItem:
+    """Put a pupil on the agenda; only with a consent to discuss in the care team on that day."""
+    meeting = _lock_editable(meeting, workflow.AGENDA_OPEN_STATES)
+    if pupil.current_school_id != meeting.care_team.school_id:
+        raise MeetingError("Deze leerling zit niet op de school van dit schoolzorgteam.")
+    if case is not None and case.pupil_id != pupil.pk:
+        raise MeetingError("Deze casus hoort bij een andere leerling.")
+    if not question.strip():
+        raise MeetingError("Schrijf op wat u het team wilt vragen.")
+    if not has_discussion_consent(pupil, meeting.scheduled_on):
+        raise MeetingError(
+            f"{pupil.first_name} kan niet op de agenda: er is geen geldige toestemming om "
+            f"{pupil.first_name} op {meeting.scheduled_on:%d-%m-%Y} in het schoolzorgteam te "
+            "bespreken. Leg eerst de toestemming vast."
+        )
+    if AgendaItem.objects.filter(meeting=meeting, pupil=pupil).exists():
+        raise MeetingError(f"{pupil.first_name} staat al op de agenda van dit overleg.")
+    position = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+        or 0
+    ) + 1
+    try:
+        with transaction.atomic():
+            item = AgendaItem.objects.create(
+                meeting=meeting,
+                pupil=pupil,
+                case=case,
+                source=source,
+                question=question.strip(),
+                position=position,
+                placed_by=by,
+            )
+    except IntegrityError as exc:
+        raise MeetingError(f"{pupil.first_name} staat al op de agenda van dit overleg.") from exc
+    found = access_basis(by, pupil)
+    record_access(
+        None,
+        user=by,
+        action=AuditAction.CREATE,
+        pupil_id=pupil.pk,
+        basis=found[0] if found else None,
+        obj=item,
+        detail=f"geagendeerd voor overleg {meeting.scheduled_on:%d-%m-%Y}",
+    )
+    if case is not None:
+        add_case_event(
+            case,
+            kind=EventKind.NOTE,
+            text=f"Geagendeerd voor het {meeting.care_team.meeting_name.lower()} van "
+            f"{meeting.scheduled_on:%d-%m-%Y}.",
+            by=by,
+            url=meeting_url(meeting),
+        )
+    return item
+
+
+@transaction.atomic
+def add_general_item(meeting: CareMeeting, *, question: str, by: Any) -> AgendaItem:
+    """An item without a pupil (e.g. 'afspraken over de inloopspreekuren')."""
+    meeting = _lock_editable(meeting, workflow.EDITABLE_STATES)
+    if not question.strip():
+        raise MeetingError("Schrijf op wat u wilt bespreken.")
+    position = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+        or 0
+    ) + 1
+    return AgendaItem.objects.create(
+        meeting=meeting, question=question.strip(), position=position, placed_by=by
+    )
+
+
+@transaction.atomic
+def remove_from_agenda(item: AgendaItem, *, by: Any) -> None:
+    """Take an item off the agenda before the meeting; not once minutes or decisions exist."""
+    _lock_editable(item.meeting, workflow.AGENDA_OPEN_STATES)
+    if item.minutes.strip() or item.decisions.exists():
+        raise MeetingError("Dit punt heeft al een verslag of besluiten en blijft op de agenda.")
+    item.delete()
+
+
+# --- Attendance and guests ------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_attendance(meeting: CareMeeting, *, statuses: dict[int, str], by: Any) -> None:
+    """Set present/absent/excused per team member (member id → status)."""
+    meeting = _lock_editable(meeting, workflow.EDITABLE_STATES)
+    valid = set(
+        CareTeamMember.objects.filter(team_id=meeting.care_team_id, pk__in=statuses).values_list(
+            "pk", flat=True
+        )
+    )
+    for member_id, status in statuses.items():
+        if member_id not in valid:
+            continue
+        Attendance.objects.update_or_create(
+            meeting=meeting, member_id=member_id, defaults={"status": status}
+        )
+
+
+@transaction.atomic
+def add_guest(
+    meeting: CareMeeting, *, name: str, role: str, by: Any, item: AgendaItem | None = None
+) -> MeetingGuest:
+    meeting = _lock_editable(meeting, workflow.EDITABLE_STATES)
+    if not name.strip():
+        raise MeetingError("Vul de naam van de gast in.")
+    if item is not None and item.meeting_id != meeting.pk:
+        raise MeetingError("Dat agendapunt hoort bij een ander overleg.")
+    return MeetingGuest.objects.create(meeting=meeting, item=item, name=name.strip(), role=role)
+
+
+# --- Minutes and decisions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_minutes(item: AgendaItem, *, text: str, expected_version: int, by: Any) -> AgendaItem:
+    """Save the minutes of one item, only over the version the user started from."""
+    _lock_editable(item.meeting, workflow.EDITABLE_STATES)
+    updated = AgendaItem.objects.filter(pk=item.pk, minutes_version=expected_version).update(
+        minutes=text.strip(),
+        minutes_version=F("minutes_version") + 1,
+        minutes_updated_at=timezone.now(),
+        minutes_updated_by=by,
+    )
+    if not updated:
+        raise StaleState(
+            "Iemand anders heeft het verslag van dit punt intussen opgeslagen. Uw tekst staat "
+            "hieronder nog; neem over wat nodig is en sla opnieuw op."
+        )
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def add_decision(
+    item: AgendaItem,
+    *,
+    text: str,
+    domain: str,
+    owner: Any,
+    due_on: dt.date,
+    by: Any,
+    form_token: uuid.UUID,
+) -> tuple[Decision, bool]:
+    """Record a decision; it becomes an action in the family plan and a line on the case.
+
+    Returns the decision and whether it is new: the same form sent twice (double click, resend
+    after a network error) returns the first decision instead of making a second action.
+    """
+    existing = Decision.objects.filter(form_token=form_token).first()
+    if existing is not None:
+        if existing.item_id != item.pk:
+            raise MeetingError("Dit formulier hoort bij een ander agendapunt. Ververs de pagina.")
+        return existing, False
+    meeting = _lock_editable(item.meeting, workflow.EDITABLE_STATES)
+    if not text.strip():
+        raise MeetingError("Beschrijf wat er is besloten.")
+    if due_on < meeting.scheduled_on:
+        raise MeetingError("De datum 'klaar op' ligt voor de datum van het overleg.")
+    decision = Decision.objects.create(
+        item=item,
+        text=text.strip(),
+        domain=domain,
+        owner=owner,
+        due_on=due_on,
+        created_by=by,
+        form_token=form_token,
+    )
+    source = f"{meeting.care_team.meeting_name} {meeting.scheduled_on:%d-%m-%Y}"
+    if item.pupil_id is not None:
+        part = start_plan(item.pupil, by=by)
+        decision.plan_action = add_action(
+            part,
+            description=decision.text,
+            domain=domain,
+            owner=owner,
+            due_on=due_on,
+            by=by,
+            source=source,
+        )
+        decision.save(update_fields=["plan_action"])
+    if item.case_id is not None:
+        add_case_event(
+            item.case,  # type: ignore[arg-type]
+            kind=EventKind.MEETING_DECISION,
+            text=f"Besluit in {source}: {decision.text} – {owner}, klaar op {due_on:%d-%m-%Y}.",
+            by=by,
+            url=meeting_url(meeting),
+        )
+    return decision, True
+
+
+# --- Minutes for correction by parents ------------------------------------------------------
+
+
+def _coordinators(meeting: CareMeeting) -> list[Any]:
+    return [
+        m.user
+        for m in CareTeamMember.objects.current(meeting.scheduled_on)
+        .filter(team_id=meeting.care_team_id, role=TeamRole.SUPPORT_COORDINATOR)
+        .select_related("user")
+    ]
+
+
+@transaction.atomic
+def send_for_correction(guest: MeetingGuest, *, by: Any, on: dt.date | None = None) -> MeetingGuest:
+    """Record that a parent received the minutes of their child's item to check.
+
+    Parents have no account: the coordinator gives or sends them the printed minutes. The
+    coordinators get a reminder to collect the reaction (no child data in the message).
+    """
+    if guest.role not in (GuestRole.PARENT, GuestRole.PUPIL):
+        raise MeetingError("Alleen ouders en de leerling krijgen het verslag ter correctie.")
+    day = on or timezone.localdate()
+    updated = MeetingGuest.objects.filter(pk=guest.pk, sent_for_correction_on__isnull=True).update(
+        sent_for_correction_on=day, sent_for_correction_by=by
+    )
+    if not updated:
+        raise StaleState("Het verslag was al verzonden ter correctie.")
+    guest.refresh_from_db()
+    notify(
+        _coordinators(guest.meeting),
+        text="Een verslag van het zorgoverleg is ter correctie naar ouders verzonden. "
+        "Leg hun reactie vast in Schoolzorg.",
+        url=meeting_url(guest.meeting),
+        email=False,
+    )
+    return guest
+
+
+@transaction.atomic
+def record_correction(
+    guest: MeetingGuest, *, note: str, received_on: dt.date, by: Any
+) -> MeetingGuest:
+    """Record what the parents asked to correct; shown and printed with the item's minutes."""
+    if guest.sent_for_correction_on is None:
+        raise MeetingError("Verstuur het verslag eerst ter correctie.")
+    if not note.strip():
+        raise MeetingError("Schrijf de reactie van de ouders op, ook als die 'akkoord' is.")
+    guest.correction_note = note.strip()
+    guest.correction_received_on = received_on
+    guest.save(update_fields=["correction_note", "correction_received_on"])
+    if guest.item_id is not None:
+        AgendaItem.objects.filter(pk=guest.item_id).update(minutes_version=F("minutes_version") + 1)
+    return guest

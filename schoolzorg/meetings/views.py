@@ -1,0 +1,721 @@
+"""Care meeting pages: the list, the rhythm, the agenda builder and the working screen.
+
+Every page that shows pupils fetches agenda items through `AgendaItem.objects.visible_to` and
+writes one read-log entry per pupil shown, in the same transaction as the read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from schoolzorg.accounts.models import User
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.audit.models import Action as AuditAction
+from schoolzorg.careteams.models import CareTeam, CareTeamMember
+from schoolzorg.cases.models import Case
+from schoolzorg.meetings import agenda, services, workflow
+from schoolzorg.meetings.forms import (
+    ATTENDANCE_CHOICES,
+    CorrectionForm,
+    DecisionForm,
+    GeneralItemForm,
+    GuestForm,
+    MeetingForm,
+    MinutesForm,
+    PlaceForm,
+    ScheduleForm,
+)
+from schoolzorg.meetings.ics import meeting_ics
+from schoolzorg.meetings.models import (
+    AgendaItem,
+    AttendanceStatus,
+    CareMeeting,
+    Decision,
+    MeetingGuest,
+    MeetingSchedule,
+    full_pupils,
+)
+from schoolzorg.meetings.policies import can_prepare, can_take_minutes
+from schoolzorg.meetings.services import MeetingError
+from schoolzorg.meetings.workflow import MeetingState, Move
+from schoolzorg.pupils.access import access_basis
+
+PAST_DAYS = 400
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _meeting(request: HttpRequest, pk: int) -> CareMeeting:
+    return get_object_or_404(
+        CareMeeting.objects.visible_to(request.user).select_related("care_team__school"), pk=pk
+    )
+
+
+def _team(request: HttpRequest, team_pk: int) -> CareTeam:
+    team = get_object_or_404(
+        CareTeam.objects.visible_to(request.user).select_related("school"), pk=team_pk
+    )
+    if not can_prepare(request.user, team):
+        raise Http404
+    return team
+
+
+def _item(request: HttpRequest, pk: int) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.visible_to(request.user).select_related(
+            "meeting__care_team__school", "pupil", "case"
+        ),
+        pk=pk,
+    )
+
+
+def log_reads(
+    request: HttpRequest, pupils: list[Any], *, action: str, detail: str, obj: Any = None
+) -> None:
+    """One read-log entry per pupil shown, written together (call inside a transaction).
+
+    Written in one statement so that a long agenda costs no more queries than a short one; the
+    fields are those of `audit.services.record_access`.
+    """
+    from schoolzorg.audit import services as audit_services
+
+    if getattr(audit_services, "_BENCH_NO_READ_LOG", False):
+        return
+    now = timezone.now()
+    user = request.user
+    seen: set[int] = set()
+    entries = []
+    for pupil in pupils:
+        if pupil.pk in seen:
+            continue
+        seen.add(pupil.pk)
+        found = access_basis(user, pupil)
+        basis = found[0] if found else None
+        entries.append(
+            AccessLogEntry(
+                at=now,
+                user_id=user.pk,
+                user_label=str(user),
+                role=basis.role if basis else "",
+                organisation_id=basis.organisation_id if basis else None,
+                organisation_label=basis.organisation_label if basis else "",
+                pupil_id=pupil.pk,
+                action=action,
+                object_type=obj._meta.label if obj is not None else "",
+                object_id=str(obj.pk) if obj is not None else "",
+                basis=basis.kind if basis else "",
+                basis_ref=basis.ref if basis else "",
+                client_address=request.META.get("REMOTE_ADDR") or None,
+                request_id=getattr(request, "request_id", ""),
+                detail=detail[:300],
+            )
+        )
+    AccessLogEntry.objects.bulk_create(entries)
+
+
+def _owners(meeting: CareMeeting) -> Any:
+    """Who can own a decision: the team's members on the meeting day."""
+    members = CareTeamMember.objects.current(meeting.scheduled_on).filter(
+        team_id=meeting.care_team_id
+    )
+    return User.objects.filter(pk__in=members.values("user_id")).order_by("full_name")
+
+
+def _visible_items(request: HttpRequest, meeting: CareMeeting) -> list[AgendaItem]:
+    return list(
+        AgendaItem.objects.visible_to(request.user)
+        .filter(meeting=meeting)
+        .select_related("pupil", "case", "minutes_updated_by")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("owner", "plan_action__part"),
+            ),
+            "guests",
+        )
+    )
+
+
+# --- List and schedule ----------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    meetings = (
+        CareMeeting.objects.visible_to(request.user)
+        .filter(scheduled_on__gte=today - dt.timedelta(days=PAST_DAYS))
+        .select_related("care_team__school")
+        .annotate(item_count=Count("items"))
+        .order_by("scheduled_on", "start_time")
+    )
+    rows = list(meetings[:300])
+    upcoming = [m for m in rows if m.scheduled_on >= today and m.state == MeetingState.PLANNED]
+    past = [m for m in reversed(rows) if m not in upcoming]
+    teams = list(
+        CareTeam.objects.visible_to(request.user)
+        .filter(school_id__in=_case_role_schools(request.user))
+        .select_related("school")
+        .order_by("school__name", "-school_year")
+    )
+    return render(
+        request,
+        "meetings/list.html",
+        {"upcoming": upcoming, "past": past, "teams": teams, "today": today},
+    )
+
+
+def _case_role_schools(user: Any) -> set[int]:
+    from schoolzorg.accounts.roles import CASE_ROLES
+    from schoolzorg.pupils.access import active_memberships
+
+    return {
+        m.served_school_id
+        for m in active_memberships(user)
+        if m.role in CASE_ROLES and m.served_school_id
+    }
+
+
+@never_cache
+@login_required
+def schedule(request: HttpRequest, team_pk: int) -> HttpResponse:
+    team = _team(request, team_pk)
+    current = MeetingSchedule.objects.filter(care_team=team).first() or MeetingSchedule(
+        care_team=team
+    )
+    end_of_year = dt.date(team.school_year + 1, 7, 31)
+    form = ScheduleForm(
+        request.POST or None,
+        instance=current,
+        initial={"until": max(end_of_year, timezone.localdate())},
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {f: form.cleaned_data[f] for f in ScheduleForm.Meta.fields}
+        try:
+            with transaction.atomic():
+                saved = services.set_schedule(team, by=request.user, **fields)
+                created = services.generate_meetings(
+                    saved,
+                    start=timezone.localdate(),
+                    until=form.cleaned_data["until"],
+                    by=request.user,
+                )
+        except MeetingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Het ritme is opgeslagen. {len(created)} overleg"
+                f"{'gen' if len(created) != 1 else ''} ingepland.",
+            )
+            return redirect("meetings:list")
+    return render(
+        request,
+        "meetings/schedule.html",
+        {"team": team, "form": form, "meeting_form": MeetingForm()},
+    )
+
+
+@login_required
+def create(request: HttpRequest, team_pk: int) -> HttpResponse:
+    team = _team(request, team_pk)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.plan_meeting(team, by=request.user, **form.cleaned_data)
+        except MeetingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Het overleg is ingepland.")
+            return redirect("meetings:agenda", meeting.pk)
+    return render(request, "meetings/create.html", {"team": team, "form": form})
+
+
+# --- The working screen ---------------------------------------------------------------------
+
+
+def _detail_context(
+    request: HttpRequest,
+    meeting: CareMeeting,
+    *,
+    bound: dict[int, dict[str, Any]] | None = None,
+    errors: dict[int, str] | None = None,
+) -> dict[str, Any]:
+    bound = bound or {}
+    items = _visible_items(request, meeting)
+    total = meeting.items.count()
+    owners = _owners(meeting)
+    editable = meeting.state in workflow.EDITABLE_STATES
+    minute_taker = can_take_minutes(request.user, meeting.care_team)
+    for item in items:
+        forms = bound.get(item.pk, {})
+        item.minutes_form = forms.get("minutes") or MinutesForm(  # type: ignore[attr-defined]
+            initial={"minutes": item.minutes, "version": item.minutes_version},
+            prefix=f"m{item.pk}",
+        )
+        item.decision_form = forms.get("decision") or DecisionForm(  # type: ignore[attr-defined]
+            owners=owners, prefix=f"d{item.pk}"
+        )
+        item.error = (errors or {}).get(item.pk, "")  # type: ignore[attr-defined]
+    members = list(
+        CareTeamMember.objects.current(meeting.scheduled_on)
+        .filter(team_id=meeting.care_team_id)
+        .select_related("user")
+    )
+    marks = {a.member_id: a.status for a in meeting.attendance.all()}
+    attendance = [(m, marks.get(m.pk, "")) for m in members]
+    return {
+        "meeting": meeting,
+        "items": items,
+        "hidden_count": total - len(items),
+        "attendance": attendance,
+        "attendance_choices": ATTENDANCE_CHOICES,
+        "guests": list(meeting.guests.select_related("item__pupil")),
+        "guest_form": GuestForm(items=[(i.pk, _item_label(i)) for i in items], prefix="guest"),
+        "editable": editable and minute_taker,
+        "can_prepare": can_prepare(request.user, meeting.care_team),
+        "moves": [(m, Move(m).label) for m in workflow.moves_from(meeting.state)]
+        if minute_taker
+        else [],
+    }
+
+
+def _item_label(item: AgendaItem) -> str:
+    if item.pupil is not None:
+        return f"{item.position}. {item.pupil.first_name} {item.pupil.last_name}"
+    return f"{item.position}. {item.question[:40]}"
+
+
+@never_cache
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    with transaction.atomic():
+        context = _detail_context(request, meeting)
+        log_reads(
+            request,
+            [i.pupil for i in context["items"] if i.pupil is not None],
+            action=AuditAction.VIEW,
+            detail=f"zorgoverleg {meeting.scheduled_on:%d-%m-%Y}",
+            obj=meeting,
+        )
+    return render(request, "meetings/detail.html", context)
+
+
+def _render_item(
+    request: HttpRequest,
+    item: AgendaItem,
+    *,
+    minutes_form: MinutesForm | None = None,
+    decision_form: DecisionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """After a write: the item alone for htmx, else the whole working screen."""
+    meeting = item.meeting
+    bound = {item.pk: {"minutes": minutes_form, "decision": decision_form}}
+    if request.htmx:  # type: ignore[attr-defined]
+        context = _detail_context(request, meeting, bound=bound, errors={item.pk: error})
+        fresh = next((i for i in context["items"] if i.pk == item.pk), None)
+        if fresh is None:
+            raise Http404
+        context["item"] = fresh
+        # htmx only swaps successful answers; the message inside the item says what went wrong.
+        return render(request, "meetings/_item.html", context)
+    if status == 200 and not error:
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#punt-{item.pk}")
+    context = _detail_context(request, meeting, bound=bound, errors={item.pk: error})
+    return render(request, "meetings/detail.html", context, status=status)
+
+
+@never_cache
+@require_POST
+@login_required
+def save_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    if not can_take_minutes(request.user, item.meeting.care_team):
+        raise Http404
+    form = MinutesForm(request.POST, prefix=f"m{item.pk}")
+    if not form.is_valid():
+        return _render_item(request, item, minutes_form=form, status=400)
+    try:
+        with transaction.atomic():
+            services.save_minutes(
+                item,
+                text=form.cleaned_data["minutes"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+            if item.pupil is not None:
+                log_reads(
+                    request, [item.pupil], action=AuditAction.UPDATE, detail="verslag", obj=item
+                )
+    except MeetingError as exc:
+        # Keep what the user typed; show the version now stored so a resave is deliberate.
+        item.refresh_from_db()
+        kept = MinutesForm(
+            initial={"minutes": form.cleaned_data["minutes"], "version": item.minutes_version},
+            prefix=f"m{item.pk}",
+        )
+        return _render_item(request, item, minutes_form=kept, error=exc.message, status=409)
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, "Het verslag is opgeslagen.")
+    return _render_item(request, item)
+
+
+@never_cache
+@require_POST
+@login_required
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    if not can_take_minutes(request.user, item.meeting.care_team):
+        raise Http404
+    form = DecisionForm(request.POST, owners=_owners(item.meeting), prefix=f"d{item.pk}")
+    if not form.is_valid():
+        return _render_item(request, item, decision_form=form, status=400)
+    from schoolzorg.cases.services import CaseError
+    from schoolzorg.plans.services import PlanError
+
+    try:
+        with transaction.atomic():
+            _decision, created = services.add_decision(
+                item,
+                text=form.cleaned_data["text"],
+                domain=form.cleaned_data["domain"],
+                owner=form.cleaned_data["owner"],
+                due_on=form.cleaned_data["due_on"],
+                by=request.user,
+                form_token=form.cleaned_data["form_token"],
+            )
+            if item.pupil is not None and created:
+                log_reads(
+                    request, [item.pupil], action=AuditAction.UPDATE, detail="besluit", obj=item
+                )
+    except (MeetingError, PlanError, CaseError) as exc:
+        message = getattr(exc, "message", None) or str(exc)
+        return _render_item(request, item, decision_form=form, error=message, status=409)
+    if not request.htmx:  # type: ignore[attr-defined]
+        if created:
+            messages.success(request, "Het besluit is opgeslagen en staat als actie in het plan.")
+        else:
+            messages.info(request, "Dit besluit was al opgeslagen; er is niets dubbel gemaakt.")
+    return _render_item(request, item)
+
+
+@require_POST
+@login_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not can_take_minutes(request.user, meeting.care_team):
+        raise Http404
+    statuses: dict[int, str] = {}
+    for key, value in request.POST.items():
+        if key.startswith("status_") and value in AttendanceStatus.values:
+            try:
+                statuses[int(key.removeprefix("status_"))] = value
+            except ValueError:
+                continue
+    try:
+        services.record_attendance(meeting, statuses=statuses, by=request.user)
+    except MeetingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "De aanwezigheid is opgeslagen.")
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#aanwezig")
+
+
+@require_POST
+@login_required
+def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not can_take_minutes(request.user, meeting.care_team):
+        raise Http404
+    items = _visible_items(request, meeting)
+    form = GuestForm(request.POST, items=[(i.pk, _item_label(i)) for i in items], prefix="guest")
+    if form.is_valid():
+        item = next((i for i in items if i.pk == form.cleaned_data["item"]), None)
+        try:
+            services.add_guest(
+                meeting,
+                name=form.cleaned_data["name"],
+                role=form.cleaned_data["role"],
+                item=item,
+                by=request.user,
+            )
+        except MeetingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "De gast is toegevoegd.")
+            return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#gasten")
+    else:
+        messages.error(request, "Vul de naam en de rol van de gast in.")
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#gasten")
+
+
+@require_POST
+@login_required
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not can_take_minutes(request.user, meeting.care_team):
+        raise Http404
+    chosen = request.POST.get("move", "")
+    expected = request.POST.get("expected", "")
+    if chosen not in Move.values or expected not in MeetingState.values:
+        messages.error(request, "Die stap bestaat niet. Ververs de pagina en probeer het opnieuw.")
+    else:
+        try:
+            services.move_meeting(meeting, move=chosen, by=request.user, expected=expected)
+        except MeetingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Gedaan: {Move(chosen).label.lower()}.")
+    return redirect("meetings:detail", meeting.pk)
+
+
+def _guest(request: HttpRequest, pk: int) -> MeetingGuest:
+    guest = get_object_or_404(
+        MeetingGuest.objects.filter(
+            meeting__in=CareMeeting.objects.visible_to(request.user)
+        ).select_related("meeting__care_team", "item"),
+        pk=pk,
+    )
+    if not can_take_minutes(request.user, guest.meeting.care_team):
+        raise Http404
+    if (
+        guest.item is not None
+        and not AgendaItem.objects.visible_to(request.user).filter(pk=guest.item_id).exists()
+    ):
+        raise Http404
+    return guest
+
+
+@require_POST
+@login_required
+def send_correction(request: HttpRequest, pk: int) -> HttpResponse:
+    guest = _guest(request, pk)
+    try:
+        services.send_for_correction(guest, by=request.user)
+    except MeetingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Vastgelegd: verslag op {guest.sent_for_correction_on:%d-%m-%Y} ter correctie "
+            f"verzonden aan {guest.name}.",
+        )
+    return redirect(reverse("meetings:detail", args=[guest.meeting_id]) + "#gasten")
+
+
+@never_cache
+@login_required
+def record_correction(request: HttpRequest, pk: int) -> HttpResponse:
+    guest = _guest(request, pk)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_correction(guest, by=request.user, **form.cleaned_data)
+        except MeetingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "De reactie van de ouders is vastgelegd.")
+            return redirect(reverse("meetings:detail", args=[guest.meeting_id]) + "#gasten")
+    return render(request, "meetings/correction.html", {"guest": guest, "form": form})
+
+
+# --- Agenda builder -------------------------------------------------------------------------
+
+
+def _agenda_context(
+    request: HttpRequest, meeting: CareMeeting, place_form: PlaceForm | None = None
+) -> dict[str, Any]:
+    proposal = agenda.propose(meeting, request.user)
+    pupils = (
+        full_pupils(request.user)
+        .filter(current_school_id=meeting.care_team.school_id)
+        .exclude(pk__in=meeting.items.filter(pupil__isnull=False).values("pupil_id"))
+        .order_by("last_name", "first_name")
+    )
+    items = list(
+        AgendaItem.objects.visible_to(request.user)
+        .filter(meeting=meeting)
+        .select_related("pupil", "case")
+    )
+    return {
+        "meeting": meeting,
+        "items": items,
+        "hidden_count": meeting.items.count() - len(items),
+        "proposal": proposal,
+        "place_form": place_form or PlaceForm(pupils=pupils),
+        "general_form": GeneralItemForm(),
+        "is_open": meeting.state in workflow.AGENDA_OPEN_STATES,
+    }
+
+
+def _agenda_pupils(context: dict[str, Any]) -> list[Any]:
+    shown = [i.pupil for i in context["items"] if i.pupil is not None]
+    shown += [case.pupil for case, _ in context["proposal"].candidates]
+    shown += [case.pupil for case in context["proposal"].without_consent_visible]
+    shown += list(context["place_form"].fields["pupil"].queryset)
+    return shown
+
+
+@never_cache
+@login_required
+def agenda_builder(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not can_prepare(request.user, meeting.care_team):
+        raise Http404
+    with transaction.atomic():
+        context = _agenda_context(request, meeting)
+        log_reads(
+            request,
+            _agenda_pupils(context),
+            action=AuditAction.VIEW,
+            detail=f"agenda samenstellen {meeting.scheduled_on:%d-%m-%Y}",
+            obj=meeting,
+        )
+    return render(request, "meetings/agenda.html", context)
+
+
+@never_cache
+@require_POST
+@login_required
+def place(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not can_prepare(request.user, meeting.care_team):
+        raise Http404
+    pupils = full_pupils(request.user).filter(current_school_id=meeting.care_team.school_id)
+    form = PlaceForm(request.POST, pupils=pupils)
+    if form.is_valid():
+        case = None
+        pupil = form.cleaned_data["pupil"]
+        if form.cleaned_data["case"]:
+            case = (
+                Case.objects.visible_to(request.user)
+                .filter(pk=form.cleaned_data["case"], school_id=meeting.care_team.school_id)
+                .select_related("pupil")
+                .first()
+            )
+            if case is None:
+                form.add_error(None, "Deze casus bestaat niet (meer) of u mag hem niet zien.")
+            else:
+                pupil = case.pupil
+        if pupil is not None and not form.errors:
+            source = (
+                agenda.SOURCE_BY_STATUS.get(case.status, "manual") if case else "manual"  # type: ignore[call-overload]
+            )
+            try:
+                services.place_on_agenda(
+                    meeting,
+                    pupil=pupil,
+                    question=form.cleaned_data["question"],
+                    by=request.user,
+                    source=source,
+                    case=case,
+                )
+            except MeetingError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"{pupil.first_name} staat op de agenda.")
+                return redirect("meetings:agenda", meeting.pk)
+    with transaction.atomic():
+        context = _agenda_context(request, meeting, place_form=form)
+        log_reads(
+            request,
+            _agenda_pupils(context),
+            action=AuditAction.VIEW,
+            detail="agenda samenstellen",
+            obj=meeting,
+        )
+    return render(request, "meetings/agenda.html", context, status=400)
+
+
+@require_POST
+@login_required
+def add_item(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not can_prepare(request.user, meeting.care_team):
+        raise Http404
+    form = GeneralItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_general_item(
+                meeting, question=form.cleaned_data["question"], by=request.user
+            )
+        except MeetingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Het agendapunt is toegevoegd.")
+    else:
+        messages.error(request, "Schrijf op wat u wilt bespreken.")
+    return redirect("meetings:agenda", meeting.pk)
+
+
+@require_POST
+@login_required
+def remove_item(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    if not can_prepare(request.user, item.meeting.care_team):
+        raise Http404
+    try:
+        services.remove_from_agenda(item, by=request.user)
+    except MeetingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Het punt is van de agenda gehaald.")
+    return redirect("meetings:agenda", item.meeting_id)
+
+
+# --- Calendar and print ---------------------------------------------------------------------
+
+
+@login_required
+def ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    url = request.build_absolute_uri(reverse("meetings:detail", args=[meeting.pk]))
+    response = HttpResponse(
+        meeting_ics(meeting, url=url), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="zorgoverleg-{meeting.scheduled_on:%Y-%m-%d}.ics"'
+    )
+    return response
+
+
+@never_cache
+@login_required
+def print_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from schoolzorg.meetings.pdf import minutes_pdf
+
+    meeting = _meeting(request, pk)
+    with transaction.atomic():
+        context = _detail_context(request, meeting)
+        items = context["items"]
+        log_reads(
+            request,
+            [i.pupil for i in items if i.pupil is not None],
+            action=AuditAction.PRINT,
+            detail=f"agenda en verslag afgedrukt {meeting.scheduled_on:%d-%m-%Y}",
+            obj=meeting,
+        )
+        context["user"] = request.user
+        data = minutes_pdf(meeting, items=items, context=context)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="zorgoverleg-{meeting.scheduled_on:%Y-%m-%d}.pdf"'
+    )
+    return response

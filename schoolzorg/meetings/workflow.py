@@ -1,0 +1,41 @@
+"""Care meeting states and the allowed moves, as plain data. No database here."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class MeetingState(models.TextChoices):
+    PLANNED = "planned", "Gepland"
+    HELD = "held", "Gehouden, verslag in concept"
+    CLOSED = "closed", "Verslag vastgesteld"
+    CANCELLED = "cancelled", "Gaat niet door"
+
+
+class Move(models.TextChoices):
+    HOLD = "hold", "Overleg is gehouden"
+    CLOSE = "close", "Verslag vaststellen"
+    CANCEL = "cancel", "Overleg afzeggen"
+    REOPEN = "reopen", "Verslag weer openen"
+
+
+# (from state, move) → to state. Minutes and decisions can be written while the meeting is
+# planned (during the meeting) or held (tidying up after); a closed report is fixed until reopened.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (MeetingState.PLANNED, Move.HOLD): MeetingState.HELD,
+    (MeetingState.PLANNED, Move.CANCEL): MeetingState.CANCELLED,
+    (MeetingState.HELD, Move.CLOSE): MeetingState.CLOSED,
+    (MeetingState.CLOSED, Move.REOPEN): MeetingState.HELD,
+}
+
+EDITABLE_STATES = frozenset({MeetingState.PLANNED, MeetingState.HELD})
+# A pupil can only be put on the agenda of a meeting that has not happened yet.
+AGENDA_OPEN_STATES = frozenset({MeetingState.PLANNED})
+
+
+def target(state: str, move: str) -> str | None:
+    return TRANSITIONS.get((state, move))
+
+
+def moves_from(state: str) -> list[str]:
+    return [m for (s, m) in TRANSITIONS if s == state]
