@@ -12,12 +12,15 @@ class CalendarsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from schoolzorg.calendars import models
+        from schoolzorg.calendars.panels import calendar_nav
         from schoolzorg.calendars.workingdays import bump_version
+        from schoolzorg.lib import navigation
 
         def changed(sender: Any, **kwargs: Any) -> None:
             if not kwargs.get("raw"):
                 bump_version()
 
+        navigation.register("calendars", calendar_nav)
         for model in (
             models.PublicHoliday,
             models.PublicHolidayRule,

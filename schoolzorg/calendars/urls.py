@@ -1,4 +1,16 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from schoolzorg.calendars import views
 
 app_name = "calendars"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("controle/", views.review_list, name="review_list"),
+    path("controle/<int:pk>/", views.review_detail, name="review_detail"),
+    path("school/<int:school_id>/", views.closures, name="closures"),
+    path(
+        "school/<int:school_id>/dag/<int:pk>/verwijderen/",
+        views.closure_delete,
+        name="closure_delete",
+    ),
+]

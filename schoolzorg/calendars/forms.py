@@ -1,0 +1,90 @@
+"""Input for the review page and a school's study days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from schoolzorg.organisations.models import HolidayRegion
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_ERRORS = {
+    "invalid": "Vul een datum in, bijvoorbeeld 21-12-2024.",
+    "required": "Vul een datum in.",
+}
+
+
+class ReviewForm(forms.Form):
+    """One decision on a pending holiday; the dates and region only matter for a correction."""
+
+    DECISIONS = [
+        ("approve", "Bevestigen: de data kloppen"),
+        ("correct", "Corrigeren: gebruik de data hieronder"),
+        ("reject", "Afwijzen: deze vakantie niet gebruiken"),
+    ]
+
+    decision = forms.ChoiceField(
+        label="Besluit",
+        choices=DECISIONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies een besluit."},
+    )
+    start_on = forms.DateField(
+        label="Eerste vrije dag", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS
+    )
+    end_on = forms.DateField(
+        label="Laatste vrije dag",
+        required=False,
+        widget=DATE_INPUT,
+        error_messages=DATE_ERRORS,
+        help_text="Deze dag is zelf ook vrij.",
+    )
+    region = forms.ChoiceField(
+        label="Vakantieregio",
+        choices=[("", "Kies een regio"), *HolidayRegion.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label="Toelichting",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Verplicht bij corrigeren en afwijzen. Bijvoorbeeld: bron Rijksoverheid.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        decision = data.get("decision")
+        if decision == "correct":
+            start, end = data.get("start_on"), data.get("end_on")
+            if not start and "start_on" not in self.errors:
+                self.add_error("start_on", "Vul de eerste vrije dag in.")
+            if not end and "end_on" not in self.errors:
+                self.add_error("end_on", "Vul de laatste vrije dag in.")
+            if start and end and end < start:
+                self.add_error("end_on", "De laatste vrije dag ligt vóór de eerste.")
+            if start and end and (end - start).days > 62:
+                self.add_error("end_on", "Een vakantie van meer dan negen weken kan niet kloppen.")
+            if not data.get("region"):
+                self.add_error("region", "Kies een vakantieregio.")
+        if decision in ("correct", "reject") and not (data.get("note") or "").strip():
+            self.add_error("note", "Schrijf kort waarom.")
+        return data
+
+
+class ClosureForm(forms.Form):
+    date = forms.DateField(label="Datum", widget=DATE_INPUT, error_messages=DATE_ERRORS)
+    reason = forms.CharField(
+        label="Reden",
+        max_length=200,
+        help_text="Bijvoorbeeld: Studiedag team, Vrije dag na de kerstviering.",
+        error_messages={"required": "Vul een reden in."},
+    )
+
+    def clean_date(self) -> dt.date:
+        day: dt.date = self.cleaned_data["date"]
+        if day.weekday() >= 5:
+            raise forms.ValidationError("Die dag valt in het weekend; dan is de school al dicht.")
+        return day

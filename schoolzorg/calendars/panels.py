@@ -1,0 +1,23 @@
+"""The calendar's menu item: administrators see how many holidays wait for their review."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from schoolzorg.calendars import policies
+from schoolzorg.calendars.models import SchoolHoliday
+from schoolzorg.lib.navigation import NavItem
+
+
+def calendar_nav(request: HttpRequest) -> NavItem | None:
+    if policies.can_review_holidays(request.user):
+        return NavItem(
+            "Kalender",
+            reverse("calendars:index"),
+            order=80,
+            count=SchoolHoliday.objects.pending().count(),
+        )
+    if policies.schools_with_closures_for(request.user).exists():
+        return NavItem("Kalender", reverse("calendars:index"), order=80)
+    return None

@@ -1,0 +1,346 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from schoolzorg.accounts.roles import Role
+from schoolzorg.calendars.models import HolidayReview, HolidayStatus, SchoolClosure
+from schoolzorg.calendars.tests.factories import SchoolClosureFactory, SchoolHolidayFactory
+from schoolzorg.calendars.workingdays import add_school_days, is_school_day
+from schoolzorg.organisations.tests.factories import MunicipalityFactory, SchoolFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def pending_holiday(**kwargs: Any) -> Any:
+    values = {
+        "region": "zuid",
+        "source_region": "ZU",
+        "name": "Voorjaarsvakantie",
+        "start_on": dt.date(2027, 2, 13),
+        "end_on": dt.date(2027, 3, 21),
+        "status": HolidayStatus.PENDING,
+        "flag_reason": "Voorjaarsvakantie duurt 37 dagen",
+        "source_start_on": dt.date(2027, 2, 13),
+        "source_end_on": dt.date(2027, 3, 21),
+    }
+    values.update(kwargs)
+    return SchoolHolidayFactory(**values)
+
+
+@pytest.fixture
+def admin(member: Callable[..., Any]) -> Any:
+    return member(Role.FUNCTIONAL_ADMIN, MunicipalityFactory())
+
+
+# --- Review --------------------------------------------------------------------------------
+
+
+def test_outsider_gets_404_on_every_review_page(
+    member: Callable[..., Any], client_for: Callable[[Any], Any]
+) -> None:
+    holiday = pending_holiday()
+    coordinator = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    client = client_for(coordinator)
+    assert client.get(reverse("calendars:review_list")).status_code == 404
+    detail = reverse("calendars:review_detail", args=[holiday.pk])
+    assert client.get(detail).status_code == 404
+    assert client.post(detail, {"decision": "approve"}).status_code == 404
+    holiday.refresh_from_db()
+    assert holiday.status == HolidayStatus.PENDING
+
+
+def test_anonymous_is_sent_to_login() -> None:
+    from django.test import Client
+
+    response = Client().get(reverse("calendars:review_list"))
+    assert response.status_code == 302
+
+
+def test_admin_sees_pending_holidays_with_reason(
+    admin: Any, client_for: Callable[[Any], Any], django_assert_max_num_queries: Any
+) -> None:
+    pending_holiday()
+    pending_holiday(start_on=dt.date(2029, 2, 10), end_on=dt.date(2029, 3, 18), source_id="x2")
+    client = client_for(admin)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("calendars:review_list"))
+    assert response.status_code == 200
+    assert response.content.decode().count("duurt 37 dagen") == 2
+
+
+def test_admin_confirms_a_holiday_and_it_counts(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    holiday = pending_holiday()
+    assert is_school_day(dt.date(2027, 3, 10), region="zuid")
+    response = client_for(admin).post(
+        reverse("calendars:review_detail", args=[holiday.pk]),
+        {"decision": "approve", "note": "Klopt volgens de school"},
+    )
+    assert response.status_code == 302
+    holiday.refresh_from_db()
+    assert holiday.status == HolidayStatus.APPROVED
+    assert holiday.reviewed_by == admin and holiday.reviewed_at is not None
+    review = HolidayReview.objects.get(holiday=holiday)
+    assert (review.decision, review.by, review.note) == (
+        "approve",
+        admin,
+        "Klopt volgens de school",
+    )
+    assert not is_school_day(dt.date(2027, 3, 10), region="zuid")
+
+
+def test_admin_corrects_the_dates(admin: Any, client_for: Callable[[Any], Any]) -> None:
+    holiday = pending_holiday()
+    client_for(admin).post(
+        reverse("calendars:review_detail", args=[holiday.pk]),
+        {
+            "decision": "correct",
+            "start_on": "2027-02-13",
+            "end_on": "2027-02-21",
+            "region": "zuid",
+            "note": "Typefout, zie rijksoverheid.nl",
+        },
+    )
+    holiday.refresh_from_db()
+    assert (holiday.status, holiday.end_on) == (HolidayStatus.APPROVED, dt.date(2027, 2, 21))
+    assert holiday.source_end_on == dt.date(2027, 3, 21)
+    assert "21-03-2027" in HolidayReview.objects.get(holiday=holiday).previous
+    assert not is_school_day(dt.date(2027, 2, 15), region="zuid")
+    assert is_school_day(dt.date(2027, 3, 10), region="zuid")
+
+
+@pytest.mark.parametrize(
+    ("post", "message"),
+    [
+        (
+            {
+                "decision": "correct",
+                "start_on": "2027-02-21",
+                "end_on": "2027-02-13",
+                "region": "zuid",
+                "note": "x",
+            },
+            "ligt vóór de eerste",
+        ),
+        (
+            {
+                "decision": "correct",
+                "start_on": "13-02-2027x",
+                "end_on": "2027-02-21",
+                "region": "zuid",
+                "note": "x",
+            },
+            "Vul een datum in",
+        ),
+        (
+            {
+                "decision": "correct",
+                "start_on": "2027-02-13",
+                "end_on": "2027-02-21",
+                "region": "",
+                "note": "x",
+            },
+            "Kies een vakantieregio",
+        ),
+        ({"decision": "reject", "note": " "}, "Schrijf kort waarom"),
+        ({}, "Kies een besluit"),
+    ],
+)
+def test_bad_review_input_is_shown_in_dutch_and_nothing_changes(
+    admin: Any, client_for: Callable[[Any], Any], post: dict[str, str], message: str
+) -> None:
+    holiday = pending_holiday()
+    response = client_for(admin).post(reverse("calendars:review_detail", args=[holiday.pk]), post)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    holiday.refresh_from_db()
+    assert holiday.status == HolidayStatus.PENDING
+    assert not HolidayReview.objects.exists()
+
+
+def test_approving_an_unknown_region_asks_for_a_correction(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    holiday = pending_holiday(region="", source_region="XX")
+    response = client_for(admin).post(
+        reverse("calendars:review_detail", args=[holiday.pk]), {"decision": "approve"}
+    )
+    assert "corrigeer eerst de regio" in response.content.decode()
+    holiday.refresh_from_db()
+    assert holiday.status == HolidayStatus.PENDING
+
+
+def test_reject_keeps_the_holiday_out_of_counting(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    holiday = pending_holiday()
+    client_for(admin).post(
+        reverse("calendars:review_detail", args=[holiday.pk]),
+        {"decision": "reject", "note": "Dubbel"},
+    )
+    holiday.refresh_from_db()
+    assert holiday.status == HolidayStatus.REJECTED
+    assert is_school_day(dt.date(2027, 3, 10), region="zuid")
+
+
+def test_a_decided_holiday_cannot_be_decided_again(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    holiday = pending_holiday()
+    client = client_for(admin)
+    url = reverse("calendars:review_detail", args=[holiday.pk])
+    client.post(url, {"decision": "reject", "note": "Dubbel"})
+    assert client.post(url, {"decision": "approve"}).status_code == 404
+
+
+def test_stale_review_gets_a_clear_message(admin: Any) -> None:
+    from schoolzorg.calendars import services
+
+    holiday = pending_holiday()
+    services.reject_holiday(holiday, by=admin, note="Dubbel")
+    with pytest.raises(services.StaleState, match="al besloten"):
+        services.approve_holiday(holiday, by=admin)
+
+
+# --- Study days ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def school() -> Any:
+    return SchoolFactory()
+
+
+@pytest.mark.parametrize("role", [Role.SUPPORT_COORDINATOR, Role.SCHOOL_DIRECTOR])
+def test_coordinator_and_director_add_a_study_day(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any, role: str
+) -> None:
+    user = member(role, school)
+    response = client_for(user).post(
+        reverse("calendars:closures", args=[school.pk]),
+        {"date": "2024-10-07", "reason": "Studiedag team"},
+    )
+    assert response.status_code == 302
+    closure = SchoolClosure.objects.get(school=school)
+    assert (closure.date, closure.created_by) == (dt.date(2024, 10, 7), user)
+    assert add_school_days(
+        dt.date(2024, 10, 4), 1, region="midden", school_id=school.pk
+    ) == dt.date(2024, 10, 8)
+
+
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.FUNCTIONAL_ADMIN])
+def test_other_roles_get_404_on_study_days(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any, role: str
+) -> None:
+    org = school if role == Role.TEACHER else MunicipalityFactory()
+    closure = SchoolClosureFactory(school=school)
+    client = client_for(member(role, org))
+    assert client.get(reverse("calendars:closures", args=[school.pk])).status_code == 404
+    delete = reverse("calendars:closure_delete", args=[school.pk, closure.pk])
+    assert client.post(delete).status_code == 404
+    assert SchoolClosure.objects.filter(pk=closure.pk).exists()
+
+
+def test_coordinator_of_another_school_gets_404(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
+) -> None:
+    client = client_for(member(Role.SUPPORT_COORDINATOR, SchoolFactory()))
+    response = client.post(
+        reverse("calendars:closures", args=[school.pk]), {"date": "2024-10-07", "reason": "x"}
+    )
+    assert response.status_code == 404
+    assert not SchoolClosure.objects.exists()
+
+
+def test_ended_membership_gets_404(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
+) -> None:
+    user = member(Role.SUPPORT_COORDINATOR, school, valid_until=dt.date(2021, 7, 31))
+    assert client_for(user).get(reverse("calendars:closures", args=[school.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("post", "message"),
+    [
+        ({"date": "2024-10-05", "reason": "Studiedag"}, "weekend"),
+        ({"date": "morgen", "reason": "Studiedag"}, "Vul een datum in"),
+        ({"date": "2024-10-07", "reason": ""}, "Vul een reden in"),
+    ],
+)
+def test_bad_study_day_input_is_explained(
+    member: Callable[..., Any],
+    client_for: Callable[[Any], Any],
+    school: Any,
+    post: dict[str, str],
+    message: str,
+) -> None:
+    client = client_for(member(Role.SUPPORT_COORDINATOR, school))
+    response = client.post(reverse("calendars:closures", args=[school.pk]), post)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert post["reason"] in response.content.decode()
+    assert not SchoolClosure.objects.exists()
+
+
+def test_same_day_twice_is_explained(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
+) -> None:
+    SchoolClosureFactory(school=school, date=dt.date(2024, 10, 7))
+    client = client_for(member(Role.SUPPORT_COORDINATOR, school))
+    response = client.post(
+        reverse("calendars:closures", args=[school.pk]), {"date": "2024-10-07", "reason": "x"}
+    )
+    assert "al een studiedag" in response.content.decode()
+
+
+def test_removing_a_study_day_makes_it_a_school_day_again(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
+) -> None:
+    closure = SchoolClosureFactory(school=school, date=dt.date(2024, 10, 7))
+    assert not is_school_day(closure.date, region="midden", school_id=school.pk)
+    client = client_for(member(Role.SCHOOL_DIRECTOR, school))
+    response = client.post(reverse("calendars:closure_delete", args=[school.pk, closure.pk]))
+    assert response.status_code == 302
+    assert is_school_day(dt.date(2024, 10, 7), region="midden", school_id=school.pk)
+
+
+@time_machine.travel(dt.datetime(2024, 10, 1, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_study_day_page_splits_upcoming_from_past_by_today(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
+) -> None:
+    SchoolClosureFactory(school=school, date=dt.date(2024, 9, 20), reason="Teamdag september")
+    SchoolClosureFactory(school=school, date=dt.date(2024, 10, 7), reason="Studiedag oktober")
+    user = member(Role.SUPPORT_COORDINATOR, school)
+    response = client_for(user).get(reverse("calendars:closures", args=[school.pk]))
+    assert [c.reason for c in response.context["upcoming"]] == ["Studiedag oktober"]
+    assert [c.reason for c in response.context["past"]] == ["Teamdag september"]
+
+
+def test_index_sends_a_single_school_user_to_their_school(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
+) -> None:
+    response = client_for(member(Role.SUPPORT_COORDINATOR, school)).get(reverse("calendars:index"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("calendars:closures", args=[school.pk])
+
+
+def test_index_is_404_for_others(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
+) -> None:
+    client = client_for(member(Role.TEACHER, school))
+    assert client.get(reverse("calendars:index")).status_code == 404
+
+
+def test_index_shows_the_review_count_to_the_admin(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    pending_holiday()
+    response = client_for(admin).get(reverse("calendars:index"))
+    assert response.status_code == 200
+    assert "op controle wachten</a>: 1" in response.content.decode()
