@@ -7,6 +7,7 @@ waits on a global lock; `schoolzorg verify-access-log` recomputes the chain.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -18,6 +19,18 @@ class Action(models.TextChoices):
     CREATE = "create", "Aangemaakt"
     UPDATE = "update", "Gewijzigd"
     DOWNLOAD = "download", "Gedownload"
+
+
+class ImmutableEntryError(Exception):
+    """The read log is append-only."""
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
+    def update(self, **kwargs: object) -> int:
+        raise ImmutableEntryError("Logboekregels kunnen niet worden gewijzigd.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableEntryError("Logboekregels kunnen niet worden verwijderd.")
 
 
 class AccessLogEntry(models.Model):
@@ -37,7 +50,138 @@ class AccessLogEntry(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     detail = models.CharField(max_length=300, blank=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["user_id", "at"])]
         default_permissions = ("view",)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ImmutableEntryError("Een logboekregel kan niet worden gewijzigd.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ImmutableEntryError("Een logboekregel kan niet worden verwijderd.")
+
+    def canonical(self) -> str:
+        """The entry as one stable line of text, for the hash chain."""
+        return canonical_entry(
+            {f: getattr(self, f) for f in CANONICAL_FIELDS}  # type: ignore[misc]
+        )
+
+
+CANONICAL_FIELDS = (
+    "id",
+    "at",
+    "user_id",
+    "user_label",
+    "role",
+    "organisation_id",
+    "organisation_label",
+    "pupil_id",
+    "action",
+    "object_type",
+    "object_id",
+    "basis",
+    "basis_ref",
+    "client_address",
+    "request_id",
+    "detail",
+)
+
+
+def canonical_entry(values: dict[str, object]) -> str:
+    """Serialise field values the same way whether they come from a model or a raw row."""
+    import datetime as dt
+    import json
+
+    out: list[object] = []
+    for name in CANONICAL_FIELDS:
+        value = values.get(name)
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        elif value is not None and not isinstance(value, (int, str)):
+            value = str(value)
+        out.append(value)
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
+class LogSeal(models.Model):
+    """One sealed batch of read-log entries: a link in the hash chain.
+
+    hash = SHA-256(previous seal hash + canonical line of each entry in id order). Kept in its own
+    table so the log table itself never needs an UPDATE.
+    """
+
+    first_id = models.BigIntegerField(unique=True)
+    last_id = models.BigIntegerField(unique=True)
+    count = models.PositiveIntegerField()
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_id"]
+        verbose_name = "logboekzegel"
+        verbose_name_plural = "logboekzegels"
+
+
+class BreakGlassGrant(models.Model):
+    """Reasoned emergency access to one pupil for 60 minutes, reviewed by the privacy officer.
+
+    Lives in `audit` (below `pupils`), so it keeps the pupil as a plain id, like the read log.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    pupil_id = models.BigIntegerField(db_index=True)
+    pupil_label = models.CharField(max_length=200)
+    role = models.CharField(max_length=40, blank=True)
+    organisation_id = models.BigIntegerField(null=True)
+    organisation_label = models.CharField(max_length=200, blank=True)
+    reason = models.TextField("reden")
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_note = models.TextField("beoordeling", blank=True)
+    review_verdict = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=[("justified", "Terecht"), ("unjustified", "Niet terecht")],
+    )
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "pupil_id", "expires_at"])]
+        verbose_name = "noodtoegang"
+        verbose_name_plural = "noodtoegangen"
+
+    def is_active_at(self, moment: object) -> bool:
+        return self.granted_at <= moment < self.expires_at  # type: ignore[operator]
+
+
+class WeeklyReview(models.Model):
+    """The privacy officer's sign-off of one week's anomaly report (Monday of the week)."""
+
+    week_start = models.DateField(unique=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField()
+    note = models.TextField("opmerking", blank=True)
+    findings = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-week_start"]
+        verbose_name = "weekcontrole logboek"
+        verbose_name_plural = "weekcontroles logboek"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.audit.models import AccessLogEntry, Action, BreakGlassGrant, WeeklyReview
 
 # Only `scripts/bench.sh` sets this, to measure what the read log costs; never set in production.
 _BENCH_NO_READ_LOG = os.environ.get("SCHOOLZORG_BENCH_NO_READ_LOG") == "1"
@@ -57,4 +59,89 @@ def record_access(
         client_address=meta.get("REMOTE_ADDR") or None,
         request_id=getattr(request, "request_id", "") if request is not None else "",
         detail=detail[:300],
+    )
+
+
+# --- Break-the-glass ------------------------------------------------------------------------
+
+BREAK_GLASS_MINUTES = 60
+
+
+class AuditError(ValueError):
+    """A write the read-log rules refuse; the message is plain Dutch."""
+
+
+@transaction.atomic
+def grant_break_glass(
+    user: Any,
+    *,
+    pupil_id: int,
+    pupil_label: str,
+    reason: str,
+    membership: Any,
+    request: HttpRequest | None = None,
+) -> BreakGlassGrant:
+    """Open one pupil's file to one user for 60 minutes, with a reason, for later review."""
+    reason = reason.strip()
+    if len(reason) < 20:
+        raise AuditError("Beschrijf in ten minste een zin (20 tekens) waarom dit nu nodig is.")
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(
+        user=user,
+        pupil_id=pupil_id,
+        pupil_label=pupil_label[:200],
+        role=membership.role,
+        organisation_id=membership.organisation_id,
+        organisation_label=str(membership.organisation)[:200],
+        reason=reason,
+        granted_at=now,
+        expires_at=now + dt.timedelta(minutes=BREAK_GLASS_MINUTES),
+    )
+    record_access(
+        request,
+        user=user,
+        action=Action.CREATE,
+        pupil_id=pupil_id,
+        basis=Basis(
+            "break_the_glass",
+            grant.role,
+            grant.organisation_id,
+            grant.organisation_label,
+            str(grant.pk),
+        ),
+        obj=grant,
+        detail="noodtoegang geopend",
+    )
+    return grant
+
+
+@transaction.atomic
+def review_break_glass(grant: BreakGlassGrant, *, by: Any, verdict: str, note: str) -> None:
+    """Record the privacy officer's verdict once; a second review of the same grant is refused."""
+    if verdict not in ("justified", "unjustified"):
+        raise AuditError("Kies of de noodtoegang terecht was.")
+    if verdict == "unjustified" and not note.strip():
+        raise AuditError("Licht toe waarom de noodtoegang niet terecht was.")
+    changed = BreakGlassGrant.objects.filter(pk=grant.pk, reviewed_at__isnull=True).update(
+        reviewed_at=timezone.now(), reviewed_by=by, review_verdict=verdict, review_note=note
+    )
+    if not changed:
+        raise AuditError("Deze noodtoegang is al beoordeeld.")
+
+
+@transaction.atomic
+def sign_off_week(
+    week_start: dt.date, *, by: Any, note: str, findings: dict[str, Any]
+) -> WeeklyReview:
+    """Record who signed off one week's anomaly report, and when; only once per week."""
+    if week_start.weekday() != 0:
+        raise AuditError("Een week begint op maandag.")
+    if WeeklyReview.objects.filter(week_start=week_start).exists():
+        raise AuditError("Deze week is al afgetekend.")
+    return WeeklyReview.objects.create(
+        week_start=week_start,
+        signed_off_by=by,
+        signed_off_at=timezone.now(),
+        note=note.strip(),
+        findings=findings,
     )

@@ -77,6 +77,13 @@ class Consent(models.Model):
     valid_until = models.DateField("geldig tot en met", null=True, blank=True)
     withdrawn_on = models.DateField("ingetrokken op", null=True, blank=True)
     withdrawal_reason = models.TextField("reden intrekking", blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     evidence_note = models.TextField("vastlegging", blank=True)
     evidence_file = models.FileField("formulier", upload_to="consent/%Y/", blank=True)
     recorded_by = models.ForeignKey(
@@ -94,6 +101,23 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.given_on:%d-%m-%Y})"
+
+    def status_on(self, day: dt.date | None = None) -> str:
+        """Plain-Dutch status on a day: geldig, ingetrokken, verlopen, onvolledig, nog niet."""
+        day = day or timezone.localdate()
+        if self.withdrawn_on is not None and self.withdrawn_on <= day:
+            return "ingetrokken"
+        if self.valid_until is not None and self.valid_until < day:
+            return "verlopen"
+        if not self.is_complete:
+            return "onvolledig"
+        if self.given_on > day:
+            return "nog niet ingegaan"
+        return "geldig"
+
+    @property
+    def status(self) -> str:
+        return self.status_on()
 
 
 class LegalBasisKind(models.TextChoices):
@@ -126,5 +150,10 @@ class LegalBasis(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        ordering = ["-valid_from"]
         verbose_name = "wettelijke grondslag"
         verbose_name_plural = "wettelijke grondslagen"
+
+    def is_in_force(self, day: dt.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)

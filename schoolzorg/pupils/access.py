@@ -110,9 +110,7 @@ def _active_grants(user: Any) -> list[Any]:
     from schoolzorg.audit.models import BreakGlassGrant
 
     now = timezone.now()
-    return list(
-        BreakGlassGrant.objects.filter(user=user, granted_at__lte=now, expires_at__gt=now)
-    )
+    return list(BreakGlassGrant.objects.filter(user=user, granted_at__lte=now, expires_at__gt=now))
 
 
 def _break_glass_q(user: Any) -> Q | None:

@@ -1,0 +1,55 @@
+"""Input shapes for the oversight pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class UserSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Naam of e-mailadres van de gebruiker",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class BreakGlassForm(forms.Form):
+    first_name = forms.CharField(label="Voornaam van de leerling", max_length=100)
+    last_name = forms.CharField(label="Achternaam van de leerling", max_length=150)
+    date_of_birth = forms.DateField(label="Geboortedatum", widget=DateInput())
+    reason = forms.CharField(
+        label="Waarom moet u dit dossier nu inzien?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="De privacyfunctionaris beoordeelt elke noodtoegang achteraf.",
+    )
+
+
+class ReviewForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label="Was de noodtoegang terecht?",
+        choices=[("justified", "Terecht"), ("unjustified", "Niet terecht")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Toelichting", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SignOffForm(forms.Form):
+    note = forms.CharField(
+        label="Opmerking bij deze week",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )

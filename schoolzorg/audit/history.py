@@ -1,0 +1,69 @@
+"""Change history (field diffs) of domain records, through django-auditlog.
+
+Call `register(Model)` from your AppConfig.ready(). Encrypted fields (child-safety material) are
+left out of the diff on purpose: auditlog stores values in plain text, which would undo the
+encryption. The diff then only shows that the record changed, not the secret text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.registry import auditlog
+from django.apps import apps
+
+from schoolzorg.lib.crypto import EncryptedTextField
+
+# Registered by the audit app itself for the layers below it (labels only, no imports).
+CORE_MODELS = (
+    "organisations.Organisation",
+    "organisations.Municipality",
+    "organisations.School",
+    "organisations.SchoolBoard",
+    "organisations.Partnership",
+    "organisations.SocialWorkProvider",
+    "organisations.NeighbourhoodTeam",
+    "organisations.YouthHealthService",
+    "organisations.ServiceDesk",
+    "organisations.District",
+    "accounts.Membership",
+    "pupils.Pupil",
+    "pupils.Family",
+    "pupils.Guardian",
+    "pupils.GuardianLink",
+    "pupils.Enrolment",
+    "pupils.Residence",
+    "consent.Consent",
+    "consent.LegalBasis",
+)
+
+
+def register(model: Any, **options: Any) -> None:
+    """Track every create, change and delete of `model` with a field diff."""
+    if auditlog.contains(model):
+        return
+    secret = [f.name for f in model._meta.fields if isinstance(f, EncryptedTextField)]
+    exclude = list(options.pop("exclude_fields", [])) + secret
+    auditlog.register(model, exclude_fields=exclude, **options)
+
+
+def register_core_models() -> None:
+    for label in CORE_MODELS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        m2m = ["given_by_guardians"] if label == "consent.Consent" else None
+        register(model, m2m_fields=m2m) if m2m else register(model)
+
+
+def entries_for(model_label: str, ids: list[Any]) -> Any:
+    """Auditlog entries for these objects of one model, newest first."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    model = apps.get_model(model_label)
+    ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    return LogEntry.objects.filter(
+        content_type=ct, object_pk__in=[str(i) for i in ids]
+    ).select_related("actor", "content_type")

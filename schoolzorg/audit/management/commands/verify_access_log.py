@@ -1,0 +1,27 @@
+"""`schoolzorg verify-access-log`: recompute the read log's hash chain; non-zero exit on tampering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from schoolzorg.audit.sealing import verify_chain
+
+
+class Command(BaseCommand):
+    help = "Controleer of het logboek (NEN 7513) onveranderd is: herbereken de zegelketen."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = verify_chain()
+        for problem in result.problems:
+            self.stderr.write(problem)
+        self.stdout.write(
+            f"{result.seals} zegels, {result.sealed_entries} verzegelde regels; "
+            f"{result.unsealed_entries} regels nog niet verzegeld."
+        )
+        if not result.ok:
+            raise CommandError(
+                f"Het logboek is aangetast: {len(result.problems)} probleem/problemen gevonden."
+            )
+        self.stdout.write("Het logboek is in orde.")

@@ -1,0 +1,60 @@
+"""Pupil page sections ("Wie keek er naar dit kind", "Wijzigingen") and the menu items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from schoolzorg.audit import policies
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.lib import navigation
+from schoolzorg.lib.homepanels import Panel
+from schoolzorg.pupils import sections
+from schoolzorg.pupils.access import can_break_glass
+
+RECENT = 10
+
+
+def who_looked(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
+    if not full or not policies.can_see_who_looked(request.user, pupil):
+        return None
+    entries = list(AccessLogEntry.objects.filter(pupil_id=pupil.pk).order_by("-at", "-id")[:RECENT])
+    return Panel(
+        "Wie keek er naar dit kind",
+        "audit/_section_who_looked.html",
+        {"pupil": pupil, "entries": entries},
+        order=90,
+    )
+
+
+def changes(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
+    if not full or not policies.can_see_pupil_history(request.user, pupil):
+        return None
+    from schoolzorg.audit.views import pupil_change_entries
+
+    return Panel(
+        "Wijzigingen",
+        "audit/_section_changes.html",
+        {"pupil": pupil, "changes": pupil_change_entries(pupil)[:RECENT]},
+        order=95,
+    )
+
+
+def _log_menu(request: HttpRequest) -> navigation.NavItem | None:
+    if policies.is_privacy_officer(request.user):
+        return navigation.NavItem("Logboek", reverse("audit:index"), order=85)
+    return None
+
+
+def _break_glass_menu(request: HttpRequest) -> navigation.NavItem | None:
+    if can_break_glass(request.user):
+        return navigation.NavItem("Noodtoegang", reverse("audit:break_glass"), order=90)
+    return None
+
+
+sections.register("audit_who_looked", who_looked)
+sections.register("audit_changes", changes)
+navigation.register("audit_log", _log_menu)
+navigation.register("audit_break_glass", _break_glass_menu)

@@ -1,0 +1,322 @@
+"""Oversight pages: the read log per user and per pupil, break-the-glass, the weekly report.
+
+Every page answers 404 to anyone without the role; every reading of the log is itself logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from schoolzorg.accounts.views import reauth_is_fresh
+from schoolzorg.audit import policies, services
+from schoolzorg.audit.anomalies import week_of, weekly_report
+from schoolzorg.audit.forms import BreakGlassForm, ReviewForm, SignOffForm, UserSearchForm
+from schoolzorg.audit.history import entries_for
+from schoolzorg.audit.models import AccessLogEntry, Action, BreakGlassGrant, WeeklyReview
+from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.pupils.access import access_basis, can_break_glass
+from schoolzorg.pupils.models import Pupil
+
+PAGE_SIZE = 100
+
+
+def _officer_basis(request: HttpRequest) -> Basis:
+    m = policies.privacy_membership(request.user)
+    if m is None:
+        raise Http404
+    return Basis("privacy_oversight", m.role, m.organisation_id, m.organisation.name, str(m.pk))
+
+
+def _require_officer(request: HttpRequest) -> Basis:
+    if not policies.is_privacy_officer(request.user):
+        raise Http404
+    return _officer_basis(request)
+
+
+def _log_reading(
+    request: HttpRequest, basis: Basis, detail: str, pupil_id: int | None = None
+) -> None:
+    with transaction.atomic():
+        record_access(request, action=Action.VIEW, pupil_id=pupil_id, basis=basis, detail=detail)
+
+
+@never_cache
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    basis = _require_officer(request)
+    form = UserSearchForm(request.GET or None)
+    users: list[Any] = []
+    if form.is_valid() and form.cleaned_data["q"]:
+        text = form.cleaned_data["q"]
+        users = list(
+            get_user_model()
+            .objects.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
+            .order_by("full_name")[:50]
+        )
+    _log_reading(request, basis, "logboek: overzicht")
+    open_grants = BreakGlassGrant.objects.filter(reviewed_at__isnull=True).count()
+    last_week = week_of(timezone.localdate()) - dt.timedelta(days=7)
+    return render(
+        request,
+        "audit/index.html",
+        {
+            "form": form,
+            "users": users,
+            "open_grants": open_grants,
+            "last_week": last_week,
+            "last_week_signed": WeeklyReview.objects.filter(week_start=last_week).first(),
+        },
+    )
+
+
+@never_cache
+@login_required
+def user_log(request: HttpRequest, user_id: int) -> HttpResponse:
+    basis = _require_officer(request)
+    subject = get_user_model().objects.filter(pk=user_id).first()
+    if subject is None:
+        raise Http404
+    entries = AccessLogEntry.objects.filter(user_id=user_id).order_by("-at", "-id")
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    _log_reading(request, basis, f"logboek gelezen van gebruiker {user_id}")
+    return render(request, "audit/user_log.html", {"subject": subject, "page": page})
+
+
+def _visible_pupil(request: HttpRequest, pupil_id: int) -> Pupil:
+    pupil = Pupil.objects.filter(pk=pupil_id).first()
+    if pupil is None or not policies.can_see_who_looked(request.user, pupil):
+        raise Http404
+    return pupil
+
+
+@never_cache
+@login_required
+def pupil_log(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = _visible_pupil(request, pupil_id)
+    found = access_basis(request.user, pupil)
+    entries = AccessLogEntry.objects.filter(pupil_id=pupil.pk).order_by("-at", "-id")
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    _log_reading(request, found[0] if found else _officer_basis(request), "wie keek", pupil.pk)
+    return render(request, "audit/pupil_log.html", {"pupil": pupil, "page": page})
+
+
+@never_cache
+@login_required
+def pupil_changes(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = _visible_pupil(request, pupil_id)
+    found = access_basis(request.user, pupil)
+    changes = pupil_change_entries(pupil)[:200]
+    with transaction.atomic():
+        record_access(
+            request,
+            action=Action.VIEW,
+            pupil_id=pupil.pk,
+            basis=found[0] if found else None,
+            detail="wijzigingen bekeken",
+        )
+    return render(request, "audit/pupil_changes.html", {"pupil": pupil, "changes": changes})
+
+
+def pupil_change_entries(pupil: Pupil) -> list[Any]:
+    """Auditlog entries of the pupil and of the records that hang from them, newest first."""
+    found: list[Any] = []
+    found += list(entries_for("pupils.Pupil", [pupil.pk]))
+    found += list(
+        entries_for("pupils.Enrolment", list(pupil.enrolments.values_list("pk", flat=True)))
+    )
+    found += list(
+        entries_for("pupils.Residence", list(pupil.residences.values_list("pk", flat=True)))
+    )
+    found += list(
+        entries_for("pupils.GuardianLink", list(pupil.guardian_links.values_list("pk", flat=True)))
+    )
+    found += list(entries_for("consent.Consent", list(pupil.consents.values_list("pk", flat=True))))  # type: ignore[attr-defined]
+    found += list(
+        entries_for("consent.LegalBasis", list(pupil.legal_bases.values_list("pk", flat=True)))
+    )  # type: ignore[attr-defined]
+    return sorted(found, key=lambda e: e.timestamp, reverse=True)
+
+
+@never_cache
+@login_required
+def changes(request: HttpRequest) -> HttpResponse:
+    """Changes to memberships and organisations: who got which role, for the access review."""
+    basis = _require_officer(request)
+    from auditlog.models import LogEntry
+
+    entries = (
+        LogEntry.objects.filter(content_type__app_label__in=["accounts", "organisations"])
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")[:200]
+    )
+    _log_reading(request, basis, "wijzigingen rollen en organisaties")
+    return render(request, "audit/changes.html", {"changes": entries})
+
+
+@never_cache
+@login_required
+def break_glass(request: HttpRequest) -> HttpResponse:
+    if not can_break_glass(request.user):
+        raise Http404
+    if not reauth_is_fresh(request, settings.REAUTH_SECONDS):
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('accounts:reauth')}?{query}")
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        matches = list(
+            Pupil.objects.filter(
+                first_name__iexact=data["first_name"].strip(),
+                last_name__iexact=data["last_name"].strip(),
+                date_of_birth=data["date_of_birth"],
+            )[:2]
+        )
+        if len(matches) != 1:
+            form.add_error(
+                None,
+                "Er is geen leerling (of meer dan één) met precies deze naam en geboortedatum. "
+                "Controleer de gegevens.",
+            )
+        else:
+            pupil = matches[0]
+            try:
+                services.grant_break_glass(
+                    request.user,
+                    pupil_id=pupil.pk,
+                    pupil_label=str(pupil),
+                    reason=data["reason"],
+                    membership=policies.break_glass_membership(request.user),
+                    request=request,
+                )
+            except services.AuditError as exc:
+                form.add_error("reason", str(exc))
+            else:
+                messages.warning(
+                    request,
+                    f"Noodtoegang geopend voor {services.BREAK_GLASS_MINUTES} minuten. "
+                    "De privacyfunctionaris beoordeelt dit.",
+                )
+                return redirect("pupils:detail", pk=pupil.pk)
+    return render(
+        request,
+        "audit/break_glass.html",
+        {"form": form, "minutes": services.BREAK_GLASS_MINUTES},
+    )
+
+
+@never_cache
+@login_required
+def break_glass_reviews(request: HttpRequest) -> HttpResponse:
+    basis = _require_officer(request)
+    grants = BreakGlassGrant.objects.select_related("user", "reviewed_by").order_by(
+        "reviewed_at", "-granted_at"
+    )[:200]
+    _log_reading(request, basis, "noodtoegang: beoordelingslijst")
+    return render(
+        request, "audit/break_glass_reviews.html", {"grants": grants, "form": ReviewForm()}
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_officer(request)
+    grant = BreakGlassGrant.objects.filter(pk=pk).first()
+    if grant is None:
+        raise Http404
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Kies of de noodtoegang terecht was.")
+        return redirect("audit:break_glass_reviews")
+    try:
+        services.review_break_glass(
+            grant,
+            by=request.user,
+            verdict=form.cleaned_data["verdict"],
+            note=form.cleaned_data["note"],
+        )
+    except services.AuditError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "De beoordeling is vastgelegd.")
+    return redirect("audit:break_glass_reviews")
+
+
+def _week_param(value: str | None) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        day = None
+    return week_of(day) if day else week_of(timezone.localdate()) - dt.timedelta(days=7)
+
+
+@never_cache
+@login_required
+def weekly(request: HttpRequest) -> HttpResponse:
+    basis = _require_officer(request)
+    week_start = _week_param(request.GET.get("week"))
+    report = weekly_report(week_start)
+    review = (
+        WeeklyReview.objects.filter(week_start=week_start).select_related("signed_off_by").first()
+    )
+    _log_reading(request, basis, f"weekrapport {week_start.isoformat()}")
+    return render(
+        request,
+        "audit/weekly.html",
+        {
+            "report": report,
+            "review": review,
+            "form": SignOffForm(),
+            "previous": week_start - dt.timedelta(days=7),
+            "next": week_start + dt.timedelta(days=7),
+            "is_future": week_start > week_of(timezone.localdate()),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def weekly_sign_off(request: HttpRequest, week: str) -> HttpResponse:
+    _require_officer(request)
+    try:
+        week_start = dt.date.fromisoformat(week)
+    except ValueError as exc:
+        raise Http404 from exc
+    form = SignOffForm(request.POST)
+    url = f"{reverse('audit:weekly')}?week={week_start.isoformat()}"
+    if not form.is_valid():
+        messages.error(request, "De opmerking is te lang.")
+        return redirect(url)
+    if week_start > week_of(timezone.localdate()):
+        messages.error(request, "Een week in de toekomst kan niet worden afgetekend.")
+        return redirect(url)
+    try:
+        services.sign_off_week(
+            week_start,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            findings=weekly_report(week_start).findings(),
+        )
+    except services.AuditError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "De week is afgetekend.")
+    return redirect(url)

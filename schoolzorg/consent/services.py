@@ -1,0 +1,147 @@
+"""Every write to the consent ledger: record, withdraw, record a legal basis. One transaction each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from schoolzorg.audit.models import Action
+from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.consent.models import Consent, LegalBasis
+from schoolzorg.consent.rules import required_parties
+
+
+class ConsentError(ValueError):
+    """A consent write that cannot be done; the message is plain Dutch for the user."""
+
+
+def _basis(by: Any) -> Basis:
+    return Basis("consent_ledger", "", None, "", str(getattr(by, "pk", "")))
+
+
+@transaction.atomic
+def record_consent(
+    pupil: Any,
+    *,
+    purpose: str,
+    given_on: dt.date,
+    by: Any,
+    recipient: Any = None,
+    data_scope: str = "",
+    guardians: Iterable[Any] = (),
+    given_by_pupil: bool = False,
+    valid_until: dt.date | None = None,
+    evidence_note: str = "",
+    evidence_file: UploadedFile | None = None,
+) -> Consent:
+    """Record who agreed; the consent is complete only when every party required by age agreed."""
+    guardians = list(guardians)
+    authority = set(
+        pupil.guardian_links.filter(has_authority=True).values_list("guardian_id", flat=True)
+    )
+    strangers = [g for g in guardians if g.pk not in authority]
+    if strangers:
+        raise ConsentError("Alleen ouders met gezag over deze leerling kunnen toestemming geven.")
+    if valid_until is not None and valid_until < given_on:
+        raise ConsentError("'Geldig tot en met' ligt vóór de datum van de toestemming.")
+    if given_on > timezone.localdate():
+        raise ConsentError("De toestemming kan niet in de toekomst gegeven zijn.")
+    parties = required_parties(pupil, given_on)
+    consent = Consent(
+        pupil=pupil,
+        purpose=purpose,
+        recipient=recipient,
+        data_scope=data_scope,
+        given_by_pupil=given_by_pupil,
+        given_on=given_on,
+        valid_until=valid_until,
+        evidence_note=evidence_note,
+        recorded_by=by,
+        is_complete=parties.is_complete(
+            pupil_agreed=given_by_pupil, guardian_ids=[g.pk for g in guardians]
+        ),
+    )
+    if evidence_file is not None:
+        consent.evidence_file.save(evidence_file.name or "formulier", evidence_file, save=False)
+    consent.save()
+    consent.given_by_guardians.set(guardians)
+    record_access(
+        None,
+        user=by,
+        action=Action.CREATE,
+        pupil_id=pupil.pk,
+        basis=_basis(by),
+        obj=consent,
+        detail="toestemming vastgelegd",
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(consent: Consent, *, by: Any, on: dt.date, reason: str) -> Consent:
+    """Withdraw from a day; takes effect on the next request. A second withdrawal is refused."""
+    reason = reason.strip()
+    if not reason:
+        raise ConsentError("Geef een reden voor het intrekken.")
+    if on < consent.given_on:
+        raise ConsentError("Intrekken kan niet vóór de datum waarop de toestemming is gegeven.")
+    changed = Consent.objects.filter(pk=consent.pk, withdrawn_on__isnull=True).update(
+        withdrawn_on=on, withdrawal_reason=reason, withdrawn_by=by
+    )
+    if not changed:
+        raise ConsentError("Deze toestemming is al ingetrokken.")
+    consent.refresh_from_db()
+    record_access(
+        None,
+        user=by,
+        action=Action.UPDATE,
+        pupil_id=consent.pupil_id,
+        basis=_basis(by),
+        obj=consent,
+        detail="toestemming ingetrokken",
+    )
+    return consent
+
+
+@transaction.atomic
+def record_legal_basis(
+    pupil: Any,
+    *,
+    kind: str,
+    purpose: str,
+    reason: str,
+    valid_from: dt.date,
+    by: Any,
+    recipient: Any = None,
+    valid_until: dt.date | None = None,
+) -> LegalBasis:
+    """Record a reasoned basis for sharing without consent (e.g. meldrecht Veilig Thuis)."""
+    if len(reason.strip()) < 20:
+        raise ConsentError("Onderbouw de grondslag in ten minste een paar zinnen (20 tekens).")
+    if valid_until is not None and valid_until < valid_from:
+        raise ConsentError("'Geldig tot en met' ligt vóór 'geldig vanaf'.")
+    basis = LegalBasis.objects.create(
+        pupil=pupil,
+        kind=kind,
+        purpose=purpose,
+        recipient=recipient,
+        reason=reason.strip(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        recorded_by=by,
+    )
+    record_access(
+        None,
+        user=by,
+        action=Action.CREATE,
+        pupil_id=pupil.pk,
+        basis=_basis(by),
+        obj=basis,
+        detail=f"grondslag vastgelegd: {basis.get_kind_display()}",
+    )
+    return basis

@@ -1,0 +1,32 @@
+"""Authorization matrix: the consent ledger (see schoolzorg/audit/matrix.py)."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+
+from schoolzorg.audit.matrix import CASE_STAFF, FULL_WITH_CONSENT, RouteSpec, World
+
+
+def _with_evidence(world: World) -> None:
+    consent = world.consent
+    consent.evidence_file.save("matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+
+
+ROUTES = {
+    "consent:new": [
+        RouteSpec(kwargs=lambda w: {"pupil_id": w.pupil.pk}, allowed=CASE_STAFF, label="met"),
+        RouteSpec(
+            kwargs=lambda w: {"pupil_id": w.pupil_without_consent.pk},
+            allowed=CASE_STAFF,
+            label="zonder toestemming",
+        ),
+    ],
+    "consent:legal_basis_new": RouteSpec(
+        kwargs=lambda w: {"pupil_id": w.pupil_without_consent.pk},
+        allowed={"coordinator", "social_worker"},
+    ),
+    "consent:withdraw": RouteSpec(kwargs=lambda w: {"pk": w.consent.pk}, allowed=CASE_STAFF),
+    "consent:evidence": RouteSpec(
+        kwargs=lambda w: {"pk": w.consent.pk}, allowed=FULL_WITH_CONSENT, setup=_with_evidence
+    ),
+}

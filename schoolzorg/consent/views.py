@@ -1,0 +1,165 @@
+"""Consent ledger pages: record, withdraw, legal basis, and the evidence download."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from schoolzorg.audit.models import Action
+from schoolzorg.audit.services import record_access
+from schoolzorg.consent import policies, services
+from schoolzorg.consent.forms import ConsentForm, LegalBasisForm, WithdrawForm
+from schoolzorg.consent.models import Consent
+from schoolzorg.consent.rules import required_parties
+from schoolzorg.pupils.access import access_basis
+from schoolzorg.pupils.models import Pupil
+
+
+def _pupil_for(request: HttpRequest, pupil_id: int) -> Pupil:
+    pupil = Pupil.objects.filter(pk=pupil_id).select_related("current_school").first()
+    if pupil is None or access_basis(request.user, pupil) is None:
+        raise Http404
+    return pupil
+
+
+def _consent_for(request: HttpRequest, pk: int) -> Consent:
+    consent = Consent.objects.filter(pk=pk).select_related("pupil").first()
+    if consent is None or not policies.can_view_consents(request.user, consent.pupil):
+        raise Http404
+    return consent
+
+
+def _pupil_url(pupil: Pupil) -> str:
+    return f"/leerlingen/{pupil.pk}/#toestemming"
+
+
+@never_cache
+@login_required
+def new(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = _pupil_for(request, pupil_id)
+    if not policies.can_record_consent(request.user, pupil):
+        raise Http404
+    form = ConsentForm(pupil, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent = services.record_consent(
+                pupil,
+                purpose=data["purpose"],
+                recipient=data["recipient"],
+                data_scope=data["data_scope"],
+                guardians=data["guardians"],
+                given_by_pupil=data["given_by_pupil"],
+                given_on=data["given_on"],
+                valid_until=data["valid_until"],
+                evidence_note=data["evidence_note"],
+                evidence_file=data["evidence_file"],
+                by=request.user,
+            )
+        except services.ConsentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if consent.is_complete:
+                messages.success(request, "De toestemming is vastgelegd.")
+            else:
+                messages.warning(
+                    request,
+                    "De toestemming is vastgelegd, maar nog niet compleet: "
+                    "niet iedereen die moet instemmen heeft ingestemd.",
+                )
+            return redirect(_pupil_url(pupil))
+    on = timezone.localdate()
+    if form.is_bound and form.is_valid():
+        on = form.cleaned_data["given_on"]
+    parties = required_parties(pupil, on)
+    with transaction.atomic():
+        found = access_basis(request.user, pupil)
+        record_access(
+            request,
+            action=Action.VIEW,
+            pupil_id=pupil.pk,
+            basis=found[0] if found else None,
+            detail="toestemmingsformulier",
+        )
+    return render(request, "consent/new.html", {"pupil": pupil, "form": form, "parties": parties})
+
+
+@never_cache
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = _consent_for(request, pk)
+    if not policies.can_withdraw_consent(request.user, consent):
+        raise Http404
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_consent(
+                consent,
+                by=request.user,
+                on=form.cleaned_data["withdrawn_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ConsentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "De toestemming is ingetrokken.")
+            return redirect(_pupil_url(consent.pupil))
+    return render(request, "consent/withdraw.html", {"consent": consent, "form": form})
+
+
+@never_cache
+@login_required
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = _consent_for(request, pk)
+    if not consent.evidence_file:
+        raise Http404
+    with transaction.atomic():
+        found = access_basis(request.user, consent.pupil)
+        record_access(
+            request,
+            action=Action.DOWNLOAD,
+            pupil_id=consent.pupil_id,
+            basis=found[0] if found else None,
+            obj=consent,
+            detail="toestemmingsformulier gedownload",
+        )
+    name = consent.evidence_file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(consent.evidence_file.open("rb"), as_attachment=True, filename=name)
+    response["Content-Type"] = content_type
+    return response
+
+
+@never_cache
+@login_required
+def new_legal_basis(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = _pupil_for(request, pupil_id)
+    if not policies.can_record_legal_basis(request.user, pupil):
+        raise Http404
+    form = LegalBasisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_legal_basis(
+                pupil,
+                kind=data["kind"],
+                purpose=data["purpose"],
+                recipient=data["recipient"],
+                reason=data["reason"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                by=request.user,
+            )
+        except services.ConsentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "De grondslag is vastgelegd.")
+            return redirect(_pupil_url(pupil))
+    return render(request, "consent/legal_basis_new.html", {"pupil": pupil, "form": form})
