@@ -29,3 +29,105 @@ def _coordinator_basis(user: Any, pupil: Any) -> Basis | None:
 
 # Being named coordinator (regisseur) of an open case gives access to that pupil's full file.
 register_relationship(Relationship("case", _coordinator_q, _coordinator_basis))
+
+
+# --- Menu, "Mijn werk" and the pupil page ---------------------------------------------------
+
+
+def _nav_cases(request: Any) -> Any:
+    from django.urls import reverse
+
+    from schoolzorg.cases.models import Case
+    from schoolzorg.cases.policies import case_role_school_ids
+    from schoolzorg.lib.navigation import NavItem
+
+    schools = case_role_school_ids(request.user)
+    if schools:
+        count = Case.objects.filter(school_id__in=schools, status="new").count()
+        return NavItem("Casussen", reverse("cases:list"), order=20, count=count)
+    if Case.objects.open().filter(coordinator=request.user).exists():
+        return NavItem("Casussen", reverse("cases:list"), order=20)
+    return None
+
+
+def _nav_social_work(request: Any) -> Any:
+    from django.urls import reverse
+
+    from schoolzorg.cases.models import Case
+    from schoolzorg.cases.policies import social_work_memberships
+    from schoolzorg.cases.views import _export_providers
+    from schoolzorg.lib.navigation import NavItem
+
+    if social_work_memberships(request.user):
+        count = Case.objects.caseload_of(request.user).count()
+        return NavItem("Mijn caseload", reverse("cases:caseload"), order=25, count=count)
+    if _export_providers(request.user):
+        return NavItem("Uren SMW", reverse("cases:hours"), order=70)
+    return None
+
+
+def _panel_my_cases(request: Any) -> Any:
+    from django.db.models import Q
+
+    from schoolzorg.cases.models import Case
+    from schoolzorg.lib.homepanels import Panel
+
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cases = list(
+        Case.objects.visible_to(user)
+        .open()
+        .filter(Q(coordinator=user) | Q(social_worker=user))
+        .select_related("pupil", "school")
+        .order_by("-opened_at")[:10]
+    )
+    from schoolzorg.cases.policies import case_role_school_ids
+
+    new_count = 0
+    schools = case_role_school_ids(user)
+    if schools:
+        new_count = Case.objects.filter(school_id__in=schools, status="new").count()
+    if not cases and not new_count:
+        return None
+    return Panel(
+        "Mijn casussen",
+        "cases/_panel_my_cases.html",
+        {"cases": cases, "new_count": new_count},
+        order=20,
+    )
+
+
+def _section_cases(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
+    from schoolzorg.cases.models import Case
+    from schoolzorg.cases.policies import can_register_concern
+    from schoolzorg.lib.homepanels import Panel
+
+    can_register = can_register_concern(request.user, pupil)
+    if not full and not can_register:
+        return None
+    cases = list(
+        Case.objects.visible_to(request.user)
+        .for_pupil(pupil)
+        .select_related("coordinator")
+        .order_by("-opened_at")
+    )
+    return Panel(
+        "Casussen",
+        "cases/_section_pupil.html",
+        {"cases": cases, "pupil": pupil, "can_register": can_register},
+        order=20,
+    )
+
+
+def _register_ui() -> None:
+    from schoolzorg.lib import homepanels, navigation
+    from schoolzorg.pupils import sections
+
+    navigation.register("cases", _nav_cases)
+    navigation.register("social_work", _nav_social_work)
+    homepanels.register("my_cases", _panel_my_cases)
+    sections.register("cases", _section_cases)
+
+
+_register_ui()

@@ -29,3 +29,97 @@ def _action_owner_basis(user: Any, pupil: Any) -> Basis | None:
 
 # Owning an open action in a child's plan gives access to that child's full file.
 register_relationship(Relationship("plan", _action_owner_q, _action_owner_basis))
+
+
+# --- "Mijn werk" and the pupil page ----------------------------------------------------------
+
+DUE_SOON_DAYS = 14
+
+
+def _panel_actions(request: Any) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from schoolzorg.lib.homepanels import Panel
+    from schoolzorg.plans.models import Action
+
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    today = timezone.localdate()
+    actions = list(
+        Action.objects.visible_to(user)
+        .open()
+        .owned_by(user)
+        .filter(due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+        .select_related("part__pupil")
+        .order_by("due_on")[:15]
+    )
+    if not actions:
+        return None
+    return Panel(
+        "Mijn acties", "plans/_panel_actions.html", {"actions": actions, "today": today}, order=30
+    )
+
+
+def _panel_reviews(request: Any) -> Any:
+    import datetime as dt
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from schoolzorg.lib.homepanels import Panel
+    from schoolzorg.plans.models import Goal
+
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    today = timezone.localdate()
+    goals = list(
+        Goal.objects.visible_to(user)
+        .review_due(today + dt.timedelta(days=DUE_SOON_DAYS))
+        .filter(Q(owner=user) | Q(part__plan__coordinator=user))
+        .select_related("part__pupil")
+        .order_by("review_on")[:15]
+    )
+    if not goals:
+        return None
+    return Panel(
+        "Evaluaties", "plans/_panel_reviews.html", {"goals": goals, "today": today}, order=35
+    )
+
+
+def _section_plan(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
+    from django.utils import timezone
+
+    from schoolzorg.lib.homepanels import Panel
+    from schoolzorg.plans.models import PlanPart
+    from schoolzorg.plans.policies import can_start_plan
+
+    if not full:
+        return None
+    part = (
+        PlanPart.objects.filter(pupil=pupil)
+        .select_related("plan", "plan__coordinator", "plan__agreed_by")
+        .first()
+    )
+    context: dict[str, Any] = {"pupil": pupil, "part": part, "today": timezone.localdate()}
+    if part is None:
+        context["can_start"] = can_start_plan(request.user, pupil)
+    else:
+        context["goals"] = list(part.goals.select_related("owner"))
+        context["open_actions"] = list(part.actions.open().select_related("owner"))
+    return Panel("Integraal plan", "plans/_section_pupil.html", context, order=30)
+
+
+def _register_ui() -> None:
+    from schoolzorg.lib import homepanels
+    from schoolzorg.pupils import sections
+
+    homepanels.register("plan_actions", _panel_actions)
+    homepanels.register("plan_reviews", _panel_reviews)
+    sections.register("plan", _section_plan)
+
+
+_register_ui()

@@ -1,0 +1,221 @@
+"""Input shapes for cases. Validation messages in plain Dutch; services have the final say."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from schoolzorg.cases.models import (
+    Category,
+    ContactForm,
+    EventKind,
+    Outcome,
+    Urgency,
+)
+from schoolzorg.cases.workflow import MOVE_LABELS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ConcernForm(forms.Form):
+    category = forms.ChoiceField(
+        label="Onderwerp", choices=[("", "Kies een onderwerp"), *list(Category.choices)]
+    )
+    description = forms.CharField(
+        label="Wat is er aan de hand?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text="Schrijf op wat u ziet of hoort. Noem ook wat goed gaat.",
+        error_messages={"required": "Beschrijf kort wat er aan de hand is."},
+    )
+    raised_by_label = forms.CharField(
+        label="Wie maakt zich zorgen?",
+        max_length=200,
+        required=False,
+        help_text="Bijvoorbeeld: de leerkracht, de moeder, de leerling zelf.",
+    )
+    urgency = forms.ChoiceField(
+        label="Hoe snel moet er iets gebeuren?", choices=Urgency.choices, initial=Urgency.NORMAL
+    )
+    coordinator = forms.TypedChoiceField(
+        label="Regisseur",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="De persoon die de draden bij elkaar houdt. U kunt dit later ook kiezen.",
+    )
+
+    def __init__(self, *args: Any, coordinators: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].error_messages["required"] = "Kies een onderwerp."
+        if coordinators is None:
+            del self.fields["coordinator"]
+        else:
+            self.fields["coordinator"].choices = [("", "Nog niet")] + [
+                (u.pk, u.full_name) for u in coordinators
+            ]
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Soort",
+        choices=[
+            (EventKind.NOTE, EventKind.NOTE.label),
+            (EventKind.CONTACT, EventKind.CONTACT.label),
+        ],
+        initial=EventKind.NOTE,
+    )
+    text = forms.CharField(
+        label="Notitie",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Schrijf iets op voordat u opslaat."},
+    )
+
+
+class StatusForm(forms.Form):
+    expected = forms.CharField(widget=forms.HiddenInput)
+    to = forms.ChoiceField(label="Nieuwe status")
+    outcome = forms.ChoiceField(
+        label="Uitkomst (bij afsluiten)",
+        required=False,
+        choices=[("", "–"), *list(Outcome.choices)],
+    )
+    outcome_note = forms.CharField(
+        label="Toelichting",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, allowed: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(s, MOVE_LABELS.get(s, s)) for s in (allowed or [])]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("to") == "closed" and not data.get("outcome"):
+            self.add_error("outcome", "Kies de uitkomst voordat u de casus afsluit.")
+        return data
+
+
+class CoordinatorForm(forms.Form):
+    coordinator = forms.TypedChoiceField(
+        label="Regisseur", coerce=int, error_messages={"required": "Kies een regisseur."}
+    )
+
+    def __init__(self, *args: Any, coordinators: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].choices = [("", "Kies een persoon")] + [
+            (u.pk, u.full_name) for u in coordinators
+        ]
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(
+        label="Bestand",
+        help_text="PDF, JPG, PNG of Word (.docx).",
+        error_messages={
+            "required": "Kies een bestand.",
+            "empty": "Het bestand is leeg. Kies een ander bestand.",
+        },
+    )
+    description = forms.CharField(label="Omschrijving", required=False, max_length=300)
+
+
+class ContactFormForm(forms.Form):
+    contact_on = forms.DateField(
+        label="Datum",
+        widget=DATE,
+        error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
+    )
+    form = forms.ChoiceField(label="Soort contact", choices=ContactForm.choices)
+    with_whom = forms.CharField(
+        label="Met wie", max_length=200, error_messages={"required": "Vul in met wie u sprak."}
+    )
+    minutes = forms.IntegerField(
+        label="Duur in minuten",
+        min_value=1,
+        max_value=600,
+        error_messages={
+            "required": "Vul de duur in minuten in.",
+            "min_value": "Vul minstens 1 minuut in.",
+            "max_value": "Hoogstens 600 minuten per contact.",
+            "invalid": "Vul een heel getal in.",
+        },
+    )
+    note = forms.CharField(
+        label="Korte notitie",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_contact_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["contact_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("Een contact kan niet in de toekomst liggen.")
+        return day
+
+
+class ConsultationForm(forms.Form):
+    school = forms.TypedChoiceField(label="School", coerce=int)
+    category = forms.ChoiceField(
+        label="Onderwerp",
+        choices=[("", "Kies een onderwerp"), *list(Category.choices)],
+        error_messages={"required": "Kies een onderwerp."},
+    )
+    summary = forms.CharField(
+        label="Waar gaat het over?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text="Zonder naam, geboortedatum of andere gegevens waaraan u het kind herkent.",
+        error_messages={"required": "Beschrijf kort de situatie."},
+    )
+    held_on = forms.DateField(
+        label="Datum",
+        widget=DATE,
+        error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
+    )
+    participants = forms.CharField(
+        label="Wie waren erbij?",
+        max_length=300,
+        help_text="Bijvoorbeeld: IB-er, SMW, wijkteam.",
+        error_messages={"required": "Vul in wie erbij waren."},
+    )
+    advice = forms.CharField(
+        label="Advies", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, schools: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].choices = [(s.pk, s.name) for s in schools]
+        if len(schools) == 1:
+            self.fields["school"].initial = schools[0].pk
+
+    def clean_held_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["held_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("De datum ligt in de toekomst.")
+        return day
+
+
+class ConvertForm(forms.Form):
+    pupil = forms.TypedChoiceField(
+        label="Leerling",
+        coerce=int,
+        help_text="Alleen leerlingen met geldige toestemming om in het schoolzorgteam te bespreken staan in de lijst.",
+        error_messages={"required": "Kies de leerling."},
+    )
+    urgency = forms.ChoiceField(
+        label="Hoe snel moet er iets gebeuren?", choices=Urgency.choices, initial=Urgency.NORMAL
+    )
+
+    def __init__(self, *args: Any, pupils: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].choices = [("", "Kies een leerling")] + [
+            (p.pk, f"{p.first_name} {p.last_name} (groep {p.current_group})") for p in pupils
+        ]

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from schoolzorg.cases import services
+from schoolzorg.cases.models import Case, CaseEvent, Category, EventKind, Outcome
+from schoolzorg.cases.workflow import TRANSITIONS, CaseStatus, can_move
+from schoolzorg.consent.models import Consent, Purpose
+from schoolzorg.pupils.models import Pupil
+
+pytestmark = pytest.mark.django_db
+
+
+def _case(team, **kw):
+    return services.register_concern(
+        team.pupil, category=Category.ABSENCE, description="Komt vaak te laat.", by=team.ib, **kw
+    )
+
+
+def test_register_concern_opens_a_new_case_with_a_timeline_line(team):
+    case = _case(team, raised_by_label="leerkracht groep 6")
+    assert (case.status, case.school_id, case.raised_by_id) == ("new", team.school.pk, team.ib.pk)
+    assert list(case.events.values_list("kind", flat=True)) == [EventKind.STATUS]
+
+
+def test_register_concern_refuses_an_empty_description(team):
+    with pytest.raises(services.CaseError, match="Beschrijf"):
+        services.register_concern(team.pupil, category="absence", description=" ", by=team.ib)
+    assert not Case.objects.exists()
+
+
+def test_every_status_can_be_closed_or_reopened_only_as_the_table_says():
+    for status in CaseStatus.values:
+        assert status in TRANSITIONS
+    assert can_move(CaseStatus.NEW, CaseStatus.CLOSED)
+    assert not can_move(CaseStatus.CLOSED, CaseStatus.REFERRED)
+    assert not can_move(CaseStatus.NEW, CaseStatus.NEW)
+
+
+def test_invalid_move_is_refused_with_a_dutch_message(team):
+    case = _case(team)
+    services.change_case_status(case, to="closed", outcome=Outcome.RESOLVED, by=team.ib)
+    with pytest.raises(services.CaseError, match="kan niet naar"):
+        services.change_case_status(case, to=CaseStatus.REFERRED, by=team.ib)
+
+
+def test_closing_needs_an_outcome(team):
+    case = _case(team)
+    with pytest.raises(services.CaseError, match="uitkomst"):
+        services.change_case_status(case, to=CaseStatus.CLOSED, by=team.ib)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NEW
+
+
+def test_stale_screen_gets_a_clear_message_and_changes_nothing(team):
+    case = _case(team)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.IN_CARE_TEAM)
+    with pytest.raises(services.StaleState, match="net gewijzigd"):
+        services.change_case_status(
+            case, to=CaseStatus.CLOSED, expected=CaseStatus.NEW, outcome="resolved", by=team.ib
+        )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_CARE_TEAM
+
+
+def test_moving_to_school_social_work_names_the_schools_social_worker(team):
+    case = _case(team)
+    services.change_case_status(case, to=CaseStatus.WITH_SCHOOL_SOCIAL_WORK, by=team.ib)
+    assert case.social_worker == team.smw
+    assert Case.objects.caseload_of(team.smw).get() == case
+
+
+def test_close_and_reopen_keeps_history(team):
+    case = _case(team)
+    services.change_case_status(case, to="closed", outcome="resolved", by=team.ib)
+    assert case.closed_at is not None
+    services.change_case_status(case, to=CaseStatus.IN_CARE_TEAM, by=team.ib)
+    assert (case.closed_at, case.outcome) == (None, "")
+    assert case.events.filter(kind=EventKind.STATUS).count() == 3
+
+
+def test_coordinator_sees_the_pupil_through_the_case(team, member):
+    from schoolzorg.organisations.tests.factories import NeighbourhoodTeamFactory
+    from schoolzorg.accounts.roles import Role
+
+    worker = member(Role.NEIGHBOURHOOD_TEAM_WORKER, NeighbourhoodTeamFactory())
+    assert not Pupil.objects.visible_to(worker).exists()
+    case = _case(team)
+    services.name_coordinator(case, coordinator=worker, by=team.ib)
+    assert list(Pupil.objects.visible_to(worker)) == [team.pupil]
+    assert list(Case.objects.visible_to(worker)) == [case]
+    services.change_case_status(case, to="closed", outcome="resolved", by=team.ib)
+    assert not Pupil.objects.visible_to(worker).exists()
+
+
+def test_teacher_sees_only_the_cases_they_raised(team):
+    own = services.register_concern(
+        team.pupil, category="behaviour", description="Vecht op het plein.", by=team.teacher
+    )
+    _case(team)
+    assert list(Case.objects.visible_to(team.teacher)) == [own]
+
+
+def test_add_case_event_for_meetings(team):
+    case = _case(team)
+    event = services.add_case_event(
+        case, kind=EventKind.MEETING_DECISION, text="Aanmelden bij wijkteam.", by=team.ib, url="/x/"
+    )
+    assert event.kind == "meeting_decision" and event.url == "/x/"
+    with pytest.raises(services.CaseError):
+        services.add_case_event(case, kind="bogus", text="x", by=team.ib)
+
+
+def test_record_contact_puts_a_line_on_the_timeline(team):
+    case = _case(team)
+    services.record_contact(
+        worker=team.smw,
+        school=team.school,
+        provider=team.provider,
+        case=case,
+        contact_on=timezone.localdate(),
+        form="home_visit",
+        with_whom="moeder",
+        minutes=60,
+    )
+    assert case.events.filter(kind=EventKind.CONTACT).count() == 1
+    with pytest.raises(services.CaseError, match="minuten"):
+        services.record_contact(
+            worker=team.smw,
+            school=team.school,
+            provider=team.provider,
+            case=case,
+            contact_on=timezone.localdate(),
+            form="phone",
+            with_whom="moeder",
+            minutes=0,
+        )
+
+
+def test_consultation_converts_only_with_valid_consent(team):
+    consult = services.record_consultation(
+        school=team.school,
+        category="home_situation",
+        summary="Ouders gaan scheiden.",
+        held_on=timezone.localdate(),
+        participants="IB, SMW",
+        by=team.ib,
+    )
+    with pytest.raises(services.CaseError, match="toestemming"):
+        services.convert_consultation(consult, pupil=team.pupil, by=team.ib)
+    consent = Consent.objects.create(
+        pupil=team.pupil,
+        purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+        is_complete=True,
+        given_on=timezone.localdate() - dt.timedelta(days=1),
+        recorded_by=team.ib,
+    )
+    case = services.convert_consultation(consult, pupil=team.pupil, by=team.ib)
+    assert case.from_consultation == consult and case.description == "Ouders gaan scheiden."
+    with pytest.raises(services.StaleState):
+        services.convert_consultation(consult, pupil=team.pupil, by=team.ib)
+    assert consent.pk

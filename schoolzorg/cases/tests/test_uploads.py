@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.cases import services
+from schoolzorg.cases.models import CaseDocument
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+
+
+def _docx() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def case(team):
+    return services.register_concern(
+        team.pupil, category="health", description="Vaak ziek.", by=team.ib
+    )
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("verslag.pdf", PDF),
+        ("foto.png", PNG),
+        ("brief.docx", None),
+        ("foto.JPG", b"\xff\xd8\xff\xe0rest"),
+    ],
+)
+def test_allowed_types_are_recognised_by_content(name, content):
+    data = content if content is not None else _docx()
+    kind, _ = services.check_upload(SimpleUploadedFile(name, data), max_bytes=10_000)
+    assert kind == name.rsplit(".", 1)[1].lower().replace("jpeg", "jpg")
+
+
+def test_an_executable_renamed_to_pdf_is_refused():
+    with pytest.raises(services.CaseError, match="Toegestaan zijn"):
+        services.check_upload(
+            SimpleUploadedFile("verslag.pdf", b"MZ\x90\x00binary"), max_bytes=10_000
+        )
+
+
+def test_a_zip_that_is_not_a_word_file_is_refused():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("evil.exe", "x")
+    with pytest.raises(services.CaseError):
+        services.check_upload(SimpleUploadedFile("brief.docx", buf.getvalue()), max_bytes=10_000)
+
+
+def test_a_pdf_named_png_is_refused():
+    with pytest.raises(services.CaseError, match="past niet bij de inhoud"):
+        services.check_upload(SimpleUploadedFile("foto.png", PDF), max_bytes=10_000)
+
+
+def test_upload_too_large_gets_a_dutch_message_and_keeps_the_description(
+    team, case, client_for, settings
+):
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("groot.pdf", PDF + b"0" * (1024 * 1024 + 10))
+    response = client_for(team.ib).post(
+        f"/casussen/{case.pk}/document/", {"file": big, "description": "Verslag huisbezoek"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "te groot" in page and "Verslag huisbezoek" in page
+    assert not CaseDocument.objects.exists()
+
+
+def test_wrong_type_upload_gets_a_dutch_message_not_a_500(team, case, client_for):
+    response = client_for(team.ib).post(
+        f"/casussen/{case.pk}/document/",
+        {"file": SimpleUploadedFile("virus.pdf", b"MZ\x90"), "description": "Rapport"},
+    )
+    assert response.status_code == 400
+    assert "Toegestaan zijn" in response.content.decode()
+    assert 'value="Rapport"' in response.content.decode()
+
+
+def test_upload_and_download_with_access_check_and_log(team, case, client_for):
+    response = client_for(team.ib).post(
+        f"/casussen/{case.pk}/document/", {"file": SimpleUploadedFile("verslag.pdf", PDF)}
+    )
+    assert response.status_code == 302
+    document = CaseDocument.objects.get()
+    assert not document.file.name.endswith("verslag.pdf")  # stored under a random name
+    download = client_for(team.smw).get(f"/casussen/document/{document.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert "attachment" in download["Content-Disposition"]
+    assert AccessLogEntry.objects.filter(action="download", pupil_id=team.pupil.pk).count() == 1
+    assert client_for(team.outsider).get(f"/casussen/document/{document.pk}/").status_code == 404
+    assert client_for(team.teacher).get(f"/casussen/document/{document.pk}/").status_code == 404

@@ -1,0 +1,683 @@
+"""Case pages: thin views that fetch through `visible_to`, call a service and render.
+
+Every page with pupil data is never cached and writes its read-log entry in the same
+transaction as the read. Missing and forbidden both answer 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from schoolzorg.accounts.models import User
+from schoolzorg.accounts.roles import Role
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.audit.models import Action as LogAction
+from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.cases import exports, policies, services
+from schoolzorg.cases.forms import (
+    ConcernForm,
+    ConsultationForm,
+    ContactFormForm,
+    ConvertForm,
+    CoordinatorForm,
+    DocumentForm,
+    NoteForm,
+    StatusForm,
+)
+from schoolzorg.cases.models import (
+    AnonymousConsultation,
+    Case,
+    CaseDocument,
+    Category,
+)
+from schoolzorg.cases.workflow import CaseStatus, next_statuses
+from schoolzorg.organisations.models import School, SocialWorkProvider
+from schoolzorg.pupils.access import access_basis, active_memberships
+from schoolzorg.pupils.models import Pupil
+
+LIST_LIMIT = 200
+# People who can be named coordinator of a case at a school.
+COORDINATOR_ROLES = (
+    Role.SUPPORT_COORDINATOR,
+    Role.SCHOOL_SOCIAL_WORKER,
+    Role.PARTNERSHIP_CONTACT,
+    Role.NEIGHBOURHOOD_TEAM_WORKER,
+    Role.NEIGHBOURHOOD_TEAM_CONTACT,
+    Role.YOUTH_HEALTH_NURSE,
+    Role.TEACHER,
+)
+
+
+def coordinator_candidates(school_id: int) -> list[User]:
+    from schoolzorg.accounts.models import Membership
+
+    user_ids = (
+        Membership.objects.active()
+        .filter(Q(organisation_id=school_id) | Q(school_id=school_id), role__in=COORDINATOR_ROLES)
+        .values("user_id")
+    )
+    return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name"))
+
+
+def _list_basis(user: Any, case: Case, case_schools: set[int]) -> Basis:
+    """A basis for a list row without a query per row: school role, coordinator, or the case."""
+    for m in active_memberships(user):
+        if m.served_school_id == case.school_id and case.school_id in case_schools:
+            return Basis("membership", m.role, m.organisation_id, m.organisation.name, str(m.pk))
+    if case.coordinator_id == user.pk:
+        return Basis("case", "regisseur", None, "", str(case.pk))
+    return Basis("case", "", None, "", str(case.pk))
+
+
+def log_list_reads(request: HttpRequest, cases: list[Case], detail: str) -> None:
+    """One read-log entry per pupil shown in a list, written in one insert."""
+    now = timezone.now()
+    schools = policies.case_role_school_ids(request.user)
+    seen: set[int] = set()
+    entries = []
+    for case in cases:
+        if case.pupil_id in seen:
+            continue
+        seen.add(case.pupil_id)
+        basis = _list_basis(request.user, case, schools)
+        entries.append(
+            AccessLogEntry(
+                at=now,
+                user_id=request.user.pk,
+                user_label=str(request.user),
+                role=basis.role,
+                organisation_id=basis.organisation_id,
+                organisation_label=basis.organisation_label,
+                pupil_id=case.pupil_id,
+                action=LogAction.VIEW,
+                object_type=Case._meta.label,
+                object_id=str(case.pk),
+                basis=basis.kind,
+                basis_ref=basis.ref,
+                client_address=request.META.get("REMOTE_ADDR") or None,
+                request_id=getattr(request, "request_id", ""),
+                detail=detail,
+            )
+        )
+    if entries:
+        AccessLogEntry.objects.bulk_create(entries)
+
+
+def get_visible_case(request: HttpRequest, pk: int) -> Case:
+    case = (
+        Case.objects.visible_to(request.user)
+        .select_related("pupil", "school", "coordinator", "raised_by", "social_worker")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def _basis_for(request: HttpRequest, case: Case) -> Basis | None:
+    found = access_basis(request.user, case.pupil)
+    return found[0] if found else None
+
+
+# --- List ---------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Cases the user may see, optionally for one school and open or closed."""
+    school_ids = sorted(policies.case_role_school_ids(request.user))
+    schools = list(School.objects.filter(pk__in=school_ids).only("pk", "name"))
+    qs = Case.objects.visible_to(request.user).select_related(
+        "pupil", "school", "coordinator", "social_worker"
+    )
+    school_filter = request.GET.get("school", "")
+    if school_filter.isdigit():
+        qs = qs.filter(school_id=int(school_filter))
+    state = request.GET.get("status", "open")
+    if state == "open":
+        qs = qs.open()
+    elif state in CaseStatus.values:
+        qs = qs.filter(status=state)
+    cases = list(qs.order_by("-opened_at")[:LIST_LIMIT])
+    with transaction.atomic():
+        log_list_reads(request, cases, "casuslijst")
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "cases": cases,
+            "schools": schools,
+            "school_filter": school_filter,
+            "state": state,
+            "statuses": CaseStatus.choices,
+            "limit": LIST_LIMIT,
+            "can_consult": bool(school_ids),
+        },
+    )
+
+
+# --- Register -----------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def register(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    pupil = Pupil.objects.filter(pk=pupil_pk).select_related("current_school").first()
+    if pupil is None or not policies.can_register_concern(request.user, pupil):
+        raise Http404
+    found = access_basis(request.user, pupil)
+    assert found is not None
+    is_case_staff = pupil.current_school_id in policies.case_role_school_ids(request.user)
+    candidates = coordinator_candidates(pupil.current_school_id) if is_case_staff else None  # type: ignore[arg-type]
+    form = ConcernForm(request.POST or None, coordinators=candidates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        coordinator = None
+        if data.get("coordinator"):
+            coordinator = next((u for u in candidates or [] if u.pk == data["coordinator"]), None)
+        try:
+            with transaction.atomic():
+                case = services.register_concern(
+                    pupil,
+                    category=data["category"],
+                    description=data["description"],
+                    raised_by_label=data["raised_by_label"],
+                    urgency=data["urgency"],
+                    coordinator=coordinator,
+                    by=request.user,
+                )
+                record_access(
+                    request,
+                    action=LogAction.CREATE,
+                    pupil_id=pupil.pk,
+                    basis=found[0],
+                    obj=case,
+                    detail="zorg gemeld",
+                )
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "De zorg is gemeld. Het schoolzorgteam is op de hoogte.")
+            if Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+                return redirect("cases:detail", case.pk)
+            return redirect("pupils:detail", pupil.pk)
+    with transaction.atomic():
+        record_access(
+            request, action=LogAction.VIEW, pupil_id=pupil.pk, basis=found[0], detail="zorg melden"
+        )
+    return render(request, "cases/register.html", {"pupil": pupil, "form": form})
+
+
+# --- Detail -------------------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    can_manage = policies.can_manage_case(user, case)
+    can_note = policies.can_add_note(user, case)
+    can_contact = policies.can_record_contact(user, case)
+    events = list(case.events.select_related("by", "document").order_by("-at", "-id"))
+    documents = list(case.documents.select_related("uploaded_by"))
+    contacts = list(case.contacts.select_related("worker").order_by("-contact_on", "-id"))
+    candidates = coordinator_candidates(case.school_id) if can_manage else []
+    allowed = next_statuses(case.status) if can_manage else []
+    plan_part = None
+    try:
+        from schoolzorg.plans.models import PlanPart
+
+        plan_part = PlanPart.objects.filter(pupil_id=case.pupil_id).select_related("plan").first()
+    except ImportError:  # pragma: no cover
+        pass
+    context: dict[str, Any] = {
+        "case": case,
+        "events": events,
+        "documents": documents,
+        "contacts": contacts,
+        "minutes_total": sum(c.minutes for c in contacts),
+        "can_manage": can_manage,
+        "can_note": can_note,
+        "can_contact": can_contact,
+        "plan_part": plan_part,
+        "note_form": NoteForm(),
+        "status_form": StatusForm(initial={"expected": case.status}, allowed=allowed)
+        if allowed
+        else None,
+        "coordinator_form": CoordinatorForm(
+            initial={"coordinator": case.coordinator_id}, coordinators=candidates
+        )
+        if can_manage and case.is_open
+        else None,
+        "document_form": DocumentForm() if can_manage else None,
+        "contact_form": ContactFormForm(initial={"contact_on": timezone.localdate()})
+        if can_contact
+        else None,
+        "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+    }
+    context.update({k: v for k, v in forms.items() if v is not None})
+    return context
+
+
+def _render_detail(
+    request: HttpRequest, case: Case, status: int = 200, **forms: Any
+) -> HttpResponse:
+    with transaction.atomic():
+        record_access(
+            request,
+            action=LogAction.VIEW,
+            pupil_id=case.pupil_id,
+            basis=_basis_for(request, case),
+            obj=case,
+            detail="casus",
+        )
+        context = _detail_context(request, case, **forms)
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request, pk)
+    return _render_detail(request, case)
+
+
+@never_cache
+@login_required
+@require_POST
+def add_event(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request, pk)
+    if not policies.can_add_note(request.user, case):
+        raise Http404
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_case_event(
+                case,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                by=request.user,
+            )
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "De notitie staat op de tijdlijn.")
+            return redirect("cases:detail", case.pk)
+    return _render_detail(request, case, 400, note_form=form)
+
+
+@never_cache
+@login_required
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request, pk)
+    if not policies.can_manage_case(request.user, case):
+        raise Http404
+    expected = request.POST.get("expected", case.status)
+    form = StatusForm(
+        request.POST,
+        allowed=next_statuses(expected if expected in CaseStatus.values else case.status),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_case_status(
+                case,
+                to=data["to"],
+                expected=data["expected"],
+                outcome=data["outcome"],
+                outcome_note=data["outcome_note"],
+                by=request.user,
+            )
+        except services.StaleState as exc:
+            messages.error(request, str(exc))
+            return redirect("cases:detail", case.pk)
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"De status is nu: {case.get_status_display()}.")
+            return redirect("cases:detail", case.pk)
+    elif expected != case.status:
+        messages.error(request, services.STALE_MESSAGE)
+        return redirect("cases:detail", case.pk)
+    return _render_detail(request, case, 400, status_form=form)
+
+
+@never_cache
+@login_required
+@require_POST
+def set_coordinator(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request, pk)
+    if not policies.can_manage_case(request.user, case):
+        raise Http404
+    candidates = coordinator_candidates(case.school_id)
+    form = CoordinatorForm(request.POST, coordinators=candidates)
+    if form.is_valid():
+        chosen = next(u for u in candidates if u.pk == form.cleaned_data["coordinator"])
+        try:
+            services.name_coordinator(case, coordinator=chosen, by=request.user)
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{chosen} is nu regisseur.")
+            return redirect("cases:detail", case.pk)
+    return _render_detail(request, case, 400, coordinator_form=form)
+
+
+@never_cache
+@login_required
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request, pk)
+    if not policies.can_manage_case(request.user, case):
+        raise Http404
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_document(
+                case,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                by=request.user,
+                max_bytes=settings.UPLOAD_MAX_BYTES,
+            )
+        except services.CaseError as exc:
+            form.add_error("file", f"{exc} Uw omschrijving is bewaard; kies het bestand opnieuw.")
+        else:
+            messages.success(request, "Het document is toegevoegd.")
+            return redirect("cases:detail", case.pk)
+    return _render_detail(request, case, 400, document_form=form)
+
+
+@never_cache
+@login_required
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    document = (
+        CaseDocument.objects.filter(pk=pk, case__in=Case.objects.visible_to(request.user))
+        .select_related("case__pupil")
+        .first()
+    )
+    if document is None:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    with transaction.atomic():
+        record_access(
+            request,
+            action=LogAction.DOWNLOAD,
+            pupil_id=document.case.pupil_id,
+            basis=_basis_for(request, document.case),
+            obj=document,
+            detail=f"document {document.original_name}"[:300],
+        )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@never_cache
+@login_required
+@require_POST
+def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request, pk)
+    if not policies.can_record_contact(request.user, case):
+        raise Http404
+    form = ContactFormForm(request.POST)
+    membership = next(
+        m
+        for m in policies.social_work_memberships(request.user)
+        if m.served_school_id == case.school_id
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_contact(
+                worker=request.user,
+                school=case.school,
+                provider=SocialWorkProvider.objects.get(pk=membership.organisation_id),
+                contact_on=data["contact_on"],
+                form=data["form"],
+                with_whom=data["with_whom"],
+                minutes=data["minutes"],
+                note=data["note"],
+                case=case,
+            )
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Het contact is geregistreerd.")
+            return redirect("cases:detail", case.pk)
+    return _render_detail(request, case, 400, contact_form=form)
+
+
+# --- School social work -------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    """The school social worker's open cases with contacts and minutes (fixed query count)."""
+    if not policies.social_work_memberships(request.user):
+        raise Http404
+    cases = list(
+        Case.objects.visible_to(request.user)
+        .caseload_of(request.user)
+        .select_related("pupil", "school")
+        .annotate(
+            contact_count=Count("contacts"),
+            minutes_total=Sum("contacts__minutes"),
+            last_contact_on=Max("contacts__contact_on"),
+        )
+        .order_by("school__name", "opened_at")[:LIST_LIMIT]
+    )
+    with transaction.atomic():
+        log_list_reads(request, cases, "caseload SMW")
+    today = timezone.localdate()
+    month_minutes = (
+        request.user.social_work_contacts.filter(  # type: ignore[attr-defined]
+            contact_on__year=today.year, contact_on__month=today.month
+        ).aggregate(total=Sum("minutes"))["total"]
+        or 0
+    )
+    return render(
+        request,
+        "cases/caseload.html",
+        {"cases": cases, "month_hours": round(month_minutes / 60, 1), "today": today},
+    )
+
+
+def _export_providers(user: Any) -> list[SocialWorkProvider]:
+    """Providers whose hours the user may see: the service desk sees every provider in its
+    municipality, a provider's own social workers and administrators see their provider."""
+    ids: set[int] = set()
+    desk_municipalities: set[int | None] = set()
+    for m in active_memberships(user):
+        if m.role == Role.SERVICE_DESK_COORDINATOR:
+            desk_municipalities.add(m.organisation.municipality_id)
+        if m.role in (Role.SCHOOL_SOCIAL_WORKER, Role.FUNCTIONAL_ADMIN) and (
+            m.organisation.kind == "social_work_provider"
+        ):
+            ids.add(m.organisation_id)
+    q = Q(pk__in=ids)
+    if desk_municipalities:
+        if None in desk_municipalities:
+            q |= Q(pk__isnull=False)
+        else:
+            q |= Q(municipality_id__in=desk_municipalities)
+    if not ids and not desk_municipalities:
+        return []
+    return list(SocialWorkProvider.objects.filter(q).order_by("name"))
+
+
+@never_cache
+@login_required
+def hours(request: HttpRequest) -> HttpResponse:
+    """Hours per school per month, per provider; aggregated, without children's names."""
+    providers = _export_providers(request.user)
+    if not providers:
+        raise Http404
+    months = exports.month_window(request.GET.get("maanden", "6"))
+    rows = exports.hours_rows([p.pk for p in providers], months[0], months[-1])
+    return render(
+        request,
+        "cases/hours.html",
+        {"providers": providers, "rows": rows, "months": months, "month_choices": [3, 6, 12, 24]},
+    )
+
+
+@never_cache
+@login_required
+def export_hours(request: HttpRequest, provider_pk: int, fmt: str) -> HttpResponse:
+    providers = {p.pk: p for p in _export_providers(request.user)}
+    provider = providers.get(provider_pk)
+    if provider is None or fmt not in ("xlsx", "csv"):
+        raise Http404
+    months = exports.month_window(request.GET.get("maanden", "12"))
+    rows = exports.hours_rows([provider.pk], months[0], months[-1])
+    with transaction.atomic():
+        # No pupil data in this file; the export itself is still logged.
+        record_access(
+            request,
+            action=LogAction.EXPORT,
+            pupil_id=None,
+            basis=None,
+            obj=provider,
+            detail=f"uren SMW {fmt} {months[0]:%Y-%m} t/m {months[-1]:%Y-%m}",
+        )
+    filename = f"uren-smw-{provider.pk}-{months[0]:%Y%m}-{months[-1]:%Y%m}.{fmt}"
+    if fmt == "csv":
+        body = exports.hours_csv(provider, rows)
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    else:
+        body_bytes = exports.hours_xlsx(provider, rows)
+        response = HttpResponse(
+            body_bytes,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Anonymous consultations --------------------------------------------------------------
+
+
+def _consult_schools(user: Any) -> list[School]:
+    return list(School.objects.filter(pk__in=policies.case_role_school_ids(user)).order_by("name"))
+
+
+@never_cache
+@login_required
+def consultations(request: HttpRequest) -> HttpResponse:
+    schools = _consult_schools(request.user)
+    if not schools:
+        raise Http404
+    items = list(
+        AnonymousConsultation.objects.visible_to(request.user)
+        .select_related("school", "recorded_by", "case")
+        .order_by("-held_on", "-id")[:LIST_LIMIT]
+    )
+    since = (timezone.localdate().replace(day=1) - dt.timedelta(days=330)).replace(day=1)
+    counts = list(
+        AnonymousConsultation.objects.visible_to(request.user)
+        .filter(held_on__gte=since)
+        .annotate(month=TruncMonth("held_on"))
+        .values("school__name", "month")
+        .annotate(n=Count("id"))
+        .order_by("school__name", "-month")
+    )
+    return render(
+        request,
+        "cases/consultations.html",
+        {"items": items, "counts": counts, "categories": dict(Category.choices)},
+    )
+
+
+@never_cache
+@login_required
+def consultation_new(request: HttpRequest) -> HttpResponse:
+    schools = _consult_schools(request.user)
+    if not schools:
+        raise Http404
+    form = ConsultationForm(
+        request.POST or None, schools=schools, initial={"held_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        school = next(s for s in schools if s.pk == data["school"])
+        services.record_consultation(
+            school=school,
+            category=data["category"],
+            summary=data["summary"],
+            held_on=data["held_on"],
+            participants=data["participants"],
+            advice=data["advice"],
+            by=request.user,
+        )
+        messages.success(request, "Het anonieme consult is vastgelegd.")
+        return redirect("cases:consultations")
+    return render(request, "cases/consultation_form.html", {"form": form})
+
+
+@never_cache
+@login_required
+def consultation_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(
+        AnonymousConsultation.objects.visible_to(request.user).select_related("school"), pk=pk
+    )
+    from schoolzorg.consent.models import Consent, Purpose
+
+    consented = (
+        Consent.objects.in_force().filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM).values("pupil_id")
+    )
+    pupils = list(
+        Pupil.objects.visible_to(request.user)
+        .filter(current_school_id=consultation.school_id, pk__in=consented)
+        .order_by("last_name", "first_name")
+    )
+    form = ConvertForm(request.POST or None, pupils=pupils)
+    if request.method == "POST" and form.is_valid():
+        pupil = next(p for p in pupils if p.pk == form.cleaned_data["pupil"])
+        try:
+            with transaction.atomic():
+                case = services.convert_consultation(
+                    consultation, pupil=pupil, by=request.user, urgency=form.cleaned_data["urgency"]
+                )
+                found = access_basis(request.user, pupil)
+                record_access(
+                    request,
+                    action=LogAction.CREATE,
+                    pupil_id=pupil.pk,
+                    basis=found[0] if found else None,
+                    obj=case,
+                    detail="anoniem consult omgezet",
+                )
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Het consult is nu een casus.")
+            return redirect("cases:detail", case.pk)
+    return render(
+        request,
+        "cases/consultation_convert.html",
+        {"consultation": consultation, "form": form, "has_case": hasattr(consultation, "case")},
+    )

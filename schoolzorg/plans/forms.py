@@ -1,0 +1,272 @@
+"""Input shapes for plans. SMART checks explain exactly what is missing, in plain Dutch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from schoolzorg.plans.models import ActionStatus, Domain, Progress
+from schoolzorg.plans.services import PART_FIELDS, PLAN_FIELDS, smart_problems
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_ERRORS = {"invalid": "Vul een geldige datum in (dag-maand-jaar)."}
+
+
+def _people_choices(people: list[Any], empty: str) -> list[tuple[Any, str]]:
+    return [("", empty)] + [(u.pk, u.full_name) for u in people]
+
+
+class PlanTextForm(forms.Form):
+    """The plan's text: family fields plus one block per visible child (prefixed by part id)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    strengths = forms.CharField(
+        label="Wat gaat goed in het gezin",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Sterke kanten en wat werkt. Begin hiermee.",
+    )
+    concerns = forms.CharField(
+        label="Belangrijkste zorgen",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    own_contribution = forms.CharField(
+        label="Wat doen het gezin en hun netwerk zelf",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Bijvoorbeeld: oma haalt twee keer per week op, vader gaat naar de opvoedcursus.",
+    )
+
+    def __init__(self, *args: Any, parts: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parts = parts
+        labels = {
+            "strengths": "Wat gaat goed bij {name}",
+            "concerns": "Zorgen over {name}",
+            "support_needs": "Wat heeft {name} nodig (ondersteuningsbehoefte)",
+        }
+        for part in parts:
+            for field in PART_FIELDS:
+                self.fields[f"part-{part.pk}-{field}"] = forms.CharField(
+                    label=labels[field].format(name=part.pupil.first_name),
+                    required=False,
+                    max_length=10000,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+
+    @classmethod
+    def initial_for(cls, plan: Any, parts: list[Any]) -> dict[str, Any]:
+        initial: dict[str, Any] = {"version": plan.version}
+        initial.update({f: getattr(plan, f) for f in PLAN_FIELDS})
+        for part in parts:
+            for field in PART_FIELDS:
+                initial[f"part-{part.pk}-{field}"] = getattr(part, field)
+        return initial
+
+    def family_fields(self) -> list[Any]:
+        return [self[f] for f in PLAN_FIELDS]
+
+    def part_blocks(self) -> list[tuple[Any, list[Any]]]:
+        return [(p, [self[f"part-{p.pk}-{f}"] for f in PART_FIELDS]) for p in self.parts]
+
+    def family_data(self) -> dict[str, str]:
+        return {f: self.cleaned_data[f] for f in PLAN_FIELDS}
+
+    def parts_data(self) -> dict[int, dict[str, str]]:
+        return {
+            p.pk: {f: self.cleaned_data[f"part-{p.pk}-{f}"] for f in PART_FIELDS}
+            for p in self.parts
+        }
+
+
+class GoalForm(forms.Form):
+    description = forms.CharField(
+        label="Doel",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Wat is er anders als het doel bereikt is? Bijvoorbeeld: 'Sam gaat met plezier naar school'.",
+        error_messages={
+            "required": "Beschrijf het doel: wat is er anders als het bereikt is? (Specifiek)"
+        },
+    )
+    criterion = forms.CharField(
+        label="Hoe meten we het?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Bijvoorbeeld: 'is 4 van de 5 dagen op tijd op school'.",
+    )
+    owner = forms.TypedChoiceField(label="Eigenaar", required=False, coerce=int, empty_value=None)
+    owner_name = forms.CharField(
+        label="Of: eigenaar uit gezin of netwerk",
+        required=False,
+        max_length=200,
+        help_text="Bijvoorbeeld: moeder, of oom Ahmed.",
+    )
+    target_on = forms.DateField(
+        label="Bereikt op", required=False, widget=DATE, error_messages=DATE_ERRORS
+    )
+    review_on = forms.DateField(
+        label="Evalueren op", required=False, widget=DATE, error_messages=DATE_ERRORS
+    )
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {u.pk: u for u in people}
+        self.fields["owner"].choices = _people_choices(people, "Iemand uit gezin of netwerk")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        owner = self.people.get(data.get("owner")) if data.get("owner") else None
+        data["owner_user"] = owner
+        for field, message in smart_problems(
+            description=data.get("description", ""),
+            criterion=data.get("criterion", ""),
+            owner=owner,
+            owner_name=data.get("owner_name", ""),
+            target_on=data.get("target_on"),
+            review_on=data.get("review_on"),
+        ).items():
+            self.add_error(field, message)
+        return data
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(
+        label="Wat gaat er gebeuren?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Beschrijf wat er moet gebeuren."},
+    )
+    domain = forms.ChoiceField(
+        label="Domein",
+        choices=[("", "Kies een domein"), *list(Domain.choices)],
+        error_messages={"required": "Kies het domein van de actie."},
+    )
+    goal = forms.TypedChoiceField(
+        label="Hoort bij doel", required=False, coerce=int, empty_value=None
+    )
+    owner = forms.TypedChoiceField(
+        label="Wie doet het?", required=False, coerce=int, empty_value=None
+    )
+    owner_name = forms.CharField(
+        label="Of: iemand uit gezin of netwerk", required=False, max_length=200
+    )
+    due_on = forms.DateField(
+        label="Klaar op",
+        widget=DATE,
+        error_messages={"required": "Vul in wanneer de actie klaar moet zijn.", **DATE_ERRORS},
+    )
+
+    def __init__(self, *args: Any, people: list[Any], goals: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {u.pk: u for u in people}
+        self.goals = {g.pk: g for g in goals}
+        self.fields["owner"].choices = _people_choices(people, "Iemand uit gezin of netwerk")
+        self.fields["goal"].choices = [("", "Geen bepaald doel")] + [
+            (g.pk, g.description[:80]) for g in goals
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        owner = self.people.get(data.get("owner")) if data.get("owner") else None
+        if owner is None and not (data.get("owner_name") or "").strip():
+            self.add_error(
+                "owner", "Kies wie de actie uitvoert, of vul een naam in uit het gezin of netwerk."
+            )
+        data["owner_value"] = owner if owner is not None else (data.get("owner_name") or "").strip()
+        data["goal_obj"] = self.goals.get(data.get("goal")) if data.get("goal") else None
+        return data
+
+
+class ActionStatusForm(forms.Form):
+    expected = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.HiddenInput)
+    to = forms.ChoiceField(label="Status", choices=ActionStatus.choices)
+
+
+class ReviewForm(forms.Form):
+    progress = forms.ChoiceField(
+        label="Hoe ver is het doel?",
+        choices=Progress.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies hoe ver het doel bereikt is."},
+    )
+    score = forms.TypedChoiceField(
+        label="Cijfer (1 tot 5)",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Geen cijfer")] + [(n, str(n)) for n in range(1, 6)],
+        help_text="1 = veel slechter dan gehoopt, 3 = zoals gehoopt, 5 = veel beter dan gehoopt.",
+    )
+    note = forms.CharField(
+        label="Wat zeggen gezin en team?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reviewed_on = forms.DateField(
+        label="Datum evaluatie",
+        widget=DATE,
+        error_messages={"required": "Vul de datum in.", **DATE_ERRORS},
+    )
+    next_review_on = forms.DateField(
+        label="Volgende evaluatie", required=False, widget=DATE, error_messages=DATE_ERRORS
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        today = timezone.localdate()
+        if data.get("reviewed_on") and data["reviewed_on"] > today:
+            self.add_error("reviewed_on", "Een evaluatie kan niet in de toekomst liggen.")
+        nxt: dt.date | None = data.get("next_review_on")
+        if nxt is not None and nxt <= today:
+            self.add_error("next_review_on", "De volgende evaluatie ligt in de toekomst.")
+        if (
+            data.get("progress")
+            and data["progress"] != Progress.FULLY
+            and nxt is None
+            and not self.errors
+        ):
+            self.add_error(
+                "next_review_on",
+                "Het doel is nog niet helemaal bereikt: kies wanneer u weer evalueert.",
+            )
+        return data
+
+
+class AgreementForm(forms.Form):
+    guardian = forms.TypedChoiceField(
+        label="Wie gaf akkoord?",
+        coerce=int,
+        error_messages={"required": "Kies de ouder of verzorger."},
+    )
+    agreed_on = forms.DateField(
+        label="Datum", widget=DATE, error_messages={"required": "Vul de datum in.", **DATE_ERRORS}
+    )
+    note = forms.CharField(
+        label="Toelichting",
+        required=False,
+        max_length=300,
+        help_text="Bijvoorbeeld: besproken in het gesprek op school.",
+    )
+
+    def __init__(self, *args: Any, guardians: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.guardians = {g.pk: g for g in guardians}
+        self.fields["guardian"].choices = [("", "Kies")] + [(g.pk, g.full_name) for g in guardians]
+
+    def clean_agreed_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["agreed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("De datum kan niet in de toekomst liggen.")
+        return day

@@ -1,0 +1,466 @@
+"""Integral plan pages. Only the parts about children the user sees in full are shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from schoolzorg.audit.models import Action as LogAction
+from schoolzorg.audit.services import record_access
+from schoolzorg.cases.views import coordinator_candidates
+from schoolzorg.plans import policies, services
+from schoolzorg.plans.forms import (
+    ActionForm,
+    ActionStatusForm,
+    AgreementForm,
+    GoalForm,
+    PlanTextForm,
+    ReviewForm,
+)
+from schoolzorg.plans.models import (
+    Action,
+    ActionStatus,
+    Goal,
+    IntegralPlan,
+    PlanPart,
+    PlanVersion,
+    Review,
+)
+from schoolzorg.pupils.access import access_basis
+from schoolzorg.pupils.models import GuardianLink, Pupil
+
+
+def get_visible_plan(request: HttpRequest, pk: int) -> tuple[IntegralPlan, list[PlanPart]]:
+    plan = (
+        IntegralPlan.objects.visible_to(request.user)
+        .select_related("family", "coordinator", "agreed_by", "updated_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    parts = policies.visible_parts(request.user, plan)
+    if not parts:
+        raise Http404
+    return plan, parts
+
+
+def get_visible_part(
+    request: HttpRequest, pk: int
+) -> tuple[IntegralPlan, PlanPart, list[PlanPart]]:
+    part = PlanPart.objects.filter(pk=pk).only("plan_id").first()
+    if part is None:
+        raise Http404
+    plan, parts = get_visible_plan(request, part.plan_id)
+    found = next((p for p in parts if p.pk == pk), None)
+    if found is None:
+        raise Http404
+    found.plan = plan
+    return plan, found, parts
+
+
+def log_parts(
+    request: HttpRequest, parts: list[PlanPart], *, action: str, obj: Any, detail: str
+) -> None:
+    for part in parts:
+        found = access_basis(request.user, part.pupil)
+        record_access(
+            request,
+            action=action,
+            pupil_id=part.pupil_id,
+            basis=found[0] if found else None,
+            obj=obj,
+            detail=detail,
+        )
+
+
+def _people(parts: list[PlanPart]) -> list[Any]:
+    """Professionals at the children's schools who can own goals and actions."""
+    seen: dict[int, Any] = {}
+    for school_id in {p.pupil.current_school_id for p in parts if p.pupil.current_school_id}:
+        for user in coordinator_candidates(school_id):  # type: ignore[arg-type]
+            seen[user.pk] = user
+    return sorted(seen.values(), key=lambda u: u.full_name)
+
+
+def _load_parts(parts: list[PlanPart]) -> list[PlanPart]:
+    """Goals with reviews and actions for the parts, in a fixed number of queries."""
+    ids = [p.pk for p in parts]
+    loaded = {
+        p.pk: p
+        for p in PlanPart.objects.filter(pk__in=ids)
+        .select_related("pupil", "pupil__current_school")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.select_related("owner").prefetch_related(
+                    Prefetch("reviews", queryset=Review.objects.select_related("reviewed_by"))
+                ),
+            ),
+            Prefetch("actions", queryset=Action.objects.select_related("owner", "goal")),
+        )
+    }
+    return [loaded[i] for i in ids]
+
+
+def _detail_context(
+    request: HttpRequest, plan: IntegralPlan, parts: list[PlanPart], **extra: Any
+) -> dict[str, Any]:
+    can_edit = policies.can_edit_plan(request.user, plan, parts)
+    loaded = _load_parts(parts)
+    people = _people(parts) if can_edit else []
+    blocks = []
+    for part in loaded:
+        goals = list(part.goals.all())
+        blocks.append(
+            {
+                "part": part,
+                "goals": goals,
+                "actions": list(part.actions.all()),
+                "goal_form": extra.get(f"goal_form_{part.pk}")
+                or (GoalForm(people=people, prefix=f"goal-{part.pk}") if can_edit else None),
+                "action_form": extra.get(f"action_form_{part.pk}")
+                or (
+                    ActionForm(people=people, goals=goals, prefix=f"action-{part.pk}")
+                    if can_edit
+                    else None
+                ),
+            }
+        )
+    guardians = _guardians(plan, parts)
+    return {
+        "plan": plan,
+        "blocks": blocks,
+        "can_edit": can_edit,
+        "today": timezone.localdate(),
+        "action_statuses": ActionStatus.choices,
+        "review_form": ReviewForm(initial={"reviewed_on": timezone.localdate()}),
+        "agreement_form": extra.get("agreement_form")
+        or (
+            AgreementForm(guardians=guardians, initial={"agreed_on": timezone.localdate()})
+            if can_edit and guardians
+            else None
+        ),
+        "review_errors_for": extra.get("review_errors_for"),
+        "bound_review_form": extra.get("review_form"),
+    }
+
+
+def _guardians(plan: IntegralPlan, parts: list[PlanPart]) -> list[Any]:
+    links = GuardianLink.objects.filter(
+        pupil_id__in=[p.pupil_id for p in parts], has_authority=True
+    ).select_related("guardian")
+    return sorted(
+        {link.guardian.pk: link.guardian for link in links}.values(), key=lambda g: g.full_name
+    )
+
+
+def _render_detail(
+    request: HttpRequest, plan: IntegralPlan, parts: list[PlanPart], status: int = 200, **extra: Any
+) -> HttpResponse:
+    with transaction.atomic():
+        log_parts(request, parts, action=LogAction.VIEW, obj=plan, detail="integraal plan")
+        context = _detail_context(request, plan, parts, **extra)
+    return render(request, "plans/detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, parts = get_visible_plan(request, pk)
+    return _render_detail(request, plan, parts)
+
+
+@never_cache
+@login_required
+@require_POST
+def start(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    pupil = Pupil.objects.filter(pk=pupil_pk).first()
+    found = access_basis(request.user, pupil) if pupil is not None else None
+    if (
+        pupil is None
+        or found is None
+        or not found[1]
+        or not policies.can_start_plan(request.user, pupil)
+    ):
+        raise Http404
+    with transaction.atomic():
+        part = services.start_plan(pupil, by=request.user)
+        record_access(
+            request,
+            action=LogAction.CREATE,
+            pupil_id=pupil.pk,
+            basis=found[0],
+            obj=part.plan,
+            detail="plan gestart",
+        )
+    messages.success(request, f"{pupil.first_name} staat in het integrale plan van het gezin.")
+    return redirect("plans:detail", part.plan_id)
+
+
+@never_cache
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, parts = get_visible_plan(request, pk)
+    if not policies.can_edit_plan(request.user, plan, parts):
+        raise Http404
+    conflict = False
+    if request.method == "POST":
+        form = PlanTextForm(request.POST, parts=parts)
+        if form.is_valid():
+            try:
+                version = services.update_plan(
+                    plan,
+                    expected_version=form.cleaned_data["version"],
+                    by=request.user,
+                    family=form.family_data(),
+                    parts=form.parts_data(),
+                )
+            except services.PlanConflict as exc:
+                conflict = True
+                form.add_error(None, str(exc))
+                # Keep the person's text; only the version number moves on, so saving again
+                # (after reading the other change) is a deliberate choice.
+                data = request.POST.copy()
+                plan.refresh_from_db()
+                data["version"] = str(plan.version)
+                form = PlanTextForm(data, parts=parts)
+                form.is_valid()
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Het plan is opgeslagen (versie {version.number}).")
+                return redirect("plans:detail", plan.pk)
+    else:
+        form = PlanTextForm(initial=PlanTextForm.initial_for(plan, parts), parts=parts)
+    with transaction.atomic():
+        log_parts(request, parts, action=LogAction.VIEW, obj=plan, detail="plan bewerken")
+    current = _load_parts(parts) if conflict else []
+    return render(
+        request,
+        "plans/edit.html",
+        {"plan": plan, "form": form, "conflict": conflict, "current_parts": current},
+        status=409 if conflict else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def add_goal(request: HttpRequest, part_pk: int) -> HttpResponse:
+    plan, part, parts = get_visible_part(request, part_pk)
+    if not policies.can_edit_plan(request.user, plan, parts):
+        raise Http404
+    form = GoalForm(request.POST, people=_people(parts), prefix=f"goal-{part.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_goal(
+                part,
+                description=data["description"],
+                criterion=data["criterion"],
+                owner=data["owner_user"],
+                owner_name=data["owner_name"],
+                target_on=data["target_on"],
+                review_on=data["review_on"],
+                by=request.user,
+            )
+        except services.PlanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Het doel is toegevoegd.")
+            return redirect(f"/plannen/{plan.pk}/#deel-{part.pk}")
+    return _render_detail(request, plan, parts, 400, **{f"goal_form_{part.pk}": form})
+
+
+@never_cache
+@login_required
+@require_POST
+def add_action(request: HttpRequest, part_pk: int) -> HttpResponse:
+    plan, part, parts = get_visible_part(request, part_pk)
+    if not policies.can_edit_plan(request.user, plan, parts):
+        raise Http404
+    goals = list(part.goals.all())
+    form = ActionForm(request.POST, people=_people(parts), goals=goals, prefix=f"action-{part.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_action(
+                part,
+                description=data["description"],
+                domain=data["domain"],
+                owner=data["owner_value"],
+                due_on=data["due_on"],
+                goal=data["goal_obj"],
+                by=request.user,
+            )
+        except services.PlanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "De actie is toegevoegd.")
+            return redirect(f"/plannen/{plan.pk}/#deel-{part.pk}")
+    return _render_detail(request, plan, parts, 400, **{f"action_form_{part.pk}": form})
+
+
+@never_cache
+@login_required
+@require_POST
+def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    action = Action.objects.filter(pk=pk).select_related("part").first()
+    if action is None:
+        raise Http404
+    plan, part, _parts = get_visible_part(request, action.part_id)
+    if not policies.can_update_action(request.user, action, plan):
+        raise Http404
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_action_status(
+                action,
+                to=form.cleaned_data["to"],
+                expected=form.cleaned_data["expected"],
+                by=request.user,
+            )
+        except services.PlanError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"De actie staat nu op '{action.get_status_display().lower()}'."
+            )
+    else:
+        messages.error(request, "Kies een geldige status.")
+    return redirect(f"/plannen/{plan.pk}/#deel-{part.pk}")
+
+
+@never_cache
+@login_required
+def add_review(request: HttpRequest, goal_pk: int) -> HttpResponse:
+    goal = Goal.objects.filter(pk=goal_pk).first()
+    if goal is None:
+        raise Http404
+    plan, part, parts = get_visible_part(request, goal.part_id)
+    if not policies.can_edit_plan(request.user, plan, parts):
+        raise Http404
+    form = ReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_review(
+                goal,
+                progress=data["progress"],
+                score=data["score"],
+                note=data["note"],
+                reviewed_on=data["reviewed_on"],
+                next_review_on=data["next_review_on"],
+                by=request.user,
+            )
+        except services.PlanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "De evaluatie is vastgelegd.")
+            return redirect(f"/plannen/{plan.pk}/#deel-{part.pk}")
+    with transaction.atomic():
+        log_parts(request, [part], action=LogAction.VIEW, obj=goal, detail="doel evalueren")
+    return render(
+        request,
+        "plans/review.html",
+        {
+            "plan": plan,
+            "part": part,
+            "goal": goal,
+            "form": form,
+            "reviews": goal.reviews.select_related("reviewed_by"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, parts = get_visible_plan(request, pk)
+    if not policies.can_edit_plan(request.user, plan, parts):
+        raise Http404
+    guardians = _guardians(plan, parts)
+    form = AgreementForm(request.POST, guardians=guardians)
+    if form.is_valid():
+        try:
+            services.record_agreement(
+                plan,
+                guardian=form.guardians[form.cleaned_data["guardian"]],
+                agreed_on=form.cleaned_data["agreed_on"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except services.PlanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Het akkoord van de ouder is vastgelegd.")
+            return redirect("plans:detail", plan.pk)
+    return _render_detail(request, plan, parts, 400, agreement_form=form)
+
+
+@never_cache
+@login_required
+def versions(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, parts = get_visible_plan(request, pk)
+    all_versions = list(plan.versions.select_related("created_by").defer("snapshot"))
+    numbers = {v.number for v in all_versions}
+    diff: list[tuple[str, str, str]] | None = None
+    a_raw, b_raw = request.GET.get("a", ""), request.GET.get("b", "")
+    error = ""
+    old = new = None
+    if a_raw or b_raw:
+        if (
+            not (a_raw.isdigit() and b_raw.isdigit())
+            or int(a_raw) not in numbers
+            or int(b_raw) not in numbers
+        ):
+            error = "Kies twee versies uit de lijst."
+        else:
+            old, new = (
+                PlanVersion.objects.get(plan=plan, number=min(int(a_raw), int(b_raw))),
+                PlanVersion.objects.get(plan=plan, number=max(int(a_raw), int(b_raw))),
+            )
+            diff = services.compare_versions(old, new, {p.pupil_id for p in parts})
+    with transaction.atomic():
+        log_parts(request, parts, action=LogAction.VIEW, obj=plan, detail="versies van het plan")
+    return render(
+        request,
+        "plans/versions.html",
+        {
+            "plan": plan,
+            "versions": all_versions,
+            "diff": diff,
+            "old": old,
+            "new": new,
+            "error": error,
+            "a": a_raw,
+            "b": b_raw,
+        },
+        status=400 if error else 200,
+    )
+
+
+@never_cache
+@login_required
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from schoolzorg.plans.pdf import render_plan_pdf
+
+    plan, parts = get_visible_plan(request, pk)
+    loaded = _load_parts(parts)
+    with transaction.atomic():
+        log_parts(request, parts, action=LogAction.EXPORT, obj=plan, detail="plan als pdf")
+    body = render_plan_pdf(plan, loaded, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="integraal-plan-{plan.pk}.pdf"'
+    return response
