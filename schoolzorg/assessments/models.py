@@ -140,7 +140,9 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
         """Assessments of pupils whose full file the user sees.
 
         Child-safety and reporting-code assessments are left out unless asked for with
-        `include_sensitive=True`, and then only where the user may see child-safety material.
+        `include_sensitive=True`, and then only where the user holds a child-safety role at the
+        pupil's school. Access granted by other registered rules (a team that accepted a
+        referral) is per pupil: check `policies.can_view(user, assessment)` for those.
         """
         from schoolzorg.assessments.policies import child_safety_pupils_q, full_pupils_q
 

@@ -40,9 +40,13 @@ def _pupil_with_full_file(request: HttpRequest, pk: int) -> tuple[Pupil, Any]:
 
 def _assessment(request: HttpRequest, pk: int) -> tuple[Assessment, Any]:
     """The assessment the user may see, with their basis, or 404 for missing and forbidden."""
+    # The full file first, then the per-object policy: child-safety access can come from rules
+    # registered by other apps (e.g. a team that accepted a referral) that no Q expresses.
+    full = policies.full_pupils_q(request.user)
+    if full is None:
+        raise Http404
     assessment = (
-        Assessment.objects.visible_to(request.user, include_sensitive=True)
-        .filter(pk=pk)
+        Assessment.objects.filter(full, pk=pk)
         .select_related(
             "definition", "pupil", "created_by", "completed_by", "reviewed_by", "legal_basis"
         )
@@ -121,8 +125,7 @@ def safety_list(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     if not policies.can_see_child_safety(request.user, pupil):
         raise Http404
     rows = list(
-        Assessment.objects.visible_to(request.user, include_sensitive=True)
-        .filter(pupil=pupil)
+        Assessment.objects.filter(pupil=pupil)
         .sensitive()
         .select_related("definition", "created_by", "completed_by", "reviewed_by")
     )

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import copy
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from schoolzorg.accounts.roles import Role
+from schoolzorg.assessments import definitions, services
+from schoolzorg.assessments.models import InstrumentDefinition
+from schoolzorg.assessments.tests.factories import SEVERITY_ANSWERS, completed_severity, shipped
+from schoolzorg.pupils.tests.factories import PupilFactory
+
+
+def _severity_data() -> dict:
+    return definitions.read_file(definitions.SHIPPED_DIR / "severity-2026.1.yaml")
+
+
+def test_every_shipped_definition_fits_the_schema():
+    files = definitions.shipped_files()
+    assert {definitions.read_file(f)["code"] for f in files} == {
+        "severity",
+        "child_safety",
+        "reporting_code",
+    }
+
+
+def test_shipped_definitions_hold_no_weights_or_scores():
+    for path in definitions.shipped_files():
+        text = path.read_text(encoding="utf-8").lower()
+        assert "score" not in text and "weight" not in text and "punten" not in text
+
+
+def test_a_broken_definition_is_refused_with_the_path_of_the_error():
+    data = _severity_data()
+    del data["sections"][1]["items"][0]["options"]
+    data["sections"][2]["items"][1]["type"] = "slider"
+    with pytest.raises(definitions.DefinitionError) as exc:
+        definitions.validate(data)
+    paths = {p.path for p in exc.value.problems}
+    assert "sections[1].items[0]" in paths
+    assert "sections[2].items[1].type" in paths
+
+
+def test_duplicate_row_keys_are_refused_with_their_path():
+    data = _severity_data()
+    data["sections"][1]["items"][0]["key"] = data["sections"][0]["items"][0]["key"]
+    with pytest.raises(definitions.DefinitionError) as exc:
+        definitions.validate(data)
+    assert [p.path for p in exc.value.problems] == ["sections[1].items[0].key"]
+
+
+def test_a_child_safety_definition_without_review_is_refused():
+    data = definitions.read_file(definitions.SHIPPED_DIR / "child-safety-2026.1.yaml")
+    data["review"]["required"] = False
+    with pytest.raises(definitions.DefinitionError) as exc:
+        definitions.validate(data)
+    assert exc.value.problems[0].path == "review.required"
+
+
+def test_yaml_syntax_errors_name_the_line():
+    with pytest.raises(definitions.DefinitionError) as exc:
+        definitions.parse_text("code: severity\nsections: [\n")
+    assert exc.value.problems[0].path.startswith("regel ")
+
+
+@pytest.mark.django_db
+def test_load_instrument_command_refuses_a_broken_file_and_loads_nothing(tmp_path: Path):
+    data = _severity_data()
+    data["version"] = "2027.1"
+    data["judgements"][0]["choices"] = [{"value": "only_one", "label": "Eén"}]
+    path = tmp_path / "kapot.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    before = InstrumentDefinition.objects.count()
+    with pytest.raises(CommandError) as exc:
+        call_command("load_instrument", str(path))
+    assert "judgements[0].choices" in str(exc.value)
+    assert InstrumentDefinition.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_licensed_version_is_a_new_version_and_old_assessments_stay_pinned(
+    member, tmp_path: Path
+):
+    pupil = PupilFactory()
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    old = completed_severity(pupil, ib)
+    draft = services.start_assessment(pupil, "severity", by=ib)
+    services.save_answers(draft, SEVERITY_ANSWERS, by=ib)
+    old_definition = old.definition
+    assert old_definition == shipped("severity")
+
+    licensed = copy.deepcopy(_severity_data())
+    licensed.update(
+        version="L-3.0",
+        title="Ernsttaxatie (licentie gemeente)",
+        source_label="Gelicentieerde versie, geladen door de school",
+        is_licensed=True,
+    )
+    licensed["sections"][0]["items"][0]["label"] = "Ontwikkeling (gelicentieerde tekst)"
+    path = tmp_path / "licentie.yaml"
+    path.write_text(yaml.safe_dump(licensed, allow_unicode=True), encoding="utf-8")
+    out = StringIO()
+    call_command("load_instrument", str(path), organisation=pupil.current_school.pk, stdout=out)
+    assert "Geladen" in out.getvalue()
+
+    new = InstrumentDefinition.objects.get(version="L-3.0")
+    assert new.is_licensed and new.organisation_id == pupil.current_school.pk
+    assert new.pk != old_definition.pk
+    # Existing assessments, completed or draft, keep their version and its texts.
+    old.refresh_from_db()
+    draft.refresh_from_db()
+    assert old.definition_id == old_definition.pk and draft.definition_id == old_definition.pk
+    assert old.chosen_rows()[0]["label"] == "Ontwikkeling en leren"
+    # New assessments at this school use the licensed version; elsewhere the shipped one.
+    fresh = services.start_assessment(pupil, "severity", by=ib)
+    assert fresh.definition_id == new.pk
+    elsewhere = PupilFactory()
+    other_ib = member(Role.SUPPORT_COORDINATOR, elsewhere.current_school)
+    assert services.start_assessment(elsewhere, "severity", by=other_ib).definition_id == (
+        old_definition.pk
+    )
+
+
+@pytest.mark.django_db
+def test_the_same_version_with_other_content_is_refused():
+    data = _severity_data()
+    same, created = services.load_definition(data)
+    assert not created and same == shipped("severity")
+    data["title"] = "Andere titel"
+    with pytest.raises(definitions.DefinitionError) as exc:
+        services.load_definition(data)
+    assert exc.value.problems[0].path == "version"
+
+
+@pytest.mark.django_db
+def test_load_instruments_command_is_idempotent():
+    out = StringIO()
+    call_command("load_instruments", stdout=out)
+    assert out.getvalue().count("Stond er al") == 3
+
+
+@pytest.mark.django_db
+def test_load_instrument_for_an_unknown_organisation_is_refused():
+    with pytest.raises(CommandError, match="bestaat niet"):
+        call_command(
+            "load_instrument",
+            str(definitions.SHIPPED_DIR / "severity-2026.1.yaml"),
+            organisation=999999,
+        )
