@@ -216,6 +216,21 @@ def add_school_days(
     return day
 
 
+def school_days_left(
+    due_on: dt.date,
+    *,
+    region: str,
+    school_id: int | None = None,
+    today: dt.date | None = None,
+) -> int:
+    """School days from today until `due_on`; 0 on the day itself, negative when overdue."""
+    from django.utils import timezone
+
+    return school_days_between(
+        today or timezone.localdate(), due_on, region=region, school_id=school_id
+    )
+
+
 def school_days_between(
     start: dt.date, end: dt.date, *, region: str, school_id: int | None = None
 ) -> int:

@@ -1,15 +1,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from schoolzorg.calendars.tests.factories import (
     PublicHolidayFactory,
     SchoolClosureFactory,
     SchoolHolidayFactory,
 )
-from schoolzorg.calendars.workingdays import add_school_days, is_school_day, school_days_between
+from schoolzorg.calendars.workingdays import (
+    add_school_days,
+    is_school_day,
+    school_days_between,
+    school_days_left,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +67,102 @@ def test_between_counts_school_days_after_start_up_to_end() -> None:
 def test_unknown_region_is_refused() -> None:
     with pytest.raises(ValueError):
         is_school_day(FRIDAY, region="oost")
+
+
+# --- Rules for public holidays that are not always a day off ----------------------------------
+
+GOOD_FRIDAY = dt.date(2025, 4, 18)
+
+
+def test_optional_public_holiday_follows_global_then_municipal_rule() -> None:
+    from schoolzorg.calendars.models import PublicHolidayRule
+
+    PublicHolidayFactory(date=GOOD_FRIDAY, name="Goede vrijdag", is_school_day_off=False)
+    school = SchoolClosureFactory(date=dt.date(2025, 1, 6)).school
+    assert is_school_day(GOOD_FRIDAY, region="midden", school_id=school.pk)
+    PublicHolidayRule.objects.create(name="Goede vrijdag", is_school_day_off=True)
+    assert not is_school_day(GOOD_FRIDAY, region="midden", school_id=school.pk)
+    assert not is_school_day(GOOD_FRIDAY, region="")
+    PublicHolidayRule.objects.create(
+        name="Goede vrijdag", municipality=school.municipality, is_school_day_off=False
+    )
+    assert is_school_day(GOOD_FRIDAY, region="midden", school_id=school.pk)
+    assert not is_school_day(GOOD_FRIDAY, region="midden")
+
+
+# --- Cache ----------------------------------------------------------------------------------
+
+
+def test_many_deadlines_cost_a_fixed_number_of_queries(
+    django_assert_max_num_queries: Any,
+) -> None:
+    SchoolHolidayFactory()
+    closure = SchoolClosureFactory()
+    with django_assert_max_num_queries(6):
+        for n in range(200):
+            add_school_days(FRIDAY + dt.timedelta(days=n), 10, region="midden")
+            add_school_days(
+                FRIDAY + dt.timedelta(days=n), 10, region="midden", school_id=closure.school_id
+            )
+
+
+def test_a_change_made_elsewhere_is_seen_after_the_recheck(monkeypatch: Any) -> None:
+    from schoolzorg.calendars import workingdays
+    from schoolzorg.calendars.models import CalendarVersion, SchoolHoliday
+
+    holiday = SchoolHolidayFactory()
+    assert not is_school_day(dt.date(2024, 10, 28), region="midden")
+    # Another process rejects the holiday: no signal here, only the version moves.
+    SchoolHoliday.objects.filter(pk=holiday.pk).update(status="rejected")
+    CalendarVersion.objects.filter(pk=1).update(number=999)
+    assert not is_school_day(dt.date(2024, 10, 28), region="midden")  # still within recheck
+    monkeypatch.setattr(workingdays._store, "checked_at", 0.0)
+    assert is_school_day(dt.date(2024, 10, 28), region="midden")
+
+
+# --- Today ----------------------------------------------------------------------------------
+
+
+@time_machine.travel(dt.datetime(2024, 10, 24, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_days_left_counts_from_today() -> None:
+    SchoolHolidayFactory()
+    due = add_school_days(dt.date(2024, 10, 24), 3, region="midden")
+    assert due == dt.date(2024, 11, 5)
+    assert school_days_left(due, region="midden") == 3
+    with time_machine.travel(dt.datetime(2024, 11, 4, 10, 0, tzinfo=dt.UTC), tick=False):
+        assert school_days_left(due, region="midden") == 1
+    with time_machine.travel(dt.datetime(2024, 11, 7, 10, 0, tzinfo=dt.UTC), tick=False):
+        assert school_days_left(due, region="midden") == -2
+
+
+# --- Properties -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def calendar_with_holidays() -> int:
+    SchoolHolidayFactory()
+    SchoolHolidayFactory(
+        name="Kerstvakantie", start_on=dt.date(2024, 12, 21), end_on=dt.date(2025, 1, 5)
+    )
+    PublicHolidayFactory(date=dt.date(2025, 4, 21), name="Tweede paasdag")
+    return int(SchoolClosureFactory(date=dt.date(2024, 11, 13)).school_id)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    start=st.dates(min_value=dt.date(2024, 8, 1), max_value=dt.date(2025, 7, 31)),
+    n=st.integers(min_value=0, max_value=120),
+    use_school=st.booleans(),
+    region=st.sampled_from(["midden", "noord", ""]),
+)
+def test_counting_back_what_was_added_gives_the_same_number(
+    calendar_with_holidays: int, start: dt.date, n: int, use_school: bool, region: str
+) -> None:
+    school_id = calendar_with_holidays if use_school else None
+    end = add_school_days(start, n, region=region, school_id=school_id)
+    assert school_days_between(start, end, region=region, school_id=school_id) == n
+    assert n == 0 or is_school_day(end, region=region, school_id=school_id)
+    back = add_school_days(end, -n, region=region, school_id=school_id)
+    assert back <= start
