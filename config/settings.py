@@ -256,10 +256,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FIELD_ENCRYPTION_KEYS = env_list("SCHOOLZORG_FIELD_KEYS")
 
 # --- E-mail ---------------------------------------------------------------------------------
-EMAIL_BACKEND = env("SCHOOLZORG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Django 6.1 mailers. The demo prints mail to the console; production sends through SMTP.
+_MAIL_BACKEND = env("SCHOOLZORG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": (
+            {"host": env("SCHOOLZORG_EMAIL_HOST", "localhost"),
+             "port": int(env("SCHOOLZORG_EMAIL_PORT", "25"))}
+            if _MAIL_BACKEND.endswith("smtp.EmailBackend") else {}
+        ),
+    }
+}
 DEFAULT_FROM_EMAIL = env("SCHOOLZORG_FROM_EMAIL", "Schoolzorg <noreply@schoolzorg.example>")
-EMAIL_HOST = env("SCHOOLZORG_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("SCHOOLZORG_EMAIL_PORT", "25"))
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {
