@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from schoolzorg.audit.matrix import build_world, signed_in_client
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.consent.models import Consent, LegalBasis, Purpose
+from schoolzorg.consent.services import ConsentError, record_consent, withdraw_consent
+from schoolzorg.pupils.tests.factories import add_guardian
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():  # type: ignore[no-untyped-def]
+    return build_world()
+
+
+def _form(world, **extra):  # type: ignore[no-untyped-def]
+    guardian = world.pupil_without_consent.guardian_links.get().guardian
+    data = {
+        "purpose": Purpose.DISCUSS_IN_CARE_TEAM,
+        "recipient": "",
+        "data_scope": "het plan",
+        "guardians": [guardian.pk],
+        "given_on": timezone.localdate().isoformat(),
+        "valid_until": "",
+        "evidence_note": "Mondeling in het oudergesprek",
+    }
+    data.update(extra)
+    return data
+
+
+def test_coordinator_records_complete_consent_and_nurse_then_sees_the_pupil(world) -> None:
+    pupil = world.pupil_without_consent
+    nurse = signed_in_client(world.users["nurse"])
+    assert nurse.get(f"/leerlingen/{pupil.pk}/").status_code == 404
+    client = signed_in_client(world.users["coordinator"])
+    page = client.get(f"/toestemming/leerling/{pupil.pk}/nieuw/").content.decode()
+    assert "alle ouders met gezag moeten toestemming geven" in page
+    response = client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", _form(world))
+    assert response.status_code == 302
+    consent = Consent.objects.get(pupil=pupil)
+    assert consent.is_complete and consent.recorded_by == world.users["coordinator"]
+    assert AccessLogEntry.objects.filter(pupil_id=pupil.pk, action="create").exists()
+    assert nurse.get(f"/leerlingen/{pupil.pk}/").status_code == 200
+
+
+def test_consent_missing_a_guardian_is_recorded_as_incomplete_and_grants_nothing(world) -> None:
+    pupil = world.pupil_without_consent
+    data = _form(world)
+    add_guardian(pupil, full_name="Tweede Ouder")
+    client = signed_in_client(world.users["coordinator"])
+    client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data)
+    consent = Consent.objects.get(pupil=pupil)
+    assert not consent.is_complete and consent.status == "onvolledig"
+    page = client.get(f"/leerlingen/{pupil.pk}/").content.decode()
+    assert "onvolledig" in page
+    nurse = signed_in_client(world.users["nurse"])
+    assert nurse.get(f"/leerlingen/{pupil.pk}/").status_code == 404
+
+
+def test_form_errors_are_dutch_and_keep_the_input(world) -> None:
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["coordinator"])
+    data = _form(world, evidence_note="", given_on="2099-01-01", data_scope="bewaar mij")
+    response = client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Deze datum ligt in de toekomst." in page and "bewaar mij" in page
+    assert not Consent.objects.filter(pupil=pupil).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("formulier.exe", b"MZ....", "Alleen een PDF, JPG of PNG"),
+        ("formulier.pdf", b"MZ not a pdf", "geen echte PDF"),
+        ("formulier.png", b"\x89PNG\r\n\x1a\n" + b"0" * 2048, "te groot"),
+    ],
+)
+def test_evidence_upload_refuses_wrong_types_and_big_files(
+    world, settings, name, content, message
+) -> None:
+    settings.UPLOAD_MAX_BYTES = 1024
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["coordinator"])
+    data = _form(world, evidence_file=SimpleUploadedFile(name, content))
+    response = client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Consent.objects.filter(pupil=pupil).exists()
+
+
+def test_evidence_is_downloaded_only_through_the_checked_view_and_logged(
+    world, settings, tmp_path
+) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["coordinator"])
+    upload = SimpleUploadedFile("toestemming.pdf", b"%PDF-1.4 handtekening")
+    client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", _form(world, evidence_file=upload))
+    consent = Consent.objects.get(pupil=pupil)
+    response = client.get(f"/toestemming/{consent.pk}/formulier/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 handtekening"
+    assert AccessLogEntry.objects.filter(pupil_id=pupil.pk, action="download").exists()
+    outsider = signed_in_client(world.users["outsider"])
+    assert outsider.get(f"/toestemming/{consent.pk}/formulier/").status_code == 404
+
+
+def test_withdrawal_needs_a_reason_and_ends_care_team_access_on_the_next_request(world) -> None:
+    nurse = signed_in_client(world.users["nurse"])
+    assert nurse.get(f"/leerlingen/{world.pupil.pk}/").status_code == 200
+    client = signed_in_client(world.users["coordinator"])
+    url = f"/toestemming/{world.consent.pk}/intrekken/"
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"withdrawn_on": today, "reason": ""})
+    assert "Dit veld is verplicht" in response.content.decode() or response.status_code == 200
+    client.post(url, {"withdrawn_on": today, "reason": "Ouders willen het niet meer"})
+    world.consent.refresh_from_db()
+    assert world.consent.status == "ingetrokken"
+    assert nurse.get(f"/leerlingen/{world.pupil.pk}/").status_code == 404
+
+
+def test_second_withdrawal_is_refused(world) -> None:
+    today = timezone.localdate()
+    withdraw_consent(world.consent, by=world.users["coordinator"], on=today, reason="weg")
+    with pytest.raises(ConsentError, match="al ingetrokken"):
+        withdraw_consent(world.consent, by=world.users["coordinator"], on=today, reason="weg")
+
+
+def test_only_guardians_with_authority_can_consent(world) -> None:
+    pupil = world.pupil_without_consent
+    no_authority = add_guardian(pupil, has_authority=False)
+    with pytest.raises(ConsentError, match="ouders met gezag"):
+        record_consent(
+            pupil,
+            purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+            given_on=timezone.localdate(),
+            guardians=[no_authority],
+            by=world.users["coordinator"],
+        )
+
+
+def test_expired_consent_no_longer_counts(world) -> None:
+    Consent.objects.filter(pk=world.consent.pk).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    nurse = signed_in_client(world.users["nurse"])
+    assert nurse.get(f"/leerlingen/{world.pupil.pk}/").status_code == 404
+
+
+def test_legal_basis_is_recorded_reasoned_and_shown_as_no_consent(world) -> None:
+    pupil = world.pupil_without_consent
+    url = f"/toestemming/leerling/{pupil.pk}/grondslag/nieuw/"
+    contact = signed_in_client(world.users["partnership_contact"])
+    assert contact.get(url).status_code == 404
+    client = signed_in_client(world.users["social_worker"])
+    data = {
+        "kind": "reporting_right",
+        "purpose": Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+        "recipient": "",
+        "reason": "kort",
+        "valid_from": timezone.localdate().isoformat(),
+        "valid_until": "",
+    }
+    assert "20 tekens" in client.post(url, data).content.decode()
+    data["reason"] = "Signalen van mishandeling, collega en Veilig Thuis geraadpleegd."
+    assert client.post(url, data).status_code == 302
+    assert LegalBasis.objects.filter(pupil=pupil).count() == 1
+    page = signed_in_client(world.users["coordinator"]).get(f"/leerlingen/{pupil.pk}/")
+    assert (
+        "Grondslag: Meldrecht (Veilig Thuis, Wet meldcode), geen toestemming"
+        in page.content.decode()
+    )
+    assert AccessLogEntry.objects.filter(pupil_id=pupil.pk, detail__startswith="grondslag").exists()
