@@ -17,6 +17,7 @@ from schoolzorg.organisations.models import Municipality
 
 # Each domain app may add its part of the demo in `<app>/demo.py: seed_demo(ctx)`, in layer order.
 DEMO_LAYERS = [
+    "calendars",
     "consent",
     "careteams",
     "cases",
