@@ -50,17 +50,28 @@ def already_tried_lines(pupil: Any) -> list[str]:
     """Lines from the pupil's plan actions and SMW contacts, where those apps are present."""
     lines: list[str] = []
     try:
-        from schoolzorg.plans.models import Action as PlanAction  # type: ignore[attr-defined]
+        from schoolzorg.plans.models import Action as PlanAction
     except ImportError:
-        PlanAction = None
-    if PlanAction is not None and has_table(PlanAction):
-        for action in PlanAction.objects.filter(plan__pupil=pupil).order_by("pk")[:20]:
-            lines.append(f"- {getattr(action, 'description', '') or action}")
+        PlanAction = None  # type: ignore[assignment,misc]
+    if (
+        PlanAction is not None
+        and has_table(PlanAction)
+        and hasattr(PlanAction.objects, "tried_for")
+    ):
+        for action in PlanAction.objects.tried_for(pupil).order_by("pk")[:20]:
+            lines.append(
+                f"- {action.description} ({action.get_domain_display()}, "
+                f"{action.get_status_display().lower()})"
+            )
     try:
-        from schoolzorg.cases.models import Contact  # type: ignore[attr-defined]
+        from schoolzorg.cases.models import SocialWorkContact
     except ImportError:
-        Contact = None
-    if Contact is not None and has_table(Contact):
-        for contact in Contact.objects.filter(case__pupil=pupil).order_by("pk")[:20]:
-            lines.append(f"- Contact SMW: {getattr(contact, 'summary', '') or contact}")
+        SocialWorkContact = None  # type: ignore[assignment,misc]
+    if SocialWorkContact is not None and has_table(SocialWorkContact):
+        contacts = SocialWorkContact.objects.filter(case__pupil=pupil).order_by("contact_on")[:20]
+        for contact in contacts:
+            lines.append(
+                f"- SMW {contact.contact_on:%d-%m-%Y}: {contact.get_form_display()} "
+                f"(met {contact.with_whom})"
+            )
     return lines

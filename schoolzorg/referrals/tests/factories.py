@@ -1,0 +1,135 @@
+"""A small world for referral tests: a town, a district with its team, a school, people, a pupil."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from schoolzorg.accounts.models import Membership, User
+from schoolzorg.accounts.roles import Role
+from schoolzorg.consent.models import Consent, Purpose
+from schoolzorg.organisations.models import ServiceDesk
+from schoolzorg.organisations.tests.factories import (
+    DistrictFactory,
+    MunicipalityFactory,
+    NeighbourhoodTeamFactory,
+    SchoolFactory,
+    SocialWorkProviderFactory,
+)
+from schoolzorg.pupils.tests.factories import PupilFactory
+from schoolzorg.referrals import services
+from schoolzorg.referrals.models import Referral, ReportingCodeStatus, Urgency
+
+_counter = {"n": 0}
+
+COMPLETE_DOCUMENT: dict[str, Any] = {
+    "help_question": "We willen dat het thuis rustiger wordt.",
+    "strengths": "Moeder zoekt zelf hulp; goede band met de juf.",
+    "concerns": "Veel ruzie thuis, kind slaapt slecht.",
+    "already_tried": "- Drie gesprekken met het SMW",
+    "severity_summary": "Draaglast hoger dan draagkracht op opvoeding.",
+    "child_safety_summary": "Geen acute onveiligheid.",
+    "reporting_code_status": ReportingCodeStatus.NOT_APPLICABLE,
+    "consent_scope": "Hulpvraag, zorgen en plan; geen schoolresultaten.",
+    "urgency": Urgency.NORMAL,
+    "proposed_handover": "Gesprek op school met moeder, SMW en wijkteam.",
+}
+
+
+def person(org: Any, role: str, *, school: Any = None, name: str = "") -> User:
+    _counter["n"] += 1
+    n = _counter["n"]
+    user = User.objects.create_user(
+        email=f"{role}-{n}@ref.example", password="x" * 12, full_name=name or f"{role} {n}"
+    )
+    Membership.objects.create(
+        user=user,
+        organisation=org,
+        role=role,
+        school=school,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    return user
+
+
+@dataclass
+class World:
+    town: Any
+    district: Any
+    team: Any
+    other_team: Any
+    school: Any
+    pupil: Any
+    smw: User
+    coordinator: User
+    worker: User
+    worker2: User
+    contact: User
+    leader: User
+    other_worker: User
+    desk_user: User
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def make_world(*, consent: bool = True) -> World:
+    town = MunicipalityFactory(name="Waterstede")
+    district = DistrictFactory(municipality=town, name="Oost")
+    other_district = DistrictFactory(municipality=town, name="West")
+    team = NeighbourhoodTeamFactory(municipality=town, name="Wijkteam Oost", districts=[district])
+    other_team = NeighbourhoodTeamFactory(
+        municipality=town, name="Wijkteam West", districts=[other_district]
+    )
+    school = SchoolFactory(municipality=town, district=district, holiday_region="midden")
+    pupil = PupilFactory(
+        current_school=school,
+        home_postcode="3503AB",
+        home_district=district,
+        home_municipality=town,
+        home_precision="pc6",
+    )
+    provider = SocialWorkProviderFactory(municipality=town)
+    desk = ServiceDesk.objects.create(kind="service_desk", name="Servicepunt", municipality=town)
+    world = World(
+        town=town,
+        district=district,
+        team=team,
+        other_team=other_team,
+        school=school,
+        pupil=pupil,
+        smw=person(provider, Role.SCHOOL_SOCIAL_WORKER, school=school, name="Sanne SMW"),
+        coordinator=person(school, Role.SUPPORT_COORDINATOR, name="Ilse IB"),
+        worker=person(team, Role.NEIGHBOURHOOD_TEAM_WORKER, name="Wim Wijkteam"),
+        worker2=person(team, Role.NEIGHBOURHOOD_TEAM_WORKER, name="Wendy Wijkteam"),
+        contact=person(team, Role.NEIGHBOURHOOD_TEAM_CONTACT, school=school, name="Carla Contact"),
+        leader=person(team, Role.TEAM_LEADER, name="Tom Teamleider"),
+        other_worker=person(other_team, Role.NEIGHBOURHOOD_TEAM_WORKER, name="Olaf Ander"),
+        desk_user=person(desk, Role.SERVICE_DESK_COORDINATOR, name="Jamila Servicepunt"),
+    )
+    if consent:
+        give_consent(world)
+    return world
+
+
+def give_consent(world: World, *, recipient: Any = None, on: dt.date | None = None) -> Consent:
+    return Consent.objects.create(
+        pupil=world.pupil,
+        purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+        recipient=recipient or world.team,
+        is_complete=True,
+        given_on=on or dt.date(2020, 1, 1),
+        recorded_by=world.smw,
+    )
+
+
+def draft(world: World, *, complete: bool = True) -> Referral:
+    referral = services.create_referral(world.pupil, by=world.smw)
+    if complete:
+        services.save_draft(referral, COMPLETE_DOCUMENT, by=world.smw)
+    return referral
+
+
+def submitted(world: World, *, today: dt.date | None = None) -> Referral:
+    referral = draft(world)
+    services.submit_referral(referral, by=world.smw, today=today)
+    return referral

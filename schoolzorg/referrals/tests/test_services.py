@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from schoolzorg.accounts.models import Notification
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.consent.models import LegalBasis, LegalBasisKind, Purpose
+from schoolzorg.referrals import services
+from schoolzorg.referrals.models import EscalationReason, Referral
+from schoolzorg.referrals.tests.factories import COMPLETE_DOCUMENT, draft, make_world, submitted
+from schoolzorg.referrals.workflow import State
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = dt.date(2025, 3, 3)
+
+
+def test_new_draft_is_routed_to_the_team_of_the_home_district() -> None:
+    world = make_world()
+    referral = draft(world, complete=False)
+    assert referral.team == world.team
+    assert referral.routing_note == "Woonwijk Oost (op postcode 3503 AB) → Wijkteam Oost"
+    assert referral.state == State.DRAFT
+    assert referral.social_worker == world.smw
+
+
+def test_submit_lists_every_missing_section_in_dutch() -> None:
+    world = make_world()
+    referral = draft(world, complete=False)
+    services.save_draft(referral, {"help_question": "Rust thuis"}, by=world.smw)
+    with pytest.raises(services.ReferralError) as exc:
+        services.submit_referral(referral, by=world.smw)
+    text = " ".join(exc.value.messages)
+    assert "hulpvraag" not in text
+    for part in [
+        "krachten",
+        "zorgen",
+        "al is geprobeerd",
+        "ernsttaxatie",
+        "LIRIK",
+        "meldcode",
+        "toestemming",
+        "urgentie",
+        "warme overdracht",
+    ]:
+        assert part in text
+    referral.refresh_from_db()
+    assert referral.state == State.DRAFT
+
+
+def test_submit_without_consent_for_the_receiving_team_says_so() -> None:
+    world = make_world(consent=False)
+    referral = draft(world)
+    with pytest.raises(services.ReferralError) as exc:
+        services.submit_referral(referral, by=world.smw)
+    assert exc.value.messages == [
+        "Er is geen geldige toestemming om gegevens te delen met Wijkteam Oost. Leg de "
+        "toestemming van de ouders (en van de leerling vanaf 12 jaar) eerst vast."
+    ]
+
+
+def test_consent_for_another_team_does_not_count() -> None:
+    from schoolzorg.referrals.tests.factories import give_consent
+
+    world = make_world(consent=False)
+    give_consent(world, recipient=world.other_team)
+    with pytest.raises(services.ReferralError):
+        services.submit_referral(draft(world), by=world.smw)
+
+
+def test_legal_basis_allows_submitting_without_consent() -> None:
+    world = make_world(consent=False)
+    LegalBasis.objects.create(
+        pupil=world.pupil,
+        kind=LegalBasisKind.PUBLIC_TASK,
+        purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+        recipient=world.team,
+        reason="Jeugdwet",
+        valid_from=dt.date(2020, 1, 1),
+        recorded_by=world.smw,
+    )
+    referral = draft(world)
+    services.submit_referral(referral, by=world.smw)
+    assert referral.state == State.SUBMITTED
+
+
+def test_submit_sets_due_dates_in_school_days_and_notifies_the_contact_person() -> None:
+    world = make_world()
+    referral = draft(world)
+    with __import__("django.test", fromlist=["x"]).TestCase.captureOnCommitCallbacks(execute=True):
+        services.submit_referral(referral, by=world.smw, today=MONDAY)
+    referral.refresh_from_db()
+    assert referral.state == State.SUBMITTED
+    assert referral.acknowledge_due_on == dt.date(2025, 3, 5)
+    assert referral.plan_due_on == dt.date(2025, 3, 10)
+    assert referral.handover_due_on == dt.date(2025, 3, 17)
+    assert referral.first_contact_due_on == dt.date(2025, 3, 24)
+    note = Notification.objects.get(user=world.contact)
+    assert world.pupil.last_name not in note.text and world.pupil.first_name not in note.text
+    assert len(mail.outbox) == 1 and world.pupil.last_name not in mail.outbox[0].body
+
+
+def test_double_submit_has_one_effect_and_a_clear_message() -> None:
+    world = make_world()
+    referral = draft(world)
+    stale = Referral.objects.get(pk=referral.pk)
+    services.submit_referral(referral, by=world.smw)
+    with pytest.raises(services.StaleState) as exc:
+        services.submit_referral(stale, by=world.smw)
+    assert "net gewijzigd" in str(exc.value) and "Verstuurd" in str(exc.value)
+    assert Referral.objects.get(pk=referral.pk).round == 1
+    assert referral.events.filter(kind="submit").count() == 1
+
+
+def test_two_acknowledges_one_wins_the_other_gets_a_message() -> None:
+    world = make_world()
+    referral = submitted(world)
+    seen_by_second = Referral.objects.get(pk=referral.pk)
+    services.acknowledge_referral(referral, by=world.worker)
+    with pytest.raises(services.StaleState):
+        services.acknowledge_referral(seen_by_second, by=world.worker2)
+    referral.refresh_from_db()
+    assert referral.assignee == world.worker
+    assert referral.events.filter(kind="acknowledge").count() == 1
+
+
+def test_whole_flow_reaches_closed_with_timeline_and_audit() -> None:
+    world = make_world()
+    referral = submitted(world, today=MONDAY)
+    services.acknowledge_referral(referral, by=world.contact, worker=world.worker, today=MONDAY)
+    services.plan_handover(
+        referral,
+        by=world.worker,
+        on=dt.date(2025, 3, 6),
+        place="School",
+        participants="moeder, SMW, wijkteam",
+        parents_invited=True,
+        today=MONDAY,
+    )
+    services.hold_handover(
+        referral, by=world.worker, held_on=dt.date(2025, 3, 6), today=dt.date(2025, 3, 6)
+    )
+    services.confirm_first_contact(
+        referral, by=world.worker, on=dt.date(2025, 3, 7), today=dt.date(2025, 3, 7)
+    )
+    assert not referral.social_worker_involved
+    services.accept_referral(referral, by=world.worker)
+    services.close_referral(referral, by=world.worker, feedback="Hulp loopt goed.")
+    referral.refresh_from_db()
+    assert referral.state == State.CLOSED
+    kinds = list(referral.events.values_list("kind", flat=True))
+    assert kinds == [
+        "created",
+        "submit",
+        "acknowledge",
+        "plan_handover",
+        "hold_handover",
+        "confirm_first_contact",
+        "accept",
+        "close",
+    ]
+    assert AccessLogEntry.objects.filter(object_id=str(referral.pk), action="update").count() == 7
+
+
+def test_acknowledge_by_someone_outside_the_team_is_refused() -> None:
+    world = make_world()
+    referral = submitted(world)
+    with pytest.raises(services.ReferralError):
+        services.acknowledge_referral(referral, by=world.other_worker)
+    with pytest.raises(services.ReferralError):
+        services.acknowledge_referral(referral, by=world.worker, worker=world.other_worker)
+
+
+def test_returned_referral_can_be_completed_and_resubmitted_with_new_deadlines() -> None:
+    world = make_world()
+    referral = submitted(world, today=MONDAY)
+    with pytest.raises(services.ReferralError):
+        services.return_incomplete(referral, by=world.worker, reasons="  ")
+    services.return_incomplete(referral, by=world.worker, reasons="Ernsttaxatie ontbreekt")
+    services.save_draft(referral, {"severity_summary": "Aangevuld"}, by=world.smw)
+    services.submit_referral(referral, by=world.smw, today=dt.date(2025, 3, 10))
+    referral.refresh_from_db()
+    assert referral.round == 2
+    assert referral.acknowledge_due_on == dt.date(2025, 3, 12)
+
+
+def test_a_sent_referral_cannot_be_edited() -> None:
+    world = make_world()
+    referral = submitted(world)
+    with pytest.raises(services.StaleState):
+        services.save_draft(referral, {"concerns": "anders"}, by=world.smw)
+
+
+def test_decline_needs_advice_and_withdraw_needs_a_reason() -> None:
+    world = make_world()
+    referral = submitted(world)
+    with pytest.raises(services.ReferralError):
+        services.decline_referral(referral, by=world.worker, advice="")
+    with pytest.raises(services.ReferralError):
+        services.withdraw_referral(referral, by=world.smw, reason="")
+    services.decline_referral(referral, by=world.worker, advice="Probeer de huisarts.")
+    assert referral.state == State.DECLINED
+    with pytest.raises(services.StaleState):
+        services.withdraw_referral(referral, by=world.smw, reason="te laat")
+
+
+def test_planned_handover_in_the_past_is_refused() -> None:
+    world = make_world()
+    referral = submitted(world, today=MONDAY)
+    services.acknowledge_referral(referral, by=world.worker, today=MONDAY)
+    with pytest.raises(services.ReferralError) as exc:
+        services.plan_handover(
+            referral,
+            by=world.worker,
+            on=dt.date(2025, 3, 1),
+            place="",
+            participants="",
+            parents_invited=False,
+            today=MONDAY,
+        )
+    assert len(exc.value.messages) == 3
+
+
+def test_manual_escalation_climbs_the_ladder_and_notifies_each_level() -> None:
+    world = make_world()
+    referral = submitted(world)
+    levels = [
+        services.escalate_referral(
+            referral,
+            by=world.smw,
+            reason=EscalationReason.WAITING_LIST,
+            note="Geen reactie na drie mails",
+        ).level
+        for _ in range(5)
+    ]
+    assert levels == [1, 2, 3, 4, 4]
+    assert Notification.objects.filter(user=world.leader).exists()
+    assert Notification.objects.filter(user=world.desk_user).exists()
+    with pytest.raises(services.ReferralError):
+        services.escalate_referral(referral, by=world.smw, reason="onzin", note="x")
+
+
+def test_document_fields_are_the_ones_the_form_offers() -> None:
+    assert set(COMPLETE_DOCUMENT) <= set(services.DOCUMENT_FIELDS)

@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.pupils.tests.factories import PupilFactory
+from schoolzorg.referrals import services
+from schoolzorg.referrals.models import Referral
+from schoolzorg.referrals.tests.factories import (
+    COMPLETE_DOCUMENT,
+    World,
+    draft,
+    make_world,
+    submitted,
+)
+from schoolzorg.referrals.workflow import State
+
+pytestmark = pytest.mark.django_db
+
+Clients = Callable[[Any], Client]
+
+
+@pytest.fixture
+def world() -> World:
+    return make_world()
+
+
+def test_outsider_gets_404_on_every_referral_page(
+    world: World, client_for: Clients, member: Any
+) -> None:
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.organisations.tests.factories import SchoolFactory
+
+    referral = submitted(world)
+    outsider = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    client = client_for(outsider)
+    for name in ["detail", "edit"]:
+        assert client.get(reverse(f"referrals:{name}", args=[referral.pk])).status_code == 404
+    for name in ["autosave", "choose_team", "escalate"]:
+        assert client.post(reverse(f"referrals:{name}", args=[referral.pk])).status_code == 404
+    assert (
+        client.post(reverse("referrals:move", args=[referral.pk, "acknowledge"])).status_code == 404
+    )
+    assert client.get(reverse("referrals:start", args=[world.pupil.pk])).status_code == 404
+    assert client.get(reverse("referrals:inbox")).status_code == 404
+    # Their own school's outgoing list exists, and does not show this referral.
+    assert world.pupil.last_name not in client.get(reverse("referrals:outgoing")).content.decode()
+
+
+def test_other_team_sees_nothing_of_a_referral_it_did_not_receive(
+    world: World, client_for: Clients
+) -> None:
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    client = client_for(world.other_worker)
+    assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
+    for view in ["nieuw", "alle", "te-laat", "mijn"]:
+        page = client.get(reverse("referrals:inbox") + f"?weergave={view}")
+        assert world.pupil.last_name not in page.content.decode()
+    found = client.get(reverse("pupils:search"), {"q": world.pupil.last_name})
+    assert world.pupil.first_name + " " + world.pupil.last_name not in found.content.decode()
+    assert client.get(reverse("pupils:detail", args=[world.pupil.pk])).status_code == 404
+
+
+def test_receiving_team_never_sees_a_draft(world: World, client_for: Clients) -> None:
+    referral = draft(world)
+    assert (
+        client_for(world.worker).get(reverse("referrals:detail", args=[referral.pk])).status_code
+        == 404
+    )
+
+
+def test_team_sees_the_pupil_file_only_from_acknowledged(world: World, client_for: Clients) -> None:
+    referral = submitted(world)
+    client = client_for(world.worker)
+    assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
+    assert client.get(reverse("pupils:detail", args=[world.pupil.pk])).status_code == 404
+    services.acknowledge_referral(referral, by=world.worker)
+    assert client.get(reverse("pupils:detail", args=[world.pupil.pk])).status_code == 200
+    # A colleague who is not named, not the contact person and not the leader: referral only.
+    other = client_for(world.worker2)
+    assert other.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
+    assert other.get(reverse("pupils:detail", args=[world.pupil.pk])).status_code == 404
+
+
+def test_detail_read_is_logged(world: World, client_for: Clients) -> None:
+    referral = submitted(world)
+    client_for(world.worker).get(reverse("referrals:detail", args=[referral.pk]))
+    entry = AccessLogEntry.objects.filter(user_id=world.worker.pk, object_id=str(referral.pk)).get()
+    assert entry.pupil_id == world.pupil.pk and entry.basis == "referral"
+
+
+def test_submit_form_lists_what_is_missing(world: World, client_for: Clients) -> None:
+    referral = draft(world, complete=False)
+    client = client_for(world.smw)
+    response = client.post(
+        reverse("referrals:edit", args=[referral.pk]),
+        {"help_question": "Rust thuis", "seen_state": "draft", "action": "submit"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Niet verstuurd." in body and "Vul de zorgen in." in body
+    referral.refresh_from_db()
+    assert referral.state == State.DRAFT and referral.help_question == "Rust thuis"
+
+
+def test_autosave_keeps_what_was_typed(world: World, client_for: Clients) -> None:
+    referral = draft(world, complete=False)
+    response = client_for(world.smw).post(
+        reverse("referrals:autosave", args=[referral.pk]), {"concerns": "Slaapt slecht"}
+    )
+    assert "Concept opgeslagen" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.concerns == "Slaapt slecht"
+
+
+def test_school_creates_and_submits_through_the_pages(world: World, client_for: Clients) -> None:
+    client = client_for(world.smw)
+    start = client.get(reverse("referrals:start", args=[world.pupil.pk]))
+    assert "Woonwijk Oost (op postcode 3503 AB) → Wijkteam Oost" in start.content.decode()
+    response = client.post(reverse("referrals:start", args=[world.pupil.pk]))
+    referral = Referral.objects.get()
+    assert response.url == reverse("referrals:edit", args=[referral.pk])
+    data = {k: v for k, v in COMPLETE_DOCUMENT.items()}
+    data.update(seen_state="draft", action="submit")
+    response = client.post(reverse("referrals:edit", args=[referral.pk]), data)
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.state == State.SUBMITTED
+
+
+def test_stale_acknowledge_gives_a_clear_message(world: World, client_for: Clients) -> None:
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    response = client_for(world.worker2).post(
+        reverse("referrals:move", args=[referral.pk, "acknowledge"]),
+        {"acknowledge-seen_state": "submitted", "acknowledge-worker": world.worker2.pk},
+        follow=True,
+    )
+    assert "Iemand anders heeft deze toeleiding net gewijzigd" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.assignee == world.worker
+
+
+def test_bad_date_in_a_move_gets_a_dutch_message_not_a_500(
+    world: World, client_for: Clients
+) -> None:
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    response = client_for(world.worker).post(
+        reverse("referrals:move", args=[referral.pk, "plan_handover"]),
+        {
+            "plan_handover-seen_state": "acknowledged",
+            "plan_handover-on": "31-02-2025",
+            "plan_handover-place": "School",
+            "plan_handover-participants": "x",
+        },
+    )
+    assert response.status_code == 400
+    assert "geldige datum" in response.content.decode()
+
+
+def test_school_cannot_make_a_team_move(world: World, client_for: Clients) -> None:
+    referral = submitted(world)
+    response = client_for(world.smw).post(
+        reverse("referrals:move", args=[referral.pk, "acknowledge"]),
+        {"acknowledge-seen_state": "submitted", "acknowledge-worker": world.worker.pk},
+    )
+    assert response.status_code == 404
+
+
+def test_manual_escalation_from_the_page(world: World, client_for: Clients) -> None:
+    referral = submitted(world)
+    response = client_for(world.smw).post(
+        reverse("referrals:escalate", args=[referral.pk]),
+        {
+            "escalate-seen_state": "submitted",
+            "escalate-reason": "no_response",
+            "escalate-note": "Geen reactie",
+        },
+        follow=True,
+    )
+    assert "Geëscaleerd" in response.content.decode()
+    assert referral.escalations.get().level == 1
+
+
+def test_contacts_page_lists_the_contact_person_per_school(
+    world: World, client_for: Clients
+) -> None:
+    body = client_for(world.smw).get(reverse("referrals:contacts")).content.decode()
+    assert "Carla Contact" in body
+
+
+def _many(world: World, n: int) -> None:
+    for _ in range(n):
+        world.pupil = PupilFactory(
+            current_school=world.school,
+            home_postcode="3503AB",
+            home_district=world.district,
+            home_municipality=world.town,
+            home_precision="pc6",
+        )
+        from schoolzorg.referrals.tests.factories import give_consent
+
+        give_consent(world)
+        referral = submitted(world, today=dt.date(2025, 3, 3))
+        services.acknowledge_referral(referral, by=world.worker)
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_inbox_and_outgoing_have_a_fixed_query_count(
+    world: World, client_for: Clients, django_assert_max_num_queries: Any, n: int
+) -> None:
+    _many(world, n)
+    team_client = client_for(world.worker)
+    school_client = client_for(world.smw)
+    with django_assert_max_num_queries(22):
+        page = team_client.get(reverse("referrals:inbox") + "?weergave=alle")
+    assert page.content.decode().count("/toeleidingen/") >= n
+    with django_assert_max_num_queries(22):
+        school_client.get(reverse("referrals:outgoing"))
