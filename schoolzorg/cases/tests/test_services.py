@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from schoolzorg.cases import services
-from schoolzorg.cases.models import Case, CaseEvent, Category, EventKind, Outcome
+from schoolzorg.cases.models import Case, Category, EventKind, Outcome
 from schoolzorg.cases.workflow import TRANSITIONS, CaseStatus, can_move
 from schoolzorg.consent.models import Consent, Purpose
 from schoolzorg.pupils.models import Pupil
@@ -83,8 +83,8 @@ def test_close_and_reopen_keeps_history(team):
 
 
 def test_coordinator_sees_the_pupil_through_the_case(team, member):
-    from schoolzorg.organisations.tests.factories import NeighbourhoodTeamFactory
     from schoolzorg.accounts.roles import Role
+    from schoolzorg.organisations.tests.factories import NeighbourhoodTeamFactory
 
     worker = member(Role.NEIGHBOURHOOD_TEAM_WORKER, NeighbourhoodTeamFactory())
     assert not Pupil.objects.visible_to(worker).exists()

@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from schoolzorg.accounts.roles import Role
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.cases import services
+from schoolzorg.cases.models import AnonymousConsultation, Case, CaseStatus
+from schoolzorg.cases.tests.factories import CaseFactory, contact
+from schoolzorg.organisations.tests.factories import SchoolFactory
+from schoolzorg.pupils.tests.factories import PupilFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _case(team, **kw):
+    return services.register_concern(
+        team.pupil, category="absence", description="Komt vaak te laat.", by=team.ib, **kw
+    )
+
+
+def test_teacher_registers_a_concern_about_a_pupil_in_own_group(team, client_for):
+    client = client_for(team.teacher)
+    page = client.get(f"/casussen/melden/{team.pupil.pk}/")
+    assert page.status_code == 200 and "Regisseur" not in page.content.decode()
+    response = client.post(
+        f"/casussen/melden/{team.pupil.pk}/",
+        {"category": "behaviour", "description": "Huilt vaak.", "urgency": "soon"},
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/casussen/{case.pk}/"
+    assert (case.raised_by, case.urgency) == (team.teacher, "soon")
+    assert AccessLogEntry.objects.filter(action="create", pupil_id=team.pupil.pk).exists()
+
+
+def test_register_without_category_keeps_the_text_and_explains(team, client_for):
+    response = client_for(team.ib).post(
+        f"/casussen/melden/{team.pupil.pk}/",
+        {"description": "Mijn lange verhaal", "urgency": "normal"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Kies een onderwerp." in page and "Mijn lange verhaal" in page
+    assert not Case.objects.exists()
+
+
+def test_outsiders_get_404_on_every_case_page(team, client_for):
+    case = _case(team)
+    outsider = client_for(team.outsider)
+    for url in [
+        f"/casussen/melden/{team.pupil.pk}/",
+        f"/casussen/{case.pk}/",
+        "/casussen/smw/",
+        "/casussen/smw/uren/",
+        f"/casussen/smw/uren/{team.provider.pk}.csv",
+    ]:
+        assert outsider.get(url).status_code == 404, url
+    for url in ["notitie", "status", "regisseur", "document", "contact"]:
+        assert outsider.post(f"/casussen/{case.pk}/{url}/", {}).status_code == 404, url
+    assert outsider.get("/casussen/999999/").status_code == 404
+    assert outsider.get("/casussen/document/999999/").status_code == 404
+    assert outsider.get("/casussen/").context["cases"] == []
+
+
+def test_case_page_shows_the_timeline_and_logs_the_read(team, client_for):
+    case = _case(team)
+    services.add_case_event(case, kind="meeting_decision", text="Besluit: huisbezoek", by=team.ib)
+    response = client_for(team.smw).get(f"/casussen/{case.pk}/")
+    assert response.status_code == 200
+    assert "Besluit: huisbezoek" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    entry = AccessLogEntry.objects.get(object_id=str(case.pk), action="view")
+    assert (entry.user_id, entry.pupil_id) == (team.smw.pk, team.pupil.pk)
+
+
+def test_stale_status_form_gets_a_message_not_an_overwrite(team, client_for):
+    case = _case(team)
+    client = client_for(team.ib)
+    client.post(f"/casussen/{case.pk}/status/", {"expected": "new", "to": "in_care_team"})
+    response = client.post(
+        f"/casussen/{case.pk}/status/",
+        {"expected": "new", "to": "closed", "outcome": "resolved"},
+        follow=True,
+    )
+    assert "net gewijzigd" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_CARE_TEAM
+
+
+def test_closing_without_outcome_is_explained(team, client_for):
+    case = _case(team)
+    response = client_for(team.ib).post(
+        f"/casussen/{case.pk}/status/", {"expected": "new", "to": "closed"}
+    )
+    assert response.status_code == 400
+    assert "Kies de uitkomst" in response.content.decode()
+
+
+def test_teacher_cannot_change_status_of_own_concern(team, client_for):
+    case = services.register_concern(
+        team.pupil, category="other", description="x y", by=team.teacher
+    )
+    client = client_for(team.teacher)
+    assert client.get(f"/casussen/{case.pk}/").status_code == 200
+    assert (
+        client.post(
+            f"/casussen/{case.pk}/status/", {"expected": "new", "to": "in_care_team"}
+        ).status_code
+        == 404
+    )
+
+
+def test_social_worker_records_a_contact(team, client_for):
+    case = _case(team)
+    response = client_for(team.smw).post(
+        f"/casussen/{case.pk}/contact/",
+        {
+            "contact_on": timezone.localdate().isoformat(),
+            "form": "talk_parent",
+            "with_whom": "moeder",
+            "minutes": "30",
+        },
+    )
+    assert response.status_code == 302
+    assert case.contacts.get().minutes == 30
+    bad = client_for(team.smw).post(
+        f"/casussen/{case.pk}/contact/",
+        {"contact_on": "2999-01-01", "form": "talk_parent", "with_whom": "vader", "minutes": "abc"},
+    )
+    assert bad.status_code == 400
+    assert "toekomst" in bad.content.decode() and 'value="vader"' in bad.content.decode()
+
+
+def _many_cases(team, n):
+    for i in range(n):
+        pupil = PupilFactory(current_school=team.school)
+        c = CaseFactory(
+            pupil=pupil,
+            raised_by=team.ib,
+            coordinator=team.ib,
+            social_worker=team.smw,
+            status="with_school_social_work",
+        )
+        contact(c, team.smw, team.provider, minutes=10 + i)
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return len(ctx), response
+
+
+# The page's own queries plus the menu and session; the menu grows as apps register items.
+MAX_LIST_QUERIES = 30
+
+
+@pytest.mark.parametrize("url,actor", [("/casussen/", "ib"), ("/casussen/smw/", "smw")])
+def test_list_pages_have_a_fixed_query_count_with_1_and_30_rows(team, client_for, url, actor):
+    client = client_for(getattr(team, actor))
+    _many_cases(team, 1)
+    one, response = _count_queries(client, url)
+    assert len(response.context["cases"]) == 1
+    _many_cases(team, 29)
+    thirty, response = _count_queries(client, url)
+    assert len(response.context["cases"]) == 30
+    assert one == thirty <= MAX_LIST_QUERIES
+
+
+def test_case_list_logs_one_read_per_pupil_shown(team, client_for):
+    _many_cases(team, 3)
+    client_for(team.ib).get("/casussen/")
+    assert AccessLogEntry.objects.filter(detail="casuslijst").count() == 3
+
+
+def test_caseload_counts_contacts(team, client_for):
+    _many_cases(team, 2)
+    response = client_for(team.smw).get("/casussen/smw/")
+    assert [c.contact_count for c in response.context["cases"]] == [1, 1]
+
+
+def test_hours_export_is_aggregated_and_names_no_child(team, client_for, member):
+    from schoolzorg.organisations.tests.factories import ServiceDeskFactory
+
+    case = _case(team)
+    today = timezone.localdate()
+    contact(case, team.smw, team.provider, minutes=90, contact_on=today)
+    contact(case, team.smw, team.provider, minutes=30, contact_on=today, form="phone")
+    desk = member(
+        Role.SERVICE_DESK_COORDINATOR, ServiceDeskFactory(municipality=team.provider.municipality)
+    )
+    response = client_for(desk).get(f"/casussen/smw/uren/{team.provider.pk}.csv")
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:8] == [
+        "Aanbieder",
+        "School",
+        "Vestigingscode",
+        "Maand",
+        "Aantal contacten",
+        "Aantal casussen",
+        "Minuten",
+        "Uren",
+    ]
+    assert rows[1][1] == team.school.name and rows[1][4:8] == ["2", "1", "120", "2,0"]
+    assert team.pupil.first_name not in text and team.pupil.last_name not in text
+    xlsx = client_for(desk).get(f"/casussen/smw/uren/{team.provider.pk}.xlsx")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.cell(2, 7).value == 120
+    assert AccessLogEntry.objects.filter(action="export").count() == 2
+    assert client_for(team.ib).get(f"/casussen/smw/uren/{team.provider.pk}.csv").status_code == 404
+
+
+def test_anonymous_consultation_is_counted_per_school_and_month(team, client_for):
+    client = client_for(team.ib)
+    response = client.post(
+        "/casussen/consulten/nieuw/",
+        {
+            "school": team.school.pk,
+            "category": "absence",
+            "summary": "Kind komt niet.",
+            "held_on": timezone.localdate().isoformat(),
+            "participants": "IB, SMW",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get("/casussen/consulten/")
+    assert page.context["counts"][0]["n"] == 1
+    assert client_for(team.outsider).get("/casussen/consulten/").context["items"] == []
+    assert client_for(team.teacher).get("/casussen/consulten/").status_code == 404
+    consult = AnonymousConsultation.objects.get()
+    assert (
+        client_for(team.outsider).get(f"/casussen/consulten/{consult.pk}/omzetten/").status_code
+        == 404
+    )
+    assert client_for(team.teacher).get("/casussen/consulten/nieuw/").status_code == 404
+
+
+def test_converting_without_consent_offers_no_pupil_and_refuses(team, client_for):
+    consult = services.record_consultation(
+        school=team.school,
+        category="absence",
+        summary="x",
+        held_on=timezone.localdate(),
+        participants="IB",
+        by=team.ib,
+    )
+    client = client_for(team.ib)
+    page = client.get(f"/casussen/consulten/{consult.pk}/omzetten/")
+    assert page.status_code == 200 and team.pupil.last_name not in page.content.decode()
+    response = client.post(f"/casussen/consulten/{consult.pk}/omzetten/", {"pupil": team.pupil.pk})
+    assert response.status_code == 200 and not Case.objects.exists()
+
+
+def test_pupil_page_shows_cases_section_with_register_button(team, client_for):
+    _case(team)
+    page = client_for(team.ib).get(f"/leerlingen/{team.pupil.pk}/").content.decode()
+    assert "Casussen" in page and "Zorg melden" in page and "Integraal plan" in page
+
+
+def test_home_panel_lists_my_cases(team, client_for):
+    _case(team, coordinator=team.ib)
+    page = client_for(team.ib).get("/").content.decode()
+    assert "Mijn casussen" in page and team.pupil.first_name in page
+
+
+def test_other_school_case_not_in_list(team, client_for):
+    other = PupilFactory(current_school=SchoolFactory())
+    CaseFactory(pupil=other, raised_by=team.ib)
+    assert client_for(team.ib).get("/casussen/").context["cases"] == []
+    assert dt.date.today()
