@@ -12,7 +12,8 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION audit_accesslogentry_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'audit_accesslogentry is append-only (% refused)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE =
+        'audit_accesslogentry is append-only: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS audit_accesslogentry_no_change ON audit_accesslogentry;
