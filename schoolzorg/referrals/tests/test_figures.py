@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from schoolzorg.referrals import figures, services
+from schoolzorg.referrals.tests.factories import make_world, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def test_figures_give_lead_times_handover_share_and_escalations_per_team_and_month() -> None:
+    world = make_world()
+    monday = dt.date(2025, 3, 3)
+    referral = submitted(world, today=monday)
+    services.acknowledge_referral(referral, by=world.worker, today=dt.date(2025, 3, 4))
+    services.plan_handover(
+        referral,
+        by=world.worker,
+        on=dt.date(2025, 3, 20),
+        place="School",
+        participants="allen",
+        parents_invited=True,
+        today=dt.date(2025, 3, 12),
+    )
+    services.hold_handover(
+        referral, by=world.worker, held_on=dt.date(2025, 3, 20), today=dt.date(2025, 3, 20)
+    )
+    services.escalate_referral(referral, by=world.smw, reason="waiting_list", note="wachtlijst")
+
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    times = {r.step: r for r in figures.lead_time_per_step(start, end, by="team")}
+    assert times["acknowledge"].mean_days == 1 and times["acknowledge"].unit_name == "Wijkteam Oost"
+    assert times["plan_handover"].median_days == 8
+    assert times["acknowledge"].month == dt.date(2025, 3, 1)
+    assert "total" not in times  # no first contact yet
+
+    [share] = figures.warm_handovers_within_norm(start, end, by="school")
+    assert (share.held, share.within_norm, share.share) == (1, 0, 0.0)  # due 17 March
+
+    [esc] = figures.escalations_by_reason_and_level(dt.date(2020, 1, 1), dt.date(2030, 1, 1))
+    assert (esc.reason, esc.level, esc.count, esc.unit_name) == (
+        "waiting_list",
+        1,
+        1,
+        "Wijkteam Oost",
+    )
