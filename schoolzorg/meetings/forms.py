@@ -115,9 +115,9 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Beschrijf wat er is besloten."},
     )
     domain = forms.ChoiceField(label="Domein", choices=Domain.choices)
-    owner = forms.ModelChoiceField(
+    owner = forms.TypedChoiceField(
         label="Wie doet het",
-        queryset=None,
+        coerce=int,
         error_messages={
             "required": "Kies wie het doet.",
             "invalid_choice": "Kies iemand uit de lijst.",
@@ -126,9 +126,16 @@ class DecisionForm(forms.Form):
     due_on = forms.DateField(label="Klaar op", widget=DATE, error_messages=DATE_ERRORS)
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
-    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: list[Any], **kwargs: Any) -> None:
+        # A plain list fetched once per page: twenty items share it without twenty queries.
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        self._owners = {u.pk: u for u in owners}
+        self.fields["owner"].choices = [("", "---------")] + [  # type: ignore[attr-defined]
+            (u.pk, u.full_name) for u in owners
+        ]
+
+    def clean_owner(self) -> Any:
+        return self._owners[self.cleaned_data["owner"]]
 
 
 class GuestForm(forms.Form):

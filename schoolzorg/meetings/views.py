@@ -126,12 +126,12 @@ def log_reads(
     AccessLogEntry.objects.bulk_create(entries)
 
 
-def _owners(meeting: CareMeeting) -> Any:
+def _owners(meeting: CareMeeting) -> list[Any]:
     """Who can own a decision: the team's members on the meeting day."""
     members = CareTeamMember.objects.current(meeting.scheduled_on).filter(
         team_id=meeting.care_team_id
     )
-    return User.objects.filter(pk__in=members.values("user_id")).order_by("full_name")
+    return list(User.objects.filter(pk__in=members.values("user_id")).order_by("full_name"))
 
 
 def _visible_items(request: HttpRequest, meeting: CareMeeting) -> list[AgendaItem]:

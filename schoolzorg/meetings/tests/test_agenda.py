@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.cases.services import register_concern
+from schoolzorg.meetings import agenda
+from schoolzorg.meetings.models import AgendaItem
+from schoolzorg.meetings.services import MeetingError, place_on_agenda
+from schoolzorg.meetings.tests.factories import give_consent
+from schoolzorg.pupils.tests.factories import PupilFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _pupil(setting, name="Noor"):
+    return PupilFactory(first_name=name, last_name="Zonder", current_school=setting.school)
+
+
+def test_pupil_with_consent_is_placed_and_logged(setting):
+    item = place_on_agenda(
+        setting.meeting, pupil=setting.pupil, question="Wat helpt Sam?", by=setting.ib
+    )
+    assert item.position == 1
+    assert AccessLogEntry.objects.filter(pupil_id=setting.pupil.pk, action="create").exists()
+
+
+def test_pupil_without_consent_is_refused_with_a_clear_message(setting):
+    pupil = _pupil(setting)
+    with pytest.raises(MeetingError, match="geen geldige toestemming"):
+        place_on_agenda(setting.meeting, pupil=pupil, question="?", by=setting.ib)
+    assert not AgendaItem.objects.exists()
+
+
+def test_withdrawn_consent_is_refused(setting):
+    pupil = _pupil(setting)
+    give_consent(pupil, setting.ib, withdrawn_on=timezone.localdate() - dt.timedelta(days=1))
+    with pytest.raises(MeetingError, match="geen geldige toestemming"):
+        place_on_agenda(setting.meeting, pupil=pupil, question="?", by=setting.ib)
+
+
+def test_consent_expiring_before_the_meeting_is_refused(setting):
+    pupil = _pupil(setting)
+    # Valid today, but expired on the meeting day (a week from now).
+    give_consent(pupil, setting.ib, valid_until=timezone.localdate() + dt.timedelta(days=2))
+    with pytest.raises(MeetingError, match="geen geldige toestemming"):
+        place_on_agenda(setting.meeting, pupil=pupil, question="?", by=setting.ib)
+
+
+def test_pupil_of_another_school_is_refused(setting):
+    other = PupilFactory()
+    give_consent(other, setting.ib)
+    with pytest.raises(MeetingError, match="niet op de school"):
+        place_on_agenda(setting.meeting, pupil=other, question="?", by=setting.ib)
+
+
+def test_same_pupil_twice_is_refused(setting):
+    place_on_agenda(setting.meeting, pupil=setting.pupil, question="Eerste", by=setting.ib)
+    with pytest.raises(MeetingError, match="staat al op de agenda"):
+        place_on_agenda(setting.meeting, pupil=setting.pupil, question="Tweede", by=setting.ib)
+
+
+def test_builder_proposes_consented_cases_and_counts_the_others(setting):
+    with_consent = register_concern(
+        setting.pupil, category="absence", description="Vaak afwezig", by=setting.ib
+    )
+    for name in ("Noor", "Daan", "Lotte"):
+        register_concern(
+            _pupil(setting, name), category="behaviour", description="Onrustig", by=setting.ib
+        )
+    proposal = agenda.propose(setting.meeting, setting.ib)
+    assert [c.pk for c, _ in proposal.candidates] == [with_consent.pk]
+    assert proposal.without_consent_count == 3
+    assert len(proposal.without_consent_visible) == 3  # the IB-er may see them: to arrange consent
+
+
+def test_builder_hides_names_of_pupils_the_viewer_may_not_see(setting):
+    register_concern(_pupil(setting), category="behaviour", description="Onrustig", by=setting.ib)
+    proposal = agenda.propose(setting.meeting, setting.nurse)
+    assert proposal.without_consent_count == 1
+    assert proposal.without_consent_visible == []
+
+
+def test_builder_page_shows_count_and_places_case(setting, client_for):
+    case = register_concern(
+        setting.pupil, category="absence", description="Vaak afwezig", by=setting.ib
+    )
+    for name in ("Noor", "Daan", "Lotte"):
+        register_concern(
+            _pupil(setting, name), category="behaviour", description="Onrustig", by=setting.ib
+        )
+    client = client_for(setting.ib)
+    page = client.get(f"/overleggen/{setting.meeting.pk}/agenda/").content.decode()
+    assert "3 leerlingen zonder toestemming niet geagendeerd" in page
+    response = client.post(
+        f"/overleggen/{setting.meeting.pk}/agenda/plaatsen/",
+        {"case": case.pk, "question": "Hoe krijgen we Sam weer op school?"},
+    )
+    assert response.status_code == 302
+    item = AgendaItem.objects.get()
+    assert (item.case_id, item.source) == (case.pk, "help_request")
+    assert case.events.filter(text__startswith="Geagendeerd").exists()
+
+
+def test_manual_placement_without_consent_shows_message_and_keeps_the_question(setting, client_for):
+    pupil = _pupil(setting)
+    response = client_for(setting.ib).post(
+        f"/overleggen/{setting.meeting.pk}/agenda/plaatsen/",
+        {"pupil": pupil.pk, "question": "Mijn zorgvuldig getypte vraag"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "geen geldige toestemming" in body
+    assert "Mijn zorgvuldig getypte vraag" in body
+    assert not AgendaItem.objects.exists()

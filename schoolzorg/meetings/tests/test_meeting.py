@@ -1,0 +1,290 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.cases.models import CaseEvent
+from schoolzorg.cases.services import register_concern
+from schoolzorg.meetings.ics import meeting_ics
+from schoolzorg.meetings.models import AgendaItem, Decision, GuestRole, MeetingGuest
+from schoolzorg.meetings.services import (
+    StaleState,
+    add_decision,
+    move_meeting,
+    place_on_agenda,
+    save_minutes,
+)
+from schoolzorg.meetings.tests.factories import give_consent
+from schoolzorg.plans.models import Action
+from schoolzorg.pupils.tests.factories import PupilFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _item(setting, with_case=True):
+    case = None
+    if with_case:
+        case = register_concern(
+            setting.pupil, category="absence", description="Vaak afwezig", by=setting.ib
+        )
+    return place_on_agenda(
+        setting.meeting, pupil=setting.pupil, question="Wat helpt?", by=setting.ib, case=case
+    )
+
+
+def _decision_data(item, setting, token=None):
+    p = f"d{item.pk}-"
+    return {
+        p + "text": "Gesprek met moeder over ochtendritme",
+        p + "domain": "school_social_work",
+        p + "owner": setting.ib.pk,
+        p + "due_on": (setting.meeting.scheduled_on + dt.timedelta(days=14)).isoformat(),
+        p + "form_token": str(token or uuid.uuid4()),
+    }
+
+
+def test_decision_becomes_plan_action_and_case_event(setting):
+    item = _item(setting)
+    decision, created = add_decision(
+        item,
+        text="Gesprek met moeder",
+        domain="school_social_work",
+        owner=setting.nurse,
+        due_on=setting.meeting.scheduled_on + dt.timedelta(days=14),
+        by=setting.ib,
+        form_token=uuid.uuid4(),
+    )
+    assert created
+    action = Action.objects.get()
+    assert decision.plan_action == action
+    assert (action.description, action.owner, action.part.pupil) == (
+        "Gesprek met moeder",
+        setting.nurse,
+        setting.pupil,
+    )
+    assert action.source.startswith("Onderwijs zorg overleg")
+    assert CaseEvent.objects.filter(
+        case=item.case, kind="meeting_decision", text__contains="Gesprek met moeder"
+    ).exists()
+
+
+def test_same_decision_form_sent_twice_makes_one_action(setting, client_for):
+    item = _item(setting)
+    client = client_for(setting.ib)
+    data = _decision_data(item, setting)
+    first = client.post(f"/overleggen/punt/{item.pk}/besluit/", data)
+    second = client.post(f"/overleggen/punt/{item.pk}/besluit/", data)
+    assert first.status_code == 302 and second.status_code == 302
+    assert Decision.objects.count() == 1
+    assert Action.objects.count() == 1
+
+
+def test_decision_on_a_closed_meeting_is_refused_and_input_kept(setting, client_for):
+    item = _item(setting)
+    move_meeting(setting.meeting, move="hold", by=setting.ib, expected="planned")
+    move_meeting(setting.meeting, move="close", by=setting.ib, expected="held")
+    response = client_for(setting.ib).post(
+        f"/overleggen/punt/{item.pk}/besluit/", _decision_data(item, setting)
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "al vastgesteld" in body
+    assert not Decision.objects.exists()
+
+
+def test_decision_with_htmx_returns_only_the_item(setting, client_for):
+    item = _item(setting)
+    response = client_for(setting.ib).post(
+        f"/overleggen/punt/{item.pk}/besluit/",
+        _decision_data(item, setting),
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith("<article")
+    assert "Gesprek met moeder over ochtendritme" in body
+
+
+def test_bad_decision_input_gets_dutch_message(setting, client_for):
+    item = _item(setting)
+    data = _decision_data(item, setting)
+    data[f"d{item.pk}-due_on"] = "morgen"
+    response = client_for(setting.ib).post(f"/overleggen/punt/{item.pk}/besluit/", data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Vul een geldige datum in." in body
+    assert "Gesprek met moeder over ochtendritme" in body
+
+
+def test_minutes_from_a_stale_screen_are_refused_not_overwritten(setting, client_for):
+    item = _item(setting, with_case=False)
+    save_minutes(item, text="Versie van collega", expected_version=0, by=setting.nurse)
+    response = client_for(setting.ib).post(
+        f"/overleggen/punt/{item.pk}/verslag/",
+        {f"m{item.pk}-minutes": "Mijn versie", f"m{item.pk}-version": 0},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Mijn versie" in body and "intussen opgeslagen" in body
+    item.refresh_from_db()
+    assert item.minutes == "Versie van collega"
+    with pytest.raises(StaleState):
+        save_minutes(item, text="x", expected_version=0, by=setting.ib)
+
+
+def test_stale_move_is_refused(setting):
+    move_meeting(setting.meeting, move="hold", by=setting.ib, expected="planned")
+    with pytest.raises(StaleState):
+        move_meeting(setting.meeting, move="cancel", by=setting.ib, expected="planned")
+
+
+def test_ics_has_utc_times_and_no_pupil_names(setting):
+    _item(setting, with_case=False)
+    text = meeting_ics(setting.meeting, url="https://schoolzorg.example/overleggen/1/")
+    assert text.startswith("BEGIN:VCALENDAR\r\n")
+    assert "\r\nEND:VCALENDAR\r\n" in text
+    start = timezone.make_aware(dt.datetime.combine(setting.meeting.scheduled_on, dt.time(13, 30)))
+    assert f"DTSTART:{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}" in text
+    assert "Onderwijs zorg overleg De Regenboog" in text
+    assert "Sam" not in text and "Jansen" not in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_ics_download(setting, client_for):
+    response = client_for(setting.nurse).get(f"/overleggen/{setting.meeting.pk}/uitnodiging.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+
+
+def test_pdf_is_generated_and_print_is_logged_per_pupil(setting, client_for):
+    _item(setting, with_case=False)
+    response = client_for(setting.ib).get(f"/overleggen/{setting.meeting.pk}/verslag.pdf")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(pupil_id=setting.pupil.pk, action="print").count() == 1
+
+
+def test_working_screen_logs_each_pupil_and_is_not_cached(setting, client_for):
+    _item(setting, with_case=False)
+    response = client_for(setting.nurse).get(f"/overleggen/{setting.meeting.pk}/")
+    assert response.status_code == 200
+    assert "Sam Jansen" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    assert AccessLogEntry.objects.filter(
+        pupil_id=setting.pupil.pk, action="view", user_id=setting.nurse.pk
+    ).exists()
+
+
+def test_item_of_pupil_whose_consent_ended_is_hidden_from_the_nurse(setting, client_for):
+    other = PupilFactory(first_name="Geheim", current_school=setting.school)
+    consent = give_consent(other, setting.ib)
+    place_on_agenda(setting.meeting, pupil=other, question="?", by=setting.ib)
+    consent.withdrawn_on = timezone.localdate()
+    consent.save()
+    body = client_for(setting.nurse).get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert "Geheim" not in body
+    assert "1 punt over leerlingen die u niet mag zien" in body
+
+
+def test_parent_guest_minutes_sent_for_correction_and_reply_recorded(setting, client_for):
+    item = _item(setting, with_case=False)
+    client = client_for(setting.ib)
+    client.post(
+        f"/overleggen/{setting.meeting.pk}/gasten/",
+        {"guest-name": "Moeder Jansen", "guest-role": "parent", "guest-item": item.pk},
+    )
+    guest = MeetingGuest.objects.get()
+    assert guest.role == GuestRole.PARENT
+    client.post(f"/overleggen/gast/{guest.pk}/ter-correctie/")
+    guest.refresh_from_db()
+    assert guest.sent_for_correction_on == timezone.localdate()
+    assert setting.ib.notifications.exists() or setting.nurse.notifications.count() == 0
+    client.post(
+        f"/overleggen/gast/{guest.pk}/reactie/",
+        {"note": "Het was dinsdag, niet maandag.", "received_on": timezone.localdate().isoformat()},
+    )
+    body = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert "Het was dinsdag, niet maandag." in body
+
+
+def test_attendance_is_recorded(setting, client_for):
+    member = setting.team.members.get(user=setting.nurse)
+    client_for(setting.ib).post(
+        f"/overleggen/{setting.meeting.pk}/aanwezigheid/", {f"status_{member.pk}": "excused"}
+    )
+    assert setting.meeting.attendance.get(member=member).status == "excused"
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_working_screen_and_list_have_a_fixed_number_of_queries(
+    setting, client_for, django_assert_max_num_queries, count
+):
+    for n in range(count):
+        pupil = PupilFactory(first_name=f"Kind{n}", current_school=setting.school)
+        give_consent(pupil, setting.ib)
+        item = place_on_agenda(setting.meeting, pupil=pupil, question="?", by=setting.ib)
+        add_decision(
+            item,
+            text="Actie",
+            domain="school",
+            owner=setting.ib,
+            due_on=setting.meeting.scheduled_on,
+            by=setting.ib,
+            form_token=uuid.uuid4(),
+        )
+    client = client_for(setting.ib)
+    client.get("/overleggen/")
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/overleggen/{setting.meeting.pk}/").status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/overleggen/{setting.meeting.pk}/agenda/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get("/overleggen/").status_code == 200
+
+
+def test_outsider_gets_404_on_every_meeting_view(setting, client_for):
+    item = _item(setting)
+    guest = MeetingGuest.objects.create(
+        meeting=setting.meeting, item=item, name="Moeder", role="parent"
+    )
+    client = client_for(setting.outsider)
+    m, t, i, g = setting.meeting.pk, setting.team.pk, item.pk, guest.pk
+    gets = [
+        f"/overleggen/{m}/",
+        f"/overleggen/{m}/agenda/",
+        f"/overleggen/{m}/uitnodiging.ics",
+        f"/overleggen/{m}/verslag.pdf",
+        f"/overleggen/team/{t}/ritme/",
+        f"/overleggen/team/{t}/nieuw/",
+        f"/overleggen/gast/{g}/reactie/",
+    ]
+    posts = [
+        f"/overleggen/{m}/agenda/plaatsen/",
+        f"/overleggen/{m}/agenda/punt/",
+        f"/overleggen/{m}/aanwezigheid/",
+        f"/overleggen/{m}/gasten/",
+        f"/overleggen/{m}/stap/",
+        f"/overleggen/punt/{i}/verslag/",
+        f"/overleggen/punt/{i}/besluit/",
+        f"/overleggen/punt/{i}/verwijderen/",
+        f"/overleggen/gast/{g}/ter-correctie/",
+        f"/overleggen/gast/{g}/reactie/",
+    ]
+    for url in gets:
+        assert client.get(url).status_code == 404, url
+    for url in posts:
+        assert client.post(url, {}).status_code == 404, url
+    assert "De Regenboog" not in client.get("/overleggen/").content.decode()
+    assert AgendaItem.objects.count() == 1 and not Decision.objects.exists()
+    assert not AccessLogEntry.objects.filter(user_id=setting.outsider.pk).exists()
+
+
+def test_teacher_of_the_school_cannot_open_meetings(setting, client_for, member):
+    from schoolzorg.accounts.roles import Role
+
+    teacher = member(Role.TEACHER, setting.school, group=setting.pupil.current_group)
+    assert client_for(teacher).get(f"/overleggen/{setting.meeting.pk}/").status_code == 404
