@@ -6,7 +6,9 @@ compare-and-set on the state the user saw (`referral.state` when the function is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -110,12 +112,31 @@ def _notice(kind: str, **context: Any) -> str:
     return " ".join(render_to_string(f"referrals/email/{kind}.txt", context).split())
 
 
+# The demo seed builds history in bulk: in-app notifications yes, a flood of console e-mails no.
+_emails_on: ContextVar[bool] = ContextVar("referral_emails_on", default=True)
+
+
+@contextmanager
+def without_emails() -> Iterator[None]:
+    token = _emails_on.set(False)
+    try:
+        yield
+    finally:
+        _emails_on.reset(token)
+
+
 def _send(users: Iterable[User | None], kind: str, referral: Referral, **context: Any) -> None:
     people = [u for u in users if u is not None]
     if not people:
         return
     text = _notice(kind, referral=referral, **context)
-    notify(people, text=text, url=referral_url(referral), subject=f"Schoolzorg: {text[:70]}")
+    notify(
+        people,
+        text=text,
+        url=referral_url(referral),
+        subject=f"Schoolzorg: {text[:70]}",
+        email=_emails_on.get(),
+    )
 
 
 def _school_side(referral: Referral) -> list[User | None]:

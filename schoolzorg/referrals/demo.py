@@ -1,0 +1,186 @@
+"""Demo referrals in every state, some overdue and escalated, so the ladder is visible at once.
+
+Dates are set by passing `today` to the services, counted back in school days from the seed's
+day, so the demo looks the same whenever it is loaded (relative to that day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from schoolzorg.accounts.roles import Role
+from schoolzorg.consent.models import Consent, Purpose
+from schoolzorg.referrals import services
+from schoolzorg.referrals.deadlines import add_school_days
+from schoolzorg.referrals.models import EscalationReason, Referral, ReportingCodeStatus, Urgency
+from schoolzorg.referrals.routing import route_for
+
+DOCUMENT = {
+    "help_question": "Moeder: ‘Ik wil dat we thuis weer rustig met elkaar kunnen praten.’",
+    "strengths": "Betrokken ouders, kind heeft een goede band met de leerkracht en zit op voetbal.",
+    "concerns": "Veel spanningen thuis na het verlies van werk; kind is moe en trekt zich terug.",
+    "already_tried": "- Vier gesprekken met het SMW\n- Afspraken met de leerkracht over rustmomenten",
+    "severity_summary": "Draaglast is groter dan draagkracht op het gebied van opvoeding.",
+    "child_safety_summary": "Geen signalen van acute onveiligheid; zorgen over spanningen thuis.",
+    "reporting_code_status": ReportingCodeStatus.NOT_APPLICABLE,
+    "consent_scope": "Hulpvraag, zorgen en wat al is geprobeerd; geen schoolresultaten.",
+    "urgency": Urgency.NORMAL,
+    "proposed_handover": "Gesprek op school met moeder, SMW en wijkteam, op een ochtend.",
+}
+
+
+def _back(ctx: Any, school: Any, days: int) -> dt.date:
+    return add_school_days(
+        ctx.today, -days, region=school.effective_holiday_region, school_id=school.pk
+    )
+
+
+def _ensure_consent(pupil: Any, team: Any, by: Any, on: dt.date) -> None:
+    if not Consent.objects.valid_for(
+        pupil, Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM, team, on=on
+    ).exists():
+        Consent.objects.create(
+            pupil=pupil,
+            purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+            recipient=team,
+            data_scope=DOCUMENT["consent_scope"],
+            given_by_pupil=False,
+            is_complete=True,
+            given_on=on - dt.timedelta(days=30),
+            evidence_note="Formulier getekend op school (demo).",
+            recorded_by=by,
+        )
+
+
+def seed_demo(ctx: Any) -> None:
+    school = ctx.schools[0]
+    staff = ctx.staff[school.pk]
+    smw = staff[Role.SCHOOL_SOCIAL_WORKER][0]
+    coordinator = staff[Role.SUPPORT_COORDINATOR][0]
+    candidates = [
+        (p, route.team)
+        for p in ctx.pupils
+        if p.current_school_id == school.pk and (route := route_for(p, school)).team is not None
+    ]
+    plans: list[str] = [
+        "draft_incomplete",
+        "draft",
+        "submitted",
+        "submitted_overdue",
+        "returned",
+        "acknowledged_overdue",
+        "planned",
+        "planned_overdue",
+        "held",
+        "first_contact",
+        "accepted",
+        "declined",
+        "withdrawn",
+        "closed",
+        "manual_escalation",
+    ]
+    with services.without_emails():
+        for plan, (pupil, team) in zip(plans, candidates, strict=False):
+            _seed_one(ctx, plan, pupil, team, school, smw, coordinator)
+        services.run_escalations(ctx.today)
+
+
+def _seed_one(ctx: Any, plan: str, pupil: Any, team: Any, school: Any, smw: Any, ib: Any) -> None:
+    workers = ctx.extra["team_workers"][team.pk]
+    demo_worker = ctx.users.get(Role.NEIGHBOURHOOD_TEAM_WORKER)
+    worker = demo_worker if demo_worker in workers else workers[0]
+    # How many school days ago the referral was sent, per plan.
+    sent = {
+        "submitted": 1,
+        "submitted_overdue": 14,
+        "returned": 6,
+        "acknowledged_overdue": 9,
+        "planned": 4,
+        "planned_overdue": 16,
+        "held": 12,
+        "first_contact": 20,
+        "accepted": 25,
+        "declined": 8,
+        "withdrawn": 3,
+        "closed": 40,
+        "manual_escalation": 2,
+    }.get(plan)
+    sent_on = _back(ctx, school, sent) if sent is not None else ctx.today
+    _ensure_consent(pupil, team, smw, sent_on)
+    referral = services.create_referral(pupil, by=smw)
+    document = dict(DOCUMENT)
+    if plan == "draft_incomplete":
+        document = {"help_question": DOCUMENT["help_question"], "concerns": DOCUMENT["concerns"]}
+    services.save_draft(referral, document, by=smw)
+    if plan.startswith("draft"):
+        return
+    services.submit_referral(referral, by=smw, today=sent_on)
+    if plan in ("submitted", "submitted_overdue"):
+        return
+    if plan == "manual_escalation":
+        services.escalate_referral(
+            referral,
+            by=ib,
+            reason=EscalationReason.WAITING_LIST,
+            note="Het wijkteam meldt een wachtlijst van zes weken; het gezin kan niet wachten.",
+            today=ctx.today,
+        )
+        return
+    if plan == "withdrawn":
+        services.withdraw_referral(
+            referral, by=smw, reason="De ouders willen eerst zelf hulp zoeken.", today=ctx.today
+        )
+        return
+    if plan == "returned":
+        services.return_incomplete(
+            referral, by=worker, reasons="De ernsttaxatie is niet ingevuld; graag aanvullen."
+        )
+        return
+    if plan == "declined":
+        services.acknowledge_referral(referral, by=worker, today=_back(ctx, school, 7))
+        services.decline_referral(
+            referral,
+            by=worker,
+            advice="Beter passend: de opvoedcursus van het CJG en de huisarts.",
+            today=_back(ctx, school, 5),
+        )
+        return
+    services.acknowledge_referral(referral, by=worker, today=_back(ctx, school, sent - 1))
+    if plan == "acknowledged_overdue":
+        return
+    planned_for = (
+        add_school_days(ctx.today, 3, region=school.effective_holiday_region)
+        if plan == "planned"
+        else _back(ctx, school, max(sent - 6, 1))
+    )
+    services.plan_handover(
+        referral,
+        by=worker,
+        on=planned_for,
+        place="Op school, kamer van de IB",
+        participants="Moeder, SMW, wijkteammedewerker",
+        parents_invited=True,
+        today=min(planned_for, _back(ctx, school, sent - 3)),
+    )
+    if plan in ("planned", "planned_overdue"):
+        return
+    services.hold_handover(referral, by=worker, held_on=planned_for, today=planned_for)
+    if plan == "held":
+        return
+    services.confirm_first_contact(
+        referral, by=worker, on=_back(ctx, school, max(sent - 10, 1)), today=ctx.today
+    )
+    if plan == "first_contact":
+        return
+    services.accept_referral(referral, by=worker, today=_back(ctx, school, max(sent - 12, 0)))
+    if plan == "closed":
+        services.close_referral(
+            referral,
+            by=worker,
+            feedback="Het gezin krijgt hulp van het wijkteam; de school hoort bij de evaluatie meer.",
+            today=ctx.today,
+        )
+
+
+__all__ = ["Referral", "seed_demo"]
