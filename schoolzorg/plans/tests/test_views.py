@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.organisations.tests.factories import SchoolFactory
+from schoolzorg.plans import services
+from schoolzorg.plans.models import Action, Goal, Review
+from schoolzorg.pupils.tests.factories import PupilFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _later(days):
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+@pytest.fixture
+def part(team):
+    return services.start_plan(team.pupil, by=team.ib)
+
+
+def test_outsiders_get_404_on_every_plan_page(team, part, client_for):
+    goal = services.add_goal(
+        part,
+        description="Sam slaapt goed en is fit",
+        criterion="5 nachten per week op tijd in bed",
+        owner=team.ib,
+        target_on=timezone.localdate() + dt.timedelta(days=40),
+        review_on=timezone.localdate() + dt.timedelta(days=20),
+        by=team.ib,
+    )
+    action = services.add_action(
+        part,
+        description="x",
+        domain="school",
+        owner=team.ib,
+        due_on=timezone.localdate(),
+        by=team.ib,
+    )
+    plan = part.plan
+    for user in (team.outsider, team.teacher):
+        client = client_for(user)
+        for url in [
+            f"/plannen/{plan.pk}/",
+            f"/plannen/{plan.pk}/bewerken/",
+            f"/plannen/{plan.pk}/versies/",
+            f"/plannen/{plan.pk}/pdf/",
+            f"/plannen/doel/{goal.pk}/evaluatie/",
+        ]:
+            assert client.get(url).status_code == 404, url
+        for url in [
+            f"/plannen/starten/{team.pupil.pk}/",
+            f"/plannen/{plan.pk}/akkoord/",
+            f"/plannen/deel/{part.pk}/doel/",
+            f"/plannen/deel/{part.pk}/actie/",
+            f"/plannen/actie/{action.pk}/status/",
+            f"/plannen/{plan.pk}/bewerken/",
+        ]:
+            assert client.post(url, {}).status_code == 404, url
+    assert client_for(team.ib).get("/plannen/999999/").status_code == 404
+
+
+def test_sibling_at_another_school_stays_hidden(team, part, client_for):
+    sibling = PupilFactory(
+        family=team.pupil.family, current_school=SchoolFactory(), first_name="Verborgen"
+    )
+    services.start_plan(sibling, by=team.ib)
+    page = client_for(team.ib).get(f"/plannen/{part.plan_id}/").content.decode()
+    assert "Verborgen" not in page and team.pupil.first_name in page
+
+
+def test_plan_page_logs_a_read_per_visible_child(team, part, client_for):
+    client_for(team.smw).get(f"/plannen/{part.plan_id}/")
+    assert (
+        AccessLogEntry.objects.filter(
+            pupil_id=team.pupil.pk, action="view", detail="integraal plan"
+        ).count()
+        == 1
+    )
+
+
+def test_goal_form_explains_what_is_missing_and_keeps_the_text(team, part, client_for):
+    response = client_for(team.ib).post(
+        f"/plannen/deel/{part.pk}/doel/",
+        {
+            f"goal-{part.pk}-description": "Sam voelt zich veilig in de klas",
+            f"goal-{part.pk}-criterion": "",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Meetbaar" in page and "Tijdgebonden" in page and "eigenaar" in page
+    assert "Sam voelt zich veilig in de klas" in page
+    assert not Goal.objects.exists()
+
+
+def test_add_goal_action_and_review_through_the_pages(team, part, client_for):
+    client = client_for(team.ib)
+    p = f"goal-{part.pk}-"
+    response = client.post(
+        f"/plannen/deel/{part.pk}/doel/",
+        {
+            p + "description": "Sam gaat met plezier naar school",
+            p + "criterion": "4 van de 5 dagen op tijd",
+            p + "owner": team.ib.pk,
+            p + "target_on": _later(60),
+            p + "review_on": _later(30),
+        },
+    )
+    assert response.status_code == 302
+    goal = Goal.objects.get()
+    a = f"action-{part.pk}-"
+    response = client.post(
+        f"/plannen/deel/{part.pk}/actie/",
+        {
+            a + "description": "Wekker kopen",
+            a + "domain": "family",
+            a + "owner_name": "moeder",
+            a + "due_on": _later(7),
+            a + "goal": goal.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert Action.objects.get().goal == goal
+    response = client.post(
+        f"/plannen/doel/{goal.pk}/evaluatie/",
+        {
+            "progress": "partly",
+            "score": "3",
+            "note": "Gaat beter",
+            "reviewed_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 400 and "evalueert" in response.content.decode()
+    response = client.post(
+        f"/plannen/doel/{goal.pk}/evaluatie/",
+        {
+            "progress": "partly",
+            "score": "3",
+            "note": "Gaat beter",
+            "reviewed_on": timezone.localdate().isoformat(),
+            "next_review_on": _later(14),
+        },
+    )
+    assert response.status_code == 302
+    assert Review.objects.get().score == 3
+
+
+def test_two_editors_second_gets_conflict_and_keeps_text(team, part, client_for):
+    plan = part.plan
+    first, second = client_for(team.ib), client_for(team.smw)
+    form_a = first.get(f"/plannen/{plan.pk}/bewerken/").context["form"]
+    form_b = second.get(f"/plannen/{plan.pk}/bewerken/").context["form"]
+    version = form_a.initial["version"]
+    assert form_b.initial["version"] == version
+    ok = first.post(
+        f"/plannen/{plan.pk}/bewerken/", {"version": version, "strengths": "Tekst van de IB-er"}
+    )
+    assert ok.status_code == 302
+    clash = second.post(
+        f"/plannen/{plan.pk}/bewerken/",
+        {"version": version, "strengths": "Lange tekst van de SMW", "concerns": "Zorg B"},
+    )
+    assert clash.status_code == 409
+    page = clash.content.decode()
+    assert "Iemand anders heeft het plan opgeslagen" in page
+    assert "Lange tekst van de SMW" in page and "Tekst van de IB-er" in page
+    plan.refresh_from_db()
+    assert plan.strengths == "Tekst van de IB-er"
+    # Saving again after reading is a deliberate choice, and works.
+    again = second.post(
+        f"/plannen/{plan.pk}/bewerken/",
+        {"version": clash.context["form"].data["version"], "strengths": "Samen"},
+    )
+    assert again.status_code == 302
+
+
+def test_versions_compare_shows_field_diff(team, part, client_for):
+    plan = part.plan
+    services.update_plan(
+        plan, expected_version=plan.version, by=team.ib, family={"concerns": "Oud"}, parts={}
+    )
+    services.update_plan(
+        plan, expected_version=plan.version, by=team.ib, family={"concerns": "Nieuw"}, parts={}
+    )
+    client = client_for(team.smw)
+    response = client.get(
+        f"/plannen/{plan.pk}/versies/", {"a": plan.version - 1, "b": plan.version}
+    )
+    assert ("Belangrijkste zorgen", "Oud", "Nieuw") in response.context["diff"]
+    assert client.get(f"/plannen/{plan.pk}/versies/", {"a": "x", "b": "999"}).status_code == 400
+
+
+def test_pdf_export_is_a_pdf_and_logged_as_export(team, part, client_for):
+    services.update_plan(
+        part.plan,
+        expected_version=part.plan.version,
+        by=team.ib,
+        family={"strengths": "Warm gezin"},
+        parts={},
+    )
+    response = client_for(team.ib).get(f"/plannen/{part.plan_id}/pdf/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(action="export", pupil_id=team.pupil.pk).count() == 1
+
+
+def test_agreement_is_recorded_with_guardian(team, part, client_for):
+    response = client_for(team.ib).post(
+        f"/plannen/{part.plan_id}/akkoord/",
+        {"guardian": team.guardian.pk, "agreed_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302
+    part.plan.refresh_from_db()
+    assert part.plan.agreed_by == team.guardian
+
+
+def test_overdue_action_is_highlighted_on_my_work(team, part, client_for):
+    services.add_action(
+        part,
+        description="Gesprek plannen",
+        domain="school",
+        owner=team.ib,
+        due_on=timezone.localdate() - dt.timedelta(days=2),
+        by=team.ib,
+    )
+    page = client_for(team.ib).get("/").content.decode()
+    assert "Mijn acties" in page and "Te laat" in page
+
+
+def test_pupil_page_shows_plan_summary(team, part, client_for):
+    page = client_for(team.ib).get(f"/leerlingen/{team.pupil.pk}/").content.decode()
+    assert "Integraal plan van het gezin" in page
