@@ -16,7 +16,15 @@ from schoolzorg.accounts.services import is_verified
 SESSION_STARTED_KEY = "sz_auth_started_at"
 
 # Paths a signed-in user may reach before passing the second factor.
-_OPEN_PREFIXES = ("/inloggen", "/uitloggen", "/static/", "/gezond", "/bronnen", "/privacy")
+_OPEN_PREFIXES = (
+    "/inloggen",
+    "/uitloggen",
+    "/passkey/",
+    "/static/",
+    "/gezond",
+    "/bronnen",
+    "/privacy",
+)
 
 
 class SessionLimitsMiddleware:

@@ -24,7 +24,19 @@ def is_verified(user: Any) -> bool:
 
 
 def has_confirmed_device(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """Whether the user has an authenticator app or a passkey to pass the second step with."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+def has_passkey(user: User) -> bool:
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
 
 
 def pending_totp_device(user: User) -> TOTPDevice:

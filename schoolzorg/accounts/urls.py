@@ -9,4 +9,5 @@ urlpatterns = [
     path("inloggen/instellen/", views.setup_view, name="setup"),
     path("inloggen/bevestigen/", views.reauth_view, name="reauth"),
     path("uitloggen/", views.logout_view, name="logout"),
+    path("account/", views.account_view, name="account"),
 ]

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolzorg.accounts import services
 from schoolzorg.accounts.forms import LoginForm, ReauthForm, TokenForm
@@ -68,7 +69,15 @@ def verify_view(request: HttpRequest) -> HttpResponse:
             request.session[REAUTH_KEY] = time.time()
             return redirect(request.session.pop("sz_next", "/"))
         form.add_error("token", "Deze code klopt niet of is verlopen. Probeer het opnieuw.")
-    return render(request, "accounts/verify.html", {"form": form})
+    return render(
+        request,
+        "accounts/verify.html",
+        {
+            "form": form,
+            "has_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "has_passkey": services.has_passkey(user),  # type: ignore[arg-type]
+        },
+    )
 
 
 @login_required
@@ -115,6 +124,27 @@ def require_recent_auth(view: Callable[..., HttpResponse]) -> Callable[..., Http
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+@login_required
+def account_view(request: HttpRequest) -> HttpResponse:
+    """The user's own account: second factors (app, passkeys, recovery codes)."""
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    user = request.user
+    codes: list[str] | None = None
+    if request.method == "POST" and request.POST.get("action") == "herstelcodes":
+        if not reauth_is_fresh(request, settings.REAUTH_SECONDS):
+            return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': request.path})}")
+        codes = services.issue_recovery_codes(user)  # type: ignore[arg-type]
+    context = {
+        "has_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "passkeys": WebAuthnCredential.objects.filter(user=user, confirmed=True),
+        "recovery_left": StaticToken.objects.filter(device__user=user).count(),
+        "new_codes": codes,
+    }
+    return render(request, "accounts/account.html", context)
 
 
 @require_POST

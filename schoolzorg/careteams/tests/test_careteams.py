@@ -41,7 +41,9 @@ def _full_team(member, hours_nt="4"):
         ),
     }
     for role, user in people.items():
-        add_member(team, user, role, hours=hours_nt if role == TeamRole.NEIGHBOURHOOD_TEAM_WORKER else "8")
+        add_member(
+            team, user, role, hours=hours_nt if role == TeamRole.NEIGHBOURHOOD_TEAM_WORKER else "8"
+        )
     return team, people
 
 
@@ -53,7 +55,7 @@ def test_complete_team_has_no_warnings(member):
 
 
 def test_missing_role_is_named_in_a_warning(member):
-    team, people = _full_team(member)
+    team, _people = _full_team(member)
     CareTeamMember.objects.filter(team=team, role=TeamRole.YOUTH_HEALTH_NURSE).delete()
     result = assess(CareTeamMember.objects.current().filter(team=team), norm_hours=Decimal("4"))
     assert result.warnings == ("Er is geen jeugdverpleegkundige in het team.",)
@@ -116,7 +118,10 @@ def test_team_page_outsider_gets_404(member, client_for):
     assert client.get(f"/zorgteams/school/{team.school_id}/").status_code == 404
     member_pk = team.members.first().pk
     assert client.get(f"/zorgteams/leden/{member_pk}/uren/").status_code == 404
-    assert client.post(f"/zorgteams/leden/{member_pk}/einde/", {"left_on": "2030-01-01"}).status_code == 404
+    assert (
+        client.post(f"/zorgteams/leden/{member_pk}/einde/", {"left_on": "2030-01-01"}).status_code
+        == 404
+    )
     assert client.get(f"/zorgteams/school/{team.school_id}/leden/nieuw/").status_code == 404
 
 
@@ -135,7 +140,13 @@ def test_coordinator_adds_member_and_walk_in_hours(member, client_for):
     worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
     response = client.post(
         f"/zorgteams/leden/{worker.pk}/aanwezigheid/",
-        {"weekday": 2, "starts_at": "08:30", "ends_at": "10:30", "place": "Ouderkamer", "is_walk_in": "on"},
+        {
+            "weekday": 2,
+            "starts_at": "08:30",
+            "ends_at": "10:30",
+            "place": "Ouderkamer",
+            "is_walk_in": "on",
+        },
     )
     assert response.status_code == 302
     page = client.get(f"/zorgteams/school/{team.school_id}/").content.decode()
