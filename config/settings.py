@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "auditlog",
     "rest_framework",
@@ -165,6 +166,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 OTP_TOTP_ISSUER = "Schoolzorg"
+# Passkeys (WebAuthn) as a second factor, never instead of the password.
+OTP_WEBAUTHN_RP_ID = env("SCHOOLZORG_WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = "Schoolzorg"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("SCHOOLZORG_WEBAUTHN_ORIGINS", "http://localhost:8000")
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Lockout after 5 failures; the message never reveals whether the account exists.
 AXES_FAILURE_LIMIT = 5
@@ -257,14 +263,21 @@ FIELD_ENCRYPTION_KEYS = env_list("SCHOOLZORG_FIELD_KEYS")
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Django 6.1 mailers. The demo prints mail to the console; production sends through SMTP.
-_MAIL_BACKEND = env("SCHOOLZORG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_MAIL_BACKEND = env(
+    "SCHOOLZORG_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 MAILERS = {
     "default": {
         "BACKEND": _MAIL_BACKEND,
         "OPTIONS": (
-            {"host": env("SCHOOLZORG_EMAIL_HOST", "localhost"),
-             "port": int(env("SCHOOLZORG_EMAIL_PORT", "25"))}
-            if _MAIL_BACKEND.endswith("smtp.EmailBackend") else {}
+            {
+                "host": env("SCHOOLZORG_EMAIL_HOST", "localhost"),
+                "port": int(env("SCHOOLZORG_EMAIL_PORT", "25")),
+            }
+            if _MAIL_BACKEND.endswith("smtp.EmailBackend")
+            else {}
         ),
     }
 }

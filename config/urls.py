@@ -9,6 +9,7 @@ urlpatterns = [
     path("bronnen/", organisation_views.sources, name="sources"),
     path("privacy/", organisation_views.privacy, name="privacy"),
     path("", include("schoolzorg.accounts.urls")),
+    path("passkey/", include("schoolzorg.accounts.passkey_urls")),
     path("scholen/", include("schoolzorg.organisations.urls")),
     path("leerlingen/", include("schoolzorg.pupils.urls")),
     path("toestemming/", include("schoolzorg.consent.urls")),

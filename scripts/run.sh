@@ -31,7 +31,7 @@ pids+=($!)
 
 sleep 1
 echo
-echo "Schoolzorg draait op http://127.0.0.1:${PORT}/"
+echo "Schoolzorg draait op http://localhost:${PORT}/"
 $BIN/schoolzorg demo-logins
 echo "Stoppen: Ctrl-C"
 wait -n "${pids[@]}"

@@ -9,3 +9,6 @@ document.addEventListener("submit", (event) => {
   form.dataset.submitted = "true";
   setTimeout(() => { form.dataset.submitted = "false"; }, 4000);
 });
+
+// After a passkey is added, show the account page again with the new passkey listed.
+document.addEventListener("otp_webauthn.register_complete", () => window.location.reload());

@@ -1,0 +1,65 @@
+"""Reading pupils on behalf of a person: access check and read-log entry in one place.
+
+The HTML views and the API both call these, so a read is checked and logged the same way
+whichever door it comes through.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import Http404, HttpRequest
+
+from schoolzorg.audit.models import Action
+from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.pupils.access import access_basis
+from schoolzorg.pupils.models import Pupil
+
+SEARCH_LIMIT = 50
+
+
+def find_pupils(request: HttpRequest, text: str, *, limit: int = SEARCH_LIMIT) -> list[Pupil]:
+    """Pupils the user may see whose names match; each one shown is logged as a search read."""
+    results = list(
+        Pupil.objects.visible_to(request.user).search(text).select_related("current_school")[:limit]
+    )
+    with transaction.atomic():
+        for pupil in results:
+            found = access_basis(request.user, pupil)
+            record_access(
+                request,
+                action=Action.SEARCH,
+                pupil_id=pupil.pk,
+                basis=found[0] if found else None,
+                detail="zoekresultaat",
+            )
+    return results
+
+
+def open_pupil(
+    request: HttpRequest, pk: int, *, action: str = Action.VIEW, detail: str = ""
+) -> tuple[Pupil, Basis, bool]:
+    """The pupil with the user's basis and whether they see the full file; logs the read.
+
+    Missing and forbidden both raise Http404.
+    """
+    pupil = (
+        Pupil.objects.filter(pk=pk)
+        .select_related(
+            "current_school", "family", "home_district", "home_municipality", "home_neighbourhood"
+        )
+        .first()
+    )
+    found = access_basis(request.user, pupil) if pupil is not None else None
+    if pupil is None or found is None:
+        raise Http404
+    basis, full = found
+    with transaction.atomic():
+        record_access(
+            request,
+            action=action,
+            pupil_id=pupil.pk,
+            basis=basis,
+            obj=pupil,
+            detail=detail or ("leerlingpagina" if full else "basisgegevens"),
+        )
+    return pupil, basis, full
