@@ -13,9 +13,7 @@ stored and waits for the administrator.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from collections import defaultdict
@@ -24,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schoolzorg.calendars.models import school_year_of
+from schoolzorg.lib.csvfiles import CsvError, read_csv
 
 REGION_CODES = {"NO": "noord", "MI": "midden", "ZU": "zuid"}
 SUMMER = "Zomervakantie"
@@ -74,34 +73,18 @@ class RegionRow:
 def read_rows(
     source: str | Path | bytes, required: Iterable[str]
 ) -> list[tuple[int, dict[str, str]]]:
-    """Rows as (line number, values); refuses the file on any structural problem."""
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    """Rows as (line number, values); refuses the file on any structural problem.
+
+    Reading is the shared registry reader's (`schoolzorg.lib.csvfiles`): UTF-8 with or without
+    BOM, line numbers on every problem.
+    """
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportRefused([f"regel {line}: het bestand is geen UTF-8"]) from exc
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise ImportRefused(["regel 1: het bestand is leeg"])
-    reader = csv.reader(io.StringIO(text), delimiter=";")
-    header = [h.strip() for h in next(reader)]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise ImportRefused([f"regel 1: kolom ontbreekt: {', '.join(missing)}"])
-    rows: list[tuple[int, dict[str, str]]] = []
-    problems: list[str] = []
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            problems.append(f"regel {line}: {len(values)} velden in plaats van {len(header)}")
-            continue
-        rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
-    if problems:
-        raise ImportRefused(problems)
-    return rows
+        table = read_csv(source, delimiter=";", required=required)
+    except CsvError as exc:
+        raise ImportRefused([str(p) for p in exc.problems]) from exc
+    if table.problems:
+        raise ImportRefused([str(p) for p in table.problems])
+    return [(row.line, row.values) for row in table.rows]
 
 
 def dutch_part(value: str) -> str:
