@@ -42,6 +42,20 @@ def changes(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel |
     )
 
 
+def break_glass_notice(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
+    if getattr(basis, "kind", "") != "break_the_glass":
+        return None
+    from schoolzorg.audit.models import BreakGlassGrant
+
+    grant = BreakGlassGrant.objects.filter(pk=basis.ref).first()
+    return Panel(
+        "U gebruikt noodtoegang",
+        "audit/_section_break_glass.html",
+        {"grant": grant},
+        order=0,
+    )
+
+
 def _log_menu(request: HttpRequest) -> navigation.NavItem | None:
     if policies.is_privacy_officer(request.user):
         return navigation.NavItem("Logboek", reverse("audit:index"), order=85)
@@ -54,6 +68,7 @@ def _break_glass_menu(request: HttpRequest) -> navigation.NavItem | None:
     return None
 
 
+sections.register("audit_break_glass", break_glass_notice)
 sections.register("audit_who_looked", who_looked)
 sections.register("audit_changes", changes)
 navigation.register("audit_log", _log_menu)

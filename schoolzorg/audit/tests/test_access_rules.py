@@ -1,0 +1,149 @@
+"""Access follows relationships and ends on the very next request; child safety is narrower."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from schoolzorg.accounts.models import Membership
+from schoolzorg.accounts.views import REAUTH_KEY
+from schoolzorg.audit.matrix import build_world, signed_in_client
+from schoolzorg.audit.models import AccessLogEntry, BreakGlassGrant
+from schoolzorg.pupils import access
+from schoolzorg.pupils.models import Pupil
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():  # type: ignore[no-untyped-def]
+    return build_world()
+
+
+def _break_glass_form(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    pupil = world.pupil
+    return {
+        "first_name": pupil.first_name.upper(),
+        "last_name": pupil.last_name,
+        "date_of_birth": pupil.date_of_birth.isoformat(),
+        "reason": "Leerling meldt zich in crisis, IB-er van de school is niet bereikbaar.",
+    }
+
+
+def test_care_team_member_loses_access_when_membership_ends(world) -> None:
+    client = signed_in_client(world.users["team_worker"])
+    assert client.get(f"/leerlingen/{world.pupil.pk}/").status_code == 200
+    Membership.objects.filter(user=world.users["team_worker"]).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert client.get(f"/leerlingen/{world.pupil.pk}/").status_code == 404
+
+
+def test_care_team_sees_only_pupils_with_consent_in_lists_too(world) -> None:
+    visible = set(Pupil.objects.visible_to(world.users["nurse"]))
+    assert visible == {world.pupil}
+    assert set(Pupil.objects.visible_to(world.users["coordinator"])) == {
+        world.pupil,
+        world.pupil_without_consent,
+    }
+    for actor in ("analyst", "functional_admin", "privacy_officer", "other_team_worker"):
+        assert not Pupil.objects.visible_to(world.users[actor]).exists(), actor
+
+
+def test_break_the_glass_requires_a_recent_reauthentication(world) -> None:
+    client = signed_in_client(world.users["outsider"])
+    session = client.session
+    session[REAUTH_KEY] = 0
+    session.save()
+    response = client.get("/logboek/noodtoegang/")
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == "/inloggen/bevestigen/"
+    assert "next=%2Flogboek%2Fnoodtoegang%2F" in response["Location"]
+    assert client.post("/logboek/noodtoegang/", _break_glass_form(world)).status_code == 302
+    assert not BreakGlassGrant.objects.exists()
+
+
+def test_break_the_glass_refuses_an_unknown_pupil_and_a_short_reason(world) -> None:
+    client = signed_in_client(world.users["outsider"])
+    data = _break_glass_form(world) | {"date_of_birth": "2001-01-01"}
+    assert "geen leerling" in client.post("/logboek/noodtoegang/", data).content.decode()
+    data = _break_glass_form(world) | {"reason": "even kijken"}
+    assert "20 tekens" in client.post("/logboek/noodtoegang/", data).content.decode()
+    assert not BreakGlassGrant.objects.exists()
+
+
+def test_analyst_and_teacher_cannot_break_the_glass(world) -> None:
+    for actor in ("analyst", "teacher_own_group", "functional_admin", "privacy_officer"):
+        client = signed_in_client(world.users[actor])
+        assert client.get("/logboek/noodtoegang/").status_code == 404, actor
+
+
+def test_break_the_glass_opens_the_file_for_sixty_minutes_then_closes_it(world) -> None:
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = signed_in_client(world.users["outsider"])
+        url = f"/leerlingen/{world.pupil.pk}/"
+        assert client.get(url).status_code == 404
+        response = client.post("/logboek/noodtoegang/", _break_glass_form(world))
+        assert response.status_code == 302 and response["Location"] == url
+        grant = BreakGlassGrant.objects.get()
+        assert grant.reviewed_at is None  # flagged for the privacy officer
+        page = client.get(url)
+        assert page.status_code == 200 and "via noodtoegang" in page.content.decode()
+        entry = AccessLogEntry.objects.filter(pupil_id=world.pupil.pk, action="view").latest("id")
+        assert (entry.basis, entry.basis_ref) == ("break_the_glass", str(grant.pk))
+        traveller.shift(dt.timedelta(minutes=25))
+        assert client.get(url).status_code == 200
+        traveller.shift(dt.timedelta(minutes=25))
+        assert client.get(url).status_code == 200
+        traveller.shift(dt.timedelta(minutes=9))
+        assert client.get(url).status_code == 200
+        traveller.shift(dt.timedelta(minutes=2))  # 61 minutes after the grant
+        assert client.get(url).status_code == 404
+
+
+def test_privacy_officer_reviews_each_grant_once(world) -> None:
+    client = signed_in_client(world.users["outsider"])
+    client.post("/logboek/noodtoegang/", _break_glass_form(world))
+    grant = BreakGlassGrant.objects.get()
+    officer = signed_in_client(world.users["privacy_officer"])
+    page = officer.get("/logboek/noodtoegang/beoordelen/").content.decode()
+    assert "IB-er van de school is niet bereikbaar" in page
+    url = f"/logboek/noodtoegang/{grant.pk}/beoordelen/"
+    officer.post(url, {"verdict": "unjustified", "note": ""})
+    grant.refresh_from_db()
+    assert grant.reviewed_at is None
+    officer.post(url, {"verdict": "justified", "note": "Crisis, terecht."})
+    grant.refresh_from_db()
+    assert (
+        grant.review_verdict == "justified" and grant.reviewed_by == world.users["privacy_officer"]
+    )
+    response = officer.post(url, {"verdict": "unjustified", "note": "toch niet"}, follow=True)
+    assert "al beoordeeld" in response.content.decode()
+
+
+def test_child_safety_is_narrower_than_the_file(world) -> None:
+    pupil = world.pupil
+    allowed = {
+        actor for actor in world.users if access.can_see_child_safety(world.users[actor], pupil)
+    }
+    assert allowed == {"coordinator", "social_worker"}
+
+
+def test_a_registered_rule_can_open_child_safety_for_a_receiving_team(world) -> None:
+    pupil = world.pupil
+    access.register_child_safety(
+        "test_receiving_team", lambda user, p: user == world.users["team_worker"]
+    )
+    try:
+        assert access.can_see_child_safety(world.users["team_worker"], pupil)
+        # Without a full file the rule does not help.
+        assert not access.can_see_child_safety(
+            world.users["team_worker"], world.pupil_without_consent
+        )
+    finally:
+        access._CHILD_SAFETY_RULES.pop("test_receiving_team")
