@@ -1,0 +1,84 @@
+"""Two people (or two sweeps) at the same moment, on real separate database connections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from schoolzorg.referrals import services
+from schoolzorg.referrals.models import Escalation, Referral
+from schoolzorg.referrals.tests.factories import draft, make_world, submitted
+from schoolzorg.referrals.workflow import State
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+]
+
+
+def _race(*jobs: Callable[[], Any]) -> list[Any]:
+    """Run the jobs in threads that start together; return each result or exception."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
+
+    def run(i: int, job: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[i] = job()
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, j)) for i, j in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_two_simultaneous_acknowledges_have_exactly_one_effect() -> None:
+    world = make_world()
+    referral = submitted(world)
+    a, b = Referral.objects.get(pk=referral.pk), Referral.objects.get(pk=referral.pk)
+    results = _race(
+        lambda: services.acknowledge_referral(a, by=world.worker),
+        lambda: services.acknowledge_referral(b, by=world.worker2),
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], services.StaleState)
+    assert "net gewijzigd" in str(errors[0])
+    referral.refresh_from_db()
+    assert referral.state == State.ACKNOWLEDGED
+    assert referral.events.filter(kind="acknowledge").count() == 1
+
+
+def test_double_submit_at_once_sends_once() -> None:
+    world = make_world()
+    referral = draft(world)
+    a, b = Referral.objects.get(pk=referral.pk), Referral.objects.get(pk=referral.pk)
+    results = _race(
+        lambda: services.submit_referral(a, by=world.smw),
+        lambda: services.submit_referral(b, by=world.smw),
+    )
+    assert sum(isinstance(r, services.StaleState) for r in results) == 1
+    referral.refresh_from_db()
+    assert referral.round == 1 and referral.events.filter(kind="submit").count() == 1
+
+
+def test_two_sweeps_at_once_escalate_each_level_once() -> None:
+    world = make_world()
+    submitted(world, today=dt.date(2025, 3, 3))  # due Wed 5 March
+    later = dt.date(2025, 3, 24)  # more than ten school days past the due date
+    results = _race(
+        lambda: services.run_escalations(later), lambda: services.run_escalations(later)
+    )
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert sum(results) == 4
+    assert sorted(Escalation.objects.values_list("level", flat=True)) == [1, 2, 3, 4]
