@@ -30,7 +30,7 @@ def _race(*jobs: Callable[[], Any]) -> list[Any]:
         try:
             barrier.wait()
             results[i] = job()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+        except Exception as exc:
             results[i] = exc
         finally:
             connections.close_all()
