@@ -11,6 +11,7 @@ class CalendarsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from schoolzorg.audit import history
         from schoolzorg.calendars import models
         from schoolzorg.calendars.panels import calendar_nav
         from schoolzorg.calendars.workingdays import bump_version
@@ -21,6 +22,9 @@ class CalendarsConfig(AppConfig):
                 bump_version()
 
         navigation.register("calendars", calendar_nav)
+        # Who changed a study day or which feestdagen are days off; reviews log themselves.
+        for model in (models.SchoolClosure, models.PublicHoliday, models.PublicHolidayRule):
+            history.register(model)
         for model in (
             models.PublicHoliday,
             models.PublicHolidayRule,

@@ -206,3 +206,63 @@ def test_every_real_municipality_is_matched() -> None:
     result = import_municipality_regions(REGION_FILE)
     assert result.unmatched == []
     assert result.matched == 342
+
+
+def test_correction_survives_reimport_of_the_same_file(real_calendar: None) -> None:
+    from schoolzorg.accounts.models import User
+    from schoolzorg.calendars.services import correct_holiday
+
+    admin = User.objects.create_user(email="beheer@test.example", full_name="Beheer")
+    holiday = SchoolHoliday.objects.get(region="zuid", start_on=dt.date(2027, 2, 13))
+    correct_holiday(
+        holiday,
+        by=admin,
+        start_on=dt.date(2027, 2, 13),
+        end_on=dt.date(2027, 2, 21),
+        region="zuid",
+        note="Typefout",
+    )
+    batch = import_school_holidays(SCHOOL_FILE)
+    assert batch.updated == 0
+    holiday.refresh_from_db()
+    assert (holiday.status, holiday.end_on) == ("approved", dt.date(2027, 2, 21))
+
+
+def test_a_row_changed_at_the_source_is_judged_again() -> None:
+    row = "d1;NL;2031-10-18;2031-10-26;School;Regional;NL Herfstvakantie;NO"
+    import_school_holidays(crafted(row))
+    batch = import_school_holidays(crafted(row.replace("2031-10-26", "2031-11-30")))
+    assert (batch.created, batch.updated, batch.flagged) == (0, 1, 1)
+    holiday = SchoolHoliday.objects.get(source_id="d1")
+    assert (holiday.status, holiday.end_on) == ("pending", dt.date(2031, 11, 30))
+
+
+def test_a_new_school_year_missing_holidays_is_a_warning() -> None:
+    batch = import_school_holidays(
+        crafted(
+            "e1;NL;2031-10-18;2031-10-26;School;Regional;NL Herfstvakantie;NO,MI,ZU",
+            "e2;NL;2031-12-20;2032-01-04;School;Regional;NL Kerstvakantie;NO,MI,ZU",
+        )
+    )
+    warnings = batch.findings.filter(severity=ImportFinding.Severity.WARNING)
+    assert warnings.count() == 3
+    assert "voorjaarsvakantie, meivakantie, zomervakantie" in warnings.first().message  # type: ignore[union-attr]
+    assert SchoolHoliday.objects.approved().count() == 6
+
+
+def test_public_holiday_with_an_end_date_is_refused() -> None:
+    data = (
+        b"Id;Country;StartDate;EndDate;Type;RegionalScope;Name\n"
+        b"p1;NL;2031-01-01;2031-01-02;Public;National;NL Nieuwjaarsdag\n"
+    )
+    with pytest.raises(ImportRefused, match="regel 2"):
+        import_public_holidays(data)
+    assert not PublicHoliday.objects.exists()
+
+
+def test_region_command_reports_what_it_could_not_match(capsys: pytest.CaptureFixture[str]) -> None:
+    MunicipalityFactory(name="Rotterdam", holiday_region="")
+    call_command("import_holiday_regions", str(REGION_FILE))
+    out = capsys.readouterr().out
+    assert "1 gemeenten gevonden" in out
+    assert "Niet gevonden (341)" in out
