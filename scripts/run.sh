@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-$BIN/python manage.py db_worker --queue-name '*' --no-reload &
+$BIN/python manage.py db_worker --queue-name '*' --no-reload --verbosity 0 &
 pids+=($!)
 $BIN/schoolzorg scheduler &
 pids+=($!)

@@ -27,7 +27,8 @@ class Command(BaseCommand):
                 if options["once"] or now - last_run.get(sweep.name, -1e9) >= sweep.every_seconds:
                     sweep.task.enqueue()
                     last_run[sweep.name] = now
-                    self.stdout.write(f"klaargezet: {sweep.name}")
+                    if options["verbosity"] >= 2:
+                        self.stdout.write(f"klaargezet: {sweep.name}")
             if options["once"]:
                 return
             time.sleep(options["tick"])
