@@ -17,6 +17,7 @@ help:
 	@echo "make bench      benchmarks on PostgreSQL with national data (see docs/benchmarks.md)"
 	@echo "make check      lint + typecheck + migrations check"
 	@echo "make fmt        format the code"
+	@echo "make pdfs       sample plan and minutes PDFs from the demo data, in docs/samples"
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 of nieuwer is nodig." >&2; exit 1; }
@@ -66,7 +67,8 @@ typecheck: dev-deps
 check: lint typecheck
 	SCHOOLZORG_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-pdfs: deps
+pdfs: deps static
+	SCHOOLZORG_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	SCHOOLZORG_DEBUG=1 $(BIN)/schoolzorg sample-pdfs --out docs/samples
 
 clean:
