@@ -77,8 +77,8 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, user: Any, show_safety: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = False
+        for name in self.OPTIONAL:
+            self.fields[name].required = False
         pupil = self.instance.pupil
         self.fields["severity_assessment_id"].choices = _assessment_choices(pupil, "severity", user)
         if show_safety:
@@ -88,6 +88,20 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
         else:
             for name in ["child_safety_assessment_id", "child_safety_summary"]:
                 del self.fields[name]
+
+    # Sections are needed to send, not to save: labels show no "(niet verplicht)", yet a draft
+    # with empty sections saves, and `missing_parts` lists what is still needed.
+    use_required_attribute = False
+    OPTIONAL = frozenset({"severity_assessment_id", "child_safety_assessment_id"})
+
+    def full_clean(self) -> None:
+        for field in self.fields.values():
+            field.required = False
+        try:
+            super().full_clean()
+        finally:
+            for name, field in self.fields.items():
+                field.required = name not in self.OPTIONAL
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

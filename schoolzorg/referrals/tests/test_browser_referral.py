@@ -1,0 +1,103 @@
+"""In Chromium, two people: the school social worker writes and sends the referral, the
+neighbourhood-team worker takes it through to first contact. axe on every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from schoolzorg.referrals.models import Referral
+from schoolzorg.referrals.tests.factories import COMPLETE_DOCUMENT, make_world
+from schoolzorg.referrals.workflow import State
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def _logout(page: Any) -> None:
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url("**/inloggen/")
+
+
+def test_school_sends_and_team_takes_the_referral_to_first_contact(
+    page: Any, browser_login: Any, axe_check: Any
+) -> None:
+    world = make_world()
+    pupil = world.pupil
+
+    # The school social worker starts from the pupil page.
+    browser_login(page, world.smw)
+    axe_check(page)
+    page.goto(f"{page.base_url}/leerlingen/{pupil.pk}/")
+    axe_check(page)
+    page.get_by_role("link", name="Toeleiding naar het wijkteam starten").click()
+    assert page.get_by_text("Woonwijk Oost (op postcode 3503 AB) → Wijkteam Oost").is_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Concept maken").click()
+    page.wait_for_url("**/bewerken/")
+    axe_check(page)
+
+    # Sending too early lists what is missing; what was typed stays.
+    page.get_by_label("Hulpvraag in de woorden van het gezin").fill(
+        COMPLETE_DOCUMENT["help_question"]
+    )
+    page.get_by_role("button", name="Versturen naar het wijkteam").click()
+    assert page.get_by_text("Niet verstuurd.").is_visible()
+    assert page.get_by_text("Vul de zorgen in.").is_visible()
+    axe_check(page)
+
+    labels = {
+        "strengths": "Wat gaat goed (krachten)",
+        "concerns": "Zorgen",
+        "already_tried": "Wat is al geprobeerd",
+        "severity_summary": "Ernsttaxatie: conclusie",
+        "child_safety_summary": "Veiligheid (LIRIK): conclusie",
+        "consent_scope": "Wat mag het wijkteam weten (toestemming)",
+        "proposed_handover": "Voorstel warme overdracht",
+    }
+    for field, label in labels.items():
+        page.get_by_label(label, exact=True).fill(COMPLETE_DOCUMENT[field])
+    page.get_by_label("Meldcode").select_option(COMPLETE_DOCUMENT["reporting_code_status"])
+    page.get_by_label("Urgentie").select_option(COMPLETE_DOCUMENT["urgency"])
+    # The autosave (htmx) confirms without leaving the page.
+    page.get_by_text("Concept opgeslagen om").wait_for()
+    page.get_by_role("button", name="Versturen naar het wijkteam").click()
+    page.wait_for_url("**/toeleidingen/*/")
+    assert page.get_by_text("De toeleiding is verstuurd naar het wijkteam.").is_visible()
+    axe_check(page)
+    referral = Referral.objects.get()
+    assert referral.state == State.SUBMITTED
+    _logout(page)
+
+    # The team worker finds it in the inbox and takes it on.
+    browser_login(page, world.worker)
+    page.get_by_role("link", name="Toeleidingen").first.click()
+    axe_check(page)
+    page.get_by_role("link", name=f"{pupil.first_name} {pupil.last_name}").click()
+    axe_check(page)
+    page.get_by_label("Behandelaar").select_option(label=world.worker.full_name)
+    page.get_by_role("button", name="Ontvangst bevestigen").click()
+    assert page.locator("#status").inner_text() == "Ontvangen"
+    axe_check(page)
+
+    day = timezone.localdate() + dt.timedelta(days=2)
+    page.locator("#id_plan_handover-on").fill(day.isoformat())
+    page.get_by_label("Plaats").fill("Op school")
+    page.get_by_label("Wie doen er mee?").fill("Moeder, SMW, wijkteam")
+    page.get_by_label("De ouders zijn uitgenodigd").check()
+    page.get_by_role("button", name="Warme overdracht plannen").click()
+    assert page.locator("#status").inner_text() == "Warme overdracht gepland"
+    axe_check(page)
+
+    page.locator("#id_hold_handover-held_on").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Warme overdracht gehouden").click()
+    assert page.locator("#status").inner_text() == "Warme overdracht gehouden"
+    axe_check(page)
+
+    page.get_by_role("button", name="Eerste contact bevestigen").click()
+    assert page.locator("#status").inner_text() == "Eerste contact bevestigd"
+    axe_check(page)
+    referral.refresh_from_db()
+    assert referral.state == State.FIRST_CONTACT and referral.assignee == world.worker
