@@ -92,9 +92,10 @@ def user_log(request: HttpRequest, user_id: int) -> HttpResponse:
     subject = get_user_model().objects.filter(pk=user_id).first()
     if subject is None:
         raise Http404
+    # Log the reading first, so the page and its counts include it.
+    _log_reading(request, basis, f"logboek gelezen van gebruiker {user_id}")
     entries = AccessLogEntry.objects.filter(user_id=user_id).order_by("-at", "-id")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    _log_reading(request, basis, f"logboek gelezen van gebruiker {user_id}")
     return render(request, "audit/user_log.html", {"subject": subject, "page": page})
 
 
@@ -110,9 +111,9 @@ def _visible_pupil(request: HttpRequest, pupil_id: int) -> Pupil:
 def pupil_log(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = _visible_pupil(request, pupil_id)
     found = access_basis(request.user, pupil)
+    _log_reading(request, found[0] if found else _officer_basis(request), "wie keek", pupil.pk)
     entries = AccessLogEntry.objects.filter(pupil_id=pupil.pk).order_by("-at", "-id")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    _log_reading(request, found[0] if found else _officer_basis(request), "wie keek", pupil.pk)
     return render(request, "audit/pupil_log.html", {"pupil": pupil, "page": page})
 
 

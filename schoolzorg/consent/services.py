@@ -90,11 +90,12 @@ def withdraw_consent(consent: Consent, *, by: Any, on: dt.date, reason: str) -> 
         raise ConsentError("Geef een reden voor het intrekken.")
     if on < consent.given_on:
         raise ConsentError("Intrekken kan niet vóór de datum waarop de toestemming is gegeven.")
-    changed = Consent.objects.filter(pk=consent.pk, withdrawn_on__isnull=True).update(
-        withdrawn_on=on, withdrawal_reason=reason, withdrawn_by=by
-    )
-    if not changed:
+    # Lock the row and save (not a bare UPDATE) so the change history records the diff.
+    locked = Consent.objects.select_for_update().filter(pk=consent.pk).first()
+    if locked is None or locked.withdrawn_on is not None:
         raise ConsentError("Deze toestemming is al ingetrokken.")
+    locked.withdrawn_on, locked.withdrawal_reason, locked.withdrawn_by = on, reason, by
+    locked.save(update_fields=["withdrawn_on", "withdrawal_reason", "withdrawn_by"])
     consent.refresh_from_db()
     record_access(
         None,

@@ -1,0 +1,32 @@
+"""Plain-Dutch labels for read-log codes (roles and bases)."""
+
+from __future__ import annotations
+
+from django import template
+
+from schoolzorg.accounts.roles import Role
+
+register = template.Library()
+
+BASIS_LABELS = {
+    "membership": "eigen rol op de school",
+    "care_team_consent": "zorgteam, met toestemming",
+    "break_the_glass": "noodtoegang",
+    "privacy_oversight": "toezicht privacy",
+    "consent_ledger": "toestemmingsregister",
+    "case": "betrokken bij de casus",
+    "referral": "toeleiding",
+}
+
+
+@register.filter
+def role_label(value: str) -> str:
+    try:
+        return str(Role(value).label)
+    except ValueError:
+        return value or "–"
+
+
+@register.filter
+def basis_label(value: str) -> str:
+    return BASIS_LABELS.get(value, value or "–")
