@@ -306,9 +306,9 @@ def measure(
     cores = os.cpu_count() or 1
     result.other_load = max(0.0, (busy - server_ticks - db_ticks) / total * cores)
     if result.bad:
-        result.notes.append(f"{result.bad} antwoorden met een andere status dan verwacht")
+        result.notes.append(f"{result.bad} answers with another status than expected")
     if result.exhausted:
-        result.notes.append(f"{result.exhausted} verzoeken zonder vers concept (ongeldig)")
+        result.notes.append(f"{result.exhausted} requests found no fresh draft (invalid)")
     log(
         f"{result.key}: {result.rps:.0f} req/s p50 {result.p50:.1f} p95 {result.p95:.1f} "
         f"p99 {result.p99:.1f} ms, cpu {result.cpu_server_ms:.1f}+{result.cpu_db_ms:.1f} ms/req, "
@@ -339,11 +339,13 @@ TARGETS = {
 
 def verdict(r: Result, floor_rps: float, mode: str) -> str:
     if r.key == "pupil_nolog":
-        return "vergelijking"
+        return "comparison"
+    if r.requests == 0:
+        return "**no answers in time**"
     share, p95 = TARGETS[mode].get(r.kind, (None, None))
     parts, ok = [], True
     if share is not None:
-        parts.append(f"≥{share:.0%} vloer")
+        parts.append(f"≥{share:.0%} of floor")
         ok &= r.rps >= share * floor_rps
     if p95 is not None:
         parts.append(f"p95 ≤{p95:.0f} ms")
@@ -352,7 +354,7 @@ def verdict(r: Result, floor_rps: float, mode: str) -> str:
         ok = False
     if not parts:
         return "–"
-    return f"{'gehaald' if ok else '**niet gehaald**'} ({', '.join(parts)})"
+    return f"{'met' if ok else '**missed**'} ({', '.join(parts)})"
 
 
 def render(
@@ -388,7 +390,7 @@ def render(
     lines.append("")
     if "pupil" in by_key and "pupil_nolog" in by_key and by_key["pupil_nolog"].rps:
         cost = 1 - by_key["pupil"].rps / by_key["pupil_nolog"].rps
-        ok = "gehaald" if cost <= 0.30 else "**niet gehaald**"
+        ok = "met" if cost <= 0.30 else "**missed**"
         lines.append(
             f"- Read log cost on the pupil page: {cost:.0%} of throughput "
             f"({by_key['pupil'].rps:.0f} vs {by_key['pupil_nolog'].rps:.0f} req/s without it); "
@@ -396,7 +398,7 @@ def render(
         )
     if memory:
         worst = max(m[1] for m in memory)
-        ok = "gehaald" if worst < 250 else "**niet gehaald**"
+        ok = "met" if worst < 250 else "**missed**"
         lines.append(
             "- Gunicorn worker memory after the run (RSS now / peak, MB): "
             + ", ".join(f"{now:.0f}/{peak:.0f}" for now, peak in memory)

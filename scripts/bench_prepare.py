@@ -413,21 +413,21 @@ def main() -> None:
     scenarios: list[dict[str, Any]] = [
         {
             "key": "floor",
-            "label": "Vloer (vaste tekst, geen data)",
+            "label": "Floor (fixed text, no data)",
             "kind": "floor",
             "user": "anonymous",
             "paths": [reverse("reports:floor")],
         },
         {
             "key": "pupil",
-            "label": "Leerlingpagina (toegang + leeslog)",
+            "label": "Pupil page (access check + read log)",
             "kind": "pupil",
             "user": "coordinator",
             "paths": pupil_paths,
         },
         {
             "key": "pupil_nolog",
-            "label": "Leerlingpagina zonder leeslog (vergelijking)",
+            "label": "Pupil page without read log (comparison)",
             "kind": "pupil",
             "user": "coordinator",
             "paths": pupil_paths,
@@ -438,7 +438,7 @@ def main() -> None:
         scenarios.append(
             {
                 "key": "caseload",
-                "label": "Casuslijst (50 rijen)",
+                "label": "Case list (50 rows)",
                 "kind": "list",
                 "user": "coordinator",
                 "paths": [cases + "?status=open"],
@@ -448,7 +448,7 @@ def main() -> None:
         scenarios.append(
             {
                 "key": "inbox",
-                "label": "Inbox wijkteam (50 rijen)",
+                "label": "Neighbourhood team inbox (50 rows)",
                 "kind": "list",
                 "user": "teamworker",
                 "paths": [inbox + "?weergave=alle"],
@@ -458,7 +458,7 @@ def main() -> None:
         scenarios.append(
             {
                 "key": "agenda",
-                "label": "Agenda zorgoverleg (10 punten)",
+                "label": "Care meeting agenda (10 items)",
                 "kind": "list",
                 "user": "coordinator",
                 "paths": [agenda],
@@ -468,7 +468,7 @@ def main() -> None:
         scenarios.append(
             {
                 "key": "submit",
-                "label": "Toeleiding versturen (schrijven)",
+                "label": "Submit a referral (write)",
                 "kind": "write",
                 "user": "coordinator",
                 "method": "POST",
@@ -480,7 +480,7 @@ def main() -> None:
     scenarios.append(
         {
             "key": "figures",
-            "label": "Cijfers gemeente",
+            "label": "Municipality figures",
             "kind": "figures",
             "user": "analyst",
             "paths": [reverse("reports:index")],
