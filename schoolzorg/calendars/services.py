@@ -41,6 +41,12 @@ class StaleState(CalendarError):
 STALE_MESSAGE = "Iemand anders heeft over deze vakantie al besloten. Bekijk de lijst opnieuw."
 
 
+def _file_name(source: str | Path | bytes, given: str) -> str:
+    if given:
+        return given[:300]
+    return "(geüpload bestand)" if isinstance(source, bytes) else Path(source).name[:300]
+
+
 def _source_bytes(source: str | Path | bytes) -> bytes:
     return source if isinstance(source, bytes) else Path(source).read_bytes()
 
@@ -65,7 +71,7 @@ def import_school_holidays(
             raise importing.ImportRefused([f"het bestand heeft geen vakanties in {school_year}"])
     with transaction.atomic(), many_changes():
         batch = ImportBatch.objects.create(
-            kind=ImportBatch.Kind.SCHOOL, file_name=file_name or str(source)[:300], by=by
+            kind=ImportBatch.Kind.SCHOOL, file_name=_file_name(source, file_name), by=by
         )
         existing = {
             (h.source_id, h.source_region): h
@@ -148,7 +154,7 @@ def import_public_holidays(
     rows = importing.parse_public_file(_source_bytes(source))
     with transaction.atomic(), many_changes():
         batch = ImportBatch.objects.create(
-            kind=ImportBatch.Kind.PUBLIC, file_name=file_name or str(source)[:300], by=by
+            kind=ImportBatch.Kind.PUBLIC, file_name=_file_name(source, file_name), by=by
         )
         existing = {h.date: h for h in PublicHoliday.objects.all()}
         for row in rows:
@@ -198,7 +204,7 @@ def import_municipality_regions(
         by_name.setdefault(importing.normalise_name(municipality.name), []).append(municipality)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            kind=ImportBatch.Kind.REGIONS, file_name=file_name or str(source)[:300], by=by
+            kind=ImportBatch.Kind.REGIONS, file_name=_file_name(source, file_name), by=by
         )
         result = RegionImportResult(batch=batch)
         findings: list[ImportFinding] = []

@@ -19,10 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import F
 
 from schoolzorg.organisations.models import HolidayRegion
@@ -70,6 +71,8 @@ def bump_version() -> None:
     if not CalendarVersion.objects.filter(pk=1).update(number=F("number") + 1):
         CalendarVersion.objects.get_or_create(pk=1, defaults={"number": 1})
     clear_cache()
+    # Whatever was loaded inside the transaction may be rolled back: forget it again at commit.
+    transaction.on_commit(clear_cache)
 
 
 @contextmanager
@@ -148,6 +151,26 @@ def _school(store: _Store, school_id: int) -> tuple[int | None, frozenset[dt.dat
         )
         store.schools[school_id] = (municipality_id, closures)
     return store.schools[school_id]
+
+
+def prefetch_schools(school_ids: Iterable[int]) -> None:
+    """Load the closure days of many schools in two queries, before a list counts deadlines."""
+    from schoolzorg.calendars.models import SchoolClosure
+    from schoolzorg.organisations.models import School
+
+    store = _current()
+    wanted = {pk for pk in school_ids if pk is not None and pk not in store.schools}
+    if not wanted:
+        return
+    closures: dict[int, set[dt.date]] = {pk: set() for pk in wanted}
+    for school_id, day in SchoolClosure.objects.filter(school_id__in=wanted).values_list(
+        "school_id", "date"
+    ):
+        closures[school_id].add(day)
+    for pk, municipality_id in School.objects.filter(pk__in=wanted).values_list(
+        "pk", "municipality_id"
+    ):
+        store.schools[pk] = (municipality_id, frozenset(closures[pk]))
 
 
 def public_holiday_is_day_off(

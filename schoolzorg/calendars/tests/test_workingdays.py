@@ -166,3 +166,15 @@ def test_counting_back_what_was_added_gives_the_same_number(
     assert n == 0 or is_school_day(end, region=region, school_id=school_id)
     back = add_school_days(end, -n, region=region, school_id=school_id)
     assert back <= start
+
+
+def test_prefetched_schools_cost_no_query_per_school(django_assert_num_queries: Any) -> None:
+    from schoolzorg.calendars.workingdays import days_off, prefetch_schools
+
+    closures = [SchoolClosureFactory() for _ in range(5)]
+    days_off("midden")  # version, region and public holidays loaded once
+    with django_assert_num_queries(2):
+        prefetch_schools(c.school_id for c in closures)
+    with django_assert_num_queries(0):
+        for c in closures:
+            assert not is_school_day(c.date, region="midden", school_id=c.school_id)
