@@ -98,12 +98,21 @@ class GoalForm(forms.Form):
     )
     criterion = forms.CharField(
         label="Hoe meten we het?",
-        required=False,
+        error_messages={
+            "required": "Schrijf op hoe u ziet dat het doel bereikt is, bijvoorbeeld 'is 4 van de "
+            "5 dagen op tijd'. (Meetbaar)"
+        },
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Bijvoorbeeld: 'is 4 van de 5 dagen op tijd op school'.",
     )
-    owner = forms.TypedChoiceField(label="Eigenaar", required=False, coerce=int, empty_value=None)
+    owner = forms.TypedChoiceField(
+        label="Eigenaar",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="Kies een professional, of vul hieronder iemand uit het gezin of netwerk in.",
+    )
     owner_name = forms.CharField(
         label="Of: eigenaar uit gezin of netwerk",
         required=False,
@@ -111,10 +120,20 @@ class GoalForm(forms.Form):
         help_text="Bijvoorbeeld: moeder, of oom Ahmed.",
     )
     target_on = forms.DateField(
-        label="Bereikt op", required=False, widget=DATE, error_messages=DATE_ERRORS
+        label="Bereikt op",
+        widget=DATE,
+        error_messages={
+            "required": "Vul in wanneer het doel bereikt moet zijn. (Tijdgebonden)",
+            **DATE_ERRORS,
+        },
     )
     review_on = forms.DateField(
-        label="Evalueren op", required=False, widget=DATE, error_messages=DATE_ERRORS
+        label="Evalueren op",
+        widget=DATE,
+        error_messages={
+            "required": "Vul in wanneer u samen bekijkt hoe het gaat (evaluatiedatum).",
+            **DATE_ERRORS,
+        },
     )
 
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
@@ -124,8 +143,6 @@ class GoalForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if self.errors:
-            return data
         owner = self.people.get(data.get("owner")) if data.get("owner") else None
         data["owner_user"] = owner
         for field, message in smart_problems(
@@ -136,7 +153,9 @@ class GoalForm(forms.Form):
             target_on=data.get("target_on"),
             review_on=data.get("review_on"),
         ).items():
-            self.add_error(field, message)
+            # A field already refused (empty, bad date) keeps its own message; no second one.
+            if field not in self.errors:
+                self.add_error(field, message)
         return data
 
 
