@@ -173,14 +173,11 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
     answers = assessment.answers
     if request.method == "POST":
         typed = forms.answers_from_post(definition, request.POST)
-        revision = request.POST.get("revision", "")
+        # No revision check here: a draft has one author, and the autosave of a change may
+        # still be under way when the same page is submitted with the same answers. The
+        # status check in the service still refuses a save after completion.
         try:
-            assessment = services.save_answers(
-                assessment,
-                typed,
-                by=request.user,
-                expected_revision=int(revision) if revision.isdigit() else None,
-            )
+            assessment = services.save_answers(assessment, typed, by=request.user)
         except services.AssessmentError as exc:
             errors = exc.errors
             # Show what was typed, so nothing is lost, with the message next to the row.
