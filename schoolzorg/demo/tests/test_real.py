@@ -1,0 +1,72 @@
+"""Seeds on real places: Rotterdam's real schools, fictional people, idempotent runs."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+
+from schoolzorg.demo import real
+from schoolzorg.organisations.models import NeighbourhoodTeam, PostcodeArea, School
+from schoolzorg.pupils.models import Enrolment, Pupil, Residence
+
+pytestmark = pytest.mark.django_db
+
+
+def test_city_seed_builds_rotterdam_on_real_schools_and_a_rerun_changes_nothing() -> None:
+    out = StringIO()
+    real.seed("city", seed=7, stdout=out, size=0.01)
+
+    rotterdam_schools = School.objects.filter(municipality__cbs_code="GM0599")
+    assert rotterdam_schools.count() == 168
+    petrus = rotterdam_schools.get(location_code="11VO00")
+    assert petrus.name == "Petrus Datheenschool"  # the real DUO name
+    assert petrus.district is not None and petrus.partnership is not None
+    assert not rotterdam_schools.filter(name="Bergse Veld School").exists()  # special education
+    names = set(rotterdam_schools.values_list("name", flat=True))
+    assert len(names) > 100
+    teams = NeighbourhoodTeam.objects.filter(municipality__cbs_code="GM0599")
+    assert teams.count() == 43
+    assert len(set(teams.values_list("area_name", flat=True))) == 14
+    assert all(t.name.startswith("Wijkteam ") for t in teams)
+    # Every Rotterdam district is covered by at least one team.
+    covered = set(teams.values_list("districts__code", flat=True))
+    assert len(covered) == 21
+
+    pupils = Pupil.objects.all()
+    assert 300 < pupils.count() < 1000  # 1% of about 60,000
+    pupil = pupils.select_related("current_school").first()
+    assert pupil is not None
+    assert pupil.current_school.municipality.cbs_code == "GM0599"
+    assert pupil.current_school.source_hash  # a real DUO school
+    assert Enrolment.objects.count() == pupils.count()
+    assert Residence.objects.count() == pupils.count()
+    assert pupils.filter(home_district__isnull=False).exists()
+    # Some live across the municipal border, as DUO's per-postcode figures say.
+    assert pupils.exclude(home_municipality__cbs_code="GM0599").exists()
+    assert pupils.filter(home_precision="pc4").count() == pupils.count()
+    assert PostcodeArea.objects.filter(source=real.APPROXIMATION).exists()
+    assert "Rotterdam: 168 scholen, 43 wijkteams" in out.getvalue()
+
+    before = (Pupil.objects.count(), NeighbourhoodTeam.objects.count(), School.objects.count())
+    again = StringIO()
+    real.seed("city", seed=7, stdout=again, size=0.01)
+    assert "staan er al" in again.getvalue()
+    assert (Pupil.objects.count(), NeighbourhoodTeam.objects.count(), School.objects.count()) == (
+        before
+    )
+
+
+def test_city_seed_is_deterministic() -> None:
+    real.seed("city", seed=3, stdout=StringIO(), size=0.005)
+    first = list(
+        Pupil.objects.order_by("pk").values_list("first_name", "last_name", "home_postcode")
+    )
+    assert first
+    plan = real.per_school_distribution(real.PER_POSTCODE["GM0599"], __import__("random").Random(1))
+    again = real.per_school_distribution(
+        real.PER_POSTCODE["GM0599"], __import__("random").Random(1)
+    )
+    assert plan == again
+    # Placeholder PC4s (10 België, 30 ander land, 40 onbekend) never become homes.
+    assert not {pc for rows in plan.values() for pc, _, _ in rows} & {"10", "30", "40"}
