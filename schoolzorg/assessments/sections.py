@@ -11,7 +11,13 @@ from typing import Any
 from django.http import HttpRequest
 
 from schoolzorg.assessments import policies
-from schoolzorg.assessments.models import SENSITIVE_CODES, Assessment, InstrumentCode
+from schoolzorg.assessments.models import (
+    SENSITIVE_CODES,
+    Assessment,
+    AssessmentStatus,
+    InstrumentCode,
+)
+from schoolzorg.lib import homepanels
 from schoolzorg.lib.homepanels import Panel
 from schoolzorg.pupils import sections
 
@@ -46,5 +52,33 @@ def pupil_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> P
     )
 
 
+def my_work_panel(request: HttpRequest) -> Panel | None:
+    """ "Mijn werk": the user's own drafts, and safety assessments waiting for their review."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    visible = Assessment.objects.visible_to(user, include_sensitive=True).select_related(
+        "definition", "pupil", "completed_by"
+    )
+    drafts = list(visible.drafts().filter(created_by=user).order_by("-updated_at")[:10])
+    to_review = [
+        a
+        for a in visible.filter(status=AssessmentStatus.COMPLETED, is_child_safety=True)
+        .exclude(completed_by=user)
+        .exclude(created_by=user)
+        .order_by("completed_at")[:10]
+        if a.awaits_review
+    ]
+    if not drafts and not to_review:
+        return None
+    return Panel(
+        "Instrumenten",
+        "assessments/_panel_mine.html",
+        {"drafts": drafts, "to_review": to_review},
+        order=45,
+    )
+
+
 def register_all() -> None:
     sections.register("assessments", pupil_section)
+    homepanels.register("assessments", my_work_panel)

@@ -82,7 +82,7 @@ def load_definition(
             .filter(
                 code=data["code"],
                 version=data["version"],
-                organisation_id=getattr(organisation, "pk", None),
+                organisation=organisation,
             )
             .first()
         )

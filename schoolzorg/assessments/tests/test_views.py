@@ -316,3 +316,36 @@ def test_report_without_consent_needs_a_reporting_right_legal_basis(member, clie
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.legal_basis == basis and a.is_child_safety
+
+
+def test_my_work_shows_my_drafts_and_safety_assessments_awaiting_my_review(member, client_for):
+    pupil = PupilFactory(first_name="Panelkind")
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    colleague = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    safety = completed_safety(pupil, ib)
+    draft = services.start_assessment(pupil, "severity", by=colleague)
+    home = client_for(colleague).get("/").content.decode()
+    assert f"/instrumenten/{safety.pk}/" in home and f"/instrumenten/{draft.pk}/invullen/" in home
+    contact = member(Role.PARTNERSHIP_CONTACT, PartnershipFactory(), school=pupil.current_school)
+    assert f"/instrumenten/{safety.pk}/" not in client_for(contact).get("/").content.decode()
+    author_home = client_for(ib).get("/").content.decode()
+    assert f"/instrumenten/{safety.pk}/" not in author_home
+
+
+def test_my_work_panel_has_a_fixed_query_count(member, rf, django_assert_max_num_queries):
+    from schoolzorg.assessments.sections import my_work_panel
+
+    school = PupilFactory().current_school
+    ib = member(Role.SUPPORT_COORDINATOR, school)
+    colleague = member(Role.SUPPORT_COORDINATOR, school)
+    for _ in range(6):
+        completed_safety(PupilFactory(current_school=school), ib)
+        services.start_assessment(PupilFactory(current_school=school), "severity", by=colleague)
+    request = rf.get("/")
+    request.user = colleague
+    with django_assert_max_num_queries(6):
+        panel = my_work_panel(request)
+        assert panel is not None
+        assert len(panel.context["drafts"]) == 6 and len(panel.context["to_review"]) == 6
+        for a in panel.context["to_review"]:
+            str(a.completed_by), a.pupil.first_name, a.definition.title
