@@ -65,11 +65,11 @@ def hours_rows(provider_ids: list[int], first: dt.date, last_month: dt.date) -> 
         .order_by("provider__name", "school__name", "month")
     )
     per_form: dict[tuple[str, str, Any], dict[str, int]] = {}
-    for row in base.values("provider__name", "school__name", "month", "form").annotate(
+    for form_row in base.values("provider__name", "school__name", "month", "form").annotate(
         n=Count("id")
     ):
-        key = (row["provider__name"], row["school__name"], _as_date(row["month"]))
-        per_form.setdefault(key, {})[row["form"]] = row["n"]
+        key = (form_row["provider__name"], form_row["school__name"], _as_date(form_row["month"]))
+        per_form.setdefault(key, {})[form_row["form"]] = form_row["n"]
     result = []
     for row in totals:
         month = _as_date(row["month"])

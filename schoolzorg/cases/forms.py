@@ -20,6 +20,13 @@ from schoolzorg.cases.workflow import MOVE_LABELS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def set_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]]) -> None:
+    """Set a choice field's options at run time (people and pupils depend on the user)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class ConcernForm(forms.Form):
     category = forms.ChoiceField(
         label="Onderwerp", choices=[("", "Kies een onderwerp"), *list(Category.choices)]
@@ -54,9 +61,11 @@ class ConcernForm(forms.Form):
         if coordinators is None:
             del self.fields["coordinator"]
         else:
-            self.fields["coordinator"].choices = [("", "Nog niet")] + [
-                (u.pk, u.full_name) for u in coordinators
-            ]
+            set_choices(
+                self,
+                "coordinator",
+                [("", "Nog niet")] + [(u.pk, u.full_name) for u in coordinators],
+            )
 
 
 class NoteForm(forms.Form):
@@ -93,10 +102,10 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: Any, allowed: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(s, MOVE_LABELS.get(s, s)) for s in (allowed or [])]
+        set_choices(self, "to", [(s, MOVE_LABELS.get(s, s)) for s in (allowed or [])])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if data.get("to") == "closed" and not data.get("outcome"):
             self.add_error("outcome", "Kies de uitkomst voordat u de casus afsluit.")
         return data
@@ -109,9 +118,11 @@ class CoordinatorForm(forms.Form):
 
     def __init__(self, *args: Any, coordinators: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].choices = [("", "Kies een persoon")] + [
-            (u.pk, u.full_name) for u in coordinators
-        ]
+        set_choices(
+            self,
+            "coordinator",
+            [("", "Kies een persoon")] + [(u.pk, u.full_name) for u in coordinators],
+        )
 
 
 class DocumentForm(forms.Form):
@@ -192,7 +203,7 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args: Any, schools: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = [(s.pk, s.name) for s in schools]
+        set_choices(self, "school", [(s.pk, s.name) for s in schools])
         if len(schools) == 1:
             self.fields["school"].initial = schools[0].pk
 
@@ -216,6 +227,9 @@ class ConvertForm(forms.Form):
 
     def __init__(self, *args: Any, pupils: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].choices = [("", "Kies een leerling")] + [
-            (p.pk, f"{p.first_name} {p.last_name} (groep {p.current_group})") for p in pupils
-        ]
+        set_choices(
+            self,
+            "pupil",
+            [("", "Kies een leerling")]
+            + [(p.pk, f"{p.first_name} {p.last_name} (groep {p.current_group})") for p in pupils],
+        )

@@ -14,7 +14,7 @@ def case_role_school_ids(user: Any) -> set[int]:
         return set()
     ids = {m.served_school_id for m in active_memberships(user) if m.role in CASE_ROLES}
     ids.discard(None)
-    return ids  # type: ignore[return-value]
+    return {i for i in ids if i is not None}
 
 
 def social_work_memberships(user: Any) -> list[Any]:

@@ -283,7 +283,7 @@ def sniff_type(head: bytes, *, name: str = "", opener: Any = None) -> str | None
     return None
 
 
-def check_upload(upload: UploadedFile, *, max_bytes: int) -> tuple[str, str]:
+def check_upload(upload: UploadedFile[bytes], *, max_bytes: int) -> tuple[str, str]:
     """Return (kind, content type) for an acceptable upload, or raise CaseError in plain Dutch."""
     if upload.size is None or upload.size == 0:
         raise CaseError("Het bestand is leeg. Kies een ander bestand.")
@@ -318,7 +318,7 @@ def check_upload(upload: UploadedFile, *, max_bytes: int) -> tuple[str, str]:
 
 @transaction.atomic
 def add_document(
-    case: Case, *, upload: UploadedFile, by: Any, description: str = "", max_bytes: int
+    case: Case, *, upload: UploadedFile[bytes], by: Any, description: str = "", max_bytes: int
 ) -> CaseDocument:
     """Store an uploaded file on the case after checking its type and size."""
     # A file written before a rollback stays behind unreferenced; `clean_orphan_uploads` could

@@ -42,6 +42,7 @@ from schoolzorg.cases.models import (
     Case,
     CaseDocument,
     Category,
+    SocialWorkContact,
 )
 from schoolzorg.cases.workflow import CaseStatus, next_statuses
 from schoolzorg.organisations.models import School, SocialWorkProvider
@@ -404,7 +405,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int) -> FileResponse:
     document = (
         CaseDocument.objects.filter(pk=pk, case__in=Case.objects.visible_to(request.user))
         .select_related("case__pupil")
@@ -494,8 +495,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
         log_list_reads(request, cases, "caseload SMW")
     today = timezone.localdate()
     month_minutes = (
-        request.user.social_work_contacts.filter(  # type: ignore[attr-defined]
-            contact_on__year=today.year, contact_on__month=today.month
+        SocialWorkContact.objects.filter(
+            worker_id=request.user.pk, contact_on__year=today.year, contact_on__month=today.month
         ).aggregate(total=Sum("minutes"))["total"]
         or 0
     )

@@ -12,6 +12,15 @@ from schoolzorg.plans.models import ActionStatus, Domain, Progress
 from schoolzorg.plans.services import PART_FIELDS, PLAN_FIELDS, smart_problems
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def set_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]]) -> None:
+    """Set a choice field's options at run time (people and pupils depend on the user)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 DATE_ERRORS = {"invalid": "Vul een geldige datum in (dag-maand-jaar)."}
 
 
@@ -139,10 +148,10 @@ class GoalForm(forms.Form):
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = {u.pk: u for u in people}
-        self.fields["owner"].choices = _people_choices(people, "Iemand uit gezin of netwerk")
+        set_choices(self, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         owner = self.people.get(data.get("owner")) if data.get("owner") else None
         data["owner_user"] = owner
         for field, message in smart_problems(
@@ -190,13 +199,13 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.people = {u.pk: u for u in people}
         self.goals = {g.pk: g for g in goals}
-        self.fields["owner"].choices = _people_choices(people, "Iemand uit gezin of netwerk")
-        self.fields["goal"].choices = [("", "Geen bepaald doel")] + [
-            (g.pk, g.description[:80]) for g in goals
-        ]
+        set_choices(self, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))
+        set_choices(
+            self, "goal", [("", "Geen bepaald doel")] + [(g.pk, g.description[:80]) for g in goals]
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         owner = self.people.get(data.get("owner")) if data.get("owner") else None
         if owner is None and not (data.get("owner_name") or "").strip():
             self.add_error(
@@ -243,7 +252,7 @@ class ReviewForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         today = timezone.localdate()
         if data.get("reviewed_on") and data["reviewed_on"] > today:
             self.add_error("reviewed_on", "Een evaluatie kan niet in de toekomst liggen.")
@@ -282,7 +291,7 @@ class AgreementForm(forms.Form):
     def __init__(self, *args: Any, guardians: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.guardians = {g.pk: g for g in guardians}
-        self.fields["guardian"].choices = [("", "Kies")] + [(g.pk, g.full_name) for g in guardians]
+        set_choices(self, "guardian", [("", "Kies")] + [(g.pk, g.full_name) for g in guardians])
 
     def clean_agreed_on(self) -> dt.date:
         day: dt.date = self.cleaned_data["agreed_on"]

@@ -18,9 +18,9 @@ def render_plan_pdf(plan: Any, parts: list[Any], *, base_url: str = "") -> bytes
     )
     document = HTML(string=html, base_url=base_url or None)
     try:
-        return document.write_pdf(pdf_variant="pdf/ua-1")  # type: ignore[no-any-return]
+        return document.write_pdf(pdf_variant="pdf/ua-1")
     except (TypeError, ValueError):  # pragma: no cover - older WeasyPrint without PDF/UA
-        return document.write_pdf()  # type: ignore[no-any-return]
+        return document.write_pdf()
 
 
 def write_sample_pdfs(out_dir: Path | str, *, limit: int = 1) -> list[Path]:

@@ -87,7 +87,7 @@ def _people(parts: list[PlanPart]) -> list[Any]:
     """Professionals at the children's schools who can own goals and actions."""
     seen: dict[int, Any] = {}
     for school_id in {p.pupil.current_school_id for p in parts if p.pupil.current_school_id}:
-        for user in coordinator_candidates(school_id):  # type: ignore[arg-type]
+        for user in coordinator_candidates(school_id):
             seen[user.pk] = user
     return sorted(seen.values(), key=lambda u: u.full_name)
 
