@@ -88,3 +88,23 @@ class ClosureForm(forms.Form):
         if day.weekday() >= 5:
             raise forms.ValidationError("Die dag valt in het weekend; dan is de school al dicht.")
         return day
+
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+class HolidayFileForm(forms.Form):
+    file = forms.FileField(
+        label="Bestand met schoolvakanties",
+        help_text="CSV in het formaat van OpenHolidays API (scheidingsteken ;), bijvoorbeeld "
+        "het bestand voor een nieuw schooljaar.",
+        error_messages={"required": "Kies een bestand.", "empty": "Het bestand is leeg."},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                "Het bestand is groter dan 2 MB; dat is geen vakantielijst."
+            )
+        return upload

@@ -11,7 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from schoolzorg.calendars import policies, services
-from schoolzorg.calendars.forms import ClosureForm, ReviewForm
+from schoolzorg.calendars.forms import ClosureForm, HolidayFileForm, ReviewForm
+from schoolzorg.calendars.importing import ImportRefused
 from schoolzorg.calendars.models import (
     HolidayReview,
     ImportBatch,
@@ -74,6 +75,35 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "findings": findings,
         },
     )
+
+
+@never_cache
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    """Load a school-holiday file (a new school year); suspect rows join the review list."""
+    _require_reviewer(request)
+    problems: list[str] = []
+    form = (
+        HolidayFileForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else HolidayFileForm()
+    )
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.import_school_holidays(
+                upload.read(), file_name=upload.name, by=request.user
+            )
+        except ImportRefused as exc:
+            problems = exc.problems
+        else:
+            messages.success(
+                request,
+                f"{batch.created} vakanties toegevoegd, {batch.updated} gewijzigd, "
+                f"{batch.unchanged} ongewijzigd; {batch.flagged} wachten op controle.",
+            )
+            return redirect("calendars:review_list")
+    return render(request, "calendars/upload.html", {"form": form, "problems": problems})
 
 
 @never_cache

@@ -42,6 +42,7 @@ ROUTES = {
         label="elke IB-er komt bij de eigen school uit",
     ),
     "calendars:review_list": RouteSpec(allowed=ADMIN, setup=_pending),
+    "calendars:upload": RouteSpec(allowed=ADMIN),
     "calendars:review_detail": [
         RouteSpec(kwargs=lambda w: {"pk": w.extra["holiday"].pk}, allowed=ADMIN, setup=_pending),
         RouteSpec(

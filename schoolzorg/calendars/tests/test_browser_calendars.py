@@ -58,6 +58,12 @@ def test_admin_reviews_a_pending_holiday(
     assert page.get_by_role("cell", name="Gecorrigeerd").is_visible()
     axe_check(page)
 
+    page.get_by_role("link", name="Een nieuw bestand met schoolvakanties inlezen").click()
+    page.wait_for_url("**/kalender/controle/inlezen/")
+    page.get_by_role("button", name="Inlezen").click()
+    assert page.get_by_text("Kies een bestand.").is_visible()
+    axe_check(page)
+
     holiday.refresh_from_db()
     assert (holiday.status, holiday.end_on) == (HolidayStatus.APPROVED, dt.date(2027, 2, 21))
     assert HolidayReview.objects.get(holiday=holiday).by == admin

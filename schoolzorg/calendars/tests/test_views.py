@@ -344,3 +344,69 @@ def test_index_shows_the_review_count_to_the_admin(
     response = client_for(admin).get(reverse("calendars:index"))
     assert response.status_code == 200
     assert "op controle wachten</a>: 1" in response.content.decode()
+
+
+# --- Upload of a new school year -----------------------------------------------------------
+
+UPLOAD_HEADER = "Id;Country;StartDate;EndDate;Type;RegionalScope;Name;Groups\n"
+
+
+def _file(text: str, name: str = "vakanties-2031.csv") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, ("\ufeff" + UPLOAD_HEADER + text).encode(), "text/csv")
+
+
+def test_admin_uploads_a_new_school_year(admin: Any, client_for: Callable[[Any], Any]) -> None:
+    from schoolzorg.calendars.models import ImportBatch, SchoolHoliday
+
+    data = (
+        "u1;NL;2031-10-18;2031-10-26;School;Regional;NL Herfstvakantie;NO,MI,ZU\n"
+        "u2;NL;2032-02-14;2032-03-21;School;Regional;NL Voorjaarsvakantie;ZU\n"
+    )
+    response = client_for(admin).post(reverse("calendars:upload"), {"file": _file(data)})
+    assert response.status_code == 302
+    assert SchoolHoliday.objects.approved().count() == 3
+    assert SchoolHoliday.objects.pending().get().source_id == "u2"
+    batch = ImportBatch.objects.get()
+    assert (batch.by, batch.file_name) == (admin, "vakanties-2031.csv")
+
+
+def test_malformed_upload_lists_the_lines_and_imports_nothing(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    from schoolzorg.calendars.models import SchoolHoliday
+
+    data = (
+        "u1;NL;2031-10-18;2031-10-26;School;Regional;NL Herfstvakantie;NO\n"
+        "u2;NL;18-10-2031;2031-10-26;School;Regional;NL Herfstvakantie;MI\n"
+    )
+    response = client_for(admin).post(reverse("calendars:upload"), {"file": _file(data)})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "regel 3" in body and "niet ingelezen" in body
+    assert not SchoolHoliday.objects.exists()
+
+
+def test_upload_without_a_file_asks_for_one(admin: Any, client_for: Callable[[Any], Any]) -> None:
+    response = client_for(admin).post(reverse("calendars:upload"), {})
+    assert "Kies een bestand." in response.content.decode()
+
+
+def test_binary_upload_gets_a_message_not_a_500(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    junk = SimpleUploadedFile("foto.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "image/png")
+    response = client_for(admin).post(reverse("calendars:upload"), {"file": junk})
+    assert response.status_code == 200
+    assert "niet ingelezen" in response.content.decode()
+
+
+def test_outsider_gets_404_on_upload(
+    member: Callable[..., Any], client_for: Callable[[Any], Any]
+) -> None:
+    client = client_for(member(Role.SCHOOL_DIRECTOR, SchoolFactory()))
+    assert client.get(reverse("calendars:upload")).status_code == 404
+    assert client.post(reverse("calendars:upload"), {"file": _file("")}).status_code == 404
