@@ -282,3 +282,12 @@ class Assessment(models.Model):
         from schoolzorg.assessments.definitions import describe_answers
 
         return describe_answers(self.definition.definition, self.answers)
+
+    def grouped_rows(self) -> list[dict[str, Any]]:
+        """The rows per section: [{"key", "title", "rows": [...]}], for tables per section."""
+        groups: list[dict[str, Any]] = []
+        for row in self.chosen_rows():
+            if not groups or groups[-1]["key"] != row["section_key"]:
+                groups.append({"key": row["section_key"], "title": row["section"], "rows": []})
+            groups[-1]["rows"].append(row)
+        return groups

@@ -153,7 +153,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "pupil": assessment.pupil,
-            "grouped": _grouped(assessment.chosen_rows()),
+            "grouped": assessment.grouped_rows(),
             "can_edit": policies.can_edit(request.user, assessment),
             "can_review": policies.can_review(request.user, assessment),
         },
@@ -261,7 +261,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "pupil": assessment.pupil,
-            "grouped": _grouped(assessment.chosen_rows()),
+            "grouped": assessment.grouped_rows(),
             "missing": missing,
             "judgements": forms.judgement_rows(definition, judgement, rationale, errors),
             "errors": errors,
@@ -270,15 +270,6 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
-
-
-def _grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    groups: list[dict[str, Any]] = []
-    for row in rows:
-        if not groups or groups[-1]["key"] != row["section_key"]:
-            groups.append({"key": row["section_key"], "title": row["section"], "rows": []})
-        groups[-1]["rows"].append(row)
-    return groups
 
 
 def _reporting_right_bases(assessment: Assessment) -> list[Any]:

@@ -138,3 +138,15 @@ def test_safety_answers_are_kept_as_checkboxes_with_notes(member):
         "value": True,
         "note": "Wil na school niet naar huis.",
     }
+
+
+def test_summary_partial_renders_judgement_and_chosen_statements(member):
+    from django.template.loader import render_to_string
+
+    pupil = PupilFactory()
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    assessment = completed_severity(pupil, ib)
+    html = render_to_string("assessments/_summary.html", {"assessment": assessment})
+    assert "Ernstige zorgen: toeleiding naar het wijkteam nodig." in html
+    assert "Belasting weegt zwaarder dan draagkracht." in html
+    assert "Zware belasting." in html and "geen gelicentieerde versie" in html
