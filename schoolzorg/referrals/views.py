@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -174,18 +174,10 @@ def contacts(request: HttpRequest) -> HttpResponse:
     schools = school_ids(request.user)
     if not teams and not schools:
         raise Http404
-    rows = (
+    contacts_list = list(
         Membership.objects.active()
         .filter(role=Role.NEIGHBOURHOOD_TEAM_CONTACT)
-        .filter(organisation_id__in=teams)
-        .union(
-            Membership.objects.active()
-            .filter(role=Role.NEIGHBOURHOOD_TEAM_CONTACT)
-            .filter(school_id__in=schools)
-        )
-    )
-    contacts_list = list(
-        Membership.objects.filter(pk__in=[m.pk for m in rows])
+        .filter(Q(organisation_id__in=teams) | Q(school_id__in=schools))
         .select_related("user", "organisation", "school")
         .order_by("school__name", "organisation__name")
     )

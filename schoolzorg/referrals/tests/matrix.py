@@ -1,0 +1,104 @@
+"""Authorization matrix for referrals (see schoolzorg/audit/matrix.py).
+
+A submitted referral of the world's pupil to the world's team, and a draft of the same pupil.
+The receiving team sees the submitted one (never the draft); another team sees neither; only
+the support coordinator and the school social worker write on the school side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from schoolzorg.audit.matrix import CASE_STAFF, RouteSpec, World
+
+SCHOOL_WRITERS = frozenset({"coordinator", "social_worker"})
+TEAMS = frozenset({"team_worker", "other_team_worker"})
+
+
+def _referrals(world: World) -> None:
+    from schoolzorg.referrals.models import Referral
+    from schoolzorg.referrals.tests.factories import COMPLETE_DOCUMENT
+
+    smw = world.users["social_worker"]
+    today = timezone.localdate()
+    world.extra["sent"] = Referral.objects.create(
+        pupil=world.pupil,
+        school=world.school,
+        team=world.team,
+        state="submitted",
+        created_by=smw,
+        social_worker=smw,
+        round=1,
+        submitted_at=timezone.now(),
+        submitted_on=today,
+        acknowledge_due_on=today + dt.timedelta(days=2),
+        **COMPLETE_DOCUMENT,
+    )
+    world.extra["draft"] = Referral.objects.create(
+        pupil=world.pupil, school=world.school, team=world.team, created_by=smw, social_worker=smw
+    )
+
+
+def _sent(world: World) -> dict[str, int]:
+    return {"pk": world.extra["sent"].pk}
+
+
+def _draft(world: World) -> dict[str, int]:
+    return {"pk": world.extra["draft"].pk}
+
+
+ROUTES = {
+    "referrals:inbox": RouteSpec(allowed=TEAMS, label="eigen inbox; inhoud gefilterd"),
+    "referrals:outgoing": RouteSpec(
+        allowed=CASE_STAFF | {"outsider"}, label="lijst van de eigen school"
+    ),
+    "referrals:contacts": RouteSpec(allowed=CASE_STAFF | {"outsider"} | TEAMS),
+    "referrals:start": RouteSpec(kwargs=lambda w: {"pupil_pk": w.pupil.pk}, allowed=CASE_STAFF),
+    "referrals:detail": [
+        RouteSpec(
+            kwargs=_sent,
+            allowed=CASE_STAFF | {"team_worker"},
+            setup=_referrals,
+            label="verstuurd",
+        ),
+        RouteSpec(kwargs=_draft, allowed=CASE_STAFF, setup=_referrals, label="concept"),
+    ],
+    "referrals:edit": RouteSpec(kwargs=_draft, allowed=SCHOOL_WRITERS, setup=_referrals),
+    "referrals:autosave": RouteSpec(
+        kwargs=_draft,
+        allowed=SCHOOL_WRITERS,
+        setup=_referrals,
+        method="POST",
+        data=lambda w: {"concerns": "matrix"},
+    ),
+    "referrals:choose_team": RouteSpec(
+        kwargs=_draft,
+        allowed=SCHOOL_WRITERS,
+        setup=_referrals,
+        method="POST",
+        data=lambda w: {"seen_state": "draft", "team": w.other_team.pk, "reason": "verhuizing"},
+    ),
+    "referrals:escalate": RouteSpec(
+        kwargs=_sent,
+        allowed=SCHOOL_WRITERS,
+        setup=_referrals,
+        method="POST",
+        data=lambda w: {
+            "escalate-seen_state": "submitted",
+            "escalate-reason": "no_response",
+            "escalate-note": "geen reactie",
+        },
+    ),
+    "referrals:move": RouteSpec(
+        kwargs=lambda w: {"pk": w.extra["sent"].pk, "name": "acknowledge"},
+        allowed={"team_worker"},
+        setup=_referrals,
+        method="POST",
+        data=lambda w: {
+            "acknowledge-seen_state": "submitted",
+            "acknowledge-worker": w.users["team_worker"].pk,
+        },
+    ),
+}
