@@ -319,7 +319,7 @@ def measure(
 
 # --- report -----------------------------------------------------------------------------------
 
-TARGETS = {
+TARGETS: dict[str, dict[str, tuple[float | None, float | None]]] = {
     "pg": {
         "pupil": (0.20, 60.0),
         "list": (0.10, 100.0),
@@ -343,7 +343,8 @@ def verdict(r: Result, floor_rps: float, mode: str) -> str:
     if r.requests == 0:
         return "**no answers in time**"
     share, p95 = TARGETS[mode].get(r.kind, (None, None))
-    parts, ok = [], True
+    parts: list[str] = []
+    ok = True
     if share is not None:
         parts.append(f"≥{share:.0%} of floor")
         ok &= r.rps >= share * floor_rps

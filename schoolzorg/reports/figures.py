@@ -76,22 +76,22 @@ def build(municipality_id: int, *, today: dt.date | None = None) -> Figures:
     index = {m: i for i, m in enumerate(months)}
     start = months[0]
 
-    school_rows = list(
+    school_rows: list[Any] = list(
         MonthlySchoolFigure.objects.filter(municipality_id=municipality_id, month__gte=start)
         .order_by("school_name", "school_id", "month")
         .values()
     )
-    team_rows = list(
+    team_rows: list[Any] = list(
         MonthlyReferralFigure.objects.filter(municipality_id=municipality_id, month__gte=start)
         .order_by("team_name", "team_id", "month")
         .values()
     )
-    step_rows = list(
+    step_rows: list[Any] = list(
         MonthlyLeadTimeFigure.objects.filter(
             municipality_id=municipality_id, month__gte=start
         ).values()
     )
-    escalation_rows = list(
+    escalation_rows: list[Any] = list(
         MonthlyEscalationFigure.objects.filter(
             municipality_id=municipality_id, month__gte=start
         ).values()

@@ -119,7 +119,7 @@ def refresh_figures(*, today: dt.date | None = None, months: int = DEFAULT_MONTH
             MonthlyLeadTimeFigure,
             MonthlyEscalationFigure,
         ):
-            figure_model.objects.filter(month__gte=window[0]).delete()  # type: ignore[attr-defined]
+            figure_model.objects.filter(month__gte=window[0]).delete()
         MonthlySchoolFigure.objects.bulk_create(school_rows, batch_size=BATCH)
         MonthlyReferralFigure.objects.bulk_create(team_rows, batch_size=BATCH)
         MonthlyLeadTimeFigure.objects.bulk_create(lead_rows, batch_size=BATCH)

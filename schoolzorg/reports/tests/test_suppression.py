@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schoolzorg.reports import suppression
@@ -28,6 +28,7 @@ def test_share_needs_a_denominator_of_ten_and_no_small_remainder() -> None:
     assert suppression.share(0, 20).text == "0%"
 
 
+@settings(deadline=None)
 @given(st.lists(st.lists(st.integers(0, 30), min_size=3, max_size=3), min_size=1, max_size=6))
 def test_matrix_never_leaves_a_lonely_hidden_cell(rows: list[list[int]]) -> None:
     cells = suppression.matrix(rows)

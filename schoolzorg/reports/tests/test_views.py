@@ -126,7 +126,9 @@ def test_page_query_count_does_not_grow_with_data(town, client_for, member) -> N
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse("reports:index")).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
-    assert len(large.captured_queries) <= 14
+    # Session, user, device, memberships, menu counts of other apps, 4 roll-ups, refresh stamp,
+    # session save: fixed, whatever the number of schools.
+    assert len(large.captured_queries) <= 20
 
 
 def test_floor_is_tiny_and_public(client) -> None:
