@@ -78,7 +78,9 @@ def team_list(request: HttpRequest) -> HttpResponse:
             team,
             assess(
                 team.current_members,  # type: ignore[attr-defined]
-                norm_hours=norms.get(team.school.municipality_id, DEFAULT_NEIGHBOURHOOD_TEAM_HOURS),
+                norm_hours=norms.get(
+                    team.school.municipality_id or 0, DEFAULT_NEIGHBOURHOOD_TEAM_HOURS
+                ),
             ),
         )
         for team in teams

@@ -67,7 +67,7 @@ class PlaceForm(forms.Form):
     """Place a pupil on the agenda: from a proposed case, or chosen by hand."""
 
     case = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    pupil = forms.ModelChoiceField(
+    pupil: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Leerling",
         queryset=None,
         required=False,

@@ -18,4 +18,4 @@ def minutes_pdf(meeting: CareMeeting, *, items: list[Any], context: dict[str, An
         "meetings/print.html",
         {"meeting": meeting, "items": items, "printed_at": timezone.now(), **context},
     )
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

@@ -496,7 +496,7 @@ def _guest(request: HttpRequest, pk: int) -> MeetingGuest:
     if not can_take_minutes(request.user, guest.meeting.care_team):
         raise Http404
     if (
-        guest.item is not None
+        guest.item_id is not None
         and not AgendaItem.objects.visible_to(request.user).filter(pk=guest.item_id).exists()
     ):
         raise Http404
