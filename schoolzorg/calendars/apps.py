@@ -23,8 +23,8 @@ class CalendarsConfig(AppConfig):
 
         navigation.register("calendars", calendar_nav)
         # Who changed a study day or which feestdagen are days off; reviews log themselves.
-        for model in (models.SchoolClosure, models.PublicHoliday, models.PublicHolidayRule):
-            history.register(model)
+        for tracked in (models.SchoolClosure, models.PublicHoliday, models.PublicHolidayRule):
+            history.register(tracked)
         for model in (
             models.PublicHoliday,
             models.PublicHolidayRule,
