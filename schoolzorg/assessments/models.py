@@ -164,8 +164,14 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
         return self.filter(is_child_safety=False)
 
     def finished(self) -> AssessmentQuerySet:
-        """Completed (and, where the instrument asks for it, reviewed)."""
-        return self.filter(status__in=[AssessmentStatus.COMPLETED, AssessmentStatus.REVIEWED])
+        """Completed and, where the instrument asks for it (child safety), reviewed."""
+        return self.filter(
+            Q(status=AssessmentStatus.REVIEWED)
+            | (
+                Q(status=AssessmentStatus.COMPLETED)
+                & ~Q(definition__definition__review__required=True)
+            )
+        )
 
     def drafts(self) -> AssessmentQuerySet:
         return self.filter(status=AssessmentStatus.DRAFT)

@@ -150,3 +150,25 @@ def test_summary_partial_renders_judgement_and_chosen_statements(member):
     assert "Ernstige zorgen: toeleiding naar het wijkteam nodig." in html
     assert "Belasting weegt zwaarder dan draagkracht." in html
     assert "Zware belasting." in html and "geen gelicentieerde versie" in html
+
+
+def test_finished_means_reviewed_where_review_is_required(member):
+    from schoolzorg.assessments.models import Assessment
+
+    pupil = PupilFactory()
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    colleague = member(
+        Role.SCHOOL_SOCIAL_WORKER, _social_work_provider(), school=pupil.current_school
+    )
+    severity = completed_severity(pupil, ib)
+    safety = completed_safety(pupil, ib)
+    services.start_assessment(pupil, "severity", by=ib)
+    assert list(Assessment.objects.finished()) == [severity]
+    services.review_assessment(safety, reviewer=colleague, by=colleague)
+    assert set(Assessment.objects.finished()) == {severity, safety}
+
+
+def _social_work_provider():  # type: ignore[no-untyped-def]
+    from schoolzorg.organisations.tests.factories import SocialWorkProviderFactory
+
+    return SocialWorkProviderFactory()
