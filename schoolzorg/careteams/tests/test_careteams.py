@@ -164,3 +164,24 @@ def test_slot_with_end_before_start_gets_dutch_message(member, client_for):
     body = response.content.decode()
     assert "De eindtijd moet na de begintijd liggen." in body
     assert "Ouderkamer" in body
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_team_list_has_a_fixed_number_of_queries(
+    member, client_for, django_assert_max_num_queries, count
+):
+    from schoolzorg.accounts.models import Membership
+
+    user = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    for _ in range(count):
+        team, _people = _full_team(member)
+        Membership.objects.create(
+            user=user,
+            organisation=team.school,
+            role=Role.SUPPORT_COORDINATOR,
+            valid_from=dt.date(2020, 1, 1),
+        )
+    client = client_for(user)
+    client.get("/zorgteams/")
+    with django_assert_max_num_queries(15):
+        assert client.get("/zorgteams/").status_code == 200
