@@ -233,3 +233,16 @@ class ConvertForm(forms.Form):
             [("", "Kies een leerling")]
             + [(p.pk, f"{p.first_name} {p.last_name} (groep {p.current_group})") for p in pupils],
         )
+
+
+class SchoolContactForm(ContactFormForm):
+    """A contact that belongs to no case, at one of the schools the social worker serves."""
+
+    school = forms.TypedChoiceField(label="School", coerce=int)
+
+    field_order = ["school", "contact_on", "form", "with_whom", "minutes", "note"]
+
+    def __init__(self, *args: Any, schools: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "school", [(s.pk, s.name) for s in schools])
+        self.order_fields(self.field_order)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/contact/", views.add_contact, name="add_contact"),
     path("document/<int:pk>/", views.download, name="download"),
     path("smw/", views.caseload, name="caseload"),
+    path("smw/contact/", views.add_school_contact, name="add_school_contact"),
     path("smw/uren/", views.hours, name="hours"),
     path("smw/uren/<int:provider_pk>.<str:fmt>", views.export_hours, name="export_hours"),
     path("consulten/", views.consultations, name="consultations"),

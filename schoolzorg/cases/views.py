@@ -35,6 +35,7 @@ from schoolzorg.cases.forms import (
     CoordinatorForm,
     DocumentForm,
     NoteForm,
+    SchoolContactForm,
     StatusForm,
 )
 from schoolzorg.cases.models import (
@@ -476,9 +477,10 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: HttpRequest, contact_form: Any = None, status: int = 200) -> HttpResponse:
     """The school social worker's open cases with contacts and minutes (fixed query count)."""
-    if not policies.social_work_memberships(request.user):
+    memberships = policies.social_work_memberships(request.user)
+    if not memberships:
         raise Http404
     cases = list(
         Case.objects.visible_to(request.user)
@@ -503,8 +505,49 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/caseload.html",
-        {"cases": cases, "month_hours": round(month_minutes / 60, 1), "today": today},
+        {
+            "cases": cases,
+            "month_hours": round(month_minutes / 60, 1),
+            "today": today,
+            "contact_form": contact_form
+            or SchoolContactForm(
+                schools=_served_schools(memberships), initial={"contact_on": today}
+            ),
+        },
+        status=status,
     )
+
+
+def _served_schools(memberships: list[Any]) -> list[School]:
+    ids = {m.served_school_id for m in memberships}
+    return list(School.objects.filter(pk__in=ids).order_by("name"))
+
+
+@never_cache
+@login_required
+@require_POST
+def add_school_contact(request: HttpRequest) -> HttpResponse:
+    """A contact without a case: a consultation with teachers, a class visit, a call."""
+    memberships = policies.social_work_memberships(request.user)
+    if not memberships:
+        raise Http404
+    form = SchoolContactForm(request.POST, schools=_served_schools(memberships))
+    if form.is_valid():
+        data = form.cleaned_data
+        membership = next(m for m in memberships if m.served_school_id == data["school"])
+        services.record_contact(
+            worker=request.user,
+            school=School.objects.get(pk=data["school"]),
+            provider=SocialWorkProvider.objects.get(pk=membership.organisation_id),
+            contact_on=data["contact_on"],
+            form=data["form"],
+            with_whom=data["with_whom"],
+            minutes=data["minutes"],
+            note=data["note"],
+        )
+        messages.success(request, "Het contact is geregistreerd.")
+        return redirect("cases:caseload")
+    return caseload(request, contact_form=form, status=400)
 
 
 def _export_providers(user: Any) -> list[SocialWorkProvider]:

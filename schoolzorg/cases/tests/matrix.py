@@ -122,6 +122,9 @@ ROUTES = {
         kwargs=lambda w: {"pk": w.extra["document"].pk}, allowed=CASE_STAFF, setup=_document
     ),
     "cases:caseload": RouteSpec(allowed={"social_worker"}, setup=_case),
+    "cases:add_school_contact": RouteSpec(
+        allowed={"social_worker"}, method="POST", data=lambda w: {}
+    ),
     "cases:hours": RouteSpec(allowed={"social_worker"}, setup=_provider),
     "cases:export_hours": RouteSpec(
         kwargs=lambda w: {"provider_pk": w.extra["provider_pk"], "fmt": "csv"},

@@ -280,3 +280,39 @@ def test_other_school_case_not_in_list(team, client_for):
     CaseFactory(pupil=other, raised_by=team.ib)
     assert client_for(team.ib).get("/casussen/").context["cases"] == []
     assert dt.date.today()
+
+
+def test_social_worker_records_a_contact_without_case(team, client_for):
+    from schoolzorg.cases.models import SocialWorkContact
+
+    client = client_for(team.smw)
+    bad = client.post(
+        "/casussen/smw/contact/", {"school": team.school.pk, "with_whom": "leerkrachten groep 5"}
+    )
+    assert bad.status_code == 400 and "leerkrachten groep 5" in bad.content.decode()
+    ok = client.post(
+        "/casussen/smw/contact/",
+        {
+            "school": team.school.pk,
+            "contact_on": timezone.localdate().isoformat(),
+            "form": "consultation",
+            "with_whom": "leerkrachten groep 5",
+            "minutes": "60",
+        },
+    )
+    assert ok.status_code == 302
+    contact_row = SocialWorkContact.objects.get()
+    assert (contact_row.case, contact_row.provider) == (None, team.provider)
+    other = SchoolFactory()
+    refused = client.post(
+        "/casussen/smw/contact/",
+        {
+            "school": other.pk,
+            "contact_on": timezone.localdate().isoformat(),
+            "form": "phone",
+            "with_whom": "x",
+            "minutes": "5",
+        },
+    )
+    assert refused.status_code == 400
+    assert client_for(team.ib).post("/casussen/smw/contact/", {}).status_code == 404
