@@ -1,7 +1,7 @@
 """Build the agenda: which help requests and cases could be discussed at a meeting.
 
-New help requests (case status `new`) and cases the care team follows (`in_care_team`) at the
-meeting's school are proposed. Pupils without a consent to discuss them in the care team on the
+New help requests (case status `new`), cases the care team follows (`in_care_team`), and open
+cases of pupils whose plan has a goal due for review by the meeting day are proposed. Pupils without a consent to discuss them in the care team on the
 meeting day are left out; the page shows how many, without names unless the viewer may see those
 pupils anyway.
 """
@@ -32,11 +32,16 @@ class Proposal:
 
 def propose(meeting: CareMeeting, user: Any) -> Proposal:
     """Cases to put on the agenda, split by consent; a fixed number of queries."""
+    from django.db.models import Q
+
+    from schoolzorg.plans.models import Goal
+
     already = meeting.items.filter(pupil__isnull=False).values("pupil_id")
+    review_due = Goal.objects.review_due(meeting.scheduled_on).values("part__pupil_id")
     open_cases = (
-        Case.objects.filter(
-            school_id=meeting.care_team.school_id, status__in=list(SOURCE_BY_STATUS)
-        )
+        Case.objects.open()
+        .filter(school_id=meeting.care_team.school_id)
+        .filter(Q(status__in=list(SOURCE_BY_STATUS)) | Q(pupil_id__in=review_due))
         .exclude(pupil_id__in=already)
         .values_list("pk", "pupil_id")
     )
@@ -57,7 +62,8 @@ def propose(meeting: CareMeeting, user: Any) -> Proposal:
             if case.pupil_id in seen:
                 continue
             seen.add(case.pupil_id)
-            proposal.candidates.append((case, SOURCE_BY_STATUS[CaseStatus(case.status)]))
+            source = SOURCE_BY_STATUS.get(CaseStatus(case.status), AgendaSource.REVIEW)
+            proposal.candidates.append((case, source))
         else:
             proposal.without_consent_visible.append(case)
     return proposal

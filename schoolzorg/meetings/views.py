@@ -616,7 +616,7 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
                 pupil = case.pupil
         if pupil is not None and not form.errors:
             source = (
-                agenda.SOURCE_BY_STATUS.get(case.status, "manual") if case else "manual"  # type: ignore[call-overload]
+                agenda.SOURCE_BY_STATUS.get(case.status, "review") if case else "manual"  # type: ignore[call-overload]
             )
             try:
                 services.place_on_agenda(

@@ -116,3 +116,26 @@ def test_manual_placement_without_consent_shows_message_and_keeps_the_question(s
     assert "geen geldige toestemming" in body
     assert "Mijn zorgvuldig getypte vraag" in body
     assert not AgendaItem.objects.exists()
+
+
+def test_builder_proposes_case_whose_plan_goal_is_due_for_review(setting):
+    from schoolzorg.cases.services import change_case_status
+    from schoolzorg.plans.services import add_goal, start_plan
+
+    case = register_concern(
+        setting.pupil, category="absence", description="Vaak afwezig", by=setting.ib
+    )
+    change_case_status(case, to="with_school_social_work", by=setting.ib, social_worker=setting.ib)
+    assert agenda.propose(setting.meeting, setting.ib).candidates == []
+    part = start_plan(setting.pupil, by=setting.ib)
+    add_goal(
+        part,
+        description="Sam is elke dag om 8.30 op school",
+        criterion="Vier weken lang geen te laat",
+        by=setting.ib,
+        owner=setting.ib,
+        review_on=setting.meeting.scheduled_on - dt.timedelta(days=1),
+        enforce_smart=False,
+    )
+    proposal = agenda.propose(setting.meeting, setting.ib)
+    assert [(c.pk, source) for c, source in proposal.candidates] == [(case.pk, "review")]
