@@ -13,6 +13,7 @@ from django.conf import settings
 
 from schoolzorg.calendars.services import (
     add_closure,
+    import_municipality_regions,
     import_public_holidays,
     import_school_holidays,
 )
@@ -20,6 +21,21 @@ from schoolzorg.calendars.workingdays import is_school_day
 from schoolzorg.demo.context import SeedContext
 
 DATA = settings.BASE_DIR / "data" / "registries" / "vakanties"
+
+
+def load_real_calendar() -> str:
+    """Import the shipped holiday files and municipality regions; idempotent. One summary line."""
+    public = import_public_holidays(DATA / "nl-feestdagen.csv", file_name="nl-feestdagen.csv")
+    school = import_school_holidays(
+        DATA / "nl-schoolvakanties.csv", file_name="nl-schoolvakanties.csv"
+    )
+    regions = import_municipality_regions(
+        DATA / "nl-vakantieregio-indeling.csv", file_name="nl-vakantieregio-indeling.csv"
+    )
+    return (
+        f"Kalender: {public.created} feestdagen en {school.created} schoolvakanties nieuw, "
+        f"{school.flagged} te controleren; vakantieregio van {regions.batch.updated} gemeenten gezet."
+    )
 
 
 def seed_demo(ctx: SeedContext) -> None:

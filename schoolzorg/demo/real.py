@@ -152,6 +152,9 @@ def ensure_registries(stdout: TextIO) -> None:
     for call, args in steps:
         report: ImportReport = call(*args)
         _say(stdout, report.summary().split("\n", 1)[0])
+    from schoolzorg.calendars.demo import load_real_calendar
+
+    _say(stdout, load_real_calendar())  # real holidays, so deadlines count school days
 
 
 # --- Shared building blocks -------------------------------------------------------------------
