@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from io import StringIO
 
 import pytest
@@ -57,16 +58,12 @@ def test_city_seed_builds_rotterdam_on_real_schools_and_a_rerun_changes_nothing(
     )
 
 
-def test_city_seed_is_deterministic() -> None:
-    real.seed("city", seed=3, stdout=StringIO(), size=0.005)
-    first = list(
-        Pupil.objects.order_by("pk").values_list("first_name", "last_name", "home_postcode")
-    )
-    assert first
-    plan = real.per_school_distribution(real.PER_POSTCODE["GM0599"], __import__("random").Random(1))
-    again = real.per_school_distribution(
-        real.PER_POSTCODE["GM0599"], __import__("random").Random(1)
-    )
-    assert plan == again
+def test_home_distribution_is_deterministic_and_skips_placeholder_postcodes() -> None:
+    path = real.PER_POSTCODE["GM0599"]
+    plan = real.per_school_distribution(path, random.Random(1))
+    assert plan == real.per_school_distribution(path, random.Random(1))
+    assert len(plan) == 167  # every Rotterdam primary location in DUO's per-postcode file
     # Placeholder PC4s (10 België, 30 ander land, 40 onbekend) never become homes.
     assert not {pc for rows in plan.values() for pc, _, _ in rows} & {"10", "30", "40"}
+    total = sum(n for rows in plan.values() for _, _, n in rows)
+    assert 55_000 < total < 65_000  # about 60,000 pupils, "<5" counted as 1..4

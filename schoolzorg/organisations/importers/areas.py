@@ -20,6 +20,7 @@ from schoolzorg.organisations.importers.base import (
     create_organisations,
     load_table,
     municipality_name,
+    update_objects,
 )
 from schoolzorg.organisations.models import District, Municipality, Neighbourhood, OrganisationKind
 
@@ -115,7 +116,7 @@ def import_areas(
                 district.name = name
                 renamed.append(district)
         District.objects.bulk_create(new_districts, batch_size=2000)
-        District.objects.bulk_update(renamed, ["name"], batch_size=250)
+        update_objects(District, renamed, ["name"])
         district_ids = dict(District.objects.filter(code__in=wijken).values_list("code", "pk"))
         if new_districts or renamed:
             report.notes.append(f"wijken: {len(new_districts)} nieuw, {len(renamed)} hernoemd")
@@ -133,6 +134,6 @@ def import_areas(
             else:
                 report.unchanged += 1
         Neighbourhood.objects.bulk_create(new_hoods, batch_size=2000)
-        Neighbourhood.objects.bulk_update(changed, ["name", "district"], batch_size=250)
+        update_objects(Neighbourhood, changed, ["name", "district"])
         report.inserted, report.updated = len(new_hoods), len(changed)
     return report

@@ -264,3 +264,32 @@ def run_import(stdout: Any, call: Any, *args: Any, **kwargs: Any) -> ImportRepor
         raise CommandError("\n".join(lines)) from exc
     stdout.write(report.summary())
     return report
+
+
+def update_objects(
+    model: type[models.Model], objs: Sequence[models.Model], names: list[str]
+) -> int:
+    """Write the named fields of saved instances with one prepared UPDATE per table (executemany).
+
+    Much faster than `bulk_update`'s CASE expressions for thousands of rows; parent-table fields
+    of multi-table inheritance are written to the parent's table.
+    """
+    if not objs:
+        return 0
+    per_table: dict[str, list[Any]] = {}
+    for name in names:
+        f = model._meta.get_field(name)
+        per_table.setdefault(f.model._meta.db_table, []).append(f)  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        for table, fields in per_table.items():
+            owner = fields[0].model
+            pk_column = owner._meta.pk.column
+            sets = ", ".join(f'"{f.column}" = %s' for f in fields)
+            sql = f'UPDATE "{table}" SET {sets} WHERE "{pk_column}" = %s'  # noqa: S608
+            params = [
+                [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] + [o.pk]
+                for o in objs
+            ]
+            for start in range(0, len(params), BATCH):
+                cursor.executemany(sql, params[start : start + BATCH])
+    return len(objs)

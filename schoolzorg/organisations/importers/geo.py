@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from schoolzorg.lib.postcodes import normalise_postcode
+from schoolzorg.organisations.importers.base import update_objects
 from schoolzorg.organisations.models import PartnershipArea, PostcodeArea, School, Sector
 
 
@@ -47,5 +48,5 @@ def assign_school_areas(school_ids: Sequence[int] | None = None) -> int:
         if dirty:
             changed.append(school)
     if changed:
-        School.objects.bulk_update(changed, ["district", "partnership"], batch_size=250)
+        update_objects(School, changed, ["district", "partnership"])
     return len(changed)

@@ -31,6 +31,7 @@ from schoolzorg.organisations.importers.base import (
     load_table,
     municipality_names,
     normalise_name,
+    update_objects,
 )
 from schoolzorg.organisations.importers.geo import assign_school_areas
 from schoolzorg.organisations.models import (
@@ -192,7 +193,7 @@ def _import_pc4_names(
             else:
                 report.unchanged += 1
         PostcodeArea.objects.bulk_create(new, batch_size=2000)
-        PostcodeArea.objects.bulk_update(changed, ["municipality", "source"], batch_size=250)
+        update_objects(PostcodeArea, changed, ["municipality", "source"])
         report.inserted, report.updated = len(new), len(changed)
     return report
 
@@ -299,8 +300,8 @@ def _import_cbs(path: str | Path, table: Table) -> ImportReport:
             area.source = label
             changed.append(area)
         PostcodeArea.objects.bulk_create(new, batch_size=2000)
-        PostcodeArea.objects.bulk_update(
-            changed, ["neighbourhood", "district", "municipality", "source"], batch_size=250
+        update_objects(
+            PostcodeArea, changed, ["neighbourhood", "district", "municipality", "source"]
         )
         report.inserted, report.updated = len(new), len(changed)
         moved = assign_school_areas()

@@ -14,7 +14,12 @@ from pathlib import Path
 from django.db import transaction
 
 from schoolzorg.lib.csvfiles import Problem
-from schoolzorg.organisations.importers.base import ImportRefused, ImportReport, load_table
+from schoolzorg.organisations.importers.base import (
+    ImportRefused,
+    ImportReport,
+    load_table,
+    update_objects,
+)
 from schoolzorg.organisations.models import School
 
 COLUMNS = ["VESTIGINGSCODE", "SOORT_VESTIGING", "GEMEENTECODE_VESTIGING"]
@@ -99,9 +104,7 @@ def import_pupil_counts(path: str | Path) -> ImportReport:
                 continue
             school.pupil_count, school.pupil_count_year, school.is_small_count = new
             changed.append(school)
-        School.objects.bulk_update(
-            changed, ["pupil_count", "pupil_count_year", "is_small_count"], batch_size=250
-        )
+        update_objects(School, changed, ["pupil_count", "pupil_count_year", "is_small_count"])
         report.updated = len(changed)
     report.notes.append(f"telling van {year}; {missing} vestigingen uit het bestand zijn onbekend")
     return report

@@ -25,6 +25,7 @@ from schoolzorg.organisations.importers.base import (
     create_organisations,
     load_table,
     municipality_name,
+    update_objects,
 )
 from schoolzorg.organisations.importers.geo import assign_school_areas
 from schoolzorg.organisations.models import (
@@ -250,7 +251,7 @@ def import_schools(path: str | Path, *, today: dt.date | None = None) -> ImportR
                 report.unchanged += 1
         create_organisations(School, new)
         if changed:
-            School.objects.bulk_update(changed, ORG_FIELDS + SCHOOL_FIELDS, batch_size=250)
+            update_objects(School, changed, ORG_FIELDS + SCHOOL_FIELDS)
         in_file = {r.location_code for r in rows}
         vanished = (
             School.objects.open()
