@@ -50,8 +50,7 @@ def contact_pairs(user: Any) -> set[tuple[int, int]]:
 
 def school_ids(user: Any) -> set[int]:
     found = {m.served_school_id for m in active_memberships(user) if m.role in CASE_ROLES}
-    found.discard(None)
-    return found  # type: ignore[return-value]
+    return {s for s in found if s is not None}
 
 
 def desk_municipality_ids(user: Any) -> set[int]:
@@ -60,8 +59,7 @@ def desk_municipality_ids(user: Any) -> set[int]:
         for m in active_memberships(user)
         if m.role == Role.SERVICE_DESK_COORDINATOR
     }
-    found.discard(None)
-    return found  # type: ignore[return-value]
+    return {m for m in found if m is not None}
 
 
 def referral_visibility_q(user: Any) -> Q | None:
@@ -125,8 +123,9 @@ def _pupil_basis(user: Any, pupil: Any) -> Basis | None:
     if referral is None:
         return None
     if referral.social_worker_id == user.pk:
-        role = Role.SCHOOL_SOCIAL_WORKER
-        org_id, label = referral.school_id, referral.school.name
+        role: str = Role.SCHOOL_SOCIAL_WORKER
+        org_id: int | None = referral.school_id
+        label = referral.school.name
     else:
         memberships = [m for m in active_memberships(user) if m.organisation_id == referral.team_id]
         role = memberships[0].role if memberships else Role.NEIGHBOURHOOD_TEAM_WORKER

@@ -17,11 +17,11 @@ def add_school_days(
     start: dt.date, days: int, *, region: str, school_id: int | None = None
 ) -> dt.date:
     try:
-        from schoolzorg.calendars.workingdays import add_school_days as real
+        from schoolzorg.calendars import workingdays
     except ImportError:  # pragma: no cover - calendar app not yet present
-        real = None
-    if real is not None:
-        return real(start, days, region=region, school_id=school_id)
+        workingdays = None  # type: ignore[assignment]
+    if workingdays is not None:
+        return workingdays.add_school_days(start, days, region=region, school_id=school_id)
     day = start
     step = 1 if days >= 0 else -1
     remaining = abs(days)

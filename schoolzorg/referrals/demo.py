@@ -105,8 +105,8 @@ def _seed_one(ctx: Any, plan: str, pupil: Any, team: Any, school: Any, smw: Any,
         "withdrawn": 3,
         "closed": 40,
         "manual_escalation": 2,
-    }.get(plan)
-    sent_on = _back(ctx, school, sent) if sent is not None else ctx.today
+    }.get(plan, 0)
+    sent_on = _back(ctx, school, sent)
     _ensure_consent(pupil, team, smw, sent_on)
     referral = services.create_referral(pupil, by=smw)
     document = dict(DOCUMENT)

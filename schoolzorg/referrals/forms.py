@@ -80,9 +80,11 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
         for name in self.OPTIONAL:
             self.fields[name].required = False
         pupil = self.instance.pupil
-        self.fields["severity_assessment_id"].choices = _assessment_choices(pupil, "severity", user)
+        self.fields["severity_assessment_id"].choices = _assessment_choices(  # type: ignore[attr-defined]
+            pupil, "severity", user
+        )
         if show_safety:
-            self.fields["child_safety_assessment_id"].choices = _assessment_choices(
+            self.fields["child_safety_assessment_id"].choices = _assessment_choices(  # type: ignore[attr-defined]
                 pupil, "child_safety", user
             )
         else:
@@ -107,7 +109,7 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         for key in ["severity_assessment_id", "child_safety_assessment_id"]:
             if key in self.fields:
-                valid = {c for c, _ in self.fields[key].choices}
+                valid = {c for c, _ in self.fields[key].choices}  # type: ignore[attr-defined]
                 if data.get(key) is not None and str(data[key]) not in valid:
                     self.add_error(key, "Kies een afgeronde inschatting uit de lijst.")
         return data
@@ -143,10 +145,10 @@ class AcknowledgeForm(SeenStateForm):
         super().__init__(*args, **kwargs)
         from schoolzorg.accounts.models import User
 
-        self.fields["worker"].queryset = (
+        self.fields["worker"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(
                 memberships__in=Membership.objects.active().filter(
-                    organisation_id=referral.team_id, role__in=TEAM_ROLES
+                    organisation_id=referral.team_id or 0, role__in=TEAM_ROLES
                 )
             )
             .distinct()

@@ -102,12 +102,13 @@ class ServiceNorm(models.Model):
         return rows.get(municipality_id) or rows.get(None) or cls()
 
     def days_for(self, step: str) -> int:
-        return {
+        table: dict[str, int] = {
             Step.ACKNOWLEDGE: self.acknowledge_days,
             Step.PLAN_HANDOVER: self.plan_handover_days,
             Step.HOLD_HANDOVER: self.hold_handover_days,
             Step.FIRST_CONTACT: self.first_contact_days,
-        }[step]
+        }
+        return table[step]
 
     def level_after_days(self) -> dict[int, int]:
         return {

@@ -49,7 +49,7 @@ def _my_work(request: HttpRequest) -> Panel | None:
     context: dict[str, Any] = {"today": today}
     if teams:
         context["new"] = visible.for_team(teams).filter(state=State.SUBMITTED).count()
-        context["mine"] = visible.open().filter(assignee=user).count()
+        context["mine"] = visible.open().filter(assignee_id=user.pk).count()
         context["overdue"] = visible.for_team(teams).open().overdue(today).count()
     if schools:
         context["to_finish"] = visible.filter(state__in=[State.DRAFT, State.RETURNED]).count()

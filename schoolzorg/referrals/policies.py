@@ -58,10 +58,9 @@ def can_escalate(user: Any, referral: Any) -> bool:
 
 def can_see_child_safety(user: Any, referral: Any) -> bool:
     """The privacy rule for safety material where present; else school side and the named worker."""
-    try:
-        from schoolzorg.pupils.access import can_see_child_safety as rule  # type: ignore[attr-defined]
-    except ImportError:
-        rule = None
+    from schoolzorg.pupils import access
+
+    rule = getattr(access, "can_see_child_safety", None)
     if rule is not None:
         return bool(rule(user, referral.pupil))
     return (

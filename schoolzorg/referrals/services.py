@@ -176,7 +176,7 @@ def level_recipients(referral: Referral, level: int) -> list[User]:
         for m in Membership.objects.active()
         .filter(
             role__in=[Role.SERVICE_DESK_COORDINATOR],
-            organisation__municipality_id=municipality_id,
+            organisation__municipality_id=municipality_id or 0,
         )
         .select_related("user")
     ]

@@ -129,7 +129,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         qs = qs.open().overdue(today)
     elif view == "mijn":
         qs = qs.exclude(state__in=[State.CLOSED, State.DECLINED, State.WITHDRAWN]).filter(
-            assignee=request.user
+            assignee_id=request.user.pk
         )
     else:
         qs = qs.open()
@@ -201,7 +201,7 @@ def start(request: HttpRequest, pupil_pk: int) -> HttpResponse:
             action=Action.VIEW,
             pupil_id=pupil.pk,
             basis=basis,
-            obj=pupil,  # type: ignore[arg-type]
+            obj=pupil,
             detail="toeleiding starten",
         )
     return render(request, "referrals/start.html", {"pupil": pupil, "route": route})
@@ -232,7 +232,7 @@ FORM_BY_MOVE: dict[str, type[forms.SeenStateForm]] = {
 
 def _form_for(move: str, referral: Referral, data: Any) -> forms.SeenStateForm:
     cls = FORM_BY_MOVE[move]
-    initial = {"seen_state": referral.state}
+    initial: dict[str, Any] = {"seen_state": referral.state}
     today = timezone.localdate()
     if move == "acknowledge":
         return forms.AcknowledgeForm(data, referral=referral, initial=initial, prefix=move)
@@ -395,8 +395,8 @@ def choose_team(request: HttpRequest, pk: int) -> HttpResponse:
                 referral,
                 form.cleaned_data["team"],
                 reason=form.cleaned_data["reason"],
-                by=request.user,
-            )  # type: ignore[arg-type]
+                by=request.user,  # type: ignore[arg-type]
+            )
             messages.success(request, f"De toeleiding gaat naar {form.cleaned_data['team'].name}.")
         except services.ReferralError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -486,9 +486,9 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         escalation = services.escalate_referral(
             referral,
-            by=request.user,
+            by=request.user,  # type: ignore[arg-type]
             reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],  # type: ignore[arg-type]
+            note=form.cleaned_data["note"],
         )
         messages.success(request, f"Geëscaleerd: {escalation.get_level_display()}.")
     except services.ReferralError as exc:
