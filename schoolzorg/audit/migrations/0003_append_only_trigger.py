@@ -3,7 +3,7 @@
 The model and queryset guards stop the application; the trigger stops anything else that connects
 as the application's database user (a shell, a bug in raw SQL). Retention works per month by
 dropping whole partitions or, before partitioning, by a maintenance role that disables the
-trigger explicitly (see docs/decisions/0003-read-log-integrity.md). SQLite has no such trigger
+trigger explicitly (see docs/decisions/0502-read-log-integrity.md). SQLite has no such trigger
 language worth relying on here; the hash chain detects tampering there.
 """
 
