@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schoolzorg.accounts.roles import Role
 from schoolzorg.assessments import definitions, services
@@ -151,3 +153,39 @@ def test_load_instrument_for_an_unknown_organisation_is_refused():
             str(definitions.SHIPPED_DIR / "severity-2026.1.yaml"),
             organisation=999999,
         )
+
+
+_SEVERITY = _severity_data()
+_ANY = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    raw=st.dictionaries(
+        st.sampled_from(["child_development", "burden", "strengths", "x"]),
+        st.dictionaries(st.sampled_from(["value", "note", "date", "who"]), _ANY, max_size=4) | _ANY,
+        max_size=4,
+    )
+)
+@settings(deadline=None, max_examples=60)
+def test_any_input_gives_answers_or_dutch_messages_never_an_exception(raw):
+    data = _SEVERITY
+    cleaned, errors = definitions.clean_answers(data, raw)
+    assert set(cleaned) | set(errors) <= {"child_development", "burden", "strengths"}
+    definitions.describe_answers(data, cleaned)
+    definitions.missing_required(data, cleaned)
+
+
+@given(judgement=_ANY, rationale=_ANY)
+@settings(deadline=None, max_examples=60)
+def test_any_judgement_input_is_checked_without_an_exception(judgement, rationale):
+    data = _SEVERITY
+    if not isinstance(judgement, (str, dict)) or not isinstance(rationale, (str, dict)):
+        return
+    recorded, _errors = definitions.clean_judgements(data, judgement, rationale)
+    assert len(recorded) == 1
