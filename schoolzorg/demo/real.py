@@ -356,7 +356,7 @@ def bulk(model: type[models.Model], names: list[str], rows: Iterable[Sequence[An
         if not is_postgres():
             value = f.get_db_prep_save(value, connection)
         defaults.append(value)
-    columns = [by_attname[n].column for n in names] + [f.column for f in extra]
+    columns = [str(by_attname[n].column) for n in names] + [str(f.column) for f in extra]
     tail = tuple(defaults)
 
     def full() -> Iterator[Sequence[Any]]:
@@ -502,10 +502,10 @@ def _plan_from_distribution(
 
 
 def _scaled(
-    plan: list[tuple[Home | None, int, int]], size: float, rng: random.Random
+    plan: Sequence[tuple[Home | None, int, int]], size: float, rng: random.Random
 ) -> list[tuple[Home | None, int, int]]:
     if size >= 1:
-        return plan
+        return list(plan)
     out = []
     for home, age, n in plan:
         kept = sum(1 for _ in range(n) if rng.random() < size)

@@ -38,8 +38,10 @@ def test_city_seed_builds_rotterdam_on_real_schools_and_a_rerun_changes_nothing(
     assert 300 < pupils.count() < 1000  # 1% of about 60,000
     pupil = pupils.select_related("current_school").first()
     assert pupil is not None
-    assert pupil.current_school.municipality.cbs_code == "GM0599"
-    assert pupil.current_school.source_hash  # a real DUO school
+    school = pupil.current_school
+    assert school is not None and school.municipality is not None
+    assert school.municipality.cbs_code == "GM0599"
+    assert school.source_hash  # a real DUO school
     assert Enrolment.objects.count() == pupils.count()
     assert Residence.objects.count() == pupils.count()
     assert pupils.filter(home_district__isnull=False).exists()

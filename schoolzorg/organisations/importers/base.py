@@ -174,7 +174,7 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     if count <= 0:
         return []
     table = model._meta.db_table
-    pk = model._meta.pk.column  # type: ignore[union-attr]
+    pk = model._meta.pk.column
     with connection.cursor() as cursor:
         if is_postgres():
             # Table and column names come from the model, never from input.
@@ -226,12 +226,12 @@ def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> i
     their fields from the same child instances.
     """
     fields = [f for f in model._meta.local_concrete_fields]
-    columns = [f.column for f in fields]
+    columns = [str(f.column) for f in fields]
 
     def values(obj: models.Model) -> list[Any]:
         out = []
         for f in fields:
-            value = f.pre_save(obj, True)  # type: ignore[arg-type]
+            value = f.pre_save(obj, True)
             out.append(value if is_postgres() else f.get_db_prep_save(value, connection))
         return out
 
@@ -279,7 +279,7 @@ def update_objects(
     per_table: dict[str, list[Any]] = {}
     for name in names:
         f = model._meta.get_field(name)
-        per_table.setdefault(f.model._meta.db_table, []).append(f)  # type: ignore[union-attr]
+        per_table.setdefault(f.model._meta.db_table, []).append(f)
     with connection.cursor() as cursor:
         for table, fields in per_table.items():
             owner = fields[0].model

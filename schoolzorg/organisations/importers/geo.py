@@ -20,16 +20,17 @@ def assign_school_areas(school_ids: Sequence[int] | None = None) -> int:
     postcodes = {s.pk: normalise_postcode(s.postcode) for s in schools}
     wanted = {pc for pc in postcodes.values() if pc} | {pc[:4] for pc in postcodes.values() if pc}
     areas: dict[str, int | None] = {}
-    for code, district_id, hood_district_id in PostcodeArea.objects.filter(
+    for code, own_district, hood_district in PostcodeArea.objects.filter(
         postcode__in=wanted
     ).values_list("postcode", "district_id", "neighbourhood__district_id"):
-        areas[code] = district_id or hood_district_id
+        areas[code] = own_district or hood_district
     partnerships = dict(
         PartnershipArea.objects.filter(
             pc4__in={pc[:4] for pc in wanted}, partnership__sector=Sector.PRIMARY
         ).values_list("pc4", "partnership_id")
     )
     changed: list[School] = []
+    partnership_id: int | None
     for school in schools:
         pc = postcodes[school.pk]
         if not pc:

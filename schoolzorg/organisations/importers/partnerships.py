@@ -72,8 +72,10 @@ def import_partnership_regions(path: str | Path) -> ImportReport:
         raise ImportRefused(source, problems)
 
     with transaction.atomic():
-        codes = {code for _, code in areas}
-        partnerships = dict(Partnership.objects.filter(code__in=codes).values_list("code", "pk"))
+        wanted_codes = {code for _, code in areas}
+        partnerships = dict(
+            Partnership.objects.filter(code__in=wanted_codes).values_list("code", "pk")
+        )
         new = [
             Partnership(
                 kind=OrganisationKind.PARTNERSHIP,
@@ -81,7 +83,7 @@ def import_partnership_regions(path: str | Path) -> ImportReport:
                 code=code,
                 sector=Sector.PRIMARY if code.startswith("PO") else Sector.SECONDARY,
             )
-            for code in sorted(codes - set(partnerships))
+            for code in sorted(wanted_codes - set(partnerships))
         ]
         create_organisations(Partnership, new)
         partnerships.update({p.code: p.pk for p in new})

@@ -248,6 +248,7 @@ def _import_cbs(path: str | Path, table: Table) -> ImportReport:
         lines.setdefault(f"{pc}/{code}", row.line)
 
     codes = {c for counter in votes.values() for c in counter}
+    found: dict[str, tuple[int | None, int | None, int]]
     if area_kind == "buurt":
         found = {
             n.code: (n.pk, n.district_id, n.district.municipality_id)

@@ -93,7 +93,7 @@ def test_changed_file_updates_inserts_and_closes(tmp_path: Path) -> None:
 
 
 def test_schools_not_from_duo_are_never_closed() -> None:
-    own = SchoolFactory(location_code="99ZZ00")
+    own: School = SchoolFactory(location_code="99ZZ00")  # type: ignore[no-untyped-call, assignment]
     import_schools(SCHOOLS)
     own.refresh_from_db()
     assert own.closed_on is None
