@@ -75,3 +75,22 @@ def already_tried_lines(pupil: Any) -> list[str]:
                 f"(met {contact.with_whom})"
             )
     return lines
+
+
+def note_on_cases(pupil_id: int, *, text: str, by: Any, url: str) -> None:
+    """Put a line on the timeline of the pupil's open cases (a savepoint: a refusal is harmless)."""
+    from django.db import transaction
+
+    try:
+        from schoolzorg.cases.models import Case, EventKind
+        from schoolzorg.cases.services import add_case_event
+    except ImportError:
+        return
+    if not has_table(Case):
+        return
+    for case in Case.objects.filter(pupil_id=pupil_id).exclude(status="closed"):
+        try:
+            with transaction.atomic():
+                add_case_event(case, kind=EventKind.REFERRAL, text=text, by=by, url=url)
+        except Exception:  # noqa: S112 - the case timeline is a courtesy, never a blocker
+            continue

@@ -32,7 +32,7 @@ from schoolzorg.referrals.models import (
     ReferralEvent,
     ServiceNorm,
 )
-from schoolzorg.referrals.neighbours import already_tried_lines
+from schoolzorg.referrals.neighbours import already_tried_lines, note_on_cases
 from schoolzorg.referrals.routing import route_for
 from schoolzorg.referrals.workflow import (
     DUE_FIELD_BY_STEP,
@@ -223,6 +223,12 @@ def _transition(
         setattr(referral, key, value)
     _event(referral, move, text, by)
     _audit(referral, by, Action.UPDATE, f"toeleiding: {spec.label.lower()}")
+    note_on_cases(
+        referral.pupil_id,
+        text=f"Toeleiding naar het wijkteam: {State(spec.target).label.lower()}.",
+        by=by,
+        url=referral_url(referral),
+    )
 
 
 # --- Creating and editing the document ---------------------------------------------------------
