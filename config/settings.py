@@ -125,6 +125,10 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compiles the plan of every costly-looking query: 0.7 s per list page at national
+        # volume for queries that run in milliseconds (docs/benchmarks.md). Off for OLTP.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
