@@ -59,15 +59,22 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
+DB_NAME = ""
+
+
 def postgres_pids() -> list[int]:
+    """The PostgreSQL backends serving the bench database (not other databases' work)."""
     out = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() == "postgres":
-                    out.append(int(entry.name))
+                if (entry / "comm").read_text().strip() != "postgres":
+                    continue
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             except (FileNotFoundError, PermissionError, ProcessLookupError):
                 continue
+            if f" {DB_NAME} " in title:
+                out.append(int(entry.name))
     return out
 
 
@@ -495,6 +502,8 @@ def main() -> None:
     env.pop("SCHOOLZORG_BENCH_NO_READ_LOG", None)
     if mode == "pg":
         env["DATABASE_URL"] = args.database_url
+        global DB_NAME
+        DB_NAME = urllib.parse.urlparse(args.database_url).path.lstrip("/")
     else:
         env.pop("DATABASE_URL", None)
         env["SCHOOLZORG_DATA_DIR"] = str(Path(args.sqlite).resolve())
