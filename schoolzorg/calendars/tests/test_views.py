@@ -410,3 +410,27 @@ def test_outsider_gets_404_on_upload(
     client = client_for(member(Role.SCHOOL_DIRECTOR, SchoolFactory()))
     assert client.get(reverse("calendars:upload")).status_code == 404
     assert client.post(reverse("calendars:upload"), {"file": _file("")}).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_list_pages_have_a_fixed_query_count(
+    admin: Any,
+    member: Callable[..., Any],
+    client_for: Callable[[Any], Any],
+    django_assert_max_num_queries: Any,
+    rows: int,
+) -> None:
+    from schoolzorg.calendars import services
+
+    school = SchoolFactory()
+    for n in range(rows):
+        holiday = pending_holiday(source_id=f"q{n}")
+        if n % 2:
+            services.reject_holiday(holiday, by=admin, note="test")
+        SchoolClosureFactory(school=school, date=dt.date(2099, 1, 5) + dt.timedelta(days=7 * n))
+    admin_client = client_for(admin)
+    with django_assert_max_num_queries(16):
+        assert admin_client.get(reverse("calendars:review_list")).status_code == 200
+    lead = client_for(member(Role.SUPPORT_COORDINATOR, school))
+    with django_assert_max_num_queries(16):
+        assert lead.get(reverse("calendars:closures", args=[school.pk])).status_code == 200
