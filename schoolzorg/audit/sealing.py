@@ -49,11 +49,18 @@ def seal_pending(*, now: dt.datetime | None = None, batch: int = BATCH) -> LogSe
     last = LogSeal.objects.order_by("-last_id").first()
     start = (last.last_id + 1) if last else 0
     previous = last.hash if last else GENESIS
-    rows = list(
-        AccessLogEntry.objects.filter(id__gte=start, at__lt=cutoff)
+    candidates = list(
+        AccessLogEntry.objects.filter(id__gte=start)
         .order_by("id")
         .values(*CANONICAL_FIELDS)[:batch]
     )
+    # Seal a contiguous run of ids and stop at the first entry that has not settled: skipping it
+    # would leave it outside every seal for good.
+    rows = []
+    for row in candidates:
+        if row["at"] >= cutoff:  # type: ignore[operator]
+            break
+        rows.append(row)
     if not rows:
         return None
     lines = [canonical_entry(r) for r in rows]

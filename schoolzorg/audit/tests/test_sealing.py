@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -165,3 +166,14 @@ def test_seal_task_is_registered_as_a_periodic_sweep() -> None:
 
     sweep = next(s for s in sweeps() if s.name == "seal-access-log")
     assert sweep.every_seconds == 60
+
+
+def test_an_unsettled_entry_blocks_sealing_of_later_ids_so_none_is_skipped() -> None:
+    recent = _entries(1)[0]  # written now: not settled yet
+    with time_machine.travel(timezone.now() - dt.timedelta(days=3)):
+        _entries(2)  # older timestamps, higher ids (e.g. imported history)
+    assert seal_all() == 0
+    result = verify_chain()
+    assert result.ok and result.unsealed_entries == 3
+    assert seal_all(now=LATER) == 1
+    assert LogSeal.objects.get().first_id == recent.pk and verify_chain().ok
