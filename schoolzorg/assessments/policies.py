@@ -57,10 +57,11 @@ def child_safety_pupils_q(user: Any) -> Q | None:
     full = _full_relationship_q(user)
     if full is None:
         return None
+    roles = getattr(access, "CHILD_SAFETY_ROLES", CHILD_SAFETY_ROLES)
     schools = {
         m.served_school_id
         for m in access.active_memberships(user)
-        if m.role in CHILD_SAFETY_ROLES and m.served_school_id
+        if m.role in roles and m.served_school_id
     }
     if not schools:
         return None

@@ -53,19 +53,20 @@ def pupil_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> P
 
 
 def my_work_panel(request: HttpRequest) -> Panel | None:
-    """ "Mijn werk": the user's own drafts, and safety assessments waiting for their review."""
+    """The "Mijn werk" panel: own drafts, and safety assessments waiting for the user's review."""
     user = request.user
     if not getattr(user, "is_authenticated", False):
         return None
+    user_id = user.pk
     visible = Assessment.objects.visible_to(user, include_sensitive=True).select_related(
         "definition", "pupil", "completed_by"
     )
-    drafts = list(visible.drafts().filter(created_by=user).order_by("-updated_at")[:10])
+    drafts = list(visible.drafts().filter(created_by_id=user_id).order_by("-updated_at")[:10])
     to_review = [
         a
         for a in visible.filter(status=AssessmentStatus.COMPLETED, is_child_safety=True)
-        .exclude(completed_by=user)
-        .exclude(created_by=user)
+        .exclude(completed_by_id=user_id)
+        .exclude(created_by_id=user_id)
         .order_by("completed_at")[:10]
         if a.awaits_review
     ]
