@@ -67,9 +67,7 @@ class AccessLogEntry(models.Model):
 
     def canonical(self) -> str:
         """The entry as one stable line of text, for the hash chain."""
-        return canonical_entry(
-            {f: getattr(self, f) for f in CANONICAL_FIELDS}  # type: ignore[misc]
-        )
+        return canonical_entry({f: getattr(self, f) for f in CANONICAL_FIELDS})
 
 
 CANONICAL_FIELDS = (

@@ -58,7 +58,7 @@ def seal_pending(*, now: dt.datetime | None = None, batch: int = BATCH) -> LogSe
     # would leave it outside every seal for good.
     rows = []
     for row in candidates:
-        if row["at"] >= cutoff:  # type: ignore[operator]
+        if row["at"] >= cutoff:
             break
         rows.append(row)
     if not rows:

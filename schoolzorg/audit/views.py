@@ -147,10 +147,10 @@ def pupil_change_entries(pupil: Pupil) -> list[Any]:
     found += list(
         entries_for("pupils.GuardianLink", list(pupil.guardian_links.values_list("pk", flat=True)))
     )
-    found += list(entries_for("consent.Consent", list(pupil.consents.values_list("pk", flat=True))))  # type: ignore[attr-defined]
+    found += list(entries_for("consent.Consent", list(pupil.consents.values_list("pk", flat=True))))
     found += list(
         entries_for("consent.LegalBasis", list(pupil.legal_bases.values_list("pk", flat=True)))
-    )  # type: ignore[attr-defined]
+    )
     return sorted(found, key=lambda e: e.timestamp, reverse=True)
 
 

@@ -8,6 +8,7 @@ right to report to Veilig Thuis, a legal duty — a `LegalBasis` record is used 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -34,7 +35,7 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
 
     def valid_for(
         self,
-        pupil: object,
+        pupil: Any,
         purpose: str,
         recipient: object | None = None,
         on: dt.date | None = None,

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,7 +36,7 @@ def record_consent(
     given_by_pupil: bool = False,
     valid_until: dt.date | None = None,
     evidence_note: str = "",
-    evidence_file: UploadedFile | None = None,
+    evidence_file: Any = None,
 ) -> Consent:
     """Record who agreed; the consent is complete only when every party required by age agreed."""
     guardians = list(guardians)

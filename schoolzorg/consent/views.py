@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -116,7 +117,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     consent = _consent_for(request, pk)
     if not consent.evidence_file:
         raise Http404
@@ -130,7 +131,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
             obj=consent,
             detail="toestemmingsformulier gedownload",
         )
-    name = consent.evidence_file.name.rsplit("/", 1)[-1]
+    name = (consent.evidence_file.name or "formulier").rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(consent.evidence_file.open("rb"), as_attachment=True, filename=name)
     response["Content-Type"] = content_type
