@@ -13,6 +13,9 @@ In words (also in docs/permissions.md once the lead merges it):
   `accepted`, the named worker, the team leaders and the team's contact person for that school
   see the pupil's file. Afterwards the team works in its own system.
 - Service desk coordinators of the municipality see referrals that reached escalation level 4.
+- Child-safety sections (LIRIK, reporting code): besides the school's own rule, only the named
+  worker, from `acknowledged` up to and including `accepted`. Other team members, the contact
+  person, the leader and the service desk see that the section exists, not its content.
 """
 
 from __future__ import annotations
@@ -133,5 +136,19 @@ def _pupil_basis(user: Any, pupil: Any) -> Basis | None:
     return Basis("referral", role, org_id, label, str(referral.pk))
 
 
+def _named_worker_sees_safety(user: Any, pupil: Any) -> bool:
+    """The worker named on an acknowledged (up to accepted) referral reads its safety sections."""
+    from schoolzorg.referrals.models import Referral
+
+    return Referral.objects.filter(
+        pupil_id=pupil.pk, assignee_id=user.pk, state__in=TEAM_FILE_STATES
+    ).exists()
+
+
 def register() -> None:
+    from schoolzorg.pupils import access
+
     register_relationship(Relationship("referral", _pupil_q, _pupil_basis))
+    register_child_safety = getattr(access, "register_child_safety", None)
+    if register_child_safety is not None:
+        register_child_safety("referral_named_worker", _named_worker_sees_safety)

@@ -225,3 +225,14 @@ def test_inbox_and_outgoing_have_a_fixed_query_count(
     assert page.content.decode().count("/toeleidingen/") >= n
     with django_assert_max_num_queries(22):
         school_client.get(reverse("referrals:outgoing"))
+
+
+def test_safety_section_only_for_the_named_worker(world: World, client_for: Clients) -> None:
+    referral = submitted(world)
+    url = reverse("referrals:detail", args=[referral.pk])
+    secret = COMPLETE_DOCUMENT["child_safety_summary"]
+    assert secret not in client_for(world.worker).get(url).content.decode()
+    services.acknowledge_referral(referral, by=world.worker)
+    assert secret in client_for(world.worker).get(url).content.decode()
+    assert secret not in client_for(world.worker2).get(url).content.decode()
+    assert secret in client_for(world.smw).get(url).content.decode()
