@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from schoolzorg.reports import suppression
 from schoolzorg.reports.models import (
@@ -44,6 +46,19 @@ class Table:
 
     columns: list[str]
     rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
+
+    def body_html(self) -> SafeString:
+        """The table body in one go: a city's tables have thousands of cells, and the template
+        engine spends ~0.1 ms per cell; joining escaped strings costs a hundredth of that."""
+        rows = [
+            '<tr><th scope="row">'
+            + escape(label)
+            + "</th>"
+            + "".join("<td>" + escape(cell.text) + "</td>" for cell in cells)
+            + "</tr>"
+            for label, cells in self.rows
+        ]
+        return mark_safe("\n".join(rows))  # noqa: S308 - every text is escaped above
 
 
 @dataclass
