@@ -455,7 +455,7 @@ def machine_info() -> str:
 
 def write_section(title: str, body: str) -> None:
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    block = f"## {title}\n\n{body}\n"
+    block = f"## {title}\n\n{body.strip()}\n\n"
     pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _: block, text, count=1)
