@@ -252,6 +252,8 @@ EXCLUDED_PREFIXES: dict[str, str] = {
     "data by policy (no case models registered for admin).",
     "api/v1/schema/": "OpenAPI schema: describes endpoints, contains no data.",
     "static/": "Static files: no data, served by whitenoise.",
+    "passkey/": "WebAuthn ceremonies (django-otp-webauthn): JSON about the signed-in user's own "
+    "passkeys, no child data; covered by accounts/tests/test_browser_passkeys.py.",
     "__debug__/": "Debug toolbar, only in development.",
 }
 
@@ -361,7 +363,8 @@ def judge(name: str, spec: RouteSpec, actor: str, response: Any) -> Outcome:
         )
         ok = not refused and status < 500
     elif actor == ANONYMOUS:
-        ok = is_login_redirect(status, location) or status == spec.deny_status
+        # Pages send an anonymous visitor to the login page; the API answers 401.
+        ok = is_login_redirect(status, location) or status in (401, spec.deny_status)
     else:
         ok = status == spec.deny_status
     return Outcome(name, actor, status, location, allowed, ok, spec.label)

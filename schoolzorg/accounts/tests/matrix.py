@@ -10,6 +10,7 @@ ROUTES = {
     "accounts:verify": RouteSpec(allowed=SIGNED_IN),
     "accounts:setup": RouteSpec(allowed=SIGNED_IN),
     "accounts:reauth": RouteSpec(allowed=SIGNED_IN),
+    "accounts:account": RouteSpec(allowed=SIGNED_IN, label="eigen account"),
     "accounts:logout": RouteSpec(
         allowed=EVERYONE, method="POST", crawl=False, ends_at_login=True, label="uitloggen"
     ),

@@ -12,6 +12,17 @@ from schoolzorg.audit.matrix import (
 ROUTES = {
     # Everyone signed in may search; results are filtered (the canary test checks them).
     "pupils:search": RouteSpec(allowed=SIGNED_IN, query="q=Matrixkind"),
+    "api-pupil-list": RouteSpec(allowed=SIGNED_IN, query="naam=Matrixkind"),
+    "api-pupil-detail": [
+        RouteSpec(
+            kwargs=lambda w: {"pk": w.pupil.pk}, allowed=SEES_PUPIL, label="API, toestemming"
+        ),
+        RouteSpec(
+            kwargs=lambda w: {"pk": w.pupil_without_consent.pk},
+            allowed=SEES_PUPIL_WITHOUT_CONSENT,
+            label="API, zonder toestemming",
+        ),
+    ],
     "pupils:detail": [
         RouteSpec(
             kwargs=lambda w: {"pk": w.pupil.pk},
