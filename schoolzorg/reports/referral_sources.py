@@ -9,12 +9,9 @@ held on or before its due date (`handover_due_on`, set from the municipality's s
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
 
 from schoolzorg.reports.sources import Counts, has_field, model, month_end, monthly_counts
 
@@ -117,74 +114,63 @@ def escalations_by_team(months: list[dt.date]) -> Counts:
     )
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+STEP_LABELS = {step: (order, label) for order, (step, label, _, _) in enumerate(STEPS)}
+
+
+def _figures() -> Any | None:
+    """`schoolzorg.referrals.figures`, the referrals app's own aggregate queries, if present."""
+    try:
+        from schoolzorg.referrals import figures
+    except ImportError:
+        return None
+    return figures
 
 
 def lead_times(months: list[dt.date]) -> list[dict[str, Any]]:
-    """Rows for `MonthlyLeadTimeFigure`: per municipality (of the school), month and step."""
-    referral = _referral()
-    if referral is None:
+    """Rows for `MonthlyLeadTimeFigure` from `referrals.figures.lead_time_per_step`: median days
+    per step for referrals sent in a month, per municipality of the receiving team."""
+    figures = _figures()
+    if figures is None:
         return []
-    start, end = months[0], month_end(months[-1])
-    rows: list[dict[str, Any]] = []
-    for order, (step, label, begin, finish) in enumerate(STEPS):
-        days: dict[tuple[int, dt.date], list[float]] = defaultdict(list)
-        pairs = (
-            referral._default_manager.filter(
-                **{f"{finish}__gte": start, f"{finish}__lte": end, f"{begin}__isnull": False},
-                school__municipality__isnull=False,
-            )
-            .annotate(_m=TruncMonth(finish))
-            .values_list("school__municipality_id", "_m", begin, finish)
+    rows = []
+    for lt in figures.lead_time_per_step(months[0], month_end(months[-1]), by="municipality"):
+        if lt.unit_id is None:
+            continue
+        order, label = STEP_LABELS.get(lt.step, (len(STEP_LABELS), lt.step))
+        rows.append(
+            {
+                "municipality_id": lt.unit_id,
+                "month": lt.month,
+                "step": lt.step,
+                "step_label": label,
+                "order": order,
+                "referrals": lt.count,
+                "median_days": lt.median_days,
+                "p90_days": None,
+            }
         )
-        for municipality_id, month, a, b in pairs:
-            days[(municipality_id, month)].append(float((b - a).days))
-        for (municipality_id, month), values in days.items():
-            rows.append(
-                {
-                    "municipality_id": municipality_id,
-                    "month": month,
-                    "step": step,
-                    "step_label": label,
-                    "order": order,
-                    "referrals": len(values),
-                    "median_days": statistics.median(values),
-                    "p90_days": _percentile(values, 0.9),
-                }
-            )
     return rows
 
 
 def escalations_by_reason_level(months: list[dt.date]) -> list[dict[str, Any]]:
-    escalation = model("referrals.Escalation")
-    if escalation is None or not all(
-        has_field(escalation, f) for f in ("raised_on", "reason", "level")
-    ):
+    """Rows for `MonthlyEscalationFigure` from `referrals.figures`, per municipality of the team."""
+    figures = _figures()
+    if figures is None:
         return []
-    labels = dict(escalation._meta.get_field("reason").choices or [])
-    start, end = months[0], month_end(months[-1])
-    grouped = (
-        escalation._default_manager.filter(
-            raised_on__gte=start,
-            raised_on__lte=end,
-            referral__school__municipality__isnull=False,
-        )
-        .annotate(_m=TruncMonth("raised_on"))
-        .values("referral__school__municipality_id", "_m", "reason", "level")
-        .annotate(_n=Count("pk"))
-    )
+    from schoolzorg.referrals.models import Escalation
+
+    labels = dict(Escalation._meta.get_field("reason").choices or [])
     return [
         {
-            "municipality_id": r["referral__school__municipality_id"],
-            "month": r["_m"],
-            "reason": r["reason"],
-            "reason_label": str(labels.get(r["reason"], r["reason"])),
-            "level": r["level"],
-            "escalations": r["_n"],
+            "municipality_id": e.unit_id,
+            "month": e.month,
+            "reason": e.reason,
+            "reason_label": str(labels.get(e.reason, e.reason)),
+            "level": e.level,
+            "escalations": e.count,
         }
-        for r in grouped
+        for e in figures.escalations_by_reason_and_level(
+            months[0], month_end(months[-1]), by="municipality"
+        )
+        if e.unit_id is not None
     ]

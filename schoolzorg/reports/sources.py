@@ -221,8 +221,8 @@ def meetings_held(months: list[dt.date]) -> Counts:
 def referrals_submitted_by_school(months: list[dt.date]) -> Counts:
     return first_counts(
         [
+            ("referrals.Referral", {"group": "school_id", "when": "submitted_on"}),
             ("referrals.Referral", {"group": "school_id", "when": "submitted_at"}),
-            ("referrals.Referral", {"group": "pupil__current_school_id", "when": "submitted_at"}),
         ],
         months,
     )
@@ -231,8 +231,8 @@ def referrals_submitted_by_school(months: list[dt.date]) -> Counts:
 def referrals_received_by_team(months: list[dt.date]) -> Counts:
     return first_counts(
         [
+            ("referrals.Referral", {"group": "team_id", "when": "submitted_on"}),
             ("referrals.Referral", {"group": "team_id", "when": "submitted_at"}),
-            ("referrals.Referral", {"group": "neighbourhood_team_id", "when": "submitted_at"}),
         ],
         months,
     )

@@ -108,3 +108,26 @@ def test_cases_count_as_help_requests_and_care_with_consent(member) -> None:
     assert row.pupils_with_consent == 1
     september = MonthlySchoolFigure.objects.get(school=school, month=dt.date(2026, 9, 1))
     assert september.pupils_in_care == 0
+
+
+def test_referrals_give_team_figures_lead_times_and_escalations() -> None:
+    from schoolzorg.referrals import services as referral_services
+    from schoolzorg.referrals.tests.factories import make_world, submitted
+    from schoolzorg.reports.models import (
+        MonthlyEscalationFigure,
+        MonthlyLeadTimeFigure,
+        MonthlyReferralFigure,
+    )
+
+    world = make_world()
+    referral = submitted(world, today=dt.date(2026, 3, 2))
+    referral_services.acknowledge_referral(referral, by=world.worker, today=dt.date(2026, 3, 3))
+    referral_services.escalate_referral(referral, by=world.smw, reason="waiting_list", note="w")
+    refresh_figures(today=max(dt.date.today(), dt.date(2026, 11, 1)))
+
+    team_row = MonthlyReferralFigure.objects.get(month=dt.date(2026, 3, 1))
+    assert team_row.team_name == "Wijkteam Oost"
+    assert team_row.referrals == 1
+    step = MonthlyLeadTimeFigure.objects.get(step="acknowledge")
+    assert (step.referrals, step.median_days, step.month) == (1, 1.0, dt.date(2026, 3, 1))
+    assert MonthlyEscalationFigure.objects.get(reason="waiting_list").escalations == 1
