@@ -23,17 +23,7 @@ CHILD_SAFETY_ROLES = frozenset({Role.SUPPORT_COORDINATOR, Role.SCHOOL_SOCIAL_WOR
 
 def _full_relationship_q(user: Any) -> Q | None:
     """A Q over Pupil for the relationships that open the full file (not the basic ones)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    combined: Q | None = None
-    # The registry is owned by pupils.access; only full relationships open assessments.
-    for relationship in getattr(access, "_RELATIONSHIPS", []):
-        if relationship.is_basic:
-            continue
-        q = relationship.q(user)
-        if q is not None:
-            combined = q if combined is None else combined | q
-    return combined
+    return access.relationships_q(user, full_only=True)
 
 
 def full_pupils_q(user: Any) -> Q | None:

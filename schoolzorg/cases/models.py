@@ -57,27 +57,16 @@ class EventKind(models.TextChoices):
 
 
 def _full_pupil_q(user: Any) -> Q | None:
-    """Pupils the user sees with the full file (every relationship except the basic ones)."""
-    from schoolzorg.pupils import access
+    from schoolzorg.pupils.access import relationships_q
 
-    combined: Q | None = None
-    for relationship in access._RELATIONSHIPS:
-        if relationship.is_basic:
-            continue
-        q = relationship.q(user)
-        if q is not None:
-            combined = q if combined is None else combined | q
-    return combined
+    return relationships_q(user, full_only=True)
 
 
 def full_pupils(user: Any) -> Any:
     """A Pupil queryset of the pupils whose full file the user may see."""
     from schoolzorg.pupils.models import Pupil
 
-    if not getattr(user, "is_authenticated", False):
-        return Pupil.objects.none()
-    q = _full_pupil_q(user)
-    return Pupil.objects.filter(q) if q is not None else Pupil.objects.none()
+    return Pupil.objects.visible_to(user, full_only=True)
 
 
 class CaseQuerySet(models.QuerySet["Case"]):

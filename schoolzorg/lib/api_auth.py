@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
@@ -9,3 +12,13 @@ from rest_framework.request import Request
 class SessionWith401(SessionAuthentication):
     def authenticate_header(self, request: Request) -> str:
         return 'Session realm="schoolzorg"'
+
+
+class SessionWith401Scheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+    """Describe the API's authentication in the OpenAPI schema: the session cookie."""
+
+    target_class = "schoolzorg.lib.api_auth.SessionWith401"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}

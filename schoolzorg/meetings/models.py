@@ -175,19 +175,9 @@ def full_pupils(user: Any) -> Any:
     A teacher who sees a child of their own group must not learn from the agenda that the child
     is discussed in the care team.
     """
-    from schoolzorg.pupils import access
     from schoolzorg.pupils.models import Pupil
 
-    if not getattr(user, "is_authenticated", False):
-        return Pupil.objects.none()
-    combined: Q | None = None
-    for relationship in access._RELATIONSHIPS:
-        if relationship.is_basic:
-            continue
-        q = relationship.q(user)
-        if q is not None:
-            combined = q if combined is None else combined | q
-    return Pupil.objects.filter(combined) if combined is not None else Pupil.objects.none()
+    return Pupil.objects.visible_to(user, full_only=True)
 
 
 class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):

@@ -167,16 +167,28 @@ def can_see_child_safety(user: Any, pupil: Pupil) -> bool:
     return any(rule(user, pupil) for rule in _CHILD_SAFETY_RULES.values())
 
 
-def visible_pupils(qs: PupilQuerySet, user: Any) -> PupilQuerySet:
-    """Pupils reachable through at least one relationship; none for anonymous users."""
+def relationships_q(user: Any, *, full_only: bool = False) -> Q | None:
+    """A Q over Pupil joining the user's relationships; None when there is none.
+
+    `full_only` leaves out the basic relationships (a teacher's own group), for pages that show
+    more than name, group and date of birth.
+    """
     if not getattr(user, "is_authenticated", False):
-        return qs.none()
+        return None
     combined: Q | None = None
     for relationship in _RELATIONSHIPS:
+        if full_only and relationship.is_basic:
+            continue
         q = relationship.q(user)
         if q is not None:
             combined = q if combined is None else combined | q
-    return qs.filter(combined) if combined is not None else qs.none()
+    return combined
+
+
+def visible_pupils(qs: PupilQuerySet, user: Any, *, full_only: bool = False) -> PupilQuerySet:
+    """Pupils reachable through at least one relationship; none for anonymous users."""
+    q = relationships_q(user, full_only=full_only)
+    return qs.filter(q) if q is not None else qs.none()
 
 
 def access_basis(user: Any, pupil: Pupil) -> tuple[Basis, bool] | None:

@@ -57,10 +57,11 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
             qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
         return qs
 
-    def visible_to(self, user: object) -> PupilQuerySet:
+    def visible_to(self, user: object, *, full_only: bool = False) -> PupilQuerySet:
+        """Pupils the user may see; `full_only`: only those whose full file they may see."""
         from schoolzorg.pupils.access import visible_pupils
 
-        return visible_pupils(self, user)
+        return visible_pupils(self, user, full_only=full_only)
 
 
 class Pupil(models.Model):

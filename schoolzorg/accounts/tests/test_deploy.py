@@ -13,7 +13,13 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCHOOLZORG_")}
+    # A clean production environment: none of the developer's or the test run's switches.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SCHOOLZORG_")
+        and k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
+    }
     env.update(
         {
             "SCHOOLZORG_DEBUG": "0",
