@@ -29,8 +29,8 @@ from schoolzorg.organisations.models import (
     SocialWorkProvider,
     YouthHealthService,
 )
-from schoolzorg.pupils.models import Family, Guardian, GuardianLink, Pupil
-from schoolzorg.pupils.services import enrol_pupil, move_pupil
+from schoolzorg.pupils.models import Enrolment, Family, Guardian, GuardianLink, Pupil, Residence
+from schoolzorg.pupils.services import apply_home_area
 
 MUNICIPALITY_CODE = "GM9901"  # 99xx is not a CBS code in use: plainly fictional.
 NEIGHBOUR_CODE = "GM9902"
@@ -285,22 +285,31 @@ def _seed_people(
     }
 
 
+def _birthday(today: dt.date, age: int, days_back: int) -> dt.date:
+    """A date of birth `age` years and `days_back` days before today (29 February safe)."""
+    try:
+        anniversary = today.replace(year=today.year - age)
+    except ValueError:
+        anniversary = today.replace(year=today.year - age, day=28)
+    return anniversary - dt.timedelta(days=days_back)
+
+
 def _seed_pupils(ctx: SeedContext, *, neighbour_postcode: str) -> None:
+    """Families, guardians and pupils with their enrolment and address, in bulk.
+
+    The current school and home area are set directly, as `enrol_pupil` and `move_pupil` would.
+    """
     rng, today = ctx.rng, ctx.today
     school_year_start = dt.date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+    areas: dict[str, PostcodeArea | None] = {}
+    families: list[tuple[Family, list[tuple[str, str]], list[tuple[Pupil, str]]]] = []
     for s, school in enumerate(ctx.schools):
         remaining = PUPILS_PER_SCHOOL
         while remaining > 0:
             surname = last_name(rng.choice(LAST_NAMES))
-            family = Family.objects.create(name=surname)
             parents = [
-                Guardian.objects.create(
-                    family=family,
-                    full_name=f"{rng.choice(ADULT_FIRST)} {surname}",
-                    phone=f"06-{rng.randint(10000000, 99999999)}",
-                    email=f"ouder{family.pk}-{p}@gezin.example",
-                )
-                for p in range(rng.choice((1, 2, 2)))
+                (f"{rng.choice(ADULT_FIRST)} {surname}", f"06-{rng.randint(10000000, 99999999)}")
+                for _ in range(rng.choice((1, 2, 2)))
             ]
             # Most families live in the school's district; some elsewhere in town or outside it.
             roll = rng.random()
@@ -312,29 +321,76 @@ def _seed_pupils(ctx: SeedContext, *, neighbour_postcode: str) -> None:
                 )
                 pc4 = DISTRICTS[district_index][2]
                 postcode = f"{pc4}{rng.choice(('AA', 'AB', 'BA', 'BB', 'ZZ'))}"
+            if postcode not in areas:
+                areas[postcode] = PostcodeArea.objects.resolve(postcode)
+            children: list[tuple[Pupil, str]] = []
             for _ in range(min(remaining, rng.choice((1, 1, 2, 3)))):
                 group = rng.randint(1, 8)
-                age = group + 3
-                born = today.replace(year=today.year - age) - dt.timedelta(days=rng.randint(0, 364))
-                pupil = Pupil.objects.create(
+                pupil = Pupil(
                     first_name=rng.choice(FIRST_NAMES),
                     last_name=surname,
-                    date_of_birth=born,
-                    family=family,
+                    date_of_birth=_birthday(today, group + 3, rng.randint(0, 364)),
+                    current_school=school,
+                    current_group=str(group),
                 )
-                for p, parent in enumerate(parents):
-                    GuardianLink.objects.create(
+                apply_home_area(pupil, postcode, areas[postcode])
+                house_number = str(rng.randint(1, 200))
+                moved_in = school_year_start - dt.timedelta(days=rng.randint(100, 2000))
+                children.append((pupil, f"{house_number}|{moved_in.isoformat()}"))
+                remaining -= 1
+            families.append((Family(name=surname), parents, children))
+
+    Family.objects.bulk_create([f for f, _, _ in families])
+    guardians: list[Guardian] = []
+    for family, parents, children in families:
+        for p, (name, phone) in enumerate(parents):
+            guardians.append(
+                Guardian(
+                    family=family,
+                    full_name=name,
+                    phone=phone,
+                    email=f"ouder{family.pk}-{p}@gezin.example",
+                )
+            )
+        for pupil, _ in children:
+            pupil.family = family
+    Guardian.objects.bulk_create(guardians)
+    pupils = [pupil for _, _, children in families for pupil, _ in children]
+    Pupil.objects.bulk_create(pupils)
+
+    by_family: dict[int, list[Guardian]] = {}
+    for guardian in guardians:
+        by_family.setdefault(guardian.family_id, []).append(guardian)
+    links, enrolments, residences = [], [], []
+    for family, _, children in families:
+        for pupil, address in children:
+            for p, parent in enumerate(by_family[family.pk]):
+                links.append(
+                    GuardianLink(
                         pupil=pupil,
                         guardian=parent,
-                        relation="moeder" if p == 0 else "vader",
                         has_authority=True,
+                        relation="moeder" if p == 0 else "vader",
                     )
-                enrol_pupil(pupil, school, group=str(group), on=school_year_start)
-                move_pupil(
-                    pupil,
-                    postcode,
-                    house_number=str(rng.randint(1, 200)),
-                    on=school_year_start - dt.timedelta(days=rng.randint(100, 2000)),
                 )
-                ctx.pupils.append(pupil)
-                remaining -= 1
+            enrolments.append(
+                Enrolment(
+                    pupil=pupil,
+                    school=pupil.current_school,
+                    group=pupil.current_group,
+                    started_on=school_year_start,
+                )
+            )
+            house_number, moved_in = address.split("|")
+            residences.append(
+                Residence(
+                    pupil=pupil,
+                    postcode=pupil.home_postcode,
+                    house_number=house_number,
+                    moved_in_on=dt.date.fromisoformat(moved_in),
+                )
+            )
+    GuardianLink.objects.bulk_create(links)
+    Enrolment.objects.bulk_create(enrolments)
+    Residence.objects.bulk_create(residences)
+    ctx.pupils.extend(pupils)

@@ -14,8 +14,12 @@ from schoolzorg.pupils.models import Enrolment, Pupil, Residence
 def resolve_home(pupil: Pupil, postcode: str) -> None:
     """Set the pupil's home area fields from the most precise known postcode entry."""
     pc = normalise_postcode(postcode)
-    pupil.home_postcode = pc
-    area = PostcodeArea.objects.resolve(pc) if pc else None
+    apply_home_area(pupil, pc, PostcodeArea.objects.resolve(pc) if pc else None)
+
+
+def apply_home_area(pupil: Pupil, postcode: str, area: PostcodeArea | None) -> None:
+    """Copy a resolved area onto the pupil's home fields (bulk loaders resolve each code once)."""
+    pupil.home_postcode = postcode
     if area is None:
         pupil.home_neighbourhood = pupil.home_district = pupil.home_municipality = None
         pupil.home_precision = ""
