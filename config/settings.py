@@ -269,7 +269,8 @@ FIELD_ENCRYPTION_KEYS = env_list("SCHOOLZORG_FIELD_KEYS")
 # Django 6.1 mailers. The demo prints mail to the console; production sends through SMTP.
 _MAIL_BACKEND = env(
     "SCHOOLZORG_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS = {

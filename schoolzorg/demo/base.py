@@ -302,7 +302,7 @@ def _seed_pupils(ctx: SeedContext, *, neighbour_postcode: str) -> None:
     rng, today = ctx.rng, ctx.today
     school_year_start = dt.date(today.year if today.month >= 8 else today.year - 1, 8, 1)
     areas: dict[str, PostcodeArea | None] = {}
-    families: list[tuple[Family, list[tuple[str, str]], list[tuple[Pupil, str]]]] = []
+    families: list[tuple[Family, list[tuple[str, str]], list[tuple[Pupil, str, dt.date]]]] = []
     for s, school in enumerate(ctx.schools):
         remaining = PUPILS_PER_SCHOOL
         while remaining > 0:
@@ -323,7 +323,7 @@ def _seed_pupils(ctx: SeedContext, *, neighbour_postcode: str) -> None:
                 postcode = f"{pc4}{rng.choice(('AA', 'AB', 'BA', 'BB', 'ZZ'))}"
             if postcode not in areas:
                 areas[postcode] = PostcodeArea.objects.resolve(postcode)
-            children: list[tuple[Pupil, str]] = []
+            children: list[tuple[Pupil, str, dt.date]] = []
             for _ in range(min(remaining, rng.choice((1, 1, 2, 3)))):
                 group = rng.randint(1, 8)
                 pupil = Pupil(
@@ -336,7 +336,7 @@ def _seed_pupils(ctx: SeedContext, *, neighbour_postcode: str) -> None:
                 apply_home_area(pupil, postcode, areas[postcode])
                 house_number = str(rng.randint(1, 200))
                 moved_in = school_year_start - dt.timedelta(days=rng.randint(100, 2000))
-                children.append((pupil, f"{house_number}|{moved_in.isoformat()}"))
+                children.append((pupil, house_number, moved_in))
                 remaining -= 1
             families.append((Family(name=surname), parents, children))
 
@@ -352,10 +352,10 @@ def _seed_pupils(ctx: SeedContext, *, neighbour_postcode: str) -> None:
                     email=f"ouder{family.pk}-{p}@gezin.example",
                 )
             )
-        for pupil, _ in children:
+        for pupil, _, _ in children:
             pupil.family = family
     Guardian.objects.bulk_create(guardians)
-    pupils = [pupil for _, _, children in families for pupil, _ in children]
+    pupils = [pupil for _, _, children in families for pupil, _, _ in children]
     Pupil.objects.bulk_create(pupils)
 
     by_family: dict[int, list[Guardian]] = {}
@@ -363,7 +363,7 @@ def _seed_pupils(ctx: SeedContext, *, neighbour_postcode: str) -> None:
         by_family.setdefault(guardian.family_id, []).append(guardian)
     links, enrolments, residences = [], [], []
     for family, _, children in families:
-        for pupil, address in children:
+        for pupil, house_number, moved_in in children:
             for p, parent in enumerate(by_family[family.pk]):
                 links.append(
                     GuardianLink(
@@ -381,13 +381,12 @@ def _seed_pupils(ctx: SeedContext, *, neighbour_postcode: str) -> None:
                     started_on=school_year_start,
                 )
             )
-            house_number, moved_in = address.split("|")
             residences.append(
                 Residence(
                     pupil=pupil,
                     postcode=pupil.home_postcode,
                     house_number=house_number,
-                    moved_in_on=dt.date.fromisoformat(moved_in),
+                    moved_in_on=moved_in,
                 )
             )
     GuardianLink.objects.bulk_create(links)

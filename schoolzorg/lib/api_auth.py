@@ -14,7 +14,7 @@ class SessionWith401(SessionAuthentication):
         return 'Session realm="schoolzorg"'
 
 
-class SessionWith401Scheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+class SessionWith401Scheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """Describe the API's authentication in the OpenAPI schema: the session cookie."""
 
     target_class = "schoolzorg.lib.api_auth.SessionWith401"

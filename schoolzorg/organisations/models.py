@@ -263,7 +263,8 @@ class School(Organisation):
     closed_on = models.DateField("gesloten op", null=True, blank=True)
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
 
-    objects = SchoolQuerySet.as_manager()
+    # django-stubs sees the parent's implicit manager as a class variable under inheritance.
+    objects = SchoolQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = "school"
