@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from schoolzorg.accounts.roles import CASE_ROLES, Role
 from schoolzorg.audit.services import Basis
+from schoolzorg.lib.requestcache import cached
 
 if TYPE_CHECKING:
     from schoolzorg.pupils.models import Pupil, PupilQuerySet
@@ -109,8 +110,13 @@ def _active_grants(user: Any) -> list[Any]:
 
     from schoolzorg.audit.models import BreakGlassGrant
 
-    now = timezone.now()
-    return list(BreakGlassGrant.objects.filter(user=user, granted_at__lte=now, expires_at__gt=now))
+    def load() -> list[Any]:
+        now = timezone.now()
+        return list(
+            BreakGlassGrant.objects.filter(user=user, granted_at__lte=now, expires_at__gt=now)
+        )
+
+    return cached(("break_glass_grants", user.pk), load)
 
 
 def _break_glass_q(user: Any) -> Q | None:
@@ -175,14 +181,18 @@ def relationships_q(user: Any, *, full_only: bool = False) -> Q | None:
     """
     if not getattr(user, "is_authenticated", False):
         return None
-    combined: Q | None = None
-    for relationship in _RELATIONSHIPS:
-        if full_only and relationship.is_basic:
-            continue
-        q = relationship.q(user)
-        if q is not None:
-            combined = q if combined is None else combined | q
-    return combined
+
+    def build() -> Q | None:
+        combined: Q | None = None
+        for relationship in _RELATIONSHIPS:
+            if full_only and relationship.is_basic:
+                continue
+            q = relationship.q(user)
+            if q is not None:
+                combined = q if combined is None else combined | q
+        return combined
+
+    return cached(("relationships_q", user.pk, full_only), build)
 
 
 def visible_pupils(qs: PupilQuerySet, user: Any, *, full_only: bool = False) -> PupilQuerySet:
