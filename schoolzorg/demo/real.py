@@ -62,6 +62,7 @@ from schoolzorg.organisations.models import (
     Partnership,
     PostcodeArea,
     School,
+    Sector,
     ServiceDesk,
     SocialWorkProvider,
     YouthHealthService,
@@ -702,6 +703,39 @@ def _staff(
 # --- National ---------------------------------------------------------------------------------
 
 
+SECONDARY_SCHOOLS = 650
+
+
+def add_synthetic_secondary_schools(rng: random.Random, count: int = SECONDARY_SCHOOLS) -> int:
+    """Add plainly synthetic secondary school locations (the DUO file has primary schools only).
+
+    They stand in the largest municipalities by number of primary schools, so the national data
+    set has the country's mix of school kinds for access rules and lists; they get no pupils,
+    since the 1.4 million synthetic pupils model primary education.
+    """
+    existing = School.objects.filter(location_code__startswith="VO").count()
+    if existing >= count:
+        return existing
+    municipalities = list(
+        Municipality.objects.annotate(n=models.Count("organisations"))
+        .filter(n__gt=0)
+        .order_by("-n", "cbs_code")
+        .values_list("pk", "name")
+    )
+    for i in range(existing, count):
+        municipality_id, name = municipalities[i % len(municipalities)]
+        School.objects.create(
+            kind=OrganisationKind.SCHOOL,
+            name=f"Synthetisch voortgezet onderwijs {i + 1} ({name})",
+            municipality_id=municipality_id,
+            location_code=f"VO{i:04d}",
+            brin=f"VO{i // 100:02d}",
+            sector=Sector.SECONDARY,
+            pupil_count=None,
+        )
+    return count
+
+
 def seed_national(rng: random.Random, stdout: TextIO, *, size: float = 1.0) -> None:
     today = timezone.localdate()
     real = School.objects.exclude(source_hash="")
@@ -731,6 +765,7 @@ def seed_national(rng: random.Random, stdout: TextIO, *, size: float = 1.0) -> N
                 "is_small_count",
             )
         )
+        secondary = add_synthetic_secondary_schools(rng)
         started = time.monotonic()
         with keys_checked_afterwards(PUPIL_TABLES):
             for pk, code, postcode, municipality_id, count, small in schools:
@@ -761,7 +796,7 @@ def seed_national(rng: random.Random, stdout: TextIO, *, size: float = 1.0) -> N
     )
     _say(
         stdout,
-        f"Nederland: {len(schools)} scholen, "
+        f"Nederland: {len(schools)} basisscholen, {secondary} synthetische vo-scholen, "
         f"{Municipality.objects.filter(cbs_code__regex=r'^GM[0-9]{4}$').exclude(cbs_code__startswith='GM99').count()} gemeenten, "
         + ", ".join(f"{n} {label}" for label, n in counts.items()),
     )

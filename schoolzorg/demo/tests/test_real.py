@@ -69,3 +69,19 @@ def test_home_distribution_is_deterministic_and_skips_placeholder_postcodes() ->
     assert not {pc for rows in plan.values() for pc, _, _ in rows} & {"10", "30", "40"}
     total = sum(n for rows in plan.values() for _, _, n in rows)
     assert 55_000 < total < 65_000  # about 60,000 pupils, "<5" counted as 1..4
+
+
+@pytest.mark.django_db
+def test_synthetic_secondary_schools_are_labelled_and_added_once():
+    import random
+
+    from schoolzorg.demo.real import add_synthetic_secondary_schools
+    from schoolzorg.organisations.models import School, Sector
+    from schoolzorg.organisations.tests.factories import SchoolFactory
+
+    SchoolFactory()
+    assert add_synthetic_secondary_schools(random.Random(1), count=5) == 5
+    assert add_synthetic_secondary_schools(random.Random(1), count=5) == 5
+    secondary = School.objects.filter(sector=Sector.SECONDARY)
+    assert secondary.count() == 5
+    assert all(s.name.startswith("Synthetisch") for s in secondary)
