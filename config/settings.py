@@ -135,6 +135,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "schoolzorg.sqlite3"),
+            # Tests use a file too: browser tests send concurrent requests (autosave while a form
+            # is sent), and an in-memory database shares one connection between the threads.
+            "TEST": {"NAME": str(DATA_DIR / "test-schoolzorg.sqlite3")},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

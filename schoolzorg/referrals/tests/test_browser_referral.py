@@ -63,8 +63,10 @@ def test_school_sends_and_team_takes_the_referral_to_first_contact(
     page.get_by_label("Urgentie").select_option(COMPLETE_DOCUMENT["urgency"])
     # The autosave (htmx) confirms without leaving the page.
     page.get_by_text("Concept opgeslagen om").wait_for()
+    # Let the last autosave finish before sending, as a person would see it confirmed.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Versturen naar het wijkteam").click()
-    page.wait_for_url("**/toeleidingen/*/")
+    page.wait_for_url("**/toeleidingen/*/", timeout=30000)
     assert page.get_by_text("De toeleiding is verstuurd naar het wijkteam.").is_visible()
     axe_check(page)
     referral = Referral.objects.get()
