@@ -108,11 +108,7 @@ def _section_cases(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
         return None
     # Who sees the full file sees all of this pupil's cases; the page has just checked that.
     source = Case.objects.all() if full else Case.objects.visible_to(request.user)
-    cases = list(
-        source.for_pupil(pupil)
-        .select_related("coordinator")
-        .order_by("-opened_at")
-    )
+    cases = list(source.for_pupil(pupil).select_related("coordinator").order_by("-opened_at"))
     return Panel(
         "Casussen",
         "cases/_section_pupil.html",
