@@ -191,10 +191,12 @@ AXES_VERBOSE = False
 # Lock per account, not per address: a whole school often shares one public IP address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Sessions: idle timeout 30 minutes (refreshed on every request), absolute limit 12 hours.
+# Sessions: idle timeout 30 minutes, absolute limit 12 hours. The idle timeout slides: the
+# session is written again when it was last written more than SESSION_TOUCH_SECONDS ago (see
+# accounts.middleware.SessionLimitsMiddleware), not on every read.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

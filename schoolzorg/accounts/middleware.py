@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from schoolzorg.accounts.services import is_verified
 
 SESSION_STARTED_KEY = "sz_auth_started_at"
+SESSION_TOUCHED_KEY = "sz_touched_at"
 
 # Paths a signed-in user may reach before passing the second factor.
 _OPEN_PREFIXES = (
@@ -28,7 +29,13 @@ _OPEN_PREFIXES = (
 
 
 class SessionLimitsMiddleware:
-    """End a session 12 hours after sign-in, whatever the activity (idle limit: cookie age)."""
+    """End a session 12 hours after sign-in, whatever the activity; slide the idle limit.
+
+    The idle limit is the session's age (`SESSION_COOKIE_AGE`), counted from its last write.
+    Writing the session on every request would cost a database write per page; it is written
+    when the last write is more than `SESSION_TOUCH_SECONDS` old, so an active user's session
+    expires at most that much earlier than exactly 30 minutes after their last click.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -40,6 +47,11 @@ class SessionLimitsMiddleware:
                 logout(request)
                 messages.info(request, "Uw sessie is verlopen. Log opnieuw in.")
                 return redirect(settings.LOGIN_URL)
+        if not request.session.is_empty():
+            now = time.time()
+            touched = request.session.get(SESSION_TOUCHED_KEY)
+            if touched is None or now - float(touched) > settings.SESSION_TOUCH_SECONDS:
+                request.session[SESSION_TOUCHED_KEY] = now  # marks it modified: written at the end
         return self.get_response(request)
 
 

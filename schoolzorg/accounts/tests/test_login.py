@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -133,6 +134,23 @@ def test_idle_session_ends_after_thirty_minutes(client_for, member):
         assert client.get("/").status_code == 200
         clock.shift(dt.timedelta(minutes=31))
         assert client.get("/")["Location"].startswith("/inloggen/")
+
+
+def test_session_is_written_again_only_when_its_last_write_is_a_minute_old(client_for, member):
+    from django.contrib.sessions.models import Session
+
+    user = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client = client_for(user)
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        assert client.get("/").status_code == 200
+        first = Session.objects.get(session_key=key).expire_date
+        clock.shift(dt.timedelta(seconds=30))
+        assert client.get("/").status_code == 200
+        assert Session.objects.get(session_key=key).expire_date == first  # no write
+        clock.shift(dt.timedelta(seconds=31))
+        assert client.get("/").status_code == 200
+        assert Session.objects.get(session_key=key).expire_date == first + dt.timedelta(seconds=61)
 
 
 def test_active_session_ends_after_twelve_hours(client_for, member):
