@@ -26,6 +26,12 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_cached_menus(settings: Any) -> None:
+    # The menu is cached per user for a minute; tests look at counts right after a change.
+    settings.NAVIGATION_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_school_calendar() -> Iterator[None]:
     # Working days are cached per process; a rolled-back test must not leave its calendar behind.
     from schoolzorg.calendars.workingdays import clear_cache

@@ -197,6 +197,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_TOUCH_SECONDS = 60
+# Menu items and their counts are kept this long per user (lib.navigation).
+NAVIGATION_CACHE_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -2,6 +2,9 @@
 
 An item decides for itself whether the user sees it, and may carry a count (open work).
 Counts are cheap aggregate queries; the menu never lists pupils.
+
+The menu is on every page, so a user's items are kept for `NAVIGATION_CACHE_SECONDS` (60 s) in
+the cache: a badge may lag a minute behind, the pages the items lead to check access themselves.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 
 
@@ -31,8 +36,17 @@ def register(key: str, provider: NavProvider) -> None:
         _PROVIDERS.append((key, provider))
 
 
+def _collect(request: HttpRequest) -> list[NavItem]:
+    return [item for _, provider in _PROVIDERS if (item := provider(request)) is not None]
+
+
 def items_for(request: HttpRequest) -> list[NavItem]:
-    found = [item for _, provider in _PROVIDERS if (item := provider(request)) is not None]
+    seconds = getattr(settings, "NAVIGATION_CACHE_SECONDS", 60)
+    user_pk = getattr(request.user, "pk", None)
+    if seconds and user_pk is not None:
+        found = cache.get_or_set(f"nav:{user_pk}", lambda: _collect(request), seconds)
+    else:
+        found = _collect(request)
     path = request.path
     marked = [
         NavItem(
