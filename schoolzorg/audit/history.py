@@ -57,13 +57,34 @@ def register_core_models() -> None:
         register(model, m2m_fields=m2m) if m2m else register(model)
 
 
-def entries_for(model_label: str, ids: list[Any]) -> Any:
-    """Auditlog entries for these objects of one model, newest first."""
+def entries_for(objects: dict[str, list[Any]], *, limit: int) -> list[Any]:
+    """Auditlog entries of these objects (model label -> ids), newest first, in one query."""
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
 
-    model = apps.get_model(model_label)
-    ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    return LogEntry.objects.filter(
-        content_type=ct, object_pk__in=[str(i) for i in ids]
-    ).select_related("actor", "content_type")
+    wanted = Q(pk__in=[])
+    for label, ids in objects.items():
+        if ids:
+            ct = ContentType.objects.get_for_model(apps.get_model(label), for_concrete_model=False)
+            wanted |= Q(content_type_id=ct.pk, object_pk__in=[str(i) for i in ids])
+    return list(
+        LogEntry.objects.filter(wanted)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")[:limit]
+    )
+
+
+def pupil_changes(pupil: Any, *, limit: int) -> list[Any]:
+    """Changes to the pupil and to the records that hang from them, newest first."""
+    return entries_for(
+        {
+            "pupils.Pupil": [pupil.pk],
+            "pupils.Enrolment": list(pupil.enrolments.values_list("pk", flat=True)),
+            "pupils.Residence": list(pupil.residences.values_list("pk", flat=True)),
+            "pupils.GuardianLink": list(pupil.guardian_links.values_list("pk", flat=True)),
+            "consent.Consent": list(pupil.consents.values_list("pk", flat=True)),
+            "consent.LegalBasis": list(pupil.legal_bases.values_list("pk", flat=True)),
+        },
+        limit=limit,
+    )

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from schoolzorg.audit import policies
+from schoolzorg.audit import history, policies
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.lib import navigation
 from schoolzorg.lib.homepanels import Panel
@@ -32,12 +32,10 @@ def who_looked(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Pane
 def changes(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
     if not full or not policies.can_see_pupil_history(request.user, pupil):
         return None
-    from schoolzorg.audit.views import pupil_change_entries
-
     return Panel(
         "Wijzigingen",
         "audit/_section_changes.html",
-        {"pupil": pupil, "changes": pupil_change_entries(pupil)[:RECENT]},
+        {"pupil": pupil, "changes": history.pupil_changes(pupil, limit=RECENT)},
         order=95,
     )
 

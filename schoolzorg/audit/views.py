@@ -24,10 +24,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from schoolzorg.accounts.views import reauth_is_fresh
-from schoolzorg.audit import policies, services
+from schoolzorg.audit import history, policies, services
 from schoolzorg.audit.anomalies import week_of, weekly_report
 from schoolzorg.audit.forms import BreakGlassForm, ReviewForm, SignOffForm, UserSearchForm
-from schoolzorg.audit.history import entries_for
 from schoolzorg.audit.models import AccessLogEntry, Action, BreakGlassGrant, WeeklyReview
 from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.pupils.access import access_basis, can_break_glass
@@ -122,7 +121,7 @@ def pupil_log(request: HttpRequest, pupil_id: int) -> HttpResponse:
 def pupil_changes(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = _visible_pupil(request, pupil_id)
     found = access_basis(request.user, pupil)
-    changes = pupil_change_entries(pupil)[:200]
+    changes = history.pupil_changes(pupil, limit=200)
     with transaction.atomic():
         record_access(
             request,
@@ -132,26 +131,6 @@ def pupil_changes(request: HttpRequest, pupil_id: int) -> HttpResponse:
             detail="wijzigingen bekeken",
         )
     return render(request, "audit/pupil_changes.html", {"pupil": pupil, "changes": changes})
-
-
-def pupil_change_entries(pupil: Pupil) -> list[Any]:
-    """Auditlog entries of the pupil and of the records that hang from them, newest first."""
-    found: list[Any] = []
-    found += list(entries_for("pupils.Pupil", [pupil.pk]))
-    found += list(
-        entries_for("pupils.Enrolment", list(pupil.enrolments.values_list("pk", flat=True)))
-    )
-    found += list(
-        entries_for("pupils.Residence", list(pupil.residences.values_list("pk", flat=True)))
-    )
-    found += list(
-        entries_for("pupils.GuardianLink", list(pupil.guardian_links.values_list("pk", flat=True)))
-    )
-    found += list(entries_for("consent.Consent", list(pupil.consents.values_list("pk", flat=True))))
-    found += list(
-        entries_for("consent.LegalBasis", list(pupil.legal_bases.values_list("pk", flat=True)))
-    )
-    return sorted(found, key=lambda e: e.timestamp, reverse=True)
 
 
 @never_cache

@@ -43,8 +43,12 @@ def _collect(request: HttpRequest) -> list[NavItem]:
 def items_for(request: HttpRequest) -> list[NavItem]:
     seconds = getattr(settings, "NAVIGATION_CACHE_SECONDS", 60)
     user_pk = getattr(request.user, "pk", None)
+    found: list[NavItem] | None = None
     if seconds and user_pk is not None:
-        found = cache.get_or_set(f"nav:{user_pk}", lambda: _collect(request), seconds)
+        found = cache.get(f"nav:{user_pk}")
+        if found is None:
+            found = _collect(request)
+            cache.set(f"nav:{user_pk}", found, seconds)
     else:
         found = _collect(request)
     path = request.path
