@@ -97,6 +97,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Plain widgets are written in Python, the same HTML as Django's templates (lib/forms_renderer.py).
+FORM_RENDERER = "schoolzorg.lib.forms_renderer.FastRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
