@@ -51,7 +51,7 @@ def _text(value: Any) -> str:
 
 def _raw(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: no localisation, escaped unless already safe."""
-    return str(conditional_escape(value if hasattr(value, "__html__") else "%s" % (value,)))
+    return str(conditional_escape(value if hasattr(value, "__html__") else str(value)))
 
 
 def _attrs(attrs: dict[str, Any]) -> str:

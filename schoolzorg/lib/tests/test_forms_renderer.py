@@ -39,7 +39,7 @@ class EveryWidget(forms.Form):
 
 
 BOUND = {
-    "text": "waarde met \"quotes\" & <tags>",
+    "text": 'waarde met "quotes" & <tags>',
     "area": "regel 1\nregel <2>",
     "choice": "b",
     "typed": "1",
@@ -84,7 +84,7 @@ def test_project_forms_render_as_django_renders_them():
     for form in (
         DecisionForm(owners=owners),
         DecisionForm(data={"text": "", "owner": "9", "due_on": "x"}, owners=owners),
-        GuestForm(items=[(1, "Punt 1"), (2, "Punt \"2\"")]),
+        GuestForm(items=[(1, "Punt 1"), (2, 'Punt "2"')]),
         MinutesForm(initial={"minutes": "Verslag\n<b>", "version": 3}),
     ):
         form.is_valid() if form.is_bound else None
