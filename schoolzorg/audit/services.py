@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,23 +30,29 @@ class Basis:
     ref: str = ""
 
 
-def record_access(
+@dataclass(frozen=True)
+class Read:
+    """One pupil shown to the user, for `record_accesses`."""
+
+    pupil_id: int
+    basis: Basis | None
+    obj: Any = None
+
+
+def _entry(
     request: HttpRequest | None,
+    user: Any,
     *,
+    at: dt.datetime,
     action: str,
     pupil_id: int | None,
     basis: Basis | None,
-    obj: Any = None,
-    detail: str = "",
-    user: Any = None,
+    obj: Any,
+    detail: str,
 ) -> AccessLogEntry:
-    """Append one read-log entry for a read of a pupil's data."""
-    if _BENCH_NO_READ_LOG:
-        return AccessLogEntry(pupil_id=pupil_id, action=action)
-    user = user or (request.user if request is not None else None)
     meta = request.META if request is not None else {}
-    return AccessLogEntry.objects.create(
-        at=timezone.now(),
+    return AccessLogEntry(
+        at=at,
         user_id=getattr(user, "pk", None),
         user_label=str(user) if user is not None else "systeem",
         role=basis.role if basis else "",
@@ -61,6 +68,67 @@ def record_access(
         request_id=getattr(request, "request_id", "") if request is not None else "",
         detail=detail[:300],
     )
+
+
+def record_access(
+    request: HttpRequest | None,
+    *,
+    action: str,
+    pupil_id: int | None,
+    basis: Basis | None,
+    obj: Any = None,
+    detail: str = "",
+    user: Any = None,
+) -> AccessLogEntry:
+    """Append one read-log entry for a read of a pupil's data."""
+    if _BENCH_NO_READ_LOG:
+        return AccessLogEntry(pupil_id=pupil_id, action=action)
+    user = user or (request.user if request is not None else None)
+    entry = _entry(
+        request,
+        user,
+        at=timezone.now(),
+        action=action,
+        pupil_id=pupil_id,
+        basis=basis,
+        obj=obj,
+        detail=detail,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def record_accesses(
+    request: HttpRequest, reads: Iterable[Read], *, action: str, detail: str
+) -> int:
+    """One entry per pupil shown in a list (the first read of each), written in one INSERT.
+
+    Call inside the transaction that reads the rows, as for `record_access`. Returns the number
+    of entries written.
+    """
+    if _BENCH_NO_READ_LOG:
+        return 0
+    now = timezone.now()
+    seen: set[int] = set()
+    entries = []
+    for read in reads:
+        if read.pupil_id in seen:
+            continue
+        seen.add(read.pupil_id)
+        entries.append(
+            _entry(
+                request,
+                request.user,
+                at=now,
+                action=action,
+                pupil_id=read.pupil_id,
+                basis=read.basis,
+                obj=read.obj,
+                detail=detail,
+            )
+        )
+    AccessLogEntry.objects.bulk_create(entries)
+    return len(entries)
 
 
 # --- Break-the-glass ------------------------------------------------------------------------

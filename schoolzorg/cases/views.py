@@ -23,9 +23,8 @@ from django.views.decorators.http import require_POST
 
 from schoolzorg.accounts.models import User
 from schoolzorg.accounts.roles import Role
-from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.audit.models import Action as LogAction
-from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.audit.services import Basis, Read, record_access, record_accesses
 from schoolzorg.cases import exports, policies, services
 from schoolzorg.cases.forms import (
     ConcernForm,
@@ -86,36 +85,13 @@ def _list_basis(user: Any, case: Case, case_schools: set[int]) -> Basis:
 
 def log_list_reads(request: HttpRequest, cases: list[Case], detail: str) -> None:
     """One read-log entry per pupil shown in a list, written in one insert."""
-    now = timezone.now()
     schools = policies.case_role_school_ids(request.user)
-    seen: set[int] = set()
-    entries = []
-    for case in cases:
-        if case.pupil_id in seen:
-            continue
-        seen.add(case.pupil_id)
-        basis = _list_basis(request.user, case, schools)
-        entries.append(
-            AccessLogEntry(
-                at=now,
-                user_id=request.user.pk,
-                user_label=str(request.user),
-                role=basis.role,
-                organisation_id=basis.organisation_id,
-                organisation_label=basis.organisation_label,
-                pupil_id=case.pupil_id,
-                action=LogAction.VIEW,
-                object_type=Case._meta.label,
-                object_id=str(case.pk),
-                basis=basis.kind,
-                basis_ref=basis.ref,
-                client_address=request.META.get("REMOTE_ADDR") or None,
-                request_id=getattr(request, "request_id", ""),
-                detail=detail,
-            )
-        )
-    if entries:
-        AccessLogEntry.objects.bulk_create(entries)
+    record_accesses(
+        request,
+        (Read(c.pupil_id, _list_basis(request.user, c, schools), c) for c in cases),
+        action=LogAction.VIEW,
+        detail=detail,
+    )
 
 
 def get_visible_case(request: HttpRequest, pk: int) -> Case:

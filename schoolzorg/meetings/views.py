@@ -21,8 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from schoolzorg.accounts.models import User
-from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.audit.models import Action as AuditAction
+from schoolzorg.audit.services import Read, record_accesses
 from schoolzorg.careteams.models import CareTeam, CareTeamMember
 from schoolzorg.cases.models import Case
 from schoolzorg.meetings import agenda, services, workflow
@@ -85,45 +85,12 @@ def _item(request: HttpRequest, pk: int) -> AgendaItem:
 def log_reads(
     request: HttpRequest, pupils: list[Any], *, action: str, detail: str, obj: Any = None
 ) -> None:
-    """One read-log entry per pupil shown, written together (call inside a transaction).
-
-    Written in one statement so that a long agenda costs no more queries than a short one; the
-    fields are those of `audit.services.record_access`.
-    """
-    from schoolzorg.audit import services as audit_services
-
-    if getattr(audit_services, "_BENCH_NO_READ_LOG", False):
-        return
-    now = timezone.now()
-    user = request.user
-    seen: set[int] = set()
-    entries = []
+    """One read-log entry per pupil shown, written together (call inside a transaction)."""
+    reads = []
     for pupil in pupils:
-        if pupil.pk in seen:
-            continue
-        seen.add(pupil.pk)
-        found = access_basis(user, pupil)
-        basis = found[0] if found else None
-        entries.append(
-            AccessLogEntry(
-                at=now,
-                user_id=user.pk,
-                user_label=str(user),
-                role=basis.role if basis else "",
-                organisation_id=basis.organisation_id if basis else None,
-                organisation_label=basis.organisation_label if basis else "",
-                pupil_id=pupil.pk,
-                action=action,
-                object_type=obj._meta.label if obj is not None else "",
-                object_id=str(obj.pk) if obj is not None else "",
-                basis=basis.kind if basis else "",
-                basis_ref=basis.ref if basis else "",
-                client_address=request.META.get("REMOTE_ADDR") or None,
-                request_id=getattr(request, "request_id", ""),
-                detail=detail[:300],
-            )
-        )
-    AccessLogEntry.objects.bulk_create(entries)
+        found = access_basis(request.user, pupil)
+        reads.append(Read(pupil.pk, found[0] if found else None, obj))
+    record_accesses(request, reads, action=action, detail=detail)
 
 
 def _owners(meeting: CareMeeting) -> list[Any]:

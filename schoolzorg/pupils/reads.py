@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 
 from schoolzorg.audit.models import Action
-from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.audit.services import Basis, Read, record_access, record_accesses
 from schoolzorg.pupils.access import access_basis
 from schoolzorg.pupils.models import Pupil
 
@@ -22,16 +22,12 @@ def find_pupils(request: HttpRequest, text: str, *, limit: int = SEARCH_LIMIT) -
     results = list(
         Pupil.objects.visible_to(request.user).search(text).select_related("current_school")[:limit]
     )
+    reads = []
+    for pupil in results:
+        found = access_basis(request.user, pupil)
+        reads.append(Read(pupil.pk, found[0] if found else None))
     with transaction.atomic():
-        for pupil in results:
-            found = access_basis(request.user, pupil)
-            record_access(
-                request,
-                action=Action.SEARCH,
-                pupil_id=pupil.pk,
-                basis=found[0] if found else None,
-                detail="zoekresultaat",
-            )
+        record_accesses(request, reads, action=Action.SEARCH, detail="zoekresultaat")
     return results
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -16,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from schoolzorg.accounts.models import Membership
 from schoolzorg.accounts.roles import Role
-from schoolzorg.audit.models import AccessLogEntry, Action
-from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.audit.models import Action
+from schoolzorg.audit.services import Basis, Read, record_access, record_accesses
 from schoolzorg.pupils.access import access_basis, active_memberships
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.referrals import forms, policies, services
@@ -70,29 +71,19 @@ def _get(request: HttpRequest, pk: int) -> Referral:
 
 
 def _log_list(request: HttpRequest, referrals: list[Referral], detail: str) -> None:
-    """One read-log entry per referral shown, written in one query (a list shows names)."""
-    now = timezone.now()
+    """One read-log entry per pupil shown, written in one query (a list shows names)."""
     memberships = active_memberships(request.user)
     first = memberships[0] if memberships else None
-    AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(
-            at=now,
-            user_id=request.user.pk,
-            user_label=str(request.user),
-            role=first.role if first else "",
-            organisation_id=first.organisation_id if first else None,
-            organisation_label=first.organisation.name if first else "",
-            pupil_id=r.pupil_id,
-            action=Action.VIEW,
-            object_type=Referral._meta.label,
-            object_id=str(r.pk),
-            basis="referral",
-            basis_ref=str(r.pk),
-            client_address=request.META.get("REMOTE_ADDR") or None,
-            request_id=getattr(request, "request_id", ""),
-            detail=detail,
-        )
-        for r in referrals
+    basis = (
+        Basis("referral", first.role, first.organisation_id, first.organisation.name)
+        if first
+        else Basis("referral")
+    )
+    record_accesses(
+        request,
+        (Read(r.pupil_id, replace(basis, ref=str(r.pk)), r) for r in referrals),
+        action=Action.VIEW,
+        detail=detail,
     )
 
 
