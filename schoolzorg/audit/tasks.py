@@ -1,9 +1,10 @@
-"""Background work of the read log: sealing (and, on PostgreSQL, monthly partitions later)."""
+"""Background work of the read log: sealing, and on PostgreSQL its monthly partitions."""
 
 from __future__ import annotations
 
 from django.tasks import task
 
+from schoolzorg.audit.partitions import ensure_partitions
 from schoolzorg.audit.sealing import seal_all
 
 
@@ -11,3 +12,9 @@ from schoolzorg.audit.sealing import seal_all
 def seal_access_log() -> int:
     """Seal every settled, unsealed read-log entry into the hash chain."""
     return seal_all()
+
+
+@task()
+def ensure_access_log_partitions() -> list[str]:
+    """Create the read log's monthly partitions up to three months ahead (PostgreSQL only)."""
+    return ensure_partitions()
