@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -127,8 +127,35 @@ def record_accesses(
                 detail=detail,
             )
         )
-    AccessLogEntry.objects.bulk_create(entries)
+    _insert(entries)
     return len(entries)
+
+
+_FIELDS = [f for f in AccessLogEntry._meta.concrete_fields if not f.primary_key]
+_ROWS_PER_INSERT = 500
+
+
+def _insert(entries: list[AccessLogEntry]) -> None:
+    """A multi-row INSERT of the entries, built once: the ORM's `bulk_create` spends more time
+    compiling 15 fields per row than the database spends writing a list page's 50 rows."""
+    if not entries:
+        return
+    connection = connections[router.db_for_write(AccessLogEntry)]
+    quote = connection.ops.quote_name
+    # Identifiers come from the model, every value is a parameter.
+    table = quote(AccessLogEntry._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in _FIELDS)
+    head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+    row = "(" + ", ".join(["%s"] * len(_FIELDS)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(entries), _ROWS_PER_INSERT):
+            chunk = entries[start : start + _ROWS_PER_INSERT]
+            params = [
+                f.get_db_prep_save(getattr(e, f.attname), connection)
+                for e in chunk
+                for f in _FIELDS
+            ]
+            cursor.execute(head + ", ".join([row] * len(chunk)), params)
 
 
 # --- Break-the-glass ------------------------------------------------------------------------

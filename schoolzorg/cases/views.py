@@ -113,6 +113,22 @@ def _basis_for(request: HttpRequest, case: Case) -> Basis | None:
 
 # --- List ---------------------------------------------------------------------------------
 
+# The columns `cases/list.html` and `log_list_reads` use: a list row needs no case text.
+LISTING_FIELDS = (
+    "pupil_id",
+    "school_id",
+    "coordinator_id",
+    "category",
+    "urgency",
+    "status",
+    "opened_at",
+    "pupil__first_name",
+    "pupil__last_name",
+    "school__name",
+    "coordinator__full_name",
+    "coordinator__email",
+)
+
 
 @never_cache
 @login_required
@@ -120,8 +136,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """Cases the user may see, optionally for one school and open or closed."""
     school_ids = sorted(policies.case_role_school_ids(request.user))
     schools = list(School.objects.filter(pk__in=school_ids).only("pk", "name"))
-    qs = Case.objects.visible_to(request.user).select_related(
-        "pupil", "school", "coordinator", "social_worker"
+    qs = (
+        Case.objects.visible_to(request.user)
+        .select_related("pupil", "school", "coordinator")
+        .only(*LISTING_FIELDS)
     )
     school_filter = request.GET.get("school", "")
     if school_filter.isdigit():

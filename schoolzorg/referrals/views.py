@@ -25,7 +25,7 @@ from schoolzorg.referrals import forms, policies, services
 from schoolzorg.referrals.access import school_ids, team_ids
 from schoolzorg.referrals.models import Referral
 from schoolzorg.referrals.routing import route_for
-from schoolzorg.referrals.workflow import TRANSITIONS, State, allowed_moves
+from schoolzorg.referrals.workflow import DUE_FIELD_BY_STEP, TRANSITIONS, State, allowed_moves
 
 LIST_LIMIT = 100
 
@@ -87,11 +87,28 @@ def _log_list(request: HttpRequest, referrals: list[Referral], detail: str) -> N
     )
 
 
+# The columns `referrals/_table.html` and `_log_list` use: a list row needs no document text.
+LISTING_FIELDS = (
+    "pupil_id",
+    "school_id",
+    "team_id",
+    "assignee_id",
+    "state",
+    "created_at",
+    *DUE_FIELD_BY_STEP.values(),
+    "pupil__first_name",
+    "pupil__last_name",
+    "school__name",
+    "team__name",
+    "assignee__full_name",
+)
+
+
 def _listing(qs: QuerySet[Referral]) -> list[Referral]:
     return list(
-        qs.select_related("pupil", "school", "team", "assignee").order_by(
-            "acknowledge_due_on", "-created_at"
-        )[:LIST_LIMIT]
+        qs.select_related("pupil", "school", "team", "assignee")
+        .only(*LISTING_FIELDS)
+        .order_by("acknowledge_due_on", "-created_at")[:LIST_LIMIT]
     )
 
 

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from schoolzorg.audit.models import AccessLogEntry, ImmutableEntryError, LogSeal
+from schoolzorg.audit.models import CANONICAL_FIELDS, AccessLogEntry, ImmutableEntryError, LogSeal
 from schoolzorg.audit.sealing import seal_all, seal_pending, verify_chain
 from schoolzorg.audit.services import Basis, record_access
 
@@ -177,3 +177,39 @@ def test_an_unsettled_entry_blocks_sealing_of_later_ids_so_none_is_skipped() -> 
     assert result.ok and result.unsealed_entries == 3
     assert seal_all(now=LATER) == 1
     assert LogSeal.objects.get().first_id == recent.pk and verify_chain().ok
+
+
+def test_a_list_read_writes_the_same_fields_as_a_single_read_and_seals_alike():
+    from django.test import RequestFactory
+
+    from schoolzorg.audit.services import Read, record_accesses
+
+    class Reader:
+        pk = 42
+        is_authenticated = True
+
+        def __str__(self) -> str:
+            return 'Sanne "IB" de Vries'
+
+    request = RequestFactory().get("/casussen/", REMOTE_ADDR="192.0.2.7")
+    request.user = Reader()
+    request.request_id = "abc123"
+    basis = Basis("membership", "support_coordinator", 3, "De Regenboog", "9")
+    single = record_access(request, action="view", pupil_id=5, basis=basis, detail="x" * 400)
+    written = record_accesses(
+        request,
+        [Read(5, basis), Read(6, None), Read(5, basis)],  # a pupil twice: one entry
+        action="view",
+        detail="x" * 400,
+    )
+    assert written == 2
+    listed = list(AccessLogEntry.objects.filter(pk__gt=single.pk).order_by("pk"))
+    assert [e.pupil_id for e in listed] == [5, 6]
+    fields = [f for f in CANONICAL_FIELDS if f not in ("id", "at")]
+    first = AccessLogEntry.objects.get(pk=single.pk)
+    assert {f: getattr(listed[0], f) for f in fields} == {f: getattr(first, f) for f in fields}
+    assert listed[1].basis == "" and listed[1].organisation_id is None
+    assert listed[0].at.tzinfo is not None
+    with time_machine.travel(LATER):
+        seal_all()
+    assert verify_chain().ok
