@@ -26,8 +26,12 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_cached_menus(settings: Any) -> None:
-    # The menu is cached per user for a minute; tests look at counts right after a change.
+def _empty_cache(settings: Any) -> None:
+    # Each test starts with an empty cache (figures, menus). The menu is cached per user for a
+    # minute; tests look at its counts right after a change, so it is not cached in tests.
+    from django.core.cache import cache
+
+    cache.clear()
     settings.NAVIGATION_CACHE_SECONDS = 0
 
 

@@ -6,6 +6,7 @@ gunicorn workers do minus the HTTP server. Run with the environment `scripts/ben
 
 Usage: bench_profile.py PREP.json SCENARIO [-n 40] [--sort tottime|cumtime] [--top 40]
                         [--queries]   print the SQL of one request instead of profiling
+                        [--plain]     only time the requests, without the profiler
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--queries", action="store_true")
+    parser.add_argument("--plain", action="store_true")
     args = parser.parse_args()
 
     prep = json.loads(Path(args.prep).read_text())
@@ -69,16 +71,18 @@ def main() -> None:
 
     profile = cProfile.Profile()
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    profile.enable()
+    if not args.plain:
+        profile.enable()
     for i in range(args.n):
         request(i)
     profile.disable()
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-    stats = pstats.Stats(profile)
-    stats.sort_stats(args.sort).print_stats(args.top)
+    if not args.plain:
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
     print(
         f"{args.scenario}: {args.n} requests, {cpu / args.n * 1000:.1f} ms CPU and "
-        f"{wall / args.n * 1000:.1f} ms wall per request (under the profiler)"
+        f"{wall / args.n * 1000:.1f} ms wall per request"
+        + ("" if args.plain else " (under the profiler)")
     )
 
 

@@ -1,6 +1,9 @@
 """Read the roll-ups for one municipality and shape them into suppressed tables and charts.
 
 A fixed number of queries (one per roll-up table plus the refresh stamp) whatever the data.
+`figures_for` keeps the result in the cache until the roll-ups are refreshed again: every
+analyst of a municipality sees the same suppressed aggregates, and they only change when the
+periodic refresh writes a new stamp.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -83,6 +87,21 @@ def _matrix_table(
     rows = [(label, values) for label, values in labelled if keep_empty or any(values)]
     cells = suppression.matrix([values for _, values in rows])
     return Table(columns, [(label, row) for (label, _), row in zip(rows, cells, strict=True)])
+
+
+FIGURES_CACHE_SECONDS = 24 * 60 * 60
+
+
+def figures_for(municipality_id: int) -> Figures:
+    """`build` for today, from the cache while the roll-ups have not been refreshed since."""
+    stamp = FigureRefresh.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    today = timezone.localdate()
+    key = f"figures:{municipality_id}:{today}:{stamp.isoformat() if stamp else '-'}"
+    figures: Figures | None = cache.get(key)
+    if figures is None:
+        figures = build(municipality_id, today=today)
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
 
 
 def build(municipality_id: int, *, today: dt.date | None = None) -> Figures:

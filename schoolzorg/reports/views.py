@@ -11,14 +11,14 @@ from django.views.decorators.cache import never_cache
 
 from schoolzorg.reports import charts
 from schoolzorg.reports.access import chosen_municipality
-from schoolzorg.reports.figures import build
+from schoolzorg.reports.figures import figures_for
 
 
 @never_cache
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     municipality_id, name, options = chosen_municipality(request)
-    figures = build(municipality_id)
+    figures = figures_for(municipality_id)
     chart_specs = [
         ("cases_opened", "Nieuwe casussen per maand"),
         ("help_requests", "Hulpvragen per maand"),
@@ -46,7 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def export_csv(request: HttpRequest) -> HttpResponse:
     """The same suppressed tables as the page, one line per cell."""
     municipality_id, name, _ = chosen_municipality(request)
-    figures = build(municipality_id)
+    figures = figures_for(municipality_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cijfers.csv"'
     writer = csv.writer(response, delimiter=";")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -116,6 +117,7 @@ def test_page_query_count_does_not_grow_with_data(town, client_for, member) -> N
     refresh_figures(today=dt.date.today())
     client = client_for(analyst)
     client.get(reverse("reports:index"))
+    cache.clear()  # measure the page built from the roll-ups, not the cached figures
     with CaptureQueriesContext(connection) as small:
         assert client.get(reverse("reports:index")).status_code == 200
 
@@ -123,6 +125,7 @@ def test_page_query_count_does_not_grow_with_data(town, client_for, member) -> N
         s = SchoolFactory(name=f"School {i}", municipality=municipality)
         _pupils(s, 6)
     refresh_figures(today=dt.date.today())
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse("reports:index")).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -135,3 +138,22 @@ def test_floor_is_tiny_and_public(client) -> None:
     response = client.get(reverse("reports:floor"))
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_figures_are_kept_until_the_next_refresh(town, client_for, member) -> None:
+    municipality, analyst = town
+    _pupils(SchoolFactory(name="De Regenboog", municipality=municipality), 6)
+    refresh_figures(today=dt.date.today())
+    client = client_for(analyst)
+    with CaptureQueriesContext(connection) as built:
+        assert "De Regenboog" in client.get(reverse("reports:index")).content.decode()
+
+    _pupils(SchoolFactory(name="De Nieuwe School", municipality=municipality), 6)
+    with CaptureQueriesContext(connection) as kept:
+        html = client.get(reverse("reports:index")).content.decode()
+    assert "De Regenboog" in html and "De Nieuwe School" not in html  # not refreshed yet
+    assert len(kept.captured_queries) < len(built.captured_queries)  # no roll-up read
+
+    refresh_figures(today=dt.date.today())
+    assert "De Nieuwe School" in client.get(reverse("reports:index")).content.decode()
+    assert "De Nieuwe School" in client.get(reverse("reports:export")).content.decode()
