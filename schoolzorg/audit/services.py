@@ -132,6 +132,7 @@ def record_accesses(
 
 
 _FIELDS = [f for f in AccessLogEntry._meta.concrete_fields if not f.primary_key]
+_COLUMNS = [str(f.column) for f in _FIELDS]
 _ROWS_PER_INSERT = 500
 
 
@@ -144,7 +145,7 @@ def _insert(entries: list[AccessLogEntry]) -> None:
     quote = connection.ops.quote_name
     # Identifiers come from the model, every value is a parameter.
     table = quote(AccessLogEntry._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in _FIELDS)
+    columns = ", ".join(quote(c) for c in _COLUMNS)
     head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
     row = "(" + ", ".join(["%s"] * len(_FIELDS)) + ")"
     with connection.cursor() as cursor:
