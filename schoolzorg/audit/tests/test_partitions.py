@@ -7,7 +7,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from django.db import DatabaseError, connection, connections, transaction
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from schoolzorg.audit.models import AccessLogEntry
@@ -15,6 +16,7 @@ from schoolzorg.audit.partitions import (
     DEFAULT_PARTITION,
     add_months,
     ensure_partitions,
+    is_partitioned,
     month_start,
     partition_name,
     partitions,
@@ -63,11 +65,13 @@ def test_on_sqlite_there_is_nothing_to_do() -> None:
     assert ensure_partitions() == [] and partitions() == []
 
 
-def test_partition_sweep_is_registered_daily() -> None:
+def test_partition_sweep_is_registered_daily_and_runs() -> None:
+    from schoolzorg.audit.tasks import ensure_access_log_partitions
     from schoolzorg.lib.periodic import sweeps
 
     sweep = next(s for s in sweeps() if s.name == "access-log-partitions")
     assert sweep.every_seconds == 24 * 60 * 60
+    assert ensure_access_log_partitions.call() == []  # the migration made them already
 
 
 def test_record_access_returns_an_id_and_sealing_still_verifies() -> None:
@@ -165,6 +169,55 @@ def test_the_trigger_refuses_changes_on_a_partition_itself(statement: str) -> No
         ):
             c.execute(statement.format(table), [entry.pk])
     assert AccessLogEntry.objects.get(pk=entry.pk).detail == ""
+
+
+@postgres_only
+def test_a_busy_log_is_left_for_the_next_run(caplog: pytest.LogCaptureFixture) -> None:
+    month = dt.date(2191, 1, 1)
+    reader = connections.create_connection(DEFAULT_DB_ALIAS)  # e.g. a long verify-access-log
+    try:
+        reader.set_autocommit(False)
+        with reader.cursor() as c:
+            c.execute("LOCK TABLE audit_accesslogentry IN ACCESS SHARE MODE")
+        assert ensure_partitions(months_ahead=0, today=month, lock_timeout="200ms") == []
+    finally:
+        reader.rollback()
+        reader.close()
+    assert "busy" in caplog.text
+    assert partition_name(month) not in partitions()
+    _entry()  # the log takes entries as before
+
+
+# --- Real transactions (threads with their own connections, the migration itself) -------------
+
+
+@postgres_only
+def test_the_migration_keeps_rows_ids_and_seals_both_ways(transactional_db: None) -> None:
+    old_month = add_months(THIS_MONTH, -14)
+    entries = [
+        _entry(dt.datetime(old_month.year, old_month.month, 3, tzinfo=dt.UTC), "oud"),
+        _entry(detail="nu"),
+        _entry(_far_future(), "ver weg"),
+    ]
+    assert seal_all(now=_far_future() + dt.timedelta(hours=1)) == 1
+
+    def snapshot() -> list[str]:
+        return [e.canonical() for e in AccessLogEntry.objects.order_by("id")]
+
+    before = snapshot()
+    try:
+        call_command("migrate", "audit", "0003", verbosity=0)
+        assert not is_partitioned()
+        assert snapshot() == before and verify_chain().ok
+        call_command("migrate", "audit", verbosity=0)
+        assert is_partitioned()
+        assert snapshot() == before and verify_chain().ok
+        assert _where(entries[0].pk) == partition_name(old_month)
+        assert _where(entries[2].pk) == DEFAULT_PARTITION
+        assert _entry().pk > entries[-1].pk  # the identity continues
+    finally:
+        call_command("migrate", "audit", verbosity=0)
+        ensure_partitions()
 
 
 # --- Two sweeps at once (real transactions, so each thread has its own connection) ------------
