@@ -57,17 +57,25 @@ def register_core_models() -> None:
         register(model, m2m_fields=m2m) if m2m else register(model)
 
 
-def entries_for(objects: dict[str, list[Any]], *, limit: int) -> list[Any]:
-    """Auditlog entries of these objects (model label -> ids), newest first, in one query."""
+def entries_for(objects: dict[str, Any], *, limit: int) -> list[Any]:
+    """Auditlog entries of these objects, newest first, in one query.
+
+    `objects` maps a model label to the ids of its objects: a list, or a queryset of `pk`
+    values that runs inside the same query.
+    """
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
+    from django.db.models import CharField, Q
+    from django.db.models.functions import Cast
 
     wanted = Q(pk__in=[])
     for label, ids in objects.items():
-        if ids:
-            ct = ContentType.objects.get_for_model(apps.get_model(label), for_concrete_model=False)
-            wanted |= Q(content_type_id=ct.pk, object_pk__in=[str(i) for i in ids])
+        ct = ContentType.objects.get_for_model(apps.get_model(label), for_concrete_model=False)
+        if isinstance(ids, list):
+            keys: Any = [str(i) for i in ids]
+        else:  # auditlog keeps the object's key as text
+            keys = ids.annotate(key=Cast("pk", CharField())).values("key")
+        wanted |= Q(content_type_id=ct.pk, object_pk__in=keys)
     return list(
         LogEntry.objects.filter(wanted)
         .select_related("actor", "content_type")
@@ -80,11 +88,11 @@ def pupil_changes(pupil: Any, *, limit: int) -> list[Any]:
     return entries_for(
         {
             "pupils.Pupil": [pupil.pk],
-            "pupils.Enrolment": list(pupil.enrolments.values_list("pk", flat=True)),
-            "pupils.Residence": list(pupil.residences.values_list("pk", flat=True)),
-            "pupils.GuardianLink": list(pupil.guardian_links.values_list("pk", flat=True)),
-            "consent.Consent": list(pupil.consents.values_list("pk", flat=True)),
-            "consent.LegalBasis": list(pupil.legal_bases.values_list("pk", flat=True)),
+            "pupils.Enrolment": pupil.enrolments.all(),
+            "pupils.Residence": pupil.residences.all(),
+            "pupils.GuardianLink": pupil.guardian_links.all(),
+            "consent.Consent": pupil.consents.all(),
+            "consent.LegalBasis": pupil.legal_bases.all(),
         },
         limit=limit,
     )
