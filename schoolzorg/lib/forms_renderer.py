@@ -12,6 +12,7 @@ Configured as `FORM_RENDERER` in config/settings.py.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
@@ -46,11 +47,15 @@ TEXTAREA_TEMPLATE = _WIDGETS + "textarea.html"
 
 def _text(value: Any) -> str:
     """`{{ value }}` in a template with autoescaping on."""
+    if type(value) is str:  # the common case, as Django's own `escape` does it
+        return html.escape(value)
     return str(conditional_escape(str(localize(template_localtime(value)))))
 
 
 def _raw(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: no localisation, escaped unless already safe."""
+    if type(value) is str:
+        return html.escape(value)
     return str(conditional_escape(value if hasattr(value, "__html__") else str(value)))
 
 
