@@ -18,7 +18,7 @@ from typing import Any
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 
 _WIDGETS = "django/forms/widgets/"
 # Templates that are exactly `{% include "django/forms/widgets/input.html" %}` in Django.
