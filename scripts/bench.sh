@@ -88,7 +88,6 @@ export DATABASE_URL="$PG/$DB"
 export SCHOOLZORG_CONN_MAX_AGE="${SCHOOLZORG_CONN_MAX_AGE:-600}"
 $BIN/python manage.py migrate --noinput -v0
 $BIN/python manage.py collectstatic --noinput -v0
-psql "$DATABASE_URL" -qAt -c "ANALYZE" >/dev/null
 
 if [ "$READLOG" = 1 ]; then
   $BIN/python scripts/bench_readlog.py --database "$DB" --pg "$PG"
