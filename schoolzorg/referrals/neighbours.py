@@ -94,3 +94,29 @@ def note_on_cases(pupil_id: int, *, text: str, by: Any, url: str) -> None:
                 add_case_event(case, kind=EventKind.REFERRAL, text=text, by=by, url=url)
         except Exception:  # noqa: S112 - the case timeline is a courtesy, never a blocker
             continue
+
+
+def refer_open_cases(pupil_id: int, *, by: Any) -> None:
+    """The pupil's open cases move to "referred to the neighbourhood team" on submission.
+
+    Only where the case workflow allows that move; a case that is already referred stays as it
+    is. Each move is its own savepoint: a refused move never blocks sending the referral.
+    """
+    from django.db import transaction
+
+    try:
+        from schoolzorg.cases.models import Case
+        from schoolzorg.cases.services import change_case_status
+        from schoolzorg.cases.workflow import CaseStatus, can_move
+    except ImportError:
+        return
+    if not has_table(Case):
+        return
+    for case in Case.objects.open().filter(pupil_id=pupil_id).exclude(status=CaseStatus.REFERRED):
+        if not can_move(case.status, CaseStatus.REFERRED):
+            continue
+        try:
+            with transaction.atomic():
+                change_case_status(case, to=CaseStatus.REFERRED, by=by)
+        except Exception:  # noqa: S112 - the case status follows the referral, never blocks it
+            continue

@@ -32,7 +32,7 @@ from schoolzorg.referrals.models import (
     ReferralEvent,
     ServiceNorm,
 )
-from schoolzorg.referrals.neighbours import already_tried_lines, note_on_cases
+from schoolzorg.referrals.neighbours import already_tried_lines, note_on_cases, refer_open_cases
 from schoolzorg.referrals.routing import route_for
 from schoolzorg.referrals.workflow import (
     DUE_FIELD_BY_STEP,
@@ -391,6 +391,7 @@ def submit_referral(referral: Referral, *, by: User, today: dt.date | None = Non
         + (referral.team.name if referral.team else "het wijkteam")
         + ("" if first else " (opnieuw, na aanvulling)"),
     )
+    refer_open_cases(referral.pupil_id, by=by)
     recipients = contact_persons(referral) or _team_members(
         referral.team_id, Role.TEAM_LEADER, Role.NEIGHBOURHOOD_TEAM_WORKER
     )
