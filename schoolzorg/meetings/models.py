@@ -183,9 +183,12 @@ def full_pupils(user: Any) -> Any:
 class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
     def visible_to(self, user: Any) -> AgendaItemQuerySet:
         """Items of visible meetings whose pupil the user sees in full (items without a pupil too)."""
-        return self.filter(meeting__in=CareMeeting.objects.visible_to(user)).filter(
-            Q(pupil__isnull=True) | Q(pupil__in=full_pupils(user))
-        )
+        return self.filter(meeting__in=CareMeeting.objects.visible_to(user)).of_visible_pupils(user)
+
+    def of_visible_pupils(self, user: Any) -> AgendaItemQuerySet:
+        """Items whose pupil the user sees in full, and items without a pupil; for a meeting
+        whose visibility was already checked."""
+        return self.filter(Q(pupil__isnull=True) | Q(pupil__in=full_pupils(user)))
 
 
 class AgendaItem(models.Model):

@@ -102,10 +102,11 @@ def _owners(meeting: CareMeeting) -> list[Any]:
 
 
 def _visible_items(request: HttpRequest, meeting: CareMeeting) -> list[AgendaItem]:
+    """The items of a meeting that `_meeting` let the user open."""
     return list(
-        AgendaItem.objects.visible_to(request.user)
-        .filter(meeting=meeting)
-        .select_related("pupil", "case", "minutes_updated_by")
+        AgendaItem.objects.filter(meeting=meeting)
+        .of_visible_pupils(request.user)
+        .select_related("pupil", "minutes_updated_by")
         .prefetch_related(
             Prefetch(
                 "decisions",
