@@ -169,9 +169,15 @@ class BreakGlassGrant(models.Model):
 
 
 class WeeklyReview(models.Model):
-    """The privacy officer's sign-off of one week's anomaly report (Monday of the week)."""
+    """A privacy officer's sign-off of one week's anomaly report of their municipality.
 
-    week_start = models.DateField(unique=True)
+    Once per municipality and week (Monday). The municipality is a plain id, like the read log.
+    Sign-offs from before the report was per municipality have none (they covered every entry).
+    """
+
+    week_start = models.DateField()
+    municipality_id = models.BigIntegerField(null=True)
+    municipality_label = models.CharField(max_length=200, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -181,5 +187,17 @@ class WeeklyReview(models.Model):
 
     class Meta:
         ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality_id", "week_start"],
+                name="unique_weekly_review_per_municipality",
+            ),
+            # The national sign-offs from before: still once per week.
+            models.UniqueConstraint(
+                fields=["week_start"],
+                condition=models.Q(municipality_id__isnull=True),
+                name="unique_weekly_review_without_municipality",
+            ),
+        ]
         verbose_name = "weekcontrole logboek"
         verbose_name_plural = "weekcontroles logboek"

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -229,17 +229,31 @@ def review_break_glass(grant: BreakGlassGrant, *, by: Any, verdict: str, note: s
 
 @transaction.atomic
 def sign_off_week(
-    week_start: dt.date, *, by: Any, note: str, findings: dict[str, Any]
+    week_start: dt.date,
+    *,
+    municipality_id: int,
+    municipality_label: str = "",
+    by: Any,
+    note: str,
+    findings: dict[str, Any],
 ) -> WeeklyReview:
-    """Record who signed off one week's anomaly report, and when; only once per week."""
+    """Record who signed off one municipality's anomaly report of one week, and when; only once
+    per municipality and week."""
     if week_start.weekday() != 0:
         raise AuditError("Een week begint op maandag.")
-    if WeeklyReview.objects.filter(week_start=week_start).exists():
+    done = WeeklyReview.objects.filter(week_start=week_start, municipality_id=municipality_id)
+    if done.exists():
         raise AuditError("Deze week is al afgetekend.")
-    return WeeklyReview.objects.create(
-        week_start=week_start,
-        signed_off_by=by,
-        signed_off_at=timezone.now(),
-        note=note.strip(),
-        findings=findings,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: two officers signing at the same moment
+            return WeeklyReview.objects.create(
+                week_start=week_start,
+                municipality_id=municipality_id,
+                municipality_label=municipality_label[:200],
+                signed_off_by=by,
+                signed_off_at=timezone.now(),
+                note=note.strip(),
+                findings=findings,
+            )
+    except IntegrityError as exc:
+        raise AuditError("Deze week is al afgetekend.") from exc

@@ -1,6 +1,8 @@
 """Oversight pages: the read log per user and per pupil, break-the-glass, the weekly report.
 
 Every page answers 404 to anyone without the role; every reading of the log is itself logged.
+A privacy officer oversees their own municipality only (`policies.oversight_scope`): users,
+entries, grants and changes outside it are not listed and answer 404.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -27,25 +28,36 @@ from schoolzorg.accounts.views import reauth_is_fresh
 from schoolzorg.audit import history, policies, services
 from schoolzorg.audit.anomalies import week_of, weekly_report
 from schoolzorg.audit.forms import BreakGlassForm, ReviewForm, SignOffForm, UserSearchForm
-from schoolzorg.audit.models import AccessLogEntry, Action, BreakGlassGrant, WeeklyReview
+from schoolzorg.audit.models import AccessLogEntry, Action, WeeklyReview
 from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.organisations.models import Municipality
 from schoolzorg.pupils.access import access_basis, can_break_glass
 from schoolzorg.pupils.models import Pupil
 
 PAGE_SIZE = 100
 
 
-def _officer_basis(request: HttpRequest) -> Basis:
-    m = policies.privacy_membership(request.user)
+def _officer_basis(request: HttpRequest, municipality_id: int | None = None) -> Basis:
+    m = policies.privacy_membership(request.user, municipality_id)
     if m is None:
         raise Http404
     return Basis("privacy_oversight", m.role, m.organisation_id, m.organisation.name, str(m.pk))
 
 
-def _require_officer(request: HttpRequest) -> Basis:
-    if not policies.is_privacy_officer(request.user):
+def _require_officer(request: HttpRequest) -> tuple[Basis, list[int]]:
+    """The basis for logging the reading, and the municipalities the officer oversees."""
+    scope = policies.oversight_scope(request.user)
+    if not scope:
         raise Http404
-    return _officer_basis(request)
+    return _officer_basis(request), scope
+
+
+def _municipality(scope: list[int], value: str | None) -> Municipality:
+    """The municipality of the weekly report: the one asked for, if in scope, else the first."""
+    chosen = scope[0]
+    if value and value.isdigit() and int(value) in scope:
+        chosen = int(value)
+    return Municipality.objects.get(pk=chosen)
 
 
 def _log_reading(
@@ -58,18 +70,18 @@ def _log_reading(
 @never_cache
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    basis = _require_officer(request)
+    basis, scope = _require_officer(request)
     form = UserSearchForm(request.GET or None)
     users: list[Any] = []
     if form.is_valid() and form.cleaned_data["q"]:
         text = form.cleaned_data["q"]
         users = list(
-            get_user_model()
-            .objects.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
+            policies.scoped_users(scope)
+            .filter(Q(full_name__icontains=text) | Q(email__icontains=text))
             .order_by("full_name")[:50]
         )
     _log_reading(request, basis, "logboek: overzicht")
-    open_grants = BreakGlassGrant.objects.filter(reviewed_at__isnull=True).count()
+    open_grants = policies.scoped_grants(scope).filter(reviewed_at__isnull=True).count()
     last_week = week_of(timezone.localdate()) - dt.timedelta(days=7)
     return render(
         request,
@@ -79,7 +91,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "users": users,
             "open_grants": open_grants,
             "last_week": last_week,
-            "last_week_signed": WeeklyReview.objects.filter(week_start=last_week).first(),
+            "last_week_signed": WeeklyReview.objects.filter(
+                week_start=last_week, municipality_id=scope[0]
+            ).first(),
         },
     )
 
@@ -87,13 +101,13 @@ def index(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def user_log(request: HttpRequest, user_id: int) -> HttpResponse:
-    basis = _require_officer(request)
-    subject = get_user_model().objects.filter(pk=user_id).first()
+    basis, scope = _require_officer(request)
+    subject = policies.scoped_users(scope).filter(pk=user_id).first()
     if subject is None:
         raise Http404
     # Log the reading first, so the page and its counts include it.
     _log_reading(request, basis, f"logboek gelezen van gebruiker {user_id}")
-    entries = AccessLogEntry.objects.filter(user_id=user_id).order_by("-at", "-id")
+    entries = policies.scoped_entries(scope).filter(user_id=user_id).order_by("-at", "-id")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(request, "audit/user_log.html", {"subject": subject, "page": page})
 
@@ -137,14 +151,8 @@ def pupil_changes(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @login_required
 def changes(request: HttpRequest) -> HttpResponse:
     """Changes to memberships and organisations: who got which role, for the access review."""
-    basis = _require_officer(request)
-    from auditlog.models import LogEntry
-
-    entries = (
-        LogEntry.objects.filter(content_type__app_label__in=["accounts", "organisations"])
-        .select_related("actor", "content_type")
-        .order_by("-timestamp")[:200]
-    )
+    basis, scope = _require_officer(request)
+    entries = policies.scoped_changes(scope, limit=200)
     _log_reading(request, basis, "wijzigingen rollen en organisaties")
     return render(request, "audit/changes.html", {"changes": entries})
 
@@ -203,10 +211,12 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def break_glass_reviews(request: HttpRequest) -> HttpResponse:
-    basis = _require_officer(request)
-    grants = BreakGlassGrant.objects.select_related("user", "reviewed_by").order_by(
-        "reviewed_at", "-granted_at"
-    )[:200]
+    basis, scope = _require_officer(request)
+    grants = (
+        policies.scoped_grants(scope)
+        .select_related("user", "reviewed_by")
+        .order_by("reviewed_at", "-granted_at")[:200]
+    )
     _log_reading(request, basis, "noodtoegang: beoordelingslijst")
     return render(
         request, "audit/break_glass_reviews.html", {"grants": grants, "form": ReviewForm()}
@@ -217,8 +227,8 @@ def break_glass_reviews(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_officer(request)
-    grant = BreakGlassGrant.objects.filter(pk=pk).first()
+    _basis, scope = _require_officer(request)
+    grant = policies.scoped_grants(scope).filter(pk=pk).first()
     if grant is None:
         raise Http404
     form = ReviewForm(request.POST)
@@ -250,19 +260,25 @@ def _week_param(value: str | None) -> dt.date:
 @never_cache
 @login_required
 def weekly(request: HttpRequest) -> HttpResponse:
-    basis = _require_officer(request)
+    basis, scope = _require_officer(request)
     week_start = _week_param(request.GET.get("week"))
-    report = weekly_report(week_start)
+    municipality = _municipality(scope, request.GET.get("gemeente"))
+    report = weekly_report(week_start, municipality.pk)
     review = (
-        WeeklyReview.objects.filter(week_start=week_start).select_related("signed_off_by").first()
+        WeeklyReview.objects.filter(week_start=week_start, municipality_id=municipality.pk)
+        .select_related("signed_off_by")
+        .first()
     )
-    _log_reading(request, basis, f"weekrapport {week_start.isoformat()}")
+    basis = _officer_basis(request, municipality.pk)  # in the name of that municipality
+    _log_reading(request, basis, f"weekrapport {week_start.isoformat()} gemeente {municipality.pk}")
     return render(
         request,
         "audit/weekly.html",
         {
             "report": report,
             "review": review,
+            "municipality": municipality,
+            "municipalities": (Municipality.objects.filter(pk__in=scope) if len(scope) > 1 else []),
             "form": SignOffForm(),
             "previous": week_start - dt.timedelta(days=7),
             "next": week_start + dt.timedelta(days=7),
@@ -275,13 +291,15 @@ def weekly(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def weekly_sign_off(request: HttpRequest, week: str) -> HttpResponse:
-    _require_officer(request)
+    _basis, scope = _require_officer(request)
     try:
         week_start = dt.date.fromisoformat(week)
     except ValueError as exc:
         raise Http404 from exc
+    municipality = _municipality(scope, request.POST.get("gemeente"))
     form = SignOffForm(request.POST)
-    url = f"{reverse('audit:weekly')}?week={week_start.isoformat()}"
+    query = urlencode({"week": week_start.isoformat(), "gemeente": municipality.pk})
+    url = f"{reverse('audit:weekly')}?{query}"
     if not form.is_valid():
         messages.error(request, "De opmerking is te lang.")
         return redirect(url)
@@ -291,9 +309,11 @@ def weekly_sign_off(request: HttpRequest, week: str) -> HttpResponse:
     try:
         services.sign_off_week(
             week_start,
+            municipality_id=municipality.pk,
+            municipality_label=municipality.name,
             by=request.user,
             note=form.cleaned_data["note"],
-            findings=weekly_report(week_start).findings(),
+            findings=weekly_report(week_start, municipality.pk).findings(),
         )
     except services.AuditError as exc:
         messages.error(request, str(exc))

@@ -21,6 +21,9 @@ def _grant(world: World) -> None:
         user=world.users["outsider"],
         pupil_id=world.pupil.pk,
         pupil_label="x",
+        role="support_coordinator",
+        organisation_id=world.other_school.pk,  # in the privacy officer's municipality
+        organisation_label=world.other_school.name,
         reason="Matrix: acute zorg, IB-er niet bereikbaar",
         granted_at=now - dt.timedelta(hours=3),
         expires_at=now - dt.timedelta(hours=2),

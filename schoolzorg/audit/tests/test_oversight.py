@@ -23,24 +23,29 @@ def world():  # type: ignore[no-untyped-def]
     return build_world()
 
 
-def _read(user, when: dt.datetime, n: int = 1) -> None:  # type: ignore[no-untyped-def]
+def _read(user, when: dt.datetime, n: int = 1, org=None) -> None:  # type: ignore[no-untyped-def]
+    """`n` reads by `user` acting for `org` (default: the user's first organisation)."""
+    if org is None:
+        org = user.memberships.first().organisation
+    basis = Basis("membership", "support_coordinator", org.pk, org.name)
     with time_machine.travel(when, tick=False):
         for _ in range(n):
-            record_access(None, user=user, action="view", pupil_id=1, basis=Basis("membership"))
+            record_access(None, user=user, action="view", pupil_id=1, basis=basis)
 
 
 def test_weekly_report_flags_volume_night_and_weekend_reads(world) -> None:
     busy, night, weekend, normal = (
         world.users[a] for a in ("coordinator", "social_worker", "nurse", "team_worker")
     )
-    _read(busy, dt.datetime(2026, 11, 10, 10, 0, tzinfo=AMS), n=60)
-    _read(normal, dt.datetime(2026, 11, 10, 11, 0, tzinfo=AMS))
-    _read(night, dt.datetime(2026, 11, 11, 6, 59, tzinfo=AMS))
-    _read(night, dt.datetime(2026, 11, 11, 19, 0, tzinfo=AMS))
-    _read(normal, dt.datetime(2026, 11, 11, 7, 0, tzinfo=AMS))
-    _read(weekend, dt.datetime(2026, 11, 14, 12, 0, tzinfo=AMS))
-    _read(weekend, dt.datetime(2026, 11, 16, 0, 30, tzinfo=AMS))  # next week: not counted
-    report = weekly_report(MONDAY)
+    school = world.school  # every read for an organisation in the municipality
+    _read(busy, dt.datetime(2026, 11, 10, 10, 0, tzinfo=AMS), n=60, org=school)
+    _read(normal, dt.datetime(2026, 11, 10, 11, 0, tzinfo=AMS), org=school)
+    _read(night, dt.datetime(2026, 11, 11, 6, 59, tzinfo=AMS), org=school)
+    _read(night, dt.datetime(2026, 11, 11, 19, 0, tzinfo=AMS), org=school)
+    _read(normal, dt.datetime(2026, 11, 11, 7, 0, tzinfo=AMS), org=school)
+    _read(weekend, dt.datetime(2026, 11, 14, 12, 0, tzinfo=AMS), org=school)
+    _read(weekend, dt.datetime(2026, 11, 16, 0, 30, tzinfo=AMS), org=school)  # next week
+    report = weekly_report(MONDAY, world.municipality.pk)
     assert report.total == 65
     assert [r["user_id"] for r in report.volume] == [busy.pk]
     assert report.outside_hours == [{"user_id": night.pk, "user": str(night), "count": 2}]
@@ -106,3 +111,280 @@ def test_user_log_query_count_does_not_grow_with_rows(world, django_assert_max_n
     _read(coordinator, dt.datetime(2026, 11, 10, 10, 0, tzinfo=AMS), n=80)
     with django_assert_max_num_queries(20):
         assert officer.get(f"/logboek/gebruiker/{coordinator.pk}/").status_code == 200
+
+
+# --- The officer oversees their own municipality only -----------------------------------------
+
+
+def _other_municipality():  # type: ignore[no-untyped-def]
+    """Municipality B with a school, its coordinator and its privacy officer."""
+    from schoolzorg.accounts.models import Membership, User
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.organisations.tests.factories import SchoolFactory
+
+    school = SchoolFactory(name="School in B")
+
+    def person(name: str, org, role: str):  # type: ignore[no-untyped-def]
+        user = User.objects.create_user(
+            email=f"{name}@b.example", password="x" * 12, full_name=f"Gemeente B {name}"
+        )
+        Membership.objects.create(
+            user=user, organisation=org, role=role, valid_from=dt.date(2020, 1, 1)
+        )
+        return user
+
+    return (
+        school,
+        person("coordinator", school, Role.SUPPORT_COORDINATOR),
+        person("officer", school.municipality, Role.PRIVACY_OFFICER),
+    )
+
+
+def _grant_in(user, org):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from schoolzorg.audit.models import BreakGlassGrant
+
+    now = timezone.now()
+    return BreakGlassGrant.objects.create(
+        user=user,
+        pupil_id=1,
+        pupil_label="x",
+        role="support_coordinator",
+        organisation_id=org.pk,
+        organisation_label=org.name,
+        reason="Acute zorg, IB-er niet bereikbaar vandaag",
+        granted_at=now - dt.timedelta(hours=3),
+        expires_at=now - dt.timedelta(hours=2),
+    )
+
+
+def test_officer_of_another_municipality_sees_nothing_of_municipality_a(world) -> None:
+    from schoolzorg.accounts.models import Membership
+    from schoolzorg.accounts.roles import Role
+
+    school_b, coordinator_b, officer_b = _other_municipality()
+    coordinator_a = world.users["coordinator"]
+    _read(coordinator_a, dt.datetime(2026, 11, 10, 22, 0, tzinfo=AMS), n=3, org=world.school)
+    _read(coordinator_b, dt.datetime(2026, 11, 10, 23, 0, tzinfo=AMS), org=school_b)
+    grant_a = _grant_in(world.users["outsider"], world.other_school)
+    grant_b = _grant_in(coordinator_b, school_b)
+    Membership.objects.create(  # a change to a membership in A, for the changes page
+        user=coordinator_b, organisation=world.school, role=Role.TEACHER, group="3"
+    )
+    b = signed_in_client(officer_b)
+    a = signed_in_client(world.users["privacy_officer"])
+
+    search = b.get("/logboek/", {"q": "Matrix"})
+    assert search.context["users"] == [] and search.context["open_grants"] == 1
+    assert [u.pk for u in a.get("/logboek/", {"q": "Matrix"}).context["users"]]
+    assert b.get(f"/logboek/gebruiker/{coordinator_a.pk}/").status_code == 404
+    assert a.get(f"/logboek/gebruiker/{coordinator_a.pk}/").status_code == 200
+    reviews = b.get("/logboek/noodtoegang/beoordelen/").context["grants"]
+    assert [g.pk for g in reviews] == [grant_b.pk]
+    url_a = f"/logboek/noodtoegang/{grant_a.pk}/beoordelen/"
+    assert b.post(url_a, {"verdict": "justified", "note": ""}).status_code == 404
+    grant_a.refresh_from_db()
+    assert grant_a.reviewed_at is None
+    week_b = b.get("/logboek/week/", {"week": MONDAY.isoformat()}).context["report"]
+    assert (week_b.total, [r["user_id"] for r in week_b.outside_hours]) == (1, [coordinator_b.pk])
+    assert [g["grant_id"] for g in week_b.break_glass] in ([], [grant_b.pk])
+    week_a = weekly_report(MONDAY, world.municipality.pk)
+    assert (week_a.total, [r["user_id"] for r in week_a.outside_hours]) == (3, [coordinator_a.pk])
+    changes_b = b.get("/logboek/wijzigingen/").context["changes"]
+    changes_a = a.get("/logboek/wijzigingen/").context["changes"]
+    membership_ct = {c.content_type.model for c in changes_a}
+    assert "membership" in membership_ct
+    in_a = {
+        str(m.pk) for m in Membership.objects.filter(organisation__municipality=world.municipality)
+    }
+    assert not [
+        c for c in changes_b if c.content_type.model == "membership" and c.object_pk in in_a
+    ]
+    assert all(
+        c.object_pk != str(world.school.pk) for c in changes_b if c.content_type.model == "school"
+    )
+
+
+def test_user_log_shows_only_the_entries_made_for_organisations_in_scope(world) -> None:
+    school_b, coordinator_b, officer_b = _other_municipality()
+    _read(coordinator_b, dt.datetime(2026, 11, 10, 10, 0, tzinfo=AMS), n=2, org=school_b)
+    _read(coordinator_b, dt.datetime(2026, 11, 10, 11, 0, tzinfo=AMS), n=5, org=world.school)
+    page_b = signed_in_client(officer_b).get(f"/logboek/gebruiker/{coordinator_b.pk}/")
+    assert {e.organisation_id for e in page_b.context["page"]} == {school_b.pk}
+    assert len(page_b.context["page"].object_list) == 2
+    # Coordinator B never worked in A: officer A cannot open their log at all.
+    officer_a = signed_in_client(world.users["privacy_officer"])
+    assert officer_a.get(f"/logboek/gebruiker/{coordinator_b.pk}/").status_code == 404
+
+
+def test_sign_offs_of_two_municipalities_for_the_same_week_both_succeed(world) -> None:
+    _school_b, _coordinator_b, officer_b = _other_municipality()
+    url = f"/logboek/week/{MONDAY.isoformat()}/aftekenen/"
+    signed_in_client(world.users["privacy_officer"]).post(url, {"note": "A gezien"})
+    signed_in_client(officer_b).post(url, {"note": "B gezien"})
+    reviews = {r.municipality_id: r.note for r in WeeklyReview.objects.all()}
+    assert reviews == {
+        world.municipality.pk: "A gezien",
+        _school_b.municipality_id: "B gezien",
+    }
+    page = signed_in_client(officer_b).get("/logboek/week/", {"week": MONDAY.isoformat()})
+    assert page.context["review"].note == "B gezien"
+
+
+def test_officer_with_two_municipalities_signs_off_the_one_chosen(world) -> None:
+    from schoolzorg.accounts.models import Membership
+    from schoolzorg.accounts.roles import Role
+
+    school_b, _coordinator_b, _officer_b = _other_municipality()
+    officer = world.users["privacy_officer"]
+    Membership.objects.create(
+        user=officer,
+        organisation=school_b.municipality,
+        role=Role.PRIVACY_OFFICER,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    client = signed_in_client(officer)
+    page = client.get(
+        "/logboek/week/", {"week": MONDAY.isoformat(), "gemeente": school_b.municipality_id}
+    )
+    assert page.context["municipality"].pk == school_b.municipality_id
+    assert f'name="gemeente" value="{school_b.municipality_id}"' in page.content.decode()
+    client.post(
+        f"/logboek/week/{MONDAY.isoformat()}/aftekenen/", {"gemeente": school_b.municipality_id}
+    )
+    assert WeeklyReview.objects.get().municipality_id == school_b.municipality_id
+    # A municipality outside the scope is never chosen.
+    page = client.get("/logboek/week/", {"week": MONDAY.isoformat(), "gemeente": "999999"})
+    assert page.context["municipality"].pk in {world.municipality.pk, school_b.municipality_id}
+
+
+def test_privacy_officer_of_an_organisation_that_is_no_municipality_sees_nothing(world) -> None:
+    from schoolzorg.accounts.models import Membership
+    from schoolzorg.accounts.roles import Role
+
+    user = world.users["analyst"]
+    Membership.objects.create(
+        user=user, organisation=world.school, role=Role.PRIVACY_OFFICER, valid_from=MONDAY
+    )
+    client = signed_in_client(user)
+    assert client.get("/logboek/").status_code == 404
+    assert client.get("/logboek/week/").status_code == 404
+
+
+def test_sign_off_service_is_once_per_municipality_and_week(world) -> None:
+    from schoolzorg.audit.services import AuditError, sign_off_week
+
+    by = world.users["privacy_officer"]
+    sign_off_week(MONDAY, municipality_id=1, by=by, note="", findings={})
+    sign_off_week(MONDAY, municipality_id=2, by=by, note="", findings={})
+    with pytest.raises(AuditError, match="al afgetekend"):
+        sign_off_week(MONDAY, municipality_id=1, by=by, note="", findings={})
+    assert WeeklyReview.objects.count() == 2
+
+
+# --- The weekly report is counted in SQL -------------------------------------------------------
+
+
+def _row_by_row(entries, week_start: dt.date):  # type: ignore[no-untyped-def]
+    """The report as it was counted before (entry by entry, in Python), for comparison."""
+    import statistics
+    from collections import Counter
+
+    start = dt.datetime.combine(week_start, dt.time(0), tzinfo=AMS)
+    end = dt.datetime.combine(week_start + dt.timedelta(days=7), dt.time(0), tzinfo=AMS)
+    per_user: Counter = Counter()
+    outside: Counter = Counter()
+    weekend: Counter = Counter()
+    for user_id, label, at in entries:
+        if not (start <= at < end):
+            continue
+        local = at.astimezone(AMS)
+        per_user[(user_id, label)] += 1
+        if local.weekday() >= 5:
+            weekend[(user_id, label)] += 1
+        elif not (dt.time(7) <= local.time() < dt.time(19)):
+            outside[(user_id, label)] += 1
+    median = float(statistics.median(per_user.values())) if per_user else 0.0
+    threshold = max(50, 3 * median)
+    return (
+        sum(per_user.values()),
+        median,
+        {k: n for k, n in per_user.items() if n >= threshold},
+        dict(outside),
+        dict(weekend),
+    )
+
+
+@pytest.mark.parametrize("monday", [MONDAY, dt.date(2026, 10, 19), dt.date(2026, 3, 23)])
+def test_weekly_report_counts_as_the_row_by_row_count_did(world, monday) -> None:
+    """Random reads, also around midnight, 07:00, 19:00 and the switch to and from summer time
+    (the weeks of 25 October and 29 March 2026), by users in and outside the municipality."""
+    import random
+
+    from schoolzorg.audit.models import AccessLogEntry
+
+    school_b, coordinator_b, _officer_b = _other_municipality()
+    rng = random.Random(monday.toordinal())
+    actors = [
+        (world.users["coordinator"], world.school),
+        (world.users["outsider"], world.other_school),
+        (world.users["team_worker"], world.team),
+        (world.users["analyst"], world.municipality),
+        (coordinator_b, school_b),
+    ]
+    start = dt.datetime.combine(monday, dt.time(0), tzinfo=AMS) - dt.timedelta(hours=3)
+    rows = []
+    for i in range(500):
+        user, org = actors[0] if i < 250 else rng.choice(actors)
+        at = start + dt.timedelta(minutes=rng.randrange(0, 7 * 24 * 60 + 6 * 60))
+        if i % 25 == 0:  # right on the edges
+            day = monday + dt.timedelta(days=rng.randrange(0, 7))
+            clock = rng.choice([dt.time(0), dt.time(6, 59, 59), dt.time(7), dt.time(19)])
+            at = dt.datetime.combine(day, clock, tzinfo=AMS)
+        rows.append(
+            AccessLogEntry(
+                at=at,
+                user_id=user.pk,
+                user_label=str(user),
+                organisation_id=org.pk,
+                organisation_label=org.name,
+                action="view",
+            )
+        )
+    AccessLogEntry.objects.bulk_create(rows)
+    in_a = {world.school.pk, world.other_school.pk, world.team.pk, world.municipality.pk}
+    expected = _row_by_row(
+        [(e.user_id, e.user_label, e.at) for e in rows if e.organisation_id in in_a], monday
+    )
+    report = weekly_report(monday, world.municipality.pk)
+    got = (
+        report.total,
+        report.median,
+        {(r["user_id"], r["user"]): r["count"] for r in report.volume},
+        {(r["user_id"], r["user"]): r["count"] for r in report.outside_hours},
+        {(r["user_id"], r["user"]): r["count"] for r in report.weekend},
+    )
+    assert got == expected
+    assert report.volume  # the busy coordinator stands out
+    counts = [r["count"] for r in report.outside_hours]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_weekly_report_query_count_does_not_grow_with_entries(world) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    coordinator = world.users["coordinator"]
+    _read(coordinator, dt.datetime(2026, 11, 10, 10, 0, tzinfo=AMS), org=world.school)
+    _grant_in(coordinator, world.school)
+    with CaptureQueriesContext(connection) as few:
+        weekly_report(MONDAY, world.municipality.pk)
+    for actor in ("outsider", "social_worker", "nurse", "team_worker"):
+        _read(
+            world.users[actor], dt.datetime(2026, 11, 14, 22, 0, tzinfo=AMS), n=30, org=world.school
+        )
+    with CaptureQueriesContext(connection) as many:
+        report = weekly_report(MONDAY, world.municipality.pk)
+    assert report.total == 121
+    assert len(many) == len(few) <= 2
