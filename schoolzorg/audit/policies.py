@@ -66,20 +66,34 @@ def scope_organisations(municipality_ids: Iterable[int]) -> QuerySet[Any, Any]:
     return Organisation.objects.filter(Q(pk__in=ids) | Q(municipality_id__in=ids)).values("pk")
 
 
+def _scope_pupils(municipality_ids: list[int]) -> QuerySet[Any, Any]:
+    """A subquery of the pupils now at a school in these municipalities."""
+    from schoolzorg.pupils.models import Pupil
+
+    return Pupil.objects.filter(current_school__municipality_id__in=municipality_ids).values("pk")
+
+
 def scoped_entries(municipality_ids: Iterable[int]) -> QuerySet[Any, Any]:
-    """Read-log entries written by someone acting for an organisation in scope."""
+    """Read-log entries written by someone acting for an organisation in scope, or about a pupil
+    of a school in scope (so reads by regional organisations without a municipality, such as a
+    partnership or a school board, are overseen where the child goes to school)."""
     from schoolzorg.audit.models import AccessLogEntry
 
-    return AccessLogEntry.objects.filter(organisation_id__in=scope_organisations(municipality_ids))
+    ids = list(municipality_ids)
+    return AccessLogEntry.objects.filter(
+        Q(organisation_id__in=scope_organisations(ids)) | Q(pupil_id__in=_scope_pupils(ids))
+    )
 
 
 def scoped_users(municipality_ids: Iterable[int]) -> QuerySet[Any, Any]:
-    """Users who hold or held a membership (any period) at an organisation in scope."""
+    """Users who hold or held a membership (any period) at an organisation in scope, or one that
+    serves a school in scope (a partnership contact, a social worker)."""
     from schoolzorg.accounts.models import Membership
 
-    members = Membership.objects.filter(
-        organisation_id__in=scope_organisations(municipality_ids)
-    ).values("user_id")
+    orgs = scope_organisations(municipality_ids)
+    members = Membership.objects.filter(Q(organisation_id__in=orgs) | Q(school_id__in=orgs)).values(
+        "user_id"
+    )
     return get_user_model().objects.filter(pk__in=members)
 
 

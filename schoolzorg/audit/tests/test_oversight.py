@@ -23,14 +23,14 @@ def world():  # type: ignore[no-untyped-def]
     return build_world()
 
 
-def _read(user, when: dt.datetime, n: int = 1, org=None) -> None:  # type: ignore[no-untyped-def]
-    """`n` reads by `user` acting for `org` (default: the user's first organisation)."""
+def _read(user, when: dt.datetime, n: int = 1, org=None, pupil_id=1) -> None:  # type: ignore[no-untyped-def]
+    """`n` reads of `pupil_id` by `user` acting for `org` (default: their first organisation)."""
     if org is None:
         org = user.memberships.first().organisation
     basis = Basis("membership", "support_coordinator", org.pk, org.name)
     with time_machine.travel(when, tick=False):
         for _ in range(n):
-            record_access(None, user=user, action="view", pupil_id=1, basis=basis)
+            record_access(None, user=user, action="view", pupil_id=pupil_id, basis=basis)
 
 
 def test_weekly_report_flags_volume_night_and_weekend_reads(world) -> None:
@@ -166,7 +166,8 @@ def test_officer_of_another_municipality_sees_nothing_of_municipality_a(world) -
     school_b, coordinator_b, officer_b = _other_municipality()
     coordinator_a = world.users["coordinator"]
     _read(coordinator_a, dt.datetime(2026, 11, 10, 22, 0, tzinfo=AMS), n=3, org=world.school)
-    _read(coordinator_b, dt.datetime(2026, 11, 10, 23, 0, tzinfo=AMS), org=school_b)
+    # B's coordinator reads no child of A (a read of A's pupil would be A's to oversee).
+    _read(coordinator_b, dt.datetime(2026, 11, 10, 23, 0, tzinfo=AMS), org=school_b, pupil_id=None)
     grant_a = _grant_in(world.users["outsider"], world.other_school)
     grant_b = _grant_in(coordinator_b, school_b)
     Membership.objects.create(  # a change to a membership in A, for the changes page
@@ -388,3 +389,30 @@ def test_weekly_report_query_count_does_not_grow_with_entries(world) -> None:
         report = weekly_report(MONDAY, world.municipality.pk)
     assert report.total == 121
     assert len(many) == len(few) <= 2
+
+
+def test_reads_by_a_regional_organisation_are_overseen_where_the_child_goes_to_school(
+    member,
+) -> None:
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.audit.policies import scoped_entries, scoped_users
+    from schoolzorg.organisations.tests.factories import (
+        MunicipalityFactory,
+        PartnershipFactory,
+        SchoolFactory,
+    )
+    from schoolzorg.pupils.tests.factories import PupilFactory
+
+    here, elsewhere = MunicipalityFactory(), MunicipalityFactory()
+    school = SchoolFactory(municipality=here)
+    pupil = PupilFactory(current_school=school)
+    other = PupilFactory(current_school=SchoolFactory(municipality=elsewhere))
+    partnership = PartnershipFactory(municipality=None)
+    contact = member(Role.PARTNERSHIP_CONTACT, partnership, school=school)
+    regional = Basis("membership", Role.PARTNERSHIP_CONTACT, partnership.pk, "SWV", "1")
+    mine = record_access(None, user=contact, action="view", pupil_id=pupil.pk, basis=regional)
+    record_access(None, user=contact, action="view", pupil_id=other.pk, basis=regional)
+    assert list(scoped_entries([here.pk]).values_list("pk", flat=True)) == [mine.pk]
+    assert list(scoped_entries([elsewhere.pk]).values_list("pk", flat=True)) != [mine.pk]
+    assert contact in scoped_users([here.pk])
+    assert contact not in scoped_users([elsewhere.pk])
