@@ -101,13 +101,12 @@ def bench_school(municipality: Municipality) -> School:
     return school
 
 
-def bench_team(municipality: Municipality) -> NeighbourhoodTeam:
-    team = NeighbourhoodTeam.objects.filter(municipality=municipality).order_by("pk").first()
+def bench_team(municipality: Municipality, name: str) -> NeighbourhoodTeam:
+    """A team of the bench's own: its inbox holds exactly what the bench put there."""
+    team = NeighbourhoodTeam.objects.filter(municipality=municipality, name=name).first()
     if team is None:
         team = NeighbourhoodTeam.objects.create(
-            kind=OrganisationKind.NEIGHBOURHOOD_TEAM,
-            name="Wijkteam Meetstad",
-            municipality=municipality,
+            kind=OrganisationKind.NEIGHBOURHOOD_TEAM, name=name, municipality=municipality
         )
     return team
 
@@ -360,7 +359,10 @@ def main() -> None:
     started = time.monotonic()
     municipality = pick_municipality()
     school = bench_school(municipality)
-    team = bench_team(municipality)
+    team = bench_team(municipality, "Wijkteam Meetstad")
+    # The write scenario submits hundreds of referrals per run: to another team, so the inbox
+    # measured stays at its 50 rows however often the bench runs.
+    write_team = bench_team(municipality, "Wijkteam Meetstad (verzendtest)")
     coordinator = bench_user("coordinator", Role.SUPPORT_COORDINATOR, school)
     worker = bench_user("teamworker", Role.NEIGHBOURHOOD_TEAM_WORKER, team, school=school)
     analyst = bench_user("analyst", Role.MUNICIPAL_ANALYST, municipality)
@@ -376,7 +378,7 @@ def main() -> None:
     draft_data: dict[str, str] = {}
     if args.drafts:
         try:
-            draft_ids, draft_data = ensure_drafts(school, team, coordinator, args.drafts)
+            draft_ids, draft_data = ensure_drafts(school, write_team, coordinator, args.drafts)
         except Exception as exc:  # a half-built referrals app must not stop the other pages
             NOTES.append(f"toeleiding versturen overgeslagen: {exc!r}")
     log(f"data ready in {time.monotonic() - started:.1f}s")
