@@ -104,7 +104,7 @@ def record_access(
 def record_accesses(
     request: HttpRequest, reads: Iterable[Read], *, action: str, detail: str
 ) -> int:
-    """One entry per pupil shown in a list (the first read of each), written in one INSERT.
+    """One entry per pupil shown in a list (the first read of each), in one prepared statement.
 
     Call inside the transaction that reads the rows, as for `record_access`. Returns the number
     of entries written.
