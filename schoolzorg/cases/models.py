@@ -56,19 +56,6 @@ class EventKind(models.TextChoices):
     REFERRAL = "referral", "Toeleiding"
 
 
-def _full_pupil_q(user: Any) -> Q | None:
-    from schoolzorg.pupils.access import relationships_q
-
-    return relationships_q(user, full_only=True)
-
-
-def full_pupils(user: Any) -> Any:
-    """A Pupil queryset of the pupils whose full file the user may see."""
-    from schoolzorg.pupils.models import Pupil
-
-    return Pupil.objects.visible_to(user, full_only=True)
-
-
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any) -> CaseQuerySet:
         """Cases of pupils the user sees in full, plus the cases a teacher raised themselves."""
@@ -76,11 +63,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        q = _full_pupil_q(user)
-        condition = Q(raised_by=user, pupil__in=Pupil.objects.visible_to(user))
-        if q is not None:
-            condition |= Q(pupil__in=Pupil.objects.filter(q))
-        return self.filter(condition)
+        return self.filter(
+            Q(raised_by=user, pupil__in=Pupil.objects.visible_to(user))
+            | Q(pupil__in=Pupil.objects.visible_to(user, full_only=True))
+        )
 
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

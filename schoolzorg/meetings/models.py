@@ -169,17 +169,6 @@ class AgendaSource(models.TextChoices):
     MANUAL = "manual", "Zelf toegevoegd"
 
 
-def full_pupils(user: Any) -> Any:
-    """Pupils whose full file the user may see: every relationship except the basic ones.
-
-    A teacher who sees a child of their own group must not learn from the agenda that the child
-    is discussed in the care team.
-    """
-    from schoolzorg.pupils.models import Pupil
-
-    return Pupil.objects.visible_to(user, full_only=True)
-
-
 class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
     def visible_to(self, user: Any) -> AgendaItemQuerySet:
         """Items of visible meetings whose pupil the user sees in full (items without a pupil too)."""
@@ -188,7 +177,12 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
     def of_visible_pupils(self, user: Any) -> AgendaItemQuerySet:
         """Items whose pupil the user sees in full, and items without a pupil; for a meeting
         whose visibility was already checked."""
-        return self.filter(Q(pupil__isnull=True) | Q(pupil__in=full_pupils(user)))
+        from schoolzorg.pupils.models import Pupil
+
+        # Full files only: a teacher who sees a child of their own group must not learn from
+        # the agenda that the child is discussed in the care team.
+        full = Pupil.objects.visible_to(user, full_only=True)
+        return self.filter(Q(pupil__isnull=True) | Q(pupil__in=full))
 
 
 class AgendaItem(models.Model):

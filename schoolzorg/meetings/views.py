@@ -45,12 +45,12 @@ from schoolzorg.meetings.models import (
     Decision,
     MeetingGuest,
     MeetingSchedule,
-    full_pupils,
 )
 from schoolzorg.meetings.policies import can_prepare, can_take_minutes
 from schoolzorg.meetings.services import MeetingError
 from schoolzorg.meetings.workflow import MeetingState, Move
 from schoolzorg.pupils.access import access_basis
+from schoolzorg.pupils.models import Pupil
 
 PAST_DAYS = 400
 
@@ -512,7 +512,7 @@ def _agenda_context(
 ) -> dict[str, Any]:
     proposal = agenda.propose(meeting, request.user)
     pupils = (
-        full_pupils(request.user)
+        Pupil.objects.visible_to(request.user, full_only=True)
         .filter(current_school_id=meeting.care_team.school_id)
         .exclude(pk__in=meeting.items.filter(pupil__isnull=False).values("pupil_id"))
         .order_by("last_name", "first_name")
@@ -566,7 +566,9 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     if not can_prepare(request.user, meeting.care_team):
         raise Http404
-    pupils = full_pupils(request.user).filter(current_school_id=meeting.care_team.school_id)
+    pupils = Pupil.objects.visible_to(request.user, full_only=True).filter(
+        current_school_id=meeting.care_team.school_id
+    )
     form = PlaceForm(request.POST, pupils=pupils)
     if form.is_valid():
         case = None

@@ -16,15 +16,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from schoolzorg.pupils.models import Pupil
+
 
 class IntegralPlanQuerySet(models.QuerySet["IntegralPlan"]):
     def visible_to(self, user: Any) -> IntegralPlanQuerySet:
         """Plans with at least one child whose full file the user may see."""
-        from schoolzorg.cases.models import full_pupils
-
-        return self.filter(
-            pk__in=PlanPart.objects.filter(pupil__in=full_pupils(user)).values("plan_id")
-        )
+        full = Pupil.objects.visible_to(user, full_only=True)
+        return self.filter(pk__in=PlanPart.objects.filter(pupil__in=full).values("plan_id"))
 
 
 class IntegralPlan(models.Model):
@@ -117,9 +116,7 @@ class GoalStatus(models.TextChoices):
 
 class GoalQuerySet(models.QuerySet["Goal"]):
     def visible_to(self, user: Any) -> GoalQuerySet:
-        from schoolzorg.cases.models import full_pupils
-
-        return self.filter(part__pupil__in=full_pupils(user))
+        return self.filter(part__pupil__in=Pupil.objects.visible_to(user, full_only=True))
 
     def open(self) -> GoalQuerySet:
         return self.filter(status=GoalStatus.OPEN)
@@ -195,9 +192,7 @@ OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 class ActionQuerySet(models.QuerySet["Action"]):
     def visible_to(self, user: Any) -> ActionQuerySet:
-        from schoolzorg.cases.models import full_pupils
-
-        return self.filter(part__pupil__in=full_pupils(user))
+        return self.filter(part__pupil__in=Pupil.objects.visible_to(user, full_only=True))
 
     def open(self) -> ActionQuerySet:
         return self.filter(status__in=OPEN_ACTION_STATUSES)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from schoolzorg.cases.models import Case, full_pupils
+from schoolzorg.cases.models import Case
 from schoolzorg.cases.policies import case_role_school_ids
+from schoolzorg.pupils.models import Pupil
 
 
 def visible_parts(user: Any, plan: Any) -> list[Any]:
     """The parts of a plan about children whose full file the user may see."""
     return list(
-        plan.parts.filter(pupil__in=full_pupils(user))
+        plan.parts.filter(pupil__in=Pupil.objects.visible_to(user, full_only=True))
         .select_related("pupil", "pupil__current_school")
         .order_by("pupil__date_of_birth", "pk")
     )
