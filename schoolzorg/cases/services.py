@@ -321,8 +321,9 @@ def add_document(
     case: Case, *, upload: UploadedFile[bytes], by: Any, description: str = "", max_bytes: int
 ) -> CaseDocument:
     """Store an uploaded file on the case after checking its type and size."""
-    # A file written before a rollback stays behind unreferenced; `clean_orphan_uploads` could
-    # sweep those. Writing inside the transaction keeps the row and the timeline line together.
+    # A file written before a rollback stays behind unreferenced; the daily sweep
+    # `lib.uploads.sweep_orphan_uploads` deletes it. Writing inside the transaction keeps the row
+    # and the timeline line together.
     _, content_type = check_upload(upload, max_bytes=max_bytes)
     original = (upload.name or "document").replace("/", "_").replace("\\", "_")[-200:]
     document = CaseDocument(

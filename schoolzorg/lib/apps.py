@@ -6,4 +6,10 @@ class LibConfig(AppConfig):
     label = "lib"
 
     def ready(self) -> None:
-        from schoolzorg.lib import checks  # noqa: F401  (registers deployment checks)
+        from schoolzorg.lib import (
+            checks,  # noqa: F401  (registers deployment checks)
+            periodic,
+        )
+        from schoolzorg.lib.uploads import sweep_orphan_uploads_task
+
+        periodic.register("orphan-uploads", sweep_orphan_uploads_task, 24 * 60 * 60)

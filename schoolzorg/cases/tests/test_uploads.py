@@ -115,3 +115,36 @@ def test_upload_and_download_with_access_check_and_log(team, case, client_for):
     assert AccessLogEntry.objects.filter(action="download", pupil_id=team.pupil.pk).count() == 1
     assert client_for(team.outsider).get(f"/casussen/document/{document.pk}/").status_code == 404
     assert client_for(team.teacher).get(f"/casussen/document/{document.pk}/").status_code == 404
+
+
+def test_a_file_left_by_a_rolled_back_upload_is_swept_after_a_day(case, team, tmp_path):
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+    from django.utils import timezone
+
+    from schoolzorg.lib.periodic import sweeps
+    from schoolzorg.lib.uploads import sweep_orphan_uploads
+
+    kept = services.add_document(
+        case, upload=SimpleUploadedFile("a.pdf", PDF), by=team.ib, max_bytes=10_000
+    )
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lost = services.add_document(
+            case, upload=SimpleUploadedFile("b.pdf", PDF), by=team.ib, max_bytes=10_000
+        )
+        raise RuntimeError("the request failed after the file was written")
+    assert not CaseDocument.objects.filter(pk=lost.pk).exists()
+    assert default_storage.exists(lost.file.name)  # left behind by the rollback
+    other = tmp_path / "elders" / "notitie.txt"
+    other.parent.mkdir()
+    other.write_text("niet van een upload-veld")
+
+    assert sweep_orphan_uploads() == []  # too young: a request may still be in flight
+    later = timezone.now() + dt.timedelta(hours=25)
+    assert sweep_orphan_uploads(now=later) == [lost.file.name]
+    assert not default_storage.exists(lost.file.name)
+    assert default_storage.exists(kept.file.name) and other.exists()
+    assert sweep_orphan_uploads(now=later) == []  # idempotent
+    assert next(s for s in sweeps() if s.name == "orphan-uploads").every_seconds == 86400
