@@ -62,9 +62,16 @@ def test_bytes_that_are_neither_utf8_nor_windows_1252_are_refused_per_line() -> 
     assert [p.line for p in exc.value.problems] == [3]
 
 
-def test_utf16_is_refused() -> None:
-    with pytest.raises(CsvError):
-        read_csv("a;b\n1;2\n".encode("utf-16"))
+def test_utf16_with_bom_is_read_and_without_bom_refused() -> None:
+    # Excel's "Unicode text": UTF-16 with a BOM, tab-separated.
+    table = read_csv("a\tb\r\n1\t2\r\n".encode("utf-16"))
+    assert (table.encoding, table.delimiter, table.rows[0].values) == (
+        "utf-16",
+        "\t",
+        {"a": "1", "b": "2"},
+    )
+    with pytest.raises(CsvError, match="NUL"):
+        read_csv("a;b\n1;2\n".encode("utf-16-le"))
 
 
 def test_empty_file_is_refused() -> None:
