@@ -1,8 +1,9 @@
-"""CBS buurten (`Identifier,Title`) → Neighbourhood, District and Municipality.
+"""CBS buurten (`Identifier,Title` and other CBS tables) → Neighbourhood, District, Municipality.
 
 The wijk code and gemeente code follow from the buurt code (`BU05990110` → `WK059901`, `GM0599`).
-Wijk names are known only where a wijk list is given (Rotterdam ships with the code); elsewhere a
-neutral `Wijk WK059901` is used, and a later, better name replaces it.
+Wijk names are known where the file itself lists wijken (kerncijfers wijken en buurten has
+gemeente, wijk and buurt rows) or a wijk list is given (Rotterdam ships with the code); elsewhere
+a neutral `Wijk WK059901` is used, and a later, better name replaces it.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from pathlib import Path
 
 from django.db import transaction
 
-from schoolzorg.lib.csvfiles import Problem
+from schoolzorg.lib.csvfiles import Column
 from schoolzorg.organisations.importers.base import (
     REGISTRY_DIR,
-    ImportRefused,
     ImportReport,
     create_organisations,
     load_table,
     municipality_name,
+    refuse_on_problems,
     update_objects,
 )
 from schoolzorg.organisations.models import District, Municipality, Neighbourhood, OrganisationKind
@@ -33,17 +34,40 @@ def placeholder_district_name(code: str) -> str:
     return f"Wijk {code}"
 
 
+# The code and name columns of the files that list buurten (and often wijken and gemeenten):
+# CBS's dimension table (`Identifier`, `Title`), the wijk- en buurtkaart (`buurtcode`/`buurtnaam`
+# from 2023, `BU_CODE`/`BU_NAAM` before), kerncijfers wijken en buurten (`gwb_code_10`,
+# `regio`), a StatLine download (`Codering_3`, `WijkenEnBuurten`) and cbsgebiedsindelingen
+# (`statcode`, `statnaam`). A number after the name (`Codering_3`) does not matter.
+CODE_COLUMN = Column(
+    "Identifier",
+    ("buurtcode", "bu code", "gwb code 10", "gwb code", "codering", "statcode", "regiocode"),
+)
+NAME_COLUMN = Column(
+    "Title",
+    ("buurtnaam", "bu naam", "regio", "regionaam", "statnaam", "WijkenEnBuurten", "naam"),
+)
+WIJK_CODE_COLUMN = Column(
+    "statcode", ("wijkcode", "wk code", "identifier", "gwb code 10", "codering")
+)
+WIJK_NAME_COLUMN = Column("statnaam", ("wijknaam", "wk naam", "title", "regio", "naam"))
+_WIJK = re.compile(r"^WK[0-9]{4}[0-9A-Z]{2}$")
+_GEMEENTE = re.compile(r"^(GM[0-9]{4}|NL[0-9]{2})$")
+
+
 def read_district_names(path: str | Path) -> dict[str, str]:
-    table = load_table(path, required=["statcode", "statnaam"])
-    problems = list(table.problems)
+    """Wijk names by code from a wijk list; buurt and gemeente rows in it are passed over."""
+    table = load_table(path, columns=[WIJK_CODE_COLUMN, WIJK_NAME_COLUMN])
     names = {}
     for row in table:
-        if not re.match(r"^WK[0-9]{4}[0-9A-Z]{2}$", row["statcode"]) or not row["statnaam"]:
-            problems.append(Problem(row.line, f"ongeldige wijk '{row['statcode']}'"))
+        code = row["statcode"].upper()
+        if _BUURT.match(code) or _GEMEENTE.match(code):
             continue
-        names[row["statcode"]] = row["statnaam"]
-    if problems:
-        raise ImportRefused(Path(path).name, problems)
+        if not _WIJK.match(code) or not row["statnaam"]:
+            table.reject(row.line, f"ongeldige wijk '{row['statcode']}'")
+            continue
+        names[code] = row["statnaam"]
+    refuse_on_problems(path, table)
     return names
 
 
@@ -52,30 +76,50 @@ def import_areas(
     *,
     district_names: str | Path | None = DEFAULT_DISTRICT_NAMES,
 ) -> ImportReport:
+    """Import buurten (and the names of wijken the file lists); all or nothing."""
     source = Path(path).name
-    table = load_table(path, required=["Identifier", "Title"])
+    table = load_table(path, columns=[CODE_COLUMN, NAME_COLUMN])
     known_names = read_district_names(district_names) if district_names else {}
-    problems = list(table.problems)
     buurten: dict[str, tuple[str, str, str]] = {}  # code → (name, wijk code, gemeente number)
     lines: dict[str, int] = {}
+    file_wijken: dict[str, str] = {}
+    passed_over = 0
     for row in table:
         code = row["Identifier"].upper()
+        title = row["Title"]
+        if title.upper() == code:
+            title = ""  # a code where the name should be is no name
+        if _WIJK.match(code):
+            if title:
+                file_wijken[code] = title[:200]
+            continue
+        if _GEMEENTE.match(code):
+            passed_over += 1
+            continue
         m = _BUURT.match(code)
         if not m:
-            problems.append(Problem(row.line, f"ongeldige buurtcode '{row['Identifier']}'"))
+            table.reject(row.line, f"ongeldige buurtcode '{row['Identifier']}'")
             continue
-        if not row["Title"]:
-            problems.append(Problem(row.line, f"buurt {code} heeft geen naam"))
+        if not title:
+            table.reject(row.line, f"buurt {code} heeft geen naam")
             continue
         if code in buurten:
-            problems.append(Problem(row.line, f"buurtcode {code} staat ook op regel {lines[code]}"))
+            table.reject(row.line, f"buurtcode {code} staat ook op regel {lines[code]}")
             continue
         lines[code] = row.line
-        buurten[code] = (row["Title"][:200], f"WK{m.group(1)}{m.group(2)}", m.group(1))
-    if problems:
-        raise ImportRefused(source, problems)
+        buurten[code] = (title[:200], f"WK{m.group(1)}{m.group(2)}", m.group(1))
+    if not buurten and not table.problem_count:
+        table.reject(
+            table.header_line + 1, "het bestand heeft geen buurten (codes die beginnen met BU)"
+        )
+    refuse_on_problems(path, table)
+    known_names = {**known_names, **file_wijken}  # the file's own year first
 
     report = ImportReport(source=source)
+    if file_wijken:
+        report.notes.append(f"{len(file_wijken)} wijknamen uit het bestand")
+    if passed_over:
+        report.notes.append(f"{passed_over} regels van gemeenten of het land overgeslagen")
     with transaction.atomic():
         numbers = {number for _, _, number in buurten.values()}
         municipalities = dict(

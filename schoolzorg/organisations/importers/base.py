@@ -14,20 +14,23 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, models
 
-from schoolzorg.lib.csvfiles import CsvError, Problem, Table, read_csv
+from schoolzorg.lib.csvfiles import Column, CsvError, CsvFile, Problem
 
 REGISTRY_DIR = Path(settings.BASE_DIR) / "data" / "registries"
 BATCH = 5000
 
 
 class ImportRefused(Exception):
-    """The file was refused as a whole; `problems` lists every bad line."""
+    """The file was refused as a whole; `problems` lists every bad line (or the first
+    MAX_PROBLEMS of them, `omitted` counting the rest)."""
 
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+    def __init__(self, source: str, problems: Sequence[Problem], *, omitted: int = 0) -> None:
         self.source = source
         self.problems = sorted(problems, key=lambda p: p.line)
+        self.omitted = omitted
+        total = len(self.problems) + omitted
         super().__init__(
-            f"{source}: niets ingelezen, {len(self.problems)} fout(en): "
+            f"{source}: niets ingelezen, {total} fout(en): "
             + "; ".join(str(p) for p in self.problems[:5])
         )
 
@@ -58,17 +61,26 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def load_table(path: str | Path, *, required: Iterable[str], delimiter: str | None = None) -> Table:
-    """Read a file, turning unreadable input into ImportRefused (with line numbers)."""
+def load_table(
+    path: str | Path, *, columns: Iterable[str | Column] = (), delimiter: str | None = None
+) -> CsvFile:
+    """Open a registry file as a stream of rows (see `CsvFile`); unreadable input, a missing
+    column or a file without data rows become ImportRefused (with line numbers)."""
     source = Path(path).name
     try:
-        return read_csv(Path(path), required=list(required), delimiter=delimiter)
+        return CsvFile(Path(path), columns=columns, delimiter=delimiter)
     except CsvError as exc:
         raise ImportRefused(source, exc.problems) from exc
     except OSError as exc:
         raise ImportRefused(
             source, [Problem(0, f"bestand niet te openen: {exc.strerror}")]
         ) from exc
+
+
+def refuse_on_problems(path: str | Path, table: CsvFile) -> None:
+    """Refuse the file, naming every bad line, when reading or checking its rows found any."""
+    if table.problem_count:
+        raise ImportRefused(Path(path).name, table.problems, omitted=table.omitted)
 
 
 # --- Names ------------------------------------------------------------------------------------
@@ -261,6 +273,8 @@ def run_import(stdout: Any, call: Any, *args: Any, **kwargs: Any) -> ImportRepor
     except ImportRefused as exc:
         lines = [f"{exc.source}: het bestand is geweigerd, er is niets ingelezen."]
         lines += [f"  afgewezen {p}" for p in exc.problems]
+        if exc.omitted:
+            lines.append(f"  ... en nog {exc.omitted} regels met fouten")
         raise CommandError("\n".join(lines)) from exc
     stdout.write(report.summary())
     return report

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from django.db import transaction
 
-from schoolzorg.lib.csvfiles import Problem
+from schoolzorg.lib.csvfiles import Column, Problem
 from schoolzorg.organisations.importers.base import (
-    ImportRefused,
     ImportReport,
     create_organisations,
     load_table,
+    refuse_on_problems,
 )
 from schoolzorg.organisations.importers.geo import assign_school_areas
 from schoolzorg.organisations.models import (
@@ -29,7 +29,13 @@ from schoolzorg.organisations.models import (
     Sector,
 )
 
-COLUMNS = ["PC4", "PO SWV", "VO SWV"]
+# Names compared loosely (`PO_SWV`, `po swv`); other lists call them `SWV PO` or name the column
+# after the samenwerkingsverband. Without a VO column only the PO partnerships are read.
+COLUMNS = [
+    Column("PC4", ("postcode", "postcode4")),
+    Column("PO SWV", ("SWV PO", "samenwerkingsverband PO", "PO")),
+    Column("VO SWV", ("SWV VO", "samenwerkingsverband VO", "VO"), required=False),
+]
 NOT_A_CODE = {"europoort"}
 _CODE = {"PO SWV": re.compile(r"^PO[0-9]{4}$"), "VO SWV": re.compile(r"^VO[0-9]{4}$")}
 
@@ -38,13 +44,18 @@ def partnership_name(code: str) -> str:
     return f"Samenwerkingsverband {code}"
 
 
+def partnership_code(value: str) -> str:
+    """`PO2806`, `po 28-06` and `PO 28.06` are the same code."""
+    return re.sub(r"[\s.\-_/]", "", value).upper()
+
+
 def import_partnership_regions(path: str | Path) -> ImportReport:
     source = Path(path).name
-    table = load_table(path, required=COLUMNS)
-    problems = list(table.problems)
+    table = load_table(path, columns=COLUMNS)
     report = ImportReport(source=source)
     areas: set[tuple[str, str]] = set()
     seen: dict[str, int] = {}
+    read = [column for column in _CODE if table.has(column)]
     for row in table:
         pc4 = row["PC4"]
         errors = []
@@ -53,23 +64,22 @@ def import_partnership_regions(path: str | Path) -> ImportReport:
         elif pc4 in seen:
             errors.append(f"PC4 {pc4} staat ook op regel {seen[pc4]}")
         codes = []
-        for column, pattern in _CODE.items():
-            value = row[column].upper()
+        for column in read:
+            value = partnership_code(row[column])
             if value.lower() in NOT_A_CODE:
                 report.skipped.append(
                     Problem(row.line, f"{column} '{row[column]}' is geen code (PC4 {pc4})")
                 )
-            elif not pattern.match(value):
+            elif not _CODE[column].match(value):
                 errors.append(f"ongeldige {column} '{row[column]}'")
             else:
                 codes.append(value)
         if errors:
-            problems.append(Problem(row.line, "; ".join(errors)))
+            table.reject(row.line, "; ".join(errors))
             continue
         seen[pc4] = row.line
         areas.update((pc4, code) for code in codes)
-    if problems:
-        raise ImportRefused(source, problems)
+    refuse_on_problems(path, table)
 
     with transaction.atomic():
         wanted_codes = {code for _, code in areas}

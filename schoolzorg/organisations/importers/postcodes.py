@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.db import transaction
 
-from schoolzorg.lib.csvfiles import Problem, Table
+from schoolzorg.lib.csvfiles import CsvFile, Problem
 from schoolzorg.lib.postcodes import normalise_postcode
 from schoolzorg.organisations.importers.base import (
     ImportRefused,
@@ -31,6 +32,7 @@ from schoolzorg.organisations.importers.base import (
     load_table,
     municipality_names,
     normalise_name,
+    refuse_on_problems,
     update_objects,
 )
 from schoolzorg.organisations.importers.geo import assign_school_areas
@@ -41,11 +43,13 @@ from schoolzorg.organisations.models import (
     PostcodeArea,
 )
 
-POSTCODE_COLUMNS = ("postcode", "pc6", "pc4")
+# Column names are compared loosely (`column_key`): case, `_`/space, and a year after the name
+# (`Buurt2019`, `buurtcode2022`) do not matter.
+POSTCODE_COLUMNS = ("postcode", "pc6", "pc4", "postcode6", "postcode4")
 AREA_COLUMNS = {
-    "buurt": ("buurtcode", "buurt2024", "buurt", "bu_code"),
-    "wijk": ("wijkcode", "wijk2024", "wijk", "wk_code"),
-    "gemeente": ("gemeentecode", "gemeente2024", "gm_code"),
+    "buurt": ("buurtcode", "buurt", "bu code"),
+    "wijk": ("wijkcode", "wijk", "wk code"),
+    "gemeente": ("gemeentecode", "gm code"),
 }
 PLACEHOLDER_PC4 = {"10": "België", "30": "ander land", "40": "onbekend"}
 SOURCE_RANK = {"swv": 1, "duo": 2}  # anything else (CBS, demo, hand-made) ranks 3
@@ -114,36 +118,50 @@ def municipality_index() -> dict[str, int]:
     return index
 
 
-def _find_column(header: list[str], options: tuple[str, ...]) -> str | None:
-    lowered = {h.lower(): h for h in header}
-    for option in options:
-        if option in lowered:
-            return lowered[option]
-    return None
+def _in_chunks(keys: Iterable[str], size: int = 5000) -> Iterator[list[str]]:
+    """Keys in lists small enough for one `IN (...)` (SQLite and PostgreSQL cap parameters)."""
+    batch: list[str] = []
+    for key in keys:
+        batch.append(key)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _existing(postcodes: Iterable[str]) -> dict[str, PostcodeArea]:
+    return {
+        a.postcode: a
+        for chunk in _in_chunks(postcodes)
+        for a in PostcodeArea.objects.filter(postcode__in=chunk)
+    }
 
 
 def import_postcodes(path: str | Path) -> ImportReport:
     """Import any of the three postcode tables; all or nothing."""
-    table = load_table(path, required=[])
-    header = table.header
-    if "POSTCODE_LEERLING" in header and "GEMEENTENAAM_LEERLING" in header:
-        return _import_pc4_names(path, table, "POSTCODE_LEERLING", "GEMEENTENAAM_LEERLING", "duo")
-    if "PC4" in header and "gemeente" in header:
-        return _import_pc4_names(path, table, "PC4", "gemeente", "swv")
+    table = load_table(path)
+    duo = (table.find("POSTCODE_LEERLING"), table.find("GEMEENTENAAM_LEERLING"))
+    if any(duo):
+        if not all(duo):
+            missing = "POSTCODE_LEERLING" if duo[0] is None else "GEMEENTENAAM_LEERLING"
+            raise ImportRefused(
+                Path(path).name,
+                [Problem(table.header_line, f"kolom(men) ontbreken: {missing}")],
+            )
+        return _import_pc4_names(path, table, duo[0] or "", duo[1] or "", "duo")
+    pc4 = table.find("PC4", numbered=False)
+    name = table.find("gemeente", "gemeentenaam", numbered=False)
+    if pc4 and name:
+        return _import_pc4_names(path, table, pc4, name, "swv")
     return _import_cbs(path, table)
 
 
-def _refuse_if(path: str | Path, problems: list[Problem]) -> None:
-    if problems:
-        raise ImportRefused(Path(path).name, problems)
-
-
 def _import_pc4_names(
-    path: str | Path, table: Table, pc_column: str, name_column: str, kind: str
+    path: str | Path, table: CsvFile, pc_column: str, name_column: str, kind: str
 ) -> ImportReport:
     source = Path(path).name
     report = ImportReport(source=source)
-    problems = list(table.problems)
     votes: dict[str, Counter[str]] = {}
     first_line: dict[str, int] = {}
     for row in table:
@@ -154,18 +172,18 @@ def _import_pc4_names(
             )
             continue
         if not re.match(r"^[1-9][0-9]{3}$", raw):
-            problems.append(Problem(row.line, f"ongeldige PC4 '{raw}'"))
+            table.reject(row.line, f"ongeldige PC4 '{raw}'")
             continue
         if not row[name_column]:
-            problems.append(Problem(row.line, f"geen gemeente bij PC4 {raw}"))
+            table.reject(row.line, f"geen gemeente bij PC4 {raw}")
             continue
         votes.setdefault(raw, Counter())[row[name_column]] += 1
         first_line.setdefault(raw, row.line)
-    _refuse_if(path, problems)
+    refuse_on_problems(path, table)
 
     with transaction.atomic():
         index = municipality_index()
-        existing = {a.postcode: a for a in PostcodeArea.objects.filter(postcode__in=votes)}
+        existing = _existing(votes)
         new: list[PostcodeArea] = []
         changed: list[PostcodeArea] = []
         label = f"{kind}:{source}"[:100]
@@ -209,74 +227,82 @@ def _area_code(kind: str, raw: str) -> str:
     return value
 
 
-def _import_cbs(path: str | Path, table: Table) -> ImportReport:
+def _import_cbs(path: str | Path, table: CsvFile) -> ImportReport:
     source = Path(path).name
-    pc_column = _find_column(table.header, POSTCODE_COLUMNS)
+    pc_column = table.find(*POSTCODE_COLUMNS)
     area_kind, area_column = next(
         (
             (kind, column)
             for kind, options in AREA_COLUMNS.items()
-            if (column := _find_column(table.header, options))
+            if (column := table.find(*options))
         ),
         ("", None),
     )
+    if area_column is None:  # `Gemeente2024`: a year after the name, never the bare name
+        area_kind, area_column = "gemeente", table.find("gemeente", exact=False)
     if pc_column is None or area_column is None:
+        missing = []
+        if pc_column is None:
+            missing.append("een postcodekolom (postcode, PC6 of PC4)")
+        if area_column is None:
+            missing.append(
+                "een gebiedskolom (buurtcode/Buurt2024, wijkcode/Wijk2024 of "
+                "gemeentecode/Gemeente2024)"
+            )
         raise ImportRefused(
             source,
             [
                 Problem(
-                    1,
-                    "kolommen niet herkend: verwacht een postcodekolom (postcode, PC6 of PC4) en "
-                    "een gebiedskolom (buurtcode/Buurt2024, wijkcode/Wijk2024 of gemeentecode); "
-                    f"gevonden: {', '.join(table.header)}",
+                    table.header_line,
+                    f"kolom(men) ontbreken: {' en '.join(missing)}; of voor een PC4-tabel: "
+                    "POSTCODE_LEERLING en GEMEENTENAAM_LEERLING (DUO) of PC4 en gemeente (SWV); "
+                    f"gevonden: {', '.join(h for h in table.header if h)}",
                 )
             ],
         )
-    problems = list(table.problems)
     votes: dict[str, Counter[str]] = {}
-    lines: dict[str, int] = {}
+    lines: dict[str, int] = {}  # first line of each area code
     for row in table:
         pc = normalise_postcode(row[pc_column])
         if not pc:
-            problems.append(Problem(row.line, f"ongeldige postcode '{row[pc_column]}'"))
+            table.reject(row.line, f"ongeldige postcode '{row[pc_column]}'")
             continue
         code = _area_code(area_kind, row[area_column])
         if not code:
-            problems.append(Problem(row.line, f"geen {area_column} bij postcode {pc}"))
+            table.reject(row.line, f"geen {area_column} bij postcode {pc}")
             continue
         votes.setdefault(pc, Counter())[code] += 1
-        lines.setdefault(f"{pc}/{code}", row.line)
+        lines.setdefault(code, row.line)
 
     codes = {c for counter in votes.values() for c in counter}
-    found: dict[str, tuple[int | None, int | None, int]]
-    if area_kind == "buurt":
-        found = {
-            n.code: (n.pk, n.district_id, n.district.municipality_id)
-            for n in Neighbourhood.objects.filter(code__in=codes).select_related("district")
-        }
-    elif area_kind == "wijk":
-        found = {
-            d.code: (None, d.pk, d.municipality_id) for d in District.objects.filter(code__in=codes)
-        }
-    else:
-        found = {
-            m.cbs_code: (None, None, m.pk) for m in Municipality.objects.filter(cbs_code__in=codes)
-        }
-    for pc, counter in votes.items():
-        for code in counter:
-            if code not in found:
-                problems.append(
-                    Problem(
-                        lines[f"{pc}/{code}"],
-                        f"onbekende {area_kind}code '{code}' (eerst import-areas draaien?)",
-                    )
-                )
-    _refuse_if(path, problems)
+    found: dict[str, tuple[int | None, int | None, int]] = {}
+    for chunk in _in_chunks(sorted(codes)):
+        if area_kind == "buurt":
+            found.update(
+                (n.code, (n.pk, n.district_id, n.district.municipality_id))
+                for n in Neighbourhood.objects.filter(code__in=chunk).select_related("district")
+            )
+        elif area_kind == "wijk":
+            found.update(
+                (d.code, (None, d.pk, d.municipality_id))
+                for d in District.objects.filter(code__in=chunk)
+            )
+        else:
+            found.update(
+                (m.cbs_code, (None, None, m.pk))
+                for m in Municipality.objects.filter(cbs_code__in=chunk)
+            )
+    for code in sorted(codes - set(found), key=lambda c: lines[c]):
+        table.reject(
+            lines[code],
+            f"onbekende {area_kind}code '{code}' (eerst import-areas draaien?)",
+        )
+    refuse_on_problems(path, table)
 
     report = ImportReport(source=source)
     label = f"cbs:{source}"[:100]
     with transaction.atomic():
-        existing = {a.postcode: a for a in PostcodeArea.objects.filter(postcode__in=votes)}
+        existing = _existing(votes)
         new: list[PostcodeArea] = []
         changed: list[PostcodeArea] = []
         for pc, counter in sorted(votes.items()):

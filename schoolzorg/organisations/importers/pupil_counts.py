@@ -13,17 +13,29 @@ from pathlib import Path
 
 from django.db import transaction
 
-from schoolzorg.lib.csvfiles import Problem
+from schoolzorg.lib.csvfiles import Column, Problem, column_key
 from schoolzorg.organisations.importers.base import (
     ImportRefused,
     ImportReport,
     load_table,
+    refuse_on_problems,
     update_objects,
 )
 from schoolzorg.organisations.models import School
 
-COLUMNS = ["VESTIGINGSCODE", "SOORT_VESTIGING", "GEMEENTECODE_VESTIGING"]
-_YEAR = re.compile(r"^LEERLINGEN_(\d{4})$")
+# Other years: `BRIN_NUMMER`/`VESTIGINGSNUMMER` (the latter sometimes only the two-digit suffix),
+# `GEMEENTENUMMER`; names are compared loosely (case, `_` or space).
+COLUMNS = [
+    Column("VESTIGINGSCODE", ("VESTIGINGSNUMMER", "BRIN VESTIGINGSNUMMER")),
+    Column("INSTELLINGSCODE", ("BRIN NUMMER", "BRINNUMMER", "BRIN"), required=False),
+    Column("SOORT_VESTIGING", ("SOORT PO", "SOORT VESTIGING PO"), required=False),
+    Column(
+        "GEMEENTECODE_VESTIGING",
+        ("GEMEENTENUMMER", "GEMEENTECODE", "GEMEENTENUMMER VESTIGING"),
+        required=False,
+    ),
+]
+_YEAR = re.compile(r"^(?:aantal |totaal )?leerlingen ([0-9]{4})$")
 _LOCATION = re.compile(r"^[0-9A-Z]{4}[0-9]{2}$")
 SMALL = "<5"
 
@@ -39,45 +51,55 @@ class Count:
 
 
 def latest_year(header: list[str]) -> tuple[int, str] | None:
-    years = [(int(m.group(1)), h) for h in header if (m := _YEAR.match(h))]
+    """The latest `LEERLINGEN_<jaar>` column (also `leerlingen 2025`, `AANTAL_LEERLINGEN_2025`)."""
+    years = [(int(m.group(1)), h) for h in header if (m := _YEAR.match(column_key(h)))]
     return max(years) if years else None
 
 
 def parse(path: str | Path) -> tuple[int, list[Count]]:
     source = Path(path).name
-    table = load_table(path, required=COLUMNS)
+    table = load_table(path, columns=COLUMNS)
     found = latest_year(table.header)
     if found is None:
-        raise ImportRefused(source, [Problem(1, "geen kolom LEERLINGEN_<jaar> gevonden")])
+        raise ImportRefused(
+            source,
+            [
+                Problem(
+                    table.header_line,
+                    "kolom ontbreekt: LEERLINGEN_<jaar> (bijvoorbeeld LEERLINGEN_2025)",
+                )
+            ],
+        )
     year, column = found
-    problems = list(table.problems)
     counts: list[Count] = []
     for row in table:
         errors = []
-        code = row["VESTIGINGSCODE"].upper()
+        code = row["VESTIGINGSCODE"].upper().replace(" ", "")
+        brin = row.get("INSTELLINGSCODE").upper()
+        if code.isdigit() and len(code) <= 2 and brin:
+            code = brin + code.zfill(2)  # the location number as a suffix of the BRIN
         if not _LOCATION.match(code):
             errors.append(f"ongeldige VESTIGINGSCODE '{row['VESTIGINGSCODE']}'")
-        number = row["GEMEENTECODE_VESTIGING"]
-        if not number.isdigit() or len(number) > 4:
+        number = row.get("GEMEENTECODE_VESTIGING")
+        if number and (not number.isdigit() or len(number) > 4):
             errors.append(f"ongeldige GEMEENTECODE_VESTIGING '{number}'")
-        value = row[column]
+        value = row[column].replace(" ", "")
         if value != SMALL and not value.isdigit():
-            errors.append(f"{column} is geen aantal: '{value}'")
+            errors.append(f"{column} is geen aantal: '{row[column]}'")
         if errors:
-            problems.append(Problem(row.line, "; ".join(errors)))
+            table.reject(row.line, "; ".join(errors))
             continue
         counts.append(
             Count(
                 line=row.line,
                 location_code=code,
-                kind=row["SOORT_VESTIGING"],
-                municipality_number=number.zfill(4),
+                kind=row.get("SOORT_VESTIGING"),
+                municipality_number=number.zfill(4) if number else "",
                 count=None if value == SMALL else int(value),
                 is_small=value == SMALL,
             )
         )
-    if problems:
-        raise ImportRefused(source, problems)
+    refuse_on_problems(path, table)
     return year, counts
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from schoolzorg.lib.csvfiles import Problem
+from schoolzorg.lib.csvfiles import Column, Problem, Row
 from schoolzorg.lib.postcodes import display_postcode, normalise_postcode
 from schoolzorg.organisations.importers.base import (
     ImportRefused,
@@ -25,6 +25,7 @@ from schoolzorg.organisations.importers.base import (
     create_organisations,
     load_table,
     municipality_name,
+    refuse_on_problems,
     update_objects,
 )
 from schoolzorg.organisations.importers.geo import assign_school_areas
@@ -36,22 +37,29 @@ from schoolzorg.organisations.models import (
     Sector,
 )
 
+# The columns read, with the names other years and re-saved files give them (compared loosely:
+# case, spaces and `_`/`-` do not matter). DUO called INSTELLINGSCODE `BRIN NUMMER` and
+# VESTIGINGSCODE `VESTIGINGSNUMMER` until about 2020; the latter was sometimes only the two-digit
+# suffix. Optional columns that are absent leave what is stored alone.
 COLUMNS = [
-    "BEVOEGD GEZAG NUMMER",
-    "INSTELLINGSCODE",
-    "VESTIGINGSCODE",
-    "VESTIGINGSNAAM",
-    "STRAATNAAM",
-    "HUISNUMMER-TOEVOEGING",
-    "POSTCODE",
-    "PLAATSNAAM",
-    "GEMEENTENUMMER",
-    "GEMEENTENAAM",
-    "DENOMINATIE",
-    "TELEFOONNUMMER",
-    "INTERNETADRES",
-    "VAKANTIEREGIO",
+    Column("BEVOEGD GEZAG NUMMER", ("BEVOEGD GEZAG", "BEVOEGDGEZAGNUMMER")),
+    Column("INSTELLINGSCODE", ("BRIN NUMMER", "BRINNUMMER", "BRIN"), required=False),
+    Column("VESTIGINGSCODE", ("VESTIGINGSNUMMER", "BRIN VESTIGINGSNUMMER")),
+    Column("VESTIGINGSNAAM", ("NAAM VESTIGING", "INSTELLINGSNAAM VESTIGING", "INSTELLINGSNAAM")),
+    Column("STRAATNAAM", ("STRAATNAAM VESTIGING", "STRAAT")),
+    Column("HUISNUMMER-TOEVOEGING", ("HUISNUMMER TOEVOEGING VESTIGING", "HUISNUMMER")),
+    Column("POSTCODE", ("POSTCODE VESTIGING",)),
+    Column("PLAATSNAAM", ("PLAATSNAAM VESTIGING", "PLAATS")),
+    Column(
+        "GEMEENTENUMMER", ("GEMEENTECODE", "GEMEENTENUMMER VESTIGING", "GEMEENTECODE VESTIGING")
+    ),
+    Column("GEMEENTENAAM", ("GEMEENTENAAM VESTIGING",), required=False),
+    Column("DENOMINATIE", ("DENOMINATIE VESTIGING",), required=False),
+    Column("TELEFOONNUMMER", ("TELEFOONNUMMER VESTIGING", "TELEFOON"), required=False),
+    Column("INTERNETADRES", ("INTERNETADRES VESTIGING", "WEBSITE"), required=False),
+    Column("VAKANTIEREGIO", (), required=False),
 ]
+OPTIONAL = {c.name: c for c in COLUMNS if not c.required}
 _LOCATION = re.compile(r"^[0-9A-Z]{4}[0-9]{2}$")
 _BRIN = re.compile(r"^[0-9A-Z]{4}$")
 _REGIONS = {"noord": "noord", "midden": "midden", "zuid": "zuid"}
@@ -76,6 +84,8 @@ SCHOOL_FIELDS = [
 
 @dataclass
 class SchoolRow:
+    """A checked row. A field whose (optional) column the file lacks is None: left as stored."""
+
     line: int
     location_code: str
     brin: str
@@ -87,27 +97,41 @@ class SchoolRow:
     house_number: str
     postcode: str
     city: str
-    denomination: str
-    phone: str
-    website: str
-    holiday_region: str
+    denomination: str | None
+    phone: str | None
+    website: str | None
+    holiday_region: str | None
     source_hash: str
+
+
+def _phone(value: str) -> str:
+    """Excel reads `0599512734` as a number and writes `599512734`: give back the zero."""
+    return "0" + value if len(value) == 9 and value.isdigit() and value[0] != "0" else value
 
 
 def parse(path: str | Path) -> list[SchoolRow]:
     """Read and check the whole file; raise ImportRefused listing every bad row."""
-    table = load_table(path, required=COLUMNS)
-    problems = list(table.problems)
+    table = load_table(path, columns=COLUMNS)
+    present = {name for name in OPTIONAL if table.has(name)}
+
+    def optional(row: Row, name: str, limit: int) -> str | None:
+        return row[name][:limit] if name in present else None
+
     rows: list[SchoolRow] = []
     seen: dict[str, int] = {}
     for row in table:
         errors = []
-        code = row["VESTIGINGSCODE"].upper()
-        brin = row["INSTELLINGSCODE"].upper()
+        code = row["VESTIGINGSCODE"].upper().replace(" ", "")
+        brin = row.get("INSTELLINGSCODE").upper().replace(" ", "")
+        if code.isdigit() and len(code) <= 2 and brin:
+            code = brin + code.zfill(2)  # the location number as a suffix of the BRIN
+        brin = brin or code[:4]
         if not _LOCATION.match(code):
             errors.append(f"ongeldige VESTIGINGSCODE '{row['VESTIGINGSCODE']}'")
         if not _BRIN.match(brin) or not code.startswith(brin):
-            errors.append(f"INSTELLINGSCODE '{row['INSTELLINGSCODE']}' past niet bij de vestiging")
+            errors.append(
+                f"INSTELLINGSCODE '{row.get('INSTELLINGSCODE')}' past niet bij de vestiging"
+            )
         number = row["GEMEENTENUMMER"]
         if not number.isdigit() or len(number) > 4:
             errors.append(f"ongeldig GEMEENTENUMMER '{number}'")
@@ -119,41 +143,56 @@ def parse(path: str | Path) -> list[SchoolRow]:
         pc = normalise_postcode(row["POSTCODE"])
         if row["POSTCODE"] and not pc:
             errors.append(f"ongeldige POSTCODE '{row['POSTCODE']}'")
-        region = row["VAKANTIEREGIO"].lower()
+        region = row.get("VAKANTIEREGIO").lower()
         if region and region not in _REGIONS:
             errors.append(f"onbekende VAKANTIEREGIO '{row['VAKANTIEREGIO']}'")
         if code in seen:
             errors.append(f"VESTIGINGSCODE {code} staat ook op regel {seen[code]}")
         if errors:
-            problems.append(Problem(row.line, "; ".join(errors)))
+            table.reject(row.line, "; ".join(errors))
             continue
         seen[code] = row.line
-        digest = hashlib.sha256(
-            "\x1f".join(row.values[h] for h in table.header).encode()
-        ).hexdigest()
-        rows.append(
-            SchoolRow(
-                line=row.line,
-                location_code=code,
-                brin=brin,
-                name=row["VESTIGINGSNAAM"][:200],
-                board_number=board.lstrip("0") or "0",
-                municipality_number=number.zfill(4),
-                municipality_name=row["GEMEENTENAAM"],
-                street=row["STRAATNAAM"][:200],
-                house_number=row["HUISNUMMER-TOEVOEGING"][:40],
-                postcode=display_postcode(pc),
-                city=row["PLAATSNAAM"][:100],
-                denomination=row["DENOMINATIE"][:100],
-                phone=row["TELEFOONNUMMER"][:40],
-                website=row["INTERNETADRES"][:200],
-                holiday_region=_REGIONS.get(region, ""),
-                source_hash=digest,
-            )
+        parsed = SchoolRow(
+            line=row.line,
+            location_code=code,
+            brin=brin,
+            name=row["VESTIGINGSNAAM"][:200],
+            board_number=board.lstrip("0") or "0",
+            municipality_number=number.zfill(4),
+            municipality_name=row.get("GEMEENTENAAM"),
+            street=row["STRAATNAAM"][:200],
+            house_number=row["HUISNUMMER-TOEVOEGING"][:40],
+            postcode=display_postcode(pc),
+            city=row["PLAATSNAAM"][:100],
+            denomination=optional(row, "DENOMINATIE", 100),
+            phone=_phone(row["TELEFOONNUMMER"])[:40] if "TELEFOONNUMMER" in present else None,
+            website=optional(row, "INTERNETADRES", 200),
+            holiday_region=_REGIONS.get(region, "") if "VAKANTIEREGIO" in present else None,
+            source_hash="",
         )
-    if problems:
-        raise ImportRefused(Path(path).name, problems)
+        parsed.source_hash = _digest(parsed)
+        rows.append(parsed)
+    refuse_on_problems(path, table)
     return rows
+
+
+def _digest(row: SchoolRow) -> str:
+    """A hash of what this import stores, so a file in another encoding, column order or shape
+    with the same content counts as unchanged."""
+    fields = [
+        row.location_code,
+        row.brin,
+        row.name,
+        row.board_number,
+        row.municipality_number,
+        row.street,
+        row.house_number,
+        row.postcode,
+        row.city,
+        *("\x00" if v is None else v for v in (row.denomination, row.phone, row.website)),
+        "\x00" if row.holiday_region is None else row.holiday_region,
+    ]
+    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
 
 def ensure_municipalities(numbers: dict[str, str], regions: dict[str, str]) -> dict[str, int]:
@@ -199,7 +238,6 @@ def ensure_boards(numbers: set[str]) -> dict[str, int]:
 def _apply(school: School, row: SchoolRow, municipality_id: int, board_id: int) -> None:
     school.name = row.name
     school.municipality_id = municipality_id
-    school.phone = row.phone
     school.brin = row.brin
     school.sector = Sector.PRIMARY
     school.board_id = board_id
@@ -207,15 +245,32 @@ def _apply(school: School, row: SchoolRow, municipality_id: int, board_id: int) 
     school.house_number = row.house_number
     school.postcode = row.postcode
     school.city = row.city
-    school.denomination = row.denomination
-    school.website = row.website
-    school.holiday_region = row.holiday_region
+    if row.phone is not None:
+        school.phone = row.phone
+    if row.denomination is not None:
+        school.denomination = row.denomination
+    if row.website is not None:
+        school.website = row.website
+    if row.holiday_region is not None:
+        school.holiday_region = row.holiday_region
     school.closed_on = None
     school.source_hash = row.source_hash
 
 
-def import_schools(path: str | Path, *, today: dt.date | None = None) -> ImportReport:
-    """Import the DUO locations file; all or nothing."""
+# Closing more than this share of the open locations at once (and more than MAX_CLOSED_FEW)
+# means the file is cut off or an extract, not a new year: refused unless asked for.
+MAX_CLOSED_SHARE = 0.10
+MAX_CLOSED_FEW = 10
+
+
+def import_schools(
+    path: str | Path, *, today: dt.date | None = None, close_many: bool = False
+) -> ImportReport:
+    """Import the DUO locations file; all or nothing.
+
+    A file that would close more than a tenth of the open locations is refused (a truncated
+    file or a regional extract looks just like that) unless `close_many` is given.
+    """
     rows = parse(path)
     today = today or timezone.localdate()
     report = ImportReport(source=Path(path).name)
@@ -259,6 +314,24 @@ def import_schools(path: str | Path, *, today: dt.date | None = None) -> ImportR
             .exclude(source_hash="")
             .exclude(location_code__in=in_file)
         )
+        closing = vanished.count()
+        if not close_many and closing > MAX_CLOSED_FEW:
+            open_count = (
+                School.objects.open().filter(sector=Sector.PRIMARY).exclude(source_hash="").count()
+            )
+            if closing > MAX_CLOSED_SHARE * open_count:
+                raise ImportRefused(
+                    report.source,
+                    [
+                        Problem(
+                            0,
+                            f"dit bestand zou {closing} van de {open_count} open vestigingen "
+                            "sluiten, omdat ze er niet in staan; is het afgebroken of een "
+                            "uittreksel? Lees het volledige DUO-bestand in, of sluit ze bewust "
+                            "(import-schools --sluit-ontbrekende)",
+                        )
+                    ],
+                )
         report.closed = vanished.update(closed_on=today)
         report.inserted, report.updated = len(new), len(changed)
         assign_school_areas([s.pk for s in new + changed])
