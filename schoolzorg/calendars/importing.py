@@ -1,6 +1,8 @@
-"""Reading the OpenHolidays API files and judging their rows; no database writes here.
+"""Reading the OpenHolidays API files (and Rijksoverheid's school-holiday JSON) and judging their
+rows; no database writes here.
 
-Format (`;`-separated, UTF-8 with or without BOM): a multilingual `Name` field
+Format (`;`-separated, UTF-8 with or without BOM; also `,`, tab, Windows-1252 and the dates of
+an Excel re-save, `21-12-2024`): a multilingual `Name` field
 (`NL Kerstvakantie,DE Weihnachtsferien,EN Christmas Holidays`) of which the `NL ` part is taken,
 `Groups` as a comma list of region codes in any order (`NO,MI,ZU`), ISO dates inclusive at both
 ends, and an empty `EndDate` for one-day public holidays.
@@ -14,15 +16,17 @@ stored and waits for the administrator.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from schoolzorg.calendars.models import school_year_of
-from schoolzorg.lib.csvfiles import CsvError, read_csv
+from schoolzorg.lib.csvfiles import CsvError, CsvFile
 
 REGION_CODES = {"NO": "noord", "MI": "midden", "ZU": "zuid"}
 SUMMER = "Zomervakantie"
@@ -76,15 +80,18 @@ def read_rows(
     """Rows as (line number, values); refuses the file on any structural problem.
 
     Reading is the shared registry reader's (`schoolzorg.lib.csvfiles`): UTF-8 with or without
-    BOM, line numbers on every problem.
+    BOM, Windows-1252, `;`, `,` or tab, column names in any case; line numbers on every problem.
+    Holiday files are small, so the rows are kept in a list.
     """
     try:
-        table = read_csv(source, delimiter=";", required=required)
+        table = CsvFile(source, columns=required)
     except CsvError as exc:
         raise ImportRefused([str(p) for p in exc.problems]) from exc
-    if table.problems:
-        raise ImportRefused([str(p) for p in table.problems])
-    return [(row.line, row.values) for row in table.rows]
+    rows = [(row.line, row.values) for row in table]
+    if table.problem_count:
+        more = [f"... en nog {table.omitted} regels met fouten"] if table.omitted else []
+        raise ImportRefused([str(p) for p in table.problems] + more)
+    return rows
 
 
 def dutch_part(value: str) -> str:
@@ -96,19 +103,48 @@ def dutch_part(value: str) -> str:
     return ""
 
 
+_DUTCH_DATE = re.compile(r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})$")
+_ISO_WITH_TIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]00:00(:00(\.0+)?)?Z?$")
+
+
+def parse_date(value: str) -> dt.date | None:
+    """`2024-12-21`, and what Excel makes of it when the file is re-saved: `21-12-2024`,
+    `21/12/2024` (day first, as in the Netherlands) or `2024-12-21 00:00:00`."""
+    text = value.strip()
+    if m := _ISO_WITH_TIME.match(text):
+        text = m.group(1)
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    if m := _DUTCH_DATE.match(text):
+        try:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return None
+    return None
+
+
 def _date(value: str, line: int, column: str, problems: list[str]) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+    day = parse_date(value)
+    if day is None:
         problems.append(f"regel {line}: {column} '{value}' is geen datum (JJJJ-MM-DD)")
-        return None
+    return day
 
 
 def parse_school_file(source: str | Path | bytes) -> list[SchoolRow]:
-    """Every school-holiday row of the file, or ImportRefused listing every bad line."""
+    """Every school-holiday row of the file, or ImportRefused listing every bad line.
+
+    The file is an OpenHolidays CSV, or the JSON that Rijksoverheid publishes per school year
+    (`opendata.rijksoverheid.nl/v1/infotypes/schoolholidays/schoolyear/2025-2026?output=json`).
+    """
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return parse_rijksoverheid_json(data)
     problems: list[str] = []
     parsed: list[SchoolRow] = []
-    for line, v in read_rows(source, SCHOOL_COLUMNS):
+    for line, v in read_rows(data, SCHOOL_COLUMNS):
         name = dutch_part(v["Name"])
         if not name:
             problems.append(f"regel {line}: geen Nederlandse naam ('NL ...') in Name")
@@ -126,6 +162,108 @@ def parse_school_file(source: str | Path | bytes) -> list[SchoolRow]:
     return parsed
 
 
+# How Rijksoverheid names the regions; "heel Nederland" is all three.
+JSON_REGIONS = {
+    "noord": ("NO",),
+    "midden": ("MI",),
+    "zuid": ("ZU",),
+    "heel nederland": ("NO", "MI", "ZU"),
+    "nederland": ("NO", "MI", "ZU"),
+    "landelijk": ("NO", "MI", "ZU"),
+}
+_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def _json_date(value: object) -> dt.date | None:
+    """`2024-10-26T00:00:00.000Z`, or local midnight written in UTC (`2024-10-25T22:00:00.000Z`),
+    both 26 October; a plain date is taken as it is."""
+    text = str(value or "").strip()
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return parse_date(text)
+    if moment.tzinfo is not None:
+        local = moment.astimezone(_AMSTERDAM)
+        if local.time() == dt.time(0, 0):
+            return local.date()
+    return moment.date()
+
+
+def _holiday_name(value: str) -> str:
+    """`Herfstvakantie ` and `herfstvakantie` are the usual name; others as written."""
+    text = " ".join(value.split())
+    return next((h for h in USUAL_HOLIDAYS if h.lower() == text.lower()), text)
+
+
+def _school_years(node: object) -> list[dict[str, object]]:
+    """The school-year objects (those with `vacations`) of a document, a list or one year."""
+    if isinstance(node, list):
+        return [year for item in node for year in _school_years(item)]
+    if isinstance(node, dict):
+        if "vacations" in node:
+            return [node]
+        if "content" in node:
+            return _school_years(node["content"])
+    return []
+
+
+def parse_rijksoverheid_json(data: bytes) -> list[SchoolRow]:
+    """School holidays from Rijksoverheid's open-data JSON, one row per holiday and region.
+
+    The document holds `content` → `schoolyear` and `vacations` → `type` and `regions` →
+    `region`, `startdate`, `enddate` (both days off). A holiday is known by school year and name
+    (`rijksoverheid:2024-2025:Herfstvakantie`), so loading the file again changes nothing.
+    """
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(["het JSON-bestand is geen UTF-8"]) from exc
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(
+            [f"regel {exc.lineno}: geen geldige JSON ({exc.msg}); is het bestand afgebroken?"]
+        ) from exc
+    problems: list[str] = []
+    parsed: list[SchoolRow] = []
+    for content in _school_years(document):
+        year = " ".join(str(content.get("schoolyear", "")).split())
+        vacations = content.get("vacations")
+        for vacation in vacations if isinstance(vacations, list) else []:
+            if not isinstance(vacation, dict):
+                continue
+            name = _holiday_name(str(vacation.get("type", "")))
+            regions = vacation.get("regions")
+            for region in regions if isinstance(regions, list) else []:
+                if not isinstance(region, dict):
+                    continue
+                where = " ".join(str(region.get("region", "")).split())
+                label = f"{year} {name} {where}".strip()
+                start = _json_date(region.get("startdate"))
+                end = _json_date(region.get("enddate"))
+                if not name or not year:
+                    problems.append(f"{label}: schooljaar of soort vakantie ontbreekt")
+                    continue
+                if start is None or end is None:
+                    problems.append(
+                        f"{label}: startdate '{region.get('startdate')}' of enddate "
+                        f"'{region.get('enddate')}' is geen datum"
+                    )
+                    continue
+                groups = JSON_REGIONS.get(where.lower(), (where.upper()[:10] or "?",))
+                parsed.append(
+                    SchoolRow(0, f"rijksoverheid:{year}:{name}", name, start, end, groups)
+                )
+    if problems:
+        raise ImportRefused(problems)
+    if not parsed:
+        raise ImportRefused(
+            [
+                "het JSON-bestand heeft geen schoolvakanties (verwacht de Rijksoverheid-opmaak: "
+                "content → vacations → regions met startdate en enddate)"
+            ]
+        )
+    return parsed
+
+
 def parse_public_file(source: str | Path | bytes) -> list[PublicRow]:
     """Every public-holiday row; a holiday of more than one day is refused."""
     problems: list[str] = []
@@ -135,7 +273,7 @@ def parse_public_file(source: str | Path | bytes) -> list[PublicRow]:
         if not name:
             problems.append(f"regel {line}: geen Nederlandse naam ('NL ...') in Name")
         start = _date(v["StartDate"], line, "StartDate", problems)
-        if v["EndDate"] and v["EndDate"] != v["StartDate"]:
+        if v["EndDate"] and parse_date(v["EndDate"]) != start:
             problems.append(f"regel {line}: een feestdag duurt één dag; EndDate moet leeg zijn")
             continue
         if name and start:

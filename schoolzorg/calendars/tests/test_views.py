@@ -379,7 +379,7 @@ def test_malformed_upload_lists_the_lines_and_imports_nothing(
 
     data = (
         "u1;NL;2031-10-18;2031-10-26;School;Regional;NL Herfstvakantie;NO\n"
-        "u2;NL;18-10-2031;2031-10-26;School;Regional;NL Herfstvakantie;MI\n"
+        "u2;NL;31-02-2031;2031-10-26;School;Regional;NL Herfstvakantie;MI\n"
     )
     response = client_for(admin).post(reverse("calendars:upload"), {"file": _file(data)})
     assert response.status_code == 200
