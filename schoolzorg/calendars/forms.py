@@ -96,8 +96,8 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 class HolidayFileForm(forms.Form):
     file = forms.FileField(
         label="Bestand met schoolvakanties",
-        help_text="CSV in het formaat van OpenHolidays API (scheidingsteken ;), bijvoorbeeld "
-        "het bestand voor een nieuw schooljaar.",
+        help_text="CSV in het formaat van OpenHolidays API (ook opnieuw opgeslagen in Excel), of "
+        "het JSON-bestand van Rijksoverheid met de schoolvakanties van een schooljaar.",
         error_messages={"required": "Kies een bestand.", "empty": "Het bestand is leeg."},
     )
 

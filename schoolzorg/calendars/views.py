@@ -96,6 +96,15 @@ def upload(request: HttpRequest) -> HttpResponse:
             )
         except ImportRefused as exc:
             problems = exc.problems
+            more = (
+                f" Nog {len(problems) - 1} fout(en) staan hieronder." if len(problems) > 1 else ""
+            )
+            form.add_error(
+                "file",
+                f"Het bestand is niet ingelezen; er is niets veranderd. {problems[0]}.{more}"
+                if problems
+                else "Het bestand is niet ingelezen; er is niets veranderd.",
+            )
         else:
             messages.success(
                 request,
