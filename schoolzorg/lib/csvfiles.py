@@ -419,7 +419,7 @@ class CsvFile:
                     last = reader.line_num
                     continue
                 start, last = last + 1, reader.line_num
-                if not any(v.strip() for v in record):
+                if not "".join(record).strip():
                     continue  # a blank line, or one of separators only
                 yield record, start, last
                 if header:
@@ -430,6 +430,8 @@ class CsvFile:
         width = max((i + 1 for i, h in enumerate(header) if h), default=0)
         named = [(i, h) for i, h in enumerate(header) if h]
         extra = self._extra
+        size = len(header)
+        simple = len(named) == size and len(set(header)) == size  # every column named once
         first = True
         for record, start, _ in self._records():
             if first:  # the header itself
@@ -444,7 +446,10 @@ class CsvFile:
                     "is de regel afgebroken of staat er een scheidingsteken in een waarde?",
                 )
                 continue
-            values = {h: clean(record[i]) if i < len(record) else "" for i, h in named}
+            if simple and len(record) == size:
+                values = dict(zip(header, map(str.strip, record), strict=True))
+            else:
+                values = {h: clean(record[i]) if i < len(record) else "" for i, h in named}
             for name, actual in extra.items():
                 values[name] = values[actual]
             yield Row(start, values)
