@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseServerError
 from django.template import loader
+
+# What is shown when even the error page cannot be rendered: a complete page, no template.
+FALLBACK_500 = """<!DOCTYPE html>
+<html lang="nl">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Er ging iets mis – Schoolzorg</title></head>
+<body><main><h1>Er ging iets mis</h1>
+<p>Er ging aan onze kant iets mis. Wat u al had opgeslagen, is bewaard. Probeer het over een paar
+minuten opnieuw.</p><p><a href="/">Naar Mijn werk</a></p></main></body>
+</html>
+"""
 
 
 def _render(request: HttpRequest, template: str, status: int) -> HttpResponse:
@@ -11,7 +22,7 @@ def _render(request: HttpRequest, template: str, status: int) -> HttpResponse:
     try:
         body = loader.render_to_string(template, request=request)
     except Exception:  # an error page must never fail itself
-        body = "<h1>Er ging iets mis</h1>"
+        body = FALLBACK_500
     return HttpResponse(body, status=status)
 
 
@@ -28,4 +39,27 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _render(request, "errors/500.html", 500)
+    """Render the 500 page without the request: no session, user, menu or database.
+
+    Whatever failed (often the database) may fail again, so the page uses nothing but its
+    template and the addresses of the static files.
+    """
+    body: str
+    try:
+        body = loader.render_to_string("errors/500.html")
+    except Exception:  # an error page must never fail itself
+        body = FALLBACK_500
+    return HttpResponseServerError(body)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token: mostly a page left open past the session.
+
+    Configured as `CSRF_FAILURE_VIEW`. Says in Dutch what to do; the reason is for the log only.
+    """
+    body: str
+    try:
+        body = loader.render_to_string("errors/csrf.html", request=request)
+    except Exception:  # an error page must never fail itself
+        body = FALLBACK_500
+    return HttpResponseForbidden(body)
