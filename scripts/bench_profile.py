@@ -7,6 +7,7 @@ gunicorn workers do minus the HTTP server. Run with the environment `scripts/ben
 Usage: bench_profile.py PREP.json SCENARIO [-n 40] [--sort tottime|cumtime] [--top 40]
                         [--queries]   print the SQL of one request instead of profiling
                         [--plain]     only time the requests, without the profiler
+                        [--callers F] who calls the functions matching F (a regex)
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--queries", action="store_true")
     parser.add_argument("--plain", action="store_true")
+    parser.add_argument("--callers", metavar="FUNCTION", help="who calls FUNCTION (a regex)")
     args = parser.parse_args()
 
     prep = json.loads(Path(args.prep).read_text())
@@ -78,7 +80,11 @@ def main() -> None:
     profile.disable()
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     if not args.plain:
-        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+        stats = pstats.Stats(profile).sort_stats(args.sort)
+        if args.callers:
+            stats.print_callers(args.callers)
+        else:
+            stats.print_stats(args.top)
     print(
         f"{args.scenario}: {args.n} requests, {cpu / args.n * 1000:.1f} ms CPU and "
         f"{wall / args.n * 1000:.1f} ms wall per request"
