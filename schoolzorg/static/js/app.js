@@ -12,3 +12,19 @@ document.addEventListener("submit", (event) => {
 
 // After a passkey is added, show the account page again with the new passkey listed.
 document.addEventListener("otp_webauthn.register_complete", () => window.location.reload());
+
+// A form sent with mistakes comes back with an error summary at the top: give it focus, so a
+// screen reader reads what went wrong first and a keyboard user starts from there.
+function focusErrorSummary(scope) {
+  const summary = scope.querySelector(".error-summary");
+  if (summary) summary.focus();
+}
+focusErrorSummary(document);
+// The same after htmx put a form's answer in place, but only after the form was sent: an
+// autosave while typing must not move the focus away from the field.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+  if (trigger && trigger.type === "submit") {
+    focusErrorSummary(event.target.isConnected ? event.target : document);
+  }
+});
