@@ -99,6 +99,12 @@ class GeneralItemForm(forms.Form):
         error_messages={"required": "Schrijf op wat u wilt bespreken."},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # On the agenda page next to PlaceForm, which has a `question` field as well: its own
+        # ids keep each label tied to its own field.
+        kwargs.setdefault("auto_id", "id_algemeen_%s")
+        super().__init__(*args, **kwargs)
+
 
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
