@@ -8,5 +8,5 @@ from schoolzorg.pupils import api as pupils_api
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("leerlingen/", pupils_api.pupil_list, name="api-pupil-list"),
-    path("leerlingen/<int:pk>/", pupils_api.pupil_detail, name="api-pupil-detail"),
+    path("leerlingen/<id:pk>/", pupils_api.pupil_detail, name="api-pupil-detail"),
 ]

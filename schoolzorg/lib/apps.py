@@ -6,10 +6,17 @@ class LibConfig(AppConfig):
     label = "lib"
 
     def ready(self) -> None:
+        from django.urls.converters import get_converters, register_converter
+
         from schoolzorg.lib import (
             checks,  # noqa: F401  (registers deployment checks)
             periodic,
         )
+        from schoolzorg.lib.converters import IdConverter
         from schoolzorg.lib.uploads import sweep_orphan_uploads_task
+
+        # `<id:pk>` in every app's URLs: an id too long for the database is "Niet gevonden".
+        if "id" not in get_converters():  # ready() runs again when a test swaps the apps
+            register_converter(IdConverter, "id")
 
         periodic.register("orphan-uploads", sweep_orphan_uploads_task, 24 * 60 * 60)

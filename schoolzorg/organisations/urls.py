@@ -5,5 +5,5 @@ from schoolzorg.organisations import views
 app_name = "organisations"
 urlpatterns = [
     path("", views.school_list, name="school_list"),
-    path("<int:pk>/", views.school_detail, name="school_detail"),
+    path("<id:pk>/", views.school_detail, name="school_detail"),
 ]

@@ -5,5 +5,5 @@ from schoolzorg.pupils import views
 app_name = "pupils"
 urlpatterns = [
     path("", views.search, name="search"),
-    path("<int:pk>/", views.detail, name="detail"),
+    path("<id:pk>/", views.detail, name="detail"),
 ]
