@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from schoolzorg.consent.models import LegalBasisKind, Purpose
+from schoolzorg.lib.forms import ModelMultipleChoiceField
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.models import Guardian
 
@@ -60,11 +61,12 @@ class ConsentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Bijvoorbeeld: het plan, niet de schoolresultaten.",
     )
-    guardians = forms.ModelMultipleChoiceField(
+    guardians = ModelMultipleChoiceField(
         label="Deze ouders met gezag gaven toestemming",
         queryset=Guardian.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Kies alleen ouders uit de lijst."},
     )
     given_by_pupil = forms.BooleanField(label="De leerling gaf toestemming", required=False)
     given_on = forms.DateField(label="Gegeven op", widget=DateInput())

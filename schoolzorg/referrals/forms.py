@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from schoolzorg.accounts.models import Membership
+from schoolzorg.lib.forms import ModelChoiceField
 from schoolzorg.organisations.models import NeighbourhoodTeam
 from schoolzorg.referrals.access import TEAM_ROLES
 from schoolzorg.referrals.models import EscalationReason, Referral
@@ -116,7 +117,7 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class ChooseTeamForm(SeenStateForm):
-    team = forms.ModelChoiceField(
+    team = ModelChoiceField(
         label="Wijkteam",
         queryset=NeighbourhoodTeam.objects.order_by("name"),
         error_messages={

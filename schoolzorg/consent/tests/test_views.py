@@ -184,3 +184,14 @@ def test_legal_basis_is_recorded_reasoned_and_shown_as_no_consent(world) -> None
         in page.content.decode()
     )
     assert AccessLogEntry.objects.filter(pupil_id=pupil.pk, detail__startswith="grondslag").exists()
+
+
+def test_a_guardian_number_beyond_any_id_gets_a_message_and_records_nothing(world) -> None:
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["coordinator"])
+    response = client.post(
+        f"/toestemming/leerling/{pupil.pk}/nieuw/", _form(world, guardians=["99999999999999999999"])
+    )
+    assert response.status_code == 200
+    assert "Kies alleen ouders uit de lijst." in response.content.decode()
+    assert not Consent.objects.filter(pupil=pupil).exists()

@@ -236,3 +236,19 @@ def test_safety_section_only_for_the_named_worker(world: World, client_for: Clie
     assert secret in client_for(world.worker).get(url).content.decode()
     assert secret not in client_for(world.worker2).get(url).content.decode()
     assert secret in client_for(world.smw).get(url).content.decode()
+
+
+def test_a_team_number_beyond_any_id_gets_a_message_and_keeps_the_team(
+    world: World, client_for: Clients
+) -> None:
+    referral = draft(world)
+    team_before = referral.team_id
+    response = client_for(world.smw).post(
+        reverse("referrals:choose_team", args=[referral.pk]),
+        {"team": "99999999999999999999", "reason": "Verhuisd", "seen_state": "draft"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Kies een wijkteam uit de lijst." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.team_id == team_before

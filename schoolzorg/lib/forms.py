@@ -1,0 +1,44 @@
+"""Form fields that answer an impossible choice with the field's own message, never a crash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class ModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Django's field, refusing an id beyond 64 bits as an invalid choice.
+
+    SQLite cannot bind such a number and raises OverflowError when the lookup goes through a
+    relation (a neighbourhood team's key points to its organisation); Django catches only
+    ValueError and TypeError. Use it where the model's key is such a relation.
+    """
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Django's field, refusing an id beyond 64 bits as an invalid choice.
+
+    The submitted ids are looked up with `IN (...)`, which Django does not guard against
+    numbers SQLite cannot bind (OverflowError).
+    """
+
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except OverflowError:
+            shown = ", ".join(str(v) for v in self.prepare_value(value))
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": shown},
+            ) from None
