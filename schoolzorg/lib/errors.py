@@ -1,6 +1,12 @@
-"""Error pages in plain Dutch; missing and forbidden look the same (404) by design."""
+"""Error pages in plain Dutch; missing and forbidden look the same (404) by design.
+
+Under /api/ the same errors are `application/problem+json` (NL API Design Rules), also for an
+address that matches no route, which Django answers before DRF is reached.
+"""
 
 from __future__ import annotations
+
+import json
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseServerError
 from django.template import loader
@@ -15,9 +21,23 @@ FALLBACK_500 = """<!DOCTYPE html>
 minuten opnieuw.</p><p><a href="/">Naar Mijn werk</a></p></main></body>
 </html>
 """
+API_PREFIX = "/api/"
+PROBLEM_TITLES = {
+    400: "Dit verzoek klopt niet.",
+    403: "Geen toegang.",
+    404: "Niet gevonden.",
+    500: "Er ging aan onze kant iets mis.",
+}
+
+
+def _problem(status: int) -> HttpResponse:
+    body = {"type": "about:blank", "title": PROBLEM_TITLES[status], "status": status}
+    return HttpResponse(json.dumps(body), status=status, content_type="application/problem+json")
 
 
 def _render(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _problem(status)
     body: str
     try:
         body = loader.render_to_string(template, request=request)
@@ -44,6 +64,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     Whatever failed (often the database) may fail again, so the page uses nothing but its
     template and the addresses of the static files.
     """
+    if request.path.startswith(API_PREFIX):
+        return _problem(500)
     body: str
     try:
         body = loader.render_to_string("errors/500.html")

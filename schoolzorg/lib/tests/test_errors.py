@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -76,3 +77,18 @@ def test_the_other_error_pages_are_dutch(settings: Any, path: str, status: int, 
     response = Client().get(path)
     assert response.status_code == status
     assert f"<h1>{title}</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_api_address_that_matches_no_route_answers_problem_json() -> None:
+    response = Client().get("/api/v1/leerlingen/geen-nummer/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {"type": "about:blank", "title": "Niet gevonden.", "status": 404}
+
+
+def test_a_crash_under_the_api_answers_problem_json() -> None:
+    response = errors.server_error(RequestFactory().get("/api/v1/leerlingen/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert json.loads(response.content)["title"] == "Er ging aan onze kant iets mis."
