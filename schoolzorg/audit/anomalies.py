@@ -4,9 +4,10 @@ Signals, not verdicts: unusual volume per user (more than three times the median
 and at least `MIN_VOLUME` reads), every break-the-glass use, reads outside office hours
 (07:00–19:00 Europe/Amsterdam) and reads on Saturday or Sunday.
 
-Per municipality: the privacy officer sees only the entries and grants of organisations in their
-municipality. Counted in SQL (GROUP BY user), never row by row: a week of the national log holds
-tens of millions of entries.
+Per scope owner: the report of an organisation's privacy officer holds only the entries and grants
+in that organisation's scope (`policies.Scope`, e.g. a school board: its schools and their
+pupils). Counted in SQL (GROUP BY user), never row by row: a week of the national log holds tens
+of millions of entries.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
+
+if TYPE_CHECKING:
+    from schoolzorg.audit.policies import Scope
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 OFFICE_START = dt.time(7, 0)
@@ -71,8 +75,8 @@ class WeekReport:
         )
 
 
-def weekly_report(week_start: dt.date, municipality_id: int) -> WeekReport:
-    """The week's signals for one municipality's read log (see `policies.scoped_entries`).
+def weekly_report(week_start: dt.date, scope: Scope) -> WeekReport:
+    """The week's signals in one scope's part of the read log (see `policies.scoped_entries`).
 
     Aggregated in the database: one query for the counts per user, one for break-the-glass,
     however many entries the week holds.
@@ -88,7 +92,7 @@ def weekly_report(week_start: dt.date, municipality_id: int) -> WeekReport:
         Q(LessThan(hour, OFFICE_START.hour)) | Q(GreaterThanOrEqual(hour, OFFICE_END.hour))
     )
     rows = list(
-        scoped_entries([municipality_id])
+        scoped_entries(scope)
         .filter(at__gte=start, at__lt=end)
         .order_by()
         .values("user_id", "user_label")
@@ -120,7 +124,7 @@ def weekly_report(week_start: dt.date, municipality_id: int) -> WeekReport:
             "reason": g.reason,
             "reviewed": g.reviewed_at is not None,
         }
-        for g in scoped_grants([municipality_id])
+        for g in scoped_grants(scope)
         .filter(granted_at__gte=start, granted_at__lt=end)
         .select_related("user")
         .order_by("granted_at")

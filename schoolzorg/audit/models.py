@@ -169,15 +169,16 @@ class BreakGlassGrant(models.Model):
 
 
 class WeeklyReview(models.Model):
-    """A privacy officer's sign-off of one week's anomaly report of their municipality.
+    """A privacy officer's sign-off of one week's anomaly report of one scope owner.
 
-    Once per municipality and week (Monday). The municipality is a plain id, like the read log.
-    Sign-offs from before the report was per municipality have none (they covered every entry).
+    Once per owner (the organisation the officer holds the role at) and week (Monday). The owner
+    is a plain id, like the read log. Sign-offs from before the report was split have none: they
+    covered the whole log and count as that week's sign-off for every owner.
     """
 
     week_start = models.DateField()
-    municipality_id = models.BigIntegerField(null=True)
-    municipality_label = models.CharField(max_length=200, blank=True)
+    organisation_id = models.BigIntegerField(null=True)
+    organisation_label = models.CharField(max_length=200, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -189,14 +190,14 @@ class WeeklyReview(models.Model):
         ordering = ["-week_start"]
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality_id", "week_start"],
-                name="unique_weekly_review_per_municipality",
+                fields=["organisation_id", "week_start"],
+                name="unique_weekly_review_per_organisation",
             ),
-            # The national sign-offs from before: still once per week.
+            # The sign-offs of the whole log from before: still once per week.
             models.UniqueConstraint(
                 fields=["week_start"],
-                condition=models.Q(municipality_id__isnull=True),
-                name="unique_weekly_review_without_municipality",
+                condition=models.Q(organisation_id__isnull=True),
+                name="unique_weekly_review_without_organisation",
             ),
         ]
         verbose_name = "weekcontrole logboek"

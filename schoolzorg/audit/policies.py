@@ -3,12 +3,32 @@
 The oversight pages sit above `pupils` (they need roles and pupil access); the log machinery
 itself (models, services, sealing) imports no domain app. See docs/permissions.md.
 
-Deny by default: a privacy officer oversees only their own municipality (`oversight_scope`).
+Every organisation is controller for its own processing and may have its own privacy officer
+(FG). An active privacy-officer membership at an organisation makes that organisation a **scope
+owner**; what the officer then oversees follows from the owner's kind (`REACH`), deny by default:
+
+| owner | organisations in scope | pupils whose reads are in scope |
+|---|---|---|
+| municipality | itself + every organisation with `municipality_id` = it | pupils now at a school in it |
+| school board | itself + its schools (`School.board`) | pupils now at its schools |
+| school | itself | its current pupils |
+| partnership | itself | pupils now at the schools of its region (`School.partnership`) |
+| any other kind (SMW provider, wijkteam, JGZ, servicepunt) | itself | none |
+
+A read-log entry or break-the-glass grant is in scope when it was made in the name of an
+organisation in scope (`organisation_id`, kept at the time of reading) or is about a pupil in
+scope. Several memberships add up (`oversight_scope`); the weekly report and its sign-off are per
+owner (`Scope.only`). Every filter is an `IN (subquery)` on an indexed column, built without
+running a query: the number of queries never depends on the size of the scope or the log.
+
+Weekly sign-offs from before the report was split (`WeeklyReview.organisation_id` NULL) covered
+the whole log: they count as the sign-off of that week for every owner
+(`services.week_review`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,102 +38,194 @@ from schoolzorg.accounts.roles import Role
 from schoolzorg.pupils.access import access_basis, active_memberships
 
 
-def _officer_memberships(user: Any) -> list[Any]:
-    """Active privacy-officer memberships held at a municipality.
+@dataclass(frozen=True)
+class Reach:
+    """What a privacy officer at one kind of organisation oversees beyond the organisation itself.
 
-    Only a municipality's privacy officer oversees the read log; a privacy-officer membership at
-    any other kind of organisation opens nothing (no scope is defined for it yet).
+    `organisations`: a lookup on `Organisation` that names the owner, for the other organisations
+    in scope; `pupils_at`: a lookup on `School` that names the owner, for the schools whose current
+    pupils' reads are in scope; `text`: the scope in words, for the weekly report ("Dit rapport telt alleen …") (`{name}` is the
+    owner). None means nothing more.
     """
+
+    organisations: str | None = None
+    pupils_at: str | None = None
+    text: str = "inzagen namens {name}."
+
+
+# Keyed by `OrganisationKind` value (plain strings: this module imports no models at load time).
+# Deny by default: a kind that is not listed reaches nothing beyond the organisation itself.
+REACH: dict[str, Reach] = {
+    "municipality": Reach(
+        "municipality_id",
+        "municipality_id",
+        "inzagen namens organisaties in gemeente {name} en inzagen van leerlingen van scholen "
+        "in {name}.",
+    ),
+    "school_board": Reach(
+        "as_school__board_id",
+        "board_id",
+        "inzagen namens {name} en zijn scholen, en inzagen van leerlingen van die scholen.",
+    ),
+    "school": Reach(None, "pk", "inzagen namens {name} en inzagen van leerlingen van {name}."),
+    "partnership": Reach(
+        None,
+        "partnership_id",
+        "inzagen namens {name} en inzagen van leerlingen van scholen in de regio van {name}.",
+    ),
+}
+OWN_ORGANISATION_ONLY = Reach()
+
+
+def reach_of(kind: str) -> Reach:
+    return REACH.get(kind, OWN_ORGANISATION_ONLY)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one or more privacy-officer memberships oversee: their organisations (the owners)
+    with each one's kind. Every method returns a lazy subquery; none runs a query itself."""
+
+    owners: tuple[tuple[int, str], ...] = ()  # (organisation id, kind), sorted by id
+
+    @classmethod
+    def of(cls, *organisations: Any) -> Scope:
+        """The scope owned by these organisations (each needs `pk` and `kind`)."""
+        return cls(tuple(sorted({(o.pk, o.kind) for o in organisations})))
+
+    def __bool__(self) -> bool:
+        return bool(self.owners)
+
+    @property
+    def owner_ids(self) -> list[int]:
+        return [pk for pk, _kind in self.owners]
+
+    def only(self, owner_id: int) -> Scope:
+        """The part of the scope owned by one organisation (empty if it is no owner)."""
+        return Scope(tuple(o for o in self.owners if o[0] == owner_id))
+
+    def ids_of_kind(self, kind: str) -> list[int]:
+        return [pk for pk, k in self.owners if k == kind]
+
+    def _lookups(self, attribute: str) -> Q | None:
+        """OR of `<lookup>__in=[owners]` over the owners' `Reach.<attribute>` lookups."""
+        by_lookup: dict[str, list[int]] = {}
+        for pk, kind in self.owners:
+            lookup = getattr(reach_of(kind), attribute)
+            if lookup:
+                by_lookup.setdefault(lookup, []).append(pk)
+        q: Q | None = None
+        for lookup, ids in sorted(by_lookup.items()):
+            part = Q(**{f"{lookup}__in": ids})
+            q = part if q is None else q | part
+        return q
+
+    def organisations(self) -> QuerySet[Any, Any]:
+        """A subquery of the ids of the organisations in scope: the owners and what they reach."""
+        from schoolzorg.organisations.models import Organisation
+
+        q = Q(pk__in=self.owner_ids)
+        more = self._lookups("organisations")
+        return Organisation.objects.filter(q | more if more is not None else q).values("pk")
+
+    def schools(self) -> QuerySet[Any, Any] | None:
+        """A subquery of the ids of the schools whose current pupils are in scope, or None."""
+        from schoolzorg.organisations.models import School
+
+        q = self._lookups("pupils_at")
+        return None if q is None else School.objects.filter(q).values("pk")
+
+    def pupils(self) -> QuerySet[Any, Any] | None:
+        """A subquery of the ids of the pupils now at a school in scope, or None."""
+        from schoolzorg.pupils.models import Pupil
+
+        schools = self.schools()
+        if schools is None:
+            return None
+        return Pupil.objects.filter(current_school_id__in=schools).values("pk")
+
+    def describe(self, owner: Any) -> str:
+        """The scope of one owner in words (for the weekly report)."""
+        return reach_of(owner.kind).text.format(name=owner.name)
+
+
+def _officer_memberships(user: Any) -> list[Any]:
+    """Active privacy-officer memberships, at any kind of organisation."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return [
-        m
-        for m in active_memberships(user)
-        if m.role == Role.PRIVACY_OFFICER and m.organisation.kind == "municipality"
-    ]
+    return [m for m in active_memberships(user) if m.role == Role.PRIVACY_OFFICER]
 
 
-def oversight_scope(user: Any) -> list[int]:
-    """The ids of the municipalities this user oversees as privacy officer (may be empty)."""
-    return sorted({m.organisation_id for m in _officer_memberships(user)})
+def oversight_scope(user: Any) -> Scope:
+    """What this user oversees as privacy officer (empty: nothing, every page is 404)."""
+    return Scope.of(*(m.organisation for m in _officer_memberships(user)))
 
 
 def is_privacy_officer(user: Any) -> bool:
-    """An active privacy-officer membership at a municipality, i.e. a non-empty scope."""
+    """An active privacy-officer membership, i.e. a non-empty scope."""
     return bool(_officer_memberships(user))
 
 
-def privacy_membership(user: Any, municipality_id: int | None = None) -> Any:
-    """The membership in whose name the log is read: the one at `municipality_id` if given,
-    else the first municipality (by id)."""
+def privacy_membership(user: Any, organisation_id: int | None = None) -> Any:
+    """The membership in whose name the log is read: the one at `organisation_id` if given,
+    else the first (by organisation id)."""
     found = sorted(_officer_memberships(user), key=lambda m: (m.organisation_id, m.pk))
-    if municipality_id is not None:
-        found = [m for m in found if m.organisation_id == municipality_id]
+    if organisation_id is not None:
+        found = [m for m in found if m.organisation_id == organisation_id]
     return found[0] if found else None
 
 
 # --- What is in scope -----------------------------------------------------------------------
-# An organisation is in a municipality's scope when it is the municipality itself or lies in it
-# (`Organisation.municipality_id`). Read-log entries and break-the-glass grants are in scope by
-# the organisation the reader acted for (`organisation_id`, kept at the time of reading).
 
 
-def scope_organisations(municipality_ids: Iterable[int]) -> QuerySet[Any, Any]:
-    """A subquery of the ids of every organisation in these municipalities."""
-    from schoolzorg.organisations.models import Organisation
-
-    ids = list(municipality_ids)
-    return Organisation.objects.filter(Q(pk__in=ids) | Q(municipality_id__in=ids)).values("pk")
-
-
-def _scope_pupils(municipality_ids: list[int]) -> QuerySet[Any, Any]:
-    """A subquery of the pupils now at a school in these municipalities."""
-    from schoolzorg.pupils.models import Pupil
-
-    return Pupil.objects.filter(current_school__municipality_id__in=municipality_ids).values("pk")
+def _in_scope(scope: Scope) -> Q:
+    """Made in the name of an organisation in scope, or about a pupil in scope. Read-log entries
+    and break-the-glass grants both keep `organisation_id` and `pupil_id` as plain ids."""
+    q = Q(organisation_id__in=scope.organisations())
+    pupils = scope.pupils()
+    return q | Q(pupil_id__in=pupils) if pupils is not None else q
 
 
-def scoped_entries(municipality_ids: Iterable[int]) -> QuerySet[Any, Any]:
-    """Read-log entries written by someone acting for an organisation in scope, or about a pupil
-    of a school in scope (so reads by regional organisations without a municipality, such as a
-    partnership or a school board, are overseen where the child goes to school)."""
+def scoped_entries(scope: Scope) -> QuerySet[Any, Any]:
+    """Read-log entries in scope (so reads by regional organisations without a municipality, such
+    as a partnership or a provider, are overseen where the child goes to school as well)."""
     from schoolzorg.audit.models import AccessLogEntry
 
-    ids = list(municipality_ids)
-    return AccessLogEntry.objects.filter(
-        Q(organisation_id__in=scope_organisations(ids)) | Q(pupil_id__in=_scope_pupils(ids))
-    )
+    return AccessLogEntry.objects.filter(_in_scope(scope))
 
 
-def scoped_users(municipality_ids: Iterable[int]) -> QuerySet[Any, Any]:
-    """Users who hold or held a membership (any period) at an organisation in scope, or one that
-    serves a school in scope (a partnership contact, a social worker)."""
-    from schoolzorg.accounts.models import Membership
-
-    orgs = scope_organisations(municipality_ids)
-    members = Membership.objects.filter(Q(organisation_id__in=orgs) | Q(school_id__in=orgs)).values(
-        "user_id"
-    )
-    return get_user_model().objects.filter(pk__in=members)
-
-
-def scoped_grants(municipality_ids: Iterable[int]) -> QuerySet[Any, Any]:
-    """Break-the-glass grants used for an organisation in scope."""
+def scoped_grants(scope: Scope) -> QuerySet[Any, Any]:
+    """Break-the-glass grants in scope: used for an organisation in scope or on a pupil in scope."""
     from schoolzorg.audit.models import BreakGlassGrant
 
-    return BreakGlassGrant.objects.filter(organisation_id__in=scope_organisations(municipality_ids))
+    return BreakGlassGrant.objects.filter(_in_scope(scope))
 
 
-def scoped_changes(municipality_ids: Iterable[int], *, limit: int) -> list[Any]:
+def scoped_users(scope: Scope) -> QuerySet[Any, Any]:
+    """Users who hold or held a membership (any period) at an organisation in scope or at a school
+    whose pupils are in scope, or serving one of those (`Membership.school`: a partnership
+    contact, a social worker), and users of a break-the-glass grant in scope."""
+    from schoolzorg.accounts.models import Membership
+
+    where = Q()
+    for orgs in (scope.organisations(), scope.schools()):
+        if orgs is not None:
+            where |= Q(organisation_id__in=orgs) | Q(school_id__in=orgs)
+    members = Membership.objects.filter(where).values("user_id")
+    grantees = scoped_grants(scope).values("user_id")
+    return get_user_model().objects.filter(Q(pk__in=members) | Q(pk__in=grantees))
+
+
+def scoped_changes(scope: Scope, *, limit: int) -> list[Any]:
     """Change history of memberships at organisations in scope and of those organisations (and
-    the municipality's districts), newest first, in one query."""
+    the districts of municipalities in scope), newest first, in one query."""
     from django.apps import apps
 
     from schoolzorg.accounts.models import Membership
     from schoolzorg.audit.history import CORE_MODELS, entries_for
 
-    ids = list(municipality_ids)
-    orgs = scope_organisations(ids)
+    orgs = scope.organisations()
+    municipalities = scope.ids_of_kind("municipality")
     objects: dict[str, Any] = {
         "accounts.Membership": Membership.objects.filter(organisation_id__in=orgs)
     }
@@ -122,7 +234,8 @@ def scoped_changes(municipality_ids: Iterable[int], *, limit: int) -> list[Any]:
             continue
         model = apps.get_model(label)
         if label == "organisations.District":
-            objects[label] = model._default_manager.filter(municipality_id__in=ids)
+            if municipalities:
+                objects[label] = model._default_manager.filter(municipality_id__in=municipalities)
         else:
             objects[label] = model._default_manager.filter(pk__in=orgs)
     return entries_for(objects, limit=limit)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connections, router, transaction
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -241,29 +242,40 @@ def review_break_glass(grant: BreakGlassGrant, *, by: Any, verdict: str, note: s
         raise AuditError("Deze noodtoegang is al beoordeeld.")
 
 
+def week_review(week_start: dt.date, organisation_id: int) -> WeeklyReview | None:
+    """The sign-off of one owner's week: the owner's own, else a sign-off of the whole log from
+    before the report was split per owner (no organisation), which covered every entry."""
+    return (
+        WeeklyReview.objects.filter(week_start=week_start)
+        .filter(Q(organisation_id=organisation_id) | Q(organisation_id__isnull=True))
+        .select_related("signed_off_by")
+        .order_by(F("organisation_id").asc(nulls_last=True))
+        .first()
+    )
+
+
 @transaction.atomic
 def sign_off_week(
     week_start: dt.date,
     *,
-    municipality_id: int,
-    municipality_label: str = "",
+    organisation_id: int,
+    organisation_label: str = "",
     by: Any,
     note: str,
     findings: dict[str, Any],
 ) -> WeeklyReview:
-    """Record who signed off one municipality's anomaly report of one week, and when; only once
-    per municipality and week."""
+    """Record who signed off one owner's anomaly report of one week, and when; only once per
+    owner and week (a sign-off of the whole log from before counts as one)."""
     if week_start.weekday() != 0:
         raise AuditError("Een week begint op maandag.")
-    done = WeeklyReview.objects.filter(week_start=week_start, municipality_id=municipality_id)
-    if done.exists():
+    if week_review(week_start, organisation_id) is not None:
         raise AuditError("Deze week is al afgetekend.")
     try:
         with transaction.atomic():  # a savepoint: two officers signing at the same moment
             return WeeklyReview.objects.create(
                 week_start=week_start,
-                municipality_id=municipality_id,
-                municipality_label=municipality_label[:200],
+                organisation_id=organisation_id,
+                organisation_label=organisation_label[:200],
                 signed_off_by=by,
                 signed_off_at=timezone.now(),
                 note=note.strip(),

@@ -1,8 +1,9 @@
 """Oversight pages: the read log per user and per pupil, break-the-glass, the weekly report.
 
 Every page answers 404 to anyone without the role; every reading of the log is itself logged.
-A privacy officer oversees their own municipality only (`policies.oversight_scope`): users,
-entries, grants and changes outside it are not listed and answer 404.
+A privacy officer oversees the scope of the organisation(s) they hold the role at
+(`policies.oversight_scope`): users, entries, grants and changes outside it are not listed and
+answer 404. The weekly report and its sign-off are per scope owner (`?organisatie=`).
 """
 
 from __future__ import annotations
@@ -28,36 +29,37 @@ from schoolzorg.accounts.views import reauth_is_fresh
 from schoolzorg.audit import history, policies, services
 from schoolzorg.audit.anomalies import week_of, weekly_report
 from schoolzorg.audit.forms import BreakGlassForm, ReviewForm, SignOffForm, UserSearchForm
-from schoolzorg.audit.models import AccessLogEntry, Action, WeeklyReview
+from schoolzorg.audit.models import AccessLogEntry, Action
 from schoolzorg.audit.services import Basis, record_access
-from schoolzorg.organisations.models import Municipality
+from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.access import access_basis, can_break_glass
 from schoolzorg.pupils.models import Pupil
 
 PAGE_SIZE = 100
 
 
-def _officer_basis(request: HttpRequest, municipality_id: int | None = None) -> Basis:
-    m = policies.privacy_membership(request.user, municipality_id)
+def _officer_basis(request: HttpRequest, organisation_id: int | None = None) -> Basis:
+    m = policies.privacy_membership(request.user, organisation_id)
     if m is None:
         raise Http404
     return Basis("privacy_oversight", m.role, m.organisation_id, m.organisation.name, str(m.pk))
 
 
-def _require_officer(request: HttpRequest) -> tuple[Basis, list[int]]:
-    """The basis for logging the reading, and the municipalities the officer oversees."""
+def _require_officer(request: HttpRequest) -> tuple[Basis, policies.Scope]:
+    """The basis for logging the reading, and what the officer oversees."""
     scope = policies.oversight_scope(request.user)
     if not scope:
         raise Http404
     return _officer_basis(request), scope
 
 
-def _municipality(scope: list[int], value: str | None) -> Municipality:
-    """The municipality of the weekly report: the one asked for, if in scope, else the first."""
-    chosen = scope[0]
-    if value and value.isdigit() and int(value) in scope:
+def _owner(scope: policies.Scope, value: str | None) -> Organisation:
+    """The organisation whose weekly report is shown: the one asked for if it owns part of the
+    scope, else the first owner."""
+    chosen = scope.owner_ids[0]
+    if value and value.isdigit() and int(value) in scope.owner_ids:
         chosen = int(value)
-    return Municipality.objects.get(pk=chosen)
+    return Organisation.objects.get(pk=chosen)
 
 
 def _log_reading(
@@ -91,9 +93,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "users": users,
             "open_grants": open_grants,
             "last_week": last_week,
-            "last_week_signed": WeeklyReview.objects.filter(
-                week_start=last_week, municipality_id=scope[0]
-            ).first(),
+            "last_week_signed": services.week_review(last_week, scope.owner_ids[0]),
         },
     )
 
@@ -262,23 +262,21 @@ def _week_param(value: str | None) -> dt.date:
 def weekly(request: HttpRequest) -> HttpResponse:
     basis, scope = _require_officer(request)
     week_start = _week_param(request.GET.get("week"))
-    municipality = _municipality(scope, request.GET.get("gemeente"))
-    report = weekly_report(week_start, municipality.pk)
-    review = (
-        WeeklyReview.objects.filter(week_start=week_start, municipality_id=municipality.pk)
-        .select_related("signed_off_by")
-        .first()
-    )
-    basis = _officer_basis(request, municipality.pk)  # in the name of that municipality
-    _log_reading(request, basis, f"weekrapport {week_start.isoformat()} gemeente {municipality.pk}")
+    owner = _owner(scope, request.GET.get("organisatie"))
+    report = weekly_report(week_start, scope.only(owner.pk))
+    review = services.week_review(week_start, owner.pk)
+    basis = _officer_basis(request, owner.pk)  # in the name of that organisation
+    _log_reading(request, basis, f"weekrapport {week_start.isoformat()} organisatie {owner.pk}")
+    owners = scope.owner_ids
     return render(
         request,
         "audit/weekly.html",
         {
             "report": report,
             "review": review,
-            "municipality": municipality,
-            "municipalities": (Municipality.objects.filter(pk__in=scope) if len(scope) > 1 else []),
+            "owner": owner,
+            "scope_text": scope.describe(owner),
+            "owners": Organisation.objects.filter(pk__in=owners) if len(owners) > 1 else [],
             "form": SignOffForm(),
             "previous": week_start - dt.timedelta(days=7),
             "next": week_start + dt.timedelta(days=7),
@@ -296,9 +294,9 @@ def weekly_sign_off(request: HttpRequest, week: str) -> HttpResponse:
         week_start = dt.date.fromisoformat(week)
     except ValueError as exc:
         raise Http404 from exc
-    municipality = _municipality(scope, request.POST.get("gemeente"))
+    owner = _owner(scope, request.POST.get("organisatie"))
     form = SignOffForm(request.POST)
-    query = urlencode({"week": week_start.isoformat(), "gemeente": municipality.pk})
+    query = urlencode({"week": week_start.isoformat(), "organisatie": owner.pk})
     url = f"{reverse('audit:weekly')}?{query}"
     if not form.is_valid():
         messages.error(request, "De opmerking is te lang.")
@@ -309,11 +307,11 @@ def weekly_sign_off(request: HttpRequest, week: str) -> HttpResponse:
     try:
         services.sign_off_week(
             week_start,
-            municipality_id=municipality.pk,
-            municipality_label=municipality.name,
+            organisation_id=owner.pk,
+            organisation_label=owner.name,
             by=request.user,
             note=form.cleaned_data["note"],
-            findings=weekly_report(week_start, municipality.pk).findings(),
+            findings=weekly_report(week_start, scope.only(owner.pk)).findings(),
         )
     except services.AuditError as exc:
         messages.error(request, str(exc))

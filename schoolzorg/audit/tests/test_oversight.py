@@ -11,6 +11,7 @@ import time_machine
 from schoolzorg.audit.anomalies import weekly_report
 from schoolzorg.audit.matrix import build_world, signed_in_client
 from schoolzorg.audit.models import AccessLogEntry, WeeklyReview
+from schoolzorg.audit.policies import Scope
 from schoolzorg.audit.services import Basis, record_access
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_weekly_report_flags_volume_night_and_weekend_reads(world) -> None:
     _read(normal, dt.datetime(2026, 11, 11, 7, 0, tzinfo=AMS), org=school)
     _read(weekend, dt.datetime(2026, 11, 14, 12, 0, tzinfo=AMS), org=school)
     _read(weekend, dt.datetime(2026, 11, 16, 0, 30, tzinfo=AMS), org=school)  # next week
-    report = weekly_report(MONDAY, world.municipality.pk)
+    report = weekly_report(MONDAY, Scope.of(world.municipality))
     assert report.total == 65
     assert [r["user_id"] for r in report.volume] == [busy.pk]
     assert report.outside_hours == [{"user_id": night.pk, "user": str(night), "count": 2}]
@@ -113,7 +114,7 @@ def test_user_log_query_count_does_not_grow_with_rows(world, django_assert_max_n
         assert officer.get(f"/logboek/gebruiker/{coordinator.pk}/").status_code == 200
 
 
-# --- The officer oversees their own municipality only -----------------------------------------
+# --- A municipality's officer oversees their own municipality only ---------------------------
 
 
 def _other_municipality():  # type: ignore[no-untyped-def]
@@ -140,7 +141,7 @@ def _other_municipality():  # type: ignore[no-untyped-def]
     )
 
 
-def _grant_in(user, org):  # type: ignore[no-untyped-def]
+def _grant_in(user, org, pupil_id: int = 1):  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
     from schoolzorg.audit.models import BreakGlassGrant
@@ -148,7 +149,7 @@ def _grant_in(user, org):  # type: ignore[no-untyped-def]
     now = timezone.now()
     return BreakGlassGrant.objects.create(
         user=user,
-        pupil_id=1,
+        pupil_id=pupil_id,
         pupil_label="x",
         role="support_coordinator",
         organisation_id=org.pk,
@@ -190,7 +191,7 @@ def test_officer_of_another_municipality_sees_nothing_of_municipality_a(world) -
     week_b = b.get("/logboek/week/", {"week": MONDAY.isoformat()}).context["report"]
     assert (week_b.total, [r["user_id"] for r in week_b.outside_hours]) == (1, [coordinator_b.pk])
     assert [g["grant_id"] for g in week_b.break_glass] in ([], [grant_b.pk])
-    week_a = weekly_report(MONDAY, world.municipality.pk)
+    week_a = weekly_report(MONDAY, Scope.of(world.municipality))
     assert (week_a.total, [r["user_id"] for r in week_a.outside_hours]) == (3, [coordinator_a.pk])
     changes_b = b.get("/logboek/wijzigingen/").context["changes"]
     changes_a = a.get("/logboek/wijzigingen/").context["changes"]
@@ -224,7 +225,7 @@ def test_sign_offs_of_two_municipalities_for_the_same_week_both_succeed(world) -
     url = f"/logboek/week/{MONDAY.isoformat()}/aftekenen/"
     signed_in_client(world.users["privacy_officer"]).post(url, {"note": "A gezien"})
     signed_in_client(officer_b).post(url, {"note": "B gezien"})
-    reviews = {r.municipality_id: r.note for r in WeeklyReview.objects.all()}
+    reviews = {r.organisation_id: r.note for r in WeeklyReview.objects.all()}
     assert reviews == {
         world.municipality.pk: "A gezien",
         _school_b.municipality_id: "B gezien",
@@ -247,40 +248,27 @@ def test_officer_with_two_municipalities_signs_off_the_one_chosen(world) -> None
     )
     client = signed_in_client(officer)
     page = client.get(
-        "/logboek/week/", {"week": MONDAY.isoformat(), "gemeente": school_b.municipality_id}
+        "/logboek/week/", {"week": MONDAY.isoformat(), "organisatie": school_b.municipality_id}
     )
-    assert page.context["municipality"].pk == school_b.municipality_id
-    assert f'name="gemeente" value="{school_b.municipality_id}"' in page.content.decode()
+    assert page.context["owner"].pk == school_b.municipality_id
+    assert f'name="organisatie" value="{school_b.municipality_id}"' in page.content.decode()
     client.post(
-        f"/logboek/week/{MONDAY.isoformat()}/aftekenen/", {"gemeente": school_b.municipality_id}
+        f"/logboek/week/{MONDAY.isoformat()}/aftekenen/", {"organisatie": school_b.municipality_id}
     )
-    assert WeeklyReview.objects.get().municipality_id == school_b.municipality_id
+    assert WeeklyReview.objects.get().organisation_id == school_b.municipality_id
     # A municipality outside the scope is never chosen.
-    page = client.get("/logboek/week/", {"week": MONDAY.isoformat(), "gemeente": "999999"})
-    assert page.context["municipality"].pk in {world.municipality.pk, school_b.municipality_id}
-
-
-def test_privacy_officer_of_an_organisation_that_is_no_municipality_sees_nothing(world) -> None:
-    from schoolzorg.accounts.models import Membership
-    from schoolzorg.accounts.roles import Role
-
-    user = world.users["analyst"]
-    Membership.objects.create(
-        user=user, organisation=world.school, role=Role.PRIVACY_OFFICER, valid_from=MONDAY
-    )
-    client = signed_in_client(user)
-    assert client.get("/logboek/").status_code == 404
-    assert client.get("/logboek/week/").status_code == 404
+    page = client.get("/logboek/week/", {"week": MONDAY.isoformat(), "organisatie": "999999"})
+    assert page.context["owner"].pk in {world.municipality.pk, school_b.municipality_id}
 
 
 def test_sign_off_service_is_once_per_municipality_and_week(world) -> None:
     from schoolzorg.audit.services import AuditError, sign_off_week
 
     by = world.users["privacy_officer"]
-    sign_off_week(MONDAY, municipality_id=1, by=by, note="", findings={})
-    sign_off_week(MONDAY, municipality_id=2, by=by, note="", findings={})
+    sign_off_week(MONDAY, organisation_id=1, by=by, note="", findings={})
+    sign_off_week(MONDAY, organisation_id=2, by=by, note="", findings={})
     with pytest.raises(AuditError, match="al afgetekend"):
-        sign_off_week(MONDAY, municipality_id=1, by=by, note="", findings={})
+        sign_off_week(MONDAY, organisation_id=1, by=by, note="", findings={})
     assert WeeklyReview.objects.count() == 2
 
 
@@ -358,7 +346,7 @@ def test_weekly_report_counts_as_the_row_by_row_count_did(world, monday) -> None
     expected = _row_by_row(
         [(e.user_id, e.user_label, e.at) for e in rows if e.organisation_id in in_a], monday
     )
-    report = weekly_report(monday, world.municipality.pk)
+    report = weekly_report(monday, Scope.of(world.municipality))
     got = (
         report.total,
         report.median,
@@ -380,13 +368,13 @@ def test_weekly_report_query_count_does_not_grow_with_entries(world) -> None:
     _read(coordinator, dt.datetime(2026, 11, 10, 10, 0, tzinfo=AMS), org=world.school)
     _grant_in(coordinator, world.school)
     with CaptureQueriesContext(connection) as few:
-        weekly_report(MONDAY, world.municipality.pk)
+        weekly_report(MONDAY, Scope.of(world.municipality))
     for actor in ("outsider", "social_worker", "nurse", "team_worker"):
         _read(
             world.users[actor], dt.datetime(2026, 11, 14, 22, 0, tzinfo=AMS), n=30, org=world.school
         )
     with CaptureQueriesContext(connection) as many:
-        report = weekly_report(MONDAY, world.municipality.pk)
+        report = weekly_report(MONDAY, Scope.of(world.municipality))
     assert report.total == 121
     assert len(many) == len(few) <= 2
 
@@ -412,7 +400,419 @@ def test_reads_by_a_regional_organisation_are_overseen_where_the_child_goes_to_s
     regional = Basis("membership", Role.PARTNERSHIP_CONTACT, partnership.pk, "SWV", "1")
     mine = record_access(None, user=contact, action="view", pupil_id=pupil.pk, basis=regional)
     record_access(None, user=contact, action="view", pupil_id=other.pk, basis=regional)
-    assert list(scoped_entries([here.pk]).values_list("pk", flat=True)) == [mine.pk]
-    assert list(scoped_entries([elsewhere.pk]).values_list("pk", flat=True)) != [mine.pk]
-    assert contact in scoped_users([here.pk])
-    assert contact not in scoped_users([elsewhere.pk])
+    assert list(scoped_entries(Scope.of(here)).values_list("pk", flat=True)) == [mine.pk]
+    assert list(scoped_entries(Scope.of(elsewhere)).values_list("pk", flat=True)) != [mine.pk]
+    assert contact in scoped_users(Scope.of(here))
+    assert contact not in scoped_users(Scope.of(elsewhere))
+
+
+# --- Every organisation's privacy officer oversees its own part of the log ---------------------
+#
+# World A (municipality A: Matrixschool, Andere school, the two neighbourhood teams) plus:
+# a school board that holds Matrixschool and a far school in another municipality; the
+# partnership "SWV Matrix" whose region holds both schools of A; and a privacy officer at each
+# kind of organisation. Eight reads of pupils at three schools, each by another reader; some are
+# in scope by the organisation they were made for only, some by the pupil only.
+
+KINDS = (
+    "municipality",
+    "school_board",
+    "school",
+    "partnership",
+    "social_work_provider",
+    "neighbourhood_team",
+    "youth_health_service",
+)
+# Which of the eight reads (by reader) each officer oversees; every other read is not theirs.
+SEES = {
+    "municipality": {"coordinator", "teacher", "outsider", "social_worker", "team", "nurse"},
+    "school_board": {"coordinator", "teacher", "social_worker", "contact", "far", "team", "nurse"},
+    "school": {"coordinator", "teacher", "social_worker", "nurse"},
+    "partnership": {"coordinator", "teacher", "outsider", "social_worker", "contact", "nurse"},
+    "social_work_provider": {"social_worker"},
+    "neighbourhood_team": {"team"},
+    "youth_health_service": {"nurse"},
+}
+# Which readers' logs each officer may open (membership at, or serving, an organisation or school
+# in scope); every other reader's log answers 404.
+_AT_SCHOOL = {"coordinator", "teacher", "social_worker", "contact", "team", "nurse"}
+FINDS = {
+    "municipality": _AT_SCHOOL | {"outsider"},
+    "school_board": _AT_SCHOOL | {"far"},
+    "school": _AT_SCHOOL,
+    "partnership": _AT_SCHOOL | {"outsider"},
+    "social_work_provider": {"social_worker"},
+    "neighbourhood_team": {"team"},
+    "youth_health_service": {"nurse"},
+}
+# Which break-the-glass grants (by user) each officer reviews.
+REVIEWS = {
+    "municipality": {"outsider", "social_worker"},
+    "school_board": {"social_worker", "far"},
+    "school": {"social_worker"},
+    "partnership": {"outsider", "social_worker"},
+    "social_work_provider": {"social_worker"},
+    "neighbourhood_team": set(),
+    "youth_health_service": set(),
+}
+
+
+def _person(name: str, org, role: str, **kw):  # type: ignore[no-untyped-def]
+    from schoolzorg.accounts.models import Membership, User
+
+    user = User.objects.create_user(
+        email=f"{name}@regio.example", password="x" * 12, full_name=f"Regio {name}"
+    )
+    Membership.objects.create(
+        user=user, organisation=org, role=role, valid_from=dt.date(2020, 1, 1), **kw
+    )
+    return user
+
+
+class Regional:
+    """The world above; `orgs`, `officers`, `readers`, `pupils` by name, `entries` and
+    `grants` by reader."""
+
+    def __init__(self, world) -> None:  # type: ignore[no-untyped-def]
+        from schoolzorg.accounts.roles import Role
+        from schoolzorg.organisations.models import Organisation, Partnership, School
+        from schoolzorg.organisations.tests.factories import SchoolBoardFactory, SchoolFactory
+        from schoolzorg.pupils.tests.factories import PupilFactory
+
+        def org_of(actor: str) -> Organisation:
+            return world.users[actor].memberships.get().organisation
+
+        self.world = world
+        board = SchoolBoardFactory(name="Bestuur Regio")
+        far = SchoolFactory(name="Verre school", board=board)
+        assert far.municipality_id != world.municipality.pk
+        partnership = Partnership.objects.get(name="SWV Matrix")
+        School.objects.filter(pk=world.school.pk).update(board=board, partnership=partnership)
+        School.objects.filter(pk=world.other_school.pk).update(partnership=partnership)
+        self.orgs = {
+            "municipality": world.municipality,
+            "school_board": board,
+            "school": world.school,
+            "other_school": world.other_school,
+            "far": far,
+            "partnership": partnership,
+            "social_work_provider": org_of("social_worker"),
+            "neighbourhood_team": world.team,
+            "youth_health_service": org_of("nurse"),
+        }
+        self.officers = {
+            kind: (
+                world.users["privacy_officer"]
+                if kind == "municipality"
+                else _person(f"fg-{kind}", self.orgs[kind], Role.PRIVACY_OFFICER)
+            )
+            for kind in KINDS
+        }
+        self.pupils = {
+            "pupil": world.pupil,
+            "other": PupilFactory(current_school=world.other_school),
+            "far": PupilFactory(current_school=far),
+        }
+        self.readers = {
+            "coordinator": world.users["coordinator"],
+            "teacher": world.users["teacher_own_group"],
+            "outsider": world.users["outsider"],
+            "social_worker": world.users["social_worker"],
+            "contact": world.users["partnership_contact"],
+            "far": _person("coordinator-far", far, Role.SUPPORT_COORDINATOR),
+            "team": world.users["team_worker"],
+            "nurse": world.users["nurse"],
+        }
+        # reader: (acting for, pupil read)
+        self.reads = {
+            "coordinator": ("school", "pupil"),
+            "teacher": ("school", "other"),  # a former pupil, now at the other school
+            "outsider": ("other_school", "other"),
+            "social_worker": ("social_work_provider", "pupil"),
+            "contact": ("partnership", "far"),  # a pupil outside the partnership's region
+            "far": ("far", "far"),
+            "team": ("neighbourhood_team", "far"),
+            "nurse": ("youth_health_service", "pupil"),
+        }
+        self.entries: dict[str, list[int]] = {}
+        self.read_all(dt.datetime(2026, 11, 10, 10, 0, tzinfo=AMS))
+        self.grants = {
+            reader: _grant_in(
+                self.readers[reader],
+                self.orgs[self.reads[reader][0]],
+                pupil_id=self.pupils[self.reads[reader][1]].pk,
+            ).pk
+            for reader in ("outsider", "social_worker", "far")
+        }
+
+    def read_all(self, when: dt.datetime, n: int = 1) -> None:
+        """`n` reads by every reader, as set out in `self.reads`."""
+        for reader, (org, pupil) in self.reads.items():
+            org_obj, pupil_obj = self.orgs[org], self.pupils[pupil]
+            basis = Basis("membership", "support_coordinator", org_obj.pk, org_obj.name)
+            with time_machine.travel(when, tick=False):
+                for _ in range(n):
+                    entry = record_access(
+                        None,
+                        user=self.readers[reader],
+                        action="view",
+                        pupil_id=pupil_obj.pk,
+                        basis=basis,
+                    )
+                    self.entries.setdefault(reader, []).append(entry.pk)
+
+    def expected_entries(self, kind: str) -> set[int]:
+        return {pk for reader in SEES[kind] for pk in self.entries[reader]}
+
+
+@pytest.fixture
+def regional(world) -> Regional:  # type: ignore[no-untyped-def]
+    return Regional(world)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_officer_oversees_exactly_the_reads_of_their_scope(regional, kind) -> None:
+    from schoolzorg.audit.policies import oversight_scope, scoped_entries, scoped_grants
+
+    scope = oversight_scope(regional.officers[kind])
+    assert scope.owner_ids == [regional.orgs[kind].pk]
+    seen = set(scoped_entries(scope).values_list("pk", flat=True))
+    assert seen == regional.expected_entries(kind)
+    grants = set(scoped_grants(scope).values_list("pk", flat=True))
+    assert grants == {regional.grants[reader] for reader in REVIEWS[kind]}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_officers_pages_show_their_scope_and_answer_404_outside_it(regional, kind) -> None:
+    from schoolzorg.accounts.models import Membership
+
+    client = signed_in_client(regional.officers[kind])
+    assert client.get("/logboek/").status_code == 200
+
+    # Search: finds the readers whose log the officer may open, and no other.
+    found = {u.pk for u in client.get("/logboek/", {"q": "@"}).context["users"]}
+    for reader, user in regional.readers.items():
+        assert (user.pk in found) == (reader in FINDS[kind]), reader
+
+    # The log of a user: 404 outside the scope; inside it, only the entries in scope.
+    expected = regional.expected_entries(kind)
+    for reader, user in regional.readers.items():
+        response = client.get(f"/logboek/gebruiker/{user.pk}/")
+        if reader not in FINDS[kind]:
+            assert response.status_code == 404, reader
+            continue
+        shown = {e.pk for e in response.context["page"]}
+        assert shown == expected & set(regional.entries[reader]), reader
+
+    # Break-the-glass: the list holds the grants in scope; any other grant's review is 404.
+    listed = {g.pk for g in client.get("/logboek/noodtoegang/beoordelen/").context["grants"]}
+    assert listed == {regional.grants[r] for r in REVIEWS[kind]}
+    for reader, pk in regional.grants.items():
+        url = f"/logboek/noodtoegang/{pk}/beoordelen/"
+        status = client.post(url, {"verdict": "justified", "note": ""}).status_code
+        assert status == (302 if reader in REVIEWS[kind] else 404), reader
+
+    # Role changes: only memberships at organisations in scope.
+    in_scope = {
+        "municipality": {"municipality", "school", "other_school", "neighbourhood_team"},
+        "school_board": {"school_board", "school", "far"},
+    }.get(kind, {kind})
+    allowed = {regional.orgs[name].pk for name in in_scope} | {regional.world.other_team.pk}
+    if kind != "municipality":
+        allowed.discard(regional.world.other_team.pk)
+    changes = client.get("/logboek/wijzigingen/").context["changes"]
+    memberships = {int(c.object_pk) for c in changes if c.content_type.model == "membership"}
+    assert memberships  # at least the officer's own membership
+    orgs = set(
+        Membership.objects.filter(pk__in=memberships).values_list("organisation_id", flat=True)
+    )
+    assert orgs <= allowed
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_officers_weekly_report_counts_their_scope_and_is_signed_off_per_organisation(
+    regional, kind
+) -> None:
+    officer = regional.officers[kind]
+    owner = regional.orgs[kind]
+    client = signed_in_client(officer)
+    page = client.get("/logboek/week/", {"week": MONDAY.isoformat()})
+    report = page.context["report"]
+    assert page.context["owner"].pk == owner.pk
+    assert report.total == len(regional.expected_entries(kind))
+    assert {r["user_id"] for r in report.volume + report.outside_hours + report.weekend} == set()
+    text = page.context["scope_text"]
+    assert owner.name in text and f"Dit rapport telt alleen {text}" in page.content.decode()
+    client.post(f"/logboek/week/{MONDAY.isoformat()}/aftekenen/", {"note": kind})
+    review = WeeklyReview.objects.get()
+    assert (review.organisation_id, review.organisation_label) == (owner.pk, owner.name)
+    assert review.findings["total"] == report.total
+    # Another organisation's officer still has the week to sign off.
+    other = "school" if kind != "school" else "school_board"
+    other_page = signed_in_client(regional.officers[other]).get(
+        "/logboek/week/", {"week": MONDAY.isoformat()}
+    )
+    assert other_page.context["review"] is None
+
+
+def test_officer_at_two_organisations_oversees_both_and_signs_off_each_separately(
+    regional,
+) -> None:
+    from schoolzorg.accounts.models import Membership
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.audit.policies import oversight_scope, scoped_entries
+
+    officer = regional.officers["neighbourhood_team"]
+    provider = regional.orgs["social_work_provider"]
+    Membership.objects.create(
+        user=officer, organisation=provider, role=Role.PRIVACY_OFFICER, valid_from=MONDAY
+    )
+    scope = oversight_scope(officer)
+    both = regional.expected_entries("neighbourhood_team") | regional.expected_entries(
+        "social_work_provider"
+    )
+    assert set(scoped_entries(scope).values_list("pk", flat=True)) == both
+    client = signed_in_client(officer)
+    page = client.get("/logboek/week/", {"week": MONDAY.isoformat(), "organisatie": provider.pk})
+    assert page.context["owner"].pk == provider.pk
+    assert page.context["report"].total == len(regional.expected_entries("social_work_provider"))
+    client.post(f"/logboek/week/{MONDAY.isoformat()}/aftekenen/", {"organisatie": provider.pk})
+    assert WeeklyReview.objects.get().organisation_id == provider.pk
+    # An organisation the officer does not hold the role at is never chosen.
+    page = client.get(
+        "/logboek/week/", {"week": MONDAY.isoformat(), "organisatie": regional.orgs["school"].pk}
+    )
+    assert page.context["owner"].pk in {provider.pk, regional.orgs["neighbourhood_team"].pk}
+
+
+def test_an_ended_privacy_officer_membership_opens_nothing(regional) -> None:
+    officer = regional.officers["school"]
+    officer.memberships.update(valid_until=dt.date(2021, 1, 1))
+    client = signed_in_client(officer)
+    for url in ("/logboek/", "/logboek/week/", "/logboek/wijzigingen/"):
+        assert client.get(url).status_code == 404
+    pk = regional.grants["social_worker"]
+    response = client.post(f"/logboek/noodtoegang/{pk}/beoordelen/", {"verdict": "justified"})
+    assert response.status_code == 404
+
+
+def test_scope_is_built_without_a_query() -> None:
+    """Every part of the scope is a lazy subquery: nothing runs until the page's own query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schoolzorg.audit import policies
+    from schoolzorg.audit.policies import Scope
+
+    scope = Scope(tuple((pk, kind) for pk, kind in enumerate(KINDS, start=1)))
+    with CaptureQueriesContext(connection) as queries:
+        policies.scoped_entries(scope)
+        policies.scoped_grants(scope)
+        policies.scoped_users(scope)
+        scope.only(1).pupils()
+    assert len(queries) == 0
+    assert Scope().pupils() is None and not Scope()
+    assert Scope.of().owner_ids == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_officers_pages_use_as_many_queries_with_many_rows_as_with_few(regional, kind) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schoolzorg.audit.policies import oversight_scope
+
+    client = signed_in_client(regional.officers[kind])
+    reader = regional.readers[sorted(FINDS[kind])[0]]
+    urls = [
+        "/logboek/?q=@",
+        f"/logboek/gebruiker/{reader.pk}/",
+        "/logboek/noodtoegang/beoordelen/",
+        "/logboek/wijzigingen/",
+        f"/logboek/week/?week={MONDAY.isoformat()}",
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, url
+            found.append(len(queries))
+        return found
+
+    client.get("/logboek/")  # the first request of a session also fills the menu cache
+    few = counts()
+    regional.read_all(dt.datetime(2026, 11, 14, 23, 0, tzinfo=AMS), n=15)
+    for r in ("outsider", "social_worker", "far"):
+        for _ in range(5):
+            org, pupil = regional.reads[r]
+            _grant_in(regional.readers[r], regional.orgs[org], regional.pupils[pupil].pk)
+    assert counts() == few
+    with CaptureQueriesContext(connection) as queries:
+        weekly_report(MONDAY, oversight_scope(regional.officers[kind]))
+    assert len(queries) <= 3  # the officer's memberships (once), the counts, break-the-glass
+
+
+def test_a_sign_off_of_the_whole_log_from_before_counts_for_every_organisation(regional) -> None:
+    """Rows without an organisation (signed off when the report still covered the whole log)
+    show as that week's sign-off to every officer, and the week cannot be signed off again."""
+    from django.utils import timezone
+
+    by = regional.officers["municipality"]
+    WeeklyReview.objects.create(
+        week_start=MONDAY, organisation_id=None, signed_off_by=by, signed_off_at=timezone.now()
+    )
+    for kind in ("municipality", "school", "social_work_provider"):
+        client = signed_in_client(regional.officers[kind])
+        page = client.get("/logboek/week/", {"week": MONDAY.isoformat()})
+        assert page.context["review"].organisation_id is None
+        assert "voor het hele logboek" in page.content.decode()
+        assert "Week aftekenen" not in page.content.decode()
+        again = client.post(f"/logboek/week/{MONDAY.isoformat()}/aftekenen/", {}, follow=True)
+        assert "al afgetekend" in again.content.decode()
+        later = client.get("/logboek/week/", {"week": "2026-11-16"})
+        assert later.context["review"] is None and "Week aftekenen" in later.content.decode()
+    assert WeeklyReview.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0006_keeps_each_sign_off_with_its_municipality_as_organisation() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from schoolzorg.accounts.models import User
+    from schoolzorg.organisations.tests.factories import MunicipalityFactory
+
+    before = [("audit", "0005_weekly_review_per_municipality")]
+    after = [("audit", "0006_weekly_review_per_organisation")]
+    town = MunicipalityFactory(name="Oudestad")
+    by = User.objects.create_user(email="fg@oud.example", password="x" * 12, full_name="FG")
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps.get_model("audit", "WeeklyReview")
+        old.objects.create(
+            week_start=MONDAY,
+            municipality_id=town.pk,
+            municipality_label=town.name,
+            signed_off_by_id=by.pk,
+            signed_off_at=dt.datetime(2026, 11, 16, 9, 0, tzinfo=AMS),
+        )
+        old.objects.create(
+            week_start=MONDAY,
+            municipality_id=None,
+            signed_off_by_id=by.pk,
+            signed_off_at=dt.datetime(2026, 11, 16, 9, 0, tzinfo=AMS),
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+    rows = {
+        (r.organisation_id, r.organisation_label, r.week_start) for r in WeeklyReview.objects.all()
+    }
+    assert rows == {(town.pk, "Oudestad", MONDAY), (None, "", MONDAY)}
+    officer = User.objects.create_user(email="fg2@oud.example", password="x" * 12)
+    from schoolzorg.audit.services import AuditError, sign_off_week
+
+    with pytest.raises(AuditError, match="al afgetekend"):
+        sign_off_week(MONDAY, organisation_id=town.pk, by=officer, note="", findings={})
