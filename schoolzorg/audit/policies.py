@@ -18,8 +18,9 @@ owner**; what the officer then oversees follows from the owner's kind (`REACH`),
 A read-log entry or break-the-glass grant is in scope when it was made in the name of an
 organisation in scope (`organisation_id`, kept at the time of reading) or is about a pupil in
 scope. Several memberships add up (`oversight_scope`); the weekly report and its sign-off are per
-owner (`Scope.only`). Every filter is an `IN (subquery)` on an indexed column, built without
-running a query: the number of queries never depends on the size of the scope or the log.
+owner (`Scope.only`). Every part is a lazy `IN (subquery)`, built without running a query: the
+number of queries never depends on the size of the scope or the log, and the log is still read
+through its `at` / `(user_id, at)` index with the scope as a filter of hashed subqueries.
 
 Weekly sign-offs from before the report was split (`WeeklyReview.organisation_id` NULL) covered
 the whole log: they count as the sign-off of that week for every owner
