@@ -132,6 +132,12 @@ if DATABASE_URL:
         # JIT compiles the plan of every costly-looking query: 0.7 s per list page at national
         # volume for queries that run in milliseconds (docs/benchmarks.md). Off for OLTP.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        # Parameters bound by the server, so psycopg can prepare a statement the second time the
+        # same SQL runs and PostgreSQL plans it once per connection: planning the pupil page's
+        # eight-table join took 9-23 ms, executing it 0.3 ms (docs/benchmarks.md, ADR 0503).
+        # Off (SCHOOLZORG_PG_PREPARED=0) behind a pooler that cannot keep prepared statements.
+        if env("SCHOOLZORG_PG_PREPARED", "1") == "1":
+            DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=1)
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
