@@ -59,6 +59,10 @@ def pupil_list(request: Request) -> Response:
     text = (request.query_params.get("naam") or "").strip()
     if not text or len(text) > 100:
         raise ValidationError({"naam": ["Geef een naam op van 1 tot 100 tekens."]})
+    if "\x00" in text:  # PostgreSQL refuses it in a query (the HTML search form does too)
+        raise ValidationError(
+            {"naam": ["De naam bevat een onzichtbaar teken dat niet mag. Typ de naam opnieuw."]}
+        )
     pupils = find_pupils(request._request, text)
     return Response({"results": PupilBasicSerializer(pupils, many=True).data})
 

@@ -40,6 +40,15 @@ def test_api_search_requires_a_name_and_returns_only_visible_pupils(member, clie
     assert [p["id"] for p in found] == [mine.pk]
 
 
+def test_api_search_refuses_a_nul_character_with_problem_json(member, client_for):
+    pupil = PupilFactory()
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    response = client_for(ib).get("/api/v1/leerlingen/", {"naam": "a\x00b"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["invalid-params"][0]["name"] == "naam"
+
+
 def test_api_refuses_anonymous_and_unverified_users(member):
     pupil = PupilFactory()
     assert Client().get(f"/api/v1/leerlingen/{pupil.pk}/").status_code == 401
