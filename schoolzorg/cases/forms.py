@@ -15,7 +15,7 @@ from schoolzorg.cases.models import (
     Outcome,
     Urgency,
 )
-from schoolzorg.cases.workflow import MOVE_LABELS
+from schoolzorg.cases.workflow import MOVE_LABELS, CaseStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -86,7 +86,8 @@ class NoteForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    expected = forms.CharField(widget=forms.HiddenInput)
+    # The status the user's screen showed; anything else is a stale or tampered form.
+    expected = forms.ChoiceField(choices=CaseStatus.choices, widget=forms.HiddenInput)
     to = forms.ChoiceField(label="Nieuwe status")
     outcome = forms.ChoiceField(
         label="Uitkomst (bij afsluiten)",

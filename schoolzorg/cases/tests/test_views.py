@@ -92,6 +92,17 @@ def test_stale_status_form_gets_a_message_not_an_overwrite(team, client_for):
     assert case.status == CaseStatus.IN_CARE_TEAM
 
 
+def test_a_status_form_naming_no_status_at_all_gets_the_stale_message(team, client_for):
+    case = _case(team)
+    response = client_for(team.ib).post(
+        f"/casussen/{case.pk}/status/", {"expected": "abc", "to": "in_care_team"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "net gewijzigd" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NEW
+
+
 def test_closing_without_outcome_is_explained(team, client_for):
     case = _case(team)
     response = client_for(team.ib).post(
