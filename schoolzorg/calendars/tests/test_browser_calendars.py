@@ -47,7 +47,9 @@ def test_admin_reviews_a_pending_holiday(
     page.get_by_label("Corrigeren: gebruik de data hieronder").check()
     page.get_by_label("Laatste vrije dag").fill("2027-02-21")
     page.get_by_role("button", name="Besluit vastleggen").click()
-    assert page.get_by_text("Schrijf kort waarom.").is_visible()
+    # The message stands at its field and, as a link to that field, in the summary on top.
+    assert page.locator("p.error", has_text="Schrijf kort waarom.").is_visible()
+    assert page.locator(".error-summary a", has_text="Schrijf kort waarom.").is_visible()
     axe_check(page)
     assert page.get_by_label("Laatste vrije dag").input_value() == "2027-02-21"
 
@@ -61,7 +63,8 @@ def test_admin_reviews_a_pending_holiday(
     page.get_by_role("link", name="Een nieuw bestand met schoolvakanties inlezen").click()
     page.wait_for_url("**/kalender/controle/inlezen/")
     page.get_by_role("button", name="Inlezen").click()
-    assert page.get_by_text("Kies een bestand.").is_visible()
+    assert page.locator("p.error", has_text="Kies een bestand.").is_visible()
+    assert page.locator(".error-summary a", has_text="Kies een bestand.").is_visible()
     axe_check(page)
 
     holiday.refresh_from_db()

@@ -34,7 +34,9 @@ def test_concern_to_case_to_plan_goal_action_and_review(page, member, browser_lo
     # Submitting without a subject explains what is missing and keeps the text.
     page.get_by_label("Wat is er aan de hand?").fill("Lotte is vaak moe en komt te laat.")
     page.get_by_role("button", name="Zorg melden").click()
-    assert page.get_by_text("Kies een onderwerp.").is_visible()
+    # The message stands at its field and, as a link to that field, in the summary on top.
+    assert page.locator("p.error", has_text="Kies een onderwerp.").is_visible()
+    assert page.locator(".error-summary a", has_text="Kies een onderwerp.").is_visible()
     axe_check(page)
     page.get_by_label("Onderwerp").select_option("absence")
     page.get_by_role("button", name="Zorg melden").click()
