@@ -12,7 +12,8 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
 
     kind = models.OrganisationKind.MUNICIPALITY
     name = factory.Sequence(lambda n: f"Gemeente {n}")
-    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    # GM9000-GM9999 (no real municipality); wraps, since a long run makes thousands (max 6 chars).
+    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n % 1000:04d}")
     holiday_region = "midden"
 
 
