@@ -1,4 +1,4 @@
-"""Collect the authorization-matrix counts and print them at the end of the run."""
+"""Collect the authorization-matrix and malformed-input counts; print them at the end of the run."""
 
 from __future__ import annotations
 
@@ -13,8 +13,16 @@ MATRIX_TOTALS: dict[str, Any] = {
     "unexpected": 0,
 }
 
+MALFORMED_TOTALS: dict[str, Any] = {"specs": 0, "requests": 0, "forms": 0, "depth": ""}
+
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if MALFORMED_TOTALS["specs"]:
+        terminalreporter.write_line(
+            f"Onzin-invoer ({MALFORMED_TOTALS['depth']}): {MALFORMED_TOTALS['specs']} "
+            f"route×relatie-specs, {MALFORMED_TOTALS['forms']} formulieren van pagina's, "
+            f"{MALFORMED_TOTALS['requests']} verzoeken"
+        )
     if not MATRIX_TOTALS["specs"]:
         return
     from schoolzorg.audit.matrix import ACTORS
