@@ -59,6 +59,9 @@ class Visit:
     status: int = 200  # the expected answer
 
 
+ExtraAfter = dict[int, dict[str, Any]]
+
+
 def _new_user_client(world: matrix.World) -> Client:
     from schoolzorg.accounts.models import User
 
@@ -135,28 +138,32 @@ def _describe(violation: dict[str, Any]) -> str:
     return f"    {violation['id']} ({violation.get('impact')}): {violation['help']}\n      {shown}"
 
 
-def test_every_page_passes_axe(page: Any, live_server: Any) -> None:
-    from axe_playwright_python.sync_playwright import Axe
+def crawl_world() -> tuple[matrix.World, dict[str, list[matrix.RouteSpec]], ExtraAfter]:
+    """One world in which every spec's setup has run once, with the figures computed.
 
+    Setups of different apps use the same keys in `world.extra` ("draft", "case"), so each spec's
+    URL is built from `extra` as it was right after its own setup ran (the third value, keyed by
+    the setup's id).
+    """
     from schoolzorg.reports.services import refresh_figures
 
-    started = time.monotonic()
     # A transactional test starts from a flushed database when another one ran before it: load
     # the shipped instrument definitions again, as the data migration did.
     call_command("load_instruments", stdout=StringIO())
     world = matrix.build_world()
     specs = matrix.load_specs()
-    # Every setup runs once. Setups of different apps use the same keys in `world.extra`
-    # ("draft", "case"), so each spec's URL is built from `extra` as it was right after its own
-    # setup ran.
-    extra_after: dict[int, dict[str, Any]] = {}
+    extra_after: ExtraAfter = {}
     for spec_list in specs.values():
         for spec in spec_list:
             if spec.setup is not None and id(spec.setup) not in extra_after:
                 spec.setup(world)
                 extra_after[id(spec.setup)] = dict(world.extra)
     refresh_figures()  # the figures page with numbers in its tables, not "not computed yet"
+    return world, specs, extra_after
 
+
+def client_pool(world: matrix.World) -> Callable[[str], Client]:
+    """A signed-in test client per actor, made once on first use."""
     clients: dict[str, Client] = {}
 
     def client(actor: str) -> Client:
@@ -167,6 +174,16 @@ def test_every_page_passes_axe(page: Any, live_server: Any) -> None:
                 else matrix.signed_in_client(world.user(actor))
             )
         return clients[actor]
+
+    return client
+
+
+def test_every_page_passes_axe(page: Any, live_server: Any) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    started = time.monotonic()
+    world, specs, extra_after = crawl_world()
+    client = client_pool(world)
 
     axe_script = Axe().axe_script
     base_url = live_server.url

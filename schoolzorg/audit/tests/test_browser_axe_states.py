@@ -30,26 +30,24 @@ import re
 import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from io import StringIO
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 
 from conftest import AXE_OPTIONS
 from schoolzorg.audit import matrix
 from schoolzorg.audit.tests.test_browser_axe_crawl import (
-    NEW_USER,
     NEXT_FRAME,
     RUN_AXE,
     VIEWPORTS,
     _describe,
-    _new_user_client,
     _plan_visits,
+    client_pool,
+    crawl_world,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -498,30 +496,9 @@ def _form_visits(
 
 
 def test_forms_sent_empty_pass_axe(report: Report) -> None:
-    from schoolzorg.reports.services import refresh_figures
-
     started = time.monotonic()
-    call_command("load_instruments", stdout=StringIO())
-    world = matrix.build_world()
-    specs = matrix.load_specs()
-    extra_after: dict[int, dict[str, Any]] = {}
-    for spec_list in specs.values():
-        for spec in spec_list:
-            if spec.setup is not None and id(spec.setup) not in extra_after:
-                spec.setup(world)
-                extra_after[id(spec.setup)] = dict(world.extra)
-    refresh_figures()
-
-    clients: dict[str, Client] = {}
-
-    def client(actor: str) -> Client:
-        if actor not in clients:
-            clients[actor] = (
-                _new_user_client(world)
-                if actor == NEW_USER
-                else matrix.signed_in_client(world.user(actor))
-            )
-        return clients[actor]
+    world, specs, extra_after = crawl_world()
+    client = client_pool(world)
 
     discovery = time.monotonic()
     visits = _form_visits(world, specs, extra_after, client)
