@@ -158,6 +158,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Reads declared with lib.prepared compile their SQL once per process. With this on, every call
+# is also compiled the ordinary way and compared (slower): on whenever DEBUG is, so in all tests.
+SCHOOLZORG_VERIFY_PREPARED = env_bool("SCHOOLZORG_VERIFY_PREPARED", DEBUG)
 
 # --- Accounts and login ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -203,7 +206,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Sessions: idle timeout 30 minutes, absolute limit 12 hours. The idle timeout slides: the
 # session is written again when it was last written more than SESSION_TOUCH_SECONDS ago (see
 # accounts.middleware.SessionLimitsMiddleware), not on every read.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "schoolzorg.accounts.sessions"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_TOUCH_SECONDS = 60
 # Menu items and their counts are kept this long per user (lib.navigation).

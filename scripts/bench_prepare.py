@@ -35,7 +35,6 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -47,6 +46,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from schoolzorg.accounts.middleware import SESSION_STARTED_KEY  # noqa: E402
 from schoolzorg.accounts.models import Membership, User  # noqa: E402
 from schoolzorg.accounts.roles import Role  # noqa: E402
+from schoolzorg.accounts.sessions import SessionStore  # noqa: E402
 from schoolzorg.organisations.models import (  # noqa: E402
     Municipality,
     NeighbourhoodTeam,

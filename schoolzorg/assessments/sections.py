@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from schoolzorg.assessments import policies
@@ -19,20 +20,31 @@ from schoolzorg.assessments.models import (
 )
 from schoolzorg.lib import homepanels
 from schoolzorg.lib.homepanels import Panel
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils import sections
+
+
+@prepared
+def _assessments(pupil_id: int) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(pupil_id=pupil_id)
+        .not_sensitive()
+        .select_related("definition", "completed_by", "created_by")
+    )
+
+
+@prepared
+def _first_sensitive(pupil_id: int) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(pupil_id=pupil_id).sensitive().only("pk")[:1]
 
 
 def pupil_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
     if not full:
         return None
     user = request.user
-    rows = list(
-        Assessment.objects.filter(pupil=pupil)
-        .not_sensitive()
-        .select_related("definition", "completed_by", "created_by")
-    )
+    rows = _assessments(pupil_id=pupil.pk)
     may_see_safety = policies.can_see_child_safety(user, pupil)
-    has_safety = may_see_safety and Assessment.objects.filter(pupil=pupil).sensitive().exists()
+    has_safety = may_see_safety and bool(_first_sensitive(pupil_id=pupil.pk))
     startable = [
         (code.value, code.label)
         for code in InstrumentCode

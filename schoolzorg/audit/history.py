@@ -13,6 +13,7 @@ from auditlog.registry import auditlog
 from django.apps import apps
 
 from schoolzorg.lib.crypto import EncryptedTextField
+from schoolzorg.lib.prepared import prepared
 
 # Registered by the audit app itself for the layers below it (labels only, no imports).
 CORE_MODELS = (
@@ -63,6 +64,10 @@ def entries_for(objects: dict[str, Any], *, limit: int) -> list[Any]:
     `objects` maps a model label to the ids of its objects: a list, or a queryset of `pk`
     values that runs inside the same query.
     """
+    return list(_entries(objects)[:limit])
+
+
+def _entries(objects: dict[str, Any]) -> Any:
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import CharField, Q
@@ -76,23 +81,23 @@ def entries_for(objects: dict[str, Any], *, limit: int) -> list[Any]:
         else:  # auditlog keeps the object's key as text
             keys = ids.annotate(key=Cast("pk", CharField())).values("key")
         wanted |= Q(content_type_id=ct.pk, object_pk__in=keys)
-    return list(
+    return (
         LogEntry.objects.filter(wanted)
         .select_related("actor", "content_type")
-        .order_by("-timestamp", "-pk")[:limit]
+        .order_by("-timestamp", "-pk")
     )
 
 
-def pupil_changes(pupil: Any, *, limit: int) -> list[Any]:
+def pupil_changes(pupil_id: int, *, limit: int) -> list[Any]:
     """Changes to the pupil and to the records that hang from them, newest first."""
-    return entries_for(
-        {
-            "pupils.Pupil": [pupil.pk],
-            "pupils.Enrolment": pupil.enrolments.all(),
-            "pupils.Residence": pupil.residences.all(),
-            "pupils.GuardianLink": pupil.guardian_links.all(),
-            "consent.Consent": pupil.consents.all(),
-            "consent.LegalBasis": pupil.legal_bases.all(),
-        },
-        limit=limit,
-    )
+    return _pupil_changes(pupil_id=pupil_id, pupil_key=str(pupil_id), limit=limit)
+
+
+@prepared(shape=("limit",))
+def _pupil_changes(pupil_id: int, pupil_key: str, limit: int) -> Any:
+    hanging = ["pupils.Enrolment", "pupils.Residence", "pupils.GuardianLink"]
+    hanging += ["consent.Consent", "consent.LegalBasis"]
+    objects: dict[str, Any] = {"pupils.Pupil": [pupil_key]}
+    for label in hanging:
+        objects[label] = apps.get_model(label).objects.filter(pupil_id=pupil_id)
+    return _entries(objects)[:limit]

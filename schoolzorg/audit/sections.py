@@ -4,23 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
 from schoolzorg.audit import history, policies
-from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.audit.models import AccessLogEntry, BreakGlassGrant
 from schoolzorg.lib import navigation
 from schoolzorg.lib.homepanels import Panel
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils import sections
 from schoolzorg.pupils.access import can_break_glass
 
 RECENT = 10
 
 
+@prepared
+def _recent_reads(pupil_id: int) -> QuerySet[AccessLogEntry]:
+    return AccessLogEntry.objects.filter(pupil_id=pupil_id).order_by("-at", "-id")[:RECENT]
+
+
+@prepared
+def _grant(pk: int) -> QuerySet[BreakGlassGrant]:
+    return BreakGlassGrant.objects.filter(pk=pk)
+
+
 def who_looked(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
     if not full or not policies.can_see_who_looked(request.user, pupil):
         return None
-    entries = list(AccessLogEntry.objects.filter(pupil_id=pupil.pk).order_by("-at", "-id")[:RECENT])
+    entries = _recent_reads(pupil_id=pupil.pk)
     return Panel(
         "Wie keek er naar dit kind",
         "audit/_section_who_looked.html",
@@ -35,7 +47,7 @@ def changes(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel |
     return Panel(
         "Wijzigingen",
         "audit/_section_changes.html",
-        {"pupil": pupil, "changes": history.pupil_changes(pupil, limit=RECENT)},
+        {"pupil": pupil, "changes": history.pupil_changes(pupil.pk, limit=RECENT)},
         order=95,
     )
 
@@ -43,9 +55,7 @@ def changes(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel |
 def break_glass_notice(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
     if getattr(basis, "kind", "") != "break_the_glass":
         return None
-    from schoolzorg.audit.models import BreakGlassGrant
-
-    grant = BreakGlassGrant.objects.filter(pk=basis.ref).first()
+    grant = _grant.first(pk=int(basis.ref))
     return Panel(
         "U gebruikt noodtoegang",
         "audit/_section_break_glass.html",

@@ -135,7 +135,7 @@ def pupil_log(request: HttpRequest, pupil_id: int) -> HttpResponse:
 def pupil_changes(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = _visible_pupil(request, pupil_id)
     found = access_basis(request.user, pupil)
-    changes = history.pupil_changes(pupil, limit=200)
+    changes = history.pupil_changes(pupil.pk, limit=200)
     with transaction.atomic():
         record_access(
             request,

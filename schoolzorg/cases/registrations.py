@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from schoolzorg.audit.services import Basis
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils.access import Relationship, register_relationship
 
 
@@ -98,6 +99,15 @@ def _panel_my_cases(request: Any) -> Any:
     )
 
 
+@prepared
+def _cases_of_pupil(pupil_id: int) -> Any:
+    from schoolzorg.cases.models import Case
+
+    return (
+        Case.objects.filter(pupil_id=pupil_id).select_related("coordinator").order_by("-opened_at")
+    )
+
+
 def _section_cases(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
     from schoolzorg.cases.models import Case
     from schoolzorg.cases.policies import can_register_concern
@@ -107,8 +117,15 @@ def _section_cases(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
     if not full and not can_register:
         return None
     # Who sees the full file sees all of this pupil's cases; the page has just checked that.
-    source = Case.objects.all() if full else Case.objects.visible_to(request.user)
-    cases = list(source.for_pupil(pupil).select_related("coordinator").order_by("-opened_at"))
+    if full:
+        cases = _cases_of_pupil(pupil_id=pupil.pk)
+    else:
+        cases = list(
+            Case.objects.visible_to(request.user)
+            .for_pupil(pupil)
+            .select_related("coordinator")
+            .order_by("-opened_at")
+        )
     return Panel(
         "Casussen",
         "cases/_section_pupil.html",

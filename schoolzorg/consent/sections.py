@@ -4,23 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from schoolzorg.consent import policies
 from schoolzorg.consent.models import Consent, LegalBasis
 from schoolzorg.lib.homepanels import Panel
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils import sections
+
+
+@prepared
+def _consents(pupil_id: int) -> QuerySet[Consent]:
+    return (
+        Consent.objects.filter(pupil_id=pupil_id)
+        .select_related("recipient")
+        .prefetch_related("given_by_guardians")
+    )
+
+
+@prepared
+def _legal_bases(pupil_id: int) -> QuerySet[LegalBasis]:
+    return LegalBasis.objects.filter(pupil_id=pupil_id).select_related("recipient")
 
 
 def consent_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
     if not full:
         return None
-    consents = list(
-        Consent.objects.filter(pupil=pupil)
-        .select_related("recipient")
-        .prefetch_related("given_by_guardians")
-    )
-    legal = list(LegalBasis.objects.filter(pupil=pupil).select_related("recipient"))
+    consents = _consents(pupil_id=pupil.pk)
+    legal = _legal_bases(pupil_id=pupil.pk)
     return Panel(
         "Toestemming en grondslag",
         "consent/_section.html",

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from schoolzorg.audit.services import Basis
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils.access import Relationship, register_relationship
 
 
@@ -90,26 +91,46 @@ def _panel_reviews(request: Any) -> Any:
     )
 
 
+@prepared
+def _plan_part(pupil_id: int) -> Any:
+    from schoolzorg.plans.models import PlanPart
+
+    return (
+        PlanPart.objects.filter(pupil_id=pupil_id)
+        .select_related("plan", "plan__coordinator", "plan__agreed_by")
+        .order_by("pk")[:1]
+    )
+
+
+@prepared
+def _goals(part_id: int) -> Any:
+    from schoolzorg.plans.models import Goal
+
+    return Goal.objects.filter(part_id=part_id).select_related("owner")
+
+
+@prepared
+def _open_actions(part_id: int) -> Any:
+    from schoolzorg.plans.models import Action
+
+    return Action.objects.filter(part_id=part_id).open().select_related("owner")
+
+
 def _section_plan(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
     from django.utils import timezone
 
     from schoolzorg.lib.homepanels import Panel
-    from schoolzorg.plans.models import PlanPart
     from schoolzorg.plans.policies import can_start_plan
 
     if not full:
         return None
-    part = (
-        PlanPart.objects.filter(pupil=pupil)
-        .select_related("plan", "plan__coordinator", "plan__agreed_by")
-        .first()
-    )
+    part = _plan_part.first(pupil_id=pupil.pk)
     context: dict[str, Any] = {"pupil": pupil, "part": part, "today": timezone.localdate()}
     if part is None:
         context["can_start"] = can_start_plan(request.user, pupil)
     else:
-        context["goals"] = list(part.goals.select_related("owner"))
-        context["open_actions"] = list(part.actions.open().select_related("owner"))
+        context["goals"] = _goals(part_id=part.pk)
+        context["open_actions"] = _open_actions(part_id=part.pk)
     return Panel("Integraal plan", "plans/_section_pupil.html", context, order=30)
 
 

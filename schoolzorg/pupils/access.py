@@ -8,6 +8,7 @@ See docs/permissions.md for the rules in words.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from django.db.models import Q
 
 from schoolzorg.accounts.roles import CASE_ROLES, Role
 from schoolzorg.audit.services import Basis
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.lib.requestcache import cached
 
 if TYPE_CHECKING:
@@ -41,13 +43,20 @@ def register_relationship(relationship: Relationship) -> None:
         _RELATIONSHIPS.append(relationship)
 
 
+@prepared
+def _memberships(user_id: int, day: dt.date) -> Any:
+    from schoolzorg.accounts.models import Membership
+
+    return Membership.objects.active(day).filter(user_id=user_id).select_related("organisation")
+
+
 def active_memberships(user: Any) -> list[Any]:
     """The user's memberships in force today, cached on the user object for one request."""
     cached = getattr(user, "_active_memberships", None)
     if cached is None:
-        from schoolzorg.accounts.models import Membership
+        from django.utils import timezone
 
-        cached = list(Membership.objects.active().filter(user=user).select_related("organisation"))
+        cached = _memberships(user_id=user.pk, day=timezone.localdate())
         user._active_memberships = cached
     return cached
 
@@ -108,15 +117,16 @@ def _active_grants(user: Any) -> list[Any]:
     """The user's unexpired break-the-glass grants, read fresh on every request."""
     from django.utils import timezone
 
+    return cached(
+        ("break_glass_grants", user.pk), lambda: _grants(user_id=user.pk, now=timezone.now())
+    )
+
+
+@prepared
+def _grants(user_id: int, now: dt.datetime) -> Any:
     from schoolzorg.audit.models import BreakGlassGrant
 
-    def load() -> list[Any]:
-        now = timezone.now()
-        return list(
-            BreakGlassGrant.objects.filter(user=user, granted_at__lte=now, expires_at__gt=now)
-        )
-
-    return cached(("break_glass_grants", user.pk), load)
+    return BreakGlassGrant.objects.filter(user_id=user_id, granted_at__lte=now, expires_at__gt=now)
 
 
 def _break_glass_q(user: Any) -> Q | None:

@@ -7,10 +7,12 @@ whichever door it comes through.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, Read, record_access, record_accesses
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils.access import access_basis
 from schoolzorg.pupils.models import Pupil
 
@@ -31,6 +33,13 @@ def find_pupils(request: HttpRequest, text: str, *, limit: int = SEARCH_LIMIT) -
     return results
 
 
+@prepared
+def _pupil(pk: int) -> QuerySet[Pupil]:
+    return Pupil.objects.filter(pk=pk).select_related(
+        "current_school", "family", "home_district", "home_municipality", "home_neighbourhood"
+    )[:1]
+
+
 def open_pupil(
     request: HttpRequest, pk: int, *, action: str = Action.VIEW, detail: str = ""
 ) -> tuple[Pupil, Basis, bool]:
@@ -38,13 +47,7 @@ def open_pupil(
 
     Missing and forbidden both raise Http404.
     """
-    pupil = (
-        Pupil.objects.filter(pk=pk)
-        .select_related(
-            "current_school", "family", "home_district", "home_municipality", "home_neighbourhood"
-        )
-        .first()
-    )
+    pupil = _pupil.first(pk=pk)
     found = access_basis(request.user, pupil) if pupil is not None else None
     if pupil is None or found is None:
         raise Http404

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils.forms import PupilSearchForm
-from schoolzorg.pupils.models import Pupil
+from schoolzorg.pupils.models import Enrolment, GuardianLink, Pupil, Residence
 from schoolzorg.pupils.reads import SEARCH_LIMIT, find_pupils, open_pupil
 from schoolzorg.pupils.sections import sections_for
 
@@ -25,19 +27,34 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@prepared
+def _guardian_links(pupil_id: int) -> QuerySet[GuardianLink]:
+    return GuardianLink.objects.filter(pupil_id=pupil_id).select_related("guardian")
+
+
+@prepared
+def _enrolments(pupil_id: int) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(pupil_id=pupil_id).select_related("school")
+
+
+@prepared
+def _residences(pupil_id: int) -> QuerySet[Residence]:
+    return Residence.objects.filter(pupil_id=pupil_id)
+
+
 @never_cache
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     pupil, basis, full = open_pupil(request, pk)
     context: dict[str, object] = {"pupil": pupil, "basis": basis, "full": full}
     if full:
-        context["guardian_links"] = pupil.guardian_links.select_related("guardian")
+        context["guardian_links"] = _guardian_links(pupil_id=pupil.pk)
         context["siblings"] = (
             Pupil.objects.visible_to(request.user)
             .filter(family_id=pupil.family_id)
             .exclude(pk=pupil.pk)
         )
-        context["enrolments"] = pupil.enrolments.select_related("school")
-        context["residences"] = pupil.residences.all()
+        context["enrolments"] = _enrolments(pupil_id=pupil.pk)
+        context["residences"] = _residences(pupil_id=pupil.pk)
         context["sections"] = sections_for(request, pupil, basis, full)
     return render(request, "pupils/detail.html", context)
