@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "schoolzorg.accounts.context_processors.navigation",
             ],
+            "builtins": ["schoolzorg.lib.templatetags.fields"],
         },
     },
 ]

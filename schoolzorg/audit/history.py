@@ -64,23 +64,30 @@ def entries_for(objects: dict[str, Any], *, limit: int) -> list[Any]:
     `objects` maps a model label to the ids of its objects: a list, or a queryset of `pk`
     values that runs inside the same query.
     """
-    return list(_entries(objects)[:limit])
+    by_type = {_content_type_id(label): ids for label, ids in objects.items()}
+    return list(_entries(by_type)[:limit])
 
 
-def _entries(objects: dict[str, Any]) -> Any:
-    from auditlog.models import LogEntry
+def _content_type_id(label: str) -> int:
     from django.contrib.contenttypes.models import ContentType
+
+    model = apps.get_model(label)
+    return int(ContentType.objects.get_for_model(model, for_concrete_model=False).pk)
+
+
+def _entries(objects: dict[int, Any]) -> Any:
+    """Entries whose content type (the key) and object key are in `objects`."""
+    from auditlog.models import LogEntry
     from django.db.models import CharField, Q
     from django.db.models.functions import Cast
 
     wanted = Q(pk__in=[])
-    for label, ids in objects.items():
-        ct = ContentType.objects.get_for_model(apps.get_model(label), for_concrete_model=False)
+    for content_type_id, ids in objects.items():
         if isinstance(ids, list):
             keys: Any = [str(i) for i in ids]
         else:  # auditlog keeps the object's key as text
             keys = ids.annotate(key=Cast("pk", CharField())).values("key")
-        wanted |= Q(content_type_id=ct.pk, object_pk__in=keys)
+        wanted |= Q(content_type_id=content_type_id, object_pk__in=keys)
     return (
         LogEntry.objects.filter(wanted)
         .select_related("actor", "content_type")
@@ -88,16 +95,26 @@ def _entries(objects: dict[str, Any]) -> Any:
     )
 
 
+# The records that hang from a pupil, whose changes show with the pupil's.
+PUPIL_RECORDS = (
+    "pupils.Enrolment",
+    "pupils.Residence",
+    "pupils.GuardianLink",
+    "consent.Consent",
+    "consent.LegalBasis",
+)
+
+
 def pupil_changes(pupil_id: int, *, limit: int) -> list[Any]:
     """Changes to the pupil and to the records that hang from them, newest first."""
-    return _pupil_changes(pupil_id=pupil_id, pupil_key=str(pupil_id), limit=limit)
+    # Content type ids come from the database: arguments (shape), not constants of the builder.
+    types = tuple(_content_type_id(label) for label in ("pupils.Pupil", *PUPIL_RECORDS))
+    return _pupil_changes(pupil_id=pupil_id, pupil_key=str(pupil_id), types=types, limit=limit)
 
 
 @prepared(shape=("limit",))
-def _pupil_changes(pupil_id: int, pupil_key: str, limit: int) -> Any:
-    hanging = ["pupils.Enrolment", "pupils.Residence", "pupils.GuardianLink"]
-    hanging += ["consent.Consent", "consent.LegalBasis"]
-    objects: dict[str, Any] = {"pupils.Pupil": [pupil_key]}
-    for label in hanging:
-        objects[label] = apps.get_model(label).objects.filter(pupil_id=pupil_id)
+def _pupil_changes(pupil_id: int, pupil_key: str, types: tuple[int, ...], limit: int) -> Any:
+    objects: dict[int, Any] = {types[0]: [pupil_key]}
+    for content_type_id, label in zip(types[1:], PUPIL_RECORDS, strict=True):
+        objects[content_type_id] = apps.get_model(label).objects.filter(pupil_id=pupil_id)
     return _entries(objects)[:limit]

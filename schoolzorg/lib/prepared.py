@@ -18,7 +18,9 @@ say: ``@prepared(shape=("limit",))``), is part of the query's *shape*: each dist
 its own compiled SQL. The builder must therefore give SQL whose text
 depends only on the shape arguments — it may not branch on a parameter's value, and a
 parameter must reach the database as itself (``pupil_id=x``, not ``name__icontains=x``). A
-builder that breaks this is refused when it is first compiled where that can be seen, and with
+builder that breaks this is refused when it is first compiled where that can be seen. A value
+the builder looks up itself (a content type id) is frozen into the SQL: pass it as an argument
+(a tuple, so a shape) instead; tests that flush the database catch the frozen kind. With
 ``SCHOOLZORG_VERIFY_PREPARED`` (on whenever DEBUG is, so in every test) each call is also built
 the ordinary way and compared, so a mistake fails the test suite rather than reading wrong rows.
 

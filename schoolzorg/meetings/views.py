@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from schoolzorg.audit.models import Action as AuditAction
 from schoolzorg.audit.services import Read, record_accesses
 from schoolzorg.careteams.models import CareTeam, CareTeamMember
 from schoolzorg.cases.models import Case
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.meetings import agenda, services, workflow
 from schoolzorg.meetings.forms import (
     ATTENDANCE_CHOICES,
@@ -40,6 +41,7 @@ from schoolzorg.meetings.forms import (
 from schoolzorg.meetings.ics import meeting_ics
 from schoolzorg.meetings.models import (
     AgendaItem,
+    Attendance,
     AttendanceStatus,
     CareMeeting,
     Decision,
@@ -93,12 +95,30 @@ def log_reads(
     record_accesses(request, reads, action=action, detail=detail)
 
 
-def _owners(meeting: CareMeeting) -> list[Any]:
-    """Who can own a decision: the team's members on the meeting day."""
-    members = CareTeamMember.objects.current(meeting.scheduled_on).filter(
-        team_id=meeting.care_team_id
-    )
-    return list(User.objects.filter(pk__in=members.values("user_id")).order_by("full_name"))
+@prepared
+def _members_on(team_id: int, day: dt.date) -> QuerySet[CareTeamMember]:
+    return CareTeamMember.objects.current(day).filter(team_id=team_id).select_related("user")
+
+
+@prepared
+def _attendance(meeting_id: int) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(meeting_id=meeting_id)
+
+
+@prepared
+def _guests(meeting_id: int) -> QuerySet[MeetingGuest]:
+    return MeetingGuest.objects.filter(meeting_id=meeting_id).select_related("item__pupil")
+
+
+def _members(meeting: CareMeeting) -> list[CareTeamMember]:
+    """The team's members on the meeting day."""
+    return _members_on(team_id=meeting.care_team_id, day=meeting.scheduled_on)
+
+
+def _owners(members: list[CareTeamMember]) -> list[User]:
+    """Who can own a decision: the team's members on the meeting day, by name."""
+    users = {m.user_id: m.user for m in members}
+    return sorted(users.values(), key=lambda u: (u.full_name, u.pk))
 
 
 def _visible_items(request: HttpRequest, meeting: CareMeeting) -> list[AgendaItem]:
@@ -226,7 +246,8 @@ def _detail_context(
     bound = bound or {}
     items = _visible_items(request, meeting)
     total = meeting.items.count()
-    owners = _owners(meeting)
+    members = _members(meeting)
+    owners = _owners(members)
     editable = meeting.state in workflow.EDITABLE_STATES
     minute_taker = can_take_minutes(request.user, meeting.care_team)
     for item in items:
@@ -239,12 +260,7 @@ def _detail_context(
             owners=owners, prefix=f"d{item.pk}"
         )
         item.error = (errors or {}).get(item.pk, "")  # type: ignore[attr-defined]
-    members = list(
-        CareTeamMember.objects.current(meeting.scheduled_on)
-        .filter(team_id=meeting.care_team_id)
-        .select_related("user")
-    )
-    marks = {a.member_id: a.status for a in meeting.attendance.all()}
+    marks = {a.member_id: a.status for a in _attendance(meeting_id=meeting.pk)}
     attendance = [(m, marks.get(m.pk, "")) for m in members]
     return {
         "meeting": meeting,
@@ -252,7 +268,7 @@ def _detail_context(
         "hidden_count": total - len(items),
         "attendance": attendance,
         "attendance_choices": ATTENDANCE_CHOICES,
-        "guests": list(meeting.guests.select_related("item__pupil")),
+        "guests": _guests(meeting_id=meeting.pk),
         "guest_form": GuestForm(items=[(i.pk, _item_label(i)) for i in items], prefix="guest"),
         "editable": editable and minute_taker,
         "can_prepare": can_prepare(request.user, meeting.care_team),
@@ -352,7 +368,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     if not can_take_minutes(request.user, item.meeting.care_team):
         raise Http404
-    form = DecisionForm(request.POST, owners=_owners(item.meeting), prefix=f"d{item.pk}")
+    form = DecisionForm(request.POST, owners=_owners(_members(item.meeting)), prefix=f"d{item.pk}")
     if not form.is_valid():
         return _render_item(request, item, decision_form=form, status=400)
     from schoolzorg.cases.services import CaseError

@@ -1,0 +1,85 @@
+"""`{% field form.name %}`: one form field with label, help and error, linked for screen readers.
+
+Django marks an invalid widget aria-invalid="true" and points its aria-describedby at
+"<id>_helptext" and "<id>_error"; a group of radio buttons or checkboxes is a fieldset that
+carries the aria-describedby instead. Options: `note` replaces "(niet verplicht)" after the label
+("" for nothing), and `empty` is said when a group has no choices::
+
+    {% field form.guardians note="" empty="Er is geen ouder met gezag vastgelegd." %}
+
+Written in Python rather than as an included template: the agenda of a care meeting renders some
+seventy fields, and an `{% include %}` per field was a third of that page's CPU
+(docs/benchmarks.md). Loaded for every template (`builtins` in config/settings.py).
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.forms import BoundField
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+NOT_REQUIRED = ' <span class="muted">(niet verplicht)</span>'
+NO_CHOICES = "Er is niets om uit te kiezen."
+
+
+def _e(value: object) -> str:
+    return str(conditional_escape(value))
+
+
+def _note(field: BoundField, note: str | None) -> str:
+    if note:
+        return f' <span class="muted">{_e(note)}</span>'
+    if note is None and not field.field.required:
+        return NOT_REQUIRED
+    return ""
+
+
+def _choices(field: BoundField, empty: str | None) -> str:
+    rows = [
+        f'<div class="choice">{choice.tag()} '
+        f'<label for="{_e(choice.id_for_label)}">{_e(choice.choice_label)}</label></div>'
+        for choice in field
+    ]
+    return "\n  ".join(rows) if rows else f"<p>{_e(empty or NO_CHOICES)}</p>"
+
+
+def render_field(field: BoundField, note: str | None = None, empty: str | None = None) -> str:
+    if field.is_hidden:
+        return str(field)
+    invalid = " form-field--invalid" if field.errors else ""
+    if field.use_fieldset:
+        described = field.aria_describedby
+        aria = f' aria-describedby="{_e(described)}"' if described else ""
+        head = (
+            f'<fieldset class="form-field{invalid}"{aria}>\n'
+            f"  <legend>{_e(field.label)}{_note(field, note)}</legend>\n"
+            f"  {_choices(field, empty)}"
+        )
+        close = "</fieldset>"
+    elif field.widget_type == "checkbox":
+        label = f'<label for="{_e(field.id_for_label)}">{_e(field.label)}</label>'
+        head = f'<div class="form-field{invalid}">\n  {field} {label}'
+        close = "</div>"
+    else:
+        label = (
+            f'<label for="{_e(field.id_for_label)}">{_e(field.label)}{_note(field, note)}</label>'
+        )
+        head = f'<div class="form-field{invalid}">\n  {label}\n  {field}'
+        close = "</div>"
+    parts = [head]
+    if field.help_text:
+        parts.append(f'<p class="help" id="{_e(field.auto_id)}_helptext">{_e(field.help_text)}</p>')
+    if field.errors:
+        errors = "<br>".join(_e(error) for error in field.errors)
+        hidden = '<span class="visually-hidden">Fout: </span>'
+        parts.append(f'<p class="error" id="{_e(field.auto_id)}_error">{hidden}{errors}</p>')
+    parts.append(close)
+    return "\n  ".join(parts)
+
+
+@register.simple_tag(name="field")
+def field_tag(field: BoundField, note: str | None = None, empty: str | None = None) -> SafeString:
+    return mark_safe(render_field(field, note, empty))  # noqa: S308 (every value is escaped)
