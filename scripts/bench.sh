@@ -67,7 +67,7 @@ if [ "$MODE" = sqlite ]; then
   $BIN/python manage.py collectstatic --noinput -v0
   exec $BIN/python scripts/bench.py --sqlite "$SCHOOLZORG_DATA_DIR" \
     --connections "${BENCH_CONNECTIONS:-4}" --workers "${BENCH_WORKERS:-2}" \
-    --duration "$DURATION" --warmup "$WARMUP" --drafts 400 --warm-writes 40
+    --duration "$DURATION" --warmup "$WARMUP" --drafts 3000 --warm-writes 40
 fi
 
 command -v psql >/dev/null || { echo "psql ontbreekt (apt-get install postgresql-client)" >&2; exit 1; }

@@ -7,13 +7,14 @@ transaction as the read. Missing and forbidden both answer 404.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,8 +46,9 @@ from schoolzorg.cases.models import (
     SocialWorkContact,
 )
 from schoolzorg.cases.workflow import CaseStatus, next_statuses
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.organisations.models import School, SocialWorkProvider
-from schoolzorg.pupils.access import access_basis, active_memberships
+from schoolzorg.pupils.access import access_basis, access_key, active_memberships
 from schoolzorg.pupils.models import Pupil
 
 LIST_LIMIT = 200
@@ -130,26 +132,39 @@ LISTING_FIELDS = (
 )
 
 
+@prepared(shape=("user", "access", "state"))
+def _listing(user: Any, access: Hashable, state: str, school_id: int | None) -> QuerySet[Case]:
+    """The rows of the case list; `access` (the user's access key) is part of the cache key."""
+    qs = (
+        Case.objects.visible_to(user)
+        .select_related("pupil", "school", "coordinator")
+        .only(*LISTING_FIELDS)
+    )
+    if school_id is not None:
+        qs = qs.filter(school_id=school_id)
+    if state == "open":
+        qs = qs.open()
+    elif state in CaseStatus.values:
+        qs = qs.filter(status=state)
+    return qs.order_by("-opened_at")[:LIST_LIMIT]
+
+
 @never_cache
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """Cases the user may see, optionally for one school and open or closed."""
     school_ids = sorted(policies.case_role_school_ids(request.user))
     schools = list(School.objects.filter(pk__in=school_ids).only("pk", "name"))
-    qs = (
-        Case.objects.visible_to(request.user)
-        .select_related("pupil", "school", "coordinator")
-        .only(*LISTING_FIELDS)
-    )
     school_filter = request.GET.get("school", "")
-    if school_filter.isdigit():
-        qs = qs.filter(school_id=int(school_filter))
     state = request.GET.get("status", "open")
-    if state == "open":
-        qs = qs.open()
-    elif state in CaseStatus.values:
-        qs = qs.filter(status=state)
-    cases = list(qs.order_by("-opened_at")[:LIST_LIMIT])
+    cases = _listing(
+        user=request.user,
+        access=access_key(request.user),
+        state=state if state == "open" or state in CaseStatus.values else "all",
+        school_id=int(school_filter)
+        if school_filter.isascii() and school_filter.isdigit()
+        else None,
+    )
     with transaction.atomic():
         log_list_reads(request, cases, "casuslijst")
     return render(

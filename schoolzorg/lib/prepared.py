@@ -49,6 +49,10 @@ type Adapter = Callable[[Any], Any]
 # holds them as a literal. Integers stay inside a 32-bit column's range (Django turns a lookup
 # outside a column's range into an empty result, which could not be compiled once for all).
 _INT_BASE = -2_046_000_000
+# Django answers a lookup outside a column's range with no rows (or no filter); bound directly,
+# such a value would reach the database and fail there. Values outside the smallest common range
+# (32 bits) therefore take the ordinary path: a huge id from a URL or a form is no error.
+_INT_RANGE = range(-(2**31), 2**31)
 _DATE_BASE = dt.date(1901, 2, 3)
 _DATETIME_BASE = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
 
@@ -137,6 +141,11 @@ def _compile(queryset: QuerySet[Any], stand_ins: dict[str, Value], name: str) ->
     return _Compiled(queryset, compiler, sql, tuple(params), tuple(slots))
 
 
+# Compiled shapes kept per read. A read keyed by a person's access rules has a shape per person;
+# the oldest is dropped beyond this (a dropped shape is compiled again when it returns).
+MAX_SHAPES = 256
+
+
 class PreparedRead[M: Model]:
     def __init__(self, build: Callable[..., QuerySet[M]], shape: tuple[str, ...] = ()) -> None:
         self.build = build
@@ -147,6 +156,8 @@ class PreparedRead[M: Model]:
 
     def __call__(self, **arguments: Any) -> list[M]:
         values = {k: v for k, v in arguments.items() if k not in self.shape and _is_parameter(v)}
+        if any(type(v) is int and v not in _INT_RANGE for v in values.values()):
+            return list(self.build(**arguments))
         shape = {k: v for k, v in arguments.items() if k not in values}
         key = (
             tuple(sorted((k, type(v).__name__) for k, v in values.items())),
@@ -159,7 +170,10 @@ class PreparedRead[M: Model]:
                 queryset = self.build(**stand_ins, **shape)
             except (TypeError, ValueError) as error:  # e.g. a slice by a parameter
                 raise NotPreparable(f"{self.name}: cannot be built with stand-in values") from error
-            compiled = self._compiled[key] = _compile(queryset, stand_ins, self.name)
+            compiled = _compile(queryset, stand_ins, self.name)
+            if len(self._compiled) >= MAX_SHAPES:
+                self._compiled.pop(next(iter(self._compiled)), None)
+            self._compiled[key] = compiled
         params = compiled.bind(values)
         if _verify():
             _check(self.name, compiled, params, self.build(**arguments))

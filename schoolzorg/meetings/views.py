@@ -7,6 +7,7 @@ writes one read-log entry per pupil shown, in the same transaction as the read.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from typing import Any
 
 from django.contrib import messages
@@ -51,7 +52,7 @@ from schoolzorg.meetings.models import (
 from schoolzorg.meetings.policies import can_prepare, can_take_minutes
 from schoolzorg.meetings.services import MeetingError
 from schoolzorg.meetings.workflow import MeetingState, Move
-from schoolzorg.pupils.access import access_basis
+from schoolzorg.pupils.access import access_basis, access_key
 from schoolzorg.pupils.models import Pupil
 
 PAST_DAYS = 400
@@ -60,10 +61,17 @@ PAST_DAYS = 400
 # --- Helpers --------------------------------------------------------------------------------
 
 
+@prepared(shape=("user", "access"))
+def _visible_meeting(user: Any, access: Hashable, pk: int) -> QuerySet[CareMeeting]:
+    """`access` (the user's access key) is part of the cache key."""
+    return CareMeeting.objects.visible_to(user).select_related("care_team__school").filter(pk=pk)
+
+
 def _meeting(request: HttpRequest, pk: int) -> CareMeeting:
-    return get_object_or_404(
-        CareMeeting.objects.visible_to(request.user).select_related("care_team__school"), pk=pk
-    )
+    found = _visible_meeting.first(user=request.user, access=access_key(request.user), pk=pk)
+    if found is None:
+        raise Http404
+    return found
 
 
 def _team(request: HttpRequest, team_pk: int) -> CareTeam:
@@ -123,9 +131,16 @@ def _owners(members: list[CareTeamMember]) -> list[User]:
 
 def _visible_items(request: HttpRequest, meeting: CareMeeting) -> list[AgendaItem]:
     """The items of a meeting that `_meeting` let the user open."""
-    return list(
-        AgendaItem.objects.filter(meeting=meeting)
-        .of_visible_pupils(request.user)
+    user = request.user
+    return _items_of(user=user, access=access_key(user), meeting_id=meeting.pk)
+
+
+@prepared(shape=("user", "access"))
+def _items_of(user: Any, access: Hashable, meeting_id: int) -> QuerySet[AgendaItem]:
+    """`access` (the user's access key) is part of the cache key."""
+    return (
+        AgendaItem.objects.filter(meeting_id=meeting_id)
+        .of_visible_pupils(user)
         .select_related("pupil", "minutes_updated_by")
         .prefetch_related(
             Prefetch(

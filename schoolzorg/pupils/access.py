@@ -4,12 +4,19 @@ Relationships are contributed by the apps that own them (care team, case, referr
 break-the-glass) through `register_relationship`, so this module never imports apps above it.
 Each provider returns a `Q` over `Pupil` for the user and can explain a single pupil's basis.
 See docs/permissions.md for the rules in words.
+
+A provider's `q(user)` may read in Python only what `access_key(user)` holds: the user's id,
+today's date, the active memberships (with their organisation) and the active break-the-glass
+grants. Anything else (cases, consents, referrals) goes into the SQL as a subquery, so it is
+read when the query runs. Lists compile their access-filtered SQL once per access key
+(lib.prepared); with `SCHOOLZORG_VERIFY_PREPARED` every call is compared with a fresh build, so
+a provider that reads more fails the tests.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +66,32 @@ def active_memberships(user: Any) -> list[Any]:
         cached = _memberships(user_id=user.pk, day=timezone.localdate())
         user._active_memberships = cached
     return cached
+
+
+def access_key(user: Any) -> Hashable:
+    """What the access rules read in Python about the user now; equal keys give equal rules.
+
+    Used as the shape of prepared reads filtered by `visible_to(user)`: a changed membership,
+    a new or expired grant or a new day gives a new key, so the SQL is built again.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from django.utils import timezone
+
+    memberships = sorted(
+        (
+            m.pk,
+            m.role,
+            m.organisation_id,
+            m.organisation.kind,
+            m.organisation.municipality_id,
+            m.school_id,
+            m.group,
+        )
+        for m in active_memberships(user)
+    )
+    grants = sorted((g.pk, g.pupil_id) for g in _active_grants(user))
+    return (user.pk, timezone.localdate(), tuple(memberships), tuple(grants))
 
 
 def _school_staff_q(user: Any) -> Q | None:

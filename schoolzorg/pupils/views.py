@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from schoolzorg.lib.prepared import prepared
+from schoolzorg.pupils.access import access_key
 from schoolzorg.pupils.forms import PupilSearchForm
 from schoolzorg.pupils.models import Enrolment, GuardianLink, Pupil, Residence
 from schoolzorg.pupils.reads import SEARCH_LIMIT, find_pupils, open_pupil
@@ -42,6 +46,12 @@ def _residences(pupil_id: int) -> QuerySet[Residence]:
     return Residence.objects.filter(pupil_id=pupil_id)
 
 
+@prepared(shape=("user", "access"))
+def _siblings(user: Any, access: Hashable, family_id: int, pupil_id: int) -> QuerySet[Pupil]:
+    """`access` (the user's access key) is part of the cache key."""
+    return Pupil.objects.visible_to(user).filter(family_id=family_id).exclude(pk=pupil_id)
+
+
 @never_cache
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -49,10 +59,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, object] = {"pupil": pupil, "basis": basis, "full": full}
     if full:
         context["guardian_links"] = _guardian_links(pupil_id=pupil.pk)
-        context["siblings"] = (
-            Pupil.objects.visible_to(request.user)
-            .filter(family_id=pupil.family_id)
-            .exclude(pk=pupil.pk)
+        context["siblings"] = _siblings(
+            user=request.user,
+            access=access_key(request.user),
+            family_id=pupil.family_id,
+            pupil_id=pupil.pk,
         )
         context["enrolments"] = _enrolments(pupil_id=pupil.pk)
         context["residences"] = _residences(pupil_id=pupil.pk)

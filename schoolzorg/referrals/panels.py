@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from schoolzorg.lib import homepanels, navigation
 from schoolzorg.lib.homepanels import Panel
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils import sections
+from schoolzorg.pupils.access import access_key
 from schoolzorg.referrals.access import school_ids, team_ids
 from schoolzorg.referrals.models import Referral
 from schoolzorg.referrals.workflow import State
@@ -60,15 +64,22 @@ def _my_work(request: HttpRequest) -> Panel | None:
     return Panel("Toeleidingen", "referrals/_panel_my_work.html", context, order=30)
 
 
-def _pupil_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
-    if not full:
-        return None
-    referrals = list(
-        Referral.objects.visible_to(request.user)
-        .filter(pupil=pupil)
+@prepared(shape=("user", "access"))
+def _of_pupil(user: Any, access: Hashable, pupil_id: int) -> QuerySet[Referral]:
+    """`access` (the user's access key) is part of the cache key."""
+    return (
+        Referral.objects.visible_to(user)
+        .filter(pupil_id=pupil_id)
         .select_related("team")
         .order_by("-created_at")[:10]
     )
+
+
+def _pupil_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
+    if not full:
+        return None
+    user = request.user
+    referrals = _of_pupil(user=user, access=access_key(user), pupil_id=pupil.pk)
     can_start = bool(school_ids(request.user)) and pupil.current_school_id in school_ids(
         request.user
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Hashable
 from dataclasses import replace
 from typing import Any
 
@@ -19,7 +21,8 @@ from schoolzorg.accounts.models import Membership
 from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, Read, record_access, record_accesses
-from schoolzorg.pupils.access import access_basis, active_memberships
+from schoolzorg.lib.prepared import prepared
+from schoolzorg.pupils.access import access_basis, access_key, active_memberships
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.referrals import forms, policies, services
 from schoolzorg.referrals.access import school_ids, team_ids
@@ -104,8 +107,8 @@ LISTING_FIELDS = (
 )
 
 
-def _listing(qs: QuerySet[Referral]) -> list[Referral]:
-    return list(
+def _rows(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    return (
         qs.select_related("pupil", "school", "team", "assignee")
         .only(*LISTING_FIELDS)
         .order_by("acknowledge_due_on", "-created_at")[:LIST_LIMIT]
@@ -120,6 +123,25 @@ INBOX_VIEWS = {
 }
 
 
+@prepared(shape=("user", "access", "view", "teams", "today"))
+def _inbox(
+    user: Any, access: Hashable, view: str, teams: tuple[int, ...], today: dt.date
+) -> QuerySet[Referral]:
+    """The rows of one inbox view; `access` (the user's access key) is part of the cache key."""
+    qs = Referral.objects.visible_to(user).for_team(set(teams))
+    if view == "nieuw":
+        qs = qs.filter(state=State.SUBMITTED)
+    elif view == "te-laat":
+        qs = qs.open().overdue(today)
+    elif view == "mijn":
+        qs = qs.exclude(state__in=[State.CLOSED, State.DECLINED, State.WITHDRAWN]).filter(
+            assignee_id=user.pk
+        )
+    else:
+        qs = qs.open()
+    return _rows(qs)
+
+
 @never_cache
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -130,19 +152,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if view not in INBOX_VIEWS:
         view = "nieuw"
     today = timezone.localdate()
-    qs = Referral.objects.visible_to(request.user).for_team(teams)
-    if view == "nieuw":
-        qs = qs.filter(state=State.SUBMITTED)
-    elif view == "te-laat":
-        qs = qs.open().overdue(today)
-    elif view == "mijn":
-        qs = qs.exclude(state__in=[State.CLOSED, State.DECLINED, State.WITHDRAWN]).filter(
-            assignee_id=request.user.pk
-        )
-    else:
-        qs = qs.open()
     with transaction.atomic():
-        referrals = _listing(qs)
+        referrals = _inbox(
+            user=request.user,
+            access=access_key(request.user),
+            view=view,
+            teams=tuple(sorted(teams)),
+            today=today,
+        )
         _log_list(request, referrals, "toeleidingen: inbox wijkteam")
     return render(
         request,
@@ -164,8 +181,8 @@ def outgoing(request: HttpRequest) -> HttpResponse:
     if not schools:
         raise Http404
     with transaction.atomic():
-        referrals = _listing(
-            Referral.objects.visible_to(request.user).filter(school_id__in=schools)
+        referrals = list(
+            _rows(Referral.objects.visible_to(request.user).filter(school_id__in=schools))
         )
         _log_list(request, referrals, "toeleidingen: uitgaand")
     return render(

@@ -137,3 +137,20 @@ def test_a_builder_that_branches_on_a_value_is_caught_when_verifying() -> None:
         read(pk=pupil.pk)
     with override_settings(SCHOOLZORG_VERIFY_PREPARED=False):
         assert read(pk=pupil.pk) == []  # unchecked it runs the SQL it compiled first: wrong rows
+
+
+def test_an_id_beyond_any_column_takes_the_ordinary_path() -> None:
+    pupil = PupilFactory()
+    read = prepared(lambda pk: Pupil.objects.filter(pk=pk))
+    assert read(pk=pupil.pk) == [pupil]
+    assert read(pk=10**30) == []  # Django answers "no rows"; bound directly it would fail
+    assert read(pk=-(10**30)) == []
+
+
+def test_the_number_of_shapes_kept_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("schoolzorg.lib.prepared.MAX_SHAPES", 3)
+    pupil = PupilFactory()
+    read = prepared(shape=("tag",))(lambda pk, tag: Pupil.objects.filter(pk=pk))
+    for tag in range(10):
+        assert read(pk=pupil.pk, tag=tag) == [pupil]
+    assert len(read._compiled) == 3

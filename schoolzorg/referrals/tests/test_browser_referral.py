@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from schoolzorg.referrals.models import Referral
 from schoolzorg.referrals.tests.factories import COMPLETE_DOCUMENT, make_world
@@ -33,7 +34,7 @@ def test_school_sends_and_team_takes_the_referral_to_first_contact(
     page.goto(f"{page.base_url}/leerlingen/{pupil.pk}/")
     axe_check(page)
     page.get_by_role("link", name="Toeleiding naar het wijkteam starten").click()
-    assert page.get_by_text("Woonwijk Oost (op postcode 3503 AB) → Wijkteam Oost").is_visible()
+    expect(page.get_by_text("Woonwijk Oost (op postcode 3503 AB) → Wijkteam Oost")).to_be_visible()
     axe_check(page)
     page.get_by_role("button", name="Concept maken").click()
     page.wait_for_url("**/bewerken/")
@@ -44,8 +45,9 @@ def test_school_sends_and_team_takes_the_referral_to_first_contact(
         COMPLETE_DOCUMENT["help_question"]
     )
     page.get_by_role("button", name="Versturen naar het wijkteam").click()
-    assert page.get_by_text("Niet verstuurd.").is_visible()
-    assert page.get_by_text("Vul de zorgen in.").is_visible()
+    # The answer comes after the click returns: wait for it rather than look at once.
+    expect(page.get_by_text("Niet verstuurd.")).to_be_visible()
+    expect(page.get_by_text("Vul de zorgen in.").first).to_be_visible()
     axe_check(page)
 
     labels = {
