@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -142,13 +142,14 @@ def _items_of(user: Any, access: Hashable, meeting_id: int) -> QuerySet[AgendaIt
         AgendaItem.objects.filter(meeting_id=meeting_id)
         .of_visible_pupils(user)
         .select_related("pupil", "minutes_updated_by")
-        .prefetch_related(
-            Prefetch(
-                "decisions",
-                queryset=Decision.objects.select_related("owner", "plan_action__part"),
-            ),
-            "guests",
-        )
+    )
+
+
+@prepared
+def _decisions(meeting_id: int) -> QuerySet[Decision]:
+    """The meeting's decisions; the caller keeps those of the items the user may open."""
+    return Decision.objects.filter(item__meeting_id=meeting_id).select_related(
+        "owner", "plan_action__part"
     )
 
 
@@ -260,6 +261,10 @@ def _detail_context(
 ) -> dict[str, Any]:
     bound = bound or {}
     items = _visible_items(request, meeting)
+    decisions: dict[int, list[Decision]] = {item.pk: [] for item in items}
+    for decision in _decisions(meeting_id=meeting.pk):
+        decisions.get(decision.item_id, []).append(decision)
+    guests = _guests(meeting_id=meeting.pk)
     total = meeting.items.count()
     members = _members(meeting)
     owners = _owners(members)
@@ -275,6 +280,8 @@ def _detail_context(
             owners=owners, prefix=f"d{item.pk}"
         )
         item.error = (errors or {}).get(item.pk, "")  # type: ignore[attr-defined]
+        item.decision_list = decisions[item.pk]  # type: ignore[attr-defined]
+        item.guest_list = [g for g in guests if g.item_id == item.pk]  # type: ignore[attr-defined]
     marks = {a.member_id: a.status for a in _attendance(meeting_id=meeting.pk)}
     attendance = [(m, marks.get(m.pk, "")) for m in members]
     return {
@@ -283,7 +290,7 @@ def _detail_context(
         "hidden_count": total - len(items),
         "attendance": attendance,
         "attendance_choices": ATTENDANCE_CHOICES,
-        "guests": _guests(meeting_id=meeting.pk),
+        "guests": guests,
         "guest_form": GuestForm(items=[(i.pk, _item_label(i)) for i in items], prefix="guest"),
         "editable": editable and minute_taker,
         "can_prepare": can_prepare(request.user, meeting.care_team),
