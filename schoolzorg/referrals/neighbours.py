@@ -6,10 +6,14 @@ document works on its own, and gains prefills and links as the other apps arrive
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from functools import cache
 from typing import Any
 
 from django.db import connection
+
+from schoolzorg.lib.prepared import prepared
+from schoolzorg.pupils.access import access_key
 
 
 @cache
@@ -21,6 +25,19 @@ def has_table(model: Any) -> bool:
     return model._meta.db_table in _tables()
 
 
+@prepared(shape=("user", "access"))
+def _finished(user: Any, access: Hashable, pupil_id: int, code: str) -> Any:
+    """`access` (the user's access key) is part of the cache key."""
+    from schoolzorg.assessments.models import Assessment
+
+    return (
+        Assessment.objects.visible_to(user, include_sensitive=True)
+        .finished()
+        .filter(pupil_id=pupil_id, definition__code=code)
+        .select_related("definition")[:20]
+    )
+
+
 def finished_assessments(pupil: Any, code: str, user: Any) -> list[tuple[str, str]]:
     """(id, label) of the pupil's completed assessments with this instrument that the user sees."""
     try:
@@ -29,12 +46,7 @@ def finished_assessments(pupil: Any, code: str, user: Any) -> list[tuple[str, st
         return []
     if not has_table(Assessment):
         return []
-    rows = (
-        Assessment.objects.visible_to(user, include_sensitive=True)
-        .finished()
-        .filter(pupil=pupil, definition__code=code)
-        .select_related("definition")[:20]
-    )
+    rows = _finished(user=user, access=access_key(user), pupil_id=pupil.pk, code=code)
     return [
         (
             str(a.pk),

@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.consent.models import Consent, LegalBasis, Purpose
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.organisations.models import NeighbourhoodTeam
 from schoolzorg.referrals.deadlines import due_dates, level_dates
 from schoolzorg.referrals.models import (
@@ -146,10 +147,20 @@ def _school_side(referral: Referral) -> list[User | None]:
 def _team_members(team_id: int | None, *roles: str, school_id: int | None = None) -> list[User]:
     if team_id is None:
         return []
-    qs = Membership.objects.active().filter(organisation_id=team_id, role__in=roles)
+    found = _memberships_of_team(
+        team_id=team_id, roles=roles, school_id=school_id, day=timezone.localdate()
+    )
+    return [m.user for m in found]
+
+
+@prepared
+def _memberships_of_team(
+    team_id: int, roles: tuple[str, ...], school_id: int | None, day: dt.date
+) -> QuerySet[Membership]:
+    qs = Membership.objects.active(day).filter(organisation_id=team_id, role__in=roles)
     if school_id is not None:
         qs = qs.filter(school_id=school_id)
-    return [m.user for m in qs.select_related("user")]
+    return qs.select_related("user")
 
 
 def contact_persons(referral: Referral) -> list[User]:
