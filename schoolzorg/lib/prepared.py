@@ -192,11 +192,16 @@ def _verify() -> bool:
 def _check(name: str, compiled: _Compiled, params: tuple[Any, ...], probe: QuerySet[Any]) -> None:
     expected_sql, expected_params = probe.query.get_compiler(using=probe.db).as_sql()
     same = probe.db == compiled.queryset.db and compiled.sql == expected_sql
-    if not same or params != tuple(expected_params):
+    if not same or _comparable(params) != _comparable(expected_params):
         raise NotPreparable(
             f"{name}: with these values the query differs from the one compiled once; "
             "make the differing argument a shape argument (not int/str/date)"
         )
+
+
+def _comparable(params: tuple[Any, ...] | list[Any]) -> list[Any]:
+    """Parameters as values: a driver's wrapper (psycopg's `Jsonb(True)`) compares by identity."""
+    return [(type(p), p.obj) if hasattr(p, "obj") and hasattr(p, "dumps") else p for p in params]
 
 
 @overload

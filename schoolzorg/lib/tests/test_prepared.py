@@ -154,3 +154,13 @@ def test_the_number_of_shapes_kept_is_bounded(monkeypatch: pytest.MonkeyPatch) -
     for tag in range(10):
         assert read(pk=pupil.pk, tag=tag) == [pupil]
     assert len(read._compiled) == 3
+
+
+def test_a_json_lookup_verifies_on_every_backend() -> None:
+    from schoolzorg.assessments.models import Assessment
+
+    pupil = PupilFactory()
+    finished = prepared(lambda pupil_id: Assessment.objects.finished().filter(pupil_id=pupil_id))
+    with override_settings(SCHOOLZORG_VERIFY_PREPARED=True):
+        assert finished(pupil_id=pupil.pk) == []  # psycopg wraps the JSON value: compared by value
+        assert finished(pupil_id=pupil.pk + 1) == []
