@@ -56,6 +56,9 @@ from schoolzorg.organisations.models import (  # noqa: E402
 from schoolzorg.pupils.models import Enrolment, Family, Pupil  # noqa: E402
 
 BENCH_LOCATION = "BENCH1"
+# The write scenario's drafts live at a school of their own with a coordinator of their own:
+# thousands of draft pupils at the measured school would make it 30-60 times a real school.
+DRAFT_LOCATION = "BENCH2"
 N_ROWS = 50
 TODAY = timezone.localdate()
 NOTES: list[str] = []
@@ -85,15 +88,19 @@ def pick_municipality() -> Municipality:
     return qs.get(pk=top["municipality_id"])
 
 
-def bench_school(municipality: Municipality) -> School:
-    school = School.objects.filter(location_code=BENCH_LOCATION).first()
+def bench_school(
+    municipality: Municipality,
+    location: str = BENCH_LOCATION,
+    name: str = "Benchschool (meetschool)",
+) -> School:
+    school = School.objects.filter(location_code=location).first()
     if school is None:
         district = municipality.districts.first()
         school = School.objects.create(
             kind=OrganisationKind.SCHOOL,
-            name="Benchschool (meetschool)",
+            name=name,
             municipality=municipality,
-            location_code=BENCH_LOCATION,
+            location_code=location,
             brin="BNCH",
             district=district,
             city="Meetstad",
@@ -376,9 +383,12 @@ def main() -> None:
     meeting_id = ensure_meeting(school, pupils, coordinator)
     draft_ids: list[int] = []
     draft_data: dict[str, str] = {}
+    writer = None
     if args.drafts:
+        draft_school = bench_school(municipality, DRAFT_LOCATION, "Benchschool (concepten)")
+        writer = bench_user("writer", Role.SUPPORT_COORDINATOR, draft_school)
         try:
-            draft_ids, draft_data = ensure_drafts(school, write_team, coordinator, args.drafts)
+            draft_ids, draft_data = ensure_drafts(draft_school, write_team, writer, args.drafts)
         except Exception as exc:  # a half-built referrals app must not stop the other pages
             NOTES.append(f"toeleiding versturen overgeslagen: {exc!r}")
     log(f"data ready in {time.monotonic() - started:.1f}s")
@@ -407,6 +417,8 @@ def main() -> None:
         "teamworker": session_for(worker),
         "analyst": session_for(analyst),
     }
+    if writer is not None:
+        sessions["writer"] = session_for(writer)
 
     def url(name: str, **kwargs: Any) -> str | None:
         try:
@@ -478,7 +490,7 @@ def main() -> None:
                 "key": "submit",
                 "label": "Submit a referral (write)",
                 "kind": "write",
-                "user": "coordinator",
+                "user": "writer",
                 "method": "POST",
                 "paths": [reverse("referrals:edit", kwargs={"pk": pk}) for pk in draft_ids],
                 "data": draft_data,

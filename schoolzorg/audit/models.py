@@ -54,7 +54,11 @@ class AccessLogEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["user_id", "at"])]
+        indexes = [
+            models.Index(fields=["user_id", "at"]),
+            # "Who looked at this child": a pupil's latest entries without sorting all of them.
+            models.Index(fields=["pupil_id", "at", "id"], name="audit_read_pupil_latest"),
+        ]
         default_permissions = ("view",)
 
     def save(self, *args: object, **kwargs: object) -> None:
