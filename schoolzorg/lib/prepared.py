@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any, cast, overload
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
@@ -91,6 +92,8 @@ class _Compiled:
         return tuple(params)
 
     def run(self, params: tuple[Any, ...]) -> list[Any]:
+        if not self.sql:  # the shape selects nothing (`pk__in=[]`): no query, as Django does
+            return []
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[self.queryset.db]
         sql = self.sql
@@ -114,9 +117,9 @@ def _adapters(alias: str, stand_in: Value) -> list[Adapter]:
 def _compile(queryset: QuerySet[Any], stand_ins: dict[str, Value], name: str) -> _Compiled:
     alias = queryset.db
     compiler = queryset.query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
+    sql, params = _sql(compiler)  # also sets up what running it needs (select, klass_info)
     if not sql:
-        raise NotPreparable(f"{name}: the query compiles to nothing with stand-in values")
+        return _Compiled(queryset, compiler, "", (), ())
     wanted: dict[Any, tuple[str, Adapter]] = {}
     for arg, stand_in in stand_ins.items():
         for adapt in _adapters(alias, stand_in):
@@ -147,9 +150,16 @@ MAX_SHAPES = 256
 
 
 class PreparedRead[M: Model]:
-    def __init__(self, build: Callable[..., QuerySet[M]], shape: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[M]],
+        shape: tuple[str, ...] = (),
+        key: Callable[[dict[str, Any]], Hashable] | None = None,
+    ) -> None:
         self.build = build
         self.shape = frozenset(shape)
+        # More of the cache key, from the arguments, not passed to the builder (an access key).
+        self.key = key
         self.name = getattr(build, "__qualname__", repr(build))
         self._compiled: dict[Hashable, _Compiled] = {}
         functools.update_wrapper(self, build)
@@ -162,6 +172,7 @@ class PreparedRead[M: Model]:
         key = (
             tuple(sorted((k, type(v).__name__) for k, v in values.items())),
             tuple(sorted(shape.items(), key=lambda item: item[0])),
+            self.key(arguments) if self.key is not None else None,
         )
         compiled = self._compiled.get(key)
         if compiled is None:
@@ -189,8 +200,17 @@ def _verify() -> bool:
     return bool(getattr(settings, "SCHOOLZORG_VERIFY_PREPARED", False))
 
 
+def _sql(compiler: SQLCompiler) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and parameters Django would send; empty when the query can match nothing."""
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return "", ()
+    return sql, tuple(params)
+
+
 def _check(name: str, compiled: _Compiled, params: tuple[Any, ...], probe: QuerySet[Any]) -> None:
-    expected_sql, expected_params = probe.query.get_compiler(using=probe.db).as_sql()
+    expected_sql, expected_params = _sql(probe.query.get_compiler(using=probe.db))
     same = probe.db == compiled.queryset.db and compiled.sql == expected_sql
     if not same or _comparable(params) != _comparable(expected_params):
         raise NotPreparable(
@@ -208,12 +228,17 @@ def _comparable(params: tuple[Any, ...] | list[Any]) -> list[Any]:
 def prepared[M: Model](build: Callable[..., QuerySet[M]]) -> PreparedRead[M]: ...
 @overload
 def prepared[M: Model](
-    *, shape: tuple[str, ...]
+    *,
+    shape: tuple[str, ...] = (),
+    key: Callable[[dict[str, Any]], Hashable] | None = None,
 ) -> Callable[[Callable[..., QuerySet[M]]], PreparedRead[M]]: ...
 def prepared[M: Model](
-    build: Callable[..., QuerySet[M]] | None = None, *, shape: tuple[str, ...] = ()
+    build: Callable[..., QuerySet[M]] | None = None,
+    *,
+    shape: tuple[str, ...] = (),
+    key: Callable[[dict[str, Any]], Hashable] | None = None,
 ) -> PreparedRead[M] | Callable[[Callable[..., QuerySet[M]]], PreparedRead[M]]:
     """Declare a read to compile once per process (see the module's docstring)."""
     if build is None:
-        return lambda build: PreparedRead(build, shape)
-    return PreparedRead(build, shape)
+        return lambda build: PreparedRead(build, shape, key)
+    return PreparedRead(build, shape, key)

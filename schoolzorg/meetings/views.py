@@ -7,7 +7,6 @@ writes one read-log entry per pupil shown, in the same transaction as the read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
 from typing import Any
 
 from django.contrib import messages
@@ -52,7 +51,7 @@ from schoolzorg.meetings.models import (
 from schoolzorg.meetings.policies import can_prepare, can_take_minutes
 from schoolzorg.meetings.services import MeetingError
 from schoolzorg.meetings.workflow import MeetingState, Move
-from schoolzorg.pupils.access import access_basis, access_key
+from schoolzorg.pupils.access import access_basis, prepared_for_user
 from schoolzorg.pupils.models import Pupil
 
 PAST_DAYS = 400
@@ -61,14 +60,13 @@ PAST_DAYS = 400
 # --- Helpers --------------------------------------------------------------------------------
 
 
-@prepared(shape=("user", "access"))
-def _visible_meeting(user: Any, access: Hashable, pk: int) -> QuerySet[CareMeeting]:
-    """`access` (the user's access key) is part of the cache key."""
+@prepared_for_user
+def _visible_meeting(user: Any, pk: int) -> QuerySet[CareMeeting]:
     return CareMeeting.objects.visible_to(user).select_related("care_team__school").filter(pk=pk)
 
 
 def _meeting(request: HttpRequest, pk: int) -> CareMeeting:
-    found = _visible_meeting.first(user=request.user, access=access_key(request.user), pk=pk)
+    found = _visible_meeting.first(user=request.user, pk=pk)
     if found is None:
         raise Http404
     return found
@@ -131,13 +129,11 @@ def _owners(members: list[CareTeamMember]) -> list[User]:
 
 def _visible_items(request: HttpRequest, meeting: CareMeeting) -> list[AgendaItem]:
     """The items of a meeting that `_meeting` let the user open."""
-    user = request.user
-    return _items_of(user=user, access=access_key(user), meeting_id=meeting.pk)
+    return _items_of(user=request.user, meeting_id=meeting.pk)
 
 
-@prepared(shape=("user", "access"))
-def _items_of(user: Any, access: Hashable, meeting_id: int) -> QuerySet[AgendaItem]:
-    """`access` (the user's access key) is part of the cache key."""
+@prepared_for_user
+def _items_of(user: Any, meeting_id: int) -> QuerySet[AgendaItem]:
     return (
         AgendaItem.objects.filter(meeting_id=meeting_id)
         .of_visible_pupils(user)

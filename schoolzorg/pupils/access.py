@@ -20,11 +20,11 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 from schoolzorg.accounts.roles import CASE_ROLES, Role
 from schoolzorg.audit.services import Basis
-from schoolzorg.lib.prepared import prepared
+from schoolzorg.lib.prepared import PreparedRead, prepared
 from schoolzorg.lib.requestcache import cached
 
 if TYPE_CHECKING:
@@ -92,6 +92,15 @@ def access_key(user: Any) -> Hashable:
     )
     grants = sorted((g.pk, g.pupil_id) for g in _active_grants(user))
     return (user.pk, timezone.localdate(), tuple(memberships), tuple(grants))
+
+
+def prepared_for_user[M: Model](build: Callable[..., QuerySet[M]]) -> PreparedRead[M]:
+    """A prepared read filtered by the access rules of its `user` argument (`visible_to`).
+
+    Compiled once per `access_key(user)`: the user's changed memberships or grants, or a new
+    day, give a fresh build on the next request (lib.prepared, ADR 0504).
+    """
+    return prepared(shape=("user",), key=lambda arguments: access_key(arguments["user"]))(build)
 
 
 def _school_staff_q(user: Any) -> Q | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from schoolzorg.lib.prepared import prepared
-from schoolzorg.pupils.access import access_key
+from schoolzorg.pupils.access import prepared_for_user
 from schoolzorg.pupils.forms import PupilSearchForm
 from schoolzorg.pupils.models import Enrolment, GuardianLink, Pupil, Residence
 from schoolzorg.pupils.reads import SEARCH_LIMIT, find_pupils, open_pupil
@@ -46,9 +45,8 @@ def _residences(pupil_id: int) -> QuerySet[Residence]:
     return Residence.objects.filter(pupil_id=pupil_id)
 
 
-@prepared(shape=("user", "access"))
-def _siblings(user: Any, access: Hashable, family_id: int, pupil_id: int) -> QuerySet[Pupil]:
-    """`access` (the user's access key) is part of the cache key."""
+@prepared_for_user
+def _siblings(user: Any, family_id: int, pupil_id: int) -> QuerySet[Pupil]:
     return Pupil.objects.visible_to(user).filter(family_id=family_id).exclude(pk=pupil_id)
 
 
@@ -61,7 +59,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["guardian_links"] = _guardian_links(pupil_id=pupil.pk)
         context["siblings"] = _siblings(
             user=request.user,
-            access=access_key(request.user),
             family_id=pupil.family_id,
             pupil_id=pupil.pk,
         )

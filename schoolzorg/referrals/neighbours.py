@@ -6,14 +6,12 @@ document works on its own, and gains prefills and links as the other apps arrive
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from functools import cache
 from typing import Any
 
 from django.db import connection
 
-from schoolzorg.lib.prepared import prepared
-from schoolzorg.pupils.access import access_key
+from schoolzorg.pupils.access import prepared_for_user
 
 
 @cache
@@ -25,9 +23,8 @@ def has_table(model: Any) -> bool:
     return model._meta.db_table in _tables()
 
 
-@prepared(shape=("user", "access"))
-def _finished(user: Any, access: Hashable, pupil_id: int, code: str) -> Any:
-    """`access` (the user's access key) is part of the cache key."""
+@prepared_for_user
+def _finished(user: Any, pupil_id: int, code: str) -> Any:
     from schoolzorg.assessments.models import Assessment
 
     return (
@@ -46,7 +43,7 @@ def finished_assessments(pupil: Any, code: str, user: Any) -> list[tuple[str, st
         return []
     if not has_table(Assessment):
         return []
-    rows = _finished(user=user, access=access_key(user), pupil_id=pupil.pk, code=code)
+    rows = _finished(user=user, pupil_id=pupil.pk, code=code)
     return [
         (
             str(a.pk),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,9 +11,8 @@ from django.utils import timezone
 
 from schoolzorg.lib import homepanels, navigation
 from schoolzorg.lib.homepanels import Panel
-from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils import sections
-from schoolzorg.pupils.access import access_key
+from schoolzorg.pupils.access import prepared_for_user
 from schoolzorg.referrals.access import school_ids, team_ids
 from schoolzorg.referrals.models import Referral
 from schoolzorg.referrals.workflow import State
@@ -64,9 +62,8 @@ def _my_work(request: HttpRequest) -> Panel | None:
     return Panel("Toeleidingen", "referrals/_panel_my_work.html", context, order=30)
 
 
-@prepared(shape=("user", "access"))
-def _of_pupil(user: Any, access: Hashable, pupil_id: int) -> QuerySet[Referral]:
-    """`access` (the user's access key) is part of the cache key."""
+@prepared_for_user
+def _of_pupil(user: Any, pupil_id: int) -> QuerySet[Referral]:
     return (
         Referral.objects.visible_to(user)
         .filter(pupil_id=pupil_id)
@@ -78,8 +75,7 @@ def _of_pupil(user: Any, access: Hashable, pupil_id: int) -> QuerySet[Referral]:
 def _pupil_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
     if not full:
         return None
-    user = request.user
-    referrals = _of_pupil(user=user, access=access_key(user), pupil_id=pupil.pk)
+    referrals = _of_pupil(user=request.user, pupil_id=pupil.pk)
     can_start = bool(school_ids(request.user)) and pupil.current_school_id in school_ids(
         request.user
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
 from dataclasses import replace
 from typing import Any
 
@@ -123,11 +122,12 @@ INBOX_VIEWS = {
 }
 
 
-@prepared(shape=("user", "access", "view", "teams", "today"))
-def _inbox(
-    user: Any, access: Hashable, view: str, teams: tuple[int, ...], today: dt.date
-) -> QuerySet[Referral]:
-    """The rows of one inbox view; `access` (the user's access key) is part of the cache key."""
+@prepared(
+    shape=("user", "view", "teams", "today"),
+    key=lambda arguments: access_key(arguments["user"]),
+)
+def _inbox(user: Any, view: str, teams: tuple[int, ...], today: dt.date) -> QuerySet[Referral]:
+    """The rows of one inbox view, compiled once per view and access key."""
     qs = Referral.objects.visible_to(user).for_team(set(teams))
     if view == "nieuw":
         qs = qs.filter(state=State.SUBMITTED)
@@ -155,7 +155,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         referrals = _inbox(
             user=request.user,
-            access=access_key(request.user),
             view=view,
             teams=tuple(sorted(teams)),
             today=today,

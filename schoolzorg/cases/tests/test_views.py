@@ -327,3 +327,27 @@ def test_social_worker_records_a_contact_without_case(team, client_for):
     )
     assert refused.status_code == 400
     assert client_for(team.ib).post("/casussen/smw/contact/", {}).status_code == 404
+
+
+@pytest.mark.parametrize("verify", [True, False])
+def test_case_list_follows_a_membership_that_ends_between_requests(
+    team, client_for, settings, verify
+):
+    """The list's SQL is compiled once per access key: an ended membership is a new key, so
+    the next request builds it again (with or without the test suite's verification)."""
+    from schoolzorg.accounts.models import Membership
+
+    settings.SCHOOLZORG_VERIFY_PREPARED = verify
+    for _ in range(2):  # seen through the school membership only (no coordinator named)
+        CaseFactory(
+            pupil=PupilFactory(current_school=team.school, last_name="Zichtbaar"),
+            raised_by=team.teacher,
+            coordinator=None,
+            social_worker=None,
+        )
+    client = client_for(team.ib)
+    assert client.get("/casussen/").content.decode().count("Zichtbaar") == 2
+    Membership.objects.filter(user=team.ib).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert "Zichtbaar" not in client.get("/casussen/").content.decode()

@@ -164,3 +164,13 @@ def test_a_json_lookup_verifies_on_every_backend() -> None:
     with override_settings(SCHOOLZORG_VERIFY_PREPARED=True):
         assert finished(pupil_id=pupil.pk) == []  # psycopg wraps the JSON value: compared by value
         assert finished(pupil_id=pupil.pk + 1) == []
+
+
+def test_a_shape_that_selects_nothing_sends_no_query() -> None:
+    PupilFactory()
+    read = prepared(
+        lambda pks, school_id: Pupil.objects.filter(pk__in=pks, current_school_id=school_id)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert read(pks=(), school_id=1) == []
+    assert len(queries) == 0
