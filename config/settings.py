@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "schoolzorg.accounts.middleware.OTPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "schoolzorg.accounts.middleware.SessionLimitsMiddleware",
     "schoolzorg.accounts.middleware.RequireSecondFactorMiddleware",

@@ -1,4 +1,4 @@
-"""Session limits and the mandatory second factor."""
+"""The second factor's device on every request, session limits and the mandatory second factor."""
 
 from __future__ import annotations
 
@@ -8,10 +8,35 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolzorg.accounts.services import is_verified
+from schoolzorg.lib.prepared import prepared
+
+
+@prepared
+def _totp_device(pk: int) -> QuerySet[TOTPDevice]:
+    return TOTPDevice.objects.filter(pk=pk).order_by("pk")[:1]
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's middleware, with the TOTP device read of every request prepared.
+
+    Passkeys and any other device kind go through django-otp as usual.
+    """
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        if label == TOTPDevice.model_label() and device_id.isascii() and device_id.isdigit():
+            return _totp_device.first(pk=int(device_id))
+        device: Device | None = super()._device_from_persistent_id(persistent_id)
+        return device
+
 
 SESSION_STARTED_KEY = "sz_auth_started_at"
 SESSION_TOUCHED_KEY = "sz_touched_at"
