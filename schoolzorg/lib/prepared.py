@@ -2,7 +2,7 @@
 
 Building a QuerySet and compiling it to SQL costs Django 0.2–0.5 ms of Python per query, more
 than PostgreSQL needs to answer a lookup by key. A page that asks a dozen such questions on every
-request spends most of its time there (docs/benchmarks.md, "Prepared reads"). A read declared
+request spends most of its time there (ADR 0504, docs/benchmarks.md). A read declared
 with :func:`prepared` is built once with stand-in values, compiled, and from then on only its
 parameters change::
 
@@ -15,8 +15,10 @@ parameters change::
 Arguments that are ``int``, ``str``, ``date`` or ``datetime`` become parameters of the SQL;
 every other argument (``None``, booleans, tuples, …), and any named in ``shape=`` (a row limit,
 say: ``@prepared(shape=("limit",))``), is part of the query's *shape*: each distinct value gets
-its own compiled SQL. The builder must therefore give SQL whose text
-depends only on the shape arguments — it may not branch on a parameter's value, and a
+its own compiled SQL; ``key=`` adds a part of the cache key computed from the arguments and
+not passed to the builder (``pupils.access.prepared_for_user`` keys a read by the user's access
+rules that way). The builder must therefore give SQL whose text depends only on the shape
+arguments (and the key) — it may not branch on a parameter's value, and a
 parameter must reach the database as itself (``pupil_id=x``, not ``name__icontains=x``). A
 builder that breaks this is refused when it is first compiled where that can be seen. A value
 the builder looks up itself (a content type id) is frozen into the SQL: pass it as an argument
