@@ -7,6 +7,7 @@ transaction as the read. Missing and forbidden both answer 404.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,9 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -131,6 +134,37 @@ LISTING_FIELDS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the case list, ready to print (the template only prints; as the referral
+    lists, where Django's template engine spent twice as long looking these up per row)."""
+
+    url: str
+    pupil: str
+    urgency: str
+    school: str
+    category: str
+    status: str
+    coordinator: str
+    opened: str
+
+
+def _table(cases: list[Case]) -> list[Row]:
+    return [
+        Row(
+            url=reverse("cases:detail", args=[c.pk]),
+            pupil=f"{c.pupil.first_name} {c.pupil.last_name}",
+            urgency=c.urgency,
+            school=c.school.name,
+            category=str(c.get_category_display()),
+            status=str(c.get_status_display()),
+            coordinator=(str(c.coordinator) if c.coordinator else "") or "nog niet gekozen",
+            opened=date_format(timezone.localtime(c.opened_at), "j-n-Y"),
+        )
+        for c in cases
+    ]
+
+
 @prepared(shape=("user", "state"), key=lambda arguments: access_key(arguments["user"]))
 def _listing(user: Any, state: str, school_id: int | None) -> QuerySet[Case]:
     """The rows of the case list, compiled once per state filter and access key."""
@@ -170,6 +204,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "cases/list.html",
         {
             "cases": cases,
+            "rows": _table(cases),
             "schools": schools,
             "school_filter": school_filter,
             "state": state,

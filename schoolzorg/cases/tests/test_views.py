@@ -351,3 +351,21 @@ def test_case_list_follows_a_membership_that_ends_between_requests(
         valid_until=timezone.localdate() - dt.timedelta(days=1)
     )
     assert "Zichtbaar" not in client.get("/casussen/").content.decode()
+
+
+def test_case_list_rows_show_pupil_urgency_school_status_coordinator_and_date(team, client_for):
+    case = CaseFactory(
+        pupil=PupilFactory(current_school=team.school, first_name="Rij", last_name="Toets"),
+        raised_by=team.teacher,
+        coordinator=None,
+        urgency="urgent",
+        opened_at=dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC),  # 2 March in Amsterdam
+    )
+    html = client_for(team.ib).get("/casussen/?status=all").content.decode()
+    row = html[html.index(f'href="/casussen/{case.pk}/"') :]
+    row = row[: row.index("</tr>")]
+    assert 'Rij Toets</a> <span class="tag tag--danger">direct</span>' in row
+    assert f"<td>{team.school.name}</td>" in row
+    assert f"<td>{case.get_category_display()}</td>" in row
+    assert f"<td>{case.get_status_display()}</td>" in row
+    assert "<td>nog niet gekozen</td>" in row and "<td>2-3-2026</td>" in row
