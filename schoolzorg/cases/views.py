@@ -48,9 +48,8 @@ from schoolzorg.cases.models import (
     SocialWorkContact,
 )
 from schoolzorg.cases.workflow import CaseStatus, next_statuses
-from schoolzorg.lib.prepared import prepared
 from schoolzorg.organisations.models import School, SocialWorkProvider
-from schoolzorg.pupils.access import access_basis, access_key, active_memberships
+from schoolzorg.pupils.access import access_basis, active_memberships, prepared_for_user
 from schoolzorg.pupils.models import Pupil
 
 LIST_LIMIT = 200
@@ -165,7 +164,7 @@ def _table(cases: list[Case]) -> list[Row]:
     ]
 
 
-@prepared(shape=("user", "state"), key=lambda arguments: access_key(arguments["user"]))
+@prepared_for_user(shape=("state",))
 def _listing(user: Any, state: str, school_id: int | None) -> QuerySet[Case]:
     """The rows of the case list, compiled once per state filter and access key."""
     qs = (

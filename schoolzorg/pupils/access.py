@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.db.models import Model, Q, QuerySet
 
@@ -94,13 +94,23 @@ def access_key(user: Any) -> Hashable:
     return (user.pk, timezone.localdate(), tuple(memberships), tuple(grants))
 
 
-def prepared_for_user[M: Model](build: Callable[..., QuerySet[M]]) -> PreparedRead[M]:
+@overload
+def prepared_for_user[M: Model](build: Callable[..., QuerySet[M]]) -> PreparedRead[M]: ...
+@overload
+def prepared_for_user[M: Model](
+    *, shape: tuple[str, ...]
+) -> Callable[[Callable[..., QuerySet[M]]], PreparedRead[M]]: ...
+def prepared_for_user[M: Model](
+    build: Callable[..., QuerySet[M]] | None = None, *, shape: tuple[str, ...] = ()
+) -> PreparedRead[M] | Callable[[Callable[..., QuerySet[M]]], PreparedRead[M]]:
     """A prepared read filtered by the access rules of its `user` argument (`visible_to`).
 
     Compiled once per `access_key(user)`: the user's changed memberships or grants, or a new
-    day, give a fresh build on the next request (lib.prepared, ADR 0504).
+    day, give a fresh build on the next request (lib.prepared, ADR 0504). `shape` names more
+    arguments that select the query's form (a list's view or filter).
     """
-    return prepared(shape=("user",), key=lambda arguments: access_key(arguments["user"]))(build)
+    declare = prepared(shape=("user", *shape), key=lambda arguments: access_key(arguments["user"]))
+    return declare if build is None else declare(build)
 
 
 def _school_staff_q(user: Any) -> Q | None:

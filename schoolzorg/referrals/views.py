@@ -22,8 +22,7 @@ from schoolzorg.accounts.models import Membership
 from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, Read, record_access, record_accesses
-from schoolzorg.lib.prepared import prepared
-from schoolzorg.pupils.access import access_basis, access_key, active_memberships
+from schoolzorg.pupils.access import access_basis, active_memberships, prepared_for_user
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.referrals import forms, policies, services
 from schoolzorg.referrals.access import school_ids, team_ids
@@ -158,10 +157,7 @@ INBOX_VIEWS = {
 }
 
 
-@prepared(
-    shape=("user", "view", "teams", "today"),
-    key=lambda arguments: access_key(arguments["user"]),
-)
+@prepared_for_user(shape=("view", "teams", "today"))
 def _inbox(user: Any, view: str, teams: tuple[int, ...], today: dt.date) -> QuerySet[Referral]:
     """The rows of one inbox view, compiled once per view and access key."""
     qs = Referral.objects.visible_to(user).for_team(set(teams))
