@@ -8,12 +8,14 @@ Usage: bench_profile.py PREP.json SCENARIO [-n 40] [--sort tottime|cumtime] [--t
                         [--queries]   print the SQL of one request instead of profiling
                         [--plain]     only time the requests, without the profiler
                         [--callers F] who calls the functions matching F (a regex)
+                        [--gc]        time spent in the cyclic garbage collector
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import json
 import os
 import pstats
@@ -25,14 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
-
-django.setup()
-
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+import config.wsgi  # noqa: E402, F401 - set up as a gunicorn worker is
 
 
 def main() -> None:
@@ -45,6 +45,7 @@ def main() -> None:
     parser.add_argument("--queries", action="store_true")
     parser.add_argument("--plain", action="store_true")
     parser.add_argument("--callers", metavar="FUNCTION", help="who calls FUNCTION (a regex)")
+    parser.add_argument("--gc", action="store_true", help="time the garbage collector")
     args = parser.parse_args()
 
     prep = json.loads(Path(args.prep).read_text())
@@ -71,6 +72,18 @@ def main() -> None:
         print(f"{len(ctx.captured_queries)} queries")
         return
 
+    collections: dict[int, list[float]] = {0: [], 1: [], 2: []}
+    started: list[float] = []
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            collections[info["generation"]].append(time.perf_counter() - started.pop())
+
+    if args.gc:
+        gc.callbacks.append(on_gc)
+
     profile = cProfile.Profile()
     cpu0, wall0 = time.process_time(), time.perf_counter()
     if not args.plain:
@@ -79,6 +92,19 @@ def main() -> None:
         request(i)
     profile.disable()
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    if args.gc:
+        gc.callbacks.remove(on_gc)
+        for generation, times in collections.items():
+            print(
+                f"gc generation {generation}: {len(times)} collections, "
+                f"{sum(times) * 1000:.1f} ms in all, longest {max(times, default=0) * 1000:.1f} ms"
+            )
+        t = time.perf_counter()
+        gc.collect()
+        print(
+            f"a full collection after the run: {(time.perf_counter() - t) * 1000:.1f} ms "
+            f"({len(gc.get_objects())} objects walked, {gc.get_freeze_count()} frozen at start)"
+        )
     if not args.plain:
         stats = pstats.Stats(profile).sort_stats(args.sort)
         if args.callers:
