@@ -31,7 +31,10 @@ def _empty_cache(settings: Any) -> None:
     # minute; tests look at its counts right after a change, so it is not cached in tests.
     from django.core.cache import cache
 
+    from schoolzorg.reports.figures import forget_figures
+
     cache.clear()
+    forget_figures()
     settings.NAVIGATION_CACHE_SECONDS = 0
 
 
