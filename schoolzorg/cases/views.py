@@ -18,9 +18,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -48,6 +46,8 @@ from schoolzorg.cases.models import (
     SocialWorkContact,
 )
 from schoolzorg.cases.workflow import CaseStatus, next_statuses
+from schoolzorg.lib import dates
+from schoolzorg.lib.urls import url_for
 from schoolzorg.organisations.models import School, SocialWorkProvider
 from schoolzorg.pupils.access import access_basis, active_memberships, prepared_for_user
 from schoolzorg.pupils.models import Pupil
@@ -149,16 +149,17 @@ class Row:
 
 
 def _table(cases: list[Case]) -> list[Row]:
+    case_url = url_for("cases:detail")
     return [
         Row(
-            url=reverse("cases:detail", args=[c.pk]),
+            url=case_url(c.pk),
             pupil=f"{c.pupil.first_name} {c.pupil.last_name}",
             urgency=c.urgency,
             school=c.school.name,
             category=str(c.get_category_display()),
             status=str(c.get_status_display()),
             coordinator=(str(c.coordinator) if c.coordinator else "") or "nog niet gekozen",
-            opened=date_format(timezone.localtime(c.opened_at), "j-n-Y"),
+            opened=dates.numeric(timezone.localtime(c.opened_at)),
         )
         for c in cases
     ]

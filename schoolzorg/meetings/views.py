@@ -26,6 +26,7 @@ from schoolzorg.audit.services import Read, record_accesses
 from schoolzorg.careteams.models import CareTeam, CareTeamMember
 from schoolzorg.cases.models import Case
 from schoolzorg.lib.prepared import prepared
+from schoolzorg.lib.urls import url_for
 from schoolzorg.meetings import agenda, services, workflow
 from schoolzorg.meetings.forms import (
     ATTENDANCE_CHOICES,
@@ -266,8 +267,11 @@ def _detail_context(
     owners = _owners(members)
     editable = meeting.state in workflow.EDITABLE_STATES
     minute_taker = can_take_minutes(request.user, meeting.care_team)
+    minutes_url, decide_url = url_for("meetings:minutes"), url_for("meetings:decide")
     for item in items:
         forms = bound.get(item.pk, {})
+        item.minutes_url = minutes_url(item.pk)  # type: ignore[attr-defined]
+        item.decide_url = decide_url(item.pk)  # type: ignore[attr-defined]
         item.minutes_form = forms.get("minutes") or MinutesForm(  # type: ignore[attr-defined]
             initial={"minutes": item.minutes, "version": item.minutes_version},
             prefix=f"m{item.pk}",

@@ -12,9 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -22,6 +20,8 @@ from schoolzorg.accounts.models import Membership
 from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, Read, record_access, record_accesses
+from schoolzorg.lib import dates
+from schoolzorg.lib.urls import url_for
 from schoolzorg.pupils.access import access_basis, active_memberships, prepared_for_user
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.referrals import forms, policies, services
@@ -123,18 +123,19 @@ class Row:
 
 
 def _table(referrals: list[Referral], today: dt.date) -> list[Row]:
+    referral_url = url_for("referrals:detail")
     rows = []
     for r in referrals:
         due = r.current_due_on
         rows.append(
             Row(
-                url=reverse("referrals:detail", args=[r.pk]),
+                url=referral_url(r.pk),
                 pupil=f"{r.pupil.first_name} {r.pupil.last_name}",
                 school=r.school.name,
                 team=(r.team.name if r.team else "") or "nog niet gekozen",
                 state=str(r.get_state_display()),
                 assignee=(r.assignee.full_name if r.assignee else "") or "–",
-                due=date_format(due, "D j M") if due else "",
+                due=dates.weekday_short(due) if due else "",
                 overdue=due is not None and due < today,
             )
         )

@@ -1,0 +1,22 @@
+"""Dates as list rows print them, without Django's general date formatter.
+
+`date_format` parses its format string on every call (~11 µs); a list of 50 rows spent half a
+millisecond on it. These give the same text as `date_format(d, "j-n-Y")` and
+`date_format(d, "D j M")` in the active language (a test compares them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+
+
+def numeric(day: dt.date) -> str:
+    """3-12-2026"""
+    return f"{day.day}-{day.month}-{day.year}"
+
+
+def weekday_short(day: dt.date) -> str:
+    """do 3 Dec"""
+    return f"{WEEKDAYS_ABBR[day.weekday()]} {day.day} {str(MONTHS_3[day.month]).title()}"

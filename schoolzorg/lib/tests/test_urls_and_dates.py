@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils import translation
+from django.utils.formats import date_format
+
+from schoolzorg.lib import dates
+from schoolzorg.lib.urls import url_for
+
+NAMES = ["cases:detail", "referrals:detail", "meetings:minutes", "meetings:decide", "plans:detail"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("pk", [1, 7, 918_273_645, 10**17])
+def test_url_for_gives_what_reverse_gives(name: str, pk: int) -> None:
+    assert url_for(name)(pk) == reverse(name, args=[pk])
+
+
+def test_url_for_follows_the_script_prefix() -> None:
+    try:
+        set_script_prefix("/zorg/")
+        assert url_for("cases:detail")(5) == reverse("cases:detail", args=[5])
+        assert url_for("cases:detail")(5).startswith("/zorg/")
+    finally:
+        set_script_prefix("/")
+    assert url_for("cases:detail")(5) == reverse("cases:detail", args=[5])
+
+
+def test_url_for_refuses_patterns_without_one_id() -> None:
+    with pytest.raises(NoReverseMatch):
+        url_for("cases:list")
+    with pytest.raises(NoReverseMatch):
+        url_for("no-such-page")
+
+
+def test_dates_match_djangos_formatter_in_dutch() -> None:
+    with translation.override("nl"):
+        day = dt.date(2026, 1, 1)
+        while day.year == 2026:
+            assert dates.numeric(day) == date_format(day, "j-n-Y")
+            assert dates.weekday_short(day) == date_format(day, "D j M")
+            day += dt.timedelta(days=1)
