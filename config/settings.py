@@ -167,7 +167,7 @@ SCHOOLZORG_VERIFY_PREPARED = env_bool("SCHOOLZORG_VERIFY_PREPARED", DEBUG)
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "schoolzorg.accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

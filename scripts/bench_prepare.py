@@ -140,7 +140,7 @@ def session_for(user: User) -> str:
         device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store["otp_device_id"] = device.persistent_id
     store[SESSION_STARTED_KEY] = time.time()

@@ -207,3 +207,19 @@ def test_inactive_user_cannot_sign_in(ib):
     User.objects.filter(pk=ib.pk).update(is_active=False)
     response = _password_step(Client(), ib.email, PASSWORD)
     assert response.status_code == 200 and "klopt niet" in response.content.decode()
+
+
+def test_a_deactivated_or_removed_user_is_signed_out_on_the_next_request(client_for, member):
+    # The user is read afresh on every request (accounts.backends, a prepared read).
+    user = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    client = client_for(user)
+    assert client.get("/").status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get("/")["Location"].startswith("/inloggen/")
+
+    other = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    client = client_for(other)
+    assert client.get("/").status_code == 200
+    other.memberships.all().delete()
+    User.objects.filter(pk=other.pk).delete()
+    assert client.get("/")["Location"].startswith("/inloggen/")
