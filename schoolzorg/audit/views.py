@@ -102,7 +102,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_log(request: HttpRequest, user_id: int) -> HttpResponse:
     basis, scope = _require_officer(request)
-    subject = policies.scoped_users(scope).filter(pk=user_id).first()
+    subject = policies.overseen_user(scope, user_id)
     if subject is None:
         raise Http404
     # Log the reading first, so the page and its counts include it.

@@ -210,14 +210,22 @@ def test_officer_of_another_municipality_sees_nothing_of_municipality_a(world) -
 
 def test_user_log_shows_only_the_entries_made_for_organisations_in_scope(world) -> None:
     school_b, coordinator_b, officer_b = _other_municipality()
-    _read(coordinator_b, dt.datetime(2026, 11, 10, 10, 0, tzinfo=AMS), n=2, org=school_b)
-    _read(coordinator_b, dt.datetime(2026, 11, 10, 11, 0, tzinfo=AMS), n=5, org=world.school)
+    at_ten, at_night = (dt.datetime(2026, 11, 10, h, 0, tzinfo=AMS) for h in (10, 23))
+    _read(coordinator_b, at_ten, n=2, org=school_b, pupil_id=None)
+    _read(coordinator_b, at_night, n=5, org=world.school, pupil_id=None)
     page_b = signed_in_client(officer_b).get(f"/logboek/gebruiker/{coordinator_b.pk}/")
     assert {e.organisation_id for e in page_b.context["page"]} == {school_b.pk}
     assert len(page_b.context["page"].object_list) == 2
-    # Coordinator B never worked in A: officer A cannot open their log at all.
+    # Coordinator B never worked in A, yet read in the name of A's school (at night): A's weekly
+    # report names them, and officer A opens their log, with only the reads in A's scope.
     officer_a = signed_in_client(world.users["privacy_officer"])
-    assert officer_a.get(f"/logboek/gebruiker/{coordinator_b.pk}/").status_code == 404
+    week_a = officer_a.get("/logboek/week/", {"week": MONDAY.isoformat()}).content.decode()
+    assert f"/logboek/gebruiker/{coordinator_b.pk}/" in week_a
+    page_a = officer_a.get(f"/logboek/gebruiker/{coordinator_b.pk}/")
+    assert {e.organisation_id for e in page_a.context["page"]} == {world.school.pk}
+    assert len(page_a.context["page"].object_list) == 5
+    # A user with neither a membership nor a read in scope stays unknown to the officer.
+    assert officer_a.get(f"/logboek/gebruiker/{officer_b.pk}/").status_code == 404
 
 
 def test_sign_offs_of_two_municipalities_for_the_same_week_both_succeed(world) -> None:
