@@ -1,4 +1,6 @@
-"""Write read-log entries; called by views and exports in the same transaction as the read."""
+"""Write read-log entries. A view that only reads logs in a short transaction of its own after
+the read (not around it: on SQLite a transaction holds the database's only write lock from its
+start); a view that writes logs inside the write's transaction."""
 
 from __future__ import annotations
 
@@ -107,8 +109,7 @@ def record_accesses(
 ) -> int:
     """One entry per pupil shown in a list (the first read of each), in one prepared statement.
 
-    Call inside the transaction that reads the rows, as for `record_access`. Returns the number
-    of entries written.
+    Call inside a transaction (50 rows, one commit). Returns the number of entries written.
     """
     if _BENCH_NO_READ_LOG:
         return 0

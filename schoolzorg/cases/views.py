@@ -328,7 +328,7 @@ def _render_detail(
             obj=case,
             detail="casus",
         )
-        context = _detail_context(request, case, **forms)
+    context = _detail_context(request, case, **forms)
     return render(request, "cases/detail.html", context, status=status)
 
 

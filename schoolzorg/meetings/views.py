@@ -310,8 +310,8 @@ def _item_label(item: AgendaItem) -> str:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    with transaction.atomic():
-        context = _detail_context(request, meeting)
+    context = _detail_context(request, meeting)
+    with transaction.atomic():  # only the log: on SQLite a transaction holds the write lock
         log_reads(
             request,
             [i.pupil for i in context["items"] if i.pupil is not None],

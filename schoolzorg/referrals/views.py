@@ -74,7 +74,9 @@ def _get(request: HttpRequest, pk: int) -> Referral:
 
 
 def _log_list(request: HttpRequest, referrals: list[Referral], detail: str) -> None:
-    """One read-log entry per pupil shown, written in one query (a list shows names)."""
+    """One read-log entry per pupil shown, written in one query (a list shows names), in a
+    transaction of its own after the rows are read: on SQLite a transaction holds the database's
+    only write lock from its start, and holding it while reading made the other workers wait."""
     memberships = active_memberships(request.user)
     first = memberships[0] if memberships else None
     basis = (
@@ -82,12 +84,13 @@ def _log_list(request: HttpRequest, referrals: list[Referral], detail: str) -> N
         if first
         else Basis("referral")
     )
-    record_accesses(
-        request,
-        (Read(r.pupil_id, replace(basis, ref=str(r.pk)), r) for r in referrals),
-        action=Action.VIEW,
-        detail=detail,
-    )
+    with transaction.atomic():
+        record_accesses(
+            request,
+            (Read(r.pupil_id, replace(basis, ref=str(r.pk)), r) for r in referrals),
+            action=Action.VIEW,
+            detail=detail,
+        )
 
 
 # The columns `referrals/_table.html` and `_log_list` use: a list row needs no document text.
@@ -185,14 +188,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if view not in INBOX_VIEWS:
         view = "nieuw"
     today = timezone.localdate()
-    with transaction.atomic():
-        referrals = _inbox(
-            user=request.user,
-            view=view,
-            teams=tuple(sorted(teams)),
-            today=today,
-        )
-        _log_list(request, referrals, "toeleidingen: inbox wijkteam")
+    referrals = _inbox(user=request.user, view=view, teams=tuple(sorted(teams)), today=today)
+    _log_list(request, referrals, "toeleidingen: inbox wijkteam")
     return render(
         request,
         "referrals/inbox.html",
@@ -211,11 +208,8 @@ def outgoing(request: HttpRequest) -> HttpResponse:
     schools = school_ids(request.user)
     if not schools:
         raise Http404
-    with transaction.atomic():
-        referrals = list(
-            _rows(Referral.objects.visible_to(request.user).filter(school_id__in=schools))
-        )
-        _log_list(request, referrals, "toeleidingen: uitgaand")
+    referrals = list(_rows(Referral.objects.visible_to(request.user).filter(school_id__in=schools)))
+    _log_list(request, referrals, "toeleidingen: uitgaand")
     return render(
         request,
         "referrals/outgoing.html",
