@@ -109,7 +109,8 @@ def record_accesses(
 ) -> int:
     """One entry per pupil shown in a list (the first read of each), in one prepared statement.
 
-    Call inside a transaction (50 rows, one commit). Returns the number of entries written.
+    Written in one transaction: the caller's, else one of its own (50 rows, one commit).
+    Returns the number of entries written.
     """
     if _BENCH_NO_READ_LOG:
         return 0
@@ -132,7 +133,8 @@ def record_accesses(
                 detail=detail,
             )
         )
-    _insert(entries)
+    with transaction.atomic(using=router.db_for_write(AccessLogEntry), savepoint=False):
+        _insert(entries)
     return len(entries)
 
 

@@ -74,9 +74,9 @@ def _get(request: HttpRequest, pk: int) -> Referral:
 
 
 def _log_list(request: HttpRequest, referrals: list[Referral], detail: str) -> None:
-    """One read-log entry per pupil shown, written in one query (a list shows names), in a
-    transaction of its own after the rows are read: on SQLite a transaction holds the database's
-    only write lock from its start, and holding it while reading made the other workers wait."""
+    """One read-log entry per pupil shown, written in one query (a list shows names) after the
+    rows are read: on SQLite a transaction holds the database's only write lock from its start,
+    and holding it while reading made the other workers wait."""
     memberships = active_memberships(request.user)
     first = memberships[0] if memberships else None
     basis = (
@@ -84,13 +84,12 @@ def _log_list(request: HttpRequest, referrals: list[Referral], detail: str) -> N
         if first
         else Basis("referral")
     )
-    with transaction.atomic():
-        record_accesses(
-            request,
-            (Read(r.pupil_id, replace(basis, ref=str(r.pk)), r) for r in referrals),
-            action=Action.VIEW,
-            detail=detail,
-        )
+    record_accesses(
+        request,
+        (Read(r.pupil_id, replace(basis, ref=str(r.pk)), r) for r in referrals),
+        action=Action.VIEW,
+        detail=detail,
+    )
 
 
 # The columns `referrals/_table.html` and `_log_list` use: a list row needs no document text.
