@@ -40,7 +40,7 @@ class AccessLogEntry(models.Model):
     role = models.CharField(max_length=40, blank=True)
     organisation_id = models.BigIntegerField(null=True)
     organisation_label = models.CharField(max_length=200, blank=True)
-    pupil_id = models.BigIntegerField(null=True, db_index=True)
+    pupil_id = models.BigIntegerField(null=True)  # indexed by audit_read_pupil_latest
     action = models.CharField(max_length=16, choices=Action.choices)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=60, blank=True)
@@ -58,6 +58,8 @@ class AccessLogEntry(models.Model):
             models.Index(fields=["user_id", "at"]),
             # "Who looked at this child": a pupil's latest entries without sorting all of them.
             models.Index(fields=["pupil_id", "at", "id"], name="audit_read_pupil_latest"),
+            # The weekly report: a week's entries made in the name of the organisations in scope.
+            models.Index(fields=["organisation_id", "at"], name="audit_read_organisation"),
         ]
         default_permissions = ("view",)
 
