@@ -101,15 +101,14 @@ def start(request: HttpRequest, pupil_pk: int, code: str) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             return redirect("assessments:fill", pk=assessment.pk)
-    with transaction.atomic():
-        record_access(
-            request,
-            action=Action.VIEW,
-            pupil_id=pupil.pk,
-            basis=basis,
-            obj=pupil,
-            detail=f"instrument starten: {code}",
-        )
+    record_access(
+        request,
+        action=Action.VIEW,
+        pupil_id=pupil.pk,
+        basis=basis,
+        obj=pupil,
+        detail=f"instrument starten: {code}",
+    )
     return render(
         request,
         "assessments/start.html",
@@ -129,15 +128,14 @@ def safety_list(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         .sensitive()
         .select_related("definition", "created_by", "completed_by", "reviewed_by")
     )
-    with transaction.atomic():
-        record_access(
-            request,
-            action=Action.VIEW,
-            pupil_id=pupil.pk,
-            basis=basis,
-            obj=pupil,
-            detail="veiligheidsinschattingen bekeken",
-        )
+    record_access(
+        request,
+        action=Action.VIEW,
+        pupil_id=pupil.pk,
+        basis=basis,
+        obj=pupil,
+        detail="veiligheidsinschattingen bekeken",
+    )
     return render(request, "assessments/safety_list.html", {"pupil": pupil, "assessments": rows})
 
 

@@ -1,6 +1,7 @@
-"""Write read-log entries. A view that only reads logs in a short transaction of its own after
-the read (not around it: on SQLite a transaction holds the database's only write lock from its
-start); a view that writes logs inside the write's transaction."""
+"""Write read-log entries. A view that only reads logs after the read and opens no transaction
+around it (on SQLite a transaction holds the database's only write lock from its start): one
+entry is one INSERT, committed by itself; a list's entries share one transaction that
+`record_accesses` opens. A view that writes logs inside the write's transaction."""
 
 from __future__ import annotations
 

@@ -197,8 +197,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         if school_filter.isascii() and school_filter.isdigit()
         else None,
     )
-    with transaction.atomic():
-        log_list_reads(request, cases, "casuslijst")
+    log_list_reads(request, cases, "casuslijst")
     return render(
         request,
         "cases/list.html",
@@ -260,10 +259,9 @@ def register(request: HttpRequest, pupil_pk: int) -> HttpResponse:
             if Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
                 return redirect("cases:detail", case.pk)
             return redirect("pupils:detail", pupil.pk)
-    with transaction.atomic():
-        record_access(
-            request, action=LogAction.VIEW, pupil_id=pupil.pk, basis=found[0], detail="zorg melden"
-        )
+    record_access(
+        request, action=LogAction.VIEW, pupil_id=pupil.pk, basis=found[0], detail="zorg melden"
+    )
     return render(request, "cases/register.html", {"pupil": pupil, "form": form})
 
 
@@ -319,15 +317,14 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
 def _render_detail(
     request: HttpRequest, case: Case, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    with transaction.atomic():
-        record_access(
-            request,
-            action=LogAction.VIEW,
-            pupil_id=case.pupil_id,
-            basis=_basis_for(request, case),
-            obj=case,
-            detail="casus",
-        )
+    record_access(
+        request,
+        action=LogAction.VIEW,
+        pupil_id=case.pupil_id,
+        basis=_basis_for(request, case),
+        obj=case,
+        detail="casus",
+    )
     context = _detail_context(request, case, **forms)
     return render(request, "cases/detail.html", context, status=status)
 
@@ -460,15 +457,14 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
         handle = document.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    with transaction.atomic():
-        record_access(
-            request,
-            action=LogAction.DOWNLOAD,
-            pupil_id=document.case.pupil_id,
-            basis=_basis_for(request, document.case),
-            obj=document,
-            detail=f"document {document.original_name}"[:300],
-        )
+    record_access(
+        request,
+        action=LogAction.DOWNLOAD,
+        pupil_id=document.case.pupil_id,
+        basis=_basis_for(request, document.case),
+        obj=document,
+        detail=f"document {document.original_name}"[:300],
+    )
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -535,8 +531,7 @@ def caseload(request: HttpRequest, contact_form: Any = None, status: int = 200) 
         )
         .order_by("school__name", "opened_at")[:LIST_LIMIT]
     )
-    with transaction.atomic():
-        log_list_reads(request, cases, "caseload SMW")
+    log_list_reads(request, cases, "caseload SMW")
     today = timezone.localdate()
     month_minutes = (
         SocialWorkContact.objects.filter(

@@ -94,7 +94,7 @@ def _item(request: HttpRequest, pk: int) -> AgendaItem:
 def log_reads(
     request: HttpRequest, pupils: list[Any], *, action: str, detail: str, obj: Any = None
 ) -> None:
-    """One read-log entry per pupil shown, written together (call inside a transaction)."""
+    """One read-log entry per pupil shown, written together in one transaction."""
     reads = []
     for pupil in pupils:
         found = access_basis(request.user, pupil)
@@ -311,14 +311,13 @@ def _item_label(item: AgendaItem) -> str:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     context = _detail_context(request, meeting)
-    with transaction.atomic():  # only the log: on SQLite a transaction holds the write lock
-        log_reads(
-            request,
-            [i.pupil for i in context["items"] if i.pupil is not None],
-            action=AuditAction.VIEW,
-            detail=f"zorgoverleg {meeting.scheduled_on:%d-%m-%Y}",
-            obj=meeting,
-        )
+    log_reads(
+        request,
+        [i.pupil for i in context["items"] if i.pupil is not None],
+        action=AuditAction.VIEW,
+        detail=f"zorgoverleg {meeting.scheduled_on:%d-%m-%Y}",
+        obj=meeting,
+    )
     return render(request, "meetings/detail.html", context)
 
 

@@ -6,7 +6,6 @@ whichever door it comes through.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
@@ -28,8 +27,7 @@ def find_pupils(request: HttpRequest, text: str, *, limit: int = SEARCH_LIMIT) -
     for pupil in results:
         found = access_basis(request.user, pupil)
         reads.append(Read(pupil.pk, found[0] if found else None))
-    with transaction.atomic():
-        record_accesses(request, reads, action=Action.SEARCH, detail="zoekresultaat")
+    record_accesses(request, reads, action=Action.SEARCH, detail="zoekresultaat")
     return results
 
 
@@ -52,13 +50,12 @@ def open_pupil(
     if pupil is None or found is None:
         raise Http404
     basis, full = found
-    with transaction.atomic():
-        record_access(
-            request,
-            action=action,
-            pupil_id=pupil.pk,
-            basis=basis,
-            obj=pupil,
-            detail=detail or ("leerlingpagina" if full else "basisgegevens"),
-        )
+    record_access(
+        request,
+        action=action,
+        pupil_id=pupil.pk,
+        basis=basis,
+        obj=pupil,
+        detail=detail or ("leerlingpagina" if full else "basisgegevens"),
+    )
     return pupil, basis, full

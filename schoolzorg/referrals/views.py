@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -244,15 +243,14 @@ def start(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         referral = services.create_referral(pupil, by=request.user)  # type: ignore[arg-type]
         messages.success(request, "Het concept is gemaakt. Het wordt opgeslagen terwijl u typt.")
         return redirect("referrals:edit", pk=referral.pk)
-    with transaction.atomic():
-        record_access(
-            request,
-            action=Action.VIEW,
-            pupil_id=pupil.pk,
-            basis=basis,
-            obj=pupil,
-            detail="toeleiding starten",
-        )
+    record_access(
+        request,
+        action=Action.VIEW,
+        pupil_id=pupil.pk,
+        basis=basis,
+        obj=pupil,
+        detail="toeleiding starten",
+    )
     return render(request, "referrals/start.html", {"pupil": pupil, "route": route})
 
 
@@ -328,16 +326,15 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _get(request, pk)
-    with transaction.atomic():
-        record_access(
-            request,
-            action=Action.VIEW,
-            pupil_id=referral.pupil_id,
-            basis=_basis(request, referral),
-            obj=referral,
-            detail="toeleiding",
-        )
-        context = _detail_context(request, referral)
+    record_access(
+        request,
+        action=Action.VIEW,
+        pupil_id=referral.pupil_id,
+        basis=_basis(request, referral),
+        obj=referral,
+        detail="toeleiding",
+    )
+    context = _detail_context(request, referral)
     return render(request, "referrals/detail.html", context)
 
 
@@ -378,18 +375,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 missing = exc.messages
     else:
         missing = services.missing_parts(referral)
-    with transaction.atomic():
-        record_access(
-            request,
-            action=Action.VIEW,
-            pupil_id=referral.pupil_id,
-            basis=_basis(request, referral),
-            obj=referral,
-            detail="toeleiding bewerken",
-        )
-        team_form = forms.ChooseTeamForm(
-            initial={"seen_state": referral.state, "team": referral.team_id}
-        )
+    record_access(
+        request,
+        action=Action.VIEW,
+        pupil_id=referral.pupil_id,
+        basis=_basis(request, referral),
+        obj=referral,
+        detail="toeleiding bewerken",
+    )
+    team_form = forms.ChooseTeamForm(
+        initial={"seen_state": referral.state, "team": referral.team_id}
+    )
     return render(
         request,
         "referrals/edit.html",
@@ -471,16 +467,15 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         raise Http404
     form = _form_for(name, referral, request.POST)
     if not form.is_valid():
-        with transaction.atomic():
-            record_access(
-                request,
-                action=Action.VIEW,
-                pupil_id=referral.pupil_id,
-                basis=_basis(request, referral),
-                obj=referral,
-                detail="toeleiding",
-            )
-            context = _detail_context(request, referral)
+        record_access(
+            request,
+            action=Action.VIEW,
+            pupil_id=referral.pupil_id,
+            basis=_basis(request, referral),
+            obj=referral,
+            detail="toeleiding",
+        )
+        context = _detail_context(request, referral)
         context["move_forms"] = [
             (m, form if m.name == name else f) for m, f in context["move_forms"]
         ]
