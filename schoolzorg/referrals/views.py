@@ -302,6 +302,15 @@ def _form_for(move: str, referral: Referral, data: Any) -> forms.SeenStateForm:
 
 
 def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
+    """The referral page's context; logs the read (the page shows the pupil's data)."""
+    record_access(
+        request,
+        action=Action.VIEW,
+        pupil_id=referral.pupil_id,
+        basis=_basis(request, referral),
+        obj=referral,
+        detail="toeleiding",
+    )
     today = timezone.localdate()
     return {
         "referral": referral,
@@ -326,16 +335,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _get(request, pk)
-    record_access(
-        request,
-        action=Action.VIEW,
-        pupil_id=referral.pupil_id,
-        basis=_basis(request, referral),
-        obj=referral,
-        detail="toeleiding",
-    )
-    context = _detail_context(request, referral)
-    return render(request, "referrals/detail.html", context)
+    return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 
 @never_cache
@@ -467,14 +467,6 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         raise Http404
     form = _form_for(name, referral, request.POST)
     if not form.is_valid():
-        record_access(
-            request,
-            action=Action.VIEW,
-            pupil_id=referral.pupil_id,
-            basis=_basis(request, referral),
-            obj=referral,
-            detail="toeleiding",
-        )
         context = _detail_context(request, referral)
         context["move_forms"] = [
             (m, form if m.name == name else f) for m, f in context["move_forms"]
