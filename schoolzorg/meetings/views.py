@@ -265,20 +265,21 @@ def _detail_context(
     total = meeting.items.count()
     members = _members(meeting)
     owners = _owners(members)
-    editable = meeting.state in workflow.EDITABLE_STATES
     minute_taker = can_take_minutes(request.user, meeting.care_team)
+    editable = meeting.state in workflow.EDITABLE_STATES and minute_taker
     minutes_url, decide_url = url_for("meetings:minutes"), url_for("meetings:decide")
     for item in items:
-        forms = bound.get(item.pk, {})
         item.minutes_url = minutes_url(item.pk)  # type: ignore[attr-defined]
         item.decide_url = decide_url(item.pk)  # type: ignore[attr-defined]
-        item.minutes_form = forms.get("minutes") or MinutesForm(  # type: ignore[attr-defined]
-            initial={"minutes": item.minutes, "version": item.minutes_version},
-            prefix=f"m{item.pk}",
-        )
-        item.decision_form = forms.get("decision") or DecisionForm(  # type: ignore[attr-defined]
-            owners=owners, prefix=f"d{item.pk}"
-        )
+        if editable:  # the forms are shown only to whoever takes the minutes
+            forms = bound.get(item.pk, {})
+            item.minutes_form = forms.get("minutes") or MinutesForm(  # type: ignore[attr-defined]
+                initial={"minutes": item.minutes, "version": item.minutes_version},
+                prefix=f"m{item.pk}",
+            )
+            item.decision_form = forms.get("decision") or DecisionForm(  # type: ignore[attr-defined]
+                owners=owners, prefix=f"d{item.pk}"
+            )
         item.error = (errors or {}).get(item.pk, "")  # type: ignore[attr-defined]
         item.decision_list = decisions[item.pk]  # type: ignore[attr-defined]
         item.guest_list = [g for g in guests if g.item_id == item.pk]  # type: ignore[attr-defined]
@@ -292,7 +293,7 @@ def _detail_context(
         "attendance_choices": ATTENDANCE_CHOICES,
         "guests": guests,
         "guest_form": GuestForm(items=[(i.pk, _item_label(i)) for i in items], prefix="guest"),
-        "editable": editable and minute_taker,
+        "editable": editable,
         "can_prepare": can_prepare(request.user, meeting.care_team),
         "moves": [(m, Move(m).label) for m in workflow.moves_from(meeting.state)]
         if minute_taker
