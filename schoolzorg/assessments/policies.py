@@ -21,19 +21,13 @@ if TYPE_CHECKING:
 CHILD_SAFETY_ROLES = frozenset({Role.SUPPORT_COORDINATOR, Role.SCHOOL_SOCIAL_WORKER})
 
 
-def _full_relationship_q(user: Any) -> Q | None:
-    """A Q over Pupil for the relationships that open the full file (not the basic ones)."""
-    return access.relationships_q(user, full_only=True)
-
-
 def full_pupils_q(user: Any) -> Q | None:
     """A Q over Assessment: the pupil's full file is visible to the user. None: no pupil at all."""
     from schoolzorg.pupils.models import Pupil
 
-    q = _full_relationship_q(user)
-    if q is None:
+    if not access.relationship_qs(user, full_only=True):
         return None
-    return Q(pupil__in=Pupil.objects.filter(q).values("pk"))
+    return Q(pupil__in=Pupil.objects.visible_to(user, full_only=True).values("pk"))
 
 
 def child_safety_pupils_q(user: Any) -> Q | None:
@@ -44,8 +38,7 @@ def child_safety_pupils_q(user: Any) -> Q | None:
     """
     from schoolzorg.pupils.models import Pupil
 
-    full = _full_relationship_q(user)
-    if full is None:
+    if not access.relationship_qs(user, full_only=True):
         return None
     roles = getattr(access, "CHILD_SAFETY_ROLES", CHILD_SAFETY_ROLES)
     schools = {
@@ -55,7 +48,7 @@ def child_safety_pupils_q(user: Any) -> Q | None:
     }
     if not schools:
         return None
-    pupils = Pupil.objects.filter(full).filter(current_school_id__in=schools)
+    pupils = Pupil.objects.visible_to(user, full_only=True).filter(current_school_id__in=schools)
     return Q(pupil__in=pupils.values("pk"))
 
 

@@ -54,6 +54,45 @@ def test_care_team_sees_only_pupils_with_consent_in_lists_too(world) -> None:
         assert not Pupil.objects.visible_to(world.users[actor]).exists(), actor
 
 
+def test_pupils_reached_through_several_relationships_are_each_visible_once(world) -> None:
+    """School staff who also coordinate a case at another school and hold a grant for a third
+    pupil see the union: in the pupil list (each pupil once) and inside other apps' filters."""
+    from schoolzorg.cases.models import Case
+    from schoolzorg.cases.tests.factories import CaseFactory
+    from schoolzorg.pupils.tests.factories import PupilFactory
+
+    coordinator = world.users["coordinator"]
+    case_elsewhere = CaseFactory(
+        pupil=PupilFactory(current_school=world.other_school),
+        coordinator=coordinator,
+        raised_by=world.users["outsider"],
+    )
+    granted = PupilFactory(current_school=world.other_school)
+    now = timezone.now()
+    BreakGlassGrant.objects.create(
+        user=coordinator,
+        pupil_id=granted.pk,
+        pupil_label="x",
+        role="support_coordinator",
+        organisation_id=world.school.pk,
+        organisation_label=world.school.name,
+        reason="Acute zorg, IB-er van de andere school is niet bereikbaar.",
+        granted_at=now - dt.timedelta(minutes=5),
+        expires_at=now + dt.timedelta(minutes=55),
+    )
+    PupilFactory(current_school=world.other_school)  # reached through nothing
+
+    expected = {world.pupil, world.pupil_without_consent, case_elsewhere.pupil, granted}
+    visible = list(Pupil.objects.visible_to(coordinator))
+    assert len(visible) == len(expected) and set(visible) == expected
+    assert Pupil.objects.visible_to(coordinator).count() == len(expected)
+    assert set(Case.objects.visible_to(coordinator)) == {case_elsewhere}
+    # The other school's coordinator: all of that school's pupils, the grant's and the case's too.
+    at_other_school = set(Pupil.objects.filter(current_school=world.other_school))
+    assert len(at_other_school) == 3
+    assert set(Pupil.objects.visible_to(world.users["outsider"])) == at_other_school
+
+
 def test_break_the_glass_requires_a_recent_reauthentication(world) -> None:
     client = signed_in_client(world.users["outsider"])
     session = client.session
