@@ -7,10 +7,13 @@ encryption. The diff then only shows that the record changed, not the secret tex
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from auditlog.registry import auditlog
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils.encoding import smart_str
 
 from schoolzorg.lib.crypto import EncryptedTextField
 from schoolzorg.lib.prepared import prepared
@@ -65,7 +68,7 @@ def entries_for(objects: dict[str, Any], *, limit: int) -> list[Any]:
     values that runs inside the same query.
     """
     by_type = {_content_type_id(label): ids for label, ids in objects.items()}
-    return list(_entries(by_type)[:limit])
+    return with_related_names(list(_entries(by_type)[:limit]))
 
 
 def _content_type_id(label: str) -> int:
@@ -109,7 +112,9 @@ def pupil_changes(pupil_id: int, *, limit: int) -> list[Any]:
     """Changes to the pupil and to the records that hang from them, newest first."""
     # Content type ids come from the database: arguments (shape), not constants of the builder.
     types = tuple(_content_type_id(label) for label in ("pupils.Pupil", *PUPIL_RECORDS))
-    return _pupil_changes(pupil_id=pupil_id, pupil_key=str(pupil_id), types=types, limit=limit)
+    return with_related_names(
+        _pupil_changes(pupil_id=pupil_id, pupil_key=str(pupil_id), types=types, limit=limit)
+    )
 
 
 @prepared(shape=("limit",))
@@ -118,3 +123,64 @@ def _pupil_changes(pupil_id: int, pupil_key: str, types: tuple[int, ...], limit:
     for content_type_id, label in zip(types[1:], PUPIL_RECORDS, strict=True):
         objects[content_type_id] = apps.get_model(label).objects.filter(pupil_id=pupil_id)
     return _entries(objects)[:limit]
+
+
+def _foreign_keys(entry: Any) -> list[tuple[Any, str]]:
+    """(field, stored value) of each foreign key named in the entry's changes."""
+    model = entry.content_type.model_class()
+    found: list[tuple[Any, str]] = []
+    if model is None:
+        return found
+    for name, values in entry.changes_dict.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.many_to_one or field.one_to_one:
+            found += [(field, str(v)) for v in values if str(v) != "None"]
+    return found
+
+
+def _key(field: Any, value: str) -> Any:
+    return field.related_model._meta.pk.to_python(value)
+
+
+def _read_from(model: Any) -> Any:
+    """Children of a multi-table model that print as their root (a School, a Municipality: as
+    an Organisation, by name) are read from the root, all in one query."""
+    parents = model._meta.get_parent_list()
+    root = parents[-1] if parents else model
+    return root if model.__str__ is root.__str__ else model
+
+
+def with_related_names(entries: list[Any]) -> list[Any]:
+    """Let the entries show the objects their changed foreign keys point to, read in bulk.
+
+    auditlog's `changes_display_dict` reads each such object with a query of its own (a page of
+    200 membership changes: hundreds of queries). This reads them once per model and hands
+    auditlog the names; a deleted object shows as auditlog shows it.
+    """
+    wanted: dict[Any, set[Any]] = defaultdict(set)
+    for entry in entries:
+        for field, value in _foreign_keys(entry):
+            try:
+                wanted[_read_from(field.related_model)].add(_key(field, value))
+            except ValidationError:
+                continue
+    names = {
+        model: {pk: smart_str(obj) for pk, obj in model._default_manager.in_bulk(pks).items()}
+        for model, pks in wanted.items()
+    }
+
+    def display(field: Any, value: str) -> str:
+        if value == "None":
+            return value
+        try:
+            found = names.get(_read_from(field.related_model), {}).get(_key(field, value))
+        except ValidationError:
+            return value
+        return found if found is not None else f"Deleted '{field.related_model.__name__}' ({value})"
+
+    for entry in entries:
+        entry._get_changes_display_for_fk_field = display
+    return entries

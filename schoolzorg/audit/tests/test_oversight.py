@@ -758,6 +758,8 @@ def test_each_officers_pages_use_as_many_queries_with_many_rows_as_with_few(regi
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from schoolzorg.accounts.models import Membership, User
+    from schoolzorg.accounts.roles import Role
     from schoolzorg.audit.policies import oversight_scope
 
     client = signed_in_client(regional.officers[kind])
@@ -785,7 +787,20 @@ def test_each_officers_pages_use_as_many_queries_with_many_rows_as_with_few(regi
         for _ in range(5):
             org, pupil = regional.reads[r]
             _grant_in(regional.readers[r], regional.orgs[org], regional.pupils[pupil].pk)
-    assert counts() == few
+    # More role changes: each names a user and an organisation, which the page shows by name.
+    for name, org in regional.orgs.items():
+        newcomer = User.objects.create_user(
+            email=f"nieuw-{name}@matrix.example", password=None, full_name=f"Nieuw {name}"
+        )
+        Membership.objects.create(
+            user=newcomer, organisation=org, role=Role.PRIVACY_OFFICER, valid_from=MONDAY
+        )
+    many = counts()
+    # The role changes page reads the users and organisations its changes name, one query per
+    # kind of object (user, organisation, district): as many or fewer, never one per change.
+    changes = urls.index("/logboek/wijzigingen/")
+    assert many[changes] <= few[changes]
+    assert many[:changes] + many[changes + 1 :] == few[:changes] + few[changes + 1 :]
     with CaptureQueriesContext(connection) as queries:
         weekly_report(MONDAY, oversight_scope(regional.officers[kind]))
     # the officer's memberships (once), the organisations in scope, the counts of each part,
