@@ -79,14 +79,22 @@ def test_receiving_team_never_sees_a_draft(world: World, client_for: Clients) ->
 def test_team_sees_the_pupil_file_only_from_acknowledged(world: World, client_for: Clients) -> None:
     referral = submitted(world)
     client = client_for(world.worker)
-    assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
-    assert client.get(reverse("pupils:detail", args=[world.pupil.pk])).status_code == 404
+    pupil_url = reverse("pupils:detail", args=[world.pupil.pk])
+    page = client.get(reverse("referrals:detail", args=[referral.pk]))
+    assert page.status_code == 200
+    # The page names the pupil but does not link to a file the team cannot open yet.
+    assert world.pupil.last_name in page.content.decode()
+    assert f'href="{pupil_url}"' not in page.content.decode()
+    assert client.get(pupil_url).status_code == 404
     services.acknowledge_referral(referral, by=world.worker)
-    assert client.get(reverse("pupils:detail", args=[world.pupil.pk])).status_code == 200
+    assert client.get(pupil_url).status_code == 200
+    page = client.get(reverse("referrals:detail", args=[referral.pk]))
+    assert f'href="{pupil_url}"' in page.content.decode()
     # A colleague who is not named, not the contact person and not the leader: referral only.
     other = client_for(world.worker2)
-    assert other.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
-    assert other.get(reverse("pupils:detail", args=[world.pupil.pk])).status_code == 404
+    page = other.get(reverse("referrals:detail", args=[referral.pk]))
+    assert page.status_code == 200 and f'href="{pupil_url}"' not in page.content.decode()
+    assert other.get(pupil_url).status_code == 404
 
 
 def test_detail_read_is_logged(world: World, client_for: Clients) -> None:
