@@ -22,6 +22,7 @@ from schoolzorg.lib import homepanels
 from schoolzorg.lib.homepanels import Panel
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils import sections
+from schoolzorg.pupils.access import prepared_for_user
 
 
 @prepared
@@ -64,24 +65,36 @@ def pupil_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> P
     )
 
 
+def _for_my_work(user: Any) -> Any:
+    return Assessment.objects.visible_to(user, include_sensitive=True).select_related(
+        "definition", "pupil", "completed_by"
+    )
+
+
+@prepared_for_user
+def _my_drafts(user: Any) -> QuerySet[Assessment]:
+    return _for_my_work(user).drafts().filter(created_by_id=user.pk).order_by("-updated_at")[:10]
+
+
+@prepared_for_user
+def _safety_to_review(user: Any) -> QuerySet[Assessment]:
+    """Completed child-safety assessments someone else made, for a second look."""
+    return (
+        _for_my_work(user)
+        .filter(status=AssessmentStatus.COMPLETED, is_child_safety=True)
+        .exclude(completed_by_id=user.pk)
+        .exclude(created_by_id=user.pk)
+        .order_by("completed_at")[:10]
+    )
+
+
 def my_work_panel(request: HttpRequest) -> Panel | None:
     """The "Mijn werk" panel: own drafts, and safety assessments waiting for the user's review."""
     user = request.user
     if not getattr(user, "is_authenticated", False):
         return None
-    user_id = user.pk
-    visible = Assessment.objects.visible_to(user, include_sensitive=True).select_related(
-        "definition", "pupil", "completed_by"
-    )
-    drafts = list(visible.drafts().filter(created_by_id=user_id).order_by("-updated_at")[:10])
-    to_review = [
-        a
-        for a in visible.filter(status=AssessmentStatus.COMPLETED, is_child_safety=True)
-        .exclude(completed_by_id=user_id)
-        .exclude(created_by_id=user_id)
-        .order_by("completed_at")[:10]
-        if a.awaits_review
-    ]
+    drafts = _my_drafts(user=user)
+    to_review = [a for a in _safety_to_review(user=user) if a.awaits_review]
     if not drafts and not to_review:
         return None
     return Panel(

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from schoolzorg.audit.services import Basis
 from schoolzorg.lib.prepared import prepared
-from schoolzorg.pupils.access import Relationship, register_relationship
+from schoolzorg.pupils.access import Relationship, prepared_for_user, register_relationship
 
 
 def _coordinator_q(user: Any) -> Q | None:
@@ -67,22 +67,27 @@ def _nav_social_work(request: Any) -> Any:
     return None
 
 
-def _panel_my_cases(request: Any) -> Any:
-    from django.db.models import Q
-
+@prepared_for_user
+def _my_open_cases(user: Any) -> Any:
     from schoolzorg.cases.models import Case
-    from schoolzorg.lib.homepanels import Panel
 
-    user = request.user
-    if not getattr(user, "is_authenticated", False):
-        return None
-    cases = list(
+    return (
         Case.objects.visible_to(user)
         .open()
         .filter(Q(coordinator=user) | Q(social_worker=user))
         .select_related("pupil", "school")
         .order_by("-opened_at")[:10]
     )
+
+
+def _panel_my_cases(request: Any) -> Any:
+    from schoolzorg.cases.models import Case
+    from schoolzorg.lib.homepanels import Panel
+
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cases = _my_open_cases(user=user)
     from schoolzorg.cases.policies import case_role_school_ids
 
     new_count = 0

@@ -7,7 +7,8 @@ next request starts empty, so an ended membership or withdrawn consent counts fr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -34,13 +35,20 @@ def clear() -> None:
         store.clear()
 
 
+@contextmanager
+def scope() -> Iterator[None]:
+    """One request's cache: the middleware opens one per request (a test may open one too)."""
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
+
+
 class RequestCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _cache.set({})
-        try:
+        with scope():
             return self.get_response(request)
-        finally:
-            _cache.reset(token)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +13,7 @@ from django.utils import timezone
 from schoolzorg.accounts.roles import CASE_ROLES
 from schoolzorg.lib import homepanels, navigation
 from schoolzorg.meetings.models import CareMeeting
-from schoolzorg.pupils.access import active_memberships
+from schoolzorg.pupils.access import active_memberships, prepared_for_user
 
 PANEL_DAYS = 31
 PANEL_LIMIT = 5
@@ -36,15 +38,22 @@ def _nav(request: HttpRequest) -> navigation.NavItem | None:
     return navigation.NavItem("Overleggen", reverse("meetings:list"), order=30, count=count)
 
 
+@prepared_for_user
+def _upcoming(user: Any, today: dt.date, until: dt.date) -> QuerySet[CareMeeting]:
+    return (
+        CareMeeting.objects.visible_to(user)
+        .upcoming(today)
+        .filter(scheduled_on__lte=until)
+        .select_related("care_team__school")[:PANEL_LIMIT]
+    )
+
+
 def _panel(request: HttpRequest) -> homepanels.Panel | None:
     if not _may_have_meetings(request):
         return None
     today = timezone.localdate()
-    meetings = list(
-        CareMeeting.objects.visible_to(request.user)
-        .upcoming(today)
-        .filter(scheduled_on__lte=today + dt.timedelta(days=PANEL_DAYS))
-        .select_related("care_team__school")[:PANEL_LIMIT]
+    meetings = _upcoming(
+        user=request.user, today=today, until=today + dt.timedelta(days=PANEL_DAYS)
     )
     if not meetings:
         return None

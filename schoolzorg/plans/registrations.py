@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q
 
 from schoolzorg.audit.services import Basis
 from schoolzorg.lib.prepared import prepared
-from schoolzorg.pupils.access import Relationship, register_relationship
+from schoolzorg.pupils.access import Relationship, prepared_for_user, register_relationship
 
 
 def _action_owner_q(user: Any) -> Q | None:
@@ -37,26 +38,30 @@ register_relationship(Relationship("plan", _action_owner_q, _action_owner_basis)
 DUE_SOON_DAYS = 14
 
 
-def _panel_actions(request: Any) -> Any:
-    import datetime as dt
+@prepared_for_user
+def _actions_due(user: Any, until: dt.date) -> Any:
+    from schoolzorg.plans.models import Action
 
+    return (
+        Action.objects.visible_to(user)
+        .open()
+        .owned_by(user)
+        .filter(due_on__lte=until)
+        .select_related("part__pupil")
+        .order_by("due_on")[:15]
+    )
+
+
+def _panel_actions(request: Any) -> Any:
     from django.utils import timezone
 
     from schoolzorg.lib.homepanels import Panel
-    from schoolzorg.plans.models import Action
 
     user = request.user
     if not getattr(user, "is_authenticated", False):
         return None
     today = timezone.localdate()
-    actions = list(
-        Action.objects.visible_to(user)
-        .open()
-        .owned_by(user)
-        .filter(due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
-        .select_related("part__pupil")
-        .order_by("due_on")[:15]
-    )
+    actions = _actions_due(user=user, until=today + dt.timedelta(days=DUE_SOON_DAYS))
     if not actions:
         return None
     return Panel(
@@ -64,26 +69,29 @@ def _panel_actions(request: Any) -> Any:
     )
 
 
-def _panel_reviews(request: Any) -> Any:
-    import datetime as dt
+@prepared_for_user
+def _reviews_due(user: Any, until: dt.date) -> Any:
+    from schoolzorg.plans.models import Goal
 
-    from django.db.models import Q
+    return (
+        Goal.objects.visible_to(user)
+        .review_due(until)
+        .filter(Q(owner=user) | Q(part__plan__coordinator=user))
+        .select_related("part__pupil")
+        .order_by("review_on")[:15]
+    )
+
+
+def _panel_reviews(request: Any) -> Any:
     from django.utils import timezone
 
     from schoolzorg.lib.homepanels import Panel
-    from schoolzorg.plans.models import Goal
 
     user = request.user
     if not getattr(user, "is_authenticated", False):
         return None
     today = timezone.localdate()
-    goals = list(
-        Goal.objects.visible_to(user)
-        .review_due(today + dt.timedelta(days=DUE_SOON_DAYS))
-        .filter(Q(owner=user) | Q(part__plan__coordinator=user))
-        .select_related("part__pupil")
-        .order_by("review_on")[:15]
-    )
+    goals = _reviews_due(user=user, until=today + dt.timedelta(days=DUE_SOON_DAYS))
     if not goals:
         return None
     return Panel(

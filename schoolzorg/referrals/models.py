@@ -127,16 +127,31 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.filter(q) if q is not None else self.none()
 
     def open(self) -> ReferralQuerySet:
-        return self.filter(state__in=OPEN_STATES)
+        return self.filter(is_open_q())
 
     def overdue(self, today: dt.date) -> ReferralQuerySet:
-        q = Q()
-        for state, step in STEP_BY_STATE.items():
-            q |= Q(state=state, **{f"{DUE_FIELD_BY_STEP[step]}__lt": today})
-        return self.filter(q)
+        return self.filter(overdue_q(today))
 
     def for_team(self, team_ids: set[int]) -> ReferralQuerySet:
-        return self.filter(team_id__in=team_ids).exclude(submitted_at__isnull=True)
+        return self.filter(for_team_q(team_ids))
+
+
+# The same conditions as Q objects, for counting several of them in one query.
+def is_open_q() -> Q:
+    return Q(state__in=OPEN_STATES)
+
+
+def overdue_q(today: dt.date) -> Q:
+    """The current step's deadline has passed."""
+    q = Q()
+    for state, step in STEP_BY_STATE.items():
+        q |= Q(state=state, **{f"{DUE_FIELD_BY_STEP[step]}__lt": today})
+    return q
+
+
+def for_team_q(team_ids: set[int]) -> Q:
+    """Submitted to one of these teams (a draft never reaches a team)."""
+    return Q(team_id__in=team_ids) & ~Q(submitted_at__isnull=True)
 
 
 class Referral(models.Model):
