@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from schoolzorg.consent.models import LegalBasisKind, Purpose
@@ -36,8 +37,35 @@ def validate_evidence_file(upload: Any) -> None:
         raise forms.ValidationError("Dit bestand is geen echte PDF, JPG of PNG.")
 
 
-def _recipients() -> Any:
-    return Organisation.objects.exclude(kind="school").order_by("name")
+# Organisations that work in a municipality for its families (not a school's board or partnership).
+LOCAL_SERVICES = (
+    "neighbourhood_team",
+    "social_work_provider",
+    "youth_health_service",
+    "service_desk",
+)
+
+
+def recipients_for(pupil: Any) -> Any:
+    """Organisations that may receive this pupil's data: those around the pupil.
+
+    The school's board and partnership, the municipality of the school and of the home, the
+    local services of those municipalities, and every organisation whose people serve the
+    school. Not every organisation in the country: nationally that list held 1,246.
+    """
+    from schoolzorg.accounts.models import Membership
+
+    school = pupil.current_school
+    municipalities = {pupil.home_municipality_id, school.municipality_id if school else None}
+    municipalities.discard(None)
+    around = Q(pk__in=municipalities) | Q(
+        kind__in=LOCAL_SERVICES, municipality_id__in=municipalities
+    )
+    if school is not None:
+        serving = Membership.objects.active().filter(school_id=school.pk).values("organisation_id")
+        around |= Q(pk__in=[pk for pk in (school.board_id, school.partnership_id) if pk])
+        around |= Q(pk__in=serving)
+    return Organisation.objects.exclude(kind="school").filter(around).order_by("name")
 
 
 class DateInput(forms.DateInput):
@@ -87,7 +115,7 @@ class ConsentForm(forms.Form):
     def __init__(self, pupil: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pupil = pupil
-        self.fields["recipient"].queryset = _recipients()  # type: ignore[attr-defined]
+        self.fields["recipient"].queryset = recipients_for(pupil)  # type: ignore[attr-defined]
         self.fields["guardians"].queryset = Guardian.objects.filter(  # type: ignore[attr-defined]
             pupil_links__pupil=pupil, pupil_links__has_authority=True
         )
@@ -134,7 +162,7 @@ class LegalBasisForm(forms.Form):
     valid_from = forms.DateField(label="Geldig vanaf", widget=DateInput())
     valid_until = forms.DateField(label="Geldig tot en met", required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, pupil: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = _recipients()  # type: ignore[attr-defined]
+        self.fields["recipient"].queryset = recipients_for(pupil)  # type: ignore[attr-defined]
         self.fields["valid_from"].initial = timezone.localdate()

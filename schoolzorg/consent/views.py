@@ -144,7 +144,7 @@ def new_legal_basis(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = _pupil_for(request, pupil_id)
     if not policies.can_record_legal_basis(request.user, pupil):
         raise Http404
-    form = LegalBasisForm(request.POST or None)
+    form = LegalBasisForm(pupil, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -195,3 +195,34 @@ def test_a_guardian_number_beyond_any_id_gets_a_message_and_records_nothing(worl
     assert response.status_code == 200
     assert "Kies alleen ouders uit de lijst." in response.content.decode()
     assert not Consent.objects.filter(pupil=pupil).exists()
+
+
+def test_recipient_choices_are_the_organisations_around_the_pupil(world) -> None:
+    """Not every organisation in the country: the school's own, the municipality's services and
+    whoever serves the school. A recipient from elsewhere is refused."""
+    from schoolzorg.organisations.tests.factories import (
+        NeighbourhoodTeamFactory,
+        SchoolBoardFactory,
+    )
+
+    far = [NeighbourhoodTeamFactory(name="Wijkteam Verweg"), SchoolBoardFactory(name="Verweg")]
+    near = [world.municipality, world.team, world.other_team]
+    near += [m.organisation for m in world.users["nurse"].memberships.all()]
+    near += [m.organisation for m in world.users["partnership_contact"].memberships.all()]
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["coordinator"])
+    for url in (
+        f"/toestemming/leerling/{pupil.pk}/nieuw/",
+        f"/toestemming/leerling/{pupil.pk}/grondslag/nieuw/",
+    ):
+        page = client.get(url).content.decode()
+        for organisation in near:
+            assert f'<option value="{organisation.pk}"' in page, (url, organisation.name)
+        for organisation in far:
+            assert f'<option value="{organisation.pk}"' not in page, (url, organisation.name)
+    response = client.post(
+        f"/toestemming/leerling/{pupil.pk}/nieuw/", _form(world, recipient=far[0].pk)
+    )
+    assert response.status_code in (200, 400)
+    assert "geldige keuze" in response.content.decode()
+    assert not Consent.objects.filter(pupil=pupil).exists()
