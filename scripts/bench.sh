@@ -96,6 +96,8 @@ if [ "$READLOG" = 1 ]; then
   $BIN/python scripts/bench_readlog.py --database "$DB" --pg "$PG"
 fi
 
-exec $BIN/python scripts/bench.py --database-url "$DATABASE_URL" \
+$BIN/python scripts/bench.py --database-url "$DATABASE_URL" \
   --connections "${BENCH_CONNECTIONS:-16}" --workers "${BENCH_WORKERS:-4}" \
   --duration "$DURATION" --warmup "$WARMUP"
+# Then every page a user of each role reaches, once each, on the same data (about 15 s).
+exec $BIN/python scripts/bench_crawl.py --write-doc
