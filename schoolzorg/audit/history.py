@@ -158,7 +158,7 @@ def with_related_names(entries: list[Any]) -> list[Any]:
 
     auditlog's `changes_display_dict` reads each such object with a query of its own (a page of
     200 membership changes: hundreds of queries). This reads them once per model and hands
-    auditlog the names; a deleted object shows as auditlog shows it.
+    auditlog the names; a deleted object shows as "organisatie 12 (verwijderd)".
     """
     wanted: dict[Any, set[Any]] = defaultdict(set)
     for entry in entries:
@@ -179,7 +179,9 @@ def with_related_names(entries: list[Any]) -> list[Any]:
             found = names.get(_read_from(field.related_model), {}).get(_key(field, value))
         except ValidationError:
             return value
-        return found if found is not None else f"Deleted '{field.related_model.__name__}' ({value})"
+        if found is None:
+            return f"{field.related_model._meta.verbose_name} {value} (verwijderd)"
+        return found
 
     for entry in entries:
         entry._get_changes_display_for_fk_field = display

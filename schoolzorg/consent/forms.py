@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from schoolzorg.consent.models import LegalBasisKind, Purpose
 from schoolzorg.lib.forms import ModelMultipleChoiceField
-from schoolzorg.organisations.models import Organisation
+from schoolzorg.organisations.models import Organisation, OrganisationKind
 from schoolzorg.pupils.models import Guardian
 
 # Accepted evidence files: the first bytes prove the type, the name alone does not.
@@ -39,10 +39,10 @@ def validate_evidence_file(upload: Any) -> None:
 
 # Organisations that work in a municipality for its families (not a school's board or partnership).
 LOCAL_SERVICES = (
-    "neighbourhood_team",
-    "social_work_provider",
-    "youth_health_service",
-    "service_desk",
+    OrganisationKind.NEIGHBOURHOOD_TEAM,
+    OrganisationKind.SOCIAL_WORK_PROVIDER,
+    OrganisationKind.YOUTH_HEALTH_SERVICE,
+    OrganisationKind.SERVICE_DESK,
 )
 
 
@@ -65,7 +65,9 @@ def recipients_for(pupil: Any) -> Any:
         serving = Membership.objects.active().filter(school_id=school.pk).values("organisation_id")
         around |= Q(pk__in=[pk for pk in (school.board_id, school.partnership_id) if pk])
         around |= Q(pk__in=serving)
-    return Organisation.objects.exclude(kind="school").filter(around).order_by("name")
+    return (
+        Organisation.objects.exclude(kind=OrganisationKind.SCHOOL).filter(around).order_by("name")
+    )
 
 
 class DateInput(forms.DateInput):
