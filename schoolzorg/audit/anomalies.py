@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from schoolzorg.audit.policies import Scope
@@ -75,16 +77,15 @@ class WeekReport:
         )
 
 
-def weekly_report(week_start: dt.date, scope: Scope) -> WeekReport:
-    """The week's signals in one scope's part of the read log (see `policies.scoped_entries`).
+def count_reads(week_start: dt.date, scope: Scope) -> list[dict[str, Any]]:
+    """The week's entries in the scope per user: all, at the weekend, outside office hours.
 
-    Aggregated in the database: one query per part of the scope (`scoped_entry_parts`) for the
-    counts per user, one for break-the-glass, however many entries the week holds.
+    Aggregated in the database: one query per part of the scope (`scoped_entry_parts`), however
+    many entries the week holds. Sorted by number of reads, then name.
     """
-    from schoolzorg.audit.policies import scoped_entry_parts, scoped_grants
+    from schoolzorg.audit.policies import scoped_entry_parts
 
     start, end = _bounds(week_start)
-    report = WeekReport(week_start=week_start)
     weekday = ExtractIsoWeekDay("at", tzinfo=AMSTERDAM)  # Monday 1 … Sunday 7
     hour = ExtractHour("at", tzinfo=AMSTERDAM)  # office hours start and end on the hour
     is_weekend = GreaterThanOrEqual(weekday, 6)
@@ -107,10 +108,81 @@ def weekly_report(week_start: dt.date, scope: Scope) -> WeekReport:
             if row is not found:
                 for key in ("n", "weekend", "outside"):
                     row[key] += found[key]
-    rows = sorted(
+    return sorted(
         counted.values(),
         key=lambda r: (-r["n"], r["user_label"], r["user_id"] is None, r["user_id"] or 0),
     )
+
+
+def is_over(week_start: dt.date, now: dt.datetime | None = None) -> bool:
+    return (now or timezone.now()) >= _bounds(week_start)[1]
+
+
+def store_counts(week_start: dt.date, owner: Any) -> bool:
+    """Count a week that is over for one owner's scope and keep the counts; False if they were
+    kept already (or the week is not over). Safe to run twice at once."""
+    from schoolzorg.audit.models import WeekCounts
+    from schoolzorg.audit.policies import Scope
+
+    if not is_over(week_start):
+        return False
+    if WeekCounts.objects.filter(organisation_id=owner.pk, week_start=week_start).exists():
+        return False
+    rows = count_reads(week_start, Scope.of(owner))
+    try:
+        with transaction.atomic():
+            WeekCounts.objects.create(
+                organisation_id=owner.pk,
+                week_start=week_start,
+                rows=rows,
+                counted_at=timezone.now(),
+            )
+    except IntegrityError:  # another worker kept them first
+        return False
+    return True
+
+
+def store_last_week(today: dt.date | None = None) -> int:
+    """Keep last week's counts for every organisation with a privacy officer; how many were new.
+
+    The worker runs this every hour (`weekly-read-counts`): from Monday on, the reports of the
+    week before open without counting it.
+    """
+    from schoolzorg.accounts.models import Membership
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.audit.models import WeekCounts
+    from schoolzorg.organisations.models import Organisation
+
+    day = today or timezone.localdate()
+    week = week_of(day) - dt.timedelta(days=7)
+    officers = Membership.objects.active(day).filter(role=Role.PRIVACY_OFFICER)
+    done = WeekCounts.objects.filter(week_start=week).values("organisation_id")
+    owners = Organisation.objects.filter(pk__in=officers.values("organisation_id")).exclude(
+        pk__in=done
+    )
+    return sum(store_counts(week, owner) for owner in owners.order_by("pk"))
+
+
+def weekly_report(week_start: dt.date, scope: Scope) -> WeekReport:
+    """The week's signals in one scope's part of the read log (see `policies.scoped_entries`).
+
+    A scope of one owner whose week is over and was counted (`store_counts`, by the worker)
+    reads the kept counts; otherwise the week is counted now (`count_reads`). Break-the-glass
+    grants are always read now: their review changes.
+    """
+    from schoolzorg.audit.models import WeekCounts
+    from schoolzorg.audit.policies import scoped_grants
+
+    start, end = _bounds(week_start)
+    report = WeekReport(week_start=week_start)
+    kept = None
+    if len(scope.owner_ids) == 1 and is_over(week_start):
+        kept = (
+            WeekCounts.objects.filter(organisation_id=scope.owner_ids[0], week_start=week_start)
+            .values_list("rows", flat=True)
+            .first()
+        )
+    rows = kept if kept is not None else count_reads(week_start, scope)
     report.total = sum(r["n"] for r in rows)
     if rows:
         report.median = float(statistics.median(r["n"] for r in rows))

@@ -208,3 +208,28 @@ class WeeklyReview(models.Model):
         ]
         verbose_name = "weekcontrole logboek"
         verbose_name_plural = "weekcontroles logboek"
+
+
+class WeekCounts(models.Model):
+    """A week's reads per user in one owner's scope, counted once when the week was over.
+
+    The weekly report reads these rows instead of counting a closed week again: at national
+    volume a large municipality's week took seconds to count. Every entry is written at the
+    moment of the read, so a week that is over does not change (history imported into an old
+    week afterwards is the exception: delete that week's counts to count it again).
+    """
+
+    organisation_id = models.BigIntegerField()
+    week_start = models.DateField()
+    # [{"user_id", "user_label", "n", "weekend", "outside"}], as `anomalies.count_reads` gives.
+    rows = models.JSONField(default=list)
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_id", "week_start"], name="unique_week_counts"
+            )
+        ]
+        verbose_name = "weektelling logboek"
+        verbose_name_plural = "weektellingen logboek"

@@ -384,8 +384,9 @@ def test_weekly_report_query_count_does_not_grow_with_entries(world) -> None:
     with CaptureQueriesContext(connection) as many:
         report = weekly_report(MONDAY, Scope.of(world.municipality))
     assert report.total == 121
-    # organisations in scope, entries made in their name, other entries about pupils, grants
-    assert len(many) == len(few) <= 4
+    # counts kept for the week (none here), organisations in scope, entries made in their name,
+    # other entries about pupils, grants
+    assert len(many) == len(few) <= 5
 
 
 def test_weekly_report_counts_a_read_in_both_parts_of_the_scope_once(member) -> None:
@@ -803,9 +804,9 @@ def test_each_officers_pages_use_as_many_queries_with_many_rows_as_with_few(regi
     assert many[:changes] + many[changes + 1 :] == few[:changes] + few[changes + 1 :]
     with CaptureQueriesContext(connection) as queries:
         weekly_report(MONDAY, oversight_scope(regional.officers[kind]))
-    # the officer's memberships (once), the organisations in scope, the counts of each part,
-    # break-the-glass
-    assert len(queries) <= 5, [q["sql"][:90] for q in queries.captured_queries]
+    # the officer's memberships (once), counts kept for the week (none here), the organisations
+    # in scope, the counts of each part, break-the-glass
+    assert len(queries) <= 6, [q["sql"][:90] for q in queries.captured_queries]
 
 
 def test_a_sign_off_of_the_whole_log_from_before_counts_for_every_organisation(regional) -> None:
@@ -871,3 +872,53 @@ def test_migration_0006_keeps_each_sign_off_with_its_municipality_as_organisatio
 
     with pytest.raises(AuditError, match="al afgetekend"):
         sign_off_week(MONDAY, organisation_id=town.pk, by=officer, note="", findings={})
+
+
+def test_last_weeks_counts_are_kept_once_per_organisation_and_the_report_reads_them(
+    regional,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schoolzorg.audit.anomalies import store_last_week
+    from schoolzorg.audit.models import WeekCounts
+    from schoolzorg.audit.policies import oversight_scope
+
+    regional.read_all(dt.datetime(2026, 11, 14, 23, 0, tzinfo=AMS), n=3)  # Saturday night
+    scopes = {kind: oversight_scope(regional.officers[kind]) for kind in KINDS}
+    counted_now = {kind: weekly_report(MONDAY, scope).findings() for kind, scope in scopes.items()}
+    # The week after MONDAY's: last week is MONDAY's; every officer's organisation once.
+    assert store_last_week(MONDAY + dt.timedelta(days=8)) == len(KINDS)
+    assert store_last_week(MONDAY + dt.timedelta(days=9)) == 0
+    assert WeekCounts.objects.filter(week_start=MONDAY).count() == len(KINDS)
+    for kind, scope in scopes.items():
+        with CaptureQueriesContext(connection) as queries:
+            kept = weekly_report(MONDAY, scope).findings()
+        assert kept == counted_now[kind], kind
+        assert kept["total"] == len(regional.expected_entries(kind)), kind
+        assert not any("audit_accesslogentry" in q["sql"] for q in queries.captured_queries)
+    # The page shows the kept counts as well.
+    page = signed_in_client(regional.officers["school"]).get(
+        "/logboek/week/", {"week": MONDAY.isoformat()}
+    )
+    assert page.context["report"].findings() == counted_now["school"]
+
+
+def test_a_week_that_is_not_over_is_not_kept(regional) -> None:
+    from django.utils import timezone
+
+    from schoolzorg.audit.anomalies import store_counts, week_of
+    from schoolzorg.audit.models import WeekCounts
+
+    this_week = week_of(timezone.localdate())
+    assert not store_counts(this_week, regional.orgs["school"])
+    assert not WeekCounts.objects.exists()
+    assert store_counts(MONDAY, regional.orgs["school"])
+    assert not store_counts(MONDAY, regional.orgs["school"])  # once
+    assert WeekCounts.objects.get().organisation_id == regional.orgs["school"].pk
+
+
+def test_weekly_counts_are_a_periodic_sweep() -> None:
+    from schoolzorg.lib.periodic import sweeps
+
+    assert next(s for s in sweeps() if s.name == "weekly-read-counts").every_seconds == 3600
