@@ -5,10 +5,10 @@ reach by following links from the start page (GET only, at most `--per-route` pa
 pattern), in-process with Django's test client, and lists per page the wall time, CPU time and
 number of queries. Pages whose cost grows with the amount of data show up at the top.
 
-Run with the environment `scripts/bench.sh` sets, after `bench_prepare.py` (it reuses the bench
-school, its cases, referrals and meeting):
+`make bench` runs it after the load runs. By hand: with the environment `scripts/bench.sh` sets,
+after `bench_prepare.py` (it reuses the bench school, its cases, referrals and meeting):
 
-    scripts/bench_crawl.py [--per-route 2] [--top 30] [--json OUT]
+    scripts/bench_crawl.py [--per-route 2] [--top 15] [--json OUT] [--write-doc]
 
 The users it signs in (`bench-crawl-<role>@bench.example`) hold their role at the largest
 organisations of the bench municipality: its biggest school board, partnership and school, the

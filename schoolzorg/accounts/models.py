@@ -74,9 +74,14 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 class Membership(models.Model):
     """A person's role in an organisation for a period."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name="gebruiker", on_delete=models.CASCADE, related_name="memberships"
+    )
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="memberships"
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name="organisatie",
     )
     role = models.CharField("rol", max_length=40, choices=Role.choices)
     school = models.ForeignKey(

@@ -68,7 +68,7 @@ def entries_for(objects: dict[str, Any], *, limit: int) -> list[Any]:
     values that runs inside the same query.
     """
     by_type = {_content_type_id(label): ids for label, ids in objects.items()}
-    return with_related_names(list(_entries(by_type)[:limit]))
+    return for_display(list(_entries(by_type)[:limit]))
 
 
 def _content_type_id(label: str) -> int:
@@ -112,7 +112,7 @@ def pupil_changes(pupil_id: int, *, limit: int) -> list[Any]:
     """Changes to the pupil and to the records that hang from them, newest first."""
     # Content type ids come from the database: arguments (shape), not constants of the builder.
     types = tuple(_content_type_id(label) for label in ("pupils.Pupil", *PUPIL_RECORDS))
-    return with_related_names(
+    return for_display(
         _pupil_changes(pupil_id=pupil_id, pupil_key=str(pupil_id), types=types, limit=limit)
     )
 
@@ -153,12 +153,20 @@ def _read_from(model: Any) -> Any:
     return root if model.__str__ is root.__str__ else model
 
 
-def with_related_names(entries: list[Any]) -> list[Any]:
-    """Let the entries show the objects their changed foreign keys point to, read in bulk.
+# auditlog's action names have no Dutch translation.
+ACTION_LABELS = {0: "aangemaakt", 1: "gewijzigd", 2: "verwijderd", 3: "bekeken"}
+# auditlog keeps values as text: Python's words for empty, yes and no.
+PLAIN_VALUES = {"None": "", "True": "ja", "False": "nee"}
+M2M_OPERATIONS = {"add": "toegevoegd", "delete": "weggehaald"}
 
-    auditlog's `changes_display_dict` reads each such object with a query of its own (a page of
-    200 membership changes: hundreds of queries). This reads them once per model and hands
-    auditlog the names; a deleted object shows as "organisatie 12 (verwijderd)".
+
+def for_display(entries: list[Any]) -> list[Any]:
+    """Give each entry `action_label` and `changed` ([(field, old, new)]) in plain Dutch.
+
+    The objects that changed foreign keys point to are read in bulk: auditlog's
+    `changes_display_dict` reads each with a query of its own (a page of 200 membership changes:
+    hundreds of queries). This reads them once per model and hands auditlog the names; a deleted
+    object shows as "organisatie 12 (verwijderd)".
     """
     wanted: dict[Any, set[Any]] = defaultdict(set)
     for entry in entries:
@@ -185,4 +193,31 @@ def with_related_names(entries: list[Any]) -> list[Any]:
 
     for entry in entries:
         entry._get_changes_display_for_fk_field = display
+        entry.action_label = ACTION_LABELS.get(entry.action, str(entry.action))
+        entry.changed = _changed(entry)
     return entries
+
+
+def _changed(entry: Any) -> list[tuple[str, str, str]]:
+    """(field, old, new) per changed field, as auditlog shows them, in plain Dutch."""
+    shown = entry.changes_display_dict
+    model = entry.content_type.model_class()
+    rows = []
+    for name, values in entry.changes_dict.items():
+        try:
+            field = model._meta.get_field(name) if model is not None else None
+        except FieldDoesNotExist:
+            field = None
+        if field is not None and (getattr(field, "primary_key", False) or field.auto_created):
+            continue  # the record's own id; a relation from another table
+        label = str(getattr(field, "verbose_name", name))
+        if isinstance(values, dict):  # many-to-many: what was added or taken away
+            operation = str(values.get("operation", ""))
+            objects = ", ".join(str(o) for o in values.get("objects", []))
+            rows.append((label, "", f"{M2M_OPERATIONS.get(operation, operation)}: {objects}"))
+            continue
+        old, new = [*shown.get(label, values), "", ""][:2]
+        rows.append(
+            (label, PLAIN_VALUES.get(str(old), str(old)), PLAIN_VALUES.get(str(new), str(new)))
+        )
+    return rows

@@ -252,14 +252,22 @@ class SchoolClosure(models.Model):
     """A day a school is closed on its own account: a study day or an extra free day."""
 
     school = models.ForeignKey(
-        "organisations.School", on_delete=models.CASCADE, related_name="closures"
+        "organisations.School",
+        on_delete=models.CASCADE,
+        related_name="closures",
+        verbose_name="school",
     )
     date = models.DateField("datum")
     reason = models.CharField("reden", max_length=200)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="aangemaakt door",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
 
     class Meta:
         ordering = ["date"]

@@ -51,7 +51,9 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
 
 
 class Consent(models.Model):
-    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.CASCADE, related_name="consents")
+    pupil = models.ForeignKey(
+        "pupils.Pupil", verbose_name="leerling", on_delete=models.CASCADE, related_name="consents"
+    )
     purpose = models.CharField("doel", max_length=40, choices=Purpose.choices)
     recipient = models.ForeignKey(
         "organisations.Organisation",
@@ -73,7 +75,7 @@ class Consent(models.Model):
     )
     given_by_pupil = models.BooleanField("toestemming van de leerling", default=False)
     # Whether every party that must agree (by age on `given_on`) has agreed; kept by the service.
-    is_complete = models.BooleanField(default=False, editable=False)
+    is_complete = models.BooleanField("volledig", default=False, editable=False)
     given_on = models.DateField("gegeven op")
     valid_until = models.DateField("geldig tot en met", null=True, blank=True)
     withdrawn_on = models.DateField("ingetrokken op", null=True, blank=True)
@@ -84,13 +86,17 @@ class Consent(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        verbose_name="ingetrokken door",
     )
     evidence_note = models.TextField("vastlegging", blank=True)
     evidence_file = models.FileField("formulier", upload_to="consent/%Y/", blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="vastgelegd door",
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField("vastgelegd op", auto_now_add=True)
 
     objects = ConsentQuerySet.as_manager()
 
@@ -131,7 +137,12 @@ class LegalBasisKind(models.TextChoices):
 class LegalBasis(models.Model):
     """A reasoned basis for sharing without consent; recorded by a permitted professional."""
 
-    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.CASCADE, related_name="legal_bases")
+    pupil = models.ForeignKey(
+        "pupils.Pupil",
+        verbose_name="leerling",
+        on_delete=models.CASCADE,
+        related_name="legal_bases",
+    )
     kind = models.CharField("grondslag", max_length=32, choices=LegalBasisKind.choices)
     purpose = models.CharField("doel", max_length=40, choices=Purpose.choices)
     recipient = models.ForeignKey(
@@ -146,9 +157,12 @@ class LegalBasis(models.Model):
     valid_from = models.DateField("geldig vanaf")
     valid_until = models.DateField("geldig tot en met", null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="vastgelegd door",
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField("vastgelegd op", auto_now_add=True)
 
     class Meta:
         ordering = ["-valid_from"]

@@ -6,6 +6,7 @@ class LibConfig(AppConfig):
     label = "lib"
 
     def ready(self) -> None:
+        from django.db.models import fields
         from django.urls.converters import get_converters, register_converter
 
         from schoolzorg.lib import (
@@ -20,3 +21,6 @@ class LibConfig(AppConfig):
             register_converter(IdConverter, "id")
 
         periodic.register("orphan-uploads", sweep_orphan_uploads_task, 24 * 60 * 60)
+        # The empty choice of a list ("- Select an option -" since Django 6.1, which has no Dutch
+        # translation of it yet); Django lets an app's ready() set it.
+        fields.BLANK_CHOICE_LABEL = "Maak een keuze"

@@ -63,11 +63,19 @@ class MeetingForm(forms.Form):
         return data
 
 
+class PupilChoiceField(forms.ModelChoiceField[Any]):
+    """Pupils by name and group, as the case forms show them: two children of a school can have
+    the same name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.first_name} {obj.last_name} (groep {obj.current_group})"
+
+
 class PlaceForm(forms.Form):
     """Place a pupil on the agenda: from a proposed case, or chosen by hand."""
 
     case = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    pupil: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    pupil: forms.ModelChoiceField[Any] = PupilChoiceField(
         label="Leerling",
         queryset=None,
         required=False,

@@ -34,7 +34,7 @@ class HolidayRegion(models.TextChoices):
 
 
 class Organisation(models.Model):
-    kind = models.CharField(max_length=32, choices=OrganisationKind.choices, db_index=True)
+    kind = models.CharField("soort", max_length=32, choices=OrganisationKind.choices, db_index=True)
     name = models.CharField("naam", max_length=200)
     municipality = models.ForeignKey(
         "organisations.Municipality",
@@ -88,7 +88,10 @@ class District(models.Model):
     code = models.CharField("wijkcode", max_length=10, unique=True)
     name = models.CharField("naam", max_length=200)
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="districts"
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="districts",
+        verbose_name="gemeente",
     )
 
     class Meta:
@@ -196,7 +199,7 @@ class Partnership(Organisation):
     )
 
     code = models.CharField("code", max_length=10, unique=True, help_text="PO2806")
-    sector = models.CharField(max_length=16, choices=Sector.choices)
+    sector = models.CharField("sector", max_length=16, choices=Sector.choices)
 
     class Meta:
         verbose_name = "samenwerkingsverband"
@@ -233,22 +236,39 @@ class School(Organisation):
 
     location_code = models.CharField("vestigingscode", max_length=6, unique=True)
     brin = models.CharField("BRIN", max_length=4, db_index=True)
-    sector = models.CharField(max_length=16, choices=Sector.choices, default=Sector.PRIMARY)
+    sector = models.CharField(
+        "sector", max_length=16, choices=Sector.choices, default=Sector.PRIMARY
+    )
     board = models.ForeignKey(
-        SchoolBoard, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
+        SchoolBoard,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="schools",
+        verbose_name="schoolbestuur",
     )
     partnership = models.ForeignKey(
-        Partnership, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools"
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="schools",
+        verbose_name="samenwerkingsverband",
     )
     district = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools"
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="schools",
+        verbose_name="wijk",
     )
     street = models.CharField("straat", max_length=200, blank=True)
     house_number = models.CharField("huisnummer", max_length=40, blank=True)
-    postcode = models.CharField(max_length=7, blank=True)
+    postcode = models.CharField("postcode", max_length=7, blank=True)
     city = models.CharField("plaats", max_length=100, blank=True)
     denomination = models.CharField("denominatie", max_length=100, blank=True)
-    website = models.CharField(max_length=200, blank=True)
+    website = models.CharField("website", max_length=200, blank=True)
     school_weight = models.DecimalField(
         "schoolweging", max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -256,12 +276,18 @@ class School(Organisation):
         "vakantieregio", max_length=8, choices=HolidayRegion.choices, blank=True
     )
     pupil_count = models.PositiveIntegerField("aantal leerlingen", null=True, blank=True)
-    pupil_count_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    pupil_count_year = models.PositiveSmallIntegerField(
+        "jaar van het aantal leerlingen", null=True, blank=True
+    )
     is_small_count = models.BooleanField(
-        default=False, help_text="DUO meldt minder dan 5 leerlingen ('<5')."
+        default=False,
+        help_text="DUO meldt minder dan 5 leerlingen ('<5').",
+        verbose_name="minder dan 5 leerlingen",
     )
     closed_on = models.DateField("gesloten op", null=True, blank=True)
-    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    source_hash = models.CharField(
+        "kenmerk van de bronregel", max_length=64, blank=True, editable=False
+    )
 
     # django-stubs sees the parent's implicit manager as a class variable under inheritance.
     objects = SchoolQuerySet.as_manager()  # type: ignore[misc]

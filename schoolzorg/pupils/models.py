@@ -18,7 +18,7 @@ class Family(models.Model):
     """A household: siblings and their guardians share one integral plan."""
 
     name = models.CharField("gezinsnaam", max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
 
     class Meta:
         verbose_name = "gezin"
@@ -31,7 +31,9 @@ class Family(models.Model):
 class Guardian(models.Model):
     """A parent or carer. Whether they hold parental authority is recorded per pupil."""
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="guardians")
+    family = models.ForeignKey(
+        Family, verbose_name="gezin", on_delete=models.CASCADE, related_name="guardians"
+    )
     full_name = models.CharField("naam", max_length=200)
     email = models.EmailField("e-mail", blank=True)
     phone = models.CharField("telefoon", max_length=40, blank=True)
@@ -68,7 +70,9 @@ class Pupil(models.Model):
     first_name = models.CharField("voornaam", max_length=100)
     last_name = models.CharField("achternaam", max_length=150)
     date_of_birth = models.DateField("geboortedatum")
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="pupils")
+    family = models.ForeignKey(
+        Family, verbose_name="gezin", on_delete=models.PROTECT, related_name="pupils"
+    )
     guardians = models.ManyToManyField(Guardian, through="GuardianLink", related_name="pupils")
     # Current situation, kept in step with the Enrolment and Residence history by the services.
     current_school = models.ForeignKey(
@@ -77,6 +81,7 @@ class Pupil(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="current_pupils",
+        verbose_name="huidige school",
     )
     current_group = models.CharField("groep/klas", max_length=20, blank=True)
     home_postcode = models.CharField("postcode woonadres", max_length=6, blank=True)
@@ -86,6 +91,7 @@ class Pupil(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name="buurt van het woonadres",
     )
     home_district = models.ForeignKey(
         "organisations.District",
@@ -93,6 +99,7 @@ class Pupil(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="resident_pupils",
+        verbose_name="wijk van het woonadres",
     )
     home_municipality = models.ForeignKey(
         "organisations.Municipality",
@@ -100,10 +107,11 @@ class Pupil(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="resident_pupils",
+        verbose_name="gemeente van het woonadres",
     )
     # How precisely the home postcode resolved: "pc6" (to a buurt), "pc4" (a PC4 entry) or "".
-    home_precision = models.CharField(max_length=3, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    home_precision = models.CharField("nauwkeurigheid van het woonadres", max_length=3, blank=True)
+    created_at = models.DateTimeField("aangemaakt op", auto_now_add=True)
 
     objects = PupilQuerySet.as_manager()
 
@@ -132,21 +140,35 @@ class Pupil(models.Model):
 
 
 class GuardianLink(models.Model):
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="guardian_links")
-    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="pupil_links")
+    pupil = models.ForeignKey(
+        Pupil, verbose_name="leerling", on_delete=models.CASCADE, related_name="guardian_links"
+    )
+    guardian = models.ForeignKey(
+        Guardian,
+        verbose_name="ouder/verzorger",
+        on_delete=models.CASCADE,
+        related_name="pupil_links",
+    )
     relation = models.CharField("relatie", max_length=40, default="ouder")
     has_authority = models.BooleanField("heeft gezag", default=True)
 
     class Meta:
+        verbose_name = "ouder bij leerling"
+        verbose_name_plural = "ouders bij leerlingen"
         constraints = [
             models.UniqueConstraint(fields=["pupil", "guardian"], name="unique_guardian_per_pupil")
         ]
 
 
 class Enrolment(models.Model):
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="enrolments")
+    pupil = models.ForeignKey(
+        Pupil, verbose_name="leerling", on_delete=models.CASCADE, related_name="enrolments"
+    )
     school = models.ForeignKey(
-        "organisations.School", on_delete=models.PROTECT, related_name="enrolments"
+        "organisations.School",
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        verbose_name="school",
     )
     group = models.CharField("groep/klas", max_length=20, blank=True)
     started_on = models.DateField("ingeschreven op")
@@ -170,8 +192,10 @@ class Enrolment(models.Model):
 class Residence(models.Model):
     """Where a pupil lives, for a period; the home postcode decides the neighbourhood team."""
 
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="residences")
-    postcode = models.CharField(max_length=6)
+    pupil = models.ForeignKey(
+        Pupil, verbose_name="leerling", on_delete=models.CASCADE, related_name="residences"
+    )
+    postcode = models.CharField("postcode", max_length=6)
     house_number = models.CharField("huisnummer", max_length=20, blank=True)
     moved_in_on = models.DateField("woont hier sinds")
     moved_out_on = models.DateField("verhuisd op", null=True, blank=True)

@@ -104,6 +104,12 @@ def test_change_history_shows_field_diffs_to_the_coordinator(world) -> None:
     )
     page = client.get(f"/logboek/leerling/{world.pupil.pk}/wijzigingen/").content.decode()
     assert "Ouders trekken in" in page
+    # In plain Dutch: what happened, yes and no, who gave consent (a many-to-many change).
+    assert "toestemming: gewijzigd" in page and "toestemming: aangemaakt" in page
+    assert "toegevoegd: Moeder Matrixkind" in page
+    assert ": ja" in page or "→ ja" in page
+    for english in ("update", "create", "None", "True", "False", "operation"):
+        assert english not in page.split("<main", 1)[1], english
 
 
 def test_user_log_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries) -> None:

@@ -95,6 +95,10 @@ def test_builder_page_shows_count_and_places_case(setting, client_for):
     client = client_for(setting.ib)
     page = client.get(f"/overleggen/{setting.meeting.pk}/agenda/").content.decode()
     assert "3 leerlingen zonder toestemming niet geagendeerd" in page
+    # The list to choose a pupil by hand: in Dutch, each pupil with the group (names repeat).
+    pupil = setting.pupil
+    assert "Maak een keuze" in page and "Select an option" not in page
+    assert f"{pupil.first_name} {pupil.last_name} (groep {pupil.current_group})" in page
     response = client.post(
         f"/overleggen/{setting.meeting.pk}/agenda/plaatsen/",
         {"case": case.pk, "question": "Hoe krijgen we Sam weer op school?"},
