@@ -240,14 +240,26 @@ def scoped_users(scope: Scope) -> QuerySet[Any, Any]:
     return get_user_model().objects.filter(Q(pk__in=members) | Q(pk__in=grantees))
 
 
+@dataclass(frozen=True)
+class FormerUser:
+    """A reader in the log whose account no longer exists: the log keeps their name."""
+
+    full_name: str
+
+
 def overseen_user(scope: Scope, user_id: int) -> Any:
     """The user whose log an officer may open: one of `scoped_users`, or anyone who made a
     read-log entry in scope. The weekly report names every reader in scope; one without a
     membership there (reading in the name of an organisation in scope, say) is just whom
-    oversight must be able to look into. Only their entries in scope are shown."""
+    oversight must be able to look into, also after their account is gone. Only their entries
+    in scope are shown."""
     found = scoped_users(scope).filter(pk=user_id).first()
-    if found is None and scoped_entries(scope).filter(user_id=user_id).exists():
-        found = get_user_model().objects.filter(pk=user_id).first()
+    if found is None:
+        entry = scoped_entries(scope).filter(user_id=user_id).only("user_label").first()
+        if entry is not None:
+            found = get_user_model().objects.filter(pk=user_id).first() or FormerUser(
+                f"{entry.user_label} (account bestaat niet meer)"
+            )
     return found
 
 

@@ -35,6 +35,8 @@ from schoolzorg.pupils.access import access_basis, can_break_glass
 from schoolzorg.pupils.models import Pupil
 
 PAGE_SIZE = 100
+# Per signal of the weekly report, the users with the most reads; the rest behind "Toon iedereen".
+SIGNALS_SHOWN = 50
 
 
 def _officer_basis(request: HttpRequest, organisation_id: int | None = None) -> Basis:
@@ -261,6 +263,16 @@ def weekly(request: HttpRequest) -> HttpResponse:
     week_start = _week_param(request.GET.get("week"))
     owner = _owner(scope, request.GET.get("organisatie"))
     report = weekly_report(week_start, scope.only(owner.pk))
+    shown_all = request.GET.get("alle") == "1"
+    limit = None if shown_all else SIGNALS_SHOWN
+    signals = {
+        key: (rows[:limit], len(rows) - len(rows[:limit]))
+        for key, rows in (
+            ("volume", report.volume),
+            ("outside_hours", report.outside_hours),
+            ("weekend", report.weekend),
+        )
+    }
     review = services.week_review(week_start, owner.pk)
     basis = _officer_basis(request, owner.pk)  # in the name of that organisation
     _log_reading(request, basis, f"weekrapport {week_start.isoformat()} organisatie {owner.pk}")
@@ -270,6 +282,8 @@ def weekly(request: HttpRequest) -> HttpResponse:
         "audit/weekly.html",
         {
             "report": report,
+            "signals": signals,
+            "all_url": f"?week={week_start.isoformat()}&organisatie={owner.pk}&alle=1",
             "review": review,
             "owner": owner,
             "scope_text": scope.describe(owner),

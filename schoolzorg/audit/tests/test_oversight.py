@@ -928,3 +928,41 @@ def test_weekly_counts_are_a_periodic_sweep() -> None:
     from schoolzorg.lib.periodic import sweeps
 
     assert next(s for s in sweeps() if s.name == "weekly-read-counts").every_seconds == 3600
+
+
+def test_weekly_page_shows_the_top_of_each_signal_and_everyone_on_request(world) -> None:
+    from schoolzorg.accounts.models import User
+    from schoolzorg.audit.views import SIGNALS_SHOWN
+
+    saturday = dt.datetime(2026, 11, 14, 12, 0, tzinfo=AMS)
+    for i in range(SIGNALS_SHOWN + 3):
+        reader = User.objects.create_user(
+            email=f"lezer{i}@matrix.example", password=None, full_name=f"Lezer {i:03}"
+        )
+        _read(reader, saturday, n=1 + i % 4, org=world.school)
+    client = signed_in_client(world.users["privacy_officer"])
+    page = client.get("/logboek/week/", {"week": MONDAY.isoformat()}).content.decode()
+    weekend = page.split("In het weekend", 1)[1].split("Noodtoegang", 1)[0]
+    assert weekend.count("<tr>") == SIGNALS_SHOWN + 1  # the header row and the top
+    assert "En nog 3 gebruikers met minder inzagen." in weekend
+    everyone = client.get("/logboek/week/", {"week": MONDAY.isoformat(), "alle": "1"})
+    weekend = everyone.content.decode().split("In het weekend", 1)[1].split("Noodtoegang", 1)[0]
+    assert weekend.count("<tr>") == SIGNALS_SHOWN + 3 + 1 and "En nog" not in weekend
+
+
+def test_the_log_of_a_reader_whose_account_is_gone_stays_readable(world) -> None:
+    from schoolzorg.accounts.models import User
+
+    gone = User.objects.create_user(
+        email="weg@matrix.example", password=None, full_name="Vertrokken Lezer"
+    )
+    _read(gone, dt.datetime(2026, 11, 10, 10, 0, tzinfo=AMS), n=2, org=world.school)
+    gone_id = gone.pk
+    gone.delete()
+    client = signed_in_client(world.users["privacy_officer"])
+    page = client.get(f"/logboek/gebruiker/{gone_id}/")
+    assert page.status_code == 200
+    assert "Vertrokken Lezer (account bestaat niet meer)" in page.content.decode()
+    assert len(page.context["page"].object_list) == 2
+    # A reader outside the officer's scope stays hidden.
+    assert client.get("/logboek/gebruiker/999999/").status_code == 404
