@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from schoolzorg.accounts.roles import Role
 from schoolzorg.pupils.access import access_basis, active_memberships
@@ -182,10 +182,20 @@ def privacy_membership(user: Any, organisation_id: int | None = None) -> Any:
 
 def _in_scope(scope: Scope) -> Q:
     """Made in the name of an organisation in scope, or about a pupil in scope. Read-log entries
-    and break-the-glass grants both keep `organisation_id` and `pupil_id` as plain ids."""
+    and break-the-glass grants both keep `organisation_id` and `pupil_id` as plain ids.
+
+    The pupil part looks up each row's pupil (`EXISTS`): as `pupil_id IN (pupils in scope)`
+    PostgreSQL first collected every pupil of the scope (59,000 for a partnership: 94 ms on
+    every page of a user's log, however few rows it shows)."""
+    from schoolzorg.pupils.models import Pupil
+
     q = Q(organisation_id__in=scope.organisations())
-    pupils = scope.pupils()
-    return q | Q(pupil_id__in=pupils) if pupils is not None else q
+    schools = scope.schools()
+    if schools is None:
+        return q
+    return q | Q(
+        Exists(Pupil.objects.filter(pk=OuterRef("pupil_id"), current_school_id__in=schools))
+    )
 
 
 def scoped_entries(scope: Scope) -> QuerySet[Any, Any]:
