@@ -263,8 +263,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
     week_start = _week_param(request.GET.get("week"))
     owner = _owner(scope, request.GET.get("organisatie"))
     report = weekly_report(week_start, scope.only(owner.pk))
-    shown_all = request.GET.get("alle") == "1"
-    limit = None if shown_all else SIGNALS_SHOWN
+    limit = None if request.GET.get("alle") == "1" else SIGNALS_SHOWN
     signals = {
         key: (rows[:limit], len(rows) - len(rows[:limit]))
         for key, rows in (
