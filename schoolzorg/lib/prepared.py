@@ -36,7 +36,7 @@ import copy
 import datetime as dt
 import functools
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast, overload
 
 from django.conf import settings
@@ -86,6 +86,9 @@ class _Compiled:
     params: tuple[Any, ...]
     # (position in params, argument name, how the value was turned into a parameter)
     slots: tuple[tuple[int, str, Adapter], ...]
+    # The columns' converters (dates on SQLite, …), worked out on the first run: Django works
+    # them out again for every column of every run (~0.5 ms of a pupil page's 20 reads).
+    converters: dict[tuple[int, ...], Any] = field(default_factory=dict, compare=False)
 
     def bind(self, values: dict[str, Any]) -> tuple[Any, ...]:
         params = list(self.params)
@@ -100,6 +103,15 @@ class _Compiled:
         compiler.connection = connections[self.queryset.db]
         sql = self.sql
         compiler.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
+        work_out = compiler.get_converters
+
+        def get_converters(expressions: list[Any]) -> Any:
+            key = tuple(map(id, expressions))  # the compiled query's own columns
+            if key not in self.converters:
+                self.converters[key] = work_out(expressions)
+            return self.converters[key]
+
+        compiler.get_converters = get_converters  # type: ignore[method-assign]
         queryset = self.queryset._chain()  # type: ignore[attr-defined]
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
