@@ -70,6 +70,17 @@ class WeekReport:
             "weekend": self.weekend,
         }
 
+    def signals(self, limit: int | None) -> dict[str, tuple[list[dict[str, Any]], int]]:
+        """Per signal the first `limit` users (all with None) and how many more there are."""
+        return {
+            key: (rows[:limit], len(rows) - len(rows[:limit]))
+            for key, rows in (
+                ("volume", self.volume),
+                ("outside_hours", self.outside_hours),
+                ("weekend", self.weekend),
+            )
+        }
+
     @property
     def signal_count(self) -> int:
         return (

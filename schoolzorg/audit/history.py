@@ -125,20 +125,28 @@ def _pupil_changes(pupil_id: int, pupil_key: str, types: tuple[int, ...], limit:
     return _entries(objects)[:limit]
 
 
-def _foreign_keys(entry: Any) -> list[tuple[Any, str]]:
-    """(field, stored value) of each foreign key named in the entry's changes."""
+def _changed_fields(entry: Any) -> list[tuple[str, Any, Any]]:
+    """(name, model field or None, stored values) of each change the entry records."""
     model = entry.content_type.model_class()
-    found: list[tuple[Any, str]] = []
-    if model is None:
-        return found
+    found = []
     for name, values in entry.changes_dict.items():
         try:
-            field = model._meta.get_field(name)
+            field = model._meta.get_field(name) if model is not None else None
         except FieldDoesNotExist:
-            continue
-        if field.many_to_one or field.one_to_one:
-            found += [(field, str(v)) for v in values if str(v) != "None"]
+            field = None
+        found.append((name, field, values))
     return found
+
+
+def _foreign_keys(entry: Any) -> list[tuple[Any, str]]:
+    """(field, stored value) of each foreign key named in the entry's changes."""
+    return [
+        (field, str(v))
+        for _name, field, values in _changed_fields(entry)
+        if field is not None and (field.many_to_one or field.one_to_one)
+        for v in values
+        if str(v) != "None"
+    ]
 
 
 def _key(field: Any, value: str) -> Any:
@@ -201,13 +209,8 @@ def for_display(entries: list[Any]) -> list[Any]:
 def _changed(entry: Any) -> list[tuple[str, str, str]]:
     """(field, old, new) per changed field, as auditlog shows them, in plain Dutch."""
     shown = entry.changes_display_dict
-    model = entry.content_type.model_class()
     rows = []
-    for name, values in entry.changes_dict.items():
-        try:
-            field = model._meta.get_field(name) if model is not None else None
-        except FieldDoesNotExist:
-            field = None
+    for name, field, values in _changed_fields(entry):
         if field is not None and (getattr(field, "primary_key", False) or field.auto_created):
             continue  # the record's own id; a relation from another table
         label = str(getattr(field, "verbose_name", name))

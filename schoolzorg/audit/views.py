@@ -263,15 +263,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
     week_start = _week_param(request.GET.get("week"))
     owner = _owner(scope, request.GET.get("organisatie"))
     report = weekly_report(week_start, scope.only(owner.pk))
-    limit = None if request.GET.get("alle") == "1" else SIGNALS_SHOWN
-    signals = {
-        key: (rows[:limit], len(rows) - len(rows[:limit]))
-        for key, rows in (
-            ("volume", report.volume),
-            ("outside_hours", report.outside_hours),
-            ("weekend", report.weekend),
-        )
-    }
+    signals = report.signals(None if request.GET.get("alle") == "1" else SIGNALS_SHOWN)
     review = services.week_review(week_start, owner.pk)
     basis = _officer_basis(request, owner.pk)  # in the name of that organisation
     _log_reading(request, basis, f"weekrapport {week_start.isoformat()} organisatie {owner.pk}")

@@ -6,12 +6,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from schoolzorg.consent.models import LegalBasisKind, Purpose
+from schoolzorg.consent.policies import recipients_for
 from schoolzorg.lib.forms import ModelMultipleChoiceField
-from schoolzorg.organisations.models import Organisation, OrganisationKind
+from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.models import Guardian
 
 # Accepted evidence files: the first bytes prove the type, the name alone does not.
@@ -35,39 +35,6 @@ def validate_evidence_file(upload: Any) -> None:
     upload.seek(0)
     if not any(head.startswith(sig) for sig in _SIGNATURES[ext]):
         raise forms.ValidationError("Dit bestand is geen echte PDF, JPG of PNG.")
-
-
-# Organisations that work in a municipality for its families (not a school's board or partnership).
-LOCAL_SERVICES = (
-    OrganisationKind.NEIGHBOURHOOD_TEAM,
-    OrganisationKind.SOCIAL_WORK_PROVIDER,
-    OrganisationKind.YOUTH_HEALTH_SERVICE,
-    OrganisationKind.SERVICE_DESK,
-)
-
-
-def recipients_for(pupil: Any) -> Any:
-    """Organisations that may receive this pupil's data: those around the pupil.
-
-    The school's board and partnership, the municipality of the school and of the home, the
-    local services of those municipalities, and every organisation whose people serve the
-    school. Not every organisation in the country: nationally that list held 1,246.
-    """
-    from schoolzorg.accounts.models import Membership
-
-    school = pupil.current_school
-    municipalities = {pupil.home_municipality_id, school.municipality_id if school else None}
-    municipalities.discard(None)
-    around = Q(pk__in=municipalities) | Q(
-        kind__in=LOCAL_SERVICES, municipality_id__in=municipalities
-    )
-    if school is not None:
-        serving = Membership.objects.active().filter(school_id=school.pk).values("organisation_id")
-        around |= Q(pk__in=[pk for pk in (school.board_id, school.partnership_id) if pk])
-        around |= Q(pk__in=serving)
-    return (
-        Organisation.objects.exclude(kind=OrganisationKind.SCHOOL).filter(around).order_by("name")
-    )
 
 
 class DateInput(forms.DateInput):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from schoolzorg.accounts.roles import CASE_ROLES, Role
+from schoolzorg.organisations.models import Organisation, OrganisationKind
 from schoolzorg.pupils.access import access_basis, active_memberships
 
 
@@ -37,3 +40,36 @@ LEGAL_BASIS_ROLES = frozenset({Role.SUPPORT_COORDINATOR, Role.SCHOOL_SOCIAL_WORK
 def can_record_legal_basis(user: Any, pupil: Any) -> bool:
     """Only the support coordinator or the school social worker of the pupil's current school."""
     return _case_role_at_school(user, pupil, LEGAL_BASIS_ROLES)
+
+
+# Organisations that work in a municipality for its families (not a school's board or partnership).
+LOCAL_SERVICES = (
+    OrganisationKind.NEIGHBOURHOOD_TEAM,
+    OrganisationKind.SOCIAL_WORK_PROVIDER,
+    OrganisationKind.YOUTH_HEALTH_SERVICE,
+    OrganisationKind.SERVICE_DESK,
+)
+
+
+def recipients_for(pupil: Any) -> Any:
+    """Organisations that may receive this pupil's data: those around the pupil.
+
+    The school's board and partnership, the municipality of the school and of the home, the
+    local services of those municipalities, and every organisation whose people serve the
+    school. Not every organisation in the country: nationally that list held 1,246.
+    """
+    from schoolzorg.accounts.models import Membership
+
+    school = pupil.current_school
+    municipalities = {pupil.home_municipality_id, school.municipality_id if school else None}
+    municipalities.discard(None)
+    around = Q(pk__in=municipalities) | Q(
+        kind__in=LOCAL_SERVICES, municipality_id__in=municipalities
+    )
+    if school is not None:
+        serving = Membership.objects.active().filter(school_id=school.pk).values("organisation_id")
+        around |= Q(pk__in=[pk for pk in (school.board_id, school.partnership_id) if pk])
+        around |= Q(pk__in=serving)
+    return (
+        Organisation.objects.exclude(kind=OrganisationKind.SCHOOL).filter(around).order_by("name")
+    )
