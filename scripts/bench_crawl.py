@@ -12,7 +12,8 @@ after `bench_prepare.py` (it reuses the bench school, its cases, referrals and m
 
 The users it signs in (`bench-crawl-<role>@bench.example`) hold their role at the largest
 organisations of the bench municipality: its biggest school board, partnership and school, the
-municipality itself, and the bench school for the school roles (it has the cases).
+municipality itself, and the bench school for the school roles (it has the cases). The
+biggest school gets a care meeting of its own, so that its agenda builder is crawled too.
 """
 
 from __future__ import annotations
@@ -121,6 +122,10 @@ def actors() -> dict[str, str]:
             continue
         user = prep.bench_user(f"crawl-{key}", role, organisation, school)
         sessions[f"{key} ({organisation.name})"] = prep.session_for(user)
+        if key == "coordinator-biggest-school":
+            # A care meeting at a real school of national size: its agenda builder shows what
+            # the bench school (50 pupils) cannot.
+            prep.ensure_meeting(organisation, [], user)
     return sessions
 
 

@@ -71,15 +71,39 @@ class PupilChoiceField(forms.ModelChoiceField[Any]):
         return f"{obj.first_name} {obj.last_name} (groep {obj.current_group})"
 
 
+class PupilSearchForm(forms.Form):
+    """Find a pupil of the school to place by hand: the builder lists only the pupils found, not
+    the whole school (a real school has over a thousand, and each one shown is a logged read)."""
+
+    leerling = forms.CharField(
+        label="Zoek een leerling van deze school",
+        max_length=100,
+        help_text="Typ de voornaam, de achternaam of een deel ervan.",
+        error_messages={
+            "required": "Typ een naam om te zoeken.",
+            "max_length": "Typ hoogstens %(limit_value)d tekens.",
+        },
+    )
+
+
 class PlaceForm(forms.Form):
-    """Place a pupil on the agenda: from a proposed case, or chosen by hand."""
+    """Place a pupil on the agenda: from a proposed case, or chosen by hand.
+
+    `pupils` are those that may be placed (checked on submit); `shown`, when given, are the
+    ones the list offers: the pupils the search found.
+    """
 
     case = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    leerling = forms.CharField(
+        required=False, max_length=100, widget=forms.HiddenInput(attrs={"id": "plaats-zoekterm"})
+    )
     pupil: forms.ModelChoiceField[Any] = PupilChoiceField(
         label="Leerling",
         queryset=None,
-        required=False,
-        error_messages={"invalid_choice": "Kies een leerling uit de lijst."},
+        error_messages={
+            "required": "Kies een leerling.",
+            "invalid_choice": "Kies een leerling uit de lijst.",
+        },
     )
     question = forms.CharField(
         label="Vraag aan het team",
@@ -89,15 +113,21 @@ class PlaceForm(forms.Form):
         help_text="Bijvoorbeeld: 'Wat heeft Sam nodig om weer elke dag naar school te komen?'",
     )
 
-    def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pupils: Any, shown: list[Any] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+        field = self.fields["pupil"]
+        field.queryset = pupils  # type: ignore[attr-defined]
+        field.required = not self.data.get("case")  # a proposed case names its pupil
+        if shown is not None:
+            self.show(shown)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not data.get("case") and not data.get("pupil"):
-            self.add_error("pupil", "Kies een leerling.")
-        return data
+    def show(self, pupils: list[Any]) -> None:
+        """Offer these pupils in the list; what may be chosen is still `pupils`."""
+        field = self.fields["pupil"]
+        label = field.label_from_instance  # type: ignore[attr-defined]
+        field.choices = [("", field.empty_label)] + [  # type: ignore[attr-defined]
+            (p.pk, label(p)) for p in pupils
+        ]
 
 
 class GeneralItemForm(forms.Form):

@@ -37,6 +37,7 @@ from schoolzorg.meetings.forms import (
     MeetingForm,
     MinutesForm,
     PlaceForm,
+    PupilSearchForm,
     ScheduleForm,
 )
 from schoolzorg.meetings.ics import meeting_ics
@@ -53,7 +54,7 @@ from schoolzorg.meetings.policies import can_prepare, can_take_minutes
 from schoolzorg.meetings.services import MeetingError
 from schoolzorg.meetings.workflow import MeetingState, Move
 from schoolzorg.pupils.access import access_basis, prepared_for_user
-from schoolzorg.pupils.models import Pupil
+from schoolzorg.pupils.models import Pupil, PupilQuerySet
 
 PAST_DAYS = 400
 
@@ -545,16 +546,48 @@ def record_correction(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Agenda builder -------------------------------------------------------------------------
 
 
+PICK_LIMIT = 20
+
+
+def _placeable(request: HttpRequest, meeting: CareMeeting) -> PupilQuerySet:
+    """Pupils the user may place on this meeting's agenda by hand."""
+    return Pupil.objects.visible_to(request.user, full_only=True).filter(
+        current_school_id=meeting.care_team.school_id
+    )
+
+
+def _found(request: HttpRequest, meeting: CareMeeting, text: str) -> list[Pupil]:
+    """Pupils of the school whose name matches, not yet on the agenda; one more than shown, to
+    tell that there are more."""
+    if not text.strip():
+        return []
+    return list(
+        _placeable(request, meeting)
+        .search(text)
+        .exclude(pk__in=meeting.items.filter(pupil__isnull=False).values("pupil_id"))
+        .order_by("last_name", "first_name", "pk")[: PICK_LIMIT + 1]
+    )
+
+
 def _agenda_context(
-    request: HttpRequest, meeting: CareMeeting, place_form: PlaceForm | None = None
+    request: HttpRequest,
+    meeting: CareMeeting,
+    *,
+    text: str = "",
+    search_form: PupilSearchForm | None = None,
+    place_form: PlaceForm | None = None,
 ) -> dict[str, Any]:
     proposal = agenda.propose(meeting, request.user)
-    pupils = (
-        Pupil.objects.visible_to(request.user, full_only=True)
-        .filter(current_school_id=meeting.care_team.school_id)
-        .exclude(pk__in=meeting.items.filter(pupil__isnull=False).values("pupil_id"))
-        .order_by("last_name", "first_name")
-    )
+    found = _found(request, meeting, text)
+    shown = found[:PICK_LIMIT]
+    if place_form is None:
+        place_form = PlaceForm(
+            initial={"leerling": text}, pupils=_placeable(request, meeting), shown=shown
+        )
+    else:
+        # A refused submit: keep the list of that search, and the pupil that was chosen.
+        chosen = place_form.cleaned_data.get("pupil") if place_form.is_bound else None
+        place_form.show(shown if chosen is None or chosen in shown else [chosen, *shown])
     items = list(
         AgendaItem.objects.visible_to(request.user)
         .filter(meeting=meeting)
@@ -565,18 +598,37 @@ def _agenda_context(
         "items": items,
         "hidden_count": meeting.items.count() - len(items),
         "proposal": proposal,
-        "place_form": place_form or PlaceForm(pupils=pupils),
+        "search_form": search_form or PupilSearchForm(initial={"leerling": text}),
+        "searched": text,
+        "found": shown,
+        "more_found": len(found) > PICK_LIMIT,
+        "pick_limit": PICK_LIMIT,
+        "place_form": place_form,
         "general_form": GeneralItemForm(),
         "is_open": meeting.state in workflow.AGENDA_OPEN_STATES,
     }
 
 
-def _agenda_pupils(context: dict[str, Any]) -> list[Any]:
+def _log_agenda_reads(request: HttpRequest, meeting: CareMeeting, context: dict[str, Any]) -> None:
+    """The pupils the builder showed: those on the agenda and proposed, and those found."""
     shown = [i.pupil for i in context["items"] if i.pupil is not None]
     shown += [case.pupil for case, _ in context["proposal"].candidates]
     shown += [case.pupil for case in context["proposal"].without_consent_visible]
-    shown += list(context["place_form"].fields["pupil"].queryset)
-    return shown
+    with transaction.atomic():
+        log_reads(
+            request,
+            shown,
+            action=AuditAction.VIEW,
+            detail=f"agenda samenstellen {meeting.scheduled_on:%d-%m-%Y}",
+            obj=meeting,
+        )
+        log_reads(
+            request,
+            context["found"],
+            action=AuditAction.SEARCH,
+            detail=f"zoekresultaat agenda {meeting.scheduled_on:%d-%m-%Y}",
+            obj=meeting,
+        )
 
 
 @never_cache
@@ -585,15 +637,10 @@ def agenda_builder(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     if not can_prepare(request.user, meeting.care_team):
         raise Http404
-    with transaction.atomic():
-        context = _agenda_context(request, meeting)
-        log_reads(
-            request,
-            _agenda_pupils(context),
-            action=AuditAction.VIEW,
-            detail=f"agenda samenstellen {meeting.scheduled_on:%d-%m-%Y}",
-            obj=meeting,
-        )
+    search_form = PupilSearchForm(request.GET if "leerling" in request.GET else None)
+    text = search_form.cleaned_data["leerling"] if search_form.is_valid() else ""
+    context = _agenda_context(request, meeting, text=text, search_form=search_form)
+    _log_agenda_reads(request, meeting, context)
     return render(request, "meetings/agenda.html", context)
 
 
@@ -604,10 +651,7 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     if not can_prepare(request.user, meeting.care_team):
         raise Http404
-    pupils = Pupil.objects.visible_to(request.user, full_only=True).filter(
-        current_school_id=meeting.care_team.school_id
-    )
-    form = PlaceForm(request.POST, pupils=pupils)
+    form = PlaceForm(request.POST, pupils=_placeable(request, meeting))
     if form.is_valid():
         case = None
         pupil = form.cleaned_data["pupil"]
@@ -640,15 +684,9 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"{pupil.first_name} staat op de agenda.")
                 return redirect("meetings:agenda", meeting.pk)
-    with transaction.atomic():
-        context = _agenda_context(request, meeting, place_form=form)
-        log_reads(
-            request,
-            _agenda_pupils(context),
-            action=AuditAction.VIEW,
-            detail="agenda samenstellen",
-            obj=meeting,
-        )
+    text = form.cleaned_data.get("leerling") or ""
+    context = _agenda_context(request, meeting, text=text, place_form=form)
+    _log_agenda_reads(request, meeting, context)
     return render(request, "meetings/agenda.html", context, status=400)
 
 

@@ -95,10 +95,6 @@ def test_builder_page_shows_count_and_places_case(setting, client_for):
     client = client_for(setting.ib)
     page = client.get(f"/overleggen/{setting.meeting.pk}/agenda/").content.decode()
     assert "3 leerlingen zonder toestemming niet geagendeerd" in page
-    # The list to choose a pupil by hand: in Dutch, each pupil with the group (names repeat).
-    pupil = setting.pupil
-    assert "Maak een keuze" in page and "Select an option" not in page
-    assert f"{pupil.first_name} {pupil.last_name} (groep {pupil.current_group})" in page
     response = client.post(
         f"/overleggen/{setting.meeting.pk}/agenda/plaatsen/",
         {"case": case.pk, "question": "Hoe krijgen we Sam weer op school?"},
@@ -143,3 +139,74 @@ def test_builder_proposes_case_whose_plan_goal_is_due_for_review(setting):
     )
     proposal = agenda.propose(setting.meeting, setting.ib)
     assert [(c.pk, source) for c, source in proposal.candidates] == [(case.pk, "review")]
+
+
+def _builder(client, setting, query=""):
+    return client.get(f"/overleggen/{setting.meeting.pk}/agenda/{query}")
+
+
+def test_builder_lists_no_pupils_until_searched_and_logs_only_those_shown(setting, client_for):
+    others = [_pupil(setting, f"Kind{i}") for i in range(3)]
+    client = client_for(setting.ib)
+    page = _builder(client, setting).content.decode()
+    assert "Zoek een leerling van deze school" in page
+    assert "Kind0" not in page and 'name="pupil"' not in page
+    assert not AccessLogEntry.objects.filter(pupil_id__in=[p.pk for p in others]).exists()
+
+    page = _builder(client, setting, "?leerling=kind1").content.decode()
+    # The list to choose from: in Dutch, each pupil with the group (names repeat).
+    assert "Maak een keuze" in page and "Select an option" not in page
+    wanted = others[1]
+    assert f"{wanted.first_name} {wanted.last_name} (groep {wanted.current_group})" in page
+    assert "Kind0" not in page and "1 leerling gevonden" in page
+    logged = AccessLogEntry.objects.filter(pupil_id__in=[p.pk for p in others])
+    assert [(e.pupil_id, e.action) for e in logged] == [(wanted.pk, "search")]
+
+
+def test_builder_search_finds_only_pupils_of_the_school_not_yet_placed(setting, client_for):
+    place_on_agenda(setting.meeting, pupil=setting.pupil, question="Eerste", by=setting.ib)
+    PupilFactory(first_name="Sam", last_name="Elders")  # another school
+    page = _builder(client_for(setting.ib), setting, "?leerling=Sam").content.decode()
+    assert "Elders" not in page and 'name="pupil"' not in page
+    assert "Geen leerling van deze school gevonden met ‘Sam’" in page
+
+
+def test_builder_search_says_when_there_are_more_than_it_lists(setting, client_for):
+    from schoolzorg.meetings.views import PICK_LIMIT
+
+    for i in range(PICK_LIMIT + 1):
+        _pupil(setting, f"Veel{i:02d}")
+    page = _builder(client_for(setting.ib), setting, "?leerling=veel").content.decode()
+    assert f"Meer dan {PICK_LIMIT} leerlingen gevonden" in page
+    assert page.count("(groep ") == PICK_LIMIT
+    assert AccessLogEntry.objects.filter(action="search").count() == PICK_LIMIT
+
+
+def test_builder_search_too_long_gets_a_dutch_message(setting, client_for):
+    response = _builder(client_for(setting.ib), setting, "?leerling=" + "x" * 500)
+    assert response.status_code == 200
+    assert "Typ hoogstens 100 tekens." in response.content.decode()
+
+
+def test_refused_placement_keeps_the_search_the_choice_and_the_question(setting, client_for):
+    pupil = _pupil(setting)  # no consent
+    response = client_for(setting.ib).post(
+        f"/overleggen/{setting.meeting.pk}/agenda/plaatsen/",
+        {"pupil": pupil.pk, "leerling": "Noor", "question": "Mijn vraag"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "geen geldige toestemming" in body
+    assert f'<option value="{pupil.pk}" selected>' in body
+    assert 'name="leerling" value="Noor"' in body and "Mijn vraag" in body
+
+
+def test_empty_search_and_missing_pupil_get_dutch_messages(setting, client_for):
+    client = client_for(setting.ib)
+    assert "Typ een naam om te zoeken." in _builder(client, setting, "?leerling=").content.decode()
+    response = client.post(
+        f"/overleggen/{setting.meeting.pk}/agenda/plaatsen/", {"question": "Een vraag"}
+    )
+    assert response.status_code == 400
+    assert "Kies een leerling." in response.content.decode()
+    assert not AgendaItem.objects.exists()

@@ -34,6 +34,8 @@ def test_concern_to_agenda_to_decision_to_plan_action(page, member, browser_logi
     pupil = PupilFactory(first_name="Sam", last_name="Browserkind", current_school=school)
     add_guardian(pupil, full_name="Moeder Browserkind")
     give_consent(pupil, ib)
+    sister = PupilFactory(first_name="Lotte", last_name="Browserkind", current_school=school)
+    give_consent(sister, ib)
 
     browser_login(page, ib)
     axe_check(page)
@@ -60,6 +62,22 @@ def test_concern_to_agenda_to_decision_to_plan_action(page, member, browser_logi
     axe_check(page)
     item = AgendaItem.objects.get(meeting=meeting)
     assert item.case is not None
+
+    # A pupil without a case is found by name and placed by hand.
+    page.get_by_label("Zoek een leerling van deze school").fill("lotte")
+    page.get_by_role("button", name="Zoeken").click()
+    page.wait_for_url("**leerling=lotte**")
+    axe_check(page)
+    page.get_by_label("Leerling", exact=True).select_option(str(sister.pk))
+    page.get_by_label("Vraag aan het team").last.fill("Hoe gaat het met Lotte thuis?")
+    page.get_by_role("button", name="Leerling op de agenda zetten").click()
+    page.wait_for_url(f"**/overleggen/{meeting.pk}/agenda/")
+    assert page.get_by_text("Lotte staat op de agenda.").is_visible()
+    assert AgendaItem.objects.filter(meeting=meeting, pupil=sister, source="manual").exists()
+    # ... and taken off again: the rest of the meeting is about Sam.
+    page.get_by_role("button", name=re.compile(r"^Van de agenda halen.*Lotte")).click()
+    page.wait_for_url(f"**/overleggen/{meeting.pk}/agenda/")
+    assert not AgendaItem.objects.filter(meeting=meeting, pupil=sister).exists()
 
     # 3. The meeting: minutes and a decision, each saved without a full reload.
     page.goto(page.base_url + f"/overleggen/{meeting.pk}/")
