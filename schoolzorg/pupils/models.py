@@ -122,6 +122,8 @@ class Pupil(models.Model):
         indexes = [
             models.Index(fields=["current_school", "last_name"]),
             models.Index(fields=["current_school", "current_group"]),
+            # Break-the-glass finds one pupil by name and date of birth, anywhere in the country.
+            models.Index(fields=["date_of_birth"], name="pupil_born_idx"),
         ]
 
     def __str__(self) -> str:
