@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("gebruiker/<id:user_id>/", views.user_log, name="user_log"),
     path("leerling/<id:pupil_id>/", views.pupil_log, name="pupil_log"),
+    path(
+        "leerling/<id:pupil_id>/voor-ouders.pdf",
+        views.pupil_log_for_parents,
+        name="pupil_log_for_parents",
+    ),
     path("leerling/<id:pupil_id>/wijzigingen/", views.pupil_changes, name="pupil_changes"),
     path("wijzigingen/", views.changes, name="changes"),
     path("noodtoegang/", views.break_glass, name="break_glass"),

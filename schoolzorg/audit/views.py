@@ -132,6 +132,26 @@ def pupil_log(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 @never_cache
 @login_required
+def pupil_log_for_parents(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    """The overview of who looked, as a PDF to give to the parents."""
+    from schoolzorg.audit.parents import render_pdf
+
+    pupil = _visible_pupil(request, pupil_id)
+    found = access_basis(request.user, pupil)
+    record_access(
+        request,
+        action=Action.PRINT,
+        pupil_id=pupil.pk,
+        basis=found[0] if found else None,
+        detail="overzicht wie keek, voor de ouders",
+    )
+    response = HttpResponse(render_pdf(pupil, printed_by=request.user), "application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="wie-keek-{pupil.pk}.pdf"'
+    return response
+
+
+@never_cache
+@login_required
 def pupil_changes(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = _visible_pupil(request, pupil_id)
     found = access_basis(request.user, pupil)

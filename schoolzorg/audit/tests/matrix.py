@@ -44,6 +44,9 @@ ROUTES = {
     "audit:pupil_log": RouteSpec(
         kwargs=lambda w: {"pupil_id": w.pupil.pk}, allowed={"coordinator"}
     ),
+    "audit:pupil_log_for_parents": RouteSpec(
+        kwargs=lambda w: {"pupil_id": w.pupil.pk}, allowed={"coordinator"}
+    ),
     "audit:pupil_changes": RouteSpec(
         kwargs=lambda w: {"pupil_id": w.pupil.pk}, allowed={"coordinator"}
     ),

@@ -1,0 +1,90 @@
+"""The overview of who looked, for a pupil's parents (who have no account)."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from schoolzorg.audit.matrix import build_world, signed_in_client
+from schoolzorg.audit.models import AccessLogEntry, Action
+from schoolzorg.audit.parents import overview_html, readers
+from schoolzorg.audit.services import Basis, record_access
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():  # type: ignore[no-untyped-def]
+    return build_world()
+
+
+def _read(world, actor: str, *, kind: str = "membership", pupil=None) -> None:  # type: ignore[no-untyped-def]
+    user = world.users[actor]
+    membership = user.memberships.first()
+    record_access(
+        None,
+        user=user,
+        action=Action.VIEW,
+        pupil_id=(pupil or world.pupil).pk,
+        basis=Basis(
+            kind, membership.role, membership.organisation_id, membership.organisation.name, "1"
+        ),
+    )
+
+
+def test_readers_are_counted_per_person_with_first_last_and_emergency(world) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(timezone.now() - timezone.timedelta(days=10)):
+        _read(world, "nurse")
+    _read(world, "nurse")
+    _read(world, "nurse", kind="break_the_glass")
+    _read(world, "coordinator")
+    _read(world, "team_worker", pupil=world.pupil_without_consent)  # another child
+
+    found = readers(world.pupil.pk)
+    assert [(r.name, r.times, r.emergency) for r in found] == [
+        ("Matrix coordinator", 1, 0),
+        ("Matrix nurse", 3, 1),
+    ]
+    nurse = found[1]
+    assert (nurse.last - nurse.first).days == 10
+    assert nurse.organisation == world.users["nurse"].memberships.first().organisation.name
+
+
+def test_overview_is_in_plain_dutch_and_names_no_other_child(world) -> None:  # type: ignore[no-untyped-def]
+    _read(world, "nurse", kind="break_the_glass")
+    _read(world, "team_worker", pupil=world.pupil_without_consent)
+    html = overview_html(world.pupil, printed_by=world.users["coordinator"])
+    assert "Wie keek er naar het dossier van Mila Matrixkind?" in html
+    jgz = world.users["nurse"].memberships.first().organisation.name
+    assert f"Jeugdverpleegkundige, {jgz}" in html  # the role in words, not its code
+    assert "waarvan 1 keer met noodtoegang" in html
+    assert "Iemand gebruikte 1 keer noodtoegang." in html
+    assert "Matrix team_worker" not in html and "Zonderstemming" not in html
+
+
+def test_overview_of_a_pupil_nobody_read_says_so(world) -> None:  # type: ignore[no-untyped-def]
+    html = overview_html(world.pupil, printed_by=world.users["coordinator"])
+    assert "Niemand heeft de gegevens van Mila bekeken." in html
+
+
+def test_coordinator_downloads_it_and_the_download_is_itself_logged(world) -> None:  # type: ignore[no-untyped-def]
+    _read(world, "nurse")
+    client = signed_in_client(world.users["coordinator"])
+    response = client.get(f"/logboek/leerling/{world.pupil.pk}/voor-ouders.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    printed = AccessLogEntry.objects.get(pupil_id=world.pupil.pk, action=Action.PRINT)
+    assert printed.user_id == world.users["coordinator"].pk
+    assert printed.detail == "overzicht wie keek, voor de ouders"
+    page = client.get(f"/logboek/leerling/{world.pupil.pk}/").content.decode()
+    assert f"/logboek/leerling/{world.pupil.pk}/voor-ouders.pdf" in page
+
+
+def test_nobody_else_gets_it(world) -> None:  # type: ignore[no-untyped-def]
+    for actor in ("nurse", "outsider", "privacy_officer", "teacher_own_group"):
+        client = signed_in_client(world.users[actor])
+        response = client.get(f"/logboek/leerling/{world.pupil.pk}/voor-ouders.pdf")
+        assert response.status_code == 404, actor
+    assert not AccessLogEntry.objects.filter(action=Action.PRINT).exists()
