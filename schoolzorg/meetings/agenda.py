@@ -30,6 +30,15 @@ class Proposal:
     without_consent_visible: list[Case] = field(default_factory=list)
 
 
+def with_consent(meeting: CareMeeting, pupil_ids: Any) -> set[int]:
+    """Those of these pupils with a consent to discuss them in force on the meeting day."""
+    return set(
+        Consent.objects.in_force(meeting.scheduled_on)
+        .filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM, pupil_id__in=pupil_ids)
+        .values_list("pupil_id", flat=True)
+    )
+
+
 def propose(meeting: CareMeeting, user: Any) -> Proposal:
     """Cases to put on the agenda, split by consent; a fixed number of queries."""
     from django.db.models import Q
@@ -47,17 +56,13 @@ def propose(meeting: CareMeeting, user: Any) -> Proposal:
     )
     rows = list(open_cases)
     pupil_ids = {pupil_id for _, pupil_id in rows}
-    consented = set(
-        Consent.objects.in_force(meeting.scheduled_on)
-        .filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM, pupil_id__in=pupil_ids)
-        .values_list("pupil_id", flat=True)
-    )
-    with_consent = [pk for pk, pupil_id in rows if pupil_id in consented]
+    consented = with_consent(meeting, pupil_ids)
+    agreed = [pk for pk, pupil_id in rows if pupil_id in consented]
     without = [pk for pk, pupil_id in rows if pupil_id not in consented]
     visible = Case.objects.visible_to(user).select_related("pupil").order_by("status", "opened_at")
     proposal = Proposal(without_consent_count=len(pupil_ids - consented))
     seen: set[int] = set()
-    for case in visible.filter(pk__in=with_consent + without):
+    for case in visible.filter(pk__in=agreed + without):
         if case.pupil_id in consented:
             if case.pupil_id in seen:
                 continue

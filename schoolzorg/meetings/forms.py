@@ -89,8 +89,8 @@ class PupilSearchForm(forms.Form):
 class PlaceForm(forms.Form):
     """Place a pupil on the agenda: from a proposed case, or chosen by hand.
 
-    `pupils` are those that may be placed (checked on submit); `shown`, when given, are the
-    ones the list offers: the pupils the search found.
+    `pupils` are those that may be placed (checked on submit); `show()` sets the ones the list
+    offers: the pupils the search found.
     """
 
     case = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -113,20 +113,22 @@ class PlaceForm(forms.Form):
         help_text="Bijvoorbeeld: 'Wat heeft Sam nodig om weer elke dag naar school te komen?'",
     )
 
-    def __init__(self, *args: Any, pupils: Any, shown: list[Any] | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["pupil"]
         field.queryset = pupils  # type: ignore[attr-defined]
         field.required = not self.data.get("case")  # a proposed case names its pupil
-        if shown is not None:
-            self.show(shown)
 
-    def show(self, pupils: list[Any]) -> None:
-        """Offer these pupils in the list; what may be chosen is still `pupils`."""
+    def show(
+        self, pupils: list[Any], *, consented: set[int] | frozenset[int] = frozenset()
+    ) -> None:
+        """Offer these pupils in the list, saying which have no consent to be discussed yet;
+        what may be chosen is still `pupils`."""
         field = self.fields["pupil"]
         label = field.label_from_instance  # type: ignore[attr-defined]
         field.choices = [("", field.empty_label)] + [  # type: ignore[attr-defined]
-            (p.pk, label(p)) for p in pupils
+            (p.pk, label(p) if p.pk in consented else f"{label(p)}: nog geen toestemming")
+            for p in pupils
         ]
 
 

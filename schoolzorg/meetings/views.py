@@ -581,13 +581,14 @@ def _agenda_context(
     found = _found(request, meeting, text)
     shown = found[:PICK_LIMIT]
     if place_form is None:
-        place_form = PlaceForm(
-            initial={"leerling": text}, pupils=_placeable(request, meeting), shown=shown
-        )
+        place_form = PlaceForm(initial={"leerling": text}, pupils=_placeable(request, meeting))
     else:
         # A refused submit: keep the list of that search, and the pupil that was chosen.
-        chosen = place_form.cleaned_data.get("pupil") if place_form.is_bound else None
-        place_form.show(shown if chosen is None or chosen in shown else [chosen, *shown])
+        chosen = place_form.cleaned_data.get("pupil")
+        if chosen is not None and chosen not in shown:
+            shown = [chosen, *shown]
+    consented = agenda.with_consent(meeting, [p.pk for p in shown]) if shown else set()
+    place_form.show(shown, consented=consented)
     items = list(
         AgendaItem.objects.visible_to(request.user)
         .filter(meeting=meeting)
@@ -601,6 +602,7 @@ def _agenda_context(
         "search_form": search_form or PupilSearchForm(initial={"leerling": text}),
         "searched": text,
         "found": shown,
+        "found_without_consent": len(shown) - len(consented),
         "more_found": len(found) > PICK_LIMIT,
         "pick_limit": PICK_LIMIT,
         "place_form": place_form,

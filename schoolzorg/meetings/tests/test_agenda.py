@@ -163,6 +163,16 @@ def test_builder_lists_no_pupils_until_searched_and_logs_only_those_shown(settin
     assert [(e.pupil_id, e.action) for e in logged] == [(wanted.pk, "search")]
 
 
+def test_builder_search_says_which_pupils_have_no_consent_yet(setting, client_for):
+    without = _pupil(setting, "Samira")
+    page = _builder(client_for(setting.ib), setting, "?leerling=sam").content.decode()
+    pupil = setting.pupil  # has consent
+    assert f"{pupil.first_name} {pupil.last_name} (groep {pupil.current_group})</option>" in page
+    label = f"{without.first_name} {without.last_name} (groep {without.current_group})"
+    assert f"{label}: nog geen toestemming</option>" in page
+    assert "Leg die eerst vast" in page
+
+
 def test_builder_search_finds_only_pupils_of_the_school_not_yet_placed(setting, client_for):
     place_on_agenda(setting.meeting, pupil=setting.pupil, question="Eerste", by=setting.ib)
     PupilFactory(first_name="Sam", last_name="Elders")  # another school
@@ -197,7 +207,7 @@ def test_refused_placement_keeps_the_search_the_choice_and_the_question(setting,
     body = response.content.decode()
     assert response.status_code == 400
     assert "geen geldige toestemming" in body
-    assert f'<option value="{pupil.pk}" selected>' in body
+    assert f'<option value="{pupil.pk}" selected>Noor Zonder' in body
     assert 'name="leerling" value="Noor"' in body and "Mijn vraag" in body
 
 
