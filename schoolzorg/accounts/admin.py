@@ -1,14 +1,32 @@
-"""Django admin for functional administrators: accounts and memberships, never child data."""
+"""Django admin for functional administrators: accounts and memberships, never child data.
+
+What a functional administrator may do here, and where: `accounts.adminscope`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from schoolzorg.accounts.adminscope import FunctionalAdminScope, managed_users
 from schoolzorg.accounts.models import Membership, User
 
 
-class MembershipInline(admin.TabularInline[Membership, User]):
+class _MembershipScope(FunctionalAdminScope):
+    may_add = True
+
+    def scoped(self, queryset: QuerySet[Any, Any], organisations: Any) -> QuerySet[Any, Any]:
+        return queryset.filter(organisation_id__in=organisations)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        self.limit_choices(request, db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class MembershipInline(_MembershipScope, admin.TabularInline[Membership, User]):
     model = Membership
     fk_name = "user"
     extra = 0
@@ -16,7 +34,8 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin[User]):
+class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
+    may_add = True
     ordering = ["full_name"]
     list_display = ["full_name", "email", "is_active"]
     search_fields = ["full_name", "email"]
@@ -31,9 +50,18 @@ class UserAdmin(BaseUserAdmin[User]):
     filter_horizontal = ("groups",)
     inlines = [MembershipInline]
 
+    def scoped(self, queryset: QuerySet[Any, Any], organisations: Any) -> QuerySet[Any, Any]:
+        return queryset.filter(pk__in=managed_users(organisations).values("pk"))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:  # nobody else hands out the admin or its groups
+            fields += ["is_staff", "groups"]
+        return fields
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin[Membership]):
+class MembershipAdmin(_MembershipScope, admin.ModelAdmin[Membership]):
     list_display = ["user", "role", "organisation", "school", "valid_from", "valid_until"]
     list_filter = ["role"]
     search_fields = ["user__full_name", "user__email", "organisation__name"]

@@ -42,36 +42,32 @@ from schoolzorg.pupils.access import access_basis, active_memberships
 
 @dataclass(frozen=True)
 class Reach:
-    """What a privacy officer at one kind of organisation oversees beyond the organisation itself.
+    """Whose pupils a privacy officer at one kind of organisation oversees.
 
-    `organisations`: a lookup on `Organisation` that names the owner, for the other organisations
-    in scope; `pupils_at`: a lookup on `School` that names the owner, for the schools whose current
-    pupils' reads are in scope; `text`: the scope in words, for the weekly report ("Dit rapport telt alleen …") (`{name}` is the
-    owner). None means nothing more.
+    The organisations in scope are the owner and what it answers for
+    (`organisations.queries.ANSWERS_FOR`). `pupils_at`: a lookup on `School` that names the owner,
+    for the schools whose current pupils' reads are in scope (None: no pupils); `text`: the scope
+    in words, for the weekly report ("Dit rapport telt alleen …") (`{name}` is the owner).
     """
 
-    organisations: str | None = None
     pupils_at: str | None = None
     text: str = "inzagen namens {name}."
 
 
 # Keyed by `OrganisationKind` value (plain strings: this module imports no models at load time).
-# Deny by default: a kind that is not listed reaches nothing beyond the organisation itself.
+# Deny by default: a kind that is not listed reaches no pupils.
 REACH: dict[str, Reach] = {
     "municipality": Reach(
-        "municipality_id",
         "municipality_id",
         "inzagen namens organisaties in gemeente {name} en inzagen van leerlingen van scholen "
         "in {name}.",
     ),
     "school_board": Reach(
-        "as_school__board_id",
         "board_id",
         "inzagen namens {name} en zijn scholen, en inzagen van leerlingen van die scholen.",
     ),
-    "school": Reach(None, "pk", "inzagen namens {name} en inzagen van leerlingen van {name}."),
+    "school": Reach("pk", "inzagen namens {name} en inzagen van leerlingen van {name}."),
     "partnership": Reach(
-        None,
         "partnership_id",
         "inzagen namens {name} en inzagen van leerlingen van scholen in de regio van {name}.",
     ),
@@ -109,32 +105,26 @@ class Scope:
     def ids_of_kind(self, kind: str) -> list[int]:
         return [pk for pk, k in self.owners if k == kind]
 
-    def _lookups(self, attribute: str) -> Q | None:
-        """OR of `<lookup>__in=[owners]` over the owners' `Reach.<attribute>` lookups."""
+    def organisations(self) -> QuerySet[Any, Any]:
+        """A subquery of the ids of the organisations in scope: the owners and what they answer
+        for."""
+        from schoolzorg.organisations.queries import organisations_answered_for
+
+        return organisations_answered_for(self.owners)
+
+    def schools(self) -> QuerySet[Any, Any] | None:
+        """A subquery of the ids of the schools whose current pupils are in scope, or None."""
+        from schoolzorg.organisations.models import School
+
         by_lookup: dict[str, list[int]] = {}
         for pk, kind in self.owners:
-            lookup = getattr(reach_of(kind), attribute)
+            lookup = reach_of(kind).pupils_at
             if lookup:
                 by_lookup.setdefault(lookup, []).append(pk)
         q: Q | None = None
         for lookup, ids in sorted(by_lookup.items()):
             part = Q(**{f"{lookup}__in": ids})
             q = part if q is None else q | part
-        return q
-
-    def organisations(self) -> QuerySet[Any, Any]:
-        """A subquery of the ids of the organisations in scope: the owners and what they reach."""
-        from schoolzorg.organisations.models import Organisation
-
-        q = Q(pk__in=self.owner_ids)
-        more = self._lookups("organisations")
-        return Organisation.objects.filter(q | more if more is not None else q).values("pk")
-
-    def schools(self) -> QuerySet[Any, Any] | None:
-        """A subquery of the ids of the schools whose current pupils are in scope, or None."""
-        from schoolzorg.organisations.models import School
-
-        q = self._lookups("pupils_at")
         return None if q is None else School.objects.filter(q).values("pk")
 
     def pupils(self) -> QuerySet[Any, Any] | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from schoolzorg.organisations.models import School, SchoolQuerySet
 
@@ -29,3 +30,27 @@ def schools_visible_to(user: Any) -> SchoolQuerySet:
         elif kind == "partnership":
             q |= Q(partnership_id=m.organisation_id)
     return School.objects.filter(q)
+
+
+# What an organisation answers for beyond itself: a municipality for every organisation in it, a
+# school board for its schools; any other kind only for itself. The privacy officer's oversight
+# (audit.policies) and the functional administrator's part of the admin (accounts.admin) use it.
+ANSWERS_FOR: dict[str, str] = {
+    "municipality": "municipality_id",
+    "school_board": "as_school__board_id",
+}
+
+
+def organisations_answered_for(owners: Iterable[tuple[int, str]]) -> QuerySet[Any, Any]:
+    """A lazy subquery of the ids of these organisations (id, kind) and all they answer for."""
+    from schoolzorg.organisations.models import Organisation
+
+    owners = list(owners)
+    q = Q(pk__in=[pk for pk, _kind in owners])
+    by_lookup: dict[str, list[int]] = {}
+    for pk, kind in owners:
+        if kind in ANSWERS_FOR:
+            by_lookup.setdefault(ANSWERS_FOR[kind], []).append(pk)
+    for lookup, ids in sorted(by_lookup.items()):
+        q |= Q(**{f"{lookup}__in": ids})
+    return Organisation.objects.filter(q).values("pk")

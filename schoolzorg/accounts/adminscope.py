@@ -1,0 +1,122 @@
+"""The functional administrator's part of the Django admin: deny by default, scoped by organisation.
+
+Someone with an active functional-administrator membership (and `is_staff`, which opens the
+admin) manages the organisation of that membership and what it answers for
+(`organisations.queries.ANSWERS_FOR`: a municipality every organisation in it, a school board its
+schools):
+
+- accounts of people with a membership there, and new accounts that have none yet;
+- the memberships at those organisations: add, change, end (`valid_until`); never delete, so the
+  history of who held which role stays;
+- the organisations themselves: all can be looked up (public registry data, needed to name a
+  served school), only their own can be changed; adding and deleting come from the importers.
+
+They cannot make anyone staff or change groups. Whoever holds Django's own permissions (a
+superuser, or someone granted them) works as before. Every membership change is in the change
+history the privacy officers review.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+
+from schoolzorg.accounts.models import Membership, User
+from schoolzorg.accounts.roles import Role
+from schoolzorg.organisations.queries import organisations_answered_for
+
+_CACHE = "_schoolzorg_managed_organisations"
+
+
+def managed_organisations(request: HttpRequest) -> QuerySet[Any, Any] | None:
+    """A subquery of the ids of the organisations the signed-in user manages as functional
+    administrator; None when they are none."""
+    if not hasattr(request, _CACHE):
+        owners = [
+            (m.organisation_id, m.organisation.kind)
+            for m in Membership.objects.active()
+            .filter(user_id=request.user.pk or 0, role=Role.FUNCTIONAL_ADMIN)
+            .select_related("organisation")
+        ]
+        setattr(request, _CACHE, organisations_answered_for(owners) if owners else None)
+    return getattr(request, _CACHE)
+
+
+def managed_users(organisations: QuerySet[Any, Any]) -> QuerySet[User]:
+    """People with a membership at one of these organisations, and accounts without any yet."""
+    at = Membership.objects.filter(organisation_id__in=organisations).values("user_id")
+    any_membership = Membership.objects.filter(user_id=OuterRef("pk"))
+    return User.objects.filter(Q(pk__in=at) | ~Exists(any_membership))
+
+
+class FunctionalAdminScope:
+    """ModelAdmin (or inline) mixin: Django's permissions, else the functional administrator's.
+
+    A subclass says which objects are theirs (`scoped`), whether they may add (`may_add`), and
+    whether they may look at all objects while changing only their own (`view_all`)."""
+
+    may_add = False
+    view_all = False
+
+    def scoped(self, queryset: QuerySet[Any, Any], organisations: Any) -> QuerySet[Any, Any]:
+        raise NotImplementedError
+
+    def _django(self, request: HttpRequest, action: str) -> bool:
+        opts = self.model._meta  # type: ignore[attr-defined]
+        return bool(request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"))
+
+    def _mine(self, request: HttpRequest, obj: Any) -> bool:
+        organisations = managed_organisations(request)
+        if organisations is None:
+            return False
+        if obj is None:
+            return True
+        model = self.model  # type: ignore[attr-defined]
+        return self.scoped(model._default_manager.filter(pk=obj.pk), organisations).exists()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(super().has_module_permission(request)) or (  # type: ignore[misc]
+            managed_organisations(request) is not None
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if self._django(request, "view") or self._django(request, "change"):
+            return True
+        if self.view_all and managed_organisations(request) is not None:
+            return True
+        return self._mine(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._django(request, "change") or self._mine(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        if self._django(request, "add"):
+            return True
+        return self.may_add and managed_organisations(request) is not None
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._django(request, "delete")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any, Any]:
+        queryset = super().get_queryset(request)  # type: ignore[misc]
+        if self.view_all or self._django(request, "view") or self._django(request, "change"):
+            return queryset
+        organisations = managed_organisations(request)
+        if organisations is None:
+            return queryset.none()
+        return self.scoped(queryset, organisations)
+
+    def limit_choices(self, request: HttpRequest, db_field: Any, kwargs: dict[str, Any]) -> None:
+        """Only the functional administrator's own organisations and people can be chosen for a
+        membership (checked again when the form is sent)."""
+        organisations = managed_organisations(request)
+        if organisations is None or self._django(request, "change"):
+            return
+        from schoolzorg.organisations.models import Organisation
+
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Organisation.objects.filter(pk__in=organisations)
+        elif db_field.name == "user":
+            kwargs["queryset"] = managed_users(organisations)
