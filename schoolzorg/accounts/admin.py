@@ -32,6 +32,14 @@ class MembershipInline(_MembershipScope, admin.TabularInline[Membership, User]):
     extra = 0
     autocomplete_fields = ["organisation", "school"]
 
+    # An inline is given the account, not a membership: whether the account may be opened is
+    # UserAdmin's to say; which of its memberships are shown, `get_queryset`'s.
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request)
+
 
 @admin.register(User)
 class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):

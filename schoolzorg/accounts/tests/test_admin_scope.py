@@ -106,3 +106,48 @@ def test_without_the_role_the_admin_holds_nothing(client_for) -> None:  # type: 
     client = client_for(ib)
     assert "geen rechten" in client.get("/beheer/").content.decode()
     assert client.get("/beheer/accounts/user/").status_code == 403
+
+
+def test_a_new_account_gets_its_first_role_on_its_own_page(town, client_for) -> None:  # type: ignore[no-untyped-def]
+    client = town["client"]
+    response = client.post(
+        "/beheer/accounts/user/add/",
+        {
+            "email": "leerkracht@hier.example",
+            "full_name": "Nieuwe Leerkracht",
+            "password1": "Een-lang-wachtwoord-2026",
+            "password2": "Een-lang-wachtwoord-2026",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="leerkracht@hier.example")
+    page = client.get(f"/beheer/accounts/user/{user.pk}/change/").content.decode()
+    assert 'name="memberships-TOTAL_FORMS"' in page  # the roles can be edited here
+    form = {
+        "email": user.email,
+        "full_name": user.full_name,
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-role": Role.TEACHER,
+        "memberships-0-group": "4",
+        "memberships-0-valid_from": "2026-08-01",
+    }
+    far = {**form, "memberships-0-organisation": town["far_school"].pk}
+    assert client.post(f"/beheer/accounts/user/{user.pk}/change/", far).status_code == 200
+    assert not user.memberships.exists()
+    own = {**form, "memberships-0-organisation": town["school"].pk}
+    assert client.post(f"/beheer/accounts/user/{user.pk}/change/", own).status_code == 302
+    assert user.memberships.get().organisation_id == town["school"].pk
+    # Now the account belongs to this municipality: another's administrator no longer sees it.
+    far_admin = _person(
+        "beheer@elders.example", town["far_school"].municipality, Role.FUNCTIONAL_ADMIN
+    )
+    far_admin.is_staff = True
+    far_admin.save()
+    listed = client_for(far_admin).get("/beheer/accounts/user/").content.decode()
+    assert "ib@elders.example" in listed and "leerkracht@hier.example" not in listed
