@@ -112,19 +112,23 @@ def user_log(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(request, "audit/user_log.html", {"subject": subject, "page": page})
 
 
-def _visible_pupil(request: HttpRequest, pupil_id: int) -> Pupil:
+def _opened_pupil(
+    request: HttpRequest, pupil_id: int, *, detail: str, action: str = Action.VIEW
+) -> Pupil:
+    """The pupil whose log or change history is opened, 404 unless `can_see_who_looked` (which
+    requires the full file); the opening is logged."""
     pupil = Pupil.objects.filter(pk=pupil_id).first()
-    if pupil is None or not policies.can_see_who_looked(request.user, pupil):
+    found = access_basis(request.user, pupil) if pupil is not None else None
+    if pupil is None or found is None or not policies.can_see_who_looked(request.user, pupil):
         raise Http404
+    record_access(request, action=action, pupil_id=pupil.pk, basis=found[0], detail=detail)
     return pupil
 
 
 @never_cache
 @login_required
 def pupil_log(request: HttpRequest, pupil_id: int) -> HttpResponse:
-    pupil = _visible_pupil(request, pupil_id)
-    found = access_basis(request.user, pupil)
-    _log_reading(request, found[0] if found else _officer_basis(request), "wie keek", pupil.pk)
+    pupil = _opened_pupil(request, pupil_id, detail="wie keek")
     entries = AccessLogEntry.objects.filter(pupil_id=pupil.pk).order_by("-at", "-id")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(request, "audit/pupil_log.html", {"pupil": pupil, "page": page})
@@ -136,14 +140,8 @@ def pupil_log_for_parents(request: HttpRequest, pupil_id: int) -> HttpResponse:
     """The overview of who looked, as a PDF to give to the parents."""
     from schoolzorg.audit.parents import render_pdf
 
-    pupil = _visible_pupil(request, pupil_id)
-    found = access_basis(request.user, pupil)
-    record_access(
-        request,
-        action=Action.PRINT,
-        pupil_id=pupil.pk,
-        basis=found[0] if found else None,
-        detail="overzicht wie keek, voor de ouders",
+    pupil = _opened_pupil(
+        request, pupil_id, action=Action.PRINT, detail="overzicht wie keek, voor de ouders"
     )
     response = HttpResponse(render_pdf(pupil, printed_by=request.user), "application/pdf")
     response["Content-Disposition"] = f'attachment; filename="wie-keek-{pupil.pk}.pdf"'
@@ -153,16 +151,8 @@ def pupil_log_for_parents(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @never_cache
 @login_required
 def pupil_changes(request: HttpRequest, pupil_id: int) -> HttpResponse:
-    pupil = _visible_pupil(request, pupil_id)
-    found = access_basis(request.user, pupil)
+    pupil = _opened_pupil(request, pupil_id, detail="wijzigingen bekeken")
     changes = history.pupil_changes(pupil.pk, limit=200)
-    record_access(
-        request,
-        action=Action.VIEW,
-        pupil_id=pupil.pk,
-        basis=found[0] if found else None,
-        detail="wijzigingen bekeken",
-    )
     return render(request, "audit/pupil_changes.html", {"pupil": pupil, "changes": changes})
 
 
