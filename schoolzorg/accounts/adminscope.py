@@ -25,23 +25,24 @@ from django.http import HttpRequest
 
 from schoolzorg.accounts.models import Membership, User
 from schoolzorg.accounts.roles import Role
+from schoolzorg.lib import requestcache
 from schoolzorg.organisations.queries import organisations_answered_for
-
-_CACHE = "_schoolzorg_managed_organisations"
 
 
 def managed_organisations(request: HttpRequest) -> QuerySet[Any, Any] | None:
     """A subquery of the ids of the organisations the signed-in user manages as functional
-    administrator; None when they are none."""
-    if not hasattr(request, _CACHE):
+    administrator; None when they are none. Read once per request."""
+
+    def compute() -> QuerySet[Any, Any] | None:
         owners = [
             (m.organisation_id, m.organisation.kind)
             for m in Membership.objects.active()
             .filter(user_id=request.user.pk or 0, role=Role.FUNCTIONAL_ADMIN)
             .select_related("organisation")
         ]
-        setattr(request, _CACHE, organisations_answered_for(owners) if owners else None)
-    return getattr(request, _CACHE)
+        return organisations_answered_for(owners) if owners else None
+
+    return requestcache.cached(("functional_admin_organisations", request.user.pk), compute)
 
 
 def managed_users(organisations: QuerySet[Any, Any]) -> QuerySet[User]:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from schoolzorg.audit.models import AccessLogEntry
 
 @dataclass(frozen=True)
 class Reader:
+    user_id: int | None
     name: str
     role: str
     organisation: str
@@ -33,27 +34,16 @@ def readers(pupil_id: int) -> list[Reader]:
     """Everyone who read the pupil's data, the most recent reader first."""
     rows = (
         AccessLogEntry.objects.filter(pupil_id=pupil_id)
-        .values("user_id", "user_label", "role", "organisation_label")
+        .values("user_id", "role", name=F("user_label"), organisation=F("organisation_label"))
         .annotate(
             times=Count("id"),
             first=Min("at"),
             last=Max("at"),
             emergency=Count("id", filter=Q(basis="break_the_glass")),
         )
-        .order_by("-last", "user_label")
+        .order_by("-last", "name")
     )
-    return [
-        Reader(
-            name=row["user_label"],
-            role=row["role"],
-            organisation=row["organisation_label"],
-            times=row["times"],
-            first=row["first"],
-            last=row["last"],
-            emergency=row["emergency"],
-        )
-        for row in rows
-    ]
+    return [Reader(**row) for row in rows]
 
 
 def overview_html(pupil: Any, *, printed_by: Any) -> str:

@@ -115,16 +115,9 @@ class Scope:
     def schools(self) -> QuerySet[Any, Any] | None:
         """A subquery of the ids of the schools whose current pupils are in scope, or None."""
         from schoolzorg.organisations.models import School
+        from schoolzorg.organisations.queries import any_of
 
-        by_lookup: dict[str, list[int]] = {}
-        for pk, kind in self.owners:
-            lookup = reach_of(kind).pupils_at
-            if lookup:
-                by_lookup.setdefault(lookup, []).append(pk)
-        q: Q | None = None
-        for lookup, ids in sorted(by_lookup.items()):
-            part = Q(**{f"{lookup}__in": ids})
-            q = part if q is None else q | part
+        q = any_of((lookup, pk) for pk, kind in self.owners if (lookup := reach_of(kind).pupils_at))
         return None if q is None else School.objects.filter(q).values("pk")
 
     def pupils(self) -> QuerySet[Any, Any] | None:

@@ -15,6 +15,7 @@ from schoolzorg.cases.models import Case
 from schoolzorg.cases.workflow import CaseStatus
 from schoolzorg.consent.models import Consent, Purpose
 from schoolzorg.meetings.models import AgendaSource, CareMeeting
+from schoolzorg.pupils.models import Pupil, PupilQuerySet
 
 SOURCE_BY_STATUS = {
     CaseStatus.NEW: AgendaSource.HELP_REQUEST,
@@ -28,6 +29,33 @@ class Proposal:
     without_consent_count: int = 0
     # Only cases of pupils the viewer may see anyway (for the coordinator who must ask consent).
     without_consent_visible: list[Case] = field(default_factory=list)
+
+
+PICK_LIMIT = 20
+
+
+def _placed(meeting: CareMeeting) -> Any:
+    """A subquery of the ids of the pupils already on the meeting's agenda."""
+    return meeting.items.filter(pupil__isnull=False).values("pupil_id")
+
+
+def placeable(meeting: CareMeeting, user: Any) -> PupilQuerySet:
+    """Pupils the user may place on this meeting's agenda by hand: those of the school whose full
+    file they may see (consent is checked when placing)."""
+    return Pupil.objects.visible_to(user, full_only=True).enrolled_at(meeting.care_team.school_id)
+
+
+def find(meeting: CareMeeting, user: Any, text: str) -> list[Pupil]:
+    """Placeable pupils whose name matches, not on the agenda yet; at most `PICK_LIMIT` and one
+    more, to tell that there are more."""
+    if not text.strip():
+        return []
+    return list(
+        placeable(meeting, user)
+        .search(text)
+        .exclude(pk__in=_placed(meeting))
+        .order_by("last_name", "first_name", "pk")[: PICK_LIMIT + 1]
+    )
 
 
 def with_consent(meeting: CareMeeting, pupil_ids: Any) -> set[int]:
@@ -45,7 +73,7 @@ def propose(meeting: CareMeeting, user: Any) -> Proposal:
 
     from schoolzorg.plans.models import Goal
 
-    already = meeting.items.filter(pupil__isnull=False).values("pupil_id")
+    already = _placed(meeting)
     review_due = Goal.objects.review_due(meeting.scheduled_on).values("part__pupil_id")
     open_cases = (
         Case.objects.open()

@@ -54,7 +54,6 @@ from schoolzorg.meetings.policies import can_prepare, can_take_minutes
 from schoolzorg.meetings.services import MeetingError
 from schoolzorg.meetings.workflow import MeetingState, Move
 from schoolzorg.pupils.access import access_basis, prepared_for_user
-from schoolzorg.pupils.models import Pupil, PupilQuerySet
 
 PAST_DAYS = 400
 
@@ -546,29 +545,6 @@ def record_correction(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Agenda builder -------------------------------------------------------------------------
 
 
-PICK_LIMIT = 20
-
-
-def _placeable(request: HttpRequest, meeting: CareMeeting) -> PupilQuerySet:
-    """Pupils the user may place on this meeting's agenda by hand."""
-    return Pupil.objects.visible_to(request.user, full_only=True).filter(
-        current_school_id=meeting.care_team.school_id
-    )
-
-
-def _found(request: HttpRequest, meeting: CareMeeting, text: str) -> list[Pupil]:
-    """Pupils of the school whose name matches, not yet on the agenda; one more than shown, to
-    tell that there are more."""
-    if not text.strip():
-        return []
-    return list(
-        _placeable(request, meeting)
-        .search(text)
-        .exclude(pk__in=meeting.items.filter(pupil__isnull=False).values("pupil_id"))
-        .order_by("last_name", "first_name", "pk")[: PICK_LIMIT + 1]
-    )
-
-
 def _agenda_context(
     request: HttpRequest,
     meeting: CareMeeting,
@@ -578,10 +554,12 @@ def _agenda_context(
     place_form: PlaceForm | None = None,
 ) -> dict[str, Any]:
     proposal = agenda.propose(meeting, request.user)
-    found = _found(request, meeting, text)
-    shown = found[:PICK_LIMIT]
+    found = agenda.find(meeting, request.user, text)
+    shown = found[: agenda.PICK_LIMIT]
     if place_form is None:
-        place_form = PlaceForm(initial={"leerling": text}, pupils=_placeable(request, meeting))
+        place_form = PlaceForm(
+            initial={"leerling": text}, pupils=agenda.placeable(meeting, request.user)
+        )
     else:
         # A refused submit: keep the list of that search, and the pupil that was chosen.
         chosen = place_form.cleaned_data.get("pupil")
@@ -603,8 +581,8 @@ def _agenda_context(
         "searched": text,
         "found": shown,
         "found_without_consent": len(shown) - len(consented),
-        "more_found": len(found) > PICK_LIMIT,
-        "pick_limit": PICK_LIMIT,
+        "more_found": len(found) > agenda.PICK_LIMIT,
+        "pick_limit": agenda.PICK_LIMIT,
         "place_form": place_form,
         "general_form": GeneralItemForm(),
         "is_open": meeting.state in workflow.AGENDA_OPEN_STATES,
@@ -653,7 +631,7 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     if not can_prepare(request.user, meeting.care_team):
         raise Http404
-    form = PlaceForm(request.POST, pupils=_placeable(request, meeting))
+    form = PlaceForm(request.POST, pupils=agenda.placeable(meeting, request.user))
     if form.is_valid():
         case = None
         pupil = form.cleaned_data["pupil"]

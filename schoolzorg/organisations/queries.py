@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from schoolzorg.organisations.models import School, SchoolQuerySet
+from schoolzorg.organisations.models import Organisation, School, SchoolQuerySet
 
 
 def schools_visible_to(user: Any) -> SchoolQuerySet:
@@ -34,23 +34,30 @@ def schools_visible_to(user: Any) -> SchoolQuerySet:
 
 # What an organisation answers for beyond itself: a municipality for every organisation in it, a
 # school board for its schools; any other kind only for itself. The privacy officer's oversight
-# (audit.policies) and the functional administrator's part of the admin (accounts.admin) use it.
+# (audit.policies) and the functional administrator's part of the admin (accounts.adminscope)
+# use it.
 ANSWERS_FOR: dict[str, str] = {
     "municipality": "municipality_id",
     "school_board": "as_school__board_id",
 }
 
 
+def any_of(lookups: Iterable[tuple[str, int]]) -> Q | None:
+    """`<lookup>__in=[ids]` per distinct lookup of these (lookup, id) pairs, joined with OR;
+    None for none."""
+    by_lookup: dict[str, list[int]] = {}
+    for lookup, pk in lookups:
+        by_lookup.setdefault(lookup, []).append(pk)
+    q: Q | None = None
+    for lookup, ids in sorted(by_lookup.items()):
+        part = Q(**{f"{lookup}__in": ids})
+        q = part if q is None else q | part
+    return q
+
+
 def organisations_answered_for(owners: Iterable[tuple[int, str]]) -> QuerySet[Any, Any]:
     """A lazy subquery of the ids of these organisations (id, kind) and all they answer for."""
-    from schoolzorg.organisations.models import Organisation
-
     owners = list(owners)
     q = Q(pk__in=[pk for pk, _kind in owners])
-    by_lookup: dict[str, list[int]] = {}
-    for pk, kind in owners:
-        if kind in ANSWERS_FOR:
-            by_lookup.setdefault(ANSWERS_FOR[kind], []).append(pk)
-    for lookup, ids in sorted(by_lookup.items()):
-        q |= Q(**{f"{lookup}__in": ids})
-    return Organisation.objects.filter(q).values("pk")
+    more = any_of((ANSWERS_FOR[kind], pk) for pk, kind in owners if kind in ANSWERS_FOR)
+    return Organisation.objects.filter(q | more if more is not None else q).values("pk")

@@ -182,14 +182,12 @@ def test_builder_search_finds_only_pupils_of_the_school_not_yet_placed(setting, 
 
 
 def test_builder_search_says_when_there_are_more_than_it_lists(setting, client_for):
-    from schoolzorg.meetings.views import PICK_LIMIT
-
-    for i in range(PICK_LIMIT + 1):
+    for i in range(agenda.PICK_LIMIT + 1):
         _pupil(setting, f"Veel{i:02d}")
     page = _builder(client_for(setting.ib), setting, "?leerling=veel").content.decode()
-    assert f"Meer dan {PICK_LIMIT} leerlingen gevonden" in page
-    assert page.count("(groep ") == PICK_LIMIT
-    assert AccessLogEntry.objects.filter(action="search").count() == PICK_LIMIT
+    assert f"Meer dan {agenda.PICK_LIMIT} leerlingen gevonden" in page
+    assert page.count("(groep ") == agenda.PICK_LIMIT
+    assert AccessLogEntry.objects.filter(action="search").count() == agenda.PICK_LIMIT
 
 
 def test_builder_search_too_long_gets_a_dutch_message(setting, client_for):
