@@ -69,15 +69,15 @@ def referral_visibility_q(user: Any) -> Q | None:
     """A filter over Referral for what the user may see; None when nothing."""
     if not getattr(user, "is_authenticated", False):
         return None
+    from schoolzorg.referrals.models import Escalation, for_team_q
+
     parts: list[Q] = []
     if schools := school_ids(user):
         parts.append(Q(school_id__in=schools))
     parts.append(Q(social_worker_id=user.pk, state__in=SOCIAL_WORKER_STATES))
     if teams := team_ids(user):
-        parts.append(Q(team_id__in=teams, submitted_at__isnull=False))
+        parts.append(for_team_q(teams))
     if desks := desk_municipality_ids(user):
-        from schoolzorg.referrals.models import Escalation
-
         parts.append(
             Q(
                 pk__in=Escalation.objects.filter(

@@ -295,16 +295,24 @@ def choose_team(referral: Referral, team: NeighbourhoodTeam, *, reason: str, by:
     reason = (reason or "").strip()
     if not reason:
         raise ReferralError("Schrijf op waarom u een ander wijkteam kiest.")
-    changed = Referral.objects.filter(pk=referral.pk, state__in=EDITABLE_STATES).update(
-        team=team, is_routing_overridden=True, override_reason=reason, updated_at=timezone.now()
-    )
+    # A team sees a referral from its submission to that team on: a returned referral that goes to
+    # another team is nobody's until it is sent again (the old team returned it, the new one never
+    # received it).
+    updates: dict[str, Any] = {
+        "team": team,
+        "is_routing_overridden": True,
+        "override_reason": reason,
+        "updated_at": timezone.now(),
+    }
+    if team.pk != referral.team_id:
+        updates["submitted_at"] = None
+    changed = Referral.objects.filter(pk=referral.pk, state__in=EDITABLE_STATES).update(**updates)
     if changed == 0:
         raise StaleState(
             "Het wijkteam kan alleen worden gewijzigd zolang de toeleiding een concept is."
         )
-    referral.team = team
-    referral.is_routing_overridden = True
-    referral.override_reason = reason
+    for field, value in updates.items():
+        setattr(referral, field, value)
     _event(referral, "team_chosen", f"Wijkteam gekozen: {team.name}. Reden: {reason}", by)
     _audit(referral, by, Action.UPDATE, "ander wijkteam gekozen")
     return referral

@@ -81,3 +81,24 @@ def test_override_needs_a_reason_and_is_logged_on_the_timeline() -> None:
     referral.refresh_from_db()
     assert referral.team == world.other_team and referral.is_routing_overridden
     assert referral.events.filter(kind="team_chosen", text__contains="verhuist").exists()
+
+
+def test_a_returned_referral_sent_elsewhere_is_no_teams_until_it_is_sent_again() -> None:
+    from schoolzorg.referrals.models import Referral
+    from schoolzorg.referrals.tests.factories import give_consent, submitted
+
+    world = make_world()
+    referral = submitted(world)
+    services.return_incomplete(referral, by=world.worker, reasons="De hulpvraag ontbreekt.")
+    assert Referral.objects.visible_to(world.worker).filter(pk=referral.pk).exists()
+
+    services.choose_team(referral, world.other_team, reason="Het gezin is verhuisd", by=world.smw)
+    # The old team returned it, the new one never received it (and has no consent yet).
+    assert not Referral.objects.visible_to(world.worker).filter(pk=referral.pk).exists()
+    assert not Referral.objects.visible_to(world.other_worker).filter(pk=referral.pk).exists()
+    assert Referral.objects.visible_to(world.smw).filter(pk=referral.pk).exists()
+
+    give_consent(world, recipient=world.other_team)
+    services.submit_referral(referral, by=world.smw)
+    assert Referral.objects.visible_to(world.other_worker).filter(pk=referral.pk).exists()
+    assert not Referral.objects.visible_to(world.worker).filter(pk=referral.pk).exists()
