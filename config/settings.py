@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "schoolzorg.audit.middleware.RequestIdMiddleware",
     "axes.middleware.AxesMiddleware",
+    "schoolzorg.lib.errors.MethodNotAllowedPage",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -7,6 +7,7 @@ address that matches no route, which Django answers before DRF is reached.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseServerError
 from django.template import loader
@@ -26,6 +27,7 @@ PROBLEM_TITLES = {
     400: "Dit verzoek klopt niet.",
     403: "Geen toegang.",
     404: "Niet gevonden.",
+    405: "Deze methode is hier niet toegestaan.",
     500: "Er ging aan onze kant iets mis.",
 }
 
@@ -56,6 +58,27 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _render(request, "errors/404.html", 404)
+
+
+class MethodNotAllowedPage:
+    """A Dutch page for an address opened with the wrong method, where Django gives none.
+
+    `require_POST` answers a GET with an empty 405: a user who opens the address of a form's
+    action (from the history, or as the `next` page after signing in again) would see a blank
+    page without a way back.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        page = _render(request, "errors/405.html", 405)
+        if "Allow" in response:
+            page["Allow"] = response["Allow"]
+        return page
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

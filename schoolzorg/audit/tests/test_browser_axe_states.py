@@ -3,7 +3,7 @@
 test_browser_axe_crawl.py opens every page reached by GET through the authorization matrix. This
 module opens the states that only appear when something goes wrong, or after a form was sent:
 
-- the error pages 400, 403, 404 and 500, through the project's own handlers (error_urls.py adds
+- the error pages 400, 403, 404, 405 and 500, through the project's own handlers (error_urls.py adds
   views that fail on purpose), and the page for a missing CSRF token; each as an anonymous
   visitor and as a signed-in user, since the header differs;
 - the login page after a wrong password and after an empty form, the second step after a wrong
@@ -338,6 +338,7 @@ def test_error_pages_pass_axe(report: Report, settings: Any) -> None:
             ("/testfout/400/", 400),
             ("/testfout/403/", 403),
             ("/bestaat-niet/", 404),
+            ("/uitloggen/", 405),
             ("/testfout/500/", 500),
         ):
             response = report.goto(path)

@@ -92,3 +92,13 @@ def test_a_crash_under_the_api_answers_problem_json() -> None:
     assert response.status_code == 500
     assert response["Content-Type"] == "application/problem+json"
     assert json.loads(response.content)["title"] == "Er ging aan onze kant iets mis."
+
+
+@pytest.mark.django_db
+def test_a_form_address_opened_with_get_gets_a_dutch_405_page() -> None:
+    # Sign out only takes a POST; opened from the history it used to show an empty page.
+    response = Client().get("/uitloggen/")
+    html = response.content.decode()
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "<h1>Deze pagina kunt u niet zo openen</h1>" in html and 'href="/"' in html
