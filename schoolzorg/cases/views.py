@@ -193,9 +193,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = _listing(
         user=request.user,
         state=state if state == "open" or state in CaseStatus.values else "all",
-        school_id=int(school_filter)
-        if school_filter.isascii() and school_filter.isdigit()
-        else None,
+        school_id=next((pk for pk in school_ids if str(pk) == school_filter), None),
     )
     log_list_reads(request, cases, "casuslijst")
     return render(

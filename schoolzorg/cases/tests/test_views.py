@@ -293,6 +293,18 @@ def test_other_school_case_not_in_list(team, client_for):
     assert dt.date.today()
 
 
+def test_case_list_school_filter_takes_only_the_users_own_schools(team, client_for):
+    other_school = SchoolFactory()
+    CaseFactory(pupil=team.pupil, raised_by=team.ib)
+    client = client_for(team.ib)
+    assert len(client.get(f"/casussen/?school={team.school.pk}").context["cases"]) == 1
+    # Another school's id, or a number beyond any id, is no filter: it used to answer 500.
+    for value in (str(other_school.pk), "9" * 23, "-1", "abc"):
+        response = client.get("/casussen/", {"school": value})
+        assert response.status_code == 200
+        assert len(response.context["cases"]) == 1
+
+
 def test_social_worker_records_a_contact_without_case(team, client_for):
     from schoolzorg.cases.models import SocialWorkContact
 
