@@ -22,6 +22,11 @@ def test_support_coordinator_sees_pupil_and_the_read_is_logged(member, client_fo
     assert (
         response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
     )
+    school = pupil.current_school.name
+    assert (
+        f"U ziet deze leerling als intern begeleider / zorgcoördinator bij {school}. "
+        "Dit bezoek is vastgelegd." in response.content.decode()
+    )
 
 
 def test_staff_of_another_school_gets_404_and_nothing_is_logged(member, client_for):
@@ -40,6 +45,7 @@ def test_teacher_sees_only_basic_data_of_own_group(member, client_for):
     client = client_for(teacher)
     page = client.get(f"/leerlingen/{pupil.pk}/").content.decode()
     assert pupil.first_name in page and "Geheime Ouder" not in page
+    assert f"U ziet deze leerling als leerkracht bij {pupil.current_school.name}." in page
     assert client.get(f"/leerlingen/{other.pk}/").status_code == 404
 
 
