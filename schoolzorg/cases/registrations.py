@@ -99,7 +99,7 @@ def _panel_my_cases(request: Any) -> Any:
     return Panel(
         "Mijn casussen",
         "cases/_panel_my_cases.html",
-        {"cases": cases, "new_count": new_count},
+        {"cases": cases, "new_count": new_count, "school_count": len(schools)},
         order=20,
     )
 
