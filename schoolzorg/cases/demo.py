@@ -40,7 +40,7 @@ PLAN = [
     CaseStatus.WITH_SCHOOL_SOCIAL_WORK,
     CaseStatus.WITH_SCHOOL_SOCIAL_WORK,
     CaseStatus.WITH_SCHOOL_SOCIAL_WORK,
-    CaseStatus.REFERRED,
+    CaseStatus.WITH_SCHOOL_SOCIAL_WORK,  # "referred" follows when referrals.demo sends one
     CaseStatus.CLOSED,
     CaseStatus.CLOSED,
 ]
@@ -86,13 +86,15 @@ def seed_demo(ctx: Any) -> None:
                 coordinator=ib if status != CaseStatus.NEW else None,
                 by=raiser,
             )
+            # Spread the history over the past months so lists and timelines look lived-in (before
+            # the contacts: a contact cannot lie before the case was opened).
+            case.opened_at = _at(ctx, days_ago)
+            Case.objects.filter(pk=case.pk).update(opened_at=case.opened_at)
             path: list[str] = []
-            if status in (CaseStatus.IN_CARE_TEAM, CaseStatus.REFERRED, CaseStatus.CLOSED):
+            if status in (CaseStatus.IN_CARE_TEAM, CaseStatus.CLOSED):
                 path.append(CaseStatus.IN_CARE_TEAM)
-            if status in (CaseStatus.WITH_SCHOOL_SOCIAL_WORK, CaseStatus.REFERRED):
+            if status == CaseStatus.WITH_SCHOOL_SOCIAL_WORK:
                 path.append(CaseStatus.WITH_SCHOOL_SOCIAL_WORK)
-            if status == CaseStatus.REFERRED:
-                path.append(CaseStatus.REFERRED)
             if status == CaseStatus.CLOSED:
                 path.append(CaseStatus.CLOSED)
             for to in path:
@@ -103,11 +105,7 @@ def seed_demo(ctx: Any) -> None:
                     social_worker=smw,
                     outcome=rng.choice(list(Outcome.values)) if to == CaseStatus.CLOSED else "",
                 )
-            if status in (
-                CaseStatus.WITH_SCHOOL_SOCIAL_WORK,
-                CaseStatus.REFERRED,
-                CaseStatus.CLOSED,
-            ):
+            if status in (CaseStatus.WITH_SCHOOL_SOCIAL_WORK, CaseStatus.CLOSED):
                 for k in range(rng.randint(2, 6)):
                     form = rng.choice(list(ContactForm.values))
                     services.record_contact(
@@ -124,8 +122,6 @@ def seed_demo(ctx: Any) -> None:
             services.add_case_event(
                 case, kind="note", text="Leerkracht ziet dat het in de klas iets beter gaat.", by=ib
             )
-            # Spread the history over the past months so lists and timelines look lived-in.
-            Case.objects.filter(pk=case.pk).update(opened_at=_at(ctx, days_ago))
             first = case.events.order_by("id").first()
             if first is not None:
                 CaseEvent.objects.filter(pk=first.pk).update(at=_at(ctx, days_ago))

@@ -23,7 +23,7 @@ from schoolzorg.cases.models import (
     SocialWorkContact,
     Urgency,
 )
-from schoolzorg.cases.workflow import OPEN_STATUSES, CaseStatus, can_move
+from schoolzorg.cases.workflow import AUTOMATIC_STATUSES, OPEN_STATUSES, CaseStatus, can_move
 
 
 class CaseError(Exception):
@@ -149,15 +149,22 @@ def change_case_status(
     outcome_note: str = "",
     social_worker: Any = None,
     note: str = "",
+    automatic: bool = False,
 ) -> Case:
     """Move a case to another status with a compare-and-set on the status the user saw.
 
     `expected` is the status on the user's screen (defaults to the status in `case`). Closing needs
-    an outcome; moving to school social work names the social worker who carries the case.
+    an outcome; moving to school social work names the social worker who carries the case. Only
+    the system (`automatic`) moves a case to a status in AUTOMATIC_STATUSES.
     """
     from schoolzorg.cases.models import Outcome
 
     current = expected if expected is not None else case.status
+    if to in AUTOMATIC_STATUSES and not automatic:
+        raise CaseError(
+            "Een casus krijgt de status 'Toegeleid naar het wijkteam' vanzelf zodra de "
+            "toeleiding naar het wijkteam is verstuurd."
+        )
     if not can_move(current, to):
         raise CaseError(
             f"Een casus met status '{CaseStatus(current).label}' kan niet naar "
@@ -355,6 +362,10 @@ def add_document(
 # --- School social work -------------------------------------------------------------------
 
 
+# How far back a contact may still be registered: the registration feeds the monthly figures.
+CONTACT_LOOKBACK_DAYS = 366
+
+
 @transaction.atomic
 def record_contact(
     *,
@@ -375,8 +386,16 @@ def record_contact(
         raise CaseError("Kies het soort contact.")
     if not 1 <= minutes <= 600:
         raise CaseError("Vul de duur in minuten in (1 tot 600).")
-    if contact_on > timezone.localdate():
+    today = timezone.localdate()
+    if contact_on > today:
         raise CaseError("Een contact kan niet in de toekomst liggen.")
+    if contact_on < today - dt.timedelta(days=CONTACT_LOOKBACK_DAYS):
+        raise CaseError("Een contact van meer dan een jaar geleden kunt u niet meer registreren.")
+    if case is not None and contact_on < timezone.localdate(case.opened_at):
+        raise CaseError(
+            "Een contact in een casus kan niet vóór de melding liggen "
+            f"({timezone.localdate(case.opened_at):%d-%m-%Y})."
+        )
     contact = SocialWorkContact.objects.create(
         case=case,
         school=school,
@@ -393,7 +412,7 @@ def record_contact(
             case=case,
             kind=EventKind.CONTACT,
             at=timezone.make_aware(dt.datetime.combine(contact_on, dt.time(12, 0))),
-            text=f"{contact.get_form_display()} met {contact.with_whom} ({minutes} min)."
+            text=f"{contact.get_form_display()} ({contact.with_whom}; {minutes} min)."
             + (f" {contact.note}" if contact.note else ""),
             by=worker,
         )

@@ -45,6 +45,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.CLOSED: frozenset({CaseStatus.IN_CARE_TEAM}),
 }
 
+# States the system sets, never a person: a case is "referred" when a referral for its pupil is
+# sent (referrals.neighbours.refer_open_cases), so the status cannot claim a referral that
+# does not exist.
+AUTOMATIC_STATUSES = frozenset({CaseStatus.REFERRED})
+
 # The button text for each move, in plain Dutch.
 MOVE_LABELS: dict[str, str] = {
     CaseStatus.IN_CARE_TEAM: "Bespreken in het schoolzorgteam",
@@ -59,6 +64,6 @@ def can_move(from_status: str, to_status: str) -> bool:
 
 
 def next_statuses(from_status: str) -> list[str]:
-    """The allowed next states in a stable order (the order of the choices)."""
-    allowed = TRANSITIONS.get(from_status, frozenset())
+    """The next states a person may choose, in a stable order (the order of the choices)."""
+    allowed = TRANSITIONS.get(from_status, frozenset()) - AUTOMATIC_STATUSES
     return [s for s in CaseStatus.values if s in allowed]

@@ -126,6 +126,6 @@ def refer_open_cases(pupil_id: int, *, by: Any) -> None:
             continue
         try:
             with transaction.atomic():
-                change_case_status(case, to=CaseStatus.REFERRED, by=by)
+                change_case_status(case, to=CaseStatus.REFERRED, by=by, automatic=True)
         except Exception:  # noqa: S112 - the case status follows the referral, never blocks it
             continue

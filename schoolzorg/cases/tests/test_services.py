@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from schoolzorg.cases import services
 from schoolzorg.cases.models import Case, Category, EventKind, Outcome
-from schoolzorg.cases.workflow import TRANSITIONS, CaseStatus, can_move
+from schoolzorg.cases.workflow import TRANSITIONS, CaseStatus, can_move, next_statuses
 from schoolzorg.consent.models import Consent, Purpose
 from schoolzorg.pupils.models import Pupil
 
@@ -40,11 +40,22 @@ def test_every_status_can_be_closed_or_reopened_only_as_the_table_says():
     assert not can_move(CaseStatus.NEW, CaseStatus.NEW)
 
 
+def test_only_a_sent_referral_makes_a_case_referred(team):
+    case = _case(team)
+    with pytest.raises(services.CaseError, match="vanzelf zodra de toeleiding"):
+        services.change_case_status(case, to=CaseStatus.REFERRED, by=team.ib)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NEW
+    assert CaseStatus.REFERRED not in next_statuses(CaseStatus.NEW)
+    services.change_case_status(case, to=CaseStatus.REFERRED, by=team.ib, automatic=True)
+    assert case.status == CaseStatus.REFERRED
+
+
 def test_invalid_move_is_refused_with_a_dutch_message(team):
     case = _case(team)
     services.change_case_status(case, to="closed", outcome=Outcome.RESOLVED, by=team.ib)
     with pytest.raises(services.CaseError, match="kan niet naar"):
-        services.change_case_status(case, to=CaseStatus.REFERRED, by=team.ib)
+        services.change_case_status(case, to=CaseStatus.REFERRED, by=team.ib, automatic=True)
 
 
 def test_closing_needs_an_outcome(team):
@@ -122,11 +133,12 @@ def test_record_contact_puts_a_line_on_the_timeline(team):
         provider=team.provider,
         case=case,
         contact_on=timezone.localdate(),
-        form="home_visit",
-        with_whom="moeder",
+        form="talk_teacher",
+        with_whom="juf Anna",
         minutes=60,
     )
-    assert case.events.filter(kind=EventKind.CONTACT).count() == 1
+    line = case.events.get(kind=EventKind.CONTACT)
+    assert line.text == "Gesprek met leerkracht (juf Anna; 60 min)."
     with pytest.raises(services.CaseError, match="minuten"):
         services.record_contact(
             worker=team.smw,
@@ -138,6 +150,34 @@ def test_record_contact_puts_a_line_on_the_timeline(team):
             with_whom="moeder",
             minutes=0,
         )
+
+
+def test_a_contact_lies_between_the_cases_opening_and_today(team):
+    case = _case(team)
+    Case.objects.filter(pk=case.pk).update(opened_at=timezone.now() - dt.timedelta(days=10))
+    case.refresh_from_db()
+    today = timezone.localdate()
+
+    def record(on: dt.date, case: Case | None = case) -> object:
+        return services.record_contact(
+            worker=team.smw,
+            school=team.school,
+            provider=team.provider,
+            case=case,
+            contact_on=on,
+            form="phone",
+            with_whom="moeder",
+            minutes=15,
+        )
+
+    with pytest.raises(services.CaseError, match="niet vóór de melding"):
+        record(today - dt.timedelta(days=11))
+    with pytest.raises(services.CaseError, match="meer dan een jaar geleden"):
+        record(dt.date(1900, 1, 1), case=None)
+    with pytest.raises(services.CaseError, match="toekomst"):
+        record(today + dt.timedelta(days=1))
+    assert record(today - dt.timedelta(days=10)).contact_on == today - dt.timedelta(days=10)
+    assert record(today - dt.timedelta(days=300), case=None).case is None
 
 
 def test_consultation_converts_only_with_valid_consent(team):

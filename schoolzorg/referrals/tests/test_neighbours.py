@@ -36,7 +36,7 @@ def test_submission_leaves_closed_and_already_referred_cases_alone() -> None:
     closed = CaseFactory(pupil=world.pupil, raised_by=world.coordinator)
     change_case_status(closed, to="closed", by=world.coordinator, outcome="resolved")
     referred = CaseFactory(pupil=world.pupil, raised_by=world.coordinator)
-    change_case_status(referred, to="referred", by=world.coordinator)
+    change_case_status(referred, to="referred", by=world.coordinator, automatic=True)
     referral = draft(world, complete=False)
     services.save_draft(referral, COMPLETE_DOCUMENT, by=world.smw)
     services.submit_referral(referral, by=world.smw)
