@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from schoolzorg.accounts.models import Membership
 from schoolzorg.careteams.models import TeamRole, Weekday
+from schoolzorg.lib.forms import DateInput
 from schoolzorg.organisations.models import School
 
 
@@ -36,7 +37,7 @@ class AddMemberForm(forms.Form):
     )
     joined_on = forms.DateField(
         label="Lid vanaf",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         initial=timezone.localdate,
         error_messages={"required": "Vul een datum in.", "invalid": "Vul een geldige datum in."},
     )
@@ -55,7 +56,7 @@ class AddMemberForm(forms.Form):
 class EndMemberForm(forms.Form):
     left_on = forms.DateField(
         label="Laatste dag in het team",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         initial=timezone.localdate,
         error_messages={"required": "Vul een datum in.", "invalid": "Vul een geldige datum in."},
     )
@@ -71,7 +72,7 @@ class HoursForm(forms.Form):
     )
     on = forms.DateField(
         label="Geldig vanaf",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         initial=timezone.localdate,
         error_messages={"required": "Vul een datum in.", "invalid": "Vul een geldige datum in."},
     )

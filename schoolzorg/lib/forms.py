@@ -42,3 +42,13 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[
                 code="invalid_choice",
                 params={"value": shown},
             ) from None
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (`2026-12-04`): the Dutch display format
+    (`04-12-2026`) is an invalid value for `<input type="date">`, which then shows up empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

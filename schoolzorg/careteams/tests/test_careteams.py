@@ -153,6 +153,20 @@ def test_coordinator_adds_member_and_walk_in_hours(member, client_for):
     assert "Inloopspreekuur" in page and "Ouderkamer" in page
 
 
+def test_date_fields_are_filled_in_with_a_value_the_date_picker_reads(member, client_for):
+    # `<input type="date">` only takes ISO dates; "04-12-2026" left the field empty in the browser.
+    team, people = _full_team(member)
+    client = client_for(people[TeamRole.SUPPORT_COORDINATOR])
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    today = timezone.localdate().isoformat()
+    for url in (
+        f"/zorgteams/leden/{worker.pk}/uren/",
+        f"/zorgteams/school/{team.school_id}/leden/nieuw/",
+    ):
+        page = client.get(url).content.decode()
+        assert 'type="date"' in page and f'value="{today}"' in page, url
+
+
 def test_slot_with_end_before_start_gets_dutch_message(member, client_for):
     team, people = _full_team(member)
     worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
