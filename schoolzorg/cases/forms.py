@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
@@ -28,6 +29,7 @@ def set_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]])
 
 
 class ConcernForm(forms.Form):
+    form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     category = forms.ChoiceField(
         label="Onderwerp", choices=[("", "Kies een onderwerp"), *list(Category.choices)]
     )

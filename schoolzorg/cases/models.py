@@ -142,6 +142,8 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         related_name="case",
     )
+    # One token per rendered concern form: a second click or a resent form finds the first case.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 

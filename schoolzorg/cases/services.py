@@ -5,10 +5,11 @@ anonymous consultations. One transaction each; the timeline row is written insid
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,6 +56,7 @@ def register_concern(
     coordinator: Any = None,
     school: Any = None,
     from_consultation: AnonymousConsultation | None = None,
+    form_token: uuid.UUID | None = None,
 ) -> Case:
     """Open a case about a pupil at their current school and start its timeline."""
     school_id = school.pk if school is not None else pupil.current_school_id
@@ -76,6 +78,7 @@ def register_concern(
         urgency=urgency,
         coordinator=coordinator,
         from_consultation=from_consultation,
+        form_token=form_token,
     )
     CaseEvent.objects.create(
         case=case,
@@ -357,6 +360,28 @@ def add_document(
         document=document,
     )
     return document
+
+
+def register_concern_once(
+    pupil: Any, *, form_token: uuid.UUID, by: Any, **fields: Any
+) -> tuple[Case, bool]:
+    """The concern form sent once: returns the case and whether it is new.
+
+    The same form sent twice (a double click, a resend after a network error, the back button)
+    finds the case of the first time instead of opening a second one about the same worry.
+    """
+    existing = Case.objects.filter(form_token=form_token).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return register_concern(pupil, by=by, form_token=form_token, **fields), True
+        except IntegrityError:  # the other click won the race
+            existing = Case.objects.get(form_token=form_token)
+    if existing.pupil_id != pupil.pk or existing.raised_by_id != by.pk:
+        raise CaseError(
+            "Dit formulier is al eens verstuurd. Open het opnieuw en probeer het nog eens."
+        )
+    return existing, False
 
 
 # --- School social work -------------------------------------------------------------------

@@ -7,6 +7,7 @@ transaction as the read. Missing and forbidden both answer 404.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,8 +234,9 @@ def register(request: HttpRequest, pupil_pk: int) -> HttpResponse:
             coordinator = next((u for u in candidates or [] if u.pk == data["coordinator"]), None)
         try:
             with transaction.atomic():
-                case = services.register_concern(
+                case, is_new = services.register_concern_once(
                     pupil,
+                    form_token=data["form_token"] or uuid.uuid4(),
                     category=data["category"],
                     description=data["description"],
                     raised_by_label=data["raised_by_label"],
@@ -242,18 +244,24 @@ def register(request: HttpRequest, pupil_pk: int) -> HttpResponse:
                     coordinator=coordinator,
                     by=request.user,
                 )
-                record_access(
-                    request,
-                    action=LogAction.CREATE,
-                    pupil_id=pupil.pk,
-                    basis=found[0],
-                    obj=case,
-                    detail="zorg gemeld",
-                )
+                if is_new:
+                    record_access(
+                        request,
+                        action=LogAction.CREATE,
+                        pupil_id=pupil.pk,
+                        basis=found[0],
+                        obj=case,
+                        detail="zorg gemeld",
+                    )
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "De zorg is gemeld. Het schoolzorgteam is op de hoogte.")
+            if is_new:
+                messages.success(request, "De zorg is gemeld. Het schoolzorgteam is op de hoogte.")
+            else:
+                messages.info(
+                    request, "Deze zorg was al gemeld; er is geen tweede melding gemaakt."
+                )
             if Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
                 return redirect("cases:detail", case.pk)
             return redirect("pupils:detail", pupil.pk)

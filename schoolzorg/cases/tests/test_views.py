@@ -38,6 +38,28 @@ def test_teacher_registers_a_concern_about_a_pupil_in_own_group(team, client_for
     assert AccessLogEntry.objects.filter(action="create", pupil_id=team.pupil.pk).exists()
 
 
+def test_the_same_concern_form_sent_twice_opens_one_case(team, client_for):
+    client = client_for(team.teacher)
+    token = client.get(f"/casussen/melden/{team.pupil.pk}/").context["form"]["form_token"].value()
+    form = {
+        "form_token": token,
+        "category": "behaviour",
+        "description": "Huilt.",
+        "urgency": "soon",
+    }
+    first = client.post(f"/casussen/melden/{team.pupil.pk}/", form)
+    second = client.post(f"/casussen/melden/{team.pupil.pk}/", form, follow=True)
+    case = Case.objects.get()
+    assert first["Location"] == f"/casussen/{case.pk}/"
+    assert second.redirect_chain[0][0] == f"/casussen/{case.pk}/"
+    assert "Deze zorg was al gemeld" in second.content.decode()
+    assert AccessLogEntry.objects.filter(action="create", pupil_id=team.pupil.pk).count() == 1
+    # Someone else's form token opens nothing of theirs.
+    other = client_for(team.ib).post(f"/casussen/melden/{team.pupil.pk}/", form)
+    assert other.status_code == 200 and "al eens verstuurd" in other.content.decode()
+    assert Case.objects.count() == 1
+
+
 def test_register_without_category_keeps_the_text_and_explains(team, client_for):
     response = client_for(team.ib).post(
         f"/casussen/melden/{team.pupil.pk}/",
