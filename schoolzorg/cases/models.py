@@ -56,6 +56,11 @@ class EventKind(models.TextChoices):
     REFERRAL = "referral", "Toeleiding"
 
 
+# What the person who raised a case sees of its timeline without the pupil's full file: how it
+# goes on (the status lines), and what they wrote themselves.
+RAISER_EVENT_KINDS = frozenset({EventKind.STATUS})
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any) -> CaseQuerySet:
         """Cases of pupils the user sees in full, plus the cases a teacher raised themselves."""
@@ -67,6 +72,16 @@ class CaseQuerySet(models.QuerySet["Case"]):
             Q(raised_by=user, pupil__in=Pupil.objects.visible_to(user))
             | Q(pupil__in=Pupil.objects.visible_to(user, full_only=True))
         )
+
+    def whole_visible_to(self, user: Any) -> CaseQuerySet:
+        """Cases whose whole file (timeline, contacts, documents) the user sees: those of pupils
+        the user sees in full. A teacher who raised a case and sees only the pupil's basic data
+        follows its status and their own notes (`RAISER_EVENT_KINDS`)."""
+        from schoolzorg.pupils.models import Pupil
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(pupil__in=Pupil.objects.visible_to(user, full_only=True))
 
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

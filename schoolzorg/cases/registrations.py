@@ -74,7 +74,7 @@ def _my_open_cases(user: Any) -> Any:
     return (
         Case.objects.visible_to(user)
         .open()
-        .filter(Q(coordinator=user) | Q(social_worker=user))
+        .filter(Q(coordinator=user) | Q(social_worker=user) | Q(raised_by=user))
         .select_related("pupil", "school")
         .order_by("-opened_at")[:10]
     )

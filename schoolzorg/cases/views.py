@@ -40,6 +40,7 @@ from schoolzorg.cases.forms import (
     StatusForm,
 )
 from schoolzorg.cases.models import (
+    RAISER_EVENT_KINDS,
     AnonymousConsultation,
     Case,
     CaseDocument,
@@ -279,20 +280,30 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     can_manage = policies.can_manage_case(user, case)
     can_note = policies.can_add_note(user, case)
     can_contact = policies.can_record_contact(user, case)
-    events = list(case.events.select_related("by", "document").order_by("-at", "-id"))
-    documents = list(case.documents.select_related("uploaded_by"))
-    contacts = list(case.contacts.select_related("worker").order_by("-contact_on", "-id"))
+    whole = Case.objects.whole_visible_to(user).filter(pk=case.pk).exists()
+    events_qs = case.events.select_related("by", "document").order_by("-at", "-id")
+    if not whole:
+        events_qs = events_qs.filter(Q(kind__in=RAISER_EVENT_KINDS) | Q(by=user))
+    events = list(events_qs)
+    documents = list(case.documents.select_related("uploaded_by")) if whole else []
+    contacts = (
+        list(case.contacts.select_related("worker").order_by("-contact_on", "-id")) if whole else []
+    )
     candidates = coordinator_candidates(case.school_id) if can_manage else []
     allowed = next_statuses(case.status) if can_manage else []
     plan_part = None
     try:
         from schoolzorg.plans.models import PlanPart
 
-        plan_part = PlanPart.objects.filter(pupil_id=case.pupil_id).select_related("plan").first()
+        if whole:
+            plan_part = (
+                PlanPart.objects.filter(pupil_id=case.pupil_id).select_related("plan").first()
+            )
     except ImportError:  # pragma: no cover
         pass
     context: dict[str, Any] = {
         "case": case,
+        "whole": whole,
         "events": events,
         "documents": documents,
         "contacts": contacts,
@@ -453,7 +464,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def download(request: HttpRequest, pk: int) -> FileResponse:
     document = (
-        CaseDocument.objects.filter(pk=pk, case__in=Case.objects.visible_to(request.user))
+        CaseDocument.objects.filter(pk=pk, case__in=Case.objects.whole_visible_to(request.user))
         .select_related("case__pupil")
         .first()
     )

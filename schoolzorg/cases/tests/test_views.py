@@ -148,6 +148,34 @@ def test_teacher_cannot_change_status_of_own_concern(team, client_for):
     )
 
 
+def test_the_teacher_who_raised_a_case_follows_its_status_not_the_file(team, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = services.register_concern(
+        team.pupil, category="other", description="Slaapt in de klas.", by=team.teacher
+    )
+    services.add_case_event(case, kind="note", text="Eigen notitie van juf.", by=team.teacher)
+    services.add_case_event(case, kind="note", text="Moeder vertelt over thuis.", by=team.ib)
+    services.change_case_status(case, to="in_care_team", by=team.ib)
+    contact(case, team.smw, team.provider, with_whom="oma van moederskant")
+    document = services.add_document(
+        case,
+        upload=SimpleUploadedFile("verslag.pdf", b"%PDF-1.4\n%%EOF\n"),
+        by=team.ib,
+        max_bytes=1024 * 1024,
+    )
+    client = client_for(team.teacher)
+    page = client.get(f"/casussen/{case.pk}/").content.decode()
+    assert "Status: In het schoolzorgteam." in page and "Eigen notitie van juf." in page
+    for hidden in ("Moeder vertelt", "oma van moederskant", "verslag.pdf", "Integraal plan"):
+        assert hidden not in page, hidden
+    assert client.get(f"/casussen/document/{document.pk}/").status_code == 404
+    home = client.get("/").content.decode()
+    assert f"/casussen/{case.pk}/" in home  # "Mijn casussen" leads back to it
+    ib_page = client_for(team.ib).get(f"/casussen/{case.pk}/").content.decode()
+    assert "Moeder vertelt" in ib_page and "oma van moederskant" in ib_page
+
+
 def test_social_worker_records_a_contact(team, client_for):
     case = _case(team)
     response = client_for(team.smw).post(
