@@ -11,7 +11,10 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import IContains
 from django.utils import timezone
+
+from schoolzorg.lib.textsearch import Unaccent, fold
 
 
 class Family(models.Model):
@@ -53,10 +56,12 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
         return self.filter(current_school_id=school_id)
 
     def search(self, text: str) -> PupilQuerySet:
-        """Match each word of the query against first or last name."""
+        """Match each word of the query against first or last name, blind to case and accents."""
         qs = self
-        for word in text.split()[:5]:
-            qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        for word in fold(text).split()[:5]:
+            qs = qs.filter(
+                IContains(Unaccent("first_name"), word) | IContains(Unaccent("last_name"), word)
+            )
         return qs
 
     def visible_to(self, user: object, *, full_only: bool = False) -> PupilQuerySet:

@@ -77,3 +77,21 @@ def test_ended_membership_takes_effect_on_next_request(member, client_for):
     assert client.get(f"/leerlingen/{pupil.pk}/").status_code == 200
     Membership.objects.filter(user=ib).update(valid_until=dt.date.today() - dt.timedelta(days=1))
     assert client.get(f"/leerlingen/{pupil.pk}/").status_code == 404
+
+
+def test_search_is_blind_to_accents_and_case(member, client_for):
+    school = SchoolFactory()
+    daniel = PupilFactory(first_name="Daniël", last_name="Çelik", current_school=school)
+    zoe = PupilFactory(first_name="Zoë", last_name="de Vries", current_school=school)
+    PupilFactory(first_name="Daan", last_name="Jansen", current_school=school)
+    client = client_for(member(Role.SUPPORT_COORDINATOR, school))
+    for query, expected in (
+        ("Daniel", [daniel]),
+        ("daniël celik", [daniel]),
+        ("ÇELIK", [daniel]),
+        ("zoe", [zoe]),
+        ("Zoë Vries", [zoe]),
+        ("Daniëlle", []),
+    ):
+        found = client.get("/leerlingen/", {"q": query}).context["results"]
+        assert found == expected, query
