@@ -332,8 +332,10 @@ def test_pupil_page_shows_cases_section_with_register_button(team, client_for):
 
 def test_home_panel_lists_my_cases(team, client_for):
     _case(team, coordinator=team.ib)
+    _case(team)
     page = client_for(team.ib).get("/").content.decode()
     assert "Mijn casussen" in page and team.pupil.first_name in page
+    assert "2 nieuwe zorgmeldingen</a> op uw school." in page  # one school: not "scholen"
 
 
 def test_other_school_case_not_in_list(team, client_for):

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from schoolzorg.lib.periodic import sweeps
-from schoolzorg.referrals.tests.factories import make_world, submitted
+from schoolzorg.referrals.tests.factories import draft, make_world, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +34,11 @@ def test_pupil_page_shows_the_referral_to_the_school(client_for: Callable[[Any],
         client_for(world.smw).get(reverse("pupils:detail", args=[world.pupil.pk])).content.decode()
     )
     assert "Toeleiding naar Wijkteam Oost" in body
+
+
+def test_the_school_sees_its_drafts_counted_in_dutch(client_for: Callable[[Any], Client]) -> None:
+    world = make_world()
+    draft(world)
+    draft(world)
+    body = client_for(world.smw).get(reverse("home")).content.decode()
+    assert "2 concepten of teruggestuurd" in body
