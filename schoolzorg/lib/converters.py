@@ -1,6 +1,10 @@
-"""Path converters for the project's URLs."""
+"""Path converters for the project's URLs, and the same rule for ids in form fields."""
 
 from __future__ import annotations
+
+import re
+
+_ID = re.compile(r"[0-9]{1,18}")
 
 
 class IdConverter:
@@ -19,3 +23,13 @@ class IdConverter:
 
     def to_url(self, value: int | str) -> str:
         return str(value)
+
+
+def parse_id(raw: str) -> int | None:
+    """The id in `raw` (a field name's suffix, a query parameter), or None if it is no id.
+
+    The same rule as `IdConverter`: 1 to 18 ASCII digits. `str.isdigit()` is not enough: it
+    accepts "²" and Arabic-Indic digits (int() then raises ValueError) and any number of digits
+    (SQLite raises OverflowError binding one beyond 64 bits).
+    """
+    return int(raw) if _ID.fullmatch(raw) else None

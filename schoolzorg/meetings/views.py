@@ -25,6 +25,7 @@ from schoolzorg.audit.models import Action as AuditAction
 from schoolzorg.audit.services import Read, record_accesses
 from schoolzorg.careteams.models import CareTeam, CareTeamMember
 from schoolzorg.cases.models import Case
+from schoolzorg.lib.converters import parse_id
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.lib.urls import url_for
 from schoolzorg.meetings import agenda, services, workflow
@@ -429,18 +430,26 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_take_minutes(request.user, meeting.care_team):
         raise Http404
     statuses: dict[int, str] = {}
+    unknown = False
     for key, value in request.POST.items():
         if key.startswith("status_") and value in AttendanceStatus.values:
-            try:
-                statuses[int(key.removeprefix("status_"))] = value
-            except ValueError:
-                continue
+            member_id = parse_id(key.removeprefix("status_"))
+            if member_id is None:
+                unknown = True
+            else:
+                statuses[member_id] = value
     try:
         services.record_attendance(meeting, statuses=statuses, by=request.user)
     except MeetingError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "De aanwezigheid is opgeslagen.")
+        if unknown:
+            messages.warning(
+                request,
+                "Een regel in het formulier hoorde niet bij een teamlid en is overgeslagen. "
+                "Ververs de pagina en kijk of alles klopt.",
+            )
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#aanwezig")
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from schoolzorg.audit.models import Action as LogAction
 from schoolzorg.audit.services import record_access
 from schoolzorg.cases.views import coordinator_candidates
+from schoolzorg.lib.converters import parse_id
 from schoolzorg.plans import policies, services
 from schoolzorg.plans.forms import (
     ActionForm,
@@ -420,16 +421,13 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     old = new = None
     if a_raw or b_raw:
-        if (
-            not (a_raw.isdigit() and b_raw.isdigit())
-            or int(a_raw) not in numbers
-            or int(b_raw) not in numbers
-        ):
+        a, b = parse_id(a_raw), parse_id(b_raw)
+        if a is None or b is None or a not in numbers or b not in numbers:
             error = "Kies twee versies uit de lijst."
         else:
             old, new = (
-                PlanVersion.objects.get(plan=plan, number=min(int(a_raw), int(b_raw))),
-                PlanVersion.objects.get(plan=plan, number=max(int(a_raw), int(b_raw))),
+                PlanVersion.objects.get(plan=plan, number=min(a, b)),
+                PlanVersion.objects.get(plan=plan, number=max(a, b)),
             )
             diff = services.compare_versions(old, new, {p.pupil_id for p in parts})
     with transaction.atomic():

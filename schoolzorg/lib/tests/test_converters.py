@@ -37,3 +37,24 @@ def test_a_signed_in_user_gets_404_for_an_id_beyond_any_id(path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
     assert "Niet gevonden" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1", 1),
+        ("007", 7),
+        ("9" * 18, int("9" * 18)),
+        (HUGE, None),
+        ("", None),
+        ("-1", None),
+        ("²", None),
+        ("١٢", None),
+        ("1 ", None),
+        ("1e3", None),
+    ],
+)
+def test_parse_id_takes_only_ids_that_fit_the_database(raw: str, expected: int | None) -> None:
+    from schoolzorg.lib.converters import parse_id
+
+    assert parse_id(raw) == expected

@@ -219,6 +219,20 @@ def test_attendance_is_recorded(setting, client_for):
     assert setting.meeting.attendance.get(member=member).status == "excused"
 
 
+def test_attendance_with_a_member_id_beyond_any_id_saves_the_rest_and_says_so(setting, client_for):
+    member = setting.team.members.get(user=setting.nurse)
+    client = client_for(setting.ib)
+    client.raise_request_exception = False
+    response = client.post(
+        f"/overleggen/{setting.meeting.pk}/aanwezigheid/",
+        {f"status_{member.pk}": "present", "status_99999999999999999999": "present"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "hoorde niet bij een teamlid" in response.content.decode()
+    assert setting.meeting.attendance.get(member=member).status == "present"
+
+
 @pytest.mark.parametrize("count", [1, 20])
 def test_working_screen_and_list_have_a_fixed_number_of_queries(
     setting, client_for, django_assert_max_num_queries, count

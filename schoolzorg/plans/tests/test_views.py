@@ -195,6 +195,15 @@ def test_versions_compare_shows_field_diff(team, part, client_for):
     assert client.get(f"/plannen/{plan.pk}/versies/", {"a": "x", "b": "999"}).status_code == 400
 
 
+@pytest.mark.parametrize("junk", ["²", "١", "9" * 5000])
+def test_versions_compare_refuses_digits_that_are_no_number(team, part, client_for, junk):
+    client = client_for(team.smw)
+    client.raise_request_exception = False
+    response = client.get(f"/plannen/{part.plan.pk}/versies/", {"a": junk, "b": "1"})
+    assert response.status_code == 400
+    assert "Kies twee versies uit de lijst." in response.content.decode()
+
+
 def test_pdf_export_is_a_pdf_and_logged_as_export(team, part, client_for):
     services.update_plan(
         part.plan,
