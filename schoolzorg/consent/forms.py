@@ -10,9 +10,15 @@ from django.utils import timezone
 
 from schoolzorg.consent.models import LegalBasisKind, Purpose
 from schoolzorg.consent.policies import recipients_for
+from schoolzorg.lib import daterange
+from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.forms import ModelMultipleChoiceField
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.models import Guardian
+
+# The free texts of the ledger: a few sentences, as the withdrawal reason.
+TEXT_MAX = 2000
+TEXT_ERRORS = {"max_length": "Schrijf hooguit %(limit_value)d tekens (nu %(show_value)d)."}
 
 # Accepted evidence files: the first bytes prove the type, the name alone does not.
 _SIGNATURES = {
@@ -55,6 +61,8 @@ class ConsentForm(forms.Form):
     data_scope = forms.CharField(
         label="Welke gegevens",
         required=False,
+        max_length=TEXT_MAX,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Bijvoorbeeld: het plan, niet de schoolresultaten.",
     )
@@ -71,6 +79,8 @@ class ConsentForm(forms.Form):
     evidence_note = forms.CharField(
         label="Hoe is de toestemming vastgelegd?",
         required=False,
+        max_length=TEXT_MAX,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Bijvoorbeeld: mondeling in het gesprek van 3 maart, met wie erbij was.",
     )
@@ -92,11 +102,27 @@ class ConsentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        given, until = data.get("given_on"), data.get("valid_until")
-        if given and until and until < given:
-            self.add_error("valid_until", "Deze datum ligt vóór de datum van de toestemming.")
-        if given and given > timezone.localdate():
-            self.add_error("given_on", "Deze datum ligt in de toekomst.")
+        born = self.pupil.date_of_birth
+        daterange.check_field(
+            self,
+            "given_on",
+            earliest=born,
+            latest=timezone.localdate(),
+            too_early=f"Deze datum ligt vóór de geboortedatum van de leerling ({numeric(born)}).",
+            too_late="Deze datum ligt in de toekomst.",
+        )
+        given = data.get("given_on")
+        if given:
+            latest = daterange.add_years(given, daterange.CONSENT_YEARS_VALID)
+            daterange.check_field(
+                self,
+                "valid_until",
+                earliest=given,
+                latest=latest,
+                too_early="Deze datum ligt vóór de datum van de toestemming.",
+                too_late=f"Een toestemming geldt hooguit {daterange.CONSENT_YEARS_VALID} jaar. "
+                f"Kies uiterlijk {numeric(latest)}; vraag daarna opnieuw toestemming.",
+            )
         if not data.get("evidence_note") and not data.get("evidence_file"):
             self.add_error(
                 "evidence_note",
@@ -105,15 +131,42 @@ class ConsentForm(forms.Form):
         return data
 
 
+WITHDRAWN_IN_FUTURE = (
+    "Intrekken gaat meteen in: de datum kan niet in de toekomst liggen. Kies vandaag of eerder."
+)
+
+
 class WithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(label="Ingetrokken op", widget=DateInput())
+    withdrawn_on = forms.DateField(
+        label="Ingetrokken op",
+        widget=DateInput(),
+        help_text="Intrekken gaat meteen in: vandaag, of de dag waarop de ouder of leerling "
+        "het zei.",
+    )
     reason = forms.CharField(
-        label="Reden", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label="Reden",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX,
+        error_messages=TEXT_ERRORS,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, consent: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.consent = consent
         self.fields["withdrawn_on"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        daterange.check_field(
+            self,
+            "withdrawn_on",
+            earliest=self.consent.given_on,
+            latest=timezone.localdate(),
+            too_early="Deze datum ligt vóór de datum waarop de toestemming is gegeven "
+            f"({numeric(self.consent.given_on)}).",
+            too_late=WITHDRAWN_IN_FUTURE,
+        )
+        return data
 
 
 class LegalBasisForm(forms.Form):
@@ -133,5 +186,27 @@ class LegalBasisForm(forms.Form):
 
     def __init__(self, pupil: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.pupil = pupil
         self.fields["recipient"].queryset = recipients_for(pupil)  # type: ignore[attr-defined]
         self.fields["valid_from"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        daterange.check_field(
+            self,
+            "valid_from",
+            earliest=self.pupil.date_of_birth,
+            latest=daterange.add_years(today, 1),
+            too_early="Deze datum ligt vóór de geboortedatum van de leerling.",
+        )
+        start = data.get("valid_from")
+        if start:
+            daterange.check_field(
+                self,
+                "valid_until",
+                earliest=start,
+                latest=daterange.add_years(start, daterange.CONSENT_YEARS_VALID),
+                too_early="Deze datum ligt vóór 'geldig vanaf'.",
+            )
+        return data

@@ -50,6 +50,8 @@ def record_consent(
         raise ConsentError("'Geldig tot en met' ligt vóór de datum van de toestemming.")
     if given_on > timezone.localdate():
         raise ConsentError("De toestemming kan niet in de toekomst gegeven zijn.")
+    if given_on < pupil.date_of_birth:
+        raise ConsentError("De toestemming kan niet vóór de geboorte van de leerling gegeven zijn.")
     parties = required_parties(pupil, given_on)
     consent = Consent(
         pupil=pupil,
@@ -83,10 +85,20 @@ def record_consent(
 
 @transaction.atomic
 def withdraw_consent(consent: Consent, *, by: Any, on: dt.date, reason: str) -> Consent:
-    """Withdraw from a day; takes effect on the next request. A second withdrawal is refused."""
+    """Withdraw from a day, today or earlier; takes effect on the next request.
+
+    Never from a later day: the consent would stay valid until then while the ledger shows it
+    withdrawn and refuses a second withdrawal, so a slip of the year kept it valid for decades.
+    A second withdrawal is refused.
+    """
     reason = reason.strip()
     if not reason:
         raise ConsentError("Geef een reden voor het intrekken.")
+    if on > timezone.localdate():
+        raise ConsentError(
+            "Intrekken gaat meteen in: de datum kan niet in de toekomst liggen. "
+            "Kies vandaag of eerder."
+        )
     if on < consent.given_on:
         raise ConsentError("Intrekken kan niet vóór de datum waarop de toestemming is gegeven.")
     # Lock the row and save (not a bare UPDATE) so the change history records the diff.

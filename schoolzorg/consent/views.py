@@ -98,7 +98,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consent = _consent_for(request, pk)
     if not policies.can_withdraw_consent(request.user, consent):
         raise Http404
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(consent, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_consent(

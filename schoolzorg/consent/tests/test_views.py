@@ -75,6 +75,47 @@ def test_form_errors_are_dutch_and_keep_the_input(world) -> None:
     assert not Consent.objects.filter(pupil=pupil).exists()
 
 
+def _in_years(years: int) -> str:
+    from schoolzorg.lib.daterange import add_years
+
+    return add_years(timezone.localdate(), years).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("field", "extra", "message"),
+    [
+        ("given_on", {"given_on": "1800-01-01"}, "vóór de geboortedatum van de leerling"),
+        ("valid_until", {"valid_until": "9999-12-31"}, "Een toestemming geldt hooguit 5 jaar"),
+        ("valid_until", {"valid_until": _in_years(6)}, "Een toestemming geldt hooguit 5 jaar"),
+        ("valid_until", {"valid_until": "2000-01-01"}, "vóór de datum van de toestemming"),
+        ("data_scope", {"data_scope": "x" * 100_000}, "Schrijf hooguit 2000 tekens"),
+        ("evidence_note", {"evidence_note": "x" * 2001}, "Schrijf hooguit 2000 tekens"),
+    ],
+)
+def test_consent_dates_and_texts_out_of_range_are_refused_at_the_field(
+    world, field, extra, message
+) -> None:
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["coordinator"])
+    data = _form(world, **extra)
+    response = client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page and f'id="id_{field}_error"' in page
+    assert "Mondeling in het oudergesprek" in page or field == "evidence_note"
+    assert not Consent.objects.filter(pupil=pupil).exists()
+
+
+def test_consent_valid_for_five_years_is_accepted(world) -> None:
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["coordinator"])
+    response = client.post(
+        f"/toestemming/leerling/{pupil.pk}/nieuw/", _form(world, valid_until=_in_years(5))
+    )
+    assert response.status_code == 302
+    assert Consent.objects.filter(pupil=pupil).exists()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -130,6 +171,38 @@ def test_withdrawal_needs_a_reason_and_ends_care_team_access_on_the_next_request
     world.consent.refresh_from_db()
     assert world.consent.status == "ingetrokken"
     assert nurse.get(f"/leerlingen/{world.pupil.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("2099-01-01", "Intrekken gaat meteen in"),
+        ("tomorrow", "Intrekken gaat meteen in"),
+        ("1900-01-01", "vóór de datum waarop de toestemming is gegeven"),
+    ],
+)
+def test_withdrawal_cannot_be_dated_in_the_future_or_before_the_consent(
+    world, day, message
+) -> None:
+    if day == "tomorrow":
+        day = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    client = signed_in_client(world.users["coordinator"])
+    url = f"/toestemming/{world.consent.pk}/intrekken/"
+    response = client.post(url, {"withdrawn_on": day, "reason": "Moeder belde vandaag"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page and 'id="id_withdrawn_on_error"' in page
+    assert "Moeder belde vandaag" in page
+    world.consent.refresh_from_db()
+    assert world.consent.withdrawn_on is None and world.consent.status == "geldig"
+
+
+def test_withdrawal_service_refuses_a_day_in_the_future(world) -> None:
+    later = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ConsentError, match="meteen in"):
+        withdraw_consent(world.consent, by=world.users["coordinator"], on=later, reason="weg")
+    world.consent.refresh_from_db()
+    assert world.consent.withdrawn_on is None
 
 
 def test_second_withdrawal_is_refused(world) -> None:
