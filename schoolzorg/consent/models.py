@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 
@@ -24,14 +24,25 @@ class Purpose(models.TextChoices):
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
-    def in_force(self, on: dt.date | None = None) -> ConsentQuerySet:
-        """Given on or before the day, not expired and not withdrawn on that day."""
-        day = on or timezone.localdate()
+    def in_force(self, on: dt.date | OuterRef | None = None) -> ConsentQuerySet:
+        """Given on or before the day, not expired and not withdrawn on that day.
+
+        The day may be an `OuterRef` to a date of the outer query (e.g. a meeting's day).
+        """
+        day = on if on is not None else timezone.localdate()
         return (
             self.filter(given_on__lte=day, is_complete=True)
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
             .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
         )
+
+    def to_discuss(self, on: dt.date | OuterRef | None = None) -> ConsentQuerySet:
+        """Consents to discuss the pupil in the care team, in force on the day.
+
+        The one rule for putting a pupil on a care meeting's agenda and for keeping the item:
+        any such consent counts, whichever organisation it names.
+        """
+        return self.in_force(on).filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM)
 
     def valid_for(
         self,

@@ -13,7 +13,7 @@ from typing import Any
 
 from schoolzorg.cases.models import Case
 from schoolzorg.cases.workflow import CaseStatus
-from schoolzorg.consent.models import Consent, Purpose
+from schoolzorg.consent.models import Consent
 from schoolzorg.meetings.models import AgendaSource, CareMeeting
 from schoolzorg.pupils.models import Pupil, PupilQuerySet
 
@@ -61,8 +61,8 @@ def find(meeting: CareMeeting, user: Any, text: str) -> list[Pupil]:
 def with_consent(meeting: CareMeeting, pupil_ids: Any) -> set[int]:
     """Those of these pupils with a consent to discuss them in force on the meeting day."""
     return set(
-        Consent.objects.in_force(meeting.scheduled_on)
-        .filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM, pupil_id__in=pupil_ids)
+        Consent.objects.to_discuss(meeting.scheduled_on)
+        .filter(pupil_id__in=pupil_ids)
         .values_list("pupil_id", flat=True)
     )
 

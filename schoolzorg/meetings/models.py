@@ -2,7 +2,9 @@
 attendance, minutes and decisions.
 
 An agenda item about a pupil exists only with a consent to discuss that pupil in the care team
-on the meeting day (checked by `services.place_on_agenda`). A decision becomes an action in the
+on the meeting day (checked by `services.place_on_agenda`); an item whose consent is withdrawn
+or ends by that day stays without the child's name, minutes or decisions
+(`AgendaItemQuerySet.with_consent_state`). A decision becomes an action in the
 family's integral plan and a line on the case timeline.
 """
 
@@ -14,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from schoolzorg.careteams.models import CareTeam, Weekday
@@ -184,6 +186,24 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
         full = Pupil.objects.visible_to(user, full_only=True)
         return self.filter(Q(pupil__isnull=True) | Q(pupil__in=full))
 
+    def with_consent_state(self) -> AgendaItemQuerySet:
+        """Annotate `has_consent`: a consent to discuss the pupil is in force on the meeting day.
+
+        The rule `place_on_agenda` checks, kept for as long as the item is on the agenda: a
+        consent withdrawn or expired by the meeting day leaves the item without a basis. Read it
+        as `AgendaItem.is_discussable` (items without a pupil always are).
+        """
+        from schoolzorg.consent.models import Consent
+
+        consented = Consent.objects.to_discuss(OuterRef("meeting__scheduled_on")).filter(
+            pupil_id=OuterRef("pupil_id")
+        )
+        return self.annotate(has_consent=Exists(consented))
+
+    def discussable(self) -> AgendaItemQuerySet:
+        """Items without a pupil, and items whose pupil may still be discussed on the day."""
+        return self.with_consent_state().filter(Q(pupil__isnull=True) | Q(has_consent=True))
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(CareMeeting, on_delete=models.CASCADE, related_name="items")
@@ -234,6 +254,15 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"Agendapunt {self.position}"
+
+    @property
+    def is_discussable(self) -> bool:
+        """No pupil, or a consent to discuss the pupil in force on the meeting day.
+
+        Needs `with_consent_state()`; an item read without it counts as not discussable, so a
+        page that forgot it hides the child rather than shows it.
+        """
+        return self.pupil_id is None or bool(getattr(self, "has_consent", False))
 
 
 class MeetingGuest(models.Model):

@@ -21,7 +21,7 @@ from schoolzorg.audit.services import record_access
 from schoolzorg.careteams.models import CareTeam, CareTeamMember, TeamRole
 from schoolzorg.cases.models import Case, EventKind
 from schoolzorg.cases.services import add_case_event
-from schoolzorg.consent.models import Consent, Purpose
+from schoolzorg.consent.models import Consent
 from schoolzorg.meetings import workflow
 from schoolzorg.meetings.models import (
     AgendaItem,
@@ -161,7 +161,28 @@ def _lock_editable(meeting: CareMeeting, states: frozenset[str]) -> CareMeeting:
 
 
 def has_discussion_consent(pupil: Any, on: dt.date) -> bool:
-    return Consent.objects.valid_for(pupil, Purpose.DISCUSS_IN_CARE_TEAM, None, on=on).exists()
+    return Consent.objects.to_discuss(on).filter(pupil=pupil).exists()
+
+
+class NoConsent(MeetingError):
+    """The pupil has no consent to be discussed in the care team on the meeting day."""
+
+    def __init__(self, message: str, *, pupil: Any) -> None:
+        super().__init__(message)
+        self.pupil = pupil
+
+
+def _require_discussable(item: AgendaItem, meeting: CareMeeting, what: str) -> None:
+    """Refuse minutes and decisions for an item whose pupil may no longer be discussed."""
+    if item.pupil_id is None:
+        return
+    if not AgendaItem.objects.filter(pk=item.pk).discussable().exists():
+        raise NoConsent(
+            f"Er is geen geldige toestemming (meer) om deze leerling op "
+            f"{meeting.scheduled_on:%d-%m-%Y} in het schoolzorgteam te bespreken. {what} "
+            "Haal het punt van de agenda, of leg eerst opnieuw toestemming vast.",
+            pupil=item.pupil,
+        )
 
 
 @transaction.atomic
@@ -183,10 +204,11 @@ def place_on_agenda(
     if not question.strip():
         raise MeetingError("Schrijf op wat u het team wilt vragen.")
     if not has_discussion_consent(pupil, meeting.scheduled_on):
-        raise MeetingError(
+        raise NoConsent(
             f"{pupil.first_name} kan niet op de agenda: er is geen geldige toestemming om "
             f"{pupil.first_name} op {meeting.scheduled_on:%d-%m-%Y} in het schoolzorgteam te "
-            "bespreken. Leg eerst de toestemming vast."
+            "bespreken. Leg eerst de toestemming vast.",
+            pupil=pupil,
         )
     if AgendaItem.objects.filter(meeting=meeting, pupil=pupil).exists():
         raise MeetingError(f"{pupil.first_name} staat al op de agenda van dit overleg.")
@@ -252,10 +274,23 @@ def add_general_item(meeting: CareMeeting, *, question: str, by: Any) -> AgendaI
 
 @transaction.atomic
 def remove_from_agenda(item: AgendaItem, *, by: Any) -> None:
-    """Take an item off the agenda before the meeting; not once minutes or decisions exist."""
-    _lock_editable(item.meeting, workflow.AGENDA_OPEN_STATES)
-    if item.minutes.strip() or item.decisions.exists():
-        raise MeetingError("Dit punt heeft al een verslag of besluiten en blijft op de agenda.")
+    """Take an item off the agenda before the meeting; not once minutes or decisions exist.
+
+    An item whose pupil may no longer be discussed (consent withdrawn or ended by the meeting
+    day) can also be taken off after the meeting and with its minutes, which lost their basis;
+    not once decisions made it into the plan and the case.
+    """
+    if AgendaItem.objects.filter(pk=item.pk).discussable().exists():
+        _lock_editable(item.meeting, workflow.AGENDA_OPEN_STATES)
+        if item.minutes.strip() or item.decisions.exists():
+            raise MeetingError("Dit punt heeft al een verslag of besluiten en blijft op de agenda.")
+    else:
+        _lock_editable(item.meeting, workflow.EDITABLE_STATES)
+        if item.decisions.exists():
+            raise MeetingError(
+                "Bij dit punt zijn al besluiten genomen; die staan in het plan. Het punt blijft "
+                "op de agenda, zonder naam en zonder verslag."
+            )
     item.delete()
 
 
@@ -297,7 +332,8 @@ def add_guest(
 @transaction.atomic
 def save_minutes(item: AgendaItem, *, text: str, expected_version: int, by: Any) -> AgendaItem:
     """Save the minutes of one item, only over the version the user started from."""
-    _lock_editable(item.meeting, workflow.EDITABLE_STATES)
+    meeting = _lock_editable(item.meeting, workflow.EDITABLE_STATES)
+    _require_discussable(item, meeting, "Het verslag is niet opgeslagen.")
     updated = AgendaItem.objects.filter(pk=item.pk, minutes_version=expected_version).update(
         minutes=text.strip(),
         minutes_version=F("minutes_version") + 1,
@@ -335,6 +371,7 @@ def add_decision(
             raise MeetingError("Dit formulier hoort bij een ander agendapunt. Ververs de pagina.")
         return existing, False
     meeting = _lock_editable(item.meeting, workflow.EDITABLE_STATES)
+    _require_discussable(item, meeting, "Het besluit is niet opgeslagen.")
     if not text.strip():
         raise MeetingError("Beschrijf wat er is besloten.")
     if due_on < meeting.scheduled_on:

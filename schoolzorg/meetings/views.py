@@ -139,6 +139,7 @@ def _items_of(user: Any, meeting_id: int) -> QuerySet[AgendaItem]:
     return (
         AgendaItem.objects.filter(meeting_id=meeting_id)
         .of_visible_pupils(user)
+        .with_consent_state()
         .select_related("pupil", "minutes_updated_by")
     )
 
@@ -256,6 +257,7 @@ def _detail_context(
     *,
     bound: dict[int, dict[str, Any]] | None = None,
     errors: dict[int, str] | None = None,
+    guest_form: GuestForm | None = None,
 ) -> dict[str, Any]:
     bound = bound or {}
     items = _visible_items(request, meeting)
@@ -272,7 +274,7 @@ def _detail_context(
     for item in items:
         item.minutes_url = minutes_url(item.pk)  # type: ignore[attr-defined]
         item.decide_url = decide_url(item.pk)  # type: ignore[attr-defined]
-        if editable:  # the forms are shown only to whoever takes the minutes
+        if editable and item.is_discussable:  # forms only for whoever takes the minutes
             forms = bound.get(item.pk, {})
             item.minutes_form = forms.get("minutes") or MinutesForm(  # type: ignore[attr-defined]
                 initial={"minutes": item.minutes, "version": item.minutes_version},
@@ -293,13 +295,23 @@ def _detail_context(
         "attendance": attendance,
         "attendance_choices": ATTENDANCE_CHOICES,
         "guests": guests,
-        "guest_form": GuestForm(items=[(i.pk, _item_label(i)) for i in items], prefix="guest"),
+        "guest_form": guest_form or GuestForm(items=_guest_items(items), prefix="guest"),
         "editable": editable,
         "can_prepare": can_prepare(request.user, meeting.care_team),
         "moves": [(m, Move(m).label) for m in workflow.moves_from(meeting.state)]
         if minute_taker
         else [],
     }
+
+
+def _guest_items(items: list[AgendaItem]) -> list[tuple[int, str]]:
+    """The items a guest can be linked to: not those whose pupil may no longer be discussed."""
+    return [(i.pk, _item_label(i)) for i in items if i.is_discussable]
+
+
+def _shown_pupils(items: list[AgendaItem]) -> list[Any]:
+    """The pupils the working screen and the minutes show by name (and so log)."""
+    return [i.pupil for i in items if i.pupil is not None and i.is_discussable]
 
 
 def _item_label(item: AgendaItem) -> str:
@@ -315,7 +327,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _detail_context(request, meeting)
     log_reads(
         request,
-        [i.pupil for i in context["items"] if i.pupil is not None],
+        _shown_pupils(context["items"]),
         action=AuditAction.VIEW,
         detail=f"zorgoverleg {meeting.scheduled_on:%d-%m-%Y}",
         obj=meeting,
@@ -460,7 +472,7 @@ def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_take_minutes(request.user, meeting.care_team):
         raise Http404
     items = _visible_items(request, meeting)
-    form = GuestForm(request.POST, items=[(i.pk, _item_label(i)) for i in items], prefix="guest")
+    form = GuestForm(request.POST, items=_guest_items(items), prefix="guest")
     if form.is_valid():
         item = next((i for i in items if i.pk == form.cleaned_data["item"]), None)
         try:
@@ -579,6 +591,7 @@ def _agenda_context(
     items = list(
         AgendaItem.objects.visible_to(request.user)
         .filter(meeting=meeting)
+        .with_consent_state()
         .select_related("pupil", "case")
     )
     return {
@@ -595,6 +608,7 @@ def _agenda_context(
         "place_form": place_form,
         "general_form": GeneralItemForm(),
         "is_open": meeting.state in workflow.AGENDA_OPEN_STATES,
+        "is_editable": meeting.state in workflow.EDITABLE_STATES,
     }
 
 
@@ -742,7 +756,7 @@ def print_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         items = context["items"]
         log_reads(
             request,
-            [i.pupil for i in items if i.pupil is not None],
+            _shown_pupils(items),
             action=AuditAction.PRINT,
             detail=f"agenda en verslag afgedrukt {meeting.scheduled_on:%d-%m-%Y}",
             obj=meeting,

@@ -302,3 +302,115 @@ def test_teacher_of_the_school_cannot_open_meetings(setting, client_for, member)
 
     teacher = member(Role.TEACHER, setting.school, group=setting.pupil.current_group)
     assert client_for(teacher).get(f"/overleggen/{setting.meeting.pk}/").status_code == 404
+
+
+def _withdrawn_item(setting, *, minutes=""):
+    """Sam on the agenda with minutes, then the parents withdraw the consent today."""
+    from schoolzorg.consent.models import Consent
+    from schoolzorg.consent.services import withdraw_consent
+
+    item = _item(setting, with_case=False)
+    if minutes:
+        save_minutes(item, text=minutes, expected_version=0, by=setting.ib)
+    consent = Consent.objects.get(pupil=setting.pupil)
+    withdraw_consent(consent, by=setting.ib, on=timezone.localdate(), reason="Ouders willen niet")
+    item.refresh_from_db()
+    return item
+
+
+def test_item_whose_consent_was_withdrawn_is_shown_without_the_child(setting, client_for):
+    item = _withdrawn_item(setting, minutes="Sam komt vaak te laat")
+    client = client_for(setting.ib)
+    body = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert f'id="punt-{item.pk}"' in body and "Geen toestemming meer" in body
+    assert "Sam" not in body and "Jansen" not in body and "Wat helpt?" not in body
+    assert f'action="/overleggen/punt/{item.pk}/verslag/"' not in body
+    assert f'<option value="{item.pk}"' not in body  # no guest can be linked to it
+    assert not AccessLogEntry.objects.filter(pupil_id=setting.pupil.pk, action="view").exists()
+
+
+def test_minutes_and_decisions_for_an_item_without_consent_are_refused(setting, client_for):
+    from schoolzorg.plans.models import IntegralPlan
+
+    item = _withdrawn_item(setting)
+    client = client_for(setting.ib)
+    minutes = client.post(
+        f"/overleggen/punt/{item.pk}/verslag/",
+        {f"m{item.pk}-minutes": "Toch besproken", f"m{item.pk}-version": item.minutes_version},
+    )
+    assert minutes.status_code == 409
+    assert "geen geldige toestemming (meer)" in minutes.content.decode()
+    decision = client.post(f"/overleggen/punt/{item.pk}/besluit/", _decision_data(item, setting))
+    assert decision.status_code == 409
+    assert "Het besluit is niet opgeslagen." in decision.content.decode()
+    item.refresh_from_db()
+    assert item.minutes == ""
+    assert not Decision.objects.exists() and not Action.objects.exists()
+    assert not IntegralPlan.objects.exists()
+
+
+def test_minutes_pdf_leaves_out_an_item_without_consent(setting, client_for, monkeypatch):
+    from django.template.loader import render_to_string
+
+    from schoolzorg.meetings import pdf
+
+    _withdrawn_item(setting, minutes="Sam komt vaak te laat")
+    printed: list[str] = []
+
+    def fake_pdf(meeting, *, items, context):
+        printed.append(render_to_string("meetings/print.html", {**context, "items": items}))
+        return b"%PDF-fake"
+
+    monkeypatch.setattr(pdf, "minutes_pdf", fake_pdf)
+    response = client_for(setting.ib).get(f"/overleggen/{setting.meeting.pk}/verslag.pdf")
+    assert response.status_code == 200
+    assert "Geen toestemming meer" in printed[0]
+    assert "Sam" not in printed[0] and "vaak te laat" not in printed[0]
+    assert not AccessLogEntry.objects.filter(pupil_id=setting.pupil.pk, action="print").exists()
+
+
+def test_coordinator_sees_the_item_without_consent_in_the_builder_and_takes_it_off(
+    setting, client_for
+):
+    item = _withdrawn_item(setting, minutes="Sam komt vaak te laat")
+    client = client_for(setting.ib)
+    body = client.get(f"/overleggen/{setting.meeting.pk}/agenda/").content.decode()
+    assert "geen toestemming meer" in body
+    assert f'action="/overleggen/punt/{item.pk}/verwijderen/"' in body
+    client.post(f"/overleggen/punt/{item.pk}/verwijderen/")
+    assert not AgendaItem.objects.filter(pk=item.pk).exists()
+
+
+def test_item_without_consent_can_be_taken_off_after_the_meeting_but_not_with_decisions(setting):
+    from schoolzorg.meetings.services import MeetingError, remove_from_agenda
+
+    item = _withdrawn_item(setting)
+    Decision.objects.create(
+        item=item,
+        text="x",
+        domain="school",
+        owner=setting.ib,
+        due_on=setting.meeting.scheduled_on,
+        created_by=setting.ib,
+        form_token=uuid.uuid4(),
+    )
+    move_meeting(setting.meeting, move="hold", by=setting.ib, expected="planned")
+    with pytest.raises(MeetingError, match="al besluiten"):
+        remove_from_agenda(item, by=setting.ib)
+    Decision.objects.all().delete()
+    remove_from_agenda(item, by=setting.ib)
+    assert not AgendaItem.objects.exists()
+
+
+def test_consent_ended_after_the_meeting_day_keeps_the_item(setting):
+    from schoolzorg.consent.models import Consent
+    from schoolzorg.meetings.models import CareMeeting
+
+    item = _item(setting, with_case=False)
+    day = setting.meeting.scheduled_on
+    Consent.objects.filter(pupil=setting.pupil).update(valid_until=day)
+    assert CareMeeting.objects.get().items.discussable().get() == item
+    Consent.objects.filter(pupil=setting.pupil).update(valid_until=day - dt.timedelta(days=1))
+    assert not CareMeeting.objects.get().items.discussable().exists()
+    general = AgendaItem.objects.create(meeting=setting.meeting, question="Inloop", position=9)
+    assert list(CareMeeting.objects.get().items.discussable()) == [general]
