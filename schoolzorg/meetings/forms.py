@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
+from schoolzorg.lib import daterange
 from schoolzorg.meetings.models import AttendanceStatus, GuestRole, MeetingSchedule
 from schoolzorg.plans.models import Domain
 
@@ -60,6 +62,14 @@ class MeetingForm(forms.Form):
             and data["end_time"] <= data["start_time"]
         ):
             self.add_error("end_time", "De eindtijd moet na de begintijd liggen.")
+        today = timezone.localdate()
+        daterange.check_field(
+            self,
+            "scheduled_on",
+            earliest=today - dt.timedelta(days=daterange.DAYS_BACK),
+            latest=today + dt.timedelta(days=daterange.MEETING_DAYS_AHEAD),
+            too_late="Plan hooguit ruim een schooljaar vooruit.",
+        )
         return data
 
 
@@ -183,6 +193,13 @@ class DecisionForm(forms.Form):
     def clean_owner(self) -> Any:
         return self._owners[self.cleaned_data["owner"]]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Not before the meeting day is the service's rule; this catches a slip of the year.
+        latest = daterange.add_years(timezone.localdate(), daterange.PLAN_YEARS_AHEAD)
+        daterange.check_field(self, "due_on", latest=latest)
+        return data
+
 
 class GuestForm(forms.Form):
     name = forms.CharField(
@@ -208,6 +225,18 @@ class CorrectionForm(forms.Form):
     received_on = forms.DateField(
         label="Ontvangen op", widget=DATE, initial=timezone.localdate, error_messages=DATE_ERRORS
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        daterange.check_field(
+            self,
+            "received_on",
+            earliest=today - dt.timedelta(days=daterange.DAYS_BACK),
+            latest=today,
+            too_late="Deze datum ligt in de toekomst.",
+        )
+        return data
 
 
 ATTENDANCE_CHOICES = [("", "niet ingevuld"), *AttendanceStatus.choices]

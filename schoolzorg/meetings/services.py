@@ -134,6 +134,12 @@ def move_meeting(meeting: CareMeeting, *, move: str, by: Any, expected: str) -> 
     to = workflow.target(expected, move)
     if to is None:
         raise MeetingError("Dat kan niet in deze stap van het overleg.")
+    held_early = to == MeetingState.HELD and meeting.scheduled_on > timezone.localdate()
+    if held_early and expected == MeetingState.PLANNED:
+        raise MeetingError(
+            f"Dit overleg is pas op {meeting.scheduled_on:%d-%m-%Y}. U kunt het op of na die "
+            "dag als gehouden vastleggen."
+        )
     fields: dict[str, Any] = {"state": to, "ics_sequence": F("ics_sequence") + 1}
     if to == MeetingState.CLOSED:
         fields["closed_at"] = timezone.now()

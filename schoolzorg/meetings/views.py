@@ -298,7 +298,12 @@ def _detail_context(
         "guest_form": guest_form or GuestForm(items=_guest_items(items), prefix="guest"),
         "editable": editable,
         "can_prepare": can_prepare(request.user, meeting.care_team),
-        "moves": [(m, Move(m).label) for m in workflow.moves_from(meeting.state)]
+        "moves": [
+            (m, Move(m).label)
+            for m in workflow.moves_from(meeting.state)
+            # A meeting is held on its day, not before (the service refuses it too).
+            if not (m == Move.HOLD and meeting.scheduled_on > timezone.localdate())
+        ]
         if minute_taker
         else [],
     }

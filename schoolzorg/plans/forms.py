@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from schoolzorg.lib import daterange
 from schoolzorg.plans.models import ActionStatus, Domain, Progress
 from schoolzorg.plans.services import PART_FIELDS, PLAN_FIELDS, smart_problems
 
@@ -22,6 +23,16 @@ def set_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]])
 
 
 DATE_ERRORS = {"invalid": "Vul een geldige datum in (dag-maand-jaar)."}
+
+
+def plan_horizon() -> dt.date:
+    """The last day a plan date may lie on: a plan looks a few years ahead, never decades."""
+    return daterange.add_years(timezone.localdate(), daterange.PLAN_YEARS_AHEAD)
+
+
+def recorded_since() -> dt.date:
+    """The first day something recorded afterwards may lie on (about a school year back)."""
+    return timezone.localdate() - dt.timedelta(days=daterange.DAYS_BACK)
 
 
 def _people_choices(people: list[Any], empty: str) -> list[tuple[Any, str]]:
@@ -154,6 +165,8 @@ class GoalForm(forms.Form):
         data: dict[str, Any] = super().clean() or {}
         owner = self.people.get(data.get("owner")) if data.get("owner") else None
         data["owner_user"] = owner
+        for name in ("target_on", "review_on"):
+            daterange.check_field(self, name, latest=plan_horizon())
         for field, message in smart_problems(
             description=data.get("description", ""),
             criterion=data.get("criterion", ""),
@@ -212,6 +225,7 @@ class ActionForm(forms.Form):
                 "owner", "Kies wie de actie uitvoert, of vul een naam in uit het gezin of netwerk."
             )
         data["owner_value"] = owner if owner is not None else (data.get("owner_name") or "").strip()
+        daterange.check_field(self, "due_on", earliest=recorded_since(), latest=plan_horizon())
         data["goal_obj"] = self.goals.get(data.get("goal")) if data.get("goal") else None
         return data
 
@@ -254,9 +268,15 @@ class ReviewForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         today = timezone.localdate()
-        if data.get("reviewed_on") and data["reviewed_on"] > today:
-            self.add_error("reviewed_on", "Een evaluatie kan niet in de toekomst liggen.")
-        nxt: dt.date | None = data.get("next_review_on")
+        daterange.check_field(
+            self,
+            "reviewed_on",
+            earliest=recorded_since(),
+            latest=today,
+            too_late="Een evaluatie kan niet in de toekomst liggen.",
+        )
+        daterange.check_field(self, "next_review_on", latest=plan_horizon())
+        nxt: dt.date | None = self.cleaned_data.get("next_review_on")
         if nxt is not None and nxt <= today:
             self.add_error("next_review_on", "De volgende evaluatie ligt in de toekomst.")
         if (
@@ -295,6 +315,12 @@ class AgreementForm(forms.Form):
 
     def clean_agreed_on(self) -> dt.date:
         day: dt.date = self.cleaned_data["agreed_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("De datum kan niet in de toekomst liggen.")
+        reason = daterange.out_of_range(
+            day,
+            earliest=recorded_since(),
+            latest=timezone.localdate(),
+            too_late="De datum kan niet in de toekomst liggen.",
+        )
+        if reason:
+            raise forms.ValidationError(reason)
         return day

@@ -83,7 +83,14 @@ def test_same_decision_form_sent_twice_makes_one_action(setting, client_for):
     assert Action.objects.count() == 1
 
 
+def _today(meeting):
+    """The meeting is today: it can be held."""
+    meeting.scheduled_on = timezone.localdate()
+    meeting.save(update_fields=["scheduled_on"])
+
+
 def test_decision_on_a_closed_meeting_is_refused_and_input_kept(setting, client_for):
+    _today(setting.meeting)
     item = _item(setting)
     move_meeting(setting.meeting, move="hold", by=setting.ib, expected="planned")
     move_meeting(setting.meeting, move="close", by=setting.ib, expected="held")
@@ -137,6 +144,7 @@ def test_minutes_from_a_stale_screen_are_refused_not_overwritten(setting, client
 
 
 def test_stale_move_is_refused(setting):
+    _today(setting.meeting)
     move_meeting(setting.meeting, move="hold", by=setting.ib, expected="planned")
     with pytest.raises(StaleState):
         move_meeting(setting.meeting, move="cancel", by=setting.ib, expected="planned")
@@ -384,6 +392,7 @@ def test_coordinator_sees_the_item_without_consent_in_the_builder_and_takes_it_o
 def test_item_without_consent_can_be_taken_off_after_the_meeting_but_not_with_decisions(setting):
     from schoolzorg.meetings.services import MeetingError, remove_from_agenda
 
+    _today(setting.meeting)
     item = _withdrawn_item(setting)
     Decision.objects.create(
         item=item,
@@ -414,3 +423,45 @@ def test_consent_ended_after_the_meeting_day_keeps_the_item(setting):
     assert not CareMeeting.objects.get().items.discussable().exists()
     general = AgendaItem.objects.create(meeting=setting.meeting, question="Inloop", position=9)
     assert list(CareMeeting.objects.get().items.discussable()) == [general]
+
+
+def test_a_meeting_cannot_be_held_before_its_day(setting, client_for):
+    from schoolzorg.meetings.services import MeetingError
+
+    with pytest.raises(MeetingError, match="pas op"):
+        move_meeting(setting.meeting, move="hold", by=setting.ib, expected="planned")
+    client = client_for(setting.ib)
+    body = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert 'value="hold"' not in body and 'value="cancel"' in body
+    response = client.post(
+        f"/overleggen/{setting.meeting.pk}/stap/",
+        {"move": "hold", "expected": "planned"},
+        follow=True,
+    )
+    assert "als gehouden vastleggen" in response.content.decode()
+    setting.meeting.refresh_from_db()
+    assert setting.meeting.state == "planned"
+
+
+@pytest.mark.parametrize("day", ["1800-01-01", "9999-12-31", "later"])
+def test_meeting_date_far_from_today_is_refused_at_the_field(setting, client_for, day):
+    if day == "later":
+        day = (timezone.localdate() + dt.timedelta(days=401)).isoformat()
+    data = {"scheduled_on": day, "start_time": "13:30", "end_time": "15:00", "location": "Aula"}
+    response = client_for(setting.ib).post(f"/overleggen/team/{setting.team.pk}/nieuw/", data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_scheduled_on_error"' in body and "Aula" in body
+    assert "te ver terug" in body or "hooguit ruim een schooljaar" in body
+    assert setting.team.meetings.count() == 1
+
+
+def test_decision_due_far_ahead_is_refused_at_the_field(setting, client_for):
+    item = _item(setting, with_case=False)
+    data = _decision_data(item, setting)
+    data[f"d{item.pk}-due_on"] = "9999-12-31"
+    response = client_for(setting.ib).post(f"/overleggen/punt/{item.pk}/besluit/", data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "te ver vooruit" in body and "Gesprek met moeder over ochtendritme" in body
+    assert not Decision.objects.exists()

@@ -243,3 +243,53 @@ def test_overdue_action_is_highlighted_on_my_work(team, part, client_for):
 def test_pupil_page_shows_plan_summary(team, part, client_for):
     page = client_for(team.ib).get(f"/leerlingen/{team.pupil.pk}/").content.decode()
     assert "Integraal plan van het gezin" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("target_on", "9999-12-31"), ("review_on", "9999-12-31")]
+)
+def test_goal_dates_far_ahead_are_refused_at_the_field(team, part, client_for, field, value):
+    p = f"goal-{part.pk}-"
+    data = {
+        p + "description": "Sam gaat met plezier naar school",
+        p + "criterion": "4 van de 5 dagen op tijd",
+        p + "owner": team.ib.pk,
+        p + "target_on": _later(60),
+        p + "review_on": _later(30),
+    }
+    data[p + field] = value
+    response = client_for(team.ib).post(f"/plannen/deel/{part.pk}/doel/", data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "te ver vooruit" in page and f'id="id_{p}{field}_error"' in page
+    assert "Sam gaat met plezier naar school" in page
+    assert not Goal.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31"])
+def test_action_due_date_out_of_range_is_refused_at_the_field(team, part, client_for, value):
+    a = f"action-{part.pk}-"
+    response = client_for(team.ib).post(
+        f"/plannen/deel/{part.pk}/actie/",
+        {
+            a + "description": "Wekker kopen",
+            a + "domain": "family",
+            a + "owner_name": "moeder",
+            a + "due_on": value,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert ("te ver terug" in page or "te ver vooruit" in page) and "Wekker kopen" in page
+    assert not Action.objects.exists()
+
+
+def test_agreement_dated_long_ago_is_refused(team, part, client_for):
+    response = client_for(team.ib).post(
+        f"/plannen/{part.plan_id}/akkoord/",
+        {"guardian": team.guardian.pk, "agreed_on": "0001-01-01", "note": "op school"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "te ver terug" in page and "op school" in page
+    part.plan.refresh_from_db()
+    assert part.plan.agreed_on is None
