@@ -146,7 +146,11 @@ class GeneralItemForm(forms.Form):
     question = forms.CharField(
         label="Ander agendapunt (zonder leerling)",
         max_length=500,
-        error_messages={"required": "Schrijf op wat u wilt bespreken."},
+        error_messages={
+            "required": "Schrijf op wat u wilt bespreken.",
+            "max_length": "Schrijf hooguit %(limit_value)d tekens (nu %(show_value)d). "
+            "Zet de rest in het verslag.",
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -203,11 +207,27 @@ class DecisionForm(forms.Form):
 
 class GuestForm(forms.Form):
     name = forms.CharField(
-        label="Naam", max_length=200, error_messages={"required": "Vul de naam in."}
+        label="Naam",
+        max_length=200,
+        error_messages={
+            "required": "Vul de naam in.",
+            "max_length": "Schrijf hooguit %(limit_value)d tekens (nu %(show_value)d).",
+        },
     )
-    role = forms.ChoiceField(label="Rol", choices=GuestRole.choices)
+    role = forms.ChoiceField(
+        label="Rol",
+        choices=GuestRole.choices,
+        error_messages={"required": "Kies de rol.", "invalid_choice": "Kies een rol uit de lijst."},
+    )
     item = forms.TypedChoiceField(
-        label="Bij agendapunt", coerce=int, required=False, empty_value=None
+        label="Bij agendapunt",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": "Dit agendapunt staat niet (meer) op de agenda. Ververs de pagina "
+            "en kies een punt uit de lijst."
+        },
     )
 
     def __init__(self, *args: Any, items: list[tuple[int, str]], **kwargs: Any) -> None:

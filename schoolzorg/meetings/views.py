@@ -488,14 +488,21 @@ def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
                 item=item,
                 by=request.user,
             )
-        except MeetingError as exc:
+        except MeetingError as exc:  # the meeting moved on: no form to correct any more
             messages.error(request, exc.message)
-        else:
-            messages.success(request, "De gast is toegevoegd.")
             return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#gasten")
-    else:
-        messages.error(request, "Vul de naam en de rol van de gast in.")
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#gasten")
+        messages.success(request, "De gast is toegevoegd.")
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#gasten")
+    # The working screen again, with the guest form as sent and its messages at the fields.
+    context = _detail_context(request, meeting, guest_form=form)
+    log_reads(
+        request,
+        _shown_pupils(context["items"]),
+        action=AuditAction.VIEW,
+        detail=f"zorgoverleg {meeting.scheduled_on:%d-%m-%Y}",
+        obj=meeting,
+    )
+    return render(request, "meetings/detail.html", context, status=400)
 
 
 @require_POST
@@ -578,6 +585,7 @@ def _agenda_context(
     text: str = "",
     search_form: PupilSearchForm | None = None,
     place_form: PlaceForm | None = None,
+    general_form: GeneralItemForm | None = None,
 ) -> dict[str, Any]:
     proposal = agenda.propose(meeting, request.user)
     found = agenda.find(meeting, request.user, text)
@@ -611,7 +619,7 @@ def _agenda_context(
         "more_found": len(found) > agenda.PICK_LIMIT,
         "pick_limit": agenda.PICK_LIMIT,
         "place_form": place_form,
-        "general_form": GeneralItemForm(),
+        "general_form": general_form or GeneralItemForm(),
         "is_open": meeting.state in workflow.AGENDA_OPEN_STATES,
         "is_editable": meeting.state in workflow.EDITABLE_STATES,
     }
@@ -710,13 +718,15 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
             services.add_general_item(
                 meeting, question=form.cleaned_data["question"], by=request.user
             )
-        except MeetingError as exc:
+        except MeetingError as exc:  # the meeting moved on: no form to correct any more
             messages.error(request, exc.message)
         else:
             messages.success(request, "Het agendapunt is toegevoegd.")
-    else:
-        messages.error(request, "Schrijf op wat u wilt bespreken.")
-    return redirect("meetings:agenda", meeting.pk)
+        return redirect("meetings:agenda", meeting.pk)
+    # The builder again, with the text as typed and the reason at the field.
+    context = _agenda_context(request, meeting, general_form=form)
+    _log_agenda_reads(request, meeting, context)
+    return render(request, "meetings/agenda.html", context, status=400)
 
 
 @require_POST

@@ -465,3 +465,27 @@ def test_decision_due_far_ahead_is_refused_at_the_field(setting, client_for):
     assert response.status_code == 400
     assert "te ver vooruit" in body and "Gesprek met moeder over ochtendritme" in body
     assert not Decision.objects.exists()
+
+
+def test_general_item_too_long_says_so_and_keeps_the_text(setting, client_for):
+    text = "Afspraken over het inloopspreekuur " + "x" * 500
+    response = client_for(setting.ib).post(
+        f"/overleggen/{setting.meeting.pk}/agenda/punt/", {"question": text}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Schrijf hooguit 500 tekens" in body and text in body
+    assert 'id="id_algemeen_question_error"' in body
+    assert not AgendaItem.objects.exists()
+
+
+def test_guest_for_an_item_no_longer_on_the_agenda_says_so_and_keeps_the_name(setting, client_for):
+    response = client_for(setting.ib).post(
+        f"/overleggen/{setting.meeting.pk}/gasten/",
+        {"guest-name": "Moeder Jansen", "guest-role": "parent", "guest-item": "999999"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "staat niet (meer) op de agenda" in body and 'value="Moeder Jansen"' in body
+    assert "Vul de naam en de rol van de gast in." not in body
+    assert not MeetingGuest.objects.exists()
