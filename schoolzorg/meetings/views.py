@@ -52,7 +52,7 @@ from schoolzorg.meetings.models import (
     MeetingSchedule,
 )
 from schoolzorg.meetings.policies import can_prepare, can_take_minutes
-from schoolzorg.meetings.services import MeetingError
+from schoolzorg.meetings.services import MeetingError, NoConsent
 from schoolzorg.meetings.workflow import MeetingState, Move
 from schoolzorg.pupils.access import access_basis, prepared_for_user
 
@@ -668,6 +668,7 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_prepare(request.user, meeting.care_team):
         raise Http404
     form = PlaceForm(request.POST, pupils=agenda.placeable(meeting, request.user))
+    consent_link: tuple[str, str] | None = None
     if form.is_valid():
         case = None
         pupil = form.cleaned_data["pupil"]
@@ -695,6 +696,9 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
                     source=source,
                     case=case,
                 )
+            except NoConsent as exc:
+                form.add_error(None, exc.message)
+                consent_link = _consent_link(request, exc.pupil)
             except MeetingError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -702,8 +706,19 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("meetings:agenda", meeting.pk)
     text = form.cleaned_data.get("leerling") or ""
     context = _agenda_context(request, meeting, text=text, place_form=form)
+    context["consent_link"] = consent_link
     _log_agenda_reads(request, meeting, context)
     return render(request, "meetings/agenda.html", context, status=400)
+
+
+def _consent_link(request: HttpRequest, pupil: Any) -> tuple[str, str]:
+    """Where to go to record the missing consent: its form if the user may, else the pupil."""
+    from schoolzorg.consent.policies import can_record_consent
+
+    name = f"{pupil.first_name} {pupil.last_name}"
+    if can_record_consent(request.user, pupil):
+        return reverse("consent:new", args=[pupil.pk]), f"Toestemming vastleggen voor {name}"
+    return reverse("pupils:detail", args=[pupil.pk]), f"Naar de leerlingpagina van {name}"
 
 
 @require_POST

@@ -218,3 +218,24 @@ def test_empty_search_and_missing_pupil_get_dutch_messages(setting, client_for):
     assert response.status_code == 400
     assert "Kies een leerling." in response.content.decode()
     assert not AgendaItem.objects.exists()
+
+
+def test_refused_placement_without_consent_links_to_recording_the_consent(setting, client_for):
+    pupil = _pupil(setting)
+    response = client_for(setting.ib).post(
+        f"/overleggen/{setting.meeting.pk}/agenda/plaatsen/",
+        {"pupil": pupil.pk, "question": "Wat helpt?"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert f'href="/toestemming/leerling/{pupil.pk}/nieuw/"' in body
+    assert f"Toestemming vastleggen voor {pupil.first_name} {pupil.last_name}" in body
+
+
+def test_consent_link_for_someone_who_may_not_record_consent_is_the_pupil_page(setting, rf):
+    from schoolzorg.meetings.views import _consent_link
+
+    request = rf.get("/")
+    request.user = setting.nurse
+    url, _text = _consent_link(request, setting.pupil)
+    assert url == f"/leerlingen/{setting.pupil.pk}/"
