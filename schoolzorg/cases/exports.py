@@ -34,11 +34,14 @@ class HoursRow:
         return round(self.minutes / 60, 2)
 
 
+_MONTH_COUNTS = frozenset(str(n) for n in range(1, 25))
+
+
 def month_window(raw: str, today: dt.date | None = None) -> list[dt.date]:
     """The first days of the last N months (1–24, default 6), oldest first."""
     from django.utils import timezone
 
-    n = int(raw) if raw.isdigit() and 1 <= int(raw) <= 24 else 6
+    n = int(raw) if raw in _MONTH_COUNTS else 6
     day = (today or timezone.localdate()).replace(day=1)
     months = [day]
     for _ in range(n - 1):

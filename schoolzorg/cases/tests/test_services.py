@@ -203,3 +203,17 @@ def test_consultation_converts_only_with_valid_consent(team):
     with pytest.raises(services.StaleState):
         services.convert_consultation(consult, pupil=team.pupil, by=team.ib)
     assert consent.pk
+
+
+def test_month_window_takes_1_to_24_months_and_else_six():
+    from schoolzorg.cases.exports import month_window
+
+    day = dt.date(2026, 12, 4)
+    assert month_window("3", day) == [
+        dt.date(2026, 10, 1),
+        dt.date(2026, 11, 1),
+        dt.date(2026, 12, 1),
+    ]
+    assert len(month_window("24", day)) == 24
+    for junk in ("0", "25", "²", "abc", "", "9" * 5000, "-3"):
+        assert len(month_window(junk, day)) == 6, junk
