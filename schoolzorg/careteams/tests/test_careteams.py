@@ -167,6 +167,14 @@ def test_date_fields_are_filled_in_with_a_value_the_date_picker_reads(member, cl
         assert 'type="date"' in page and f'value="{today}"' in page, url
 
 
+def test_team_page_year_parameter_takes_junk_without_error(member, client_for):
+    team, people = _full_team(member)
+    client = client_for(people[TeamRole.SUPPORT_COORDINATOR])
+    for junk in ("²", "9" * 30, "9" * 5000, "-1", "abc", "0"):
+        response = client.get(f"/zorgteams/school/{team.school_id}/", {"jaar": junk})
+        assert response.status_code == 200, junk
+
+
 def test_slot_with_end_before_start_gets_dutch_message(member, client_for):
     team, people = _full_team(member)
     worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
