@@ -150,7 +150,16 @@ def _team_members(team_id: int | None, *roles: str, school_id: int | None = None
     found = _memberships_of_team(
         team_id=team_id, roles=roles, school_id=school_id, day=timezone.localdate()
     )
-    return [m.user for m in found]
+    return _people(m.user for m in found)
+
+
+def _people(users: Iterable[User]) -> list[User]:
+    """Each person once, in the order first met: someone with several roles or memberships
+    gets one message and is named once."""
+    found: dict[int, User] = {}
+    for user in users:
+        found.setdefault(user.pk, user)
+    return list(found.values())
 
 
 @prepared
@@ -182,7 +191,7 @@ def level_recipients(referral: Referral, level: int) -> list[User]:
     if level == 3:
         return _team_members(referral.team_id, Role.TEAM_LEADER)
     municipality_id = _norm_municipality_id(referral)
-    return [
+    return _people(
         m.user
         for m in Membership.objects.active()
         .filter(
@@ -190,7 +199,7 @@ def level_recipients(referral: Referral, level: int) -> list[User]:
             organisation__municipality_id=municipality_id or 0,
         )
         .select_related("user")
-    ]
+    )
 
 
 def _norm_municipality_id(referral: Referral) -> int | None:

@@ -245,3 +245,31 @@ def test_manual_escalation_climbs_the_ladder_and_notifies_each_level() -> None:
 
 def test_document_fields_are_the_ones_the_form_offers() -> None:
     assert set(COMPLETE_DOCUMENT) <= set(services.DOCUMENT_FIELDS)
+
+
+def test_an_escalation_names_and_notifies_each_person_once() -> None:
+    from schoolzorg.accounts.models import Membership
+    from schoolzorg.accounts.roles import Role
+
+    world = make_world()
+    # The team leader's earlier periods as leader, and a worker who also leads: several
+    # memberships, one person each.
+    for user, start in [(world.leader, dt.date(2021, 1, 1)), (world.leader, dt.date(2022, 1, 1))]:
+        Membership.objects.create(
+            user=user, organisation=world.team, role=Role.TEAM_LEADER, valid_from=start
+        )
+    Membership.objects.create(
+        user=world.worker2, organisation=world.team, role=Role.TEAM_LEADER, valid_from=MONDAY
+    )
+    referral = submitted(world)
+    for _ in range(3):
+        escalation = services.escalate_referral(
+            referral, by=world.smw, reason="no_response", note="Niets"
+        )
+    assert escalation.level == 3
+    assert escalation.notified == "Tom Teamleider, Wendy Wijkteam"
+    assert [u.full_name for u in services.level_recipients(referral, 3)] == [
+        "Tom Teamleider",
+        "Wendy Wijkteam",
+    ]
+    assert Notification.objects.filter(user=world.leader, text__contains="niveau 3").count() == 1
