@@ -315,6 +315,9 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("SCHOOLZORG_FROM_EMAIL", "Schoolzorg <noreply@schoolzorg.example>")
+# The address people open Schoolzorg at: e-mails link to pages with it (a mail has no request
+# to take the host from).
+BASE_URL = env("SCHOOLZORG_BASE_URL", "http://localhost:8000").rstrip("/")
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {

@@ -1,7 +1,8 @@
 """Notify people in the app and by e-mail, after the surrounding transaction commits.
 
 Texts must not contain pupil names or other child data: e-mail leaves our systems. Say what
-happened and link to the page; the page does the access check.
+happened and link to the page; the page does the access check. The in-app notification keeps
+the path; the e-mail gets the full address (`SCHOOLZORG_BASE_URL`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from django.db import transaction
 from schoolzorg.accounts.models import Notification, User
 
 
+def absolute_url(path: str) -> str:
+    """The page's full address for an e-mail (`settings.BASE_URL` + path); a mail client has no
+    site to resolve a path against."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.BASE_URL + "/" + path.lstrip("/")
+
+
 def notify(
     users: Iterable[User], *, text: str, url: str = "", subject: str = "", email: bool = True
 ) -> list[Notification]:
@@ -24,7 +33,10 @@ def notify(
         Notification(user=u, text=text[:300], url=url) for u in recipients
     )
     if email and recipients:
-        body = f"{text}\n\nOpen Schoolzorg om het te bekijken: {url}\n\nDit bericht is automatisch verstuurd."
+        body = (
+            f"{text}\n\nOpen Schoolzorg om het te bekijken: {absolute_url(url)}\n\n"
+            "Dit bericht is automatisch verstuurd."
+        )
         addresses = [u.email for u in recipients]
 
         def send() -> None:
