@@ -41,5 +41,5 @@ def test_dates_match_djangos_formatter_in_dutch() -> None:
         day = dt.date(2026, 1, 1)
         while day.year == 2026:
             assert dates.numeric(day) == date_format(day, "j-n-Y")
-            assert dates.weekday_short(day) == date_format(day, "D j M")
+            assert dates.weekday_short(day) == date_format(day, "D j b Y")
             day += dt.timedelta(days=1)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -245,6 +246,28 @@ def test_manual_escalation_climbs_the_ladder_and_notifies_each_level() -> None:
 
 def test_document_fields_are_the_ones_the_form_offers() -> None:
     assert set(COMPLETE_DOCUMENT) <= set(services.DOCUMENT_FIELDS)
+
+
+def _planned(world: Any, *, on: dt.date = dt.date(2025, 3, 6)) -> Referral:
+    referral = submitted(world, today=MONDAY)
+    services.acknowledge_referral(referral, by=world.worker, today=MONDAY)
+    services.plan_handover(
+        referral,
+        by=world.worker,
+        on=on,
+        place="School",
+        participants="moeder, SMW, wijkteam",
+        parents_invited=True,
+        today=MONDAY,
+    )
+    return referral
+
+
+def test_the_planned_date_in_the_notice_has_a_lower_case_month_and_the_year() -> None:
+    world = make_world()
+    _planned(world, on=dt.date(2025, 12, 31))
+    note = Notification.objects.filter(user=world.smw, text__contains="gepland").get()
+    assert "gepland op wo 31 december 2025." in note.text
 
 
 def test_an_escalation_names_and_notifies_each_person_once() -> None:

@@ -276,5 +276,13 @@ def test_list_rows_show_pupil_team_state_and_an_overdue_step(
         row = row[: row.index("</tr>")]
         assert f"{world.pupil.first_name} {world.pupil.last_name}</a>" in row
         assert f"<td>{referral.team.name}</td>" in row and "<td>Verstuurd</td>" in row
-        assert 'uiterlijk ma 2 Mrt <strong class="overdue">te laat</strong>' in row
+        assert 'uiterlijk ma 2 mrt 2020 <strong class="overdue">te laat</strong>' in row
         assert "<td>–</td>" in row  # nobody has taken it yet
+
+
+def test_the_deadline_table_shows_a_dutch_month_and_the_year(
+    world: World, client_for: Clients
+) -> None:
+    referral = submitted(world, today=dt.date(2025, 12, 29))  # due Wed 31 December
+    body = client_for(world.smw).get(reverse("referrals:detail", args=[referral.pk]))
+    assert "uiterlijk wo 31 dec 2025" in body.content.decode()
