@@ -17,10 +17,35 @@ from schoolzorg.referrals.workflow import State
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SeenStateForm(forms.Form):
-    """Carries the state the user's screen showed, for the compare-and-set."""
+# A hidden value that is missing or mangled: the page is older than the form it sends.
+STALE_PAGE = "Deze pagina is verouderd. Laad de pagina opnieuw en probeer het nog eens."
+_STALE_PAGE = dict.fromkeys(
+    ["required", "invalid", "invalid_choice", "min_value", "max_value"], STALE_PAGE
+)
 
-    seen_state = forms.ChoiceField(choices=State.choices, widget=forms.HiddenInput)
+
+class SeenStateForm(forms.Form):
+    """Carries the state and submission round the user's screen showed, for the compare-and-set.
+
+    The round tells a screen of an earlier submission from the current one in the same state.
+    """
+
+    seen_state = forms.ChoiceField(
+        choices=State.choices, widget=forms.HiddenInput, error_messages=_STALE_PAGE
+    )
+    seen_round = forms.IntegerField(
+        min_value=0, max_value=32767, widget=forms.HiddenInput, error_messages=_STALE_PAGE
+    )
+
+    @staticmethod
+    def seen(referral: Referral) -> dict[str, Any]:
+        """The initial hidden values for a screen of the referral as it is now."""
+        return {"seen_state": referral.state, "seen_round": referral.round}
+
+    def apply_seen(self, referral: Referral) -> None:
+        """Put what the screen showed on the referral, for the service's compare-and-set."""
+        referral.state = self.cleaned_data["seen_state"]
+        referral.round = self.cleaned_data["seen_round"]
 
 
 def _assessment_choices(pupil: Any, code: str, user: Any) -> list[tuple[str, str]]:

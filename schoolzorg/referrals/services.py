@@ -220,14 +220,19 @@ def _transition(
     updates: dict[str, Any],
     text: str,
 ) -> None:
-    """Compare-and-set the move's target state on the state the caller saw; timeline + audit."""
+    """Compare-and-set the move's target state on the state and round the caller saw; timeline
+    + audit.
+
+    The round is part of what is compared: a referral returned and sent again is in the same
+    state as before, and a screen from the earlier round must not act on the new submission.
+    """
     spec = TRANSITIONS[move]
     expected = referral.state
     if expected not in spec.sources:
         raise StaleState(
             f"Dit kan niet meer: de toeleiding heeft de status ‘{referral.get_state_display()}’."
         )
-    changed = Referral.objects.filter(pk=referral.pk, state=expected).update(
+    changed = Referral.objects.filter(pk=referral.pk, state=expected, round=referral.round).update(
         state=spec.target, updated_at=timezone.now(), **updates
     )
     if changed == 0:

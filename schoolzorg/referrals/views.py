@@ -277,21 +277,27 @@ FORM_BY_MOVE: dict[str, type[forms.SeenStateForm]] = {
 }
 
 
-def _form_for(move: str, referral: Referral, data: Any) -> forms.SeenStateForm:
+def _form_for(
+    move: str, referral: Referral, data: Any, kept: dict[str, Any] | None = None
+) -> forms.SeenStateForm:
+    """The move's form; `kept` is what the user sent from a stale screen, shown again."""
     cls = FORM_BY_MOVE[move]
-    initial: dict[str, Any] = {"seen_state": referral.state}
+    initial: dict[str, Any] = forms.SeenStateForm.seen(referral)
     today = timezone.localdate()
+    if kept:
+        initial.update({k: v for k, v in kept.items() if not k.startswith("seen_")})
     if move == "acknowledge":
         return forms.AcknowledgeForm(data, referral=referral, initial=initial, prefix=move)
     if move == "hold_handover":
-        initial["held_on"] = (
+        initial.setdefault(
+            "held_on",
             referral.handover_on
             if referral.handover_on and referral.handover_on <= today
-            else today
+            else today,
         )
     if move == "confirm_first_contact":
-        initial["on"] = today
-    if move == "plan_handover" and referral.handover_on:
+        initial.setdefault("on", today)
+    if move == "plan_handover" and referral.handover_on and not kept:
         initial.update(
             on=referral.handover_on,
             place=referral.handover_place,
@@ -322,7 +328,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "can_edit": policies.can_edit(request.user, referral),
         "can_escalate": policies.can_escalate(request.user, referral),
         "escalate_form": forms.EscalateForm(
-            initial={"seen_state": referral.state}, prefix="escalate"
+            initial=forms.EscalateForm.seen(referral), prefix="escalate"
         ),
         "missing": services.missing_parts(referral, today)
         if referral.state in (State.DRAFT, State.RETURNED)
@@ -360,6 +366,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         seen = request.POST.get("seen_state", referral.state)
         if seen in State.values:
             referral.state = seen
+        seen_round = request.POST.get("seen_round", "")
+        if seen_round.isascii() and seen_round.isdigit() and int(seen_round) <= 32767:
+            referral.round = int(seen_round)
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in form.fields}
             try:
@@ -386,7 +395,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         detail="toeleiding bewerken",
     )
     team_form = forms.ChooseTeamForm(
-        initial={"seen_state": referral.state, "team": referral.team_id}
+        initial={**forms.ChooseTeamForm.seen(referral), "team": referral.team_id}
     )
     return render(
         request,
@@ -469,14 +478,9 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         raise Http404
     form = _form_for(name, referral, request.POST)
     if not form.is_valid():
-        context = _detail_context(request, referral)
-        context["move_forms"] = [
-            (m, form if m.name == name else f) for m, f in context["move_forms"]
-        ]
-        context["error_move"] = name
-        return render(request, "referrals/detail.html", context, status=400)
-    referral.state = form.cleaned_data["seen_state"]
+        return _detail_with_form(request, referral, name, form, status=400)
     data = form.cleaned_data
+    form.apply_seen(referral)
     user: Any = request.user
     try:
         if name == "acknowledge":
@@ -504,10 +508,46 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             services.withdraw_referral(referral, by=user, reason=data["reason"])
         elif name == "close":
             services.close_referral(referral, by=user, feedback=data["feedback"])
-        messages.success(request, f"Gelukt: {spec.label.lower()}.")
+    except services.StaleState as exc:
+        return _stale(request, pk, exc, move=name, kept=dict(data))
     except services.ReferralError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:detail", pk=pk)
+    messages.success(request, f"Gelukt: {spec.label.lower()}.")
     return redirect("referrals:detail", pk=pk)
+
+
+def _detail_with_form(
+    request: HttpRequest, referral: Referral, name: str, form: forms.SeenStateForm, status: int
+) -> HttpResponse:
+    """The referral page with the move's form as sent, and its mistakes at the fields."""
+    context = _detail_context(request, referral)
+    context["move_forms"] = [(m, form if m.name == name else f) for m, f in context["move_forms"]]
+    context["error_move"] = name
+    return render(request, "referrals/detail.html", context, status=status)
+
+
+def _stale(
+    request: HttpRequest, pk: int, exc: services.StaleState, *, move: str, kept: dict[str, Any]
+) -> HttpResponse:
+    """Someone changed the referral since the screen was drawn: 409, the page as it is now.
+
+    What the user typed is kept in the same form where it is still on the page; only the seen
+    values move on, so sending it again is a deliberate choice after reading the new state.
+    """
+    referral = _get(request, pk)
+    messages.error(request, " ".join(exc.messages))
+    context = _detail_context(request, referral)
+    if move == "escalate":
+        context["escalate_form"] = forms.EscalateForm(
+            initial={**kept, **forms.EscalateForm.seen(referral)}, prefix="escalate"
+        )
+    else:
+        context["move_forms"] = [
+            (m, _form_for(m.name, referral, None, kept=kept) if m.name == move else f)
+            for m, f in context["move_forms"]
+        ]
+    return render(request, "referrals/detail.html", context, status=409)
 
 
 @never_cache

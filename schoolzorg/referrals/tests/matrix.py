@@ -78,7 +78,12 @@ ROUTES = {
         allowed=SCHOOL_WRITERS,
         setup=_referrals,
         method="POST",
-        data=lambda w: {"seen_state": "draft", "team": w.other_team.pk, "reason": "verhuizing"},
+        data=lambda w: {
+            "seen_state": "draft",
+            "seen_round": 0,
+            "team": w.other_team.pk,
+            "reason": "verhuizing",
+        },
     ),
     "referrals:escalate": RouteSpec(
         kwargs=_sent,
@@ -87,6 +92,7 @@ ROUTES = {
         method="POST",
         data=lambda w: {
             "escalate-seen_state": "submitted",
+            "escalate-seen_round": 1,
             "escalate-reason": "no_response",
             "escalate-note": "geen reactie",
         },
@@ -98,6 +104,7 @@ ROUTES = {
         method="POST",
         data=lambda w: {
             "acknowledge-seen_state": "submitted",
+            "acknowledge-seen_round": 1,
             "acknowledge-worker": w.users["team_worker"].pk,
         },
     ),

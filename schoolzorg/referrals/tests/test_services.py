@@ -270,6 +270,21 @@ def test_the_planned_date_in_the_notice_has_a_lower_case_month_and_the_year() ->
     assert "gepland op wo 31 december 2025." in note.text
 
 
+def test_a_screen_of_an_earlier_round_cannot_decline_the_new_submission() -> None:
+    world = make_world()
+    referral = submitted(world, today=MONDAY)
+    first_round_screen = Referral.objects.get(pk=referral.pk)
+    services.return_incomplete(referral, by=world.worker, reasons="Ernsttaxatie ontbreekt")
+    services.save_draft(referral, {"severity_summary": "Aangevuld"}, by=world.smw)
+    services.submit_referral(referral, by=world.smw, today=dt.date(2025, 3, 10))
+    assert first_round_screen.state == referral.state == State.SUBMITTED
+    with pytest.raises(services.StaleState) as exc:
+        services.decline_referral(first_round_screen, by=world.worker, advice="Huisarts")
+    assert "net gewijzigd" in str(exc.value)
+    referral.refresh_from_db()
+    assert referral.state == State.SUBMITTED and referral.decline_advice == ""
+
+
 def test_an_escalation_names_and_notifies_each_person_once() -> None:
     from schoolzorg.accounts.models import Membership
     from schoolzorg.accounts.roles import Role

@@ -148,7 +148,11 @@ def test_stale_acknowledge_gives_a_clear_message(world: World, client_for: Clien
     services.acknowledge_referral(referral, by=world.worker)
     response = client_for(world.worker2).post(
         reverse("referrals:move", args=[referral.pk, "acknowledge"]),
-        {"acknowledge-seen_state": "submitted", "acknowledge-worker": world.worker2.pk},
+        {
+            "acknowledge-seen_state": "submitted",
+            "acknowledge-seen_round": 1,
+            "acknowledge-worker": world.worker2.pk,
+        },
         follow=True,
     )
     assert "Iemand anders heeft deze toeleiding net gewijzigd" in response.content.decode()
@@ -165,6 +169,7 @@ def test_bad_date_in_a_move_gets_a_dutch_message_not_a_500(
         reverse("referrals:move", args=[referral.pk, "plan_handover"]),
         {
             "plan_handover-seen_state": "acknowledged",
+            "plan_handover-seen_round": 1,
             "plan_handover-on": "31-02-2025",
             "plan_handover-place": "School",
             "plan_handover-participants": "x",
@@ -189,6 +194,7 @@ def test_manual_escalation_from_the_page(world: World, client_for: Clients) -> N
         reverse("referrals:escalate", args=[referral.pk]),
         {
             "escalate-seen_state": "submitted",
+            "escalate-seen_round": 1,
             "escalate-reason": "no_response",
             "escalate-note": "Geen reactie",
         },
@@ -278,6 +284,31 @@ def test_list_rows_show_pupil_team_state_and_an_overdue_step(
         assert f"<td>{referral.team.name}</td>" in row and "<td>Verstuurd</td>" in row
         assert 'uiterlijk ma 2 mrt 2020 <strong class="overdue">te laat</strong>' in row
         assert "<td>–</td>" in row  # nobody has taken it yet
+
+
+def test_a_decline_from_a_screen_of_the_previous_round_is_refused(
+    world: World, client_for: Clients
+) -> None:
+    referral = submitted(world)
+    services.return_incomplete(referral, by=world.worker, reasons="Ernsttaxatie ontbreekt")
+    services.submit_referral(referral, by=world.smw)
+    assert referral.state == State.SUBMITTED and referral.round == 2
+    response = client_for(world.worker).post(
+        reverse("referrals:move", args=[referral.pk, "decline"]),
+        {
+            "decline-seen_state": "submitted",
+            "decline-seen_round": 1,
+            "decline-advice": "Probeer de huisarts.",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Iemand anders heeft deze toeleiding net gewijzigd" in body
+    # What was typed is still in the form, now with the round on the screen.
+    assert "Probeer de huisarts." in body
+    assert 'name="decline-seen_round" value="2"' in body
+    referral.refresh_from_db()
+    assert referral.state == State.SUBMITTED and referral.decline_advice == ""
 
 
 def test_the_deadline_table_shows_a_dutch_month_and_the_year(
