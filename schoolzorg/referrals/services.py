@@ -16,6 +16,7 @@ from django.db.models import Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from schoolzorg.accounts.models import Membership, User
 from schoolzorg.accounts.notifications import notify
@@ -73,11 +74,23 @@ DOCUMENT_FIELDS = [
 
 
 class ReferralError(Exception):
-    """A rule of the move was not met; `messages` say what, in Dutch."""
+    """A rule of the move was not met; `messages` say what, in Dutch.
 
-    def __init__(self, *messages: str) -> None:
+    `errors` pairs each message with the input it is about ("" for the move as a whole), so a
+    form can show it at that field.
+    """
+
+    def __init__(self, *messages: str, field: str = "") -> None:
         super().__init__(" ".join(messages))
         self.messages = list(messages)
+        self.errors: list[tuple[str, str]] = [(field, m) for m in messages]
+
+    @classmethod
+    def at_fields(cls, errors: list[tuple[str, str]]) -> ReferralError:
+        """One error with a (field, message) pair per problem found."""
+        found = cls(*(message for _, message in errors))
+        found.errors = list(errors)
+        return found
 
 
 class StaleState(ReferralError):
@@ -394,6 +407,47 @@ def _is_team_member(user: User, team_id: int | None) -> bool:
     )
 
 
+# --- Dates of steps -----------------------------------------------------------------------------
+
+# A handover is planned at most a year ahead: a later date is a typing error (9999-12-31), and
+# a family that waits a year has not been handed over warmly.
+HANDOVER_HORIZON_YEARS = 1
+
+
+def latest_handover_on(today: dt.date) -> dt.date:
+    """The last day a warm handover may be planned on, seen from `today`."""
+    try:
+        return today.replace(year=today.year + HANDOVER_HORIZON_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + HANDOVER_HORIZON_YEARS, day=28)
+
+
+def _long(day: dt.date) -> str:
+    return date_format(day, "j F Y")
+
+
+# A step that happened cannot have happened before the step it follows: the figures count the
+# days between them, and a date before it would give a negative lead time.
+def _earliest_hold(referral: Referral) -> tuple[dt.date | None, str]:
+    """The first day the warm handover can have been held on, and what happened that day."""
+    if referral.handover_planned_on is not None:
+        return referral.handover_planned_on, "de dag waarop ze werd gepland"
+    return _earliest_after_submission(referral)
+
+
+def _earliest_first_contact(referral: Referral) -> tuple[dt.date | None, str]:
+    """The first day the first contact can have been on, and what happened that day."""
+    if referral.handover_held_on is not None:
+        return referral.handover_held_on, "de warme overdracht"
+    return _earliest_after_submission(referral)
+
+
+def _earliest_after_submission(referral: Referral) -> tuple[dt.date | None, str]:
+    if referral.acknowledged_on is not None:
+        return referral.acknowledged_on, "de ontvangstbevestiging"
+    return referral.submitted_on, "het versturen van de toeleiding"
+
+
 # --- Moves ------------------------------------------------------------------------------------
 
 
@@ -470,13 +524,21 @@ def plan_handover(
     day = _today(today)
     problems = []
     if on < day:
-        problems.append("De datum van de warme overdracht ligt in het verleden.")
+        problems.append(("on", "De datum van de warme overdracht ligt in het verleden."))
+    elif on > latest_handover_on(day):
+        problems.append(
+            (
+                "on",
+                "Plan de warme overdracht binnen een jaar: uiterlijk "
+                f"{_long(latest_handover_on(day))}.",
+            )
+        )
     if not place.strip():
-        problems.append("Vul de plaats in.")
+        problems.append(("place", "Vul de plaats in."))
     if not participants.strip():
-        problems.append("Vul in wie er meedoen.")
+        problems.append(("participants", "Vul in wie er meedoen."))
     if problems:
-        raise ReferralError(*problems)
+        raise ReferralError.at_fields(problems)
     replan = referral.state == State.HANDOVER_PLANNED
     _transition(
         referral,
@@ -506,7 +568,15 @@ def hold_handover(
     held_on = held_on or day
     if held_on > day:
         raise ReferralError(
-            "Een gesprek dat nog moet komen, kan niet als gehouden worden vastgelegd."
+            "Een gesprek dat nog moet komen, kan niet als gehouden worden vastgelegd.",
+            field="held_on",
+        )
+    earliest, after = _earliest_hold(referral)
+    if earliest is not None and held_on < earliest:
+        raise ReferralError(
+            f"De warme overdracht kan niet eerder gehouden zijn dan {after} "
+            f"({_long(earliest)}). Kies die dag of een latere.",
+            field="held_on",
         )
     _transition(
         referral,
@@ -527,7 +597,14 @@ def confirm_first_contact(
     day = _today(today)
     on = on or day
     if on > day:
-        raise ReferralError("De datum van het eerste contact ligt in de toekomst.")
+        raise ReferralError("De datum van het eerste contact ligt in de toekomst.", field="on")
+    earliest, after = _earliest_first_contact(referral)
+    if earliest is not None and on < earliest:
+        raise ReferralError(
+            f"Het eerste contact kan niet eerder zijn dan {after} ({_long(earliest)}). "
+            "Kies die dag of een latere.",
+            field="on",
+        )
     _transition(
         referral,
         "confirm_first_contact",

@@ -511,8 +511,10 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except services.StaleState as exc:
         return _stale(request, pk, exc, move=name, kept=dict(data))
     except services.ReferralError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("referrals:detail", pk=pk)
+        # The rule's message goes to the field it is about; what was typed stays in the form.
+        for field, message in exc.errors:
+            form.add_error(field if field in form.fields else None, message)
+        return _detail_with_form(request, _get(request, pk), name, form, status=400)
     messages.success(request, f"Gelukt: {spec.label.lower()}.")
     return redirect("referrals:detail", pk=pk)
 

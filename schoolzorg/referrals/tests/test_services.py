@@ -263,6 +263,66 @@ def _planned(world: Any, *, on: dt.date = dt.date(2025, 3, 6)) -> Referral:
     return referral
 
 
+def test_a_handover_cannot_have_been_held_before_it_was_planned() -> None:
+    world = make_world()
+    referral = _planned(world)
+    for held_on in [dt.date(1900, 1, 1), dt.date(2025, 3, 2)]:
+        with pytest.raises(services.ReferralError) as exc:
+            services.hold_handover(referral, by=world.worker, held_on=held_on, today=MONDAY)
+        assert exc.value.errors == [
+            (
+                "held_on",
+                "De warme overdracht kan niet eerder gehouden zijn dan de dag waarop ze werd "
+                "gepland (3 maart 2025). Kies die dag of een latere.",
+            )
+        ]
+    referral.refresh_from_db()
+    assert referral.state == State.HANDOVER_PLANNED and referral.handover_held_on is None
+    services.hold_handover(referral, by=world.worker, held_on=MONDAY, today=MONDAY)
+    assert referral.state == State.HANDOVER_HELD
+
+
+def test_first_contact_cannot_be_before_the_handover_was_held() -> None:
+    world = make_world()
+    referral = _planned(world)
+    held = dt.date(2025, 3, 6)
+    services.hold_handover(referral, by=world.worker, held_on=held, today=held)
+    for on in [dt.date(1901, 1, 1), dt.date(2025, 3, 5)]:
+        with pytest.raises(services.ReferralError) as exc:
+            services.confirm_first_contact(referral, by=world.worker, on=on, today=held)
+        assert exc.value.errors == [
+            (
+                "on",
+                "Het eerste contact kan niet eerder zijn dan de warme overdracht (6 maart 2025). "
+                "Kies die dag of een latere.",
+            )
+        ]
+    with pytest.raises(services.ReferralError):
+        services.confirm_first_contact(
+            referral, by=world.worker, on=dt.date(2025, 3, 7), today=held
+        )
+    referral.refresh_from_db()
+    assert referral.state == State.HANDOVER_HELD and referral.first_contact_on is None
+    services.confirm_first_contact(referral, by=world.worker, on=held, today=held)
+    assert referral.first_contact_on == held
+
+
+def test_a_handover_is_planned_at_most_a_year_ahead() -> None:
+    world = make_world()
+    referral = submitted(world, today=MONDAY)
+    services.acknowledge_referral(referral, by=world.worker, today=MONDAY)
+    plan = {"by": world.worker, "place": "School", "participants": "x", "parents_invited": False}
+    for on in [dt.date(9999, 12, 31), dt.date(2026, 3, 4)]:
+        with pytest.raises(services.ReferralError) as exc:
+            services.plan_handover(referral, on=on, today=MONDAY, **plan)
+        assert exc.value.errors == [
+            ("on", "Plan de warme overdracht binnen een jaar: uiterlijk 3 maart 2026.")
+        ]
+    services.plan_handover(referral, on=dt.date(2026, 3, 3), today=MONDAY, **plan)
+    assert referral.handover_on == dt.date(2026, 3, 3)
+    assert services.latest_handover_on(dt.date(2028, 2, 29)) == dt.date(2029, 2, 28)
+
+
 def test_the_planned_date_in_the_notice_has_a_lower_case_month_and_the_year() -> None:
     world = make_world()
     _planned(world, on=dt.date(2025, 12, 31))

@@ -286,6 +286,66 @@ def test_list_rows_show_pupil_team_state_and_an_overdue_step(
         assert "<td>–</td>" in row  # nobody has taken it yet
 
 
+def _planned_handover(world: World) -> Referral:
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    services.plan_handover(
+        referral,
+        by=world.worker,
+        on=dt.date.today(),
+        place="School",
+        participants="moeder, SMW",
+        parents_invited=False,
+    )
+    return referral
+
+
+def test_a_held_date_before_the_plan_gets_a_message_at_the_field(
+    world: World, client_for: Clients
+) -> None:
+    referral = _planned_handover(world)
+    response = client_for(world.worker).post(
+        reverse("referrals:move", args=[referral.pk, "hold_handover"]),
+        {
+            "hold_handover-seen_state": "handover_planned",
+            "hold_handover-seen_round": 1,
+            "hold_handover-held_on": "1900-01-01",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "De warme overdracht kan niet eerder gehouden zijn dan" in body
+    # At the field, with what was typed kept, and in the summary linking to it.
+    assert 'id="id_hold_handover-held_on_error"' in body
+    assert 'value="1900-01-01"' in body and 'aria-invalid="true"' in body
+    assert 'href="#id_hold_handover-held_on"' in body
+    referral.refresh_from_db()
+    assert referral.state == State.HANDOVER_PLANNED and referral.handover_held_on is None
+
+
+def test_a_handover_planned_years_ahead_gets_a_message_at_the_field(
+    world: World, client_for: Clients
+) -> None:
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    response = client_for(world.worker).post(
+        reverse("referrals:move", args=[referral.pk, "plan_handover"]),
+        {
+            "plan_handover-seen_state": "acknowledged",
+            "plan_handover-seen_round": 1,
+            "plan_handover-on": "9999-12-31",
+            "plan_handover-place": "School",
+            "plan_handover-participants": "moeder",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Plan de warme overdracht binnen een jaar" in body
+    assert 'id="id_plan_handover-on_error"' in body and 'value="School"' in body
+    referral.refresh_from_db()
+    assert referral.state == State.ACKNOWLEDGED and referral.handover_on is None
+
+
 def test_a_decline_from_a_screen_of_the_previous_round_is_refused(
     world: World, client_for: Clients
 ) -> None:
