@@ -226,3 +226,14 @@ class EscalateForm(SeenStateForm):
         label="Reden", choices=[("", "Kies een reden"), *list(EscalationReason.choices)]
     )
     note = forms.CharField(label="Toelichting", widget=forms.Textarea(attrs={"rows": 3}))
+    seen_escalation_count = forms.IntegerField(
+        min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput, error_messages=_STALE_PAGE
+    )
+
+    @staticmethod
+    def seen(referral: Referral) -> dict[str, Any]:
+        return {**SeenStateForm.seen(referral), "seen_escalation_count": referral.escalation_count}
+
+    def apply_seen(self, referral: Referral) -> None:
+        super().apply_seen(referral)
+        referral.escalation_count = self.cleaned_data["seen_escalation_count"]

@@ -217,6 +217,9 @@ class Referral(models.Model):
 
     # Workflow facts.
     round = models.PositiveSmallIntegerField(default=0, help_text="Hoe vaak verstuurd.")
+    # Counts every escalation raised (by hand or by the sweep); an escalation by hand compares
+    # it with what the school's screen showed, so a double click climbs one rung only.
+    escalation_count = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_on = models.DateField(null=True, blank=True)
     acknowledged_on = models.DateField(null=True, blank=True)
@@ -305,7 +308,9 @@ class Escalation(models.Model):
 
     Automatic escalations are unique per (referral, round, step, level): two sweeps running at
     once insert the same row, and the database lets exactly one of them win. A resubmitted
-    referral (next round) starts the ladder again. Escalations by hand are not limited.
+    referral (next round) starts the ladder again. Escalations by hand have no such row limit
+    (the top rung can be called again); the service compares `Referral.escalation_count` with
+    the school's screen, so one click climbs one rung.
     """
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="escalations")

@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -721,25 +721,34 @@ def escalate_referral(
     note: str,
     today: dt.date | None = None,
 ) -> Escalation:
-    """The school escalates by hand: one rung above the highest reached for the current step."""
+    """The school escalates by hand: one rung above the highest reached for the current step.
+
+    A compare-and-set on what the user's screen showed (`referral.state`, `.round` and
+    `.escalation_count` when the function is called): a double click, a second tab or a
+    colleague escalating at the same moment climbs one rung, not one per request.
+    """
     if reason not in EscalationReason.values:
-        raise ReferralError("Kies een reden voor de escalatie.")
+        raise ReferralError("Kies een reden voor de escalatie.", field="reason")
     if not note.strip():
-        raise ReferralError("Schrijf in een paar woorden wat er niet lukt.")
-    locked = Referral.objects.select_for_update().filter(pk=referral.pk).first()
-    if locked is None or locked.state not in OPEN_STATES:
+        raise ReferralError("Schrijf in een paar woorden wat er niet lukt.", field="note")
+    if referral.state not in OPEN_STATES:
         raise StaleState("Deze toeleiding loopt niet meer; escaleren kan niet.")
-    step = STEP_BY_STATE[locked.state]
-    reached = (
-        Escalation.objects.filter(referral=locked, round=locked.round, step=step).aggregate(
-            m=Max("level")
-        )["m"]
-        or 0
-    )
-    level = min(4, reached + 1)
+    # The conditional UPDATE also holds the row until commit, so the ladder read below is the
+    # one this escalation climbs (SQLite takes its write lock when the transaction starts).
+    changed = Referral.objects.filter(
+        pk=referral.pk,
+        state=referral.state,
+        round=referral.round,
+        escalation_count=referral.escalation_count,
+    ).update(escalation_count=F("escalation_count") + 1)
+    if changed == 0:
+        _raise_stale_escalation(referral)
+    referral.escalation_count += 1
+    step = STEP_BY_STATE[referral.state]
+    level = min(4, _level_reached(referral, step) + 1)
     escalation = Escalation.objects.create(
-        referral=locked,
-        round=locked.round,
+        referral=referral,
+        round=referral.round,
         step=step,
         level=level,
         reason=reason,
@@ -747,7 +756,7 @@ def escalate_referral(
         is_manual=True,
         raised_by=by,
         raised_on=_today(today),
-        due_on=getattr(locked, DUE_FIELD_BY_STEP[step]),
+        due_on=getattr(referral, DUE_FIELD_BY_STEP[step]),
     )
     recipients = level_recipients(referral, level)
     escalation.notified = ", ".join(u.full_name for u in recipients)
@@ -762,6 +771,27 @@ def escalate_referral(
     _audit(referral, by, Action.UPDATE, "toeleiding geëscaleerd")
     _send(recipients, "escalated", referral, level=level)
     return escalation
+
+
+def _level_reached(referral: Referral, step: str) -> int:
+    """The highest rung reached for the step in the referral's current round (0: none)."""
+    found = Escalation.objects.filter(referral=referral, round=referral.round, step=step)
+    return found.aggregate(m=Max("level"))["m"] or 0
+
+
+def _raise_stale_escalation(referral: Referral) -> None:
+    current = Referral.objects.filter(pk=referral.pk).first()
+    if current is None or current.state not in OPEN_STATES:
+        raise StaleState("Deze toeleiding loopt niet meer; escaleren kan niet.")
+    now = ""
+    if current.state != referral.state or current.round != referral.round:
+        now = f"; de status is nu ‘{current.get_state_display()}’"
+    elif reached := _level_reached(current, STEP_BY_STATE[current.state]):
+        now = f"; het niveau is nu ‘{_level_label(reached)}’"
+    raise StaleState(
+        f"Iemand anders heeft deze toeleiding net gewijzigd of geëscaleerd{now}. Er is niets "
+        "opgeslagen. Bekijk de nieuwe stand en escaleer zo nodig opnieuw."
+    )
 
 
 def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> list[Escalation]:
@@ -780,9 +810,10 @@ def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> l
             with transaction.atomic():
                 # The state is checked again inside the row's transaction: a move that just
                 # finished the step must not be followed by a stale escalation.
+                # Counting the escalation makes a school's screen drawn before it stale.
                 if not Referral.objects.filter(
                     pk=referral.pk, state=referral.state, round=referral.round
-                ).exists():
+                ).update(escalation_count=F("escalation_count") + 1):
                     return raised
                 escalation = Escalation.objects.create(
                     referral=referral,

@@ -561,8 +561,15 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = forms.EscalateForm(request.POST, prefix="escalate")
     if not form.is_valid():
-        messages.error(request, "Kies een reden en schrijf een korte toelichting om te escaleren.")
+        hidden = any(form[name].is_hidden for name in form.errors if name in form.fields)
+        messages.error(
+            request,
+            forms.STALE_PAGE
+            if hidden
+            else "Kies een reden en schrijf een korte toelichting om te escaleren.",
+        )
         return redirect("referrals:detail", pk=pk)
+    form.apply_seen(referral)
     try:
         escalation = services.escalate_referral(
             referral,
@@ -570,7 +577,10 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
         )
-        messages.success(request, f"Geëscaleerd: {escalation.get_level_display()}.")
+    except services.StaleState as exc:
+        return _stale(request, pk, exc, move="escalate", kept=dict(form.cleaned_data))
     except services.ReferralError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:detail", pk=pk)
+    messages.success(request, f"Geëscaleerd: {escalation.get_level_display()}.")
     return redirect("referrals:detail", pk=pk)

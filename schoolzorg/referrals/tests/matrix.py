@@ -93,6 +93,7 @@ ROUTES = {
         data=lambda w: {
             "escalate-seen_state": "submitted",
             "escalate-seen_round": 1,
+            "escalate-seen_escalation_count": 0,
             "escalate-reason": "no_response",
             "escalate-note": "geen reactie",
         },

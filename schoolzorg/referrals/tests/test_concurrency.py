@@ -82,3 +82,21 @@ def test_two_sweeps_at_once_escalate_each_level_once() -> None:
     assert not any(isinstance(r, Exception) for r in results), results
     assert sum(results) == 4
     assert sorted(Escalation.objects.values_list("level", flat=True)) == [1, 2, 3, 4]
+
+
+def test_three_escalations_from_one_screen_at_once_climb_one_rung() -> None:
+    world = make_world()
+    referral = submitted(world)
+    screens = [Referral.objects.get(pk=referral.pk) for _ in range(3)]
+    results = _race(
+        *[
+            (
+                lambda s=s: services.escalate_referral(
+                    s, by=world.smw, reason="no_response", note="Geen reactie"
+                )
+            )
+            for s in screens
+        ]
+    )
+    assert sum(isinstance(r, services.StaleState) for r in results) == 2, results
+    assert list(Escalation.objects.values_list("level", flat=True)) == [1]

@@ -345,6 +345,34 @@ def test_a_screen_of_an_earlier_round_cannot_decline_the_new_submission() -> Non
     assert referral.state == State.SUBMITTED and referral.decline_advice == ""
 
 
+def test_two_escalations_from_the_same_screen_climb_one_rung() -> None:
+    world = make_world()
+    referral = submitted(world)
+    screens = [Referral.objects.get(pk=referral.pk) for _ in range(3)]
+    services.escalate_referral(screens[0], by=world.smw, reason="no_response", note="Niets")
+    for screen in screens[1:]:
+        with pytest.raises(services.StaleState) as exc:
+            services.escalate_referral(screen, by=world.smw, reason="no_response", note="Niets")
+        assert str(exc.value).startswith("Iemand anders heeft deze toeleiding net gewijzigd")
+        assert "het niveau is nu ‘1. Herinnering aan de behandelaar’" in str(exc.value)
+    assert list(referral.escalations.values_list("level", flat=True)) == [1]
+    # After reading the new state, escalating again is a deliberate step up.
+    fresh = Referral.objects.get(pk=referral.pk)
+    assert (
+        services.escalate_referral(fresh, by=world.smw, reason="no_response", note="x").level == 2
+    )
+
+
+def test_an_automatic_escalation_makes_an_older_screen_stale() -> None:
+    world = make_world()
+    referral = submitted(world, today=MONDAY)
+    screen = Referral.objects.get(pk=referral.pk)
+    assert services.run_escalations(dt.date(2025, 3, 7)) == 1  # level 1, a day after the due date
+    with pytest.raises(services.StaleState):
+        services.escalate_referral(screen, by=world.smw, reason="no_response", note="Niets")
+    assert Referral.objects.get(pk=referral.pk).escalation_count == 1
+
+
 def test_an_escalation_names_and_notifies_each_person_once() -> None:
     from schoolzorg.accounts.models import Membership
     from schoolzorg.accounts.roles import Role

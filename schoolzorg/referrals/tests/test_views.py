@@ -195,6 +195,7 @@ def test_manual_escalation_from_the_page(world: World, client_for: Clients) -> N
         {
             "escalate-seen_state": "submitted",
             "escalate-seen_round": 1,
+            "escalate-seen_escalation_count": 0,
             "escalate-reason": "no_response",
             "escalate-note": "Geen reactie",
         },
@@ -369,6 +370,31 @@ def test_a_decline_from_a_screen_of_the_previous_round_is_refused(
     assert 'name="decline-seen_round" value="2"' in body
     referral.refresh_from_db()
     assert referral.state == State.SUBMITTED and referral.decline_advice == ""
+
+
+def test_three_escalation_posts_from_one_screen_climb_one_rung(
+    world: World, client_for: Clients
+) -> None:
+    referral = submitted(world)
+    client = client_for(world.smw)
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert 'name="escalate-seen_escalation_count" value="0"' in page
+    data = {
+        "escalate-seen_state": "submitted",
+        "escalate-seen_round": 1,
+        "escalate-seen_escalation_count": 0,
+        "escalate-reason": "no_response",
+        "escalate-note": "Geen reactie",
+    }
+    url = reverse("referrals:escalate", args=[referral.pk])
+    statuses = [client.post(url, data).status_code for _ in range(3)]
+    assert statuses == [302, 409, 409]
+    assert list(referral.escalations.values_list("level", flat=True)) == [1]
+    stale = client.post(url, data)
+    assert "Iemand anders heeft deze toeleiding net gewijzigd of geëscaleerd" in (
+        stale.content.decode()
+    )
+    assert 'name="escalate-seen_escalation_count" value="1"' in stale.content.decode()
 
 
 def test_the_deadline_table_shows_a_dutch_month_and_the_year(
