@@ -325,19 +325,29 @@ def _item_label(item: AgendaItem) -> str:
     return f"{item.position}. {item.question[:40]}"
 
 
-@never_cache
-@login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    context = _detail_context(request, meeting)
+def _log_shown(request: HttpRequest, meeting: CareMeeting, items: list[AgendaItem]) -> None:
     log_reads(
         request,
-        _shown_pupils(context["items"]),
+        _shown_pupils(items),
         action=AuditAction.VIEW,
         detail=f"zorgoverleg {meeting.scheduled_on:%d-%m-%Y}",
         obj=meeting,
     )
-    return render(request, "meetings/detail.html", context)
+
+
+def _render_detail(
+    request: HttpRequest, meeting: CareMeeting, *, status: int = 200, **context_args: Any
+) -> HttpResponse:
+    """The working screen; every pupil it shows by name is logged as read."""
+    context = _detail_context(request, meeting, **context_args)
+    _log_shown(request, meeting, context["items"])
+    return render(request, "meetings/detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _meeting(request, pk))
 
 
 def _render_item(
@@ -358,12 +368,12 @@ def _render_item(
         if fresh is None:
             raise Http404
         context["item"] = fresh
+        _log_shown(request, meeting, [fresh])
         # htmx only swaps successful answers; the message inside the item says what went wrong.
         return render(request, "meetings/_item.html", context)
     if status == 200 and not error:
         return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#punt-{item.pk}")
-    context = _detail_context(request, meeting, bound=bound, errors={item.pk: error})
-    return render(request, "meetings/detail.html", context, status=status)
+    return _render_detail(request, meeting, status=status, bound=bound, errors={item.pk: error})
 
 
 @never_cache
@@ -494,15 +504,7 @@ def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "De gast is toegevoegd.")
         return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#gasten")
     # The working screen again, with the guest form as sent and its messages at the fields.
-    context = _detail_context(request, meeting, guest_form=form)
-    log_reads(
-        request,
-        _shown_pupils(context["items"]),
-        action=AuditAction.VIEW,
-        detail=f"zorgoverleg {meeting.scheduled_on:%d-%m-%Y}",
-        obj=meeting,
-    )
-    return render(request, "meetings/detail.html", context, status=400)
+    return _render_detail(request, meeting, status=400, guest_form=form)
 
 
 @require_POST

@@ -125,6 +125,13 @@ def test_bad_decision_input_gets_dutch_message(setting, client_for):
     body = response.content.decode()
     assert "Vul een geldige datum in." in body
     assert "Gesprek met moeder over ochtendritme" in body
+    # The working screen shown again shows the pupils again: logged as a read, like the first.
+    assert AccessLogEntry.objects.filter(
+        user_id=setting.ib.pk,
+        pupil_id=item.pupil_id,
+        action="view",
+        detail__startswith="zorgoverleg",
+    ).exists()
 
 
 def test_minutes_from_a_stale_screen_are_refused_not_overwritten(setting, client_for):
