@@ -11,12 +11,37 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from schoolzorg.accounts.adminscope import FunctionalAdminScope, managed_users
+from schoolzorg.accounts.adminscope import (
+    FunctionalAdminScope,
+    check_membership,
+    managed_organisations,
+    managed_users,
+    membership_refused,
+)
 from schoolzorg.accounts.models import Membership, User
+
+
+def _checked(form: Any, request: HttpRequest) -> Any:
+    """The membership form, refusing what a functional administrator may not grant."""
+
+    class CheckedMembershipForm(form):
+        def clean(self) -> Any:
+            data = super().clean()
+            if self.instance.pk is None or self.has_changed():
+                before = Membership.objects.filter(pk=self.instance.pk).first()
+                user = data.get("user")
+                user_id = user.pk if user is not None else self.instance.user_id
+                check_membership(request, user_id, data.get("role"), before)
+            return data
+
+    return CheckedMembershipForm
 
 
 class _MembershipScope(FunctionalAdminScope):
     may_add = True
+
+    def _checks(self, request: HttpRequest) -> bool:
+        return self.is_scoped(request) and managed_organisations(request) is not None
 
     def scoped(self, queryset: QuerySet[Any, Any], organisations: Any) -> QuerySet[Any, Any]:
         return queryset.filter(organisation_id__in=organisations)
@@ -24,6 +49,18 @@ class _MembershipScope(FunctionalAdminScope):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         self.limit_choices(request, db_field, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kw)  # type: ignore[misc]
+        return _checked(form, request) if self._checks(request) else form
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
+        if self._checks(request):
+            formset.form = _checked(formset.form, request)
+        return formset
 
 
 class MembershipInline(_MembershipScope, admin.TabularInline[Membership, User]):
@@ -38,7 +75,18 @@ class MembershipInline(_MembershipScope, admin.TabularInline[Membership, User]):
         return super().has_view_permission(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if self._own_account(request, obj):
+            return False
         return super().has_change_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if self._own_account(request, obj):
+            return False
+        return super().has_add_permission(request, obj)
+
+    def _own_account(self, request: HttpRequest, obj: Any) -> bool:
+        """A functional administrator's own account: its roles are shown, not edited."""
+        return obj is not None and obj.pk == request.user.pk and self._checks(request)
 
 
 @admin.register(User)
@@ -74,3 +122,8 @@ class MembershipAdmin(_MembershipScope, admin.ModelAdmin[Membership]):
     list_filter = ["role"]
     search_fields = ["user__full_name", "user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation", "school"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and self._checks(request) and membership_refused(request, obj):
+            return False  # shown read-only
+        return super().has_change_permission(request, obj)

@@ -11,15 +11,21 @@ schools):
 - the organisations themselves: all can be looked up (public registry data, needed to name a
   served school), only their own can be changed; adding and deleting come from the importers.
 
-They cannot make anyone staff or change groups. Whoever holds Django's own permissions (a
-superuser, or someone granted them) works as before. Every membership change is in the change
-history the privacy officers review.
+They cannot make anyone staff or change groups, and cannot give themselves power over child
+data or its oversight: they add or change no membership of their own account (their own
+memberships are shown read-only), and they neither appoint nor change a privacy officer (the
+one who reviews their work; a superuser appoints them). Making a colleague functional
+administrator at an organisation they manage is ordinary work and allowed: that colleague's
+scope is never wider than their own. Whoever holds Django's own permissions (a superuser, or
+someone granted them) works as before. Every membership change is in the change history the
+privacy officers review.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 
@@ -52,6 +58,34 @@ def managed_users(organisations: QuerySet[Any, Any]) -> QuerySet[User]:
     return User.objects.filter(Q(pk__in=at) | ~Exists(any_membership))
 
 
+# Who may appoint a privacy officer: not a functional administrator, whose work they oversee.
+APPOINTED_BY_SUPERUSER = frozenset({Role.PRIVACY_OFFICER})
+
+OWN_MEMBERSHIP = (
+    "U kunt uw eigen rollen niet toevoegen of wijzigen. Vraag dit aan een andere beheerder."
+)
+PRIVACY_OFFICER_BY_SUPERUSER = (
+    "Een privacyfunctionaris wordt aangewezen door een beheerder met alle rechten, niet door "
+    "een functioneel beheerder."
+)
+
+
+def membership_refused(request: HttpRequest, membership: Any) -> bool:
+    """Whether a functional administrator must leave this (stored) membership as it is: one of
+    their own, or a privacy officer's."""
+    return membership.user_id == request.user.pk or membership.role in APPOINTED_BY_SUPERUSER
+
+
+def check_membership(request: HttpRequest, user_id: Any, role: Any, before: Any) -> None:
+    """Refuse a membership a functional administrator adds or changes for their own account, or
+    one that makes (or made) someone privacy officer. `before` is the stored membership, or
+    None for a new one."""
+    if request.user.pk in (user_id, getattr(before, "user_id", None)):
+        raise ValidationError(OWN_MEMBERSHIP)
+    if APPOINTED_BY_SUPERUSER & {role, getattr(before, "role", None)}:
+        raise ValidationError({"role": PRIVACY_OFFICER_BY_SUPERUSER})
+
+
 class FunctionalAdminScope:
     """ModelAdmin (or inline) mixin: Django's permissions, else the functional administrator's.
 
@@ -67,6 +101,11 @@ class FunctionalAdminScope:
     def _by_django(self, request: HttpRequest) -> bool:
         """Django's own permissions let the user see every object (a superuser, say)."""
         return bool(super().has_view_permission(request))  # type: ignore[misc]
+
+    def is_scoped(self, request: HttpRequest) -> bool:
+        """The user changes objects here only as functional administrator, not by Django's own
+        permission to change them all."""
+        return not super().has_change_permission(request)  # type: ignore[misc]
 
     def _mine(self, request: HttpRequest, obj: Any) -> bool:
         organisations = managed_organisations(request)

@@ -151,3 +151,117 @@ def test_a_new_account_gets_its_first_role_on_its_own_page(town, client_for) -> 
     far_admin.save()
     listed = client_for(far_admin).get("/beheer/accounts/user/").content.decode()
     assert "ib@elders.example" in listed and "leerkracht@hier.example" not in listed
+
+
+def _admin(town):  # type: ignore[no-untyped-def]
+    return User.objects.get(email="beheer@hier.example")
+
+
+def test_a_functional_administrator_gives_no_role_to_their_own_account(town) -> None:  # type: ignore[no-untyped-def]
+    client, me = town["client"], _admin(town)
+    form = {"user": me.pk, "organisation": town["school"].pk, "valid_from": "2026-01-01"}
+    for role in (Role.SUPPORT_COORDINATOR, Role.TEACHER):
+        refused = client.post("/beheer/accounts/membership/add/", {**form, "role": role})
+        assert refused.status_code == 200
+        assert "U kunt uw eigen rollen niet toevoegen of wijzigen" in refused.content.decode()
+    assert list(me.memberships.values_list("role", flat=True)) == [Role.FUNCTIONAL_ADMIN]
+    # Nor by moving a colleague's membership to their own account.
+    ib_role = town["ib"].memberships.get()
+    changed = client.post(
+        f"/beheer/accounts/membership/{ib_role.pk}/change/",
+        {**form, "role": Role.SUPPORT_COORDINATOR},
+    )
+    assert changed.status_code == 200
+    ib_role.refresh_from_db()
+    assert ib_role.user_id == town["ib"].pk
+
+
+def test_a_functional_administrators_own_roles_are_shown_read_only(town) -> None:  # type: ignore[no-untyped-def]
+    client, me = town["client"], _admin(town)
+    own = me.memberships.get()
+    page = client.get(f"/beheer/accounts/membership/{own.pk}/change/").content.decode()
+    assert 'name="role"' not in page
+    assert (
+        client.post(
+            f"/beheer/accounts/membership/{own.pk}/change/",
+            {
+                "user": me.pk,
+                "organisation": own.organisation_id,
+                "role": Role.PRIVACY_OFFICER,
+                "valid_from": "2020-01-01",
+            },
+        ).status_code
+        == 403
+    )
+    account = client.get(f"/beheer/accounts/user/{me.pk}/change/").content.decode()
+    assert 'name="memberships-0-role"' not in account  # their roles, not editable
+    sent = {
+        "email": me.email,
+        "full_name": me.full_name,
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-0-organisation": town["school"].pk,
+        "memberships-0-role": Role.SUPPORT_COORDINATOR,
+        "memberships-0-valid_from": "2026-01-01",
+    }
+    client.post(f"/beheer/accounts/user/{me.pk}/change/", sent)
+    assert list(me.memberships.values_list("role", flat=True)) == [Role.FUNCTIONAL_ADMIN]
+
+
+def test_a_functional_administrator_appoints_no_privacy_officer(town) -> None:  # type: ignore[no-untyped-def]
+    client = town["client"]
+    colleague = _person("collega@hier.example", town["school"].municipality, Role.MUNICIPAL_ANALYST)
+    form = {
+        "user": colleague.pk,
+        "organisation": town["school"].municipality.pk,
+        "valid_from": "2026-01-01",
+    }
+    refused = client.post(
+        "/beheer/accounts/membership/add/", {**form, "role": Role.PRIVACY_OFFICER}
+    )
+    assert "Een privacyfunctionaris wordt aangewezen" in refused.content.decode()
+    assert not colleague.memberships.filter(role=Role.PRIVACY_OFFICER).exists()
+    # Nor by changing an existing role into it, nor by changing a privacy officer's role.
+    analyst = colleague.memberships.get()
+    client.post(
+        f"/beheer/accounts/membership/{analyst.pk}/change/", {**form, "role": Role.PRIVACY_OFFICER}
+    )
+    analyst.refresh_from_db()
+    assert analyst.role == Role.MUNICIPAL_ANALYST
+    officer = _person("privacy@hier.example", town["school"].municipality, Role.PRIVACY_OFFICER)
+    role = officer.memberships.get()
+    assert (
+        client.post(
+            f"/beheer/accounts/membership/{role.pk}/change/",
+            {
+                **form,
+                "user": officer.pk,
+                "role": Role.PRIVACY_OFFICER,
+                "valid_until": "2026-01-01",
+                "valid_from": "2020-01-01",
+            },
+        ).status_code
+        == 403
+    )
+    # A colleague may be made functional administrator: ordinary work.
+    done = client.post("/beheer/accounts/membership/add/", {**form, "role": Role.FUNCTIONAL_ADMIN})
+    assert done.status_code == 302
+    assert colleague.memberships.filter(role=Role.FUNCTIONAL_ADMIN).exists()
+
+
+def test_a_superuser_still_appoints_a_privacy_officer(town, client_for) -> None:  # type: ignore[no-untyped-def]
+    root = User.objects.create_superuser(email="root@hier.example", password="x" * 16)
+    client = client_for(root)
+    colleague = _person("collega@hier.example", town["school"].municipality, Role.MUNICIPAL_ANALYST)
+    done = client.post(
+        "/beheer/accounts/membership/add/",
+        {
+            "user": colleague.pk,
+            "organisation": town["school"].municipality.pk,
+            "role": Role.PRIVACY_OFFICER,
+            "valid_from": "2026-01-01",
+        },
+    )
+    assert done.status_code == 302
+    assert colleague.memberships.filter(role=Role.PRIVACY_OFFICER).exists()
