@@ -61,14 +61,15 @@ def register_core_models() -> None:
         register(model, m2m_fields=m2m) if m2m else register(model)
 
 
-def entries_for(objects: dict[str, Any], *, limit: int) -> list[Any]:
+def entries_for(objects: dict[str, Any], *, limit: int, moved_from: Any = None) -> list[Any]:
     """Auditlog entries of these objects, newest first, in one query.
 
     `objects` maps a model label to the ids of its objects: a list, or a queryset of `pk`
-    values that runs inside the same query.
+    values that runs inside the same query. `moved_from` maps a foreign key's name to ids: the
+    changes of these models that moved an object away from one of them are wanted as well.
     """
     by_type = {_content_type_id(label): ids for label, ids in objects.items()}
-    return for_display(list(_entries(by_type)[:limit]))
+    return for_display(list(_entries(by_type, moved_from or {})[:limit]))
 
 
 def _content_type_id(label: str) -> int:
@@ -78,8 +79,9 @@ def _content_type_id(label: str) -> int:
     return int(ContentType.objects.get_for_model(model, for_concrete_model=False).pk)
 
 
-def _entries(objects: dict[int, Any]) -> Any:
-    """Entries whose content type (the key) and object key are in `objects`."""
+def _entries(objects: dict[int, Any], moved_from: dict[str, list[int]] | None = None) -> Any:
+    """Entries whose content type (the key) and object key are in `objects`, and those of the
+    same content types whose recorded old value of a field in `moved_from` is one of its ids."""
     from auditlog.models import LogEntry
     from django.db.models import CharField, Q
     from django.db.models.functions import Cast
@@ -91,6 +93,10 @@ def _entries(objects: dict[int, Any]) -> Any:
         else:  # auditlog keeps the object's key as text
             keys = ids.annotate(key=Cast("pk", CharField())).values("key")
         wanted |= Q(content_type_id=content_type_id, object_pk__in=keys)
+    for field, ids in (moved_from or {}).items():
+        if ids:  # auditlog keeps [old, new] as text
+            old = {f"changes__{field}__0__in": [str(i) for i in ids]}
+            wanted |= Q(content_type_id__in=list(objects), **old)
     return (
         LogEntry.objects.filter(wanted)
         .select_related("actor", "content_type")

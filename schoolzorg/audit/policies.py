@@ -258,7 +258,11 @@ def overseen_user(scope: Scope, user_id: int) -> Any:
 
 def scoped_changes(scope: Scope, *, limit: int) -> list[Any]:
     """Change history of memberships at organisations in scope and of those organisations (and
-    the districts of municipalities in scope), newest first, in one query."""
+    the districts of municipalities in scope), newest first, in one query.
+
+    An organisation (or district) moved to another municipality or board is no longer in scope;
+    the change that moved it is still shown to the officers of the one it left, found by its
+    recorded old value. Its earlier history and its memberships' go with it."""
     from django.apps import apps
 
     from schoolzorg.accounts.models import Membership
@@ -278,7 +282,8 @@ def scoped_changes(scope: Scope, *, limit: int) -> list[Any]:
                 objects[label] = model._default_manager.filter(municipality_id__in=municipalities)
         else:
             objects[label] = model._default_manager.filter(pk__in=orgs)
-    return entries_for(objects, limit=limit)
+    moved_from = {"municipality": municipalities, "board": scope.ids_of_kind("school_board")}
+    return entries_for(objects, limit=limit, moved_from=moved_from)
 
 
 def can_read_user_log(user: Any) -> bool:

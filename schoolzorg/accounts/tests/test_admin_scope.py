@@ -265,3 +265,73 @@ def test_a_superuser_still_appoints_a_privacy_officer(town, client_for) -> None:
     )
     assert done.status_code == 302
     assert colleague.memberships.filter(role=Role.PRIVACY_OFFICER).exists()
+
+
+def _sent(client, url: str, **changes):  # type: ignore[no-untyped-def]
+    """The change form at `url` as the page fills it in, with `changes`, sent back."""
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None:
+            continue
+        if isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = field.prepare_value(value) if hasattr(field, "prepare_value") else value
+    return client.post(url, {**data, **changes})
+
+
+def test_their_own_organisations_name_changes_but_not_where_it_belongs(town) -> None:  # type: ignore[no-untyped-def]
+    client, school = town["client"], town["school"]
+    here = school.municipality
+    url = f"/beheer/organisations/school/{school.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="name"' in page and 'name="email"' in page
+    for field in ("municipality", "kind", "board", "partnership", "district", "location_code"):
+        assert f'name="{field}"' not in page, field
+    response = _sent(
+        client,
+        url,
+        name="Kindcentrum Nieuw",
+        municipality=town["far_school"].municipality.pk,
+        kind="partnership",
+    )
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert school.name == "Kindcentrum Nieuw"
+    assert school.municipality_id == here.pk and school.kind == "school"
+    municipality = client.get(f"/beheer/organisations/municipality/{here.pk}/change/")
+    assert 'name="cbs_code"' not in municipality.content.decode()
+    assert 'name="name"' in municipality.content.decode()
+
+
+def test_a_team_gets_districts_of_their_own_municipalities_only(town) -> None:  # type: ignore[no-untyped-def]
+    from schoolzorg.organisations.models import District, NeighbourhoodTeam
+
+    here, elsewhere = town["school"].municipality, town["far_school"].municipality
+    team = NeighbourhoodTeam.objects.create(
+        kind="neighbourhood_team", name="Wijkteam", municipality=here
+    )
+    own = District.objects.create(code="WK000101", name="Centrum", municipality=here)
+    far = District.objects.create(code="WK000201", name="Elders-Oost", municipality=elsewhere)
+    url = f"/beheer/organisations/neighbourhoodteam/{team.pk}/change/"
+    choices = set(town["client"].get(url).context["adminform"].form.fields["districts"].queryset)
+    assert own in choices and far not in choices
+    _sent(town["client"], url, districts=[far.pk])
+    assert not team.districts.exists()
+    _sent(town["client"], url, districts=[own.pk])
+    assert list(team.districts.all()) == [own]
+
+
+def test_a_superuser_still_moves_an_organisation(town, client_for) -> None:  # type: ignore[no-untyped-def]
+    root = User.objects.create_superuser(email="root@hier.example", password="x" * 16)
+    school = town["school"]
+    url = f"/beheer/organisations/school/{school.pk}/change/"
+    elsewhere = town["far_school"].municipality
+    assert _sent(client_for(root), url, municipality=elsewhere.pk).status_code == 302
+    school.refresh_from_db()
+    assert school.municipality_id == elsewhere.pk

@@ -214,6 +214,33 @@ def test_officer_of_another_municipality_sees_nothing_of_municipality_a(world) -
     )
 
 
+def test_a_school_moved_to_another_municipality_stays_in_the_history_of_the_one_it_left(
+    world,
+) -> None:
+    from schoolzorg.organisations.tests.factories import SchoolFactory
+
+    school_b, _coordinator_b, officer_b = _other_municipality()
+    elsewhere = SchoolFactory(name="Ergens anders")  # a third municipality
+    moved = world.school
+    moved.municipality = school_b.municipality
+    moved.save()
+    elsewhere.municipality = SchoolFactory().municipality
+    elsewhere.save()
+
+    def moves(user) -> set[str]:  # type: ignore[no-untyped-def]
+        changes = signed_in_client(user).get("/logboek/wijzigingen/").context["changes"]
+        return {
+            c.object_pk
+            for c in changes
+            if c.content_type.model == "school"
+            and c.action == 1
+            and "municipality" in c.changes_dict
+        }
+
+    assert moves(world.users["privacy_officer"]) == {str(moved.pk)}
+    assert moves(officer_b) == {str(moved.pk)}
+
+
 def test_user_log_shows_only_the_entries_made_for_organisations_in_scope(world) -> None:
     school_b, coordinator_b, officer_b = _other_municipality()
     at_ten, at_night = (dt.datetime(2026, 11, 10, h, 0, tzinfo=AMS) for h in (10, 23))
