@@ -34,6 +34,11 @@ MIN_VOLUME = 50
 VOLUME_FACTOR = 3
 
 
+# The first week a report can be asked for: no read log reaches further back. A week of the year
+# 1 or 9999 has no bounds in Python's dates.
+FIRST_WEEK = dt.date(2000, 1, 3)
+
+
 def week_of(day: dt.date) -> dt.date:
     """The Monday of the week that holds `day`."""
     return day - dt.timedelta(days=day.weekday())

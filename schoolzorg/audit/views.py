@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from schoolzorg.accounts.views import reauth_is_fresh
 from schoolzorg.audit import history, policies, services
-from schoolzorg.audit.anomalies import week_of, weekly_report
+from schoolzorg.audit.anomalies import FIRST_WEEK, week_of, weekly_report
 from schoolzorg.audit.forms import BreakGlassForm, ReviewForm, SignOffForm, UserSearchForm
 from schoolzorg.audit.models import AccessLogEntry, Action
 from schoolzorg.audit.services import Basis, record_access
@@ -258,19 +258,30 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("audit:break_glass_reviews")
 
 
-def _week_param(value: str | None) -> dt.date:
+WEEK_OUT_OF_RANGE = "Die week kan niet. Kies een week tussen januari 2000 en deze week."
+
+
+def _week_param(request: HttpRequest, value: str | None) -> dt.date:
+    """The Monday of the asked week; last week when none, or (with a message) one outside
+    `FIRST_WEEK` up to this week."""
+    this_week = week_of(timezone.localdate())
     try:
         day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         day = None
-    return week_of(day) if day else week_of(timezone.localdate()) - dt.timedelta(days=7)
+    if day is None:
+        return this_week - dt.timedelta(days=7)
+    if not FIRST_WEEK <= day < this_week + dt.timedelta(days=7):
+        messages.error(request, WEEK_OUT_OF_RANGE)
+        return this_week - dt.timedelta(days=7)
+    return week_of(day)
 
 
 @never_cache
 @login_required
 def weekly(request: HttpRequest) -> HttpResponse:
     basis, scope = _require_officer(request)
-    week_start = _week_param(request.GET.get("week"))
+    week_start = _week_param(request, request.GET.get("week"))
     owner = _owner(scope, request.GET.get("organisatie"))
     report = weekly_report(week_start, scope.only(owner.pk))
     signals = report.signals(None if request.GET.get("alle") == "1" else SIGNALS_SHOWN)
@@ -290,9 +301,10 @@ def weekly(request: HttpRequest) -> HttpResponse:
             "scope_text": scope.describe(owner),
             "owners": Organisation.objects.filter(pk__in=owners) if len(owners) > 1 else [],
             "form": SignOffForm(),
-            "previous": week_start - dt.timedelta(days=7),
+            "previous": week_start - dt.timedelta(days=7) if week_start > FIRST_WEEK else None,
             "next": week_start + dt.timedelta(days=7),
             "is_future": week_start > week_of(timezone.localdate()),
+            "has_next": week_start < week_of(timezone.localdate()),
         },
     )
 
@@ -306,6 +318,9 @@ def weekly_sign_off(request: HttpRequest, week: str) -> HttpResponse:
         week_start = dt.date.fromisoformat(week)
     except ValueError as exc:
         raise Http404 from exc
+    if week_start < FIRST_WEEK:
+        messages.error(request, WEEK_OUT_OF_RANGE)
+        return redirect("audit:weekly")
     owner = _owner(scope, request.POST.get("organisatie"))
     form = SignOffForm(request.POST)
     query = urlencode({"week": week_start.isoformat(), "organisatie": owner.pk})

@@ -72,6 +72,29 @@ def test_sign_off_refuses_a_date_that_is_not_a_monday_with_a_message(world) -> N
     assert officer.post("/logboek/week/geen-datum/aftekenen/", {}).status_code == 404
 
 
+@pytest.mark.parametrize("week", ["0001-01-01", "1999-12-27", "9999-12-31", "2027-01-04"])
+def test_a_week_before_2000_or_after_this_one_gets_a_message(world, week) -> None:
+    officer = signed_in_client(world.users["privacy_officer"])
+    with time_machine.travel(dt.datetime(2026, 12, 4, 12, 0, tzinfo=AMS), tick=False):
+        page = officer.get("/logboek/week/", {"week": week})
+        assert page.status_code == 200
+        assert "Die week kan niet" in page.content.decode()
+        assert page.context["report"].week_start == dt.date(2026, 11, 23)  # last week instead
+        signed = officer.post(f"/logboek/week/{week}/aftekenen/", {"note": ""}, follow=True)
+    assert signed.status_code == 200
+    assert not WeeklyReview.objects.exists()
+
+
+def test_the_first_and_this_week_can_be_opened_without_a_way_past_them(world) -> None:
+    officer = signed_in_client(world.users["privacy_officer"])
+    with time_machine.travel(dt.datetime(2026, 12, 4, 12, 0, tzinfo=AMS), tick=False):
+        first = officer.get("/logboek/week/", {"week": "2000-01-03"}).content.decode()
+        this = officer.get("/logboek/week/", {"week": "2026-12-03"}).content.decode()
+    assert "Die week kan niet" not in first + this
+    assert "Vorige week" not in first and "Volgende week" in first
+    assert "Vorige week" in this and "Volgende week" not in this
+
+
 def test_reading_the_log_is_itself_logged(world) -> None:
     officer = signed_in_client(world.users["privacy_officer"])
     coordinator = world.users["coordinator"]
