@@ -6,6 +6,9 @@ from typing import Any
 
 from django import forms
 
+# The longest note with a break-the-glass review or a week's sign-off.
+NOTE_MAX_LENGTH = 4000
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -42,7 +45,10 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Toelichting", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Toelichting",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_MAX_LENGTH,
     )
 
 
@@ -51,5 +57,5 @@ class SignOffForm(forms.Form):
         label="Opmerking bij deze week",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
+        max_length=NOTE_MAX_LENGTH,
     )

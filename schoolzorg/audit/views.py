@@ -27,7 +27,13 @@ from django.views.decorators.http import require_POST
 from schoolzorg.accounts.views import reauth_is_fresh
 from schoolzorg.audit import history, policies, services
 from schoolzorg.audit.anomalies import FIRST_WEEK, week_of, weekly_report
-from schoolzorg.audit.forms import BreakGlassForm, ReviewForm, SignOffForm, UserSearchForm
+from schoolzorg.audit.forms import (
+    NOTE_MAX_LENGTH,
+    BreakGlassForm,
+    ReviewForm,
+    SignOffForm,
+    UserSearchForm,
+)
 from schoolzorg.audit.models import AccessLogEntry, Action
 from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.organisations.models import Organisation
@@ -242,7 +248,12 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Kies of de noodtoegang terecht was.")
+        if "note" in form.errors:
+            messages.error(
+                request, f"De toelichting is te lang: hoogstens {NOTE_MAX_LENGTH} tekens."
+            )
+        else:
+            messages.error(request, "Kies of de noodtoegang terecht was.")
         return redirect("audit:break_glass_reviews")
     try:
         services.review_break_glass(

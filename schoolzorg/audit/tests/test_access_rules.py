@@ -166,6 +166,23 @@ def test_privacy_officer_reviews_each_grant_once(world) -> None:
     assert "al beoordeeld" in response.content.decode()
 
 
+def test_a_review_note_longer_than_a_sign_off_note_is_refused_with_a_message(world) -> None:
+    client = signed_in_client(world.users["outsider"])
+    client.post("/logboek/noodtoegang/", _break_glass_form(world))
+    grant = BreakGlassGrant.objects.get()
+    officer = signed_in_client(world.users["privacy_officer"])
+    page = officer.get("/logboek/noodtoegang/beoordelen/").content.decode()
+    assert 'maxlength="4000"' in page
+    url = f"/logboek/noodtoegang/{grant.pk}/beoordelen/"
+    response = officer.post(url, {"verdict": "justified", "note": "x" * 4001}, follow=True)
+    assert "De toelichting is te lang" in response.content.decode()
+    grant.refresh_from_db()
+    assert grant.reviewed_at is None
+    officer.post(url, {"verdict": "justified", "note": "x" * 4000})
+    grant.refresh_from_db()
+    assert len(grant.review_note) == 4000
+
+
 def test_child_safety_is_narrower_than_the_file(world) -> None:
     pupil = world.pupil
     allowed = {
