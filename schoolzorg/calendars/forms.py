@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from schoolzorg.calendars.importing import impossible_dates
 from schoolzorg.organisations.models import HolidayRegion
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -63,10 +64,9 @@ class ReviewForm(forms.Form):
                 self.add_error("start_on", "Vul de eerste vrije dag in.")
             if not end and "end_on" not in self.errors:
                 self.add_error("end_on", "Vul de laatste vrije dag in.")
-            if start and end and end < start:
-                self.add_error("end_on", "De laatste vrije dag ligt vóór de eerste.")
-            if start and end and (end - start).days > 62:
-                self.add_error("end_on", "Een vakantie van meer dan negen weken kan niet kloppen.")
+            problem = impossible_dates(start, end) if start and end else None
+            if problem:
+                self.add_error("end_on", problem)
             if not data.get("region"):
                 self.add_error("region", "Kies een vakantieregio.")
         if decision in ("correct", "reject") and not (data.get("note") or "").strip():

@@ -34,6 +34,9 @@ USUAL_HOLIDAYS = ("Herfstvakantie", "Kerstvakantie", "Voorjaarsvakantie", "Meiva
 # Longer than three weeks is not a Dutch school holiday, except the summer.
 MAX_DAYS = 21
 MAX_SUMMER_DAYS = 51  # seven weeks and the weekends around them
+# Longer than this no school holiday can be, whoever confirms it: counting deadlines through it
+# would stop every school of the region (one rule for the importer, confirming and correcting).
+MAX_POSSIBLE_DAYS = 63
 
 SCHOOL_COLUMNS = ("Id", "StartDate", "EndDate", "Name", "Groups")
 PUBLIC_COLUMNS = ("Id", "StartDate", "EndDate", "Name")
@@ -302,6 +305,15 @@ def parse_region_file(source: str | Path | bytes) -> list[RegionRow]:
     return rows
 
 
+def impossible_dates(start_on: dt.date, end_on: dt.date) -> str | None:
+    """Why these dates cannot be a school holiday at all (a sentence), or None."""
+    if end_on < start_on:
+        return "De laatste vrije dag ligt vóór de eerste."
+    if (end_on - start_on).days + 1 > MAX_POSSIBLE_DAYS:
+        return "Een vakantie van meer dan negen weken kan niet kloppen."
+    return None
+
+
 def row_concerns(name: str, start_on: dt.date, end_on: dt.date, code: str) -> list[str]:
     """Why a school-holiday row should not be used before a person looked at it."""
     reasons: list[str] = []
@@ -309,6 +321,9 @@ def row_concerns(name: str, start_on: dt.date, end_on: dt.date, code: str) -> li
         reasons.append(f"onbekende regio '{code}' (verwacht NO, MI of ZU)")
     if end_on < start_on:
         reasons.append("de vakantie eindigt vóór ze begint")
+    elif impossible_dates(start_on, end_on):
+        days = (end_on - start_on).days + 1
+        reasons.append(f"{name} duurt {days} dagen; meer dan negen weken kan niet kloppen")
     else:
         days = (end_on - start_on).days + 1
         if name != SUMMER and days > MAX_DAYS:

@@ -286,9 +286,11 @@ def _decide(
 
 def approve_holiday(holiday: SchoolHoliday, *, by: Any, note: str = "") -> SchoolHoliday:
     """Use a pending holiday as it is."""
-    if not holiday.region or holiday.end_on < holiday.start_on:
+    problem = importing.impossible_dates(holiday.start_on, holiday.end_on)
+    if not holiday.region or problem:
         raise CalendarError(
             "Deze vakantie kan niet zo worden gebruikt: corrigeer eerst de regio of de data."
+            + (f" {problem}" if problem else "")
         )
     return _decide(
         holiday, by=by, decision=HolidayReview.Decision.APPROVE, status="approved", note=note
@@ -305,8 +307,9 @@ def correct_holiday(
     note: str,
 ) -> SchoolHoliday:
     """Use a pending holiday with corrected dates (and region)."""
-    if end_on < start_on:
-        raise CalendarError("De laatste vrije dag ligt vóór de eerste.")
+    problem = importing.impossible_dates(start_on, end_on)
+    if problem:
+        raise CalendarError(problem)
     if not note.strip():
         raise CalendarError("Schrijf kort waarom u de data aanpast.")
     return _decide(

@@ -123,6 +123,15 @@ def test_crafted_anomalies_are_flagged_and_not_used() -> None:
     assert is_school_day(dt.date(2024, 11, 4), region="midden")
 
 
+def test_a_holiday_no_one_may_confirm_is_flagged_as_impossible() -> None:
+    import_school_holidays(
+        crafted("d1;NL;2024-10-26;9999-12-31;School;Regional;NL Herfstvakantie;MI", bom=True)
+    )
+    holiday = SchoolHoliday.objects.get(source_id="d1")
+    assert holiday.status == HolidayStatus.PENDING
+    assert "meer dan negen weken kan niet kloppen" in holiday.flag_reason
+
+
 def test_groups_in_any_order_give_the_same_rows() -> None:
     import_school_holidays(
         crafted("b1;NL;2028-10-14;2028-10-22;School;Regional;NL Herfstvakantie;ZU,MI")

@@ -177,6 +177,31 @@ def test_approving_an_unknown_region_asks_for_a_correction(
     assert holiday.status == HolidayStatus.PENDING
 
 
+@pytest.mark.parametrize("end_on", [dt.date(9999, 12, 31), dt.date(2027, 4, 18)])
+def test_approving_an_impossible_holiday_is_refused_as_a_correction_would_be(
+    admin: Any, client_for: Callable[[Any], Any], end_on: dt.date
+) -> None:
+    holiday = pending_holiday(end_on=end_on)  # from 13 February: 65 days to 18 April
+    url = reverse("calendars:review_detail", args=[holiday.pk])
+    response = client_for(admin).post(url, {"decision": "approve"})
+    assert "meer dan negen weken kan niet kloppen" in response.content.decode()
+    holiday.refresh_from_db()
+    assert holiday.status == HolidayStatus.PENDING
+    assert not HolidayReview.objects.exists()
+    assert is_school_day(dt.date(2027, 3, 10), region="zuid")
+
+
+def test_approving_nine_weeks_is_still_possible(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    holiday = pending_holiday(end_on=dt.date(2027, 4, 16))  # 63 days
+    client_for(admin).post(
+        reverse("calendars:review_detail", args=[holiday.pk]), {"decision": "approve"}
+    )
+    holiday.refresh_from_db()
+    assert holiday.status == HolidayStatus.APPROVED
+
+
 def test_reject_keeps_the_holiday_out_of_counting(
     admin: Any, client_for: Callable[[Any], Any]
 ) -> None:
