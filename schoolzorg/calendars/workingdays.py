@@ -5,7 +5,9 @@ public holiday that is a school day off (see `PublicHolidayRule`), and not one o
 closure days. With an empty region only weekends and public holidays count as days off: a
 deadline for an organisation outside school life still skips Christmas.
 
-The days off per region and per school are loaded with a few queries and kept in this process.
+The days off per region and per school are loaded with a few queries and kept in this process:
+single days (public holidays, closures) as a set, school holidays as merged periods (`DaysOff`),
+so a holiday of any length costs one entry, and counting jumps over it instead of walking it.
 Every change to the calendar raises `CalendarVersion`; each process looks at that counter at most
 every `RECHECK_SECONDS` and drops its copy when it moved. A change in this process drops the copy
 at once. So a list of a hundred referrals computes its deadlines without a query per row.
@@ -16,6 +18,7 @@ at once. So a list of a hundred referrals computes its deadlines without a query
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import threading
 import time
@@ -35,18 +38,62 @@ _MAX_STEPS = 366 * 2
 _REGIONS = frozenset(HolidayRegion.values)
 
 
+Span = tuple[dt.date, dt.date]
+
+
+def merge_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """Periods (first, last day) sorted, with overlapping and adjoining ones joined."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if end < start:
+            continue
+        if merged and (start - merged[-1][1]).days <= 1:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+@dataclass(frozen=True)
+class DaysOff:
+    """A calendar's days off: single days and periods. `day in days_off` as for a set."""
+
+    days: frozenset[dt.date] = frozenset()
+    spans: tuple[Span, ...] = ()
+    _starts: tuple[dt.date, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(start for start, _end in self.spans))
+
+    def span_of(self, day: dt.date) -> Span | None:
+        """The period that holds `day`, if any."""
+        i = bisect.bisect_right(self._starts, day) - 1
+        if i >= 0 and self.spans[i][1] >= day:
+            return self.spans[i]
+        return None
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, dt.date):
+            return False
+        return day in self.days or self.span_of(day) is not None
+
+    def __or__(self, other: DaysOff) -> DaysOff:
+        return DaysOff(self.days | other.days, merge_spans((*self.spans, *other.spans)))
+
+
 @dataclass
 class _Store:
     version: int | None = None
     checked_at: float = 0.0
-    region_days: dict[str, frozenset[dt.date]] = field(default_factory=dict)
+    region_days: dict[str, tuple[Span, ...]] = field(default_factory=dict)
     # date -> (name, is_school_day_off as imported)
     public: dict[dt.date, tuple[str, bool]] | None = None
     # (name, municipality id or None) -> is_school_day_off
     rules: dict[tuple[str, int | None], bool] | None = None
     # school id -> (municipality id, closure days)
     schools: dict[int, tuple[int | None, frozenset[dt.date]]] = field(default_factory=dict)
-    combined: dict[tuple[str, int | None], frozenset[dt.date]] = field(default_factory=dict)
+    combined: dict[tuple[str, int | None], DaysOff] = field(default_factory=dict)
 
 
 _store = _Store()
@@ -104,16 +151,13 @@ def _current() -> _Store:
         return _store
 
 
-def _region_days(store: _Store, region: str) -> frozenset[dt.date]:
+def _region_days(store: _Store, region: str) -> tuple[Span, ...]:
     from schoolzorg.calendars.models import SchoolHoliday
 
     if region not in store.region_days:
-        days: set[dt.date] = set()
-        for start, end in (
+        store.region_days[region] = merge_spans(
             SchoolHoliday.objects.approved().for_region(region).values_list("start_on", "end_on")
-        ):
-            days.update(start + dt.timedelta(n) for n in range((end - start).days + 1))
-        store.region_days[region] = frozenset(days)
+        )
     return store.region_days[region]
 
 
@@ -187,7 +231,7 @@ def public_holiday_is_day_off(
     return imported
 
 
-def days_off(region: str, school_id: int | None = None) -> frozenset[dt.date]:
+def days_off(region: str, school_id: int | None = None) -> DaysOff:
     """Every weekday-independent day off for a region (and school): holidays, feestdagen, closures."""
     if region and region not in _REGIONS:
         raise ValueError(f"Onbekende vakantieregio: {region!r}")
@@ -206,10 +250,7 @@ def days_off(region: str, school_id: int | None = None) -> frozenset[dt.date]:
         for day, (name, imported) in public.items()
         if public_holiday_is_day_off(name, imported, municipality_id, rules)
     }
-    if region:
-        off |= _region_days(store, region)
-    off |= closures
-    result = frozenset(off)
+    result = DaysOff(frozenset(off | closures), _region_days(store, region) if region else ())
     store.combined[key] = result
     return result
 
@@ -219,23 +260,31 @@ def is_school_day(day: dt.date, *, region: str, school_id: int | None = None) ->
     return day.weekday() < 5 and day not in days_off(region, school_id)
 
 
+NO_SCHOOL_DAY = "Geen schooldag gevonden binnen twee jaar; controleer de kalender."
+
+
 def add_school_days(
     start: dt.date, days: int, *, region: str, school_id: int | None = None
 ) -> dt.date:
     """The date `days` school working days after `start` (start itself not counted)."""
     off = days_off(region, school_id)
-    step = dt.timedelta(days=1 if days >= 0 else -1)
+    forward = days >= 0
     remaining = abs(days)
     day = start
-    steps = 0
-    while remaining:
-        day += step
-        steps += 1
-        if day.weekday() < 5 and day not in off:
-            remaining -= 1
-            steps = 0
-        elif steps > _MAX_STEPS:
-            raise ValueError("Geen schooldag gevonden binnen twee jaar; controleer de kalender.")
+    last_open = start  # a school day, or where the search began
+    try:
+        while remaining:
+            day += dt.timedelta(days=1 if forward else -1)
+            span = off.span_of(day)
+            if span is not None:  # a holiday: go to its edge in one step
+                day = span[1] if forward else span[0]
+            elif day.weekday() < 5 and day not in off.days:
+                remaining -= 1
+                last_open = day
+            if abs((day - last_open).days) > _MAX_STEPS:
+                raise ValueError(NO_SCHOOL_DAY)
+    except OverflowError as exc:  # a holiday up to the end of the calendar
+        raise ValueError(NO_SCHOOL_DAY) from exc
     return day
 
 
@@ -262,9 +311,12 @@ def school_days_between(
         return -school_days_between(end, start, region=region, school_id=school_id)
     off = days_off(region, school_id)
     count = 0
-    day = start + dt.timedelta(days=1)
-    while day <= end:
-        if day.weekday() < 5 and day not in off:
-            count += 1
+    day = start
+    while day < end:
         day += dt.timedelta(days=1)
+        span = off.span_of(day)
+        if span is not None:  # a holiday counts no day: jump to its last day
+            day = min(span[1], end)
+        elif day.weekday() < 5 and day not in off.days:
+            count += 1
     return count

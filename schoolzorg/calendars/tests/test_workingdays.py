@@ -178,3 +178,29 @@ def test_prefetched_schools_cost_no_query_per_school(django_assert_num_queries: 
     with django_assert_num_queries(0):
         for c in closures:
             assert not is_school_day(c.date, region="midden", school_id=c.school_id)
+
+
+def test_a_holiday_to_the_end_of_the_calendar_costs_no_day_per_day() -> None:
+    import tracemalloc
+
+    SchoolHolidayFactory(start_on=dt.date(2027, 2, 13), end_on=dt.date(9999, 12, 31))
+    tracemalloc.start()
+    try:
+        assert add_school_days(dt.date(2027, 2, 1), 3, region="midden") == dt.date(2027, 2, 4)
+        with pytest.raises(ValueError, match="Geen schooldag"):
+            add_school_days(dt.date(2027, 2, 10), 5, region="midden")
+        assert school_days_between(dt.date(2027, 2, 8), dt.date(9999, 12, 31), region="midden") == 4
+        assert not is_school_day(dt.date(5000, 3, 1), region="midden")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000  # a set of every day to the year 9999 took hundreds of MB
+
+
+def test_overlapping_and_adjoining_holidays_count_as_one() -> None:
+    SchoolHolidayFactory(start_on=dt.date(2024, 10, 26), end_on=dt.date(2024, 10, 30))
+    SchoolHolidayFactory(start_on=dt.date(2024, 10, 28), end_on=dt.date(2024, 10, 31))
+    SchoolHolidayFactory(start_on=dt.date(2024, 11, 1), end_on=dt.date(2024, 11, 3))
+    assert add_school_days(FRIDAY, 1, region="midden") == dt.date(2024, 11, 4)
+    assert add_school_days(dt.date(2024, 11, 4), -1, region="midden") == FRIDAY
+    assert school_days_between(FRIDAY, dt.date(2024, 11, 4), region="midden") == 1
