@@ -29,3 +29,14 @@ class ModelBackend(DjangoModelBackend):
             return None
         user = _user.first(pk=pk)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> str | None:
+    """The e-mail address django-axes counts failed sign-ins by, in lower case: `IB2@…` and
+    `ib2@…` are one account, so changing the case gives no fresh attempts."""
+    from django.conf import settings
+
+    field = settings.AXES_USERNAME_FORM_FIELD
+    source = credentials if credentials else getattr(request, "POST", {})
+    value = source.get(field) if source else None
+    return value.strip().lower() if isinstance(value, str) else value

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from schoolzorg.accounts.roles import ROLE_ORGANISATION_KINDS, SCHOOL_SCOPED_ROLES, Role
@@ -24,6 +25,11 @@ class UserManager(BaseUserManager["User"]):
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        """The account of an e-mail address in any case: `IB2@school.example` signs in as
+        `ib2@school.example`."""
+        return self.get(email__iexact=username)
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
@@ -48,9 +54,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["full_name"]
         verbose_name = "gebruiker"
         verbose_name_plural = "gebruikers"
+        constraints = [
+            # Sign-in ignores case, so two addresses that differ only in case would be one login.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_in_any_case",
+                violation_error_message="Er is al een account met dit e-mailadres.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        """E-mail addresses are kept in lower case, whoever types them (the admin's forms too)."""
+        return str(super().normalize_username(username)).lower()
 
     def get_full_name(self) -> str:
         return self.full_name

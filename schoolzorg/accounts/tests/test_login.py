@@ -125,6 +125,35 @@ def test_lockout_after_five_failures_even_with_the_right_password(ib):
     assert _password_step(Client(), "niemand@test.example", "x").status_code == 429
 
 
+def test_the_email_address_signs_in_in_any_case(ib):
+    assert ib.email == ib.email.lower()
+    TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    response = _password_step(Client(), ib.email.upper(), PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/inloggen/code/"
+
+
+def test_lockout_counts_every_case_of_an_address_as_one_account(ib):
+    for variant in (ib.email, ib.email.upper(), ib.email.title(), ib.email.upper(), ib.email):
+        _password_step(Client(), variant, "fout")
+    response = _password_step(Client(), ib.email.capitalize(), PASSWORD)
+    assert response.status_code == 429
+
+
+def test_an_address_is_stored_in_lower_case_and_once_in_any_case(ib):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    created = User.objects.create_user(email="Nieuw@School.Example", password="x" * 16)
+    assert created.email == "nieuw@school.example"
+    twin = User(email=ib.email.upper(), full_name="Tweeling")
+    twin.set_password("x" * 16)
+    with pytest.raises(ValidationError, match="al een"):
+        twin.full_clean()
+    twin.email = ib.email.upper()  # saved without the form's cleaning
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+
+
 def test_idle_session_ends_after_thirty_minutes(client_for, member):
     user = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
