@@ -54,15 +54,18 @@ class ReauthForm(forms.Form):
         self.user = user
 
     def clean(self) -> dict[str, Any]:
-        from schoolzorg.accounts.services import verify_second_factor
+        from schoolzorg.accounts.services import THROTTLED, is_throttled, verify_second_factor
 
         data = super().clean() or {}
         password, token = data.get("password"), (data.get("token") or "").replace(" ", "")
+        throttled = bool(token) and is_throttled(self.user)
         if (
             password
             and token
             and not (self.user.check_password(password) and verify_second_factor(self.user, token))
         ):
+            if throttled:
+                raise forms.ValidationError(THROTTLED)
             raise forms.ValidationError(
                 "Het wachtwoord of de code klopt niet. Probeer het opnieuw."
             )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django_otp import match_token
+from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -62,6 +62,30 @@ def issue_recovery_codes(user: User) -> list[str]:
     codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
     return codes
+
+
+# django-otp refuses every code, the right one too, for a while after wrong ones (the wait doubles
+# with each: 1, 2, 4, 8 … seconds); the user must hear that waiting helps, not that the code is wrong.
+THROTTLED = (
+    "U hebt te vaak een verkeerde code ingevuld. Wacht een halve minuut en probeer het dan opnieuw."
+)
+
+
+# From this many wrong codes in a row the wait is worth telling (4 seconds, then 8, 16 …); after
+# one or two it lasts a second or two, shorter than typing the next code.
+TOO_MANY_WRONG = 3
+
+
+def is_throttled(user: User, device: Any = None) -> bool:
+    """Whether codes are refused for now after too many wrong ones: this (set-up) device's, or
+    a confirmed device's (the app's; recovery codes are throttled apart). Ask before trying a
+    code, as each wrong one throttles again."""
+    devices = [device] if device is not None else list(devices_for_user(user, confirmed=True))
+    for d in devices:
+        allowed, info = d.verify_is_allowed()
+        if not allowed and (info or {}).get("failure_count", 0) >= TOO_MANY_WRONG:
+            return True
+    return False
 
 
 def verify_second_factor(user: User, token: str) -> Any | None:

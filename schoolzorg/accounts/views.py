@@ -63,12 +63,18 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        throttled = services.is_throttled(user)  # type: ignore[arg-type]
         device = services.verify_second_factor(user, form.cleaned_data["token"])  # type: ignore[arg-type]
         if device is not None:
             otp_login(request, device)
             request.session[REAUTH_KEY] = time.time()
             return redirect(request.session.pop("sz_next", "/"))
-        form.add_error("token", "Deze code klopt niet of is verlopen. Probeer het opnieuw.")
+        form.add_error(
+            "token",
+            services.THROTTLED
+            if throttled
+            else "Deze code klopt niet of is verlopen. Probeer het opnieuw.",
+        )
     return render(
         request,
         "accounts/verify.html",
@@ -88,12 +94,18 @@ def setup_view(request: HttpRequest) -> HttpResponse:
     device = services.pending_totp_device(user)  # type: ignore[arg-type]
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        throttled = services.is_throttled(user, device)  # type: ignore[arg-type]
         codes = services.confirm_totp_device(user, device, form.cleaned_data["token"])  # type: ignore[arg-type]
         if codes is not None:
             otp_login(request, device)
             request.session[REAUTH_KEY] = time.time()
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
-        form.add_error("token", "Deze code klopt niet. Controleer de tijd op uw telefoon.")
+        form.add_error(
+            "token",
+            services.THROTTLED
+            if throttled
+            else "Deze code klopt niet. Controleer de tijd op uw telefoon.",
+        )
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buffer = io.BytesIO()
     image.save(buffer)

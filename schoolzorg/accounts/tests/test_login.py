@@ -65,6 +65,37 @@ def test_wrong_code_is_refused_with_a_clear_message(ib):
     assert client.get("/")["Location"] == "/inloggen/code/"
 
 
+def test_after_wrong_codes_the_right_one_waits_and_the_message_says_so(ib):
+    device = TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    with time_machine.travel(dt.datetime(2026, 11, 10, 10, 0, tzinfo=dt.UTC), tick=False) as t:
+        for _ in range(3):  # ten seconds apart: each wrong code counts
+            t.shift(dt.timedelta(seconds=10))
+            client.post("/inloggen/code/", {"token": "000000"})
+        device.refresh_from_db()
+        page = client.post("/inloggen/code/", {"token": _token(device)}).content.decode()
+    assert "U hebt te vaak een verkeerde code ingevuld. Wacht een halve minuut" in page
+    assert "Deze code klopt niet" not in page
+    with time_machine.travel(dt.datetime(2026, 11, 10, 10, 1, tzinfo=dt.UTC), tick=False):
+        device.refresh_from_db()
+        assert client.post("/inloggen/code/", {"token": _token(device)}).status_code == 302
+
+
+def test_setting_up_after_wrong_codes_says_to_wait(ib):
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    client.get("/inloggen/instellen/")
+    device = TOTPDevice.objects.get(user=ib, confirmed=False)
+    with time_machine.travel(dt.datetime(2026, 11, 10, 10, 0, tzinfo=dt.UTC), tick=False) as t:
+        for _ in range(3):
+            t.shift(dt.timedelta(seconds=10))
+            client.post("/inloggen/instellen/", {"token": "000000"})
+        device.refresh_from_db()
+        page = client.post("/inloggen/instellen/", {"token": _token(device)}).content.decode()
+    assert "Wacht een halve minuut" in page
+
+
 def test_user_without_device_must_set_one_up_and_gets_recovery_codes(ib):
     client = Client()
     _password_step(client, ib.email, PASSWORD)
