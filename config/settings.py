@@ -48,14 +48,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "config.apps.AuthenticatorApps",  # django_otp.plugins.otp_totp, named in Dutch
+    "config.apps.RecoveryCodes",  # django_otp.plugins.otp_static
     "django_otp_webauthn",
-    "axes",
+    "config.apps.Lockout",  # axes
     "auditlog",
     "rest_framework",
     "drf_spectacular",
-    "django_tasks_db",
+    "config.apps.Tasks",  # django_tasks_db
     # Our domain apps, bottom layer first (see docs/decisions/0001-layout.md).
     "schoolzorg.lib",
     "schoolzorg.audit",

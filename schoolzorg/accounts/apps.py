@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "schoolzorg.accounts"
     label = "accounts"
+    verbose_name = "Gebruikers en rollen"
 
     def ready(self) -> None:
         from schoolzorg.accounts import panels  # noqa: F401  (registers menu and home panels)

@@ -55,3 +55,20 @@ def test_a_superuser_cannot_read_a_pupils_change_history_in_the_admin(client_for
     assert client.get("/beheer/").status_code == 200
     assert client.get("/beheer/auditlog/logentry/").status_code == 404
     assert "Geheim" not in client.get("/beheer/").content.decode()
+
+
+def test_every_app_in_the_admin_has_a_dutch_heading(client_for) -> None:  # type: ignore[no-untyped-def]
+    from schoolzorg.accounts.models import User
+
+    root = User.objects.create_superuser(email="root@test.example", password="x" * 16)
+    page = client_for(root).get("/beheer/").content.decode()
+    for english in (
+        "Organisations",
+        "Accounts",
+        "Otp_Totp",
+        "Otp_Static",
+        "Axes",
+        "Tasks Database",
+    ):
+        assert f">{english}<" not in page, english
+    assert ">Organisaties<" in page and ">Gebruikers en rollen<" in page

@@ -1,0 +1,24 @@
+"""Dutch names in the admin (`/beheer/`) for the libraries' apps that show there."""
+
+from __future__ import annotations
+
+from axes.apps import AppConfig as AxesConfig
+from django_otp.plugins.otp_static.apps import DefaultConfig as StaticConfig
+from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPConfig
+from django_tasks_db.apps import TasksAppConfig
+
+
+class AuthenticatorApps(TOTPConfig):
+    verbose_name = "Tweede stap: authenticator-apps"
+
+
+class RecoveryCodes(StaticConfig):
+    verbose_name = "Tweede stap: herstelcodes"
+
+
+class Lockout(AxesConfig):
+    verbose_name = "Blokkeren na mislukte inlogpogingen"
+
+
+class Tasks(TasksAppConfig):
+    verbose_name = "Achtergrondtaken"
