@@ -16,6 +16,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from schoolzorg.assessments.schema import DEFINITION_SCHEMA
+from schoolzorg.lib.csvfiles import os_reason
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "data" / "instruments"
 NOTE_MAX = 5000
@@ -118,8 +119,14 @@ def read_file(path: Path) -> dict[str, Any]:
     """Read and validate one definition file."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError([Problem("(bestand)", f"Kan {path} niet lezen: {exc}")]) from exc
+    except OSError as exc:
+        raise DefinitionError(
+            [Problem("(bestand)", f"Kan {path} niet lezen: {os_reason(exc)}")]
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(
+            [Problem("(bestand)", f"Kan {path} niet lezen: het is geen tekst in UTF-8")]
+        ) from exc
     return validate(parse_text(text))
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import re
 import unicodedata
@@ -48,6 +49,26 @@ class Problem:
 
     def __str__(self) -> str:
         return f"regel {self.line}: {self.reason}" if self.line else self.reason
+
+
+# What the operating system says when a file cannot be opened, in words for the user.
+_OS_REASONS = {
+    errno.ENOENT: "het bestand bestaat niet; controleer de naam en de map",
+    errno.EISDIR: "dit is een map, geen bestand",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.EACCES: "u hebt geen rechten om dit bestand te lezen",
+    errno.EPERM: "u hebt geen rechten om dit bestand te lezen",
+    errno.ENAMETOOLONG: "de naam van het bestand is te lang",
+    errno.ELOOP: "het pad verwijst naar zichzelf",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file cannot be opened, in Dutch (not the operating system's English message)."""
+    found = _OS_REASONS.get(exc.errno or 0)
+    if found is not None:
+        return found
+    return f"het bestand kan niet worden gelezen (systeemfout {exc.errno or 'onbekend'})"
 
 
 class CsvError(Exception):

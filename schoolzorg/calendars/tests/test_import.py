@@ -132,6 +132,13 @@ def test_a_holiday_no_one_may_confirm_is_flagged_as_impossible() -> None:
     assert "meer dan negen weken kan niet kloppen" in holiday.flag_reason
 
 
+def test_a_holiday_file_that_cannot_be_opened_is_refused_in_dutch(tmp_path: Path) -> None:
+    with pytest.raises(CommandError) as exc:
+        call_command("import_holidays", "--school", str(tmp_path / "weg.csv"))
+    assert "kan niet worden gelezen: het bestand bestaat niet" in str(exc.value)
+    assert "Errno" not in str(exc.value)
+
+
 def test_groups_in_any_order_give_the_same_rows() -> None:
     import_school_holidays(
         crafted("b1;NL;2028-10-14;2028-10-22;School;Regional;NL Herfstvakantie;ZU,MI")

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, models
 
-from schoolzorg.lib.csvfiles import Column, CsvError, CsvFile, Problem
+from schoolzorg.lib.csvfiles import Column, CsvError, CsvFile, Problem, os_reason
 
 REGISTRY_DIR = Path(settings.BASE_DIR) / "data" / "registries"
 BATCH = 5000
@@ -73,7 +73,7 @@ def load_table(
         raise ImportRefused(source, exc.problems) from exc
     except OSError as exc:
         raise ImportRefused(
-            source, [Problem(0, f"bestand niet te openen: {exc.strerror}")]
+            source, [Problem(0, f"bestand niet te openen: {os_reason(exc)}")]
         ) from exc
 
 

@@ -150,6 +150,19 @@ def test_missing_file_is_a_clear_refusal() -> None:
     assert "niet te openen" in str(exc.value)
 
 
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("bestaat-niet.csv", "het bestand bestaat niet"), ("", "dit is een map, geen bestand")],
+)
+def test_a_file_that_cannot_be_opened_is_refused_in_dutch(
+    tmp_path: Path, name: str, reason: str
+) -> None:
+    with pytest.raises(CommandError) as exc:
+        call_command("import_schools", str(tmp_path / name))
+    assert f"bestand niet te openen: {reason}" in str(exc.value)
+    assert "No such file" not in str(exc.value) and "directory" not in str(exc.value)
+
+
 def test_pupil_counts_take_the_latest_year_and_mark_small_counts() -> None:
     import_schools(SCHOOLS)
     report = import_pupil_counts(SAMPLES / "leerlingen-per-vestiging-waterstede.csv")

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from schoolzorg.calendars.importing import ImportRefused
 from schoolzorg.calendars.services import import_municipality_regions
+from schoolzorg.lib.csvfiles import os_reason
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
                 "Het bestand is geweigerd; er is niets ingelezen.\n" + "\n".join(exc.problems)
             ) from exc
         except OSError as exc:
-            raise CommandError(f"Het bestand kan niet worden gelezen: {exc}") from exc
+            raise CommandError(f"Het bestand kan niet worden gelezen: {os_reason(exc)}.") from exc
         self.stdout.write(
             f"{result.matched} gemeenten gevonden, {result.batch.updated} aangepast; "
             f"{len(result.split)} in meer regio's: {', '.join(result.split) or '-'}."

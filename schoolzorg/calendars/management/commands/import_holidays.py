@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from schoolzorg.calendars.importing import ImportRefused
 from schoolzorg.calendars.management.commands._report import report
 from schoolzorg.calendars.services import import_public_holidays, import_school_holidays
+from schoolzorg.lib.csvfiles import os_reason
 
 
 class Command(BaseCommand):
@@ -34,4 +35,4 @@ class Command(BaseCommand):
                 "Het bestand is geweigerd; er is niets ingelezen.\n" + "\n".join(exc.problems)
             ) from exc
         except OSError as exc:
-            raise CommandError(f"Het bestand kan niet worden gelezen: {exc}") from exc
+            raise CommandError(f"Het bestand kan niet worden gelezen: {os_reason(exc)}.") from exc
