@@ -36,6 +36,7 @@ from schoolzorg.audit.forms import (
 )
 from schoolzorg.audit.models import AccessLogEntry, Action
 from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.lib.converters import parse_id
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.access import access_basis, can_break_glass
 from schoolzorg.pupils.models import Pupil
@@ -63,9 +64,8 @@ def _require_officer(request: HttpRequest) -> tuple[Basis, policies.Scope]:
 def _owner(scope: policies.Scope, value: str | None) -> Organisation:
     """The organisation whose weekly report is shown: the one asked for if it owns part of the
     scope, else the first owner."""
-    chosen = scope.owner_ids[0]
-    if value and value.isdigit() and int(value) in scope.owner_ids:
-        chosen = int(value)
+    asked = parse_id(value or "")
+    chosen = asked if asked in scope.owner_ids else scope.owner_ids[0]
     return Organisation.objects.get(pk=chosen)
 
 

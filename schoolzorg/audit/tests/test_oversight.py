@@ -65,6 +65,13 @@ def test_privacy_officer_signs_off_a_week_once_and_who_when_is_recorded(world) -
     assert "al afgetekend" in again and WeeklyReview.objects.count() == 1
 
 
+def test_weekly_report_organisation_parameter_takes_junk(world) -> None:
+    officer = signed_in_client(world.users["privacy_officer"])
+    for junk in ("²", "9" * 30, "-1", "abc", "0"):
+        page = officer.get("/logboek/week/", {"week": MONDAY.isoformat(), "organisatie": junk})
+        assert page.status_code == 200, junk
+
+
 def test_sign_off_refuses_a_date_that_is_not_a_monday_with_a_message(world) -> None:
     officer = signed_in_client(world.users["privacy_officer"])
     response = officer.post("/logboek/week/2026-11-10/aftekenen/", {"note": ""}, follow=True)
