@@ -20,6 +20,7 @@ from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, Read, record_access, record_accesses
 from schoolzorg.lib import dates
+from schoolzorg.lib.converters import parse_id
 from schoolzorg.lib.urls import url_for
 from schoolzorg.pupils.access import access_basis, active_memberships, prepared_for_user
 from schoolzorg.pupils.models import Pupil
@@ -366,9 +367,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         seen = request.POST.get("seen_state", referral.state)
         if seen in State.values:
             referral.state = seen
-        seen_round = request.POST.get("seen_round", "")
-        if seen_round.isascii() and seen_round.isdigit() and int(seen_round) <= 32767:
-            referral.round = int(seen_round)
+        seen_round = parse_id(request.POST.get("seen_round", ""))
+        if seen_round is not None and seen_round <= 32767:
+            referral.round = seen_round
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in form.fields}
             try:

@@ -118,6 +118,19 @@ def test_submit_form_lists_what_is_missing(world: World, client_for: Clients) ->
     assert referral.state == State.DRAFT and referral.help_question == "Rust thuis"
 
 
+def test_edit_page_takes_a_junk_round_without_error(world: World, client_for: Clients) -> None:
+    referral = draft(world, complete=False)
+    client = client_for(world.smw)
+    for junk in ("9" * 5000, "²", "-1", "abc"):
+        response = client.post(
+            reverse("referrals:edit", args=[referral.pk]),
+            {"help_question": "Rust thuis", "seen_state": "draft", "seen_round": junk},
+        )
+        assert response.status_code in {200, 302}, junk
+    referral.refresh_from_db()
+    assert referral.help_question == "Rust thuis"
+
+
 def test_autosave_keeps_what_was_typed(world: World, client_for: Clients) -> None:
     referral = draft(world, complete=False)
     response = client_for(world.smw).post(
