@@ -17,7 +17,7 @@ every 4xx of the API must be `application/problem+json`. The variants:
 
 Two depths. By default (`QUICK`, under two minutes on SQLite) one actor per spec (anonymous
 on public pages, else the coordinator where allowed, else the first allowed actor) sends the
-junk values most likely to break a view: five of them to all fields at once, text and a number
+junk values most likely to break a view: six of them to all fields at once, text and a number
 beyond any id to each field on its own. `SCHOOLZORG_CRAWL=full` (`FULL`, five to seven minutes)
 sends every junk value to every parameter and field on its own, leaves each field out, and adds
 the quick crawl for every other allowed actor. A form posted from several pages is crawled
@@ -48,6 +48,7 @@ CASES = [(name, i) for name, specs in sorted(SPECS.items()) for i in range(len(s
 
 Value = str | list[str]
 HUGE = "99999999999999999999"  # beyond any 64-bit id
+LONG_NUMBER = "9" * 5_000  # digits only, beyond what int() reads (4,300 digits)
 LONG_QUERY = "x" * 10_000
 LONG_TEXT = "Lange tekst " * 8_400  # ~100 000 characters
 JUNK: tuple[Value, ...] = (
@@ -56,6 +57,8 @@ JUNK: tuple[Value, ...] = (
     "-1",
     "0",
     HUGE,
+    LONG_NUMBER,
+    "²",  # a digit to str.isdigit(), not to int()
     "2026-02-30",
     "1e9",
     "\x00",
@@ -64,7 +67,7 @@ JUNK: tuple[Value, ...] = (
     LONG_QUERY,
     ["1", "abc"],
 )
-QUICK_JUNK: tuple[Value, ...] = ("abc", HUGE, "2026-02-30", "a\x00b", ["1", "abc"])
+QUICK_JUNK: tuple[Value, ...] = ("abc", HUGE, LONG_NUMBER, "2026-02-30", "a\x00b", ["1", "abc"])
 PATH_JUNK = ("0", HUGE, "abc")
 TEXT_KINDS = ("text", "textarea", "hidden", "search", "email", "")
 
