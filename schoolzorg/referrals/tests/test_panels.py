@@ -23,7 +23,7 @@ def test_team_sees_new_referrals_in_menu_and_my_work(client_for: Callable[[Any],
     world = make_world()
     submitted(world)
     body = client_for(world.worker).get(reverse("home")).content.decode()
-    assert 'aria-label="1 open"' in body
+    assert '<span class="badge">1<span class="visually-hidden"> open</span></span>' in body
     assert "1 nieuwe toeleiding" in body
 
 
