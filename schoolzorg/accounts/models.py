@@ -155,6 +155,10 @@ class Membership(models.Model):
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
+    def of(self, user: Any) -> NotificationQuerySet:
+        """The user's own notifications; nobody reads anyone else's."""
+        return self.filter(user_id=getattr(user, "pk", None) or 0)
+
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
@@ -172,7 +176,12 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            # The menu's unread count: COUNT(*) WHERE user_id = ? AND read_at IS NULL.
+            models.Index(fields=["user", "read_at"]),
+            # The "Meldingen" page: one user's newest first, a page at a time.
+            models.Index(fields=["user", "-created_at", "-id"], name="accounts_notif_user_newest"),
+        ]
         verbose_name = "melding"
         verbose_name_plural = "meldingen"
 

@@ -3,6 +3,11 @@
 Texts must not contain pupil names or other child data: e-mail leaves our systems. Say what
 happened and link to the page; the page does the access check. The in-app notification keeps
 the path; the e-mail gets the full address (`SCHOOLZORG_BASE_URL`).
+
+A notification is read when its owner follows its link (`mark_read`) or marks them all read
+(`mark_all_read`); opening the "Meldingen" page itself changes nothing, so what is new stays
+marked until the user has dealt with it. Each write forgets the owner's cached menu, whose
+badge counts the unread ones.
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from schoolzorg.accounts.models import Notification, User
+from schoolzorg.lib import navigation
 
 
 def absolute_url(path: str) -> str:
@@ -32,6 +40,9 @@ def notify(
     created = Notification.objects.bulk_create(
         Notification(user=u, text=text[:300], url=url) for u in recipients
     )
+    if recipients:
+        user_pks = [u.pk for u in recipients]
+        transaction.on_commit(lambda: navigation.forget(user_pks))
     if email and recipients:
         body = (
             f"{text}\n\nOpen Schoolzorg om het te bekijken: {absolute_url(url)}\n\n"
@@ -51,3 +62,38 @@ def notify(
 
         transaction.on_commit(send)
     return created
+
+
+def local_path(url: str) -> str | None:
+    """The notification's link if it is a path on this site, else None.
+
+    Links are written by our own services, but the redirect that follows one must never become
+    an open redirect: only a path starting with one slash passes.
+    """
+    if not url.startswith("/") or url.startswith(("//", "/\\")):
+        return None
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts=set(), require_https=False):
+        return None
+    return url
+
+
+def mark_read(user: User, pk: int) -> Notification | None:
+    """Mark one of the user's own notifications read; None when the user has no such one."""
+    notification = Notification.objects.of(user).filter(pk=pk).first()
+    if notification is None:
+        return None
+    if notification.read_at is None:
+        # Conditional: a second tab that already marked it keeps the first time it was read.
+        now = timezone.now()
+        if Notification.objects.filter(pk=pk, read_at__isnull=True).update(read_at=now):
+            notification.read_at = now
+        navigation.forget([user.pk])
+    return notification
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of the user read; return how many."""
+    count = Notification.objects.of(user).unread().update(read_at=timezone.now())
+    if count:
+        navigation.forget([user.pk])
+    return count

@@ -10,4 +10,7 @@ urlpatterns = [
     path("inloggen/bevestigen/", views.reauth_view, name="reauth"),
     path("uitloggen/", views.logout_view, name="logout"),
     path("account/", views.account_view, name="account"),
+    path("meldingen/", views.notifications_view, name="notifications"),
+    path("meldingen/gelezen/", views.notifications_read_all, name="notifications_read_all"),
+    path("meldingen/<id:pk>/", views.notification_open, name="notification_open"),
 ]

@@ -17,18 +17,21 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
+from django.core.paginator import Paginator
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from schoolzorg.accounts import services
+from schoolzorg.accounts import notifications, services
 from schoolzorg.accounts.forms import LoginForm, ReauthForm, TokenForm
 from schoolzorg.accounts.middleware import SESSION_STARTED_KEY
+from schoolzorg.accounts.models import Notification
 
 REAUTH_KEY = "sz_reauth_at"
 
@@ -170,3 +173,45 @@ def reauth_is_fresh(request: HttpRequest, max_age: int) -> bool:
     """Whether the user proved password and second factor within the last `max_age` seconds."""
     at = request.session.get(REAUTH_KEY)
     return at is not None and time.time() - float(at) <= max_age
+
+
+NOTIFICATIONS_PER_PAGE = 25
+
+
+@never_cache
+@login_required
+def notifications_view(request: HttpRequest) -> HttpResponse:
+    """The user's own notifications, newest first, a page at a time; reading changes nothing."""
+    mine = Notification.objects.of(request.user)
+    page = Paginator(
+        mine.order_by("-created_at", "-id").only("pk", "text", "url", "created_at", "read_at"),
+        NOTIFICATIONS_PER_PAGE,
+    ).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "accounts/notifications.html",
+        {"page": page, "unread": mine.unread().count()},
+    )
+
+
+@never_cache
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of the user's own notifications read and go to its page (a path on this site)."""
+    notification = notifications.mark_read(request.user, pk)  # type: ignore[arg-type]
+    if notification is None:
+        raise Http404
+    target = notifications.local_path(notification.url)
+    return redirect(target or "accounts:notifications")
+
+
+@require_POST
+@login_required
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = notifications.mark_all_read(request.user)  # type: ignore[arg-type]
+    if count:
+        messages.success(
+            request,
+            "Alle meldingen zijn gelezen." if count > 1 else "De melding is gelezen.",
+        )
+    return redirect("accounts:notifications")
