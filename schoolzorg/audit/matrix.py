@@ -71,6 +71,9 @@ ACTORS: tuple[str, ...] = (
     "privacy_officer",  # privacy officer of the municipality
     "functional_admin",  # functional administrator of the municipality
     "other_team_worker",  # worker of a neighbourhood team that received nothing
+    # service desk coordinator of the municipality: referrals escalated to level 4 only (none of
+    # the world's own referrals reach it unless a spec's setup escalates one)
+    "service_desk",
 )
 SIGNED_IN = frozenset(ACTORS) - {ANONYMOUS}
 EVERYONE = frozenset(ACTORS)
@@ -124,6 +127,7 @@ def build_world() -> World:
     from schoolzorg.organisations.tests.factories import (
         NeighbourhoodTeamFactory,
         SchoolFactory,
+        ServiceDeskFactory,
         SocialWorkProviderFactory,
         YouthHealthServiceFactory,
     )
@@ -170,6 +174,11 @@ def build_world() -> World:
         "functional_admin": person("functional_admin", municipality, Role.FUNCTIONAL_ADMIN),
         "other_team_worker": person(
             "other_team_worker", other_team, Role.NEIGHBOURHOOD_TEAM_WORKER
+        ),
+        "service_desk": person(
+            "service_desk",
+            ServiceDeskFactory(name="Servicepunt Matrix", municipality=municipality),
+            Role.SERVICE_DESK_COORDINATOR,
         ),
     }
     pupil = PupilFactory(

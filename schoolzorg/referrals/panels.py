@@ -1,21 +1,67 @@
-"""Menu items with counts, the "Mijn werk" panel and the section on the pupil page."""
+"""Menu items with counts, the "Mijn werk" panels and the section on the pupil page."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from schoolzorg.calendars import workingdays
 from schoolzorg.lib import homepanels, navigation
 from schoolzorg.lib.homepanels import Panel
+from schoolzorg.lib.urls import url_for
 from schoolzorg.pupils import sections
 from schoolzorg.pupils.access import prepared_for_user
-from schoolzorg.referrals.access import school_ids, team_ids
-from schoolzorg.referrals.models import Referral, for_team_q, is_open_q, overdue_q
-from schoolzorg.referrals.workflow import State
+from schoolzorg.referrals.access import desk_municipality_ids, school_ids, team_ids
+from schoolzorg.referrals.models import (
+    Escalation,
+    EscalationLevel,
+    Referral,
+    ReferralQuerySet,
+    for_team_q,
+    is_open_q,
+    overdue_q,
+)
+from schoolzorg.referrals.workflow import (
+    DUE_FIELD_BY_STEP,
+    OPEN_STATES,
+    STEP_BY_STATE,
+    State,
+    Step,
+)
+
+DESK_PANEL_LIMIT = 10
+# The columns the desk's rows use (never the document: a row needs no text, and the child-safety
+# sections are encrypted).
+DESK_FIELDS = (
+    "pupil_id",
+    "school_id",
+    "team_id",
+    "state",
+    "submitted_on",
+    *DUE_FIELD_BY_STEP.values(),
+    "school__name",
+    "school__holiday_region",
+    "school__municipality__holiday_region",
+    "team__name",
+)
 
 
 def _team_nav(request: HttpRequest) -> navigation.NavItem | None:
@@ -38,6 +84,120 @@ def _school_nav(request: HttpRequest) -> navigation.NavItem | None:
         .count()
     )
     return navigation.NavItem("Toeleidingen", reverse("referrals:outgoing"), order=30, count=count)
+
+
+# --- The municipality's service desk: the top rung of the escalation ladder -------------------
+
+
+def desk_referrals(user: Any) -> ReferralQuerySet | None:
+    """The referrals that reached the service desk: of its municipalities, escalated to level 4.
+
+    The same rule as `access.referral_visibility_q` gives the desk, applied on top of it, so a
+    user with another role as well (a school, a team) sees only the escalated ones here, and
+    nobody sees more than `visible_to` allows. Open ones first, the longest waiting first; with
+    the day level 4 was first reached (`level_4_on`). None when the user is no desk coordinator.
+    """
+    desks = desk_municipality_ids(user)
+    if not desks:
+        return None
+    top = Escalation.objects.filter(level=EscalationLevel.MUNICIPALITY)
+    return (
+        Referral.objects.visible_to(user)
+        .filter(
+            pk__in=top.filter(referral__school__municipality_id__in=desks).values("referral_id")
+        )
+        .annotate(
+            is_done=Case(
+                When(is_open_q(), then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
+            level_4_on=Subquery(
+                top.filter(referral_id=OuterRef("pk"))
+                .values("referral_id")
+                .annotate(first=Min("raised_on"))
+                .values("first")[:1]
+            ),
+        )
+        .order_by("is_done", "submitted_on", "pk")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DeskRow:
+    """One escalated referral as the service desk reads it: where it is stuck and how long."""
+
+    url: str
+    pk: int
+    school: str
+    team: str
+    state: str
+    is_open: bool
+    step: str  # the step that waits, "" when the referral no longer runs
+    due_on: dt.date | None
+    days_late: int  # school days past the step's due date; 0 when on time or done
+    level_4_on: dt.date | None
+
+
+def desk_rows(referrals: Iterable[Referral], today: dt.date) -> list[DeskRow]:
+    """Rows for the desk's panel and list; lateness in school days of the school's region."""
+    found = list(referrals)
+    workingdays.prefetch_schools({r.school_id for r in found})
+    referral_url = url_for("referrals:detail")
+    rows = []
+    for r in found:
+        step = STEP_BY_STATE.get(r.state)
+        due = r.current_due_on
+        late = 0
+        if due is not None and due < today:
+            late = workingdays.school_days_between(
+                due, today, region=r.school.effective_holiday_region, school_id=r.school_id
+            )
+        rows.append(
+            DeskRow(
+                url=referral_url(r.pk),
+                pk=r.pk,
+                school=r.school.name,
+                team=(r.team.name if r.team else "") or "nog niet gekozen",
+                state=str(r.get_state_display()),
+                is_open=r.state in OPEN_STATES,
+                step=str(Step(step).label) if step else "",
+                due_on=due,
+                days_late=max(late, 0),
+                level_4_on=getattr(r, "level_4_on", None),
+            )
+        )
+    return rows
+
+
+def _desk_nav(request: HttpRequest) -> navigation.NavItem | None:
+    # A team or school member reaches their own list under the same label; the desk's list is
+    # the same address (`referrals:inbox` shows it to whoever has no team).
+    if team_ids(request.user) or school_ids(request.user):
+        return None
+    referrals = desk_referrals(request.user)
+    if referrals is None:
+        return None
+    count = referrals.filter(is_open_q()).order_by().count()
+    return navigation.NavItem("Toeleidingen", reverse("referrals:inbox"), order=30, count=count)
+
+
+def _desk_work(request: HttpRequest) -> Panel | None:
+    referrals = desk_referrals(request.user)
+    if referrals is None:
+        return None
+    today = timezone.localdate()
+    shown = desk_rows(
+        referrals.select_related("school__municipality", "team").only(*DESK_FIELDS)[
+            :DESK_PANEL_LIMIT
+        ],
+        today,
+    )
+    open_count = referrals.filter(is_open_q()).order_by().count()
+    return Panel(
+        "Escalaties bij het servicepunt",
+        "referrals/_panel_desk.html",
+        {"rows": shown, "open_count": open_count, "limit": DESK_PANEL_LIMIT},
+        order=25,
+    )
 
 
 def _my_work(request: HttpRequest) -> Panel | None:
@@ -95,5 +255,7 @@ def _pupil_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> 
 def register() -> None:
     navigation.register("referrals_team", _team_nav)
     navigation.register("referrals_school", _school_nav)
+    navigation.register("referrals_desk", _desk_nav)
     homepanels.register("referrals", _my_work)
+    homepanels.register("referrals_desk", _desk_work)
     sections.register("referrals", _pupil_section)

@@ -27,6 +27,7 @@ from schoolzorg.pupils.models import Pupil
 from schoolzorg.referrals import forms, policies, services
 from schoolzorg.referrals.access import school_ids, team_ids
 from schoolzorg.referrals.models import Referral
+from schoolzorg.referrals.panels import DESK_FIELDS, desk_referrals, desk_rows
 from schoolzorg.referrals.routing import route_for
 from schoolzorg.referrals.workflow import DUE_FIELD_BY_STEP, TRANSITIONS, State, allowed_moves
 
@@ -73,17 +74,20 @@ def _get(request: HttpRequest, pk: int) -> Referral:
     return referral
 
 
-def _log_list(request: HttpRequest, referrals: list[Referral], detail: str) -> None:
+def _log_list(
+    request: HttpRequest, referrals: list[Referral], detail: str, basis: Basis | None = None
+) -> None:
     """One read-log entry per pupil shown, written in one query (a list shows names) after the
     rows are read: on SQLite a transaction holds the database's only write lock from its start,
     and holding it while reading made the other workers wait."""
-    memberships = active_memberships(request.user)
-    first = memberships[0] if memberships else None
-    basis = (
-        Basis("referral", first.role, first.organisation_id, first.organisation.name)
-        if first
-        else Basis("referral")
-    )
+    if basis is None:
+        memberships = active_memberships(request.user)
+        first = memberships[0] if memberships else None
+        basis = (
+            Basis("referral", first.role, first.organisation_id, first.organisation.name)
+            if first
+            else Basis("referral")
+        )
     record_accesses(
         request,
         (Read(r.pupil_id, replace(basis, ref=str(r.pk)), r) for r in referrals),
@@ -182,7 +186,7 @@ def _inbox(user: Any, view: str, teams: tuple[int, ...], today: dt.date) -> Quer
 def inbox(request: HttpRequest) -> HttpResponse:
     teams = team_ids(request.user)
     if not teams:
-        raise Http404
+        return _desk_list(request)
     view = request.GET.get("weergave", "nieuw")
     if view not in INBOX_VIEWS:
         view = "nieuw"
@@ -197,6 +201,39 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "view": view,
             "views": INBOX_VIEWS,
             "title": INBOX_VIEWS[view],
+        },
+    )
+
+
+def _desk_list(request: HttpRequest) -> HttpResponse:
+    """The service desk's list: its municipality's referrals that reached escalation level 4."""
+    referrals = desk_referrals(request.user)
+    if referrals is None:
+        raise Http404
+    found = list(
+        referrals.select_related("pupil", "school__municipality", "team").only(
+            *DESK_FIELDS, "pupil__first_name", "pupil__last_name"
+        )[:LIST_LIMIT]
+    )
+    desk = next(
+        m for m in active_memberships(request.user) if m.role == Role.SERVICE_DESK_COORDINATOR
+    )
+    _log_list(
+        request,
+        found,
+        "toeleidingen: escalaties servicepunt",
+        basis=Basis("escalation", desk.role, desk.organisation_id, desk.organisation.name),
+    )
+    rows = desk_rows(found, timezone.localdate())
+    pupils = {r.pk: f"{r.pupil.first_name} {r.pupil.last_name}" for r in found}
+    return render(
+        request,
+        "referrals/desk.html",
+        {
+            "open_rows": [(row, pupils[row.pk]) for row in rows if row.is_open],
+            "done_rows": [(row, pupils[row.pk]) for row in rows if not row.is_open],
+            "limit": LIST_LIMIT,
+            "is_full": len(found) >= LIST_LIMIT,
         },
     )
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from schoolzorg.audit.matrix import EVERYONE, SIGNED_IN, RouteSpec
 
-# Schools are public registry data (DUO); members see the schools their memberships work at.
-_SEES_SCHOOL = SIGNED_IN - {"outsider", "other_team_worker"}
+# Schools are public registry data (DUO); members see the schools their memberships work at
+# (the service desk works for the municipality's providers, not at a school).
+_SEES_SCHOOL = SIGNED_IN - {"outsider", "other_team_worker", "service_desk"}
 
 ROUTES = {
     "home": RouteSpec(allowed=SIGNED_IN),

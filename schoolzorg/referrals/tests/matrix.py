@@ -2,7 +2,9 @@
 
 A submitted referral of the world's pupil to the world's team, and a draft of the same pupil.
 The receiving team sees the submitted one (never the draft); another team sees neither; only
-the support coordinator and the school social worker write on the school side.
+the support coordinator and the school social worker write on the school side. The
+municipality's service desk sees a referral only once it reached escalation level 4: one
+escalated to level 3 stays hidden from it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,36 @@ def _referrals(world: World) -> None:
     )
 
 
+def _escalated(world: World, level: int) -> None:
+    """The submitted referral, escalated by the school up to `level` (each rung once)."""
+    from schoolzorg.referrals.models import Escalation
+
+    _referrals(world)
+    referral = world.extra["sent"]
+    for rung in range(1, level + 1):
+        Escalation.objects.create(
+            referral=referral,
+            round=1,
+            step="acknowledge",
+            level=rung,
+            reason="no_response",
+            note="geen reactie",
+            is_manual=True,
+            raised_by=world.users["social_worker"],
+            raised_on=timezone.localdate(),
+            due_on=referral.acknowledge_due_on,
+        )
+    world.extra[f"escalated_{level}"] = referral
+
+
+def _escalated_3(world: World) -> None:
+    _escalated(world, 3)
+
+
+def _escalated_4(world: World) -> None:
+    _escalated(world, 4)
+
+
 def _sent(world: World) -> dict[str, int]:
     return {"pk": world.extra["sent"].pk}
 
@@ -50,7 +82,17 @@ def _draft(world: World) -> dict[str, int]:
 
 
 ROUTES = {
-    "referrals:inbox": RouteSpec(allowed=TEAMS, label="eigen inbox; inhoud gefilterd"),
+    "referrals:inbox": [
+        RouteSpec(
+            allowed=TEAMS | {"service_desk"},
+            label="eigen inbox; servicepunt: escalaties niveau 4; inhoud gefilterd",
+        ),
+        RouteSpec(
+            allowed=TEAMS | {"service_desk"},
+            setup=_escalated_4,
+            label="met een escalatie naar niveau 4",
+        ),
+    ],
     "referrals:outgoing": RouteSpec(
         allowed=CASE_STAFF | {"outsider"}, label="lijst van de eigen school"
     ),
@@ -64,6 +106,18 @@ ROUTES = {
             label="verstuurd",
         ),
         RouteSpec(kwargs=_draft, allowed=CASE_STAFF, setup=_referrals, label="concept"),
+        RouteSpec(
+            kwargs=lambda w: {"pk": w.extra["escalated_3"].pk},
+            allowed=CASE_STAFF | {"team_worker"},
+            setup=_escalated_3,
+            label="escalatie niveau 3: servicepunt 404",
+        ),
+        RouteSpec(
+            kwargs=lambda w: {"pk": w.extra["escalated_4"].pk},
+            allowed=CASE_STAFF | {"team_worker", "service_desk"},
+            setup=_escalated_4,
+            label="escalatie niveau 4: servicepunt ziet hem",
+        ),
     ],
     "referrals:edit": RouteSpec(kwargs=_draft, allowed=SCHOOL_WRITERS, setup=_referrals),
     "referrals:autosave": RouteSpec(

@@ -1,0 +1,152 @@
+"""The municipality's service desk: referrals that reached escalation level 4, and nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.calendars import workingdays
+from schoolzorg.referrals import services
+from schoolzorg.referrals.models import EscalationReason, Referral
+from schoolzorg.referrals.tests.factories import World, make_world, submitted
+
+pytestmark = pytest.mark.django_db
+
+Clients = Callable[[Any], Client]
+
+
+def _escalate(world: World, referral: Referral, times: int) -> Referral:
+    """The school escalates by hand, one rung per click."""
+    for _ in range(times):
+        referral = Referral.objects.get(pk=referral.pk)
+        services.escalate_referral(
+            referral, by=world.smw, reason=EscalationReason.NO_RESPONSE, note="Geen reactie"
+        )
+    return Referral.objects.get(pk=referral.pk)
+
+
+@pytest.fixture
+def world() -> World:
+    return make_world()
+
+
+def test_the_desk_sees_a_level_4_referral_in_menu_my_work_and_list(
+    world: World, client_for: Clients
+) -> None:
+    referral = _escalate(world, submitted(world), 4)
+    client = client_for(world.desk_user)
+    home = client.get(reverse("home")).content.decode()
+    assert "Escalaties bij het servicepunt" in home
+    assert f'href="/toeleidingen/{referral.pk}/">Toeleiding {referral.pk}</a>' in home
+    assert "ontvangst bevestigen, nog op tijd" in home
+    # The home page names no child, so it logs no read.
+    assert world.pupil.last_name not in home
+    assert 'href="/toeleidingen/">Toeleidingen <span class="badge">1<' in home
+    listing = client.get(reverse("referrals:inbox"))
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert "Escalaties bij het servicepunt" in body
+    assert f"{world.pupil.first_name} {world.pupil.last_name}" in body
+    assert "Ontvangst bevestigen" in body
+    assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
+
+
+def test_a_level_3_referral_stays_invisible_to_the_desk(world: World, client_for: Clients) -> None:
+    referral = _escalate(world, submitted(world), 3)
+    assert referral.escalations.order_by("-level").first().level == 3  # type: ignore[union-attr]
+    client = client_for(world.desk_user)
+    home = client.get(reverse("home")).content.decode()
+    assert "Geen toeleiding bereikte niveau 4." in home
+    assert f"Toeleiding {referral.pk}" not in home
+    assert '<span class="badge">' not in home
+    body = client.get(reverse("referrals:inbox")).content.decode()
+    assert world.pupil.last_name not in body
+    assert "Er loopt geen toeleiding met een escalatie naar niveau 4." in body
+    assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
+    assert not AccessLogEntry.objects.filter(user_id=world.desk_user.pk).exists()
+
+
+def test_another_municipalitys_desk_sees_nothing(world: World, client_for: Clients) -> None:
+    referral = _escalate(world, submitted(world), 4)
+    elsewhere = make_world()
+    client = client_for(elsewhere.desk_user)
+    listing = client.get(reverse("referrals:inbox"))
+    assert listing.status_code == 200 and listing.context["open_rows"] == []
+    assert world.pupil.last_name not in listing.content.decode()
+    assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
+
+
+def test_the_list_shows_exactly_what_visible_to_allows(world: World, client_for: Clients) -> None:
+    top = [_escalate(world, submitted(world), 4) for _ in range(2)]
+    _escalate(world, submitted(world), 2)
+    submitted(world)
+    response = client_for(world.desk_user).get(reverse("referrals:inbox"))
+    shown = {row.pk for row, _ in response.context["open_rows"] + response.context["done_rows"]}
+    assert shown == {r.pk for r in top}
+    assert shown == set(Referral.objects.visible_to(world.desk_user).values_list("pk", flat=True))
+
+
+def test_open_ones_come_first_with_the_step_and_how_late(world: World, client_for: Clients) -> None:
+    today = timezone.localdate()
+    late = _escalate(world, submitted(world, today=today - dt.timedelta(days=40)), 4)
+    stopped = _escalate(world, submitted(world), 4)
+    services.withdraw_referral(stopped, by=world.smw, reason="Ouders willen het niet meer")
+    due = late.acknowledge_due_on
+    assert due is not None and due < today
+    expected = workingdays.school_days_between(
+        due, today, region=world.school.effective_holiday_region, school_id=world.school.pk
+    )
+    assert expected > 0
+    client = client_for(world.desk_user)
+    response = client.get(reverse("referrals:inbox"))
+    assert [row.pk for row, _ in response.context["open_rows"]] == [late.pk]
+    assert [row.pk for row, _ in response.context["done_rows"]] == [stopped.pk]
+    body = response.content.decode()
+    assert body.index("<h2>Lopend</h2>") < body.index("<h2>Afgerond of gestopt</h2>")
+    assert f"{expected} schooldag" in body and "Ingetrokken" in body
+    home = client.get(reverse("home")).content.decode()
+    assert home.index(f"Toeleiding {late.pk}<") < home.index(f"Toeleiding {stopped.pk}<")
+    assert f"{expected} schooldag" in home and "1 lopende toeleiding bereikte niveau 4" in home
+
+
+def test_the_list_logs_one_read_per_pupil_as_the_desk(world: World, client_for: Clients) -> None:
+    referral = _escalate(world, submitted(world), 4)
+    client_for(world.desk_user).get(reverse("referrals:inbox"))
+    entry = AccessLogEntry.objects.get(user_id=world.desk_user.pk)
+    assert entry.pupil_id == world.pupil.pk
+    assert (entry.basis, entry.basis_ref) == ("escalation", str(referral.pk))
+    assert entry.role == "service_desk_coordinator"
+
+
+def test_the_list_and_home_read_a_fixed_number_of_queries(
+    world: World, client_for: Clients, django_assert_max_num_queries: Any
+) -> None:
+    cache.clear()
+    _escalate(world, submitted(world), 4)
+    client = client_for(world.desk_user)
+    client.get(reverse("referrals:inbox"))  # warm the session and the calendar
+    counts = {}
+    for name in ("home", "referrals:inbox"):
+        with django_assert_max_num_queries(25) as one:
+            assert client.get(reverse(name)).status_code == 200
+        counts[name] = len(one.captured_queries)
+    for _ in range(5):
+        _escalate(world, submitted(world), 4)
+    for name in ("home", "referrals:inbox"):
+        with django_assert_max_num_queries(counts[name]):
+            assert b"Toeleiding" in client.get(reverse(name)).content
+
+
+def test_a_team_member_still_gets_the_team_inbox(world: World, client_for: Clients) -> None:
+    submitted(world)
+    response = client_for(world.worker).get(reverse("referrals:inbox"))
+    assert response.status_code == 200
+    assert "Toeleidingen voor het wijkteam" in response.content.decode()
