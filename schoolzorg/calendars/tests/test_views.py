@@ -457,5 +457,5 @@ def test_list_pages_have_a_fixed_query_count(
     with django_assert_max_num_queries(16):
         assert admin_client.get(reverse("calendars:review_list")).status_code == 200
     lead = client_for(member(Role.SUPPORT_COORDINATOR, school))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # a first page builds the menu (unread notifications)
         assert lead.get(reverse("calendars:closures", args=[school.pk])).status_code == 200
