@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
+
+from schoolzorg.lib.forms import DateInput
 
 # The longest note with a break-the-glass review or a week's sign-off.
 NOTE_MAX_LENGTH = 4000
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class UserSearchForm(forms.Form):

@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 
 from schoolzorg.calendars.importing import impossible_dates
+from schoolzorg.lib.forms import DateInput
 from schoolzorg.organisations.models import HolidayRegion
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {
     "invalid": "Vul een datum in, bijvoorbeeld 21-12-2024.",
     "required": "Vul een datum in.",
@@ -33,12 +33,12 @@ class ReviewForm(forms.Form):
         error_messages={"required": "Kies een besluit."},
     )
     start_on = forms.DateField(
-        label="Eerste vrije dag", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS
+        label="Eerste vrije dag", required=False, widget=DateInput(), error_messages=DATE_ERRORS
     )
     end_on = forms.DateField(
         label="Laatste vrije dag",
         required=False,
-        widget=DATE_INPUT,
+        widget=DateInput(),
         error_messages=DATE_ERRORS,
         help_text="Deze dag is zelf ook vrij.",
     )
@@ -75,7 +75,7 @@ class ReviewForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    date = forms.DateField(label="Datum", widget=DATE_INPUT, error_messages=DATE_ERRORS)
+    date = forms.DateField(label="Datum", widget=DateInput(), error_messages=DATE_ERRORS)
     reason = forms.CharField(
         label="Reden",
         max_length=200,

@@ -17,8 +17,7 @@ from schoolzorg.cases.models import (
     Urgency,
 )
 from schoolzorg.cases.workflow import MOVE_LABELS, CaseStatus
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from schoolzorg.lib.forms import DateInput
 
 
 def set_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]]) -> None:
@@ -143,7 +142,7 @@ class DocumentForm(forms.Form):
 class ContactFormForm(forms.Form):
     contact_on = forms.DateField(
         label="Datum",
-        widget=DATE,
+        widget=DateInput(),
         error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
     )
     form = forms.ChoiceField(label="Soort contact", choices=ContactForm.choices)
@@ -191,7 +190,7 @@ class ConsultationForm(forms.Form):
     )
     held_on = forms.DateField(
         label="Datum",
-        widget=DATE,
+        widget=DateInput(),
         error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
     )
     participants = forms.CharField(

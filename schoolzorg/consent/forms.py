@@ -12,7 +12,7 @@ from schoolzorg.consent.models import LegalBasisKind, Purpose
 from schoolzorg.consent.policies import recipients_for
 from schoolzorg.lib import daterange
 from schoolzorg.lib.dates import numeric
-from schoolzorg.lib.forms import ModelMultipleChoiceField
+from schoolzorg.lib.forms import DateInput, ModelMultipleChoiceField
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.models import Guardian
 
@@ -41,13 +41,6 @@ def validate_evidence_file(upload: Any) -> None:
     upload.seek(0)
     if not any(head.startswith(sig) for sig in _SIGNATURES[ext]):
         raise forms.ValidationError("Dit bestand is geen echte PDF, JPG of PNG.")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ConsentForm(forms.Form):

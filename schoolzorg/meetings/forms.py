@@ -8,10 +8,10 @@ from django import forms
 from django.utils import timezone
 
 from schoolzorg.lib import daterange
+from schoolzorg.lib.forms import DateInput
 from schoolzorg.meetings.models import AttendanceStatus, GuestRole, MeetingSchedule
 from schoolzorg.plans.models import Domain
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_ERRORS = {"required": "Vul een datum in.", "invalid": "Vul een geldige datum in."}
 TIME_ERRORS = {"required": "Vul een tijd in.", "invalid": "Vul een tijd in als 13:30."}
@@ -20,7 +20,7 @@ TIME_ERRORS = {"required": "Vul een tijd in.", "invalid": "Vul een tijd in als 1
 class ScheduleForm(forms.ModelForm):  # type: ignore[type-arg]
     until = forms.DateField(
         label="Overleggen inplannen tot en met",
-        widget=DATE,
+        widget=DateInput(),
         error_messages=DATE_ERRORS,
         help_text="Schoolvakanties en studiedagen van de school worden overgeslagen.",
     )
@@ -49,7 +49,7 @@ class ScheduleForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class MeetingForm(forms.Form):
-    scheduled_on = forms.DateField(label="Datum", widget=DATE, error_messages=DATE_ERRORS)
+    scheduled_on = forms.DateField(label="Datum", widget=DateInput(), error_messages=DATE_ERRORS)
     start_time = forms.TimeField(label="Begint om", widget=TIME, error_messages=TIME_ERRORS)
     end_time = forms.TimeField(label="Eindigt om", widget=TIME, error_messages=TIME_ERRORS)
     location = forms.CharField(label="Plek", max_length=120, required=False)
@@ -183,7 +183,7 @@ class DecisionForm(forms.Form):
             "invalid_choice": "Kies iemand uit de lijst.",
         },
     )
-    due_on = forms.DateField(label="Klaar op", widget=DATE, error_messages=DATE_ERRORS)
+    due_on = forms.DateField(label="Klaar op", widget=DateInput(), error_messages=DATE_ERRORS)
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def __init__(self, *args: Any, owners: list[Any], **kwargs: Any) -> None:
@@ -243,7 +243,10 @@ class CorrectionForm(forms.Form):
         error_messages={"required": "Schrijf de reactie op, ook als die 'akkoord' is."},
     )
     received_on = forms.DateField(
-        label="Ontvangen op", widget=DATE, initial=timezone.localdate, error_messages=DATE_ERRORS
+        label="Ontvangen op",
+        widget=DateInput(),
+        initial=timezone.localdate,
+        error_messages=DATE_ERRORS,
     )
 
     def clean(self) -> dict[str, Any]:

@@ -9,10 +9,9 @@ from django import forms
 from django.utils import timezone
 
 from schoolzorg.lib import daterange
+from schoolzorg.lib.forms import DateInput
 from schoolzorg.plans.models import ActionStatus, Domain, Progress
 from schoolzorg.plans.services import PART_FIELDS, PLAN_FIELDS, smart_problems
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def set_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]]) -> None:
@@ -141,7 +140,7 @@ class GoalForm(forms.Form):
     )
     target_on = forms.DateField(
         label="Bereikt op",
-        widget=DATE,
+        widget=DateInput(),
         error_messages={
             "required": "Vul in wanneer het doel bereikt moet zijn. (Tijdgebonden)",
             **DATE_ERRORS,
@@ -149,7 +148,7 @@ class GoalForm(forms.Form):
     )
     review_on = forms.DateField(
         label="Evalueren op",
-        widget=DATE,
+        widget=DateInput(),
         error_messages={
             "required": "Vul in wanneer u samen bekijkt hoe het gaat (evaluatiedatum).",
             **DATE_ERRORS,
@@ -204,7 +203,7 @@ class ActionForm(forms.Form):
     )
     due_on = forms.DateField(
         label="Klaar op",
-        widget=DATE,
+        widget=DateInput(),
         error_messages={"required": "Vul in wanneer de actie klaar moet zijn.", **DATE_ERRORS},
     )
 
@@ -258,11 +257,11 @@ class ReviewForm(forms.Form):
     )
     reviewed_on = forms.DateField(
         label="Datum evaluatie",
-        widget=DATE,
+        widget=DateInput(),
         error_messages={"required": "Vul de datum in.", **DATE_ERRORS},
     )
     next_review_on = forms.DateField(
-        label="Volgende evaluatie", required=False, widget=DATE, error_messages=DATE_ERRORS
+        label="Volgende evaluatie", required=False, widget=DateInput(), error_messages=DATE_ERRORS
     )
 
     def clean(self) -> dict[str, Any]:
@@ -299,7 +298,9 @@ class AgreementForm(forms.Form):
         error_messages={"required": "Kies de ouder of verzorger."},
     )
     agreed_on = forms.DateField(
-        label="Datum", widget=DATE, error_messages={"required": "Vul de datum in.", **DATE_ERRORS}
+        label="Datum",
+        widget=DateInput(),
+        error_messages={"required": "Vul de datum in.", **DATE_ERRORS},
     )
     note = forms.CharField(
         label="Toelichting",

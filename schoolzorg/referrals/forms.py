@@ -7,15 +7,12 @@ from typing import Any
 from django import forms
 
 from schoolzorg.accounts.models import Membership
-from schoolzorg.lib.forms import ModelChoiceField
+from schoolzorg.lib.forms import DateInput, ModelChoiceField
 from schoolzorg.organisations.models import NeighbourhoodTeam
 from schoolzorg.referrals.access import TEAM_ROLES
 from schoolzorg.referrals.models import EscalationReason, Referral
 from schoolzorg.referrals.neighbours import finished_assessments
 from schoolzorg.referrals.workflow import State
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 # A hidden value that is missing or mangled: the page is older than the form it sends.
 STALE_PAGE = "Deze pagina is verouderd. Laad de pagina opnieuw en probeer het nog eens."
@@ -183,7 +180,7 @@ class AcknowledgeForm(SeenStateForm):
 
 
 class PlanHandoverForm(SeenStateForm):
-    on = forms.DateField(label="Datum", widget=DATE)
+    on = forms.DateField(label="Datum", widget=DateInput())
     place = forms.CharField(label="Plaats", max_length=200)
     participants = forms.CharField(
         label="Wie doen er mee?", widget=forms.Textarea(attrs={"rows": 2})
@@ -192,11 +189,11 @@ class PlanHandoverForm(SeenStateForm):
 
 
 class HoldHandoverForm(SeenStateForm):
-    held_on = forms.DateField(label="Gehouden op", widget=DATE)
+    held_on = forms.DateField(label="Gehouden op", widget=DateInput())
 
 
 class FirstContactForm(SeenStateForm):
-    on = forms.DateField(label="Datum eerste contact", widget=DATE)
+    on = forms.DateField(label="Datum eerste contact", widget=DateInput())
 
 
 class ReturnForm(SeenStateForm):
