@@ -55,6 +55,8 @@ def overview_html(pupil: Any, *, printed_by: Any) -> str:
             "readers": found,
             "since": min((r.first for r in found), default=None),
             "total": sum(r.times for r in found),
+            # A person who read in two roles is two rows and one person.
+            "people": len({r.user_id for r in found}),
             "emergency": sum(r.emergency for r in found),
             "printed_at": timezone.now(),
             "printed_by": printed_by,

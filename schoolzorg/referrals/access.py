@@ -152,3 +152,23 @@ def register() -> None:
     register_child_safety = getattr(access, "register_child_safety", None)
     if register_child_safety is not None:
         register_child_safety("referral_named_worker", _named_worker_sees_safety)
+
+
+def referral_basis(user: Any, referral: Any) -> Basis:
+    """Why the user sees this referral, for the read log: the pupil's full file if the user has
+    it, else the membership of the receiving team, else the service desk's escalation."""
+    from schoolzorg.pupils.access import access_basis
+
+    found = access_basis(user, referral.pupil)
+    if found is not None and found[1]:
+        return found[0]
+    for m in active_memberships(user):
+        if m.organisation_id == referral.team_id:
+            return Basis(
+                "referral", m.role, m.organisation_id, m.organisation.name, str(referral.pk)
+            )
+        if m.role == Role.SERVICE_DESK_COORDINATOR:
+            return Basis(
+                "escalation", m.role, m.organisation_id, m.organisation.name, str(referral.pk)
+            )
+    return Basis("referral", ref=str(referral.pk))

@@ -26,6 +26,7 @@ from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.consent.models import Consent, LegalBasis, Purpose
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.organisations.models import NeighbourhoodTeam
+from schoolzorg.referrals.access import referral_basis
 from schoolzorg.referrals.deadlines import due_dates, level_dates
 from schoolzorg.referrals.models import (
     Escalation,
@@ -114,7 +115,9 @@ def _audit(referral: Referral, by: User | None, action: str, detail: str) -> Non
         None,
         action=action,
         pupil_id=referral.pupil_id,
-        basis=Basis("referral", ref=str(referral.pk)),
+        basis=referral_basis(by, referral)
+        if by is not None
+        else Basis("referral", ref=str(referral.pk)),
         obj=referral,
         detail=detail,
         user=by,

@@ -25,7 +25,7 @@ from schoolzorg.lib.urls import url_for
 from schoolzorg.pupils.access import access_basis, active_memberships, prepared_for_user
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.referrals import forms, policies, services
-from schoolzorg.referrals.access import school_ids, team_ids
+from schoolzorg.referrals.access import referral_basis, school_ids, team_ids
 from schoolzorg.referrals.models import Referral
 from schoolzorg.referrals.panels import DESK_FIELDS, desk_referrals, desk_rows
 from schoolzorg.referrals.routing import route_for
@@ -35,19 +35,7 @@ LIST_LIMIT = 100
 
 
 def _basis(request: HttpRequest, referral: Referral) -> Basis:
-    found = access_basis(request.user, referral.pupil)
-    if found is not None and found[1]:
-        return found[0]
-    for m in active_memberships(request.user):
-        if m.organisation_id == referral.team_id:
-            return Basis(
-                "referral", m.role, m.organisation_id, m.organisation.name, str(referral.pk)
-            )
-        if m.role == Role.SERVICE_DESK_COORDINATOR:
-            return Basis(
-                "escalation", m.role, m.organisation_id, m.organisation.name, str(referral.pk)
-            )
-    return Basis("referral", ref=str(referral.pk))
+    return referral_basis(request.user, referral)
 
 
 def _visible_pupil(request: HttpRequest, pk: int) -> tuple[Pupil, Basis, bool]:

@@ -16,6 +16,7 @@ BASIS_LABELS = {
     "consent_ledger": "toestemmingsregister",
     "case": "betrokken bij de casus",
     "referral": "toeleiding",
+    "escalation": "escalatie naar het servicepunt",
     "plan": "actie in het integraal plan",
 }
 

@@ -63,6 +63,20 @@ def test_overview_is_in_plain_dutch_and_names_no_other_child(world) -> None:  # 
     assert "Matrix team_worker" not in html and "Zonderstemming" not in html
 
 
+def test_a_person_who_read_in_two_roles_counts_as_one_person(world) -> None:  # type: ignore[no-untyped-def]
+    _read(world, "nurse")
+    _read(world, "coordinator")
+    record_access(  # the same nurse, without a role (as a background write once did)
+        None,
+        user=world.users["nurse"],
+        action=Action.VIEW,
+        pupil_id=world.pupil.pk,
+        basis=Basis("referral", ref="1"),
+    )
+    html = overview_html(world.pupil, printed_by=world.users["coordinator"])
+    assert "3 keer, door 2 personen." in html
+
+
 def test_overview_of_a_pupil_nobody_read_says_so(world) -> None:  # type: ignore[no-untyped-def]
     html = overview_html(world.pupil, printed_by=world.users["coordinator"])
     assert "Niemand heeft de gegevens van Mila bekeken." in html

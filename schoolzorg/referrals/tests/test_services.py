@@ -399,3 +399,16 @@ def test_an_escalation_names_and_notifies_each_person_once() -> None:
         "Wendy Wijkteam",
     ]
     assert Notification.objects.filter(user=world.leader, text__contains="niveau 3").count() == 1
+
+
+def test_a_step_is_logged_with_the_role_and_organisation_of_whoever_took_it() -> None:
+    world = make_world()
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    entry = AccessLogEntry.objects.filter(
+        user_id=world.worker.pk, detail__startswith="toeleiding:"
+    ).get()
+    assert (entry.role, entry.organisation_id) == ("neighbourhood_team_worker", world.team.pk)
+    assert entry.basis == "referral" and entry.basis_ref == str(referral.pk)
+    sent = AccessLogEntry.objects.filter(user_id=world.smw.pk, detail="toeleiding aangemaakt").get()
+    assert sent.role == "school_social_worker" and sent.organisation_id is not None
