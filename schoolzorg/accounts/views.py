@@ -32,6 +32,7 @@ from schoolzorg.accounts import notifications, services
 from schoolzorg.accounts.forms import LoginForm, ReauthForm, TokenForm
 from schoolzorg.accounts.middleware import SESSION_STARTED_KEY
 from schoolzorg.accounts.models import Notification
+from schoolzorg.lib import navigation
 
 REAUTH_KEY = "sz_reauth_at"
 
@@ -201,6 +202,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = notifications.mark_read(request.user, pk)  # type: ignore[arg-type]
     if notification is None:
         raise Http404
+    navigation.refresh(request)  # the unread count, in every worker
     target = notifications.local_path(notification.url)
     return redirect(target or "accounts:notifications")
 
@@ -210,6 +212,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     count = notifications.mark_all_read(request.user)  # type: ignore[arg-type]
     if count:
+        navigation.refresh(request)  # the unread count, in every worker
         messages.success(
             request,
             "Alle meldingen zijn gelezen." if count > 1 else "De melding is gelezen.",

@@ -5,8 +5,10 @@ Counts are cheap aggregate queries; the menu never lists pupils.
 
 The menu is on every page, so a user's items are kept for `NAVIGATION_CACHE_SECONDS` (60 s) in
 the cache: a badge may lag a minute behind, the pages the items lead to check access themselves.
-A write that changes a user's own count (a notification read or received) calls `forget`, so
-that user's next page in this process counts again.
+A write that changes a user's counts (a notification received) calls `forget`, so that user's
+next page in this process counts again. The cache is per process: a user's own action (reading
+notifications) calls `refresh`, which bumps a number in the user's session, shared by all
+workers, so that every worker counts again on that user's next page.
 """
 
 from __future__ import annotations
@@ -44,9 +46,18 @@ def _key(user_pk: object) -> str:
     return f"nav:{user_pk}"
 
 
+# The number of the user's own changes to their counts, kept in the session (see `refresh`).
+SESSION_VERSION = "sz_nav_version"
+
+
 def forget(user_pks: Iterable[object]) -> None:
-    """Drop these users' cached menus: their counts changed."""
+    """Drop these users' cached menus in this process: their counts changed."""
     cache.delete_many([_key(pk) for pk in user_pks])
+
+
+def refresh(request: HttpRequest) -> None:
+    """The user changed their own counts: the next page counts again, whichever worker serves it."""
+    request.session[SESSION_VERSION] = request.session.get(SESSION_VERSION, 0) + 1
 
 
 def _collect(request: HttpRequest) -> list[NavItem]:
@@ -58,10 +69,14 @@ def items_for(request: HttpRequest) -> list[NavItem]:
     user_pk = getattr(request.user, "pk", None)
     found: list[NavItem] | None = None
     if seconds and user_pk is not None:
-        found = cache.get(_key(user_pk))
-        if found is None:
+        session = getattr(request, "session", None)
+        version = session.get(SESSION_VERSION, 0) if session is not None else 0
+        cached = cache.get(_key(user_pk))
+        if cached is not None and cached[0] == version:
+            found = cached[1]
+        else:
             found = _collect(request)
-            cache.set(_key(user_pk), found, seconds)
+            cache.set(_key(user_pk), (version, found), seconds)
     else:
         found = _collect(request)
     path = request.path
