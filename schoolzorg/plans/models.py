@@ -311,6 +311,13 @@ class Review(models.Model):
         return f"{self.get_progress_display()} ({self.reviewed_on:%d-%m-%Y})"
 
 
+class PlanVersionQuerySet(models.QuerySet["PlanVersion"]):
+    def about(self, pupil_ids: Any) -> PlanVersionQuerySet:
+        """Changes to the family's part of the plan and to the parts of these children: the
+        summary of a change to another child's part names that child."""
+        return self.filter(Q(pupil__isnull=True) | Q(pupil_id__in=pupil_ids))
+
+
 class PlanVersion(models.Model):
     """A snapshot of the whole plan after one save: who, when, and what it said."""
 
@@ -321,7 +328,13 @@ class PlanVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     summary = models.CharField("wat is er veranderd", max_length=300, blank=True)
+    # The child whose part the change is about; empty for the family's part of the plan.
+    pupil = models.ForeignKey(
+        Pupil, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     snapshot = models.JSONField(default=dict)
+
+    objects = PlanVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]

@@ -212,8 +212,9 @@ def compare_versions(
     return [(k, a.get(k, ""), b.get(k, "")) for k in keys if a.get(k, "") != b.get(k, "")]
 
 
-def _save_version(plan: IntegralPlan, *, by: Any, summary: str) -> PlanVersion:
-    """Raise the version number and store the snapshot (caller holds the transaction)."""
+def _save_version(plan: IntegralPlan, *, by: Any, summary: str, pupil: Any = None) -> PlanVersion:
+    """Raise the version number and store the snapshot (caller holds the transaction); `pupil`
+    is the child whose part changed, if the change is about one child."""
     IntegralPlan.objects.filter(pk=plan.pk).update(
         version=F("version") + 1, updated_at=timezone.now(), updated_by=by
     )
@@ -223,6 +224,7 @@ def _save_version(plan: IntegralPlan, *, by: Any, summary: str) -> PlanVersion:
         number=plan.version,
         created_by=by,
         summary=summary[:300],
+        pupil=pupil,
         snapshot=snapshot(plan),
     )
 
@@ -258,7 +260,9 @@ def start_plan(pupil: Any, *, by: Any, coordinator: Any = None) -> PlanPart:
             plan=plan, number=1, created_by=by, summary="Plan gestart", snapshot=snapshot(plan)
         )
     else:
-        _save_version(plan, by=by, summary=f"{pupil.first_name} toegevoegd aan het plan")
+        _save_version(
+            plan, by=by, summary=f"{pupil.first_name} toegevoegd aan het plan", pupil=pupil
+        )
     _tell_cases(plan, [pupil.pk], text="Integraal plan gestart voor dit kind.", by=by)
     return part
 
@@ -332,7 +336,9 @@ def add_goal(
         target_on=target_on,
         review_on=review_on,
     )
-    _save_version(part.plan, by=by, summary=f"Doel toegevoegd voor {part.pupil.first_name}")
+    _save_version(
+        part.plan, by=by, summary=f"Doel toegevoegd voor {part.pupil.first_name}", pupil=part.pupil
+    )
     _tell_cases(part.plan, [part.pupil_id], text=f"Nieuw doel: {goal.description}", by=by)
     return goal
 
@@ -377,7 +383,10 @@ def add_action(
         created_by=by,
     )
     _save_version(
-        plan_part.plan, by=by, summary=f"Actie toegevoegd voor {plan_part.pupil.first_name}"
+        plan_part.plan,
+        by=by,
+        summary=f"Actie toegevoegd voor {plan_part.pupil.first_name}",
+        pupil=plan_part.pupil,
     )
     _tell_cases(
         plan_part.plan,
@@ -409,7 +418,12 @@ def set_action_status(action: Action, *, to: str, by: Any, expected: str | None 
         raise PlanConflict("Iemand anders heeft deze actie net gewijzigd. Bekijk de nieuwe stand.")
     action.refresh_from_db()
     part = PlanPart.objects.select_related("plan", "pupil").get(pk=action.part_id)
-    _save_version(part.plan, by=by, summary=f"Actie: {action.get_status_display().lower()}")
+    _save_version(
+        part.plan,
+        by=by,
+        summary=f"Actie: {action.get_status_display().lower()}",
+        pupil=part.pupil,
+    )
     return action
 
 
@@ -449,7 +463,12 @@ def record_review(
         Goal.objects.filter(pk=goal.pk).update(**updates)
         goal.refresh_from_db()
     part = PlanPart.objects.select_related("plan", "pupil").get(pk=goal.part_id)
-    _save_version(part.plan, by=by, summary=f"Evaluatie van een doel voor {part.pupil.first_name}")
+    _save_version(
+        part.plan,
+        by=by,
+        summary=f"Evaluatie van een doel voor {part.pupil.first_name}",
+        pupil=part.pupil,
+    )
     _tell_cases(
         part.plan,
         [part.pupil_id],

@@ -414,7 +414,11 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def versions(request: HttpRequest, pk: int) -> HttpResponse:
     plan, parts = get_visible_plan(request, pk)
-    all_versions = list(plan.versions.select_related("created_by").defer("snapshot"))
+    all_versions = list(
+        plan.versions.about([p.pupil_id for p in parts])
+        .select_related("created_by")
+        .defer("snapshot")
+    )
     numbers = {v.number for v in all_versions}
     diff: list[tuple[str, str, str]] | None = None
     a_raw, b_raw = request.GET.get("a", ""), request.GET.get("b", "")

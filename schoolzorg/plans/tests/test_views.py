@@ -68,9 +68,20 @@ def test_sibling_at_another_school_stays_hidden(team, part, client_for):
     sibling = PupilFactory(
         family=team.pupil.family, current_school=SchoolFactory(), first_name="Verborgen"
     )
-    services.start_plan(sibling, by=team.ib)
-    page = client_for(team.ib).get(f"/plannen/{part.plan_id}/").content.decode()
+    sibling_part = services.start_plan(sibling, by=team.ib)
+    services.add_goal(
+        sibling_part, description="Slaapt door", criterion="x", by=team.ib, enforce_smart=False
+    )
+    services.add_goal(
+        part, description="Komt op tijd", criterion="x", by=team.ib, enforce_smart=False
+    )
+    client = client_for(team.ib)
+    page = client.get(f"/plannen/{part.plan_id}/").content.decode()
     assert "Verborgen" not in page and team.pupil.first_name in page
+    # The list of versions names the child whose part changed: only the visible one.
+    versions = client.get(f"/plannen/{part.plan_id}/versies/").content.decode()
+    assert "Verborgen" not in versions
+    assert f"Doel toegevoegd voor {team.pupil.first_name}" in versions
 
 
 def test_plan_page_logs_a_read_per_visible_child(team, part, client_for):
