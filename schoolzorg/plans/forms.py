@@ -34,6 +34,12 @@ def recorded_since() -> dt.date:
     return timezone.localdate() - dt.timedelta(days=daterange.DAYS_BACK)
 
 
+def _one_of_two(form: forms.Form, first: str, second: str) -> None:
+    """Two optional fields of which one must be filled in: say so after both labels."""
+    form.fields[first].note = "(kies iemand, of vul hieronder een naam in)"  # type: ignore[attr-defined]
+    form.fields[second].note = "(als u hierboven niemand koos)"  # type: ignore[attr-defined]
+
+
 def _people_choices(people: list[Any], empty: str) -> list[tuple[Any, str]]:
     return [("", empty)] + [(u.pk, u.full_name) for u in people]
 
@@ -159,6 +165,7 @@ class GoalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.people = {u.pk: u for u in people}
         set_choices(self, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))
+        _one_of_two(self, "owner", "owner_name")
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -212,6 +219,7 @@ class ActionForm(forms.Form):
         self.people = {u.pk: u for u in people}
         self.goals = {g.pk: g for g in goals}
         set_choices(self, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))
+        _one_of_two(self, "owner", "owner_name")
         set_choices(
             self, "goal", [("", "Geen bepaald doel")] + [(g.pk, g.description[:80]) for g in goals]
         )

@@ -3,7 +3,8 @@
 Django marks an invalid widget aria-invalid="true" and points its aria-describedby at
 "<id>_helptext" and "<id>_error"; a group of radio buttons or checkboxes is a fieldset that
 carries the aria-describedby instead. Options: `note` replaces "(niet verplicht)" after the label
-("" for nothing), and `empty` is said when a group has no choices::
+("" for nothing; a form can also set `note` on the field itself, e.g. for two fields of which one
+must be filled in), and `empty` is said when a group has no choices::
 
     {% field form.guardians note="" empty="Er is geen ouder met gezag vastgelegd." %}
 
@@ -32,6 +33,8 @@ def _e(value: Any) -> str:
 
 
 def _note(field: BoundField, note: str | None) -> str:
+    if note is None:  # a form may set its own on the field (`field.note`)
+        note = getattr(field.field, "note", None)
     if note:
         return f' <span class="muted">{_e(note)}</span>'
     if note is None and not field.field.required:

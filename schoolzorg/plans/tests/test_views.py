@@ -84,6 +84,13 @@ def test_sibling_at_another_school_stays_hidden(team, part, client_for):
     assert f"Doel toegevoegd voor {team.pupil.first_name}" in versions
 
 
+def test_owner_fields_say_that_one_of_them_is_needed(team, part, client_for):
+    page = client_for(team.ib).get(f"/plannen/{part.plan_id}/").content.decode()
+    assert page.count("(kies iemand, of vul hieronder een naam in)") == 2  # goal and action
+    assert page.count("(als u hierboven niemand koos)") == 2
+    assert 'Eigenaar <span class="muted">(niet verplicht)' not in page
+
+
 def test_plan_page_logs_a_read_per_visible_child(team, part, client_for):
     client_for(team.smw).get(f"/plannen/{part.plan_id}/")
     assert (
