@@ -109,17 +109,26 @@ def can_edit(user: Any, assessment: Assessment) -> bool:
     )
 
 
-def can_review(user: Any, assessment: Assessment) -> bool:
-    """May the user confirm, as the named colleague, that they reviewed this assessment?
+def review_refusal(user: Any, assessment: Assessment) -> str:
+    """Why the user may not confirm, as the named colleague, that they reviewed this assessment,
+    in plain Dutch; "" when they may.
 
     Conditions: the assessment is completed and not yet reviewed, the user is not its author,
     and the user may view it (for child safety: may see child-safety material).
     """
     from schoolzorg.assessments.models import AssessmentStatus
 
-    return (
-        assessment.status == AssessmentStatus.COMPLETED
-        and assessment.completed_by_id != user.pk
-        and assessment.created_by_id != user.pk
-        and can_view(user, assessment)
-    )
+    if assessment.status == AssessmentStatus.DRAFT:
+        return "Dit instrument is nog niet afgerond. Bespreken kan als het is afgerond."
+    if assessment.status == AssessmentStatus.REVIEWED:
+        return "Dit instrument is al besproken met een collega."
+    if user.pk in (assessment.completed_by_id, assessment.created_by_id):
+        return "U vulde dit instrument zelf in. Een collega die het niet invulde, bespreekt het."
+    if not can_view(user, assessment):
+        return "U kunt dit instrument niet bespreken."
+    return ""
+
+
+def can_review(user: Any, assessment: Assessment) -> bool:
+    """May the user confirm, as the named colleague, that they reviewed this assessment?"""
+    return not review_refusal(user, assessment)

@@ -287,11 +287,8 @@ def _reporting_right_bases(assessment: Assessment) -> list[Any]:
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, basis = _assessment(request, pk)
-    if not policies.can_review(request.user, assessment):
-        messages.error(
-            request,
-            "U kunt dit instrument niet bespreken: dat doet een collega die het niet zelf invulde.",
-        )
+    if refusal := policies.review_refusal(request.user, assessment):
+        messages.error(request, refusal)
         return redirect("assessments:detail", pk=assessment.pk)
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":

@@ -258,8 +258,9 @@ def test_colleague_reviews_a_safety_assessment_through_the_page(member, client_f
     ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
     colleague = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
     safety = completed_safety(pupil, ib)
-    own = client_for(ib).get(f"/instrumenten/{safety.pk}/bespreken/")
-    assert own.status_code == 302  # the author cannot review their own work
+    own = client_for(ib).get(f"/instrumenten/{safety.pk}/bespreken/", follow=True)
+    assert own.redirect_chain[0][1] == 302  # the author cannot review their own work
+    assert "U vulde dit instrument zelf in." in own.content.decode()
     client = client_for(colleague)
     assert (
         "Ik heb deze inschatting besproken"
@@ -272,6 +273,8 @@ def test_colleague_reviews_a_safety_assessment_through_the_page(member, client_f
     client.post(f"/instrumenten/{safety.pk}/bespreken/", {"confirm": "yes"})
     safety.refresh_from_db()
     assert safety.status == AssessmentStatus.REVIEWED and safety.reviewed_by == colleague
+    again = client.get(f"/instrumenten/{safety.pk}/bespreken/", follow=True).content.decode()
+    assert "Dit instrument is al besproken met een collega." in again
 
 
 def test_report_without_consent_needs_a_reporting_right_legal_basis(member, client_for):
