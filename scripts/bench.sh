@@ -98,6 +98,6 @@ fi
 
 $BIN/python scripts/bench.py --database-url "$DATABASE_URL" \
   --connections "${BENCH_CONNECTIONS:-16}" --workers "${BENCH_WORKERS:-4}" \
-  --duration "$DURATION" --warmup "$WARMUP"
+  --duration "$DURATION" --warmup "$WARMUP" --drafts 3000
 # Then every page a user of each role reaches, once each, on the same data (about 15 s).
 exec $BIN/python scripts/bench_crawl.py --write-doc

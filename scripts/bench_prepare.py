@@ -279,6 +279,27 @@ def ensure_meeting(school: School, pupils: list[Pupil], coordinator: User) -> in
                 for i, p in enumerate(pupils[:10])
             ]
         )
+    # The parents agreed to discuss them in the care team: without it the working screen shows
+    # an item without name or content (and measures a lighter page).
+    from schoolzorg.consent.models import Consent, Purpose
+
+    placed = list(meeting.items.exclude(pupil=None).values_list("pupil_id", flat=True))
+    consented = set(
+        Consent.objects.to_discuss(meeting.scheduled_on)
+        .filter(pupil_id__in=placed)
+        .values_list("pupil_id", flat=True)
+    )
+    Consent.objects.bulk_create(
+        Consent(
+            pupil_id=pupil_id,
+            purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+            is_complete=True,
+            given_on=TODAY - dt.timedelta(days=30),
+            recorded_by=coordinator,
+        )
+        for pupil_id in placed
+        if pupil_id not in consented
+    )
     return meeting.pk
 
 
