@@ -8,6 +8,7 @@ from django.urls import reverse
 from schoolzorg.accounts.models import Notification
 from schoolzorg.accounts.roles import CASE_ROLES, Role
 from schoolzorg.lib import homepanels, navigation
+from schoolzorg.organisations.queries import sees_schools
 from schoolzorg.pupils.access import active_memberships
 
 _PUPIL_ROLES = CASE_ROLES | {
@@ -30,7 +31,9 @@ def _pupils(request: HttpRequest) -> navigation.NavItem | None:
 
 
 def _schools(request: HttpRequest) -> navigation.NavItem | None:
-    if active_memberships(request.user):
+    """Not for a role that sees no school (a neighbourhood team, the service desk): a menu item
+    leading to an empty list."""
+    if sees_schools(request.user):
         return navigation.NavItem("Scholen", reverse("organisations:school_list"), order=80)
     return None
 

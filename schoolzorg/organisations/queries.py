@@ -10,6 +10,23 @@ from django.db.models import Q, QuerySet
 from schoolzorg.organisations.models import Organisation, School, SchoolQuerySet
 
 
+def _schools_of(m: Any) -> Q | None:
+    """The schools one membership shows (own school, served school, board, municipality,
+    partnership); None when it shows none (a neighbourhood team, the service desk)."""
+    kind = m.organisation.kind
+    if kind == "school":
+        return Q(pk=m.organisation_id)
+    if m.school_id:
+        return Q(pk=m.school_id)
+    if kind == "school_board":
+        return Q(board_id=m.organisation_id)
+    if kind == "municipality":
+        return Q(municipality_id=m.organisation_id)
+    if kind == "partnership":
+        return Q(partnership_id=m.organisation_id)
+    return None
+
+
 def schools_visible_to(user: Any) -> SchoolQuerySet:
     """Schools of the user's active memberships (own school, served school, board, municipality)."""
     from schoolzorg.pupils.access import active_memberships
@@ -18,18 +35,16 @@ def schools_visible_to(user: Any) -> SchoolQuerySet:
         return School.objects.none()
     q = Q(pk__in=[])
     for m in active_memberships(user):
-        kind = m.organisation.kind
-        if kind == "school":
-            q |= Q(pk=m.organisation_id)
-        elif m.school_id:
-            q |= Q(pk=m.school_id)
-        elif kind == "school_board":
-            q |= Q(board_id=m.organisation_id)
-        elif kind == "municipality":
-            q |= Q(municipality_id=m.organisation_id)
-        elif kind == "partnership":
-            q |= Q(partnership_id=m.organisation_id)
+        if (found := _schools_of(m)) is not None:
+            q |= found
     return School.objects.filter(q)
+
+
+def sees_schools(user: Any) -> bool:
+    """Whether any of the user's memberships shows schools (without a query: for the menu)."""
+    from schoolzorg.pupils.access import active_memberships
+
+    return any(_schools_of(m) is not None for m in active_memberships(user))
 
 
 # What an organisation answers for beyond itself: a municipality for every organisation in it, a

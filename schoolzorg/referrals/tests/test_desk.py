@@ -50,6 +50,8 @@ def test_the_desk_sees_a_level_4_referral_in_menu_my_work_and_list(
     # The home page names no child, so it logs no read.
     assert world.pupil.last_name not in home
     assert 'href="/toeleidingen/">Toeleidingen <span class="badge">1<' in home
+    assert 'href="/scholen/"' not in home  # no school to show: no menu item to an empty list
+    assert 'href="/scholen/"' in client_for(world.coordinator).get(reverse("home")).content.decode()
     listing = client.get(reverse("referrals:inbox"))
     assert listing.status_code == 200
     body = listing.content.decode()
