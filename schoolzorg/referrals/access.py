@@ -26,7 +26,12 @@ from django.db.models import Q
 
 from schoolzorg.accounts.roles import CASE_ROLES, Role
 from schoolzorg.audit.services import Basis
-from schoolzorg.pupils.access import Relationship, active_memberships, register_relationship
+from schoolzorg.pupils.access import (
+    Relationship,
+    access_basis,
+    active_memberships,
+    register_relationship,
+)
 from schoolzorg.referrals.workflow import SOCIAL_WORKER_STATES, TEAM_FILE_STATES
 
 TEAM_ROLES = frozenset(
@@ -157,8 +162,6 @@ def register() -> None:
 def referral_basis(user: Any, referral: Any) -> Basis:
     """Why the user sees this referral, for the read log: the pupil's full file if the user has
     it, else the membership of the receiving team, else the service desk's escalation."""
-    from schoolzorg.pupils.access import access_basis
-
     found = access_basis(user, referral.pupil)
     if found is not None and found[1]:
         return found[0]

@@ -34,10 +34,6 @@ from schoolzorg.referrals.workflow import DUE_FIELD_BY_STEP, TRANSITIONS, State,
 LIST_LIMIT = 100
 
 
-def _basis(request: HttpRequest, referral: Referral) -> Basis:
-    return referral_basis(request.user, referral)
-
-
 def _visible_pupil(request: HttpRequest, pk: int) -> tuple[Pupil, Basis, bool]:
     pupil = (
         Pupil.objects.filter(pk=pk)
@@ -339,7 +335,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         request,
         action=Action.VIEW,
         pupil_id=referral.pupil_id,
-        basis=_basis(request, referral),
+        basis=referral_basis(request.user, referral),
         obj=referral,
         detail="toeleiding",
     )
@@ -416,7 +412,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         action=Action.VIEW,
         pupil_id=referral.pupil_id,
-        basis=_basis(request, referral),
+        basis=referral_basis(request.user, referral),
         obj=referral,
         detail="toeleiding bewerken",
     )
