@@ -4,7 +4,9 @@ Every function takes a period (`start`, `end`, both inclusive dates) and `by`, t
 group on: "school", "team" or "municipality" (the municipality of the receiving team). Rows
 are grouped per month (the first day of the month, a `date`) and per unit, and carry the unit's
 id and name. Lead times are in calendar days (what a family experiences); norms are in school
-days, so "within the norm" compares with the stored due dates.
+days, so "within the norm" compares with the stored due dates. A step whose saved dates run
+backwards (entered before the step dates were checked) is left out of its lead time rather than
+pulling the mean below zero.
 
     lead_time_per_step(start, end, by="team")        -> list[LeadTime]
     warm_handovers_within_norm(start, end, by="team") -> list[HandoverShare]
@@ -90,7 +92,7 @@ def lead_time_per_step(start: dt.date, end: dt.date, *, by: By = "team") -> list
     buckets: dict[tuple[dt.date, int | None, str, str], list[int]] = defaultdict(list)
     for row in rows:
         for step, a, b in STEPS:
-            if row[a] is not None and row[b] is not None:
+            if row[a] is not None and row[b] is not None and row[b] >= row[a]:
                 key = (_month(row["submitted_on"]), row[unit_id], row[unit_name] or "", step)
                 buckets[key].append((row[b] - row[a]).days)
     return [

@@ -46,3 +46,17 @@ def test_figures_give_lead_times_handover_share_and_escalations_per_team_and_mon
         1,
         "Wijkteam Oost",
     )
+
+
+def test_a_step_whose_saved_dates_run_backwards_is_left_out_of_its_lead_time() -> None:
+    world = make_world()
+    good = submitted(world, today=dt.date(2025, 3, 3))
+    services.acknowledge_referral(good, by=world.worker, today=dt.date(2025, 3, 5))
+    bad = submitted(world, today=dt.date(2025, 3, 3))
+    services.acknowledge_referral(bad, by=world.worker, today=dt.date(2025, 3, 4))
+    # Saved before step dates were checked: acknowledged a century before it was sent.
+    type(bad).objects.filter(pk=bad.pk).update(acknowledged_on=dt.date(1925, 3, 4))
+
+    times = figures.lead_time_per_step(dt.date(2025, 1, 1), dt.date(2025, 12, 31), by="team")
+    [ack] = [t for t in times if t.step == "acknowledge"]
+    assert (ack.count, ack.mean_days) == (1, 2)
