@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from schoolzorg.accounts import panels  # noqa: F401  (registers menu and home panels)
+        from schoolzorg.accounts.notifications import prune_notifications_task
+        from schoolzorg.lib import periodic
+
+        periodic.register("notifications", prune_notifications_task, 24 * 60 * 60)

@@ -8,20 +8,29 @@ A notification is read when its owner follows its link (`mark_read`) or marks th
 (`mark_all_read`); opening the "Meldingen" page itself changes nothing, so what is new stays
 marked until the user has dealt with it. Each write forgets the owner's cached menu, whose
 badge counts the unread ones.
+
+Notifications are pointers, not records: the file they point at keeps what happened. A daily
+sweep (`prune_notifications`) deletes read ones after `KEEP_READ` and unread ones after
+`KEEP_UNREAD`, so an inbox does not hold years of links nobody follows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from schoolzorg.accounts.models import Notification, User
 from schoolzorg.lib import navigation
+
+KEEP_READ = dt.timedelta(days=90)
+KEEP_UNREAD = dt.timedelta(days=365)
 
 
 def absolute_url(path: str) -> str:
@@ -97,3 +106,21 @@ def mark_all_read(user: User) -> int:
     if count:
         navigation.forget([user.pk])
     return count
+
+
+def prune_notifications(now: dt.datetime | None = None) -> int:
+    """Delete read notifications older than KEEP_READ and unread ones older than KEEP_UNREAD;
+    return how many. Safe to run twice at once: each run derives the rows from the database."""
+    now = now or timezone.now()
+    old = Notification.objects.filter(read_at__isnull=False, created_at__lt=now - KEEP_READ)
+    old = old | Notification.objects.filter(read_at__isnull=True, created_at__lt=now - KEEP_UNREAD)
+    unread_owners = set(old.filter(read_at__isnull=True).values_list("user_id", flat=True))
+    deleted, _ = old.delete()
+    if unread_owners:  # their badge counted what is gone
+        navigation.forget(sorted(unread_owners))
+    return deleted
+
+
+@task()
+def prune_notifications_task() -> int:
+    return prune_notifications()

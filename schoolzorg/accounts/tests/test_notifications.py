@@ -170,3 +170,38 @@ def test_the_menu_counts_unread_notifications_in_words(client_for: Any, settings
     body = client.get("/").content.decode()
     assert "ongelezen</span></span>" not in body
     cache.clear()
+
+
+def test_the_daily_sweep_deletes_old_read_and_very_old_unread_notifications() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from schoolzorg.accounts.notifications import prune_notifications
+    from schoolzorg.lib import periodic
+
+    now = timezone.now()
+    me = _user("ilse")
+    kept = {
+        _note(me, "Gelezen, recent", read_at=now).pk,
+        _note(me, "Ongelezen, half jaar").pk,
+        _note(me, "Gelezen, twee maanden").pk,
+    }
+    gone = {_note(me, "Gelezen, oud").pk, _note(me, "Ongelezen, te oud").pk}
+    ages = {
+        "Ongelezen, half jaar": (180, None),
+        "Gelezen, twee maanden": (60, 59),
+        "Gelezen, oud": (91, 90),
+        "Ongelezen, te oud": (366, None),
+    }
+    for text, (created_days, read_days) in ages.items():
+        Notification.objects.filter(text=text).update(
+            created_at=now - dt.timedelta(days=created_days),
+            read_at=None if read_days is None else now - dt.timedelta(days=read_days),
+        )
+
+    assert prune_notifications(now) == 2
+    assert set(Notification.objects.values_list("pk", flat=True)) == kept
+    assert not Notification.objects.filter(pk__in=gone).exists()
+    assert prune_notifications(now) == 0  # a second run finds nothing more
+    assert "notifications" in {s.name for s in periodic.sweeps()}
