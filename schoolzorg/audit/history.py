@@ -3,6 +3,10 @@
 Call `register(Model)` from your AppConfig.ready(). Encrypted fields (child-safety material) are
 left out of the diff on purpose: auditlog stores values in plain text, which would undo the
 encryption. The diff then only shows that the record changed, not the secret text.
+
+Accounts are tracked without their password hash and last sign-in; a new password (set by its
+owner, by a reset link or by an administrator) is recorded as a change of its own that says only
+that it changed (`log_password_change`), so the privacy officer sees who set whose password.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ CORE_MODELS = (
     "organisations.YouthHealthService",
     "organisations.ServiceDesk",
     "organisations.District",
+    "accounts.User",
     "accounts.Membership",
     "pupils.Pupil",
     "pupils.Family",
@@ -51,14 +56,40 @@ def register(model: Any, **options: Any) -> None:
     auditlog.register(model, exclude_fields=exclude, **options)
 
 
+# Never in a diff: the hash would be readable in the history, a sign-in is not a change.
+USER_EXCLUDED = ["password", "last_login"]
+PASSWORD_CHANGED = ["(verborgen)", "nieuw wachtwoord ingesteld"]
+
+
 def register_core_models() -> None:
+    from django.db.models.signals import post_save
+
     for label in CORE_MODELS:
         try:
             model = apps.get_model(label)
         except LookupError:
             continue
-        m2m = ["given_by_guardians"] if label == "consent.Consent" else None
-        register(model, m2m_fields=m2m) if m2m else register(model)
+        if label == "consent.Consent":
+            register(model, m2m_fields=["given_by_guardians"])
+        elif label == "accounts.User":
+            register(model, exclude_fields=USER_EXCLUDED)
+            post_save.connect(log_password_change, sender=model, dispatch_uid="audit.password")
+        else:
+            register(model)
+
+
+def log_password_change(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """After `set_password()` and a save, record that the password changed (not the hash).
+
+    Django keeps the new raw password in `_password` until the save that follows `set_password`
+    (and clears it for a silent hash upgrade at sign-in, which is no change)."""
+    from auditlog.models import LogEntry
+
+    if created or getattr(instance, "_password", None) is None:
+        return
+    LogEntry.objects.log_create(
+        instance, action=LogEntry.Action.UPDATE, changes={"password": PASSWORD_CHANGED}
+    )
 
 
 def entries_for(objects: dict[str, Any], *, limit: int, moved_from: Any = None) -> list[Any]:

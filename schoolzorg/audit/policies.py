@@ -257,8 +257,9 @@ def overseen_user(scope: Scope, user_id: int) -> Any:
 
 
 def scoped_changes(scope: Scope, *, limit: int) -> list[Any]:
-    """Change history of memberships at organisations in scope and of those organisations (and
-    the districts of municipalities in scope), newest first, in one query.
+    """Change history of memberships at organisations in scope, of those organisations (and
+    the districts of municipalities in scope) and of the accounts of `scoped_users` (e-mail,
+    active, access to the admin, a new password), newest first, in one query.
 
     An organisation (or district) moved to another municipality or board is no longer in scope;
     the change that moved it is still shown to the officers of the one it left, found by its
@@ -271,7 +272,8 @@ def scoped_changes(scope: Scope, *, limit: int) -> list[Any]:
     orgs = scope.organisations()
     municipalities = scope.ids_of_kind("municipality")
     objects: dict[str, Any] = {
-        "accounts.Membership": Membership.objects.filter(organisation_id__in=orgs)
+        "accounts.Membership": Membership.objects.filter(organisation_id__in=orgs),
+        "accounts.User": scoped_users(scope),
     }
     for label in CORE_MODELS:
         if not label.startswith("organisations."):

@@ -168,7 +168,7 @@ def changes(request: HttpRequest) -> HttpResponse:
     """Changes to memberships and organisations: who got which role, for the access review."""
     basis, scope = _require_officer(request)
     entries = policies.scoped_changes(scope, limit=200)
-    _log_reading(request, basis, "wijzigingen rollen en organisaties")
+    _log_reading(request, basis, "wijzigingen accounts, rollen en organisaties")
     return render(request, "audit/changes.html", {"changes": entries})
 
 

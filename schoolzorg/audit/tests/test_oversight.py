@@ -1028,3 +1028,39 @@ def test_the_log_of_a_reader_whose_account_is_gone_stays_readable(world) -> None
     assert len(page.context["page"].object_list) == 2
     # A reader outside the officer's scope stays hidden.
     assert client.get("/logboek/gebruiker/999999/").status_code == 404
+
+
+def test_a_password_set_by_the_administrator_is_in_the_officers_history_without_its_hash(
+    world,
+) -> None:
+    from auditlog.models import LogEntry
+
+    admin, colleague = world.users["functional_admin"], world.users["coordinator"]
+    admin.is_staff = True
+    admin.save()
+    before = LogEntry.objects.count()
+    signed_in_client(colleague)  # a sign-in is no change to the account
+    new = {"password1": "Een-nieuw-wachtwoord-2026", "password2": "Een-nieuw-wachtwoord-2026"}
+    url = f"/beheer/accounts/user/{colleague.pk}/password/"
+    assert signed_in_client(admin).post(url, new).status_code == 302
+    colleague.refresh_from_db()
+    assert colleague.check_password("Een-nieuw-wachtwoord-2026")
+
+    officer = signed_in_client(world.users["privacy_officer"])
+    changes = officer.get("/logboek/wijzigingen/").context["changes"]
+    [entry] = [
+        c
+        for c in changes
+        if c.content_type.model == "user" and c.object_pk == str(colleague.pk) and c.action == 1
+    ]
+    assert entry.actor == admin
+    assert entry.changed == [("wachtwoord", "(verborgen)", "nieuw wachtwoord ingesteld")]
+    page = officer.get("/logboek/wijzigingen/").content.decode()
+    assert "nieuw wachtwoord ingesteld" in page
+    made = LogEntry.objects.order_by("pk")[before:]
+    assert [e.object_pk for e in made if e.content_type.model == "user"] == [str(colleague.pk)]
+    assert not any(colleague.password[-20:] in str(e.changes) for e in LogEntry.objects.all())
+
+    _school_b, _coordinator_b, officer_b = _other_municipality()
+    theirs = signed_in_client(officer_b).get("/logboek/wijzigingen/").context["changes"]
+    assert str(colleague.pk) not in {c.object_pk for c in theirs if c.content_type.model == "user"}
