@@ -6,9 +6,7 @@ and contacts, not for who was helped (data minimisation; see docs/decisions/0101
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +14,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
 from schoolzorg.cases.models import ContactForm, SocialWorkContact
+from schoolzorg.lib import spreadsheets
 
 
 @dataclass(frozen=True)
@@ -123,33 +122,13 @@ def _values(row: HoursRow) -> list[Any]:
 
 
 def hours_csv(provider: Any, rows: list[HoursRow]) -> str:
-    out = io.StringIO()
-    # Semicolons and a BOM: Dutch Excel opens this as columns without an import wizard.
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(HEADER)
-    for row in rows:
-        writer.writerow(
-            [str(v).replace(".", ",") if isinstance(v, float) else v for v in _values(row)]
-        )
-    return out.getvalue()
+    return spreadsheets.csv_text(HEADER, (_values(row) for row in rows))
 
 
 def hours_xlsx(provider: Any, rows: list[HoursRow]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Uren per school"
-    sheet.append(HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(_values(row))
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGH", (30, 30, 14, 10, 16, 16, 10, 8), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx(
+        "Uren per school",
+        HEADER,
+        (_values(row) for row in rows),
+        widths=(30, 30, 14, 10, 16, 16, 10, 8),
+    )

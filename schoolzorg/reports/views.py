@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from schoolzorg.lib import spreadsheets
 from schoolzorg.reports import charts
 from schoolzorg.reports.access import chosen_municipality
 from schoolzorg.reports.figures import figures_for
@@ -47,10 +46,6 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     """The same suppressed tables as the page, one line per cell."""
     municipality_id, name, _ = chosen_municipality(request)
     figures = figures_for(municipality_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cijfers.csv"'
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(["gemeente", "tabel", "rij", "kolom", "waarde"])
     tables = [
         ("per maand", figures.monthly),
         ("per school", figures.schools),
@@ -61,16 +56,16 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         ("doorlooptijd per stap (mediaan dagen)", figures.lead_times),
         ("escalaties per reden en niveau", figures.escalations),
     ]
-    for title, table in tables:
-        for label, cells in table.rows:
-            for column, cell in zip(table.columns, cells, strict=True):
-                writer.writerow([name, title, _safe(label), column, cell.text])
+    rows = (
+        [name, title, label, column, cell.text]
+        for title, table in tables
+        for label, cells in table.rows
+        for column, cell in zip(table.columns, cells, strict=True)
+    )
+    body = spreadsheets.csv_text(["gemeente", "tabel", "rij", "kolom", "waarde"], rows)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cijfers.csv"'
     return response
-
-
-def _safe(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def floor(request: HttpRequest) -> HttpResponse:

@@ -252,6 +252,8 @@ def test_hours_export_is_aggregated_and_names_no_child(team, client_for, member)
     from schoolzorg.organisations.tests.factories import ServiceDeskFactory
 
     case = _case(team)
+    team.school.name = '=HYPERLINK("http://evil.example","School")'  # a name, not a formula
+    team.school.save()
     today = timezone.localdate()
     contact(case, team.smw, team.provider, minutes=90, contact_on=today)
     contact(case, team.smw, team.provider, minutes=30, contact_on=today, form="phone")
@@ -272,13 +274,14 @@ def test_hours_export_is_aggregated_and_names_no_child(team, client_for, member)
         "Minuten",
         "Uren",
     ]
-    assert rows[1][1] == team.school.name and rows[1][4:8] == ["2", "1", "120", "2,0"]
+    assert rows[1][1] == "'" + team.school.name and rows[1][4:8] == ["2", "1", "120", "2,0"]
     assert team.pupil.first_name not in text and team.pupil.last_name not in text
     xlsx = client_for(desk).get(f"/casussen/smw/uren/{team.provider.pk}.xlsx")
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.cell(2, 7).value == 120
+    assert (sheet.cell(2, 2).value, sheet.cell(2, 2).data_type) == (team.school.name, "s")
     assert AccessLogEntry.objects.filter(action="export").count() == 2
     assert client_for(team.ib).get(f"/casussen/smw/uren/{team.provider.pk}.csv").status_code == 404
 

