@@ -258,6 +258,14 @@ def week_review(week_start: dt.date, organisation_id: int) -> WeeklyReview | Non
     )
 
 
+WEEK_NOT_OVER = "Deze week is nog niet voorbij; u kunt hem aftekenen vanaf maandag."
+
+
+def week_is_over(week_start: dt.date, today: dt.date | None = None) -> bool:
+    """Whether the week that starts on `week_start` (a Monday) has ended, its Sunday included."""
+    return week_start <= (today or timezone.localdate()) - dt.timedelta(days=7)
+
+
 @transaction.atomic
 def sign_off_week(
     week_start: dt.date,
@@ -267,11 +275,15 @@ def sign_off_week(
     by: Any,
     note: str,
     findings: dict[str, Any],
+    today: dt.date | None = None,
 ) -> WeeklyReview:
     """Record who signed off one owner's anomaly report of one week, and when; only once per
-    owner and week (a sign-off of the whole log from before counts as one)."""
+    owner and week (a sign-off of the whole log from before counts as one), and only once the
+    week is over: its weekend and evenings are signals of the report."""
     if week_start.weekday() != 0:
         raise AuditError("Een week begint op maandag.")
+    if not week_is_over(week_start, today):
+        raise AuditError(WEEK_NOT_OVER)
     if week_review(week_start, organisation_id) is not None:
         raise AuditError("Deze week is al afgetekend.")
     try:

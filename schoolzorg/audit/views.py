@@ -314,7 +314,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
             "form": SignOffForm(),
             "previous": week_start - dt.timedelta(days=7) if week_start > FIRST_WEEK else None,
             "next": week_start + dt.timedelta(days=7),
-            "is_future": week_start > week_of(timezone.localdate()),
+            "is_running": not services.week_is_over(week_start),
             "has_next": week_start < week_of(timezone.localdate()),
         },
     )
@@ -339,8 +339,8 @@ def weekly_sign_off(request: HttpRequest, week: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "De opmerking is te lang.")
         return redirect(url)
-    if week_start > week_of(timezone.localdate()):
-        messages.error(request, "Een week in de toekomst kan niet worden afgetekend.")
+    if not services.week_is_over(week_start):
+        messages.error(request, services.WEEK_NOT_OVER)
         return redirect(url)
     try:
         services.sign_off_week(

@@ -92,6 +92,20 @@ def test_a_week_before_2000_or_after_this_one_gets_a_message(world, week) -> Non
     assert not WeeklyReview.objects.exists()
 
 
+def test_the_running_week_cannot_be_signed_off_before_its_weekend_is_over(world) -> None:
+    url = "/logboek/week/2026-11-30/aftekenen/"
+    with time_machine.travel(dt.datetime(2026, 12, 6, 23, 0, tzinfo=AMS), tick=False):
+        officer = signed_in_client(world.users["privacy_officer"])
+        page = officer.get("/logboek/week/", {"week": "2026-11-30"}).content.decode()
+        assert "nog niet voorbij" in page and "Week aftekenen" not in page
+        refused = officer.post(url, {"note": "vrijdag al"}, follow=True)
+    assert refused.status_code == 200, refused.redirect_chain
+    assert "nog niet voorbij" in refused.content.decode() and not WeeklyReview.objects.exists()
+    with time_machine.travel(dt.datetime(2026, 12, 7, 8, 0, tzinfo=AMS), tick=False):
+        signed_in_client(world.users["privacy_officer"]).post(url, {"note": "maandag"})
+    assert WeeklyReview.objects.get().week_start == dt.date(2026, 11, 30)
+
+
 def test_the_first_and_this_week_can_be_opened_without_a_way_past_them(world) -> None:
     officer = signed_in_client(world.users["privacy_officer"])
     with time_machine.travel(dt.datetime(2026, 12, 4, 12, 0, tzinfo=AMS), tick=False):
