@@ -298,10 +298,10 @@ def check_upload(upload: UploadedFile[bytes], *, max_bytes: int) -> tuple[str, s
     if upload.size is None or upload.size == 0:
         raise CaseError("Het bestand is leeg. Kies een ander bestand.")
     if upload.size > max_bytes:
-        limit_mb = max_bytes / (1024 * 1024)
+        size_mb = f"{upload.size / (1024 * 1024):.1f}".replace(".", ",")
         raise CaseError(
-            f"Het bestand is te groot ({upload.size / (1024 * 1024):.1f} MB). "
-            f"Het mag hoogstens {limit_mb:.0f} MB zijn."
+            f"Het bestand is te groot ({size_mb} MB). "
+            f"Het mag hoogstens {max_bytes / (1024 * 1024):.0f} MB zijn."
         )
     upload.seek(0)
     head = upload.read(16)

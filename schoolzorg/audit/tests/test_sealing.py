@@ -152,12 +152,16 @@ def test_entry_inserted_before_the_first_seal_range_is_detected() -> None:
 
 
 def test_verify_command_exits_non_zero_on_tampering() -> None:
+    import io
+
     entries = _entries(2)
     seal_all(now=LATER)
-    call_command("verify_access_log")
+    out = io.StringIO()
+    call_command("verify_access_log", stdout=out)
+    assert "1 zegel, 2 verzegelde regels; 0 regels nog niet verzegeld." in out.getvalue()
     with tampering(), connection.cursor() as c:
         c.execute("UPDATE audit_accesslogentry SET detail = 'x' WHERE id = %s", [entries[0].pk])
-    with pytest.raises(CommandError, match="aangetast"):
+    with pytest.raises(CommandError, match="aangetast: 1 probleem gevonden"):
         call_command("verify_access_log")
 
 

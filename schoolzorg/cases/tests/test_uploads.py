@@ -87,7 +87,7 @@ def test_upload_too_large_gets_a_dutch_message_and_keeps_the_description(
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "te groot" in page and "Verslag huisbezoek" in page
+    assert "te groot (1,0 MB)" in page and "Verslag huisbezoek" in page
     assert not CaseDocument.objects.exists()
 
 

@@ -17,11 +17,17 @@ class Command(BaseCommand):
         for problem in result.problems:
             self.stderr.write(problem)
         self.stdout.write(
-            f"{result.seals} zegels, {result.sealed_entries} verzegelde regels; "
-            f"{result.unsealed_entries} regels nog niet verzegeld."
+            f"{_count(result.seals, 'zegel', 'zegels')}, "
+            f"{_count(result.sealed_entries, 'verzegelde regel', 'verzegelde regels')}; "
+            f"{_count(result.unsealed_entries, 'regel', 'regels')} nog niet verzegeld."
         )
         if not result.ok:
             raise CommandError(
-                f"Het logboek is aangetast: {len(result.problems)} probleem/problemen gevonden."
+                "Het logboek is aangetast: "
+                f"{_count(len(result.problems), 'probleem', 'problemen')} gevonden."
             )
         self.stdout.write("Het logboek is in orde.")
+
+
+def _count(n: int, one: str, more: str) -> str:
+    return f"{n} {one if n == 1 else more}"
