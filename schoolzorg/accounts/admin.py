@@ -113,6 +113,8 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:  # nobody else hands out the admin or its groups
             fields += ["is_staff", "groups"]
+        if obj is not None and obj.pk == request.user.pk:  # switching oneself off locks one out
+            fields += ["is_active"]
         return fields
 
 

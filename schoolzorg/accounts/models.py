@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from schoolzorg.accounts.roles import ROLE_ORGANISATION_KINDS, SCHOOL_SCOPED_ROLES, Role
+from schoolzorg.lib.validators import no_hidden_characters
 
 
 class UserManager(BaseUserManager["User"]):
@@ -38,8 +39,8 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("e-mailadres", unique=True)
-    full_name = models.CharField("naam", max_length=200)
+    email = models.EmailField("e-mailadres", unique=True, validators=[no_hidden_characters])
+    full_name = models.CharField("naam", max_length=200, validators=[no_hidden_characters])
     is_active = models.BooleanField("actief", default=True)
     is_staff = models.BooleanField("toegang tot beheer", default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -137,7 +138,8 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         kinds = ROLE_ORGANISATION_KINDS.get(self.role, ())
-        if self.organisation_id and self.organisation.kind not in kinds:
+        # Without a role (refused at its field) there is nothing to compare the kind with.
+        if self.role and self.organisation_id and self.organisation.kind not in kinds:
             raise ValidationError(
                 {"organisation": "Deze rol hoort niet bij dit soort organisatie."}
             )

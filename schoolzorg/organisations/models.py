@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from schoolzorg.lib.validators import no_hidden_characters
+
 
 class OrganisationKind(models.TextChoices):
     MUNICIPALITY = "municipality", "Gemeente"
@@ -35,7 +37,7 @@ class HolidayRegion(models.TextChoices):
 
 class Organisation(models.Model):
     kind = models.CharField("soort", max_length=32, choices=OrganisationKind.choices, db_index=True)
-    name = models.CharField("naam", max_length=200)
+    name = models.CharField("naam", max_length=200, validators=[no_hidden_characters])
     municipality = models.ForeignKey(
         "organisations.Municipality",
         verbose_name="gemeente",

@@ -221,6 +221,8 @@ def test_a_functional_administrator_appoints_no_privacy_officer(town) -> None:  
         "/beheer/accounts/membership/add/", {**form, "role": Role.PRIVACY_OFFICER}
     )
     assert "Een privacyfunctionaris wordt aangewezen" in refused.content.decode()
+    # Only that reason: without a role there is no kind of organisation to refuse.
+    assert "hoort niet bij dit soort organisatie" not in refused.content.decode()
     assert not colleague.memberships.filter(role=Role.PRIVACY_OFFICER).exists()
     # Nor by changing an existing role into it, nor by changing a privacy officer's role.
     analyst = colleague.memberships.get()
@@ -335,3 +337,47 @@ def test_a_superuser_still_moves_an_organisation(town, client_for) -> None:  # t
     assert _sent(client_for(root), url, municipality=elsewhere.pk).status_code == 302
     school.refresh_from_db()
     assert school.municipality_id == elsewhere.pk
+
+
+def test_a_functional_administrator_cannot_switch_their_own_account_off(town) -> None:  # type: ignore[no-untyped-def]
+    client, me = town["client"], _admin(town)
+    page = client.get(f"/beheer/accounts/user/{me.pk}/change/").content.decode()
+    assert 'name="is_active"' not in page
+    sent = {
+        "email": me.email,
+        "full_name": me.full_name,
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }  # "is_active" left out: an unticked box
+    client.post(f"/beheer/accounts/user/{me.pk}/change/", sent)
+    me.refresh_from_db()
+    assert me.is_active
+    # A colleague's account can still be switched off.
+    colleague = town["ib"]
+    page = client.get(f"/beheer/accounts/user/{colleague.pk}/change/").content.decode()
+    assert 'name="is_active"' in page
+
+
+@pytest.mark.parametrize(
+    "email, name",
+    [
+        ("ib@hier.example\u200b", "Nieuwe Leerkracht"),
+        ("nieuw@hier.example", "\u202eevil"),
+        ("nieuw@hier.example", "Zero\u200bWidth"),
+    ],
+)
+def test_an_account_with_an_invisible_character_is_refused(town, email, name) -> None:  # type: ignore[no-untyped-def]
+    response = town["client"].post(
+        "/beheer/accounts/user/add/",
+        {
+            "email": email,
+            "full_name": name,
+            "password1": "Een-lang-wachtwoord-2026",
+            "password2": "Een-lang-wachtwoord-2026",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "onzichtbaar teken" in response.content.decode()
+    assert User.objects.count() == 3  # the administrator and the two coordinators, no more
