@@ -66,6 +66,21 @@ def login_verified(client: Client, user: Any) -> Client:
     return client
 
 
+def assert_asks_to_confirm_first(client: Client, url: str) -> None:
+    """With the last confirmation of password and code long ago, `url` sends the user to
+    confirm them again and back; nothing is logged as read before that."""
+    from schoolzorg.audit.models import AccessLogEntry
+
+    session = client.session
+    session["sz_reauth_at"] = __import__("time").time() - 3600
+    session.save()
+    before = AccessLogEntry.objects.count()
+    response = client.get(url)
+    assert response.status_code == 302, response.status_code
+    assert response["Location"].startswith("/inloggen/bevestigen/?next="), response["Location"]
+    assert AccessLogEntry.objects.count() == before
+
+
 @pytest.fixture
 def client_for(db: None) -> Callable[[Any], Client]:
     def make(user: Any) -> Client:

@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from schoolzorg.accounts.views import reauth_is_fresh
+from schoolzorg.accounts.views import require_recent_auth
 from schoolzorg.audit import history, policies, services
 from schoolzorg.audit.anomalies import FIRST_WEEK, week_of, weekly_report
 from schoolzorg.audit.forms import (
@@ -142,6 +141,7 @@ def pupil_log(request: HttpRequest, pupil_id: int) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_recent_auth  # a file with a child's data leaves the system
 def pupil_log_for_parents(request: HttpRequest, pupil_id: int) -> HttpResponse:
     """The overview of who looked, as a PDF to give to the parents."""
     from schoolzorg.audit.parents import render_pdf
@@ -177,9 +177,11 @@ def changes(request: HttpRequest) -> HttpResponse:
 def break_glass(request: HttpRequest) -> HttpResponse:
     if not can_break_glass(request.user):
         raise Http404
-    if not reauth_is_fresh(request, settings.REAUTH_SECONDS):
-        query = urlencode({"next": request.get_full_path()})
-        return redirect(f"{reverse('accounts:reauth')}?{query}")
+    return _break_glass(request)
+
+
+@require_recent_auth
+def _break_glass(request: HttpRequest) -> HttpResponse:
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

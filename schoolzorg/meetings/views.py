@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from schoolzorg.accounts.models import User
+from schoolzorg.accounts.views import require_recent_auth
 from schoolzorg.audit.models import Action as AuditAction
 from schoolzorg.audit.services import Read, record_accesses
 from schoolzorg.careteams.models import CareTeam, CareTeamMember
@@ -779,6 +780,7 @@ def ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_recent_auth  # a file with a child's data leaves the system
 def print_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from schoolzorg.meetings.pdf import minutes_pdf
 

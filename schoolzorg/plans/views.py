@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from schoolzorg.accounts.views import require_recent_auth
 from schoolzorg.audit.models import Action as LogAction
 from schoolzorg.audit.services import record_access
 from schoolzorg.cases.views import coordinator_candidates
@@ -455,6 +456,7 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_recent_auth  # a file with a child's data leaves the system
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from schoolzorg.plans.pdf import render_plan_pdf
 

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from conftest import assert_asks_to_confirm_first
 from schoolzorg.audit.matrix import build_world, signed_in_client
 from schoolzorg.audit.models import AccessLogEntry, Action
 from schoolzorg.audit.parents import overview_html, readers
@@ -92,6 +93,8 @@ def test_coordinator_downloads_it_and_the_download_is_itself_logged(world) -> No
     printed = AccessLogEntry.objects.get(pupil_id=world.pupil.pk, action=Action.PRINT)
     assert printed.user_id == world.users["coordinator"].pk
     assert printed.detail == "overzicht wie keek, voor de ouders"
+    url = f"/logboek/leerling/{world.pupil.pk}/voor-ouders.pdf"
+    assert_asks_to_confirm_first(signed_in_client(world.users["coordinator"]), url)
     page = client.get(f"/logboek/leerling/{world.pupil.pk}/").content.decode()
     assert f"/logboek/leerling/{world.pupil.pk}/voor-ouders.pdf" in page
 

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from conftest import assert_asks_to_confirm_first
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.cases.models import CaseEvent
 from schoolzorg.cases.services import register_concern
@@ -181,6 +182,8 @@ def test_pdf_is_generated_and_print_is_logged_per_pupil(setting, client_for):
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert AccessLogEntry.objects.filter(pupil_id=setting.pupil.pk, action="print").count() == 1
+    url = f"/overleggen/{setting.meeting.pk}/verslag.pdf"
+    assert_asks_to_confirm_first(client_for(setting.ib), url)
 
 
 def test_working_screen_logs_each_pupil_and_is_not_cached(setting, client_for):

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from conftest import assert_asks_to_confirm_first
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.organisations.tests.factories import SchoolFactory
 from schoolzorg.plans import services
@@ -233,6 +234,7 @@ def test_pdf_export_is_a_pdf_and_logged_as_export(team, part, client_for):
     response = client_for(team.ib).get(f"/plannen/{part.plan_id}/pdf/")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert AccessLogEntry.objects.filter(action="export", pupil_id=team.pupil.pk).count() == 1
+    assert_asks_to_confirm_first(client_for(team.ib), f"/plannen/{part.plan_id}/pdf/")
 
 
 def test_agreement_is_recorded_with_guardian(team, part, client_for):
