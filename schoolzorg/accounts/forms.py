@@ -24,19 +24,31 @@ class LoginForm(AuthenticationForm):
     }
 
 
+def normal_code(text: str) -> str:
+    """A code as typed: without spaces and in lower case (recovery codes are lower-case hex,
+    printed in two groups; an app's code is digits only)."""
+    return "".join(text.split()).lower()
+
+
 class TokenForm(forms.Form):
     token = forms.CharField(
         label="Code",
-        max_length=16,
+        max_length=24,
         strip=True,
         help_text="De 6 cijfers uit uw authenticator-app, of een van uw herstelcodes.",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
+        # No numeric keyboard: a recovery code has letters.
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
 
+    def __init__(self, *args: Any, setup: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if setup:  # no recovery codes yet: they come after this step
+            field = self.fields["token"]
+            field.help_text = "De 6 cijfers die uw authenticator-app nu laat zien."
+            field.widget.attrs["inputmode"] = "numeric"
+
     def clean_token(self) -> str:
-        return self.cleaned_data["token"].replace(" ", "")
+        return normal_code(self.cleaned_data["token"])
 
 
 class ReauthForm(forms.Form):
@@ -48,6 +60,7 @@ class ReauthForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
     token = TokenForm.base_fields["token"]
+    clean_token = TokenForm.clean_token
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,7 +70,7 @@ class ReauthForm(forms.Form):
         from schoolzorg.accounts.services import THROTTLED, is_throttled, verify_second_factor
 
         data = super().clean() or {}
-        password, token = data.get("password"), (data.get("token") or "").replace(" ", "")
+        password, token = data.get("password"), data.get("token") or ""
         throttled = bool(token) and is_throttled(self.user)
         if (
             password

@@ -96,7 +96,7 @@ def setup_view(request: HttpRequest) -> HttpResponse:
     if services.has_confirmed_device(user):  # type: ignore[arg-type]
         return redirect("accounts:verify")
     device = services.pending_totp_device(user)  # type: ignore[arg-type]
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, setup=True)
     if request.method == "POST" and form.is_valid():
         throttled = services.is_throttled(user, device)  # type: ignore[arg-type]
         codes = services.confirm_totp_device(user, device, form.cleaned_data["token"])  # type: ignore[arg-type]

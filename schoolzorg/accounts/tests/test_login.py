@@ -102,6 +102,7 @@ def test_user_without_device_must_set_one_up_and_gets_recovery_codes(ib):
     assert client.get("/inloggen/code/")["Location"] == "/inloggen/instellen/"
     page = client.get("/inloggen/instellen/")
     assert "QR-code" in page.content.decode()
+    assert "herstelcode" not in page.content.decode()  # they come after this step
     device = TOTPDevice.objects.get(user=ib, confirmed=False)
     response = client.post("/inloggen/instellen/", {"token": _token(device)})
     assert len(response.context["codes"]) == 10
@@ -121,6 +122,23 @@ def test_recovery_code_works_once(ib):
     assert (
         "Deze code klopt niet" in second.post("/inloggen/code/", {"token": code}).content.decode()
     )
+
+
+def test_a_recovery_code_is_accepted_in_capitals_and_with_spaces(ib):
+    from schoolzorg.accounts.services import issue_recovery_codes
+
+    TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    code = issue_recovery_codes(ib)[0]
+    typed = f" {code[:5].upper()} {code[5:].upper()} "
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    assert client.post("/inloggen/code/", {"token": typed}).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_the_login_page_says_whom_to_ask_for_a_forgotten_password() -> None:
+    page = Client().get("/inloggen/").content.decode()
+    assert "Wachtwoord vergeten" in page and "functioneel beheerder" in page
 
 
 def test_demo_code_only_works_in_debug_for_demo_devices(ib, settings):
