@@ -1,0 +1,41 @@
+"""The project's own Dutch for texts Django ships untranslated: the compiled file is current."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+LOCALE = Path(__file__).resolve().parents[2] / "locale" / "nl" / "LC_MESSAGES"
+ENTRY = re.compile(r'^msgid "(.+)"\nmsgstr "(.+)"$', re.MULTILINE)
+
+
+def _entries(name: str) -> list[tuple[str, str]]:
+    return [
+        (i.replace('\\"', '"'), s.replace('\\"', '"'))
+        for i, s in ENTRY.findall((LOCALE / name).read_text())
+    ]
+
+
+def test_every_text_of_the_po_file_is_in_the_compiled_file() -> None:
+    entries = _entries("django.po")
+    assert len(entries) >= 5
+    with translation.override("nl"):
+        for msgid, dutch in entries:
+            assert translation.gettext(msgid) == dutch, msgid
+
+
+@pytest.mark.django_db
+def test_the_admin_list_has_no_english_search_or_pagination_heading(client_for, member) -> None:
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.organisations.tests.factories import MunicipalityFactory
+
+    admin = member(Role.FUNCTIONAL_ADMIN, MunicipalityFactory())
+    admin.is_staff = True
+    admin.save()
+    page = client_for(admin).get("/beheer/organisations/school/").content.decode()
+    assert "Zoeken in scholen" in page and "Pagina's met scholen" in page
+    for english in ("Search ", "Pagination ", 'alt="Search"'):
+        assert english not in page, english
