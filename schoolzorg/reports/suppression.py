@@ -1,8 +1,15 @@
-"""Small-cell suppression: counts of 1 to 4 are shown as "<5", never as the number.
+"""Small-cell suppression and rounding: counts of 1 to 4 are shown as "<5", never as the
+number, and every other count is rounded to a multiple of five.
 
 A breakdown that is shown next to its total also hides a second cell when only one is hidden
-(complementary suppression), so no hidden count can be worked out by subtraction. Shares are
-shown only over a denominator of at least 10.
+(complementary suppression), so no hidden count can be worked out by subtraction within a table.
+Rounding guards what suppression alone cannot: the same count in two tables (a school's total
+for the period and the months of the municipality), and two versions of a table a few minutes
+apart (the roll-ups are refreshed every ten minutes): one new referral no longer shows as "13"
+becoming "14", and the sum of hidden cells read off another table is known only to within the
+rounding. What remains: someone who watches every refresh sees the moment a count crosses a
+rounding boundary. Shares are shown only over a denominator of at least 10, rounded to five
+percentage points (an exact percentage over a small denominator would give the count away).
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from dataclasses import dataclass
 THRESHOLD = 5
 MIN_DENOMINATOR = 10
 HIDDEN = "<5"
+BASE = 5  # counts are shown rounded to a multiple of this
+SHARE_BASE = 5  # percentage points
 
 
 @dataclass(frozen=True)
@@ -29,8 +38,16 @@ def is_small(n: int) -> bool:
     return 0 < n < THRESHOLD
 
 
+def rounded(n: int, base: int = BASE) -> int:
+    """`n` to the nearest multiple of `base`, halves up (12 → 10, 13 → 15)."""
+    return (n + base // 2) // base * base
+
+
 def count(n: int) -> Cell:
-    return Cell(None, HIDDEN) if is_small(n) else Cell(n, f"{n:,}".replace(",", "."))
+    if is_small(n):
+        return Cell(None, HIDDEN)
+    shown = rounded(n)
+    return Cell(shown, f"{shown:,}".replace(",", "."))
 
 
 def counts(values: Sequence[int], *, with_total: bool = True) -> list[Cell]:
@@ -47,8 +64,8 @@ def share(numerator: int, denominator: int) -> Cell:
     """A percentage, hidden over fewer than 10 or when the rest (or the part) is 1 to 4."""
     if denominator < MIN_DENOMINATOR or is_small(numerator) or is_small(denominator - numerator):
         return Cell(None, "–")
-    pct = 100.0 * numerator / denominator
-    return Cell(pct, f"{pct:.0f}%")
+    pct = rounded(round(100 * numerator / denominator), SHARE_BASE)
+    return Cell(pct, f"{pct}%")
 
 
 def days(value: float | None, n: int) -> Cell:

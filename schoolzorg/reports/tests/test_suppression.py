@@ -6,14 +6,31 @@ from hypothesis import strategies as st
 from schoolzorg.reports import suppression
 
 
-def test_small_counts_are_hidden() -> None:
-    assert [suppression.count(n).text for n in (0, 1, 4, 5, 1234)] == [
+def test_small_counts_are_hidden_and_others_rounded_to_five() -> None:
+    assert [suppression.count(n).text for n in (0, 1, 4, 5, 7, 8, 12, 13, 1234)] == [
         "0",
         "<5",
         "<5",
         "5",
-        "1.234",
+        "5",
+        "10",
+        "10",
+        "15",
+        "1.235",
     ]
+    assert suppression.count(13).value == 15  # charts draw the shown value
+
+
+def test_one_more_referral_does_not_show_between_two_refreshes() -> None:
+    # 13 and 14 look the same; so do a month's 8 and 9 read off two tables.
+    assert suppression.count(13).text == suppression.count(14).text == "15"
+    assert suppression.count(8).text == suppression.count(9).text
+
+
+def test_a_share_is_rounded_to_five_points() -> None:
+    # 7 of 12 is 58%: exact, it would give away both counts (rounded "10" and "60%").
+    assert suppression.share(7, 12).text == "60%"
+    assert suppression.share(10, 16).text == "60%"
 
 
 def test_one_hidden_cell_next_to_a_total_takes_another_with_it() -> None:
@@ -25,6 +42,7 @@ def test_share_needs_a_denominator_of_ten_and_no_small_remainder() -> None:
     assert suppression.share(5, 9).hidden
     assert suppression.share(8, 10).hidden  # 2 without consent would show
     assert suppression.share(5, 10).text == "50%"
+    assert suppression.share(9, 14).text == "65%"
     assert suppression.share(0, 20).text == "0%"
 
 
