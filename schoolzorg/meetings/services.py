@@ -22,6 +22,7 @@ from schoolzorg.careteams.models import CareTeam, CareTeamMember, TeamRole
 from schoolzorg.cases.models import Case, EventKind
 from schoolzorg.cases.services import add_case_event
 from schoolzorg.consent.models import Consent
+from schoolzorg.lib.dates import numeric
 from schoolzorg.meetings import workflow
 from schoolzorg.meetings.models import (
     AgendaItem,
@@ -50,6 +51,15 @@ class MeetingError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class FieldRefused(MeetingError):
+    """A refusal that belongs at one field of the form: `field` is the service's parameter name,
+    which the form's field shares."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class StaleState(MeetingError):
@@ -381,7 +391,11 @@ def add_decision(
     if not text.strip():
         raise MeetingError("Beschrijf wat er is besloten.")
     if due_on < meeting.scheduled_on:
-        raise MeetingError("De datum 'klaar op' ligt voor de datum van het overleg.")
+        raise FieldRefused(
+            "due_on",
+            "Deze datum ligt voor de dag van het overleg. "
+            f"Kies {numeric(meeting.scheduled_on)} of later.",
+        )
     decision = Decision.objects.create(
         item=item,
         text=text.strip(),

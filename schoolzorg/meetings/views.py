@@ -53,7 +53,7 @@ from schoolzorg.meetings.models import (
     MeetingSchedule,
 )
 from schoolzorg.meetings.policies import can_prepare, can_take_minutes
-from schoolzorg.meetings.services import MeetingError, NoConsent
+from schoolzorg.meetings.services import FieldRefused, MeetingError, NoConsent
 from schoolzorg.meetings.workflow import MeetingState, Move
 from schoolzorg.pupils.access import access_basis, prepared_for_user
 
@@ -440,6 +440,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 log_reads(
                     request, [item.pupil], action=AuditAction.UPDATE, detail="besluit", obj=item
                 )
+    except FieldRefused as exc:  # e.g. 'klaar op' before the meeting: at the field, input kept
+        form.add_error(exc.field, exc.message)
+        return _render_item(request, item, decision_form=form, status=400)
     except (MeetingError, PlanError, CaseError) as exc:
         message = getattr(exc, "message", None) or str(exc)
         return _render_item(request, item, decision_form=form, error=message, status=409)

@@ -499,3 +499,31 @@ def test_guest_for_an_item_no_longer_on_the_agenda_says_so_and_keeps_the_name(se
     assert "staat niet (meer) op de agenda" in body and 'value="Moeder Jansen"' in body
     assert "Vul de naam en de rol van de gast in." not in body
     assert not MeetingGuest.objects.exists()
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_decision_due_before_the_meeting_says_so_at_the_field_and_keeps_the_input(
+    setting, client_for, htmx
+):
+    item = _item(setting)
+    data = _decision_data(item, setting)
+    day = setting.meeting.scheduled_on
+    data[f"d{item.pk}-due_on"] = (day - dt.timedelta(days=1)).isoformat()
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client_for(setting.ib).post(f"/overleggen/punt/{item.pk}/besluit/", data, **headers)
+    assert response.status_code == (200 if htmx else 400)
+    body = response.content.decode()
+    message = (
+        f"Deze datum ligt voor de dag van het overleg. Kies {day.day}-{day.month}-{day.year} "
+        "of later."
+    )
+    field = f"id_d{item.pk}-due_on"
+    # At the field (marked and described), and in the form's summary with a link to the field.
+    assert f'id="{field}_error"><span class="visually-hidden">Fout: </span>{message}</p>' in body
+    assert f'aria-describedby="{field}_error"' in body and 'aria-invalid="true"' in body
+    assert f'<a href="#{field}">Klaar op: {message}</a>' in body
+    # Not as a message at the top of the item.
+    assert 'class="message message--error" role="alert"' not in body
+    assert "Gesprek met moeder over ochtendritme" in body
+    assert f'value="{(day - dt.timedelta(days=1)).isoformat()}"' in body
+    assert not Decision.objects.exists()
