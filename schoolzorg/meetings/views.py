@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -613,6 +614,8 @@ def _agenda_context(
         .with_consent_state()
         .select_related("pupil", "case")
     )
+    for item in items:
+        item.shown_on = _shown_on_agenda(item)  # type: ignore[attr-defined]
     return {
         "meeting": meeting,
         "items": items,
@@ -750,10 +753,43 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/agenda.html", context, status=400)
 
 
+# The remove button says which agenda showed the item. Signed: the answer for an item that is
+# gone depends only on what this server showed, so pairing another school's item id with one's
+# own meeting tells nothing about that item.
+_SHOWN_ON = signing.Signer(salt="meetings.remove_item.shown_on")
+
+
+def _shown_on_agenda(item: AgendaItem) -> str:
+    return _SHOWN_ON.sign(f"{item.pk}.{item.meeting_id}")
+
+
+def _agenda_it_was_on(request: HttpRequest, pk: int) -> CareMeeting | None:
+    """The meeting whose agenda showed item `pk`, now that the item is gone (taken off in another
+    tab), if the user may still build that agenda; otherwise None."""
+    try:
+        shown = _SHOWN_ON.unsign(request.POST.get("shown_on", ""))
+    except signing.BadSignature:
+        return None
+    item_id, _, meeting_id = shown.partition(".")
+    if item_id != str(pk) or AgendaItem.objects.filter(pk=pk).exists():
+        return None
+    meeting = _visible_meeting.first(user=request.user, pk=int(meeting_id))
+    if meeting is None or not can_prepare(request.user, meeting.care_team):
+        return None
+    return meeting
+
+
 @require_POST
 @login_required
 def remove_item(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item(request, pk)
+    try:
+        item = _item(request, pk)
+    except Http404:
+        meeting = _agenda_it_was_on(request, pk)
+        if meeting is None:
+            raise
+        messages.info(request, "Dit punt stond al niet meer op de agenda.")
+        return redirect("meetings:agenda", meeting.pk)
     if not can_prepare(request.user, item.meeting.care_team):
         raise Http404
     try:

@@ -239,3 +239,56 @@ def test_consent_link_for_someone_who_may_not_record_consent_is_the_pupil_page(s
     request.user = setting.nurse
     url, _text = _consent_link(request, setting.pupil)
     assert url == f"/leerlingen/{setting.pupil.pk}/"
+
+
+def _remove_form(client, meeting, item):
+    """What the builder's 'Van de agenda halen' button of `item` sends."""
+    import re
+
+    body = client.get(f"/overleggen/{meeting.pk}/agenda/").content.decode()
+    action = f'action="/overleggen/punt/{item.pk}/verwijderen/"'
+    assert action in body
+    form = body[body.index(action) : body.index("</form>", body.index(action))]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def test_item_already_taken_off_in_another_tab_goes_back_to_the_agenda_with_a_message(
+    setting, client_for
+):
+    item = place_on_agenda(setting.meeting, pupil=setting.pupil, question="?", by=setting.ib)
+    client = client_for(setting.ib)
+    data = _remove_form(client, setting.meeting, item)
+    first = client.post(f"/overleggen/punt/{item.pk}/verwijderen/", data)
+    assert first.status_code == 302 and not AgendaItem.objects.exists()
+    # The same button again, in a second tab opened before.
+    second = client.post(f"/overleggen/punt/{item.pk}/verwijderen/", data, follow=True)
+    assert second.redirect_chain == [(f"/overleggen/{setting.meeting.pk}/agenda/", 302)]
+    assert "Dit punt stond al niet meer op de agenda." in second.content.decode()
+
+
+def test_item_gone_from_an_agenda_the_user_may_not_build_is_still_not_found(setting, client_for):
+    from schoolzorg.careteams.tests.factories import CareTeamFactory
+    from schoolzorg.meetings.services import add_general_item, remove_from_agenda
+    from schoolzorg.meetings.tests.factories import CareMeetingFactory
+    from schoolzorg.organisations.models import School
+
+    item = place_on_agenda(setting.meeting, pupil=setting.pupil, question="?", by=setting.ib)
+    data = _remove_form(client_for(setting.ib), setting.meeting, item)
+    remove_from_agenda(item, by=setting.ib)
+    url = f"/overleggen/punt/{item.pk}/verwijderen/"
+    # A member of the team (minutes, not the agenda), and someone of another school, with the
+    # form of the coordinator: not found, as before.
+    assert client_for(setting.nurse).post(url, data).status_code == 404
+    assert client_for(setting.outsider).post(url, data).status_code == 404
+    # The other school's coordinator, with the form of an item on their own agenda, sent for an
+    # item of this school (there, or gone): not found, whether that item exists or not.
+    other_school = School.objects.get(name="Andere school")
+    own_meeting = CareMeetingFactory(care_team=CareTeamFactory(school=other_school))
+    own = add_general_item(own_meeting, question="Inloopspreekuur", by=setting.outsider)
+    outsider = client_for(setting.outsider)
+    own_data = _remove_form(outsider, own_meeting, own)
+    there = place_on_agenda(setting.meeting, pupil=setting.pupil, question="?", by=setting.ib)
+    for pk in (item.pk, there.pk):
+        assert outsider.post(f"/overleggen/punt/{pk}/verwijderen/", own_data).status_code == 404
+    assert outsider.post(url, {"shown_on": f"{item.pk}.{own_meeting.pk}"}).status_code == 404
+    assert AgendaItem.objects.filter(pk=there.pk).exists()
