@@ -67,6 +67,17 @@ class StaleState(MeetingError):
         super().__init__(message)
 
 
+class MinutesConflict(StaleState):
+    """Someone else saved the minutes of the item after this person's screen showed them."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Iemand anders heeft het verslag van dit punt intussen opgeslagen. Hieronder ziet u "
+            "wat er nu staat, met daaronder uw eigen tekst. Neem over wat nodig is en sla "
+            "opnieuw op."
+        )
+
+
 def meeting_url(meeting: CareMeeting) -> str:
     return reverse("meetings:detail", args=[meeting.pk])
 
@@ -357,10 +368,7 @@ def save_minutes(item: AgendaItem, *, text: str, expected_version: int, by: Any)
         minutes_updated_by=by,
     )
     if not updated:
-        raise StaleState(
-            "Iemand anders heeft het verslag van dit punt intussen opgeslagen. Uw tekst staat "
-            "hieronder nog; neem over wat nodig is en sla opnieuw op."
-        )
+        raise MinutesConflict()
     item.refresh_from_db()
     return item
 

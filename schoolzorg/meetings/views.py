@@ -54,7 +54,7 @@ from schoolzorg.meetings.models import (
     MeetingSchedule,
 )
 from schoolzorg.meetings.policies import can_prepare, can_take_minutes
-from schoolzorg.meetings.services import FieldRefused, MeetingError, NoConsent
+from schoolzorg.meetings.services import FieldRefused, MeetingError, MinutesConflict, NoConsent
 from schoolzorg.meetings.workflow import MeetingState, Move
 from schoolzorg.pupils.access import access_basis, prepared_for_user
 
@@ -285,6 +285,7 @@ def _detail_context(
             item.decision_form = forms.get("decision") or DecisionForm(  # type: ignore[attr-defined]
                 owners=owners, prefix=f"d{item.pk}"
             )
+            item.minutes_conflict = forms.get("conflict", False)  # type: ignore[attr-defined]
         item.error = (errors or {}).get(item.pk, "")  # type: ignore[attr-defined]
         item.decision_list = decisions[item.pk]  # type: ignore[attr-defined]
         item.guest_list = [g for g in guests if g.item_id == item.pk]  # type: ignore[attr-defined]
@@ -358,12 +359,17 @@ def _render_item(
     *,
     minutes_form: MinutesForm | None = None,
     decision_form: DecisionForm | None = None,
+    conflict: bool = False,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    """After a write: the item alone for htmx, else the whole working screen."""
+    """After a write: the item alone for htmx, else the whole working screen.
+
+    `conflict`: someone else saved the minutes meanwhile; the item shows what is saved now
+    above `minutes_form`, the user's own text.
+    """
     meeting = item.meeting
-    bound = {item.pk: {"minutes": minutes_form, "decision": decision_form}}
+    bound = {item.pk: {"minutes": minutes_form, "decision": decision_form, "conflict": conflict}}
     if request.htmx:  # type: ignore[attr-defined]
         context = _detail_context(request, meeting, bound=bound, errors={item.pk: error})
         fresh = next((i for i in context["items"] if i.pk == item.pk), None)
@@ -400,6 +406,16 @@ def save_minutes(request: HttpRequest, pk: int) -> HttpResponse:
                 log_reads(
                     request, [item.pupil], action=AuditAction.UPDATE, detail="verslag", obj=item
                 )
+    except MinutesConflict as exc:
+        # As the plan editor does: what is saved now, read-only, above the user's own text, which
+        # is kept with the version now stored, so saving again (after reading) is deliberate.
+        item.refresh_from_db()
+        data = request.POST.copy()
+        data[f"m{item.pk}-version"] = str(item.minutes_version)
+        kept = MinutesForm(data, prefix=f"m{item.pk}")
+        kept.is_valid()
+        kept.add_error(None, exc.message)
+        return _render_item(request, item, minutes_form=kept, conflict=True, status=409)
     except MeetingError as exc:
         # Keep what the user typed; show the version now stored so a resave is deliberate.
         item.refresh_from_db()

@@ -527,3 +527,38 @@ def test_decision_due_before_the_meeting_says_so_at_the_field_and_keeps_the_inpu
     assert "Gesprek met moeder over ochtendritme" in body
     assert f'value="{(day - dt.timedelta(days=1)).isoformat()}"' in body
     assert not Decision.objects.exists()
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_minutes_conflict_shows_what_is_saved_now_above_the_users_own_text(
+    setting, client_for, htmx
+):
+    import re
+
+    item = _item(setting, with_case=False)
+    save_minutes(item, text="Versie van collega", expected_version=0, by=setting.nurse)
+    client = client_for(setting.ib)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    url = f"/overleggen/punt/{item.pk}/verslag/"
+    response = client.post(
+        url, {f"m{item.pk}-minutes": "Mijn versie", f"m{item.pk}-version": 0}, **headers
+    )
+    assert response.status_code == (200 if htmx else 409)
+    body = response.content.decode()
+    start = body.index(f'id="punt-{item.pk}"')
+    shown = body[start : body.index("</article>", start)]
+    # The message in the form's summary (which gets the focus), not once more above the item.
+    summary = shown.index('class="message message--error error-summary"')
+    assert "Iemand anders heeft het verslag van dit punt intussen opgeslagen." in shown[summary:]
+    assert 'class="message message--error" role="alert"' not in shown
+    # What is saved now, read-only, with who saved it; then the user's own text in the field.
+    now = shown.index("Wat er nu staat")
+    assert summary < now < shown.index("Versie van collega") < shown.index("Mijn versie")
+    assert setting.nurse.full_name in shown[now:]
+    assert re.search(r"<textarea[^>]*>\s*Mijn versie</textarea>", shown)
+    assert f'name="m{item.pk}-version" value="1"' in shown
+    # Saving again after reading is deliberate: it replaces the colleague's text.
+    again = client.post(url, {f"m{item.pk}-minutes": "Mijn versie", f"m{item.pk}-version": 1})
+    assert again.status_code == 302
+    item.refresh_from_db()
+    assert item.minutes == "Mijn versie"
