@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -278,7 +279,8 @@ def _detail_context(
         item.decide_url = decide_url(item.pk)  # type: ignore[attr-defined]
         if editable and item.is_discussable:  # forms only for whoever takes the minutes
             forms = bound.get(item.pk, {})
-            item.minutes_form = forms.get("minutes") or MinutesForm(  # type: ignore[attr-defined]
+            kept = forms.get("minutes")  # the user's own text, sent with some form of the page
+            item.minutes_form = kept or MinutesForm(  # type: ignore[attr-defined]
                 initial={"minutes": item.minutes, "version": item.minutes_version},
                 prefix=f"m{item.pk}",
             )
@@ -286,6 +288,9 @@ def _detail_context(
                 owners=owners, prefix=f"d{item.pk}"
             )
             item.minutes_conflict = forms.get("conflict", False)  # type: ignore[attr-defined]
+            item.minutes_unsaved = (  # type: ignore[attr-defined]
+                kept is not None and (kept["minutes"].value() or "").strip() != item.minutes.strip()
+            )
         item.error = (errors or {}).get(item.pk, "")  # type: ignore[attr-defined]
         item.decision_list = decisions[item.pk]  # type: ignore[attr-defined]
         item.guest_list = [g for g in guests if g.item_id == item.pk]  # type: ignore[attr-defined]
@@ -429,6 +434,21 @@ def save_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_item(request, item)
 
 
+def _carried_minutes(request: HttpRequest, item: AgendaItem) -> MinutesForm | None:
+    """The item's minutes field as the screen showed it, sent along with another form (the
+    decision form includes it), to show it again as it was: still to be saved, with the version
+    it started from, so saving it later is checked against that version as usual."""
+    prefix = f"m{item.pk}"
+    text = request.POST.get(f"{prefix}-minutes")
+    if text is None:
+        return None
+    try:
+        version = MinutesForm.base_fields["version"].clean(request.POST.get(f"{prefix}-version"))
+    except ValidationError:
+        return None
+    return MinutesForm(initial={"minutes": text, "version": version}, prefix=prefix)
+
+
 @never_cache
 @require_POST
 @login_required
@@ -437,8 +457,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_take_minutes(request.user, item.meeting.care_team):
         raise Http404
     form = DecisionForm(request.POST, owners=_owners(_members(item.meeting)), prefix=f"d{item.pk}")
+    carried = _carried_minutes(request, item)  # typed minutes stay in their field, unsaved
     if not form.is_valid():
-        return _render_item(request, item, decision_form=form, status=400)
+        return _render_item(request, item, minutes_form=carried, decision_form=form, status=400)
     from schoolzorg.cases.services import CaseError
     from schoolzorg.plans.services import PlanError
 
@@ -459,16 +480,18 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 )
     except FieldRefused as exc:  # e.g. 'klaar op' before the meeting: at the field, input kept
         form.add_error(exc.field, exc.message)
-        return _render_item(request, item, decision_form=form, status=400)
+        return _render_item(request, item, minutes_form=carried, decision_form=form, status=400)
     except (MeetingError, PlanError, CaseError) as exc:
         message = getattr(exc, "message", None) or str(exc)
-        return _render_item(request, item, decision_form=form, error=message, status=409)
+        return _render_item(
+            request, item, minutes_form=carried, decision_form=form, error=message, status=409
+        )
     if not request.htmx:  # type: ignore[attr-defined]
         if created:
             messages.success(request, "Het besluit is opgeslagen en staat als actie in het plan.")
         else:
             messages.info(request, "Dit besluit was al opgeslagen; er is niets dubbel gemaakt.")
-    return _render_item(request, item)
+    return _render_item(request, item, minutes_form=carried)
 
 
 @require_POST

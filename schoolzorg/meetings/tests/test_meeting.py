@@ -562,3 +562,29 @@ def test_minutes_conflict_shows_what_is_saved_now_above_the_users_own_text(
     assert again.status_code == 302
     item.refresh_from_db()
     assert item.minutes == "Mijn versie"
+
+
+@pytest.mark.parametrize("decision_ok", [True, False])
+def test_typed_minutes_sent_along_with_a_decision_come_back_unsaved_in_their_field(
+    setting, client_for, decision_ok
+):
+    import re
+
+    item = _item(setting, with_case=False)
+    client = client_for(setting.ib)
+    page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    # The decision form sends the item's minutes field (text and version) along.
+    assert f"hx-include=\"[name^='m{item.pk}-']\"" in page
+    data = _decision_data(item, setting)
+    if not decision_ok:
+        data[f"d{item.pk}-text"] = ""
+    data |= {f"m{item.pk}-minutes": "Nog niet opgeslagen tekst", f"m{item.pk}-version": "0"}
+    response = client.post(f"/overleggen/punt/{item.pk}/besluit/", data, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert (Decision.objects.count() == 1) is decision_ok
+    assert decision_ok or "Beschrijf wat er is besloten." in body
+    assert re.search(r"<textarea[^>]*>\s*Nog niet opgeslagen tekst</textarea>", body)
+    assert "Uw tekst hieronder is nog niet opgeslagen." in body
+    assert f'name="m{item.pk}-version" value="0"' in body
+    item.refresh_from_db()
+    assert item.minutes == "" and item.minutes_version == 0
