@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -149,12 +150,67 @@ def plan_meeting(
     )
 
 
+# What a move refused for unsaved minutes did not do.
+NOT_DONE: dict[str, str] = {
+    workflow.Move.HOLD: "Het overleg is nog niet als gehouden vastgelegd.",
+    workflow.Move.CLOSE: "Het verslag is nog niet vastgesteld.",
+    workflow.Move.CANCEL: "Het overleg is nog niet afgezegd.",
+    workflow.Move.REOPEN: "Het verslag is nog niet weer geopend.",
+}
+
+
+class UnsavedMinutes(MeetingError):
+    """The screen that asked for a move showed minutes that are not saved: moving on (and
+    loading the page again) would lose them, and closing would fix the minutes without them."""
+
+    def __init__(self, move: str, items: list[tuple[int, int]]) -> None:
+        """`items`: (id, position) of each item with unsaved minutes, by position."""
+        positions = [str(position) for _, position in items]
+        which = (
+            positions[0]
+            if len(positions) == 1
+            else f"{', '.join(positions[:-1])} en {positions[-1]}"
+        )
+        super().__init__(
+            f"{NOT_DONE.get(move, 'Dat is nog niet gedaan.')} Bij punt {which} staat tekst in "
+            "het verslag die nog niet is opgeslagen. Sla die tekst eerst op, of haal hem weg. "
+            "Probeer het daarna opnieuw."
+        )
+        self.item_ids = [pk for pk, _ in items]
+
+
+def _same_text(shown: str, saved: str) -> bool:
+    """Minutes as a field showed them and as saved: the same apart from line ends and the
+    spaces around them that saving takes off."""
+    return shown.replace("\r\n", "\n").strip() == saved.replace("\r\n", "\n").strip()
+
+
 @transaction.atomic
-def move_meeting(meeting: CareMeeting, *, move: str, by: Any, expected: str) -> CareMeeting:
-    """Hold, close, cancel or reopen a meeting, only from the state the user saw."""
+def move_meeting(
+    meeting: CareMeeting,
+    *,
+    move: str,
+    by: Any,
+    expected: str,
+    shown_minutes: Mapping[int, str] | None = None,
+) -> CareMeeting:
+    """Hold, close, cancel or reopen a meeting, only from the state the user saw.
+
+    `shown_minutes` (item id → text) is what the user's screen showed in the items' minutes
+    fields: while any of it is not what is saved, nothing moves (`UnsavedMinutes`).
+    """
     to = workflow.target(expected, move)
     if to is None:
         raise MeetingError("Dat kan niet in deze stap van het overleg.")
+    if shown_minutes:
+        saved = AgendaItem.objects.filter(meeting=meeting, pk__in=list(shown_minutes))
+        unsaved = [
+            (item.pk, item.position)
+            for item in saved.only("pk", "position", "minutes").order_by("position", "pk")
+            if not _same_text(shown_minutes[item.pk], item.minutes)
+        ]
+        if unsaved:
+            raise UnsavedMinutes(move, unsaved)
     held_early = to == MeetingState.HELD and meeting.scheduled_on > timezone.localdate()
     if held_early and expected == MeetingState.PLANNED:
         raise MeetingError(

@@ -55,7 +55,13 @@ from schoolzorg.meetings.models import (
     MeetingSchedule,
 )
 from schoolzorg.meetings.policies import can_prepare, can_take_minutes
-from schoolzorg.meetings.services import FieldRefused, MeetingError, MinutesConflict, NoConsent
+from schoolzorg.meetings.services import (
+    FieldRefused,
+    MeetingError,
+    MinutesConflict,
+    NoConsent,
+    UnsavedMinutes,
+)
 from schoolzorg.meetings.workflow import MeetingState, Move
 from schoolzorg.pupils.access import access_basis, prepared_for_user
 
@@ -261,6 +267,7 @@ def _detail_context(
     bound: dict[int, dict[str, Any]] | None = None,
     errors: dict[int, str] | None = None,
     guest_form: GuestForm | None = None,
+    unsaved: UnsavedMinutes | None = None,
 ) -> dict[str, Any]:
     bound = bound or {}
     items = _visible_items(request, meeting)
@@ -300,6 +307,9 @@ def _detail_context(
         "meeting": meeting,
         "items": items,
         "hidden_count": total - len(items),
+        # A move refused: these items' minutes are typed but not saved.
+        "unsaved": unsaved,
+        "unsaved_items": [i for i in items if unsaved and i.pk in unsaved.item_ids],
         "attendance": attendance,
         "attendance_choices": ATTENDANCE_CHOICES,
         "guests": guests,
@@ -562,8 +572,25 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     if chosen not in Move.values or expected not in MeetingState.values:
         messages.error(request, "Die stap bestaat niet. Ververs de pagina en probeer het opnieuw.")
     else:
+        # What the items' minutes fields showed, sent along by the button (static/js/app.js).
+        items = _visible_items(request, meeting)
+        shown = {
+            i.pk: request.POST[f"m{i.pk}-minutes"]
+            for i in items
+            if f"m{i.pk}-minutes" in request.POST
+        }
         try:
-            services.move_meeting(meeting, move=chosen, by=request.user, expected=expected)
+            services.move_meeting(
+                meeting, move=chosen, by=request.user, expected=expected, shown_minutes=shown
+            )
+        except UnsavedMinutes as exc:
+            # The screen again, with the typed texts in their fields and what to do first.
+            bound = {
+                i.pk: {"minutes": _carried_minutes(request, i)}
+                for i in items
+                if i.pk in exc.item_ids
+            }
+            return _render_detail(request, meeting, status=409, bound=bound, unsaved=exc)
         except MeetingError as exc:
             messages.error(request, exc.message)
         else:

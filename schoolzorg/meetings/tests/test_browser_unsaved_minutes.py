@@ -65,3 +65,34 @@ def test_adding_a_decision_keeps_the_typed_minutes(page, member, browser_login, 
     page.get_by_text("Laatst opgeslagen").wait_for()
     item.refresh_from_db()
     assert item.minutes == TYPED
+
+
+def test_closing_the_minutes_with_unsaved_text_is_refused_and_keeps_it(
+    page, member, browser_login, axe_check
+):
+    from schoolzorg.meetings.services import move_meeting
+
+    ib, meeting, item = _meeting_with_an_item(member)
+    move_meeting(meeting, move="hold", by=ib, expected="planned")
+    browser_login(page, ib)
+    page.goto(page.base_url + f"/overleggen/{meeting.pk}/")
+    page.get_by_label(re.compile(r"^Verslag")).fill(TYPED)
+
+    page.get_by_role("button", name="Verslag vaststellen").click()
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary")
+    assert summary.inner_text().startswith("Het verslag is nog niet vastgesteld. Bij punt 1")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert page.get_by_label(re.compile(r"^Verslag")).input_value() == TYPED
+    meeting.refresh_from_db()
+    assert meeting.state == "held"
+    axe_check(page)
+
+    # Saved first, then closed.
+    page.get_by_role("button", name=re.compile(r"^Verslag opslaan")).click()
+    page.get_by_text("Laatst opgeslagen").wait_for()
+    page.get_by_role("button", name="Verslag vaststellen").click()
+    page.get_by_text("Gedaan: verslag vaststellen.").wait_for()
+    meeting.refresh_from_db()
+    item.refresh_from_db()
+    assert (meeting.state, item.minutes) == ("closed", TYPED)

@@ -588,3 +588,86 @@ def test_typed_minutes_sent_along_with_a_decision_come_back_unsaved_in_their_fie
     assert f'name="m{item.pk}-version" value="0"' in body
     item.refresh_from_db()
     assert item.minutes == "" and item.minutes_version == 0
+
+
+def _held_with_minutes(setting):
+    """Held today; item 1 (Sam) with saved minutes, item 2 a general one without."""
+    from schoolzorg.meetings.services import add_general_item
+
+    _today(setting.meeting)
+    item = _item(setting, with_case=False)
+    save_minutes(item, text="Eerste regel\r\nTweede regel", expected_version=0, by=setting.ib)
+    general = add_general_item(setting.meeting, question="Inloopspreekuur", by=setting.ib)
+    move_meeting(setting.meeting, move="hold", by=setting.ib, expected="planned")
+    item.refresh_from_db()
+    return item, general
+
+
+def test_closing_the_minutes_while_the_screen_shows_unsaved_text_is_refused_and_keeps_it(
+    setting, client_for
+):
+    import re
+
+    item, general = _held_with_minutes(setting)
+    response = client_for(setting.ib).post(
+        f"/overleggen/{setting.meeting.pk}/stap/",
+        {
+            "move": "close",
+            "expected": "held",
+            # What the page's script sends along: the minutes fields as they are now.
+            f"m{item.pk}-minutes": "Eerste regel\nTweede regel",  # as saved
+            f"m{item.pk}-version": "1",
+            f"m{general.pk}-minutes": "Afspraak: elke dinsdag",  # typed, not saved
+            f"m{general.pk}-version": "0",
+        },
+    )
+    assert response.status_code == 409
+    setting.meeting.refresh_from_db()
+    assert setting.meeting.state == "held"
+    body = response.content.decode()
+    summary = body[body.index("error-summary") : body.index('<section aria-labelledby="agenda">')]
+    assert (
+        "Het verslag is nog niet vastgesteld. Bij punt 2 staat tekst in het verslag die nog niet "
+        "is opgeslagen. Sla die tekst eerst op, of haal hem weg. Probeer het daarna opnieuw."
+    ) in summary
+    assert f'<a href="#id_m{general.pk}-minutes">Verslag van punt 2</a>' in summary
+    assert f"id_m{item.pk}-minutes" not in summary
+    assert re.search(r"<textarea[^>]*>\s*Afspraak: elke dinsdag</textarea>", body)
+    assert "Uw tekst hieronder is nog niet opgeslagen." in body
+    general.refresh_from_db()
+    assert general.minutes == ""
+
+
+def test_closing_the_minutes_with_everything_saved_or_without_script_goes_ahead(
+    setting, client_for
+):
+    item, general = _held_with_minutes(setting)
+    client = client_for(setting.ib)
+    url = f"/overleggen/{setting.meeting.pk}/stap/"
+    shown = {f"m{item.pk}-minutes": "  Eerste regel\r\nTweede regel ", f"m{item.pk}-version": "1"}
+    shown |= {f"m{general.pk}-minutes": "", f"m{general.pk}-version": "0"}
+    assert client.post(url, {"move": "close", "expected": "held", **shown}).status_code == 302
+    setting.meeting.refresh_from_db()
+    assert setting.meeting.state == "closed"
+    # Reopened, and closed by a page without the script: nothing sent along, nothing to check.
+    move_meeting(setting.meeting, move="reopen", by=setting.ib, expected="closed")
+    assert client.post(url, {"move": "close", "expected": "held"}).status_code == 302
+    setting.meeting.refresh_from_db()
+    assert setting.meeting.state == "closed"
+
+
+def test_a_move_refused_for_unsaved_minutes_names_every_item(setting):
+    from schoolzorg.meetings.services import UnsavedMinutes, add_general_item
+
+    item, general = _held_with_minutes(setting)
+    third = add_general_item(setting.meeting, question="Rooster", by=setting.ib)
+    with pytest.raises(UnsavedMinutes) as refused:
+        move_meeting(
+            setting.meeting,
+            move="close",
+            by=setting.ib,
+            expected="held",
+            shown_minutes={third.pk: "c", item.pk: "anders", general.pk: ""},
+        )
+    assert refused.value.item_ids == [item.pk, third.pk]
+    assert "Bij punt 1 en 3 staat tekst" in refused.value.message

@@ -28,3 +28,21 @@ document.addEventListener("htmx:afterSettle", (event) => {
     focusErrorSummary(event.target.isConnected ? event.target : document);
   }
 });
+
+// The buttons that move a care meeting along (held, close the minutes, cancel) load a new page.
+// They send along what each item's minutes field shows: while some of it is not saved, the
+// server moves nothing and shows the page again with that text, instead of losing it.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || !form.hasAttribute("data-sends-minutes")) return;
+  for (const copy of form.querySelectorAll("[data-copy]")) copy.remove();
+  for (const field of document.querySelectorAll("form[data-minutes] [name]")) {
+    if (!/^m\d+-(minutes|version)$/.test(field.name)) continue;
+    const copy = document.createElement("input");
+    copy.type = "hidden";
+    copy.name = field.name;
+    copy.value = field.value;
+    copy.dataset.copy = "";
+    form.append(copy);
+  }
+});
