@@ -301,19 +301,33 @@ def _scan_lines(data: bytes, scan: _Scan) -> None:
     scan.lines += data.count(b"\n")
 
 
+UTF16_BROKEN = "onleesbare UTF-16-tekst; sla het bestand opnieuw op als CSV UTF-8"
+UTF16_TRUNCATED = "onleesbare UTF-16-tekst; is het bestand afgebroken?"
+
+
 def _scan_utf16(fh: IO[bytes], head: bytes, scan: _Scan) -> None:
+    """Decode the whole file once; a bad or cut-off character is refused with its line.
+
+    The last call is `final`: a file cut in the middle of a character (an odd number of bytes)
+    is refused here, not when its rows are read.
+    """
     decoder = codecs.getincrementaldecoder("utf-16")()
     chunk = head
-    while chunk:
+    while True:
+        final = not chunk
+        state = decoder.getstate()
         try:
-            text = decoder.decode(chunk)
+            text = decoder.decode(chunk, final=final)
         except UnicodeDecodeError as exc:
-            raise CsvError(
-                [Problem(scan.lines + 1, f"onleesbare UTF-16-tekst ({exc.reason})")]
-            ) from exc
+            decoder.setstate(state)  # decode again up to the bad character, to count its line
+            good = decoder.decode(chunk[: max(exc.start - len(state[0]), 0)])
+            line = scan.lines + good.count("\n") + 1
+            raise CsvError([Problem(line, UTF16_TRUNCATED if final else UTF16_BROKEN)]) from exc
         scan.lines += text.count("\n")
         if scan.content_lines < 2:
             scan.content_lines += sum(1 for line in text.split("\n") if line.strip(" \t\r;,|\"'"))
+        if final:
+            return
         chunk = fh.read(CHUNK)
 
 
@@ -439,6 +453,14 @@ class CsvFile:
                     self.reject(last + 1, f"onleesbare regel ({_csv_reason(exc)})")
                     last = reader.line_num
                     continue
+                except UnicodeDecodeError:
+                    # The check on opening read the whole file; only a file changed since can
+                    # get here. Refuse it rather than read on past a break.
+                    self.reject(
+                        last + 1,
+                        "onleesbare tekst; is het bestand afgebroken of intussen veranderd?",
+                    )
+                    return
                 start, last = last + 1, reader.line_num
                 if not "".join(record).strip():
                     continue  # a blank line, or one of separators only

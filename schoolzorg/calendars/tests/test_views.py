@@ -429,6 +429,22 @@ def test_binary_upload_gets_a_message_not_a_500(
     assert "niet ingelezen" in response.content.decode()
 
 
+def test_utf16_upload_cut_off_mid_character_gets_a_message_not_a_500(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from schoolzorg.calendars.models import SchoolHoliday
+
+    text = UPLOAD_HEADER + "u1;NL;2031-10-18;2031-10-26;School;Regional;NL Herfstvakantie;NO\n"
+    cut = SimpleUploadedFile("vakanties.csv", text.encode("utf-16")[:-1], "text/csv")
+    response = client_for(admin).post(reverse("calendars:upload"), {"file": cut})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "niet ingelezen" in body and "is het bestand afgebroken?" in body
+    assert not SchoolHoliday.objects.exists()
+
+
 def test_outsider_gets_404_on_upload(
     member: Callable[..., Any], client_for: Callable[[Any], Any]
 ) -> None:

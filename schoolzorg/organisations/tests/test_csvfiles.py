@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from schoolzorg.lib.csvfiles import CsvError, read_csv
+from schoolzorg.lib.csvfiles import CsvError, CsvFile, read_csv
 
 
 def test_utf8_with_bom_semicolons_and_single_space_as_empty() -> None:
@@ -72,6 +74,36 @@ def test_utf16_with_bom_is_read_and_without_bom_refused() -> None:
     )
     with pytest.raises(CsvError, match="NUL"):
         read_csv("a;b\n1;2\n".encode("utf-16-le"))
+
+
+@pytest.mark.parametrize("cut", [1, 3])
+def test_utf16_cut_in_the_middle_of_a_character_is_refused_in_dutch(cut: int) -> None:
+    data = "a\tb\r\n1\t2\r\n".encode("utf-16")[:-cut]  # an odd number of bytes
+    with pytest.raises(CsvError) as exc:
+        read_csv(data)
+    assert [str(p) for p in exc.value.problems] == [
+        "regel 2: onleesbare UTF-16-tekst; is het bestand afgebroken?"
+    ]
+
+
+def test_utf16_with_a_character_that_does_not_exist_names_its_line_in_dutch() -> None:
+    lone_surrogate = b"\x00\xdc"
+    data = "\ufeffa\tb\r\n1\t2\r\n3\t".encode("utf-16-le") + lone_surrogate + b"\r\x00\n\x00"
+    with pytest.raises(CsvError) as exc:
+        read_csv(data)
+    assert [str(p) for p in exc.value.problems] == [
+        "regel 3: onleesbare UTF-16-tekst; sla het bestand opnieuw op als CSV UTF-8"
+    ]
+
+
+def test_a_file_cut_off_after_it_was_checked_becomes_a_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "tabel.csv"
+    path.write_bytes("a\tb\r\n1\t2\r\n3\t4\r\n".encode("utf-16"))
+    table = CsvFile(path)
+    path.write_bytes("a\tb\r\n1\t2\r\n3\t4\r\n".encode("utf-16")[:-1])
+    assert [r.values for r in table] == [{"a": "1", "b": "2"}]
+    assert [p.line for p in table.problems] == [3]
+    assert "afgebroken" in table.problems[0].reason
 
 
 def test_empty_file_is_refused() -> None:
