@@ -198,16 +198,24 @@ def _holiday_name(value: str) -> str:
     return next((h for h in USUAL_HOLIDAYS if h.lower() == text.lower()), text)
 
 
-def _school_years(node: object) -> list[dict[str, object]]:
-    """The school-year objects (those with `vacations`) of a document, a list or one year."""
-    if isinstance(node, list):
-        return [year for item in node for year in _school_years(item)]
-    if isinstance(node, dict):
-        if "vacations" in node:
-            return [node]
-        if "content" in node:
-            return _school_years(node["content"])
-    return []
+def _school_years(document: object) -> list[dict[str, object]]:
+    """The school-year objects (those with `vacations`) of a document, a list or one year.
+
+    Walked with a list of its own rather than by recursion, so lists nested very deep cannot
+    exhaust Python's stack.
+    """
+    found: list[dict[str, object]] = []
+    todo = [document]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list):
+            todo.extend(reversed(node))
+        elif isinstance(node, dict):
+            if "vacations" in node:
+                found.append(node)
+            elif "content" in node:
+                todo.append(node["content"])
+    return found
 
 
 def parse_rijksoverheid_json(data: bytes) -> list[SchoolRow]:
@@ -224,6 +232,13 @@ def parse_rijksoverheid_json(data: bytes) -> list[SchoolRow]:
     except json.JSONDecodeError as exc:
         raise ImportRefused(
             [f"regel {exc.lineno}: geen geldige JSON ({exc.msg}); is het bestand afgebroken?"]
+        ) from exc
+    except RecursionError as exc:  # `[[[[...]]]]` deeper than Python's reader goes
+        raise ImportRefused(
+            [
+                "geen geldige JSON: er staan te veel haakjes in elkaar; is dit het bestand van "
+                "Rijksoverheid?"
+            ]
         ) from exc
     problems: list[str] = []
     parsed: list[SchoolRow] = []

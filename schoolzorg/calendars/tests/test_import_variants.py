@@ -226,6 +226,34 @@ def test_broken_rijksoverheid_json_is_refused(data: bytes, fragment: str) -> Non
     assert not SchoolHoliday.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("depth", "fragment"),
+    [(100_000, "geen geldige JSON"), (990, "geen schoolvakanties")],
+)
+def test_json_nested_very_deep_is_refused_in_dutch(depth: int, fragment: str) -> None:
+    with pytest.raises(ImportRefused) as exc:
+        import_school_holidays(b"[" * depth + b"]" * depth)
+    assert fragment in exc.value.problems[0]
+    assert not SchoolHoliday.objects.exists()
+
+
+def test_upload_of_json_nested_too_deep_is_a_form_error(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    deep = SimpleUploadedFile("vakanties.json", b"[" * 100_000 + b"]" * 100_000, "text/json")
+    response = client_for(admin).post(reverse("calendars:upload"), {"file": deep})
+    assert response.status_code == 200
+    assert "geen geldige JSON" in response.content.decode()
+    assert not SchoolHoliday.objects.exists()
+
+
+def test_load_school_year_refuses_json_nested_too_deep(tmp_path: Path) -> None:
+    path = tmp_path / "diep.json"
+    path.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(CommandError, match="geen geldige JSON"):
+        call_command("load_school_year", str(path))
+
+
 # --- Refused ----------------------------------------------------------------------------------------
 
 
