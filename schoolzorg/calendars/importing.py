@@ -231,7 +231,10 @@ def parse_rijksoverheid_json(data: bytes) -> list[SchoolRow]:
         raise ImportRefused(["het JSON-bestand is geen UTF-8"]) from exc
     except json.JSONDecodeError as exc:
         raise ImportRefused(
-            [f"regel {exc.lineno}: geen geldige JSON ({exc.msg}); is het bestand afgebroken?"]
+            [
+                f"regel {exc.lineno}, teken {exc.colno}: geen geldige JSON; is het bestand "
+                "afgebroken?"
+            ]
         ) from exc
     except RecursionError as exc:  # `[[[[...]]]]` deeper than Python's reader goes
         raise ImportRefused(

@@ -226,6 +226,14 @@ def test_broken_rijksoverheid_json_is_refused(data: bytes, fragment: str) -> Non
     assert not SchoolHoliday.objects.exists()
 
 
+def test_broken_json_is_explained_without_the_english_of_the_parser() -> None:
+    with pytest.raises(ImportRefused) as exc:
+        import_school_holidays(b'{"content": [\n  {"schoolyear": "2024-2025",\n  "vacations": [')
+    assert exc.value.problems == [
+        "regel 3, teken 17: geen geldige JSON; is het bestand afgebroken?"
+    ]
+
+
 @pytest.mark.parametrize(
     ("depth", "fragment"),
     [(100_000, "geen geldige JSON"), (990, "geen schoolvakanties")],
