@@ -83,6 +83,42 @@ def refuse_on_problems(path: str | Path, table: CsvFile) -> None:
         raise ImportRefused(Path(path).name, table.problems, omitted=table.omitted)
 
 
+# Removing more than this share of what earlier imports stored (and more than MAX_REMOVED_FEW)
+# means the file is cut off or an extract, not a new edition: refused unless asked for.
+MAX_REMOVED_SHARE = 0.10
+MAX_REMOVED_FEW = 10
+
+
+def refuse_mass_removal(
+    source: str,
+    *,
+    removing: int,
+    stored: int,
+    things: str,
+    verb: str,
+    full_file: str,
+    on_purpose: str,
+) -> None:
+    """Refuse a file that would remove (close, unlink) more than a tenth of what is stored.
+
+    A file cut off halfway or a regional extract looks just like a registry in which much
+    vanished; the command has an option (`on_purpose` names it) to do it anyway. Call it
+    inside the import's transaction, before or after the writes: the refusal undoes them.
+    """
+    if removing > MAX_REMOVED_FEW and removing > MAX_REMOVED_SHARE * stored:
+        raise ImportRefused(
+            source,
+            [
+                Problem(
+                    0,
+                    f"dit bestand zou {removing} van de {stored} {things} {verb}, omdat ze er "
+                    f"niet in staan; is het afgebroken of een uittreksel? Lees {full_file} in, "
+                    f"of {on_purpose}",
+                )
+            ],
+        )
+
+
 # --- Names ------------------------------------------------------------------------------------
 
 _UPPER_WORDS = {

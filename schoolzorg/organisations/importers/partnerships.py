@@ -4,7 +4,9 @@ The table has codes only; a partnership is named after its code until someone en
 name (a name that was changed by hand is kept). `Europoort` (PC4 3197–3199, a port area without
 residents) is not a code: those cells are skipped and listed, the file is not refused for them.
 Any other value that is not a `PO1234`/`VO1234` code refuses the file. Primary schools get the
-PO partnership of their PC4.
+PO partnership of their PC4. A PC4 link missing from the file is removed, but a file that would
+remove more than a tenth of them at once is refused unless asked for (`refuse_mass_removal`, the
+rule `import-schools` has for closing locations).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from schoolzorg.organisations.importers.base import (
     ImportReport,
     create_organisations,
     load_table,
+    refuse_mass_removal,
     refuse_on_problems,
 )
 from schoolzorg.organisations.importers.geo import assign_school_areas
@@ -49,7 +52,12 @@ def partnership_code(value: str) -> str:
     return re.sub(r"[\s.\-_/]", "", value).upper()
 
 
-def import_partnership_regions(path: str | Path) -> ImportReport:
+def import_partnership_regions(path: str | Path, *, remove_many: bool = False) -> ImportReport:
+    """Import the PC4 table; all or nothing.
+
+    A file that would remove more than a tenth of the stored PC4 links (of the partnerships it
+    names) is refused, as a cut-off file or an extract, unless `remove_many` is given.
+    """
     source = Path(path).name
     table = load_table(path, columns=COLUMNS)
     report = ImportReport(source=source)
@@ -106,11 +114,23 @@ def import_partnership_regions(path: str | Path) -> ImportReport:
                 "pc4", "partnership_id"
             )
         )
+        gone = current - wanted
+        if not remove_many:
+            refuse_mass_removal(
+                source,
+                removing=len(gone),
+                stored=len(current),
+                things="koppelingen van een postcode aan een samenwerkingsverband",
+                verb="verwijderen",
+                full_file="het volledige bestand",
+                on_purpose=(
+                    "verwijder ze bewust (import-partnership-regions --verwijder-ontbrekende)"
+                ),
+            )
         PartnershipArea.objects.bulk_create(
             [PartnershipArea(pc4=pc4, partnership_id=pid) for pc4, pid in sorted(wanted - current)],
             batch_size=2000,
         )
-        gone = current - wanted
         for pc4, pid in gone:
             PartnershipArea.objects.filter(pc4=pc4, partnership_id=pid).delete()
         report.inserted = len(wanted - current)

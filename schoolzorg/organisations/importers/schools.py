@@ -17,14 +17,14 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from schoolzorg.lib.csvfiles import Column, Problem, Row
+from schoolzorg.lib.csvfiles import Column, Row
 from schoolzorg.lib.postcodes import display_postcode, normalise_postcode
 from schoolzorg.organisations.importers.base import (
-    ImportRefused,
     ImportReport,
     create_organisations,
     load_table,
     municipality_name,
+    refuse_mass_removal,
     refuse_on_problems,
     update_objects,
 )
@@ -257,12 +257,6 @@ def _apply(school: School, row: SchoolRow, municipality_id: int, board_id: int) 
     school.source_hash = row.source_hash
 
 
-# Closing more than this share of the open locations at once (and more than MAX_CLOSED_FEW)
-# means the file is cut off or an extract, not a new year: refused unless asked for.
-MAX_CLOSED_SHARE = 0.10
-MAX_CLOSED_FEW = 10
-
-
 def import_schools(
     path: str | Path, *, today: dt.date | None = None, close_many: bool = False
 ) -> ImportReport:
@@ -314,24 +308,19 @@ def import_schools(
             .exclude(source_hash="")
             .exclude(location_code__in=in_file)
         )
-        closing = vanished.count()
-        if not close_many and closing > MAX_CLOSED_FEW:
-            open_count = (
-                School.objects.open().filter(sector=Sector.PRIMARY).exclude(source_hash="").count()
+        if not close_many:
+            refuse_mass_removal(
+                report.source,
+                removing=vanished.count(),
+                stored=School.objects.open()
+                .filter(sector=Sector.PRIMARY)
+                .exclude(source_hash="")
+                .count(),
+                things="open vestigingen",
+                verb="sluiten",
+                full_file="het volledige DUO-bestand",
+                on_purpose="sluit ze bewust (import-schools --sluit-ontbrekende)",
             )
-            if closing > MAX_CLOSED_SHARE * open_count:
-                raise ImportRefused(
-                    report.source,
-                    [
-                        Problem(
-                            0,
-                            f"dit bestand zou {closing} van de {open_count} open vestigingen "
-                            "sluiten, omdat ze er niet in staan; is het afgebroken of een "
-                            "uittreksel? Lees het volledige DUO-bestand in, of sluit ze bewust "
-                            "(import-schools --sluit-ontbrekende)",
-                        )
-                    ],
-                )
         report.closed = vanished.update(closed_on=today)
         report.inserted, report.updated = len(new), len(changed)
         assign_school_areas([s.pk for s in new + changed])

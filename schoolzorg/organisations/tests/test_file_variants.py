@@ -611,6 +611,24 @@ def test_command_can_close_many_schools_when_asked() -> None:
     assert School.objects.filter(closed_on__isnull=False).count() == len(SCHOOL_CODES) - 40
 
 
+def test_partnerships_command_removes_many_links_only_when_asked() -> None:
+    import_partnership_regions(_file("swv.csv", SWV.encode()))
+    before = PartnershipArea.objects.count()
+    records = parse(subset(SWV, lambda i, line: i < 20))[1:]
+    short = _file("kort.csv", subset(SWV, lambda i, line: i < 20).encode())
+    with pytest.raises(CommandError, match="verwijderen"):
+        call_command("import_partnership_regions", str(short))
+    assert PartnershipArea.objects.count() == before
+    call_command(
+        "import_partnership_regions", str(short), "--verwijder-ontbrekende", stdout=io.StringIO()
+    )
+    named = {code for r in records for code in r[2:]}
+    left = PartnershipArea.objects.filter(partnership__code__in=named)
+    assert {(a.pc4, a.partnership.code) for a in left.select_related("partnership")} == {
+        (r[0], code) for r in records for code in r[2:]
+    }
+
+
 # --- Large files: read as a stream ----------------------------------------------------------------
 
 

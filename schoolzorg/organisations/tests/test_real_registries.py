@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Count
 
 from schoolzorg.organisations.importers.areas import import_areas
-from schoolzorg.organisations.importers.base import REGISTRY_DIR
+from schoolzorg.organisations.importers.base import REGISTRY_DIR, ImportRefused
 from schoolzorg.organisations.importers.partnerships import import_partnership_regions
 from schoolzorg.organisations.importers.postcodes import import_postcodes
 from schoolzorg.organisations.importers.pupil_counts import import_pupil_counts
@@ -96,6 +96,20 @@ def test_swv_table_gives_4046_pc4_rows_and_links_primary_schools() -> None:
     assert rotterdam.filter(partnership__code="PO2806").count() > 150
     # Only the 6 schools whose PC4 was created after 2015 have no partnership.
     assert School.objects.filter(partnership__isnull=True).count() == 6
+
+
+def test_a_cut_off_swv_table_is_refused_before_it_removes_links(tmp_path: Path) -> None:
+    """`head -2000` of the table would unlink 445 postcodes from their partnership."""
+    import_partnership_regions(SWV)
+    before = set(PartnershipArea.objects.values_list("pc4", "partnership_id"))
+    cut = tmp_path / "swv-kort.csv"
+    cut.write_text("".join(SWV.read_text(encoding="utf-8").splitlines(keepends=True)[:2000]))
+    with pytest.raises(ImportRefused) as exc:
+        import_partnership_regions(cut)
+    assert "zou 445 van de" in str(exc.value) and "verwijderen" in str(exc.value)
+    assert "--verwijder-ontbrekende" in str(exc.value)
+    assert set(PartnershipArea.objects.values_list("pc4", "partnership_id")) == before
+    assert import_partnership_regions(cut, remove_many=True).closed == 445
 
 
 def test_pc4_fallbacks_from_duo_and_swv_map_to_municipalities() -> None:

@@ -15,6 +15,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="CSV-bestand")
+        parser.add_argument(
+            "--verwijder-ontbrekende",
+            action="store_true",
+            help="Verwijder ook veel koppelingen tegelijk (meer dan een tiende) die niet in het "
+            "bestand staan; zonder deze optie wordt zo'n bestand als afgebroken geweigerd.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        run_import(self.stdout, import_partnership_regions, options["file"])
+        run_import(
+            self.stdout,
+            import_partnership_regions,
+            options["file"],
+            remove_many=options["verwijder_ontbrekende"],
+        )
