@@ -216,14 +216,25 @@ def _import_pc4_names(
     return report
 
 
+_AREA_SHAPE = {"buurt": ("BU", 8), "wijk": ("WK", 6), "gemeente": ("GM", 4)}
+
+
 def _area_code(kind: str, raw: str) -> str:
-    """`BU05990110`, `05990110` and `5990110` are the same buurt; likewise for wijk and gemeente."""
+    """`BU05990110`, `05990110` and `5990110` are the same buurt; likewise for wijk and gemeente.
+
+    Without its prefix a code is known by its shape: the four digits of the gemeente, then two
+    characters of wijk and two of buurt, which may be letters (Amsterdam: `0363AA01` is buurt
+    `BU0363AA01`, `0363AA` wijk `WK0363AA`). Only an all-digit code can have lost its leading
+    zero (a spreadsheet read it as a number).
+    """
     value = raw.strip().upper()
-    prefix, width = {"buurt": ("BU", 8), "wijk": ("WK", 6), "gemeente": ("GM", 4)}[kind]
+    prefix, width = _AREA_SHAPE[kind]
     if value.startswith(prefix):
         return value
     if value.isdigit():
         return prefix + value.zfill(width)
+    if len(value) == width and value[:4].isdigit() and value.isascii() and value.isalnum():
+        return prefix + value
     return value
 
 

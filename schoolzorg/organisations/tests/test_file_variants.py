@@ -454,6 +454,31 @@ def test_cbs_postcode_file_of_another_year(names: tuple[str, ...]) -> None:
     _imports_as_the_original(CASES["postcodes-cbs"], write(records).encode())
 
 
+AMSTERDAM_BUURTEN = subset(
+    _read(REGISTRY_DIR / "cbs" / "buurten-2024-namen.csv"),
+    lambda i, line: line.startswith("BU0363AA"),
+)
+
+
+@pytest.mark.parametrize("column", ["Buurt2024", "Wijk2024"])
+def test_cbs_postcode_file_with_amsterdam_codes_without_prefix(column: str) -> None:
+    """Amsterdam's wijk and buurt parts hold letters (`0363AA01`): the shape says what they are."""
+    import_areas(_file("buurten.csv", AMSTERDAM_BUURTEN.encode()), district_names=None)
+    records = [
+        ["PC6", "Huisnummer", "Buurt2024", "Wijk2024", "Gemeente2024"],
+        ["1011AB", "1", "0363AA01", "0363AA", "0363"],
+        ["1013AA", "5", "0363AA02", "0363AA", "0363"],
+    ]
+    if column == "Wijk2024":  # a file by wijk: no buurt column
+        records = [r[:2] + r[3:] for r in records]
+    report = import_postcodes(_file("pc6.csv", write(records).encode()))
+    assert report.inserted == 2
+    area = PostcodeArea.objects.select_related("neighbourhood", "district").get(postcode="1011AB")
+    assert area.district is not None and area.district.code == "WK0363AA"
+    if column == "Buurt2024":
+        assert area.neighbourhood is not None and area.neighbourhood.code == "BU0363AA01"
+
+
 def test_partnerships_with_other_column_names_and_codes_written_with_punctuation() -> None:
     """`PO 28-06` is how the code is written in letters and some lists; `PO_SWV` in others."""
     records = parse(SWV)
