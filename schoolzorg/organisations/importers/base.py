@@ -83,6 +83,24 @@ def refuse_on_problems(path: str | Path, table: CsvFile) -> None:
         raise ImportRefused(Path(path).name, table.problems, omitted=table.omitted)
 
 
+class FirstLines:
+    """Where each key of a file was first seen, so a key that comes twice is refused with both
+    lines (`VESTIGINGSCODE 05NQ00 staat ook op regel 12`) instead of the last row winning."""
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+        self._lines: dict[str, int] = {}
+
+    def again(self, key: str) -> str | None:
+        """Why a row with `key` is refused, when an earlier (good) row had it; else None."""
+        first = self._lines.get(key)
+        return None if first is None else f"{self.column} {key} staat ook op regel {first}"
+
+    def add(self, key: str, line: int) -> None:
+        """Remember a good row's key (the first line wins)."""
+        self._lines.setdefault(key, line)
+
+
 # Removing more than this share of what earlier imports stored (and more than MAX_REMOVED_FEW)
 # means the file is cut off or an extract, not a new edition: refused unless asked for.
 MAX_REMOVED_SHARE = 0.10

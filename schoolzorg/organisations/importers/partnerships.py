@@ -18,6 +18,7 @@ from django.db import transaction
 
 from schoolzorg.lib.csvfiles import Column, Problem
 from schoolzorg.organisations.importers.base import (
+    FirstLines,
     ImportReport,
     create_organisations,
     load_table,
@@ -62,15 +63,15 @@ def import_partnership_regions(path: str | Path, *, remove_many: bool = False) -
     table = load_table(path, columns=COLUMNS)
     report = ImportReport(source=source)
     areas: set[tuple[str, str]] = set()
-    seen: dict[str, int] = {}
+    seen = FirstLines("PC4")
     read = [column for column in _CODE if table.has(column)]
     for row in table:
         pc4 = row["PC4"]
         errors = []
         if not re.match(r"^[1-9][0-9]{3}$", pc4):
             errors.append(f"ongeldige PC4 '{pc4}'")
-        elif pc4 in seen:
-            errors.append(f"PC4 {pc4} staat ook op regel {seen[pc4]}")
+        elif again := seen.again(pc4):
+            errors.append(again)
         codes = []
         for column in read:
             value = partnership_code(row[column])
@@ -85,7 +86,7 @@ def import_partnership_regions(path: str | Path, *, remove_many: bool = False) -
         if errors:
             table.reject(row.line, "; ".join(errors))
             continue
-        seen[pc4] = row.line
+        seen.add(pc4, row.line)
         areas.update((pc4, code) for code in codes)
     refuse_on_problems(path, table)
 

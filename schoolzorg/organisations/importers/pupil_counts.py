@@ -2,7 +2,8 @@
 
 Takes the latest year column (`LEERLINGEN_<jaar>`) for every location already known. `<5` is a
 suppressed small count: stored as `is_small_count=True` with no number. Locations not in the
-database (special education, closed ones) are counted, not created.
+database (special education, closed ones) are counted, not created. A location on two rows
+refuses the file, as in `import-schools`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import transaction
 
 from schoolzorg.lib.csvfiles import Column, Problem, column_key
 from schoolzorg.organisations.importers.base import (
+    FirstLines,
     ImportRefused,
     ImportReport,
     load_table,
@@ -72,6 +74,7 @@ def parse(path: str | Path) -> tuple[int, list[Count]]:
         )
     year, column = found
     counts: list[Count] = []
+    seen = FirstLines("VESTIGINGSCODE")
     for row in table:
         errors = []
         code = row["VESTIGINGSCODE"].upper().replace(" ", "")
@@ -80,6 +83,8 @@ def parse(path: str | Path) -> tuple[int, list[Count]]:
             code = brin + code.zfill(2)  # the location number as a suffix of the BRIN
         if not _LOCATION.match(code):
             errors.append(f"ongeldige VESTIGINGSCODE '{row['VESTIGINGSCODE']}'")
+        elif again := seen.again(code):
+            errors.append(again)
         number = row.get("GEMEENTECODE_VESTIGING")
         if number and (not number.isdigit() or len(number) > 4):
             errors.append(f"ongeldige GEMEENTECODE_VESTIGING '{number}'")
@@ -89,6 +94,7 @@ def parse(path: str | Path) -> tuple[int, list[Count]]:
         if errors:
             table.reject(row.line, "; ".join(errors))
             continue
+        seen.add(code, row.line)
         counts.append(
             Count(
                 line=row.line,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from schoolzorg.lib.csvfiles import Column, Row
 from schoolzorg.lib.postcodes import display_postcode, normalise_postcode
 from schoolzorg.organisations.importers.base import (
+    FirstLines,
     ImportReport,
     create_organisations,
     load_table,
@@ -118,7 +119,7 @@ def parse(path: str | Path) -> list[SchoolRow]:
         return row[name][:limit] if name in present else None
 
     rows: list[SchoolRow] = []
-    seen: dict[str, int] = {}
+    seen = FirstLines("VESTIGINGSCODE")
     for row in table:
         errors = []
         code = row["VESTIGINGSCODE"].upper().replace(" ", "")
@@ -146,12 +147,12 @@ def parse(path: str | Path) -> list[SchoolRow]:
         region = row.get("VAKANTIEREGIO").lower()
         if region and region not in _REGIONS:
             errors.append(f"onbekende VAKANTIEREGIO '{row['VAKANTIEREGIO']}'")
-        if code in seen:
-            errors.append(f"VESTIGINGSCODE {code} staat ook op regel {seen[code]}")
+        if again := seen.again(code):
+            errors.append(again)
         if errors:
             table.reject(row.line, "; ".join(errors))
             continue
-        seen[code] = row.line
+        seen.add(code, row.line)
         parsed = SchoolRow(
             line=row.line,
             location_code=code,

@@ -565,6 +565,26 @@ def test_refused_with_a_dutch_reason_and_nothing_lost(case: str, kind: str) -> N
     assert c.state() == before
 
 
+@pytest.mark.parametrize(
+    ("case", "key"),
+    [("schools", "VESTIGINGSCODE"), ("pupil-counts", "VESTIGINGSCODE"), ("partnerships", "PC4")],
+)
+def test_a_key_on_two_rows_is_refused_with_both_lines(case: str, key: str) -> None:
+    """One shared check (`FirstLines`): the last of two rows does not silently win."""
+    c = CASES[case]
+    c.prepare()
+    before = c.state()
+    records = parse(c.text, c.delimiter)
+    field = records[0].index(key)
+    records.append(list(records[5]))
+    with pytest.raises(ImportRefused) as exc:
+        c.run(_file("dubbel.csv", write(records, delimiter=c.delimiter).encode()))
+    assert [str(p) for p in exc.value.problems] == [
+        f"regel {len(records)}: {key} {records[5][field]} staat ook op regel 6"
+    ]
+    assert c.state() == before
+
+
 def test_truncated_inside_a_quoted_field_is_refused_at_that_line() -> None:
     lines = SCHOOLS.splitlines()
     quoted = next(i for i, line in enumerate(lines) if '"' in line)

@@ -72,6 +72,23 @@ def test_pupil_counts_file_sets_latest_year_with_small_counts() -> None:
     assert import_pupil_counts(COUNTS).updated == 0
 
 
+def test_pupil_counts_file_with_a_location_twice_is_refused_with_both_lines(
+    tmp_path: Path,
+) -> None:
+    lines = COUNTS.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if ";05NQ00;" in line)
+    again = ";".join([*lines[first].rstrip("\n").split(";")[:-1], "999"]) + "\n"
+    twice = tmp_path / "06-twee-keer.csv"
+    twice.write_text("".join([*lines, again]), encoding="utf-8")
+    import_schools(SCHOOLS)
+    with pytest.raises(ImportRefused) as exc:
+        import_pupil_counts(twice)
+    assert [str(p) for p in exc.value.problems] == [
+        f"regel {len(lines) + 1}: VESTIGINGSCODE 05NQ00 staat ook op regel {first + 1}"
+    ]
+    assert not School.objects.filter(pupil_count__isnull=False).exists()
+
+
 def test_cbs_buurten_give_14574_neighbourhoods_and_rotterdams_21_named_districts() -> None:
     report = import_areas()
     assert report.inserted == 14574
