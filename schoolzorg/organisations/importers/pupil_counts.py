@@ -3,7 +3,8 @@
 Takes the latest year column (`LEERLINGEN_<jaar>`) for every location already known. `<5` is a
 suppressed small count: stored as `is_small_count=True` with no number. Locations not in the
 database (special education, closed ones) are counted, not created. A location on two rows
-refuses the file, as in `import-schools`.
+refuses the file, as in `import-schools`. A location that already has a count of a later year
+keeps it: an older file changes only what is not newer.
 """
 
 from __future__ import annotations
@@ -110,6 +111,11 @@ def parse(path: str | Path) -> tuple[int, list[Count]]:
 
 
 def import_pupil_counts(path: str | Path) -> ImportReport:
+    """Store the file's latest count per known location; all or nothing.
+
+    A location whose stored count is of a later year than the file's keeps it (an older file
+    read after a newer one changes nothing there); the summary counts them as skipped.
+    """
     year, counts = parse(path)
     report = ImportReport(source=Path(path).name)
     with transaction.atomic():
@@ -121,10 +127,14 @@ def import_pupil_counts(path: str | Path) -> ImportReport:
         }
         changed: list[School] = []
         missing = 0
+        newer: dict[int, int] = {}  # the later year stored → how many locations have it
         for c in counts:
             school = schools.get(c.location_code)
             if school is None:
                 missing += 1
+                continue
+            if school.pupil_count_year is not None and school.pupil_count_year > year:
+                newer[school.pupil_count_year] = newer.get(school.pupil_count_year, 0) + 1
                 continue
             new = (c.count, year, c.is_small)
             if (school.pupil_count, school.pupil_count_year, school.is_small_count) == new:
@@ -135,4 +145,10 @@ def import_pupil_counts(path: str | Path) -> ImportReport:
         update_objects(School, changed, ["pupil_count", "pupil_count_year", "is_small_count"])
         report.updated = len(changed)
     report.notes.append(f"telling van {year}; {missing} vestigingen uit het bestand zijn onbekend")
+    if newer:
+        years = " en ".join(str(y) for y in sorted(newer))
+        report.notes.append(
+            f"overgeslagen: nieuwere telling bij {sum(newer.values())} vestigingen; zij hebben "
+            f"al een telling van {years}, die blijft staan"
+        )
     return report

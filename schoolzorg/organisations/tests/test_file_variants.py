@@ -369,6 +369,27 @@ def test_pupil_counts_older_column_names_and_an_earlier_year() -> None:
     assert School.objects.filter(pupil_count_year=2024).count() == report.updated > 100
 
 
+def test_an_older_pupil_counts_file_leaves_newer_counts_alone() -> None:
+    _prepare_counts()
+    import_pupil_counts(_file("2025.csv", COUNTS.encode()))
+    before = _schools_state()
+    counted = School.objects.filter(pupil_count_year=2025).count()
+    old = drop_columns(COUNTS, ["LEERLINGEN_2025"])
+    report = import_pupil_counts(_file("2024.csv", old.encode()))
+    assert (report.updated, report.unchanged) == (0, 0)
+    assert (
+        f"overgeslagen: nieuwere telling bij {counted} vestigingen; zij hebben al een telling "
+        "van 2025, die blijft staan"
+    ) in report.summary()
+    assert _schools_state() == before
+    # A location without a count yet takes the older one.
+    school = School.objects.filter(pupil_count_year=2025).first()
+    assert school is not None
+    School.objects.filter(pk=school.pk).update(pupil_count=None, pupil_count_year=None)
+    assert import_pupil_counts(_file("2024.csv", old.encode())).updated == 1
+    assert School.objects.get(pk=school.pk).pupil_count_year == 2024
+
+
 def test_pupil_counts_with_a_two_digit_location_number() -> None:
     records = parse(COUNTS)
     records[0][1] = "VESTIGINGSNUMMER"
