@@ -184,6 +184,35 @@ def test_command_imports_both_files() -> None:
     assert SchoolHoliday.objects.count() == 162
 
 
+def test_command_checks_both_files_before_it_stores_either(tmp_path: Path) -> None:
+    bad = tmp_path / "schoolvakanties-kapot.csv"
+    bad.write_bytes(crafted("x;NL;gisteren;2024-01-01;School;Regional;NL Kerstvakantie;MI"))
+    with pytest.raises(CommandError) as exc:
+        call_command("import_holidays", "--public", str(PUBLIC_FILE), "--school", str(bad))
+    assert str(exc.value).splitlines() == [
+        "schoolvakanties-kapot.csv: het bestand is geweigerd.",
+        "  regel 2: StartDate 'gisteren' is geen datum (JJJJ-MM-DD)",
+        "Er is niets ingelezen, ook niet uit nl-feestdagen.csv.",
+    ]
+    assert not PublicHoliday.objects.exists()
+    assert not SchoolHoliday.objects.exists()
+
+
+def test_command_names_every_refused_file(tmp_path: Path) -> None:
+    bad = tmp_path / "schoolvakanties-kapot.csv"
+    bad.write_bytes(crafted("x;NL;gisteren;2024-01-01;School;Regional;NL Kerstvakantie;MI"))
+    with pytest.raises(CommandError) as exc:
+        call_command("import_holidays", "--public", str(tmp_path / "weg.csv"), "--school", str(bad))
+    assert str(exc.value).splitlines() == [
+        "weg.csv: het bestand is geweigerd.",
+        "  het bestand kan niet worden gelezen: het bestand bestaat niet; controleer de naam en "
+        "de map",
+        "schoolvakanties-kapot.csv: het bestand is geweigerd.",
+        "  regel 2: StartDate 'gisteren' is geen datum (JJJJ-MM-DD)",
+        "Er is niets ingelezen.",
+    ]
+
+
 def test_load_school_year_takes_only_that_year() -> None:
     call_command("load_school_year", str(SCHOOL_FILE), "--school-year", "2025/2026")
     assert set(SchoolHoliday.objects.values_list("school_year", flat=True)) == {"2025/2026"}

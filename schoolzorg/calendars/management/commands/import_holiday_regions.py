@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from schoolzorg.calendars.importing import ImportRefused
+from schoolzorg.calendars.management.commands._report import read, refusal
 from schoolzorg.calendars.services import import_municipality_regions
-from schoolzorg.lib.csvfiles import os_reason
 
 
 class Command(BaseCommand):
@@ -21,14 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        path = options["file"]
         try:
-            result = import_municipality_regions(options["file"])
+            result = import_municipality_regions(read(path), file_name=Path(path).name)
         except ImportRefused as exc:
-            raise CommandError(
-                "Het bestand is geweigerd; er is niets ingelezen.\n" + "\n".join(exc.problems)
-            ) from exc
-        except OSError as exc:
-            raise CommandError(f"Het bestand kan niet worden gelezen: {os_reason(exc)}.") from exc
+            raise CommandError(f"{refusal(path, exc)}\nEr is niets ingelezen.") from exc
         self.stdout.write(
             f"{result.matched} gemeenten gevonden, {result.batch.updated} aangepast; "
             f"{len(result.split)} in meer regio's: {', '.join(result.split) or '-'}."

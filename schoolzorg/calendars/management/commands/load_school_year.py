@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from schoolzorg.calendars.importing import ImportRefused
-from schoolzorg.calendars.management.commands._report import report
+from schoolzorg.calendars.management.commands._report import read, refusal, report
 from schoolzorg.calendars.services import import_school_holidays
-from schoolzorg.lib.csvfiles import os_reason
 
 
 class Command(BaseCommand):
@@ -25,12 +25,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        path = options["file"]
         try:
-            batch = import_school_holidays(options["file"], school_year=options["school_year"])
+            batch = import_school_holidays(
+                read(path), file_name=Path(path).name, school_year=options["school_year"]
+            )
         except ImportRefused as exc:
-            raise CommandError(
-                "Het bestand is geweigerd; er is niets ingelezen.\n" + "\n".join(exc.problems)
-            ) from exc
-        except OSError as exc:
-            raise CommandError(f"Het bestand kan niet worden gelezen: {os_reason(exc)}.") from exc
+            raise CommandError(f"{refusal(path, exc)}\nEr is niets ingelezen.") from exc
         report(self.stdout, batch)
