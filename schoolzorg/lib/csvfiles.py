@@ -10,7 +10,9 @@ fix the file.
 (chunk by chunk), then rows are read one at a time, so a file of millions of addresses never sits
 in memory. Column names are matched loosely (`column_key`): case, spaces around the name, and `_`,
 `-` or a space between words do not matter, so `BEVOEGD_GEZAG_NUMMER`, `Bevoegd gezag nummer`
-and `BEVOEGD GEZAG NUMMER` are one column; an importer may name other years' names as aliases.
+and `BEVOEGD GEZAG NUMMER` are one column; an importer may name other years' names as aliases. A
+header that names one column twice (so compared) is refused: which of the two to read would be
+a guess.
 """
 
 from __future__ import annotations
@@ -389,6 +391,8 @@ class CsvFile:
         self._read_header(delimiter)
         if not any(self.header):
             raise CsvError([Problem(1, "het bestand is leeg")])
+        if repeated := _repeated_columns(self.header):
+            raise CsvError([Problem(self.header_line, reason) for reason in repeated])
         self.columns: dict[str, str] = {}
         missing: list[str] = []
         for spec in columns:
@@ -528,6 +532,25 @@ class CsvFile:
     def omitted(self) -> int:
         """Bad lines counted but not kept in `problems`."""
         return self.problem_count - len(self.problems)
+
+
+def _repeated_columns(header: list[str]) -> list[str]:
+    """Why the header cannot be read: a column named twice, also in two spellings that compare
+    equal (`Name` and `NAME`); which of them would be read is a guess."""
+    spellings: dict[str, list[str]] = {}
+    for name in header:
+        if name:
+            spellings.setdefault(column_key(name), []).append(name)
+    reasons = []
+    for names in spellings.values():
+        if len(names) < 2:
+            continue
+        times = "twee keer" if len(names) == 2 else f"{len(names)} keer"
+        written = sorted(set(names), key=names.index)
+        listed = ", ".join(written[:-1]) + f" en {written[-1]}"
+        how = f" (als {listed})" if len(written) > 1 else ""
+        reasons.append(f"kolom {names[0]} staat {times} in de kopregel{how}")
+    return reasons
 
 
 def _only_empty_beyond(record: list[str], width: int) -> bool:

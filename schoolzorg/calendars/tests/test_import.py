@@ -166,6 +166,17 @@ def test_malformed_file_is_refused_with_line_numbers_and_imports_nothing(
     assert not SchoolHoliday.objects.exists()
 
 
+def test_a_column_named_twice_is_refused_not_the_last_one_read() -> None:
+    data = (
+        b"Id;StartDate;EndDate;Name;Groups;Name\n"
+        b"x;2024-12-21;2025-01-05;NL Kerstvakantie;MI;NL Zomervakantie\n"
+    )
+    with pytest.raises(ImportRefused) as exc:
+        import_school_holidays(data)
+    assert exc.value.problems == ["regel 1: kolom Name staat twee keer in de kopregel"]
+    assert not SchoolHoliday.objects.exists()
+
+
 def test_missing_column_is_refused() -> None:
     with pytest.raises(ImportRefused, match="ontbreken: Groups"):
         import_school_holidays(b"Id;StartDate;EndDate;Name\nx;2024-01-01;2024-01-02;NL X\n")

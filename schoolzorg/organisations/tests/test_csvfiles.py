@@ -106,6 +106,28 @@ def test_a_file_cut_off_after_it_was_checked_becomes_a_bad_line(tmp_path: Path) 
     assert "afgebroken" in table.problems[0].reason
 
 
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ("Id;StartDate;EndDate;Name;Groups;Name", "kolom Name staat twee keer in de kopregel"),
+        (
+            "Id;StartDate;EndDate;Name;Groups;NAME",
+            "kolom Name staat twee keer in de kopregel (als Name en NAME)",
+        ),
+        (
+            "Bevoegd gezag nummer;x;BEVOEGD_GEZAG_NUMMER;bevoegd-gezag-nummer",
+            "kolom Bevoegd gezag nummer staat 3 keer in de kopregel (als Bevoegd gezag nummer, "
+            "BEVOEGD_GEZAG_NUMMER en bevoegd-gezag-nummer)",
+        ),
+    ],
+)
+def test_a_column_named_twice_in_the_header_is_refused(header: str, reason: str) -> None:
+    fields = len(header.split(";"))
+    with pytest.raises(CsvError) as exc:
+        read_csv(f"{header}\n{';'.join(['1'] * fields)}\n".encode())
+    assert [str(p) for p in exc.value.problems] == [f"regel 1: {reason}"]
+
+
 def test_empty_file_is_refused() -> None:
     with pytest.raises(CsvError):
         read_csv(b"")
