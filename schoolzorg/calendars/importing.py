@@ -15,6 +15,7 @@ stored and waits for the administrator.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import re
@@ -143,7 +144,7 @@ def parse_school_file(source: str | Path | bytes) -> list[SchoolRow]:
     (`opendata.rijksoverheid.nl/v1/infotypes/schoolholidays/schoolyear/2025-2026?output=json`).
     """
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+    if _is_json(data):
         return parse_rijksoverheid_json(data)
     problems: list[str] = []
     parsed: list[SchoolRow] = []
@@ -218,6 +219,17 @@ def _school_years(document: object) -> list[dict[str, object]]:
     return found
 
 
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _is_json(data: bytes) -> bool:
+    """Whether the text starts like JSON (`{` or `[`) after its BOM: UTF-8, or UTF-16 as a JSON
+    file re-saved as "Unicode" is."""
+    if data.startswith(_UTF16_BOMS):
+        return data.decode("utf-16", errors="replace").lstrip(" \t\r\n")[:1] in ("{", "[")
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+
+
 def parse_rijksoverheid_json(data: bytes) -> list[SchoolRow]:
     """School holidays from Rijksoverheid's open-data JSON, one row per holiday and region.
 
@@ -225,10 +237,17 @@ def parse_rijksoverheid_json(data: bytes) -> list[SchoolRow]:
     `region`, `startdate`, `enddate` (both days off). A holiday is known by school year and name
     (`rijksoverheid:2024-2025:Herfstvakantie`), so loading the file again changes nothing.
     """
+    utf16 = data.startswith(_UTF16_BOMS)
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = json.loads(data.decode("utf-16" if utf16 else "utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ImportRefused(["het JSON-bestand is geen UTF-8"]) from exc
+        raise ImportRefused(
+            [
+                "het JSON-bestand is geen leesbare UTF-16-tekst; is het afgebroken?"
+                if utf16
+                else "het JSON-bestand is geen UTF-8"
+            ]
+        ) from exc
     except json.JSONDecodeError as exc:
         raise ImportRefused(
             [

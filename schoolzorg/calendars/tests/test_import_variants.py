@@ -200,6 +200,23 @@ def test_rijksoverheid_json_gives_the_same_dates_as_the_csv(local_midnight: bool
     assert (again.created, again.updated, again.unchanged) == (0, 0, 15)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_rijksoverheid_json_saved_as_utf16_with_bom(encoding: str) -> None:
+    """Notepad's and Excel's "Unicode": the BOM comes first, then the `{`."""
+    text = "\ufeff" + rijksoverheid_json("2024/2025").decode()
+    batch = import_school_holidays(text.encode(encoding))
+    assert batch.created == 15 and batch.flagged == 0
+
+
+def test_rijksoverheid_json_as_utf16_cut_off_is_refused_in_dutch() -> None:
+    cut = rijksoverheid_json("2024/2025").decode().encode("utf-16")[:-1]
+    with pytest.raises(ImportRefused) as exc:
+        import_school_holidays(cut)
+    assert exc.value.problems == [
+        "het JSON-bestand is geen leesbare UTF-16-tekst; is het afgebroken?"
+    ]
+
+
 def test_rijksoverheid_json_through_load_school_year(tmp_path: Path) -> None:
     path = tmp_path / "schoolvakanties-2025-2026.json"
     path.write_bytes(rijksoverheid_json("2025/2026"))
