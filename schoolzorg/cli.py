@@ -1,7 +1,8 @@
 """`schoolzorg <command>`: the management commands under one console name.
 
 `schoolzorg seed --scale demo`, `schoolzorg import-schools FILE`, `schoolzorg verify-access-log`;
-a dash in the name is the same command as an underscore (`import_schools`).
+a dash in the name is the same command as an underscore (`import_schools`). Our own commands
+print a refusal as `Fout: <tekst>` with a non-zero exit (`schoolzorg.lib.commands`).
 """
 
 from __future__ import annotations

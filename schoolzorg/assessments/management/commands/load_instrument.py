@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from schoolzorg.assessments.definitions import DefinitionError
 from schoolzorg.assessments.services import load_definition_file
+from schoolzorg.lib.commands import BaseCommand
 from schoolzorg.organisations.models import Organisation
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from schoolzorg.assessments.definitions import DefinitionError
 from schoolzorg.assessments.services import load_shipped_definitions
+from schoolzorg.lib.commands import BaseCommand
 
 
 class Command(BaseCommand):

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import transaction
 
+from schoolzorg.lib.commands import BaseCommand
 from schoolzorg.lib.crypto import EncryptedTextField
 
 CHUNK = 500

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from schoolzorg.audit.sealing import verify_chain
+from schoolzorg.lib.commands import BaseCommand
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
 from schoolzorg.calendars import importing
@@ -17,6 +17,7 @@ from schoolzorg.calendars.importing import ImportRefused
 from schoolzorg.calendars.management.commands._report import read, refusal, report
 from schoolzorg.calendars.models import ImportBatch
 from schoolzorg.calendars.services import import_public_holidays, import_school_holidays
+from schoolzorg.lib.commands import BaseCommand
 
 
 class Command(BaseCommand):

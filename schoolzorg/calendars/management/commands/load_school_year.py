@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from schoolzorg.calendars.importing import ImportRefused
 from schoolzorg.calendars.management.commands._report import read, refusal, report
 from schoolzorg.calendars.services import import_school_holidays
+from schoolzorg.lib.commands import BaseCommand
 
 
 class Command(BaseCommand):

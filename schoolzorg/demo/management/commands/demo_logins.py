@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
 from schoolzorg.accounts.models import Membership
 from schoolzorg.accounts.roles import Role
 from schoolzorg.demo.context import DEMO_OTP_CODE, DEMO_PASSWORD
+from schoolzorg.lib.commands import BaseCommand
 
 
 class Command(BaseCommand):

@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+
+from schoolzorg.lib.commands import BaseCommand
 
 
 class Command(BaseCommand):

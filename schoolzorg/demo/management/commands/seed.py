@@ -7,12 +7,13 @@ import random
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
 from schoolzorg.demo.base import MUNICIPALITY_CODE, seed_foundation
 from schoolzorg.demo.context import SeedContext
+from schoolzorg.lib.commands import BaseCommand
 from schoolzorg.organisations.models import Municipality
 
 # Each domain app may add its part of the demo in `<app>/demo.py: seed_demo(ctx)`, in layer order.

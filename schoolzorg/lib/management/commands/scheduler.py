@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from schoolzorg.lib.commands import BaseCommand
 from schoolzorg.lib.periodic import sweeps
 
 

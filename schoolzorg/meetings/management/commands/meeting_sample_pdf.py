@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.test import RequestFactory
 
 from schoolzorg.careteams.models import CareTeamMember, TeamRole
+from schoolzorg.lib.commands import BaseCommand
 from schoolzorg.meetings.models import CareMeeting
 from schoolzorg.meetings.workflow import MeetingState
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from schoolzorg.lib.commands import BaseCommand
 from schoolzorg.organisations.importers.areas import (
     DEFAULT_DISTRICT_NAMES,
     DEFAULT_FILE,

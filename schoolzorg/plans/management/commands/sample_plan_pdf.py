@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from schoolzorg.lib.commands import BaseCommand
 from schoolzorg.plans.pdf import write_sample_pdfs
 
 

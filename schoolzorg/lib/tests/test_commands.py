@@ -1,0 +1,48 @@
+"""Our commands on the command line: refusals as `Fout: <Dutch>`, no English, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command, load_command_class
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    command = load_command_class("schoolzorg.organisations", argv[0])
+    with pytest.raises(SystemExit) as exit_:
+        command.run_from_argv(["schoolzorg", *argv])
+    code = exit_.value.code
+    return (code if isinstance(code, int) else 1), capsys.readouterr().err
+
+
+def test_a_refusal_is_printed_as_fout_with_a_non_zero_exit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = _run(capsys, "import_schools", str(tmp_path / "weg.csv"))
+    assert code == 1
+    assert err.startswith("Fout: weg.csv: het bestand is geweigerd, er is niets ingelezen.\n")
+    assert "het bestand bestaat niet" in err
+    assert "CommandError" not in err and "Traceback" not in err
+
+
+def test_called_from_code_the_refusal_is_still_a_command_error(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="het bestand bestaat niet"):
+        call_command("import_schools", str(tmp_path / "weg.csv"))
+
+
+def test_every_command_of_ours_uses_the_dutch_base() -> None:
+    from django.core.management import get_commands
+
+    from schoolzorg.lib.commands import BaseCommand
+
+    ours = {name: app for name, app in get_commands().items() if app.startswith("schoolzorg.")}
+    assert "import_schools" in ours
+    english = [
+        name
+        for name, app in ours.items()
+        if not isinstance(load_command_class(app, name), BaseCommand)
+    ]
+    assert english == []
