@@ -4,19 +4,74 @@ A command refuses with `CommandError("<Nederlandse tekst>")`. On the command lin
 <command>` or `manage.py`) that is printed as `Fout: <tekst>` on stderr with a non-zero exit,
 without Django's English `CommandError:` prefix and without a traceback (`--traceback` still
 shows one). Called from code (`call_command`, tests) the CommandError is raised as usual.
+
+The argument parser's own complaints (a missing file, an unknown option) are in Dutch too, as
+`Fout: ...` with the usage line after it; `--help` stays as argparse writes it.
 """
 
 from __future__ import annotations
 
+import re
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management import base
-from django.core.management.base import CommandError, SystemCheckError
+from django.core.management.base import CommandError, CommandParser, SystemCheckError
+
+# argparse's messages (Python 3.12 to 3.14) and what we say instead; `{0}`... are its values.
+ARGPARSE_DUTCH = [
+    (r"the following arguments are required: (.+)", "dit ontbreekt nog: {0}"),
+    (r"unrecognized arguments: (.+)", "dit kent het commando niet: {0}"),
+    (r"argument (\S+): expected one argument", "na {0} hoort een waarde"),
+    (r"argument (\S+): expected at least one argument", "na {0} hoort minstens één waarde"),
+    (r"argument (\S+): expected at most one argument", "na {0} hoort hoogstens één waarde"),
+    (
+        r"argument (\S+): invalid choice: (.+) \(choose from (.+)\)",
+        "{0}: {1} kan niet; kies uit {2}",
+    ),
+    (r"argument (\S+): invalid (?:int|float) value: (.+)", "{0}: {1} is geen getal"),
+    (r"argument (\S+): invalid \S+ value: (.+)", "{0}: {1} kan niet"),
+    (r"argument (\S+): ignored explicit argument (.+)", "{0} heeft geen waarde nodig ({1})"),
+    (r"argument (\S+): not allowed with argument (.+)", "{0} kan niet samen met {1}"),
+    (r"ambiguous option: (\S+) could match (.+)", "{0} kan meer dan één optie zijn: {1}"),
+    (r"one of the arguments (.+) is required", "geef een van deze: {0}"),
+]
+_ARGPARSE_DUTCH = [(re.compile(f"^{english}$"), dutch) for english, dutch in ARGPARSE_DUTCH]
+
+
+def dutch_parser_message(message: str) -> str:
+    """argparse's English complaint in Dutch; one we do not know stays as it is."""
+    for english, dutch in _ARGPARSE_DUTCH:
+        if found := english.match(message):
+            return dutch.format(*found.groups())
+    return message
+
+
+class DutchCommandParser(CommandParser):
+    """Django's parser, complaining in Dutch: `Fout: dit ontbreekt nog: BESTAND`."""
+
+    def format_usage(self) -> str:
+        formatter = self._get_formatter()
+        formatter.add_usage(
+            self.usage, self._actions, self._mutually_exclusive_groups, prefix="gebruik: "
+        )
+        return formatter.format_help()
+
+    def error(self, message: str) -> NoReturn:
+        text = dutch_parser_message(message)
+        if not self.called_from_command_line:
+            raise CommandError(text)
+        self.exit(2, f"Fout: {text}\n{self.format_usage()}")
 
 
 class BaseCommand(base.BaseCommand):
     """Use instead of Django's BaseCommand for every command of our own."""
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # Django builds its CommandParser itself; ours only changes how it complains.
+        parser.__class__ = DutchCommandParser
+        return parser
 
     def execute(self, *args: Any, **options: Any) -> str | None:
         try:

@@ -46,3 +46,42 @@ def test_every_command_of_ours_uses_the_dutch_base() -> None:
         if not isinstance(load_command_class(app, name), BaseCommand)
     ]
     assert english == []
+
+
+def test_a_missing_file_argument_is_asked_for_in_dutch(capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = _run(capsys, "import_schools")
+    assert code == 2
+    assert err.startswith("Fout: dit ontbreekt nog: BESTAND\ngebruik: schoolzorg import_schools")
+    assert "required" not in err and "usage" not in err and "error" not in err
+
+
+def test_an_unknown_option_is_named_in_dutch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = _run(capsys, "import_schools", str(tmp_path / "a.csv"), "--sluit-alles")
+    assert code == 2
+    assert err.startswith("Fout: dit kent het commando niet: --sluit-alles\n")
+
+
+def test_the_parser_complains_in_dutch_from_code_too() -> None:
+    with pytest.raises(CommandError) as exc:
+        call_command("import_schools")
+    assert str(exc.value) == "dit ontbreekt nog: BESTAND"
+
+
+@pytest.mark.parametrize(
+    ("english", "dutch"),
+    [
+        ("argument --scale: expected one argument", "na --scale hoort een waarde"),
+        (
+            "argument --scale: invalid choice: 'groot' (choose from demo, city, national)",
+            "--scale: 'groot' kan niet; kies uit demo, city, national",
+        ),
+        ("argument --seed: invalid int value: 'veel'", "--seed: 'veel' is geen getal"),
+        ("something argparse says one day", "something argparse says one day"),
+    ],
+)
+def test_argparse_messages_in_dutch(english: str, dutch: str) -> None:
+    from schoolzorg.lib.commands import dutch_parser_message
+
+    assert dutch_parser_message(english) == dutch

@@ -22,7 +22,7 @@ class Command(BaseCommand):
     help = "Laad een versie van een instrument (YAML) uit een bestand."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
+        parser.add_argument("file", metavar="BESTAND", type=Path)
         parser.add_argument(
             "--organisation",
             type=int,

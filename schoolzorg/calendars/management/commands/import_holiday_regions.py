@@ -20,7 +20,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file")
+        parser.add_argument("file", metavar="BESTAND")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]

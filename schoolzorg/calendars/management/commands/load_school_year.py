@@ -20,7 +20,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="CSV met schoolvakanties (OpenHolidays-formaat)")
+        parser.add_argument(
+            "file", metavar="BESTAND", help="CSV met schoolvakanties (OpenHolidays-formaat)"
+        )
         parser.add_argument(
             "--school-year", default="", help="Alleen dit schooljaar, bijvoorbeeld 2031/2032"
         )

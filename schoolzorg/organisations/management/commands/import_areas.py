@@ -19,7 +19,9 @@ class Command(BaseCommand):
     help = "Lees CBS-buurten en -wijken in (standaard de meegeleverde indeling 2024)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE), help="CSV-bestand")
+        parser.add_argument(
+            "file", metavar="BESTAND", nargs="?", default=str(DEFAULT_FILE), help="CSV-bestand"
+        )
         parser.add_argument(
             "--wijknamen",
             default=str(DEFAULT_DISTRICT_NAMES),

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Lees de SWV-regio-indeling per PC4 in (samenwerkingsverbanden)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="CSV-bestand")
+        parser.add_argument("file", metavar="BESTAND", help="CSV-bestand")
         parser.add_argument(
             "--verwijder-ontbrekende",
             action="store_true",

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Lees een postcodetabel in (CBS postcode-buurt, DUO leerlingen per postcode of SWV-PC4)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="CSV-bestand")
+        parser.add_argument("file", metavar="BESTAND", help="CSV-bestand")
 
     def handle(self, *args: Any, **options: Any) -> None:
         run_import(self.stdout, import_postcodes, options["file"])

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Lees leerlingaantallen per vestiging (DUO-bestand 06) in."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="CSV-bestand")
+        parser.add_argument("file", metavar="BESTAND", help="CSV-bestand")
 
     def handle(self, *args: Any, **options: Any) -> None:
         run_import(self.stdout, import_pupil_counts, options["file"])

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Lees DUO-schoolvestigingen (02. Alle schoolvestigingen basisonderwijs) in."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="CSV-bestand")
+        parser.add_argument("file", metavar="BESTAND", help="CSV-bestand")
         parser.add_argument(
             "--sluit-ontbrekende",
             action="store_true",
