@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 
-from schoolzorg.calendars.importing import impossible_dates
+from schoolzorg.calendars.importing import impossible_dates, outside_school_year
+from schoolzorg.calendars.models import SchoolHoliday, school_year_of
 from schoolzorg.lib.forms import DateInput
 from schoolzorg.organisations.models import HolidayRegion
 
@@ -55,6 +56,10 @@ class ReviewForm(forms.Form):
         help_text="Verplicht bij corrigeren en afwijzen. Bijvoorbeeld: bron Rijksoverheid.",
     )
 
+    def __init__(self, *args: Any, holiday: SchoolHoliday | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.holiday = holiday
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         decision = data.get("decision")
@@ -67,6 +72,12 @@ class ReviewForm(forms.Form):
             problem = impossible_dates(start, end) if start and end else None
             if problem:
                 self.add_error("end_on", problem)
+            elif start and end and self.holiday is not None:
+                year = self.holiday.school_year
+                problem = outside_school_year(self.holiday.name, year, start, end)
+                if problem:
+                    wrong = "start_on" if school_year_of(start) != year else "end_on"
+                    self.add_error(wrong, problem)
             if not data.get("region"):
                 self.add_error("region", "Kies een vakantieregio.")
         if decision in ("correct", "reject") and not (data.get("note") or "").strip():

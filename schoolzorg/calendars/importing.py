@@ -9,8 +9,9 @@ ends, and an empty `EndDate` for one-day public holidays.
 
 A file that cannot be read as such (missing column, wrong number of fields, a date that is no
 date, no Dutch name) is refused as a whole, with the line numbers. A row that reads well but
-looks wrong (too long, ends before it starts, unknown region) is *flagged*, not refused: it is
-stored and waits for the administrator.
+looks wrong (too long, ends before it starts, runs into the next school year, unknown region) is
+*flagged*, not refused: it is stored and waits for the administrator, who can only confirm or
+correct it to dates that pass `review_problem`.
 """
 
 from __future__ import annotations
@@ -351,6 +352,41 @@ def impossible_dates(start_on: dt.date, end_on: dt.date) -> str | None:
     return None
 
 
+_SCHOOL_YEAR = re.compile(r"^([0-9]{4})/([0-9]{4})$")
+
+
+def outside_school_year(
+    name: str, school_year: str, start_on: dt.date, end_on: dt.date
+) -> str | None:
+    """Why these dates cannot be this holiday because they leave its school year, or None.
+
+    A school year runs from 1 August to 31 July (`school_year_of`); a holiday of 2028/2029 cannot
+    lie in December 2026. The summer holiday closes its school year: it starts in it and may end
+    in the next. One rule for the importer, confirming and correcting.
+    """
+    found = _SCHOOL_YEAR.match(school_year)
+    if found is None or int(found.group(2)) != int(found.group(1)) + 1:
+        return None  # no school year to hold the dates against
+    first = int(found.group(1))
+    starts_in = school_year_of(start_on) == school_year
+    if starts_in and (name == SUMMER or school_year_of(end_on) == school_year):
+        return None
+    within = f"van 1 augustus {first} tot en met 31 juli {first + 1}"
+    if name == SUMMER:
+        return (
+            f"Deze zomervakantie hoort bij schooljaar {school_year}. De eerste vrije dag moet "
+            f"in dat schooljaar liggen: {within}."
+        )
+    return f"Deze vakantie hoort bij schooljaar {school_year}. Kies data {within}."
+
+
+def review_problem(name: str, school_year: str, start_on: dt.date, end_on: dt.date) -> str | None:
+    """Why a holiday with these dates cannot be used, confirmed or corrected, or None."""
+    return impossible_dates(start_on, end_on) or outside_school_year(
+        name, school_year, start_on, end_on
+    )
+
+
 def row_concerns(name: str, start_on: dt.date, end_on: dt.date, code: str) -> list[str]:
     """Why a school-holiday row should not be used before a person looked at it."""
     reasons: list[str] = []
@@ -367,6 +403,11 @@ def row_concerns(name: str, start_on: dt.date, end_on: dt.date, code: str) -> li
             reasons.append(f"{name} duurt {days} dagen; meer dan drie weken is ongewoon")
         if name == SUMMER and days > MAX_SUMMER_DAYS:
             reasons.append(f"de zomervakantie duurt {days} dagen; meer dan zeven weken is ongewoon")
+        if outside_school_year(name, school_year_of(start_on), start_on, end_on):
+            reasons.append(
+                f"{name} loopt door na 31 juli, in het volgende schooljaar; alleen de "
+                "zomervakantie kan dat"
+            )
     return reasons
 
 

@@ -286,7 +286,9 @@ def _decide(
 
 def approve_holiday(holiday: SchoolHoliday, *, by: Any, note: str = "") -> SchoolHoliday:
     """Use a pending holiday as it is."""
-    problem = importing.impossible_dates(holiday.start_on, holiday.end_on)
+    problem = importing.review_problem(
+        holiday.name, holiday.school_year, holiday.start_on, holiday.end_on
+    )
     if not holiday.region or problem:
         raise CalendarError(
             "Deze vakantie kan niet zo worden gebruikt: corrigeer eerst de regio of de data."
@@ -306,8 +308,8 @@ def correct_holiday(
     region: str,
     note: str,
 ) -> SchoolHoliday:
-    """Use a pending holiday with corrected dates (and region)."""
-    problem = importing.impossible_dates(start_on, end_on)
+    """Use a pending holiday with corrected dates (and region), within its school year."""
+    problem = importing.review_problem(holiday.name, holiday.school_year, start_on, end_on)
     if problem:
         raise CalendarError(problem)
     if not note.strip():

@@ -121,7 +121,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reviewer(request)
     holiday = get_object_or_404(SchoolHoliday.objects.pending(), pk=pk)
     if request.method == "POST":
-        form = ReviewForm(request.POST)
+        form = ReviewForm(request.POST, holiday=holiday)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -148,11 +148,12 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("calendars:review_list")
     else:
         form = ReviewForm(
+            holiday=holiday,
             initial={
                 "start_on": holiday.start_on,
                 "end_on": holiday.end_on,
                 "region": holiday.region,
-            }
+            },
         )
     return render(request, "calendars/review_detail.html", {"holiday": holiday, "form": form})
 

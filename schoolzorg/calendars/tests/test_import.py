@@ -132,6 +132,19 @@ def test_a_holiday_no_one_may_confirm_is_flagged_as_impossible() -> None:
     assert "meer dan negen weken kan niet kloppen" in holiday.flag_reason
 
 
+def test_a_holiday_running_into_the_next_school_year_waits_for_review() -> None:
+    import_school_holidays(
+        crafted(
+            "m1;NL;2029-07-21;2029-08-05;School;Regional;NL Meivakantie;MI",
+            "z1;NL;2029-07-21;2029-09-02;School;Regional;NL Zomervakantie;MI",
+        )
+    )
+    late = SchoolHoliday.objects.get(source_id="m1")
+    assert late.status == HolidayStatus.PENDING
+    assert "loopt door na 31 juli, in het volgende schooljaar" in late.flag_reason
+    assert SchoolHoliday.objects.get(source_id="z1").status == HolidayStatus.APPROVED
+
+
 def test_a_holiday_file_that_cannot_be_opened_is_refused_in_dutch(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as exc:
         call_command("import_holidays", "--school", str(tmp_path / "weg.csv"))

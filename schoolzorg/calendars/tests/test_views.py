@@ -165,6 +165,100 @@ def test_bad_review_input_is_shown_in_dutch_and_nothing_changes(
     assert not HolidayReview.objects.exists()
 
 
+def _spring_2029() -> Any:
+    return pending_holiday(
+        start_on=dt.date(2029, 2, 10),
+        end_on=dt.date(2029, 3, 18),
+        source_start_on=dt.date(2029, 2, 10),
+        source_end_on=dt.date(2029, 3, 18),
+    )
+
+
+@pytest.mark.parametrize(
+    ("start_on", "end_on", "field"),
+    [
+        ("2026-12-07", "2026-12-20", "start_on"),  # two school years early
+        ("2029-07-21", "2029-08-05", "end_on"),  # runs into 2029/2030
+    ],
+)
+def test_a_correction_must_lie_in_the_holidays_school_year(
+    admin: Any, client_for: Callable[[Any], Any], start_on: str, end_on: str, field: str
+) -> None:
+    holiday = _spring_2029()
+    assert str(holiday) == "Voorjaarsvakantie Zuid 2028/2029"
+    response = client_for(admin).post(
+        reverse("calendars:review_detail", args=[holiday.pk]),
+        {
+            "decision": "correct",
+            "start_on": start_on,
+            "end_on": end_on,
+            "region": "zuid",
+            "note": "Typefout",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert (
+        "Deze vakantie hoort bij schooljaar 2028/2029. Kies data van 1 augustus 2028 tot en met "
+        "31 juli 2029." in body
+    )
+    assert f'id="id_{field}_error"' in body
+    holiday.refresh_from_db()
+    assert (holiday.status, holiday.start_on) == (HolidayStatus.PENDING, dt.date(2029, 2, 10))
+    assert not HolidayReview.objects.exists()
+    assert is_school_day(dt.date(2026, 12, 8), region="zuid")
+
+
+def test_the_service_refuses_a_correction_outside_the_school_year(admin: Any) -> None:
+    from schoolzorg.calendars import services
+
+    holiday = _spring_2029()
+    with pytest.raises(services.CalendarError, match="hoort bij schooljaar 2028/2029"):
+        services.correct_holiday(
+            holiday,
+            by=admin,
+            start_on=dt.date(2026, 12, 7),
+            end_on=dt.date(2026, 12, 20),
+            region="zuid",
+            note="Typefout",
+        )
+    holiday.refresh_from_db()
+    assert holiday.status == HolidayStatus.PENDING
+
+
+def test_a_summer_holiday_may_end_in_the_next_school_year(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    holiday = pending_holiday(
+        name="Zomervakantie",
+        start_on=dt.date(2029, 7, 7),
+        end_on=dt.date(2029, 9, 30),
+        source_start_on=dt.date(2029, 7, 7),
+        source_end_on=dt.date(2029, 9, 30),
+    )
+    url = reverse("calendars:review_detail", args=[holiday.pk])
+    post = {"decision": "correct", "region": "zuid", "note": "Bron Rijksoverheid"}
+    response = client_for(admin).post(
+        url, {**post, "start_on": "2029-08-04", "end_on": "2029-09-16"}
+    )
+    assert "De eerste vrije dag moet in dat schooljaar liggen" in response.content.decode()
+    client_for(admin).post(url, {**post, "start_on": "2029-07-07", "end_on": "2029-08-19"})
+    holiday.refresh_from_db()
+    assert (holiday.status, holiday.end_on) == (HolidayStatus.APPROVED, dt.date(2029, 8, 19))
+
+
+def test_confirming_dates_outside_the_school_year_is_refused(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    holiday = pending_holiday(end_on=dt.date(2027, 8, 8), start_on=dt.date(2027, 7, 10))
+    response = client_for(admin).post(
+        reverse("calendars:review_detail", args=[holiday.pk]), {"decision": "approve"}
+    )
+    assert "hoort bij schooljaar 2026/2027" in response.content.decode()
+    holiday.refresh_from_db()
+    assert holiday.status == HolidayStatus.PENDING
+
+
 def test_approving_an_unknown_region_asks_for_a_correction(
     admin: Any, client_for: Callable[[Any], Any]
 ) -> None:
