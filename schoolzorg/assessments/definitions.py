@@ -53,6 +53,10 @@ def parse_text(text: str) -> Any:
     """YAML (or JSON, which is YAML) to plain data; a syntax error becomes a DefinitionError."""
     try:
         return yaml.safe_load(text)
+    except RecursionError as exc:  # `[[[[...]]]]` deeper than the YAML reader goes
+        raise DefinitionError(
+            [Problem("(document)", "Geen geldige YAML: er staan te veel haakjes in elkaar.")]
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"regel {mark.line + 1}, kolom {mark.column + 1}" if mark else "(document)"

@@ -70,6 +70,14 @@ def test_yaml_syntax_errors_name_the_line():
 
 
 @pytest.mark.django_db
+def test_load_instrument_refuses_yaml_nested_too_deep_in_dutch(tmp_path: Path):
+    path = tmp_path / "diep.yaml"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(CommandError, match="Geen geldige YAML: er staan te veel haakjes"):
+        call_command("load_instrument", str(path))
+
+
+@pytest.mark.django_db
 def test_load_instrument_command_refuses_a_broken_file_and_loads_nothing(tmp_path: Path):
     data = _severity_data()
     data["version"] = "2027.1"
