@@ -555,6 +555,10 @@ REFUSALS: dict[str, tuple[Callable[[Case], bytes], str]] = {
         "HTML",
     ),
     "utf-16-without-bom": (lambda c: c.text.encode("utf-16-le"), "NUL"),
+    "utf-16-cut-mid-character": (
+        lambda c: c.text.encode("utf-16")[:-1],
+        "onleesbare UTF-16-tekst; is het bestand afgebroken?",
+    ),
     "missing-column": (
         lambda c: drop_columns(c.text, [c.key_column], c.delimiter).encode(),
         "ontbreken",
