@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,7 +36,10 @@ DATA_DIR = Path(env("SCHOOLZORG_DATA_DIR", str(BASE_DIR / "var")))
 _INSECURE_DEV_KEY = "django-insecure-schoolzorg-dev-only-never-in-production-0123456789abcdef"
 SECRET_KEY = env("SCHOOLZORG_SECRET_KEY", _INSECURE_DEV_KEY if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("SCHOOLZORG_SECRET_KEY is required when SCHOOLZORG_DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SCHOOLZORG_SECRET_KEY ontbreekt. Zet die in productie (zie .env.example), "
+        "of gebruik de demo met SCHOOLZORG_DEBUG=1 (make run zet dat zelf)."
+    )
 ALLOWED_HOSTS = env_list("SCHOOLZORG_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("SCHOOLZORG_CSRF_TRUSTED_ORIGINS")
 

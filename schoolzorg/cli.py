@@ -13,7 +13,15 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  (reads the settings: a missing key is said in Dutch)
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"Fout: {exc}\n")
+        sys.exit(2)
 
     argv = list(sys.argv)
     if len(argv) > 1 and not argv[1].startswith("-"):

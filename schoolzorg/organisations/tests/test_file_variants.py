@@ -658,6 +658,23 @@ def test_schoolzorg_cli_exit_code_and_message(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr and "CommandError" not in done.stderr
 
 
+def test_schoolzorg_cli_without_a_secret_key_says_what_to_do_in_dutch() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCHOOLZORG_")}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    done = subprocess.run(
+        [sys.executable, "-m", "schoolzorg.cli", "demo-logins"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("Fout: SCHOOLZORG_SECRET_KEY ontbreekt.")
+    assert "SCHOOLZORG_DEBUG=1" in done.stderr and "Traceback" not in done.stderr
+
+
 # --- Closing many schools at once ---------------------------------------------------------------
 
 
