@@ -333,6 +333,9 @@ TASKS = {
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # JSON only: no browsable HTML API (English, and not the house style); errors problem+json.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "schoolzorg.lib.api_negotiation.Negotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": ["schoolzorg.lib.api_auth.SessionWith401"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,4 +1,9 @@
-"""API errors as `application/problem+json` (RFC 9457), as the NL API Design Rules ask."""
+"""API errors as `application/problem+json` (RFC 9457), as the NL API Design Rules ask.
+
+The API speaks JSON only (`DEFAULT_RENDERER_CLASSES`): no browsable HTML API. An error is
+problem+json whatever the request's `Accept` or the renderer its view uses (the schema view
+renders YAML), and a request that accepts no JSON gets a 406.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,20 @@ from typing import Any
 
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from schoolzorg.lib.errors import PROBLEM_JSON, problem_json
+
+# Headers DRF puts on an error response that the problem keeps.
+_KEPT_HEADERS = ("WWW-Authenticate", "Retry-After")
+
+
+class ProblemResponse(Response):
+    """A problem, rendered as JSON whatever renderer content negotiation chose."""
+
+    @property
+    def rendered_content(self) -> Any:  # bytes (Django's stub says str, DRF's Any)
+        self["Content-Type"] = PROBLEM_JSON
+        return problem_json(self.data)
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -31,6 +50,5 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             }
             for name, msgs in detail.items()
         ]
-    response.data = body
-    response.content_type = "application/problem+json"
-    return response
+    headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
+    return ProblemResponse(body, status=response.status_code, headers=headers)

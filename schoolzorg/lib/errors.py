@@ -7,7 +7,8 @@ address that matches no route, which Django answers before DRF is reached.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseServerError
 from django.template import loader
@@ -23,6 +24,7 @@ minuten opnieuw.</p><p><a href="/">Naar Mijn werk</a></p></main></body>
 </html>
 """
 API_PREFIX = "/api/"
+PROBLEM_JSON = "application/problem+json"
 PROBLEM_TITLES = {
     400: "Dit verzoek klopt niet.",
     403: "Geen toegang.",
@@ -32,14 +34,24 @@ PROBLEM_TITLES = {
 }
 
 
-def _problem(status: int) -> HttpResponse:
-    body = {"type": "about:blank", "title": PROBLEM_TITLES[status], "status": status}
-    return HttpResponse(json.dumps(body), status=status, content_type="application/problem+json")
+def problem_json(body: Mapping[str, Any]) -> bytes:
+    """A problem's body as UTF-8 JSON: the only form an API error takes, whatever was asked."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def problem(
+    status: int, title: str | None = None, *, headers: Mapping[str, str] | None = None
+) -> HttpResponse:
+    """An API error outside DRF (middleware, Django's handlers), the same shape as DRF's."""
+    body = {"type": "about:blank", "title": title or PROBLEM_TITLES[status], "status": status}
+    return HttpResponse(
+        problem_json(body), status=status, content_type=PROBLEM_JSON, headers=headers
+    )
 
 
 def _render(request: HttpRequest, template: str, status: int) -> HttpResponse:
     if request.path.startswith(API_PREFIX):
-        return _problem(status)
+        return problem(status)
     body: str
     try:
         body = loader.render_to_string(template, request=request)
@@ -88,7 +100,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     template and the addresses of the static files.
     """
     if request.path.startswith(API_PREFIX):
-        return _problem(500)
+        return problem(500)
     body: str
     try:
         body = loader.render_to_string("errors/500.html")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -56,3 +58,60 @@ def test_api_refuses_anonymous_and_unverified_users(member):
     half = Client()
     half.force_login(ib)  # password only, no second factor
     assert half.get(f"/api/v1/leerlingen/{pupil.pk}/").status_code == 401
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def _problem(response) -> dict:
+    """The response's body as a problem: its content type says so and the body is JSON."""
+    assert response["Content-Type"] == "application/problem+json"
+    return json.loads(response.content)
+
+
+def test_api_answers_a_browser_with_json_not_the_browsable_api(member, client_for):
+    pupil = PupilFactory(first_name="Api")
+    client = client_for(member(Role.SUPPORT_COORDINATOR, pupil.current_school))
+    response = client.get(f"/api/v1/leerlingen/{pupil.pk}/", headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["first_name"] == "Api"
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [("", "text/html"), ("?format=api", BROWSER_ACCEPT), ("", "application/xml")],
+)
+def test_api_refuses_an_accept_without_json_with_406_problem_json(
+    member, client_for, query, accept
+):
+    pupil = PupilFactory()
+    client = client_for(member(Role.SUPPORT_COORDINATOR, pupil.current_school))
+    response = client.get(f"/api/v1/leerlingen/{pupil.pk}/{query}", headers={"Accept": accept})
+    assert response.status_code == 406
+    assert _problem(response)["status"] == 406
+    assert b"Django REST framework" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("method", "accept", "status"),
+    [
+        ("get", "text/html", 406),
+        ("post", "application/vnd.oai.openapi", 405),  # the schema view's own YAML renderer
+        ("post", "text/html", 406),
+    ],
+)
+def test_api_errors_are_json_whatever_renderer_the_view_has(method, accept, status):
+    response = getattr(Client(), method)("/api/v1/schema/", headers={"Accept": accept})
+    assert response.status_code == status
+    assert _problem(response)["status"] == status
+
+
+def test_api_errors_of_signed_out_and_missing_are_json_for_any_accept(member, client_for):
+    pupil = PupilFactory()
+    client = client_for(member(Role.SUPPORT_COORDINATOR, SchoolFactory()))
+    for accept in ("*/*", BROWSER_ACCEPT, "application/json"):
+        headers = {"Accept": accept}
+        assert _problem(Client().get(f"/api/v1/leerlingen/{pupil.pk}/", headers=headers))
+        assert _problem(client.get(f"/api/v1/leerlingen/{pupil.pk}/", headers=headers))
+        assert _problem(client.get("/api/v1/leerlingen/", headers=headers))
