@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework.exceptions import (
+    APIException,
+    NotFound,
+    ParseError,
+    PermissionDenied,
+    ValidationError,
+)
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from schoolzorg.lib.errors import PROBLEM_JSON, problem_json
+from schoolzorg.lib.api_auth import CsrfFailed
+from schoolzorg.lib.errors import PROBLEM_JSON, PROBLEM_TITLES, problem_json
 
 # Headers DRF puts on an error response that the problem keeps.
 _KEPT_HEADERS = ("WWW-Authenticate", "Retry-After")
@@ -27,28 +37,50 @@ class ProblemResponse(Response):
         return problem_json(self.data)
 
 
+# Titles for a kind of error whose status's title (`PROBLEM_TITLES`) says too little; the first
+# class that matches wins. DRF's own message is never shown: parts of it are English ("CSRF
+# Failed: …", "JSON parse error - …") and it may quote the request.
+_TITLES_BY_KIND: tuple[tuple[type[APIException], str], ...] = (
+    (CsrfFailed, "Het beveiligingstoken ontbreekt of klopt niet. Laad de pagina opnieuw."),
+    (ParseError, "De inhoud van het verzoek is geen geldige JSON."),
+)
+
+
+def problem_title(exc: APIException) -> str:
+    """The Dutch title of an API error, by its kind, else by its status."""
+    for kind, title in _TITLES_BY_KIND:
+        if isinstance(exc, kind):
+            return title
+    status = exc.status_code
+    return PROBLEM_TITLES.get(status) or PROBLEM_TITLES[500 if status >= 500 else 400]
+
+
+def _reasons(messages: Any) -> str:
+    if isinstance(messages, dict):
+        return " ".join(_reasons(m) for m in messages.values())
+    if isinstance(messages, list):
+        return " ".join(_reasons(m) for m in messages)
+    return str(messages)
+
+
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     response = exception_handler(exc, context)
     if response is None:
         return None
-    detail = response.data
-    title = (
-        detail.get("detail")
-        if isinstance(detail, dict) and "detail" in detail
-        else "Ongeldige invoer"
-    )
+    if isinstance(exc, Http404):
+        exc = NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = PermissionDenied()
+    assert isinstance(exc, APIException)  # DRF's handler answers nothing else
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": str(title),
+        "title": problem_title(exc),
         "status": response.status_code,
     }
-    if isinstance(detail, dict) and "detail" not in detail:
+    if isinstance(exc, ValidationError) and isinstance(exc.detail, dict):
+        # Our own checks' messages (Dutch), per parameter.
         body["invalid-params"] = [
-            {
-                "name": name,
-                "reason": " ".join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs])),
-            }
-            for name, msgs in detail.items()
+            {"name": name, "reason": _reasons(messages)} for name, messages in exc.detail.items()
         ]
     headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
     return ProblemResponse(body, status=response.status_code, headers=headers)

@@ -25,11 +25,18 @@ minuten opnieuw.</p><p><a href="/">Naar Mijn werk</a></p></main></body>
 """
 API_PREFIX = "/api/"
 PROBLEM_JSON = "application/problem+json"
+# The API's WWW-Authenticate on a 401: sign in through the site, the session cookie does the rest.
+API_AUTH_CHALLENGE = 'Session realm="schoolzorg"'
+# The title of an API error per status; `lib.api.problem_title` adds a few per kind of error.
 PROBLEM_TITLES = {
     400: "Dit verzoek klopt niet.",
+    401: "U bent niet ingelogd. Log eerst in.",
     403: "Geen toegang.",
     404: "Niet gevonden.",
     405: "Deze methode is hier niet toegestaan.",
+    406: "Deze API antwoordt alleen in JSON. Vraag om application/json.",
+    415: "Stuur de inhoud als JSON (application/json).",
+    429: "U hebt te veel verzoeken gedaan. Wacht even en probeer het dan opnieuw.",
     500: "Er ging aan onze kant iets mis.",
 }
 

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.test import Client
 
+from conftest import login_verified
 from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.organisations.tests.factories import SchoolFactory
@@ -115,3 +116,44 @@ def test_api_errors_of_signed_out_and_missing_are_json_for_any_accept(member, cl
         assert _problem(Client().get(f"/api/v1/leerlingen/{pupil.pk}/", headers=headers))
         assert _problem(client.get(f"/api/v1/leerlingen/{pupil.pk}/", headers=headers))
         assert _problem(client.get("/api/v1/leerlingen/", headers=headers))
+
+
+def _csrf_client(user, token: str = "") -> Client:
+    client = login_verified(Client(enforce_csrf_checks=True), user)
+    if token:
+        client.cookies["csrftoken"] = token
+    return client
+
+
+@pytest.mark.parametrize(
+    ("cookie", "header", "body", "content_type", "status", "title"),
+    [
+        ("", "", "{}", "application/json", 403, "Het beveiligingstoken ontbreekt of klopt niet."),
+        ("a" * 32, "abc", "{}", "application/json", 403, "Het beveiligingstoken ontbreekt"),
+        ("a" * 32, "b" * 32, "{}", "application/json", 403, "Het beveiligingstoken ontbreekt"),
+        ("a" * 32, "a" * 32, '{"first_name":"X"', "application/json", 400, "geen geldige JSON"),
+        ("a" * 32, "a" * 32, "x", "multipart/form-data; boundary=", 400, "geen geldige JSON"),
+        ("a" * 32, "a" * 32, "naam=x", "text/plain", 415, "Stuur de inhoud als JSON"),
+        ("a" * 32, "a" * 32, "{}", "application/json", 405, "Deze methode is hier niet"),
+    ],
+)
+def test_api_write_errors_are_dutch(member, cookie, header, body, content_type, status, title):
+    pupil = PupilFactory()
+    client = _csrf_client(member(Role.SUPPORT_COORDINATOR, pupil.current_school), cookie)
+    headers = {"X-CSRFToken": header} if header else {}
+    for path in ("/api/v1/leerlingen/", f"/api/v1/leerlingen/{pupil.pk}/"):
+        response = client.post(path, body, content_type=content_type, headers=headers)
+        assert response.status_code == status
+        problem = _problem(response)
+        assert title in problem["title"]
+        assert "CSRF" not in problem["title"] and "parse" not in problem["title"]
+
+
+def test_api_signed_out_and_406_are_dutch():
+    signed_out = Client().get("/api/v1/leerlingen/", {"naam": "a"})
+    assert signed_out.status_code == 401
+    assert _problem(signed_out)["title"] == "U bent niet ingelogd. Log eerst in."
+    refused = Client().get("/api/v1/leerlingen/", headers={"Accept": "text/html"})
+    assert _problem(refused)["title"] == (
+        "Deze API antwoordt alleen in JSON. Vraag om application/json."
+    )
