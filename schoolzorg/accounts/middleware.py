@@ -16,6 +16,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolzorg.accounts.services import is_verified
+from schoolzorg.lib.errors import API_AUTH_CHALLENGE, API_PREFIX, problem
 from schoolzorg.lib.prepared import prepared
 
 
@@ -93,7 +94,11 @@ class RequireSecondFactorMiddleware:
             and not is_verified(user)
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
-            if request.path.startswith("/api/"):
-                return HttpResponse(status=401)
+            if request.path.startswith(API_PREFIX):
+                return problem(
+                    401,
+                    "Bevestig eerst uw inlog met de tweede stap.",
+                    headers={"WWW-Authenticate": API_AUTH_CHALLENGE},
+                )
             return redirect("accounts:verify")
         return self.get_response(request)

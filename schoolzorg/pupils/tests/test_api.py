@@ -157,3 +157,16 @@ def test_api_signed_out_and_406_are_dutch():
     assert _problem(refused)["title"] == (
         "Deze API antwoordt alleen in JSON. Vraag om application/json."
     )
+
+
+def test_api_during_the_second_step_answers_a_dutch_401_like_signed_out(member):
+    pupil = PupilFactory()
+    half = Client()
+    half.force_login(member(Role.SUPPORT_COORDINATOR, pupil.current_school))  # no second factor
+    signed_out = Client().get("/api/v1/leerlingen/", {"naam": "a"})
+    response = half.get("/api/v1/leerlingen/", {"naam": "a"}, headers={"Accept": "text/html"})
+    assert response.status_code == 401
+    problem = _problem(response)
+    assert problem["title"] == "Bevestig eerst uw inlog met de tweede stap."
+    assert problem.keys() == _problem(signed_out).keys()
+    assert response["WWW-Authenticate"] == signed_out["WWW-Authenticate"]
