@@ -8,9 +8,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -54,6 +56,38 @@ _OPEN_PREFIXES = (
 )
 
 
+SESSION_EXPIRED = "Uw sessie is verlopen. Log opnieuw in."
+# Paths that are no page to come back to after signing in again.
+_NO_RETURN_PREFIXES = ("/inloggen", "/uitloggen")
+
+
+def _return_path(request: HttpRequest) -> str:
+    """The local path to come back to after signing in again, or "" for none.
+
+    A page opened with GET comes back with its query; a form sent with POST comes back to its
+    address without the query (a form's own page, or else the Dutch 405 page with a way on).
+    An htmx request asks for a part of a page, not a page, and gets none.
+    """
+    if request.headers.get("HX-Request") == "true" or request.path.startswith(_NO_RETURN_PREFIXES):
+        return ""
+    path = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
+    return path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) else ""
+
+
+def session_expired(request: HttpRequest) -> HttpResponse:
+    """The answer to a request whose session just ended: the API a 401, a page the login page.
+
+    The login page says that the session ended and, where there is one, returns to the page.
+    """
+    if request.path.startswith(API_PREFIX):
+        return problem(401, SESSION_EXPIRED, headers={"WWW-Authenticate": API_AUTH_CHALLENGE})
+    messages.info(request, SESSION_EXPIRED)
+    back = _return_path(request)
+    if back:
+        return redirect_to_login(back)
+    return redirect(settings.LOGIN_URL)
+
+
 class SessionLimitsMiddleware:
     """End a session 12 hours after sign-in, whatever the activity; slide the idle limit.
 
@@ -71,8 +105,7 @@ class SessionLimitsMiddleware:
             started = request.session.get(SESSION_STARTED_KEY)
             if started is None or time.time() - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
-                messages.info(request, "Uw sessie is verlopen. Log opnieuw in.")
-                return redirect(settings.LOGIN_URL)
+                return session_expired(request)
         if not request.session.is_empty():
             now = time.time()
             touched = request.session.get(SESSION_TOUCHED_KEY)

@@ -301,3 +301,62 @@ def test_a_deactivated_or_removed_user_is_signed_out_on_the_next_request(client_
     other.memberships.all().delete()
     User.objects.filter(pk=other.pk).delete()
     assert client.get("/")["Location"].startswith("/inloggen/")
+
+
+def _past_the_twelve_hours(client_for, member):
+    """A signed-in client whose session started more than twelve hours ago."""
+    from schoolzorg.accounts.middleware import SESSION_STARTED_KEY
+
+    client = client_for(member(Role.SUPPORT_COORDINATOR, SchoolFactory()))
+    session = client.session
+    session[SESSION_STARTED_KEY] = session[SESSION_STARTED_KEY] - 12 * 60 * 60 - 1
+    session.save()
+    return client
+
+
+def test_after_twelve_hours_a_page_goes_to_login_and_comes_back_with_a_message(client_for, member):
+    client = _past_the_twelve_hours(client_for, member)
+    response = client.get("/leerlingen/", {"q": "Jan"})
+    assert response.status_code == 302
+    assert response["Location"] == "/inloggen/?next=/leerlingen/%3Fq%3DJan"
+    page = client.get(response["Location"]).content.decode()
+    assert "Uw sessie is verlopen. Log opnieuw in." in page
+    assert 'value="/leerlingen/?q=Jan"' in page  # the login form sends it on
+
+
+def test_after_twelve_hours_a_form_comes_back_to_its_address_without_query(client_for, member):
+    client = _past_the_twelve_hours(client_for, member)
+    response = client.post("/leerlingen/?q=Jan", {"x": "1"})
+    assert response["Location"] == "/inloggen/?next=/leerlingen/"
+
+
+def test_after_twelve_hours_an_htmx_request_comes_back_to_no_part_of_a_page(client_for, member):
+    client = _past_the_twelve_hours(client_for, member)
+    response = client.get("/leerlingen/", headers={"HX-Request": "true"})
+    assert response["Location"] == "/inloggen/"
+
+
+def test_after_twelve_hours_the_api_answers_a_dutch_401(client_for, member):
+    client = _past_the_twelve_hours(client_for, member)
+    response = client.get("/api/v1/leerlingen/", {"naam": "a"})
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["WWW-Authenticate"] == 'Session realm="schoolzorg"'
+    assert response.json()["title"] == "Uw sessie is verlopen. Log opnieuw in."
+    assert client.get("/api/v1/leerlingen/", {"naam": "a"}).status_code == 401  # signed out
+
+
+@pytest.mark.parametrize(
+    ("path", "back"),
+    [
+        ("//evil.example/", ""),
+        ("///evil.example/", ""),
+        ("/\\evil.example/", "/%5Cevil.example/"),  # escaped: a path on this site
+    ],
+)
+def test_the_page_to_come_back_to_is_only_a_local_path(rf, path, back):
+    from schoolzorg.accounts.middleware import _return_path
+
+    request = rf.get("/")
+    request.path = path
+    assert _return_path(request) == back
