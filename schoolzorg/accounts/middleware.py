@@ -88,6 +88,35 @@ def session_expired(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGIN_URL)
 
 
+# Set while someone is signed in, deleted when they sign out: a request that carries it without
+# a signed-in session comes after a session that ended while idle.
+SIGNED_IN_COOKIE = "sz_signed_in"
+_SIGNED_IN_SALT = "schoolzorg.accounts.signed-in"
+
+
+def _was_signed_in(request: HttpRequest) -> bool:
+    return bool(request.get_signed_cookie(SIGNED_IN_COOKIE, default="", salt=_SIGNED_IN_SALT))
+
+
+def _mark_signed_in(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Set the signed-in cookie for as long as a session can last; delete it after sign-out."""
+    marked = bool(request.COOKIES.get(SIGNED_IN_COOKIE))
+    if request.user.is_authenticated:
+        if not marked:
+            response.set_signed_cookie(
+                SIGNED_IN_COOKIE,
+                "1",
+                salt=_SIGNED_IN_SALT,
+                max_age=settings.SESSION_ABSOLUTE_SECONDS + settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+    elif marked:
+        response.delete_cookie(SIGNED_IN_COOKIE, samesite="Lax")
+    return response
+
+
 class SessionLimitsMiddleware:
     """End a session 12 hours after sign-in, whatever the activity; slide the idle limit.
 
@@ -95,6 +124,10 @@ class SessionLimitsMiddleware:
     Writing the session on every request would cost a database write per page; it is written
     when the last write is more than `SESSION_TOUCH_SECONDS` old, so an active user's session
     expires at most that much earlier than exactly 30 minutes after their last click.
+
+    A session that ended while idle is gone (the browser drops its cookie, the database its
+    row); the signed-in cookie (`SIGNED_IN_COOKIE`) tells it apart from never having signed in
+    or having signed out, so a page says "Uw sessie is verlopen" then too.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -105,13 +138,16 @@ class SessionLimitsMiddleware:
             started = request.session.get(SESSION_STARTED_KEY)
             if started is None or time.time() - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
-                return session_expired(request)
+                return _mark_signed_in(request, session_expired(request))
+        elif not request.path.startswith(API_PREFIX) and _was_signed_in(request):
+            # Shown by the login page that the page sends them to (or by the page itself).
+            messages.info(request, SESSION_EXPIRED)
         if not request.session.is_empty():
             now = time.time()
             touched = request.session.get(SESSION_TOUCHED_KEY)
             if touched is None or now - float(touched) > settings.SESSION_TOUCH_SECONDS:
                 request.session[SESSION_TOUCHED_KEY] = now  # marks it modified: written at the end
-        return self.get_response(request)
+        return _mark_signed_in(request, self.get_response(request))
 
 
 class RequireSecondFactorMiddleware:

@@ -360,3 +360,26 @@ def test_the_page_to_come_back_to_is_only_a_local_path(rf, path, back):
     request = rf.get("/")
     request.path = path
     assert _return_path(request) == back
+
+
+def test_after_an_idle_timeout_the_login_page_says_the_session_ended(client_for, member):
+    user = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client = client_for(user)
+        assert client.get("/").status_code == 200
+        clock.shift(dt.timedelta(minutes=31))
+        response = client.get("/leerlingen/", {"q": "Jan"})
+        assert response["Location"] == "/inloggen/?next=/leerlingen/%3Fq%3DJan"
+        assert "Uw sessie is verlopen." in client.get(response["Location"]).content.decode()
+        assert "Uw sessie is verlopen." not in client.get("/inloggen/").content.decode()  # once
+
+
+def test_signing_out_or_never_signing_in_says_nothing_about_a_session(client_for, member):
+    client = client_for(member(Role.SUPPORT_COORDINATOR, SchoolFactory()))
+    assert client.get("/").status_code == 200
+    client.post("/uitloggen/")
+    page = client.get(client.get("/leerlingen/")["Location"]).content.decode()
+    assert "Uw sessie is verlopen." not in page
+    stranger = Client()
+    page = stranger.get(stranger.get("/leerlingen/")["Location"]).content.decode()
+    assert "Uw sessie is verlopen." not in page
