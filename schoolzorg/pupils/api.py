@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from schoolzorg.pupils.models import Pupil
-from schoolzorg.pupils.reads import find_pupils, open_pupil
+from schoolzorg.pupils.reads import SEARCH_LIMIT, find_pupils, open_pupil
 
 
 class PupilBasicSerializer(serializers.ModelSerializer[Pupil]):
@@ -37,7 +37,18 @@ class PupilSerializer(PupilBasicSerializer):
 
 
 class PupilSearchResultSerializer(serializers.Serializer[Any]):
-    results = PupilBasicSerializer(many=True)
+    results = PupilBasicSerializer(
+        many=True, help_text=f"Hoogstens {SEARCH_LIMIT} leerlingen, op achternaam en voornaam."
+    )
+    meer_resultaten = serializers.BooleanField(
+        help_text=f"Waar: er passen meer dan {SEARCH_LIMIT} leerlingen bij de naam, en de lijst "
+        "is afgekapt. Maak de zoekvraag preciezer."
+    )
+    melding = serializers.CharField(
+        allow_null=True,
+        help_text="Als de lijst is afgekapt: de melding voor de gebruiker, dezelfde als op de "
+        "zoekpagina. Anders null.",
+    )
 
 
 class PupilDetailSerializer(PupilSerializer):
@@ -50,12 +61,18 @@ class PupilDetailSerializer(PupilSerializer):
 
 @extend_schema(
     operation_id="leerlingen_zoeken",
+    description=(
+        "Zoek leerlingen op naam (`?naam=`). U krijgt alleen leerlingen die u mag zien, "
+        f"hoogstens {SEARCH_LIMIT}. Passen er meer bij de naam, dan is `meer_resultaten` waar "
+        "en zegt `melding` dat de lijst is afgekapt. Er zijn bewust geen pagina's: maak de "
+        "zoekvraag preciezer. Elke getoonde leerling komt in het leeslogboek."
+    ),
     parameters=[OpenApiParameter("naam", str, required=True, description="Deel van de naam.")],
     responses=PupilSearchResultSerializer,
 )
 @api_view(["GET"])
 def pupil_list(request: Request) -> Response:
-    """Search pupils by name (`?naam=`); only pupils the caller may see are returned."""
+    """Search pupils by name; only pupils the caller may see, cut off at `SEARCH_LIMIT`."""
     text = (request.query_params.get("naam") or "").strip()
     if not text or len(text) > 100:
         raise ValidationError({"naam": ["Geef een naam op van 1 tot 100 tekens."]})
@@ -63,8 +80,14 @@ def pupil_list(request: Request) -> Response:
         raise ValidationError(
             {"naam": ["De naam bevat een onzichtbaar teken dat niet mag. Typ de naam opnieuw."]}
         )
-    pupils = find_pupils(request._request, text)
-    return Response({"results": PupilBasicSerializer(pupils, many=True).data})
+    found = find_pupils(request._request, text)
+    return Response(
+        {
+            "results": PupilBasicSerializer(found.pupils, many=True).data,
+            "meer_resultaten": found.cut_off,
+            "melding": found.message or None,
+        }
+    )
 
 
 @extend_schema(operation_id="leerling_ophalen", responses=PupilDetailSerializer)

@@ -6,6 +6,8 @@ whichever door it comes through.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
@@ -15,20 +17,44 @@ from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils.access import access_basis
 from schoolzorg.pupils.models import Pupil
 
+# A search shows at most this many pupils, and says so when more match. Deliberately no paging:
+# a search is meant to be narrowed, not paged through.
 SEARCH_LIMIT = 50
 
 
-def find_pupils(request: HttpRequest, text: str, *, limit: int = SEARCH_LIMIT) -> list[Pupil]:
-    """Pupils the user may see whose names match; each one shown is logged as a search read."""
+@dataclass(frozen=True)
+class Found:
+    """The pupils a search shows, and whether more matched than it shows."""
+
+    pupils: list[Pupil]
+    cut_off: bool
+    limit: int
+
+    @property
+    def message(self) -> str:
+        """What the search page and the API say when the list is cut off ("" when it is not)."""
+        if not self.cut_off:
+            return ""
+        return f"Er zijn meer dan {self.limit} leerlingen gevonden. Maak uw zoekvraag preciezer."
+
+
+def find_pupils(request: HttpRequest, text: str, *, limit: int = SEARCH_LIMIT) -> Found:
+    """Pupils the user may see whose names match; each one shown is logged as a search read.
+
+    One more than `limit` is read to know whether the list is cut off; it is not shown or logged.
+    """
     results = list(
-        Pupil.objects.visible_to(request.user).search(text).select_related("current_school")[:limit]
+        Pupil.objects.visible_to(request.user)
+        .search(text)
+        .select_related("current_school")[: limit + 1]
     )
+    shown = results[:limit]
     reads = []
-    for pupil in results:
+    for pupil in shown:
         found = access_basis(request.user, pupil)
         reads.append(Read(pupil.pk, found[0] if found else None))
     record_accesses(request, reads, action=Action.SEARCH, detail="zoekresultaat")
-    return results
+    return Found(shown, cut_off=len(results) > limit, limit=limit)
 
 
 @prepared

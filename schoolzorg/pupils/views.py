@@ -14,7 +14,7 @@ from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils.access import prepared_for_user
 from schoolzorg.pupils.forms import PupilSearchForm
 from schoolzorg.pupils.models import Enrolment, GuardianLink, Pupil, Residence
-from schoolzorg.pupils.reads import SEARCH_LIMIT, find_pupils, open_pupil
+from schoolzorg.pupils.reads import find_pupils, open_pupil
 from schoolzorg.pupils.sections import sections_for
 
 
@@ -23,10 +23,12 @@ from schoolzorg.pupils.sections import sections_for
 def search(request: HttpRequest) -> HttpResponse:
     form = PupilSearchForm(request.GET or None)
     results: list[Pupil] = []
+    cut_off = ""  # the message that more pupils match than are shown
     if form.is_valid() and form.cleaned_data["q"]:
-        results = find_pupils(request, form.cleaned_data["q"])
+        found = find_pupils(request, form.cleaned_data["q"])
+        results, cut_off = found.pupils, found.message
     return render(
-        request, "pupils/search.html", {"form": form, "results": results, "limit": SEARCH_LIMIT}
+        request, "pupils/search.html", {"form": form, "results": results, "cut_off": cut_off}
     )
 
 

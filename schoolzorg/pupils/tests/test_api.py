@@ -170,3 +170,32 @@ def test_api_during_the_second_step_answers_a_dutch_401_like_signed_out(member):
     assert problem["title"] == "Bevestig eerst uw inlog met de tweede stap."
     assert problem.keys() == _problem(signed_out).keys()
     assert response["WWW-Authenticate"] == signed_out["WWW-Authenticate"]
+
+
+def test_api_search_says_when_the_list_is_cut_off_like_the_search_page(member, client_for):
+    from schoolzorg.pupils.reads import SEARCH_LIMIT
+
+    school = SchoolFactory()
+    pupils = PupilFactory.create_batch(SEARCH_LIMIT, current_school=school, last_name="Apiveel")
+    client = client_for(member(Role.SUPPORT_COORDINATOR, school))
+    exactly = client.get("/api/v1/leerlingen/", {"naam": "apiveel"}).json()
+    assert len(exactly["results"]) == SEARCH_LIMIT
+    assert exactly["meer_resultaten"] is False and exactly["melding"] is None
+    assert (
+        "Maak uw zoekvraag preciezer"
+        not in client.get("/leerlingen/", {"q": "apiveel"}).content.decode()
+    )
+
+    pupils.append(PupilFactory(current_school=school, last_name="Apiveel"))
+    logged = AccessLogEntry.objects.filter(action="search").count()
+    more = client.get("/api/v1/leerlingen/", {"naam": "apiveel", "page": 2, "page_size": 500})
+    body = more.json()
+    assert len(body["results"]) == SEARCH_LIMIT  # no paging: a search is to be narrowed
+    assert body["meer_resultaten"] is True
+    assert body["melding"] == (
+        f"Er zijn meer dan {SEARCH_LIMIT} leerlingen gevonden. Maak uw zoekvraag preciezer."
+    )
+    searched = AccessLogEntry.objects.filter(action="search").count()
+    assert searched - logged == SEARCH_LIMIT  # the pupils shown, not the one read to know
+    page = client.get("/leerlingen/", {"q": "apiveel"}).content.decode()
+    assert body["melding"] in page
