@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from schoolzorg.pupils.models import Pupil
-from schoolzorg.pupils.reads import SEARCH_LIMIT, find_pupils, open_pupil
+from schoolzorg.pupils.reads import API_READ, SEARCH_LIMIT, find_pupils, open_pupil
 
 
 class PupilBasicSerializer(serializers.ModelSerializer[Pupil]):
@@ -93,7 +93,7 @@ def pupil_list(request: Request) -> Response:
 @extend_schema(operation_id="leerling_ophalen", responses=PupilDetailSerializer)
 @api_view(["GET"])
 def pupil_detail(request: Request, pk: int) -> Response:
-    pupil, basis, full = open_pupil(request._request, pk)
+    pupil, basis, full = open_pupil(request._request, pk, detail=API_READ)
     serializer: Any = PupilSerializer(pupil) if full else PupilBasicSerializer(pupil)
     return Response(
         {**serializer.data, "basis": basis.kind, "full": full},

@@ -64,8 +64,18 @@ def _pupil(pk: int) -> QuerySet[Pupil]:
     )[:1]
 
 
+# What a read of one pupil is logged as: (with the full file, with the basic fields only). The
+# privacy officer tells the pupil page and the API apart by it.
+PAGE_READ = ("leerlingpagina", "basisgegevens")
+API_READ = ("API: leerling", "API: basisgegevens")
+
+
 def open_pupil(
-    request: HttpRequest, pk: int, *, action: str = Action.VIEW, detail: str = ""
+    request: HttpRequest,
+    pk: int,
+    *,
+    action: str = Action.VIEW,
+    detail: tuple[str, str] = PAGE_READ,
 ) -> tuple[Pupil, Basis, bool]:
     """The pupil with the user's basis and whether they see the full file; logs the read.
 
@@ -82,6 +92,6 @@ def open_pupil(
         pupil_id=pupil.pk,
         basis=basis,
         obj=pupil,
-        detail=detail or ("leerlingpagina" if full else "basisgegevens"),
+        detail=detail[0] if full else detail[1],
     )
     return pupil, basis, full

@@ -199,3 +199,14 @@ def test_api_search_says_when_the_list_is_cut_off_like_the_search_page(member, c
     assert searched - logged == SEARCH_LIMIT  # the pupils shown, not the one read to know
     page = client.get("/leerlingen/", {"q": "apiveel"}).content.decode()
     assert body["melding"] in page
+
+
+def test_api_reads_are_logged_apart_from_the_pupil_page(member, client_for):
+    pupil = PupilFactory(current_group="6")
+    ib = client_for(member(Role.SUPPORT_COORDINATOR, pupil.current_school))
+    teacher = client_for(member(Role.TEACHER, pupil.current_school, group="6"))
+    assert ib.get(f"/api/v1/leerlingen/{pupil.pk}/").status_code == 200
+    assert ib.get(f"/leerlingen/{pupil.pk}/").status_code == 200
+    assert teacher.get(f"/api/v1/leerlingen/{pupil.pk}/").json()["full"] is False
+    details = AccessLogEntry.objects.filter(pupil_id=pupil.pk, action="view").order_by("id")
+    assert [e.detail for e in details] == ["API: leerling", "leerlingpagina", "API: basisgegevens"]
