@@ -341,7 +341,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "schoolzorg.lib.api.problem_exception_handler",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Schoolzorg API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Schoolzorg API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "De API van Schoolzorg, volgens de NL API Design Rules. U logt in via de website "
+        "(wachtwoord en tweede stap); de API gebruikt dezelfde sessie. De API antwoordt alleen "
+        "in JSON. Elke fout is `application/problem+json` met een titel in het Nederlands. Elke "
+        "leerling die u via de API ziet, komt in het leeslogboek, net als op de website."
+    ),
+}
 
 # --- Change history -------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

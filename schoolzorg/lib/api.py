@@ -11,6 +11,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import serializers
 from rest_framework.exceptions import (
     APIException,
     NotFound,
@@ -84,3 +87,51 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         ]
     headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
     return ProblemResponse(body, status=response.status_code, headers=headers)
+
+
+# --- The problems in the OpenAPI schema ----------------------------------------------------------
+
+
+class InvalidParamSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text="De parameter die niet klopt.")
+    reason = serializers.CharField(help_text="Wat er niet aan klopt.")
+
+
+@extend_schema_serializer(
+    component_name="Problem",
+    description="Een fout (RFC 9457, `application/problem+json`), met een Nederlandse titel.",
+)
+class ProblemSerializer(serializers.Serializer[Any]):
+    type = serializers.CharField(help_text="Altijd `about:blank`: de status zegt wat er is.")
+    title = serializers.CharField(help_text="Wat er mis is, in gewoon Nederlands.")
+    status = serializers.IntegerField(help_text="De HTTP-status.")
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        fields["invalid-params"] = InvalidParamSerializer(
+            many=True, required=False, help_text="Alleen bij 400: per parameter wat er mis is."
+        )
+        return fields
+
+
+# When the API answers each status, for the schema.
+_PROBLEM_CAUSES = {
+    400: "Een parameter klopt niet; `invalid-params` zegt welke en waarom.",
+    401: "U bent niet ingelogd, u hebt de tweede stap van het inloggen nog niet gedaan, of uw "
+    "sessie is verlopen.",
+    403: "Het beveiligingstoken (CSRF) ontbreekt of klopt niet.",
+    404: "Niet gevonden, of u mag het niet zien: die twee zijn bewust niet te onderscheiden.",
+    406: "De Accept-header laat geen JSON toe.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[tuple[int, str], OpenApiResponse]:
+    """The problems an operation can answer, for `extend_schema(responses=...)`."""
+    return {
+        (status, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, _PROBLEM_CAUSES[status])
+        for status in statuses
+    }
+
+
+class SchemaView(SpectacularAPIView):
+    """De beschrijving van deze API (OpenAPI 3): als YAML, of als JSON met `?format=json`."""

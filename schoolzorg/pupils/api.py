@@ -4,28 +4,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from schoolzorg.lib.api import problem_responses
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.pupils.reads import API_READ, SEARCH_LIMIT, find_pupils, open_pupil
 
 
+@extend_schema_serializer(description="De basisgegevens van een leerling.")
 class PupilBasicSerializer(serializers.ModelSerializer[Pupil]):
-    school = serializers.CharField(source="current_school.name", default=None)
+    school = serializers.CharField(
+        source="current_school.name",
+        default=None,
+        allow_null=True,
+        help_text="De school waar de leerling nu staat ingeschreven; null als er geen is.",
+    )
 
     class Meta:
         model = Pupil
         fields = ["id", "first_name", "last_name", "date_of_birth", "school", "current_group"]
 
 
+# The fields of the full file; a user who sees the basic fields only does not get them at all.
+_ONLY_FULL = "Alleen met het volledige dossier (`full` is waar); anders ontbreekt dit veld."
+
+
 class PupilSerializer(PupilBasicSerializer):
-    home_district = serializers.CharField(source="home_district.name", default=None)
-    home_municipality = serializers.CharField(source="home_municipality.name", default=None)
+    home_district = serializers.CharField(
+        source="home_district.name",
+        default=None,
+        allow_null=True,
+        help_text=f"De wijk van het woonadres; null als die niet bekend is. {_ONLY_FULL}",
+    )
+    home_municipality = serializers.CharField(
+        source="home_municipality.name",
+        default=None,
+        allow_null=True,
+        help_text=f"De gemeente van het woonadres; null als die niet bekend is. {_ONLY_FULL}",
+    )
 
     class Meta(PupilBasicSerializer.Meta):
         fields = [
@@ -34,6 +60,13 @@ class PupilSerializer(PupilBasicSerializer):
             "home_municipality",
             "home_precision",
         ]
+        extra_kwargs = {
+            "home_precision": {
+                "required": False,
+                "help_text": "Hoe precies de postcode de woonwijk geeft: `pc6` (hele postcode), "
+                f"`pc4` (alleen de cijfers) of leeg (postcode niet bekend). {_ONLY_FULL}",
+            }
+        }
 
 
 class PupilSearchResultSerializer(serializers.Serializer[Any]):
@@ -51,9 +84,19 @@ class PupilSearchResultSerializer(serializers.Serializer[Any]):
     )
 
 
+@extend_schema_serializer(
+    description="Eén leerling. Wie alleen de basisgegevens mag zien (`full` is onwaar, zoals een "
+    "leerkracht bij de eigen groep), krijgt de velden over het woonadres niet."
+)
 class PupilDetailSerializer(PupilSerializer):
-    basis = serializers.CharField(help_text="De relatie waarop u deze leerling ziet.")
-    full = serializers.BooleanField(help_text="Onwaar: alleen basisgegevens (eigen groep).")
+    basis = serializers.CharField(
+        help_text="De relatie waarop u deze leerling ziet, zoals `membership` (uw rol op de "
+        "school), `care_team_consent` (zorgteam, met toestemming), `case`, `referral` of "
+        "`break_the_glass`."
+    )
+    full = serializers.BooleanField(
+        help_text="Waar: u ziet het volledige dossier. Onwaar: alleen de basisgegevens."
+    )
 
     class Meta(PupilSerializer.Meta):
         fields = [*PupilSerializer.Meta.fields, "basis", "full"]
@@ -68,7 +111,10 @@ class PupilDetailSerializer(PupilSerializer):
         "zoekvraag preciezer. Elke getoonde leerling komt in het leeslogboek."
     ),
     parameters=[OpenApiParameter("naam", str, required=True, description="Deel van de naam.")],
-    responses=PupilSearchResultSerializer,
+    responses={
+        200: OpenApiResponse(PupilSearchResultSerializer, "De gevonden leerlingen."),
+        **problem_responses(400, 401, 406),
+    },
 )
 @api_view(["GET"])
 def pupil_list(request: Request) -> Response:
@@ -90,7 +136,15 @@ def pupil_list(request: Request) -> Response:
     )
 
 
-@extend_schema(operation_id="leerling_ophalen", responses=PupilDetailSerializer)
+@extend_schema(
+    operation_id="leerling_ophalen",
+    description="Eén leerling die u mag zien. Een leerling die er niet is en een leerling die u "
+    "niet mag zien, geven allebei 404. Elke keer komt in het leeslogboek.",
+    responses={
+        200: OpenApiResponse(PupilDetailSerializer, "De leerling."),
+        **problem_responses(401, 404, 406),
+    },
+)
 @api_view(["GET"])
 def pupil_detail(request: Request, pk: int) -> Response:
     pupil, basis, full = open_pupil(request._request, pk, detail=API_READ)

@@ -210,3 +210,44 @@ def test_api_reads_are_logged_apart_from_the_pupil_page(member, client_for):
     assert teacher.get(f"/api/v1/leerlingen/{pupil.pk}/").json()["full"] is False
     details = AccessLogEntry.objects.filter(pupil_id=pupil.pk, action="view").order_by("id")
     assert [e.detail for e in details] == ["API: leerling", "leerlingpagina", "API: basisgegevens"]
+
+
+def _schema() -> dict:
+    response = Client().get("/api/v1/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_api_schema_is_dutch_and_documents_the_problems():
+    schema = _schema()
+    text = json.dumps(schema, ensure_ascii=False)
+    assert "Search pupils" not in text and "OpenApi3 schema" not in text
+    search = schema["paths"]["/api/v1/leerlingen/"]["get"]
+    detail = schema["paths"]["/api/v1/leerlingen/{id}/"]["get"]
+    assert search["description"].startswith("Zoek leerlingen op naam")
+    assert "geen pagina's" in search["description"]
+    for operation, statuses in ((search, {"400", "401", "406"}), (detail, {"401", "404", "406"})):
+        assert statuses <= operation["responses"].keys()
+        for status in statuses:
+            content = operation["responses"][status]["content"]
+            assert content["application/problem+json"]["schema"]["$ref"].endswith("/Problem")
+    problem = schema["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "invalid-params"} <= problem["properties"].keys()
+
+
+def test_api_schema_of_a_pupil_matches_what_a_teacher_and_a_coordinator_get(member, client_for):
+    component = _schema()["components"]["schemas"]["PupilDetail"]
+    properties, required = component["properties"], set(component["required"])
+    for name in ("home_district", "home_municipality", "home_precision"):
+        assert name not in required
+        assert "volledige dossier" in properties[name]["description"]
+    assert properties["home_district"]["nullable"] and properties["school"]["nullable"]
+
+    pupil = PupilFactory(current_group="6")
+    ib = client_for(member(Role.SUPPORT_COORDINATOR, pupil.current_school))
+    teacher = client_for(member(Role.TEACHER, pupil.current_school, group="6"))
+    for client, full in ((ib, True), (teacher, False)):
+        body = client.get(f"/api/v1/leerlingen/{pupil.pk}/").json()
+        assert body["full"] is full
+        assert required <= body.keys() <= properties.keys()
+        assert ("home_district" in body) is full
