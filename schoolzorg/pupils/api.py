@@ -116,7 +116,7 @@ class PupilDetailSerializer(PupilSerializer):
         **problem_responses(400, 401, 406),
     },
 )
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def pupil_list(request: Request) -> Response:
     """Search pupils by name; only pupils the caller may see, cut off at `SEARCH_LIMIT`."""
     text = (request.query_params.get("naam") or "").strip()
@@ -145,7 +145,7 @@ def pupil_list(request: Request) -> Response:
         **problem_responses(401, 404, 406),
     },
 )
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])  # HEAD runs the read too: its 200 or 404 tells, and it is logged
 def pupil_detail(request: Request, pk: int) -> Response:
     pupil, basis, full = open_pupil(request._request, pk, detail=API_READ)
     serializer: Any = PupilSerializer(pupil) if full else PupilBasicSerializer(pupil)

@@ -251,3 +251,18 @@ def test_api_schema_of_a_pupil_matches_what_a_teacher_and_a_coordinator_get(memb
         assert body["full"] is full
         assert required <= body.keys() <= properties.keys()
         assert ("home_district" in body) is full
+
+
+def test_api_answers_head_like_get(member, client_for):
+    pupil = PupilFactory()
+    client = client_for(member(Role.SUPPORT_COORDINATOR, pupil.current_school))
+    for path in (
+        f"/api/v1/leerlingen/{pupil.pk}/",
+        "/api/v1/leerlingen/?naam=a",
+        "/api/v1/schema/",
+    ):
+        response = client.head(path)
+        assert response.status_code == 200, path
+        assert "HEAD" in response["Allow"]
+    assert client.head("/api/v1/leerlingen/999999999/").status_code == 404
+    assert AccessLogEntry.objects.filter(pupil_id=pupil.pk, action="view").count() == 1
