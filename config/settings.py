@@ -336,6 +336,7 @@ REST_FRAMEWORK = {
     # JSON only: no browsable HTML API (English, and not the house style); errors problem+json.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "schoolzorg.lib.api_negotiation.Negotiation",
+    "DEFAULT_METADATA_CLASS": "schoolzorg.lib.api_metadata.Metadata",
     "DEFAULT_AUTHENTICATION_CLASSES": ["schoolzorg.lib.api_auth.SessionWith401"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -266,3 +266,14 @@ def test_api_answers_head_like_get(member, client_for):
         assert "HEAD" in response["Allow"]
     assert client.head("/api/v1/leerlingen/999999999/").status_code == 404
     assert AccessLogEntry.objects.filter(pupil_id=pupil.pk, action="view").count() == 1
+
+
+def test_api_options_says_nothing_in_english(member, client_for):
+    pupil = PupilFactory()
+    client = client_for(member(Role.SUPPORT_COORDINATOR, pupil.current_school))
+    for path in (f"/api/v1/leerlingen/{pupil.pk}/", "/api/v1/leerlingen/", "/api/v1/schema/"):
+        response = client.options(path, headers={"Accept": "application/json"})
+        assert response.status_code == 200
+        body = response.json()
+        assert "name" not in body, path
+        assert body["description"].startswith("Wat dit adres doet"), path
