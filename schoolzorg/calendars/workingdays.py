@@ -260,6 +260,42 @@ def is_school_day(day: dt.date, *, region: str, school_id: int | None = None) ->
     return day.weekday() < 5 and day not in days_off(region, school_id)
 
 
+def closed_because(day: dt.date, *, region: str, school_id: int | None = None) -> list[str]:
+    """Why the school is closed on `day`, as names a person knows; empty on a school day.
+
+    In the order weekend, public holiday, school holiday, the school's own day off: "weekend",
+    "Eerste kerstdag", "Kerstvakantie", "Studiedag". For a message that refuses a date, so it
+    may cost a query or two; it agrees with `is_school_day` (a test holds it to that).
+    """
+    from schoolzorg.calendars.models import SchoolClosure, SchoolHoliday
+
+    off = days_off(region, school_id)  # checks the region, loads what is cached
+    reasons: list[str] = []
+    if day.weekday() >= 5:
+        reasons.append("weekend")
+    store = _current()
+    public, rules = _public(store)
+    municipality_id = _school(store, school_id)[0] if school_id is not None else None
+    holiday = public.get(day)
+    if holiday is not None and public_holiday_is_day_off(*holiday, municipality_id, rules):
+        reasons.append(holiday[0])
+    if region and off.span_of(day) is not None:
+        reasons.extend(
+            SchoolHoliday.objects.approved()
+            .for_region(region)
+            .filter(start_on__lte=day, end_on__gte=day)
+            .order_by("start_on")
+            .values_list("name", flat=True)
+        )
+    if school_id is not None and day in _school(store, school_id)[1]:
+        reasons.extend(
+            SchoolClosure.objects.filter(school_id=school_id, date=day).values_list(
+                "reason", flat=True
+            )
+        )
+    return list(dict.fromkeys(reasons))
+
+
 NO_SCHOOL_DAY = "Geen schooldag gevonden binnen twee jaar; controleer de kalender."
 
 

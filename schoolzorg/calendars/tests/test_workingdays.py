@@ -15,6 +15,7 @@ from schoolzorg.calendars.tests.factories import (
 )
 from schoolzorg.calendars.workingdays import (
     add_school_days,
+    closed_because,
     is_school_day,
     school_days_between,
     school_days_left,
@@ -62,6 +63,36 @@ def test_between_counts_school_days_after_start_up_to_end() -> None:
     SchoolHolidayFactory()
     assert school_days_between(FRIDAY, dt.date(2024, 11, 8), region="midden") == 5
     assert school_days_between(dt.date(2024, 11, 8), FRIDAY, region="midden") == -5
+
+
+def test_closed_because_names_every_reason_and_agrees_with_is_school_day() -> None:
+    from schoolzorg.calendars.models import PublicHolidayRule
+
+    SchoolHolidayFactory(
+        name="Kerstvakantie", start_on=dt.date(2026, 12, 19), end_on=dt.date(2027, 1, 3)
+    )
+    PublicHolidayFactory(date=dt.date(2026, 12, 25), name="Eerste kerstdag")
+    PublicHolidayFactory(date=dt.date(2027, 3, 26), name="Goede vrijdag", is_school_day_off=False)
+    closure = SchoolClosureFactory(date=dt.date(2027, 1, 6), reason="Studiedag")
+    school = closure.school
+    expected = {
+        dt.date(2026, 12, 25): ["Eerste kerstdag", "Kerstvakantie"],
+        dt.date(2026, 12, 26): ["weekend", "Kerstvakantie"],
+        dt.date(2026, 12, 18): [],
+        dt.date(2027, 1, 4): [],
+        dt.date(2027, 1, 6): ["Studiedag"],
+        dt.date(2027, 1, 9): ["weekend"],
+        dt.date(2027, 3, 26): [],
+    }
+    for day, reasons in expected.items():
+        found = closed_because(day, region="midden", school_id=school.pk)
+        assert found == reasons, day
+        assert (not found) == is_school_day(day, region="midden", school_id=school.pk), day
+    # Another region has no Kerstvakantie here; another school no study day; a rule counts.
+    assert closed_because(dt.date(2026, 12, 24), region="noord") == []
+    assert closed_because(dt.date(2027, 1, 6), region="midden") == []
+    PublicHolidayRule.objects.create(name="Goede vrijdag", is_school_day_off=True)
+    assert closed_because(dt.date(2027, 3, 26), region="") == ["Goede vrijdag"]
 
 
 def test_unknown_region_is_refused() -> None:
