@@ -150,7 +150,7 @@ def _seed_one(ctx: Any, plan: str, pupil: Any, team: Any, school: Any, smw: Any,
     if plan == "acknowledged_overdue":
         return
     planned_for = (
-        add_school_days(ctx.today, 3, region=school.effective_holiday_region)
+        add_school_days(ctx.today, 3, region=school.effective_holiday_region, school_id=school.pk)
         if plan == "planned"
         else _back(ctx, school, max(sent - 6, 1))
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 
 from schoolzorg.accounts.models import Membership
 from schoolzorg.lib.forms import DateInput, ModelChoiceField
@@ -186,6 +188,17 @@ class PlanHandoverForm(SeenStateForm):
         label="Wie doen er mee?", widget=forms.Textarea(attrs={"rows": 2})
     )
     parents_invited = forms.BooleanField(label="De ouders zijn uitgenodigd", required=False)
+
+    def __init__(self, *args: Any, due_on: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        help_text = "Kies een dag waarop de school open is."
+        if due_on is not None:
+            help_text += (
+                " De warme overdracht moet uiterlijk "
+                f"{date_format(due_on, 'l j F Y')} gehouden worden (de termijn). Later kan "
+                "ook, maar dan wordt de toeleiding geëscaleerd."
+            )
+        self.fields["on"].help_text = help_text
 
 
 class HoldHandoverForm(SeenStateForm):

@@ -23,6 +23,7 @@ from schoolzorg.accounts.notifications import notify
 from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.calendars import workingdays
 from schoolzorg.consent.models import Consent, LegalBasis, Purpose
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.organisations.models import NeighbourhoodTeam
@@ -429,6 +430,49 @@ def _long(day: dt.date) -> str:
     return date_format(day, "j F Y")
 
 
+def _weekday_long(day: dt.date) -> str:
+    return date_format(day, "l j F Y")
+
+
+def _school_closed_on(referral: Referral, on: dt.date) -> str:
+    """Why a warm handover cannot be on `on` at the pupil's school ("" when the school is open).
+
+    The handover is a meeting at or with the school, and the deadlines count school working days
+    of that school: a holiday or a weekend is a day nobody from the school is there.
+    """
+    region = referral.school.effective_holiday_region
+    reasons = workingdays.closed_because(on, region=region, school_id=referral.school_id)
+    if not reasons:
+        return ""
+    text = (
+        f"Op {_weekday_long(on)} is de school dicht ({', '.join(reasons)}). "
+        "Kies een dag waarop de school open is."
+    )
+    try:
+        after = workingdays.add_school_days(on, 1, region=region, school_id=referral.school_id)
+    except ValueError:
+        return text
+    return f"{text} De eerste schooldag daarna is {_weekday_long(after)}."
+
+
+def late_handover_warning(referral: Referral) -> str:
+    """What the team reads after planning a warm handover after its deadline ("" when in time).
+
+    A late date is allowed: the family's and the school's diaries decide, and refusing it would
+    not make the handover earlier. The deadline stays what it was (ADR 0401: a late step does not
+    move the promise to the family), so the sweep escalates the step once it has passed.
+    """
+    on, due = referral.handover_on, referral.handover_due_on
+    if on is None or due is None or on <= due:
+        return ""
+    return (
+        f"Let op: {_weekday_long(on)} is na de termijn. De warme overdracht "
+        f"moest uiterlijk {_weekday_long(due)} gehouden worden. De "
+        "overdracht is wel gepland. Na de termijn krijgt de behandelaar automatisch een "
+        "herinnering, daarna de contactpersoon en de teamleider (escalatie)."
+    )
+
+
 # A step that happened cannot have happened before the step it follows: the figures count the
 # days between them, and a date before it would give a negative lead time.
 def _earliest_hold(referral: Referral) -> tuple[dt.date | None, str]:
@@ -536,6 +580,8 @@ def plan_handover(
                 f"{_long(latest_handover_on(day))}.",
             )
         )
+    elif closed := _school_closed_on(referral, on):
+        problems.append(("on", closed))
     if not place.strip():
         problems.append(("place", "Vul de plaats in."))
     if not participants.strip():
@@ -556,7 +602,12 @@ def plan_handover(
         },
         text=("Warme overdracht verzet naar " if replan else "Warme overdracht gepland op ")
         + f"{on:%d-%m-%Y}, {place.strip()}"
-        + (". Ouders zijn uitgenodigd." if parents_invited else ". Ouders zijn niet uitgenodigd."),
+        + (". Ouders zijn uitgenodigd." if parents_invited else ". Ouders zijn niet uitgenodigd.")
+        + (
+            f" Dat is na de termijn (uiterlijk {referral.handover_due_on:%d-%m-%Y})."
+            if referral.handover_due_on is not None and on > referral.handover_due_on
+            else ""
+        ),
     )
     _send(_school_side(referral), "handover_planned", referral, on=on)
     return referral

@@ -319,12 +319,16 @@ def _form_for(
         )
     if move == "confirm_first_contact":
         initial.setdefault("on", today)
-    if move == "plan_handover" and referral.handover_on and not kept:
-        initial.update(
-            on=referral.handover_on,
-            place=referral.handover_place,
-            participants=referral.handover_participants,
-            parents_invited=referral.parents_invited,
+    if move == "plan_handover":
+        if referral.handover_on and not kept:
+            initial.update(
+                on=referral.handover_on,
+                place=referral.handover_place,
+                participants=referral.handover_participants,
+                parents_invited=referral.parents_invited,
+            )
+        return forms.PlanHandoverForm(
+            data, initial=initial, prefix=move, due_on=referral.handover_due_on
         )
     return cls(data, initial=initial, prefix=move)
 
@@ -538,6 +542,8 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             form.add_error(field if field in form.fields else None, message)
         return _detail_with_form(request, _get(request, pk), name, form, status=400)
     messages.success(request, f"Gelukt: {spec.label.lower()}.")
+    if name == "plan_handover" and (late := services.late_handover_warning(referral)):
+        messages.warning(request, late)
     return redirect("referrals:detail", pk=pk)
 
 

@@ -122,6 +122,16 @@ def give_consent(world: World, *, recipient: Any = None, on: dt.date | None = No
     )
 
 
+def school_day_from(world: World, day: dt.date) -> dt.date:
+    """`day` when the world's school is open then, else its next school day (a handover date)."""
+    from schoolzorg.calendars.workingdays import add_school_days, is_school_day
+
+    region, school_id = world.school.effective_holiday_region, world.school.pk
+    if is_school_day(day, region=region, school_id=school_id):
+        return day
+    return add_school_days(day, 1, region=region, school_id=school_id)
+
+
 def draft(world: World, *, complete: bool = True) -> Referral:
     referral = services.create_referral(world.pupil, by=world.smw)
     if complete:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from schoolzorg.referrals.models import Referral
-from schoolzorg.referrals.tests.factories import COMPLETE_DOCUMENT, make_world
+from schoolzorg.referrals.tests.factories import COMPLETE_DOCUMENT, make_world, school_day_from
 from schoolzorg.referrals.workflow import State
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -86,7 +86,7 @@ def test_school_sends_and_team_takes_the_referral_to_first_contact(
     assert page.locator("#status").inner_text() == "Ontvangen"
     axe_check(page)
 
-    day = timezone.localdate() + dt.timedelta(days=2)
+    day = school_day_from(world, timezone.localdate() + dt.timedelta(days=2))
     page.locator("#id_plan_handover-on").fill(day.isoformat())
     page.get_by_label("Plaats").fill("Op school")
     page.get_by_label("Wie doen er mee?").fill("Moeder, SMW, wijkteam")

@@ -412,3 +412,87 @@ def test_a_step_is_logged_with_the_role_and_organisation_of_whoever_took_it() ->
     assert entry.basis == "referral" and entry.basis_ref == str(referral.pk)
     sent = AccessLogEntry.objects.filter(user_id=world.smw.pk, detail="toeleiding aangemaakt").get()
     assert sent.role == "school_social_worker" and sent.organisation_id is not None
+
+
+# --- The warm handover on a school day, and after its deadline ---------------------------------
+
+SENT_IN_DECEMBER = dt.date(2026, 12, 2)  # a Wednesday: hold the handover by Wed 16 December
+
+
+def _christmas(world: Any) -> None:
+    from schoolzorg.calendars.tests.factories import PublicHolidayFactory, SchoolHolidayFactory
+
+    SchoolHolidayFactory(
+        name="Kerstvakantie", start_on=dt.date(2026, 12, 19), end_on=dt.date(2027, 1, 3)
+    )
+    PublicHolidayFactory(date=dt.date(2026, 12, 25), name="Eerste kerstdag")
+    assert world.school.effective_holiday_region == "midden"
+
+
+def _acknowledged_in_december(world: Any) -> Referral:
+    referral = submitted(world, today=SENT_IN_DECEMBER)
+    services.acknowledge_referral(referral, by=world.worker, today=SENT_IN_DECEMBER)
+    assert referral.handover_due_on == dt.date(2026, 12, 16)
+    return referral
+
+
+def test_a_handover_on_a_day_the_school_is_closed_is_refused_with_reason_and_next_day() -> None:
+    from schoolzorg.calendars.tests.factories import SchoolClosureFactory
+
+    world = make_world()
+    _christmas(world)
+    referral = _acknowledged_in_december(world)
+    SchoolClosureFactory(school=world.school, date=dt.date(2026, 12, 14), reason="Studiedag")
+    plan = {"by": world.worker, "place": "School", "participants": "x", "parents_invited": False}
+    expected = {
+        dt.date(2026, 12, 25): "Op vrijdag 25 december 2026 is de school dicht (Eerste kerstdag, "
+        "Kerstvakantie). Kies een dag waarop de school open is. De eerste schooldag daarna is "
+        "maandag 4 januari 2027.",
+        dt.date(2026, 12, 21): "Op maandag 21 december 2026 is de school dicht (Kerstvakantie). "
+        "Kies een dag waarop de school open is. De eerste schooldag daarna is maandag 4 januari "
+        "2027.",
+        dt.date(2026, 12, 5): "Op zaterdag 5 december 2026 is de school dicht (weekend). Kies een "
+        "dag waarop de school open is. De eerste schooldag daarna is maandag 7 december 2026.",
+        dt.date(2026, 12, 14): "Op maandag 14 december 2026 is de school dicht (Studiedag). Kies "
+        "een dag waarop de school open is. De eerste schooldag daarna is dinsdag 15 december "
+        "2026.",
+    }
+    for on, message in expected.items():
+        with pytest.raises(services.ReferralError) as exc:
+            services.plan_handover(referral, on=on, today=SENT_IN_DECEMBER, **plan)
+        assert exc.value.errors == [("on", message)]
+    referral.refresh_from_db()
+    assert referral.state == State.ACKNOWLEDGED and referral.handover_on is None
+    services.plan_handover(referral, on=dt.date(2026, 12, 15), today=SENT_IN_DECEMBER, **plan)
+    assert referral.state == State.HANDOVER_PLANNED
+    # Moving it to a closed day is refused the same way.
+    with pytest.raises(services.ReferralError):
+        services.plan_handover(referral, on=dt.date(2026, 12, 25), today=SENT_IN_DECEMBER, **plan)
+    referral.refresh_from_db()
+    assert referral.handover_on == dt.date(2026, 12, 15)
+
+
+def test_a_handover_after_its_deadline_is_planned_with_a_warning_and_a_timeline_note() -> None:
+    world = make_world()
+    _christmas(world)
+    referral = _acknowledged_in_december(world)
+    plan = {"by": world.worker, "place": "School", "participants": "x", "parents_invited": False}
+    services.plan_handover(referral, on=dt.date(2026, 12, 16), today=SENT_IN_DECEMBER, **plan)
+    assert services.late_handover_warning(referral) == ""
+    services.plan_handover(referral, on=dt.date(2027, 1, 5), today=SENT_IN_DECEMBER, **plan)
+    referral.refresh_from_db()
+    assert referral.state == State.HANDOVER_PLANNED
+    assert referral.handover_on == dt.date(2027, 1, 5)
+    # The deadline stays: the step escalates once it has passed.
+    assert referral.handover_due_on == dt.date(2026, 12, 16)
+    assert services.late_handover_warning(referral) == (
+        "Let op: dinsdag 5 januari 2027 is na de termijn. De warme overdracht moest uiterlijk "
+        "woensdag 16 december 2026 gehouden worden. De overdracht is wel gepland. Na de termijn "
+        "krijgt de behandelaar automatisch een herinnering, daarna de contactpersoon en de "
+        "teamleider (escalatie)."
+    )
+    last = referral.events.filter(kind="plan_handover").last()
+    assert last is not None
+    assert last.text.endswith("Dat is na de termijn (uiterlijk 16-12-2026).")
+    assert services.run_escalations(dt.date(2026, 12, 17)) == 1
+    assert list(referral.escalations.values_list("step", "level")) == [("hold_handover", 1)]

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.pupils.tests.factories import PupilFactory
@@ -17,6 +18,7 @@ from schoolzorg.referrals.tests.factories import (
     World,
     draft,
     make_world,
+    school_day_from,
     submitted,
 )
 from schoolzorg.referrals.workflow import State
@@ -306,7 +308,7 @@ def _planned_handover(world: World) -> Referral:
     services.plan_handover(
         referral,
         by=world.worker,
-        on=dt.date.today(),
+        on=school_day_from(world, timezone.localdate()),
         place="School",
         participants="moeder, SMW",
         parents_invited=False,
@@ -416,3 +418,56 @@ def test_the_deadline_table_shows_a_dutch_month_and_the_year(
     referral = submitted(world, today=dt.date(2025, 12, 29))  # due Wed 31 December
     body = client_for(world.smw).get(reverse("referrals:detail", args=[referral.pk]))
     assert "uiterlijk wo 31 dec 2025" in body.content.decode()
+
+
+def test_a_handover_at_christmas_is_refused_and_one_after_the_deadline_warned(
+    world: World, client_for: Clients
+) -> None:
+    """The tester's steps: acknowledge, then plan the warm handover on 25 December."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from schoolzorg.calendars.tests.factories import PublicHolidayFactory, SchoolHolidayFactory
+
+    SchoolHolidayFactory(
+        name="Kerstvakantie", start_on=dt.date(2026, 12, 19), end_on=dt.date(2027, 1, 3)
+    )
+    PublicHolidayFactory(date=dt.date(2026, 12, 25), name="Eerste kerstdag")
+    sent_on = dt.date(2026, 12, 2)
+    referral = submitted(world, today=sent_on)
+    services.acknowledge_referral(referral, by=world.worker, today=sent_on)
+    client = client_for(world.worker)
+    url = reverse("referrals:move", args=[referral.pk, "plan_handover"])
+    form = {
+        "plan_handover-seen_state": "acknowledged",
+        "plan_handover-seen_round": 1,
+        "plan_handover-place": "School",
+        "plan_handover-participants": "moeder, SMW, wijkteam",
+    }
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    with time_machine.travel(dt.datetime(2026, 12, 3, 10, 0, tzinfo=amsterdam), tick=False):
+        page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+        # The form says the deadline before anyone picks a date.
+        assert "uiterlijk woensdag 16 december 2026 gehouden worden (de termijn)" in page
+
+        response = client.post(url, {**form, "plan_handover-on": "2026-12-25"})
+        body = response.content.decode()
+        assert response.status_code == 400
+        assert (
+            "Op vrijdag 25 december 2026 is de school dicht (Eerste kerstdag, Kerstvakantie). "
+            "Kies een dag waarop de school open is. De eerste schooldag daarna is maandag "
+            "4 januari 2027." in body
+        )
+        assert 'id="id_plan_handover-on_error"' in body and 'value="2026-12-25"' in body
+        referral.refresh_from_db()
+        assert referral.state == State.ACKNOWLEDGED and referral.handover_on is None
+
+        response = client.post(url, {**form, "plan_handover-on": "2027-01-04"}, follow=True)
+        body = response.content.decode()
+        assert "Gelukt: warme overdracht plannen." in body
+        assert "Let op: maandag 4 januari 2027 is na de termijn." in body
+        assert "Dat is na de termijn (uiterlijk 16-12-2026)." in body  # on the timeline
+    referral.refresh_from_db()
+    assert referral.state == State.HANDOVER_PLANNED
+    assert referral.handover_on == dt.date(2027, 1, 4)

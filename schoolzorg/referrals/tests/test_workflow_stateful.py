@@ -14,7 +14,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from schoolzorg.referrals import services
 from schoolzorg.referrals.deadlines import level_dates
 from schoolzorg.referrals.models import Escalation, Referral, ServiceNorm
-from schoolzorg.referrals.tests.factories import draft, make_world
+from schoolzorg.referrals.tests.factories import draft, make_world, school_day_from
 from schoolzorg.referrals.workflow import (
     DUE_FIELD_BY_STEP,
     STEP_BY_STATE,
@@ -47,7 +47,7 @@ class ReferralMachine(RuleBasedStateMachine):
             "plan_handover": lambda: services.plan_handover(
                 r,
                 by=w.worker,
-                on=day,
+                on=school_day_from(w, day),
                 place="School",
                 participants="allen",
                 parents_invited=True,
