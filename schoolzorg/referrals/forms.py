@@ -14,6 +14,7 @@ from schoolzorg.organisations.models import NeighbourhoodTeam
 from schoolzorg.referrals.access import TEAM_ROLES
 from schoolzorg.referrals.models import EscalationReason, Referral
 from schoolzorg.referrals.neighbours import finished_assessments
+from schoolzorg.referrals.services import Seen, fingerprint
 from schoolzorg.referrals.workflow import State
 
 # A hidden value that is missing or mangled: the page is older than the form it sends.
@@ -102,6 +103,7 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, user: Any, show_safety: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user, self.show_safety = user, show_safety
         for name in self.OPTIONAL:
             self.fields[name].required = False
         pupil = self.instance.pupil
@@ -115,6 +117,35 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
         else:
             for name in ["child_safety_assessment_id", "child_safety_summary"]:
                 del self.fields[name]
+        # Per section, what the screen was drawn with and what it showed beside it after a
+        # conflict (`services.Seen`), as fingerprints: a save writes only what the user changed,
+        # and never over a text the user has not seen.
+        self.sections = [name for name in self.Meta.fields if name in self.fields]
+        for name in self.sections:
+            for token in (f"base_{name}", f"shown_{name}"):
+                self.fields[token] = forms.CharField(required=False, widget=forms.HiddenInput)
+            self.initial.setdefault(f"base_{name}", fingerprint(getattr(self.instance, name)))
+
+    def seen(self, *, with_shown: bool) -> dict[str, Seen]:
+        """What the screen showed per section; `with_shown` for a save the user chose by a
+        button (an autosave never replaces a text the page showed beside the user's own)."""
+        data = self.cleaned_data
+        return {
+            name: Seen(
+                (data.get(f"base_{name}") or "")[:64],
+                (data.get(f"shown_{name}") or "")[:64] if with_shown else "",
+            )
+            for name in self.sections
+        }
+
+    def showing(self) -> dict[str, set[str]]:
+        """Per section, the fingerprints of the texts the screen shows: the field, and what the
+        page showed beside it."""
+        data = self.cleaned_data
+        return {
+            name: {fingerprint(data.get(name)), (data.get(f"shown_{name}") or "")[:64]} - {""}
+            for name in self.sections
+        }
 
     # Sections are needed to send, not to save: labels show no "(niet verplicht)", yet a draft
     # with empty sections saves, and `missing_parts` lists what is still needed.
@@ -128,7 +159,7 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
             super().full_clean()
         finally:
             for name, field in self.fields.items():
-                field.required = name not in self.OPTIONAL
+                field.required = name in self.sections and name not in self.OPTIONAL
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

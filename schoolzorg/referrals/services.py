@@ -5,10 +5,13 @@ compare-and-set on the state the user saw (`referral.state` when the function is
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import hashlib
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -97,6 +100,21 @@ class ReferralError(Exception):
 
 class StaleState(ReferralError):
     """Someone else changed the referral since the user's screen was drawn."""
+
+
+class UnseenChanges(ReferralError):
+    """A section holds a text the user's screen did not show: the referral is not sent.
+
+    `current` maps each such section to what is stored now.
+    """
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__(
+            "Niet verstuurd: een deel van de toeleiding is aangepast nadat u de pagina opende, "
+            "door iemand anders of in een ander tabblad. Hieronder staat de tekst zoals die nu "
+            "is. Lees die na en verstuur de toeleiding dan opnieuw."
+        )
+        self.current = current
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -303,21 +321,99 @@ def create_referral(pupil: Any, *, by: User, social_worker: User | None = None) 
     return referral
 
 
-@transaction.atomic
-def save_draft(referral: Referral, data: dict[str, Any], *, by: User) -> Referral:
-    """Save the document's sections while it is a draft or returned; no compare on content."""
-    updates = {k: v for k, v in data.items() if k in DOCUMENT_FIELDS}
-    changed = Referral.objects.filter(pk=referral.pk, state__in=EDITABLE_STATES).update(
-        updated_at=timezone.now(), **updates
-    )
-    if changed == 0:
-        raise StaleState(
-            "Deze toeleiding is al verstuurd en kan niet meer worden aangepast. Uw laatste "
-            "wijzigingen zijn niet opgeslagen."
+def fingerprint(value: Any) -> str:
+    """A short stand-in for one section's text as a screen showed it, to compare with later.
+
+    Line ends and the blanks around the text do not count: a browser sends a textarea's lines
+    with CR LF, and the form strips what it gets.
+    """
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the user's screen showed of one section, as fingerprints.
+
+    `base` is the text the field was drawn with (or last saved from this screen); `shown` the
+    text someone else saved meanwhile, which the page showed beside the user's own after a
+    conflict ("" when none). Replacing `shown` is a choice the user made after reading it.
+    """
+
+    base: str
+    shown: str = ""
+
+
+@dataclass
+class DraftSave:
+    """What `save_draft` did with each section it was given."""
+
+    saved: list[str] = dataclasses.field(default_factory=list)
+    # Changed by the user and, meanwhile, by someone else (or in another tab): not saved. The
+    # value is what is stored now, for the page to show beside the user's own text.
+    conflicts: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # Not changed by the user, changed meanwhile elsewhere: the value is what is stored now.
+    changed_elsewhere: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+_SENT = (
+    "Deze toeleiding is al verstuurd en kan niet meer worden aangepast. Uw laatste "
+    "wijzigingen zijn niet opgeslagen."
+)
+
+
+def save_draft(
+    referral: Referral,
+    data: dict[str, Any],
+    *,
+    by: User,
+    seen: Mapping[str, Seen] | None = None,
+) -> DraftSave:
+    """Save the sections the user changed, while the referral is a draft or returned.
+
+    A section is written only when the user changed it since their screen was drawn (`seen`;
+    without it, the referral as passed in is what the caller saw) and nobody changed it
+    meanwhile: what is stored is still what the screen was drawn with, or what the page showed
+    beside it after a conflict. A section changed on both sides is not written: it comes back in
+    `conflicts` with what is stored now, so nobody's text is lost without a word. A section the
+    user left alone is never written, so an autosave of the whole form does not put back a
+    colleague's old text. The row is locked while comparing: saves at the same moment are
+    compared one after the other. On return the referral holds the sections as stored.
+    """
+    fields = [k for k in data if k in DOCUMENT_FIELDS]
+    if seen is None:
+        seen = {f: Seen(fingerprint(getattr(referral, f))) for f in fields}
+    result = DraftSave()
+    with transaction.atomic():
+        stored = (
+            Referral.objects.select_for_update()
+            .filter(pk=referral.pk, state__in=EDITABLE_STATES)
+            .values(*DOCUMENT_FIELDS)
+            .first()
         )
-    for key, value in updates.items():
-        setattr(referral, key, value)
-    return referral
+        if stored is None:
+            raise StaleState(_SENT)
+        writes: dict[str, Any] = {}
+        for name in fields:
+            screen = seen.get(name, Seen(""))
+            mine, now = fingerprint(data[name]), fingerprint(stored[name])
+            if mine == screen.base:
+                if now != screen.base:
+                    result.changed_elsewhere[name] = stored[name]
+            elif mine == now:
+                continue  # the same text is stored already (saved before from this screen)
+            elif now == screen.base or (screen.shown and now == screen.shown):
+                writes[name] = data[name]
+            else:
+                result.conflicts[name] = stored[name]
+        if writes:
+            Referral.objects.filter(pk=referral.pk).update(updated_at=timezone.now(), **writes)
+            stored.update(writes)
+            result.saved = list(writes)
+    for name in DOCUMENT_FIELDS:
+        setattr(referral, name, stored[name])
+    return result
 
 
 @transaction.atomic
@@ -498,9 +594,43 @@ def _earliest_after_submission(referral: Referral) -> tuple[dt.date | None, str]
 # --- Moves ------------------------------------------------------------------------------------
 
 
+def _read_document(referral: Referral, showing: Mapping[str, Collection[str]] | None) -> None:
+    """Put the sections as stored on the referral, the row locked until commit; with `showing`,
+    refuse when a section holds a text the user's screen does not show."""
+    stored = (
+        Referral.objects.select_for_update()
+        .filter(pk=referral.pk)
+        .values("state", "round", *DOCUMENT_FIELDS)
+        .first()
+    )
+    if stored is None or (stored["state"], stored["round"]) != (referral.state, referral.round):
+        return  # the move's compare-and-set says what happened
+    if showing is not None:
+        unseen = {
+            name: stored[name]
+            for name, texts in showing.items()
+            if name in DOCUMENT_FIELDS and fingerprint(stored[name]) not in texts
+        }
+        if unseen:
+            raise UnseenChanges(unseen)
+    for name in DOCUMENT_FIELDS:
+        setattr(referral, name, stored[name])
+
+
 @transaction.atomic
-def submit_referral(referral: Referral, *, by: User, today: dt.date | None = None) -> Referral:
-    """Send the referral to the team; every section and a basis for sharing must be present."""
+def submit_referral(
+    referral: Referral,
+    *,
+    by: User,
+    today: dt.date | None = None,
+    showing: Mapping[str, Collection[str]] | None = None,
+) -> Referral:
+    """Send the referral to the team; every section and a basis for sharing must be present.
+
+    `showing` holds, per section, the fingerprints of the texts the user's screen shows (the
+    field, and what the page showed beside it): the team gets no text the user has not seen.
+    """
+    _read_document(referral, showing)
     day = _today(today)
     missing = missing_parts(referral, day)
     if missing:

@@ -372,6 +372,128 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 
+# What the page says beside a section that changed while the user had it open.
+CONFLICT_AT_FIELD = (
+    "Niet opgeslagen: dit deel is aangepast nadat u de pagina opende, door iemand anders of in "
+    "een ander tabblad. Uw tekst staat nog in het veld. Onder het veld staat wat er nu staat."
+)
+CONFLICT_SUMMARY = (
+    "Niet alles is opgeslagen. Een deel is aangepast nadat u de pagina opende, door iemand "
+    "anders of in een ander tabblad. Bij dat deel ziet u uw eigen tekst en wat er nu staat. "
+    "Neem over wat u wilt houden en klik opnieuw op ‘Concept opslaan’. Wat u verder "
+    "veranderde, is opgeslagen."
+)
+REFRESHED_AT_FIELD = (
+    "Dit deel is aangepast nadat u de pagina opende, door iemand anders of in een ander "
+    "tabblad. Het veld toont nu de nieuwe tekst."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentText:
+    """A note under a section: `conflict` shows what is stored beside the user's own text;
+    `changed` (autosave) shows what is stored while the field still shows the old text;
+    `refreshed` says the field now shows a text saved elsewhere."""
+
+    kind: str
+    text: str = ""
+
+
+def _display(form: forms.ReferralDocumentForm, name: str, value: Any) -> str:
+    """A stored section as the page shows it: a choice by its label."""
+    if value is None or value == "":
+        return "(leeg)"
+    choices = getattr(form.fields[name], "choices", None)
+    if choices:
+        return str(dict((str(k), v) for k, v in choices).get(str(value), value))
+    return str(value)
+
+
+def _widget_value(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _after_save(
+    form: forms.ReferralDocumentForm,
+    posted: Any,
+    saved: services.DraftSave,
+    *,
+    refreshed: dict[str, Any] | None = None,
+) -> tuple[forms.ReferralDocumentForm, dict[str, CurrentText]]:
+    """The form to show again after a save that came back to the page, and the notes.
+
+    The user's own text stays; the fingerprints move on to what is stored for every section
+    whose text is now stored, so the next save is compared with that. A section in conflict
+    keeps its old fingerprint and gets what is stored as `shown`: saving it again by the button
+    is a choice made after reading. A section changed elsewhere that the user left alone shows
+    what is stored.
+    """
+    data = posted.copy()
+    notes: dict[str, CurrentText] = {}
+    stale = {**saved.changed_elsewhere, **(refreshed or {})}
+    for name in form.sections:
+        if name in saved.conflicts:
+            current = saved.conflicts[name]
+            data[f"shown_{name}"] = services.fingerprint(current)
+            notes[name] = CurrentText("conflict", _display(form, name, current))
+        elif name in stale:
+            data[name] = _widget_value(stale[name])
+            data[f"base_{name}"] = services.fingerprint(stale[name])
+            data[f"shown_{name}"] = ""
+            notes[name] = CurrentText("refreshed")
+        elif name in posted:
+            data[f"base_{name}"] = services.fingerprint(form.cleaned_data.get(name))
+    again = forms.ReferralDocumentForm(
+        data, instance=form.instance, user=form.user, show_safety=form.show_safety
+    )
+    again.is_valid()
+    for name, note in notes.items():
+        again.add_error(name, CONFLICT_AT_FIELD if note.kind == "conflict" else REFRESHED_AT_FIELD)
+    return again, notes
+
+
+def _edit_page(
+    request: HttpRequest,
+    referral: Referral,
+    form: forms.ReferralDocumentForm,
+    *,
+    missing: list[str],
+    submitted_attempt: bool = False,
+    notes: dict[str, CurrentText] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    record_access(
+        request,
+        action=Action.VIEW,
+        pupil_id=referral.pupil_id,
+        basis=referral_basis(request.user, referral),
+        obj=referral,
+        detail="toeleiding bewerken",
+    )
+    team_form = forms.ChooseTeamForm(
+        initial={**forms.ChooseTeamForm.seen(referral), "team": referral.team_id}
+    )
+    notes = notes or {}
+    return render(
+        request,
+        "referrals/edit.html",
+        {
+            "referral": referral,
+            "form": form,
+            "sections": [(form[name], notes.get(name)) for name in form.sections],
+            "missing": missing,
+            "submitted_attempt": submitted_attempt,
+            "team_form": team_form,
+            "show_safety": form.show_safety,
+        },
+        status=status,
+    )
+
+
+def _labels(form: forms.ReferralDocumentForm, names: Any) -> str:
+    return ", ".join(f"‘{form.fields[name].label}’" for name in names)
+
+
 @never_cache
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -387,60 +509,78 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReferralDocumentForm(
         request.POST or None, instance=referral, user=request.user, show_safety=show_safety
     )
-    missing: list[str] = []
-    if request.method == "POST":
-        seen = request.POST.get("seen_state", referral.state)
-        if seen in State.values:
-            referral.state = seen
-        seen_round = parse_id(request.POST.get("seen_round", ""))
-        if seen_round is not None and seen_round <= 32767:
-            referral.round = seen_round
-        if form.is_valid():
-            data = {k: form.cleaned_data[k] for k in form.fields}
-            try:
-                services.save_draft(referral, data, by=request.user)  # type: ignore[arg-type]
-                if request.POST.get("action") == "submit":
-                    services.submit_referral(referral, by=request.user)  # type: ignore[arg-type]
-                    messages.success(request, "De toeleiding is verstuurd naar het wijkteam.")
-                    return redirect("referrals:detail", pk=pk)
-                messages.success(request, "Het concept is opgeslagen.")
-                return redirect("referrals:edit", pk=pk)
-            except services.StaleState as exc:
-                messages.error(request, " ".join(exc.messages))
-                return redirect("referrals:detail", pk=pk)
-            except services.ReferralError as exc:
-                missing = exc.messages
-    else:
+    if request.method != "POST":
+        return _edit_page(request, referral, form, missing=services.missing_parts(referral))
+    seen = request.POST.get("seen_state", referral.state)
+    if seen in State.values:
+        referral.state = seen
+    seen_round = parse_id(request.POST.get("seen_round", ""))
+    if seen_round is not None and seen_round <= 32767:
+        referral.round = seen_round
+    if not form.is_valid():
+        return _edit_page(request, referral, form, missing=[], submitted_attempt=True)
+    user: Any = request.user
+    data = {k: form.cleaned_data[k] for k in form.sections if k in request.POST}
+    try:
+        saved = services.save_draft(referral, data, by=user, seen=form.seen(with_shown=True))
+    except services.StaleState as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:detail", pk=pk)
+    # The missing parts are counted before the form is checked again: checking puts the
+    # user's text on the referral, and what counts is what is stored.
+    if saved.conflicts:
         missing = services.missing_parts(referral)
-    record_access(
-        request,
-        action=Action.VIEW,
-        pupil_id=referral.pupil_id,
-        basis=referral_basis(request.user, referral),
-        obj=referral,
-        detail="toeleiding bewerken",
-    )
-    team_form = forms.ChooseTeamForm(
-        initial={**forms.ChooseTeamForm.seen(referral), "team": referral.team_id}
-    )
-    return render(
-        request,
-        "referrals/edit.html",
-        {
-            "referral": referral,
-            "form": form,
-            "missing": missing,
-            "submitted_attempt": request.method == "POST",
-            "team_form": team_form,
-            "show_safety": show_safety,
-        },
-    )
+        again, notes = _after_save(form, request.POST, saved)
+        again.add_error(None, CONFLICT_SUMMARY)
+        return _edit_page(request, referral, again, missing=missing, notes=notes, status=409)
+    if request.POST.get("action") == "submit":
+        # What the user sees now: their own text where they sent it, and what is stored where
+        # someone else changed a section they left alone (not seen: the send is refused).
+        showing = form.showing()
+        try:
+            services.submit_referral(referral, by=user, showing=showing)
+        except services.UnseenChanges as exc:
+            for name, value in exc.current.items():
+                setattr(referral, name, value)
+            missing = services.missing_parts(referral)
+            again, notes = _after_save(form, request.POST, saved, refreshed=exc.current)
+            again.add_error(None, " ".join(exc.messages))
+            return _edit_page(request, referral, again, missing=missing, notes=notes, status=409)
+        except services.StaleState as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("referrals:detail", pk=pk)
+        except services.ReferralError as exc:
+            again, notes = _after_save(form, request.POST, saved)
+            return _edit_page(
+                request,
+                referral,
+                again,
+                missing=exc.messages,
+                submitted_attempt=True,
+                notes=notes,
+            )
+        messages.success(request, "De toeleiding is verstuurd naar het wijkteam.")
+        return redirect("referrals:detail", pk=pk)
+    messages.success(request, "Het concept is opgeslagen.")
+    if saved.changed_elsewhere:
+        messages.info(
+            request,
+            f"Intussen is ook {_labels(form, saved.changed_elsewhere)} aangepast, door iemand "
+            "anders of in een ander tabblad. U ziet nu de nieuwe tekst.",
+        )
+    return redirect("referrals:edit", pk=pk)
 
 
 @never_cache
 @login_required
 @require_POST
 def autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save while typing: only what the user changed, never over a text they have not seen.
+
+    The answer is the status line, and (out of band) the new fingerprints of the sections now
+    stored and a note under each section that changed elsewhere. The fields themselves are
+    left alone: the user may be typing in them.
+    """
     referral = _get(request, pk)
     if not policies.can_edit(request.user, referral):
         raise Http404
@@ -448,19 +588,51 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReferralDocumentForm(
         request.POST, instance=referral, user=request.user, show_safety=show_safety
     )
-    status, ok = "", False
-    if form.is_valid():
-        data = {k: form.cleaned_data[k] for k in form.fields if k in request.POST}
-        try:
-            services.save_draft(referral, data, by=request.user)  # type: ignore[arg-type]
-            status, ok = f"Concept opgeslagen om {timezone.localtime():%H:%M}.", True
-        except services.StaleState as exc:
-            status = " ".join(exc.messages)
-    else:
-        status = "Niet opgeslagen: " + " ".join(
+    context: dict[str, Any] = {"status": "", "ok": False, "bases": [], "notes": []}
+    if not form.is_valid():
+        context["status"] = "Niet opgeslagen: " + " ".join(
             str(e) for errs in form.errors.values() for e in errs
         )
-    return render(request, "referrals/_autosave_status.html", {"status": status, "ok": ok})
+        return render(request, "referrals/_autosave_status.html", context)
+    data = {k: form.cleaned_data[k] for k in form.sections if k in request.POST}
+    try:
+        saved = services.save_draft(
+            referral,
+            data,
+            by=request.user,  # type: ignore[arg-type]
+            seen=form.seen(with_shown=False),
+        )
+    except services.StaleState as exc:
+        context["status"] = " ".join(exc.messages)
+        return render(request, "referrals/_autosave_status.html", context)
+    for name in form.sections:
+        if name in saved.conflicts:
+            note = CurrentText("conflict", _display(form, name, saved.conflicts[name]))
+        elif name in saved.changed_elsewhere:
+            note = CurrentText("changed", _display(form, name, saved.changed_elsewhere[name]))
+        else:
+            note = None
+            now = services.fingerprint(form.cleaned_data[name])
+            if name in data and now != form.cleaned_data[f"base_{name}"]:
+                context["bases"].append((f"base_{name}", now))
+        context["notes"].append((name, note))
+    at = f"{timezone.localtime():%H:%M}"
+    if saved.conflicts:
+        context["status"] = (
+            f"Niet alles is opgeslagen ({at}): {_labels(form, saved.conflicts)} is aangepast "
+            "nadat u de pagina opende, door iemand anders of in een ander tabblad. Uw tekst "
+            "staat nog in het veld; onder het veld staat wat er nu staat. Neem over wat u wilt "
+            "houden en klik op ‘Concept opslaan’."
+        )
+    else:
+        context["ok"] = True
+        context["status"] = f"Concept opgeslagen om {at}."
+        if saved.changed_elsewhere:
+            context["status"] += (
+                f" Intussen is ook {_labels(form, saved.changed_elsewhere)} aangepast, door "
+                "iemand anders of in een ander tabblad. Onder het veld staat de nieuwe tekst."
+            )
+    return render(request, "referrals/_autosave_status.html", context)
 
 
 @never_cache

@@ -73,6 +73,13 @@ def _escalated_4(world: World) -> None:
     _escalated(world, 4)
 
 
+def _empty_section() -> str:
+    """The fingerprint the edit page carries for a section that is still empty."""
+    from schoolzorg.referrals.services import fingerprint
+
+    return fingerprint("")
+
+
 def _sent(world: World) -> dict[str, int]:
     return {"pk": world.extra["sent"].pk}
 
@@ -125,7 +132,7 @@ ROUTES = {
         allowed=SCHOOL_WRITERS,
         setup=_referrals,
         method="POST",
-        data=lambda w: {"concerns": "matrix"},
+        data=lambda w: {"concerns": "matrix", "base_concerns": _empty_section()},
     ),
     "referrals:choose_team": RouteSpec(
         kwargs=_draft,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -100,3 +102,117 @@ def test_three_escalations_from_one_screen_at_once_climb_one_rung() -> None:
     )
     assert sum(isinstance(r, services.StaleState) for r in results) == 2, results
     assert list(Escalation.objects.values_list("level", flat=True)) == [1]
+
+
+@pytest.fixture
+def slow_compare(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Widen the moment between reading a draft and writing it, where a second save could
+    slip in if the row were not locked."""
+    fingerprint = services.fingerprint
+
+    def slow(value: Any) -> str:
+        time.sleep(0.01)
+        return fingerprint(value)
+
+    monkeypatch.setattr(services, "fingerprint", slow)
+
+
+def _screen(referral: Referral) -> dict[str, services.Seen]:
+    return {
+        name: services.Seen(services.fingerprint(getattr(referral, name)))
+        for name in services.DOCUMENT_FIELDS
+    }
+
+
+def _form(referral: Referral, **changes: Any) -> dict[str, Any]:
+    return {**{name: getattr(referral, name) for name in services.DOCUMENT_FIELDS}, **changes}
+
+
+def test_two_autosaves_of_different_sections_at_once_keep_both_texts() -> None:
+    world = make_world()
+    referral = draft(world, complete=False)
+    for round_ in range(5):
+        a, b = Referral.objects.get(pk=referral.pk), Referral.objects.get(pk=referral.pk)
+        tried, handover = f"Geprobeerd {round_}", f"Overdracht {round_}"
+        results = _race(
+            partial(
+                services.save_draft,
+                a,
+                _form(a, already_tried=tried),
+                by=world.smw,
+                seen=_screen(a),
+            ),
+            partial(
+                services.save_draft,
+                b,
+                _form(b, proposed_handover=handover),
+                by=world.coordinator,
+                seen=_screen(b),
+            ),
+        )
+        assert not any(isinstance(r, Exception) for r in results), results
+        assert all(not r.conflicts for r in results)
+        referral.refresh_from_db()
+        assert (referral.already_tried, referral.proposed_handover) == (tried, handover)
+
+
+@pytest.mark.usefixtures("slow_compare")
+def test_two_saves_of_the_same_section_at_once_save_one_and_report_the_other() -> None:
+    world = make_world()
+    referral = draft(world, complete=False)
+    for round_ in range(5):
+        a, b = Referral.objects.get(pk=referral.pk), Referral.objects.get(pk=referral.pk)
+        results = _race(
+            partial(
+                services.save_draft,
+                a,
+                _form(a, concerns=f"A{round_}"),
+                by=world.smw,
+                seen=_screen(a),
+            ),
+            partial(
+                services.save_draft,
+                b,
+                _form(b, concerns=f"B{round_}"),
+                by=world.smw,
+                seen=_screen(b),
+            ),
+        )
+        assert not any(isinstance(r, Exception) for r in results), results
+        saved = [r for r in results if r.saved == ["concerns"]]
+        refused = [r for r in results if "concerns" in r.conflicts]
+        assert len(saved) == 1 and len(refused) == 1, results
+        referral.refresh_from_db()
+        assert refused[0].conflicts["concerns"] == referral.concerns
+
+
+@pytest.mark.usefixtures("slow_compare")
+def test_a_save_and_a_send_at_once_never_send_a_text_the_sender_did_not_see() -> None:
+    world = make_world()
+    for _ in range(3):
+        referral = draft(world)
+        sender, writer = Referral.objects.get(pk=referral.pk), Referral.objects.get(pk=referral.pk)
+        showing = {name: {seen.base} for name, seen in _screen(sender).items()}
+        results = _race(
+            partial(services.submit_referral, sender, by=world.smw, showing=showing),
+            partial(
+                services.save_draft,
+                writer,
+                _form(writer, concerns="Nieuw: er is geweld gezien."),
+                by=world.coordinator,
+                seen=_screen(writer),
+            ),
+        )
+        sent, saved = results
+        referral.refresh_from_db()
+        if isinstance(sent, Exception):
+            # The save came first: the send is refused and says why.
+            assert isinstance(sent, services.UnseenChanges), sent
+            assert referral.state == State.DRAFT
+            assert referral.concerns == "Nieuw: er is geweld gezien."
+        else:
+            # The send came first: the save finds a sent referral and saves nothing.
+            assert isinstance(saved, services.StaleState), saved
+            assert referral.state == State.SUBMITTED
+            assert referral.concerns != "Nieuw: er is geweld gezien."
+        Referral.objects.filter(pk=referral.pk).delete()

@@ -496,3 +496,113 @@ def test_a_handover_after_its_deadline_is_planned_with_a_warning_and_a_timeline_
     assert last.text.endswith("Dat is na de termijn (uiterlijk 16-12-2026).")
     assert services.run_escalations(dt.date(2026, 12, 17)) == 1
     assert list(referral.escalations.values_list("step", "level")) == [("hold_handover", 1)]
+
+
+# --- Two screens on one draft -------------------------------------------------------------------
+
+
+def _screen_of(referral: Referral) -> dict[str, services.Seen]:
+    """What a screen drawn now shows of every section."""
+    stored = Referral.objects.get(pk=referral.pk)
+    return {
+        name: services.Seen(services.fingerprint(getattr(stored, name)))
+        for name in services.DOCUMENT_FIELDS
+    }
+
+
+def _whole_form(referral: Referral, **changes: Any) -> dict[str, Any]:
+    """Every section as the screen drawn now shows it, with the user's changes: an autosave
+    sends the whole form, untouched sections too."""
+    stored = Referral.objects.get(pk=referral.pk)
+    return {**{name: getattr(stored, name) for name in services.DOCUMENT_FIELDS}, **changes}
+
+
+def test_two_people_changing_different_sections_both_keep_their_text() -> None:
+    world = make_world()
+    referral = draft(world, complete=False)
+    smw_screen, ib_screen = _screen_of(referral), _screen_of(referral)
+    smw_form = _whole_form(referral, already_tried="Twee gesprekken met moeder")
+    ib_form = _whole_form(referral, proposed_handover="Op school, met moeder")
+
+    first = services.save_draft(referral, smw_form, by=world.smw, seen=smw_screen)
+    second = services.save_draft(referral, ib_form, by=world.coordinator, seen=ib_screen)
+
+    assert first.saved == ["already_tried"] and not first.conflicts
+    assert second.saved == ["proposed_handover"] and not second.conflicts
+    assert second.changed_elsewhere == {"already_tried": "Twee gesprekken met moeder"}
+    referral.refresh_from_db()
+    assert referral.already_tried == "Twee gesprekken met moeder"
+    assert referral.proposed_handover == "Op school, met moeder"
+
+
+def test_a_section_changed_on_two_screens_is_a_conflict_not_an_overwrite() -> None:
+    world = make_world()
+    referral = draft(world, complete=False)
+    tab1, tab2 = _screen_of(referral), _screen_of(referral)
+    theirs = _whole_form(referral, concerns="Slaapt slecht")
+    mine = _whole_form(referral, concerns="Veel ruzie thuis")
+    services.save_draft(referral, theirs, by=world.smw, seen=tab1)
+
+    result = services.save_draft(referral, mine, by=world.smw, seen=tab2)
+    assert result.conflicts == {"concerns": "Slaapt slecht"} and result.saved == []
+    referral.refresh_from_db()
+    assert referral.concerns == "Slaapt slecht"
+
+    # The page showed the other text beside the user's own; saving again by the button is a
+    # choice made after reading it.
+    chosen = {
+        **tab2,
+        "concerns": services.Seen(tab2["concerns"].base, services.fingerprint("Slaapt slecht")),
+    }
+    result = services.save_draft(referral, mine, by=world.smw, seen=chosen)
+    assert result.saved == ["concerns"]
+    referral.refresh_from_db()
+    assert referral.concerns == "Veel ruzie thuis"
+
+
+def test_the_same_text_saved_twice_or_with_other_line_ends_is_no_conflict() -> None:
+    world = make_world()
+    referral = draft(world, complete=False)
+    screen = _screen_of(referral)
+    form = _whole_form(referral, concerns="Slaapt slecht\nEet weinig")
+    services.save_draft(referral, form, by=world.smw, seen=screen)
+    # A double click, or an autosave that overtook the button: the text is already stored.
+    again = services.save_draft(
+        referral, {**form, "concerns": " Slaapt slecht\r\nEet weinig "}, by=world.smw, seen=screen
+    )
+    assert not again.conflicts and not again.saved
+    assert services.fingerprint("a\r\nb ") == services.fingerprint("a\nb")
+
+
+def test_a_draft_without_a_screen_compares_with_the_referral_as_passed_in() -> None:
+    world = make_world()
+    referral = draft(world, complete=False)
+    stale = Referral.objects.get(pk=referral.pk)
+    services.save_draft(referral, {"concerns": "Slaapt slecht"}, by=world.smw)
+    result = services.save_draft(stale, {"concerns": "Anders"}, by=world.coordinator)
+    assert result.conflicts == {"concerns": "Slaapt slecht"}
+    assert stale.concerns == "Slaapt slecht"  # the referral now holds what is stored
+
+
+def test_sending_is_refused_when_a_section_holds_text_the_screen_did_not_show() -> None:
+    world = make_world()
+    referral = draft(world)
+    screen = Referral.objects.get(pk=referral.pk)
+    showing = {
+        name: {services.fingerprint(getattr(screen, name))} for name in services.DOCUMENT_FIELDS
+    }
+    colleague = Referral.objects.get(pk=referral.pk)
+    services.save_draft(colleague, {"concerns": "Er is ook geweld gezien."}, by=world.coordinator)
+
+    with pytest.raises(services.UnseenChanges) as exc:
+        services.submit_referral(screen, by=world.smw, showing=showing)
+    assert exc.value.current == {"concerns": "Er is ook geweld gezien."}
+    assert "Niet verstuurd" in str(exc.value)
+    referral.refresh_from_db()
+    assert referral.state == State.DRAFT and referral.round == 0
+
+    showing["concerns"] = {services.fingerprint("Er is ook geweld gezien.")}
+    services.submit_referral(screen, by=world.smw, showing=showing)
+    referral.refresh_from_db()
+    assert referral.state == State.SUBMITTED
+    assert referral.concerns == "Er is ook geweld gezien."

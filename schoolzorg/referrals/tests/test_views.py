@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -31,6 +33,15 @@ Clients = Callable[[Any], Client]
 @pytest.fixture
 def world() -> World:
     return make_world()
+
+
+def _screen(referral: Referral) -> dict[str, str]:
+    """The hidden fingerprints the edit page carries for the referral as it is stored now."""
+    stored = Referral.objects.get(pk=referral.pk)
+    return {
+        f"base_{name}": services.fingerprint(getattr(stored, name))
+        for name in services.DOCUMENT_FIELDS
+    }
 
 
 def test_outsider_gets_404_on_every_referral_page(
@@ -111,7 +122,12 @@ def test_submit_form_lists_what_is_missing(world: World, client_for: Clients) ->
     client = client_for(world.smw)
     response = client.post(
         reverse("referrals:edit", args=[referral.pk]),
-        {"help_question": "Rust thuis", "seen_state": "draft", "action": "submit"},
+        {
+            **_screen(referral),
+            "help_question": "Rust thuis",
+            "seen_state": "draft",
+            "action": "submit",
+        },
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -126,7 +142,12 @@ def test_edit_page_takes_a_junk_round_without_error(world: World, client_for: Cl
     for junk in ("9" * 5000, "²", "-1", "abc"):
         response = client.post(
             reverse("referrals:edit", args=[referral.pk]),
-            {"help_question": "Rust thuis", "seen_state": "draft", "seen_round": junk},
+            {
+                **_screen(referral),
+                "help_question": "Rust thuis",
+                "seen_state": "draft",
+                "seen_round": junk,
+            },
         )
         assert response.status_code in {200, 302}, junk
     referral.refresh_from_db()
@@ -136,7 +157,8 @@ def test_edit_page_takes_a_junk_round_without_error(world: World, client_for: Cl
 def test_autosave_keeps_what_was_typed(world: World, client_for: Clients) -> None:
     referral = draft(world, complete=False)
     response = client_for(world.smw).post(
-        reverse("referrals:autosave", args=[referral.pk]), {"concerns": "Slaapt slecht"}
+        reverse("referrals:autosave", args=[referral.pk]),
+        {**_screen(referral), "concerns": "Slaapt slecht"},
     )
     assert "Concept opgeslagen" in response.content.decode()
     referral.refresh_from_db()
@@ -150,7 +172,7 @@ def test_school_creates_and_submits_through_the_pages(world: World, client_for: 
     response = client.post(reverse("referrals:start", args=[world.pupil.pk]))
     referral = Referral.objects.get()
     assert response.url == reverse("referrals:edit", args=[referral.pk])
-    data = {k: v for k, v in COMPLETE_DOCUMENT.items()}
+    data = {**_screen(referral), **COMPLETE_DOCUMENT}
     data.update(seen_state="draft", action="submit")
     response = client.post(reverse("referrals:edit", args=[referral.pk]), data)
     assert response.status_code == 302
@@ -471,3 +493,206 @@ def test_a_handover_at_christmas_is_refused_and_one_after_the_deadline_warned(
     referral.refresh_from_db()
     assert referral.state == State.HANDOVER_PLANNED
     assert referral.handover_on == dt.date(2027, 1, 4)
+
+
+# --- Two screens on one draft, through the pages --------------------------------------------------
+
+
+class _EditForm(HTMLParser):
+    """The values of the edit page's document form, as a browser would send them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._in_form = False
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and "hx-post" in a:
+            self._in_form = True
+        if not self._in_form:
+            return
+        if tag == "input" and a.get("type") not in {"submit", "checkbox"} and "name" in a:
+            self.values[a["name"]] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.values[a["name"]] = ""
+        elif tag == "select":
+            self._select = a["name"]
+            self.values.setdefault(a["name"], "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._in_form = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def _page_form(response: Any) -> dict[str, str]:
+    parser = _EditForm()
+    parser.feed(response.content.decode())
+    values = parser.values
+    values.pop("csrfmiddlewaretoken", None)
+    # Django writes a newline after <textarea> that the browser drops.
+    return {k: v[1:] if v.startswith("\n") else v for k, v in values.items()}
+
+
+def _oob_bases(response: Any) -> dict[str, str]:
+    """The fingerprints an autosave's answer puts in the form (out of band)."""
+    found = re.findall(
+        r'<input type="hidden" name="(base_\w+)" value="(\w+)" id="id_base_\w+" hx-swap-oob',
+        response.content.decode(),
+    )
+    return dict(found)
+
+
+def test_colleagues_autosaving_different_sections_keep_each_others_text(
+    world: World, client_for: Clients
+) -> None:
+    """The tester's steps: the SMW and the IB-er have the same draft open and type in other
+    sections; the later autosave sends the whole form."""
+    referral = draft(world, complete=False)
+    edit = reverse("referrals:edit", args=[referral.pk])
+    autosave = reverse("referrals:autosave", args=[referral.pk])
+    smw, ib = client_for(world.smw), client_for(world.coordinator)
+    smw_form, ib_form = _page_form(smw.get(edit)), _page_form(ib.get(edit))
+
+    smw_form["already_tried"] = "Drie gesprekken met moeder en kind."
+    answer = smw.post(autosave, smw_form)
+    assert "Concept opgeslagen om" in answer.content.decode()
+    ib_form["proposed_handover"] = "Gesprek op school met moeder."
+    answer = ib.post(autosave, ib_form)
+    body = answer.content.decode()
+    assert "Concept opgeslagen om" in body
+    assert "Intussen is ook ‘Wat is al geprobeerd’ aangepast" in body
+    assert "Drie gesprekken met moeder en kind." in body  # under that section, out of band
+
+    referral.refresh_from_db()
+    assert referral.already_tried == "Drie gesprekken met moeder en kind."
+    assert referral.proposed_handover == "Gesprek op school met moeder."
+    page = smw.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Drie gesprekken met moeder en kind." in page
+
+
+def test_an_autosave_moves_the_screen_on_so_typing_on_is_no_conflict(
+    world: World, client_for: Clients
+) -> None:
+    referral = draft(world, complete=False)
+    client = client_for(world.smw)
+    form = _page_form(client.get(reverse("referrals:edit", args=[referral.pk])))
+    autosave = reverse("referrals:autosave", args=[referral.pk])
+    form["concerns"] = "Slaapt slecht"
+    answer = client.post(autosave, form)
+    assert _oob_bases(answer) == {"base_concerns": services.fingerprint("Slaapt slecht")}
+    form.update(_oob_bases(answer))
+    form["concerns"] = "Slaapt slecht, eet weinig"
+    assert "Concept opgeslagen om" in client.post(autosave, form).content.decode()
+    referral.refresh_from_db()
+    assert referral.concerns == "Slaapt slecht, eet weinig"
+
+
+def test_one_user_in_two_tabs_does_not_undo_the_other_tab(
+    world: World, client_for: Clients
+) -> None:
+    """The tester's second case: tab 1 saves a new hulpvraag, tab 2 then saves the zorgen."""
+    referral = draft(world)
+    client = client_for(world.smw)
+    edit = reverse("referrals:edit", args=[referral.pk])
+    tab1, tab2 = _page_form(client.get(edit)), _page_form(client.get(edit))
+
+    tab1.update(help_question="Rust in huis en hulp bij het slapen.", action="save")
+    assert client.post(edit, tab1).status_code == 302
+    tab2.update(concerns="Kind komt vaak te laat.", action="save")
+    response = client.post(edit, tab2, follow=True)
+    body = response.content.decode()
+    assert "Het concept is opgeslagen." in body
+    assert "Intussen is ook ‘Hulpvraag in de woorden van het gezin’ aangepast" in body
+    referral.refresh_from_db()
+    assert referral.help_question == "Rust in huis en hulp bij het slapen."
+    assert referral.concerns == "Kind komt vaak te laat."
+
+
+def test_the_same_section_changed_in_two_tabs_shows_both_texts_and_saves_nothing_silently(
+    world: World, client_for: Clients
+) -> None:
+    referral = draft(world)
+    client = client_for(world.smw)
+    edit = reverse("referrals:edit", args=[referral.pk])
+    autosave = reverse("referrals:autosave", args=[referral.pk])
+    tab1, tab2 = _page_form(client.get(edit)), _page_form(client.get(edit))
+    tab1.update(concerns="Tekst van tab 1.", action="save")
+    assert client.post(edit, tab1).status_code == 302
+
+    # The autosave of tab 2 saves nothing over it, says so, and shows what is stored.
+    tab2["concerns"] = "Tekst van tab 2."
+    tab2["strengths"] = "Opa helpt mee."
+    answer = client.post(autosave, tab2).content.decode()
+    assert "Niet alles is opgeslagen" in answer and "‘Zorgen’ is aangepast" in answer
+    assert 'id="current-concerns" class="current-text" hx-swap-oob="true"' in answer
+    assert "Wat er nu staat:" in answer and "Tekst van tab 1." in answer
+    assert "base_concerns" not in _oob_bases(client.post(autosave, tab2))
+    referral.refresh_from_db()
+    assert referral.concerns == "Tekst van tab 1."
+    assert referral.strengths == "Opa helpt mee."  # the rest of the form is saved
+
+    # The button: the page comes back (409) with both texts and a message at the section.
+    tab2["action"] = "save"
+    response = client.post(edit, tab2)
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Niet alles is opgeslagen." in body and "Wat er nu staat:" in body
+    assert "Tekst van tab 1." in body and ">\nTekst van tab 2.</textarea>" in body
+    assert 'id="id_concerns_error"' in body and 'href="#id_concerns"' in body
+    referral.refresh_from_db()
+    assert referral.concerns == "Tekst van tab 1."
+
+    # An autosave from that page still does not overwrite: only the button does, after reading.
+    again = _page_form(response)
+    assert "Niet alles is opgeslagen" in client.post(autosave, again).content.decode()
+    referral.refresh_from_db()
+    assert referral.concerns == "Tekst van tab 1."
+    again["action"] = "save"
+    assert client.post(edit, again).status_code == 302
+    referral.refresh_from_db()
+    assert referral.concerns == "Tekst van tab 2."
+
+
+def test_sending_a_document_changed_since_the_page_was_drawn_is_refused(
+    world: World, client_for: Clients
+) -> None:
+    referral = draft(world)
+    edit = reverse("referrals:edit", args=[referral.pk])
+    smw, ib = client_for(world.smw), client_for(world.coordinator)
+    smw_form = _page_form(smw.get(edit))
+    ib_form = _page_form(ib.get(edit))
+    ib_form.update(concerns="Er is ook geweld gezien.", action="save")
+    assert ib.post(edit, ib_form).status_code == 302
+
+    smw_form.update(strengths="Moeder vraagt zelf om hulp.", action="submit")
+    response = smw.post(edit, smw_form)
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Niet verstuurd: een deel van de toeleiding is aangepast" in body
+    assert ">\nEr is ook geweld gezien.</textarea>" in body  # the field shows it now
+    assert "Het veld toont nu de nieuwe tekst." in body
+    referral.refresh_from_db()
+    assert referral.state == State.DRAFT
+    assert referral.strengths == "Moeder vraagt zelf om hulp."  # saved, not sent
+
+    # Sent again from the page that showed the new text: it goes.
+    again = _page_form(response)
+    again["action"] = "submit"
+    assert smw.post(edit, again).status_code == 302
+    referral.refresh_from_db()
+    assert referral.state == State.SUBMITTED
+    assert referral.concerns == "Er is ook geweld gezien."
