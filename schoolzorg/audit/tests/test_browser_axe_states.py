@@ -13,7 +13,8 @@ module opens the states that only appear when something goes wrong, or after a f
   Each form target is sent once, by the first of the page's allowed actors who sees it;
 - an instrument with texts over the maximum length;
 - the integral plan changed by a colleague while being edited (409), minutes changed by a
-  colleague while being typed (409), and a decision sent twice.
+  colleague while being typed (409), a referral's draft changed by a colleague in the section
+  being typed in (the autosave's note, then 409), and a decision sent twice.
 
 Every resulting page is checked with axe at desktop width and at 320 CSS pixels. A page that
 shows form errors is also checked by hand (`ERROR_MARKUP`): the error summary at the top has
@@ -553,6 +554,8 @@ def _after_a_post(
     from schoolzorg.meetings.models import AgendaItem
     from schoolzorg.plans import services as plan_services
     from schoolzorg.plans.models import IntegralPlan
+    from schoolzorg.referrals import services as referral_services
+    from schoolzorg.referrals.models import Referral
 
     page = report.page
     colleague = world.users["social_worker"]
@@ -610,6 +613,32 @@ def _after_a_post(
         if "Iemand anders heeft het verslag" not in page.locator("main").inner_text():
             report.problems.append("verslag tegelijk gewijzigd: de melding ontbreekt")
         report.check(f"verslag tegelijk gewijzigd (htmx) op {visit.page_path}")
+
+    # A referral's draft, changed by a colleague in the section the user is typing in: the
+    # autosave shows what is stored under the section, the button answers 409 with both texts.
+    if (visit := open_form("referrals:edit")) is not None:
+        referral = Referral.objects.get(pk=resolve(visit.page_path).kwargs["pk"])
+        referral_services.save_draft(
+            referral, {"concerns": "Zorgen van een collega."}, by=colleague
+        )
+        page.get_by_label("Zorgen", exact=True).fill("Mijn eigen zorgen.")
+        page.locator("#current-concerns .message").wait_for()
+        report.check(
+            f"toeleiding tegelijk gewijzigd (autosave) op {visit.page_path}", form_errors=False
+        )
+        with page.expect_response(
+            lambda r: r.request.method == "POST" and urlsplit(r.url).path == visit.page_path
+        ) as answer:
+            page.get_by_role("button", name="Concept opslaan").click()
+        page.wait_for_load_state("load")
+        report.check(
+            f"toeleiding tegelijk gewijzigd -> {answer.value.status} {visit.page_path}",
+            form_errors=True,
+        )
+        if answer.value.status != 409:
+            report.problems.append(
+                f"toeleiding tegelijk gewijzigd: {answer.value.status}, niet 409"
+            )
 
     # A decision sent twice (a double click without JavaScript): saved once, and said so.
     if (visit := open_form("meetings:decide")) is not None:

@@ -11,7 +11,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from schoolzorg.referrals.models import Referral
-from schoolzorg.referrals.tests.factories import COMPLETE_DOCUMENT, make_world, school_day_from
+from schoolzorg.referrals.tests.factories import (
+    COMPLETE_DOCUMENT,
+    draft,
+    make_world,
+    school_day_from,
+)
 from schoolzorg.referrals.workflow import State
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -105,3 +110,59 @@ def test_school_sends_and_team_takes_the_referral_to_first_contact(
     axe_check(page)
     referral.refresh_from_db()
     assert referral.state == State.FIRST_CONTACT and referral.assignee == world.worker
+
+
+def test_two_tabs_on_one_draft_lose_no_text(page: Any, browser_login: Any, axe_check: Any) -> None:
+    """One person, the same draft open in two tabs, the autosave on in both."""
+    world = make_world()
+    referral = draft(world, complete=False)
+    browser_login(page, world.smw)
+    edit = f"{page.base_url}/toeleidingen/{referral.pk}/bewerken/"
+    page.goto(edit)
+    tab2 = page.context.new_page()
+    tab2.goto(edit)
+
+    def autosaved(tab: Any) -> Any:
+        return tab.expect_response(lambda r: r.url.endswith("/opslaan/"))
+
+    # Tab 1 writes the hulpvraag and types on after its autosave: no conflict with itself.
+    help_question = "Hulpvraag in de woorden van het gezin"
+    with autosaved(page):
+        page.get_by_label(help_question).fill("Rust thuis.")
+    with autosaved(page):
+        page.get_by_label(help_question).fill("Rust thuis en hulp bij het slapen.")
+    expect(page.locator("#autosave-status")).to_contain_text("Concept opgeslagen om")
+
+    # Tab 2 still shows the empty hulpvraag; its autosave of the zorgen leaves tab 1's text.
+    with autosaved(tab2):
+        tab2.get_by_label("Zorgen", exact=True).fill("Komt vaak te laat.")
+    status = tab2.locator("#autosave-status")
+    expect(status).to_contain_text("Concept opgeslagen om")
+    expect(status).to_contain_text(f"Intussen is ook ‘{help_question}’ aangepast")
+    expect(tab2.locator("#current-help_question")).to_contain_text(
+        "Rust thuis en hulp bij het slapen."
+    )
+    axe_check(tab2)
+    referral.refresh_from_db()
+    assert referral.help_question == "Rust thuis en hulp bij het slapen."
+    assert referral.concerns == "Komt vaak te laat."
+
+    # Tab 2 types in the hulpvraag it never saw change: not saved, both texts shown.
+    with autosaved(tab2):
+        tab2.get_by_label(help_question).fill("Andere hulpvraag.")
+    expect(status).to_contain_text("Niet alles is opgeslagen")
+    expect(tab2.locator("#current-help_question")).to_contain_text("Wat er nu staat:")
+    axe_check(tab2)
+    referral.refresh_from_db()
+    assert referral.help_question == "Rust thuis en hulp bij het slapen."
+
+    # The button: the page comes back with both texts; saving again is a choice made after reading.
+    tab2.get_by_role("button", name="Concept opslaan").click()
+    expect(tab2.locator(".error-summary")).to_be_focused()
+    expect(tab2.get_by_label(help_question)).to_have_value("Andere hulpvraag.")
+    axe_check(tab2)
+    tab2.get_by_role("button", name="Concept opslaan").click()
+    expect(tab2.get_by_text("Het concept is opgeslagen.")).to_be_visible()
+    referral.refresh_from_db()
+    assert referral.help_question == "Andere hulpvraag."
+    assert referral.concerns == "Komt vaak te laat."
