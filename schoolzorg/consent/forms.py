@@ -12,7 +12,7 @@ from schoolzorg.consent.models import LegalBasisKind, Purpose
 from schoolzorg.consent.policies import recipients_for
 from schoolzorg.lib import daterange
 from schoolzorg.lib.dates import numeric
-from schoolzorg.lib.forms import DateInput, ModelMultipleChoiceField
+from schoolzorg.lib.forms import DateInput, ModelChoiceField, ModelMultipleChoiceField
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.models import Guardian
 
@@ -165,7 +165,7 @@ class WithdrawForm(forms.Form):
 class LegalBasisForm(forms.Form):
     kind = forms.ChoiceField(label="Grondslag", choices=LegalBasisKind.choices)
     purpose = forms.ChoiceField(label="Doel", choices=Purpose.choices)
-    recipient = forms.ModelChoiceField(
+    recipient = ModelChoiceField(
         label="Ontvangende organisatie", queryset=Organisation.objects.none(), required=False
     )
     reason = forms.CharField(

@@ -15,6 +15,7 @@ class LibConfig(AppConfig):
             periodic,
         )
         from schoolzorg.lib.converters import IdConverter
+        from schoolzorg.lib.forms import EMPTY_CHOICE
         from schoolzorg.lib.textsearch import add_sqlite_function
         from schoolzorg.lib.uploads import sweep_orphan_uploads_task
 
@@ -28,4 +29,4 @@ class LibConfig(AppConfig):
         periodic.register("orphan-uploads", sweep_orphan_uploads_task, 24 * 60 * 60)
         # The empty choice of a list ("- Select an option -" since Django 6.1, which has no Dutch
         # translation of it yet); Django lets an app's ready() set it.
-        fields.BLANK_CHOICE_LABEL = "Maak een keuze"
+        fields.BLANK_CHOICE_LABEL = EMPTY_CHOICE

@@ -7,14 +7,19 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+EMPTY_CHOICE = "Maak een keuze"  # the empty line of a list ("---------" in Django)
+
 
 class ModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """Django's field, refusing an id beyond 64 bits as an invalid choice.
+    """Django's field with a Dutch empty line, refusing an id beyond 64 bits as an invalid choice.
 
     SQLite cannot bind such a number and raises OverflowError when the lookup goes through a
     relation (a neighbourhood team's key points to its organisation); Django catches only
-    ValueError and TypeError. Use it where the model's key is such a relation.
+    ValueError and TypeError.
     """
+
+    def __init__(self, *args: Any, empty_label: str | None = EMPTY_CHOICE, **kwargs: Any) -> None:
+        super().__init__(*args, empty_label=empty_label, **kwargs)
 
     def to_python(self, value: Any) -> Any:
         try:

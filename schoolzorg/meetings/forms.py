@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from schoolzorg.lib import daterange
-from schoolzorg.lib.forms import DateInput
+from schoolzorg.lib.forms import EMPTY_CHOICE, DateInput, ModelChoiceField
 from schoolzorg.meetings.models import AttendanceStatus, GuestRole, MeetingSchedule
 from schoolzorg.plans.models import Domain
 
@@ -73,7 +73,7 @@ class MeetingForm(forms.Form):
         return data
 
 
-class PupilChoiceField(forms.ModelChoiceField[Any]):
+class PupilChoiceField(ModelChoiceField):
     """Pupils by name and group, as the case forms show them: two children of a school can have
     the same name."""
 
@@ -107,7 +107,7 @@ class PlaceForm(forms.Form):
     leerling = forms.CharField(
         required=False, max_length=100, widget=forms.HiddenInput(attrs={"id": "plaats-zoekterm"})
     )
-    pupil: forms.ModelChoiceField[Any] = PupilChoiceField(
+    pupil: ModelChoiceField = PupilChoiceField(
         label="Leerling",
         queryset=None,
         error_messages={
@@ -190,7 +190,7 @@ class DecisionForm(forms.Form):
         # A plain list fetched once per page: twenty items share it without twenty queries.
         super().__init__(*args, **kwargs)
         self._owners = {u.pk: u for u in owners}
-        self.fields["owner"].choices = [("", "---------")] + [  # type: ignore[attr-defined]
+        self.fields["owner"].choices = [("", EMPTY_CHOICE)] + [  # type: ignore[attr-defined]
             (u.pk, u.full_name) for u in owners
         ]
 

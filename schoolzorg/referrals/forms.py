@@ -188,7 +188,7 @@ class ChooseTeamForm(SeenStateForm):
 
 
 class AcknowledgeForm(SeenStateForm):
-    worker = forms.ModelChoiceField(
+    worker = ModelChoiceField(
         label="Behandelaar",
         queryset=Membership.objects.none(),
         error_messages={
