@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 from django_otp.models import Device
@@ -88,6 +88,27 @@ def session_expired(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGIN_URL)
 
 
+# What a part of a page (htmx) gets instead of the login page when it needs a sign-in: a status
+# line shows it, or `static/js/app.js` puts it above the page; the page keeps what was typed.
+SIGN_IN_AGAIN_PART = (
+    "<span>Uw sessie is verlopen. Wat u net typte of koos, is niet opgeslagen: kopieer het en "
+    '<a href="{url}">log opnieuw in</a>.</span>'
+)
+
+
+def _part_of_a_page(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A redirect to the login page for an htmx request becomes a short 401: htmx would follow
+    it and put the whole login page (with its focus) into a part of the page."""
+    if request.headers.get("HX-Request") != "true" or response.status_code != 302:
+        return response
+    login = resolve_url(settings.LOGIN_URL)
+    if not response.get("Location", "").startswith(login):
+        return response
+    return HttpResponse(
+        SIGN_IN_AGAIN_PART.format(url=login), status=401, content_type="text/html; charset=utf-8"
+    )
+
+
 # Set while someone is signed in, deleted when they sign out: a request that carries it without
 # a signed-in session comes after a session that ended while idle.
 SIGNED_IN_COOKIE = "sz_signed_in"
@@ -138,7 +159,7 @@ class SessionLimitsMiddleware:
             started = request.session.get(SESSION_STARTED_KEY)
             if started is None or time.time() - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
-                return _mark_signed_in(request, session_expired(request))
+                return _mark_signed_in(request, _part_of_a_page(request, session_expired(request)))
         elif not request.path.startswith(API_PREFIX) and _was_signed_in(request):
             # Shown by the login page that the page sends them to (or by the page itself).
             messages.info(request, SESSION_EXPIRED)
@@ -147,7 +168,7 @@ class SessionLimitsMiddleware:
             touched = request.session.get(SESSION_TOUCHED_KEY)
             if touched is None or now - float(touched) > settings.SESSION_TOUCH_SECONDS:
                 request.session[SESSION_TOUCHED_KEY] = now  # marks it modified: written at the end
-        return _mark_signed_in(request, self.get_response(request))
+        return _mark_signed_in(request, _part_of_a_page(request, self.get_response(request)))
 
 
 class RequireSecondFactorMiddleware:

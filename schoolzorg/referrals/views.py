@@ -29,7 +29,13 @@ from schoolzorg.referrals.access import referral_basis, school_ids, team_ids
 from schoolzorg.referrals.models import Referral
 from schoolzorg.referrals.panels import DESK_FIELDS, desk_referrals, desk_rows
 from schoolzorg.referrals.routing import route_for
-from schoolzorg.referrals.workflow import DUE_FIELD_BY_STEP, TRANSITIONS, State, allowed_moves
+from schoolzorg.referrals.workflow import (
+    DUE_FIELD_BY_STEP,
+    EDITABLE_STATES,
+    TRANSITIONS,
+    State,
+    allowed_moves,
+)
 
 LIST_LIMIT = 100
 
@@ -571,6 +577,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("referrals:edit", pk=pk)
 
 
+SENT_MEANWHILE = (
+    "Niet opgeslagen: deze toeleiding is intussen verstuurd en kan niet meer worden aangepast. "
+    "Wat u net typte, staat nog in het veld; kopieer wat u wilt bewaren."
+)
+
+
 @never_cache
 @login_required
 @require_POST
@@ -582,13 +594,16 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     left alone: the user may be typing in them.
     """
     referral = _get(request, pk)
+    context: dict[str, Any] = {"status": "", "ok": False, "bases": [], "notes": []}
+    if referral.state not in EDITABLE_STATES:  # sent from another tab, or by a colleague
+        context["status"] = SENT_MEANWHILE
+        return render(request, "referrals/_autosave_status.html", context)
     if not policies.can_edit(request.user, referral):
         raise Http404
     show_safety = policies.can_see_child_safety(request.user, referral)
     form = forms.ReferralDocumentForm(
         request.POST, instance=referral, user=request.user, show_safety=show_safety
     )
-    context: dict[str, Any] = {"status": "", "ok": False, "bases": [], "notes": []}
     if not form.is_valid():
         context["status"] = "Niet opgeslagen: " + " ".join(
             str(e) for errs in form.errors.values() for e in errs

@@ -166,3 +166,28 @@ def test_two_tabs_on_one_draft_lose_no_text(page: Any, browser_login: Any, axe_c
     referral.refresh_from_db()
     assert referral.help_question == "Andere hulpvraag."
     assert referral.concerns == "Komt vaak te laat."
+
+
+def test_an_autosave_after_signing_out_elsewhere_says_so_and_keeps_the_text(
+    page: Any, browser_login: Any, axe_check: Any
+) -> None:
+    """The session ends (signed out in another tab): the status line says so, focus and the
+    typed text stay where they were; no login page inside the form."""
+    world = make_world()
+    referral = draft(world, complete=False)
+    browser_login(page, world.smw)
+    page.goto(f"{page.base_url}/toeleidingen/{referral.pk}/bewerken/")
+    kept = [c for c in page.context.cookies() if c["name"] != "sessionid"]
+    page.context.clear_cookies()  # the session gone, as if signed out in another tab
+    page.context.add_cookies(kept)  # type: ignore[arg-type]
+    field = page.get_by_label("Zorgen", exact=True)
+    with page.expect_response(lambda r: r.url.endswith("/opslaan/")) as answer:
+        field.fill("Komt vaak te laat.")
+    assert answer.value.status == 401
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text("Uw sessie is verlopen")
+    expect(status.get_by_role("link", name="log opnieuw in")).to_be_visible()
+    expect(field).to_have_value("Komt vaak te laat.")
+    expect(field).to_be_focused()
+    assert page.locator("h1").count() == 1
+    axe_check(page)

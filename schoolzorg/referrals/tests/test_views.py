@@ -165,6 +165,36 @@ def test_autosave_keeps_what_was_typed(world: World, client_for: Clients) -> Non
     assert referral.concerns == "Slaapt slecht"
 
 
+def test_an_autosave_after_the_referral_was_sent_elsewhere_says_so(
+    world: World, client_for: Clients
+) -> None:
+    referral = draft(world)
+    client = client_for(world.smw)
+    tab = _page_form(client.get(reverse("referrals:edit", args=[referral.pk])))
+    services.submit_referral(referral, by=world.smw)  # from another tab
+    tab["strengths"] = "Nog iets getypt"
+    answer = client.post(reverse("referrals:autosave", args=[referral.pk]), tab)
+    assert answer.status_code == 200  # htmx shows it in the status line
+    assert "intussen verstuurd" in answer.content.decode()
+    referral.refresh_from_db()
+    assert referral.strengths != "Nog iets getypt"
+
+
+def test_an_autosave_after_the_session_ended_gets_a_short_401_not_the_login_page(
+    world: World,
+) -> None:
+    from django.test import Client
+
+    referral = draft(world)
+    url = reverse("referrals:autosave", args=[referral.pk])
+    part = Client().post(url, {"concerns": "x"}, HTTP_HX_REQUEST="true")
+    assert part.status_code == 401
+    body = part.content.decode()
+    assert "Uw sessie is verlopen" in body and 'href="/inloggen/"' in body
+    assert "<h1" not in body and "<form" not in body
+    assert Client().post(url, {"concerns": "x"}).status_code == 302  # a page: the login page
+
+
 def test_school_creates_and_submits_through_the_pages(world: World, client_for: Clients) -> None:
     client = client_for(world.smw)
     start = client.get(reverse("referrals:start", args=[world.pupil.pk]))

@@ -46,3 +46,26 @@ document.addEventListener("submit", (event) => {
     form.append(copy);
   }
 });
+
+// A part of a page asked for after the session ended gets a short text (401) instead of the
+// login page: a status line (aria-live) shows it; elsewhere it shows above the page. Nothing
+// on the page is replaced, so what was typed stays to be copied.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const xhr = event.detail.xhr;
+  if (xhr.status !== 401) return;
+  const target = event.detail.target;
+  if (target && target.hasAttribute("aria-live")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+    return;
+  }
+  event.detail.shouldSwap = false;
+  const main = document.querySelector("main");
+  if (main && !main.querySelector(".session-ended")) {
+    const note = document.createElement("div");
+    note.className = "message message--warning session-ended";
+    note.setAttribute("role", "alert");
+    note.innerHTML = xhr.responseText; // our own server's fixed text (SIGN_IN_AGAIN_PART)
+    main.prepend(note);
+  }
+});
