@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from schoolzorg.accounts.models import Membership
@@ -223,7 +224,13 @@ class PlanHandoverForm(SeenStateForm):
     def __init__(self, *args: Any, due_on: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         help_text = "Kies een dag waarop de school open is."
-        if due_on is not None:
+        if due_on is not None and due_on < timezone.localdate():
+            help_text += (
+                " De warme overdracht moest uiterlijk "
+                f"{date_format(due_on, 'l j F Y')} gehouden worden (de termijn); die is voorbij, "
+                "dus de toeleiding wordt geëscaleerd tot de overdracht gehouden is."
+            )
+        elif due_on is not None:
             help_text += (
                 " De warme overdracht moet uiterlijk "
                 f"{date_format(due_on, 'l j F Y')} gehouden worden (de termijn). Later kan "

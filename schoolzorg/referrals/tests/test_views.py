@@ -501,7 +501,7 @@ def test_a_handover_at_christmas_is_refused_and_one_after_the_deadline_warned(
     with time_machine.travel(dt.datetime(2026, 12, 3, 10, 0, tzinfo=amsterdam), tick=False):
         page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
         # The form says the deadline before anyone picks a date.
-        assert "uiterlijk woensdag 16 december 2026 gehouden worden (de termijn)" in page
+        assert "moet uiterlijk woensdag 16 december 2026 gehouden worden (de termijn)" in page
 
         response = client.post(url, {**form, "plan_handover-on": "2026-12-25"})
         body = response.content.decode()
@@ -726,3 +726,18 @@ def test_sending_a_document_changed_since_the_page_was_drawn_is_refused(
     referral.refresh_from_db()
     assert referral.state == State.SUBMITTED
     assert referral.concerns == "Er is ook geweld gezien."
+
+
+def test_the_handover_hint_speaks_of_a_passed_deadline_in_the_past_tense() -> None:
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from schoolzorg.referrals.forms import PlanHandoverForm
+
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    with time_machine.travel(dt.datetime(2026, 12, 17, 10, 0, tzinfo=amsterdam), tick=False):
+        late = str(PlanHandoverForm(due_on=dt.date(2026, 12, 16)).fields["on"].help_text)
+        ahead = str(PlanHandoverForm(due_on=dt.date(2026, 12, 18)).fields["on"].help_text)
+    assert "moest uiterlijk woensdag 16 december 2026" in late and "die is voorbij" in late
+    assert "moet uiterlijk vrijdag 18 december 2026" in ahead
