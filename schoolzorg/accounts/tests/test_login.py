@@ -333,7 +333,11 @@ def test_after_twelve_hours_a_form_comes_back_to_its_address_without_query(clien
 def test_after_twelve_hours_an_htmx_request_comes_back_to_no_part_of_a_page(client_for, member):
     client = _past_the_twelve_hours(client_for, member)
     response = client.get("/leerlingen/", headers={"HX-Request": "true"})
-    assert response["Location"] == "/inloggen/"
+    # A short text for the part of the page, not the login page (htmx would follow a redirect
+    # and put the whole login page into that part), with a link to sign in again.
+    assert response.status_code == 401
+    body = response.content.decode()
+    assert "Uw sessie is verlopen" in body and 'href="/inloggen/"' in body and "<h1" not in body
 
 
 def test_after_twelve_hours_the_api_answers_a_dutch_401(client_for, member):
