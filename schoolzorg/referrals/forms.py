@@ -127,6 +127,10 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
                 self.fields[token] = forms.CharField(required=False, widget=forms.HiddenInput)
             self.initial.setdefault(f"base_{name}", fingerprint(getattr(self.instance, name)))
 
+    def sent(self) -> dict[str, Any]:
+        """The sections the request carried, cleaned (an autosave may send only some)."""
+        return {k: self.cleaned_data[k] for k in self.sections if k in self.data}
+
     def seen(self, *, with_shown: bool) -> dict[str, Seen]:
         """What the screen showed per section; `with_shown` for a save the user chose by a
         button (an autosave never replaces a text the page showed beside the user's own)."""

@@ -526,7 +526,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _edit_page(request, referral, form, missing=[], submitted_attempt=True)
     user: Any = request.user
-    data = {k: form.cleaned_data[k] for k in form.sections if k in request.POST}
+    data = form.sent()
     try:
         saved = services.save_draft(referral, data, by=user, seen=form.seen(with_shown=True))
     except services.StaleState as exc:
@@ -609,7 +609,7 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
             str(e) for errs in form.errors.values() for e in errs
         )
         return render(request, "referrals/_autosave_status.html", context)
-    data = {k: form.cleaned_data[k] for k in form.sections if k in request.POST}
+    data = form.sent()
     try:
         saved = services.save_draft(
             referral,
