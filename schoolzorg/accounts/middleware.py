@@ -160,7 +160,13 @@ class SessionLimitsMiddleware:
             if started is None or time.time() - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return _mark_signed_in(request, _part_of_a_page(request, session_expired(request)))
-        elif not request.path.startswith(API_PREFIX) and _was_signed_in(request):
+        elif _was_signed_in(request):
+            if request.path.startswith(API_PREFIX):
+                # The API's "not signed in" becomes "your session ended", as on the pages.
+                response = self.get_response(request)
+                if response.status_code == 401:
+                    response = session_expired(request)
+                return _mark_signed_in(request, response)
             # Shown by the login page that the page sends them to (or by the page itself).
             messages.info(request, SESSION_EXPIRED)
         if not request.session.is_empty():

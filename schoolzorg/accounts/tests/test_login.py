@@ -378,6 +378,22 @@ def test_after_an_idle_timeout_the_login_page_says_the_session_ended(client_for,
         assert "Uw sessie is verlopen." not in client.get("/inloggen/").content.decode()  # once
 
 
+def test_after_an_idle_timeout_the_api_says_the_session_ended(client_for, member):
+    user = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client = client_for(user)
+        assert client.get("/api/v1/leerlingen/", {"naam": "Jan"}).status_code == 200
+        clock.shift(dt.timedelta(minutes=31))
+        response = client.get("/api/v1/leerlingen/", {"naam": "Jan"})
+        assert response.status_code == 401
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["title"] == "Uw sessie is verlopen. Log opnieuw in."
+        assert "WWW-Authenticate" in response
+        # Said once, as on the pages; then it is an ordinary "not signed in".
+        again = client.get("/api/v1/leerlingen/", {"naam": "Jan"})
+        assert again.json()["title"] == "U bent niet ingelogd. Log eerst in."
+
+
 def test_signing_out_or_never_signing_in_says_nothing_about_a_session(client_for, member):
     client = client_for(member(Role.SUPPORT_COORDINATOR, SchoolFactory()))
     assert client.get("/").status_code == 200
