@@ -69,3 +69,69 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     main.prepend(note);
   }
 });
+
+// Leaving a page (a link, back, reload, closing the tab) while a form holds typed text that is
+// not saved asks first, with the browser's own question. A form counts from the first change
+// until it is sent; an autosaving form also once its save came back without an error. Sign-in
+// forms never ask.
+const unsaved = new Set();
+const TYPED_FIELDS = "textarea, select, input:not([type=hidden]):not([type=submit]):not([type=button])";
+let sending = false;
+function editableForm(element) {
+  const form = element && element.closest ? element.closest("form") : null;
+  if (!form || form.method !== "post" || form.querySelector("input[type=password]")) return null;
+  return form.querySelector(TYPED_FIELDS) ? form : null;
+}
+function noteChange(event) {
+  const form = editableForm(event.target);
+  if (!form) return;
+  unsaved.add(form);
+  form.dataset.changes = String(Number(form.dataset.changes || 0) + 1);
+}
+// Shown again with text the server did not keep: marked so, sent back with mistakes, or with
+// a colleague's newer text beside the user's own.
+const SHOWN_UNSAVED = "form[data-unsaved], form:has([aria-invalid=true], .error-summary), " +
+  "form:has(.current-text .message--warning)";
+function markUnsaved(scope) {
+  if (!scope.querySelectorAll) return;
+  for (const form of scope.querySelectorAll(SHOWN_UNSAVED)) {
+    if (editableForm(form)) unsaved.add(form);
+  }
+  if (scope.matches && scope.matches(SHOWN_UNSAVED) && editableForm(scope)) unsaved.add(scope);
+}
+document.addEventListener("input", noteChange);
+document.addEventListener("change", noteChange);
+markUnsaved(document);
+document.addEventListener("htmx:load", (event) => markUnsaved(event.detail.elt));
+// A form sent the ordinary way loads a new page (htmx sends its forms after preventing that).
+document.addEventListener("submit", (event) => {
+  if (!event.defaultPrevented) sending = true;
+});
+// A save by htmx: remember how many changes it carried; afterwards the form is saved only if
+// the answer had no error and nothing was typed meanwhile.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = editableForm(event.detail.elt);
+  if (form) form.dataset.sentChanges = form.dataset.changes || "0";
+});
+document.addEventListener("htmx:afterSettle", (event) => {
+  const form = editableForm(event.detail.elt);
+  const target = event.detail.target;
+  const status = event.detail.xhr ? event.detail.xhr.status : 0;
+  const failed = status < 200 || status > 299 ||
+    (target && target.isConnected && target.querySelector(".error, [data-unsaved]"));
+  if (form && !failed && form.dataset.sentChanges === (form.dataset.changes || "0")) {
+    unsaved.delete(form);
+  }
+});
+window.addEventListener("beforeunload", (event) => {
+  if (sending) return;
+  for (const form of unsaved) {
+    if (form.isConnected) {
+      event.preventDefault();
+      event.returnValue = "";
+      return;
+    }
+  }
+});
+// Back from a page that was left (the browser may keep this one in memory): start afresh.
+window.addEventListener("pageshow", () => { sending = false; });
