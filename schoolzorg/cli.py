@@ -2,7 +2,8 @@
 
 `schoolzorg seed --scale demo`, `schoolzorg import-schools FILE`, `schoolzorg verify-access-log`;
 a dash in the name is the same command as an underscore (`import_schools`). Our own commands
-print a refusal as `Fout: <tekst>` with a non-zero exit (`schoolzorg.lib.commands`).
+print a refusal as `Fout: <tekst>` with a non-zero exit (`schoolzorg.lib.commands`); without a
+command it lists them.
 """
 
 from __future__ import annotations
@@ -24,8 +25,18 @@ def main() -> None:
         sys.exit(2)
 
     argv = list(sys.argv)
-    if len(argv) > 1 and not argv[1].startswith("-"):
-        argv[1] = argv[1].replace("-", "_")
+    if argv[1:] in ([], ["help"], ["-h"], ["--help"]):
+        import django
+
+        from schoolzorg.lib.commands import overview
+
+        django.setup()
+        sys.stdout.write(overview())
+        return
+    # The command's name, also after `help`: `schoolzorg help import-schools`.
+    for i in (1, 2) if argv[1] == "help" else (1,):
+        if len(argv) > i and not argv[i].startswith("-"):
+            argv[i] = argv[i].replace("-", "_")
     execute_from_command_line(["schoolzorg", *argv[1:]])
 
 

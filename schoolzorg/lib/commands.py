@@ -6,7 +6,8 @@ without Django's English `CommandError:` prefix and without a traceback (`--trac
 shows one). Called from code (`call_command`, tests) the CommandError is raised as usual.
 
 The argument parser's own complaints (a missing file, an unknown option) are in Dutch too, as
-`Fout: ...` with the usage line after it; `--help` stays as argparse writes it.
+`Fout: ...` with the usage line after it, and so is `--help` (Django's own options included).
+`schoolzorg` without a command lists our commands (`overview`).
 """
 
 from __future__ import annotations
@@ -47,8 +48,25 @@ def dutch_parser_message(message: str) -> str:
     return message
 
 
+# The options Django gives every command (and argparse's --help), for `--help` in Dutch.
+OPTIONS_DUTCH = {
+    "help": "toon deze hulp en stop",
+    "version": "toon het versienummer en stop",
+    "verbosity": "hoeveel het commando vertelt: 0 weinig, 1 gewoon, 2 en 3 meer",
+    "settings": "de Python-module met de instellingen (anders DJANGO_SETTINGS_MODULE)",
+    "pythonpath": "een map om aan het Python-pad toe te voegen",
+    "traceback": "toon bij een fout ook de traceback",
+    "no_color": "uitvoer zonder kleuren",
+    "force_color": "uitvoer altijd in kleur",
+    "skip_checks": "sla de controles van de instellingen over",
+}
+
+
 class DutchCommandParser(CommandParser):
-    """Django's parser, complaining in Dutch: `Fout: dit ontbreekt nog: BESTAND`."""
+    """Django's parser in Dutch: `Fout: dit ontbreekt nog: BESTAND`, and its `--help`."""
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage: ", "gebruik: ", 1)
 
     def format_usage(self) -> str:
         formatter = self._get_formatter()
@@ -69,8 +87,12 @@ class BaseCommand(base.BaseCommand):
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        # Django builds its CommandParser itself; ours only changes how it complains.
+        # Django builds its CommandParser itself; ours only changes what it says.
         parser.__class__ = DutchCommandParser
+        parser._positionals.title = "argumenten"
+        parser._optionals.title = "opties"
+        for action in parser._actions:
+            action.help = OPTIONS_DUTCH.get(action.dest, action.help)
         return parser
 
     def execute(self, *args: Any, **options: Any) -> str | None:
@@ -84,3 +106,29 @@ class BaseCommand(base.BaseCommand):
             self.stderr.write(f"Fout: {exc}")
             sys.exit(exc.returncode)
         return result
+
+
+def overview() -> str:
+    """What `schoolzorg` without a command prints: our own commands, each with its first line."""
+    from django.core.management import get_commands, load_command_class
+
+    lines = [
+        "Schoolzorg op de opdrachtregel: schoolzorg <commando> [opties]",
+        "Een streepje en een laag streepje zijn hetzelfde: import-schools is import_schools.",
+        "Meer over één commando: schoolzorg <commando> --help",
+        "",
+        "Commando's:",
+    ]
+    for name, app in sorted(get_commands().items()):
+        if not app.startswith("schoolzorg."):
+            continue
+        command = load_command_class(app, name)
+        if isinstance(command, BaseCommand):
+            first = " ".join(str(command.help).split()).split(". ")[0].rstrip(".") + "."
+            lines.append(f"  {name.replace('_', '-'):<28} {first}")
+    lines += [
+        "",
+        "Django's eigen commando's (zoals migrate en createsuperuser) werken ook;",
+        "schoolzorg help --commands noemt ze alle.",
+    ]
+    return "\n".join(lines) + "\n"

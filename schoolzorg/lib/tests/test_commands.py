@@ -85,3 +85,37 @@ def test_argparse_messages_in_dutch(english: str, dutch: str) -> None:
     from schoolzorg.lib.commands import dutch_parser_message
 
     assert dutch_parser_message(english) == dutch
+
+
+def test_help_of_a_command_is_dutch_django_options_included() -> None:
+    command = load_command_class("schoolzorg.organisations", "import_schools")
+    text = command.create_parser("schoolzorg", "import_schools").format_help()
+    assert text.startswith("gebruik: schoolzorg import_schools")
+    for dutch in ("argumenten:", "opties:", "toon deze hulp en stop", "sla de controles"):
+        assert dutch in text
+    for english in ("usage:", "options:", "show this help", "Verbosity level", "Skip system"):
+        assert english not in text
+
+
+def test_schoolzorg_without_a_command_lists_ours_in_dutch(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from schoolzorg import cli
+
+    monkeypatch.setattr("sys.argv", ["schoolzorg"])
+    cli.main()
+    out = capsys.readouterr().out
+    assert out.startswith("Schoolzorg op de opdrachtregel")
+    assert "  import-schools               Lees DUO-schoolvestigingen" in out
+    assert "  verify-access-log " in out
+    assert "auditlogflush" not in out and "Available subcommands" not in out
+
+
+def test_help_after_help_takes_the_name_with_a_dash(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from schoolzorg import cli
+
+    monkeypatch.setattr("sys.argv", ["schoolzorg", "help", "import-schools"])
+    cli.main()
+    assert capsys.readouterr().out.startswith("gebruik: schoolzorg import_schools")
