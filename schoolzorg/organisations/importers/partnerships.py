@@ -4,9 +4,11 @@ The table has codes only; a partnership is named after its code until someone en
 name (a name that was changed by hand is kept). `Europoort` (PC4 3197–3199, a port area without
 residents) is not a code: those cells are skipped and listed, the file is not refused for them.
 Any other value that is not a `PO1234`/`VO1234` code refuses the file. Primary schools get the
-PO partnership of their PC4. A PC4 link missing from the file is removed, but a file that would
-remove more than a tenth of them at once is refused unless asked for (`refuse_mass_removal`, the
-rule `import-schools` has for closing locations).
+PO partnership of their PC4. A PC4 link missing from the file is removed (a link of a partnership
+the file names, or any link in a sector it has a column for of a PC4 it lists: a partnership
+merged into another loses its postcodes), but a file that would remove more than a tenth of them
+at once is refused unless asked for (`refuse_mass_removal`, the rule `import-schools` has for
+closing locations).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 
 from schoolzorg.lib.csvfiles import Column, Problem
 from schoolzorg.organisations.importers.base import (
@@ -64,6 +67,7 @@ def import_partnership_regions(path: str | Path, *, remove_many: bool = False) -
     report = ImportReport(source=source)
     areas: set[tuple[str, str]] = set()
     seen = FirstLines("PC4")
+    listed: set[str] = set()
     read = [column for column in _CODE if table.has(column)]
     for row in table:
         pc4 = row["PC4"]
@@ -87,6 +91,7 @@ def import_partnership_regions(path: str | Path, *, remove_many: bool = False) -
             table.reject(row.line, "; ".join(errors))
             continue
         seen.add(pc4, row.line)
+        listed.add(pc4)
         areas.update((pc4, code) for code in codes)
     refuse_on_problems(path, table)
 
@@ -110,10 +115,15 @@ def import_partnership_regions(path: str | Path, *, remove_many: bool = False) -
             report.notes.append(f"{len(new)} samenwerkingsverbanden aangemaakt")
 
         wanted = {(pc4, partnerships[code]) for pc4, code in areas}
+        # What the file speaks for: the links of the partnerships it names, and of each postcode
+        # it lists every link in a sector it has a column for (a partnership merged into
+        # another is no longer in the file, but its postcodes are, with their new partnership).
+        sectors = [Sector.PRIMARY if column == "PO SWV" else Sector.SECONDARY for column in read]
         current = set(
-            PartnershipArea.objects.filter(partnership_id__in=partnerships.values()).values_list(
-                "pc4", "partnership_id"
-            )
+            PartnershipArea.objects.filter(
+                Q(partnership_id__in=partnerships.values())
+                | Q(pc4__in=listed, partnership__sector__in=sectors)
+            ).values_list("pc4", "partnership_id")
         )
         gone = current - wanted
         if not remove_many:

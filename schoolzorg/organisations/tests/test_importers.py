@@ -292,3 +292,29 @@ def test_pc4_fallback_by_municipality_name_never_overrides_a_district() -> None:
 )
 def test_readable_place_names(duo: str, readable: str) -> None:
     assert readable_place(duo) == readable
+
+
+def test_a_partnership_merged_into_another_loses_its_postcodes(tmp_path: Path) -> None:
+    import_schools(SCHOOLS)
+    import_partnership_regions(SAMPLES / "swv-waterstede.csv")
+    # The next edition: PO9901 merged into PO9902. VO links of a file without a VO column stay.
+    merged = tmp_path / "swv-2027.csv"
+    merged.write_text(
+        "PC4;gemeente;PO SWV\n3501;W;PO9902\n3502;W;PO9902\n3503;W;PO9902\n3601;K;PO9902\n"
+    )
+    report = import_partnership_regions(merged, remove_many=True)
+    assert report.closed == 3
+    assert not Partnership.objects.get(code="PO9901").areas.exists()
+    assert sorted(Partnership.objects.get(code="PO9902").areas.values_list("pc4", flat=True)) == [
+        "3501",
+        "3502",
+        "3503",
+        "3601",
+    ]
+    assert sorted(Partnership.objects.get(code="VO9901").areas.values_list("pc4", flat=True)) == [
+        "3501",
+        "3502",
+    ]
+    # Its schools (PC4 3501) move along, not left with the old partnership or a random one.
+    school = School.objects.get(location_code="99WA00")
+    assert school.partnership == Partnership.objects.get(code="PO9902")
