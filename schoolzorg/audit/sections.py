@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from schoolzorg.audit import history, policies
+from schoolzorg.audit.lines import log_lines
 from schoolzorg.audit.models import AccessLogEntry, BreakGlassGrant
 from schoolzorg.lib import navigation
 from schoolzorg.lib.homepanels import Panel
@@ -32,11 +33,10 @@ def _grant(pk: int) -> QuerySet[BreakGlassGrant]:
 def who_looked(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
     if not full or not policies.can_see_who_looked(request.user, pupil):
         return None
-    entries = _recent_reads(pupil_id=pupil.pk)
     return Panel(
         "Wie keek er naar dit kind",
         "audit/_section_who_looked.html",
-        {"pupil": pupil, "entries": entries},
+        {"pupil": pupil, "lines": log_lines(_recent_reads(pupil_id=pupil.pk))},
         order=90,
     )
 

@@ -33,6 +33,7 @@ from schoolzorg.audit.forms import (
     SignOffForm,
     UserSearchForm,
 )
+from schoolzorg.audit.lines import log_lines
 from schoolzorg.audit.models import AccessLogEntry, Action
 from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.lib.converters import parse_id
@@ -114,7 +115,11 @@ def user_log(request: HttpRequest, user_id: int) -> HttpResponse:
     _log_reading(request, basis, f"logboek gelezen van gebruiker {user_id}")
     entries = policies.scoped_entries(scope).filter(user_id=user_id).order_by("-at", "-id")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return render(request, "audit/user_log.html", {"subject": subject, "page": page})
+    return render(
+        request,
+        "audit/user_log.html",
+        {"subject": subject, "page": page, "lines": log_lines(page.object_list)},
+    )
 
 
 def _opened_pupil(
@@ -136,7 +141,11 @@ def pupil_log(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = _opened_pupil(request, pupil_id, detail="wie keek")
     entries = AccessLogEntry.objects.filter(pupil_id=pupil.pk).order_by("-at", "-id")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return render(request, "audit/pupil_log.html", {"pupil": pupil, "page": page})
+    return render(
+        request,
+        "audit/pupil_log.html",
+        {"pupil": pupil, "page": page, "lines": log_lines(page.object_list)},
+    )
 
 
 @never_cache

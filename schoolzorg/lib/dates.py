@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 
@@ -22,3 +23,9 @@ def numeric(day: dt.date) -> str:
 def weekday_short(day: dt.date) -> str:
     """do 3 dec 2026"""
     return f"{WEEKDAYS_ABBR[day.weekday()]} {day.day} {MONTHS_3[day.month]} {day.year}"
+
+
+def numeric_time(moment: dt.datetime) -> str:
+    """3-12-2026 14:05, in local time"""
+    local = timezone.localtime(moment)
+    return f"{local.day}-{local.month}-{local.year} {local.hour:02}:{local.minute:02}"

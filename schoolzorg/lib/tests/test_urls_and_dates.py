@@ -43,3 +43,14 @@ def test_dates_match_djangos_formatter_in_dutch() -> None:
             assert dates.numeric(day) == date_format(day, "j-n-Y")
             assert dates.weekday_short(day) == date_format(day, "D j b Y")
             day += dt.timedelta(days=1)
+
+
+def test_date_and_time_match_the_template_filter_in_local_time() -> None:
+    from django.template import Context, Template
+
+    template = Template('{{ at|date:"j-n-Y H:i" }}')
+    moment = dt.datetime(2026, 3, 29, 0, 30, tzinfo=dt.UTC)  # the night summer time starts
+    for hours in range(0, 24 * 3, 5):
+        at = moment + dt.timedelta(hours=hours, minutes=hours)
+        assert dates.numeric_time(at) == template.render(Context({"at": at}))
+    assert dates.numeric_time(moment) == "29-3-2026 01:30"
