@@ -174,8 +174,17 @@ def _insert(entries: list[dict[str, Any]]) -> None:
             found.append(raw)
         return found
 
+    rows = [values(e) for e in entries]
     with connection.cursor() as cursor:
-        cursor.executemany(head + row, [values(e) for e in entries])
+        if connection.vendor == "postgresql" and len(rows) > 1:
+            # One statement: each column one array parameter, unnested into the rows.
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in _FIELDS)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})",  # noqa: S608
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        else:
+            cursor.executemany(head + row, rows)
 
 
 # --- Break-the-glass ------------------------------------------------------------------------
