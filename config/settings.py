@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "schoolzorg.assessments",
     "schoolzorg.referrals",
     "schoolzorg.reports",
+    "schoolzorg.retention",
     "schoolzorg.demo",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("instrumenten/", include("schoolzorg.assessments.urls")),
     path("toeleidingen/", include("schoolzorg.referrals.urls")),
     path("cijfers/", include("schoolzorg.reports.urls")),
+    path("bewaartermijnen/", include("schoolzorg.retention.urls")),
     path("api/v1/", include("config.api_urls")),
     path("beheer/", admin.site.urls),
 ]
