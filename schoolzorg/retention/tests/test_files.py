@@ -1,0 +1,365 @@
+"""Retention: which file is due when, and what destroying it leaves behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.utils import timezone
+
+from schoolzorg.accounts.roles import Role
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.audit.models import Action as LogAction
+from schoolzorg.audit.sealing import seal_all, verify_chain
+from schoolzorg.audit.services import record_access
+from schoolzorg.cases.models import Case, CaseDocument, CaseEvent
+from schoolzorg.cases.tests.factories import CaseFactory, contact
+from schoolzorg.consent.models import Consent, Purpose
+from schoolzorg.organisations.models import SocialWorkProvider
+from schoolzorg.organisations.tests.factories import SchoolFactory, SocialWorkProviderFactory
+from schoolzorg.pupils.models import Enrolment, Family, Guardian, Pupil
+from schoolzorg.pupils.tests.factories import PupilFactory, add_guardian
+from schoolzorg.referrals.models import Referral
+from schoolzorg.referrals.tests.factories import make_world, submitted
+from schoolzorg.retention import files, services
+from schoolzorg.retention.models import (
+    DestructionRecord,
+    DestructionRequest,
+    Reason,
+    RetentionPeriod,
+)
+from schoolzorg.retention.periods import add_years
+
+pytestmark = pytest.mark.django_db
+
+LEFT = dt.date(2024, 7, 12)  # the last school day before the summer
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+
+def leave_school(pupil: Pupil, on: dt.date = LEFT) -> None:
+    Enrolment.objects.filter(pupil=pupil, ended_on__isnull=True).update(ended_on=on)
+    Pupil.objects.filter(pk=pupil.pk).update(current_school=None, current_group="")
+    pupil.refresh_from_db()
+
+
+def case_with_document(pupil: Pupil, by: Any) -> tuple[Case, str]:
+    case = CaseFactory(pupil=pupil, raised_by=by, school=pupil.current_school)
+    name = default_storage.save("cases/2024/01/verslag.txt", ContentFile(b"zorgen over thuis"))
+    document = CaseDocument.objects.create(
+        case=case,
+        file=name,
+        original_name="verslag.txt",
+        content_type="text/plain",
+        size=17,
+        uploaded_by=by,
+    )
+    CaseEvent.objects.create(case=case, kind="document", text="Document", document=document)
+    return case, name
+
+
+@pytest.fixture
+def coordinator(member: Any) -> Any:
+    return member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+
+
+# --- Periods ----------------------------------------------------------------------------------
+
+
+def test_a_school_file_is_due_two_years_after_the_pupil_left_not_a_day_before(coordinator):
+    pupil = PupilFactory()
+    CaseFactory(pupil=pupil, raised_by=coordinator)
+    leave_school(pupil)
+    holding = files.read_file(pupil).holdings[pupil.enrolments.get().school_id]
+    assert holding.due_on == dt.date(2026, 7, 12)
+    assert not holding.is_due(dt.date(2026, 7, 11))
+    assert holding.is_due(dt.date(2026, 7, 12))
+
+
+def test_a_period_counts_from_29_february_to_1_march():
+    assert add_years(dt.date(2024, 2, 29), 2) == dt.date(2026, 3, 1)
+    assert add_years(dt.date(2024, 2, 29), 4) == dt.date(2028, 2, 29)
+
+
+def test_an_organisation_sets_its_own_period_and_the_sweep_follows_it(coordinator):
+    pupil = PupilFactory()
+    CaseFactory(pupil=pupil, raised_by=coordinator)
+    school = pupil.current_school
+    leave_school(pupil)
+    RetentionPeriod.objects.create(organisation=school, years=5)
+    assert services.destroy_expired(dt.date(2027, 1, 1)) == 0
+    assert Case.objects.filter(pupil=pupil).exists()
+    assert services.destroy_expired(dt.date(2029, 7, 12)) > 0
+    assert not Pupil.objects.filter(pk=pupil.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("kind_factory", "years", "message"),
+    [
+        (SchoolFactory, 0, "minstens 1 jaar"),
+        (SchoolFactory, 11, "hoogstens 10 jaar"),
+        (SocialWorkProviderFactory, 5, "minstens 20 jaar bewaard (Jeugdwet"),
+    ],
+)
+def test_a_period_outside_its_bounds_is_refused_in_dutch(kind_factory, years, message):
+    period = RetentionPeriod(organisation=kind_factory(), years=years)
+    with pytest.raises(ValidationError) as refused:
+        period.clean()
+    assert message in str(refused.value)
+
+
+# --- The sweep --------------------------------------------------------------------------------
+
+
+def test_the_sweep_destroys_the_file_due_and_leaves_a_current_pupil_alone(
+    coordinator, django_capture_on_commit_callbacks
+):
+    gone = PupilFactory(first_name="Vertrokken")
+    add_guardian(gone, full_name="Moeder Vertrokken")
+    _case, stored = case_with_document(gone, coordinator)
+    Consent.objects.create(
+        pupil=gone,
+        purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+        is_complete=True,
+        given_on=dt.date(2023, 1, 1),
+        recorded_by=coordinator,
+    )
+    leave_school(gone)
+    staying = PupilFactory(current_school=gone.enrolments.get().school)
+    kept_case = CaseFactory(pupil=staying, raised_by=coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.destroy_expired(dt.date(2026, 7, 12)) == 2  # school file + pupil row
+
+    assert not Pupil.objects.filter(pk=gone.pk).exists()
+    assert not Family.objects.filter(pk=gone.family_id).exists()
+    assert not Guardian.objects.filter(full_name="Moeder Vertrokken").exists()
+    assert not Consent.objects.filter(pupil_id=gone.pk).exists()
+    assert not default_storage.exists(stored)
+    assert Case.objects.filter(pk=kept_case.pk).exists()
+    assert Pupil.objects.filter(pk=staying.pk).exists()
+    school_line = DestructionRecord.objects.get(kind="school")
+    assert school_line.reason == Reason.EXPIRED and school_line.by is None
+    assert school_line.counts == {
+        "casussen": 1,
+        "documenten": 1,
+        "regels tijdlijn casus": 1,
+        "inschrijvingen": 1,
+    }
+    assert school_line.files_removed == 1
+    assert "2 jaar nadat de leerling van school ging" in school_line.basis
+
+
+def test_nothing_is_destroyed_while_the_pupil_is_enrolled(coordinator):
+    pupil = PupilFactory()
+    CaseFactory(pupil=pupil, raised_by=coordinator, status="closed", outcome="resolved")
+    assert services.destroy_expired(dt.date(2040, 1, 1)) == 0
+    assert Case.objects.filter(pupil=pupil).exists()
+
+
+def test_a_pupil_who_moved_school_keeps_the_new_schools_file(coordinator):
+    pupil = PupilFactory()
+    old_case = CaseFactory(pupil=pupil, raised_by=coordinator)
+    old_school = pupil.current_school
+    leave_school(pupil)
+    new_school = SchoolFactory()
+    Enrolment.objects.create(pupil=pupil, school=new_school, started_on=LEFT)
+    Pupil.objects.filter(pk=pupil.pk).update(current_school=new_school)
+    new_case = CaseFactory(pupil=pupil, raised_by=coordinator, school=new_school)
+
+    services.destroy_expired(dt.date(2026, 8, 1))
+
+    assert not Case.objects.filter(pk=old_case.pk).exists()
+    assert not Enrolment.objects.filter(pupil=pupil, school=old_school).exists()
+    assert Case.objects.filter(pk=new_case.pk).exists()
+    assert Pupil.objects.filter(pk=pupil.pk).exists()
+
+
+def test_the_neighbourhood_teams_file_outlives_the_schools_and_keeps_the_pupil():
+    world = make_world()
+    referral = submitted(world, today=dt.date(2024, 3, 4))
+    Referral.objects.filter(pk=referral.pk).update(state="closed", ended_on=dt.date(2024, 6, 1))
+    school_case = CaseFactory(pupil=world.pupil, raised_by=world.coordinator)
+    leave_school(world.pupil)
+
+    services.destroy_expired(dt.date(2026, 8, 1))
+
+    assert not Case.objects.filter(pk=school_case.pk).exists()
+    assert Referral.objects.filter(pk=referral.pk).exists()  # the team's file: 20 years
+    assert Pupil.objects.filter(pk=world.pupil.pk).exists()
+    line = DestructionRecord.objects.get(organisation=world.school)
+    assert line.kept_shared == 1  # the referral the team holds too
+
+    services.destroy_expired(dt.date(2044, 6, 1))
+    assert not Referral.objects.filter(pk=referral.pk).exists()
+    assert not Pupil.objects.filter(pk=world.pupil.pk).exists()
+    assert DestructionRecord.objects.filter(organisation=world.team, kind="youth_care").exists()
+
+
+def test_a_case_with_social_work_contacts_waits_for_the_providers_file():
+    world = make_world()
+    case = CaseFactory(pupil=world.pupil, raised_by=world.coordinator)
+    provider = SocialWorkProvider.objects.get(pk=world.smw.memberships.get().organisation_id)
+    contact(case, world.smw, provider, contact_on=dt.date(2024, 5, 1))
+    Case.objects.filter(pk=case.pk).update(
+        status="closed", outcome="resolved", closed_at=timezone.now().replace(year=2024, month=6)
+    )
+    leave_school(world.pupil)
+
+    services.destroy_expired(dt.date(2027, 1, 1))
+    assert Case.objects.filter(pk=case.pk).exists()
+
+    services.destroy_expired(dt.date(2044, 6, 1))
+    assert not Case.objects.filter(pk=case.pk).exists()
+
+
+def test_a_second_sweep_finds_nothing_to_do(coordinator):
+    pupil = PupilFactory()
+    CaseFactory(pupil=pupil, raised_by=coordinator)
+    leave_school(pupil)
+    day = dt.date(2026, 8, 1)
+    assert services.destroy_expired(day) > 0
+    assert services.destroy_expired(day) == 0
+    assert services.destroy_due_for_pupil(pupil.pk, day) == 0
+
+
+def test_the_register_names_no_child(coordinator):
+    pupil = PupilFactory(first_name="Zonnebloem", last_name="Vergeetmijniet")
+    CaseFactory(pupil=pupil, raised_by=coordinator)
+    leave_school(pupil)
+    services.destroy_expired(dt.date(2026, 8, 1))
+    lines = list(DestructionRecord.objects.values())
+    assert lines
+    text = repr(lines)
+    for secret in ("Zonnebloem", "Vergeetmijniet", str(pupil.date_of_birth)):
+        assert secret not in text
+    assert not any("pupil" in key for key in lines[0])
+
+
+def test_the_read_log_stays_and_its_chain_still_verifies(coordinator, member):
+    pupil = PupilFactory()
+    CaseFactory(pupil=pupil, raised_by=coordinator)
+    for _ in range(3):
+        record_access(None, action=LogAction.VIEW, pupil_id=pupil.pk, basis=None, user=coordinator)
+    seal_all(now=timezone.now() + dt.timedelta(hours=1))
+    before = list(AccessLogEntry.objects.filter(pupil_id=pupil.pk).values())
+    leave_school(pupil)
+
+    services.destroy_expired(dt.date(2026, 8, 1))
+
+    assert not Pupil.objects.filter(pk=pupil.pk).exists()
+    assert list(AccessLogEntry.objects.filter(pupil_id=pupil.pk).values()) == before
+    result = verify_chain()
+    assert result.ok, result.problems
+    call_command("verify_access_log")
+
+
+def test_the_change_history_of_destroyed_rows_goes_and_no_deletion_is_recorded(coordinator):
+    pupil = PupilFactory(first_name="Geschiedenis")
+    pupil.last_name = "Verhuisd"
+    pupil.save()
+    assert LogEntry.objects.filter(object_repr__contains="Geschiedenis").exists()
+    leave_school(pupil)
+
+    services.destroy_expired(dt.date(2026, 8, 1))
+
+    assert not LogEntry.objects.filter(object_repr__contains="Geschiedenis").exists()
+    assert not LogEntry.objects.filter(changes__icontains="Geschiedenis").exists()
+
+
+def test_the_command_shows_counts_without_names_and_destroys_only_when_asked(
+    coordinator, capsys, time_machine
+):
+    pupil = PupilFactory(first_name="Klaproos")
+    CaseFactory(pupil=pupil, raised_by=coordinator)
+    leave_school(pupil)
+    time_machine.move_to(dt.datetime(2026, 8, 1, 3, 0, tzinfo=dt.UTC))
+
+    call_command("retention")
+    out = capsys.readouterr().out
+    assert "dossiers over 1 leerling" in out and "Schooldossier: 1" in out
+    assert "Klaproos" not in out
+    assert "niets vernietigd" in out
+    assert Pupil.objects.filter(pk=pupil.pk).exists()
+
+    call_command("retention", "--uitvoeren")
+    assert "Vernietigd." in capsys.readouterr().out
+    assert not Pupil.objects.filter(pk=pupil.pk).exists()
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+def test_a_pupil_of_11_cannot_ask_but_a_pupil_of_12_can(coordinator):
+    pupil = PupilFactory(date_of_birth=dt.date(2014, 9, 1))
+    with pytest.raises(services.RequestRefused, match="vanaf 12 jaar"):
+        services.check_requester(pupil, "pupil", dt.date(2026, 8, 31))
+    services.check_requester(pupil, "pupil", dt.date(2026, 9, 1))
+
+
+def test_from_16_the_pupil_decides_alone():
+    pupil = PupilFactory(date_of_birth=dt.date(2010, 1, 1))
+    with pytest.raises(services.RequestRefused, match="Vanaf 16 jaar"):
+        services.check_requester(pupil, "guardian", dt.date(2026, 1, 1))
+
+
+def test_carrying_out_a_request_destroys_the_care_file_but_the_child_stays_enrolled(
+    coordinator, django_capture_on_commit_callbacks
+):
+    pupil = PupilFactory()
+    _case, stored = case_with_document(pupil, coordinator)
+    request = services.record_request(
+        pupil,
+        pupil.current_school,
+        requester="guardian",
+        received_on=dt.date.today(),
+        note="Per brief",
+        by=coordinator,
+        form_token=__import__("uuid").uuid4(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.carry_out_request(request, by=coordinator)
+
+    assert not Case.objects.filter(pupil=pupil).exists()
+    assert not default_storage.exists(stored)
+    assert Enrolment.objects.filter(pupil=pupil, ended_on__isnull=True).exists()
+    request.refresh_from_db()
+    assert request.state == "carried_out" and request.pupil_id is None
+    line = DestructionRecord.objects.get(request=request, kind="school")
+    assert line.by == coordinator and "AVG, artikel 17" in line.basis
+    with pytest.raises(services.RequestRefused):
+        services.carry_out_request(request, by=coordinator)
+
+
+def test_a_refusal_needs_a_reason_and_keeps_the_file(coordinator):
+    pupil = PupilFactory()
+    CaseFactory(pupil=pupil, raised_by=coordinator)
+    request = DestructionRequest.objects.create(
+        pupil=pupil,
+        organisation=pupil.current_school,
+        kind="school",
+        requester="guardian",
+        received_on=dt.date.today(),
+        recorded_by=coordinator,
+    )
+    with pytest.raises(services.RequestRefused):
+        services.refuse_request(request, reason="  ", by=coordinator)
+    services.refuse_request(request, reason="Van belang voor een broertje", by=coordinator)
+    request.refresh_from_db()
+    assert request.state == "refused"
+    assert Case.objects.filter(pupil=pupil).exists()
