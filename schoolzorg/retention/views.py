@@ -59,7 +59,7 @@ def _request_for(request: HttpRequest, pk: int) -> tuple[DestructionRequest, Any
 @login_required
 def new_request(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     pupil, basis, holder = _pupil_with_holder(request, pupil_pk)
-    form = RequestForm(request.POST or None)
+    form = RequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -148,7 +148,7 @@ def carry_out(request: HttpRequest, pk: int) -> HttpResponse:
     if found.state != RequestState.OPEN or found.pupil is None:
         messages.info(request, "Over dit verzoek is al besloten.")
         return redirect("retention:detail", found.pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.carry_out_request(found, by=request.user)

@@ -37,6 +37,8 @@ ALLOWED = {
     "calendars.SchoolHoliday",
     "calendars.ImportBatch",
     "calendars.SchoolClosure",
+    # An organisation's retention periods: numbers of years, no child data.
+    "retention.RetentionPeriod",
 }
 
 

@@ -1,0 +1,197 @@
+"""Pages of retention: requests for early destruction, the register, the admin's periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+
+from conftest import assert_asks_to_confirm_first
+from schoolzorg.accounts.roles import Role
+from schoolzorg.cases.models import Case
+from schoolzorg.cases.tests.factories import CaseFactory
+from schoolzorg.organisations.tests.factories import MunicipalityFactory, SchoolFactory
+from schoolzorg.pupils.tests.factories import PupilFactory
+from schoolzorg.retention.models import DestructionRecord, DestructionRequest, RetentionPeriod
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def school(member: Any) -> Any:
+    town = MunicipalityFactory()
+    return SchoolFactory(municipality=town)
+
+
+@pytest.fixture
+def ib(member: Any, school: Any) -> Any:
+    return member(Role.SUPPORT_COORDINATOR, school)
+
+
+@pytest.fixture
+def pupil(school: Any, ib: Any) -> Any:
+    pupil = PupilFactory(
+        current_school=school,
+        first_name="Madelief",
+        last_name="Groen",
+        date_of_birth=dt.date(2013, 4, 1),
+    )
+    CaseFactory(pupil=pupil, raised_by=ib)
+    return pupil
+
+
+def _open_request(pupil: Any, ib: Any) -> DestructionRequest:
+    return DestructionRequest.objects.create(
+        pupil=pupil,
+        organisation=pupil.current_school,
+        kind="school",
+        requester="guardian",
+        received_on=dt.date(2026, 11, 2),
+        recorded_by=ib,
+    )
+
+
+def test_the_pupil_page_tells_the_coordinator_the_period_and_where_to_ask(client_for, ib, pupil):
+    page = client_for(ib).get(f"/leerlingen/{pupil.pk}/").content.decode()
+    assert "Bewaartermijn" in page and "tot 2 jaar nadat de leerling van school ging" in page
+    assert f"/bewaartermijnen/leerling/{pupil.pk}/verzoek/" in page
+
+
+def test_the_pupil_page_shows_the_organisations_own_period(client_for, ib, pupil):
+    RetentionPeriod.objects.create(organisation=pupil.current_school, years=4)
+    page = client_for(ib).get(f"/leerlingen/{pupil.pk}/").content.decode()
+    assert "tot 4 jaar nadat" in page
+
+
+def test_recording_a_request_twice_with_one_form_makes_one_request(client_for, ib, pupil):
+    client = client_for(ib)
+    url = f"/bewaartermijnen/leerling/{pupil.pk}/verzoek/"
+    assert client.get(url).status_code == 200
+    form = {
+        "form_token": str(uuid.uuid4()),
+        "requester": "pupil",
+        "received_on": "2026-11-02",
+        "note": "Per e-mail",
+    }
+    first = client.post(url, form)
+    second = client.post(url, form)
+    assert first.status_code == second.status_code == 302
+    assert DestructionRequest.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_a_request_by_a_pupil_of_11_is_refused_with_a_dutch_message(client_for, ib, pupil):
+    pupil.date_of_birth = dt.date(2015, 6, 1)
+    pupil.save()
+    response = client_for(ib).post(
+        f"/bewaartermijnen/leerling/{pupil.pk}/verzoek/",
+        {"requester": "pupil", "received_on": "2026-11-02"},
+    )
+    assert response.status_code == 200
+    assert "vanaf 12 jaar" in response.content.decode()
+    assert not DestructionRequest.objects.exists()
+
+
+def test_bad_input_gets_a_form_back_not_an_error(client_for, ib, pupil):
+    response = client_for(ib).post(
+        f"/bewaartermijnen/leerling/{pupil.pk}/verzoek/",
+        {"requester": "oom", "received_on": "gisteren"},
+    )
+    assert response.status_code == 200
+    assert "Vul een datum in" in response.content.decode()
+
+
+def test_an_outsider_and_an_unknown_id_get_404(client_for, member, ib, pupil):
+    request = _open_request(pupil, ib)
+    outsider = client_for(member(Role.SUPPORT_COORDINATOR, SchoolFactory()))
+    for url in (
+        f"/bewaartermijnen/leerling/{pupil.pk}/verzoek/",
+        f"/bewaartermijnen/verzoek/{request.pk}/",
+        f"/bewaartermijnen/verzoek/{request.pk}/vernietigen/",
+    ):
+        assert outsider.get(url).status_code == 404, url
+    mine = client_for(ib)
+    assert mine.get("/bewaartermijnen/verzoek/999999/").status_code == 404
+    assert mine.get("/bewaartermijnen/leerling/999999/verzoek/").status_code == 404
+    assert outsider.get("/bewaartermijnen/").status_code == 404
+
+
+def test_destroying_asks_for_password_and_code_again(client_for, ib, pupil):
+    request = _open_request(pupil, ib)
+    assert_asks_to_confirm_first(
+        client_for(ib), f"/bewaartermijnen/verzoek/{request.pk}/vernietigen/"
+    )
+
+
+def test_destroying_needs_the_box_ticked_and_a_second_click_does_nothing_more(
+    client_for, ib, pupil
+):
+    request = _open_request(pupil, ib)
+    client = client_for(ib)
+    url = f"/bewaartermijnen/verzoek/{request.pk}/vernietigen/"
+    page = client.get(url).content.decode()
+    assert "casussen" in page
+    unticked = client.post(url, {})
+    assert unticked.status_code == 200 and "Vink aan" in unticked.content.decode()
+    assert Case.objects.filter(pupil=pupil).exists()
+    assert client.post(url, {"confirm": "on"}).status_code == 302
+    assert not Case.objects.filter(pupil=pupil).exists()
+    again = client.post(url, {"confirm": "on"})
+    assert again.status_code == 302
+    assert DestructionRecord.objects.filter(request=request).count() == 1
+    detail = client.get(f"/bewaartermijnen/verzoek/{request.pk}/").content.decode()
+    assert "Madelief" not in detail and "Uitgevoerd" in detail
+
+
+def test_a_refusal_without_a_reason_comes_back_with_the_message(client_for, ib, pupil):
+    request = _open_request(pupil, ib)
+    client = client_for(ib)
+    response = client.post(f"/bewaartermijnen/verzoek/{request.pk}/weigeren/", {"reason": ""})
+    assert response.status_code == 200
+    assert "Schrijf op waarom" in response.content.decode()
+    client.post(f"/bewaartermijnen/verzoek/{request.pk}/weigeren/", {"reason": "Belang broer"})
+    request.refresh_from_db()
+    assert request.state == "refused"
+    twice = client.post(f"/bewaartermijnen/verzoek/{request.pk}/weigeren/", {"reason": "Nog eens"})
+    assert twice.status_code == 302
+    request.refresh_from_db()
+    assert request.refusal_reason == "Belang broer"
+
+
+def test_the_privacy_officer_sees_the_register_without_names(client_for, member, ib, pupil):
+    request = _open_request(pupil, ib)
+    client_for(ib).post(f"/bewaartermijnen/verzoek/{request.pk}/vernietigen/", {"confirm": "on"})
+    officer = member(Role.PRIVACY_OFFICER, pupil.current_school.municipality)
+    page = client_for(officer).get("/bewaartermijnen/").content.decode()
+    assert "AVG, artikel 17" in page and pupil.current_school.name in page
+    assert "Madelief" not in page and "Groen" not in page
+    far = member(Role.PRIVACY_OFFICER, MunicipalityFactory())
+    assert (
+        pupil.current_school.name not in client_for(far).get("/bewaartermijnen/").content.decode()
+    )
+
+
+def test_a_functional_administrator_sets_the_period_of_their_own_schools_only(
+    client_for, member, school
+):
+    admin = member(Role.FUNCTIONAL_ADMIN, school.municipality)
+    admin.is_staff = True
+    admin.save()
+    client = client_for(admin)
+    too_short = client.post(
+        "/beheer/retention/retentionperiod/add/", {"organisation": school.pk, "years": "0"}
+    )
+    assert "minstens 1 jaar" in too_short.content.decode()
+    ok = client.post(
+        "/beheer/retention/retentionperiod/add/", {"organisation": school.pk, "years": "3"}
+    )
+    assert ok.status_code == 302
+    assert RetentionPeriod.objects.get(organisation=school).years == 3
+    far = SchoolFactory(municipality=MunicipalityFactory())
+    refused = client.post(
+        "/beheer/retention/retentionperiod/add/", {"organisation": far.pk, "years": "3"}
+    )
+    assert refused.status_code == 200
+    assert not RetentionPeriod.objects.filter(organisation=far).exists()
