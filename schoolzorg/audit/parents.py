@@ -8,6 +8,7 @@ person in the role and organisation they read in, with the first and last time.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,17 @@ class Reader:
     first: dt.datetime
     last: dt.datetime
     emergency: int  # of `times`, how many under break-the-glass
+
+
+# Paragraphs higher apps add for the parents (title, text), e.g. retention: how long the file is
+# kept and how to ask for early destruction. Registered in their AppConfig.ready() (ADR 0002).
+ParentsNote = Callable[[Any], tuple[str, str] | None]
+_NOTES: list[ParentsNote] = []
+
+
+def register_note(note: ParentsNote) -> None:
+    if note not in _NOTES:
+        _NOTES.append(note)
 
 
 def readers(pupil_id: int) -> list[Reader]:
@@ -60,6 +72,7 @@ def overview_html(pupil: Any, *, printed_by: Any) -> str:
             "emergency": sum(r.emergency for r in found),
             "printed_at": timezone.now(),
             "printed_by": printed_by,
+            "notes": [text for note in _NOTES if (text := note(pupil)) is not None],
         },
     )
 

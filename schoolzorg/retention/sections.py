@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from schoolzorg.audit.parents import register_note as register_parents_note
 from schoolzorg.audit.policies import is_privacy_officer
 from schoolzorg.lib import navigation
 from schoolzorg.lib.homepanels import Panel
@@ -53,3 +54,30 @@ def _register_menu(request: HttpRequest) -> navigation.NavItem | None:
 
 sections.register("retention", retention_section)
 navigation.register("retention_register", _register_menu)
+
+
+def parents_note(pupil: Any) -> tuple[str, str] | None:
+    """For the parents' overview: how long the school keeps the file, and how to ask for
+    early destruction."""
+    school = pupil.current_school
+    if school is None:
+        return None
+    rule = rule_for(school.kind)
+    if rule is None:
+        return None
+    from schoolzorg.retention.models import RetentionPeriod
+
+    own = RetentionPeriod.objects.filter(organisation_id=school.pk).values_list("years", flat=True)
+    years = next(iter(own), rule.default_years)
+    name = pupil.first_name
+    return (
+        "Hoe lang bewaren we het dossier?",
+        f"{school.name} bewaart het dossier van {name} tot {years} jaar nadat {name} van school "
+        "is gegaan. Daarna wordt het vanzelf vernietigd. Heeft het wijkteam ook een dossier? "
+        "Dat bewaart het wijkteam volgens de Jeugdwet 20 jaar. U mag vragen het dossier eerder "
+        f"te vernietigen. Vanaf 12 jaar mag {name} dat ook zelf vragen. Vraag het aan de intern "
+        "begeleider; u hoort binnen een maand wat er met uw verzoek gebeurt.",
+    )
+
+
+register_parents_note(parents_note)

@@ -195,3 +195,13 @@ def test_a_functional_administrator_sets_the_period_of_their_own_schools_only(
     )
     assert refused.status_code == 200
     assert not RetentionPeriod.objects.filter(organisation=far).exists()
+
+
+def test_the_parents_overview_says_how_long_the_file_is_kept_and_how_to_ask(ib, pupil):
+    from schoolzorg.audit.parents import overview_html
+
+    RetentionPeriod.objects.create(organisation=pupil.current_school, years=3)
+    html = overview_html(pupil, printed_by=ib)
+    assert "Hoe lang bewaren we het dossier?" in html
+    assert "tot 3 jaar nadat Madelief van school is gegaan" in html
+    assert "Vanaf 12 jaar mag Madelief dat ook zelf vragen" in html
