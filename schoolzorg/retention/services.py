@@ -131,6 +131,8 @@ def record_request(
         raise RequestRefused("Deze organisatie houdt in Schoolzorg geen eigen dossier bij.")
     if received_on > timezone.localdate():
         raise RequestRefused("De datum van het verzoek ligt in de toekomst.")
+    if received_on < pupil.date_of_birth:
+        raise RequestRefused("De datum van het verzoek ligt voor de geboortedatum van de leerling.")
     check_requester(pupil, requester, received_on)
     with transaction.atomic():
         existing = DestructionRequest.objects.filter(form_token=form_token).first()

@@ -363,3 +363,27 @@ def test_a_refusal_needs_a_reason_and_keeps_the_file(coordinator):
     request.refresh_from_db()
     assert request.state == "refused"
     assert Case.objects.filter(pupil=pupil).exists()
+
+
+def test_the_team_leader_answers_for_the_teams_file_and_a_shared_referral_stays():
+    from schoolzorg.retention.policies import file_holder_for
+
+    world = make_world()
+    assert file_holder_for(world.leader, world.pupil) is None  # nothing reached the team yet
+    referral = submitted(world, today=dt.date(2026, 3, 2))
+    assert file_holder_for(world.leader, world.pupil).pk == world.team.pk
+    assert file_holder_for(world.other_worker, world.pupil) is None
+    request = services.record_request(
+        world.pupil,
+        world.team,
+        requester="guardian",
+        received_on=dt.date(2026, 3, 3),
+        note="",
+        by=world.leader,
+        form_token=__import__("uuid").uuid4(),
+    )
+    assert "Jeugdwet, artikel 7.3.9" in request.basis
+    [line] = services.carry_out_request(request, by=world.leader)
+    # The referral is the school's document too: it stays until the school's file goes.
+    assert Referral.objects.filter(pk=referral.pk).exists()
+    assert line.records == 0 and line.kept_shared == 1
