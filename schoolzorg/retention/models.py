@@ -21,7 +21,7 @@ from schoolzorg.retention.periods import Kind, rule_for
 class FileKind(models.TextChoices):
     SCHOOL = Kind.SCHOOL, "Schooldossier"
     YOUTH_CARE = Kind.YOUTH_CARE, "Jeugdhulpdossier"
-    PUPIL = Kind.PUPIL, "Basisgegevens van de leerling en het gezin"
+    PUPIL = Kind.PUPIL, "Gedeelde stukken en basisgegevens van de leerling"
 
 
 class RetentionPeriod(models.Model):
