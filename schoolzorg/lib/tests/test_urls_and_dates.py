@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
@@ -54,3 +56,25 @@ def test_date_and_time_match_the_template_filter_in_local_time() -> None:
         at = moment + dt.timedelta(hours=hours, minutes=hours)
         assert dates.numeric_time(at) == template.render(Context({"at": at}))
     assert dates.numeric_time(moment) == "29-3-2026 01:30"
+
+
+def test_every_id_in_a_path_uses_the_id_converter() -> None:
+    """`<int:pk>` would take an id too long for the database and answer 500; `<id:pk>` 404.
+    (Our own views; the admin pages of django-otp's devices use `int`, for staff only.)"""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.converters import IntConverter
+
+    def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern), p
+
+    plain_int = [
+        route
+        for route, pattern in walk(get_resolver().url_patterns)
+        if pattern.callback.__module__.startswith("schoolzorg.")
+        and any(type(c) is IntConverter for c in pattern.pattern.converters.values())
+    ]
+    assert plain_int == []
