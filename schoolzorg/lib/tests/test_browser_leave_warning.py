@@ -45,8 +45,22 @@ def test_typed_concern_asks_before_leaving_and_not_when_sent(page, member, brows
     dialogs = Dialogs(page)
     form_url = f"{page.base_url}/casussen/melden/{pupil.pk}/"
 
-    # Nothing typed: leaving asks nothing.
+    # Nothing typed, or typed and taken away again, or only a choice made: leaving asks nothing.
     page.goto(form_url)
+    _try_to_leave(page, dialogs)
+    page.wait_for_url(page.base_url + "/")
+    page.goto(form_url)
+    page.get_by_label("Wat is er aan de hand?").fill("Lotte")
+    page.get_by_label("Wat is er aan de hand?").fill("")
+    page.get_by_label("Onderwerp").select_option("absence")
+    _try_to_leave(page, dialogs)
+    page.wait_for_url(page.base_url + "/")
+    assert dialogs.seen == []
+
+    # Sent empty with a mistake: nothing typed to lose on the page that comes back.
+    page.goto(form_url)
+    page.get_by_role("button", name="Zorg melden").click()
+    page.locator(".error-summary").wait_for()
     _try_to_leave(page, dialogs)
     page.wait_for_url(page.base_url + "/")
     assert dialogs.seen == []
@@ -102,3 +116,22 @@ def test_minutes_typed_ask_until_saved_by_htmx(page, member, browser_login):
     _try_to_leave(page, dialogs)
     page.wait_for_url(page.base_url + "/")
     assert dialogs.seen == ["beforeunload", "beforeunload"]
+
+
+def test_the_sign_in_pages_never_ask(page, member):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    ib = member(Role.SUPPORT_COORDINATOR, PupilFactory().current_school)
+    TOTPDevice.objects.create(user=ib, name="test", confirmed=True)
+    dialogs = Dialogs(page)
+    page.goto(page.base_url + "/inloggen/")
+    page.get_by_label("E-mailadres").fill(ib.email)
+    page.get_by_label("Wachtwoord").fill("x" * 12)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/inloggen/code/")
+    page.get_by_label("Code").fill("12")
+    # Home sends a half signed-in user back to this page: the point is that it is left freely.
+    with page.expect_navigation():
+        page.locator(".site-header__brand").click()
+    assert page.get_by_label("Code").input_value() == ""
+    assert dialogs.seen == []

@@ -71,62 +71,59 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 });
 
 // Leaving a page (a link, back, reload, closing the tab) while a form holds typed text that is
-// not saved asks first, with the browser's own question. A form counts from the first change
-// until it is sent; an autosaving form also once its save came back without an error. Sign-in
-// forms never ask.
-const unsaved = new Set();
-const TYPED_FIELDS = "textarea, select, input:not([type=hidden]):not([type=submit]):not([type=button])";
-let sending = false;
-function editableForm(element) {
-  const form = element && element.closest ? element.closest("form") : null;
-  if (!form || form.method !== "post" || form.querySelector("input[type=password]")) return null;
-  return form.querySelector(TYPED_FIELDS) ? form : null;
-}
-function noteChange(event) {
-  const form = editableForm(event.target);
-  if (!form) return;
-  unsaved.add(form);
-  form.dataset.changes = String(Number(form.dataset.changes || 0) + 1);
-}
-// Shown again with text the server did not keep: marked so, sent back with mistakes, or with
-// a colleague's newer text beside the user's own.
+// not saved asks first, with the browser's own question. Typed text: a text field or text area
+// whose text differs from what the page showed, until the form is sent, or until its htmx save
+// came back without an error and nothing was typed meanwhile. A form the server shows again with
+// text it did not keep (marked `data-unsaved`, a field marked invalid, a colleague's newer text
+// beside it) counts while any of its text fields holds text. Sign-in forms never ask.
+const TEXT_FIELDS = "textarea, input:not([type]), input[type=text], input[type=email], " +
+  "input[type=tel], input[type=url], input[type=number], input[type=date], input[type=time]";
+const SIGN_IN = "input[type=password], input[autocomplete=one-time-code]";
 const SHOWN_UNSAVED = "form[data-unsaved], form:has([aria-invalid=true], .error-summary), " +
   "form:has(.current-text .message--warning)";
-function markUnsaved(scope) {
-  if (!scope.querySelectorAll) return;
-  for (const form of scope.querySelectorAll(SHOWN_UNSAVED)) {
-    if (editableForm(form)) unsaved.add(form);
-  }
-  if (scope.matches && scope.matches(SHOWN_UNSAVED) && editableForm(scope)) unsaved.add(scope);
+const savedByHtmx = new WeakSet();  // the form's text as it stands was saved
+let sending = false;
+
+function textForm(element) {
+  const form = element && element.closest ? element.closest("form") : null;
+  if (!form || form.method !== "post" || form.querySelector(SIGN_IN)) return null;
+  return form.querySelector(TEXT_FIELDS) ? form : null;
 }
-document.addEventListener("input", noteChange);
-document.addEventListener("change", noteChange);
-markUnsaved(document);
-document.addEventListener("htmx:load", (event) => markUnsaved(event.detail.elt));
+function holdsUnsavedText(form) {
+  if (savedByHtmx.has(form)) return false;
+  const fields = [...form.querySelectorAll(TEXT_FIELDS)];
+  if (form.matches(SHOWN_UNSAVED)) return fields.some((f) => f.value.trim() !== "");
+  return fields.some((f) => f.value !== f.defaultValue);
+}
+document.addEventListener("input", (event) => {
+  const form = textForm(event.target);
+  if (!form) return;
+  savedByHtmx.delete(form);
+  form.dataset.changes = String(Number(form.dataset.changes || 0) + 1);
+});
 // A form sent the ordinary way loads a new page (htmx sends its forms after preventing that).
 document.addEventListener("submit", (event) => {
   if (!event.defaultPrevented) sending = true;
 });
-// A save by htmx: remember how many changes it carried; afterwards the form is saved only if
-// the answer had no error and nothing was typed meanwhile.
+// A save by htmx: remember how many changes it carried; afterwards the form's text counts as
+// saved only if the answer had no error and nothing was typed meanwhile.
 document.addEventListener("htmx:beforeRequest", (event) => {
-  const form = editableForm(event.detail.elt);
+  const form = textForm(event.detail.elt);
   if (form) form.dataset.sentChanges = form.dataset.changes || "0";
 });
 document.addEventListener("htmx:afterSettle", (event) => {
-  const form = editableForm(event.detail.elt);
+  const form = textForm(event.detail.elt);
+  if (!form || !form.isConnected) return;
   const target = event.detail.target;
   const status = event.detail.xhr ? event.detail.xhr.status : 0;
   const failed = status < 200 || status > 299 ||
     (target && target.isConnected && target.querySelector(".error, [data-unsaved]"));
-  if (form && !failed && form.dataset.sentChanges === (form.dataset.changes || "0")) {
-    unsaved.delete(form);
-  }
+  if (!failed && form.dataset.sentChanges === (form.dataset.changes || "0")) savedByHtmx.add(form);
 });
 window.addEventListener("beforeunload", (event) => {
   if (sending) return;
-  for (const form of unsaved) {
-    if (form.isConnected) {
+  for (const form of document.querySelectorAll("form")) {
+    if (textForm(form) && holdsUnsavedText(form)) {
       event.preventDefault();
       event.returnValue = "";
       return;
