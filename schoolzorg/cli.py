@@ -24,20 +24,27 @@ def main() -> None:
         sys.stderr.write(f"Fout: {exc}\n")
         sys.exit(2)
 
-    argv = list(sys.argv)
-    if argv[1:] in ([], ["help"], ["-h"], ["--help"]):
+    args = sys.argv[1:]
+    # The command's name: a dash is an underscore, also after `help` (`help import-schools`).
+    named = [i for i in ((0, 1) if args[:1] == ["help"] else (0,)) if i < len(args)]
+    for i in named:
+        if not args[i].startswith("-"):
+            args[i] = args[i].replace("-", "_")
+    asks_overview = args in ([], ["help"], ["-h"], ["--help"])
+    name = args[named[-1]] if named else ""
+    if asks_overview or (name and not name.startswith("-")):
         import django
 
-        from schoolzorg.lib.commands import overview
+        from schoolzorg.lib.commands import overview, unknown_command
 
         django.setup()
-        sys.stdout.write(overview())
-        return
-    # The command's name, also after `help`: `schoolzorg help import-schools`.
-    for i in (1, 2) if argv[1] == "help" else (1,):
-        if len(argv) > i and not argv[i].startswith("-"):
-            argv[i] = argv[i].replace("-", "_")
-    execute_from_command_line(["schoolzorg", *argv[1:]])
+        if asks_overview:
+            sys.stdout.write(overview())
+            return
+        if refusal := unknown_command(name):
+            sys.stderr.write(refusal + "\n")
+            sys.exit(2)
+    execute_from_command_line(["schoolzorg", *args])
 
 
 if __name__ == "__main__":

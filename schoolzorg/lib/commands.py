@@ -108,6 +108,24 @@ class BaseCommand(base.BaseCommand):
         return result
 
 
+def first_sentence(text: str) -> str:
+    """Up to the first full stop that ends a sentence: not "(02. Alle ...)"."""
+    words = " ".join(text.split())
+    found = re.search(r"(?<=[^\W\d]|\))\. (?=[A-Z])", words)
+    return (words[: found.start()] if found else words.rstrip(".")) + "."
+
+
+def unknown_command(name: str) -> str | None:
+    """The Dutch refusal of a command that does not exist, or None if it does."""
+    from django.core.management import get_commands
+
+    if name in get_commands():
+        return None
+    return (
+        f"Fout: het commando '{name.replace('_', '-')}' bestaat niet. 'schoolzorg' toont ze alle."
+    )
+
+
 def overview() -> str:
     """What `schoolzorg` without a command prints: our own commands, each with its first line."""
     from django.core.management import get_commands, load_command_class
@@ -124,8 +142,7 @@ def overview() -> str:
             continue
         command = load_command_class(app, name)
         if isinstance(command, BaseCommand):
-            first = " ".join(str(command.help).split()).split(". ")[0].rstrip(".") + "."
-            lines.append(f"  {name.replace('_', '-'):<28} {first}")
+            lines.append(f"  {name.replace('_', '-'):<28} {first_sentence(str(command.help))}")
     lines += [
         "",
         "Django's eigen commando's (zoals migrate en createsuperuser) werken ook;",

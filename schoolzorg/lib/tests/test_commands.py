@@ -119,3 +119,47 @@ def test_help_after_help_takes_the_name_with_a_dash(
     monkeypatch.setattr("sys.argv", ["schoolzorg", "help", "import-schools"])
     cli.main()
     assert capsys.readouterr().out.startswith("gebruik: schoolzorg import_schools")
+
+
+def test_every_argument_of_our_commands_is_explained() -> None:
+    from django.core.management import get_commands
+
+    from schoolzorg.lib.commands import OPTIONS_DUTCH
+
+    unexplained = []
+    for name, app in sorted(get_commands().items()):
+        if not app.startswith("schoolzorg."):
+            continue
+        parser = load_command_class(app, name).create_parser("schoolzorg", name)
+        unexplained += [
+            f"{name} {action.dest}"
+            for action in parser._actions
+            if action.dest not in OPTIONS_DUTCH and not action.help
+        ]
+    assert unexplained == []
+
+
+def test_an_unknown_command_is_said_in_dutch(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from schoolzorg import cli
+
+    monkeypatch.setattr("sys.argv", ["schoolzorg", "bestaat-niet"])
+    with pytest.raises(SystemExit) as exit_:
+        cli.main()
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err == "Fout: het commando 'bestaat-niet' bestaat niet. 'schoolzorg' toont ze alle.\n"
+
+
+def test_the_overview_keeps_a_first_sentence_whole() -> None:
+    from schoolzorg.lib.commands import first_sentence
+
+    assert first_sentence("Lees DUO-schoolvestigingen (02. Alle schoolvestigingen) in.") == (
+        "Lees DUO-schoolvestigingen (02. Alle schoolvestigingen) in."
+    )
+    assert first_sentence("Zet de regio. Gemeenten in twee regio's blijven leeg.") == (
+        "Zet de regio."
+    )
+    assert first_sentence("Lees (OpenHolidays). Verdachte wachten.") == "Lees (OpenHolidays)."
+    assert first_sentence("Toon\n  per rol een account") == "Toon per rol een account."

@@ -22,7 +22,9 @@ class Command(BaseCommand):
     help = "Laad een versie van een instrument (YAML) uit een bestand."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", metavar="BESTAND", type=Path)
+        parser.add_argument(
+            "file", metavar="BESTAND", type=Path, help="YAML-bestand met het instrument"
+        )
         parser.add_argument(
             "--organisation",
             type=int,

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", metavar="BESTAND")
+        parser.add_argument("file", metavar="BESTAND", help="CSV met de vakantieregio per gemeente")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]

@@ -35,7 +35,12 @@ class Command(BaseCommand):
     help = "Vul de database met demo- of testdata (deterministisch)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", choices=["demo", "city", "national"], default="demo")
+        parser.add_argument(
+            "--scale",
+            choices=["demo", "city", "national"],
+            default="demo",
+            help="demo: een demodorp; city: Rotterdam; national: alle scholen van Nederland",
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Startwaarde voor het toeval.")
 
     def handle(self, *args: Any, **options: Any) -> None:

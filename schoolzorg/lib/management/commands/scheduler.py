@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--once", action="store_true", help="Alles één keer klaarzetten en stoppen."
         )
-        parser.add_argument("--tick", type=float, default=5.0)
+        parser.add_argument(
+            "--tick", type=float, default=5.0, help="seconden tussen twee rondes (standaard 5)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         last_run: dict[str, float] = {}

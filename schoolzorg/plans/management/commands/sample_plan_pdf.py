@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", required=True, help="Map voor de pdf-bestanden.")
-        parser.add_argument("--aantal", type=int, default=1)
+        parser.add_argument("--aantal", type=int, default=1, help="Hoeveel pdf's (standaard 1).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         written = write_sample_pdfs(options["out"], limit=options["aantal"])

@@ -14,7 +14,12 @@ class Command(BaseCommand):
     help = "Ververs de cijfers voor het gemeentelijk overzicht (idempotent)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--months", type=int, default=DEFAULT_MONTHS)
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=DEFAULT_MONTHS,
+            help=f"hoeveel maanden terug (standaard {DEFAULT_MONTHS})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         r = refresh_figures(months=options["months"])
