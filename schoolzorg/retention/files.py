@@ -16,7 +16,8 @@ it); it goes when every holder's file goes, and until then counts as "kept, shar
 
 When no care root is left (no case, contact, agenda item or referral) and the pupil is enrolled
 nowhere (or the request asks for it), the records that belong to all of them together go too:
-the child's part of the integral plan, filled-in instruments, consents and legal bases. When in
+the child's part of the integral plan (and the plan itself when it was its last part),
+filled-in instruments, consents and legal bases. When in
 addition no enrolment is left, the pupil row goes with its addresses, guardians (unless a
 brother or sister keeps them) and family.
 
@@ -462,6 +463,13 @@ def _delete_shared_care(pupil: Pupil, outcome: Outcome) -> Counter[str]:
                 version.save(update_fields=["snapshot"])
         part.delete()
         counts["plan_part"] = 1
+        if not PlanPart.objects.filter(plan=plan).exists():
+            # The last child's part went: the family's texts, the parents' agreement and the
+            # versions were about this child's plan and go with it, so that a brother or
+            # sister starts a fresh plan instead of finding this one again.
+            counts["plan_version"] += PlanVersion.objects.filter(plan=plan).count()
+            IntegralPlan.objects.filter(pk=plan.pk).delete()  # cascades to its versions
+            counts["plan"] = 1
     counts["assessment"], _ = Assessment.objects.filter(pupil=pupil).delete()
     consents = Consent.objects.filter(pupil=pupil)
     outcome.files += [name for name in consents.values_list("evidence_file", flat=True) if name]

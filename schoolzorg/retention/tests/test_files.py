@@ -228,6 +228,60 @@ def test_a_case_with_social_work_contacts_waits_for_the_providers_file():
     assert not Case.objects.filter(pk=case.pk).exists()
 
 
+def test_a_plan_whose_last_childs_part_goes_goes_too_and_a_brother_starts_afresh(coordinator):
+    from schoolzorg.plans import services as plans
+    from schoolzorg.plans.models import IntegralPlan, PlanVersion
+
+    bram = PupilFactory(first_name="Bram", date_of_birth=dt.date(2007, 3, 1))
+    jesse = PupilFactory(first_name="Jesse", family=bram.family, current_school=bram.current_school)
+    father = add_guardian(bram, full_name="Joost de Wit")
+    CaseFactory(pupil=bram, raised_by=coordinator)
+    part = plans.start_plan(bram, by=coordinator)
+    plan = part.plan
+    plans.update_plan(
+        plan,
+        expected_version=plan.version,
+        by=coordinator,
+        family={"strengths": "Vader kookt elke dag voor Bram"},
+        parts={},
+    )
+    plans.record_agreement(plan, guardian=father, agreed_on=dt.date(2024, 6, 1), by=coordinator)
+    leave_school(bram)
+
+    services.destroy_expired(dt.date(2026, 8, 1))
+
+    assert not Pupil.objects.filter(pk=bram.pk).exists()
+    assert not IntegralPlan.objects.filter(pk=plan.pk).exists()
+    assert not PlanVersion.objects.filter(plan_id=plan.pk).exists()
+    assert not Guardian.objects.filter(full_name="Joost de Wit").exists()
+    line = DestructionRecord.objects.get(kind="pupil")
+    assert line.counts["integrale plannen"] == 1 and line.counts["versies van het plan"] == 3
+
+    fresh = plans.start_plan(jesse, by=coordinator).plan
+    assert fresh.pk != plan.pk and fresh.version == 1
+    assert fresh.strengths == "" and fresh.agreed_on is None and fresh.agreed_by is None
+    assert list(fresh.versions.values_list("number", flat=True)) == [1]
+
+
+def test_a_family_plan_stays_while_a_brother_or_sister_has_a_part(coordinator):
+    from schoolzorg.plans import services as plans
+    from schoolzorg.plans.models import IntegralPlan
+
+    bram = PupilFactory(first_name="Bram", date_of_birth=dt.date(2007, 3, 1))
+    jesse = PupilFactory(first_name="Jesse", family=bram.family, current_school=bram.current_school)
+    CaseFactory(pupil=bram, raised_by=coordinator)
+    plan = plans.start_plan(bram, by=coordinator).plan
+    plans.start_plan(jesse, by=coordinator)
+    leave_school(bram)
+
+    services.destroy_expired(dt.date(2026, 8, 1))
+
+    assert not Pupil.objects.filter(pk=bram.pk).exists()
+    assert list(IntegralPlan.objects.get(pk=plan.pk).parts.values_list("pupil_id", flat=True)) == [
+        jesse.pk
+    ]
+
+
 def test_a_second_sweep_finds_nothing_to_do(coordinator):
     pupil = PupilFactory()
     CaseFactory(pupil=pupil, raised_by=coordinator)
