@@ -6,14 +6,34 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from schoolzorg.audit.parents import register_note as register_parents_note
 from schoolzorg.audit.policies import is_privacy_officer
 from schoolzorg.lib import navigation
 from schoolzorg.lib.homepanels import Panel
 from schoolzorg.pupils import sections
-from schoolzorg.retention import policies
-from schoolzorg.retention.periods import rule_for
+from schoolzorg.retention import policies, services
+from schoolzorg.retention.periods import YOUTH_CARE_RULE, rule_for
+
+
+def who_may_ask(pupil: Any) -> str:
+    """Who may ask for early destruction at the child's age today, in words for the staff."""
+    age = pupil.age_on(timezone.localdate())
+    if age >= services.AGE_OF_OWN_DECISION:
+        return (
+            f"De leerling is {age} jaar en beslist dit zelf: alleen de leerling mag vragen het "
+            "dossier eerder te vernietigen, de ouders niet meer."
+        )
+    if age >= services.MIN_AGE_TO_ASK:
+        return (
+            f"De leerling is {age} jaar: de ouders met gezag en de leerling zelf mogen vragen het "
+            "dossier eerder te vernietigen. Vanaf 16 jaar beslist de leerling alleen."
+        )
+    return (
+        f"De leerling is {age} jaar: de ouders met gezag mogen vragen het dossier eerder te "
+        "vernietigen. Vanaf 12 jaar mag de leerling dat ook zelf."
+    )
 
 
 def retention_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
@@ -41,6 +61,7 @@ def retention_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) 
             "years": years,
             "starts": rule.starts,
             "url": reverse("retention:new_request", args=[pupil.pk]),
+            "who_may_ask": who_may_ask(pupil),
         },
         order=97,
     )
@@ -56,28 +77,65 @@ sections.register("retention", retention_section)
 navigation.register("retention_register", _register_menu)
 
 
+def _years_of(organisation_ids: list[int]) -> dict[int, int]:
+    from schoolzorg.retention.models import RetentionPeriod
+
+    return dict(
+        RetentionPeriod.objects.filter(organisation_id__in=organisation_ids).values_list(
+            "organisation_id", "years"
+        )
+    )
+
+
 def parents_note(pupil: Any) -> tuple[str, str] | None:
-    """For the parents' overview: how long the school keeps the file, and how to ask for
-    early destruction."""
+    """For the parents' overview: how long the school (and a neighbourhood team that received a
+    referral) keeps the file, with their own periods, and who may ask for early destruction at
+    the child's age today."""
     school = pupil.current_school
     if school is None:
         return None
     rule = rule_for(school.kind)
     if rule is None:
         return None
-    from schoolzorg.retention.models import RetentionPeriod
+    from schoolzorg.referrals.models import Referral
 
-    own = RetentionPeriod.objects.filter(organisation_id=school.pk).values_list("years", flat=True)
-    years = next(iter(own), rule.default_years)
-    name = pupil.first_name
-    return (
-        "Hoe lang bewaren we het dossier?",
-        f"{school.name} bewaart het dossier van {name} tot {years} jaar nadat {name} van school "
-        "is gegaan. Daarna wordt het vanzelf vernietigd. Heeft het wijkteam ook een dossier? "
-        "Dat bewaart het wijkteam volgens de Jeugdwet 20 jaar. U mag vragen het dossier eerder "
-        f"te vernietigen. Vanaf 12 jaar mag {name} dat ook zelf vragen. Vraag het aan de intern "
-        "begeleider; u hoort binnen een maand wat er met uw verzoek gebeurt.",
+    teams = list(
+        Referral.objects.filter(pupil=pupil, submitted_at__isnull=False, team__isnull=False)
+        .values_list("team_id", "team__name")
+        .order_by("team__name")
+        .distinct()
     )
+    own = _years_of([school.pk, *(pk for pk, _ in teams)])
+    name = pupil.first_name
+    parts = [
+        f"{school.name} bewaart het dossier van {name} tot {own.get(school.pk, rule.default_years)} "
+        f"jaar nadat {name} van school is gegaan. Daarna wordt het vanzelf vernietigd."
+    ]
+    for team_id, team_name in teams:
+        years = own.get(team_id, YOUTH_CARE_RULE.default_years)
+        parts.append(
+            f"{team_name} heeft ook een dossier over {name}. Het wijkteam bewaart dat tot {years} "
+            "jaar nadat de hulp is gestopt (de Jeugdwet vraagt minstens 20 jaar)."
+        )
+    where = "de intern begeleider" + (" of het wijkteam" if teams else "")
+    age = pupil.age_on(timezone.localdate())
+    if age >= services.AGE_OF_OWN_DECISION:
+        parts.append(
+            f"{name} is 16 jaar of ouder en beslist dit zelf. Alleen {name} mag vragen het "
+            f"dossier eerder te vernietigen, niet de ouders. {name} vraagt het aan {where}."
+        )
+    elif age >= services.MIN_AGE_TO_ASK:
+        parts.append(
+            f"U mag vragen het dossier eerder te vernietigen, en {name} mag dat ook zelf vragen. "
+            f"Vanaf 16 jaar beslist {name} dit alleen. Vraag het aan {where}."
+        )
+    else:
+        parts.append(
+            "U mag vragen het dossier eerder te vernietigen. Vanaf 12 jaar mag "
+            f"{name} dat ook zelf vragen. Vraag het aan {where}."
+        )
+    parts.append("U hoort binnen een maand wat er met het verzoek gebeurt.")
+    return ("Hoe lang bewaren we het dossier?", " ".join(parts))
 
 
 register_parents_note(parents_note)

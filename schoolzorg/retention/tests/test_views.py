@@ -197,11 +197,75 @@ def test_a_functional_administrator_sets_the_period_of_their_own_schools_only(
     assert not RetentionPeriod.objects.filter(organisation=far).exists()
 
 
-def test_the_parents_overview_says_how_long_the_file_is_kept_and_how_to_ask(ib, pupil):
+def test_the_parents_overview_says_how_long_the_file_is_kept_and_how_to_ask(
+    ib, pupil, time_machine
+):
     from schoolzorg.audit.parents import overview_html
 
+    time_machine.move_to(dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC))
     RetentionPeriod.objects.create(organisation=pupil.current_school, years=3)
     html = overview_html(pupil, printed_by=ib)
     assert "Hoe lang bewaren we het dossier?" in html
     assert "tot 3 jaar nadat Madelief van school is gegaan" in html
-    assert "Vanaf 12 jaar mag Madelief dat ook zelf vragen" in html
+    # Madelief is 13: her parents and she herself may ask.
+    assert "U mag vragen het dossier eerder te vernietigen, en Madelief mag dat ook zelf" in html
+    assert "Vanaf 16 jaar beslist Madelief dit alleen" in html
+    assert "wijkteam" not in html.lower().split("hoe lang bewaren")[1].split("vragen?")[0]
+
+
+@pytest.mark.parametrize(
+    ("born", "says", "never"),
+    [
+        (dt.date(2016, 5, 1), "Vanaf 12 jaar mag Madelief dat ook zelf vragen", "beslist dit zelf"),
+        (
+            dt.date(2010, 12, 4),  # 16 today
+            "Alleen Madelief mag vragen het dossier eerder te vernietigen, niet de ouders",
+            "U mag vragen",
+        ),
+    ],
+)
+def test_the_parents_overview_says_who_may_ask_at_the_childs_age_today(
+    ib, pupil, time_machine, born, says, never
+):
+    from schoolzorg.audit.parents import overview_html
+
+    time_machine.move_to(dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC))
+    pupil.date_of_birth = born
+    pupil.save()
+    html = overview_html(pupil, printed_by=ib)
+    assert says in html
+    assert never not in html
+
+
+def test_the_parents_overview_gives_the_teams_own_period():
+    from schoolzorg.audit.parents import overview_html
+    from schoolzorg.referrals.tests.factories import make_world, submitted
+
+    world = make_world()
+    submitted(world)
+    RetentionPeriod.objects.create(organisation=world.team, years=25)
+    html = overview_html(world.pupil, printed_by=world.coordinator)
+    assert "Wijkteam Oost heeft ook een dossier over" in html
+    assert "tot 25 jaar nadat de hulp is gestopt" in html
+    assert "20 jaar." not in html  # no fixed term
+    assert "aan de intern begeleider of het wijkteam" in html
+
+
+@pytest.mark.parametrize(
+    ("born", "says", "never"),
+    [
+        (dt.date(2016, 5, 1), "de ouders met gezag mogen vragen", "de leerling zelf mogen"),
+        (dt.date(2013, 4, 1), "de ouders met gezag en de leerling zelf mogen vragen", "niet meer"),
+        (dt.date(2010, 12, 4), "alleen de leerling mag vragen", "ouders met gezag"),
+    ],
+)
+def test_the_pupil_pages_section_says_who_may_ask_at_the_childs_age_today(
+    client_for, ib, pupil, time_machine, born, says, never
+):
+    time_machine.move_to(dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC))
+    pupil.date_of_birth = born
+    pupil.save()
+    page = client_for(ib).get(f"/leerlingen/{pupil.pk}/").content.decode()
+    section = page.split("Verzoek tot vernietiging vastleggen")[0].rsplit("Bewaartermijn", 1)[1]
+    assert says in section
+    assert never not in section
