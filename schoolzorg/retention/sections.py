@@ -1,4 +1,5 @@
-"""The pupil page's "Bewaartermijn" section and the register in the menu."""
+"""The pupil page's "Bewaartermijn" section, the "Mijn werk" panel of open requests and the
+register in the menu."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from schoolzorg.audit.parents import register_note as register_parents_note
 from schoolzorg.audit.policies import is_privacy_officer
-from schoolzorg.lib import navigation
+from schoolzorg.lib import homepanels, navigation
 from schoolzorg.lib.homepanels import Panel
 from schoolzorg.pupils import sections
 from schoolzorg.retention import policies, services
@@ -48,10 +49,17 @@ def retention_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) 
     rule = rule_for(holder.kind)
     if rule is None:
         return None
-    from schoolzorg.retention.models import RetentionPeriod
+    from schoolzorg.retention.models import DestructionRequest, RequestState, RetentionPeriod
 
     own = RetentionPeriod.objects.filter(organisation_id=holder.pk).values_list("years", flat=True)
     years = next(iter(own), rule.default_years)
+    open_requests = list(
+        DestructionRequest.objects.filter(
+            pupil=pupil, organisation_id=holder.pk, state=RequestState.OPEN
+        )
+        .select_related("recorded_by")
+        .order_by("received_on", "pk")
+    )
     return Panel(
         "Bewaartermijn",
         "retention/_section.html",
@@ -62,6 +70,7 @@ def retention_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) 
             "starts": rule.starts,
             "url": reverse("retention:new_request", args=[pupil.pk]),
             "who_may_ask": who_may_ask(pupil),
+            "open_requests": open_requests,
         },
         order=97,
     )
@@ -73,8 +82,41 @@ def _register_menu(request: HttpRequest) -> navigation.NavItem | None:
     return None
 
 
+PANEL_LIMIT = 10
+
+
+def _open_requests_panel(request: HttpRequest) -> Panel | None:
+    """For those who answer requests: how many wait for a decision, with a link to each. Names
+    no child (as the referral panels): a line says when it came in and whose file it is about."""
+    organisations = policies.handled_organisations(request.user)
+    if not organisations:
+        return None
+    from schoolzorg.pupils.models import Pupil
+    from schoolzorg.retention.models import DestructionRequest, RequestState
+
+    waiting = DestructionRequest.objects.filter(
+        organisation_id__in=[o.pk for o in organisations],
+        state=RequestState.OPEN,
+        # Only requests the user can open: the pupil's full file must be visible to them.
+        pupil__in=Pupil.objects.visible_to(request.user, full_only=True),
+    )
+    rows = list(
+        waiting.select_related("organisation").order_by("received_on", "pk")[: PANEL_LIMIT + 1]
+    )
+    if not rows:
+        return None
+    count = len(rows) if len(rows) <= PANEL_LIMIT else waiting.count()
+    return Panel(
+        "Verzoeken tot vernietiging",
+        "retention/_panel_requests.html",
+        {"rows": rows[:PANEL_LIMIT], "count": count},
+        order=80,
+    )
+
+
 sections.register("retention", retention_section)
 navigation.register("retention_register", _register_menu)
+homepanels.register("retention_requests", _open_requests_panel)
 
 
 def _years_of(organisation_ids: list[int]) -> dict[int, int]:

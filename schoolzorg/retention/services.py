@@ -34,6 +34,17 @@ class RequestRefused(Exception):
     """A request that cannot be recorded or decided; the message is Dutch, for the user."""
 
 
+class AlreadyOpen(RequestRefused):
+    """A request for this file is still open: decide that one first."""
+
+    def __init__(self, open_request: DestructionRequest) -> None:
+        super().__init__(
+            "Voor dit dossier ligt al een verzoek tot vernietiging waarover nog niet is besloten. "
+            "Besluit eerst over dat verzoek."
+        )
+        self.open_request = open_request
+
+
 @dataclass(frozen=True)
 class Due:
     """What is due on a day, in counts only: files per kind and records in them."""
@@ -125,7 +136,8 @@ def record_request(
     form_token: uuid.UUID,
 ) -> DestructionRequest:
     """Record a request to destroy the organisation's file about the pupil. A second send of
-    the same form returns the first request."""
+    the same form returns the first request; a new request while another for the same file is
+    open is refused (`AlreadyOpen`, with that request)."""
     rule = rule_for(organisation.kind)
     if rule is None:
         raise RequestRefused("Deze organisatie houdt in Schoolzorg geen eigen dossier bij.")
@@ -138,6 +150,14 @@ def record_request(
         existing = DestructionRequest.objects.filter(form_token=form_token).first()
         if existing is not None:
             return existing
+        # The pupil's row, locked: two requests recorded at the same moment wait for each
+        # other, so the second finds the first open (SQLite serialises writers anyway).
+        Pupil.objects.select_for_update().filter(pk=pupil.pk).values_list("pk").first()
+        found = DestructionRequest.objects.filter(
+            pupil=pupil, organisation=organisation, state=RequestState.OPEN
+        ).first()
+        if found is not None:
+            raise AlreadyOpen(found)
         return DestructionRequest.objects.create(
             pupil=pupil,
             organisation=organisation,

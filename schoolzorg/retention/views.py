@@ -60,6 +60,9 @@ def _request_for(request: HttpRequest, pk: int) -> tuple[DestructionRequest, Any
 def new_request(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     pupil, basis, holder = _pupil_with_holder(request, pupil_pk)
     form = RequestForm(request.POST if request.method == "POST" else None)
+    open_request = DestructionRequest.objects.filter(
+        pupil=pupil, organisation=holder, state=RequestState.OPEN
+    ).first()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -72,6 +75,9 @@ def new_request(request: HttpRequest, pupil_pk: int) -> HttpResponse:
                 by=request.user,
                 form_token=data["form_token"] or uuid.uuid4(),
             )
+        except services.AlreadyOpen as exc:
+            form.add_error(None, str(exc))
+            open_request = exc.open_request
         except services.RequestRefused as exc:
             form.add_error(None, str(exc))
         else:
@@ -87,7 +93,7 @@ def new_request(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     return render(
         request,
         "retention/new_request.html",
-        {"pupil": pupil, "holder": holder, "form": form},
+        {"pupil": pupil, "holder": holder, "form": form, "open_request": open_request},
     )
 
 

@@ -82,6 +82,86 @@ def test_recording_a_request_twice_with_one_form_makes_one_request(client_for, i
     assert first["Location"] == second["Location"]
 
 
+def _panel(page: str, title: str) -> str:
+    start = page.index(f">{title}</h2>")
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_pupil_page_lists_the_open_requests_of_the_users_organisation(
+    client_for, member, ib, pupil
+):
+    request = _open_request(pupil, ib)
+    decided = _open_request(pupil, ib)
+    DestructionRequest.objects.filter(pk=decided.pk).update(
+        state="refused", refusal_reason="Belang broer"
+    )
+    page = client_for(ib).get(f"/leerlingen/{pupil.pk}/").content.decode()
+    section = _panel(page, "Bewaartermijn")
+    assert f'href="/bewaartermijnen/verzoek/{request.pk}/"' in section
+    assert "Verzoek ontvangen op 2-11-2026" in section and "een ouder met gezag" in section
+    assert str(ib) in section  # recorded by
+    assert f"/bewaartermijnen/verzoek/{decided.pk}/" not in section
+    # While one is open, the section offers no second one.
+    assert "Verzoek tot vernietiging vastleggen" not in section
+
+
+def test_my_work_counts_the_open_requests_and_links_to_them_without_naming_a_child(
+    client_for, member, ib, pupil
+):
+    request = _open_request(pupil, ib)
+    other_school = SchoolFactory()
+    other = PupilFactory(current_school=other_school, first_name="Zwaluw")
+    DestructionRequest.objects.create(
+        pupil=other,
+        organisation=other_school,
+        kind="school",
+        requester="pupil",
+        received_on=dt.date(2026, 11, 3),
+        recorded_by=member(Role.SUPPORT_COORDINATOR, other_school),
+    )
+    page = client_for(ib).get("/").content.decode()
+    panel = _panel(page, "Verzoeken tot vernietiging")
+    assert "1 verzoek tot vernietiging wacht op uw besluit" in panel
+    assert f'href="/bewaartermijnen/verzoek/{request.pk}/"' in panel
+    assert "Ontvangen op 2-11-2026" in panel and pupil.current_school.name in panel
+    assert "Madelief" not in panel and "Groen" not in panel and "Zwaluw" not in panel
+    # Nothing open: no panel; a teacher never gets one.
+    DestructionRequest.objects.filter(pk=request.pk).update(
+        state="refused", refusal_reason="Belang broer"
+    )
+    assert "Verzoeken tot vernietiging" not in client_for(ib).get("/").content.decode()
+    teacher = member(Role.TEACHER, pupil.current_school)
+    assert "Verzoeken tot vernietiging" not in client_for(teacher).get("/").content.decode()
+
+
+def test_a_second_open_request_for_the_same_file_is_refused_with_a_link_to_the_first(
+    client_for, ib, pupil
+):
+    first = _open_request(pupil, ib)
+    client = client_for(ib)
+    url = f"/bewaartermijnen/leerling/{pupil.pk}/verzoek/"
+    assert f"/bewaartermijnen/verzoek/{first.pk}/" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {"form_token": str(uuid.uuid4()), "requester": "guardian", "received_on": "2026-11-20"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "al een verzoek tot vernietiging waarover nog niet is besloten" in page
+    assert f'href="/bewaartermijnen/verzoek/{first.pk}/"' in page
+    assert DestructionRequest.objects.count() == 1
+    # Once decided, a new request can be recorded.
+    DestructionRequest.objects.filter(pk=first.pk).update(
+        state="refused", refusal_reason="Belang broer"
+    )
+    again = client.post(
+        url,
+        {"form_token": str(uuid.uuid4()), "requester": "guardian", "received_on": "2026-11-20"},
+    )
+    assert again.status_code == 302
+    assert DestructionRequest.objects.filter(state="open").count() == 1
+
+
 def test_a_request_by_a_pupil_of_11_is_refused_with_a_dutch_message(client_for, ib, pupil):
     pupil.date_of_birth = dt.date(2015, 6, 1)
     pupil.save()
