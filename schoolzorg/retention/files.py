@@ -293,7 +293,7 @@ def destroy(
         _forget_history(Enrolment, [r.pk for r in gone if r.key == "enrolment"], Counter())
 
     # One register line per organisation: what of its file went, what stays shared. A record
-    # that two files held is counted in both.
+    # that two files held is counted in both, with its stored files.
     gone_keys = {(r.key, r.pk) for r in gone}
     for org_id in sorted(organisation_ids):
         holding = found.holdings.get(org_id)
@@ -303,12 +303,15 @@ def destroy(
         mine = [r for r in held if (r.key, r.pk) in gone_keys]
         if not mine and not on_request:
             continue
+        # Kept because another organisation's file still holds it (not the enrolment a request
+        # leaves alone: that is no shared record).
+        kept = [r for r in held if (r.key, r.pk) not in gone_keys and r.holders - organisation_ids]
         per_kind: Counter[str] = Counter(LABELS[r.key] for r in mine)
         files = 0
         for r in mine:
             child = children.get((r.key, r.pk), Counter())
-            files += child.pop("files", 0)
-            per_kind.update({LABELS[k]: v for k, v in child.items() if v})
+            files += child["files"]
+            per_kind.update({LABELS[k]: v for k, v in child.items() if v and k != "files"})
         outcome.records.append(
             DestructionRecord.objects.create(
                 at=now,
@@ -317,7 +320,7 @@ def destroy(
                 kind=holding.rule.kind,
                 reason=reason,
                 records=sum(per_kind.values()),
-                kept_shared=len(held) - len(mine),
+                kept_shared=len(kept),
                 files_removed=files,
                 counts=dict(per_kind),
                 by=by,
@@ -332,7 +335,8 @@ def destroy(
     )
     if request is not None:
         others = others.exclude(pk=request.pk)
-    others.update(state=RequestState.CARRIED_OUT, decided_on=today, pupil=None)
+    # Nobody decided these: they lapse, distinct from a request carried out (ADR 0701).
+    others.update(state=RequestState.LAPSED, decided_on=today, pupil=None)
     DestructionRequest.objects.filter(pupil=pupil, organisation_id__in=organisation_ids).exclude(
         state=RequestState.OPEN
     ).update(pupil=None)
@@ -420,9 +424,15 @@ def _destroy_what_nobody_holds(
     if enrolled and not on_request:
         return  # the school the child goes to now may still use plan and consents
     counts: Counter[str] = Counter()
+    files_before = len(outcome.files)
     with disable_auditlog():
         counts.update(_delete_shared_care(pupil, outcome))
         if not enrolled:
+            # Any request still open about the child (of an organisation that held nothing
+            # more) lapses before the pupil row goes and unlinks it.
+            DestructionRequest.objects.filter(pupil=pupil, state=RequestState.OPEN).update(
+                state=RequestState.LAPSED, decided_on=timezone.localdate(now), pupil=None
+            )
             counts.update(_delete_pupil(pupil, outcome))
             outcome.pupil_destroyed = True
     counts = Counter({k: v for k, v in counts.items() if v})
@@ -438,7 +448,7 @@ def _destroy_what_nobody_holds(
             reason=reason if first else Reason.NOTHING_LEFT,
             records=sum(v for k, v in counts.items() if k != "history"),
             counts={LABELS[k]: v for k, v in counts.items()},
-            files_removed=len(outcome.files),
+            files_removed=len(outcome.files) - files_before,  # consent forms, its own
             by=by,
             basis=basis
             or "Geen dossier meer over: wat alle dossiers samen hadden gaat mee met het laatste",

@@ -83,6 +83,8 @@ class RequestState(models.TextChoices):
     OPEN = "open", "Nog niet besloten"
     CARRIED_OUT = "carried_out", "Uitgevoerd: dossier vernietigd"
     REFUSED = "refused", "Geweigerd"
+    # Closed without a decision: the file went meanwhile (its period ended, or another request).
+    LAPSED = "lapsed", "Vervallen: het dossier is al vernietigd"
 
 
 class DestructionRequest(models.Model):

@@ -151,6 +151,9 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_recent_auth
 def carry_out(request: HttpRequest, pk: int) -> HttpResponse:
     found, basis = _request_for(request, pk)
+    if found.state == RequestState.LAPSED:
+        messages.info(request, "Dit verzoek is vervallen: het dossier is al vernietigd.")
+        return redirect("retention:detail", found.pk)
     if found.state != RequestState.OPEN or found.pupil is None:
         messages.info(request, "Over dit verzoek is al besloten.")
         return redirect("retention:detail", found.pk)

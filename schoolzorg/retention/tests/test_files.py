@@ -282,6 +282,82 @@ def test_a_family_plan_stays_while_a_brother_or_sister_has_a_part(coordinator):
     ]
 
 
+def test_each_register_line_counts_the_files_of_its_own_records_once(
+    django_capture_on_commit_callbacks,
+):
+    world = make_world()
+    case, stored = case_with_document(world.pupil, world.coordinator)
+    provider = SocialWorkProvider.objects.get(pk=world.smw.memberships.get().organisation_id)
+    contact(case, world.smw, provider, contact_on=dt.date(2024, 5, 1))
+    Case.objects.filter(pk=case.pk).update(
+        status="closed", outcome="resolved", closed_at=timezone.now().replace(year=2024, month=6)
+    )
+    form = default_storage.save("consent/2024/formulier.pdf", ContentFile(b"%PDF handtekening"))
+    Consent.objects.filter(pupil=world.pupil).update(evidence_file=form)
+    leave_school(world.pupil)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.destroy_expired(dt.date(2044, 6, 1))  # school and provider due together
+
+    assert not default_storage.exists(stored) and not default_storage.exists(form)
+    school = DestructionRecord.objects.get(organisation=world.school, kind="school")
+    smw = DestructionRecord.objects.get(organisation=provider, kind="youth_care")
+    shared = DestructionRecord.objects.get(kind="pupil")
+    # The case (with its document) was in both files: counted, with its file, in each.
+    assert school.counts["documenten"] == smw.counts["documenten"] == 1
+    assert school.files_removed == smw.files_removed == 1
+    # The line of what all files shared counts only what it wiped itself: the consent form.
+    assert shared.files_removed == 1
+    assert "files" not in school.counts and "files" not in smw.counts
+
+
+def test_a_request_does_not_count_the_enrolment_it_leaves_as_kept_shared(client_for):
+    world = make_world()
+    submitted(world, today=dt.date(2026, 3, 2))  # held by the school and the team
+    CaseFactory(pupil=world.pupil, raised_by=world.coordinator)
+    request = services.record_request(
+        world.pupil,
+        world.school,
+        requester="guardian",
+        received_on=dt.date(2026, 3, 3),
+        note="",
+        by=world.coordinator,
+        form_token=__import__("uuid").uuid4(),
+    )
+    page = client_for(world.coordinator).get(f"/bewaartermijnen/verzoek/{request.pk}/vernietigen/")
+    assert "1 stuk blijft bewaard" in page.content.decode()
+
+    services.carry_out_request(request, by=world.coordinator)
+
+    line = DestructionRecord.objects.get(request=request, kind="school")
+    assert line.kept_shared == 1  # the referral, not the enrolment
+    assert Enrolment.objects.filter(pupil=world.pupil, ended_on__isnull=True).exists()
+
+
+def test_an_open_request_whose_file_the_sweep_destroyed_lapses_distinct_from_carried_out(
+    coordinator,
+):
+    pupil = PupilFactory()
+    CaseFactory(pupil=pupil, raised_by=coordinator)
+    request = DestructionRequest.objects.create(
+        pupil=pupil,
+        organisation=pupil.current_school,
+        kind="school",
+        requester="guardian",
+        received_on=dt.date(2024, 7, 1),
+        recorded_by=coordinator,
+    )
+    leave_school(pupil)
+
+    services.destroy_expired(dt.date(2026, 8, 1))
+
+    request.refresh_from_db()
+    assert request.state == "lapsed" and request.pupil_id is None
+    assert request.get_state_display() == "Vervallen: het dossier is al vernietigd"
+    assert request.decided_by is None
+    assert not DestructionRecord.objects.filter(request=request).exists()
+
+
 def test_a_second_sweep_finds_nothing_to_do(coordinator):
     pupil = PupilFactory()
     CaseFactory(pupil=pupil, raised_by=coordinator)
