@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 
-from schoolzorg.retention.models import Requester
+from schoolzorg.retention.models import FileKind, Requester
 
 
 class RequestForm(forms.Form):
@@ -28,17 +29,40 @@ class RequestForm(forms.Form):
     )
 
 
+# When a request may be refused, per kind of file: the law that applies to it.
+REFUSAL_GROUNDS: dict[str, tuple[str, str]] = {
+    FileKind.SCHOOL: (
+        "Weigeren kan alleen als de school de gegevens moet bewaren: een wet verplicht het, of de "
+        "gegevens zijn nodig voor een rechtszaak (AVG, artikel 17, derde lid).",
+        "Bijvoorbeeld: de gegevens zijn nodig voor een lopende rechtszaak "
+        "(AVG, artikel 17, derde lid).",
+    ),
+    FileKind.YOUTH_CARE: (
+        "Weigeren kan als bewaren van aanmerkelijk belang is voor een ander dan het kind "
+        "(Jeugdwet, artikel 7.3.9).",
+        "Bijvoorbeeld: bewaren is van aanmerkelijk belang voor een ander dan het kind "
+        "(Jeugdwet, artikel 7.3.9).",
+    ),
+}
+
+
+def refusal_ground(kind: str) -> str:
+    """When a request about this kind of file may be refused, in words for the page."""
+    return REFUSAL_GROUNDS.get(kind, REFUSAL_GROUNDS[FileKind.YOUTH_CARE])[0]
+
+
 class RefuseForm(forms.Form):
     reason = forms.CharField(
         label="Reden van weigeren",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=(
-            "Bijvoorbeeld: bewaren is van aanmerkelijk belang voor een ander dan het kind "
-            "(Jeugdwet, artikel 7.3.9)."
-        ),
         error_messages={"required": "Schrijf op waarom het verzoek wordt geweigerd."},
     )
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grounds = REFUSAL_GROUNDS.get(kind, REFUSAL_GROUNDS[FileKind.YOUTH_CARE])
+        self.fields["reason"].help_text = grounds[1]
 
 
 class ConfirmForm(forms.Form):

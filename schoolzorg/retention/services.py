@@ -181,8 +181,10 @@ def _take_open(request_id: int, **updates: Any) -> DestructionRequest:
 
 
 def refuse_request(request: DestructionRequest, *, reason: str, by: Any) -> DestructionRequest:
-    """Refuse with a reason, e.g. the file is of substantial interest to someone else
-    (Jeugdwet, artikel 7.3.9, tweede lid). The file stays; the refusal is kept with it."""
+    """Refuse with a reason: for a youth-care file e.g. it is of substantial interest to
+    someone else (Jeugdwet, artikel 7.3.9, tweede lid); for a school file one of the grounds of
+    AVG, artikel 17, derde lid (a legal duty to keep it, a legal claim). The file stays; the
+    refusal is kept with it."""
     if not reason.strip():
         raise RequestRefused("Schrijf op waarom het verzoek wordt geweigerd.")
     with transaction.atomic():

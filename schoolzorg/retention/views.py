@@ -19,7 +19,7 @@ from schoolzorg.audit.services import record_access
 from schoolzorg.pupils.access import access_basis
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.retention import files, policies, services
-from schoolzorg.retention.forms import ConfirmForm, RefuseForm, RequestForm
+from schoolzorg.retention.forms import ConfirmForm, RefuseForm, RequestForm, refusal_ground
 from schoolzorg.retention.models import DestructionRecord, DestructionRequest, RequestState
 
 REGISTER_LIMIT = 200
@@ -115,7 +115,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "retention/detail.html",
         {
             "req": found,
-            "refuse_form": RefuseForm(),
+            "refuse_form": RefuseForm(kind=found.kind),
+            "refusal_ground": refusal_ground(found.kind),
             "records": DestructionRecord.objects.filter(request=found),
         },
     )
@@ -126,7 +127,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def refuse(request: HttpRequest, pk: int) -> HttpResponse:
     found, _basis = _request_for(request, pk)
-    form = RefuseForm(request.POST)
+    form = RefuseForm(request.POST, kind=found.kind)
     if form.is_valid():
         try:
             services.refuse_request(found, reason=form.cleaned_data["reason"], by=request.user)
@@ -141,6 +142,7 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "req": found,
             "refuse_form": form,
+            "refusal_ground": refusal_ground(found.kind),
             "records": DestructionRecord.objects.filter(request=found),
         },
     )

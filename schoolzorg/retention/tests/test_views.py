@@ -240,6 +240,39 @@ def test_a_refusal_without_a_reason_comes_back_with_the_message(client_for, ib, 
     assert request.refusal_reason == "Belang broer"
 
 
+def test_the_refuse_form_cites_the_law_of_the_kind_of_file(client_for, ib, pupil):
+    from schoolzorg.referrals.tests.factories import make_world, submitted
+
+    school_request = _open_request(pupil, ib)
+    page = client_for(ib).get(f"/bewaartermijnen/verzoek/{school_request.pk}/").content.decode()
+    assert "AVG, artikel 17, derde lid" in page
+    assert "Jeugdwet" not in page and "aanmerkelijk belang" not in page
+    refused = client_for(ib).post(
+        f"/bewaartermijnen/verzoek/{school_request.pk}/weigeren/", {"reason": ""}
+    )
+    assert "AVG, artikel 17, derde lid" in refused.content.decode()
+    assert "Jeugdwet" not in refused.content.decode()
+
+    from schoolzorg.referrals.models import Referral
+
+    world = make_world()
+    referral = submitted(world)
+    # Acknowledged by a worker: the team leader sees the pupil's file.
+    Referral.objects.filter(pk=referral.pk).update(state="acknowledged", assignee=world.worker)
+    team_request = DestructionRequest.objects.create(
+        pupil=world.pupil,
+        organisation=world.team,
+        kind="youth_care",
+        requester="guardian",
+        received_on=dt.date(2026, 11, 2),
+        recorded_by=world.leader,
+    )
+    page = client_for(world.leader).get(f"/bewaartermijnen/verzoek/{team_request.pk}/")
+    text = page.content.decode()
+    assert "aanmerkelijk belang voor een ander dan het kind" in text
+    assert "Jeugdwet, artikel 7.3.9" in text and "AVG" not in text
+
+
 def test_the_privacy_officer_sees_the_register_without_names(client_for, member, ib, pupil):
     request = _open_request(pupil, ib)
     client_for(ib).post(f"/bewaartermijnen/verzoek/{request.pk}/vernietigen/", {"confirm": "on"})
