@@ -20,7 +20,8 @@ class RetentionPeriodAdmin(FunctionalAdminScope, admin.ModelAdmin[RetentionPerio
     may_add = True
     list_display = ["organisation", "years", "note", "updated_at"]
     search_fields = ["organisation__name"]
-    autocomplete_fields = ["organisation"]
+    # A plain list, not an autocomplete: the autocomplete searches every organisation (the
+    # organisation admin lets anyone look all of them up) and ignores the limits below.
 
     def scoped(self, queryset: QuerySet[Any, Any], organisations: Any) -> QuerySet[Any, Any]:
         return queryset.filter(organisation_id__in=organisations)

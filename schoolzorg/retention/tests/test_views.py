@@ -310,6 +310,39 @@ def test_a_functional_administrator_sets_the_period_of_their_own_schools_only(
     assert not RetentionPeriod.objects.filter(organisation=far).exists()
 
 
+def test_the_admin_offers_only_organisations_with_a_period_that_the_administrator_manages(
+    client_for, member, school
+):
+    import re
+
+    from schoolzorg.organisations.models import Organisation
+    from schoolzorg.organisations.tests.factories import (
+        NeighbourhoodTeamFactory,
+        PartnershipFactory,
+        ServiceDeskFactory,
+        SocialWorkProviderFactory,
+        YouthHealthServiceFactory,
+    )
+
+    town = school.municipality
+    team = NeighbourhoodTeamFactory(municipality=town)
+    provider = SocialWorkProviderFactory(municipality=town)
+    for factory in (PartnershipFactory, ServiceDeskFactory, YouthHealthServiceFactory):
+        factory(municipality=town)
+    far_school = SchoolFactory(municipality=MunicipalityFactory())
+    admin = member(Role.FUNCTIONAL_ADMIN, town)
+    admin.is_staff = True
+    admin.save()
+
+    page = client_for(admin).get("/beheer/retention/retentionperiod/add/").content.decode()
+    select = re.search(r'<select name="organisation".*?</select>', page, re.S)
+    assert select is not None
+    offered = {int(pk) for pk in re.findall(r'<option value="(\d+)"', select.group(0))}
+    assert offered == {school.pk, team.pk, provider.pk}
+    assert town.pk not in offered and far_school.pk not in offered
+    assert Organisation.objects.filter(municipality=town).count() > len(offered)
+
+
 def test_the_parents_overview_says_how_long_the_file_is_kept_and_how_to_ask(
     ib, pupil, time_machine
 ):
