@@ -132,6 +132,11 @@ class LogSeal(models.Model):
         verbose_name_plural = "logboekzegels"
 
 
+# A grant's pupil label once the child's file is destroyed (set by `retention`, which sits above
+# this app); the review then says so instead of showing a number that points at nothing.
+PUPIL_DESTROYED_LABEL = "leerling (dossier vernietigd)"
+
+
 class BreakGlassGrant(models.Model):
     """Reasoned emergency access to one pupil for 60 minutes, reviewed by the privacy officer.
 
@@ -172,6 +177,10 @@ class BreakGlassGrant(models.Model):
 
     def is_active_at(self, moment: object) -> bool:
         return self.granted_at <= moment < self.expires_at  # type: ignore[operator]
+
+    @property
+    def pupil_destroyed(self) -> bool:
+        return self.pupil_label == PUPIL_DESTROYED_LABEL
 
 
 class WeeklyReview(models.Model):

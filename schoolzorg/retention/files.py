@@ -40,7 +40,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from schoolzorg.assessments.models import Assessment
-from schoolzorg.audit.models import BreakGlassGrant
+from schoolzorg.audit.models import PUPIL_DESTROYED_LABEL, BreakGlassGrant
 from schoolzorg.cases.models import Case, CaseDocument, CaseEvent, SocialWorkContact
 from schoolzorg.cases.workflow import OPEN_STATUSES
 from schoolzorg.consent.models import Consent, LegalBasis
@@ -510,9 +510,7 @@ def _delete_pupil(pupil: Pupil, outcome: Outcome) -> Counter[str]:
         .exclude(pk__in=IntegralPlan.objects.filter(family=family).values("agreed_by_id"))
         .values_list("pk", flat=True)
     )
-    BreakGlassGrant.objects.filter(pupil_id=pupil.pk).update(
-        pupil_label="leerling (dossier vernietigd)"
-    )
+    BreakGlassGrant.objects.filter(pupil_id=pupil.pk).update(pupil_label=PUPIL_DESTROYED_LABEL)
     pupil_id = pupil.pk
     pupil.delete()  # cascades to links, enrolments, residences, remaining requests unlink
     counts["pupil"] = 1

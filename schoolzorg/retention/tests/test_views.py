@@ -286,6 +286,38 @@ def test_the_privacy_officer_sees_the_register_without_names(client_for, member,
     )
 
 
+def test_the_break_the_glass_review_says_the_childs_file_was_destroyed(
+    client_for, member, ib, school
+):
+    from schoolzorg.audit.services import grant_break_glass
+    from schoolzorg.retention import services
+
+    gone = PupilFactory(current_school=school, first_name="Vergeten")
+    kept = PupilFactory(current_school=school)
+    social_worker = member(Role.SCHOOL_SOCIAL_WORKER, school)
+    for pupil in (gone, kept):
+        grant_break_glass(
+            social_worker,
+            pupil_id=pupil.pk,
+            pupil_label=str(pupil),
+            reason="Acute zorgen gemeld door de moeder, overleg nodig",
+            membership=social_worker.memberships.get(),
+        )
+    from schoolzorg.pupils.models import Enrolment, Pupil
+
+    Enrolment.objects.filter(pupil=gone).update(ended_on=dt.date(2024, 7, 12))
+    Pupil.objects.filter(pk=gone.pk).update(current_school=None)
+    services.destroy_expired(dt.date(2026, 8, 1))
+    assert not Pupil.objects.filter(pk=gone.pk).exists()
+
+    officer = member(Role.PRIVACY_OFFICER, school.municipality)
+    page = client_for(officer).get("/logboek/noodtoegang/beoordelen/").content.decode()
+    assert f"Leerling nr. {gone.pk} (het dossier van dit kind is inmiddels vernietigd)." in page
+    assert f"Leerling nr. {kept.pk}." in page
+    assert "Acute zorgen gemeld door de moeder" in page
+    assert "Vergeten" not in page
+
+
 def test_a_functional_administrator_sets_the_period_of_their_own_schools_only(
     client_for, member, school
 ):
