@@ -38,9 +38,10 @@ def who_may_ask(pupil: Any) -> str:
 
 
 def retention_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
-    """How long the user's organisation keeps this file, and where to record a request for
-    early destruction. Only for those who answer such requests; reads the organisation's own
-    period (one query) and nothing for anyone else."""
+    """How long the user's organisation keeps this file, who may ask for early destruction,
+    the organisation's open requests about the child (or where to record one). Only for those
+    who answer such requests; reads the organisation's own period and its open requests (two
+    queries) and nothing for anyone else."""
     if not full or not policies.handled_organisations(request.user):
         return None
     holder = policies.file_holder_for(request.user, pupil)
