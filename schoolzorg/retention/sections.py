@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +14,10 @@ from schoolzorg.audit.parents import register_note as register_parents_note
 from schoolzorg.audit.policies import is_privacy_officer
 from schoolzorg.lib import homepanels, navigation
 from schoolzorg.lib.homepanels import Panel
+from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils import sections
 from schoolzorg.retention import policies, services
+from schoolzorg.retention.models import DestructionRequest, RequestState, RetentionPeriod
 from schoolzorg.retention.periods import YOUTH_CARE_RULE, rule_for
 
 
@@ -37,6 +40,23 @@ def who_may_ask(pupil: Any) -> str:
     )
 
 
+# Read on every pupil page a request handler opens: compiled once (ADR 0504).
+@prepared
+def _period(organisation_id: int) -> QuerySet[RetentionPeriod]:
+    return RetentionPeriod.objects.filter(organisation_id=organisation_id)
+
+
+@prepared
+def _open_requests(pupil_id: int, organisation_id: int) -> QuerySet[DestructionRequest]:
+    return (
+        DestructionRequest.objects.filter(
+            pupil_id=pupil_id, organisation_id=organisation_id, state=RequestState.OPEN
+        )
+        .select_related("recorded_by")
+        .order_by("received_on", "pk")
+    )
+
+
 def retention_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
     """How long the user's organisation keeps this file, who may ask for early destruction,
     the organisation's open requests about the child (or where to record one). Only for those
@@ -50,17 +70,9 @@ def retention_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) 
     rule = rule_for(holder.kind)
     if rule is None:
         return None
-    from schoolzorg.retention.models import DestructionRequest, RequestState, RetentionPeriod
-
-    own = RetentionPeriod.objects.filter(organisation_id=holder.pk).values_list("years", flat=True)
-    years = next(iter(own), rule.default_years)
-    open_requests = list(
-        DestructionRequest.objects.filter(
-            pupil=pupil, organisation_id=holder.pk, state=RequestState.OPEN
-        )
-        .select_related("recorded_by")
-        .order_by("received_on", "pk")
-    )
+    period = _period.first(organisation_id=holder.pk)
+    years = period.years if period is not None else rule.default_years
+    open_requests = _open_requests(pupil_id=pupil.pk, organisation_id=holder.pk)
     return Panel(
         "Bewaartermijn",
         "retention/_section.html",
