@@ -39,6 +39,7 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from schoolzorg.accounts.models import Membership
 from schoolzorg.assessments.models import Assessment
 from schoolzorg.audit.models import PUPIL_DESTROYED_LABEL, BreakGlassGrant
 from schoolzorg.cases.models import Case, CaseDocument, CaseEvent, SocialWorkContact
@@ -288,6 +289,7 @@ def destroy(
         and not (on_request and r.key == "enrolment")
     ]
     outcome = Outcome()
+    _unname_coordinators(found, gone, organisation_ids)
     with disable_auditlog():
         children = _delete_roots(gone, outcome)
         _forget_history(Enrolment, [r.pk for r in gone if r.key == "enrolment"], Counter())
@@ -353,6 +355,27 @@ def _expired_basis(holding: Holding) -> str:
         f"Bewaartermijn verstreken: {holding.years} jaar {holding.rule.starts} "
         f"(geëindigd {holding.ended_on:%d-%m-%Y})"
     )
+
+
+def _unname_coordinators(found: PupilFile, gone: list[Root], organisation_ids: set[int]) -> None:
+    """A case another file keeps loses a regisseur who works for none of the organisations that
+    still hold it: being named regisseur of an open case opens the child's whole file, and the
+    school whose file went must not see it any more (ADR 0701)."""
+    gone_keys = {(r.key, r.pk) for r in gone}
+    kept = {
+        r.pk: r.holders - organisation_ids
+        for r in found.roots
+        if r.key == "case" and (r.key, r.pk) not in gone_keys and r.holders & organisation_ids
+    }
+    cases = Case.objects.filter(pk__in=kept, coordinator__isnull=False)
+    for case_id, coordinator_id in cases.values_list("pk", "coordinator_id"):
+        stays = (
+            Membership.objects.active()
+            .filter(user_id=coordinator_id, organisation_id__in=kept[case_id])
+            .exists()
+        )
+        if not stays:
+            Case.objects.filter(pk=case_id).update(coordinator=None)
 
 
 def _delete_roots(gone: list[Root], outcome: Outcome) -> dict[tuple[str, int], Counter[str]]:

@@ -228,6 +228,30 @@ def test_a_case_with_social_work_contacts_waits_for_the_providers_file():
     assert not Case.objects.filter(pk=case.pk).exists()
 
 
+def test_a_kept_case_no_longer_opens_the_child_to_the_school_whose_file_went():
+    from schoolzorg.pupils.access import access_basis
+
+    world = make_world()
+    provider = SocialWorkProvider.objects.get(pk=world.smw.memberships.get().organisation_id)
+    # Two open cases left behind when the child left: one with the school's coordinator as
+    # regisseur, one with the social worker; both with contacts, so the provider's file keeps them.
+    school_led = CaseFactory(pupil=world.pupil, raised_by=world.coordinator)
+    smw_led = CaseFactory(pupil=world.pupil, raised_by=world.coordinator)
+    Case.objects.filter(pk=school_led.pk).update(coordinator=world.coordinator)
+    Case.objects.filter(pk=smw_led.pk).update(coordinator=world.smw)
+    for case in (school_led, smw_led):
+        contact(case, world.smw, provider, contact_on=dt.date(2024, 5, 1))
+    leave_school(world.pupil)
+    assert access_basis(world.coordinator, world.pupil) is not None  # as regisseur
+
+    services.destroy_expired(dt.date(2027, 1, 1))
+    assert Case.objects.filter(pk__in=[school_led.pk, smw_led.pk]).count() == 2
+    school_led.refresh_from_db()
+    smw_led.refresh_from_db()
+    assert (school_led.coordinator_id, smw_led.coordinator_id) == (None, world.smw.pk)
+    assert access_basis(world.coordinator, world.pupil) is None
+
+
 def test_a_plan_whose_last_childs_part_goes_goes_too_and_a_brother_starts_afresh(coordinator):
     from schoolzorg.plans import services as plans
     from schoolzorg.plans.models import IntegralPlan, PlanVersion
