@@ -135,3 +135,19 @@ def test_the_sign_in_pages_never_ask(page, member):
         page.locator(".site-header__brand").click()
     assert page.get_by_label("Code").input_value() == ""
     assert dialogs.seen == []
+
+
+def test_a_form_sent_back_with_only_its_own_date_filled_in_does_not_ask(
+    page, member, browser_login
+):
+    pupil = PupilFactory(first_name="Daan", last_name="Vraagt")
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    browser_login(page, ib)
+    dialogs = Dialogs(page)
+    # The request form fills in today's date itself; sent without a choice, it comes back.
+    page.goto(f"{page.base_url}/bewaartermijnen/leerling/{pupil.pk}/verzoek/")
+    page.get_by_role("button", name="Verzoek vastleggen").click()
+    page.locator(".error-summary").wait_for()
+    _try_to_leave(page, dialogs)
+    page.wait_for_url(page.base_url + "/")
+    assert dialogs.seen == []

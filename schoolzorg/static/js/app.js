@@ -71,13 +71,14 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 });
 
 // Leaving a page (a link, back, reload, closing the tab) while a form holds typed text that is
-// not saved asks first, with the browser's own question. Typed text: a text field or text area
+// not saved asks first, with the browser's own question. Typed text: a text, number or e-mail
+// field or a text area (a date is often filled in by the page, and quick to choose again)
 // whose text differs from what the page showed, until the form is sent, or until its htmx save
 // came back without an error and nothing was typed meanwhile. A form the server shows again with
 // text it did not keep (marked `data-unsaved`, a field marked invalid, a colleague's newer text
 // beside it) counts while any of its text fields holds text. Sign-in forms never ask.
 const TEXT_FIELDS = "textarea, input:not([type]), input[type=text], input[type=email], " +
-  "input[type=tel], input[type=url], input[type=number], input[type=date], input[type=time]";
+  "input[type=tel], input[type=url], input[type=number]";
 const SIGN_IN = "input[type=password], input[autocomplete=one-time-code]";
 const SHOWN_UNSAVED = "form[data-unsaved], form:has([aria-invalid=true], .error-summary), " +
   "form:has(.current-text .message--warning)";
