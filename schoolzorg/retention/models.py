@@ -9,6 +9,7 @@ pupil only while it is open or refused; carrying it out unlinks it.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -59,6 +60,13 @@ class RetentionPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.years} jaar"
+
+    def unique_error_message(self, model_class: Any, unique_check: Any) -> ValidationError:
+        if tuple(unique_check) == ("organisation",):
+            return ValidationError(
+                "Deze organisatie heeft al een eigen bewaartermijn: pas die aan.", code="unique"
+            )
+        return super().unique_error_message(model_class, unique_check)
 
     def clean(self) -> None:
         if self.organisation_id is None or self.years is None:

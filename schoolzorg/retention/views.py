@@ -43,7 +43,11 @@ def _pupil_with_holder(request: HttpRequest, pupil_pk: int) -> tuple[Pupil, Any,
 def _request_for(request: HttpRequest, pk: int) -> tuple[DestructionRequest, Any]:
     """The request and, while it names the pupil, the read-log basis; 404 for anyone who does
     not answer requests for its organisation or no longer sees the pupil."""
-    found = DestructionRequest.objects.select_related("organisation", "pupil").filter(pk=pk).first()
+    found = (
+        DestructionRequest.objects.select_related("organisation", "pupil", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
     if found is None or not policies.can_handle(request.user, found):
         raise Http404
     basis = None
@@ -63,6 +67,7 @@ def new_request(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     open_request = DestructionRequest.objects.filter(
         pupil=pupil, organisation=holder, state=RequestState.OPEN
     ).first()
+    refused = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -75,9 +80,8 @@ def new_request(request: HttpRequest, pupil_pk: int) -> HttpResponse:
                 by=request.user,
                 form_token=data["form_token"] or uuid.uuid4(),
             )
-        except services.AlreadyOpen as exc:
-            form.add_error(None, str(exc))
-            open_request = exc.open_request
+        except services.AlreadyOpen as exc:  # said once, above the form, with its link
+            open_request, refused = exc.open_request, True
         except services.RequestRefused as exc:
             form.add_error(None, str(exc))
         else:
@@ -93,7 +97,13 @@ def new_request(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     return render(
         request,
         "retention/new_request.html",
-        {"pupil": pupil, "holder": holder, "form": form, "open_request": open_request},
+        {
+            "pupil": pupil,
+            "holder": holder,
+            "form": form,
+            "open_request": open_request,
+            "refused": refused,
+        },
     )
 
 

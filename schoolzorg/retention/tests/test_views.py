@@ -147,7 +147,10 @@ def test_a_second_open_request_for_the_same_file_is_refused_with_a_link_to_the_f
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "al een verzoek tot vernietiging waarover nog niet is besloten" in page
+    # Said once, as an error above the form, with the link to the open request.
+    assert page.count("Besluit eerst over dat verzoek.") == 1
+    assert "Niet vastgelegd. Voor dit dossier ligt al een verzoek" in page
+    assert 'role="alert"' in page
     assert f'href="/bewaartermijnen/verzoek/{first.pk}/"' in page
     assert DestructionRequest.objects.count() == 1
     # Once decided, a new request can be recorded.
@@ -238,6 +241,9 @@ def test_a_refusal_without_a_reason_comes_back_with_the_message(client_for, ib, 
     assert twice.status_code == 302
     request.refresh_from_db()
     assert request.refusal_reason == "Belang broer"
+    # The page says who refused it.
+    page = client.get(f"/bewaartermijnen/verzoek/{request.pk}/").content.decode()
+    assert f"Geweigerd door {ib.full_name} op " in page
 
 
 def test_the_refuse_form_cites_the_law_of_the_kind_of_file(client_for, ib, pupil):
@@ -334,6 +340,12 @@ def test_a_functional_administrator_sets_the_period_of_their_own_schools_only(
     )
     assert ok.status_code == 302
     assert RetentionPeriod.objects.get(organisation=school).years == 3
+    second = client.post(
+        "/beheer/retention/retentionperiod/add/", {"organisation": school.pk, "years": "4"}
+    )
+    assert "Deze organisatie heeft al een eigen bewaartermijn: pas die aan." in (
+        second.content.decode()
+    )
     far = SchoolFactory(municipality=MunicipalityFactory())
     refused = client.post(
         "/beheer/retention/retentionperiod/add/", {"organisation": far.pk, "years": "3"}
