@@ -86,7 +86,8 @@ class BaseCommand(base.BaseCommand):
     """Use instead of Django's BaseCommand for every command of our own."""
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # Named as the README writes it: `schoolzorg import-schools`.
+        parser = super().create_parser(prog_name, subcommand.replace("_", "-"), **kwargs)
         # Django builds its CommandParser itself; ours only changes what it says.
         parser.__class__ = DutchCommandParser
         parser._positionals.title = "argumenten"

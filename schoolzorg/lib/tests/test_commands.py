@@ -51,7 +51,7 @@ def test_every_command_of_ours_uses_the_dutch_base() -> None:
 def test_a_missing_file_argument_is_asked_for_in_dutch(capsys: pytest.CaptureFixture[str]) -> None:
     code, err = _run(capsys, "import_schools")
     assert code == 2
-    assert err.startswith("Fout: dit ontbreekt nog: BESTAND\ngebruik: schoolzorg import_schools")
+    assert err.startswith("Fout: dit ontbreekt nog: BESTAND\ngebruik: schoolzorg import-schools")
     assert "required" not in err and "usage" not in err and "error" not in err
 
 
@@ -90,7 +90,7 @@ def test_argparse_messages_in_dutch(english: str, dutch: str) -> None:
 def test_help_of_a_command_is_dutch_django_options_included() -> None:
     command = load_command_class("schoolzorg.organisations", "import_schools")
     text = command.create_parser("schoolzorg", "import_schools").format_help()
-    assert text.startswith("gebruik: schoolzorg import_schools")
+    assert text.startswith("gebruik: schoolzorg import-schools")
     for dutch in ("argumenten:", "opties:", "toon deze hulp en stop", "sla de controles"):
         assert dutch in text
     for english in ("usage:", "options:", "show this help", "Verbosity level", "Skip system"):
@@ -118,7 +118,7 @@ def test_help_after_help_takes_the_name_with_a_dash(
 
     monkeypatch.setattr("sys.argv", ["schoolzorg", "help", "import-schools"])
     cli.main()
-    assert capsys.readouterr().out.startswith("gebruik: schoolzorg import_schools")
+    assert capsys.readouterr().out.startswith("gebruik: schoolzorg import-schools")
 
 
 def test_every_argument_of_our_commands_is_explained() -> None:
