@@ -107,10 +107,11 @@ def new_request(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     )
 
 
-@never_cache
-@login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    found, basis = _request_for(request, pk)
+def _detail_page(
+    request: HttpRequest, found: DestructionRequest, basis: Any, refuse_form: RefuseForm
+) -> HttpResponse:
+    """The request's page (also after a refusal sent without a reason); reading it is logged
+    while the request still names the pupil."""
     if found.pupil is not None:
         record_access(
             request,
@@ -125,7 +126,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "retention/detail.html",
         {
             "req": found,
-            "refuse_form": RefuseForm(kind=found.kind),
+            "refuse_form": refuse_form,
             "refusal_ground": refusal_ground(found.kind),
             "records": DestructionRecord.objects.filter(request=found),
         },
@@ -134,9 +135,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    found, basis = _request_for(request, pk)
+    return _detail_page(request, found, basis, RefuseForm(kind=found.kind))
+
+
+@never_cache
+@login_required
 @require_POST
 def refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    found, _basis = _request_for(request, pk)
+    found, basis = _request_for(request, pk)
     form = RefuseForm(request.POST, kind=found.kind)
     if form.is_valid():
         try:
@@ -146,16 +154,7 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Het verzoek is geweigerd. De reden is vastgelegd.")
         return redirect("retention:detail", found.pk)
-    return render(
-        request,
-        "retention/detail.html",
-        {
-            "req": found,
-            "refuse_form": form,
-            "refusal_ground": refusal_ground(found.kind),
-            "records": DestructionRecord.objects.filter(request=found),
-        },
-    )
+    return _detail_page(request, found, basis, form)
 
 
 @never_cache

@@ -231,9 +231,14 @@ def test_destroying_needs_the_box_ticked_and_a_second_click_does_nothing_more(
 def test_a_refusal_without_a_reason_comes_back_with_the_message(client_for, ib, pupil):
     request = _open_request(pupil, ib)
     client = client_for(ib)
+    from schoolzorg.audit.models import AccessLogEntry
+
+    before = AccessLogEntry.objects.filter(pupil_id=pupil.pk).count()
     response = client.post(f"/bewaartermijnen/verzoek/{request.pk}/weigeren/", {"reason": ""})
     assert response.status_code == 200
     assert "Schrijf op waarom" in response.content.decode()
+    # The page shown again is a read of the child's request like any other: logged.
+    assert AccessLogEntry.objects.filter(pupil_id=pupil.pk).count() == before + 1
     client.post(f"/bewaartermijnen/verzoek/{request.pk}/weigeren/", {"reason": "Belang broer"})
     request.refresh_from_db()
     assert request.state == "refused"
