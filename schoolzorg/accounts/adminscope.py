@@ -10,6 +10,8 @@ schools):
   history of who held which role stays;
 - the organisations themselves: all can be looked up (public registry data, needed to name a
   served school), only their own can be changed; adding and deleting come from the importers.
+  Where a field accepts only their own (a membership's organisation and person), the admin's
+  autocomplete offers only those too.
 
 They cannot make anyone staff or change groups, and cannot give themselves power over child
 data or its oversight: they add or change no membership of their own account (their own
@@ -147,6 +149,19 @@ class FunctionalAdminScope:
             return queryset.none()
         return self.scoped(queryset, organisations)
 
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any, Any], search_term: str
+    ) -> tuple[QuerySet[Any, Any], bool]:
+        """The admin's autocomplete offers what the form will accept: when it looks up the
+        choices of a field whose admin limits them (`limit_choices`), only those."""
+        queryset, distinct = super().get_search_results(  # type: ignore[misc]
+            request, queryset, search_term
+        )
+        limited = _autocomplete_choices(request)
+        if limited is not None:
+            queryset = queryset.filter(pk__in=limited.values("pk"))
+        return queryset, distinct
+
     def limit_choices(self, request: HttpRequest, db_field: Any, kwargs: dict[str, Any]) -> None:
         """Only the functional administrator's own organisations and people can be chosen for a
         membership (checked again when the form is sent)."""
@@ -159,3 +174,27 @@ class FunctionalAdminScope:
             kwargs["queryset"] = Organisation.objects.filter(pk__in=organisations)
         elif db_field.name == "user":
             kwargs["queryset"] = managed_users(organisations)
+
+
+def _autocomplete_choices(request: HttpRequest) -> QuerySet[Any, Any] | None:
+    """For the admin's autocomplete view: the choices the source field's admin allows, when it
+    limits them; None otherwise (another view, or a field nobody limits)."""
+    from django.apps import apps
+    from django.contrib import admin
+    from django.contrib.admin.exceptions import NotRegistered
+    from django.core.exceptions import FieldDoesNotExist
+
+    if request.resolver_match is None or request.resolver_match.url_name != "autocomplete":
+        return None
+    params = request.GET
+    try:
+        model = apps.get_model(params.get("app_label", ""), params.get("model_name", ""))
+        source = admin.site.get_model_admin(model)
+        field = model._meta.get_field(params.get("field_name", ""))
+    except (LookupError, ValueError, FieldDoesNotExist, NotRegistered):
+        return None
+    if not isinstance(source, FunctionalAdminScope):
+        return None
+    kwargs: dict[str, Any] = {}
+    source.limit_choices(request, field, kwargs)
+    return kwargs.get("queryset")

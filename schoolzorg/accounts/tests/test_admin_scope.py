@@ -381,3 +381,27 @@ def test_an_account_with_an_invisible_character_is_refused(town, email, name) ->
     assert response.status_code == 200
     assert "onzichtbaar teken" in response.content.decode()
     assert User.objects.count() == 3  # the administrator and the two coordinators, no more
+
+
+def test_the_autocomplete_offers_only_organisations_a_membership_may_be_given(town) -> None:  # type: ignore[no-untyped-def]
+    def offered(field: str, term: str = "") -> set[str]:
+        response = town["client"].get(
+            "/beheer/autocomplete/",
+            {
+                "app_label": "accounts",
+                "model_name": "membership",
+                "field_name": field,
+                "term": term,
+            },
+        )
+        assert response.status_code == 200
+        return {row["id"] for row in response.json()["results"]}
+
+    organisations = offered("organisation")
+    assert str(town["school"].pk) in organisations
+    assert str(town["far_school"].pk) not in organisations
+    assert str(town["far_school"].pk) not in offered("organisation", town["far_school"].name[:4])
+    people = offered("user")
+    assert str(town["ib"].pk) in people and str(town["far_ib"].pk) not in people
+    # A school a membership serves is public registry data and not limited.
+    assert str(town["far_school"].pk) in offered("school")
