@@ -28,6 +28,7 @@ DEMO_LAYERS = [
     "referrals",
     "audit",
     "reports",
+    "retention",
 ]
 
 
