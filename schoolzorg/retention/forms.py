@@ -37,11 +37,12 @@ REFUSAL_GROUNDS: dict[str, tuple[str, str]] = {
         "Bijvoorbeeld: de gegevens zijn nodig voor een lopende rechtszaak "
         "(AVG, artikel 17, derde lid).",
     ),
+    # The neighbourhood team's and the social-work provider's file alike.
     FileKind.YOUTH_CARE: (
         "Weigeren kan als bewaren van aanmerkelijk belang is voor een ander dan het kind "
-        "(Jeugdwet, artikel 7.3.9).",
+        "(Jeugdwet, artikel 7.3.9, tweede lid).",
         "Bijvoorbeeld: bewaren is van aanmerkelijk belang voor een ander dan het kind "
-        "(Jeugdwet, artikel 7.3.9).",
+        "(Jeugdwet, artikel 7.3.9, tweede lid).",
     ),
 }
 

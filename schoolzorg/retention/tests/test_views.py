@@ -281,7 +281,7 @@ def test_the_refuse_form_cites_the_law_of_the_kind_of_file(client_for, ib, pupil
     page = client_for(world.leader).get(f"/bewaartermijnen/verzoek/{team_request.pk}/")
     text = page.content.decode()
     assert "aanmerkelijk belang voor een ander dan het kind" in text
-    assert "Jeugdwet, artikel 7.3.9" in text and "AVG" not in text
+    assert "Jeugdwet, artikel 7.3.9, tweede lid" in text and "AVG" not in text
 
 
 def test_the_privacy_officer_sees_the_register_without_names(client_for, member, ib, pupil):
