@@ -595,7 +595,7 @@ def _rules() -> dict[str, Rule]:
 def candidates(today: dt.date) -> models.QuerySet[Pupil]:
     """Pupils with at least one root past its organisation's period (a superset of those with
     something due: the exact rule is `read_file` under the pupil's lock)."""
-    from schoolzorg.retention.periods import SCHOOL_RULE, YOUTH_CARE_RULE
+    from schoolzorg.retention.periods import SCHOOL_RULE, SOCIAL_WORK_RULE, YOUTH_CARE_RULE
 
     enrolments = Enrolment.objects.filter(ended_on__isnull=False).filter(
         _due_q("ended_on", "school_id", SCHOOL_RULE, today)
@@ -604,7 +604,7 @@ def candidates(today: dt.date) -> models.QuerySet[Pupil]:
         _due_q("ended_on", "team_id", YOUTH_CARE_RULE, today)
     )
     contacts = SocialWorkContact.objects.filter(case__isnull=False).filter(
-        _due_q("contact_on", "provider_id", YOUTH_CARE_RULE, today)
+        _due_q("contact_on", "provider_id", SOCIAL_WORK_RULE, today)
     )
     return Pupil.objects.filter(
         Q(pk__in=enrolments.values("pupil_id"))

@@ -6,7 +6,7 @@ Pure rules without queries; `RetentionPeriod` (models) stores an organisation's 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class Kind:
@@ -47,13 +47,18 @@ YOUTH_CARE_RULE = Rule(
     ),
     too_long="Een jeugdhulpdossier wordt hoogstens 30 jaar bewaard.",
 )
+# The social-work provider's file is a youth-care file too, with the same bounds; its period
+# counts from the last contact registered (`files.read_file`), not from a referral's end.
+SOCIAL_WORK_RULE = replace(
+    YOUTH_CARE_RULE, starts="na het laatste contact met de schoolmaatschappelijk werker"
+)
 
 # Which file an organisation keeps about a pupil, by its kind. Other kinds (a municipality, a
 # partnership, the JGZ here) keep no file of their own in Schoolzorg.
 RULE_BY_ORGANISATION_KIND: dict[str, Rule] = {
     "school": SCHOOL_RULE,
     "neighbourhood_team": YOUTH_CARE_RULE,
-    "social_work_provider": YOUTH_CARE_RULE,
+    "social_work_provider": SOCIAL_WORK_RULE,
 }
 
 

@@ -8,36 +8,67 @@ from schoolzorg.accounts.roles import Role
 from schoolzorg.pupils.access import active_memberships
 
 # Who answers a request for the file of their organisation: the school's support coordinator
-# for the school file, the team leader for the neighbourhood team's file.
-HANDLER_ROLES = {"school": Role.SUPPORT_COORDINATOR, "neighbourhood_team": Role.TEAM_LEADER}
+# for the school file, the team leader for the neighbourhood team's file, a school social worker
+# of the provider for the social-work provider's file.
+HANDLER_ROLES = {
+    "school": Role.SUPPORT_COORDINATOR,
+    "neighbourhood_team": Role.TEAM_LEADER,
+    "social_work_provider": Role.SCHOOL_SOCIAL_WORKER,
+}
 
 
 def handled_organisations(user: Any) -> list[Any]:
-    """The organisations whose requests the user answers (no query beyond the memberships)."""
-    return [
-        m.organisation
-        for m in active_memberships(user)
-        if HANDLER_ROLES.get(m.organisation.kind) == m.role
-    ]
+    """The organisations whose requests the user answers, each once (a school social worker has
+    a membership per school they serve, all at one provider); no query beyond the memberships."""
+    found: dict[int, Any] = {}
+    for m in active_memberships(user):
+        if HANDLER_ROLES.get(m.organisation.kind) == m.role:
+            found.setdefault(m.organisation_id, m.organisation)
+    return list(found.values())
 
 
-def file_holder_for(user: Any, pupil: Any) -> Any:
-    """The organisation whose file about the pupil the user answers requests for, or None.
+def holds_file(organisation: Any, pupil: Any) -> bool:
+    """The organisation keeps a file about the pupil that a request can be about:
 
-    - support coordinator of the pupil's current school: the school's file;
-    - team leader of a neighbourhood team that received a referral for the pupil: the team's.
-    The user must also see the pupil's full file (checked by the view)."""
+    - a school: the pupil goes there now;
+    - a neighbourhood team: it received a referral for the pupil;
+    - a social-work provider: one of its school social workers registered a contact on one of
+      the pupil's cases."""
+    from schoolzorg.cases.models import SocialWorkContact
     from schoolzorg.referrals.models import Referral
 
+    if organisation.kind == "school":
+        return bool(organisation.pk == pupil.current_school_id)
+    if organisation.kind == "neighbourhood_team":
+        return Referral.objects.filter(
+            pupil=pupil, team_id=organisation.pk, submitted_at__isnull=False
+        ).exists()
+    if organisation.kind == "social_work_provider":
+        return SocialWorkContact.objects.filter(
+            case__pupil=pupil, provider_id=organisation.pk
+        ).exists()
+    return False
+
+
+def file_holders_for(user: Any, pupil: Any) -> list[Any]:
+    """Every organisation whose file about the pupil the user answers requests for (most users
+    answer for one organisation at most; someone with two handler roles gets both)."""
+    return [o for o in handled_organisations(user) if holds_file(o, pupil)]
+
+
+def file_holder_for(user: Any, pupil: Any, organisation_id: int | None = None) -> Any:
+    """The organisation whose file about the pupil the user answers requests for, or None: the
+    first that holds one, or the one with `organisation_id` when given.
+
+    - support coordinator of the pupil's current school: the school's file;
+    - team leader of a neighbourhood team that received a referral for the pupil: the team's;
+    - school social worker of a provider with a contact on one of the pupil's cases: the
+      provider's.
+    The user must also see the pupil's full file (checked by the view)."""
     for organisation in handled_organisations(user):
-        if organisation.kind == "school" and organisation.pk == pupil.current_school_id:
-            return organisation
-        if (
-            organisation.kind == "neighbourhood_team"
-            and Referral.objects.filter(
-                pupil=pupil, team_id=organisation.pk, submitted_at__isnull=False
-            ).exists()
-        ):
+        if organisation_id is not None and organisation.pk != organisation_id:
+            continue
+        if holds_file(organisation, pupil):
             return organisation
     return None
 

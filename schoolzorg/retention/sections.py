@@ -18,7 +18,7 @@ from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils import sections
 from schoolzorg.retention import policies, services
 from schoolzorg.retention.models import DestructionRequest, RequestState, RetentionPeriod
-from schoolzorg.retention.periods import YOUTH_CARE_RULE, rule_for
+from schoolzorg.retention.periods import SOCIAL_WORK_RULE, YOUTH_CARE_RULE, rule_for
 
 
 def who_may_ask(pupil: Any) -> str:
@@ -58,33 +58,38 @@ def _open_requests(pupil_id: int, organisation_id: int) -> QuerySet[DestructionR
 
 
 def retention_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> Panel | None:
-    """How long the user's organisation keeps this file, who may ask for early destruction,
-    the organisation's open requests about the child (or where to record one). Only for those
-    who answer such requests; reads the organisation's own period and its open requests (two
-    queries) and nothing for anyone else."""
+    """How long each organisation the user answers for keeps this file, who may ask for early
+    destruction, each one's open requests about the child (or where to record one). Only for
+    those who answer such requests; per file it reads the organisation's own period and its open
+    requests (two queries; a team or provider also whether it holds a file) and nothing for
+    anyone else."""
     if not full or not policies.handled_organisations(request.user):
         return None
-    holder = policies.file_holder_for(request.user, pupil)
-    if holder is None:
+    holders = policies.file_holders_for(request.user, pupil)
+    several = len(holders) > 1
+    url = reverse("retention:new_request", args=[pupil.pk])
+    held = []
+    for holder in holders:
+        rule = rule_for(holder.kind)
+        if rule is None:
+            continue
+        period = _period.first(organisation_id=holder.pk)
+        held.append(
+            {
+                "holder": holder,
+                "years": period.years if period is not None else rule.default_years,
+                "starts": rule.starts,
+                # Someone who answers for two files says which one the request is about.
+                "url": f"{url}?dossier={holder.pk}" if several else url,
+                "open_requests": _open_requests(pupil_id=pupil.pk, organisation_id=holder.pk),
+            }
+        )
+    if not held:
         return None
-    rule = rule_for(holder.kind)
-    if rule is None:
-        return None
-    period = _period.first(organisation_id=holder.pk)
-    years = period.years if period is not None else rule.default_years
-    open_requests = _open_requests(pupil_id=pupil.pk, organisation_id=holder.pk)
     return Panel(
         "Bewaartermijn",
         "retention/_section.html",
-        {
-            "pupil": pupil,
-            "holder": holder,
-            "years": years,
-            "starts": rule.starts,
-            "url": reverse("retention:new_request", args=[pupil.pk]),
-            "who_may_ask": who_may_ask(pupil),
-            "open_requests": open_requests,
-        },
+        {"pupil": pupil, "files": held, "who_may_ask": who_may_ask(pupil)},
         order=97,
     )
 
@@ -142,16 +147,23 @@ def _years_of(organisation_ids: list[int]) -> dict[int, int]:
     )
 
 
+def _or(words: list[str]) -> str:
+    """Words joined with "of": a; a of b; a, b of c."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} of {words[-1]}"
+
+
 def parents_note(pupil: Any) -> tuple[str, str] | None:
     """For the parents' overview: how long the school (and a neighbourhood team that received a
-    referral) keeps the file, with their own periods, and who may ask for early destruction at
-    the child's age today."""
+    referral, and a social-work provider whose school social worker had contact about the child)
+    keeps the file, with their own periods, and who may ask for early destruction at the child's
+    age today."""
     school = pupil.current_school
     if school is None:
         return None
     rule = rule_for(school.kind)
     if rule is None:
         return None
+    from schoolzorg.cases.models import SocialWorkContact
     from schoolzorg.referrals.models import Referral
 
     teams = list(
@@ -160,7 +172,13 @@ def parents_note(pupil: Any) -> tuple[str, str] | None:
         .order_by("team__name")
         .distinct()
     )
-    own = _years_of([school.pk, *(pk for pk, _ in teams)])
+    providers = list(
+        SocialWorkContact.objects.filter(case__pupil=pupil)
+        .values_list("provider_id", "provider__name")
+        .order_by("provider__name")
+        .distinct()
+    )
+    own = _years_of([school.pk, *(pk for pk, _ in teams), *(pk for pk, _ in providers)])
     name = pupil.first_name
     parts = [
         f"{school.name} bewaart het dossier van {name} tot {own.get(school.pk, rule.default_years)} "
@@ -172,22 +190,36 @@ def parents_note(pupil: Any) -> tuple[str, str] | None:
             f"{team_name} heeft ook een dossier over {name}. Het wijkteam bewaart dat tot {years} "
             "jaar nadat de hulp is gestopt (de Jeugdwet vraagt minstens 20 jaar)."
         )
-    where = "de intern begeleider" + (" of het wijkteam" if teams else "")
+    for provider_id, provider_name in providers:
+        years = own.get(provider_id, SOCIAL_WORK_RULE.default_years)
+        parts.append(
+            f"{provider_name} heeft ook een dossier over {name}: de contacten met de "
+            f"schoolmaatschappelijk werker. Het schoolmaatschappelijk werk bewaart dat tot {years} "
+            "jaar na het laatste contact (de Jeugdwet vraagt minstens 20 jaar)."
+        )
+    askers = ["de intern begeleider"]
+    if teams:
+        askers.append("het wijkteam")
+    if providers:
+        askers.append("de schoolmaatschappelijk werker")
+    where = _or(askers)
+    # With more than one file, say who decides about which.
+    each = " Elke organisatie besluit zelf over haar eigen dossier." if len(askers) > 1 else ""
     age = pupil.age_on(timezone.localdate())
     if age >= services.AGE_OF_OWN_DECISION:
         parts.append(
             f"{name} is 16 jaar of ouder en beslist dit zelf. Alleen {name} mag vragen het "
-            f"dossier eerder te vernietigen, niet de ouders. {name} vraagt het aan {where}."
+            f"dossier eerder te vernietigen, niet de ouders. {name} vraagt het aan {where}.{each}"
         )
     elif age >= services.MIN_AGE_TO_ASK:
         parts.append(
             f"U mag vragen het dossier eerder te vernietigen, en {name} mag dat ook zelf vragen. "
-            f"Vanaf 16 jaar beslist {name} dit alleen. Vraag het aan {where}."
+            f"Vanaf 16 jaar beslist {name} dit alleen. Vraag het aan {where}.{each}"
         )
     else:
         parts.append(
             "U mag vragen het dossier eerder te vernietigen. Vanaf 12 jaar mag "
-            f"{name} dat ook zelf vragen. Vraag het aan {where}."
+            f"{name} dat ook zelf vragen. Vraag het aan {where}.{each}"
         )
     parts.append("U hoort binnen een maand wat er met het verzoek gebeurt.")
     return ("Hoe lang bewaren we het dossier?", " ".join(parts))

@@ -26,15 +26,18 @@ REGISTER_LIMIT = 200
 
 
 def _pupil_with_holder(request: HttpRequest, pupil_pk: int) -> tuple[Pupil, Any, Any]:
-    """The pupil, the read-log basis and the organisation whose file the user answers for;
-    404 for anyone else."""
+    """The pupil, the read-log basis and the organisation whose file the user answers for (the
+    one in `?dossier=`, for someone who answers for more than one); 404 for anyone else."""
     pupil = Pupil.objects.filter(pk=pupil_pk).first()
     if pupil is None:
         raise Http404
     found = access_basis(request.user, pupil)
     if found is None or not found[1]:
         raise Http404
-    holder = policies.file_holder_for(request.user, pupil)
+    chosen = request.GET.get("dossier", "")
+    if chosen and not (chosen.isascii() and chosen.isdigit()):
+        raise Http404
+    holder = policies.file_holder_for(request.user, pupil, int(chosen) if chosen else None)
     if holder is None:
         raise Http404
     return pupil, found[0], holder
@@ -191,14 +194,17 @@ def carry_out(request: HttpRequest, pk: int) -> HttpResponse:
     held = pupil_file.held_by(found.organisation_id)
     shared = [r for r in held if r.holders != {found.organisation_id}]
     counts: dict[str, int] = {}
+    kept: dict[str, int] = {}  # what stays because another organisation's file holds it too
     for root in held:
-        if root not in shared and root.key != "enrolment":
-            label = files.LABELS[root.key]
+        label = files.LABELS[root.key]
+        if root in shared:
+            kept[label] = kept.get(label, 0) + 1
+        elif root.key != "enrolment":
             counts[label] = counts.get(label, 0) + 1
     return render(
         request,
         "retention/carry_out.html",
-        {"req": found, "form": form, "counts": counts, "shared": len(shared)},
+        {"req": found, "form": form, "counts": counts, "shared": len(shared), "kept": kept},
     )
 
 
