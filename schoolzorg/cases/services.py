@@ -391,6 +391,12 @@ def register_concern_once(
 CONTACT_LOOKBACK_DAYS = 366
 
 
+def contact_line_at(contact_on: dt.date) -> dt.datetime:
+    """When a contact's line stands on its case's timeline: noon of the contact's day. Retention
+    finds the line by it (with case, kind and worker) to destroy it with the contact."""
+    return timezone.make_aware(dt.datetime.combine(contact_on, dt.time(12, 0)))
+
+
 @transaction.atomic
 def record_contact(
     *,
@@ -436,7 +442,7 @@ def record_contact(
         CaseEvent.objects.create(
             case=case,
             kind=EventKind.CONTACT,
-            at=timezone.make_aware(dt.datetime.combine(contact_on, dt.time(12, 0))),
+            at=contact_line_at(contact_on),
             text=f"{contact.get_form_display()} ({contact.with_whom}; {minutes} min)."
             + (f" {contact.note}" if contact.note else ""),
             by=worker,

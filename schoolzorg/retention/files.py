@@ -42,7 +42,8 @@ from django.utils import timezone
 from schoolzorg.accounts.models import Membership
 from schoolzorg.assessments.models import Assessment
 from schoolzorg.audit.models import PUPIL_DESTROYED_LABEL, BreakGlassGrant
-from schoolzorg.cases.models import Case, CaseDocument, CaseEvent, SocialWorkContact
+from schoolzorg.cases.models import Case, CaseDocument, CaseEvent, EventKind, SocialWorkContact
+from schoolzorg.cases.services import contact_line_at
 from schoolzorg.cases.workflow import OPEN_STATUSES
 from schoolzorg.consent.models import Consent, LegalBasis
 from schoolzorg.meetings.models import AgendaItem, Decision
@@ -409,12 +410,32 @@ def _delete_roots(gone: list[Root], outcome: Outcome) -> dict[tuple[str, int], C
         .values_list("item_id", "n")
     ):
         children.setdefault(("agenda_item", item_id), Counter())["decision"] += n
+    _delete_contact_lines(ids.get("contact", []), set(case_ids), children)
     SocialWorkContact.objects.filter(pk__in=ids.get("contact", [])).delete()
     AgendaItem.objects.filter(pk__in=item_ids).delete()
     Referral.objects.filter(pk__in=ids.get("referral", [])).delete()
     Case.objects.filter(pk__in=case_ids).delete()
     Enrolment.objects.filter(pk__in=ids.get("enrolment", [])).delete()
     return children
+
+
+def _delete_contact_lines(
+    contact_ids: list[int], case_ids: set[int], children: dict[tuple[str, int], Counter[str]]
+) -> None:
+    """A contact that goes while its case stays (another file holds the case) takes its line on
+    the case's timeline with it: `record_contact` copied the kind of contact, with whom, the
+    minutes and the note into it. Found by case, kind, worker and moment (`contact_line_at`)."""
+    rows = (
+        SocialWorkContact.objects.filter(pk__in=contact_ids, case__isnull=False)
+        .exclude(case_id__in=case_ids)
+        .values_list("pk", "case_id", "worker_id", "contact_on")
+    )
+    for pk, case_id, worker_id, contact_on in rows:
+        deleted, _ = CaseEvent.objects.filter(
+            case_id=case_id, kind=EventKind.CONTACT, by_id=worker_id, at=contact_line_at(contact_on)
+        ).delete()
+        if deleted:
+            children.setdefault(("contact", pk), Counter())["case_event"] += deleted
 
 
 def _forget_history(model: type[models.Model], pks: list[int], counts: Counter[str]) -> None:

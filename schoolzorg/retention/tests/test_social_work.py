@@ -234,6 +234,36 @@ def test_carrying_out_destroys_the_contacts_and_keeps_the_schools_case_shared(cl
     assert policies.file_holder_for(world.smw, world.pupil) is None
 
 
+def test_a_destroyed_contacts_line_on_the_kept_cases_timeline_goes_too(client_for, world):
+    from schoolzorg.cases import services as cases
+
+    case = world.extra["case"]
+    cases.record_contact(
+        worker=world.smw,
+        school=world.school,
+        provider=provider_of(world),
+        case=case,
+        contact_on=dt.date.today(),
+        form="talk_pupil",
+        with_whom="leerling en moeder",
+        minutes=45,
+        note="Moeder vertelt over de scheiding",
+    )
+    cases.add_case_event(case, kind="note", text="Gesprek met de juf gepland", by=world.coordinator)
+    assert case.events.filter(text__contains="scheiding").exists()
+    request = _request(world)
+
+    client_for(world.smw).post(
+        f"/bewaartermijnen/verzoek/{request.pk}/vernietigen/", {"confirm": "on"}
+    )
+
+    assert Case.objects.filter(pk=case.pk).exists()
+    assert not case.events.filter(text__contains="scheiding").exists()
+    assert case.events.filter(text="Gesprek met de juf gepland").exists()  # the school's note
+    line = DestructionRecord.objects.get(request=request)
+    assert line.counts["contacten SMW"] == 3 and line.counts["regels tijdlijn casus"] == 1
+
+
 def test_once_the_providers_file_went_the_case_goes_with_the_schools_file(client_for, world):
     case = world.extra["case"]
     Case.objects.filter(pk=case.pk).update(status="closed", outcome="resolved")
