@@ -10,7 +10,7 @@ it); it goes when every holder's file goes, and until then counts as "kept, shar
 |---|---|
 | enrolment | its school |
 | case (+ timeline, documents, files on disk) | its school; providers with contacts on it; schools of agenda items about it |
-| social-work contact on a case | its provider |
+| social-work contact on a case (+ its line on the case timeline) | its provider |
 | agenda item (+ decisions, guests) | the meeting's school, and the case's holders |
 | referral (+ timeline, escalations) | the sending school; the team, once submitted |
 
