@@ -36,7 +36,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from schoolzorg.accounts.models import Membership
@@ -155,7 +155,11 @@ def _date(value: dt.datetime | None) -> dt.date | None:
 def read_file(pupil: Pupil) -> PupilFile:
     """Every root about the pupil with its holders, and each holder's file with its dates."""
     enrolments = list(Enrolment.objects.filter(pupil=pupil).values("pk", "school_id", "ended_on"))
-    cases = list(Case.objects.filter(pupil=pupil).values("pk", "school_id", "status", "closed_at"))
+    cases = list(
+        Case.objects.filter(pupil=pupil)
+        .annotate(last_line_at=Max("events__at"))
+        .values("pk", "school_id", "status", "opened_at", "closed_at", "last_line_at")
+    )
     contacts = list(
         SocialWorkContact.objects.filter(case__pupil=pupil).values(
             "pk", "case_id", "provider_id", "contact_on"
@@ -212,9 +216,14 @@ def read_file(pupil: Pupil) -> PupilFile:
     for c in cases:
         if c["pk"] in open_cases:
             # After leaving, the school's file counts from the leaving date, open case or not:
-            # nobody at the school sees the child any more to close it.
-            if c["school_id"] not in enrolled_at:
+            # nobody at the school sees the child any more to close it. Without an enrolment
+            # there (it went with the school's file, and another file keeps the case), the case
+            # counts from its last line; only a case at the child's current school still runs.
+            if c["school_id"] == pupil.current_school_id:
                 running.add(c["school_id"])
+            elif c["school_id"] not in enrolled_at:
+                last = timezone.localdate(c["last_line_at"] or c["opened_at"])
+                ends.setdefault(c["school_id"], []).append(last)
         elif closed := _date(c["closed_at"]):
             ends.setdefault(c["school_id"], []).append(closed)
     for i in items:

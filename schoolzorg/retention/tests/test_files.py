@@ -228,6 +228,22 @@ def test_a_case_with_social_work_contacts_waits_for_the_providers_file():
     assert not Case.objects.filter(pk=case.pk).exists()
 
 
+def test_a_case_left_open_goes_with_the_providers_file_after_the_schools_went():
+    world = make_world()
+    case = CaseFactory(pupil=world.pupil, raised_by=world.coordinator)  # never closed
+    provider = SocialWorkProvider.objects.get(pk=world.smw.memberships.get().organisation_id)
+    contact(case, world.smw, provider, contact_on=dt.date(2024, 5, 1))
+    leave_school(world.pupil)
+
+    services.destroy_expired(dt.date(2027, 1, 1))  # the school's file: the enrolment goes
+    assert not Enrolment.objects.filter(pupil=world.pupil).exists()
+    assert Case.objects.filter(pk=case.pk).exists()  # the provider's file keeps it
+
+    services.destroy_expired(dt.date(2044, 6, 1))  # 20 years after the last contact
+    assert not Case.objects.filter(pk=case.pk).exists()
+    assert not Pupil.objects.filter(pk=world.pupil.pk).exists()
+
+
 def test_a_kept_case_no_longer_opens_the_child_to_the_school_whose_file_went():
     from schoolzorg.pupils.access import access_basis
 
