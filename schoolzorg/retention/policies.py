@@ -15,6 +15,9 @@ HANDLER_ROLES = {
     "neighbourhood_team": Role.TEAM_LEADER,
     "social_work_provider": Role.SCHOOL_SOCIAL_WORKER,
 }
+# A break-the-glass grant opens a file in an emergency; it is no ground to decide about
+# destroying one (`pupils.access.access_basis(..., without=...)`).
+NOT_FOR_DECIDING = frozenset({"break_the_glass"})
 
 
 def handled_organisations(user: Any) -> list[Any]:

@@ -65,6 +65,8 @@ def retention_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) 
     anyone else."""
     if not full or not policies.handled_organisations(request.user):
         return None
+    if getattr(basis, "kind", "") in policies.NOT_FOR_DECIDING:
+        return None
     holders = policies.file_holders_for(request.user, pupil)
     several = len(holders) > 1
     url = reverse("retention:new_request", args=[pupil.pk])

@@ -31,7 +31,7 @@ def _pupil_with_holder(request: HttpRequest, pupil_pk: int) -> tuple[Pupil, Any,
     pupil = Pupil.objects.filter(pk=pupil_pk).first()
     if pupil is None:
         raise Http404
-    found = access_basis(request.user, pupil)
+    found = access_basis(request.user, pupil, without=policies.NOT_FOR_DECIDING)
     if found is None or not found[1]:
         raise Http404
     chosen = request.GET.get("dossier", "")
@@ -55,7 +55,7 @@ def _request_for(request: HttpRequest, pk: int) -> tuple[DestructionRequest, Any
         raise Http404
     basis = None
     if found.pupil is not None:
-        access = access_basis(request.user, found.pupil)
+        access = access_basis(request.user, found.pupil, without=policies.NOT_FOR_DECIDING)
         if access is None or not access[1]:
             raise Http404
         basis = access[0]

@@ -381,3 +381,28 @@ def test_the_parents_overview_names_team_and_provider_together(world):
     submitted(world)
     html = overview_html(world.pupil, printed_by=world.coordinator)
     assert "aan de intern begeleider, het wijkteam of de schoolmaatschappelijk werker." in html
+
+
+def test_a_break_the_glass_grant_opens_the_file_but_decides_nothing(client_for, member, world):
+    from schoolzorg.audit.services import grant_break_glass
+
+    request = _request(world)
+    # The same provider's social worker at another school, in an emergency.
+    elsewhere = member(Role.SCHOOL_SOCIAL_WORKER, provider_of(world), school=SchoolFactory())
+    grant_break_glass(
+        elsewhere,
+        pupil_id=world.pupil.pk,
+        pupil_label=str(world.pupil),
+        reason="Acute zorgen, de vaste schoolmaatschappelijk werker is ziek",
+        membership=elsewhere.memberships.get(),
+    )
+    client = client_for(elsewhere)
+    page = client.get(f"/leerlingen/{world.pupil.pk}/").content.decode()
+    assert world.pupil.first_name in page  # the grant opens the file
+    assert "Bewaartermijn" not in page
+    assert client.get(f"/bewaartermijnen/leerling/{world.pupil.pk}/verzoek/").status_code == 404
+    assert client.get(f"/bewaartermijnen/verzoek/{request.pk}/").status_code == 404
+    refused = client.post(f"/bewaartermijnen/verzoek/{request.pk}/weigeren/", {"reason": "X"})
+    assert refused.status_code == 404
+    request.refresh_from_db()
+    assert request.state == "open"
