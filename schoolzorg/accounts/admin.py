@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -19,6 +19,8 @@ from schoolzorg.accounts.adminscope import (
     membership_refused,
 )
 from schoolzorg.accounts.models import Membership, User
+from schoolzorg.accounts.roles import Role
+from schoolzorg.accounts.services import reset_second_factor
 
 
 def _checked(form: Any, request: HttpRequest) -> Any:
@@ -105,6 +107,39 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
     )
     filter_horizontal = ("groups",)
     inlines = [MembershipInline]
+    actions = ["reset_second_factor"]
+
+    @admin.action(
+        description="Tweede stap opnieuw laten instellen (app of passkey kwijt)",
+        permissions=["change"],
+    )
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """For someone who lost their phone and their recovery codes: their app, passkeys and
+        codes are removed, and at the next sign-in they set up a new one. Not for one's own
+        account, and (unless by Django's own permissions) not for a privacy officer, who reviews
+        the administrators' work: with a new password as well, that would open their account."""
+        refused = queryset.filter(pk__in=[request.user.pk])
+        if not request.user.is_superuser:
+            officers = Membership.objects.active().filter(role=Role.PRIVACY_OFFICER)
+            refused |= queryset.filter(pk__in=officers.values("user_id"))
+        done = 0
+        for user in queryset.exclude(pk__in=refused.values("pk")):
+            reset_second_factor(user)
+            done += 1
+        if refused.exists():
+            self.message_user(
+                request,
+                "Niet opnieuw ingesteld voor uw eigen account of dat van een "
+                "privacyfunctionaris: vraag dat aan een beheerder met alle rechten.",
+                messages.ERROR,
+            )
+        if done:
+            self.message_user(
+                request,
+                f"De tweede stap is gewist voor {done} {'account' if done == 1 else 'accounts'}. Bij de volgende keer inloggen "
+                "stellen zij een nieuwe app of passkey in en krijgen zij nieuwe herstelcodes.",
+                messages.SUCCESS,
+            )
 
     def scoped(self, queryset: QuerySet[Any, Any], organisations: Any) -> QuerySet[Any, Any]:
         return queryset.filter(pk__in=managed_users(organisations).values("pk"))

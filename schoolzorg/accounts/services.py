@@ -64,6 +64,27 @@ def issue_recovery_codes(user: User) -> list[str]:
     return codes
 
 
+# In the change history instead of the devices' secrets: that the second step was reset.
+SECOND_FACTOR_RESET = ["(verborgen)", "tweede stap gewist: bij de volgende stap opnieuw instellen"]
+
+
+@transaction.atomic
+def reset_second_factor(user: User) -> None:
+    """Remove the user's authenticator apps, passkeys and recovery codes, for someone who lost
+    them. A session that passed the second step with one of them no longer counts as verified
+    (django-otp looks the device up on every request), and the next sign-in sets up a new one.
+    Recorded in the change history the privacy officers review."""
+    from auditlog.models import LogEntry
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    LogEntry.objects.log_create(
+        user, action=LogEntry.Action.UPDATE, changes={"second_factor": SECOND_FACTOR_RESET}
+    )
+
+
 # django-otp refuses every code, the right one too, for a while after wrong ones (the wait doubles
 # with each: 1, 2, 4, 8 … seconds); the user must hear that waiting helps, not that the code is wrong.
 THROTTLED = (

@@ -405,3 +405,43 @@ def test_the_autocomplete_offers_only_organisations_a_membership_may_be_given(to
     assert str(town["ib"].pk) in people and str(town["far_ib"].pk) not in people
     # A school a membership serves is public registry data and not limited.
     assert str(town["far_school"].pk) in offered("school")
+
+
+def test_a_lost_second_factor_is_reset_for_their_own_people_only(town, client_for) -> None:  # type: ignore[no-untyped-def]
+    from auditlog.models import LogEntry
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from schoolzorg.accounts.services import issue_recovery_codes
+
+    ib, far_ib = town["ib"], town["far_ib"]
+    ib_session = client_for(ib)  # signed in with the app that is now lost
+    issue_recovery_codes(ib)
+    officer = _person("privacy@hier.example", town["school"], Role.PRIVACY_OFFICER)
+    for user in (far_ib, officer):
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    admin_user = User.objects.get(email="beheer@hier.example")
+
+    def reset(*users: User) -> str:
+        response = town["client"].post(
+            "/beheer/accounts/user/",
+            {"action": "reset_second_factor", "_selected_action": [u.pk for u in users]},
+            follow=True,
+        )
+        assert response.status_code == 200
+        return response.content.decode()
+
+    page = reset(ib, officer, admin_user)
+    assert "De tweede stap is gewist voor 1 account." in page
+    assert "privacyfunctionaris" in page
+    assert not TOTPDevice.objects.filter(user=ib).exists()
+    assert not StaticDevice.objects.filter(user=ib).exists()
+    assert TOTPDevice.objects.filter(user=officer).exists()
+    assert TOTPDevice.objects.filter(user=admin_user).exists()
+    entry = LogEntry.objects.get_for_object(ib).latest("pk")
+    assert "second_factor" in entry.changes_dict and entry.actor_id == admin_user.pk
+    # The session that passed the step with the lost app passes it no longer.
+    assert ib_session.get("/").status_code == 302
+
+    reset(far_ib)  # not theirs: the admin's list does not hold them
+    assert TOTPDevice.objects.filter(user=far_ib).exists()
