@@ -145,7 +145,11 @@ class Membership(models.Model):
             )
         if self.school_id and self.role not in SCHOOL_SCOPED_ROLES:
             raise ValidationError(
-                {"school": "Alleen rollen buiten de school werken op een school."}
+                {
+                    "school": "Laat dit leeg bij deze rol. Een school vult u alleen in bij een "
+                    "rol van een organisatie buiten de school die op die school werkt, zoals "
+                    "schoolmaatschappelijk werk of het wijkteam."
+                }
             )
 
     @property

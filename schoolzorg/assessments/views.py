@@ -107,7 +107,7 @@ def start(request: HttpRequest, pupil_pk: int, code: str) -> HttpResponse:
         pupil_id=pupil.pk,
         basis=basis,
         obj=pupil,
-        detail=f"instrument starten: {code}",
+        detail=f"instrument starten: {InstrumentCode(code).label}",
     )
     return render(
         request,

@@ -24,7 +24,7 @@ def _postcode_note(pupil: Any) -> str:
     if not pupil.home_postcode:
         return ""
     if pupil.home_precision == "pc4":
-        return f" (alleen op postcodegebied {pupil.home_postcode[:4]})"
+        return f" (afgeleid uit postcodegebied {pupil.home_postcode[:4]})"
     return f" (op postcode {display_postcode(pupil.home_postcode)})"
 
 
