@@ -8,8 +8,10 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import format_lazy
 
 from schoolzorg.accounts.adminscope import (
     FunctionalAdminScope,
@@ -21,6 +23,7 @@ from schoolzorg.accounts.adminscope import (
 from schoolzorg.accounts.models import Membership, User
 from schoolzorg.accounts.roles import Role
 from schoolzorg.accounts.services import reset_second_factor
+from schoolzorg.lib.adminfields import yes_no
 
 
 def _checked(form: Any, request: HttpRequest) -> Any:
@@ -91,11 +94,21 @@ class MembershipInline(_MembershipScope, admin.TabularInline[Membership, User]):
         return obj is not None and obj.pk == request.user.pk and self._checks(request)
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """Django's form, with its warning in Dutch (Django does not translate that line)."""
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        "Zet u dit uit, dan werkt het huidige wachtwoord van deze gebruiker niet meer.",
+    )
+
+
 @admin.register(User)
 class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
     may_add = True
     ordering = ["full_name"]
-    list_display = ["full_name", "email", "is_active"]
+    list_display = ["full_name", "email", yes_no("is_active", "actief")]
     search_fields = ["full_name", "email"]
     list_filter = ["is_active"]
     fieldsets = (
@@ -107,6 +120,7 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
     )
     filter_horizontal = ("groups",)
     inlines = [MembershipInline]
+    change_password_form = PasswordChangeForm
     actions = ["reset_second_factor"]
 
     @admin.action(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from schoolzorg.calendars import models
+from schoolzorg.lib.adminfields import yes_no
 
 
 @admin.register(models.PublicHoliday)
@@ -17,7 +18,7 @@ class PublicHolidayAdmin(admin.ModelAdmin[models.PublicHoliday]):
 
 @admin.register(models.PublicHolidayRule)
 class PublicHolidayRuleAdmin(admin.ModelAdmin[models.PublicHolidayRule]):
-    list_display = ["name", "municipality", "is_school_day_off"]
+    list_display = ["name", "municipality", yes_no("is_school_day_off", "vrij voor scholen")]
     autocomplete_fields = ["municipality"]
 
 

@@ -445,3 +445,14 @@ def test_a_lost_second_factor_is_reset_for_their_own_people_only(town, client_fo
 
     reset(far_ib)  # not theirs: the admin's list does not hold them
     assert TOTPDevice.objects.filter(user=far_ib).exists()
+
+
+def test_the_account_pages_speak_dutch_where_django_does_not(client_for) -> None:  # type: ignore[no-untyped-def]
+    superuser = User.objects.create_superuser(
+        email="alles@hier.example", password="x" * 16, full_name="Alle Rechten"
+    )
+    client = client_for(superuser)
+    page = client.get(f"/beheer/accounts/user/{superuser.pk}/password/").content.decode()
+    assert "If disabled" not in page and "Zet u dit uit" in page
+    listed = client.get("/beheer/accounts/user/").content.decode()
+    assert 'alt="True"' not in listed and ">ja<" in listed
