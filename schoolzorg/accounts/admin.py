@@ -94,10 +94,10 @@ class MembershipInline(_MembershipScope, admin.TabularInline[Membership, User]):
         return obj is not None and obj.pk == request.user.pk and self._checks(request)
 
 
-class PasswordChangeForm(AdminPasswordChangeForm):
+class PasswordChangeForm(AdminPasswordChangeForm[User]):
     """Django's form, with its warning in Dutch (Django does not translate that line)."""
 
-    usable_password_help_text = format_lazy(
+    usable_password_help_text = format_lazy(  # type: ignore[assignment]
         '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
         SetUnusablePasswordMixin.usable_password_help_text,
         "Zet u dit uit, dan werkt het huidige wachtwoord van deze gebruiker niet meer.",
