@@ -145,6 +145,28 @@ class LegalBasisKind(models.TextChoices):
     PUBLIC_TASK = "public_task", "Publieke taak (Jeugdwet)"
 
 
+class LegalBasisQuerySet(models.QuerySet["LegalBasis"]):
+    def in_force(self, on: dt.date | None = None) -> LegalBasisQuerySet:
+        """Started on or before the day and not ended before it."""
+        day = on or timezone.localdate()
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+    def covering(
+        self, pupil: Any, purpose: str, recipient_ids: Any = (), on: dt.date | None = None
+    ) -> LegalBasisQuerySet:
+        """Bases in force for this pupil and purpose that name no organisation or one of these.
+
+        `pupil` may be an `OuterRef` to the pupil of an outer query.
+        """
+        return (
+            self.in_force(on)
+            .filter(pupil=pupil, purpose=purpose)
+            .filter(Q(recipient__isnull=True) | Q(recipient_id__in=list(recipient_ids)))
+        )
+
+
 class LegalBasis(models.Model):
     """A reasoned basis for sharing without consent; recorded by a permitted professional."""
 
@@ -174,6 +196,8 @@ class LegalBasis(models.Model):
         verbose_name="vastgelegd door",
     )
     recorded_at = models.DateTimeField("vastgelegd op", auto_now_add=True)
+
+    objects = LegalBasisQuerySet.as_manager()
 
     class Meta:
         ordering = ["-valid_from"]

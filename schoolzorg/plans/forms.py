@@ -40,6 +40,20 @@ def _one_of_two(form: forms.Form, first: str, second: str) -> None:
     form.fields[second].note = "(als u hierboven niemand koos)"  # type: ignore[attr-defined]
 
 
+def _check_owner(form: forms.Form, owner: Any, pupil: Any) -> None:
+    """Refuse an owner who could not open the child's file (`policies.may_own`)."""
+    from schoolzorg.plans.policies import may_own
+
+    if owner is not None and pupil is not None and not may_own(owner, pupil):
+        form.add_error(
+            "owner",
+            f"{owner.full_name} werkt niet op de school van {pupil.first_name}, en er is geen "
+            f"toestemming of wettelijke grondslag om de gegevens van {pupil.first_name} met hem "
+            "of haar te delen. Kies iemand van de school, of leg eerst de toestemming vast "
+            "(bespreken in het schoolzorgteam).",
+        )
+
+
 def _people_choices(people: list[Any], empty: str) -> list[tuple[Any, str]]:
     return [("", empty)] + [(u.pk, u.full_name) for u in people]
 
@@ -161,9 +175,10 @@ class GoalForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: list[Any], pupil: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = {u.pk: u for u in people}
+        self.pupil = pupil
         set_choices(self, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))
         _one_of_two(self, "owner", "owner_name")
 
@@ -171,6 +186,7 @@ class GoalForm(forms.Form):
         data: dict[str, Any] = super().clean() or {}
         owner = self.people.get(data.get("owner")) if data.get("owner") else None
         data["owner_user"] = owner
+        _check_owner(self, owner, self.pupil)
         for name in ("target_on", "review_on"):
             daterange.check_field(self, name, latest=plan_horizon())
         for field, message in smart_problems(
@@ -214,9 +230,12 @@ class ActionForm(forms.Form):
         error_messages={"required": "Vul in wanneer de actie klaar moet zijn.", **DATE_ERRORS},
     )
 
-    def __init__(self, *args: Any, people: list[Any], goals: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, people: list[Any], goals: list[Any], pupil: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.people = {u.pk: u for u in people}
+        self.pupil = pupil
         self.goals = {g.pk: g for g in goals}
         set_choices(self, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))
         _one_of_two(self, "owner", "owner_name")
@@ -231,6 +250,7 @@ class ActionForm(forms.Form):
             self.add_error(
                 "owner", "Kies wie de actie uitvoert, of vul een naam in uit het gezin of netwerk."
             )
+        _check_owner(self, owner, self.pupil)
         data["owner_value"] = owner if owner is not None else (data.get("owner_name") or "").strip()
         daterange.check_field(self, "due_on", earliest=recorded_since(), latest=plan_horizon())
         data["goal_obj"] = self.goals.get(data.get("goal")) if data.get("goal") else None

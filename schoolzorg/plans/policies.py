@@ -4,9 +4,47 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
+from schoolzorg.accounts.roles import CASE_ROLES
 from schoolzorg.cases.models import Case
 from schoolzorg.cases.policies import case_role_school_ids
+from schoolzorg.consent.relationships import care_team_sharing_q
+from schoolzorg.organisations.models import OrganisationKind
+from schoolzorg.pupils.access import active_memberships
 from schoolzorg.pupils.models import Pupil
+
+
+def owner_cover_q(user: Any) -> Q | None:
+    """The pupils whose file a goal or action owner may open (a `Q` over `Pupil`); the one rule.
+
+    Owning something in a child's plan is a role around the child, but sharing still needs a
+    ground. The owner must hold an active membership, and either
+
+    - work at the pupil's current school: a membership of the school itself, or a case role
+      serving it (school social worker, partnership contact), or
+    - the pupil has a complete consent to be discussed in the care team in force today, or a
+      legal basis in force for that purpose naming none or one of the owner's organisations
+      (`consent.relationships.care_team_sharing_q`).
+
+    Reads in Python only the user's memberships (the access key); the rest is SQL, so a
+    withdrawn or expired consent ends it on the next request.
+    """
+    memberships = active_memberships(user)
+    if not memberships:
+        return None
+    schools = {
+        m.organisation_id for m in memberships if m.organisation.kind == OrganisationKind.SCHOOL
+    } | {m.school_id for m in memberships if m.role in CASE_ROLES and m.school_id}
+    cover = care_team_sharing_q({m.organisation_id for m in memberships})
+    return cover | Q(current_school_id__in=sorted(schools)) if schools else cover
+
+
+def may_own(user: Any, pupil: Any) -> bool:
+    """Whether this person may be made owner of a goal or action in the pupil's plan: they
+    could open the file through it (`owner_cover_q`)."""
+    cover = owner_cover_q(user)
+    return cover is not None and Pupil.objects.filter(pk=pupil.pk).filter(cover).exists()
 
 
 def visible_parts(user: Any, plan: Any) -> list[Any]:

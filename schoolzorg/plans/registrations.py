@@ -14,22 +14,40 @@ from schoolzorg.pupils.access import Relationship, prepared_for_user, register_r
 
 def _action_owner_q(user: Any) -> Q | None:
     from schoolzorg.plans.models import Action
+    from schoolzorg.plans.policies import owner_cover_q
 
     if not getattr(user, "is_authenticated", False):
         return None
-    return Q(pk__in=Action.objects.open().filter(owner=user).values("part__pupil_id"))
+    cover = owner_cover_q(user)
+    if cover is None:
+        return None
+    return Q(pk__in=Action.objects.open().filter(owner=user).values("part__pupil_id")) & cover
 
 
 def _action_owner_basis(user: Any, pupil: Any) -> Basis | None:
     from schoolzorg.plans.models import Action
+    from schoolzorg.plans.policies import owner_cover_q
+    from schoolzorg.pupils.models import Pupil
 
-    action = Action.objects.open().filter(owner=user, part__pupil=pupil).only("pk").first()
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cover = owner_cover_q(user)
+    if cover is None:
+        return None
+    action = (
+        Action.objects.open()
+        .filter(owner=user, part__pupil=pupil, part__pupil__in=Pupil.objects.filter(cover))
+        .only("pk", "part_id")
+        .first()
+    )
     if action is None:
         return None
     return Basis("plan", "actiehouder", None, "", str(action.part_id))
 
 
-# Owning an open action in a child's plan gives access to that child's full file.
+# Owning an open action in a child's plan gives access to that child's full file, while the
+# owner works at the child's school or sharing is covered by consent or a legal basis
+# (`plans.policies.owner_cover_q`).
 register_relationship(Relationship("plan", _action_owner_q, _action_owner_basis))
 
 

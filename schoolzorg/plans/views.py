@@ -129,10 +129,16 @@ def _detail_context(
                 "goals": goals,
                 "actions": list(part.actions.all()),
                 "goal_form": extra.get(f"goal_form_{part.pk}")
-                or (GoalForm(people=people, prefix=f"goal-{part.pk}") if can_edit else None),
+                or (
+                    GoalForm(people=people, pupil=part.pupil, prefix=f"goal-{part.pk}")
+                    if can_edit
+                    else None
+                ),
                 "action_form": extra.get(f"action_form_{part.pk}")
                 or (
-                    ActionForm(people=people, goals=goals, prefix=f"action-{part.pk}")
+                    ActionForm(
+                        people=people, goals=goals, pupil=part.pupil, prefix=f"action-{part.pk}"
+                    )
                     if can_edit
                     else None
                 ),
@@ -261,7 +267,7 @@ def add_goal(request: HttpRequest, part_pk: int) -> HttpResponse:
     plan, part, parts = get_visible_part(request, part_pk)
     if not policies.can_edit_plan(request.user, plan, parts):
         raise Http404
-    form = GoalForm(request.POST, people=_people(parts), prefix=f"goal-{part.pk}")
+    form = GoalForm(request.POST, people=_people(parts), pupil=part.pupil, prefix=f"goal-{part.pk}")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -291,7 +297,13 @@ def add_action(request: HttpRequest, part_pk: int) -> HttpResponse:
     if not policies.can_edit_plan(request.user, plan, parts):
         raise Http404
     goals = list(part.goals.all())
-    form = ActionForm(request.POST, people=_people(parts), goals=goals, prefix=f"action-{part.pk}")
+    form = ActionForm(
+        request.POST,
+        people=_people(parts),
+        goals=goals,
+        pupil=part.pupil,
+        prefix=f"action-{part.pk}",
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:

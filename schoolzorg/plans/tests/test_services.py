@@ -179,6 +179,19 @@ def test_action_owner_sees_the_pupil_through_the_plan(team, member):
         due_on=timezone.localdate() + dt.timedelta(days=7),
         by=team.ib,
     )
+    # From outside the school: only with a consent to discuss the child in the care team.
+    assert not Pupil.objects.visible_to(worker).exists()
+    from schoolzorg.consent.models import Purpose
+    from schoolzorg.consent.services import record_consent
+
+    record_consent(
+        team.pupil,
+        purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+        given_on=timezone.localdate(),
+        guardians=[team.guardian],
+        evidence_note="mondeling",
+        by=team.ib,
+    )
     assert list(Pupil.objects.visible_to(worker)) == [team.pupil]
     assert IntegralPlan.objects.visible_to(worker).get() == part.plan
     services.set_action_status(action, to=ActionStatus.DONE, by=worker)
