@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -44,6 +45,7 @@ def validate_evidence_file(upload: Any) -> None:
 
 
 class ConsentForm(forms.Form):
+    form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     purpose = forms.ChoiceField(label="Doel", choices=Purpose.choices)
     recipient = forms.ModelChoiceField(
         label="Ontvangende organisatie",

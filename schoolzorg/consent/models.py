@@ -108,6 +108,8 @@ class Consent(models.Model):
         verbose_name="vastgelegd door",
     )
     recorded_at = models.DateTimeField("vastgelegd op", auto_now_add=True)
+    # The form it came from: the same form sent twice finds the first consent (services).
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ConsentQuerySet.as_manager()
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from schoolzorg.audit.models import Action
@@ -37,6 +39,7 @@ def record_consent(
     valid_until: dt.date | None = None,
     evidence_note: str = "",
     evidence_file: Any = None,
+    form_token: uuid.UUID | None = None,
 ) -> Consent:
     """Record who agreed; the consent is complete only when every party required by age agreed."""
     guardians = list(guardians)
@@ -63,6 +66,7 @@ def record_consent(
         valid_until=valid_until,
         evidence_note=evidence_note,
         recorded_by=by,
+        form_token=form_token,
         is_complete=parties.is_complete(
             pupil_agreed=given_by_pupil, guardian_ids=[g.pk for g in guardians]
         ),
@@ -83,9 +87,45 @@ def record_consent(
     return consent
 
 
+def record_consent_once(
+    pupil: Any, *, form_token: uuid.UUID, by: Any, **fields: Any
+) -> tuple[Consent, bool]:
+    """The consent form sent once: returns the consent and whether it is new.
+
+    The same form sent twice (a double click, a resend after a network error, the back button)
+    finds the consent of the first time instead of recording a second, identical one.
+    """
+    existing = Consent.objects.filter(form_token=form_token).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                consent = record_consent(pupil, form_token=form_token, by=by, **fields)
+                return consent, True
+        except IntegrityError:  # the other send won the race
+            existing = Consent.objects.get(form_token=form_token)
+    if existing.pupil_id != pupil.pk or existing.recorded_by_id != by.pk:
+        raise ConsentError(
+            "Dit formulier is al eens verstuurd. Open het opnieuw en probeer het nog eens."
+        )
+    return existing, False
+
+
+def same_purpose(consent: Consent) -> Q:
+    """Consents of the same pupil, purpose and receiving organisation (none: none) as this one."""
+    return Q(pupil_id=consent.pupil_id, purpose=consent.purpose) & (
+        Q(recipient_id=consent.recipient_id)
+        if consent.recipient_id is not None
+        else Q(recipient__isnull=True)
+    )
+
+
 @transaction.atomic
-def withdraw_consent(consent: Consent, *, by: Any, on: dt.date, reason: str) -> Consent:
+def withdraw_consent(consent: Consent, *, by: Any, on: dt.date, reason: str) -> list[Consent]:
     """Withdraw from a day, today or earlier; takes effect on the next request.
+
+    A parent withdraws consent for a purpose, not a row: every other consent of the same pupil,
+    purpose and receiving organisation that was given by that day and has not expired or been
+    withdrawn before it is withdrawn too (complete or not). Returns them, this one first.
 
     Never from a later day: the consent would stay valid until then while the ledger shows it
     withdrawn and refuses a second withdrawal, so a slip of the year kept it valid for decades.
@@ -101,23 +141,32 @@ def withdraw_consent(consent: Consent, *, by: Any, on: dt.date, reason: str) -> 
         )
     if on < consent.given_on:
         raise ConsentError("Intrekken kan niet vóór de datum waarop de toestemming is gegeven.")
-    # Lock the row and save (not a bare UPDATE) so the change history records the diff.
+    # Lock the rows and save (not a bare UPDATE) so the change history records the diff.
     locked = Consent.objects.select_for_update().filter(pk=consent.pk).first()
     if locked is None or locked.withdrawn_on is not None:
         raise ConsentError("Deze toestemming is al ingetrokken.")
-    locked.withdrawn_on, locked.withdrawal_reason, locked.withdrawn_by = on, reason, by
-    locked.save(update_fields=["withdrawn_on", "withdrawal_reason", "withdrawn_by"])
-    consent.refresh_from_db()
-    record_access(
-        None,
-        user=by,
-        action=Action.UPDATE,
-        pupil_id=consent.pupil_id,
-        basis=_basis(by),
-        obj=consent,
-        detail="toestemming ingetrokken",
+    others = (
+        Consent.objects.select_for_update()
+        .filter(same_purpose(consent), given_on__lte=on, withdrawn_on__isnull=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .exclude(pk=consent.pk)
+        .order_by("pk")
     )
-    return consent
+    ended = [locked, *others]
+    for row in ended:
+        row.withdrawn_on, row.withdrawal_reason, row.withdrawn_by = on, reason, by
+        row.save(update_fields=["withdrawn_on", "withdrawal_reason", "withdrawn_by"])
+        record_access(
+            None,
+            user=by,
+            action=Action.UPDATE,
+            pupil_id=row.pupil_id,
+            basis=_basis(by),
+            obj=row,
+            detail="toestemming ingetrokken",
+        )
+    consent.refresh_from_db()
+    return ended
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -51,8 +52,9 @@ def new(request: HttpRequest, pupil_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            consent = services.record_consent(
+            consent, is_new = services.record_consent_once(
                 pupil,
+                form_token=data["form_token"] or uuid.uuid4(),
                 purpose=data["purpose"],
                 recipient=data["recipient"],
                 data_scope=data["data_scope"],
@@ -67,7 +69,11 @@ def new(request: HttpRequest, pupil_id: int) -> HttpResponse:
         except services.ConsentError as exc:
             form.add_error(None, str(exc))
         else:
-            if consent.is_complete:
+            if not is_new:
+                messages.info(
+                    request, "Deze toestemming was al vastgelegd; er is geen tweede gemaakt."
+                )
+            elif consent.is_complete:
                 messages.success(request, "De toestemming is vastgelegd.")
             else:
                 messages.warning(
@@ -101,7 +107,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     form = WithdrawForm(consent, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_consent(
+            ended = services.withdraw_consent(
                 consent,
                 by=request.user,
                 on=form.cleaned_data["withdrawn_on"],
@@ -110,7 +116,16 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ConsentError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "De toestemming is ingetrokken.")
+            others = len(ended) - 1
+            if others:
+                also = "1 andere toestemming" if others == 1 else f"{others} andere toestemmingen"
+                messages.success(
+                    request,
+                    f"De toestemming is ingetrokken, en ook {also} van de leerling voor "
+                    "hetzelfde doel en dezelfde ontvanger: de toestemming geldt voor het doel.",
+                )
+            else:
+                messages.success(request, "De toestemming is ingetrokken.")
             return redirect(_pupil_url(consent.pupil))
     return render(request, "consent/withdraw.html", {"consent": consent, "form": form})
 

@@ -299,3 +299,55 @@ def test_recipient_choices_are_the_organisations_around_the_pupil(world) -> None
     assert response.status_code in (200, 400)
     assert "geldige keuze" in response.content.decode()
     assert not Consent.objects.filter(pupil=pupil).exists()
+
+
+def test_the_same_consent_form_sent_twice_records_one_consent(world) -> None:
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["coordinator"])
+    page = client.get(f"/toestemming/leerling/{pupil.pk}/nieuw/").content.decode()
+    assert 'name="form_token"' in page
+    data = _form(world, form_token="5f0c8a4e-2b1d-4c3e-9a7f-1d2e3f4a5b6c")
+    first = client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data)
+    again = client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data, follow=True)
+    assert first.status_code == 302 and again.status_code == 200
+    assert Consent.objects.filter(pupil=pupil).count() == 1
+    assert "er is geen tweede gemaakt" in again.content.decode()
+    # Another user cannot pick up someone else's form.
+    other = signed_in_client(world.users["social_worker"])
+    response = other.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data)
+    assert response.status_code == 200 and "al eens verstuurd" in response.content.decode()
+    assert Consent.objects.filter(pupil=pupil).count() == 1
+
+
+def test_withdrawing_ends_every_consent_for_the_same_purpose_and_receiver(world) -> None:
+    pupil, by = world.pupil, world.users["coordinator"]
+    guardian = pupil.guardian_links.get().guardian
+    today = timezone.localdate()
+
+    def consent(purpose=Purpose.DISCUSS_IN_CARE_TEAM, recipient=None):  # type: ignore[no-untyped-def]
+        return record_consent(
+            pupil,
+            purpose=purpose,
+            recipient=recipient,
+            given_on=today,
+            guardians=[guardian],
+            evidence_note="mondeling",
+            by=by,
+        )
+
+    twin = consent()
+    for_team = consent(recipient=world.team)
+    other_purpose = consent(purpose=Purpose.SHARE_DOCUMENT)
+    client = signed_in_client(by)
+    response = client.post(
+        f"/toestemming/{world.consent.pk}/intrekken/",
+        {"withdrawn_on": today.isoformat(), "reason": "Moeder wil het niet meer"},
+        follow=True,
+    )
+    assert "ook 1 andere toestemming" in response.content.decode()
+    for c in (world.consent, twin, for_team, other_purpose):
+        c.refresh_from_db()
+    assert world.consent.status == "ingetrokken" and twin.status == "ingetrokken"
+    assert twin.withdrawal_reason == "Moeder wil het niet meer"
+    assert for_team.status == "geldig" and other_purpose.status == "geldig"
+    assert not Consent.objects.valid_for(pupil, Purpose.DISCUSS_IN_CARE_TEAM, world.other_team)
