@@ -44,6 +44,12 @@ def validate_evidence_file(upload: Any) -> None:
         raise forms.ValidationError("Dit bestand is geen echte PDF, JPG of PNG.")
 
 
+NOBODY_TICKED = (
+    "Vink aan wie toestemming gaf: een ouder met gezag, de leerling, of allebei. "
+    "Zonder iemand die toestemming gaf kan er niets worden vastgelegd."
+)
+
+
 class ConsentForm(forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     purpose = forms.ChoiceField(label="Doel", choices=Purpose.choices)
@@ -118,10 +124,58 @@ class ConsentForm(forms.Form):
                 too_late=f"Een toestemming geldt hooguit {daterange.CONSENT_YEARS_VALID} jaar. "
                 f"Kies uiterlijk {numeric(latest)}; vraag daarna opnieuw toestemming.",
             )
+        if "guardians" in data and not data.get("guardians") and not data.get("given_by_pupil"):
+            self.add_error(None, NOBODY_TICKED)
         if not data.get("evidence_note") and not data.get("evidence_file"):
             self.add_error(
                 "evidence_note",
                 "Schrijf op hoe de toestemming is gegeven, of voeg het formulier toe.",
+            )
+        return data
+
+
+class CompleteForm(forms.Form):
+    """Add the agreement of the parties still missing on an incomplete consent."""
+
+    guardians = ModelMultipleChoiceField(
+        label="Deze ouders met gezag gaven nu ook toestemming",
+        queryset=Guardian.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Kies alleen ouders uit de lijst."},
+    )
+    given_by_pupil = forms.BooleanField(label="De leerling gaf nu ook toestemming", required=False)
+    given_on = forms.DateField(
+        label="Gegeven op",
+        widget=DateInput(),
+        help_text="De dag waarop de laatste toestemming kwam. De toestemming geldt vanaf die dag.",
+    )
+
+    def __init__(self, consent: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.consent = consent
+        already = consent.given_by_guardians.values_list("pk", flat=True)
+        self.fields["guardians"].queryset = Guardian.objects.filter(  # type: ignore[attr-defined]
+            pupil_links__pupil_id=consent.pupil_id, pupil_links__has_authority=True
+        ).exclude(pk__in=list(already))
+        if consent.given_by_pupil:
+            del self.fields["given_by_pupil"]
+        self.fields["given_on"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        daterange.check_field(
+            self,
+            "given_on",
+            earliest=self.consent.given_on,
+            latest=timezone.localdate(),
+            too_early="Deze datum ligt vóór de datum waarop de toestemming is gegeven "
+            f"({numeric(self.consent.given_on)}).",
+            too_late="Deze datum ligt in de toekomst.",
+        )
+        if "guardians" in data and not data.get("guardians") and not data.get("given_by_pupil"):
+            self.add_error(
+                None, "Vink aan wie nu toestemming gaf: een ouder met gezag of de leerling."
             )
         return data
 

@@ -34,6 +34,11 @@ def can_withdraw_consent(user: Any, consent: Any) -> bool:
     return can_record_consent(user, consent.pupil)
 
 
+def can_complete_consent(user: Any, consent: Any) -> bool:
+    """Add a missing party's agreement: the people who may record a consent for the pupil."""
+    return can_record_consent(user, consent.pupil)
+
+
 LEGAL_BASIS_ROLES = frozenset({Role.SUPPORT_COORDINATOR, Role.SCHOOL_SOCIAL_WORKER})
 
 

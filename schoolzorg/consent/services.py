@@ -110,6 +110,74 @@ def record_consent_once(
     return existing, False
 
 
+@transaction.atomic
+def complete_consent(
+    consent: Consent,
+    *,
+    by: Any,
+    on: dt.date,
+    guardians: Iterable[Any] = (),
+    given_by_pupil: bool = False,
+) -> Consent:
+    """Add the agreement of a party that was missing ("aanvullen") to an incomplete consent.
+
+    The consent is given on the day the last party agreed: `given_on` moves to `on`, and who
+    must agree is worked out again for the pupil's age on that day. The first date stays in
+    the evidence note. Refused for a consent that is complete, withdrawn or expired, for nobody
+    added, for a guardian without authority, and for a day before the consent or in the future.
+    """
+    guardians = list(guardians)
+    if not guardians and not given_by_pupil:
+        raise ConsentError("Vink aan wie nu toestemming gaf: een ouder met gezag of de leerling.")
+    if on > timezone.localdate():
+        raise ConsentError("De datum kan niet in de toekomst liggen.")
+    locked = Consent.objects.select_for_update().filter(pk=consent.pk).first()
+    if locked is None:
+        raise ConsentError("Deze toestemming bestaat niet meer.")
+    if on < locked.given_on:
+        raise ConsentError("De datum ligt vóór de datum waarop de toestemming is gegeven.")
+    status = locked.status_on(on)
+    if locked.withdrawn_on is not None or status in ("ingetrokken", "verlopen"):
+        raise ConsentError(
+            "Deze toestemming is ingetrokken of verlopen. Leg een nieuwe toestemming vast."
+        )
+    if locked.is_complete:
+        raise ConsentError("Deze toestemming is al compleet.")
+    pupil = locked.pupil
+    authority = set(
+        pupil.guardian_links.filter(has_authority=True).values_list("guardian_id", flat=True)
+    )
+    if any(g.pk not in authority for g in guardians):
+        raise ConsentError("Alleen ouders met gezag over deze leerling kunnen toestemming geven.")
+    given_ids = set(locked.given_by_guardians.values_list("pk", flat=True))
+    given_ids |= {g.pk for g in guardians}
+    locked.given_by_pupil = locked.given_by_pupil or given_by_pupil
+    first = locked.given_on
+    locked.given_on = on
+    locked.is_complete = required_parties(pupil, on).is_complete(
+        pupil_agreed=locked.given_by_pupil, guardian_ids=given_ids
+    )
+    added = [g.full_name for g in guardians] + (["de leerling"] if given_by_pupil else [])
+    line = (
+        f"Aangevuld op {on:%d-%m-%Y}: {', '.join(added)} gaf toestemming "
+        f"(eerder gegeven op {first:%d-%m-%Y})."
+    )
+    locked.evidence_note = f"{locked.evidence_note}\n{line}".strip()
+    locked.save(update_fields=["given_by_pupil", "given_on", "is_complete", "evidence_note"])
+    locked.given_by_guardians.add(*guardians)
+    record_access(
+        None,
+        user=by,
+        action=Action.UPDATE,
+        pupil_id=pupil.pk,
+        basis=_basis(by),
+        obj=locked,
+        detail="toestemming aangevuld",
+    )
+    consent.refresh_from_db()
+    return consent
+
+
 def same_purpose(consent: Consent) -> Q:
     """Consents of the same pupil, purpose and receiving organisation (none: none) as this one."""
     return Q(pupil_id=consent.pupil_id, purpose=consent.purpose) & (

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import record_access
 from schoolzorg.consent import policies, services
-from schoolzorg.consent.forms import ConsentForm, LegalBasisForm, WithdrawForm
+from schoolzorg.consent.forms import CompleteForm, ConsentForm, LegalBasisForm, WithdrawForm
 from schoolzorg.consent.models import Consent
 from schoolzorg.consent.rules import required_parties
 from schoolzorg.pupils.access import access_basis
@@ -128,6 +128,67 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "De toestemming is ingetrokken.")
             return redirect(_pupil_url(consent.pupil))
     return render(request, "consent/withdraw.html", {"consent": consent, "form": form})
+
+
+@never_cache
+@login_required
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Aanvullen: record the agreement of the parties still missing on an incomplete consent."""
+    consent = _consent_for(request, pk)
+    if not policies.can_complete_consent(request.user, consent):
+        raise Http404
+    form = CompleteForm(consent, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.complete_consent(
+                consent,
+                by=request.user,
+                on=data["given_on"],
+                guardians=data["guardians"],
+                given_by_pupil=data.get("given_by_pupil", False),
+            )
+        except services.ConsentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if consent.is_complete:
+                messages.success(request, "De toestemming is aangevuld en nu compleet.")
+            else:
+                messages.warning(
+                    request,
+                    "De toestemming is aangevuld, maar nog niet compleet: "
+                    "niet iedereen die moet instemmen heeft ingestemd.",
+                )
+            return redirect(_pupil_url(consent.pupil))
+    on = timezone.localdate()
+    if form.is_bound and form.is_valid():
+        on = form.cleaned_data["given_on"]
+    parties = required_parties(consent.pupil, on)
+    names = dict(
+        consent.pupil.guardian_links.filter(has_authority=True).values_list(
+            "guardian_id", "guardian__full_name"
+        )
+    )
+    missing = parties.missing(
+        pupil_agreed=consent.given_by_pupil,
+        guardian_ids=consent.given_by_guardians.values_list("pk", flat=True),
+        names=names,
+    )
+    with transaction.atomic():
+        found = access_basis(request.user, consent.pupil)
+        record_access(
+            request,
+            action=Action.VIEW,
+            pupil_id=consent.pupil_id,
+            basis=found[0] if found else None,
+            obj=consent,
+            detail="toestemming aanvullen",
+        )
+    return render(
+        request,
+        "consent/complete.html",
+        {"consent": consent, "form": form, "parties": parties, "missing": missing},
+    )
 
 
 @never_cache
