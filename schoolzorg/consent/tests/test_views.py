@@ -351,3 +351,28 @@ def test_withdrawing_ends_every_consent_for_the_same_purpose_and_receiver(world)
     assert twin.withdrawal_reason == "Moeder wil het niet meer"
     assert for_team.status == "geldig" and other_purpose.status == "geldig"
     assert not Consent.objects.valid_for(pupil, Purpose.DISCUSS_IN_CARE_TEAM, world.other_team)
+
+
+def test_withdraw_is_offered_only_on_consents_in_force(world) -> None:
+    pupil, today = world.pupil, timezone.localdate()
+    guardian = pupil.guardian_links.get().guardian
+
+    def consent(**extra):  # type: ignore[no-untyped-def]
+        return record_consent(
+            pupil,
+            purpose=Purpose.SHARE_DOCUMENT,
+            given_on=today - dt.timedelta(days=20),
+            guardians=[guardian],
+            evidence_note="mondeling",
+            by=world.users["coordinator"],
+            **extra,
+        )
+
+    expired = consent(valid_until=today - dt.timedelta(days=1))
+    withdrawn = consent(recipient=world.team)
+    withdraw_consent(withdrawn, by=world.users["coordinator"], on=today, reason="weg")
+    page = signed_in_client(world.users["coordinator"]).get(f"/leerlingen/{pupil.pk}/")
+    html = page.content.decode()
+    assert f"/toestemming/{world.consent.pk}/intrekken/" in html
+    assert f"/toestemming/{expired.pk}/intrekken/" not in html
+    assert f"/toestemming/{withdrawn.pk}/intrekken/" not in html
