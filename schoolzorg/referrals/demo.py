@@ -11,6 +11,9 @@ from typing import Any
 
 from schoolzorg.accounts.roles import Role
 from schoolzorg.consent.models import Consent, Purpose
+from schoolzorg.consent.rules import required_parties
+from schoolzorg.consent.services import record_consent
+from schoolzorg.pupils.models import Guardian
 from schoolzorg.referrals import services
 from schoolzorg.referrals.deadlines import add_school_days
 from schoolzorg.referrals.models import EscalationReason, Referral, ReportingCodeStatus, Urgency
@@ -37,20 +40,25 @@ def _back(ctx: Any, school: Any, days: int) -> dt.date:
 
 
 def _ensure_consent(pupil: Any, team: Any, by: Any, on: dt.date) -> None:
-    if not Consent.objects.valid_for(
+    """A complete consent to share with the team, given by those the age rule asks for."""
+    if Consent.objects.valid_for(
         pupil, Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM, team, on=on
     ).exists():
-        Consent.objects.create(
-            pupil=pupil,
-            purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
-            recipient=team,
-            data_scope=DOCUMENT["consent_scope"],
-            given_by_pupil=False,
-            is_complete=True,
-            given_on=on - dt.timedelta(days=30),
-            evidence_note="Formulier getekend op school (demo).",
-            recorded_by=by,
-        )
+        return
+    given_on = on - dt.timedelta(days=30)
+    parties = required_parties(pupil, given_on)
+    guardians = Guardian.objects.filter(pk__in=parties.guardian_ids).order_by("pk")
+    record_consent(
+        pupil,
+        purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+        recipient=team,
+        data_scope=DOCUMENT["consent_scope"],
+        guardians=guardians if parties.guardians_required else (),
+        given_by_pupil=parties.pupil,
+        given_on=given_on,
+        evidence_note="Formulier getekend op school (demo).",
+        by=by,
+    )
 
 
 def seed_demo(ctx: Any) -> None:

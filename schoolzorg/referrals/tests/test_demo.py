@@ -22,3 +22,23 @@ def test_demo_has_referrals_in_every_state_and_the_ladder_at_work() -> None:
     levels = set(Escalation.objects.filter(is_manual=False).values_list("level", flat=True))
     assert levels == {1, 2, 3, 4}
     assert Escalation.objects.filter(is_manual=True).exists()
+
+
+def test_demo_consents_to_share_with_the_team_name_who_gave_them() -> None:
+    from schoolzorg.consent.models import Consent, Purpose
+    from schoolzorg.consent.rules import required_parties
+
+    ctx = SeedContext(rng=random.Random(2026), today=timezone.localdate())
+    seed_foundation(ctx)
+    seed_demo(ctx)
+    consents = Consent.objects.filter(
+        purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+        evidence_note="Formulier getekend op school (demo).",
+    ).select_related("pupil")
+    assert consents
+    for consent in consents:
+        parties = required_parties(consent.pupil, consent.given_on)
+        given = set(consent.given_by_guardians.values_list("pk", flat=True))
+        assert parties.is_complete(pupil_agreed=consent.given_by_pupil, guardian_ids=given)
+        assert given or consent.given_by_pupil
+        assert consent.is_complete and consent.status == "geldig"
