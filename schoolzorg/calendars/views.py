@@ -15,6 +15,7 @@ from schoolzorg.calendars.forms import ClosureForm, HolidayFileForm, ReviewForm
 from schoolzorg.calendars.importing import ImportRefused
 from schoolzorg.calendars.models import (
     HolidayReview,
+    HolidayStatus,
     ImportBatch,
     ImportFinding,
     SchoolClosure,
@@ -119,7 +120,12 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reviewer(request)
-    holiday = get_object_or_404(SchoolHoliday.objects.pending(), pk=pk)
+    holiday = get_object_or_404(SchoolHoliday.objects.all(), pk=pk)
+    if holiday.status != HolidayStatus.PENDING:
+        # A decision sent again (the back button) or a colleague's decision meanwhile: the list,
+        # with what happened, instead of a 404 that looks as if the holiday were gone.
+        messages.info(request, "Over deze vakantie is al besloten.")
+        return redirect("calendars:review_list")
     if request.method == "POST":
         form = ReviewForm(request.POST, holiday=holiday)
         if form.is_valid():

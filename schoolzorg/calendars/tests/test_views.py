@@ -316,7 +316,21 @@ def test_a_decided_holiday_cannot_be_decided_again(
     client = client_for(admin)
     url = reverse("calendars:review_detail", args=[holiday.pk])
     client.post(url, {"decision": "reject", "note": "Dubbel"})
-    assert client.post(url, {"decision": "approve"}).status_code == 404
+    # The back button and the form sent again: the list, saying why, not a 404.
+    for response in (
+        client.post(url, {"decision": "approve"}, follow=True),
+        client.get(url, follow=True),
+    ):
+        assert response.redirect_chain == [(reverse("calendars:review_list"), 302)]
+        assert "Over deze vakantie is al besloten." in response.content.decode()
+    holiday.refresh_from_db()
+    assert holiday.status == HolidayStatus.REJECTED
+    assert HolidayReview.objects.count() == 1
+
+
+def test_an_unknown_holiday_is_still_a_404(admin: Any, client_for: Callable[[Any], Any]) -> None:
+    url = reverse("calendars:review_detail", args=[987654])
+    assert client_for(admin).post(url, {"decision": "approve"}).status_code == 404
 
 
 def test_stale_review_gets_a_clear_message(admin: Any) -> None:
