@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from schoolzorg.lib.forms import DateInput
@@ -36,13 +38,27 @@ class ReviewForm(forms.Form):
         label="Was de noodtoegang terecht?",
         choices=[("justified", "Terecht"), ("unjustified", "Niet terecht")],
         widget=forms.RadioSelect,
+        error_messages={
+            "required": "Kies of de noodtoegang terecht was.",
+            "invalid_choice": "Kies of de noodtoegang terecht was.",
+        },
     )
     note = forms.CharField(
         label="Toelichting",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=NOTE_MAX_LENGTH,
+        error_messages={
+            "max_length": f"De toelichting is te lang: hoogstens {NOTE_MAX_LENGTH} tekens."
+        },
     )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        # The service's rule too; here it comes back at the field with the typed text kept.
+        if data.get("verdict") == "unjustified" and not (data.get("note") or "").strip():
+            self.add_error("note", "Licht toe waarom de noodtoegang niet terecht was.")
+        return data
 
 
 class SignOffForm(forms.Form):

@@ -27,7 +27,6 @@ from schoolzorg.accounts.views import require_recent_auth
 from schoolzorg.audit import history, policies, services
 from schoolzorg.audit.anomalies import FIRST_WEEK, week_of, weekly_report
 from schoolzorg.audit.forms import (
-    NOTE_MAX_LENGTH,
     BreakGlassForm,
     ReviewForm,
     SignOffForm,
@@ -238,34 +237,52 @@ def _break_glass(request: HttpRequest) -> HttpResponse:
 @login_required
 def break_glass_reviews(request: HttpRequest) -> HttpResponse:
     basis, scope = _require_officer(request)
+    return _reviews_page(request, basis, scope)
+
+
+def _reviews_page(
+    request: HttpRequest,
+    basis: Basis,
+    scope: policies.Scope,
+    *,
+    sent: ReviewForm | None = None,
+    sent_pk: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The list of grants to review; `sent` is a review sent with a mistake, shown again at its
+    grant with the chosen verdict and the typed note."""
     grants = (
         policies.scoped_grants(scope)
         .select_related("user", "reviewed_by")
         .order_by("reviewed_at", "-granted_at")[:200]
     )
     _log_reading(request, basis, "noodtoegang: beoordelingslijst")
-    return render(
-        request, "audit/break_glass_reviews.html", {"grants": grants, "form": ReviewForm()}
-    )
+    context = {
+        "grants": grants,
+        "form": ReviewForm(),
+        "sent": sent,
+        "sent_pk": sent_pk,
+        "sent_verdict": sent.data.get("verdict", "") if sent is not None else "",
+        "sent_note": sent.data.get("note", "") if sent is not None else "",
+    }
+    return render(request, "audit/break_glass_reviews.html", context, status=status)
 
 
 @never_cache
 @login_required
 @require_POST
 def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
-    _basis, scope = _require_officer(request)
+    basis, scope = _require_officer(request)
     grant = policies.scoped_grants(scope).filter(pk=pk).first()
     if grant is None:
         raise Http404
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        if "note" in form.errors:
-            messages.error(
-                request, f"De toelichting is te lang: hoogstens {NOTE_MAX_LENGTH} tekens."
-            )
-        else:
-            messages.error(request, "Kies of de noodtoegang terecht was.")
-        return redirect("audit:break_glass_reviews")
+        if grant.reviewed_at is not None:
+            messages.error(request, "Deze noodtoegang is al beoordeeld.")
+            return redirect("audit:break_glass_reviews")
+        # The page again with the mistake at the grant; the note and the verdict stay.
+        return _reviews_page(request, basis, scope, sent=form, sent_pk=grant.pk, status=400)
     try:
         services.review_break_glass(
             grant,

@@ -166,6 +166,31 @@ def test_privacy_officer_reviews_each_grant_once(world) -> None:
     assert "al beoordeeld" in response.content.decode()
 
 
+def test_a_review_with_a_mistake_comes_back_with_the_note_and_the_verdict(world) -> None:
+    client = signed_in_client(world.users["outsider"])
+    client.post("/logboek/noodtoegang/", _break_glass_form(world))
+    grant = BreakGlassGrant.objects.get()
+    officer = signed_in_client(world.users["privacy_officer"])
+    url = f"/logboek/noodtoegang/{grant.pk}/beoordelen/"
+    # No verdict chosen: the typed note stays in its field.
+    response = officer.post(url, {"note": "Ik heb de IB-er gebeld; <zij> wist ervan."})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Kies of de noodtoegang terecht was." in page
+    assert "Ik heb de IB-er gebeld; &lt;zij&gt; wist ervan.</textarea>" in page
+    assert f'aria-describedby="v-{grant.pk}_error"' in page
+    assert 'class="message message--error error-summary" role="alert"' in page
+    # "Niet terecht" without a note: the choice stays made.
+    response = officer.post(url, {"verdict": "unjustified", "note": "  "})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Licht toe waarom de noodtoegang niet terecht was." in page
+    assert f'id="v-{grant.pk}-u" checked' in page
+    assert f'aria-describedby="n-{grant.pk}_error"' in page
+    grant.refresh_from_db()
+    assert grant.reviewed_at is None
+
+
 def test_a_review_note_longer_than_a_sign_off_note_is_refused_with_a_message(world) -> None:
     client = signed_in_client(world.users["outsider"])
     client.post("/logboek/noodtoegang/", _break_glass_form(world))
