@@ -291,6 +291,26 @@ def _transition(
     )
 
 
+def done_already_by(referral_pk: int, move: str, *, seen_round: int, by: User) -> bool:
+    """Whether a move refused as stale was this user's own, done already (the back button or a
+    form sent twice): the referral is in the move's target state in the round the screen
+    showed, and the last time that move was made, this user made it. Someone else's move
+    leaves this false, and the refusal stands."""
+    spec = TRANSITIONS.get(move)
+    if spec is None:
+        return False
+    current = Referral.objects.filter(pk=referral_pk).values_list("state", "round").first()
+    if current != (spec.target, seen_round):
+        return False
+    last_by = (
+        ReferralEvent.objects.filter(referral_id=referral_pk, kind=move)
+        .order_by("-at", "-pk")
+        .values_list("by_id", flat=True)
+        .first()
+    )
+    return last_by is not None and last_by == by.pk
+
+
 # --- Creating and editing the document ---------------------------------------------------------
 
 

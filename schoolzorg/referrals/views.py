@@ -722,6 +722,10 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         elif name == "close":
             services.close_referral(referral, by=user, feedback=data["feedback"])
     except services.StaleState as exc:
+        if services.done_already_by(pk, name, seen_round=data["seen_round"], by=user):
+            # The user's own step sent again (back button, resend): nothing to do, no conflict.
+            messages.info(request, "Dit was al gedaan.")
+            return redirect("referrals:detail", pk=pk)
         return _stale(request, pk, exc, move=name, kept=dict(data))
     except services.ReferralError as exc:
         # The rule's message goes to the field it is about; what was typed stays in the form.

@@ -227,6 +227,63 @@ def test_stale_acknowledge_gives_a_clear_message(world: World, client_for: Clien
     assert referral.assignee == world.worker
 
 
+def test_the_same_step_sent_again_by_the_same_user_says_it_was_done(
+    world: World, client_for: Clients
+) -> None:
+    """The back button and the acknowledgement sent again: no "someone else" conflict."""
+    referral = submitted(world)
+    client = client_for(world.worker)
+    url = reverse("referrals:move", args=[referral.pk, "acknowledge"])
+    post = {
+        "acknowledge-seen_state": "submitted",
+        "acknowledge-seen_round": 1,
+        "acknowledge-worker": world.worker.pk,
+    }
+    assert client.post(url, post).status_code == 302
+    response = client.post(url, post, follow=True)
+    assert response.redirect_chain == [(reverse("referrals:detail", args=[referral.pk]), 302)]
+    body = response.content.decode()
+    assert "Dit was al gedaan." in body
+    assert "Iemand anders" not in body
+    assert referral.events.filter(kind="acknowledge").count() == 1
+    # A colleague of the team sending the same stale screen still gets the conflict.
+    response = client_for(world.worker2).post(url, post)
+    assert response.status_code == 409
+    assert "Iemand anders heeft deze toeleiding net gewijzigd" in response.content.decode()
+
+
+def test_a_step_sent_again_after_a_colleague_redid_it_is_still_a_conflict(
+    world: World, client_for: Clients
+) -> None:
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    client = client_for(world.worker)
+    url = reverse("referrals:move", args=[referral.pk, "plan_handover"])
+    day = school_day_from(world, timezone.localdate() + dt.timedelta(days=3))
+    post = {
+        "plan_handover-seen_state": "acknowledged",
+        "plan_handover-seen_round": 1,
+        "plan_handover-on": day.isoformat(),
+        "plan_handover-place": "School",
+        "plan_handover-participants": "IB-er, wijkteam",
+    }
+    assert client.post(url, post).status_code == 302
+    # A colleague moves the handover: the first screen sent again is no longer "done already".
+    referral.refresh_from_db()
+    services.plan_handover(
+        referral,
+        by=world.worker2,
+        on=day,
+        place="Buurthuis",
+        participants="wijkteam",
+        parents_invited=False,
+    )
+    response = client.post(url, post)
+    assert response.status_code == 409
+    referral.refresh_from_db()
+    assert referral.handover_place == "Buurthuis"
+
+
 def test_bad_date_in_a_move_gets_a_dutch_message_not_a_500(
     world: World, client_for: Clients
 ) -> None:
