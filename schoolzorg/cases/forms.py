@@ -17,6 +17,7 @@ from schoolzorg.cases.models import (
     Urgency,
 )
 from schoolzorg.cases.workflow import MOVE_LABELS, CaseStatus
+from schoolzorg.lib import formtokens
 from schoolzorg.lib.forms import DateInput
 
 
@@ -70,6 +71,7 @@ class ConcernForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    form_token = formtokens.token_field()
     kind = forms.ChoiceField(
         label="Soort",
         choices=[
@@ -140,6 +142,7 @@ class DocumentForm(forms.Form):
 
 
 class ContactFormForm(forms.Form):
+    form_token = formtokens.token_field()
     contact_on = forms.DateField(
         label="Datum",
         widget=DateInput(),

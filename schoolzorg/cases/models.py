@@ -232,6 +232,8 @@ class CaseEvent(models.Model):
     document = models.ForeignKey(
         CaseDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
+    # One token per rendered note form: a resent form finds the first note instead of a second.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = CaseEventQuerySet.as_manager()
 
@@ -332,6 +334,9 @@ class SocialWorkContact(models.Model):
     minutes = models.PositiveIntegerField("duur in minuten")
     note = models.TextField("korte notitie", blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
+    # One token per rendered contact form: a resent form finds the first contact, so its
+    # minutes are not counted twice.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = SocialWorkContactQuerySet.as_manager()
 

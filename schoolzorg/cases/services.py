@@ -25,6 +25,7 @@ from schoolzorg.cases.models import (
     Urgency,
 )
 from schoolzorg.cases.workflow import AUTOMATIC_STATUSES, OPEN_STATUSES, CaseStatus, can_move
+from schoolzorg.lib import formtokens
 
 
 class CaseError(Exception):
@@ -124,13 +125,25 @@ def add_case_event(
     url: str = "",
     at: dt.datetime | None = None,
     document: CaseDocument | None = None,
+    form_token: uuid.UUID | None = None,
 ) -> CaseEvent:
-    """Append one line to the case timeline (notes, meeting decisions, plan changes, ...)."""
+    """Append one line to the case timeline (notes, meeting decisions, plan changes, ...).
+
+    The note form's `form_token`: the same form sent again returns the line of the first send.
+    """
+    same = {"case_id": case.pk, "by_id": getattr(by, "pk", None)}
+    first = formtokens.sent_before(CaseEvent, form_token, error=CaseError, **same)
+    if first is not None:
+        return first
     if kind not in EventKind.values:
         raise CaseError("Onbekend soort gebeurtenis.")
     if not text.strip():
         raise CaseError("Schrijf iets op voordat u opslaat.")
-    return CaseEvent.objects.create(
+    event, _new = formtokens.create_once(
+        CaseEvent,
+        form_token,
+        error=CaseError,
+        same=same,
         case=case,
         kind=kind,
         text=text.strip(),
@@ -139,6 +152,7 @@ def add_case_event(
         at=at or timezone.now(),
         document=document,
     )
+    return event
 
 
 @transaction.atomic
@@ -409,10 +423,19 @@ def record_contact(
     minutes: int,
     case: Case | None = None,
     note: str = "",
+    form_token: uuid.UUID | None = None,
 ) -> SocialWorkContact:
-    """Register one school social work contact and, when it belongs to a case, its timeline line."""
+    """Register one school social work contact and, when it belongs to a case, its timeline line.
+
+    The contact form's `form_token`: the same form sent again returns the contact of the first
+    send, so its minutes are counted once.
+    """
     from schoolzorg.cases.models import ContactForm
 
+    same = {"worker_id": worker.pk, "case_id": case.pk if case is not None else None}
+    first = formtokens.sent_before(SocialWorkContact, form_token, error=CaseError, **same)
+    if first is not None:
+        return first
     if form not in ContactForm.values:
         raise CaseError("Kies het soort contact.")
     if not 1 <= minutes <= 600:
@@ -427,7 +450,11 @@ def record_contact(
             "Een contact in een casus kan niet vóór de melding liggen "
             f"({timezone.localdate(case.opened_at):%d-%m-%Y})."
         )
-    contact = SocialWorkContact.objects.create(
+    contact, new = formtokens.create_once(
+        SocialWorkContact,
+        form_token,
+        error=CaseError,
+        same=same,
         case=case,
         school=school,
         worker=worker,
@@ -438,7 +465,7 @@ def record_contact(
         minutes=minutes,
         note=note.strip(),
     )
-    if case is not None:
+    if case is not None and new:
         CaseEvent.objects.create(
             case=case,
             kind=EventKind.CONTACT,

@@ -371,6 +371,7 @@ def add_event(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 text=form.cleaned_data["text"],
                 by=request.user,
+                form_token=form.cleaned_data["form_token"],
             )
         except services.CaseError as exc:
             form.add_error(None, str(exc))
@@ -522,6 +523,7 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
                 minutes=data["minutes"],
                 note=data["note"],
                 case=case,
+                form_token=data["form_token"],
             )
         except services.CaseError as exc:
             form.add_error(None, str(exc))
@@ -593,18 +595,23 @@ def add_school_contact(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         membership = next(m for m in memberships if m.served_school_id == data["school"])
-        services.record_contact(
-            worker=request.user,
-            school=School.objects.get(pk=data["school"]),
-            provider=SocialWorkProvider.objects.get(pk=membership.organisation_id),
-            contact_on=data["contact_on"],
-            form=data["form"],
-            with_whom=data["with_whom"],
-            minutes=data["minutes"],
-            note=data["note"],
-        )
-        messages.success(request, "Het contact is geregistreerd.")
-        return redirect("cases:caseload")
+        try:
+            services.record_contact(
+                worker=request.user,
+                school=School.objects.get(pk=data["school"]),
+                provider=SocialWorkProvider.objects.get(pk=membership.organisation_id),
+                contact_on=data["contact_on"],
+                form=data["form"],
+                with_whom=data["with_whom"],
+                minutes=data["minutes"],
+                note=data["note"],
+                form_token=data["form_token"],
+            )
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Het contact is geregistreerd.")
+            return redirect("cases:caseload")
     return caseload(request, contact_form=form, status=400)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from schoolzorg.lib import daterange
+from schoolzorg.lib import daterange, formtokens
 from schoolzorg.lib.forms import DateInput
 from schoolzorg.plans.models import ActionStatus, Domain, Progress
 from schoolzorg.plans.services import PART_FIELDS, PLAN_FIELDS, smart_problems
@@ -204,6 +204,7 @@ class GoalForm(forms.Form):
 
 
 class ActionForm(forms.Form):
+    form_token = formtokens.token_field()
     description = forms.CharField(
         label="Wat gaat er gebeuren?",
         widget=forms.Textarea(attrs={"rows": 2}),

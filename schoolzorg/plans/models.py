@@ -243,6 +243,9 @@ class Action(models.Model):
     done_on = models.DateField(null=True, blank=True)
     # Where the action came from, e.g. a care meeting decision ("Overleg 12-03-2026").
     source = models.CharField("herkomst", max_length=200, blank=True)
+    # One token per rendered action form: a resent form finds the first action (and sends no
+    # second notification).
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -6,6 +6,7 @@ cases, all in one transaction.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from schoolzorg.lib import formtokens
 from schoolzorg.plans.models import (
     Action,
     ActionStatus,
@@ -354,11 +356,18 @@ def add_action(
     by: Any,
     source: str = "",
     goal: Goal | None = None,
+    form_token: uuid.UUID | None = None,
 ) -> Action:
     """Add an action: who does what by when. `owner` is a User or a name (family or network).
 
     Used by the plan page and by care meeting decisions (pass `source`, e.g. "Overleg 12-03").
+    The plan page's `form_token`: the same form sent again returns the action of the first send
+    (no second version, timeline line or notification).
     """
+    same = {"part_id": plan_part.pk, "created_by_id": getattr(by, "pk", None)}
+    first = formtokens.sent_before(Action, form_token, error=PlanError, **same)
+    if first is not None:
+        return first
     if domain not in Domain.values:
         raise PlanError("Kies het domein van de actie.")
     if not description.strip():
@@ -371,7 +380,11 @@ def add_action(
         raise PlanError("Vul in wie de actie uitvoert.")
     if goal is not None and goal.part_id != plan_part.pk:
         raise PlanError("Dit doel hoort bij een ander kind.")
-    action = Action.objects.create(
+    action, new = formtokens.create_once(
+        Action,
+        form_token,
+        error=PlanError,
+        same=same,
         part=plan_part,
         goal=goal,
         domain=domain,
@@ -382,6 +395,8 @@ def add_action(
         source=source.strip()[:200],
         created_by=by,
     )
+    if not new:
+        return action
     _save_version(
         plan_part.plan,
         by=by,

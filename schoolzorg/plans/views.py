@@ -315,6 +315,7 @@ def add_action(request: HttpRequest, part_pk: int) -> HttpResponse:
                 due_on=data["due_on"],
                 goal=data["goal_obj"],
                 by=request.user,
+                form_token=data["form_token"],
             )
         except services.PlanError as exc:
             form.add_error(None, str(exc))

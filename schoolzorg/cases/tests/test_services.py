@@ -217,3 +217,30 @@ def test_month_window_takes_1_to_24_months_and_else_six():
     assert len(month_window("24", day)) == 24
     for junk in ("0", "25", "²", "abc", "", "9" * 5000, "-3"):
         assert len(month_window(junk, day)) == 6, junk
+
+
+def test_a_form_token_that_lost_the_race_returns_the_first_row(team):
+    """Two sends of one form at the same moment: the unique token lets one insert through and
+    the other finds that row instead of failing."""
+    import uuid
+
+    from schoolzorg.cases.models import CaseEvent
+    from schoolzorg.lib import formtokens
+
+    case = services.register_concern(
+        team.pupil, category="absence", description="Komt vaak te laat.", by=team.ib
+    )
+    token = uuid.uuid4()
+    first = services.add_case_event(case, kind="note", text="Eerste", by=team.ib, form_token=token)
+    found, new = formtokens.create_once(
+        CaseEvent,
+        token,
+        error=services.CaseError,
+        same={"case_id": case.pk, "by_id": team.ib.pk},
+        case=case,
+        kind="note",
+        text="Eerste",
+        by=team.ib,
+    )
+    assert (found, new) == (first, False)
+    assert case.events.filter(kind="note").count() == 1

@@ -197,6 +197,83 @@ def test_social_worker_records_a_contact(team, client_for):
     assert "toekomst" in bad.content.decode() and 'value="vader"' in bad.content.decode()
 
 
+def test_the_same_contact_form_sent_twice_counts_the_minutes_once(team, client_for):
+    """The back button or a slow network: the resent form finds the first contact."""
+    case = _case(team)
+    client = client_for(team.smw)
+    token = client.get(f"/casussen/{case.pk}/").context["contact_form"]["form_token"].value()
+    form = {
+        "form_token": token,
+        "contact_on": timezone.localdate().isoformat(),
+        "form": "talk_parent",
+        "with_whom": "moeder",
+        "minutes": "45",
+    }
+    first = client.post(f"/casussen/{case.pk}/contact/", form)
+    second = client.post(f"/casussen/{case.pk}/contact/", form, follow=True)
+    assert first.status_code == 302
+    assert second.redirect_chain == [(f"/casussen/{case.pk}/", 302)]
+    assert "Het contact is geregistreerd." in second.content.decode()
+    assert case.contacts.count() == 1
+    assert case.events.filter(kind="contact").count() == 1
+    # A newly drawn form has a new token: a second real contact is counted.
+    fresh = second.context["contact_form"]["form_token"].value()
+    assert fresh != token
+    assert (
+        client.post(f"/casussen/{case.pk}/contact/", {**form, "form_token": fresh}).status_code
+        == 302
+    )
+    assert case.contacts.count() == 2
+
+
+def test_the_same_note_sent_twice_stands_once_on_the_timeline(team, client_for):
+    case = _case(team)
+    client = client_for(team.ib)
+    token = client.get(f"/casussen/{case.pk}/").context["note_form"]["form_token"].value()
+    form = {"form_token": token, "kind": "note", "text": "Gesprek met moeder gepland."}
+    assert client.post(f"/casussen/{case.pk}/notitie/", form).status_code == 302
+    second = client.post(f"/casussen/{case.pk}/notitie/", form, follow=True)
+    assert "De notitie staat op de tijdlijn." in second.content.decode()
+    assert case.events.filter(text="Gesprek met moeder gepland.").count() == 1
+    # Another user's token makes nothing and says so.
+    other = client_for(team.smw).post(f"/casussen/{case.pk}/notitie/", form)
+    assert other.status_code == 400 and "al eens verstuurd" in other.content.decode()
+    assert case.events.filter(text="Gesprek met moeder gepland.").count() == 1
+
+
+def test_the_same_contact_without_a_case_sent_twice_counts_once(team, client_for):
+    from schoolzorg.cases.models import SocialWorkContact
+
+    client = client_for(team.smw)
+    token = client.get("/casussen/smw/").context["contact_form"]["form_token"].value()
+    form = {
+        "form_token": token,
+        "school": team.school.pk,
+        "contact_on": timezone.localdate().isoformat(),
+        "form": "consultation",
+        "with_whom": "leerkrachten groep 5",
+        "minutes": "60",
+    }
+    assert client.post("/casussen/smw/contact/", form).status_code == 302
+    assert client.post("/casussen/smw/contact/", form).status_code == 302
+    assert SocialWorkContact.objects.count() == 1
+
+
+def test_a_contact_too_long_ago_without_a_case_gets_a_message_not_a_500(team, client_for):
+    response = client_for(team.smw).post(
+        "/casussen/smw/contact/",
+        {
+            "school": team.school.pk,
+            "contact_on": (timezone.localdate() - dt.timedelta(days=400)).isoformat(),
+            "form": "consultation",
+            "with_whom": "leerkrachten groep 5",
+            "minutes": "60",
+        },
+    )
+    assert response.status_code == 400
+    assert "meer dan een jaar geleden" in response.content.decode()
+
+
 def _many_cases(team, n):
     for i in range(n):
         pupil = PupilFactory(current_school=team.school)

@@ -117,6 +117,31 @@ def test_goal_form_explains_what_is_missing_and_keeps_the_text(team, part, clien
     assert not Goal.objects.exists()
 
 
+def test_the_same_action_form_sent_twice_adds_one_action_and_one_notification(
+    team, part, client_for
+):
+    from schoolzorg.accounts.models import Notification
+
+    client = client_for(team.ib)
+    page = client.get(f"/plannen/{part.plan_id}/")
+    a = f"action-{part.pk}-"
+    token = page.content.decode().split(f'name="{a}form_token" value="')[1].split('"')[0]
+    form = {
+        a + "form_token": token,
+        a + "description": "Huisbezoek plannen",
+        a + "domain": "school_social_work",
+        a + "owner": team.smw.pk,
+        a + "due_on": _later(7),
+    }
+    versions = part.plan.versions.count()
+    assert client.post(f"/plannen/deel/{part.pk}/actie/", form).status_code == 302
+    second = client.post(f"/plannen/deel/{part.pk}/actie/", form, follow=True)
+    assert "De actie is toegevoegd." in second.content.decode()
+    assert Action.objects.filter(part=part).count() == 1
+    assert Notification.objects.filter(user=team.smw).count() == 1
+    assert part.plan.versions.count() == versions + 1
+
+
 def test_add_goal_action_and_review_through_the_pages(team, part, client_for):
     client = client_for(team.ib)
     p = f"goal-{part.pk}-"
