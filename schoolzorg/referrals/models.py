@@ -13,6 +13,7 @@ from schoolzorg.referrals.workflow import (
     DUE_FIELD_BY_STEP,
     OPEN_STATES,
     STEP_BY_STATE,
+    UNDER_WAY_STATES,
     State,
     Step,
 )
@@ -128,6 +129,10 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
 
     def open(self) -> ReferralQuerySet:
         return self.filter(is_open_q())
+
+    def under_way(self) -> ReferralQuerySet:
+        """Not ended: a draft, sent, returned, in progress or accepted (`UNDER_WAY_STATES`)."""
+        return self.filter(state__in=UNDER_WAY_STATES)
 
     def overdue(self, today: dt.date) -> ReferralQuerySet:
         return self.filter(overdue_q(today))

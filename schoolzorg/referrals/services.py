@@ -30,6 +30,7 @@ from schoolzorg.calendars import workingdays
 from schoolzorg.consent.models import Consent, LegalBasis, Purpose
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.organisations.models import NeighbourhoodTeam
+from schoolzorg.pupils.models import Pupil
 from schoolzorg.referrals.access import referral_basis
 from schoolzorg.referrals.deadlines import due_dates, level_dates
 from schoolzorg.referrals.models import (
@@ -45,6 +46,7 @@ from schoolzorg.referrals.workflow import (
     DUE_FIELD_BY_STEP,
     EDITABLE_STATES,
     OPEN_STATES,
+    SENT_UNDER_WAY_STATES,
     STEP_BY_STATE,
     TRANSITIONS,
     State,
@@ -115,6 +117,24 @@ class UnseenChanges(ReferralError):
             "is. Lees die na en verstuur de toeleiding dan opnieuw."
         )
         self.current = current
+
+
+class AlreadyAtTeam(ReferralError):
+    """The team already has a referral for the pupil that is under way: no second one is sent.
+
+    `other` is that referral.
+    """
+
+    def __init__(self, other: Referral) -> None:
+        team = other.team.name if other.team else "het wijkteam"
+        sent = f" op {other.submitted_on:%d-%m-%Y}" if other.submitted_on else ""
+        super().__init__(
+            f"{team} heeft voor deze leerling al een toeleiding die nog loopt: verstuurd door "
+            f"{other.school.name}{sent}, status ‘{other.get_state_display()}’. Een tweede "
+            "toeleiding naar hetzelfde wijkteam kan niet; werk verder in de toeleiding die al "
+            "loopt, of trek deze in."
+        )
+        self.other = other
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -637,6 +657,28 @@ def _read_document(referral: Referral, showing: Mapping[str, Collection[str]] | 
         setattr(referral, name, stored[name])
 
 
+def _refuse_a_second_at_the_team(referral: Referral) -> None:
+    """Raise `AlreadyAtTeam` when the team already has another referral for the pupil that is
+    under way (`SENT_UNDER_WAY_STATES`). The pupil's row is locked first, so two referrals sent
+    at the same moment wait for each other and the second finds the first."""
+    if referral.team_id is None:
+        return
+    Pupil.objects.select_for_update().filter(pk=referral.pupil_id).values_list("pk").first()
+    other = (
+        Referral.objects.filter(
+            pupil_id=referral.pupil_id,
+            team_id=referral.team_id,
+            state__in=SENT_UNDER_WAY_STATES,
+        )
+        .exclude(pk=referral.pk)
+        .select_related("team", "school")
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    if other is not None:
+        raise AlreadyAtTeam(other)
+
+
 @transaction.atomic
 def submit_referral(
     referral: Referral,
@@ -655,6 +697,7 @@ def submit_referral(
     missing = missing_parts(referral, day)
     if missing:
         raise ReferralError(*missing)
+    _refuse_a_second_at_the_team(referral)
     dues = due_dates(referral.school, day, norm_for(referral))
     first = referral.round == 0
     _transition(

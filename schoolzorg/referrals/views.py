@@ -266,6 +266,25 @@ def start(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     pupil, basis, full = _visible_pupil(request, pupil_pk)
     if not full or pupil.current_school_id not in school_ids(request.user):
         raise Http404
+    under_way = (
+        Referral.objects.visible_to(request.user)
+        .filter(pupil=pupil)
+        .under_way()
+        .select_related("team")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if under_way is not None:
+        # One referral at a time: a second would reach the team's inbox twice.
+        team = under_way.team.name if under_way.team else "het wijkteam"
+        messages.info(
+            request,
+            f"Voor {pupil.first_name} loopt al een toeleiding naar {team} (status "
+            f"‘{under_way.get_state_display()}’). U ziet die nu; er is geen tweede gemaakt.",
+        )
+        if policies.can_edit(request.user, under_way):
+            return redirect("referrals:edit", pk=under_way.pk)
+        return redirect("referrals:detail", pk=under_way.pk)
     route = route_for(pupil, pupil.current_school)
     if request.method == "POST":
         referral = services.create_referral(pupil, by=request.user)  # type: ignore[arg-type]
@@ -466,6 +485,8 @@ def _edit_page(
     missing: list[str],
     submitted_attempt: bool = False,
     notes: dict[str, CurrentText] | None = None,
+    under_way: Referral | None = None,
+    second: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     record_access(
@@ -489,6 +510,8 @@ def _edit_page(
             "sections": [(form[name], notes.get(name)) for name in form.sections],
             "missing": missing,
             "submitted_attempt": submitted_attempt,
+            "under_way": under_way,
+            "second": second,
             "team_form": team_form,
             "show_safety": form.show_safety,
         },
@@ -555,6 +578,20 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleState as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("referrals:detail", pk=pk)
+        except services.AlreadyAtTeam as exc:
+            again, notes = _after_save(form, request.POST, saved)
+            visible = Referral.objects.visible_to(user).filter(pk=exc.other.pk).exists()
+            return _edit_page(
+                request,
+                referral,
+                again,
+                missing=exc.messages,
+                submitted_attempt=True,
+                notes=notes,
+                under_way=exc.other if visible else None,
+                second=True,
+                status=409,
+            )
         except services.ReferralError as exc:
             again, notes = _after_save(form, request.POST, saved)
             return _edit_page(

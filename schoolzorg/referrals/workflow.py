@@ -98,6 +98,11 @@ TRANSITIONS: dict[str, Move] = {
 
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 TERMINAL_STATES = frozenset({S.DECLINED, S.WITHDRAWN, S.CLOSED})
+# Under way: not ended (declined, withdrawn or closed). While a referral for a pupil is under way
+# the school starts no second one (the start page leads to it), and a team gets no second one
+# for the pupil while one it was sent is under way there (`SENT_UNDER_WAY_STATES`).
+UNDER_WAY_STATES = frozenset(set(State) - TERMINAL_STATES)
+SENT_UNDER_WAY_STATES = UNDER_WAY_STATES - {S.DRAFT}
 OPEN_STATES = frozenset(
     {S.SUBMITTED, S.ACKNOWLEDGED, S.HANDOVER_PLANNED, S.HANDOVER_HELD, S.FIRST_CONTACT}
 )

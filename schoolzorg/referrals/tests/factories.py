@@ -111,9 +111,11 @@ def make_world(*, consent: bool = True) -> World:
     return world
 
 
-def give_consent(world: World, *, recipient: Any = None, on: dt.date | None = None) -> Consent:
+def give_consent(
+    world: World, *, recipient: Any = None, on: dt.date | None = None, pupil: Any = None
+) -> Consent:
     return Consent.objects.create(
-        pupil=world.pupil,
+        pupil=pupil or world.pupil,
         purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
         recipient=recipient or world.team,
         is_complete=True,
@@ -132,14 +134,28 @@ def school_day_from(world: World, day: dt.date) -> dt.date:
     return add_school_days(day, 1, region=region, school_id=school_id)
 
 
-def draft(world: World, *, complete: bool = True) -> Referral:
-    referral = services.create_referral(world.pupil, by=world.smw)
+def another_pupil(world: World) -> Any:
+    """A second child at the world's school, living in the same district, with consent: a team
+    gets one referral per child at a time (ADR 0401), so tests of many referrals use many."""
+    pupil = PupilFactory(
+        current_school=world.school,
+        home_postcode="3503AB",
+        home_district=world.district,
+        home_municipality=world.town,
+        home_precision="pc6",
+    )
+    give_consent(world, pupil=pupil)
+    return pupil
+
+
+def draft(world: World, *, complete: bool = True, pupil: Any = None) -> Referral:
+    referral = services.create_referral(pupil or world.pupil, by=world.smw)
     if complete:
         services.save_draft(referral, COMPLETE_DOCUMENT, by=world.smw)
     return referral
 
 
-def submitted(world: World, *, today: dt.date | None = None) -> Referral:
-    referral = draft(world)
+def submitted(world: World, *, today: dt.date | None = None, pupil: Any = None) -> Referral:
+    referral = draft(world, pupil=pupil)
     services.submit_referral(referral, by=world.smw, today=today)
     return referral

@@ -16,7 +16,7 @@ from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.calendars import workingdays
 from schoolzorg.referrals import services
 from schoolzorg.referrals.models import EscalationReason, Referral
-from schoolzorg.referrals.tests.factories import World, make_world, submitted
+from schoolzorg.referrals.tests.factories import World, another_pupil, make_world, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +87,9 @@ def test_another_municipalitys_desk_sees_nothing(world: World, client_for: Clien
 
 
 def test_the_list_shows_exactly_what_visible_to_allows(world: World, client_for: Clients) -> None:
-    top = [_escalate(world, submitted(world), 4) for _ in range(2)]
-    _escalate(world, submitted(world), 2)
+    # One referral per child: a team gets no second one for a child while one is under way.
+    top = [_escalate(world, submitted(world, pupil=another_pupil(world)), 4) for _ in range(2)]
+    _escalate(world, submitted(world, pupil=another_pupil(world)), 2)
     submitted(world)
     response = client_for(world.desk_user).get(reverse("referrals:inbox"))
     shown = {row.pk for row, _ in response.context["open_rows"] + response.context["done_rows"]}
@@ -99,7 +100,7 @@ def test_the_list_shows_exactly_what_visible_to_allows(world: World, client_for:
 def test_open_ones_come_first_with_the_step_and_how_late(world: World, client_for: Clients) -> None:
     today = timezone.localdate()
     late = _escalate(world, submitted(world, today=today - dt.timedelta(days=40)), 4)
-    stopped = _escalate(world, submitted(world), 4)
+    stopped = _escalate(world, submitted(world, pupil=another_pupil(world)), 4)
     services.withdraw_referral(stopped, by=world.smw, reason="Ouders willen het niet meer")
     due = late.acknowledge_due_on
     assert due is not None and due < today
@@ -141,7 +142,7 @@ def test_the_list_and_home_read_a_fixed_number_of_queries(
             assert client.get(reverse(name)).status_code == 200
         counts[name] = len(one.captured_queries)
     for _ in range(5):
-        _escalate(world, submitted(world), 4)
+        _escalate(world, submitted(world, pupil=another_pupil(world)), 4)
     for name in ("home", "referrals:inbox"):
         with django_assert_max_num_queries(counts[name]):
             assert b"Toeleiding" in client.get(reverse(name)).content

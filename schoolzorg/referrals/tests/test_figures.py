@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from schoolzorg.referrals import figures, services
-from schoolzorg.referrals.tests.factories import make_world, submitted
+from schoolzorg.referrals.tests.factories import another_pupil, make_world, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_a_step_whose_saved_dates_run_backwards_is_left_out_of_its_lead_time() -
     world = make_world()
     good = submitted(world, today=dt.date(2025, 3, 3))
     services.acknowledge_referral(good, by=world.worker, today=dt.date(2025, 3, 5))
-    bad = submitted(world, today=dt.date(2025, 3, 3))
+    bad = submitted(world, today=dt.date(2025, 3, 3), pupil=another_pupil(world))
     services.acknowledge_referral(bad, by=world.worker, today=dt.date(2025, 3, 4))
     # Saved before step dates were checked: acknowledged a century before it was sent.
     type(bad).objects.filter(pk=bad.pk).update(acknowledged_on=dt.date(1925, 3, 4))

@@ -210,6 +210,48 @@ def test_school_creates_and_submits_through_the_pages(world: World, client_for: 
     assert referral.state == State.SUBMITTED
 
 
+def test_starting_a_referral_while_one_is_under_way_leads_to_that_one(
+    world: World, client_for: Clients
+) -> None:
+    client = client_for(world.smw)
+    start = reverse("referrals:start", args=[world.pupil.pk])
+    client.post(start)
+    first = Referral.objects.get()
+    for response in (client.get(start, follow=True), client.post(start, follow=True)):
+        assert response.redirect_chain == [(reverse("referrals:edit", args=[first.pk]), 302)]
+        assert "loopt al een toeleiding naar Wijkteam Oost" in response.content.decode()
+    assert Referral.objects.count() == 1
+    # Sent and in the team's hands: the start page leads to the referral's page.
+    services.save_draft(first, COMPLETE_DOCUMENT, by=world.smw)
+    services.submit_referral(first, by=world.smw)
+    response = client.post(start)
+    assert response.url == reverse("referrals:detail", args=[first.pk])
+    # Ended: a new referral can be started.
+    first.refresh_from_db()
+    services.withdraw_referral(first, by=world.smw, reason="Ouders willen het niet meer.")
+    client.post(start)
+    assert Referral.objects.count() == 2
+
+
+def test_a_second_referral_to_the_same_team_is_not_sent(world: World, client_for: Clients) -> None:
+    """Two drafts (two colleagues at the same moment): the team gets the child once."""
+    first = draft(world)
+    second = draft(world)
+    services.submit_referral(first, by=world.smw)
+    with pytest.raises(services.AlreadyAtTeam):
+        services.submit_referral(second, by=world.smw)
+    data = {**_screen(second), **COMPLETE_DOCUMENT, "seen_state": "draft", "action": "submit"}
+    response = client_for(world.coordinator).post(reverse("referrals:edit", args=[second.pk]), data)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Wijkteam Oost heeft voor deze leerling al een toeleiding die nog loopt" in body
+    assert reverse("referrals:detail", args=[first.pk]) in body
+    second.refresh_from_db()
+    assert second.state == State.DRAFT
+    inbox = Referral.objects.filter(team=world.team).exclude(state=State.DRAFT)
+    assert list(inbox) == [first]
+
+
 def test_stale_acknowledge_gives_a_clear_message(world: World, client_for: Clients) -> None:
     referral = submitted(world)
     services.acknowledge_referral(referral, by=world.worker)
