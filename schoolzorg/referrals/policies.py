@@ -31,6 +31,13 @@ def is_team_side(user: Any, referral: Any) -> bool:
     )
 
 
+def sees_content(user: Any, referral: Any) -> bool:
+    """The document and the feedback between school and team are for those two sides. The
+    service desk chases a stalled referral: it sees where it is stuck and since when (state,
+    deadlines, escalations, timeline), not what the family shared with the team."""
+    return is_school_side(user, referral) or is_team_side(user, referral)
+
+
 def can_edit(user: Any, referral: Any) -> bool:
     """School side, while the referral is a draft or was returned as incomplete."""
     return referral.state in EDITABLE_STATES and is_school_side(user, referral)

@@ -153,3 +153,17 @@ def test_a_team_member_still_gets_the_team_inbox(world: World, client_for: Clien
     response = client_for(world.worker).get(reverse("referrals:inbox"))
     assert response.status_code == 200
     assert "Toeleidingen voor het wijkteam" in response.content.decode()
+
+
+def test_the_desk_sees_where_a_referral_is_stuck_not_what_the_family_shared(
+    world: World, client_for: Clients
+) -> None:
+    referral = _escalate(world, submitted(world), 4)
+    page = client_for(world.desk_user).get(reverse("referrals:detail", args=[referral.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Termijnen" in body and "Escalaties" in body
+    assert referral.help_question and referral.help_question not in body
+    assert "niet wat het gezin heeft verteld" in body
+    school_side = client_for(world.smw).get(reverse("referrals:detail", args=[referral.pk]))
+    assert referral.help_question in school_side.content.decode()
