@@ -30,15 +30,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-# Production is the default posture; `make run` and the tests switch DEBUG on explicitly.
+# Production is the default posture; the tests switch DEBUG on explicitly.
 DEBUG = env_bool("SCHOOLZORG_DEBUG", False)
+# The demo (`make run`; on with DEBUG too): a built-in key, plain HTTP, mail to the console and
+# the printed demo code for seeded accounts, but production's own Dutch error pages. Never in
+# production.
+DEMO_MODE = env_bool("SCHOOLZORG_DEMO", DEBUG)
 DATA_DIR = Path(env("SCHOOLZORG_DATA_DIR", str(BASE_DIR / "var")))
 _INSECURE_DEV_KEY = "django-insecure-schoolzorg-dev-only-never-in-production-0123456789abcdef"
-SECRET_KEY = env("SCHOOLZORG_SECRET_KEY", _INSECURE_DEV_KEY if DEBUG else "")
+SECRET_KEY = env("SCHOOLZORG_SECRET_KEY", _INSECURE_DEV_KEY if DEMO_MODE else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "SCHOOLZORG_SECRET_KEY ontbreekt. Zet die in productie (zie .env.example), "
-        "of gebruik de demo met SCHOOLZORG_DEBUG=1 (make run zet dat zelf)."
+        "of gebruik de demo met SCHOOLZORG_DEMO=1 (make run zet dat zelf)."
     )
 ALLOWED_HOSTS = env_list("SCHOOLZORG_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("SCHOOLZORG_CSRF_TRUSTED_ORIGINS")
@@ -234,7 +238,7 @@ REAUTH_SECONDS = int(env("SCHOOLZORG_REAUTH_SECONDS", "300"))
 DEMO_OTP_CODE = env("SCHOOLZORG_DEMO_OTP_CODE", "")
 
 # --- Security headers -----------------------------------------------------------------------
-SECURE_HTTPS = env_bool("SCHOOLZORG_HTTPS", not DEBUG)
+SECURE_HTTPS = env_bool("SCHOOLZORG_HTTPS", not DEMO_MODE)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("SCHOOLZORG_SSL_REDIRECT", True)
@@ -304,7 +308,7 @@ FIELD_ENCRYPTION_KEYS = env_list("SCHOOLZORG_FIELD_KEYS")
 _MAIL_BACKEND = env(
     "SCHOOLZORG_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    if DEMO_MODE
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS = {

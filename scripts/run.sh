@@ -3,7 +3,9 @@
 # Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export SCHOOLZORG_DEBUG="${SCHOOLZORG_DEBUG:-1}"
+# The demo: built-in key, plain HTTP, the printed code; production's Dutch error pages (DEBUG off).
+export SCHOOLZORG_DEMO="${SCHOOLZORG_DEMO:-1}"
+export SCHOOLZORG_DEBUG="${SCHOOLZORG_DEBUG:-0}"
 export SCHOOLZORG_DEMO_OTP_CODE="${SCHOOLZORG_DEMO_OTP_CODE:-123456}"
 PORT="${PORT:-8000}"
 BIN=.venv/bin

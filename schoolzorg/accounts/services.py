@@ -110,9 +110,10 @@ def is_throttled(user: User, device: Any = None) -> bool:
 
 
 def verify_second_factor(user: User, token: str) -> Any | None:
-    """The device that accepts the code, or None. Demo accounts accept the demo code in DEBUG."""
+    """The device that accepts the code, or None. Demo accounts accept the demo code in the demo
+    (`settings.DEMO_MODE`)."""
     if (
-        settings.DEBUG
+        settings.DEMO_MODE
         and settings.DEMO_OTP_CODE
         and secrets.compare_digest(token, settings.DEMO_OTP_CODE)
     ):

@@ -69,7 +69,7 @@ def _user(ctx: SeedContext, email: str, name: str) -> User:
     if "password_hash" not in ctx.extra:
         ctx.extra["password_hash"] = make_password(DEMO_PASSWORD)
     user = User.objects.create(email=email, full_name=name, password=ctx.extra["password_hash"])
-    # Demo accounts pass the second factor with the printed demo code (DEBUG only).
+    # Demo accounts pass the second factor with the printed demo code (demo mode only).
     TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
     return user
 

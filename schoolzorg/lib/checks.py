@@ -22,3 +22,18 @@ def field_keys_configured(app_configs: Any, **kwargs: Any) -> list[checks.CheckM
             id="schoolzorg.E001",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def not_the_demo(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The demo's built-in key, plain HTTP and printed code are never for production."""
+    if not settings.DEMO_MODE:
+        return []
+    return [
+        checks.Error(
+            "SCHOOLZORG_DEMO staat aan: een ingebouwde sleutel, gewone HTTP en de vaste "
+            "democode voor demo-accounts.",
+            hint="Zet SCHOOLZORG_DEMO=0 (en SCHOOLZORG_DEBUG=0) in productie.",
+            id="schoolzorg.E002",
+        )
+    ]

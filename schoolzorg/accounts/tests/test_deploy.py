@@ -55,6 +55,38 @@ def test_check_deploy_fails_without_encryption_keys():
     assert "schoolzorg.E001" in result.stdout + result.stderr
 
 
+def test_check_deploy_fails_in_the_demo():
+    result = _check_deploy(
+        {"SCHOOLZORG_FIELD_KEYS": Fernet.generate_key().decode(), "SCHOOLZORG_DEMO": "1"}
+    )
+    assert result.returncode != 0
+    assert "schoolzorg.E002" in result.stdout + result.stderr
+
+
+def test_the_demo_as_make_run_starts_it_shows_the_dutch_error_pages():
+    """`make run` (scripts/run.sh) runs the demo with DEBUG off: a wrong address gets the Dutch
+    page (the API its problem+json), never Django's English debug page with every route."""
+    run_sh = (ROOT / "scripts" / "run.sh").read_text()
+    assert 'SCHOOLZORG_DEMO="${SCHOOLZORG_DEMO:-1}"' in run_sh
+    assert 'SCHOOLZORG_DEBUG="${SCHOOLZORG_DEBUG:-0}"' in run_sh
+    demo = {
+        "SCHOOLZORG_DEMO": "1",
+        "SCHOOLZORG_ALLOWED_HOSTS": "testserver",
+    }
+    static = _production(["manage.py", "collectstatic", "--noinput", "-v0"], demo)
+    assert static.returncode == 0, static.stderr
+    probe = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings');"
+        "django.setup(); from django.test import Client; c = Client();"
+        "page = c.get('/bestaat-niet/'); api = c.get('/api/v1/leerlingen/abc/');"
+        "print(page.status_code, 'Deze pagina bestaat niet' in page.content.decode(),"
+        " 'Page not found' in page.content.decode(), api.status_code, api['Content-Type'])"
+    )
+    result = _production(["-c", probe], demo)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["404", "True", "False", "404", "application/problem+json"]
+
+
 def test_wsgi_application_hides_what_it_loaded_from_the_garbage_collector():
     # gunicorn imports config.wsgi in every worker; what is loaded then lives as long as the
     # worker and must not be walked by every full collection (a ~100 ms pause per worker).

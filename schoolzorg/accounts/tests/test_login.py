@@ -141,17 +141,17 @@ def test_the_login_page_says_whom_to_ask_for_a_forgotten_password() -> None:
     assert "Wachtwoord vergeten" in page and "functioneel beheerder" in page
 
 
-def test_demo_code_only_works_in_debug_for_demo_devices(ib, settings):
+def test_demo_code_only_works_in_the_demo_for_demo_devices(ib, settings):
     TOTPDevice.objects.create(user=ib, name="demo", confirmed=True)
     settings.DEMO_OTP_CODE = "123456"
-    settings.DEBUG = False
+    settings.DEMO_MODE = False
     client = Client()
     _password_step(client, ib.email, PASSWORD)
     assert (
         "Deze code klopt niet"
         in client.post("/inloggen/code/", {"token": "123456"}).content.decode()
     )
-    settings.DEBUG = True
+    settings.DEMO_MODE = True
     assert client.post("/inloggen/code/", {"token": "123456"}).status_code == 302
 
 

@@ -672,7 +672,7 @@ def test_schoolzorg_cli_without_a_secret_key_says_what_to_do_in_dutch() -> None:
     )
     assert done.returncode == 2
     assert done.stderr.startswith("Fout: SCHOOLZORG_SECRET_KEY ontbreekt.")
-    assert "SCHOOLZORG_DEBUG=1" in done.stderr and "Traceback" not in done.stderr
+    assert "SCHOOLZORG_DEMO=1" in done.stderr and "Traceback" not in done.stderr
 
 
 # --- Closing many schools at once ---------------------------------------------------------------
