@@ -84,7 +84,8 @@ def register_concern(
     CaseEvent.objects.create(
         case=case,
         kind=EventKind.STATUS,
-        text=f"Zorg gemeld: {case.get_category_display()} ({case.get_urgency_display().lower()}).",
+        text=f"Zorg gemeld: {case.get_category_display()}. "
+        f"Hoe snel: {case.get_urgency_display().lower()}.",
         by=by,
     )
     if coordinator is not None:

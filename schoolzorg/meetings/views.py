@@ -62,7 +62,7 @@ from schoolzorg.meetings.services import (
     NoConsent,
     UnsavedMinutes,
 )
-from schoolzorg.meetings.workflow import MeetingState, Move
+from schoolzorg.meetings.workflow import TRANSITIONS, MeetingState, Move
 from schoolzorg.pupils.access import access_basis, prepared_for_user
 
 PAST_DAYS = 400
@@ -594,7 +594,8 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         except MeetingError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Gedaan: {Move(chosen).label.lower()}.")
+            now = MeetingState(TRANSITIONS[(expected, chosen)]).label
+            messages.success(request, f"Het overleg staat nu op ‘{now}’.")
     return redirect("meetings:detail", meeting.pk)
 
 

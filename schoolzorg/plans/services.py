@@ -406,7 +406,8 @@ def add_action(
     _tell_cases(
         plan_part.plan,
         [plan_part.pupil_id],
-        text=f"Nieuwe actie ({action.get_domain_display()}): {action.description} – "
+        text=f"Nieuwe actie, leefgebied {action.get_domain_display().lower()}: "
+        f"{action.description} – "
         f"{action.owner_label}, klaar op {due_on:%d-%m-%Y}.",
         by=by,
     )

@@ -770,7 +770,7 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         for field, message in exc.errors:
             form.add_error(field if field in form.fields else None, message)
         return _detail_with_form(request, _get(request, pk), name, form, status=400)
-    messages.success(request, f"Gelukt: {spec.label.lower()}.")
+    messages.success(request, f"De toeleiding staat nu op ‘{State(spec.target).label}’.")
     if name == "plan_handover" and (late := services.late_handover_warning(referral)):
         messages.warning(request, late)
     return redirect("referrals:detail", pk=pk)

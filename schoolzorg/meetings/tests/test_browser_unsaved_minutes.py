@@ -92,7 +92,7 @@ def test_closing_the_minutes_with_unsaved_text_is_refused_and_keeps_it(
     page.get_by_role("button", name=re.compile(r"^Verslag opslaan")).click()
     page.get_by_text("Laatst opgeslagen").wait_for()
     page.get_by_role("button", name="Verslag vaststellen").click()
-    page.get_by_text("Gedaan: verslag vaststellen.").wait_for()
+    page.get_by_text("Het overleg staat nu op ‘Verslag vastgesteld’.").wait_for()
     meeting.refresh_from_db()
     item.refresh_from_db()
     assert (meeting.state, item.minutes) == ("closed", TYPED)

@@ -616,7 +616,7 @@ def test_a_handover_at_christmas_is_refused_and_one_after_the_deadline_warned(
 
         response = client.post(url, {**form, "plan_handover-on": "2027-01-04"}, follow=True)
         body = response.content.decode()
-        assert "Gelukt: warme overdracht plannen." in body
+        assert "De toeleiding staat nu op ‘Warme overdracht gepland’." in body
         assert "Let op: maandag 4 januari 2027 is na de termijn." in body
         assert "Dat is na de termijn (uiterlijk 16-12-2026)." in body  # on the timeline
     referral.refresh_from_db()
