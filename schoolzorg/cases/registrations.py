@@ -8,7 +8,12 @@ from django.db.models import Q
 
 from schoolzorg.audit.services import Basis
 from schoolzorg.lib.prepared import prepared
-from schoolzorg.pupils.access import Relationship, prepared_for_user, register_relationship
+from schoolzorg.pupils.access import (
+    Relationship,
+    personal_basis,
+    prepared_for_user,
+    register_relationship,
+)
 
 
 def _coordinator_q(user: Any) -> Q | None:
@@ -22,10 +27,23 @@ def _coordinator_q(user: Any) -> Q | None:
 def _coordinator_basis(user: Any, pupil: Any) -> Basis | None:
     from schoolzorg.cases.models import Case
 
-    case = Case.objects.open().filter(coordinator=user, pupil=pupil).only("pk").first()
+    case = (
+        Case.objects.open()
+        .filter(coordinator=user, pupil=pupil)
+        .select_related("school")
+        .only("pk", "school_id", "school__name")
+        .first()
+    )
     if case is None:
         return None
-    return Basis("case", "regisseur", None, "", str(case.pk))
+    return coordinator_basis(user, case)
+
+
+def coordinator_basis(user: Any, case: Any) -> Basis:
+    """The coordinator's basis: their membership at (or serving) the case's school, else their
+    first membership; without any, the case's school as the organisation (`case.school` is read)."""
+    found = personal_basis(user, "case", str(case.pk), school_id=case.school_id)
+    return found or Basis("case", "regisseur", case.school_id, case.school.name, str(case.pk))
 
 
 # Being named coordinator (regisseur) of an open case gives access to that pupil's full file.

@@ -47,6 +47,7 @@ from schoolzorg.cases.models import (
     Category,
     SocialWorkContact,
 )
+from schoolzorg.cases.registrations import coordinator_basis
 from schoolzorg.cases.workflow import CaseStatus, next_statuses
 from schoolzorg.lib import dates
 from schoolzorg.lib.urls import url_for
@@ -78,22 +79,30 @@ def coordinator_candidates(school_id: int) -> list[User]:
     return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name"))
 
 
-def _list_basis(user: Any, case: Case, case_schools: set[int]) -> Basis:
-    """A basis for a list row without a query per row: school role, coordinator, or the case."""
-    for m in active_memberships(user):
-        if m.served_school_id == case.school_id and case.school_id in case_schools:
-            return Basis("membership", m.role, m.organisation_id, m.organisation.name, str(m.pk))
+def _list_basis(user: Any, case: Case, case_schools: set[int], found: dict[int, Basis]) -> Basis:
+    """The basis of a list row: the school role or coordinatorship without a query, else the
+    relationship that lets the user see the pupil (`access_basis`, once per pupil)."""
+    if case.school_id in case_schools:
+        for m in active_memberships(user):
+            if m.served_school_id == case.school_id:
+                return Basis(
+                    "membership", m.role, m.organisation_id, m.organisation.name, str(m.pk)
+                )
     if case.coordinator_id == user.pk:
-        return Basis("case", "regisseur", None, "", str(case.pk))
-    return Basis("case", "", None, "", str(case.pk))
+        return coordinator_basis(user, case)
+    if case.pupil_id not in found:
+        explained = access_basis(user, case.pupil)
+        found[case.pupil_id] = explained[0] if explained else coordinator_basis(user, case)
+    return found[case.pupil_id]
 
 
 def log_list_reads(request: HttpRequest, cases: list[Case], detail: str) -> None:
     """One read-log entry per pupil shown in a list, written in one insert."""
     schools = policies.case_role_school_ids(request.user)
+    found: dict[int, Basis] = {}
     record_accesses(
         request,
-        (Read(c.pupil_id, _list_basis(request.user, c, schools), c) for c in cases),
+        (Read(c.pupil_id, _list_basis(request.user, c, schools, found), c) for c in cases),
         action=LogAction.VIEW,
         detail=detail,
     )
@@ -129,6 +138,9 @@ LISTING_FIELDS = (
     "opened_at",
     "pupil__first_name",
     "pupil__last_name",
+    # `access_basis` reads these for a row no school role explains (log_list_reads).
+    "pupil__current_school_id",
+    "pupil__current_group",
     "school__name",
     "coordinator__full_name",
     "coordinator__email",

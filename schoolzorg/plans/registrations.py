@@ -9,7 +9,12 @@ from django.db.models import Q
 
 from schoolzorg.audit.services import Basis
 from schoolzorg.lib.prepared import prepared
-from schoolzorg.pupils.access import Relationship, prepared_for_user, register_relationship
+from schoolzorg.pupils.access import (
+    Relationship,
+    personal_basis,
+    prepared_for_user,
+    register_relationship,
+)
 
 
 def _action_owner_q(user: Any) -> Q | None:
@@ -42,7 +47,12 @@ def _action_owner_basis(user: Any, pupil: Any) -> Basis | None:
     )
     if action is None:
         return None
-    return Basis("plan", "actiehouder", None, "", str(action.part_id))
+    ref = str(action.part_id)
+    found = personal_basis(user, "plan", ref, school_id=pupil.current_school_id)
+    if found is not None:
+        return found
+    school = pupil.current_school
+    return Basis("plan", "actiehouder", pupil.current_school_id, school.name if school else "", ref)
 
 
 # Owning an open action in a child's plan gives access to that child's full file, while the

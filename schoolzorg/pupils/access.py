@@ -113,6 +113,21 @@ def prepared_for_user[M: Model](
     return declare if build is None else declare(build)
 
 
+def personal_basis(user: Any, kind: str, ref: str, *, school_id: int | None) -> Basis | None:
+    """The basis of a relationship held as a person (coordinator of a case, owner of an action).
+
+    The read is logged with the role and organisation it was made in (NEN 7513): the user's
+    membership at or serving `school_id` if there is one, else their first active membership.
+    None when the user holds no active membership (the caller then names the school).
+    """
+    memberships = active_memberships(user)
+    chosen = next((m for m in memberships if m.served_school_id == school_id), None)
+    chosen = chosen or (memberships[0] if memberships else None)
+    if chosen is None:
+        return None
+    return Basis(kind, chosen.role, chosen.organisation_id, chosen.organisation.name, ref)
+
+
 def _school_staff_q(user: Any) -> Q | None:
     schools = {m.served_school_id for m in active_memberships(user) if m.role in CASE_ROLES}
     schools.discard(None)

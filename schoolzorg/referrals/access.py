@@ -159,6 +159,30 @@ def register() -> None:
         register_child_safety("referral_named_worker", _named_worker_sees_safety)
 
 
+def list_basis(user: Any, referral: Any) -> Basis:
+    """Why the user sees this row of a referral list, without a query: the case role at the
+    referring school, the membership of the receiving team, the named school social worker,
+    the service desk; a list row reads `school_id`, `team_id`, `social_worker_id`, `school.name`."""
+    ref = str(referral.pk)
+    memberships = active_memberships(user)
+    for m in memberships:
+        if m.role in CASE_ROLES and m.served_school_id == referral.school_id:
+            return Basis("referral", m.role, m.organisation_id, m.organisation.name, ref)
+    for m in memberships:
+        if m.role in TEAM_ROLES and m.organisation_id == referral.team_id:
+            return Basis("referral", m.role, m.organisation_id, m.organisation.name, ref)
+    if referral.social_worker_id == user.pk:
+        school = referral.school
+        return Basis("referral", Role.SCHOOL_SOCIAL_WORKER, school.pk, school.name, ref)
+    for m in memberships:
+        if m.role == Role.SERVICE_DESK_COORDINATOR:
+            return Basis("escalation", m.role, m.organisation_id, m.organisation.name, ref)
+    first = memberships[0] if memberships else None
+    if first is None:
+        return Basis("referral", ref=ref)
+    return Basis("referral", first.role, first.organisation_id, first.organisation.name, ref)
+
+
 def referral_basis(user: Any, referral: Any) -> Basis:
     """Why the user sees this referral, for the read log: the pupil's full file if the user has
     it, else the membership of the receiving team, else the service desk's escalation."""

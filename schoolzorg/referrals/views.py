@@ -25,7 +25,7 @@ from schoolzorg.lib.urls import url_for
 from schoolzorg.pupils.access import access_basis, active_memberships, prepared_for_user
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.referrals import forms, policies, services
-from schoolzorg.referrals.access import referral_basis, school_ids, team_ids
+from schoolzorg.referrals.access import list_basis, referral_basis, school_ids, team_ids
 from schoolzorg.referrals.models import Referral
 from schoolzorg.referrals.panels import DESK_FIELDS, desk_referrals, desk_rows
 from schoolzorg.referrals.routing import route_for
@@ -70,17 +70,16 @@ def _log_list(
     """One read-log entry per pupil shown, written in one query (a list shows names) after the
     rows are read: on SQLite a transaction holds the database's only write lock from its start,
     and holding it while reading made the other workers wait."""
-    if basis is None:
-        memberships = active_memberships(request.user)
-        first = memberships[0] if memberships else None
-        basis = (
-            Basis("referral", first.role, first.organisation_id, first.organisation.name)
-            if first
-            else Basis("referral")
-        )
     record_accesses(
         request,
-        (Read(r.pupil_id, replace(basis, ref=str(r.pk)), r) for r in referrals),
+        (
+            Read(
+                r.pupil_id,
+                list_basis(request.user, r) if basis is None else replace(basis, ref=str(r.pk)),
+                r,
+            )
+            for r in referrals
+        ),
         action=Action.VIEW,
         detail=detail,
     )
@@ -92,6 +91,7 @@ LISTING_FIELDS = (
     "school_id",
     "team_id",
     "assignee_id",
+    "social_worker_id",
     "state",
     "created_at",
     *DUE_FIELD_BY_STEP.values(),

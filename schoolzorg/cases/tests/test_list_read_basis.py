@@ -1,0 +1,90 @@
+"""Every read-log entry of the case list names the role and organisation it was read in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from schoolzorg.accounts.roles import Role
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.cases.tests.factories import CaseFactory
+from schoolzorg.plans import services as plan_services
+from schoolzorg.pupils.tests.factories import PupilFactory
+from schoolzorg.referrals.models import Referral
+from schoolzorg.referrals.tests.factories import make_world, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(member):
+    world = make_world()
+    world.extra["teacher"] = member(Role.TEACHER, world.school, group="6")
+    world.pupil.current_group = "6"
+    world.pupil.save()
+    referral = submitted(world)
+    Referral.objects.filter(pk=referral.pk).update(state="acknowledged", assignee=world.worker)
+    # A case about the referred pupil, raised by the teacher.
+    CaseFactory(pupil=world.pupil, raised_by=world.extra["teacher"])
+    # A case the second team worker coordinates, and one where they own an open plan action.
+    coordinated = PupilFactory(current_school=world.school)
+    CaseFactory(pupil=coordinated, coordinator=world.worker2, raised_by=world.coordinator)
+    acted = PupilFactory(current_school=world.school)
+    CaseFactory(pupil=acted, raised_by=world.coordinator)
+    part = plan_services.start_plan(acted, by=world.coordinator)
+    plan_services.add_action(
+        part,
+        description="Huisbezoek",
+        domain="neighbourhood_team",
+        owner=world.worker2,
+        due_on=timezone.localdate() + dt.timedelta(days=7),
+        by=world.coordinator,
+    )
+    return world
+
+
+@pytest.mark.parametrize(
+    "who,shown",
+    [("leader", 1), ("worker", 1), ("worker2", 2), ("teacher", 1), ("coordinator", 3)],
+)
+def test_every_case_list_entry_has_a_role_and_an_organisation(world, client_for, who, shown):
+    user = world.extra["teacher"] if who == "teacher" else getattr(world, who)
+    response = client_for(user).get("/casussen/")
+    assert response.status_code == 200
+    entries = list(AccessLogEntry.objects.filter(detail="casuslijst", user_id=user.pk))
+    assert len(entries) == shown
+    for entry in entries:
+        assert entry.role, entry.basis
+        assert entry.organisation_id is not None, entry.basis
+        assert entry.organisation_label, entry.basis
+
+
+def test_coordinator_is_logged_in_their_team(world, client_for):
+    client_for(world.worker2).get("/casussen/")
+    entries = AccessLogEntry.objects.filter(detail="casuslijst", user_id=world.worker2.pk)
+    assert {(e.role, e.organisation_id) for e in entries} == {
+        (Role.NEIGHBOURHOOD_TEAM_WORKER, world.team.pk)
+    }
+
+
+def test_referral_inbox_entry_names_the_receiving_team(client_for):
+    """A worker in two teams is logged in the team the referral was sent to, not the first."""
+    from schoolzorg.accounts.models import Membership
+
+    world = make_world()
+    submitted(world)
+    user = world.other_worker  # member of the other team first
+    Membership.objects.create(
+        user=user,
+        organisation=world.team,
+        role=Role.NEIGHBOURHOOD_TEAM_WORKER,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    assert client_for(user).get("/toeleidingen/").status_code == 200
+    entries = list(AccessLogEntry.objects.filter(user_id=user.pk, pupil_id=world.pupil.pk))
+    assert entries
+    assert {(e.role, e.organisation_id) for e in entries} == {
+        (Role.NEIGHBOURHOOD_TEAM_WORKER, world.team.pk)
+    }
