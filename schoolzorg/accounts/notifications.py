@@ -17,7 +17,8 @@ sweep (`prune_notifications`) deletes read ones after `KEEP_READ` and unread one
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -71,6 +72,33 @@ def notify(
 
         transaction.on_commit(send)
     return created
+
+
+# Whether a user may still open a notification's page, per URL name ("cases:detail"),
+# registered by the app that owns the page: `fn(user, kwargs) -> bool` (kwargs from the URL).
+TargetCheck = Callable[[Any, dict[str, Any]], bool]
+_TARGET_CHECKS: dict[str, TargetCheck] = {}
+
+
+def register_target(url_name: str, may_open: TargetCheck) -> None:
+    """Let `notification_open` ask the owning app whether the user may still open its page."""
+    _TARGET_CHECKS.setdefault(url_name, may_open)
+
+
+def may_open(user: Any, path: str) -> bool:
+    """False when the path is no page of this site, or its app says the user may not open it
+    (any more): access ends when a case closes or an action is done. A page without a
+    registered check is assumed to be open to the user."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return False
+    check = _TARGET_CHECKS.get(match.view_name)
+    return True if check is None else bool(check(user, match.kwargs))
 
 
 def local_path(url: str) -> str | None:

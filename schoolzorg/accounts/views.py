@@ -204,6 +204,9 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     navigation.refresh(request)  # the unread count, in every worker
     target = notifications.local_path(notification.url)
+    if target and not notifications.may_open(request.user, target):
+        messages.info(request, "U kunt dit niet meer openen.")
+        return redirect("accounts:notifications")
     return redirect(target or "accounts:notifications")
 
 

@@ -157,10 +157,18 @@ def _section_cases(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
     )
 
 
+def _may_open_case(user: Any, kwargs: dict[str, Any]) -> bool:
+    from schoolzorg.cases.models import Case
+
+    return Case.objects.visible_to(user).filter(pk=kwargs["pk"]).exists()
+
+
 def _register_ui() -> None:
+    from schoolzorg.accounts import notifications
     from schoolzorg.lib import homepanels, navigation
     from schoolzorg.pupils import sections
 
+    notifications.register_target("cases:detail", _may_open_case)
     navigation.register("cases", _nav_cases)
     navigation.register("social_work", _nav_social_work)
     homepanels.register("my_cases", _panel_my_cases)

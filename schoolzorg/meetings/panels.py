@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from schoolzorg.accounts import notifications
 from schoolzorg.accounts.roles import CASE_ROLES
 from schoolzorg.lib import homepanels, navigation
 from schoolzorg.meetings.models import CareMeeting
@@ -62,5 +63,10 @@ def _panel(request: HttpRequest) -> homepanels.Panel | None:
     )
 
 
+def _may_open_meeting(user: Any, kwargs: dict[str, Any]) -> bool:
+    return CareMeeting.objects.visible_to(user).filter(pk=kwargs["pk"]).exists()
+
+
 navigation.register("meetings", _nav)
 homepanels.register("meetings", _panel)
+notifications.register_target("meetings:detail", _may_open_meeting)

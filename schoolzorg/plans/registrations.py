@@ -170,10 +170,18 @@ def _section_plan(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
     return Panel("Integraal plan", "plans/_section_pupil.html", context, order=30)
 
 
+def _may_open_plan(user: Any, kwargs: dict[str, Any]) -> bool:
+    from schoolzorg.plans.models import IntegralPlan
+
+    return IntegralPlan.objects.visible_to(user).filter(pk=kwargs["pk"]).exists()
+
+
 def _register_ui() -> None:
+    from schoolzorg.accounts import notifications
     from schoolzorg.lib import homepanels
     from schoolzorg.pupils import sections
 
+    notifications.register_target("plans:detail", _may_open_plan)
     homepanels.register("plan_actions", _panel_actions)
     homepanels.register("plan_reviews", _panel_reviews)
     sections.register("plan", _section_plan)

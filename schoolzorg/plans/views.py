@@ -352,6 +352,9 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
             )
     else:
         messages.error(request, "Kies een geldige status.")
+    if not IntegralPlan.objects.visible_to(request.user).filter(pk=plan.pk).exists():
+        # The open action was the user's only way in: the plan is closed to them now.
+        return redirect("home")
     return redirect(f"/plannen/{plan.pk}/#deel-{part.pk}")
 
 

@@ -252,7 +252,16 @@ def _pupil_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> 
     )
 
 
+def _may_open_referral(user: Any, kwargs: dict[str, Any]) -> bool:
+    from schoolzorg.referrals.models import Referral
+
+    return Referral.objects.visible_to(user).filter(pk=kwargs["pk"]).exists()
+
+
 def register() -> None:
+    from schoolzorg.accounts import notifications
+
+    notifications.register_target("referrals:detail", _may_open_referral)
     navigation.register("referrals_team", _team_nav)
     navigation.register("referrals_school", _school_nav)
     navigation.register("referrals_desk", _desk_nav)

@@ -97,10 +97,10 @@ def test_the_page_reads_a_fixed_number_of_queries(
 
 def test_following_a_notification_marks_it_read_and_goes_to_its_page(client_for: Any) -> None:
     me = _user("ilse")
-    note = _note(me, "Er is een nieuwe toeleiding.", url="/toeleidingen/16/")
+    note = _note(me, "Er is een nieuwe toeleiding.", url="/casussen/")
     other = _note(me, "Nog een")
     response = client_for(me).get(f"/meldingen/{note.pk}/")
-    assert response.status_code == 302 and response["Location"] == "/toeleidingen/16/"
+    assert response.status_code == 302 and response["Location"] == "/casussen/"
     note.refresh_from_db()
     other.refresh_from_db()
     assert note.read_at is not None and other.read_at is None
