@@ -17,7 +17,7 @@ sweep (`prune_notifications`) deletes read ones after `KEEP_READ` and unread one
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from schoolzorg.accounts.models import Notification, User
-from schoolzorg.lib import navigation
+from schoolzorg.lib import navigation, targets
 
 KEEP_READ = dt.timedelta(days=90)
 KEEP_UNREAD = dt.timedelta(days=365)
@@ -74,31 +74,10 @@ def notify(
     return created
 
 
-# Whether a user may still open a notification's page, per URL name ("cases:detail"),
-# registered by the app that owns the page: `fn(user, kwargs) -> bool` (kwargs from the URL).
-TargetCheck = Callable[[Any, dict[str, Any]], bool]
-_TARGET_CHECKS: dict[str, TargetCheck] = {}
-
-
-def register_target(url_name: str, may_open: TargetCheck) -> None:
-    """Let `notification_open` ask the owning app whether the user may still open its page."""
-    _TARGET_CHECKS.setdefault(url_name, may_open)
-
-
 def may_open(user: Any, path: str) -> bool:
-    """False when the path is no page of this site, or its app says the user may not open it
-    (any more): access ends when a case closes or an action is done. A page without a
-    registered check is assumed to be open to the user."""
-    from urllib.parse import urlsplit
-
-    from django.urls import Resolver404, resolve
-
-    try:
-        match = resolve(urlsplit(path).path)
-    except Resolver404:
-        return False
-    check = _TARGET_CHECKS.get(match.view_name)
-    return True if check is None else bool(check(user, match.kwargs))
+    """False when the path is no page of this site, or the app that owns the page says the
+    user may not open it (any more): access ends when a case closes or an action is done."""
+    return path in targets.openable(user, [path])
 
 
 def local_path(url: str) -> str | None:

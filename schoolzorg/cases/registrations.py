@@ -157,18 +157,17 @@ def _section_cases(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
     )
 
 
-def _may_open_case(user: Any, kwargs: dict[str, Any]) -> bool:
+def _openable_cases(user: Any, pks: set[int]) -> set[int]:
     from schoolzorg.cases.models import Case
 
-    return Case.objects.visible_to(user).filter(pk=kwargs["pk"]).exists()
+    return set(Case.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True))
 
 
 def _register_ui() -> None:
-    from schoolzorg.accounts import notifications
-    from schoolzorg.lib import homepanels, navigation
+    from schoolzorg.lib import homepanels, navigation, targets
     from schoolzorg.pupils import sections
 
-    notifications.register_target("cases:detail", _may_open_case)
+    targets.register("cases:detail", _openable_cases)
     navigation.register("cases", _nav_cases)
     navigation.register("social_work", _nav_social_work)
     homepanels.register("my_cases", _panel_my_cases)

@@ -49,7 +49,7 @@ from schoolzorg.cases.models import (
 )
 from schoolzorg.cases.registrations import coordinator_basis
 from schoolzorg.cases.workflow import CaseStatus, next_statuses
-from schoolzorg.lib import dates
+from schoolzorg.lib import dates, targets
 from schoolzorg.lib.urls import url_for
 from schoolzorg.organisations.models import School, SocialWorkProvider
 from schoolzorg.pupils.access import access_basis, active_memberships, prepared_for_user
@@ -300,6 +300,8 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     if not whole:
         events_qs = events_qs.filter(Q(kind__in=RAISER_EVENT_KINDS) | Q(by=user))
     events = list(events_qs)
+    # A line's link (a meeting, a plan) is shown only when the reader may open that page.
+    links = targets.openable(user, (e.url for e in events if e.url and not e.document_id))
     documents = list(case.documents.select_related("uploaded_by")) if whole else []
     contacts = (
         list(case.contacts.select_related("worker").order_by("-contact_on", "-id")) if whole else []
@@ -320,6 +322,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "case": case,
         "whole": whole,
         "events": events,
+        "links": links,
         "documents": documents,
         "contacts": contacts,
         "minutes_total": sum(c.minutes for c in contacts),

@@ -10,9 +10,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from schoolzorg.accounts import notifications
 from schoolzorg.accounts.roles import CASE_ROLES
-from schoolzorg.lib import homepanels, navigation
+from schoolzorg.lib import homepanels, navigation, targets
 from schoolzorg.meetings.models import CareMeeting
 from schoolzorg.pupils.access import active_memberships, prepared_for_user
 
@@ -63,10 +62,11 @@ def _panel(request: HttpRequest) -> homepanels.Panel | None:
     )
 
 
-def _may_open_meeting(user: Any, kwargs: dict[str, Any]) -> bool:
-    return CareMeeting.objects.visible_to(user).filter(pk=kwargs["pk"]).exists()
+def _openable_meetings(user: Any, pks: set[int]) -> set[int]:
+    found = CareMeeting.objects.visible_to(user).filter(pk__in=pks)
+    return set(found.values_list("pk", flat=True))
 
 
 navigation.register("meetings", _nav)
 homepanels.register("meetings", _panel)
-notifications.register_target("meetings:detail", _may_open_meeting)
+targets.register("meetings:detail", _openable_meetings)

@@ -170,18 +170,18 @@ def _section_plan(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
     return Panel("Integraal plan", "plans/_section_pupil.html", context, order=30)
 
 
-def _may_open_plan(user: Any, kwargs: dict[str, Any]) -> bool:
+def _openable_plans(user: Any, pks: set[int]) -> set[int]:
     from schoolzorg.plans.models import IntegralPlan
 
-    return IntegralPlan.objects.visible_to(user).filter(pk=kwargs["pk"]).exists()
+    found = IntegralPlan.objects.visible_to(user).filter(pk__in=pks)
+    return set(found.values_list("pk", flat=True))
 
 
 def _register_ui() -> None:
-    from schoolzorg.accounts import notifications
-    from schoolzorg.lib import homepanels
+    from schoolzorg.lib import homepanels, targets
     from schoolzorg.pupils import sections
 
-    notifications.register_target("plans:detail", _may_open_plan)
+    targets.register("plans:detail", _openable_plans)
     homepanels.register("plan_actions", _panel_actions)
     homepanels.register("plan_reviews", _panel_reviews)
     sections.register("plan", _section_plan)

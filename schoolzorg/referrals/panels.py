@@ -252,16 +252,17 @@ def _pupil_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) -> 
     )
 
 
-def _may_open_referral(user: Any, kwargs: dict[str, Any]) -> bool:
+def _openable_referrals(user: Any, pks: set[int]) -> set[int]:
     from schoolzorg.referrals.models import Referral
 
-    return Referral.objects.visible_to(user).filter(pk=kwargs["pk"]).exists()
+    found = Referral.objects.visible_to(user).filter(pk__in=pks)
+    return set(found.values_list("pk", flat=True))
 
 
 def register() -> None:
-    from schoolzorg.accounts import notifications
+    from schoolzorg.lib import targets
 
-    notifications.register_target("referrals:detail", _may_open_referral)
+    targets.register("referrals:detail", _openable_referrals)
     navigation.register("referrals_team", _team_nav)
     navigation.register("referrals_school", _school_nav)
     navigation.register("referrals_desk", _desk_nav)

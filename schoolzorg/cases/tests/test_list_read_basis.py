@@ -88,3 +88,54 @@ def test_referral_inbox_entry_names_the_receiving_team(client_for):
     assert {(e.role, e.organisation_id) for e in entries} == {
         (Role.NEIGHBOURHOOD_TEAM_WORKER, world.team.pk)
     }
+
+
+def _timeline_with_meeting_links(world, n):
+    from schoolzorg.cases import services as case_services
+    from schoolzorg.cases.models import Case, EventKind
+    from schoolzorg.meetings.models import CareMeeting
+    from schoolzorg.meetings.tests.factories import CareMeetingFactory
+
+    case = Case.objects.get(pupil=world.pupil)
+    for _ in range(n):
+        later = CareMeeting.objects.count() + 7
+        meeting = CareMeetingFactory(
+            care_team__school=world.school,
+            scheduled_on=timezone.localdate() + dt.timedelta(days=later),
+        )
+        case_services.add_case_event(
+            case,
+            kind=EventKind.MEETING_DECISION,
+            text="Besluit in het zorgoverleg.",
+            by=world.coordinator,
+            url=f"/overleggen/{meeting.pk}/",
+        )
+    return case
+
+
+def test_timeline_links_only_to_meetings_the_reader_may_open(world, client_for):
+    case = _timeline_with_meeting_links(world, 1)
+    (event,) = case.events.filter(kind="meeting_decision")
+    leader = client_for(world.leader)
+    assert leader.get(event.url).status_code == 404
+    page = leader.get(f"/casussen/{case.pk}/").content.decode()
+    assert "Besluit in het zorgoverleg." in page
+    assert f'href="{event.url}"' not in page
+    ib_page = client_for(world.coordinator).get(f"/casussen/{case.pk}/").content.decode()
+    assert f'href="{event.url}"' in ib_page
+
+
+def test_timeline_links_keep_the_query_count_fixed(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = _timeline_with_meeting_links(world, 1)
+    client = client_for(world.coordinator)
+    client.get(f"/casussen/{case.pk}/")
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/casussen/{case.pk}/")
+    _timeline_with_meeting_links(world, 9)
+    with CaptureQueriesContext(connection) as ten:
+        response = client.get(f"/casussen/{case.pk}/")
+    assert response.content.decode().count('">Bekijken</a>') == 10
+    assert len(one) == len(ten)
