@@ -66,5 +66,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         context["enrolments"] = _enrolments(pupil_id=pupil.pk)
         context["residences"] = _residences(pupil_id=pupil.pk)
-        context["sections"] = sections_for(request, pupil, basis, full)
+    # Every section decides for itself what a user who sees only the basic data gets: for a
+    # teacher of the pupil's group that is the "Zorg melden" link with their own concerns.
+    context["sections"] = sections_for(request, pupil, basis, full)
     return render(request, "pupils/detail.html", context)
