@@ -316,6 +316,9 @@ def _detail_context(
         "guest_form": guest_form or GuestForm(items=_guest_items(items), prefix="guest"),
         "editable": editable,
         "can_prepare": can_prepare(request.user, meeting.care_team),
+        "can_build_agenda": meeting.state in workflow.AGENDA_BUILDER_STATES
+        and can_prepare(request.user, meeting.care_team),
+        "in_calendar": meeting.state in workflow.CALENDAR_STATES,
         "moves": [
             (m, Move(m).label)
             for m in workflow.moves_from(meeting.state)
@@ -723,12 +726,20 @@ def _log_agenda_reads(request: HttpRequest, meeting: CareMeeting, context: dict[
         )
 
 
+AGENDA_FIXED = (
+    "Dit overleg gaat niet door of het verslag is vastgesteld: de agenda verandert niet meer."
+)
+
+
 @never_cache
 @login_required
 def agenda_builder(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     if not can_prepare(request.user, meeting.care_team):
         raise Http404
+    if meeting.state not in workflow.AGENDA_BUILDER_STATES:
+        messages.info(request, AGENDA_FIXED)
+        return redirect("meetings:detail", meeting.pk)
     search_form = PupilSearchForm(request.GET if "leerling" in request.GET else None)
     text = search_form.cleaned_data["leerling"] if search_form.is_valid() else ""
     context = _agenda_context(request, meeting, text=text, search_form=search_form)

@@ -31,6 +31,11 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 EDITABLE_STATES = frozenset({MeetingState.PLANNED, MeetingState.HELD})
 # A pupil can only be put on the agenda of a meeting that has not happened yet.
 AGENDA_OPEN_STATES = frozenset({MeetingState.PLANNED})
+# The agenda page has something to do (place, reorder, take off an item that lost its basis)
+# only while the meeting is editable; a cancelled or closed meeting does not offer it.
+AGENDA_BUILDER_STATES = EDITABLE_STATES
+# A cancelled meeting is not offered for the user's own calendar.
+CALENDAR_STATES = frozenset({MeetingState.PLANNED, MeetingState.HELD, MeetingState.CLOSED})
 
 
 def target(state: str, move: str) -> str | None:

@@ -1,0 +1,33 @@
+"""The working screen offers only what the meeting's state allows."""
+
+from __future__ import annotations
+
+import pytest
+
+from schoolzorg.meetings.models import CareMeeting
+from schoolzorg.meetings.workflow import MeetingState
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cancelled_meeting_offers_no_agenda_building(setting, client_for):
+    CareMeeting.objects.filter(pk=setting.meeting.pk).update(state=MeetingState.CANCELLED)
+    client = client_for(setting.ib)
+    url = f"/overleggen/{setting.meeting.pk}/"
+    page = client.get(url).content.decode()
+    assert "Gaat niet door" in page
+    assert "Agenda samenstellen" not in page
+    assert f'href="{url}agenda/"' not in page
+    assert "Zet in mijn agenda" not in page
+    response = client.get(f"{url}agenda/", follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "de agenda verandert niet meer" in response.content.decode()
+
+
+@pytest.mark.parametrize("state", [MeetingState.PLANNED, MeetingState.HELD])
+def test_an_editable_meeting_still_offers_it(setting, client_for, state):
+    CareMeeting.objects.filter(pk=setting.meeting.pk).update(state=state)
+    client = client_for(setting.ib)
+    page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert "Agenda samenstellen" in page
+    assert client.get(f"/overleggen/{setting.meeting.pk}/agenda/").status_code == 200
