@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from schoolzorg.accounts.views import require_recent_auth
 from schoolzorg.audit import history, policies, services
-from schoolzorg.audit.anomalies import FIRST_WEEK, week_of, weekly_report
+from schoolzorg.audit.anomalies import FIRST_WEEK, first_week_of, week_of, weekly_report
 from schoolzorg.audit.forms import (
     BreakGlassForm,
     ReviewForm,
@@ -35,6 +35,7 @@ from schoolzorg.audit.forms import (
 from schoolzorg.audit.lines import log_lines
 from schoolzorg.audit.models import AccessLogEntry, Action
 from schoolzorg.audit.services import Basis, record_access
+from schoolzorg.lib import dates
 from schoolzorg.lib.converters import parse_id
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.access import access_basis, can_break_glass
@@ -300,19 +301,31 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
 WEEK_OUT_OF_RANGE = "Die week kan niet. Kies een week tussen januari 2000 en deze week."
 
 
-def _week_param(request: HttpRequest, value: str | None) -> dt.date:
-    """The Monday of the asked week; last week when none, or (with a message) one outside
-    `FIRST_WEEK` up to this week."""
+def week_before_log(first: dt.date) -> str:
+    return (
+        f"Het logboek begint in de week van {dates.numeric(first)}. U ziet die week; "
+        "eerdere weken zijn er niet."
+    )
+
+
+def _week_param(request: HttpRequest, value: str | None, first: dt.date) -> dt.date:
+    """The Monday of the asked week; last week when none (no earlier than `first`, the week of
+    the scope's first entry); with a message, last week for a week after this one and the
+    first week for a week before it."""
     this_week = week_of(timezone.localdate())
+    last_week = max(first, this_week - dt.timedelta(days=7))
     try:
         day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         day = None
     if day is None:
-        return this_week - dt.timedelta(days=7)
-    if not FIRST_WEEK <= day < this_week + dt.timedelta(days=7):
+        return last_week
+    if day >= this_week + dt.timedelta(days=7):
         messages.error(request, WEEK_OUT_OF_RANGE)
-        return this_week - dt.timedelta(days=7)
+        return last_week
+    if day < first:
+        messages.info(request, week_before_log(first))
+        return first
     return week_of(day)
 
 
@@ -320,8 +333,9 @@ def _week_param(request: HttpRequest, value: str | None) -> dt.date:
 @login_required
 def weekly(request: HttpRequest) -> HttpResponse:
     basis, scope = _require_officer(request)
-    week_start = _week_param(request, request.GET.get("week"))
     owner = _owner(scope, request.GET.get("organisatie"))
+    first = first_week_of(scope.only(owner.pk))
+    week_start = _week_param(request, request.GET.get("week"), first)
     report = weekly_report(week_start, scope.only(owner.pk))
     signals = report.signals(None if request.GET.get("alle") == "1" else SIGNALS_SHOWN)
     review = services.week_review(week_start, owner.pk)
@@ -340,7 +354,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
             "scope_text": scope.describe(owner),
             "owners": Organisation.objects.filter(pk__in=owners) if len(owners) > 1 else [],
             "form": SignOffForm(),
-            "previous": week_start - dt.timedelta(days=7) if week_start > FIRST_WEEK else None,
+            "previous": week_start - dt.timedelta(days=7) if week_start > first else None,
             "next": week_start + dt.timedelta(days=7),
             "is_running": not services.week_is_over(week_start),
             "has_next": week_start < week_of(timezone.localdate()),
@@ -361,6 +375,10 @@ def weekly_sign_off(request: HttpRequest, week: str) -> HttpResponse:
         messages.error(request, WEEK_OUT_OF_RANGE)
         return redirect("audit:weekly")
     owner = _owner(scope, request.POST.get("organisatie"))
+    first = first_week_of(scope.only(owner.pk))
+    if week_start < first:
+        messages.error(request, week_before_log(first))
+        return redirect(f"{reverse('audit:weekly')}?{urlencode({'organisatie': owner.pk})}")
     form = SignOffForm(request.POST)
     query = urlencode({"week": week_start.isoformat(), "organisatie": owner.pk})
     url = f"{reverse('audit:weekly')}?{query}"
