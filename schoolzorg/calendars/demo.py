@@ -48,4 +48,4 @@ def seed_demo(ctx: SeedContext) -> None:
     day = ctx.today + dt.timedelta(days=14)
     while not is_school_day(day, region=region):
         day += dt.timedelta(days=1)
-    add_closure(school, on=day, reason="Studiedag team", by=None)
+    add_closure(school, on=day, reason="Studiedag team", by=None, today=ctx.today)

@@ -339,12 +339,27 @@ def reject_holiday(holiday: SchoolHoliday, *, by: Any, note: str) -> SchoolHolid
 # --- A school's own days off -----------------------------------------------------------------
 
 
-def add_closure(school: School, *, on: dt.date, reason: str, by: Any) -> SchoolClosure:
-    """Add a study day or free day for one school."""
+def add_closure(
+    school: School, *, on: dt.date, reason: str, by: Any, today: dt.date | None = None
+) -> SchoolClosure:
+    """Add a study day or free day for one school: a school day from today on, not in the
+    region's approved school holidays."""
     if not reason.strip():
         raise CalendarError("Vul een reden in, bijvoorbeeld 'Studiedag'.")
     if on.weekday() >= 5:
         raise CalendarError("Die dag valt in het weekend; dan is de school al dicht.")
+    if on < (today or timezone.localdate()):
+        # A past day is listed under "Geweest" without a way to take it away again.
+        raise CalendarError("Die dag is al voorbij. Kies vandaag of een dag die nog komt.")
+    holiday = (
+        SchoolHoliday.objects.approved()
+        .for_region(school.effective_holiday_region)
+        .filter(start_on__lte=on, end_on__gte=on)
+        .order_by("start_on")
+        .first()
+    )
+    if holiday is not None:
+        raise CalendarError(f"Op {on:%d-%m-%Y} is het al {holiday.name.lower()}.")
     try:
         with transaction.atomic():
             return SchoolClosure.objects.create(

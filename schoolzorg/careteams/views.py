@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -88,15 +90,38 @@ def team_list(request: HttpRequest) -> HttpResponse:
     return render(request, "careteams/list.html", {"rows": rows, "year": year})
 
 
+FIRST_YEAR = 2000
+YEARS_AHEAD = 5
+
+
+def year_out_of_range(today: dt.date) -> str:
+    last = school_year_of(today) + YEARS_AHEAD
+    return (
+        f"Dat schooljaar kan niet. Kies een schooljaar van {FIRST_YEAR}-{FIRST_YEAR + 1} tot en "
+        f"met {last}-{last + 1}. U ziet nu dit schooljaar."
+    )
+
+
+def _year_param(request: HttpRequest, value: str, today: dt.date) -> int:
+    """The school year asked for (`?jaar=2026`); this year when none, not a number (silently)
+    or outside FIRST_YEAR up to YEARS_AHEAD after this year (with a message)."""
+    this_year = school_year_of(today)
+    try:
+        year = int(value) if value else this_year
+    except ValueError:
+        return this_year
+    if not FIRST_YEAR <= year <= this_year + YEARS_AHEAD:
+        messages.error(request, year_out_of_range(today))
+        return this_year
+    return year
+
+
 @never_cache
 @login_required
 def team_detail(request: HttpRequest, school_pk: int) -> HttpResponse:
     school = _visible_school(request, school_pk)
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("jaar", "") or school_year_of(today))
-    except ValueError:
-        year = school_year_of(today)
+    year = _year_param(request, request.GET.get("jaar", ""), today)
     team = CareTeam.objects.filter(school=school, school_year=year).select_related("school").first()
     members: list[CareTeamMember] = []
     history: list[CareTeamMember] = []

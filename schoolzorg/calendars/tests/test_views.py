@@ -350,6 +350,7 @@ def school() -> Any:
     return SchoolFactory()
 
 
+@time_machine.travel(dt.datetime(2024, 10, 1, 9, 0, tzinfo=dt.UTC), tick=False)
 @pytest.mark.parametrize("role", [Role.SUPPORT_COORDINATOR, Role.SCHOOL_DIRECTOR])
 def test_coordinator_and_director_add_a_study_day(
     member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any, role: str
@@ -406,6 +407,7 @@ def test_ended_membership_gets_404(
         ({"date": "2024-10-07", "reason": ""}, "Vul een reden in"),
     ],
 )
+@time_machine.travel(dt.datetime(2024, 10, 1, 9, 0, tzinfo=dt.UTC), tick=False)
 def test_bad_study_day_input_is_explained(
     member: Callable[..., Any],
     client_for: Callable[[Any], Any],
@@ -421,6 +423,7 @@ def test_bad_study_day_input_is_explained(
     assert not SchoolClosure.objects.exists()
 
 
+@time_machine.travel(dt.datetime(2024, 10, 1, 9, 0, tzinfo=dt.UTC), tick=False)
 def test_same_day_twice_is_explained(
     member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
 ) -> None:
@@ -430,6 +433,46 @@ def test_same_day_twice_is_explained(
         reverse("calendars:closures", args=[school.pk]), {"date": "2024-10-07", "reason": "x"}
     )
     assert "al een studiedag" in response.content.decode()
+
+
+def test_a_day_already_past_is_refused(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
+) -> None:
+    client = client_for(member(Role.SUPPORT_COORDINATOR, school))
+    with time_machine.travel(dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC), tick=False):
+        response = client.post(
+            reverse("calendars:closures", args=[school.pk]),
+            {"date": "2026-12-03", "reason": "Studiedag"},
+        )
+        today = client.post(
+            reverse("calendars:closures", args=[school.pk]),
+            {"date": "2026-12-04", "reason": "Vandaag dicht"},
+        )
+    assert response.status_code == 200
+    assert "Die dag is al voorbij." in response.content.decode()
+    assert today.status_code == 302
+    assert list(SchoolClosure.objects.values_list("reason", flat=True)) == ["Vandaag dicht"]
+
+
+def test_a_day_in_the_school_holiday_is_refused(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
+) -> None:
+    SchoolHolidayFactory(
+        region=school.effective_holiday_region,
+        name="Kerstvakantie",
+        start_on=dt.date(2026, 12, 19),
+        end_on=dt.date(2027, 1, 3),
+        status=HolidayStatus.APPROVED,
+    )
+    client = client_for(member(Role.SUPPORT_COORDINATOR, school))
+    with time_machine.travel(dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC), tick=False):
+        response = client.post(
+            reverse("calendars:closures", args=[school.pk]),
+            {"date": "2026-12-23", "reason": "Studiedag"},
+        )
+    assert response.status_code == 200
+    assert "Op 23-12-2026 is het al kerstvakantie." in response.content.decode()
+    assert not SchoolClosure.objects.exists()
 
 
 def test_removing_a_study_day_makes_it_a_school_day_again(

@@ -175,6 +175,25 @@ def test_team_page_year_parameter_takes_junk_without_error(member, client_for):
         assert response.status_code == 200, junk
 
 
+def test_team_page_refuses_an_unreasonable_year_and_shows_this_one(member, client_for):
+    from schoolzorg.careteams.models import school_year_of
+
+    team, people = _full_team(member)
+    client = client_for(people[TeamRole.SUPPORT_COORDINATOR])
+    this_year = school_year_of(timezone.localdate())
+    for year in ("99999", "1999", str(this_year + 6)):
+        response = client.get(f"/zorgteams/school/{team.school_id}/", {"jaar": year})
+        page = response.content.decode()
+        assert response.status_code == 200, year
+        assert response.context["year"] == this_year, year
+        assert "Dat schooljaar kan niet." in page, year
+        assert "99999" not in page and "100000" not in page
+    for year in ("2000", str(this_year + 5)):
+        response = client.get(f"/zorgteams/school/{team.school_id}/", {"jaar": year})
+        assert response.context["year"] == int(year)
+        assert "Dat schooljaar kan niet." not in response.content.decode()
+
+
 def test_slot_with_end_before_start_gets_dutch_message(member, client_for):
     team, people = _full_team(member)
     worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
