@@ -15,14 +15,19 @@ from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.consent.models import Consent, LegalBasis
 from schoolzorg.consent.rules import required_parties
+from schoolzorg.pupils.access import personal_basis
 
 
 class ConsentError(ValueError):
     """A consent write that cannot be done; the message is plain Dutch for the user."""
 
 
-def _basis(by: Any) -> Basis:
-    return Basis("consent_ledger", "", None, "", str(getattr(by, "pk", "")))
+def _basis(by: Any, school_id: int | None) -> Basis:
+    """The ledger entry names the role and organisation the consent was recorded in: the
+    recorder's membership at (or serving) the pupil's school, else their first membership."""
+    ref = str(getattr(by, "pk", ""))
+    found = personal_basis(by, "consent_ledger", ref, school_id=school_id) if by else None
+    return found or Basis("consent_ledger", "", None, "", ref)
 
 
 @transaction.atomic
@@ -80,7 +85,7 @@ def record_consent(
         user=by,
         action=Action.CREATE,
         pupil_id=pupil.pk,
-        basis=_basis(by),
+        basis=_basis(by, pupil.current_school_id),
         obj=consent,
         detail="toestemming vastgelegd",
     )
@@ -170,7 +175,7 @@ def complete_consent(
         user=by,
         action=Action.UPDATE,
         pupil_id=pupil.pk,
-        basis=_basis(by),
+        basis=_basis(by, pupil.current_school_id),
         obj=locked,
         detail="toestemming aangevuld",
     )
@@ -229,7 +234,7 @@ def withdraw_consent(consent: Consent, *, by: Any, on: dt.date, reason: str) -> 
             user=by,
             action=Action.UPDATE,
             pupil_id=row.pupil_id,
-            basis=_basis(by),
+            basis=_basis(by, consent.pupil.current_school_id),
             obj=row,
             detail="toestemming ingetrokken",
         )
@@ -269,7 +274,7 @@ def record_legal_basis(
         user=by,
         action=Action.CREATE,
         pupil_id=pupil.pk,
-        basis=_basis(by),
+        basis=_basis(by, pupil.current_school_id),
         obj=basis,
         detail=f"grondslag vastgelegd: {basis.get_kind_display()}",
     )

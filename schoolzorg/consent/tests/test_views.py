@@ -50,6 +50,15 @@ def test_coordinator_records_complete_consent_and_nurse_then_sees_the_pupil(worl
     assert nurse.get(f"/leerlingen/{pupil.pk}/").status_code == 200
 
 
+def test_the_ledger_entry_names_the_recorders_role_and_organisation(world) -> None:
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["coordinator"])
+    client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", _form(world))
+    entry = AccessLogEntry.objects.get(pupil_id=pupil.pk, basis="consent_ledger")
+    assert (entry.role, entry.organisation_id) == ("support_coordinator", pupil.current_school_id)
+    assert entry.organisation_label == pupil.current_school.name
+
+
 def test_consent_missing_a_guardian_is_recorded_as_incomplete_and_grants_nothing(world) -> None:
     pupil = world.pupil_without_consent
     data = _form(world)
