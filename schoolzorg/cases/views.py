@@ -52,7 +52,13 @@ from schoolzorg.cases.workflow import CaseStatus, next_statuses
 from schoolzorg.lib import dates, targets
 from schoolzorg.lib.urls import url_for
 from schoolzorg.organisations.models import School, SocialWorkProvider
-from schoolzorg.pupils.access import access_basis, active_memberships, prepared_for_user
+from schoolzorg.pupils.access import (
+    access_basis,
+    active_memberships,
+    personal_basis,
+    prepared_for_user,
+    relationships_of,
+)
 from schoolzorg.pupils.models import Pupil
 
 LIST_LIMIT = 200
@@ -79,30 +85,33 @@ def coordinator_candidates(school_id: int) -> list[User]:
     return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name"))
 
 
-def _list_basis(user: Any, case: Case, case_schools: set[int], found: dict[int, Basis]) -> Basis:
-    """The basis of a list row: the school role or coordinatorship without a query, else the
-    relationship that lets the user see the pupil (`access_basis`, once per pupil)."""
+def _list_basis(user: Any, case: Case, case_schools: set[int], names: dict[int, str]) -> Basis:
+    """The basis of a list row: the school role or coordinatorship, else the relationship that
+    lets the user see the pupil (`names`, found for the whole list at once), in the role and
+    organisation the user holds at or for the case's school."""
     if case.school_id in case_schools:
         for m in active_memberships(user):
             if m.served_school_id == case.school_id:
                 return Basis(
                     "membership", m.role, m.organisation_id, m.organisation.name, str(m.pk)
                 )
-    if case.coordinator_id == user.pk:
+    name = names.get(case.pupil_id)
+    if case.coordinator_id == user.pk or name is None:
         return coordinator_basis(user, case)
-    if case.pupil_id not in found:
-        explained = access_basis(user, case.pupil)
-        found[case.pupil_id] = explained[0] if explained else coordinator_basis(user, case)
-    return found[case.pupil_id]
+    found = personal_basis(user, name, str(case.pk), school_id=case.school_id)
+    return found or coordinator_basis(user, case)
 
 
 def log_list_reads(request: HttpRequest, cases: list[Case], detail: str) -> None:
-    """One read-log entry per pupil shown in a list, written in one insert."""
-    schools = policies.case_role_school_ids(request.user)
-    found: dict[int, Basis] = {}
+    """One read-log entry per pupil shown in a list, written in one insert. The rows no school
+    role or coordinatorship explains cost one query per kind of relationship, not per row."""
+    user = request.user
+    schools = policies.case_role_school_ids(user)
+    rest = [c.pupil_id for c in cases if c.school_id not in schools and c.coordinator_id != user.pk]
+    names = relationships_of(user, rest) if rest else {}
     record_accesses(
         request,
-        (Read(c.pupil_id, _list_basis(request.user, c, schools, found), c) for c in cases),
+        (Read(c.pupil_id, _list_basis(user, c, schools, names), c) for c in cases),
         action=LogAction.VIEW,
         detail=detail,
     )

@@ -16,7 +16,7 @@ a provider that reads more fails the tests.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
@@ -111,6 +111,27 @@ def prepared_for_user[M: Model](
     """
     declare = prepared(shape=("user", *shape), key=lambda arguments: access_key(arguments["user"]))
     return declare if build is None else declare(build)
+
+
+def relationships_of(user: Any, pupil_ids: Iterable[int]) -> dict[int, str]:
+    """For a list: the name of the relationship through which the user sees each pupil, in
+    `access_basis`'s order (the first full one, else the first basic one). One query per
+    relationship, whatever the number of pupils; pupils the user does not see are left out."""
+    from schoolzorg.pupils.models import Pupil
+
+    wanted = set(pupil_ids)
+    found: dict[int, str] = {}
+    for basic in (False, True):
+        for relationship in _RELATIONSHIPS:
+            if relationship.is_basic != basic or not wanted:
+                continue
+            q = relationship.q(user)
+            if q is None:
+                continue
+            hits = set(Pupil.objects.filter(pk__in=wanted).filter(q).values_list("pk", flat=True))
+            found.update(dict.fromkeys(hits, relationship.name))
+            wanted -= hits
+    return found
 
 
 def personal_basis(user: Any, kind: str, ref: str, *, school_id: int | None) -> Basis | None:

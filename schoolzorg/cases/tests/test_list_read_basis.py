@@ -10,6 +10,7 @@ from django.utils import timezone
 from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.cases.tests.factories import CaseFactory
+from schoolzorg.consent.models import Consent, Purpose
 from schoolzorg.plans import services as plan_services
 from schoolzorg.pupils.tests.factories import PupilFactory
 from schoolzorg.referrals.models import Referral
@@ -33,6 +34,14 @@ def world(member):
     CaseFactory(pupil=coordinated, coordinator=world.worker2, raised_by=world.coordinator)
     acted = PupilFactory(current_school=world.school)
     CaseFactory(pupil=acted, raised_by=world.coordinator)
+    # The parents agreed to the care team: an owner from the team may open the file.
+    Consent.objects.create(
+        pupil=acted,
+        purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+        is_complete=True,
+        given_on=dt.date(2020, 1, 1),
+        recorded_by=world.coordinator,
+    )
     part = plan_services.start_plan(acted, by=world.coordinator)
     plan_services.add_action(
         part,
@@ -139,3 +148,27 @@ def test_timeline_links_keep_the_query_count_fixed(world, client_for):
         response = client.get(f"/casussen/{case.pk}/")
     assert response.content.decode().count('">Bekijken</a>') == 10
     assert len(one) == len(ten)
+
+
+def test_the_leaders_list_reads_as_many_queries_for_one_referred_pupil_as_for_three(
+    world, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schoolzorg.referrals.tests.factories import another_pupil
+
+    client = client_for(world.leader)
+    client.get("/casussen/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/casussen/")
+    for _ in range(2):
+        pupil = another_pupil(world)
+        referral = submitted(world, pupil=pupil)
+        Referral.objects.filter(pk=referral.pk).update(state="acknowledged")
+        CaseFactory(pupil=pupil, raised_by=world.coordinator)
+    with CaptureQueriesContext(connection) as three:
+        response = client.get("/casussen/")
+    shown = AccessLogEntry.objects.filter(detail="casuslijst", user_id=world.leader.pk)
+    assert response.status_code == 200 and shown.count() == 1 + 1 + 3
+    assert len(three) == len(one)
