@@ -217,6 +217,15 @@ class AcknowledgeForm(SeenStateForm):
         )
 
 
+class ReassignForm(AcknowledgeForm):
+    """Another worker of the team takes the referral over."""
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, referral=referral, **kwargs)
+        self.fields["worker"].label = "Nieuwe behandelaar"
+        self.fields["worker"].help_text = "De nieuwe behandelaar krijgt hiervan bericht."
+
+
 class PlanHandoverForm(SeenStateForm):
     on = forms.DateField(label="Datum", widget=DateInput())
     place = forms.CharField(label="Plaats", max_length=200)

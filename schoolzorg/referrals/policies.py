@@ -6,8 +6,14 @@ from typing import Any
 
 from schoolzorg.accounts.roles import Role
 from schoolzorg.pupils.access import active_memberships
-from schoolzorg.referrals.access import school_ids, team_ids
-from schoolzorg.referrals.workflow import EDITABLE_STATES, OPEN_STATES, TRANSITIONS, Side
+from schoolzorg.referrals.access import contact_pairs, leader_team_ids, school_ids, team_ids
+from schoolzorg.referrals.workflow import (
+    ASSIGNED_STATES,
+    EDITABLE_STATES,
+    OPEN_STATES,
+    TRANSITIONS,
+    Side,
+)
 
 SCHOOL_WRITER_ROLES = frozenset({Role.SCHOOL_SOCIAL_WORKER, Role.SUPPORT_COORDINATOR})
 
@@ -36,6 +42,15 @@ def sees_content(user: Any, referral: Any) -> bool:
     service desk chases a stalled referral: it sees where it is stuck and since when (state,
     deadlines, escalations, timeline), not what the family shared with the team."""
     return is_school_side(user, referral) or is_team_side(user, referral)
+
+
+def can_reassign(user: Any, referral: Any) -> bool:
+    """The team leader, or the team's contact person for the school, while a named worker holds
+    the open referral: they are the rungs of the ladder that hear when that worker stalls."""
+    return referral.state in ASSIGNED_STATES and (
+        referral.team_id in leader_team_ids(user)
+        or (referral.team_id, referral.school_id) in contact_pairs(user)
+    )
 
 
 def can_edit(user: Any, referral: Any) -> bool:

@@ -43,6 +43,7 @@ from schoolzorg.referrals.models import (
 from schoolzorg.referrals.neighbours import already_tried_lines, note_on_cases, refer_open_cases
 from schoolzorg.referrals.routing import route_for
 from schoolzorg.referrals.workflow import (
+    ASSIGNED_STATES,
     DUE_FIELD_BY_STEP,
     EDITABLE_STATES,
     OPEN_STATES,
@@ -746,6 +747,39 @@ def acknowledge_referral(
         text=f"Ontvangst bevestigd. Behandelaar: {worker.full_name}",
     )
     _send(_school_side(referral), "acknowledged", referral)
+    return referral
+
+
+@transaction.atomic
+def reassign_referral(referral: Referral, *, worker: User, by: User) -> Referral:
+    """Hand the referral to another worker of the team (the team leader or contact person, when
+    the named worker stalls). Compare-and-set on the state and round the screen showed and on
+    the worker it named; the new worker hears of it."""
+    if not _is_team_member(worker, referral.team_id):
+        raise ReferralError("Kies een medewerker van dit wijkteam.", field="worker")
+    if referral.state not in ASSIGNED_STATES:
+        raise StaleState(
+            f"Dit kan niet meer: de toeleiding heeft de status ‘{referral.get_state_display()}’."
+        )
+    before = referral.assignee
+    if before is not None and before.pk == worker.pk:
+        raise ReferralError(f"{worker.full_name} is al de behandelaar.", field="worker")
+    changed = Referral.objects.filter(
+        pk=referral.pk,
+        state=referral.state,
+        round=referral.round,
+        assignee_id=referral.assignee_id,
+    ).update(assignee=worker, updated_at=timezone.now())
+    if changed == 0:
+        raise StaleState(
+            "Iemand anders heeft deze toeleiding net gewijzigd. Er is niets opgeslagen. Bekijk de "
+            "nieuwe stand en probeer het zo nodig opnieuw."
+        )
+    referral.assignee = worker
+    was = f" (was {before.full_name})" if before is not None else ""
+    _event(referral, "reassign", f"Nieuwe behandelaar: {worker.full_name}{was}", by)
+    _audit(referral, by, Action.UPDATE, "toeleiding: behandelaar gewijzigd")
+    _send([worker], "reassigned", referral)
     return referral
 
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<id:pk>/opslaan/", views.autosave, name="autosave"),
     path("<id:pk>/wijkteam/", views.choose_team, name="choose_team"),
     path("<id:pk>/escaleren/", views.escalate, name="escalate"),
+    path("<id:pk>/behandelaar/", views.reassign, name="reassign"),
     path("<id:pk>/<slug:name>/", views.move, name="move"),
 ]

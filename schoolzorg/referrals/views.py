@@ -378,6 +378,11 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "move_forms": _move_forms(request, referral),
         "can_edit": policies.can_edit(request.user, referral),
         "can_escalate": policies.can_escalate(request.user, referral),
+        "reassign_form": forms.ReassignForm(
+            initial=forms.SeenStateForm.seen(referral), referral=referral, prefix="reassign"
+        )
+        if policies.can_reassign(request.user, referral)
+        else None,
         "escalate_form": forms.EscalateForm(
             initial=forms.EscalateForm.seen(referral), prefix="escalate"
         ),
@@ -841,3 +846,35 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("referrals:detail", pk=pk)
     messages.success(request, f"Geëscaleerd: {escalation.get_level_display()}.")
     return redirect("referrals:detail", pk=pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team leader or contact person hands the referral to another worker of the team."""
+    referral = _get(request, pk)
+    if not policies.can_reassign(request.user, referral):
+        raise Http404
+    form = forms.ReassignForm(request.POST, referral=referral, prefix="reassign")
+    if form.is_valid():
+        form.apply_seen(referral)
+        try:
+            services.reassign_referral(
+                referral,
+                worker=form.cleaned_data["worker"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except services.StaleState as exc:
+            return _stale(request, pk, exc, move="reassign", kept={})
+        except services.ReferralError as exc:
+            for field, message in exc.errors:
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request, f"{form.cleaned_data['worker'].full_name} is nu de behandelaar."
+            )
+            return redirect("referrals:detail", pk=pk)
+    context = _detail_context(request, _get(request, pk))
+    context["reassign_form"] = form
+    return render(request, "referrals/detail.html", context, status=400)

@@ -106,6 +106,9 @@ SENT_UNDER_WAY_STATES = UNDER_WAY_STATES - {S.DRAFT}
 OPEN_STATES = frozenset(
     {S.SUBMITTED, S.ACKNOWLEDGED, S.HANDOVER_PLANNED, S.HANDOVER_HELD, S.FIRST_CONTACT}
 )
+# A named worker (the assignee) holds an open referral from acknowledgement on; the team leader
+# or the team's contact person can hand it to a colleague (escalation rungs 2 and 3).
+ASSIGNED_STATES = OPEN_STATES - {S.SUBMITTED}
 # The receiving team sees the pupil's file (not just the referral) from the moment a named worker
 # has acknowledged the referral until it is accepted; afterwards the team works in its own system.
 TEAM_FILE_STATES = frozenset(

@@ -80,6 +80,16 @@ def _empty_section() -> str:
     return fingerprint("")
 
 
+def _acknowledged(world: World) -> None:
+    """The sent referral, acknowledged by the team's worker."""
+    from schoolzorg.referrals.models import Referral
+
+    _referrals(world)
+    Referral.objects.filter(pk=world.extra["sent"].pk).update(
+        state="acknowledged", assignee=world.users["team_worker"]
+    )
+
+
 def _sent(world: World) -> dict[str, int]:
     return {"pk": world.extra["sent"].pk}
 
@@ -158,6 +168,20 @@ ROUTES = {
             "escalate-reason": "no_response",
             "escalate-note": "geen reactie",
         },
+    ),
+    # Only a team leader or the team's contact person hands a referral on (test_reassign.py);
+    # none of the matrix's actors is either, the team's own worker included.
+    "referrals:reassign": RouteSpec(
+        kwargs=_sent,
+        allowed=frozenset(),
+        setup=_acknowledged,
+        method="POST",
+        data=lambda w: {
+            "reassign-seen_state": "acknowledged",
+            "reassign-seen_round": 1,
+            "reassign-worker": w.users["team_worker"].pk,
+        },
+        label="ontvangen, met een behandelaar",
     ),
     "referrals:move": RouteSpec(
         kwargs=lambda w: {"pk": w.extra["sent"].pk, "name": "acknowledge"},
