@@ -2,7 +2,8 @@
 
 DUO, CBS and the ministries publish `;`- or `,`-separated files in UTF-8 (with or without BOM) or in
 Windows-1252, and people re-save them in Excel (Windows-1252 or UTF-8 with BOM, CRLF, sometimes
-tab-separated UTF-16 "Unicode text"). Codes must stay text (`0599`, `BU0363AA01`), a single space
+tab-separated UTF-16 "Unicode text", sometimes with Excel's `sep=;` first line, which is skipped
+and names the separator). Codes must stay text (`0599`, `BU0363AA01`), a single space
 means an empty cell, and every problem is reported with the line it was found on, so a person can
 fix the file.
 
@@ -179,7 +180,7 @@ class _Scan:
 
     encoding: str = "utf-8"
     lines: int = 0
-    content_lines: int = 0  # lines holding more than separators, quotes and spaces (up to 2)
+    content_lines: int = 0  # lines holding more than separators, quotes and spaces (up to 3)
     utf8_text: bool = False  # some non-ASCII text that is valid UTF-8
     not_utf8: list[int] = field(default_factory=list)
     not_utf8_count: int = 0
@@ -274,11 +275,11 @@ def _scan_lines(data: bytes, scan: _Scan) -> None:
                 )
             ]
         )
-    if scan.content_lines < 2:
+    if scan.content_lines < 3:  # a `sep=` line, the header and a data row
         for raw in data.split(b"\n"):
             if raw.strip(_BLANK):
                 scan.content_lines += 1
-                if scan.content_lines >= 2:
+                if scan.content_lines >= 3:
                     break
     try:
         data.decode("utf-8")
@@ -326,11 +327,15 @@ def _scan_utf16(fh: IO[bytes], head: bytes, scan: _Scan) -> None:
             line = scan.lines + good.count("\n") + 1
             raise CsvError([Problem(line, UTF16_TRUNCATED if final else UTF16_BROKEN)]) from exc
         scan.lines += text.count("\n")
-        if scan.content_lines < 2:
+        if scan.content_lines < 3:
             scan.content_lines += sum(1 for line in text.split("\n") if line.strip(" \t\r;,|\"'"))
         if final:
             return
         chunk = fh.read(CHUNK)
+
+
+# Excel writes (and reads) `sep=;` as the first line of a CSV file to name its separator.
+_SEP_HINT = re.compile(r"^\ufeff?sep=([;,\t|])[ \t]*\r?\n?$", re.IGNORECASE)
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -388,6 +393,7 @@ class CsvFile:
         self.header: list[str] = []
         self.header_line = 0
         self.delimiter = delimiter or ";"
+        self._hint_line = 0  # the line of Excel's `sep=;` hint, skipped when reading
         self._read_header(delimiter)
         if not any(self.header):
             raise CsvError([Problem(1, "het bestand is leeg")])
@@ -414,7 +420,7 @@ class CsvFile:
                     )
                 ]
             )
-        if scan.content_lines < 2:
+        if scan.content_lines < 2 + (1 if self._hint_line else 0):
             raise CsvError(
                 [
                     Problem(
@@ -433,7 +439,14 @@ class CsvFile:
 
     def _read_header(self, delimiter: str | None) -> None:
         with self._text() as text:
-            first = next((line for line in text if line.strip(" \t\r\n;,|\"'")), "")
+            number, first = next(
+                ((n, line) for n, line in enumerate(text, 1) if line.strip(" \t\r\n;,|\"'")),
+                (0, ""),
+            )
+            if hint := _SEP_HINT.match(first):
+                # Excel's `sep=;` first line names the separator; the header comes after it.
+                self._hint_line = number
+                first = hint.group(1)
             self.delimiter = delimiter or sniff_delimiter(first)
         for record, start, _ in self._records(header=True):
             self.header = [clean(h.replace("\ufeff", "")) for h in record]
@@ -466,8 +479,8 @@ class CsvFile:
                     )
                     return
                 start, last = last + 1, reader.line_num
-                if not "".join(record).strip():
-                    continue  # a blank line, or one of separators only
+                if not "".join(record).strip() or start == self._hint_line:
+                    continue  # a blank line, one of separators only, or the `sep=` hint
                 yield record, start, last
                 if header:
                     return

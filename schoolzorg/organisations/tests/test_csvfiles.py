@@ -131,3 +131,36 @@ def test_a_column_named_twice_in_the_header_is_refused(header: str, reason: str)
 def test_empty_file_is_refused() -> None:
     with pytest.raises(CsvError):
         read_csv(b"")
+
+
+@pytest.mark.parametrize(
+    ("hint", "data", "expected"),
+    [
+        (
+            "sep=;",
+            "code;naam,kort\n0599;Rotterdam,Zuid\n",
+            {"code": "0599", "naam,kort": "Rotterdam,Zuid"},
+        ),
+        (
+            "SEP=,",
+            "code,naam;kort\n0599,Rotterdam;Zuid\n",
+            {"code": "0599", "naam;kort": "Rotterdam;Zuid"},
+        ),
+        ("\ufeffsep=;\r", "code;naam\r\n0599;Rotterdam\r\n", {"code": "0599", "naam": "Rotterdam"}),
+    ],
+)
+def test_excels_separator_hint_is_skipped_and_its_separator_used(
+    hint: str, data: str, expected: dict[str, str]
+) -> None:
+    table = read_csv(f"{hint}\n{data}".encode())
+    assert table.delimiter == hint.strip("\ufeff\r")[-1]
+    [row] = table.rows
+    assert row.values == expected
+    assert row.line == 3  # line numbers still count the hint's line
+    assert table.problems == []
+
+
+def test_a_separator_hint_and_a_header_only_is_a_file_without_data() -> None:
+    with pytest.raises(CsvError) as exc:
+        read_csv(b"sep=;\ncode;naam\n")
+    assert "alleen een kopregel" in str(exc.value)
