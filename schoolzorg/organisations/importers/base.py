@@ -6,7 +6,7 @@ import csv
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -228,7 +228,28 @@ def municipality_name(number: str, duo_name: str = "") -> str:
     return f"Gemeente {number}"
 
 
-# --- Bulk writes ------------------------------------------------------------------------------
+# --- Bulk reads and writes ------------------------------------------------------------------------
+
+
+def in_chunks[T](keys: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
+    """Keys in lists small enough for one `IN (...)`.
+
+    SQLite refuses a query with more parameters than its limit ("too many SQL variables",
+    32,766 by default, lower where it was built or set so) and PostgreSQL caps them at 65,535:
+    a lookup of every row of a large file is made chunk by chunk. A chunk holds at most `size`
+    keys and at most half the database's limit, leaving room for the query's other parameters.
+    """
+    limit = connection.features.max_query_params
+    if limit:
+        size = max(1, min(size, limit // 2))
+    batch: list[T] = []
+    for key in keys:
+        batch.append(key)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def is_postgres() -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from schoolzorg.lib.postcodes import normalise_postcode
-from schoolzorg.organisations.importers.base import update_objects
+from schoolzorg.organisations.importers.base import in_chunks, update_objects
 from schoolzorg.organisations.models import PartnershipArea, PostcodeArea, School, Sector
 
 
@@ -13,22 +13,32 @@ def assign_school_areas(school_ids: Sequence[int] | None = None) -> int:
     """Set each school's district (PC6 entry first, then PC4) and, for primary schools, its PO
     partnership from its PC4. Only fills or corrects where a mapping exists; returns the number
     of schools changed."""
-    qs = School.objects.all() if school_ids is None else School.objects.filter(pk__in=school_ids)
-    schools = list(qs.only("pk", "postcode", "sector", "district_id", "partnership_id"))
+    fields = ("pk", "postcode", "sector", "district_id", "partnership_id")
+    if school_ids is None:
+        schools = list(School.objects.only(*fields))
+    else:
+        schools = [
+            s
+            for chunk in in_chunks(school_ids)
+            for s in School.objects.filter(pk__in=chunk).only(*fields)
+        ]
     if not schools:
         return 0
     postcodes = {s.pk: normalise_postcode(s.postcode) for s in schools}
     wanted = {pc for pc in postcodes.values() if pc} | {pc[:4] for pc in postcodes.values() if pc}
     areas: dict[str, int | None] = {}
-    for code, own_district, hood_district in PostcodeArea.objects.filter(
-        postcode__in=wanted
-    ).values_list("postcode", "district_id", "neighbourhood__district_id"):
-        areas[code] = own_district or hood_district
-    partnerships = dict(
-        PartnershipArea.objects.filter(
-            pc4__in={pc[:4] for pc in wanted}, partnership__sector=Sector.PRIMARY
-        ).values_list("pc4", "partnership_id")
-    )
+    for chunk in in_chunks(sorted(wanted)):
+        for code, own_district, hood_district in PostcodeArea.objects.filter(
+            postcode__in=chunk
+        ).values_list("postcode", "district_id", "neighbourhood__district_id"):
+            areas[code] = own_district or hood_district
+    partnerships: dict[str, int] = {}
+    for chunk in in_chunks(sorted({pc[:4] for pc in wanted})):
+        partnerships.update(
+            PartnershipArea.objects.filter(
+                pc4__in=chunk, partnership__sector=Sector.PRIMARY
+            ).values_list("pc4", "partnership_id")
+        )
     changed: list[School] = []
     partnership_id: int | None
     for school in schools:

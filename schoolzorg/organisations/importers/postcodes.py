@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import transaction
@@ -29,6 +29,7 @@ from schoolzorg.lib.postcodes import normalise_postcode
 from schoolzorg.organisations.importers.base import (
     ImportRefused,
     ImportReport,
+    in_chunks,
     load_table,
     municipality_names,
     normalise_name,
@@ -118,22 +119,10 @@ def municipality_index() -> dict[str, int]:
     return index
 
 
-def _in_chunks(keys: Iterable[str], size: int = 5000) -> Iterator[list[str]]:
-    """Keys in lists small enough for one `IN (...)` (SQLite and PostgreSQL cap parameters)."""
-    batch: list[str] = []
-    for key in keys:
-        batch.append(key)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _existing(postcodes: Iterable[str]) -> dict[str, PostcodeArea]:
     return {
         a.postcode: a
-        for chunk in _in_chunks(postcodes)
+        for chunk in in_chunks(postcodes)
         for a in PostcodeArea.objects.filter(postcode__in=chunk)
     }
 
@@ -287,7 +276,7 @@ def _import_cbs(path: str | Path, table: CsvFile) -> ImportReport:
 
     codes = {c for counter in votes.values() for c in counter}
     found: dict[str, tuple[int | None, int | None, int]] = {}
-    for chunk in _in_chunks(sorted(codes)):
+    for chunk in in_chunks(sorted(codes)):
         if area_kind == "buurt":
             found.update(
                 (n.code, (n.pk, n.district_id, n.district.municipality_id))

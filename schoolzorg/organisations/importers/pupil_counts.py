@@ -20,6 +20,7 @@ from schoolzorg.organisations.importers.base import (
     FirstLines,
     ImportRefused,
     ImportReport,
+    in_chunks,
     load_table,
     refuse_on_problems,
     update_objects,
@@ -43,7 +44,7 @@ _LOCATION = re.compile(r"^[0-9A-Z]{4}[0-9]{2}$")
 SMALL = "<5"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Count:
     line: int
     location_code: str
@@ -119,29 +120,31 @@ def import_pupil_counts(path: str | Path) -> ImportReport:
     year, counts = parse(path)
     report = ImportReport(source=Path(path).name)
     with transaction.atomic():
-        schools = {
-            s.location_code: s
-            for s in School.objects.filter(
-                location_code__in=[c.location_code for c in counts]
-            ).only("pk", "location_code", "pupil_count", "pupil_count_year", "is_small_count")
-        }
         changed: list[School] = []
         missing = 0
         newer: dict[int, int] = {}  # the later year stored → how many locations have it
-        for c in counts:
-            school = schools.get(c.location_code)
-            if school is None:
-                missing += 1
-                continue
-            if school.pupil_count_year is not None and school.pupil_count_year > year:
-                newer[school.pupil_count_year] = newer.get(school.pupil_count_year, 0) + 1
-                continue
-            new = (c.count, year, c.is_small)
-            if (school.pupil_count, school.pupil_count_year, school.is_small_count) == new:
-                report.unchanged += 1
-                continue
-            school.pupil_count, school.pupil_count_year, school.is_small_count = new
-            changed.append(school)
+        # Chunk by chunk: a file of every location may hold more codes than one query takes.
+        for chunk in in_chunks(counts):
+            schools = {
+                s.location_code: s
+                for s in School.objects.filter(
+                    location_code__in=[c.location_code for c in chunk]
+                ).only("pk", "location_code", "pupil_count", "pupil_count_year", "is_small_count")
+            }
+            for c in chunk:
+                school = schools.get(c.location_code)
+                if school is None:
+                    missing += 1
+                    continue
+                if school.pupil_count_year is not None and school.pupil_count_year > year:
+                    newer[school.pupil_count_year] = newer.get(school.pupil_count_year, 0) + 1
+                    continue
+                new = (c.count, year, c.is_small)
+                if (school.pupil_count, school.pupil_count_year, school.is_small_count) == new:
+                    report.unchanged += 1
+                    continue
+                school.pupil_count, school.pupil_count_year, school.is_small_count = new
+                changed.append(school)
         update_objects(School, changed, ["pupil_count", "pupil_count_year", "is_small_count"])
         report.updated = len(changed)
     report.notes.append(f"telling van {year}; {missing} vestigingen uit het bestand zijn onbekend")

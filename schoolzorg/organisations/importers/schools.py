@@ -23,6 +23,7 @@ from schoolzorg.organisations.importers.base import (
     FirstLines,
     ImportReport,
     create_organisations,
+    in_chunks,
     load_table,
     municipality_name,
     refuse_mass_removal,
@@ -83,7 +84,7 @@ SCHOOL_FIELDS = [
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class SchoolRow:
     """A checked row. A field whose (optional) column the file lacks is None: left as stored."""
 
@@ -199,7 +200,11 @@ def _digest(row: SchoolRow) -> str:
 def ensure_municipalities(numbers: dict[str, str], regions: dict[str, str]) -> dict[str, int]:
     """Municipality id per four-digit number; missing ones are created with a readable name."""
     wanted = {f"GM{n}": n for n in numbers}
-    existing = dict(Municipality.objects.filter(cbs_code__in=wanted).values_list("cbs_code", "pk"))
+    existing: dict[str, int] = {}
+    for chunk in in_chunks(sorted(wanted)):
+        existing.update(
+            Municipality.objects.filter(cbs_code__in=chunk).values_list("cbs_code", "pk")
+        )
     new = [
         Municipality(
             kind=OrganisationKind.MUNICIPALITY,
@@ -222,7 +227,9 @@ def ensure_municipalities(numbers: dict[str, str], regions: dict[str, str]) -> d
 
 
 def ensure_boards(numbers: set[str]) -> dict[str, int]:
-    existing = dict(SchoolBoard.objects.filter(number__in=numbers).values_list("number", "pk"))
+    existing: dict[str, int] = {}
+    for chunk in in_chunks(sorted(numbers)):
+        existing.update(SchoolBoard.objects.filter(number__in=chunk).values_list("number", "pk"))
     new = [
         SchoolBoard(
             kind=OrganisationKind.SCHOOL_BOARD,
@@ -282,47 +289,49 @@ def import_schools(
     with transaction.atomic():
         municipalities = ensure_municipalities(names, regions)
         boards = ensure_boards({r.board_number for r in rows})
-        existing = {
-            s.location_code: s
-            for s in School.objects.filter(location_code__in=[r.location_code for r in rows])
-        }
         new: list[School] = []
         changed: list[School] = []
-        for r in rows:
-            school = existing.get(r.location_code)
-            if school is None:
-                school = School(kind=OrganisationKind.SCHOOL, location_code=r.location_code)
-                _apply(school, r, municipalities[r.municipality_number], boards[r.board_number])
-                new.append(school)
-            elif school.source_hash != r.source_hash or school.closed_on is not None:
-                _apply(school, r, municipalities[r.municipality_number], boards[r.board_number])
-                changed.append(school)
-            else:
-                report.unchanged += 1
+        # Looked up chunk by chunk (a file of every row may hold more codes than one query
+        # takes); only the schools that change are kept, the unchanged ones are dropped.
+        for chunk in in_chunks(rows):
+            existing = {
+                s.location_code: s
+                for s in School.objects.filter(location_code__in=[r.location_code for r in chunk])
+            }
+            for r in chunk:
+                school = existing.get(r.location_code)
+                municipality_id = municipalities[r.municipality_number]
+                if school is None:
+                    school = School(kind=OrganisationKind.SCHOOL, location_code=r.location_code)
+                    _apply(school, r, municipality_id, boards[r.board_number])
+                    new.append(school)
+                elif school.source_hash != r.source_hash or school.closed_on is not None:
+                    _apply(school, r, municipality_id, boards[r.board_number])
+                    changed.append(school)
+                else:
+                    report.unchanged += 1
         create_organisations(School, new)
         if changed:
             update_objects(School, changed, ORG_FIELDS + SCHOOL_FIELDS)
         in_file = {r.location_code for r in rows}
-        vanished = (
-            School.objects.open()
-            .filter(sector=Sector.PRIMARY)
-            .exclude(source_hash="")
-            .exclude(location_code__in=in_file)
-        )
+        imported = School.objects.open().filter(sector=Sector.PRIMARY).exclude(source_hash="")
+        vanished = [
+            pk
+            for pk, code in imported.values_list("pk", "location_code").iterator()
+            if code not in in_file
+        ]
         if not close_many:
             refuse_mass_removal(
                 report.source,
-                removing=vanished.count(),
-                stored=School.objects.open()
-                .filter(sector=Sector.PRIMARY)
-                .exclude(source_hash="")
-                .count(),
+                removing=len(vanished),
+                stored=imported.count(),
                 things="open vestigingen",
                 verb="sluiten",
                 full_file="het volledige DUO-bestand",
                 on_purpose="sluit ze bewust (import-schools --sluit-ontbrekende)",
             )
-        report.closed = vanished.update(closed_on=today)
+        for closing in in_chunks(vanished):
+            report.closed += School.objects.filter(pk__in=closing).update(closed_on=today)
         report.inserted, report.updated = len(new), len(changed)
         assign_school_areas([s.pk for s in new + changed])
     return report

@@ -1,0 +1,75 @@
+"""Importers on files with more rows than one SQL query takes, and on implausible values."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from schoolzorg.organisations.importers.pupil_counts import import_pupil_counts
+from schoolzorg.organisations.importers.schools import import_schools
+from schoolzorg.organisations.models import School
+
+pytestmark = pytest.mark.django_db
+
+SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
+SCHOOLS = SAMPLES / "schoolvestigingen-waterstede.csv"
+COUNTS = SAMPLES / "leerlingen-per-vestiging-waterstede.csv"
+LIMIT = 40  # SQLite's parameter limit in these tests: a file of 60 rows exceeds it
+
+
+@pytest.fixture
+def few_sql_variables() -> Iterator[None]:
+    """Lower SQLite's limit on query parameters, as a file of 40,000 rows meets the real one."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the parameter limit is lowered on SQLite only")
+    connection.ensure_connection()
+    raw = connection.connection
+    before = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, LIMIT)
+    try:
+        yield
+    finally:
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+
+
+def _many_schools(tmp_path: Path, count: int) -> Path:
+    header, first, *_ = SCHOOLS.read_text(encoding="utf-8").splitlines()
+    lines = [header]
+    for n in range(count):
+        brin = f"9{n // 10:02d}X"  # 90X0 .. 95X9: valid BRIN codes, ten locations each
+        lines.append(first.replace("99WA00", f"{brin}{n % 10:02d}").replace("99WA", brin))
+    path = tmp_path / "veel-scholen.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_import_schools_looks_up_a_large_file_in_chunks(
+    tmp_path: Path, few_sql_variables: None
+) -> None:
+    path = _many_schools(tmp_path, 60)
+    report = import_schools(path)
+    assert (report.inserted, report.updated, report.closed) == (60, 0, 0)
+    again = import_schools(path)
+    assert (again.inserted, again.unchanged) == (0, 60)
+    # A file without most of them closes them chunk by chunk too (on purpose).
+    fewer = tmp_path / "minder.csv"
+    fewer.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:3]) + "\n")
+    assert import_schools(fewer, close_many=True).closed == 58
+
+
+def test_import_pupil_counts_looks_up_a_large_file_in_chunks(
+    tmp_path: Path, few_sql_variables: None
+) -> None:
+    import_schools(_many_schools(tmp_path, 60))
+    header = "VESTIGINGSCODE;LEERLINGEN_2025"
+    rows = [
+        f"{s};{100 + i}"
+        for i, s in enumerate(School.objects.values_list("location_code", flat=True))
+    ]
+    counts = tmp_path / "tellingen.csv"
+    counts.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    assert import_pupil_counts(counts).updated == 60
