@@ -3,6 +3,8 @@
 Keyed on VESTIGINGSCODE. New locations are inserted, changed ones updated (a hash of the DUO row
 in `School.source_hash`), locations that vanished from the file are closed (`closed_on`), never
 deleted. Only schools that came from this import (a non-empty hash) can be closed by it.
+A row without a full postcode (PC6) or with a municipality number outside CBS's range refuses
+the file: DUO always gives both, and a blank or cut-off one would wipe what is stored.
 """
 
 from __future__ import annotations
@@ -64,6 +66,18 @@ COLUMNS = [
 OPTIONAL = {c.name: c for c in COLUMNS if not c.required}
 _LOCATION = re.compile(r"^[0-9A-Z]{4}[0-9]{2}$")
 _BRIN = re.compile(r"^[0-9A-Z]{4}$")
+_MUNICIPALITY = re.compile(r"[0-9]{1,4}")
+# CBS numbers municipalities from 1 up (the highest in use is below 2000); 0000 and 9999 are
+# placeholders, not municipalities. 9901-9998 are the fictional examples' municipalities
+# (data/samples, the demo's Waterstede): no CBS number, plainly made up.
+MUNICIPALITY_NUMBERS = range(1, 2000)
+FICTIONAL_NUMBERS = range(9901, 9999)
+
+
+def _known_range(number: int) -> bool:
+    return number in MUNICIPALITY_NUMBERS or number in FICTIONAL_NUMBERS
+
+
 _REGIONS = {"noord": "noord", "midden": "midden", "zuid": "zuid"}
 
 # The fields this import owns (Organisation part and School part).
@@ -135,16 +149,23 @@ def parse(path: str | Path) -> list[SchoolRow]:
                 f"INSTELLINGSCODE '{row.get('INSTELLINGSCODE')}' past niet bij de vestiging"
             )
         number = row["GEMEENTENUMMER"]
-        if not number.isdigit() or len(number) > 4:
-            errors.append(f"ongeldig GEMEENTENUMMER '{number}'")
+        if not _MUNICIPALITY.fullmatch(number) or not _known_range(int(number)):
+            errors.append(
+                f"ongeldig GEMEENTENUMMER '{number}' (een CBS-gemeentenummer van 1 tot en met 1999)"
+            )
         board = row["BEVOEGD GEZAG NUMMER"]
         if not board.isdigit() or len(board) > 10:
             errors.append(f"ongeldig BEVOEGD GEZAG NUMMER '{board}'")
         if not row["VESTIGINGSNAAM"]:
             errors.append("VESTIGINGSNAAM is leeg")
         pc = normalise_postcode(row["POSTCODE"])
-        if row["POSTCODE"] and not pc:
-            errors.append(f"ongeldige POSTCODE '{row['POSTCODE']}'")
+        if not row["POSTCODE"]:
+            errors.append("POSTCODE is leeg")
+        elif len(pc) != 6:
+            errors.append(
+                f"ongeldige POSTCODE '{row['POSTCODE']}' (verwacht vier cijfers en twee letters, "
+                "zoals 1234 AB)"
+            )
         region = row.get("VAKANTIEREGIO").lower()
         if region and region not in _REGIONS:
             errors.append(f"onbekende VAKANTIEREGIO '{row['VAKANTIEREGIO']}'")

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from schoolzorg.organisations.importers.base import ImportRefused
 from schoolzorg.organisations.importers.pupil_counts import import_pupil_counts
 from schoolzorg.organisations.importers.schools import import_schools
-from schoolzorg.organisations.models import School
+from schoolzorg.organisations.models import Municipality, School
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,54 @@ def test_import_pupil_counts_looks_up_a_large_file_in_chunks(
     counts = tmp_path / "tellingen.csv"
     counts.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     assert import_pupil_counts(counts).updated == 60
+
+
+def _schools_with(tmp_path: Path, column: int, value: str) -> Path:
+    """The sample with the second location's field `column` replaced by `value`."""
+    lines = SCHOOLS.read_text(encoding="utf-8").splitlines()
+    cells = lines[2].split(";")
+    cells[column] = value
+    lines[2] = ";".join(cells)
+    path = tmp_path / "gewijzigd.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+POSTCODE, GEMEENTENUMMER = 7, 9
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        (POSTCODE, "", "POSTCODE is leeg"),
+        (POSTCODE, " ", "POSTCODE is leeg"),
+        (POSTCODE, "3502", "ongeldige POSTCODE '3502'"),
+        (POSTCODE, "0502 AB", "ongeldige POSTCODE '0502 AB'"),
+        (GEMEENTENUMMER, "0000", "ongeldig GEMEENTENUMMER '0000'"),
+        (GEMEENTENUMMER, "9999", "ongeldig GEMEENTENUMMER '9999'"),
+        (GEMEENTENUMMER, "2000", "ongeldig GEMEENTENUMMER '2000'"),
+        (GEMEENTENUMMER, "²", "ongeldig GEMEENTENUMMER '²'"),
+    ],
+)
+def test_import_schools_refuses_a_bad_postcode_or_municipality_number(
+    tmp_path: Path, column: int, value: str, reason: str
+) -> None:
+    import_schools(SCHOOLS)
+    before = list(School.objects.values_list("postcode", "municipality_id").order_by("pk"))
+    municipalities = Municipality.objects.count()
+    with pytest.raises(ImportRefused) as exc:
+        import_schools(_schools_with(tmp_path, column, value))
+    [problem] = exc.value.problems
+    assert problem.line == 3
+    assert problem.reason.startswith(reason)
+    assert list(School.objects.values_list("postcode", "municipality_id").order_by("pk")) == before
+    assert Municipality.objects.count() == municipalities
+
+
+def test_import_schools_accepts_a_postcode_without_space_and_a_short_municipality_number(
+    tmp_path: Path,
+) -> None:
+    import_schools(_schools_with(tmp_path, POSTCODE, "3502ab"))
+    assert School.objects.get(location_code="99WA01").postcode == "3502 AB"
+    import_schools(_schools_with(tmp_path, GEMEENTENUMMER, "599"))  # Excel dropped the zero
+    assert School.objects.get(location_code="99WA01").municipality.cbs_code == "GM0599"
