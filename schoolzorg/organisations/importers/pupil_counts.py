@@ -3,7 +3,9 @@
 Takes the latest year column (`LEERLINGEN_<jaar>`) for every location already known. `<5` is a
 suppressed small count: stored as `is_small_count=True` with no number. Locations not in the
 database (special education, closed ones) are counted, not created. A location on two rows
-refuses the file, as in `import-schools`. A location that already has a count of a later year
+refuses the file, as in `import-schools`; so does a count that is not ASCII digits or above
+MAX_COUNT, and a `LEERLINGEN_<jaar>` column of a year before 1990 or after this one (such a
+column would lock every count as "newer"). A location that already has a count of a later year
 keeps it: an older file changes only what is not newer.
 """
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from schoolzorg.lib.csvfiles import Column, Problem, column_key
 from schoolzorg.organisations.importers.base import (
@@ -54,9 +57,20 @@ class Count:
     is_small: bool
 
 
+FIRST_YEAR = 1990  # DUO's counts start in the 1990s; an earlier year is a typo
+MAX_COUNT = 10_000  # no school location has more pupils; a larger number is a wrong cell
+_MUNICIPALITY = re.compile(r"[0-9]{1,4}")
+_COUNT = re.compile(r"[0-9]{1,9}")  # ASCII digits only: str.isdigit() takes "²" and "１２"
+
+
+def year_columns(header: list[str]) -> list[tuple[int, str]]:
+    """Every `LEERLINGEN_<jaar>` column (also `leerlingen 2025`, `AANTAL_LEERLINGEN_2025`)."""
+    return [(int(m.group(1)), h) for h in header if (m := _YEAR.match(column_key(h)))]
+
+
 def latest_year(header: list[str]) -> tuple[int, str] | None:
-    """The latest `LEERLINGEN_<jaar>` column (also `leerlingen 2025`, `AANTAL_LEERLINGEN_2025`)."""
-    years = [(int(m.group(1)), h) for h in header if (m := _YEAR.match(column_key(h)))]
+    """The latest `LEERLINGEN_<jaar>` column."""
+    years = year_columns(header)
     return max(years) if years else None
 
 
@@ -74,6 +88,18 @@ def parse(path: str | Path) -> tuple[int, list[Count]]:
                 )
             ],
         )
+    this_year = timezone.localdate().year
+    wrong = [
+        Problem(
+            table.header_line,
+            f"kolom {name}: {year} is geen jaar van een telling "
+            f"(verwacht {FIRST_YEAR} tot en met {this_year})",
+        )
+        for year, name in year_columns(table.header)
+        if not FIRST_YEAR <= year <= this_year
+    ]
+    if wrong:
+        raise ImportRefused(source, wrong)
     year, column = found
     counts: list[Count] = []
     seen = FirstLines("VESTIGINGSCODE")
@@ -88,11 +114,13 @@ def parse(path: str | Path) -> tuple[int, list[Count]]:
         elif again := seen.again(code):
             errors.append(again)
         number = row.get("GEMEENTECODE_VESTIGING")
-        if number and (not number.isdigit() or len(number) > 4):
+        if number and not _MUNICIPALITY.fullmatch(number):
             errors.append(f"ongeldige GEMEENTECODE_VESTIGING '{number}'")
         value = row[column].replace(" ", "")
-        if value != SMALL and not value.isdigit():
+        if value != SMALL and not _COUNT.fullmatch(value):
             errors.append(f"{column} is geen aantal: '{row[column]}'")
+        elif value != SMALL and int(value) > MAX_COUNT:
+            errors.append(f"{column} '{row[column]}' is geen aannemelijk aantal leerlingen")
         if errors:
             table.reject(row.line, "; ".join(errors))
             continue

@@ -125,3 +125,63 @@ def test_import_schools_accepts_a_postcode_without_space_and_a_short_municipalit
     assert School.objects.get(location_code="99WA01").postcode == "3502 AB"
     import_schools(_schools_with(tmp_path, GEMEENTENUMMER, "599"))  # Excel dropped the zero
     assert School.objects.get(location_code="99WA01").municipality.cbs_code == "GM0599"
+
+
+def _counts_with(tmp_path: Path, value: str, header: str = "LEERLINGEN_2025") -> Path:
+    """The sample counts with 99WA00's latest count replaced by `value`."""
+    text = COUNTS.read_text(encoding="utf-8").replace(";220\n", f";{value}\n")
+    path = tmp_path / "tellingen.csv"
+    path.write_text(text.replace("LEERLINGEN_2025", header), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("99999999999999999999", "is geen aantal"),
+        ("²", "is geen aantal"),
+        ("１２", "is geen aantal"),
+        ("٣", "is geen aantal"),
+        ("10001", "is geen aannemelijk aantal leerlingen"),
+    ],
+)
+def test_pupil_counts_refuse_non_ascii_or_implausible_counts(
+    tmp_path: Path, value: str, reason: str
+) -> None:
+    import_schools(SCHOOLS)
+    with pytest.raises(ImportRefused) as exc:
+        import_pupil_counts(_counts_with(tmp_path, value))
+    [problem] = exc.value.problems
+    assert problem.line == 2 and reason in problem.reason
+    assert not School.objects.exclude(pupil_count=None).exists()
+
+
+def test_pupil_counts_accept_the_largest_plausible_count(tmp_path: Path) -> None:
+    import_schools(SCHOOLS)
+    import_pupil_counts(_counts_with(tmp_path, "10000"))
+    assert School.objects.get(location_code="99WA00").pupil_count == 10_000
+
+
+@pytest.mark.parametrize("header", ["LEERLINGEN_9999", "LEERLINGEN_2099", "LEERLINGEN_1900"])
+def test_pupil_counts_refuse_a_year_column_that_cannot_be_a_count(
+    tmp_path: Path, header: str
+) -> None:
+    import_schools(SCHOOLS)
+    with pytest.raises(ImportRefused) as exc:
+        import_pupil_counts(_counts_with(tmp_path, "220", header=header))
+    [problem] = exc.value.problems
+    assert problem.line == 1
+    assert problem.reason.startswith(f"kolom {header}: ")
+    assert "geen jaar van een telling" in problem.reason
+    assert not School.objects.exclude(pupil_count_year=None).exists()
+
+
+def test_pupil_counts_refuse_a_future_year_column_also_beside_real_ones(tmp_path: Path) -> None:
+    import_schools(SCHOOLS)
+    text = COUNTS.read_text(encoding="utf-8").splitlines()
+    text = [text[0] + ";LEERLINGEN_9999"] + [line + ";1" for line in text[1:]]
+    path = tmp_path / "toekomst.csv"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as exc:
+        import_pupil_counts(path)
+    assert "LEERLINGEN_9999" in str(exc.value)
