@@ -8,7 +8,7 @@ an Excel re-save, `21-12-2024`): a multilingual `Name` field
 ends, and an empty `EndDate` for one-day public holidays.
 
 A file that cannot be read as such (missing column, wrong number of fields, a date that is no
-date, no Dutch name) is refused as a whole, with the line numbers. A row that reads well but
+date, no Dutch name, an Id on two rows) is refused as a whole, with the line numbers. A row that reads well but
 looks wrong (too long, ends before it starts, runs into the next school year, unknown region) is
 *flagged*, not refused: it is stored and waits for the administrator, who can only confirm or
 correct it to dates that pass `review_problem`.
@@ -162,6 +162,24 @@ def parse_school_file(source: str | Path | bytes) -> list[SchoolRow]:
         end = _date(v["EndDate"], line, "EndDate", problems)
         if name and start and end and groups and v["Id"]:
             parsed.append(SchoolRow(line, v["Id"], name, start, end, groups))
+    # An Id is one holiday: on two rows, which one counts would be a guess (different dates)
+    # or it would be counted twice (the same row again). Refused either way, as the public
+    # holidays refuse a date twice.
+    first: dict[str, SchoolRow] = {}
+    for row in parsed:
+        earlier = first.setdefault(row.source_id, row)
+        if earlier is row:
+            continue
+        same = (earlier.name, earlier.start_on, earlier.end_on, earlier.groups) == (
+            row.name,
+            row.start_on,
+            row.end_on,
+            row.groups,
+        )
+        how = "dezelfde regel staat twee keer in het bestand" if same else "met andere gegevens"
+        problems.append(
+            f"regel {row.line}: Id {row.source_id} staat ook op regel {earlier.line} ({how})"
+        )
     if problems:
         raise ImportRefused(problems)
     return parsed

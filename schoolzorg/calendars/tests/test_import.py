@@ -335,3 +335,25 @@ def test_region_command_reports_what_it_could_not_match(capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert "1 gemeenten gevonden" in out
     assert "Niet gevonden (341)" in out
+
+
+KERST = "k1;NL;2024-12-21;2025-01-05;School;Regional;NL Kerstvakantie;NO"
+
+
+@pytest.mark.parametrize(
+    ("again", "how"),
+    [
+        ("k1;NL;2024-12-28;2025-01-12;School;Regional;NL Kerstvakantie;NO", "andere gegevens"),
+        (KERST, "dezelfde regel staat twee keer"),
+    ],
+)
+def test_an_id_on_two_rows_is_refused_naming_both_lines(again: str, how: str) -> None:
+    with pytest.raises(ImportRefused) as exc:
+        import_school_holidays(
+            crafted(
+                KERST, "v1;NL;2025-02-15;2025-02-23;School;Regional;NL Voorjaarsvakantie;NO", again
+            )
+        )
+    [problem] = exc.value.problems
+    assert problem.startswith("regel 4: Id k1 staat ook op regel 2") and how in problem
+    assert not SchoolHoliday.objects.exists()

@@ -626,3 +626,19 @@ def test_list_pages_have_a_fixed_query_count(
     lead = client_for(member(Role.SUPPORT_COORDINATOR, school))
     with django_assert_max_num_queries(17):  # a first page builds the menu (unread notifications)
         assert lead.get(reverse("calendars:closures", args=[school.pk])).status_code == 200
+
+
+def test_upload_with_an_id_on_two_rows_names_both_lines_and_imports_nothing(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    from schoolzorg.calendars.models import SchoolHoliday
+
+    data = (
+        "u1;NL;2031-10-18;2031-10-26;School;Regional;NL Herfstvakantie;NO\n"
+        "u1;NL;2031-10-25;2031-11-02;School;Regional;NL Herfstvakantie;NO\n"
+    )
+    response = client_for(admin).post(reverse("calendars:upload"), {"file": _file(data)})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "regel 3: Id u1 staat ook op regel 2" in body and "niet ingelezen" in body
+    assert not SchoolHoliday.objects.exists()
