@@ -58,20 +58,106 @@ def parse_text(text: str) -> Any:
             [Problem("(document)", "Geen geldige YAML: er staan te veel haakjes in elkaar.")]
         ) from exc
     except yaml.YAMLError as exc:
+        # PyYAML's own text is English ("mapping values are not allowed here"): only where.
         mark = getattr(exc, "problem_mark", None)
-        where = f"regel {mark.line + 1}, kolom {mark.column + 1}" if mark else "(document)"
-        raise DefinitionError([Problem(where, f"Geen geldige YAML: {exc}")]) from exc
+        where = f": regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+        raise DefinitionError(
+            [Problem("(bestand)", f"Het bestand is geen geldige YAML{where}.")]
+        ) from exc
+
+
+# What a schema type is called in a message, and what a value found is.
+_TYPE_NAMES = {
+    "string": "een tekst",
+    "object": "een groep velden (naam: waarde)",
+    "array": "een lijst",
+    "boolean": "ja of nee (true of false)",
+    "integer": "een geheel getal",
+    "number": "een getal",
+    "null": "leeg",
+}
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "leeg"
+    if isinstance(value, bool):
+        return "ja of nee"
+    if isinstance(value, int | float):
+        return f"het getal {value}"
+    if isinstance(value, str):
+        return "een tekst"
+    if isinstance(value, list):
+        return "een lijst"
+    if isinstance(value, dict):
+        return "een groep velden"
+    return "iets anders"
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def dutch_message(error: Any) -> str:
+    """A jsonschema error in plain Dutch, by the kind of rule it broke (never its English)."""
+    kind, rule, value = error.validator, error.validator_value, error.instance
+    if kind == "type":
+        wanted = rule if isinstance(rule, list) else [rule]
+        if not error.path and value is None:
+            return "Het bestand is leeg; verwacht een groep velden (code, version, title, ...)."
+        names = " of ".join(_TYPE_NAMES.get(str(t), str(t)) for t in wanted)
+        return f"Moet {names} zijn, maar is {_kind_of(value)}."
+    if kind == "required" and isinstance(value, dict):
+        missing = [str(p) for p in rule if p not in value]
+        return (
+            f"Het veld {', '.join(missing)} ontbreekt."
+            if len(missing) == 1
+            else (f"De velden {', '.join(missing)} ontbreken.")
+        )
+    if kind == "additionalProperties" and isinstance(value, dict):
+        known = set(error.schema.get("properties", {}))
+        extra = sorted(str(k) for k in value if k not in known)
+        return (
+            f"Onbekend veld: {', '.join(extra)}. Controleer de spelling; toegestaan zijn: "
+            f"{', '.join(sorted(known))}."
+        )
+    if kind == "enum":
+        return (
+            f"Moet een van deze waarden zijn: {', '.join(map(str, rule))} (niet {_short(value)})."
+        )
+    if kind == "const":
+        return f"Moet {_short(rule)} zijn (niet {_short(value)})."
+    if kind == "minLength":
+        return "Mag niet leeg zijn." if rule == 1 else f"Moet minstens {rule} tekens hebben."
+    if kind == "maxLength":
+        return f"Mag hoogstens {rule} tekens hebben."
+    if kind == "minItems":
+        return f"Moet minstens {rule} onderdelen hebben."
+    if kind == "maxItems":
+        return f"Mag hoogstens {rule} onderdelen hebben."
+    if kind == "pattern":
+        if error.path and error.path[-1] == "version":
+            how = "letters, cijfers, punt, - en _, beginnend met een letter of cijfer"
+        else:
+            how = "kleine letters, cijfers en _, beginnend met een letter"
+        return f"{_short(value)} heeft niet de goede vorm: gebruik {how}."
+
+    if kind == "not" and isinstance(value, dict) and "options" in value:
+        return "Keuzes (options) horen alleen bij een vraag van het type scale."
+    return "Past niet bij de opbouw die een instrument moet hebben."
 
 
 def validate(data: Any) -> dict[str, Any]:
     """Return the definition when it is valid; raise DefinitionError listing every problem."""
     validator = Draft202012Validator(DEFINITION_SCHEMA)
     problems = [
-        Problem(_path(error.absolute_path), error.message)
+        Problem(_path(error.absolute_path), dutch_message(error))
         for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
     ]
     if problems:
-        raise DefinitionError(problems)
+        # A missing field is one error each, and each names all that are missing: once.
+        raise DefinitionError(list(dict.fromkeys(problems)))
     assert isinstance(data, dict)
     problems.extend(_check_keys(data))
     if data["code"] == "child_safety" and not data.get("review", {}).get("required"):

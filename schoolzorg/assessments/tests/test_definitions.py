@@ -65,8 +65,76 @@ def test_a_child_safety_definition_without_review_is_refused():
 
 def test_yaml_syntax_errors_name_the_line():
     with pytest.raises(definitions.DefinitionError) as exc:
-        definitions.parse_text("code: severity\nsections: [\n")
-    assert exc.value.problems[0].path.startswith("regel ")
+        definitions.parse_text("code: x\n  bad: [\n")
+    [problem] = exc.value.problems
+    assert problem.message == "Het bestand is geen geldige YAML: regel 2, kolom 6."
+
+
+def _broken(change: object) -> list[str]:
+    data = _severity_data()
+    assert callable(change)
+    change(data)
+    with pytest.raises(definitions.DefinitionError) as exc:
+        definitions.validate(data)
+    return [str(p) for p in exc.value.problems]
+
+
+ENGLISH = (
+    "is not of type",
+    "is a required property",
+    "Additional properties",
+    "is not one of",
+    "is too short",
+    "does not match",
+    "should be non-empty",
+    "is too long",
+    "None is not",
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.update(version=12), "version: Moet een tekst zijn, maar is het getal 12."),
+        (lambda d: d.update(onbekend_veld=1), "(document): Onbekend veld: onbekend_veld."),
+        (lambda d: d.pop("title"), "(document): Het veld title ontbreekt."),
+        (lambda d: d.update(title=""), "title: Mag niet leeg zijn."),
+        (lambda d: d.update(version="2026 1"), "version: '2026 1' heeft niet de goede vorm"),
+        (
+            lambda d: d["sections"][0]["items"][0].update(type="vrij"),
+            "sections[0].items[0].type: Moet een van deze waarden zijn",
+        ),
+        (lambda d: d["judgements"][0].update(choices=[]), "judgements[0].choices: Moet minstens"),
+    ],
+)
+def test_schema_errors_are_dutch_by_kind_with_the_field_path(change: object, expected: str) -> None:
+    problems = _broken(change)
+    assert any(p.startswith(expected) for p in problems), problems
+    assert not any(english in p for p in problems for english in ENGLISH), problems
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "(document): Het bestand is leeg"),
+        ("- 1\n- 2\n", "(document): Moet een groep velden (naam: waarde) zijn, maar is een lijst."),
+        ("code: x\n  bad: [\n", "(bestand): Het bestand is geen geldige YAML: regel 2, kolom 6."),
+        (
+            "{}",
+            "(document): De velden code, version, title, source_label, sections, judgements ontbreken.",
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_load_instrument_prints_dutch_for_empty_list_and_broken_yaml(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = tmp_path / "instrument.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as exc:
+        call_command("load_instrument", str(path))
+    lines = [line.strip().removeprefix("- ") for line in str(exc.value).splitlines()[1:]]
+    assert lines == [expected] or lines[0].startswith(expected), lines
 
 
 @pytest.mark.django_db
