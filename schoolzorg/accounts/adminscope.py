@@ -34,6 +34,7 @@ from django.http import HttpRequest
 from schoolzorg.accounts.models import Membership, User
 from schoolzorg.accounts.roles import Role
 from schoolzorg.lib import requestcache
+from schoolzorg.lib.adminfields import JunkInputGuard
 from schoolzorg.organisations.queries import organisations_answered_for
 
 
@@ -88,8 +89,9 @@ def check_membership(request: HttpRequest, user_id: Any, role: Any, before: Any)
         raise ValidationError({"role": PRIVACY_OFFICER_BY_SUPERUSER})
 
 
-class FunctionalAdminScope:
+class FunctionalAdminScope(JunkInputGuard):
     """ModelAdmin (or inline) mixin: Django's permissions, else the functional administrator's.
+    Junk ids and initial values are answered as missing (`lib.adminfields.JunkInputGuard`).
 
     A subclass says which objects are theirs (`scoped`), whether they may add (`may_add`), and
     whether they may look at all objects while changing only their own (`view_all`)."""

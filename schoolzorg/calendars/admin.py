@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 
 from schoolzorg.calendars import models
-from schoolzorg.lib.adminfields import yes_no
+from schoolzorg.lib.adminfields import JunkInputGuard, yes_no
 
 
 @admin.register(models.PublicHoliday)
-class PublicHolidayAdmin(admin.ModelAdmin[models.PublicHoliday]):
+class PublicHolidayAdmin(JunkInputGuard, admin.ModelAdmin[models.PublicHoliday]):
     list_display = ["date", "name", "is_school_day_off"]
     list_editable = ["is_school_day_off"]
     list_filter = ["name", "is_school_day_off"]
@@ -17,13 +17,13 @@ class PublicHolidayAdmin(admin.ModelAdmin[models.PublicHoliday]):
 
 
 @admin.register(models.PublicHolidayRule)
-class PublicHolidayRuleAdmin(admin.ModelAdmin[models.PublicHolidayRule]):
+class PublicHolidayRuleAdmin(JunkInputGuard, admin.ModelAdmin[models.PublicHolidayRule]):
     list_display = ["name", "municipality", yes_no("is_school_day_off", "vrij voor scholen")]
     autocomplete_fields = ["municipality"]
 
 
 @admin.register(models.SchoolHoliday)
-class SchoolHolidayAdmin(admin.ModelAdmin[models.SchoolHoliday]):
+class SchoolHolidayAdmin(JunkInputGuard, admin.ModelAdmin[models.SchoolHoliday]):
     """Read-only here: a decision must go through the review page, where it is logged."""
 
     list_display = ["name", "region", "school_year", "start_on", "end_on", "status"]
@@ -44,14 +44,14 @@ class FindingInline(admin.TabularInline[models.ImportFinding, models.ImportBatch
 
 
 @admin.register(models.ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin[models.ImportBatch]):
+class ImportBatchAdmin(JunkInputGuard, admin.ModelAdmin[models.ImportBatch]):
     list_display = ["started_at", "kind", "file_name", "created", "updated", "flagged"]
     readonly_fields = ["kind", "file_name", "by", "created", "updated", "unchanged", "flagged"]
     inlines = [FindingInline]
 
 
 @admin.register(models.SchoolClosure)
-class SchoolClosureAdmin(admin.ModelAdmin[models.SchoolClosure]):
+class SchoolClosureAdmin(JunkInputGuard, admin.ModelAdmin[models.SchoolClosure]):
     list_display = ["date", "school", "reason"]
     autocomplete_fields = ["school"]
     date_hierarchy = "date"
