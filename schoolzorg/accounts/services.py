@@ -111,11 +111,13 @@ def is_throttled(user: User, device: Any = None) -> bool:
 
 def verify_second_factor(user: User, token: str) -> Any | None:
     """The device that accepts the code, or None. Demo accounts accept the demo code in the demo
-    (`settings.DEMO_MODE`)."""
+    (`settings.DEMO_MODE`). Compared as UTF-8 bytes: `compare_digest` refuses a str with other
+    than ASCII characters (digits typed in another script, "１２３４５６" or "١٢٣٤٥٦"), which is
+    simply a wrong code."""
     if (
         settings.DEMO_MODE
         and settings.DEMO_OTP_CODE
-        and secrets.compare_digest(token, settings.DEMO_OTP_CODE)
+        and secrets.compare_digest(token.encode(), settings.DEMO_OTP_CODE.encode())
     ):
         demo = TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE_NAME, confirmed=True).first()
         if demo is not None:

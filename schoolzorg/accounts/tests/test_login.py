@@ -403,3 +403,19 @@ def test_signing_out_or_never_signing_in_says_nothing_about_a_session(client_for
     stranger = Client()
     page = stranger.get(stranger.get("/leerlingen/")["Location"]).content.decode()
     assert "Uw sessie is verlopen." not in page
+
+
+@pytest.mark.parametrize("typed", ["١٢٣٤٥٦", "１２３４５６", "12345²"])
+def test_a_code_typed_with_other_digits_is_a_wrong_code_not_a_crash(ib, settings, typed):
+    TOTPDevice.objects.create(user=ib, name="demo", confirmed=True)
+    settings.DEMO_OTP_CODE = "123456"
+    settings.DEBUG = True
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    response = client.post("/inloggen/code/", {"token": typed})
+    assert response.status_code == 200
+    assert "Deze code klopt niet" in response.content.decode()
+    assert client.post("/inloggen/code/", {"token": "123456"}).status_code == 302
+    again = client.post("/inloggen/bevestigen/", {"password": PASSWORD, "token": typed})
+    assert again.status_code == 200
+    assert "Het wachtwoord of de code klopt niet" in again.content.decode()
