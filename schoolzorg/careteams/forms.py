@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -9,8 +10,21 @@ from django.utils import timezone
 
 from schoolzorg.accounts.models import Membership
 from schoolzorg.careteams.models import TeamRole, Weekday
+from schoolzorg.lib import daterange
 from schoolzorg.lib.forms import DateInput
 from schoolzorg.organisations.models import School
+
+
+def check_team_date(form: forms.BaseForm, name: str) -> None:
+    """A day a member joins, leaves or changes hours: a school year back or ahead at most (a
+    slip of the year, 0001 or 9999, would file it in a team of another century)."""
+    today = timezone.localdate()
+    daterange.check_field(
+        form,
+        name,
+        earliest=today - dt.timedelta(days=daterange.DAYS_BACK),
+        latest=today + dt.timedelta(days=daterange.TEAM_DAYS_AHEAD),
+    )
 
 
 class MembershipChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -52,6 +66,11 @@ class AddMemberForm(forms.Form):
             .order_by("role", "user__full_name")
         )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_team_date(self, "joined_on")
+        return data
+
 
 class EndMemberForm(forms.Form):
     left_on = forms.DateField(
@@ -60,6 +79,11 @@ class EndMemberForm(forms.Form):
         initial=timezone.localdate,
         error_messages={"required": "Vul een datum in.", "invalid": "Vul een geldige datum in."},
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_team_date(self, "left_on")
+        return data
 
 
 class HoursForm(forms.Form):
@@ -76,6 +100,11 @@ class HoursForm(forms.Form):
         initial=timezone.localdate,
         error_messages={"required": "Vul een datum in.", "invalid": "Vul een geldige datum in."},
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_team_date(self, "on")
+        return data
 
 
 class PresenceSlotForm(forms.Form):

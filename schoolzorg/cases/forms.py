@@ -17,7 +17,7 @@ from schoolzorg.cases.models import (
     Urgency,
 )
 from schoolzorg.cases.workflow import MOVE_LABELS, CaseStatus
-from schoolzorg.lib import formtokens
+from schoolzorg.lib import daterange, formtokens
 from schoolzorg.lib.forms import DateInput
 
 
@@ -212,11 +212,17 @@ class ConsultationForm(forms.Form):
         if len(schools) == 1:
             self.fields["school"].initial = schools[0].pk
 
-    def clean_held_on(self) -> dt.date:
-        day: dt.date = self.cleaned_data["held_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("De datum ligt in de toekomst.")
-        return day
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        daterange.check_field(
+            self,
+            "held_on",
+            earliest=today - dt.timedelta(days=daterange.DAYS_BACK),
+            latest=today,
+            too_late="De datum ligt in de toekomst.",
+        )
+        return data
 
 
 class ConvertForm(forms.Form):

@@ -226,3 +226,32 @@ def test_team_list_has_a_fixed_number_of_queries(
     client.get("/zorgteams/")
     with django_assert_max_num_queries(15):
         assert client.get("/zorgteams/").status_code == 200
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_slip_of_the_year_is_refused_at_the_date_field(member, client_for, day):
+    team, people = _full_team(member)
+    ib = people[TeamRole.SUPPORT_COORDINATOR]
+    client = client_for(ib)
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    before = CareTeamMember.objects.count()
+
+    hours = client.post(f"/zorgteams/leden/{worker.pk}/uren/", {"hours_per_week": "6", "on": day})
+    assert hours.status_code == 200
+    assert "Deze datum ligt te ver" in hours.content.decode()
+
+    ended = client.post(f"/zorgteams/leden/{worker.pk}/einde/", {"left_on": day})
+    assert ended.status_code == 200
+    assert "Deze datum ligt te ver" in ended.content.decode()
+
+    newcomer = member(Role.TEACHER, team.school)
+    membership = newcomer.memberships.get()
+    added = client.post(
+        f"/zorgteams/school/{team.school_id}/leden/nieuw/",
+        {"membership": membership.pk, "hours_per_week": "2", "joined_on": day},
+    )
+    assert added.status_code == 200
+    assert "Deze datum ligt te ver" in added.content.decode()
+    assert CareTeamMember.objects.count() == before
+    worker.refresh_from_db()
+    assert worker.left_on is None

@@ -513,3 +513,19 @@ def test_case_list_rows_show_pupil_urgency_school_status_coordinator_and_date(te
     assert f"<td>{case.get_category_display()}</td>" in row
     assert f"<td>{case.get_status_display()}</td>" in row
     assert "<td>nog niet gekozen</td>" in row and "<td>2-3-2026</td>" in row
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1900-01-01"])
+def test_a_consultation_long_ago_is_refused_at_the_date(team, client_for, day):
+    response = client_for(team.ib).post(
+        "/casussen/consulten/nieuw/",
+        {
+            "school": team.school.pk,
+            "category": "absence",
+            "summary": "Kind komt niet.",
+            "held_on": day,
+            "participants": "IB, SMW",
+        },
+    )
+    assert "Deze datum ligt te ver terug" in response.content.decode()
+    assert not AnonymousConsultation.objects.exists()
