@@ -130,6 +130,7 @@ class CoordinatorForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
+    form_token = formtokens.token_field()
     file = forms.FileField(
         label="Bestand",
         help_text="PDF, JPG, PNG of Word (.docx).",

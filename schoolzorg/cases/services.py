@@ -343,28 +343,49 @@ def check_upload(upload: UploadedFile[bytes], *, max_bytes: int) -> tuple[str, s
 
 @transaction.atomic
 def add_document(
-    case: Case, *, upload: UploadedFile[bytes], by: Any, description: str = "", max_bytes: int
+    case: Case,
+    *,
+    upload: UploadedFile[bytes],
+    by: Any,
+    description: str = "",
+    max_bytes: int,
+    form_token: uuid.UUID | None = None,
 ) -> CaseDocument:
-    """Store an uploaded file on the case after checking its type and size."""
+    """Store an uploaded file on the case after checking its type and size.
+
+    The upload form's `form_token`: the same form sent again returns the document of the first
+    send, and the file sent again is not stored (or, when both sends raced, deleted again)."""
+    same = {"case_id": case.pk, "uploaded_by_id": getattr(by, "pk", None)}
+    first = formtokens.sent_before(CaseDocument, form_token, error=CaseError, **same)
+    if first is not None:
+        return first
     # A file written before a rollback stays behind unreferenced; the daily sweep
     # `lib.uploads.sweep_orphan_uploads` deletes it. Writing inside the transaction keeps the row
     # and the timeline line together.
     _, content_type = check_upload(upload, max_bytes=max_bytes)
     original = (upload.name or "document").replace("/", "_").replace("\\", "_")[-200:]
-    document = CaseDocument(
+    stored = CaseDocument(case=case)
+    # Stored under a random name: the original name may itself carry a child's name.
+    import secrets
+
+    suffix = next(exts[0] for ctype, exts in ALLOWED_TYPES.values() if ctype == content_type)
+    stored.file.save(f"{secrets.token_hex(16)}{suffix}", upload, save=False)
+    document, new = formtokens.create_once(
+        CaseDocument,
+        form_token,
+        error=CaseError,
+        same=same,
         case=case,
+        file=stored.file.name,
         original_name=original,
         content_type=content_type,
         size=upload.size or 0,
         description=description.strip(),
         uploaded_by=by,
     )
-    # Stored under a random name: the original name may itself carry a child's name.
-    import secrets
-
-    suffix = next(exts[0] for ctype, exts in ALLOWED_TYPES.values() if ctype == content_type)
-    document.file.save(f"{secrets.token_hex(16)}{suffix}", upload, save=False)
-    document.save()
+    if not new:  # the same form won the race meanwhile: this send's copy is not kept
+        stored.file.delete(save=False)
+        return document
 
     CaseEvent.objects.create(
         case=case,

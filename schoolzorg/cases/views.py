@@ -479,6 +479,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
                 description=form.cleaned_data["description"],
                 by=request.user,
                 max_bytes=settings.UPLOAD_MAX_BYTES,
+                form_token=form.cleaned_data["form_token"],
             )
         except services.CaseError as exc:
             form.add_error("file", f"{exc} Uw omschrijving is bewaard; kies het bestand opnieuw.")

@@ -151,3 +151,61 @@ def test_a_file_left_by_a_rolled_back_upload_is_swept_after_a_day(case, team, tm
     assert default_storage.exists(kept.file.name) and other.exists()
     assert sweep_orphan_uploads(now=later) == []  # idempotent
     assert next(s for s in sweeps() if s.name == "orphan-uploads").every_seconds == 86400
+
+
+def _stored_files(root) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(p) for p in root.rglob("*") if p.is_file()]
+
+
+def test_an_upload_sent_twice_makes_one_document_and_keeps_one_file(
+    team, case, client_for, tmp_path
+):
+    client = client_for(team.ib)
+    page = client.get(f"/casussen/{case.pk}/")
+    token = page.context["document_form"]["form_token"].value()
+    assert f'type="hidden" name="form_token" value="{token}"' in page.content.decode()
+    for _ in range(2):  # the back button, or a resend after a network error
+        response = client.post(
+            f"/casussen/{case.pk}/document/",
+            {"file": SimpleUploadedFile("verslag.pdf", PDF), "form_token": token},
+        )
+        assert response.status_code == 302
+    document = CaseDocument.objects.get()
+    assert case.events.filter(kind="document").count() == 1
+    assert _stored_files(tmp_path) == [document.file.path]
+
+
+def test_an_upload_that_lost_the_race_deletes_its_file(team, case, tmp_path, monkeypatch):
+    """Both sends got past the look-up before either was saved: the second finds the first
+    document when its insert fails, and its own copy of the file is deleted again."""
+    import uuid
+
+    from schoolzorg.lib import formtokens
+
+    token = uuid.uuid4()
+    first = services.add_document(
+        case,
+        upload=SimpleUploadedFile("a.pdf", PDF),
+        by=team.ib,
+        max_bytes=10_000,
+        form_token=token,
+    )
+    look_up = formtokens.sent_before
+    calls = []
+
+    def missed_once(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return None if len(calls) == 1 else look_up(*args, **kwargs)
+
+    monkeypatch.setattr(formtokens, "sent_before", missed_once)
+    again = services.add_document(
+        case,
+        upload=SimpleUploadedFile("a.pdf", PDF),
+        by=team.ib,
+        max_bytes=10_000,
+        form_token=token,
+    )
+    assert again == first
+    assert CaseDocument.objects.count() == 1
+    assert case.events.filter(kind="document").count() == 1
+    assert _stored_files(tmp_path) == [first.file.path]
