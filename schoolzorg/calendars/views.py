@@ -102,7 +102,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             )
             form.add_error(
                 "file",
-                f"Het bestand is niet ingelezen; er is niets veranderd. {problems[0]}.{more}"
+                f"Het bestand is niet ingelezen; er is niets veranderd. {_sentence(problems[0])}{more}"
                 if problems
                 else "Het bestand is niet ingelezen; er is niets veranderd.",
             )
@@ -113,7 +113,18 @@ def upload(request: HttpRequest) -> HttpResponse:
                 f"{batch.unchanged} ongewijzigd; {batch.flagged} wachten op controle.",
             )
             return redirect("calendars:review_list")
-    return render(request, "calendars/upload.html", {"form": form, "problems": problems})
+    return render(
+        request,
+        "calendars/upload.html",
+        {"form": form, "problems": problems},
+        status=400 if form.is_bound else 200,  # sent with a mistake, as the other uploads
+    )
+
+
+def _sentence(text: str) -> str:
+    """A problem as a sentence: a full stop unless it ends in one, or in a question already
+    ("… in een waarde?", from `lib.csvfiles`)."""
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 @never_cache

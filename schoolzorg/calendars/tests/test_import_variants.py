@@ -267,7 +267,7 @@ def test_upload_of_json_nested_too_deep_is_a_form_error(
 ) -> None:
     deep = SimpleUploadedFile("vakanties.json", b"[" * 100_000 + b"]" * 100_000, "text/json")
     response = client_for(admin).post(reverse("calendars:upload"), {"file": deep})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "geen geldige JSON" in response.content.decode()
     assert not SchoolHoliday.objects.exists()
 
@@ -364,7 +364,7 @@ def test_refused_upload_is_a_form_error_and_imports_nothing(
     make, fragment = REFUSALS[kind]
     upload = SimpleUploadedFile(name, make(SCHOOL_TEXT), "application/octet-stream")
     response = client_for(admin).post(reverse("calendars:upload"), {"file": upload})
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert form.errors["file"][0].startswith("Het bestand is niet ingelezen")
     assert fragment in response.content.decode()
@@ -396,5 +396,25 @@ def test_upload_larger_than_two_megabytes_is_a_form_error(
     big = SCHOOL_TEXT.encode() + b"x" * (2 * 1024 * 1024)
     upload = SimpleUploadedFile("vakanties.csv", big, "text/csv")
     response = client_for(admin).post(reverse("calendars:upload"), {"file": upload})
+    assert response.status_code == 400
     assert "groter dan 2 MB" in response.context["form"].errors["file"][0]
     assert not SchoolHoliday.objects.exists()
+
+
+def test_a_refusal_ending_in_a_question_gets_no_full_stop_after_it(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    records = parse(SCHOOL_TEXT)
+    records[3] = records[3][:3]  # a line cut short: "… staat er een scheidingsteken in een waarde?"
+    upload = SimpleUploadedFile("vakanties.csv", write(records).encode(), "text/csv")
+    response = client_for(admin).post(reverse("calendars:upload"), {"file": upload})
+    assert response.status_code == 400
+    [message] = response.context["form"].errors["file"]
+    assert "in een waarde?" in message
+    assert "?." not in message and ".." not in message
+
+
+def test_the_upload_form_sent_empty_is_a_400(admin: Any, client_for: Callable[[Any], Any]) -> None:
+    response = client_for(admin).post(reverse("calendars:upload"), {})
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"]

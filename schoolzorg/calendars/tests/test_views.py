@@ -558,7 +558,7 @@ def test_malformed_upload_lists_the_lines_and_imports_nothing(
         "u2;NL;31-02-2031;2031-10-26;School;Regional;NL Herfstvakantie;MI\n"
     )
     response = client_for(admin).post(reverse("calendars:upload"), {"file": _file(data)})
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "regel 3" in body and "niet ingelezen" in body
     assert not SchoolHoliday.objects.exists()
@@ -576,7 +576,7 @@ def test_binary_upload_gets_a_message_not_a_500(
 
     junk = SimpleUploadedFile("foto.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "image/png")
     response = client_for(admin).post(reverse("calendars:upload"), {"file": junk})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "niet ingelezen" in response.content.decode()
 
 
@@ -590,7 +590,7 @@ def test_utf16_upload_cut_off_mid_character_gets_a_message_not_a_500(
     text = UPLOAD_HEADER + "u1;NL;2031-10-18;2031-10-26;School;Regional;NL Herfstvakantie;NO\n"
     cut = SimpleUploadedFile("vakanties.csv", text.encode("utf-16")[:-1], "text/csv")
     response = client_for(admin).post(reverse("calendars:upload"), {"file": cut})
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "niet ingelezen" in body and "is het bestand afgebroken?" in body
     assert not SchoolHoliday.objects.exists()
