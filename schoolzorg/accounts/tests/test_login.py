@@ -409,7 +409,7 @@ def test_signing_out_or_never_signing_in_says_nothing_about_a_session(client_for
 def test_a_code_typed_with_other_digits_is_a_wrong_code_not_a_crash(ib, settings, typed):
     TOTPDevice.objects.create(user=ib, name="demo", confirmed=True)
     settings.DEMO_OTP_CODE = "123456"
-    settings.DEBUG = True
+    settings.DEMO_MODE = True
     client = Client()
     _password_step(client, ib.email, PASSWORD)
     response = client.post("/inloggen/code/", {"token": typed})

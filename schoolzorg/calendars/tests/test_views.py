@@ -638,7 +638,7 @@ def test_upload_with_an_id_on_two_rows_names_both_lines_and_imports_nothing(
         "u1;NL;2031-10-25;2031-11-02;School;Regional;NL Herfstvakantie;NO\n"
     )
     response = client_for(admin).post(reverse("calendars:upload"), {"file": _file(data)})
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "regel 3: Id u1 staat ook op regel 2" in body and "niet ingelezen" in body
     assert not SchoolHoliday.objects.exists()
