@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from schoolzorg.accounts.views import require_recent_auth
 from schoolzorg.audit import history, policies, services
-from schoolzorg.audit.anomalies import FIRST_WEEK, first_week_of, week_of, weekly_report
+from schoolzorg.audit.anomalies import FIRST_WEEK, first_log_week, week_of, weekly_report
 from schoolzorg.audit.forms import (
     BreakGlassForm,
     ReviewForm,
@@ -334,7 +334,7 @@ def _week_param(request: HttpRequest, value: str | None, first: dt.date) -> dt.d
 def weekly(request: HttpRequest) -> HttpResponse:
     basis, scope = _require_officer(request)
     owner = _owner(scope, request.GET.get("organisatie"))
-    first = first_week_of(scope.only(owner.pk))
+    first = first_log_week()
     week_start = _week_param(request, request.GET.get("week"), first)
     report = weekly_report(week_start, scope.only(owner.pk))
     signals = report.signals(None if request.GET.get("alle") == "1" else SIGNALS_SHOWN)
@@ -375,7 +375,7 @@ def weekly_sign_off(request: HttpRequest, week: str) -> HttpResponse:
         messages.error(request, WEEK_OUT_OF_RANGE)
         return redirect("audit:weekly")
     owner = _owner(scope, request.POST.get("organisatie"))
-    first = first_week_of(scope.only(owner.pk))
+    first = first_log_week()
     if week_start < first:
         messages.error(request, week_before_log(first))
         return redirect(f"{reverse('audit:weekly')}?{urlencode({'organisatie': owner.pk})}")
