@@ -94,6 +94,10 @@ class MembershipInline(_MembershipScope, admin.TabularInline[Membership, User]):
         return obj is not None and obj.pk == request.user.pk and self._checks(request)
 
 
+def _staff(field: Any) -> Any:
+    return "staff_text" if field == "is_staff" else field
+
+
 class PasswordChangeForm(AdminPasswordChangeForm[User]):
     """Django's form, with its warning in Dutch (Django does not translate that line)."""
 
@@ -158,10 +162,24 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
     def scoped(self, queryset: QuerySet[Any, Any], organisations: Any) -> QuerySet[Any, Any]:
         return queryset.filter(pk__in=managed_users(organisations).values("pk"))
 
+    @admin.display(description="toegang tot beheer")
+    def staff_text(self, obj: User) -> str:
+        """Shown read-only as "ja"/"nee": Django's icon is read out as "True"/"False"."""
+        return "ja" if obj.is_staff else "nee"
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [_staff(f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:  # nobody else hands out the admin or its groups
-            fields += ["is_staff", "groups"]
+            fields += ["staff_text", "groups"]
         if obj is not None and obj.pk == request.user.pk:  # switching oneself off locks one out
             fields += ["is_active"]
         return fields

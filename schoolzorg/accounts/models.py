@@ -43,7 +43,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField("naam", max_length=200, validators=[no_hidden_characters])
     is_active = models.BooleanField("actief", default=True)
     is_staff = models.BooleanField("toegang tot beheer", default=False)
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField("aangemaakt op", default=timezone.now)
 
     objects = UserManager()
 

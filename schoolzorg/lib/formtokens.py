@@ -20,10 +20,20 @@ REUSED = "Dit formulier is al eens verstuurd. Open het opnieuw en probeer het no
 INVALID = "Dit formulier klopt niet meer. Laad de pagina opnieuw en probeer het nog eens."
 
 
+class TokenInput(forms.HiddenInput):
+    """A hidden input without an id: a page holds several forms with a token (a case: status,
+    note, document, contact), and an id must be unique on the page."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["id"] = False
+        return context
+
+
 def token_field() -> forms.UUIDField:
     """The hidden field: a new token each time the form is drawn, kept when it comes back."""
     return forms.UUIDField(
-        widget=forms.HiddenInput,
+        widget=TokenInput,
         initial=uuid.uuid4,
         required=False,
         error_messages={"invalid": INVALID},

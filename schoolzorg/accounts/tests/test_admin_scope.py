@@ -456,3 +456,9 @@ def test_the_account_pages_speak_dutch_where_django_does_not(client_for) -> None
     assert "If disabled" not in page and "Zet u dit uit" in page
     listed = client.get("/beheer/accounts/user/").content.decode()
     assert 'alt="True"' not in listed and ">ja<" in listed
+
+
+def test_a_functional_administrator_reads_staff_access_as_ja_or_nee(town) -> None:  # type: ignore[no-untyped-def]
+    page = town["client"].get(f"/beheer/accounts/user/{town['ib'].pk}/change/").content.decode()
+    assert page.count('alt="False"') == page.count('alt="True"') == 0
+    assert "Toegang tot beheer" in page

@@ -10,6 +10,8 @@ register = template.Library()
 
 BASIS_LABELS = {
     "membership": "eigen rol op de school",
+    "school_staff": "eigen rol op de school",
+    "own_group": "leerkracht van de groep",
     "care_team_consent": "zorgteam, met toestemming",
     "break_the_glass": "noodtoegang",
     "privacy_oversight": "toezicht privacy",

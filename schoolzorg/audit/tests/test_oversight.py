@@ -1125,3 +1125,10 @@ def test_a_week_before_2000_answers_the_first_week(world, week) -> None:
     signed = officer.post(f"/logboek/week/{week}/aftekenen/", {"note": ""}, follow=True)
     assert signed.status_code == 200
     assert not WeeklyReview.objects.exists()
+
+
+def test_every_relationship_has_a_dutch_basis_label() -> None:
+    from schoolzorg.audit.templatetags.audit_tags import BASIS_LABELS
+    from schoolzorg.pupils.access import _RELATIONSHIPS
+
+    assert {r.name for r in _RELATIONSHIPS} <= set(BASIS_LABELS)

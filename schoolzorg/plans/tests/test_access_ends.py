@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from schoolzorg.accounts import notifications
 from schoolzorg.accounts.roles import Role
+from schoolzorg.consent.models import Purpose
+from schoolzorg.consent.services import record_consent
 from schoolzorg.organisations.tests.factories import NeighbourhoodTeamFactory
 from schoolzorg.plans import services
 
@@ -18,6 +20,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def owned_action(team, member):
     worker = member(Role.NEIGHBOURHOOD_TEAM_WORKER, NeighbourhoodTeamFactory())
+    # The parents agreed to the care team: a worker from outside the school may own an action.
+    record_consent(
+        team.pupil,
+        purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+        given_on=timezone.localdate(),
+        guardians=[team.guardian],
+        evidence_note="mondeling",
+        by=team.ib,
+    )
     part = services.start_plan(team.pupil, by=team.ib)
     action = services.add_action(
         part,
