@@ -60,6 +60,7 @@ from schoolzorg.meetings.services import (
     MeetingError,
     MinutesConflict,
     NoConsent,
+    StaleState,
     UnsavedMinutes,
 )
 from schoolzorg.meetings.workflow import TRANSITIONS, MeetingState, Move
@@ -594,6 +595,13 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                 if i.pk in exc.item_ids
             }
             return _render_detail(request, meeting, status=409, bound=bound, unsaved=exc)
+        except StaleState as exc:
+            # The same step sent again (back button, second tab): the meeting is where it leads.
+            current = CareMeeting.objects.filter(pk=meeting.pk).values_list("state", flat=True)
+            if current.first() == TRANSITIONS.get((expected, chosen)):
+                messages.info(request, "Dit was al gedaan.")
+            else:
+                messages.error(request, exc.message)
         except MeetingError as exc:
             messages.error(request, exc.message)
         else:

@@ -11,7 +11,7 @@ from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.cases.models import CaseEvent
 from schoolzorg.cases.services import register_concern
 from schoolzorg.meetings.ics import meeting_ics
-from schoolzorg.meetings.models import AgendaItem, Decision, GuestRole, MeetingGuest
+from schoolzorg.meetings.models import AgendaItem, CareMeeting, Decision, GuestRole, MeetingGuest
 from schoolzorg.meetings.services import (
     StaleState,
     add_decision,
@@ -671,3 +671,16 @@ def test_a_move_refused_for_unsaved_minutes_names_every_item(setting):
         )
     assert refused.value.item_ids == [item.pk, third.pk]
     assert "Bij punt 1 en 3 staat tekst" in refused.value.message
+
+
+def test_a_step_sent_again_says_it_was_done_and_a_colleagues_step_is_named(setting, client_for):
+    client = client_for(setting.ib)
+    url = f"/overleggen/{setting.meeting.pk}/stap/"
+    sent = {"move": "cancel", "expected": "planned"}
+    client.post(url, sent)
+    again = client.post(url, sent, follow=True).content.decode()
+    assert "Dit was al gedaan." in again and "Iemand anders" not in again
+    # A colleague reopened it meanwhile into another state: that is not "done already".
+    CareMeeting.objects.filter(pk=setting.meeting.pk).update(state="held")
+    other = client.post(url, sent, follow=True).content.decode()
+    assert "Dit was al gedaan." not in other
