@@ -137,6 +137,9 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
     consent = _consent_for(request, pk)
     if not policies.can_complete_consent(request.user, consent):
         raise Http404
+    if consent.is_complete:  # completed meanwhile, or the form sent again (back button)
+        messages.info(request, "Deze toestemming is al compleet.")
+        return redirect(_pupil_url(consent.pupil))
     form = CompleteForm(consent, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

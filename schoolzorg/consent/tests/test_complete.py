@@ -81,6 +81,14 @@ def test_the_missing_parent_completes_the_consent_on_its_row(world) -> None:
     assert Consent.objects.filter(pupil=pupil).count() == 1
     assert AccessLogEntry.objects.filter(detail="toestemming aangevuld").exists()
     assert nurse.get(f"/leerlingen/{pupil.pk}/").status_code == 200
+    # Opened or sent again once complete: said so, nothing recorded twice.
+    again = client.post(
+        f"/toestemming/{consent.pk}/aanvullen/",
+        {"guardians": [second.pk], "given_on": today.isoformat()},
+        follow=True,
+    ).content.decode()
+    assert "Deze toestemming is al compleet." in again
+    assert AccessLogEntry.objects.filter(detail="toestemming aangevuld").count() == 1
 
 
 def test_completing_refuses_nobody_a_complete_or_withdrawn_consent(world) -> None:
