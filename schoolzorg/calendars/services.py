@@ -27,6 +27,7 @@ from schoolzorg.calendars.models import (
     school_year_of,
 )
 from schoolzorg.calendars.workingdays import bump_version, many_changes
+from schoolzorg.lib.daterange import CLOSURE_DAYS_AHEAD
 from schoolzorg.organisations.models import Municipality, School
 
 
@@ -348,9 +349,16 @@ def add_closure(
         raise CalendarError("Vul een reden in, bijvoorbeeld 'Studiedag'.")
     if on.weekday() >= 5:
         raise CalendarError("Die dag valt in het weekend; dan is de school al dicht.")
-    if on < (today or timezone.localdate()):
+    today = today or timezone.localdate()
+    if on < today:
         # A past day is listed under "Geweest" without a way to take it away again.
         raise CalendarError("Die dag is al voorbij. Kies vandaag of een dag die nog komt.")
+    if on > today + dt.timedelta(days=CLOSURE_DAYS_AHEAD):
+        last = today + dt.timedelta(days=CLOSURE_DAYS_AHEAD)
+        raise CalendarError(
+            f"Die dag ligt te ver vooruit. Kies een dag tot en met {last:%d-%m-%Y}: studiedagen "
+            "staan in de jaarplanning van dit en volgend schooljaar."
+        )
     holiday = (
         SchoolHoliday.objects.approved()
         .for_region(school.effective_holiday_region)

@@ -24,6 +24,8 @@ MEETING_DAYS_AHEAD = 400
 # A care team is set up per school year, for this and the next one: a member joins, leaves or
 # changes hours within a school year back or ahead.
 TEAM_DAYS_AHEAD = 400
+# A school's study days are in the plan of this and the next school year.
+CLOSURE_DAYS_AHEAD = 400
 # A consent is asked again at least every few years (the child's age changes who must agree).
 CONSENT_YEARS_VALID = 5
 

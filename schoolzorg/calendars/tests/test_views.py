@@ -454,6 +454,19 @@ def test_a_day_already_past_is_refused(
     assert list(SchoolClosure.objects.values_list("reason", flat=True)) == ["Vandaag dicht"]
 
 
+def test_a_day_years_ahead_is_refused(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
+) -> None:
+    client = client_for(member(Role.SUPPORT_COORDINATOR, school))
+    with time_machine.travel(dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC), tick=False):
+        far = client.post(
+            reverse("calendars:closures", args=[school.pk]),
+            {"date": "9999-12-31", "reason": "Studiedag"},
+        )
+    assert "Die dag ligt te ver vooruit." in far.content.decode()
+    assert not SchoolClosure.objects.exists()
+
+
 def test_a_day_in_the_school_holiday_is_refused(
     member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
 ) -> None:
