@@ -331,11 +331,14 @@ def import_schools(
                     changed.append(school)
                 else:
                     report.unchanged += 1
+        imported = School.objects.open().filter(sector=Sector.PRIMARY).exclude(source_hash="")
+        # The share is of the locations open before this file: counting the ones it adds would
+        # let a large wrong file close every real school.
+        open_before = imported.count()
         create_organisations(School, new)
         if changed:
             update_objects(School, changed, ORG_FIELDS + SCHOOL_FIELDS)
         in_file = {r.location_code for r in rows}
-        imported = School.objects.open().filter(sector=Sector.PRIMARY).exclude(source_hash="")
         vanished = [
             pk
             for pk, code in imported.values_list("pk", "location_code").iterator()
@@ -345,7 +348,7 @@ def import_schools(
             refuse_mass_removal(
                 report.source,
                 removing=len(vanished),
-                stored=imported.count(),
+                stored=open_before,
                 things="open vestigingen",
                 verb="sluiten",
                 full_file="het volledige DUO-bestand",

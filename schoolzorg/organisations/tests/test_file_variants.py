@@ -690,6 +690,30 @@ def test_a_file_with_far_fewer_schools_is_refused_before_closing_them() -> None:
     assert report.closed == len(SCHOOL_CODES) - 40
 
 
+def test_a_file_of_other_schools_cannot_close_the_real_ones_by_its_own_size() -> None:
+    """The tenth is of the locations open before the file: the ones a large wrong file adds do
+    not count, or it could close every real school."""
+    import_schools(_file("02.csv", SCHOOLS.encode()))
+    import csv
+
+    rows = parse(SCHOOLS)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(rows[0])
+    seen: set[str] = set()
+    for copy in range(50, 62):  # twelve times as many locations, none of them known
+        for row in rows[1:]:
+            code = f"{row[3][:4]}{copy}"  # another location of the same school
+            if code not in seen:
+                seen.add(code)
+                writer.writerow([*row[:3], code, *row[4:]])
+    other = out.getvalue()
+    with pytest.raises(ImportRefused) as exc:
+        import_schools(_file("ander.csv", other.encode()))
+    assert f"van de {len(SCHOOL_CODES)} open vestigingen" in str(exc.value)
+    assert not School.objects.filter(closed_on__isnull=False).exists()
+
+
 def test_command_can_close_many_schools_when_asked() -> None:
     import_schools(_file("02.csv", SCHOOLS.encode()))
     short = _file("kort.csv", subset(SCHOOLS, lambda i, line: i < 40).encode())
