@@ -5,11 +5,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from schoolzorg.accounts.models import Membership
-from schoolzorg.careteams.models import TeamRole, Weekday
+from schoolzorg.careteams.models import CareTeamMember, TeamRole, Weekday
 from schoolzorg.lib import daterange
 from schoolzorg.lib.forms import DateInput
 from schoolzorg.organisations.models import School
@@ -36,7 +36,10 @@ class AddMemberForm(forms.Form):
     membership = MembershipChoiceField(
         label="Persoon",
         queryset=Membership.objects.none(),
-        help_text="Alleen mensen met een rol op deze school staan in de lijst.",
+        help_text=(
+            "Alleen mensen met een rol op deze school staan in de lijst, en niet wie in die rol "
+            "al in het team zit."
+        ),
         error_messages={
             "required": "Kies een persoon.",
             "invalid_choice": "Kies een persoon uit de lijst.",
@@ -58,13 +61,20 @@ class AddMemberForm(forms.Form):
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = (  # type: ignore[attr-defined]
+        in_team = CareTeamMember.objects.current().filter(
+            team__school=school, user_id=OuterRef("user_id"), role=OuterRef("role")
+        )
+        candidates = (
             Membership.objects.active()
             .filter(Q(organisation_id=school.pk) | Q(school_id=school.pk))
             .filter(role__in=TeamRole.values)
+            .exclude(Exists(in_team))
             .select_related("user", "organisation")
             .order_by("role", "user__full_name")
         )
+        self.fields["membership"].queryset = candidates  # type: ignore[attr-defined]
+        # Everyone with a role here is in the team already: the page says so instead of a form.
+        self.nobody_left = not candidates.exists()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

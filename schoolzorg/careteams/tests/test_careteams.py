@@ -156,6 +156,7 @@ def test_coordinator_adds_member_and_walk_in_hours(member, client_for):
 def test_date_fields_are_filled_in_with_a_value_the_date_picker_reads(member, client_for):
     # `<input type="date">` only takes ISO dates; "04-12-2026" left the field empty in the browser.
     team, people = _full_team(member)
+    member(Role.SUPPORT_COORDINATOR, team.school)  # a second IB-er, not in the team yet
     client = client_for(people[TeamRole.SUPPORT_COORDINATOR])
     worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
     today = timezone.localdate().isoformat()
@@ -255,3 +256,16 @@ def test_a_slip_of_the_year_is_refused_at_the_date_field(member, client_for, day
     assert CareTeamMember.objects.count() == before
     worker.refresh_from_db()
     assert worker.left_on is None
+
+
+def test_the_add_page_offers_only_people_not_yet_in_the_team(member, client_for):
+    team, people = _full_team(member)
+    client = client_for(people[TeamRole.SUPPORT_COORDINATOR])
+    url = f"/zorgteams/school/{team.school_id}/leden/nieuw/"
+    full = client.get(url).content.decode()
+    assert "Iedereen met een rol op deze school zit al in het team." in full
+    assert "<form" not in full.split("<main", 1)[1].split("</main>", 1)[0]
+    newcomer = member(Role.SUPPORT_COORDINATOR, team.school)
+    page = client.get(url).content.decode()
+    assert newcomer.full_name in page
+    assert people[TeamRole.YOUTH_HEALTH_NURSE].full_name not in page
