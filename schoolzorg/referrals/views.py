@@ -584,22 +584,15 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleState as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("referrals:detail", pk=pk)
-        except services.AlreadyAtTeam as exc:
-            again, notes = _after_save(form, request.POST, saved)
-            visible = Referral.objects.visible_to(user).filter(pk=exc.other.pk).exists()
-            return _edit_page(
-                request,
-                referral,
-                again,
-                missing=exc.messages,
-                submitted_attempt=True,
-                notes=notes,
-                under_way=exc.other if visible else None,
-                second=True,
-                status=409,
-            )
         except services.ReferralError as exc:
+            # Something missing (200), or another referral under way at the team (409, with a
+            # link to it when the user may open it).
             again, notes = _after_save(form, request.POST, saved)
+            second = isinstance(exc, services.AlreadyAtTeam)
+            other = exc.other if isinstance(exc, services.AlreadyAtTeam) else None
+            visible = (
+                other is not None and Referral.objects.visible_to(user).filter(pk=other.pk).exists()
+            )
             return _edit_page(
                 request,
                 referral,
@@ -607,6 +600,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 missing=exc.messages,
                 submitted_attempt=True,
                 notes=notes,
+                under_way=other if visible else None,
+                second=second,
+                status=409 if second else 200,
             )
         messages.success(request, "De toeleiding is verstuurd naar het wijkteam.")
         return redirect("referrals:detail", pk=pk)
