@@ -40,18 +40,18 @@ def _one_of_two(form: forms.Form, first: str, second: str) -> None:
     form.fields[second].note = "(als u hierboven niemand koos)"  # type: ignore[attr-defined]
 
 
-def _check_owner(form: forms.Form, owner: Any, pupil: Any) -> None:
-    """Refuse an owner who could not open the child's file (`policies.may_own`)."""
-    from schoolzorg.plans.policies import may_own
-
-    if owner is not None and pupil is not None and not may_own(owner, pupil):
-        form.add_error(
-            "owner",
-            f"{owner.full_name} werkt niet op de school van {pupil.first_name}, en er is geen "
-            f"toestemming of wettelijke grondslag om de gegevens van {pupil.first_name} met hem "
-            "of haar te delen. Kies iemand van de school, of leg eerst de toestemming vast "
-            "(bespreken in het schoolzorgteam).",
-        )
+def _set_owners(form: forms.Form, people: list[Any], pupil: Any) -> None:
+    """Offer these people as owner (the view passes only those `policies.owners_among` allows).
+    Anyone else, say from a screen opened before a consent was withdrawn, is refused in Dutch."""
+    form.people = {u.pk: u for u in people}  # type: ignore[attr-defined]
+    set_choices(form, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))
+    name = pupil.first_name if pupil is not None else "het kind"
+    form.fields["owner"].error_messages["invalid_choice"] = (
+        f"Deze persoon kan geen eigenaar zijn: alleen wie de gegevens van {name} mag zien. Dat "
+        "is iemand van de school, of iemand anders als er toestemming of een wettelijke "
+        "grondslag is (bespreken in het schoolzorgteam). Kies iemand uit de lijst."
+    )
+    _one_of_two(form, "owner", "owner_name")
 
 
 def _people_choices(people: list[Any], empty: str) -> list[tuple[Any, str]]:
@@ -175,18 +175,16 @@ class GoalForm(forms.Form):
         },
     )
 
+    people: dict[Any, Any]
+
     def __init__(self, *args: Any, people: list[Any], pupil: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.people = {u.pk: u for u in people}
-        self.pupil = pupil
-        set_choices(self, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))
-        _one_of_two(self, "owner", "owner_name")
+        _set_owners(self, people, pupil)
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         owner = self.people.get(data.get("owner")) if data.get("owner") else None
         data["owner_user"] = owner
-        _check_owner(self, owner, self.pupil)
         for name in ("target_on", "review_on"):
             daterange.check_field(self, name, latest=plan_horizon())
         for field, message in smart_problems(
@@ -231,15 +229,14 @@ class ActionForm(forms.Form):
         error_messages={"required": "Vul in wanneer de actie klaar moet zijn.", **DATE_ERRORS},
     )
 
+    people: dict[Any, Any]
+
     def __init__(
         self, *args: Any, people: list[Any], goals: list[Any], pupil: Any = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.people = {u.pk: u for u in people}
-        self.pupil = pupil
+        _set_owners(self, people, pupil)
         self.goals = {g.pk: g for g in goals}
-        set_choices(self, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))
-        _one_of_two(self, "owner", "owner_name")
         set_choices(
             self, "goal", [("", "Geen bepaald doel")] + [(g.pk, g.description[:80]) for g in goals]
         )
@@ -251,7 +248,6 @@ class ActionForm(forms.Form):
             self.add_error(
                 "owner", "Kies wie de actie uitvoert, of vul een naam in uit het gezin of netwerk."
             )
-        _check_owner(self, owner, self.pupil)
         data["owner_value"] = owner if owner is not None else (data.get("owner_name") or "").strip()
         daterange.check_field(self, "due_on", earliest=recorded_since(), latest=plan_horizon())
         data["goal_obj"] = self.goals.get(data.get("goal")) if data.get("goal") else None

@@ -47,6 +47,27 @@ def may_own(user: Any, pupil: Any) -> bool:
     return cover is not None and Pupil.objects.filter(pk=pupil.pk).filter(cover).exists()
 
 
+def owners_among(people: list[Any], pupil: Any) -> list[Any]:
+    """Of these people, those who may own a goal or action in the pupil's plan (`may_own`), in
+    the same order: the lists offer no one the forms would refuse. People of the pupil's own
+    school, or serving it in a case role, are found in one query; only the others (say a
+    neighbourhood-team worker at the school) are checked for a consent or legal basis."""
+    from schoolzorg.accounts.models import Membership
+
+    school = pupil.current_school_id
+    at_school = (
+        set(
+            Membership.objects.active()
+            .filter(user__in=[u.pk for u in people])
+            .filter(Q(organisation_id=school) | Q(school_id=school, role__in=CASE_ROLES))
+            .values_list("user_id", flat=True)
+        )
+        if school
+        else set()
+    )
+    return [u for u in people if u.pk in at_school or may_own(u, pupil)]
+
+
 def visible_parts(user: Any, plan: Any) -> list[Any]:
     """The parts of a plan about children whose full file the user may see."""
     return list(

@@ -85,13 +85,15 @@ def log_parts(
         )
 
 
-def _people(parts: list[PlanPart]) -> list[Any]:
-    """Professionals at the children's schools who can own goals and actions."""
+def _people(parts: list[PlanPart]) -> dict[int, list[Any]]:
+    """Per part (by id), the professionals at the family's children's schools who can own a
+    goal or action in that child's part (`policies.owners_among`)."""
     seen: dict[int, Any] = {}
     for school_id in {p.pupil.current_school_id for p in parts if p.pupil.current_school_id}:
         for user in coordinator_candidates(school_id):
             seen[user.pk] = user
-    return sorted(seen.values(), key=lambda u: u.full_name)
+    people = sorted(seen.values(), key=lambda u: u.full_name)
+    return {part.pk: policies.owners_among(people, part.pupil) for part in parts}
 
 
 def _load_parts(parts: list[PlanPart]) -> list[PlanPart]:
@@ -119,9 +121,10 @@ def _detail_context(
 ) -> dict[str, Any]:
     can_edit = policies.can_edit_plan(request.user, plan, parts)
     loaded = _load_parts(parts)
-    people = _people(parts) if can_edit else []
+    people_by_part = _people(parts) if can_edit else {}
     blocks = []
     for part in loaded:
+        people = people_by_part.get(part.pk, [])
         goals = list(part.goals.all())
         blocks.append(
             {
@@ -267,7 +270,9 @@ def add_goal(request: HttpRequest, part_pk: int) -> HttpResponse:
     plan, part, parts = get_visible_part(request, part_pk)
     if not policies.can_edit_plan(request.user, plan, parts):
         raise Http404
-    form = GoalForm(request.POST, people=_people(parts), pupil=part.pupil, prefix=f"goal-{part.pk}")
+    form = GoalForm(
+        request.POST, people=_people(parts)[part.pk], pupil=part.pupil, prefix=f"goal-{part.pk}"
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -299,7 +304,7 @@ def add_action(request: HttpRequest, part_pk: int) -> HttpResponse:
     goals = list(part.goals.all())
     form = ActionForm(
         request.POST,
-        people=_people(parts),
+        people=_people(parts)[part.pk],
         goals=goals,
         pupil=part.pupil,
         prefix=f"action-{part.pk}",

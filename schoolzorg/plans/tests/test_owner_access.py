@@ -151,7 +151,8 @@ def _goal_form(part, owner):
 def test_forms_refuse_an_outside_owner_without_consent(team, part, worker, client_for):
     client = client_for(team.ib)
     page = client.get(f"/plannen/{part.plan_id}/").content.decode()
-    assert worker.full_name in page  # the list may still show them
+    assert worker.full_name not in page  # the owner lists do not offer them
+    assert team.smw.full_name in page  # school staff are offered
     for url, data, model in [
         (f"/plannen/deel/{part.pk}/actie/", _action_form(part, worker), Action),
         (f"/plannen/deel/{part.pk}/doel/", _goal_form(part, worker), Goal),
@@ -159,10 +160,11 @@ def test_forms_refuse_an_outside_owner_without_consent(team, part, worker, clien
         response = client.post(url, data)
         page = response.content.decode()
         assert response.status_code == 400, url
-        assert "werkt niet op de school van Sam" in page
+        assert "kan geen eigenaar zijn: alleen wie de gegevens van Sam mag zien" in page
         assert "Sam gaat met plezier" in page or "Kennismaking met het gezin" in page
         assert not model.objects.exists()
     _consent(team)
+    assert worker.full_name in client.get(f"/plannen/{part.plan_id}/").content.decode()
     for url, data in [
         (f"/plannen/deel/{part.pk}/actie/", _action_form(part, worker)),
         (f"/plannen/deel/{part.pk}/doel/", _goal_form(part, worker)),
