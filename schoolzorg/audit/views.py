@@ -37,6 +37,7 @@ from schoolzorg.audit.models import AccessLogEntry, Action
 from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.lib import dates
 from schoolzorg.lib.converters import parse_id
+from schoolzorg.lib.forms import answer_status
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.access import access_basis, can_break_glass
 from schoolzorg.pupils.models import Pupil
@@ -231,6 +232,7 @@ def _break_glass(request: HttpRequest) -> HttpResponse:
         request,
         "audit/break_glass.html",
         {"form": form, "minutes": services.BREAK_GLASS_MINUTES},
+        status=answer_status(form),
     )
 
 

@@ -26,6 +26,7 @@ from schoolzorg.careteams.models import (
     school_year_of,
 )
 from schoolzorg.careteams.policies import can_manage
+from schoolzorg.lib.forms import answer_status
 from schoolzorg.organisations.models import School
 
 
@@ -193,7 +194,12 @@ def add_member(request: HttpRequest, school_pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{membership.user} is toegevoegd aan het team.")
             return redirect(f"{school_url(school.pk)}?jaar={team.school_year}")
-    return render(request, "careteams/member_form.html", {"school": school, "form": form})
+    return render(
+        request,
+        "careteams/member_form.html",
+        {"school": school, "form": form},
+        status=answer_status(form),
+    )
 
 
 def school_url(school_pk: int) -> str:
@@ -223,6 +229,7 @@ def end_member(request: HttpRequest, pk: int) -> HttpResponse:
             "title": f"{member.user} uit het team halen",
             "button": "Uit het team halen",
         },
+        status=answer_status(form),
     )
 
 
@@ -252,6 +259,7 @@ def change_hours(request: HttpRequest, pk: int) -> HttpResponse:
             "title": f"Uren van {member.user} aanpassen",
             "button": "Uren opslaan",
         },
+        status=answer_status(form),
     )
 
 
@@ -276,6 +284,7 @@ def add_slot(request: HttpRequest, pk: int) -> HttpResponse:
             "title": f"Vaste tijd op school voor {member.user}",
             "button": "Tijd opslaan",
         },
+        status=answer_status(form),
     )
 
 

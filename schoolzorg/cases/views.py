@@ -50,6 +50,7 @@ from schoolzorg.cases.models import (
 from schoolzorg.cases.registrations import coordinator_basis
 from schoolzorg.cases.workflow import CaseStatus, next_statuses
 from schoolzorg.lib import dates, targets
+from schoolzorg.lib.forms import answer_status
 from schoolzorg.lib.urls import url_for
 from schoolzorg.organisations.models import School, SocialWorkProvider
 from schoolzorg.pupils.access import (
@@ -290,7 +291,9 @@ def register(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     record_access(
         request, action=LogAction.VIEW, pupil_id=pupil.pk, basis=found[0], detail="zorg melden"
     )
-    return render(request, "cases/register.html", {"pupil": pupil, "form": form})
+    return render(
+        request, "cases/register.html", {"pupil": pupil, "form": form}, status=answer_status(form)
+    )
 
 
 # --- Detail -------------------------------------------------------------------------------
@@ -769,7 +772,9 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Het anonieme consult is vastgelegd.")
         return redirect("cases:consultations")
-    return render(request, "cases/consultation_form.html", {"form": form})
+    return render(
+        request, "cases/consultation_form.html", {"form": form}, status=answer_status(form)
+    )
 
 
 @never_cache
@@ -814,4 +819,5 @@ def consultation_convert(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "cases/consultation_convert.html",
         {"consultation": consultation, "form": form, "has_case": hasattr(consultation, "case")},
+        status=answer_status(form),
     )

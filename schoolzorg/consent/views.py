@@ -20,6 +20,7 @@ from schoolzorg.consent import policies, services
 from schoolzorg.consent.forms import CompleteForm, ConsentForm, LegalBasisForm, WithdrawForm
 from schoolzorg.consent.models import Consent
 from schoolzorg.consent.rules import required_parties
+from schoolzorg.lib.forms import answer_status
 from schoolzorg.pupils.access import access_basis
 from schoolzorg.pupils.models import Pupil
 
@@ -95,7 +96,12 @@ def new(request: HttpRequest, pupil_id: int) -> HttpResponse:
             basis=found[0] if found else None,
             detail="toestemmingsformulier",
         )
-    return render(request, "consent/new.html", {"pupil": pupil, "form": form, "parties": parties})
+    return render(
+        request,
+        "consent/new.html",
+        {"pupil": pupil, "form": form, "parties": parties},
+        status=answer_status(form),
+    )
 
 
 @never_cache
@@ -127,7 +133,12 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "De toestemming is ingetrokken.")
             return redirect(_pupil_url(consent.pupil))
-    return render(request, "consent/withdraw.html", {"consent": consent, "form": form})
+    return render(
+        request,
+        "consent/withdraw.html",
+        {"consent": consent, "form": form},
+        status=answer_status(form),
+    )
 
 
 @never_cache
@@ -191,6 +202,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "consent/complete.html",
         {"consent": consent, "form": form, "parties": parties, "missing": missing},
+        status=answer_status(form),
     )
 
 
@@ -242,4 +254,9 @@ def new_legal_basis(request: HttpRequest, pupil_id: int) -> HttpResponse:
         else:
             messages.success(request, "De grondslag is vastgelegd.")
             return redirect(_pupil_url(pupil))
-    return render(request, "consent/legal_basis_new.html", {"pupil": pupil, "form": form})
+    return render(
+        request,
+        "consent/legal_basis_new.html",
+        {"pupil": pupil, "form": form},
+        status=answer_status(form),
+    )

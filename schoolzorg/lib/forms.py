@@ -57,3 +57,9 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def answer_status(form: forms.BaseForm) -> int:
+    """The status of a page that shows this form: 400 when it was sent and comes back (a
+    mistake, with the input kept), 200 when it is shown to be filled in."""
+    return 400 if form.is_bound else 200

@@ -29,6 +29,7 @@ from schoolzorg.audit.services import Read, record_accesses
 from schoolzorg.careteams.models import CareTeam, CareTeamMember
 from schoolzorg.cases.models import Case
 from schoolzorg.lib.converters import parse_id
+from schoolzorg.lib.forms import answer_status
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.lib.urls import url_for
 from schoolzorg.meetings import agenda, services, workflow
@@ -240,6 +241,7 @@ def schedule(request: HttpRequest, team_pk: int) -> HttpResponse:
         request,
         "meetings/schedule.html",
         {"team": team, "form": form, "meeting_form": MeetingForm()},
+        status=answer_status(form),
     )
 
 
@@ -255,7 +257,9 @@ def create(request: HttpRequest, team_pk: int) -> HttpResponse:
         else:
             messages.success(request, "Het overleg is ingepland.")
             return redirect("meetings:agenda", meeting.pk)
-    return render(request, "meetings/create.html", {"team": team, "form": form})
+    return render(
+        request, "meetings/create.html", {"team": team, "form": form}, status=answer_status(form)
+    )
 
 
 # --- The working screen ---------------------------------------------------------------------
@@ -657,7 +661,12 @@ def record_correction(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "De reactie van de ouders is vastgelegd.")
             return redirect(reverse("meetings:detail", args=[guest.meeting_id]) + "#gasten")
-    return render(request, "meetings/correction.html", {"guest": guest, "form": form})
+    return render(
+        request,
+        "meetings/correction.html",
+        {"guest": guest, "form": form},
+        status=answer_status(form),
+    )
 
 
 # --- Agenda builder -------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def test_the_same_concern_form_sent_twice_opens_one_case(team, client_for):
     assert AccessLogEntry.objects.filter(action="create", pupil_id=team.pupil.pk).count() == 1
     # Someone else's form token opens nothing of theirs.
     other = client_for(team.ib).post(f"/casussen/melden/{team.pupil.pk}/", form)
-    assert other.status_code == 200 and "al eens verstuurd" in other.content.decode()
+    assert other.status_code == 400 and "al eens verstuurd" in other.content.decode()
     assert Case.objects.count() == 1
 
 
@@ -65,7 +65,7 @@ def test_register_without_category_keeps_the_text_and_explains(team, client_for)
         f"/casussen/melden/{team.pupil.pk}/",
         {"description": "Mijn lange verhaal", "urgency": "normal"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "Kies een onderwerp." in page and "Mijn lange verhaal" in page
     assert not Case.objects.exists()
@@ -401,7 +401,7 @@ def test_converting_without_consent_offers_no_pupil_and_refuses(team, client_for
     page = client.get(f"/casussen/consulten/{consult.pk}/omzetten/")
     assert page.status_code == 200 and team.pupil.last_name not in page.content.decode()
     response = client.post(f"/casussen/consulten/{consult.pk}/omzetten/", {"pupil": team.pupil.pk})
-    assert response.status_code == 200 and not Case.objects.exists()
+    assert response.status_code == 400 and not Case.objects.exists()
 
 
 def test_pupil_page_shows_cases_section_with_register_button(team, client_for):

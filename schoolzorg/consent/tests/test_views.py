@@ -79,7 +79,7 @@ def test_form_errors_are_dutch_and_keep_the_input(world) -> None:
     data = _form(world, evidence_note="", given_on="2099-01-01", data_scope="bewaar mij")
     response = client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Deze datum ligt in de toekomst." in page and "bewaar mij" in page
     assert not Consent.objects.filter(pupil=pupil).exists()
 
@@ -109,7 +109,7 @@ def test_consent_dates_and_texts_out_of_range_are_refused_at_the_field(
     data = _form(world, **extra)
     response = client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in page and f'id="id_{field}_error"' in page
     assert "Mondeling in het oudergesprek" in page or field == "evidence_note"
     assert not Consent.objects.filter(pupil=pupil).exists()
@@ -141,7 +141,7 @@ def test_evidence_upload_refuses_wrong_types_and_big_files(
     client = signed_in_client(world.users["coordinator"])
     data = _form(world, evidence_file=SimpleUploadedFile(name, content))
     response = client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data)
-    assert response.status_code == 200 and message in response.content.decode()
+    assert response.status_code == 400 and message in response.content.decode()
     assert not Consent.objects.filter(pupil=pupil).exists()
 
 
@@ -175,7 +175,9 @@ def test_withdrawal_needs_a_reason_and_ends_care_team_access_on_the_next_request
     url = f"/toestemming/{world.consent.pk}/intrekken/"
     today = timezone.localdate().isoformat()
     response = client.post(url, {"withdrawn_on": today, "reason": ""})
-    assert "Dit veld is verplicht" in response.content.decode() or response.status_code == 200
+    assert response.status_code == 400 and "reason" in response.context["form"].errors
+    world.consent.refresh_from_db()
+    assert world.consent.status != "ingetrokken"
     client.post(url, {"withdrawn_on": today, "reason": "Ouders willen het niet meer"})
     world.consent.refresh_from_db()
     assert world.consent.status == "ingetrokken"
@@ -199,7 +201,7 @@ def test_withdrawal_cannot_be_dated_in_the_future_or_before_the_consent(
     url = f"/toestemming/{world.consent.pk}/intrekken/"
     response = client.post(url, {"withdrawn_on": day, "reason": "Moeder belde vandaag"})
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in page and 'id="id_withdrawn_on_error"' in page
     assert "Moeder belde vandaag" in page
     world.consent.refresh_from_db()
@@ -274,7 +276,7 @@ def test_a_guardian_number_beyond_any_id_gets_a_message_and_records_nothing(worl
     response = client.post(
         f"/toestemming/leerling/{pupil.pk}/nieuw/", _form(world, guardians=["99999999999999999999"])
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Kies alleen ouders uit de lijst." in response.content.decode()
     assert not Consent.objects.filter(pupil=pupil).exists()
 
@@ -324,7 +326,7 @@ def test_the_same_consent_form_sent_twice_records_one_consent(world) -> None:
     # Another user cannot pick up someone else's form.
     other = signed_in_client(world.users["social_worker"])
     response = other.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data)
-    assert response.status_code == 200 and "al eens verstuurd" in response.content.decode()
+    assert response.status_code == 400 and "al eens verstuurd" in response.content.decode()
     assert Consent.objects.filter(pupil=pupil).count() == 1
 
 

@@ -460,7 +460,7 @@ def test_meeting_date_far_from_today_is_refused_at_the_field(setting, client_for
     data = {"scheduled_on": day, "start_time": "13:30", "end_time": "15:00", "location": "Aula"}
     response = client_for(setting.ib).post(f"/overleggen/team/{setting.team.pk}/nieuw/", data)
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'id="id_scheduled_on_error"' in body and "Aula" in body
     assert "te ver terug" in body or "hooguit ruim een schooljaar" in body
     assert setting.team.meetings.count() == 1
