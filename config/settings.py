@@ -123,7 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "schoolzorg.accounts.context_processors.navigation",
             ],
-            "builtins": ["schoolzorg.lib.templatetags.fields"],
+            "builtins": ["schoolzorg.lib.templatetags.fields", "schoolzorg.lib.templatetags.pages"],
         },
     },
 ]
