@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: help run test bench lint typecheck fmt check static deps dev-deps migrate seed pdfs clean
 
 help:
-	@echo "make run        start Schoolzorg with demo data on SQLite (http://127.0.0.1:8000)"
+	@echo "make run        start Schoolzorg with demo data on SQLite (http://localhost:8000; PORT=8080 make run for another port)"
 	@echo "make test       install dev dependencies and run the whole test suite"
 	@echo "make bench      benchmarks on PostgreSQL with national data (see docs/benchmarks.md)"
 	@echo "make check      lint + typecheck + migrations check"

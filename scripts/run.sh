@@ -8,6 +8,9 @@ export SCHOOLZORG_DEMO="${SCHOOLZORG_DEMO:-1}"
 export SCHOOLZORG_DEBUG="${SCHOOLZORG_DEBUG:-0}"
 export SCHOOLZORG_DEMO_OTP_CODE="${SCHOOLZORG_DEMO_OTP_CODE:-123456}"
 PORT="${PORT:-8000}"
+# Links in e-mails and the passkey origin follow the port (passkeys need the name "localhost").
+export SCHOOLZORG_BASE_URL="${SCHOOLZORG_BASE_URL:-http://localhost:${PORT}}"
+export SCHOOLZORG_WEBAUTHN_ORIGINS="${SCHOOLZORG_WEBAUTHN_ORIGINS:-http://localhost:${PORT}}"
 BIN=.venv/bin
 
 $BIN/python manage.py collectstatic --noinput -v0
