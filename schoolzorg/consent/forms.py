@@ -100,6 +100,9 @@ class ConsentForm(forms.Form):
             pupil_links__pupil=pupil, pupil_links__has_authority=True
         )
         self.fields["given_on"].initial = timezone.localdate()
+        # One of the two is needed (`clean`): say so after the labels, not "(niet verplicht)".
+        self.fields["evidence_note"].note = "(vul dit in, of voeg hieronder het formulier toe)"  # type: ignore[attr-defined]
+        self.fields["evidence_file"].note = "(als u hierboven niets schreef)"  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

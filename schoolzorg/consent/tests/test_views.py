@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -387,3 +388,14 @@ def test_withdraw_is_offered_only_on_consents_in_force(world) -> None:
     assert f"/toestemming/{world.consent.pk}/intrekken/" in html
     assert f"/toestemming/{expired.pk}/intrekken/" not in html
     assert f"/toestemming/{withdrawn.pk}/intrekken/" not in html
+
+
+def test_the_form_says_one_of_note_and_file_is_needed_not_that_both_are_optional(world) -> None:
+    client = signed_in_client(world.users["coordinator"])
+    page = client.get(f"/toestemming/leerling/{world.pupil_without_consent.pk}/nieuw/")
+    html = re.sub(r"\s+", " ", page.content.decode())
+    note = re.search(r"Hoe is de toestemming vastgelegd\?(.{0,120})", html)
+    form = re.search(r"Ondertekend formulier(.{0,120})", html)
+    assert note and "voeg hieronder het formulier toe" in note.group(1)
+    assert form and "als u hierboven niets schreef" in form.group(1)
+    assert "niet verplicht" not in note.group(1) + form.group(1)
