@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import copy
+import json
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -18,7 +20,8 @@ from schoolzorg.pupils.tests.factories import PupilFactory
 
 
 def _severity_data() -> dict:
-    return definitions.read_file(definitions.SHIPPED_DIR / "severity-2026.1.yaml")
+    """The current shipped severity instrument (the last version loaded is the one offered)."""
+    return definitions.read_file(definitions.SHIPPED_DIR / "severity-2026.2.yaml")
 
 
 def test_every_shipped_definition_fits_the_schema():
@@ -218,7 +221,18 @@ def test_the_same_version_with_other_content_is_refused():
 def test_load_instruments_command_is_idempotent():
     out = StringIO()
     call_command("load_instruments", stdout=out)
-    assert out.getvalue().count("Stond er al") == 3
+    assert out.getvalue().count("Stond er al") == len(definitions.shipped_files())
+
+
+@pytest.mark.django_db
+def test_the_offered_instruments_say_u_not_je():
+    """The product addresses its reader as "u"; an instrument's texts are read in the same UI."""
+    for path in definitions.shipped_files():
+        data = definitions.read_file(path)
+        if services.load_definition(data)[0] != shipped(data["code"]):
+            continue  # an older version, kept for the assessments made with it
+        words = re.findall(r"[\w']+", json.dumps(data, ensure_ascii=False).lower())
+        assert not {"je", "jij", "jouw", "jou"} & set(words), path.name
 
 
 @pytest.mark.django_db
