@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -26,8 +27,10 @@ class LoginForm(AuthenticationForm):
 
 def normal_code(text: str) -> str:
     """A code as typed: without spaces and in lower case (recovery codes are lower-case hex,
-    printed in two groups; an app's code is digits only)."""
-    return "".join(text.split()).lower()
+    printed in two groups; an app's code is digits only). Digits typed in another script or at
+    full width (١٢٣, １２３) count as the digits they are, so every keyboard gives the same code."""
+    text = unicodedata.normalize("NFKC", "".join(text.split())).lower()
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
 
 
 class TokenForm(forms.Form):

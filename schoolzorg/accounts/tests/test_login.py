@@ -405,17 +405,30 @@ def test_signing_out_or_never_signing_in_says_nothing_about_a_session(client_for
     assert "Uw sessie is verlopen." not in page
 
 
-@pytest.mark.parametrize("typed", ["١٢٣٤٥٦", "１２３４５６", "12345²"])
-def test_a_code_typed_with_other_digits_is_a_wrong_code_not_a_crash(ib, settings, typed):
+@pytest.mark.parametrize("typed", ["١٢٣٤٥٦", "１２３４５６", "۱۲۳ ۴۵۶"])
+def test_a_code_typed_in_other_digits_counts_as_those_digits(ib, settings, typed):
+    """An Arabic or full-width keyboard types the same code; the app's code and the demo code
+    are read alike (`forms.normal_code`)."""
     TOTPDevice.objects.create(user=ib, name="demo", confirmed=True)
     settings.DEMO_OTP_CODE = "123456"
     settings.DEMO_MODE = True
     client = Client()
     _password_step(client, ib.email, PASSWORD)
-    response = client.post("/inloggen/code/", {"token": typed})
+    assert client.post("/inloggen/code/", {"token": typed}).status_code == 302
+    again = client.post("/inloggen/bevestigen/", {"password": PASSWORD, "token": typed})
+    assert again.status_code == 302
+
+
+def test_a_code_with_a_superscript_is_a_wrong_code_not_a_crash(ib, settings):
+    TOTPDevice.objects.create(user=ib, name="demo", confirmed=True)
+    settings.DEMO_OTP_CODE = "123456"
+    settings.DEMO_MODE = True
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    response = client.post("/inloggen/code/", {"token": "12345²"})
     assert response.status_code == 200
     assert "Deze code klopt niet" in response.content.decode()
     assert client.post("/inloggen/code/", {"token": "123456"}).status_code == 302
-    again = client.post("/inloggen/bevestigen/", {"password": PASSWORD, "token": typed})
+    again = client.post("/inloggen/bevestigen/", {"password": PASSWORD, "token": "12345²"})
     assert again.status_code == 200
     assert "Het wachtwoord of de code klopt niet" in again.content.decode()
