@@ -340,6 +340,8 @@ TASKS = {
 REST_FRAMEWORK = {
     # JSON only: no browsable HTML API (English, and not the house style); errors problem+json.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Read only: no body is ever parsed (a deep one broke the JSON parser; lib/api_parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["schoolzorg.lib.api_parsers.IgnoredBody"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "schoolzorg.lib.api_negotiation.Negotiation",
     "DEFAULT_METADATA_CLASS": "schoolzorg.lib.api_metadata.Metadata",
     "DEFAULT_AUTHENTICATION_CLASSES": ["schoolzorg.lib.api_auth.SessionWith401"],

@@ -76,3 +76,27 @@ def test_throttled_and_not_signed_in_keep_their_headers() -> None:
     refused.auth_header = 'Session realm="schoolzorg"'  # type: ignore[attr-defined]
     signed_out: Any = problem_exception_handler(refused, {})
     assert signed_out["WWW-Authenticate"] == 'Session realm="schoolzorg"'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/leerlingen/", "/api/v1/leerlingen/1/", "/api/v1/schema/"])
+def test_a_body_is_never_parsed_a_deep_one_gets_403_or_405_not_500(url, member) -> None:
+    """Django's CSRF check reads `request.POST` before the method is refused; with DRF's JSON
+    parser a body of 100 000 `[` recursed until a 500. The API only reads: no body is parsed."""
+    from django.test import Client
+
+    from conftest import login_verified
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.organisations.tests.factories import SchoolFactory
+
+    user = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    client = login_verified(Client(enforce_csrf_checks=True, raise_request_exception=False), user)
+    deep = "[" * 100_000
+    for body, content_type in [(deep, "application/json"), ('{"naam": ', "application/json")]:
+        no_token = client.post(url, body, content_type=content_type)
+        assert no_token.status_code == 403, no_token.content
+        assert no_token["Content-Type"] == "application/problem+json"
+        token = "k" * 32  # a CSRF secret as the cookie holds it; the header repeats it
+        client.cookies["csrftoken"] = token
+        with_token = client.post(url, body, content_type=content_type, HTTP_X_CSRFTOKEN=token)
+        assert with_token.status_code == 405, with_token.content
