@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from schoolzorg.accounts.views import require_recent_auth
 from schoolzorg.audit import history, policies, services
-from schoolzorg.audit.anomalies import FIRST_WEEK, first_log_week, week_of, weekly_report
+from schoolzorg.audit.anomalies import first_log_week, week_of, weekly_report
 from schoolzorg.audit.forms import (
     BreakGlassForm,
     ReviewForm,
@@ -300,9 +300,6 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("audit:break_glass_reviews")
 
 
-WEEK_OUT_OF_RANGE = "Die week kan niet. Kies een week tussen januari 2000 en deze week."
-
-
 def week_before_log(first: dt.date) -> str:
     return (
         f"Het logboek begint in de week van {dates.numeric(first)}. U ziet die week; "
@@ -310,20 +307,30 @@ def week_before_log(first: dt.date) -> str:
     )
 
 
+def week_refused(first: dt.date, shown: dt.date, *, readable: bool) -> str:
+    """Why the asked week is not shown, the weeks that can be, and which week is shown."""
+    why = "Die week is nog niet begonnen." if readable else "Die datum kunnen we niet lezen."
+    return (
+        f"{why} Kies een week van de week van {dates.numeric(first)} tot en met deze week. "
+        f"U ziet nu de week van {dates.numeric(shown)}."
+    )
+
+
 def _week_param(request: HttpRequest, value: str | None, first: dt.date) -> dt.date:
     """The Monday of the asked week; last week when none (no earlier than `first`, the week of
-    the scope's first entry); with a message, last week for a week after this one and the
-    first week for a week before it."""
+    the log's first entry). A week after this one or a value that is no date shows last week,
+    a week before `first` shows `first`; each with a message that says so."""
     this_week = week_of(timezone.localdate())
     last_week = max(first, this_week - dt.timedelta(days=7))
+    if not value:
+        return last_week
     try:
-        day = dt.date.fromisoformat(value) if value else None
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        day = None
-    if day is None:
+        messages.error(request, week_refused(first, last_week, readable=False))
         return last_week
     if day >= this_week + dt.timedelta(days=7):
-        messages.error(request, WEEK_OUT_OF_RANGE)
+        messages.error(request, week_refused(first, last_week, readable=True))
         return last_week
     if day < first:
         messages.info(request, week_before_log(first))
@@ -373,9 +380,6 @@ def weekly_sign_off(request: HttpRequest, week: str) -> HttpResponse:
         week_start = dt.date.fromisoformat(week)
     except ValueError as exc:
         raise Http404 from exc
-    if week_start < FIRST_WEEK:
-        messages.error(request, WEEK_OUT_OF_RANGE)
-        return redirect("audit:weekly")
     owner = _owner(scope, request.POST.get("organisatie"))
     first = first_log_week()
     if week_start < first:

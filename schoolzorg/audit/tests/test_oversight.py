@@ -98,11 +98,24 @@ def test_a_week_after_this_one_gets_a_message(world, week) -> None:
     with time_machine.travel(dt.datetime(2026, 12, 4, 12, 0, tzinfo=AMS), tick=False):
         page = officer.get("/logboek/week/", {"week": week})
         assert page.status_code == 200
-        assert "Die week kan niet" in page.content.decode()
-        assert page.context["report"].week_start == dt.date(2026, 11, 23)  # last week instead
+        text = page.content.decode()
+        assert "Die week is nog niet begonnen." in text
+        assert "U ziet nu de week van 23-11-2026" in text  # last week instead, and it says so
+        assert "januari 2000" not in text
+        assert page.context["report"].week_start == dt.date(2026, 11, 23)
         signed = officer.post(f"/logboek/week/{week}/aftekenen/", {"note": ""}, follow=True)
     assert signed.status_code == 200
     assert not WeeklyReview.objects.exists()
+
+
+def test_a_week_that_is_no_date_says_so_and_which_week_is_shown(world) -> None:
+    officer = signed_in_client(world.users["privacy_officer"])
+    with time_machine.travel(dt.datetime(2026, 12, 4, 12, 0, tzinfo=AMS), tick=False):
+        page = officer.get("/logboek/week/", {"week": "onzin"})
+    text = page.content.decode()
+    assert page.status_code == 200 and "Die datum kunnen we niet lezen." in text
+    assert "U ziet nu de week van 23-11-2026" in text
+    assert page.context["report"].week_start == dt.date(2026, 11, 23)
 
 
 def test_the_running_week_cannot_be_signed_off_before_its_weekend_is_over(world) -> None:
@@ -124,7 +137,7 @@ def test_the_first_and_this_week_can_be_opened_without_a_way_past_them(world) ->
     with time_machine.travel(dt.datetime(2026, 12, 4, 12, 0, tzinfo=AMS), tick=False):
         first = officer.get("/logboek/week/", {"week": "2000-01-03"}).content.decode()
         this = officer.get("/logboek/week/", {"week": "2026-12-03"}).content.decode()
-    assert "Die week kan niet" not in first + this
+    assert "nog niet begonnen" not in first + this and "kunnen we niet lezen" not in first + this
     assert "Vorige week" not in first and "Volgende week" in first
     assert "Vorige week" in this and "Volgende week" not in this
 
