@@ -235,9 +235,13 @@ def contact_persons(referral: Referral) -> list[User]:
 
 
 def level_recipients(referral: Referral, level: int) -> list[User]:
-    """Who hears of an escalation at each rung of the ladder."""
+    """Who hears of an escalation at each rung of the ladder.
+
+    Level 1 goes to the named worker only while one holds the referral (`ASSIGNED_STATES`);
+    before acknowledgement it goes to the team's contact person for the school.
+    """
     if level == 1:
-        if referral.assignee is not None:
+        if referral.assignee is not None and referral.state in ASSIGNED_STATES:
             return [referral.assignee]
         return contact_persons(referral) or _team_members(
             referral.team_id, Role.NEIGHBOURHOOD_TEAM_WORKER
@@ -709,6 +713,9 @@ def submit_referral(
             "round": referral.round + 1,
             "submitted_at": timezone.now(),
             "submitted_on": day,
+            # A new round is nobody's yet: the worker of an earlier round (perhaps of another
+            # team) is no longer the one who acknowledges, hears level 1 or holds the file.
+            "assignee": None,
             "acknowledged_on": None,
             "handover_planned_on": None,
             "handover_held_on": None,

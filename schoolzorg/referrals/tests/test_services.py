@@ -606,3 +606,37 @@ def test_sending_is_refused_when_a_section_holds_text_the_screen_did_not_show() 
     referral.refresh_from_db()
     assert referral.state == State.SUBMITTED
     assert referral.concerns == "Er is ook geweld gezien."
+
+
+def test_sending_again_clears_the_worker_of_the_earlier_round() -> None:
+    world = make_world()
+    referral = submitted(world, today=MONDAY)
+    services.acknowledge_referral(referral, by=world.worker, today=MONDAY)
+    services.return_incomplete(referral, by=world.worker, reasons="De hulpvraag ontbreekt.")
+    services.submit_referral(referral, by=world.smw, today=MONDAY)
+    referral.refresh_from_db()
+    assert (referral.state, referral.round, referral.assignee) == (State.SUBMITTED, 2, None)
+
+
+def test_level_one_of_a_referral_sent_again_to_another_team_goes_to_that_teams_contact() -> None:
+    """The worker who returned it has no part in the new round; the new team must hear of it."""
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.referrals.tests.factories import give_consent, person
+
+    world = make_world()
+    new_contact = person(world.other_team, Role.NEIGHBOURHOOD_TEAM_CONTACT, school=world.school)
+    referral = submitted(world, today=MONDAY)
+    services.acknowledge_referral(referral, by=world.worker, today=MONDAY)
+    services.return_incomplete(referral, by=world.worker, reasons="Het gezin is verhuisd.")
+    services.choose_team(referral, world.other_team, reason="Het gezin is verhuisd", by=world.smw)
+    give_consent(world, recipient=world.other_team)
+    services.submit_referral(referral, by=world.smw, today=MONDAY)
+    Notification.objects.all().delete()
+
+    raised = services.run_escalations(referral.acknowledge_due_on + dt.timedelta(days=1))
+
+    assert raised == 1
+    escalation = referral.escalations.get()
+    assert (escalation.level, escalation.round) == (1, 2)
+    assert escalation.notified == new_contact.full_name
+    assert set(Notification.objects.values_list("user_id", flat=True)) == {new_contact.pk}
