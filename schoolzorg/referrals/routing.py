@@ -30,13 +30,14 @@ def _postcode_note(pupil: Any) -> str:
 
 def route_for(pupil: Any, school: Any) -> Route:
     """The team for the pupil's home district, with the reason in words, or why none was found."""
-    warning = ""
+    warning = outside = ""
     home_municipality = pupil.home_municipality
     if home_municipality is not None and home_municipality.pk != school.municipality_id:
-        warning = (
+        outside = (
             f"Let op: deze leerling woont in de gemeente {home_municipality.name}, niet in de "
-            f"gemeente van de school. De toeleiding gaat naar een wijkteam in {home_municipality.name}."
+            "gemeente van de school."
         )
+        warning = f"{outside} De toeleiding gaat naar een wijkteam in {home_municipality.name}."
     district = pupil.home_district
     if district is not None:
         teams = list(NeighbourhoodTeam.objects.filter(districts=district).order_by("name")[:2])
@@ -68,7 +69,7 @@ def route_for(pupil: Any, school: Any) -> Route:
                 None,
                 f"Er is geen wijkteam bekend in de gemeente {home_municipality.name}. "
                 "Kies zelf het wijkteam en leg uit waarom.",
-                warning,
+                outside,  # no promise of a team there: none is known
             )
         return Route(
             None,

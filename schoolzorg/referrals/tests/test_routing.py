@@ -43,7 +43,9 @@ def test_outside_the_municipality_without_a_known_team_requires_a_manual_choice(
     route = route_for(world.pupil, world.school)
     assert route.needs_manual_choice
     assert "geen wijkteam bekend in de gemeente Nergensdorp" in route.reason
-    assert route.warning
+    assert route.warning == (
+        "Let op: deze leerling woont in de gemeente Nergensdorp, niet in de gemeente van de school."
+    )
 
 
 def test_unknown_postcode_requires_a_manual_choice() -> None:

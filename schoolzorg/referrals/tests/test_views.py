@@ -840,3 +840,24 @@ def test_the_handover_hint_speaks_of_a_passed_deadline_in_the_past_tense() -> No
         ahead = str(PlanHandoverForm(due_on=dt.date(2026, 12, 18)).fields["on"].help_text)
     assert "moest uiterlijk woensdag 16 december 2026" in late and "die is voorbij" in late
     assert "moet uiterlijk vrijdag 18 december 2026" in ahead
+
+
+def test_start_page_for_a_town_without_a_known_team_gives_one_message(
+    world: World, client_for: Clients
+) -> None:
+    """No promise of a team in the town that has none, beside the request to choose one."""
+    from schoolzorg.organisations.tests.factories import MunicipalityFactory
+
+    world.pupil.home_municipality = MunicipalityFactory(name="Kleinveen")
+    world.pupil.home_district = None
+    world.pupil.save()
+    page = client_for(world.smw).get(reverse("referrals:start", args=[world.pupil.pk]))
+    body = re.sub(r"\s+", " ", page.content.decode())
+    assert "De toeleiding gaat naar een wijkteam in Kleinveen" not in body
+    messages = re.findall(r'<p class="message message--warning">(.*?)</p>', body)
+    assert messages == [
+        "Let op: deze leerling woont in de gemeente Kleinveen, niet in de gemeente van de "
+        "school. Er is geen wijkteam bekend in de gemeente Kleinveen. Kies zelf het wijkteam en "
+        "leg uit waarom. Dat doet u in het concept."
+    ]
+    assert body.count("Kies zelf het wijkteam") == 1
