@@ -63,7 +63,7 @@ def notify(
         def send() -> None:
             for address in addresses:
                 send_mail(
-                    subject or "Schoolzorg: " + text[:60],
+                    subject or "Schoolzorg: " + short_subject(text),
                     body,
                     settings.DEFAULT_FROM_EMAIL,
                     [address],
@@ -72,6 +72,14 @@ def notify(
 
         transaction.on_commit(send)
     return created
+
+
+def short_subject(text: str, limit: int = 60) -> str:
+    """The text as a subject: whole when short, else cut after a whole word, with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.:;")
+    return cut + "…"
 
 
 def may_open(user: Any, path: str) -> bool:

@@ -182,6 +182,29 @@ def without_emails() -> Iterator[None]:
         _emails_on.reset(token)
 
 
+# A short, whole subject per message (the text itself is longer than a mail client shows, and a
+# subject cut at a fixed length stops mid-word). No child data: only the referral's number.
+SUBJECTS: dict[str, str] = {
+    "submitted": "Nieuwe toeleiding {pk}",
+    "acknowledged": "Toeleiding {pk} is ontvangen",
+    "returned": "Toeleiding {pk} is teruggestuurd",
+    "handover_planned": "Toeleiding {pk}: warme overdracht gepland",
+    "handover_held": "Toeleiding {pk}: warme overdracht gehouden",
+    "first_contact": "Toeleiding {pk}: eerste contact met het gezin",
+    "accepted": "Toeleiding {pk} is aangenomen",
+    "declined": "Toeleiding {pk} is afgewezen",
+    "withdrawn": "Toeleiding {pk} is ingetrokken",
+    "closed": "Toeleiding {pk} is afgesloten",
+    "reassigned": "U bent behandelaar van toeleiding {pk}",
+    "escalated": "Escalatie niveau {level}: toeleiding {pk}",
+}
+
+
+def subject_for(kind: str, referral: Referral, **context: Any) -> str:
+    """The e-mail's subject for a message of this kind."""
+    return "Schoolzorg: " + SUBJECTS[kind].format(pk=referral.pk, **context)
+
+
 def _send(users: Iterable[User | None], kind: str, referral: Referral, **context: Any) -> None:
     people = [u for u in users if u is not None]
     if not people:
@@ -191,7 +214,7 @@ def _send(users: Iterable[User | None], kind: str, referral: Referral, **context
         people,
         text=text,
         url=referral_url(referral),
-        subject=f"Schoolzorg: {text[:70]}",
+        subject=subject_for(kind, referral, **context),
         email=_emails_on.get(),
     )
 

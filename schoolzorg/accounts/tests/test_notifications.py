@@ -25,6 +25,16 @@ def test_the_email_links_to_the_full_address_and_the_app_keeps_the_path(settings
     )
 
 
+def test_a_long_text_without_a_subject_is_cut_after_a_whole_word() -> None:
+    user = User.objects.create_user(email="sw@school.example", password="x" * 12, full_name="Sw")
+    text = "Er is een nieuwe zorgmelding op uw school, over een leerling van groep zeven acht."
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        notify([user], text=text, url="/zorg/1/")
+    assert mail.outbox[0].subject == (
+        "Schoolzorg: Er is een nieuwe zorgmelding op uw school, over een…"
+    )
+
+
 # --- The "Meldingen" page ------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 
 from schoolzorg.accounts.models import Notification
 from schoolzorg.audit.models import AccessLogEntry
@@ -640,3 +641,24 @@ def test_level_one_of_a_referral_sent_again_to_another_team_goes_to_that_teams_c
     assert (escalation.level, escalation.round) == (1, 2)
     assert escalation.notified == new_contact.full_name
     assert set(Notification.objects.values_list("user_id", flat=True)) == {new_contact.pk}
+
+
+def test_an_escalation_mail_has_a_short_whole_subject() -> None:
+    world = make_world()
+    referral = submitted(world)
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.escalate_referral(
+            referral, by=world.smw, reason=EscalationReason.NO_RESPONSE, note="Geen reactie"
+        )
+    assert {m.subject for m in mail.outbox} == {
+        f"Schoolzorg: Escalatie niveau 1: toeleiding {referral.pk}"
+    }
+
+
+def test_every_referral_message_has_a_subject() -> None:
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "templates" / "referrals" / "email"
+    kinds = {p.stem for p in folder.glob("*.txt")}
+    assert kinds == set(services.SUBJECTS)
