@@ -339,24 +339,62 @@ def _transition(
     )
 
 
-def done_already_by(referral_pk: int, move: str, *, seen_round: int, by: User) -> bool:
-    """Whether a move refused as stale was this user's own, done already (the back button or a
-    form sent twice): the referral is in the move's target state in the round the screen
-    showed, and the last time that move was made, this user made it. Someone else's move
-    leaves this false, and the refusal stands."""
+# What each move's form sends, and the field that keeps it: a move sent again is only "done
+# already" when it carries what is stored (the back button, then a changed date, is not).
+MOVE_INPUTS: dict[str, dict[str, str]] = {
+    "acknowledge": {"worker": "assignee_id"},
+    "plan_handover": {
+        "on": "handover_on",
+        "place": "handover_place",
+        "participants": "handover_participants",
+        "parents_invited": "parents_invited",
+    },
+    "hold_handover": {"held_on": "handover_held_on"},
+    "confirm_first_contact": {"on": "first_contact_on"},
+    "return_incomplete": {"reasons": "return_reasons"},
+    "decline": {"advice": "decline_advice"},
+    "withdraw": {"reason": "withdraw_reason"},
+    "close": {"feedback": "closing_feedback"},
+}
+
+
+def _same_input(sent: Any, stored: Any) -> bool:
+    if isinstance(sent, User):
+        sent = sent.pk
+    if isinstance(sent, str) or isinstance(stored, str):
+        return fingerprint(sent) == fingerprint(stored)
+    return bool(sent == stored)
+
+
+def resent_own_move(
+    referral_pk: int, move: str, *, seen_round: int, by: User, sent: Mapping[str, Any]
+) -> str:
+    """Whether a move refused as stale was this user's own, sent again (the back button or a
+    form sent twice): "same" when it carries what the referral holds, "changed" when the user
+    typed something else this time, "" when it is not their own.
+
+    Their own: the referral is in the move's target state in the round the screen showed, and
+    the last time that move was made, this user made it. Someone else's move gives "", and the
+    refusal stands."""
     spec = TRANSITIONS.get(move)
     if spec is None:
-        return False
-    current = Referral.objects.filter(pk=referral_pk).values_list("state", "round").first()
-    if current != (spec.target, seen_round):
-        return False
+        return ""
+    fields = MOVE_INPUTS.get(move, {})
+    current = (
+        Referral.objects.filter(pk=referral_pk).values("state", "round", *fields.values()).first()
+    )
+    if current is None or (current["state"], current["round"]) != (spec.target, seen_round):
+        return ""
     last_by = (
         ReferralEvent.objects.filter(referral_id=referral_pk, kind=move)
         .order_by("-at", "-pk")
         .values_list("by_id", flat=True)
         .first()
     )
-    return last_by is not None and last_by == by.pk
+    if last_by is None or last_by != by.pk:
+        return ""
+    same = all(_same_input(sent.get(key), current[field]) for key, field in fields.items())
+    return "same" if same else "changed"
 
 
 # --- Creating and editing the document ---------------------------------------------------------

@@ -35,6 +35,7 @@ from schoolzorg.referrals.workflow import (
     TRANSITIONS,
     State,
     allowed_moves,
+    is_allowed,
 )
 
 LIST_LIMIT = 100
@@ -734,47 +735,80 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     data = form.cleaned_data
     form.apply_seen(referral)
     user: Any = request.user
-    try:
-        if name == "acknowledge":
-            services.acknowledge_referral(referral, by=user, worker=data["worker"])
-        elif name == "plan_handover":
-            services.plan_handover(
-                referral,
-                by=user,
-                on=data["on"],
-                place=data["place"],
-                participants=data["participants"],
-                parents_invited=data["parents_invited"],
+    again = False
+    while True:
+        try:
+            _run_move(name, referral, user, data)
+            break
+        except services.StaleState as stale:
+            refusal = stale
+            resent = (
+                ""
+                if again
+                else services.resent_own_move(
+                    pk, name, seen_round=data["seen_round"], by=user, sent=data
+                )
             )
-        elif name == "hold_handover":
-            services.hold_handover(referral, by=user, held_on=data["held_on"])
-        elif name == "confirm_first_contact":
-            services.confirm_first_contact(referral, by=user, on=data["on"])
-        elif name == "accept":
-            services.accept_referral(referral, by=user)
-        elif name == "return_incomplete":
-            services.return_incomplete(referral, by=user, reasons=data["reasons"])
-        elif name == "decline":
-            services.decline_referral(referral, by=user, advice=data["advice"])
-        elif name == "withdraw":
-            services.withdraw_referral(referral, by=user, reason=data["reason"])
-        elif name == "close":
-            services.close_referral(referral, by=user, feedback=data["feedback"])
-    except services.StaleState as exc:
-        if services.done_already_by(pk, name, seen_round=data["seen_round"], by=user):
-            # The user's own step sent again (back button, resend): nothing to do, no conflict.
-            messages.info(request, "Dit was al gedaan.")
-            return redirect("referrals:detail", pk=pk)
-        return _stale(request, pk, exc, move=name, kept=dict(data))
-    except services.ReferralError as exc:
-        # The rule's message goes to the field it is about; what was typed stays in the form.
-        for field, message in exc.errors:
-            form.add_error(field if field in form.fields else None, message)
-        return _detail_with_form(request, _get(request, pk), name, form, status=400)
+            if resent == "same":
+                # The user's own step sent again (back button, resend): nothing to do.
+                messages.info(request, "Dit was al gedaan.")
+                return redirect("referrals:detail", pk=pk)
+            if resent == "changed":
+                # Their own step, sent again with other input (back, changed the date, sent):
+                # where the move may follow itself (a planned handover is moved) it is made
+                # again on the referral as it is now; else nothing is dropped without a word.
+                referral = _get(request, pk)
+                if is_allowed(name, referral.state):
+                    again = True
+                    continue
+                refusal = services.StaleState(DONE_WITH_OTHER_INPUT)
+            return _stale(request, pk, refusal, move=name, kept=dict(data))
+        except services.ReferralError as exc:
+            # The rule's message goes to the field it is about; what was typed stays in the form.
+            for field, message in exc.errors:
+                form.add_error(field if field in form.fields else None, message)
+            return _detail_with_form(request, _get(request, pk), name, form, status=400)
+    if again:
+        messages.info(request, "U had deze stap al gezet. Nu zijn de nieuwe gegevens opgeslagen.")
     messages.success(request, f"De toeleiding staat nu op ‘{State(spec.target).label}’.")
     if name == "plan_handover" and (late := services.late_handover_warning(referral)):
         messages.warning(request, late)
     return redirect("referrals:detail", pk=pk)
+
+
+DONE_WITH_OTHER_INPUT = (
+    "U had deze stap al gezet, met andere gegevens dan u nu stuurde. Er is niets gewijzigd. "
+    "Op de tijdlijn ziet u wat er is vastgelegd."
+)
+
+
+def _run_move(name: str, referral: Referral, user: Any, data: dict[str, Any]) -> None:
+    """Call the move's service with the form's input."""
+    if name == "acknowledge":
+        services.acknowledge_referral(referral, by=user, worker=data["worker"])
+    elif name == "plan_handover":
+        services.plan_handover(
+            referral,
+            by=user,
+            on=data["on"],
+            place=data["place"],
+            participants=data["participants"],
+            parents_invited=data["parents_invited"],
+        )
+    elif name == "hold_handover":
+        services.hold_handover(referral, by=user, held_on=data["held_on"])
+    elif name == "confirm_first_contact":
+        services.confirm_first_contact(referral, by=user, on=data["on"])
+    elif name == "accept":
+        services.accept_referral(referral, by=user)
+    elif name == "return_incomplete":
+        services.return_incomplete(referral, by=user, reasons=data["reasons"])
+    elif name == "decline":
+        services.decline_referral(referral, by=user, advice=data["advice"])
+    elif name == "withdraw":
+        services.withdraw_referral(referral, by=user, reason=data["reason"])
+    elif name == "close":
+        services.close_referral(referral, by=user, feedback=data["feedback"])
 
 
 def _detail_with_form(

@@ -326,6 +326,67 @@ def test_a_step_sent_again_after_a_colleague_redid_it_is_still_a_conflict(
     assert referral.handover_place == "Buurthuis"
 
 
+def test_the_back_button_with_a_changed_plan_moves_the_handover(
+    world: World, client_for: Clients
+) -> None:
+    """Planned for one day at school; back, another day at the Buurthuis, sent: moved, not
+    "done already" with the new input dropped."""
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    client = client_for(world.worker)
+    url = reverse("referrals:move", args=[referral.pk, "plan_handover"])
+    first = school_day_from(world, timezone.localdate() + dt.timedelta(days=3))
+    later = school_day_from(world, first + dt.timedelta(days=1))
+    post = {
+        "plan_handover-seen_state": "acknowledged",
+        "plan_handover-seen_round": 1,
+        "plan_handover-on": first.isoformat(),
+        "plan_handover-place": "School",
+        "plan_handover-participants": "IB-er, wijkteam",
+    }
+    assert client.post(url, post).status_code == 302
+    changed = {**post, "plan_handover-on": later.isoformat(), "plan_handover-place": "Buurthuis"}
+    response = client.post(url, changed, follow=True)
+    assert response.redirect_chain == [(reverse("referrals:detail", args=[referral.pk]), 302)]
+    body = response.content.decode()
+    assert "Dit was al gedaan." not in body
+    assert "U had deze stap al gezet. Nu zijn de nieuwe gegevens opgeslagen." in body
+    referral.refresh_from_db()
+    assert (referral.state, referral.handover_on, referral.handover_place) == (
+        State.HANDOVER_PLANNED,
+        later,
+        "Buurthuis",
+    )
+    assert referral.events.filter(kind="plan_handover", text__contains="verzet naar").exists()
+    # The same input once more is "done already", and changes nothing.
+    response = client.post(url, changed, follow=True)
+    assert "Dit was al gedaan." in response.content.decode()
+    assert referral.events.filter(kind="plan_handover").count() == 2
+
+
+def test_a_step_of_ones_own_sent_again_with_other_input_is_a_conflict_that_says_so(
+    world: World, client_for: Clients
+) -> None:
+    """A move that cannot follow itself (receipt confirmed again, naming another worker) is not
+    made again, nor called "done already": 409, nothing changed, the page says why."""
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    client = client_for(world.worker)
+    url = reverse("referrals:move", args=[referral.pk, "acknowledge"])
+    post = {
+        "acknowledge-seen_state": "submitted",
+        "acknowledge-seen_round": 1,
+        "acknowledge-worker": world.worker2.pk,
+    }
+    response = client.post(url, post)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Dit was al gedaan." not in body
+    assert "U had deze stap al gezet, met andere gegevens dan u nu stuurde." in body
+    referral.refresh_from_db()
+    assert referral.assignee == world.worker
+
+
 def test_bad_date_in_a_move_gets_a_dutch_message_not_a_500(
     world: World, client_for: Clients
 ) -> None:
