@@ -1,4 +1,4 @@
-"""Deadlines in school working days of the school's holiday region.
+"""Deadlines in school working days of the school's holiday region, or as the urgency says.
 
 Uses the calendar app's `add_school_days`; when the calendar is not installed (an early
 checkout) it falls back to weekdays only, which is never later than the real answer would be
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from schoolzorg.referrals.workflow import DUE_FIELD_BY_STEP, Step
+from schoolzorg.referrals.workflow import DUE_FIELD_BY_STEP, DayCount, Step, urgency_norm
 
 
 def add_school_days(
@@ -32,21 +32,33 @@ def add_school_days(
     return day
 
 
-def due_dates(school: Any, submitted_on: dt.date, norm: Any) -> dict[str, dt.date]:
-    """Due date per step, counted in school days from the day of submission."""
-    region = school.effective_holiday_region
+def add_days(start: dt.date, days: int, *, counts: str, school: Any) -> dt.date:
+    """`days` days after `start`, counting the days of `counts` (`workflow.DayCount`)."""
+    if counts == DayCount.CALENDAR:
+        return start + dt.timedelta(days=days)
+    if counts == DayCount.WORKING:  # no region: weekends and public holidays only
+        return add_school_days(start, days, region="")
+    return add_school_days(start, days, region=school.effective_holiday_region, school_id=school.pk)
+
+
+def due_dates(
+    school: Any, submitted_on: dt.date, norm: Any, urgency: str = ""
+) -> dict[str, dt.date]:
+    """Due date per step, counted from the day of submission: in school days, or as the
+    urgency says (`workflow.URGENCY_NORMS`)."""
+    counts = urgency_norm(urgency).counts
     return {
-        DUE_FIELD_BY_STEP[step]: add_school_days(
-            submitted_on, norm.days_for(step), region=region, school_id=school.pk
+        DUE_FIELD_BY_STEP[step]: add_days(
+            submitted_on, norm.days_for(step, urgency), counts=counts, school=school
         )
         for step in Step.values
     }
 
 
-def level_dates(school: Any, due_on: dt.date, norm: Any) -> dict[int, dt.date]:
+def level_dates(school: Any, due_on: dt.date, norm: Any, urgency: str = "") -> dict[int, dt.date]:
     """The day each escalation level is reached for a step due on `due_on`."""
-    region = school.effective_holiday_region
+    counts = urgency_norm(urgency).counts
     return {
-        level: add_school_days(due_on, after, region=region, school_id=school.pk)
-        for level, after in norm.level_after_days().items()
+        level: add_days(due_on, after, counts=counts, school=school)
+        for level, after in norm.level_after_days(urgency).items()
     }

@@ -16,7 +16,7 @@ from schoolzorg.referrals.access import TEAM_ROLES
 from schoolzorg.referrals.models import EscalationReason, Referral
 from schoolzorg.referrals.neighbours import finished_assessments
 from schoolzorg.referrals.services import Seen, fingerprint
-from schoolzorg.referrals.workflow import State
+from schoolzorg.referrals.workflow import DayCount, State
 
 # A hidden value that is missing or mangled: the page is older than the form it sends.
 STALE_PAGE = "Deze pagina is verouderd. Laad de pagina opnieuw en probeer het nog eens."
@@ -234,9 +234,22 @@ class PlanHandoverForm(SeenStateForm):
     )
     parents_invited = forms.BooleanField(label="De ouders zijn uitgenodigd", required=False)
 
-    def __init__(self, *args: Any, due_on: dt.date | None = None, **kwargs: Any) -> None:
+    # Which days the handover may be on follows the referral's urgency (`workflow.DayCount`).
+    DAYS_HELP = {
+        DayCount.SCHOOL: "Kies een dag waarop de school open is.",
+        DayCount.WORKING: "Kies een werkdag; dat mag ook in een schoolvakantie.",
+        DayCount.CALENDAR: "Elke dag kan, ook in het weekend of een vakantie.",
+    }
+
+    def __init__(
+        self,
+        *args: Any,
+        due_on: dt.date | None = None,
+        counts: str = DayCount.SCHOOL,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        help_text = "Kies een dag waarop de school open is."
+        help_text = self.DAYS_HELP[DayCount(counts)]
         if due_on is not None and due_on < timezone.localdate():
             help_text += (
                 " De warme overdracht moest uiterlijk "

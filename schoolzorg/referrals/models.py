@@ -16,13 +16,11 @@ from schoolzorg.referrals.workflow import (
     UNDER_WAY_STATES,
     State,
     Step,
+    urgency_norm,
 )
-
-
-class Urgency(models.TextChoices):
-    NORMAL = "normal", "Normaal"
-    SOON = "soon", "Snel (binnen een week)"
-    URGENT = "urgent", "Spoed (zorgen over de veiligheid)"
+from schoolzorg.referrals.workflow import (
+    Urgency as Urgency,  # the document's field; its norms live with the workflow
+)
 
 
 class ReportingCodeStatus(models.TextChoices):
@@ -52,7 +50,8 @@ class ServiceNorm(models.Model):
     Every deadline counts school working days (public and school holidays of the school's region
     excluded) from the day the referral was submitted, so a late step does not move the promise
     to the family. Escalation level N fires when `level_N_after_days` school days have passed since
-    the step's due date; level 1 on the first school day after it.
+    the step's due date; level 1 on the first school day after it. A referral's urgency shortens
+    these and may count other days (`workflow.URGENCY_NORMS`).
     """
 
     municipality = models.OneToOneField(
@@ -102,22 +101,28 @@ class ServiceNorm(models.Model):
         }
         return rows.get(municipality_id) or rows.get(None) or cls()
 
-    def days_for(self, step: str) -> int:
+    def days_for(self, step: str, urgency: str = "") -> int:
+        """Days for the step; an urgency's maximum (`workflow.URGENCY_NORMS`) when shorter."""
         table: dict[str, int] = {
             Step.ACKNOWLEDGE: self.acknowledge_days,
             Step.PLAN_HANDOVER: self.plan_handover_days,
             Step.HOLD_HANDOVER: self.hold_handover_days,
             Step.FIRST_CONTACT: self.first_contact_days,
         }
-        return table[step]
+        return min(table[step], urgency_norm(urgency).step_days.get(step, table[step]))
 
-    def level_after_days(self) -> dict[int, int]:
-        return {
+    def level_after_days(self, urgency: str = "") -> dict[int, int]:
+        """Days after the due date per rung; an urgency's maximum when shorter."""
+        ladder = {
             1: self.level_1_after_days,
             2: self.level_2_after_days,
             3: self.level_3_after_days,
             4: self.level_4_after_days,
         }
+        at_most = urgency_norm(urgency).ladder_days
+        if at_most is None:
+            return ladder
+        return {level: min(days, at_most[level - 1]) for level, days in ladder.items()}
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):

@@ -50,8 +50,10 @@ from schoolzorg.referrals.workflow import (
     SENT_UNDER_WAY_STATES,
     STEP_BY_STATE,
     TRANSITIONS,
+    DayCount,
     State,
     Step,
+    urgency_norm,
 )
 
 # The document's sections in the order of the form; (field, label) of what must be filled in.
@@ -201,15 +203,17 @@ SUBJECTS: dict[str, str] = {
 
 
 def subject_for(kind: str, referral: Referral, **context: Any) -> str:
-    """The e-mail's subject for a message of this kind."""
-    return "Schoolzorg: " + SUBJECTS[kind].format(pk=referral.pk, **context)
+    """The e-mail's subject for a message of this kind; an urgent referral's says so first."""
+    tag = urgency_norm(referral.urgency).tag
+    urgency = f"{tag.capitalize()}: " if tag else ""
+    return f"Schoolzorg: {urgency}" + SUBJECTS[kind].format(pk=referral.pk, **context)
 
 
 def _send(users: Iterable[User | None], kind: str, referral: Referral, **context: Any) -> None:
     people = [u for u in users if u is not None]
     if not people:
         return
-    text = _notice(kind, referral=referral, **context)
+    text = _notice(kind, referral=referral, urgency=urgency_norm(referral.urgency), **context)
     notify(
         people,
         text=text,
@@ -637,24 +641,37 @@ def _weekday_long(day: dt.date) -> str:
 
 
 def _school_closed_on(referral: Referral, on: dt.date) -> str:
-    """Why a warm handover cannot be on `on` at the pupil's school ("" when the school is open).
+    """Why a warm handover cannot be on `on` ("" when it can): the days it may be on are the
+    days its urgency counts (`workflow.URGENCY_NORMS`).
 
-    The handover is a meeting at or with the school, and the deadlines count school working days
-    of that school: a holiday or a weekend is a day nobody from the school is there.
+    Normally the handover is a meeting at or with the school, and the deadlines count school
+    working days of that school: a holiday or a weekend is a day nobody from the school is
+    there. A referral with haste counts working days (the team works in the school holidays) or,
+    with safety at stake, every day: the handover may then be where the school is not.
     """
-    region = referral.school.effective_holiday_region
-    reasons = workingdays.closed_because(on, region=region, school_id=referral.school_id)
+    counts = urgency_norm(referral.urgency).counts
+    if counts == DayCount.CALENDAR:
+        return ""
+    if counts == DayCount.WORKING:
+        region, school_id, closed, pick, first = (
+            "",
+            None,
+            "is het geen werkdag",
+            "werkdag",
+            "werkdag",
+        )
+    else:
+        region, school_id = referral.school.effective_holiday_region, referral.school_id
+        closed, pick, first = "is de school dicht", "dag waarop de school open is", "schooldag"
+    reasons = workingdays.closed_because(on, region=region, school_id=school_id)
     if not reasons:
         return ""
-    text = (
-        f"Op {_weekday_long(on)} is de school dicht ({', '.join(reasons)}). "
-        "Kies een dag waarop de school open is."
-    )
+    text = f"Op {_weekday_long(on)} {closed} ({', '.join(reasons)}). Kies een {pick}."
     try:
-        after = workingdays.add_school_days(on, 1, region=region, school_id=referral.school_id)
+        after = workingdays.add_school_days(on, 1, region=region, school_id=school_id)
     except ValueError:
         return text
-    return f"{text} De eerste schooldag daarna is {_weekday_long(after)}."
+    return f"{text} De eerste {first} daarna is {_weekday_long(after)}."
 
 
 def late_handover_warning(referral: Referral) -> str:
@@ -764,7 +781,7 @@ def submit_referral(
     if missing:
         raise ReferralError(*missing)
     _refuse_a_second_at_the_team(referral)
-    dues = due_dates(referral.school, day, norm_for(referral))
+    dues = due_dates(referral.school, day, norm_for(referral), referral.urgency)
     first = referral.round == 0
     _transition(
         referral,
@@ -788,10 +805,14 @@ def submit_referral(
         + ("" if first else " (opnieuw, na aanvulling)"),
     )
     refer_open_cases(referral.pupil_id, by=by)
-    recipients = contact_persons(referral) or _team_members(
+    recipients = contact_persons(referral)
+    if urgency_norm(referral.urgency).tells_leaders:
+        # Safety cannot wait for the contact person's diary: the team leaders hear it at once.
+        recipients = _people([*recipients, *_team_members(referral.team_id, Role.TEAM_LEADER)])
+    recipients = recipients or _team_members(
         referral.team_id, Role.TEAM_LEADER, Role.NEIGHBOURHOOD_TEAM_WORKER
     )
-    _send(recipients, "submitted", referral)
+    _send(recipients, "submitted", referral, due=referral.acknowledge_due_on)
     return referral
 
 
@@ -1152,7 +1173,9 @@ def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> l
     if due is None or due >= today:
         return []
     raised: list[Escalation] = []
-    for level, reached_on in sorted(level_dates(referral.school, due, norm).items()):
+    for level, reached_on in sorted(
+        level_dates(referral.school, due, norm, referral.urgency).items()
+    ):
         if today < reached_on:
             break
         try:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,9 +33,12 @@ from schoolzorg.referrals.workflow import (
     DUE_FIELD_BY_STEP,
     EDITABLE_STATES,
     TRANSITIONS,
+    URGENCY_NORMS,
     State,
+    Urgency,
     allowed_moves,
     is_allowed,
+    urgency_norm,
 )
 
 LIST_LIMIT = 100
@@ -94,6 +97,7 @@ LISTING_FIELDS = (
     "assignee_id",
     "social_worker_id",
     "state",
+    "urgency",
     "created_at",
     *DUE_FIELD_BY_STEP.values(),
     "pupil__first_name",
@@ -114,6 +118,7 @@ class Row:
     school: str
     team: str
     state: str
+    urgency: str  # "direct", "snel" or "" (`workflow.UrgencyNorm.tag`)
     assignee: str
     due: str
     overdue: bool
@@ -131,6 +136,7 @@ def _table(referrals: list[Referral], today: dt.date) -> list[Row]:
                 school=r.school.name,
                 team=(r.team.name if r.team else "") or "nog niet gekozen",
                 state=str(r.get_state_display()),
+                urgency=urgency_norm(r.urgency).tag,
                 assignee=(r.assignee.full_name if r.assignee else "") or "–",
                 due=dates.weekday_short(due) if due else "",
                 overdue=due is not None and due < today,
@@ -139,11 +145,18 @@ def _table(referrals: list[Referral], today: dt.date) -> list[Row]:
     return rows
 
 
+# The most urgent first (`workflow.UrgencyNorm.rank`), then the earliest deadline.
+URGENCY_RANK = Case(
+    *(When(urgency=u, then=Value(n.rank)) for u, n in URGENCY_NORMS.items()),
+    default=Value(URGENCY_NORMS[Urgency.NORMAL].rank),
+)
+
+
 def _rows(qs: QuerySet[Referral]) -> QuerySet[Referral]:
     return (
         qs.select_related("pupil", "school", "team", "assignee")
         .only(*LISTING_FIELDS)
-        .order_by("acknowledge_due_on", "-created_at")[:LIST_LIMIT]
+        .order_by(URGENCY_RANK, "acknowledge_due_on", "-created_at")[:LIST_LIMIT]
     )
 
 
@@ -354,7 +367,11 @@ def _form_for(
                 parents_invited=referral.parents_invited,
             )
         return forms.PlanHandoverForm(
-            data, initial=initial, prefix=move, due_on=referral.handover_due_on
+            data,
+            initial=initial,
+            prefix=move,
+            due_on=referral.handover_due_on,
+            counts=urgency_norm(referral.urgency).counts,
         )
     return cls(data, initial=initial, prefix=move)
 

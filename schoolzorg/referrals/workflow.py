@@ -143,6 +143,67 @@ DUE_FIELD_BY_STEP: dict[str, str] = {
 }
 
 
+class Urgency(models.TextChoices):
+    """How fast the team must act; the same words as the scale of "Zorg melden" (cases)."""
+
+    NORMAL = "normal", "Gewoon (de vaste termijnen)"
+    SOON = "soon", "Snel (binnen een week)"
+    URGENT = "urgent", "Direct (vandaag of morgen): zorgen over de veiligheid"
+
+
+class DayCount(models.TextChoices):
+    """Which days a deadline counts, and on which days a warm handover may be planned."""
+
+    SCHOOL = "school", "schooldagen"  # of the school's holiday region: the school takes part
+    WORKING = "working", "werkdagen"  # weekdays without public holidays: the team works in
+    # the school holidays, so "binnen een week" holds in the summer too
+    CALENDAR = "calendar", "dagen"  # every day: safety does not wait for a weekend
+
+
+@dataclass(frozen=True)
+class UrgencyNorm:
+    """What an urgency does to the municipality's service norm (`ServiceNorm`).
+
+    `step_days` and `ladder_days` are maxima: a municipality's shorter norm stays. Both are
+    counted in `counts`. `tells_leaders`: the team leaders hear of the referral when it is sent,
+    beside the contact person. `rank` orders the team's inbox (0 first); `tag` is the word a
+    list shows ("" for none).
+    """
+
+    counts: str
+    step_days: dict[str, int]
+    ladder_days: tuple[int, int, int, int] | None
+    tells_leaders: bool
+    rank: int
+    tag: str
+
+
+URGENCY_NORMS: dict[str, UrgencyNorm] = {
+    Urgency.NORMAL: UrgencyNorm(DayCount.SCHOOL, {}, None, False, 2, ""),
+    Urgency.SOON: UrgencyNorm(
+        DayCount.WORKING,
+        {"acknowledge": 1, "plan_handover": 3, "hold_handover": 5, "first_contact": 10},
+        (1, 2, 3, 5),
+        False,
+        1,
+        "snel",
+    ),
+    Urgency.URGENT: UrgencyNorm(
+        DayCount.CALENDAR,
+        {"acknowledge": 1, "plan_handover": 2, "hold_handover": 3, "first_contact": 5},
+        (1, 1, 2, 3),
+        True,
+        0,
+        "direct",
+    ),
+}
+
+
+def urgency_norm(urgency: str) -> UrgencyNorm:
+    """The norm of an urgency; a referral without one (an old draft) is normal."""
+    return URGENCY_NORMS.get(urgency, URGENCY_NORMS[Urgency.NORMAL])
+
+
 def allowed_moves(state: str) -> list[Move]:
     return [m for m in TRANSITIONS.values() if state in m.sources]
 

@@ -12,7 +12,13 @@ from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.consent.models import LegalBasis, LegalBasisKind, Purpose
 from schoolzorg.referrals import services
 from schoolzorg.referrals.models import EscalationReason, Referral
-from schoolzorg.referrals.tests.factories import COMPLETE_DOCUMENT, draft, make_world, submitted
+from schoolzorg.referrals.tests.factories import (
+    COMPLETE_DOCUMENT,
+    another_pupil,
+    draft,
+    make_world,
+    submitted,
+)
 from schoolzorg.referrals.workflow import State
 
 pytestmark = pytest.mark.django_db
@@ -662,3 +668,66 @@ def test_every_referral_message_has_a_subject() -> None:
     folder = Path(__file__).resolve().parents[2] / "templates" / "referrals" / "email"
     kinds = {p.stem for p in folder.glob("*.txt")}
     assert kinds == set(services.SUBJECTS)
+
+
+def test_a_direct_referral_tells_the_contact_person_and_the_team_leader_at_once() -> None:
+    from schoolzorg.referrals.models import Urgency
+
+    world = make_world()
+    referral = draft(world)
+    services.save_draft(referral, {"urgency": Urgency.URGENT}, by=world.smw)
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.submit_referral(referral, by=world.smw, today=MONDAY)
+    told = Notification.objects.filter(url__endswith=f"/{referral.pk}/")
+    assert set(told.values_list("user_id", flat=True)) == {world.contact.pk, world.leader.pk}
+    assert told.first().text == (  # type: ignore[union-attr]
+        f"Nieuwe toeleiding met urgentie ‘direct’ voor uw wijkteam (nummer {referral.pk}): er "
+        "zijn zorgen over de veiligheid. Bevestig de ontvangst uiterlijk dinsdag 4 maart 2025."
+    )
+    assert {m.subject for m in mail.outbox} == {
+        f"Schoolzorg: Direct: Nieuwe toeleiding {referral.pk}"
+    }
+
+
+def test_a_normal_referral_tells_the_contact_person_only() -> None:
+    world = make_world()
+    referral = submitted(world, today=MONDAY)
+    told = Notification.objects.filter(url__endswith=f"/{referral.pk}/")
+    assert set(told.values_list("user_id", flat=True)) == {world.contact.pk}
+    assert "urgentie" not in told.get().text
+
+
+def test_a_direct_handover_may_be_planned_on_a_saturday_a_normal_one_not() -> None:
+    from schoolzorg.referrals.models import Urgency
+
+    world = make_world()
+    saturday = MONDAY + dt.timedelta(days=5)
+    normal = submitted(world, today=MONDAY)
+    services.acknowledge_referral(normal, by=world.worker, today=MONDAY)
+    with pytest.raises(services.ReferralError) as exc:
+        services.plan_handover(
+            normal,
+            by=world.worker,
+            on=saturday,
+            place="Thuis",
+            participants="moeder",
+            parents_invited=True,
+            today=MONDAY,
+        )
+    assert "is de school dicht (weekend)" in exc.value.messages[0]
+
+    urgent = draft(world, pupil=another_pupil(world))
+    services.save_draft(urgent, {"urgency": Urgency.URGENT}, by=world.smw)
+    services.submit_referral(urgent, by=world.smw, today=MONDAY)
+    services.acknowledge_referral(urgent, by=world.worker, today=MONDAY)
+    services.plan_handover(
+        urgent,
+        by=world.worker,
+        on=saturday,
+        place="Thuis",
+        participants="moeder",
+        parents_invited=True,
+        today=MONDAY,
+    )
+    assert urgent.handover_on == saturday

@@ -922,3 +922,24 @@ def test_start_page_for_a_town_without_a_known_team_gives_one_message(
         "leg uit waarom. Dat doet u in het concept."
     ]
     assert body.count("Kies zelf het wijkteam") == 1
+
+
+def test_the_inbox_shows_the_urgency_and_puts_direct_ones_first(
+    world: World, client_for: Clients
+) -> None:
+    from schoolzorg.referrals.models import Urgency
+    from schoolzorg.referrals.tests.factories import another_pupil
+
+    links = {}
+    for urgency in [Urgency.NORMAL, Urgency.SOON, Urgency.URGENT]:
+        referral = draft(world, pupil=another_pupil(world))
+        services.save_draft(referral, {"urgency": urgency}, by=world.smw)
+        services.submit_referral(referral, by=world.smw)
+        links[urgency] = f'href="{reverse("referrals:detail", args=[referral.pk])}"'
+    body = client_for(world.contact).get(reverse("referrals:inbox")).content.decode()
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)[1:]
+    firsts = [next(u for u, link in links.items() if link in row) for row in rows]
+    assert firsts == [Urgency.URGENT, Urgency.SOON, Urgency.NORMAL]
+    assert '<span class="tag tag--danger">direct</span>' in rows[0]
+    assert '<span class="tag tag--warn">snel</span>' in rows[1]
+    assert "<td>gewoon</td>" in rows[2]
