@@ -2,7 +2,9 @@
 
 Parents have no account (ADR 0201). The support coordinator prints this overview for them when
 they ask who looked (AVG art. 15; NEN 7513): every read-log entry of the pupil, counted per
-person in the role and organisation they read in, with the first and last time.
+person in the role and organisation they read in, with the first and last time, and why they
+could: the basis of each read in words for parents (`PARENT_REASONS`), so a parent can tell a
+read under their own consent (which they can withdraw) from one by the school's own staff.
 """
 
 from __future__ import annotations
@@ -12,14 +14,34 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, F, Max, Min
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.audit.templatetags.audit_tags import basis_label
+
+# Why someone could look, said to the parents (the read log's basis kinds).
+PARENT_REASONS = {
+    "membership": "werkt op de school",
+    "school_staff": "werkt op de school",
+    "own_group": "leerkracht van de groep",
+    "care_team_consent": "er is toestemming om uw kind in het zorgteam te bespreken",
+    "break_the_glass": "noodtoegang",
+    "privacy_oversight": "controle door de privacyfunctionaris",
+    "consent_ledger": "om een toestemming vast te leggen of te bekijken",
+    "case": "betrokken bij de zorg voor uw kind op school",
+    "referral": "uw kind is aangemeld bij het wijkteam",
+    "escalation": "de aanmelding bij het wijkteam liep vertraging op; het servicepunt kijkt mee",
+    "plan": "heeft een taak in het plan voor uw kind",
+}
 
 
-@dataclass(frozen=True)
+def parent_reason(basis: str) -> str:
+    return PARENT_REASONS.get(basis) or basis_label(basis)
+
+
+@dataclass
 class Reader:
     user_id: int | None
     name: str
@@ -29,6 +51,7 @@ class Reader:
     first: dt.datetime
     last: dt.datetime
     emergency: int  # of `times`, how many under break-the-glass
+    reasons: list[str]  # why they could look, the most frequent first
 
 
 # Paragraphs higher apps add for the parents (title, text), e.g. retention: how long the file is
@@ -46,16 +69,25 @@ def readers(pupil_id: int) -> list[Reader]:
     """Everyone who read the pupil's data, the most recent reader first."""
     rows = (
         AccessLogEntry.objects.filter(pupil_id=pupil_id)
-        .values("user_id", "role", name=F("user_label"), organisation=F("organisation_label"))
-        .annotate(
-            times=Count("id"),
-            first=Min("at"),
-            last=Max("at"),
-            emergency=Count("id", filter=Q(basis="break_the_glass")),
+        .values(
+            "user_id", "role", "basis", name=F("user_label"), organisation=F("organisation_label")
         )
-        .order_by("-last", "name")
+        .annotate(times=Count("id"), first=Min("at"), last=Max("at"))
+        .order_by("-times", "basis")
     )
-    return [Reader(**row) for row in rows]
+    found: dict[tuple[Any, ...], Reader] = {}
+    for row in rows:
+        key = (row["user_id"], row["name"], row["role"], row["organisation"])
+        reader = found.get(key)
+        if reader is None:
+            reader = found[key] = Reader(*key, 0, row["first"], row["last"], 0, [])
+        reader.times += row["times"]
+        reader.first, reader.last = min(reader.first, row["first"]), max(reader.last, row["last"])
+        if row["basis"] == "break_the_glass":
+            reader.emergency += row["times"]
+        if (reason := parent_reason(row["basis"])) not in reader.reasons:
+            reader.reasons.append(reason)
+    return sorted(found.values(), key=lambda r: (-r.last.timestamp(), r.name))
 
 
 def overview_html(pupil: Any, *, printed_by: Any) -> str:

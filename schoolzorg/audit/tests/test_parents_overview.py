@@ -105,3 +105,28 @@ def test_nobody_else_gets_it(world) -> None:  # type: ignore[no-untyped-def]
         response = client.get(f"/logboek/leerling/{world.pupil.pk}/voor-ouders.pdf")
         assert response.status_code == 404, actor
     assert not AccessLogEntry.objects.filter(action=Action.PRINT).exists()
+
+
+def test_each_line_says_why_the_person_could_look_in_words_for_parents(world) -> None:  # type: ignore[no-untyped-def]
+    _read(world, "nurse", kind="care_team_consent")
+    _read(world, "nurse", kind="care_team_consent")
+    _read(world, "nurse", kind="break_the_glass")
+    _read(world, "coordinator")
+    found = {r.name: r for r in readers(world.pupil.pk)}
+    assert found["Matrix nurse"].reasons == [
+        "er is toestemming om uw kind in het zorgteam te bespreken",
+        "noodtoegang",
+    ]
+    assert (found["Matrix nurse"].times, found["Matrix nurse"].emergency) == (3, 1)
+    assert found["Matrix coordinator"].reasons == ["werkt op de school"]
+    html = overview_html(world.pupil, printed_by=world.users["coordinator"])
+    assert '<th scope="col">Waarom</th>' in html
+    assert "er is toestemming om uw kind in het zorgteam te bespreken; noodtoegang" in html
+
+
+def test_every_basis_has_words_for_parents() -> None:
+    from schoolzorg.audit.parents import PARENT_REASONS
+    from schoolzorg.audit.templatetags.audit_tags import BASIS_LABELS
+    from schoolzorg.pupils.access import _RELATIONSHIPS
+
+    assert {r.name for r in _RELATIONSHIPS} | set(BASIS_LABELS) <= set(PARENT_REASONS)
