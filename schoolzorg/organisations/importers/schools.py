@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -286,6 +287,16 @@ def _apply(school: School, row: SchoolRow, municipality_id: int, board_id: int) 
     school.source_hash = row.source_hash
 
 
+def _stored(school: School) -> tuple[Any, ...]:
+    """What the import stores of a school, besides the hash of its source row: a file of another
+    layout (a column left out, another encoding) with the same data changes nothing."""
+    return tuple(
+        getattr(school, School._meta.get_field(name).attname)
+        for name in ORG_FIELDS + SCHOOL_FIELDS
+        if name != "source_hash"
+    )
+
+
 def import_schools(
     path: str | Path, *, today: dt.date | None = None, close_many: bool = False
 ) -> ImportReport:
@@ -312,6 +323,7 @@ def import_schools(
         boards = ensure_boards({r.board_number for r in rows})
         new: list[School] = []
         changed: list[School] = []
+        rehashed: list[School] = []  # only the hash of the source row differs
         # Looked up chunk by chunk (a file of every row may hold more codes than one query
         # takes); only the schools that change are kept, the unchanged ones are dropped.
         for chunk in in_chunks(rows):
@@ -327,8 +339,13 @@ def import_schools(
                     _apply(school, r, municipality_id, boards[r.board_number])
                     new.append(school)
                 elif school.source_hash != r.source_hash or school.closed_on is not None:
+                    before = _stored(school)
                     _apply(school, r, municipality_id, boards[r.board_number])
-                    changed.append(school)
+                    if _stored(school) == before:  # another file layout, the same data
+                        rehashed.append(school)
+                        report.unchanged += 1
+                    else:
+                        changed.append(school)
                 else:
                     report.unchanged += 1
         imported = School.objects.open().filter(sector=Sector.PRIMARY).exclude(source_hash="")
@@ -338,6 +355,8 @@ def import_schools(
         create_organisations(School, new)
         if changed:
             update_objects(School, changed, ORG_FIELDS + SCHOOL_FIELDS)
+        if rehashed:
+            update_objects(School, rehashed, ["source_hash"])
         in_file = {r.location_code for r in rows}
         vanished = [
             pk

@@ -71,6 +71,30 @@ def test_reimporting_the_same_file_changes_nothing() -> None:
     assert list(School.objects.values_list("pk", "source_hash", "name").order_by("pk")) == before
 
 
+def test_a_file_of_another_layout_with_the_same_data_changes_nothing(tmp_path: Path) -> None:
+    """A DUO file without the optional VAKANTIEREGIO column, in Windows-1252, stores the same:
+    the summary says unchanged, not "bijgewerkt" for every school."""
+    import_schools(SCHOOLS)
+    before = list(School.objects.values_list("pk", "name", "holiday_region").order_by("pk"))
+    rows = [line.split(";") for line in SCHOOLS.read_text(encoding="utf-8").splitlines()]
+    column = rows[0].index("VAKANTIEREGIO")
+    other = tmp_path / "zonder-regio.csv"
+    other.write_text(
+        "\r\n".join(";".join(r[:column] + r[column + 1 :]) for r in rows) + "\r\n",
+        encoding="cp1252",
+    )
+    report = import_schools(other)
+    assert (report.inserted, report.updated, report.closed, report.unchanged) == (0, 0, 0, 4)
+    assert list(School.objects.values_list("pk", "name", "holiday_region").order_by("pk")) == before
+    # A real change in that layout is still one update.
+    other.write_text(
+        other.read_text(encoding="cp1252").replace("Het Kompas", "Het Nieuwe Kompas"),
+        encoding="cp1252",
+    )
+    report = import_schools(other)
+    assert (report.updated, report.unchanged) == (1, 3)
+
+
 def test_changed_file_updates_inserts_and_closes(tmp_path: Path) -> None:
     import_schools(SCHOOLS)
     lines = SCHOOLS.read_text(encoding="utf-8").splitlines()
