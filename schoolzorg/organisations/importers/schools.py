@@ -291,7 +291,7 @@ def _stored(school: School) -> tuple[Any, ...]:
     """What the import stores of a school, besides the hash of its source row: a file of another
     layout (a column left out, another encoding) with the same data changes nothing."""
     return tuple(
-        getattr(school, School._meta.get_field(name).attname)
+        getattr(school, f"{name}_id" if name in ("municipality", "board") else name)
         for name in ORG_FIELDS + SCHOOL_FIELDS
         if name != "source_hash"
     )
