@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -16,6 +17,17 @@ from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.consent.models import Consent, LegalBasis
 from schoolzorg.consent.rules import required_parties
 from schoolzorg.pupils.access import personal_basis
+
+# Apps above consent act when consents are withdrawn (ADR 0002): a hook registered in their
+# `ready()` gets the consents withdrawn and who withdrew them once the withdrawal has committed.
+# It runs robust: a hook that fails is logged and never undoes the withdrawal.
+_WITHDRAWN_HOOKS: list[Callable[[list[Consent], Any], None]] = []
+
+
+def on_withdrawn(hook: Callable[[list[Consent], Any], None]) -> None:
+    """Register a hook that runs after every withdrawal (once, however often registered)."""
+    if hook not in _WITHDRAWN_HOOKS:
+        _WITHDRAWN_HOOKS.append(hook)
 
 
 class ConsentError(ValueError):
@@ -238,6 +250,8 @@ def withdraw_consent(consent: Consent, *, by: Any, on: dt.date, reason: str) -> 
             obj=row,
             detail="toestemming ingetrokken",
         )
+    for hook in _WITHDRAWN_HOOKS:
+        transaction.on_commit(partial(hook, list(ended), by), robust=True)
     consent.refresh_from_db()
     return ended
 

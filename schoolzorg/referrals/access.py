@@ -11,7 +11,12 @@ In words (also in docs/permissions.md once the lead merges it):
   A team that did not receive a referral sees nothing of it.
 - Pupil file through a referral: from `acknowledged` (a named worker took it) up to and including
   `accepted`, the named worker, the team leaders and the team's contact person for that school
-  see the pupil's file. Afterwards the team works in its own system.
+  see the pupil's file, while a consent or legal basis to share with the team is in force
+  (`sharing.share_basis_q`). Afterwards the team works in its own system.
+- Ground for sharing ended (consent withdrawn or expired, legal basis ended): the team no longer
+  opens the pupil's file, the document or the child-safety sections through the referral; it
+  still sees the referral's progress (state, deadlines, escalations, timeline), as the service
+  desk does (`policies.sees_content`).
 - Service desk coordinators of the municipality see referrals that reached escalation level 4.
 - Child-safety sections (LIRIK, reporting code): besides the school's own rule, only the named
   worker, from `acknowledged` up to and including `accepted`. Other team members, the contact
@@ -32,6 +37,7 @@ from schoolzorg.pupils.access import (
     active_memberships,
     register_relationship,
 )
+from schoolzorg.referrals.sharing import share_basis_q
 from schoolzorg.referrals.workflow import SOCIAL_WORKER_STATES, TEAM_FILE_STATES
 
 TEAM_ROLES = frozenset(
@@ -104,7 +110,7 @@ def _file_referrals_q(user: Any) -> Q | None:
         team_q |= Q(team_id__in=leaders)
     for team_id, school_id in contact_pairs(user):
         team_q |= Q(team_id=team_id, school_id=school_id)
-    return q | (Q(state__in=TEAM_FILE_STATES) & team_q)
+    return q | (Q(state__in=TEAM_FILE_STATES) & team_q & share_basis_q())
 
 
 def _pupil_q(user: Any) -> Q | None:
@@ -142,12 +148,15 @@ def _pupil_basis(user: Any, pupil: Any) -> Basis | None:
 
 
 def _named_worker_sees_safety(user: Any, pupil: Any) -> bool:
-    """The worker named on an acknowledged (up to accepted) referral reads its safety sections."""
+    """The worker named on an acknowledged (up to accepted) referral reads its safety sections,
+    while the pupil may be shared with the team."""
     from schoolzorg.referrals.models import Referral
 
-    return Referral.objects.filter(
-        pupil_id=pupil.pk, assignee_id=user.pk, state__in=TEAM_FILE_STATES
-    ).exists()
+    return (
+        Referral.objects.filter(pupil_id=pupil.pk, assignee_id=user.pk, state__in=TEAM_FILE_STATES)
+        .filter(share_basis_q())
+        .exists()
+    )
 
 
 def register() -> None:

@@ -246,6 +246,10 @@ class Referral(models.Model):
     decline_advice = models.TextField("advies", blank=True)
     withdraw_reason = models.TextField("reden intrekken", blank=True)
     closing_feedback = models.TextField("terugkoppeling aan de school", blank=True)
+    # The first day without a consent or legal basis to share with the team, once the team was
+    # told (`services.note_share_basis_ended`); cleared when a ground is in force again. Access
+    # never reads it: the rule asks the consent ledger on every request (`sharing`).
+    share_basis_ended_on = models.DateField("grond om te delen vervallen op", null=True, blank=True)
 
     acknowledge_due_on = models.DateField(null=True, blank=True)
     plan_due_on = models.DateField(null=True, blank=True)

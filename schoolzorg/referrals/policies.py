@@ -7,6 +7,7 @@ from typing import Any
 from schoolzorg.accounts.roles import Role
 from schoolzorg.pupils.access import active_memberships
 from schoolzorg.referrals.access import contact_pairs, leader_team_ids, school_ids, team_ids
+from schoolzorg.referrals.sharing import has_share_basis
 from schoolzorg.referrals.workflow import (
     ASSIGNED_STATES,
     EDITABLE_STATES,
@@ -40,8 +41,12 @@ def is_team_side(user: Any, referral: Any) -> bool:
 def sees_content(user: Any, referral: Any) -> bool:
     """The document and the feedback between school and team are for those two sides. The
     service desk chases a stalled referral: it sees where it is stuck and since when (state,
-    deadlines, escalations, timeline), not what the family shared with the team."""
-    return is_school_side(user, referral) or is_team_side(user, referral)
+    deadlines, escalations, timeline), not what the family shared with the team. The team sees
+    them only while a consent or legal basis to share with it is in force; when that ends it
+    keeps what the service desk has (ADR 0401, "Ground for sharing")."""
+    if is_school_side(user, referral):
+        return True
+    return is_team_side(user, referral) and has_share_basis(referral)
 
 
 def can_reassign(user: Any, referral: Any) -> bool:

@@ -27,7 +27,6 @@ from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.calendars import workingdays
-from schoolzorg.consent.models import Consent, LegalBasis, Purpose
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.organisations.models import NeighbourhoodTeam
 from schoolzorg.pupils.models import Pupil
@@ -42,6 +41,8 @@ from schoolzorg.referrals.models import (
 )
 from schoolzorg.referrals.neighbours import already_tried_lines, note_on_cases, refer_open_cases
 from schoolzorg.referrals.routing import route_for
+from schoolzorg.referrals.sharing import PURPOSE as SHARE_PURPOSE
+from schoolzorg.referrals.sharing import has_share_basis, share_basis_end, share_basis_q
 from schoolzorg.referrals.workflow import (
     ASSIGNED_STATES,
     DUE_FIELD_BY_STEP,
@@ -558,26 +559,6 @@ def choose_team(referral: Referral, team: NeighbourhoodTeam, *, reason: str, by:
 # --- Rules ------------------------------------------------------------------------------------
 
 
-def has_share_basis(referral: Referral, today: dt.date) -> bool:
-    """Consent (or a legal basis) to share with the receiving team is in force today."""
-    if referral.team_id is None:
-        return False
-    if Consent.objects.valid_for(
-        referral.pupil_id, Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM, referral.team_id, on=today
-    ).exists():
-        return True
-    return (
-        LegalBasis.objects.filter(
-            pupil_id=referral.pupil_id,
-            purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
-            valid_from__lte=today,
-        )
-        .filter(Q(recipient__isnull=True) | Q(recipient_id=referral.team_id))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .exists()
-    )
-
-
 def missing_parts(referral: Referral, today: dt.date | None = None) -> list[str]:
     """Everything that stops the referral from being sent, in plain Dutch."""
     day = _today(today)
@@ -798,6 +779,7 @@ def submit_referral(
             "handover_planned_on": None,
             "handover_held_on": None,
             "first_contact_on": None,
+            "share_basis_ended_on": None,
             **dues,
         },
         text="Verstuurd naar "
@@ -1071,6 +1053,113 @@ def close_referral(
     )
     _send(_school_side(referral), "closed", referral)
     return referral
+
+
+# --- The ground for sharing ---------------------------------------------------------------------
+
+
+def _team_people(referral: Referral) -> list[User]:
+    """The team's people on the referral: the named worker and the team's contact person for the
+    school; the team leaders when it has neither."""
+    named = [referral.assignee, *contact_persons(referral)]
+    return _people(u for u in named if u is not None) or _team_members(
+        referral.team_id, Role.TEAM_LEADER
+    )
+
+
+def note_share_basis_ended(
+    referral: Referral, *, by: User | None = None, today: dt.date | None = None
+) -> bool:
+    """Tell, once, that a referral the team received may no longer be shared with it: a line on
+    the timeline, a notification to the team's people on it and to the school side (not to the
+    one who withdrew the consent). True when told now.
+
+    Access needs no such step: the rules ask the consent ledger on every request (`sharing`).
+    This is the word to the people, for a referral under way. A conditional UPDATE on
+    `share_basis_ended_on` lets one of two callers at once (the withdrawal, the sweep) tell it;
+    a ground that ends again on a later day, after a new consent, is told again.
+    """
+    day = _today(today)
+    if referral.submitted_at is None or referral.state not in SENT_UNDER_WAY_STATES:
+        return False
+    end = share_basis_end(referral, day)
+    if end is None:
+        return False
+    on = end.on or day
+    with transaction.atomic():
+        changed = (
+            Referral.objects.filter(pk=referral.pk)
+            .filter(Q(share_basis_ended_on__isnull=True) | Q(share_basis_ended_on__lt=on))
+            .update(share_basis_ended_on=on)
+        )
+        if not changed:
+            return False
+        referral.share_basis_ended_on = on
+        _event(
+            referral,
+            "share_basis_ended",
+            f"{end.reason} Het wijkteam ziet het dossier van de leerling en het document niet "
+            "meer.",
+            by,
+        )
+        _send(_team_people(referral), "share_basis_ended", referral, on=on)
+        school = [u for u in _school_side(referral) if u is not None and u != by]
+        _send(school, "share_basis_ended_school", referral, on=on)
+    return True
+
+
+def note_share_basis_back(referral: Referral, *, today: dt.date | None = None) -> bool:
+    """A ground for sharing is in force again (a new consent): a line on the timeline, and the
+    referral can be told again when that ends. True when noted now."""
+    day = _today(today)
+    with transaction.atomic():
+        changed = (
+            Referral.objects.filter(pk=referral.pk, share_basis_ended_on__isnull=False)
+            .filter(share_basis_q(day))
+            .update(share_basis_ended_on=None)
+        )
+        if not changed:
+            return False
+        referral.share_basis_ended_on = None
+        team = referral.team.name if referral.team else "het wijkteam"
+        _event(
+            referral,
+            "share_basis_back",
+            f"Er is weer een geldige toestemming of grondslag om gegevens te delen met {team}.",
+            None,
+        )
+    return True
+
+
+def _sent_under_way() -> QuerySet[Referral]:
+    return Referral.objects.filter(
+        state__in=SENT_UNDER_WAY_STATES, submitted_at__isnull=False
+    ).select_related("team", "assignee", "created_by", "social_worker")
+
+
+def consents_withdrawn(consents: Iterable[Any], by: Any) -> None:
+    """The consent ledger's withdrawal hook (after commit): tell the teams of the pupils'
+    referrals whose ground for sharing ended with it."""
+    pupils = {c.pupil_id for c in consents if c.purpose == SHARE_PURPOSE}
+    if not pupils:
+        return
+    for referral in _sent_under_way().filter(pupil_id__in=pupils):
+        note_share_basis_ended(referral, by=by)
+
+
+def run_share_basis_checks(today: dt.date | None = None) -> int:
+    """The sweep: tell every referral under way whose ground for sharing ended (a consent or
+    legal basis that expired; a withdrawal the hook missed), and note those where a ground is
+    in force again. Idempotent; returns how many referrals it told or noted."""
+    day = _today(today)
+    count = 0
+    ended = _sent_under_way().filter(share_basis_ended_on__isnull=True).exclude(share_basis_q(day))
+    for referral in ended.iterator(chunk_size=200):
+        count += note_share_basis_ended(referral, today=day)
+    back = _sent_under_way().filter(share_basis_ended_on__isnull=False).filter(share_basis_q(day))
+    for referral in back.iterator(chunk_size=200):
+        count += note_share_basis_back(referral, today=day)
+    return count
 
 
 # --- Escalation -------------------------------------------------------------------------------

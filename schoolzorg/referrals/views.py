@@ -24,7 +24,7 @@ from schoolzorg.lib.converters import parse_id
 from schoolzorg.lib.urls import url_for
 from schoolzorg.pupils.access import access_basis, active_memberships, prepared_for_user
 from schoolzorg.pupils.models import Pupil
-from schoolzorg.referrals import forms, policies, services
+from schoolzorg.referrals import forms, policies, services, sharing
 from schoolzorg.referrals.access import list_basis, referral_basis, school_ids, team_ids
 from schoolzorg.referrals.models import Referral
 from schoolzorg.referrals.panels import DESK_FIELDS, desk_referrals, desk_rows
@@ -387,13 +387,20 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         detail="toeleiding",
     )
     today = timezone.localdate()
+    move_forms = _move_forms(request, referral)
     return {
         "referral": referral,
         "today": today,
+        # Sent, and no longer to be shared with the team: why and since when (ADR 0401).
+        "share_end": sharing.share_basis_end(referral, today)
+        if referral.submitted_at is not None
+        else None,
+        "is_team_side": policies.is_team_side(request.user, referral),
+        "can_withdraw": any(m.name == "withdraw" for m, _ in move_forms),
         "events": referral.events.select_related("by"),
         "escalations": referral.escalations.select_related("raised_by"),
         "show_safety": policies.can_see_child_safety(request.user, referral),
-        "move_forms": _move_forms(request, referral),
+        "move_forms": move_forms,
         "can_edit": policies.can_edit(request.user, referral),
         "can_escalate": policies.can_escalate(request.user, referral),
         "reassign_form": forms.ReassignForm(

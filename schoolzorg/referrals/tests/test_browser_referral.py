@@ -191,3 +191,51 @@ def test_an_autosave_after_signing_out_elsewhere_says_so_and_keeps_the_text(
     expect(field).to_be_focused()
     assert page.locator("h1").count() == 1
     axe_check(page)
+
+
+def test_a_withdrawn_consent_closes_the_file_for_the_team(
+    page: Any, browser_login: Any, axe_check: Any
+) -> None:
+    """The testers' repro: the school social worker withdraws "Delen met het wijkteam" after
+    the team planned the handover; the team leader then sees the progress, not the file."""
+    from django.urls import reverse
+
+    from schoolzorg.consent.models import Consent
+    from schoolzorg.referrals import services
+
+    world = make_world()
+    referral = draft(world)
+    services.submit_referral(referral, by=world.smw)
+    services.acknowledge_referral(referral, by=world.worker)
+    services.plan_handover(
+        referral,
+        by=world.worker,
+        on=school_day_from(world, timezone.localdate() + dt.timedelta(days=3)),
+        place="School",
+        participants="Moeder, SMW, wijkteam",
+        parents_invited=True,
+    )
+    consent = Consent.objects.get(pupil=world.pupil)
+
+    browser_login(page, world.smw)
+    page.goto(page.base_url + reverse("consent:withdraw", args=[consent.pk]))
+    page.get_by_label("Reden").fill("Moeder wil niet dat het wijkteam meekijkt.")
+    page.get_by_role("button", name="Intrekken").click()
+    expect(page.get_by_text("De toestemming is ingetrokken.")).to_be_visible()
+    page.goto(page.base_url + reverse("referrals:detail", args=[referral.pk]))
+    expect(
+        page.get_by_text("Er is geen toestemming of grondslag meer om gegevens te delen")
+    ).to_be_visible()
+    axe_check(page)
+    _logout(page)
+
+    browser_login(page, world.leader)
+    page.goto(page.base_url + reverse("referrals:detail", args=[referral.pk]))
+    expect(
+        page.get_by_text("Er is geen toestemming of grondslag meer om gegevens te delen")
+    ).to_be_visible()
+    expect(page.get_by_text("U ziet dit document niet meer")).to_be_visible()
+    assert COMPLETE_DOCUMENT["help_question"] not in page.content()
+    axe_check(page)
+    answer = page.goto(page.base_url + reverse("pupils:detail", args=[world.pupil.pk]))
+    assert answer is not None and answer.status == 404
