@@ -12,9 +12,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
-from schoolzorg.accounts.roles import Role
+from schoolzorg.accounts.roles import CASE_ROLES, Role
 from schoolzorg.audit.services import Basis
 from schoolzorg.consent.models import Consent, LegalBasis, Purpose
+from schoolzorg.organisations.models import OrganisationKind
 from schoolzorg.pupils.access import Relationship, active_memberships
 
 CARE_TEAM_ROLES = frozenset({Role.YOUTH_HEALTH_NURSE, Role.NEIGHBOURHOOD_TEAM_WORKER})
@@ -28,7 +29,7 @@ def care_team_consent_q() -> Q:
     """Pupils with a complete consent to discuss them in the care team in force today (SQL).
 
     The one condition of the care-team relationship; other rules that need the same consent
-    (an outside action owner in a plan) use this, so the rule has one definition.
+    (a person named around the child: `named_cover_q`) use this, so the rule has one definition.
     """
     consented = Consent.objects.valid_for(OuterRef("pk"), Purpose.DISCUSS_IN_CARE_TEAM)
     return Q(Exists(consented))
@@ -44,6 +45,62 @@ def care_team_sharing_q(organisation_ids: Iterable[int]) -> Q:
         OuterRef("pk"), Purpose.DISCUSS_IN_CARE_TEAM, sorted(set(organisation_ids))
     )
     return care_team_consent_q() | Q(Exists(covered))
+
+
+def named_cover_q(user: Any) -> Q | None:
+    """The pupils whose file a person named around the child may open (a `Q` over `Pupil`): the
+    coordinator (regisseur) of a case, the owner of an action in a plan. The one rule.
+
+    Being named is a role around the child, but sharing still needs a ground. The person must
+    hold an active membership, and either
+
+    - work at the pupil's current school: a membership of the school itself, or a case role
+      serving it (school social worker, partnership contact), or
+    - the pupil has a complete consent to be discussed in the care team in force today, or a
+      legal basis in force for that purpose naming none or one of the person's organisations
+      (`care_team_sharing_q`).
+
+    Reads in Python only the user's memberships (the access key); the rest is SQL, so a
+    withdrawn or expired consent ends it on the next request.
+    """
+    memberships = active_memberships(user)
+    if not memberships:
+        return None
+    schools = {
+        m.organisation_id for m in memberships if m.organisation.kind == OrganisationKind.SCHOOL
+    } | {m.school_id for m in memberships if m.role in CASE_ROLES and m.school_id}
+    cover = care_team_sharing_q({m.organisation_id for m in memberships})
+    return cover | Q(current_school_id__in=sorted(schools)) if schools else cover
+
+
+def may_be_named(user: Any, pupil: Any) -> bool:
+    """Whether this person may be named coordinator of a case about the pupil, or owner of a
+    goal or action in the pupil's plan: they could open the file through it (`named_cover_q`)."""
+    from schoolzorg.pupils.models import Pupil
+
+    cover = named_cover_q(user)
+    return cover is not None and Pupil.objects.filter(pk=pupil.pk).filter(cover).exists()
+
+
+def named_among(people: list[Any], pupil: Any) -> list[Any]:
+    """Of these people, those who may be named around the pupil (`may_be_named`), in the same
+    order: the lists offer no one the forms would refuse. People of the pupil's own school, or
+    serving it in a case role, are found in one query; only the others (say a
+    neighbourhood-team worker at the school) are checked for a consent or legal basis."""
+    from schoolzorg.accounts.models import Membership
+
+    school = pupil.current_school_id
+    at_school = (
+        set(
+            Membership.objects.active()
+            .filter(user__in=[u.pk for u in people])
+            .filter(Q(organisation_id=school) | Q(school_id=school, role__in=CASE_ROLES))
+            .values_list("user_id", flat=True)
+        )
+        if school
+        else set()
+    )
+    return [u for u in people if u.pk in at_school or may_be_named(u, pupil)]
 
 
 def care_team_q(user: Any) -> Q | None:

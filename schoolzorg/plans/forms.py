@@ -41,7 +41,7 @@ def _one_of_two(form: forms.Form, first: str, second: str) -> None:
 
 
 def _set_owners(form: forms.Form, people: list[Any], pupil: Any) -> None:
-    """Offer these people as owner (the view passes only those `policies.owners_among` allows).
+    """Offer these people as owner (the view passes only those `consent.relationships.named_among` allows).
     Anyone else, say from a screen opened before a consent was withdrawn, is refused in Dutch."""
     form.people = {u.pk: u for u in people}  # type: ignore[attr-defined]
     set_choices(form, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))

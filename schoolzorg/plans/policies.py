@@ -1,71 +1,16 @@
-"""Who may do what with an integral plan. Reading is `IntegralPlan.objects.visible_to(user)`."""
+"""Who may do what with an integral plan. Reading is `IntegralPlan.objects.visible_to(user)`.
+
+Who may own a goal or action follows the rule for everyone named around a child
+(`consent.relationships.named_cover_q`, `may_be_named`, `named_among`), the same as a case's
+coordinator."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
-from schoolzorg.accounts.roles import CASE_ROLES
 from schoolzorg.cases.models import Case
 from schoolzorg.cases.policies import case_role_school_ids
-from schoolzorg.consent.relationships import care_team_sharing_q
-from schoolzorg.organisations.models import OrganisationKind
-from schoolzorg.pupils.access import active_memberships
 from schoolzorg.pupils.models import Pupil
-
-
-def owner_cover_q(user: Any) -> Q | None:
-    """The pupils whose file a goal or action owner may open (a `Q` over `Pupil`); the one rule.
-
-    Owning something in a child's plan is a role around the child, but sharing still needs a
-    ground. The owner must hold an active membership, and either
-
-    - work at the pupil's current school: a membership of the school itself, or a case role
-      serving it (school social worker, partnership contact), or
-    - the pupil has a complete consent to be discussed in the care team in force today, or a
-      legal basis in force for that purpose naming none or one of the owner's organisations
-      (`consent.relationships.care_team_sharing_q`).
-
-    Reads in Python only the user's memberships (the access key); the rest is SQL, so a
-    withdrawn or expired consent ends it on the next request.
-    """
-    memberships = active_memberships(user)
-    if not memberships:
-        return None
-    schools = {
-        m.organisation_id for m in memberships if m.organisation.kind == OrganisationKind.SCHOOL
-    } | {m.school_id for m in memberships if m.role in CASE_ROLES and m.school_id}
-    cover = care_team_sharing_q({m.organisation_id for m in memberships})
-    return cover | Q(current_school_id__in=sorted(schools)) if schools else cover
-
-
-def may_own(user: Any, pupil: Any) -> bool:
-    """Whether this person may be made owner of a goal or action in the pupil's plan: they
-    could open the file through it (`owner_cover_q`)."""
-    cover = owner_cover_q(user)
-    return cover is not None and Pupil.objects.filter(pk=pupil.pk).filter(cover).exists()
-
-
-def owners_among(people: list[Any], pupil: Any) -> list[Any]:
-    """Of these people, those who may own a goal or action in the pupil's plan (`may_own`), in
-    the same order: the lists offer no one the forms would refuse. People of the pupil's own
-    school, or serving it in a case role, are found in one query; only the others (say a
-    neighbourhood-team worker at the school) are checked for a consent or legal basis."""
-    from schoolzorg.accounts.models import Membership
-
-    school = pupil.current_school_id
-    at_school = (
-        set(
-            Membership.objects.active()
-            .filter(user__in=[u.pk for u in people])
-            .filter(Q(organisation_id=school) | Q(school_id=school, role__in=CASE_ROLES))
-            .values_list("user_id", flat=True)
-        )
-        if school
-        else set()
-    )
-    return [u for u in people if u.pk in at_school or may_own(u, pupil)]
 
 
 def visible_parts(user: Any, plan: Any) -> list[Any]:

@@ -18,25 +18,25 @@ from schoolzorg.pupils.access import (
 
 
 def _action_owner_q(user: Any) -> Q | None:
+    from schoolzorg.consent.relationships import named_cover_q
     from schoolzorg.plans.models import Action
-    from schoolzorg.plans.policies import owner_cover_q
 
     if not getattr(user, "is_authenticated", False):
         return None
-    cover = owner_cover_q(user)
+    cover = named_cover_q(user)
     if cover is None:
         return None
     return Q(pk__in=Action.objects.open().filter(owner=user).values("part__pupil_id")) & cover
 
 
 def _action_owner_basis(user: Any, pupil: Any) -> Basis | None:
+    from schoolzorg.consent.relationships import named_cover_q
     from schoolzorg.plans.models import Action
-    from schoolzorg.plans.policies import owner_cover_q
     from schoolzorg.pupils.models import Pupil
 
     if not getattr(user, "is_authenticated", False):
         return None
-    cover = owner_cover_q(user)
+    cover = named_cover_q(user)
     if cover is None:
         return None
     action = (
@@ -57,7 +57,7 @@ def _action_owner_basis(user: Any, pupil: Any) -> Basis | None:
 
 # Owning an open action in a child's plan gives access to that child's full file, while the
 # owner works at the child's school or sharing is covered by consent or a legal basis
-# (`plans.policies.owner_cover_q`).
+# (`consent.relationships.named_cover_q`, the rule for a case's coordinator too).
 register_relationship(Relationship("plan", _action_owner_q, _action_owner_basis))
 
 
