@@ -28,6 +28,19 @@ def set_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]])
     field.choices = choices
 
 
+def set_coordinators(form: forms.BaseForm, people: list[Any], pupil: Any, *, empty: str) -> None:
+    """Offer these people as coordinator (the view passes only those
+    `consent.relationships.named_among` allows). Anyone else, say from a screen opened before a
+    consent was withdrawn, is refused in Dutch."""
+    set_choices(form, "coordinator", [("", empty)] + [(u.pk, u.full_name) for u in people])
+    name = pupil.first_name if pupil is not None else "het kind"
+    form.fields["coordinator"].error_messages["invalid_choice"] = (
+        f"Deze persoon kan geen regisseur zijn: alleen wie de gegevens van {name} mag zien. Dat "
+        "is iemand van de school, of iemand anders als er toestemming of een wettelijke "
+        "grondslag is (bespreken in het schoolzorgteam). Kies iemand uit de lijst."
+    )
+
+
 class ConcernForm(forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     category = forms.ChoiceField(
@@ -57,17 +70,19 @@ class ConcernForm(forms.Form):
         help_text="De persoon die de draden bij elkaar houdt. U kunt dit later ook kiezen.",
     )
 
-    def __init__(self, *args: Any, coordinators: list[Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        coordinators: list[Any] | None = None,
+        pupil: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].error_messages["required"] = "Kies een onderwerp."
         if coordinators is None:
             del self.fields["coordinator"]
         else:
-            set_choices(
-                self,
-                "coordinator",
-                [("", "Nog niet")] + [(u.pk, u.full_name) for u in coordinators],
-            )
+            set_coordinators(self, coordinators, pupil, empty="Nog niet")
 
 
 class NoteForm(forms.Form):
@@ -120,13 +135,11 @@ class CoordinatorForm(forms.Form):
         label="Regisseur", coerce=int, error_messages={"required": "Kies een regisseur."}
     )
 
-    def __init__(self, *args: Any, coordinators: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, coordinators: list[Any], pupil: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(
-            self,
-            "coordinator",
-            [("", "Kies een persoon")] + [(u.pk, u.full_name) for u in coordinators],
-        )
+        set_coordinators(self, coordinators, pupil, empty="Kies een persoon")
 
 
 class DocumentForm(forms.Form):

@@ -18,18 +18,29 @@ from schoolzorg.pupils.access import (
 
 def _coordinator_q(user: Any) -> Q | None:
     from schoolzorg.cases.models import Case
+    from schoolzorg.consent.relationships import named_cover_q
 
     if not getattr(user, "is_authenticated", False):
         return None
-    return Q(pk__in=Case.objects.open().filter(coordinator=user).values("pupil_id"))
+    cover = named_cover_q(user)
+    if cover is None:
+        return None
+    return Q(pk__in=Case.objects.open().filter(coordinator=user).values("pupil_id")) & cover
 
 
 def _coordinator_basis(user: Any, pupil: Any) -> Basis | None:
     from schoolzorg.cases.models import Case
+    from schoolzorg.consent.relationships import named_cover_q
+    from schoolzorg.pupils.models import Pupil
 
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cover = named_cover_q(user)
+    if cover is None:
+        return None
     case = (
         Case.objects.open()
-        .filter(coordinator=user, pupil=pupil)
+        .filter(coordinator=user, pupil=pupil, pupil__in=Pupil.objects.filter(cover))
         .select_related("school")
         .only("pk", "school_id", "school__name")
         .first()
@@ -46,7 +57,9 @@ def coordinator_basis(user: Any, case: Any) -> Basis:
     return found or Basis("case", "regisseur", case.school_id, case.school.name, str(case.pk))
 
 
-# Being named coordinator (regisseur) of an open case gives access to that pupil's full file.
+# Being named coordinator (regisseur) of an open case gives access to that pupil's full file,
+# while the coordinator works at the child's school or sharing is covered by consent or a legal
+# basis: the rule for everyone named around a child (`consent.relationships.named_cover_q`).
 register_relationship(Relationship("case", _coordinator_q, _coordinator_basis))
 
 

@@ -49,6 +49,7 @@ from schoolzorg.cases.models import (
 )
 from schoolzorg.cases.registrations import coordinator_basis
 from schoolzorg.cases.workflow import CaseStatus, next_statuses
+from schoolzorg.consent.relationships import named_among
 from schoolzorg.lib import dates, targets
 from schoolzorg.lib.forms import answer_status
 from schoolzorg.lib.urls import url_for
@@ -63,7 +64,8 @@ from schoolzorg.pupils.access import (
 from schoolzorg.pupils.models import Pupil
 
 LIST_LIMIT = 200
-# People who can be named coordinator of a case at a school.
+# The roles of people who can be named coordinator of a case at a school; of them, the lists
+# offer only those who may open the child's file (`coordinators_for`).
 COORDINATOR_ROLES = (
     Role.SUPPORT_COORDINATOR,
     Role.SCHOOL_SOCIAL_WORKER,
@@ -86,10 +88,19 @@ def coordinator_candidates(school_id: int) -> list[User]:
     return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name"))
 
 
+def coordinators_for(pupil: Pupil, school_id: int) -> list[User]:
+    """Who may be named coordinator of a case about this pupil at this school: the people with a
+    coordinator role at or for the school whom the rule for everyone named around a child lets
+    open the file (`consent.relationships.named_among`): the school's own people, and an outside
+    professional (a nurse, a neighbourhood-team worker) only with consent or a legal basis."""
+    return named_among(coordinator_candidates(school_id), pupil)
+
+
 def _list_basis(user: Any, case: Case, case_schools: set[int], names: dict[int, str]) -> Basis:
-    """The basis of a list row: the school role or coordinatorship, else the relationship that
-    lets the user see the pupil (`names`, found for the whole list at once), in the role and
-    organisation the user holds at or for the case's school."""
+    """The basis of a list row: the school role, else the relationship that lets the user see
+    the pupil (`names`, found for the whole list at once), in the role and organisation the user
+    holds at or for the case's school. Being the case's coordinator is one of those
+    relationships: it opens the file only with the school, a consent or a legal basis."""
     if case.school_id in case_schools:
         for m in active_memberships(user):
             if m.served_school_id == case.school_id:
@@ -97,7 +108,7 @@ def _list_basis(user: Any, case: Case, case_schools: set[int], names: dict[int, 
                     "membership", m.role, m.organisation_id, m.organisation.name, str(m.pk)
                 )
     name = names.get(case.pupil_id)
-    if case.coordinator_id == user.pk or name is None:
+    if name is None or name == "case":
         return coordinator_basis(user, case)
     found = personal_basis(user, name, str(case.pk), school_id=case.school_id)
     return found or coordinator_basis(user, case)
@@ -105,10 +116,10 @@ def _list_basis(user: Any, case: Case, case_schools: set[int], names: dict[int, 
 
 def log_list_reads(request: HttpRequest, cases: list[Case], detail: str) -> None:
     """One read-log entry per pupil shown in a list, written in one insert. The rows no school
-    role or coordinatorship explains cost one query per kind of relationship, not per row."""
+    role explains cost one query per kind of relationship, not per row."""
     user = request.user
     schools = policies.case_role_school_ids(user)
-    rest = [c.pupil_id for c in cases if c.school_id not in schools and c.coordinator_id != user.pk]
+    rest = [c.pupil_id for c in cases if c.school_id not in schools]
     names = relationships_of(user, rest) if rest else {}
     record_accesses(
         request,
@@ -248,8 +259,8 @@ def register(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     found = access_basis(request.user, pupil)
     assert found is not None
     is_case_staff = pupil.current_school_id in policies.case_role_school_ids(request.user)
-    candidates = coordinator_candidates(pupil.current_school_id) if is_case_staff else None  # type: ignore[arg-type]
-    form = ConcernForm(request.POST or None, coordinators=candidates)
+    candidates = coordinators_for(pupil, pupil.current_school_id) if is_case_staff else None  # type: ignore[arg-type]
+    form = ConcernForm(request.POST or None, coordinators=candidates, pupil=pupil)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         coordinator = None
@@ -318,7 +329,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     contacts = (
         list(case.contacts.select_related("worker").order_by("-contact_on", "-id")) if whole else []
     )
-    candidates = coordinator_candidates(case.school_id) if can_manage else []
+    candidates = coordinators_for(case.pupil, case.school_id) if can_manage and case.is_open else []
     allowed = next_statuses(case.status) if can_manage else []
     plan_part = None
     try:
@@ -347,7 +358,9 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         if allowed
         else None,
         "coordinator_form": CoordinatorForm(
-            initial={"coordinator": case.coordinator_id}, coordinators=candidates
+            initial={"coordinator": case.coordinator_id},
+            coordinators=candidates,
+            pupil=case.pupil,
         )
         if can_manage and case.is_open
         else None,
@@ -452,8 +465,8 @@ def set_coordinator(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request, pk)
     if not policies.can_manage_case(request.user, case):
         raise Http404
-    candidates = coordinator_candidates(case.school_id)
-    form = CoordinatorForm(request.POST, coordinators=candidates)
+    candidates = coordinators_for(case.pupil, case.school_id)
+    form = CoordinatorForm(request.POST, coordinators=candidates, pupil=case.pupil)
     if form.is_valid():
         chosen = next(u for u in candidates if u.pk == form.cleaned_data["coordinator"])
         try:

@@ -55,10 +55,12 @@ def test_care_team_sees_only_pupils_with_consent_in_lists_too(world) -> None:
 
 
 def test_pupils_reached_through_several_relationships_are_each_visible_once(world) -> None:
-    """School staff who also coordinate a case at another school and hold a grant for a third
-    pupil see the union: in the pupil list (each pupil once) and inside other apps' filters."""
+    """School staff who also coordinate a case at another school (with consent) and hold a grant
+    for a third pupil see the union: in the pupil list (each pupil once) and inside other apps'
+    filters."""
     from schoolzorg.cases.models import Case
     from schoolzorg.cases.tests.factories import CaseFactory
+    from schoolzorg.consent.models import Consent, Purpose
     from schoolzorg.pupils.tests.factories import PupilFactory
 
     coordinator = world.users["coordinator"]
@@ -66,6 +68,14 @@ def test_pupils_reached_through_several_relationships_are_each_visible_once(worl
         pupil=PupilFactory(current_school=world.other_school),
         coordinator=coordinator,
         raised_by=world.users["outsider"],
+    )
+    # Coordinating a case at another school opens the file only with consent (or a legal basis).
+    Consent.objects.create(
+        pupil=case_elsewhere.pupil,
+        purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+        is_complete=True,
+        given_on=dt.date(2020, 1, 1),
+        recorded_by=world.users["outsider"],
     )
     granted = PupilFactory(current_school=world.other_school)
     now = timezone.now()

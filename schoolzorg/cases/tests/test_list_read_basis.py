@@ -34,14 +34,15 @@ def world(member):
     CaseFactory(pupil=coordinated, coordinator=world.worker2, raised_by=world.coordinator)
     acted = PupilFactory(current_school=world.school)
     CaseFactory(pupil=acted, raised_by=world.coordinator)
-    # The parents agreed to the care team: an owner from the team may open the file.
-    Consent.objects.create(
-        pupil=acted,
-        purpose=Purpose.DISCUSS_IN_CARE_TEAM,
-        is_complete=True,
-        given_on=dt.date(2020, 1, 1),
-        recorded_by=world.coordinator,
-    )
+    # The parents agreed to the care team: a coordinator or owner from the team may open the file.
+    for pupil in (coordinated, acted):
+        Consent.objects.create(
+            pupil=pupil,
+            purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+            is_complete=True,
+            given_on=dt.date(2020, 1, 1),
+            recorded_by=world.coordinator,
+        )
     part = plan_services.start_plan(acted, by=world.coordinator)
     plan_services.add_action(
         part,

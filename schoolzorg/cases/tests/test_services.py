@@ -100,6 +100,15 @@ def test_coordinator_sees_the_pupil_through_the_case(team, member):
     worker = member(Role.NEIGHBOURHOOD_TEAM_WORKER, NeighbourhoodTeamFactory())
     assert not Pupil.objects.visible_to(worker).exists()
     case = _case(team)
+    # From outside the school, being named opens the file only with consent (or a legal basis).
+    Consent.objects.create(
+        pupil=team.pupil,
+        purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+        is_complete=True,
+        given_on=dt.date(2020, 1, 1),
+        recorded_by=team.ib,
+    )
+    assert not Pupil.objects.visible_to(worker).exists()
     services.name_coordinator(case, coordinator=worker, by=team.ib)
     assert list(Pupil.objects.visible_to(worker)) == [team.pupil]
     assert list(Case.objects.visible_to(worker)) == [case]
