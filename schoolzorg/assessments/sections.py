@@ -23,6 +23,7 @@ from schoolzorg.lib.homepanels import Panel
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils import sections
 from schoolzorg.pupils.access import prepared_for_user
+from schoolzorg.pupils.reads import log_named
 
 
 @prepared
@@ -97,6 +98,11 @@ def my_work_panel(request: HttpRequest) -> Panel | None:
     to_review = [a for a in _safety_to_review(user=user) if a.awaits_review]
     if not drafts and not to_review:
         return None
+    log_named(
+        request,
+        ((a.pupil, a) for a in [*to_review, *drafts]),
+        detail="mijn werk: instrumenten",
+    )
     return Panel(
         "Instrumenten",
         "assessments/_panel_mine.html",

@@ -120,6 +120,10 @@ def _panel_my_cases(request: Any) -> Any:
         return None
     cases = _my_open_cases(user=user)
     from schoolzorg.cases.policies import case_role_school_ids
+    from schoolzorg.pupils.reads import log_named
+
+    # The panel names each pupil: one read-log entry each, in a fixed number of queries.
+    log_named(request, ((c.pupil, c) for c in cases), detail="mijn werk: casussen")
 
     new_count = 0
     schools = case_role_school_ids(user)

@@ -15,6 +15,7 @@ from schoolzorg.pupils.access import (
     prepared_for_user,
     register_relationship,
 )
+from schoolzorg.pupils.reads import log_named
 
 
 def _action_owner_q(user: Any) -> Q | None:
@@ -92,6 +93,7 @@ def _panel_actions(request: Any) -> Any:
     actions = _actions_due(user=user, until=today + dt.timedelta(days=DUE_SOON_DAYS))
     if not actions:
         return None
+    log_named(request, ((a.part.pupil, a) for a in actions), detail="mijn werk: acties")
     return Panel(
         "Mijn acties", "plans/_panel_actions.html", {"actions": actions, "today": today}, order=30
     )
@@ -122,6 +124,7 @@ def _panel_reviews(request: Any) -> Any:
     goals = _reviews_due(user=user, until=today + dt.timedelta(days=DUE_SOON_DAYS))
     if not goals:
         return None
+    log_named(request, ((g.part.pupil, g) for g in goals), detail="mijn werk: evaluaties")
     return Panel(
         "Evaluaties", "plans/_panel_reviews.html", {"goals": goals, "today": today}, order=35
     )

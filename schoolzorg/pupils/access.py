@@ -40,6 +40,8 @@ class Relationship:
     basis: Callable[[Any, Pupil], Basis | None]
     # Basic relationships (a teacher's own group) show only name, group and date of birth.
     is_basic: bool = False
+    # `basis` reads only what `access_key(user)` holds (no query): a list may call it per row.
+    basis_in_memory: bool = False
 
 
 _RELATIONSHIPS: list[Relationship] = []
@@ -131,6 +133,33 @@ def relationships_of(user: Any, pupil_ids: Iterable[int]) -> dict[int, str]:
             hits = set(Pupil.objects.filter(pk__in=wanted).filter(q).values_list("pk", flat=True))
             found.update(dict.fromkeys(hits, relationship.name))
             wanted -= hits
+    return found
+
+
+def list_bases(user: Any, pupils: Iterable[Pupil]) -> dict[int, Basis | None]:
+    """For a page that names several pupils (a list, a "Mijn werk" panel): the basis of each
+    one's read-log entry, by pupil id, through the relationship `access_basis` would name, with
+    one query per kind of relationship whatever the number of pupils (`relationships_of`).
+
+    A relationship that explains a pupil from the user's memberships and grants alone (school
+    staff, own group, break-the-glass) gives its own basis; any other (a consent, a case, a plan,
+    a referral) the role and organisation the user holds at or for the pupil's current school
+    (`personal_basis`), without looking up the record behind it pupil by pupil. None for a pupil
+    the user does not see.
+    """
+    shown = list(pupils)
+    names = relationships_of(user, {p.pk for p in shown})
+    by_name = {r.name: r for r in _RELATIONSHIPS}
+    found: dict[int, Basis | None] = {}
+    for pupil in shown:
+        name = names.get(pupil.pk)
+        if name is None:
+            found[pupil.pk] = None
+        elif by_name[name].basis_in_memory:
+            found[pupil.pk] = by_name[name].basis(user, pupil)
+        else:
+            school = pupil.current_school_id
+            found[pupil.pk] = personal_basis(user, name, "", school_id=school) or Basis(name)
     return found
 
 
@@ -235,9 +264,15 @@ def _break_glass_basis(user: Any, pupil: Pupil) -> Basis | None:
     return None
 
 
-register_relationship(Relationship("school_staff", _school_staff_q, _school_staff_basis))
-register_relationship(Relationship("own_group", _teacher_q, _teacher_basis, is_basic=True))
-register_relationship(Relationship("break_the_glass", _break_glass_q, _break_glass_basis))
+register_relationship(
+    Relationship("school_staff", _school_staff_q, _school_staff_basis, basis_in_memory=True)
+)
+register_relationship(
+    Relationship("own_group", _teacher_q, _teacher_basis, is_basic=True, basis_in_memory=True)
+)
+register_relationship(
+    Relationship("break_the_glass", _break_glass_q, _break_glass_basis, basis_in_memory=True)
+)
 
 
 # --- Child-safety material ------------------------------------------------------------------

@@ -6,7 +6,9 @@ whichever door it comes through.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -14,7 +16,7 @@ from django.http import Http404, HttpRequest
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, Read, record_access, record_accesses
 from schoolzorg.lib.prepared import prepared
-from schoolzorg.pupils.access import access_basis
+from schoolzorg.pupils.access import access_basis, list_bases
 from schoolzorg.pupils.models import Pupil
 
 # A search shows at most this many pupils, and says so when more match. Deliberately no paging:
@@ -55,6 +57,29 @@ def find_pupils(request: HttpRequest, text: str, *, limit: int = SEARCH_LIMIT) -
         reads.append(Read(pupil.pk, found[0] if found else None))
     record_accesses(request, reads, action=Action.SEARCH, detail="zoekresultaat")
     return Found(shown, cut_off=len(results) > limit, limit=limit)
+
+
+def log_named(
+    request: HttpRequest,
+    shown: Iterable[tuple[Pupil, Any]],
+    *,
+    detail: str,
+    action: str = Action.VIEW,
+) -> None:
+    """One read-log entry per pupil a page names (with the object it is named for: a case, an
+    action), each with the basis of the relationship through which the user sees the pupil, in
+    one insert: a fixed number of queries whatever the number of pupils (`access.list_bases`).
+    A pupil named twice is logged once, with the first object."""
+    rows = list(shown)
+    if not rows:
+        return
+    bases = list_bases(request.user, (pupil for pupil, _ in rows))
+    record_accesses(
+        request,
+        (Read(pupil.pk, bases.get(pupil.pk), obj) for pupil, obj in rows),
+        action=action,
+        detail=detail,
+    )
 
 
 @prepared
