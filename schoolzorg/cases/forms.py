@@ -239,12 +239,30 @@ class ConsultationForm(forms.Form):
         return data
 
 
+class ConvertSearchForm(forms.Form):
+    """The name to look for when a consultation becomes a case: only matches are listed (and
+    logged), never the whole school."""
+
+    zoek = forms.CharField(
+        label="Naam van de leerling",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text="U vindt alleen leerlingen van deze school met geldige toestemming om in het "
+        "schoolzorgteam te bespreken.",
+    )
+
+
 class ConvertForm(forms.Form):
     pupil = forms.TypedChoiceField(
         label="Leerling",
         coerce=int,
-        help_text="Alleen leerlingen met geldige toestemming om in het schoolzorgteam te bespreken staan in de lijst.",
-        error_messages={"required": "Kies de leerling."},
+        error_messages={
+            "required": "Kies de leerling.",
+            "invalid_choice": "Kies een leerling uit de zoekresultaten. Alleen leerlingen van "
+            "deze school met geldige toestemming om in het schoolzorgteam te bespreken kunnen "
+            "een casus worden.",
+        },
     )
     urgency = forms.ChoiceField(
         label="Hoe snel moet er iets gebeuren?", choices=Urgency.choices, initial=Urgency.NORMAL

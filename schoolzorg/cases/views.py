@@ -33,6 +33,7 @@ from schoolzorg.cases.forms import (
     ConsultationForm,
     ContactFormForm,
     ConvertForm,
+    ConvertSearchForm,
     CoordinatorForm,
     DocumentForm,
     NoteForm,
@@ -49,8 +50,9 @@ from schoolzorg.cases.models import (
 )
 from schoolzorg.cases.registrations import coordinator_basis
 from schoolzorg.cases.workflow import CaseStatus, next_statuses
-from schoolzorg.consent.relationships import named_among
+from schoolzorg.consent.relationships import care_team_consent_q, named_among
 from schoolzorg.lib import dates, targets
+from schoolzorg.lib.converters import parse_id
 from schoolzorg.lib.forms import answer_status
 from schoolzorg.lib.urls import url_for
 from schoolzorg.organisations.models import School, SocialWorkProvider
@@ -62,6 +64,7 @@ from schoolzorg.pupils.access import (
     relationships_of,
 )
 from schoolzorg.pupils.models import Pupil
+from schoolzorg.pupils.reads import log_named
 
 LIST_LIMIT = 200
 # The roles of people who can be named coordinator of a case at a school; of them, the lists
@@ -790,36 +793,59 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A search on the convert page lists at most this many pupils, and says so when more match.
+CONVERT_LIMIT = 20
+
+
+def _convertible(user: Any, consultation: AnonymousConsultation) -> Any:
+    """The pupils a consultation can become a case about: of its school, seen by the user, with
+    a complete consent to discuss them in the care team in force today (the service's rule)."""
+    return (
+        Pupil.objects.visible_to(user)
+        .filter(current_school_id=consultation.school_id)
+        .filter(care_team_consent_q())
+    )
+
+
 @never_cache
 @login_required
 def consultation_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name the pupil a consultation was about and open a case. The page lists only the pupils
+    whose name matches a search (each logged as a search read), never the whole school: a
+    consultation is about one child, and reading all the others' names serves no purpose."""
     consultation = get_object_or_404(
         AnonymousConsultation.objects.visible_to(request.user).select_related("school"), pk=pk
     )
-    from schoolzorg.consent.models import Consent, Purpose
-
-    consented = (
-        Consent.objects.in_force().filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM).values("pupil_id")
+    has_case = hasattr(consultation, "case")
+    search = ConvertSearchForm(request.POST if request.method == "POST" else request.GET)
+    # Once converted, the page offers no search: it names no pupil at all.
+    text = search.cleaned_data["zoek"].strip() if search.is_valid() and not has_case else ""
+    convertible = _convertible(request.user, consultation)
+    found = (
+        list(convertible.search(text).order_by("last_name", "first_name")[: CONVERT_LIMIT + 1])
+        if text
+        else []
     )
-    pupils = list(
-        Pupil.objects.visible_to(request.user)
-        .filter(current_school_id=consultation.school_id, pk__in=consented)
-        .order_by("last_name", "first_name")
-    )
-    form = ConvertForm(request.POST or None, pupils=pupils)
+    matches = found[:CONVERT_LIMIT]
+    chosen = None
+    if request.method == "POST":
+        chosen_pk = parse_id(request.POST.get("pupil", ""))
+        chosen = convertible.filter(pk=chosen_pk).first() if chosen_pk is not None else None
+    choices = matches + ([chosen] if chosen is not None and chosen not in matches else [])
+    form = ConvertForm(request.POST or None, pupils=choices)
     if request.method == "POST" and form.is_valid():
-        pupil = next(p for p in pupils if p.pk == form.cleaned_data["pupil"])
+        pupil = next(p for p in choices if p.pk == form.cleaned_data["pupil"])
         try:
             with transaction.atomic():
                 case = services.convert_consultation(
                     consultation, pupil=pupil, by=request.user, urgency=form.cleaned_data["urgency"]
                 )
-                found = access_basis(request.user, pupil)
+                found_basis = access_basis(request.user, pupil)
                 record_access(
                     request,
                     action=LogAction.CREATE,
                     pupil_id=pupil.pk,
-                    basis=found[0] if found else None,
+                    basis=found_basis[0] if found_basis else None,
                     obj=case,
                     detail="anoniem consult omgezet",
                 )
@@ -828,9 +854,24 @@ def consultation_convert(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Het consult is nu een casus.")
             return redirect("cases:detail", case.pk)
+    log_named(
+        request,
+        ((p, consultation) for p in choices),
+        detail="consult omzetten: zoekresultaat",
+        action=LogAction.SEARCH,
+    )
     return render(
         request,
         "cases/consultation_convert.html",
-        {"consultation": consultation, "form": form, "has_case": hasattr(consultation, "case")},
+        {
+            "consultation": consultation,
+            "search_form": search,
+            "text": text,
+            "form": form,
+            "shown": choices,
+            "cut_off": len(found) > CONVERT_LIMIT,
+            "limit": CONVERT_LIMIT,
+            "has_case": has_case,
+        },
         status=answer_status(form),
     )

@@ -1,4 +1,4 @@
-"""Pages that name children in passing log each one: "Mijn werk"."""
+"""Pages that name children in passing log each one: "Mijn werk" and the convert page."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from schoolzorg.accounts.roles import Role
 from schoolzorg.assessments import services as assessment_services
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.cases import services
+from schoolzorg.cases.models import Case
 from schoolzorg.consent.models import Consent, Purpose
 from schoolzorg.organisations.tests.factories import NeighbourhoodTeamFactory
 from schoolzorg.plans import services as plan_services
@@ -112,3 +113,54 @@ def test_mijn_werk_reads_as_many_queries_for_one_pupil_as_for_three(team, worker
     last = _home_entries(user).order_by("-at", "-id")[:1].get().at
     assert _home_entries(user).filter(at=last).values("pupil_id").distinct().count() == 3
     assert len(three) == len(one)
+
+
+def _consultation(team):
+    return services.record_consultation(
+        school=team.school,
+        category="absence",
+        summary="Kind komt vaak te laat.",
+        held_on=timezone.localdate(),
+        participants="IB",
+        by=team.ib,
+    )
+
+
+def test_the_convert_page_lists_and_logs_only_the_pupils_a_search_finds(team, client_for):
+    consult = _consultation(team)
+    _consent(team.pupil, team.ib)  # Sam Jansen
+    other = PupilFactory(first_name="Lotte", last_name="de Vries", current_school=team.school)
+    _consent(other, team.ib)
+    client = client_for(team.ib)
+    url = f"/casussen/consulten/{consult.pk}/omzetten/"
+
+    page = client.get(url).content.decode()
+    assert "Jansen" not in page and "de Vries" not in page
+    assert not AccessLogEntry.objects.filter(user_id=team.ib.pk).exists()
+
+    page = client.get(url, {"zoek": "lotte"}).content.decode()
+    assert "Lotte de Vries" in page and "Jansen" not in page
+    (entry,) = AccessLogEntry.objects.filter(user_id=team.ib.pk)
+    assert (entry.pupil_id, entry.action, entry.detail) == (
+        other.pk,
+        "search",
+        "consult omzetten: zoekresultaat",
+    )
+    assert (entry.basis, entry.role) == ("membership", Role.SUPPORT_COORDINATOR)
+
+    response = client.post(url, {"zoek": "lotte", "pupil": other.pk, "urgency": "normal"})
+    assert response.status_code == 302
+    assert Case.objects.get().pupil == other
+
+
+def test_the_convert_page_finds_no_pupil_without_consent(team, client_for):
+    consult = _consultation(team)
+    client = client_for(team.ib)
+    url = f"/casussen/consulten/{consult.pk}/omzetten/"
+    page = client.get(url, {"zoek": "sam"}).content.decode()
+    assert "Jansen" not in page
+    assert "Geen leerling gevonden met deze naam en geldige toestemming" in page
+    response = client.post(url, {"zoek": "sam", "pupil": team.pupil.pk, "urgency": "normal"})
+    assert response.status_code == 400
+    assert "Kies een leerling uit de zoekresultaten" in response.content.decode()
+    assert not Case.objects.exists()
