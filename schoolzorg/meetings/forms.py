@@ -224,6 +224,8 @@ class GuestForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
+        help_text="Ouders en de leerling: kies het punt over het kind. Zij krijgen alleen het "
+        "verslag van dat punt.",
         error_messages={
             "invalid_choice": "Dit agendapunt staat niet (meer) op de agenda. Ververs de pagina "
             "en kies een punt uit de lijst."

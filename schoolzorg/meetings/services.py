@@ -379,6 +379,13 @@ def remove_from_agenda(item: AgendaItem, *, by: Any) -> None:
 
 # --- Attendance and guests ------------------------------------------------------------------
 
+# Guests who receive the minutes of the pupil's item, and only of that item.
+FOR_THEIR_CHILD = frozenset({GuestRole.PARENT, GuestRole.PUPIL})
+FOR_THEIR_CHILD_MESSAGE = (
+    "Kies het punt over het kind. Ouders en de leerling krijgen alleen het verslag van dat punt, "
+    "niet van het hele overleg."
+)
+
 
 @transaction.atomic
 def record_attendance(meeting: CareMeeting, *, statuses: dict[int, str], by: Any) -> None:
@@ -401,11 +408,15 @@ def record_attendance(meeting: CareMeeting, *, statuses: dict[int, str], by: Any
 def add_guest(
     meeting: CareMeeting, *, name: str, role: str, by: Any, item: AgendaItem | None = None
 ) -> MeetingGuest:
+    """Someone without an account who took part. Parents and the pupil come for the pupil's
+    item: they receive the minutes of that item only (ADR 0201), so they need one."""
     meeting = _lock_editable(meeting, workflow.EDITABLE_STATES)
     if not name.strip():
         raise MeetingError("Vul de naam van de gast in.")
     if item is not None and item.meeting_id != meeting.pk:
         raise MeetingError("Dat agendapunt hoort bij een ander overleg.")
+    if role in FOR_THEIR_CHILD and (item is None or item.pupil_id is None):
+        raise FieldRefused("item", FOR_THEIR_CHILD_MESSAGE)
     return MeetingGuest.objects.create(meeting=meeting, item=item, name=name.strip(), role=role)
 
 
@@ -509,11 +520,16 @@ def _coordinators(meeting: CareMeeting) -> list[Any]:
 def send_for_correction(guest: MeetingGuest, *, by: Any, on: dt.date | None = None) -> MeetingGuest:
     """Record that a parent received the minutes of their child's item to check.
 
-    Parents have no account: the coordinator gives or sends them the printed minutes. The
-    coordinators get a reminder to collect the reaction (no child data in the message).
+    Parents have no account: the coordinator gives or sends them the printed minutes of their
+    child's item (`views.print_item_pdf`), never the whole meeting's. The coordinators get a reminder to collect the reaction (no child data in the message).
     """
-    if guest.role not in (GuestRole.PARENT, GuestRole.PUPIL):
+    if guest.role not in FOR_THEIR_CHILD:
         raise MeetingError("Alleen ouders en de leerling krijgen het verslag ter correctie.")
+    if guest.item_id is None:
+        raise MeetingError(
+            "Deze gast staat bij het hele overleg. Ouders en de leerling krijgen alleen het "
+            "verslag van het punt over hun kind. Voeg hen toe bij dat punt en druk dat verslag af."
+        )
     day = on or timezone.localdate()
     updated = MeetingGuest.objects.filter(pk=guest.pk, sent_for_correction_on__isnull=True).update(
         sent_for_correction_on=day, sent_for_correction_by=by

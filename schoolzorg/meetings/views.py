@@ -318,6 +318,8 @@ def _detail_context(
         "attendance": attendance,
         "attendance_choices": ATTENDANCE_CHOICES,
         "guests": guests,
+        # The items whose minutes can be printed for the parents: a pupil, discussable.
+        "printable_items": {i.pk for i in items if i.pupil_id is not None and i.is_discussable},
         "guest_form": guest_form or GuestForm(items=_guest_items(items), prefix="guest"),
         "editable": editable,
         "can_prepare": can_prepare(request.user, meeting.care_team),
@@ -560,11 +562,14 @@ def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
                 item=item,
                 by=request.user,
             )
+        except FieldRefused as exc:  # e.g. a parent without their child's item: at the field
+            form.add_error(exc.field, exc.message)
         except MeetingError as exc:  # the meeting moved on: no form to correct any more
             messages.error(request, exc.message)
             return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#gasten")
-        messages.success(request, "De gast is toegevoegd.")
-        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#gasten")
+        else:
+            messages.success(request, "De gast is toegevoegd.")
+            return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#gasten")
     # The working screen again, with the guest form as sent and its messages at the fields.
     return _render_detail(request, meeting, status=400, guest_form=form)
 
@@ -934,5 +939,54 @@ def print_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="zorgoverleg-{meeting.scheduled_on:%Y-%m-%d}.pdf"'
+    )
+    return response
+
+
+@prepared_for_user
+def _printable_item(user: Any, pk: int) -> QuerySet[AgendaItem]:
+    return (
+        AgendaItem.objects.visible_to(user)
+        .filter(pk=pk, pupil__isnull=False)
+        .with_consent_state()
+        .select_related("meeting__care_team__school", "pupil")
+    )
+
+
+@never_cache
+@login_required
+@require_recent_auth  # a file with a child's data leaves the system
+def print_item_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One child's item for the parents (or the pupil): its minutes, decisions and their
+    reaction; nothing of the other items or of who else took part (ADR 0201)."""
+    from schoolzorg.meetings.pdf import item_minutes_pdf
+
+    item = _printable_item.first(user=request.user, pk=pk)
+    if item is None or not can_take_minutes(request.user, item.meeting.care_team):
+        raise Http404
+    meeting = item.meeting
+    if not item.is_discussable:
+        messages.error(
+            request,
+            "Er is geen geldige toestemming (meer) om deze leerling in het schoolzorgteam te "
+            "bespreken. Daarom kunt u het verslag van dit punt niet afdrukken.",
+        )
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#gasten")
+    with transaction.atomic():
+        item.decision_list = list(  # type: ignore[attr-defined]
+            Decision.objects.filter(item=item).select_related("owner")
+        )
+        item.guest_list = list(MeetingGuest.objects.filter(item=item))  # type: ignore[attr-defined]
+        log_reads(
+            request,
+            [item.pupil],
+            action=AuditAction.PRINT,
+            detail=f"verslag voor ouders afgedrukt {meeting.scheduled_on:%d-%m-%Y}",
+            obj=item,
+        )
+        data = item_minutes_pdf(item, context={"user": request.user})
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="verslag-{meeting.scheduled_on:%Y-%m-%d}-punt-{item.pk}.pdf"'
     )
     return response

@@ -87,7 +87,11 @@ ROUTES = {
         kwargs=_m,
         allowed=MINUTE_TAKERS,
         method="POST",
-        data=lambda w: {"guest-name": "Vader", "guest-role": "parent"},
+        data=lambda w: {
+            "guest-name": "Vader",
+            "guest-role": "parent",
+            "guest-item": w.extra["item"].pk,
+        },
         setup=_meeting,
     ),
     "meetings:move": RouteSpec(
@@ -99,6 +103,20 @@ ROUTES = {
     ),
     "meetings:ics": RouteSpec(kwargs=_m, allowed=MINUTE_TAKERS, setup=_meeting),
     "meetings:pdf": RouteSpec(kwargs=_m, allowed=MINUTE_TAKERS, setup=_meeting),
+    "meetings:item_pdf": [
+        RouteSpec(
+            kwargs=_i,
+            allowed=MINUTE_TAKERS,
+            setup=_meeting,
+            label="verslag van één kind voor de ouders",
+        ),
+        RouteSpec(
+            kwargs=lambda w: {"pk": w.extra["hidden_item"].pk},
+            allowed=CASE_STAFF,
+            setup=_meeting,
+            label="leerling zonder toestemming: niet voor het team van buiten de school",
+        ),
+    ],
     "meetings:minutes": [
         RouteSpec(
             kwargs=_i,
