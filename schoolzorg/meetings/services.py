@@ -196,6 +196,8 @@ def move_meeting(
 ) -> CareMeeting:
     """Hold, close, cancel or reopen a meeting, only from the state the user saw.
 
+    Held only on or after its day; cancelled only without decisions or minutes.
+
     `shown_minutes` (item id → text) is what the user's screen showed in the items' minutes
     fields: while any of it is not what is saved, nothing moves (`UnsavedMinutes`).
     """
@@ -217,6 +219,8 @@ def move_meeting(
             f"Dit overleg is pas op {meeting.scheduled_on:%d-%m-%Y}. U kunt het op of na die "
             "dag als gehouden vastleggen."
         )
+    if to == MeetingState.CANCELLED:
+        _refuse_cancelling_what_took_place(meeting)
     fields: dict[str, Any] = {"state": to, "ics_sequence": F("ics_sequence") + 1}
     if to == MeetingState.CLOSED:
         fields["closed_at"] = timezone.now()
@@ -226,6 +230,30 @@ def move_meeting(
         raise StaleState()
     meeting.refresh_from_db()
     return meeting
+
+
+def _refuse_cancelling_what_took_place(meeting: CareMeeting) -> None:
+    """A meeting with decisions or minutes took place: it is not cancelled.
+
+    Its decisions are actions in the family plans; cancelling would leave actions from a meeting
+    that (on paper) never happened, printed under "gaat niet door". The row is locked first, so a
+    decision being saved at the same moment (`add_decision` locks it too) is either counted here
+    or refused there.
+    """
+    CareMeeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    items = AgendaItem.objects.filter(meeting=meeting)
+    if Decision.objects.filter(item__in=items).exists():
+        raise MeetingError(
+            "Dit overleg kunt u niet meer afzeggen: er zijn al besluiten genomen, en die staan "
+            "als acties in het plan van het gezin. Het overleg heeft dus plaatsgevonden. Leg het "
+            "vast als gehouden."
+        )
+    if items.exclude(minutes="").exists():
+        raise MeetingError(
+            "Dit overleg kunt u niet meer afzeggen: er staat al een verslag bij een punt. Is het "
+            "overleg gehouden? Leg het dan vast als gehouden. Ging het toch niet door? Haal dan "
+            "eerst het verslag weg."
+        )
 
 
 def _lock_editable(meeting: CareMeeting, states: frozenset[str]) -> CareMeeting:
@@ -238,6 +266,17 @@ def _lock_editable(meeting: CareMeeting, states: frozenset[str]) -> CareMeeting:
             raise StaleState("Dit overleg gaat niet door.")
         raise StaleState("Dit overleg is al gehouden; zet de leerling op een volgend overleg.")
     return locked
+
+
+def _require_meeting_day(meeting: CareMeeting, not_done: str) -> None:
+    """Refuse what only happens at the meeting (minutes, decisions, attendance, guests) before
+    its day: a decision recorded weeks ahead became an action in the family plan for a meeting
+    that might never take place. `not_done` says what was not saved."""
+    if meeting.scheduled_on > timezone.localdate():
+        raise MeetingError(
+            f"{not_done} Dit overleg is pas op {meeting.scheduled_on:%d-%m-%Y}. U kunt het "
+            "verslag, de besluiten, de aanwezigheid en de gasten op of na die dag vastleggen."
+        )
 
 
 # --- Agenda ---------------------------------------------------------------------------------
@@ -389,8 +428,9 @@ FOR_THEIR_CHILD_MESSAGE = (
 
 @transaction.atomic
 def record_attendance(meeting: CareMeeting, *, statuses: dict[int, str], by: Any) -> None:
-    """Set present/absent/excused per team member (member id → status)."""
+    """Set present/absent/excused per team member (member id → status), from the meeting day."""
     meeting = _lock_editable(meeting, workflow.EDITABLE_STATES)
+    _require_meeting_day(meeting, "De aanwezigheid is niet opgeslagen.")
     valid = set(
         CareTeamMember.objects.filter(team_id=meeting.care_team_id, pk__in=statuses).values_list(
             "pk", flat=True
@@ -411,6 +451,7 @@ def add_guest(
     """Someone without an account who took part. Parents and the pupil come for the pupil's
     item: they receive the minutes of that item only (ADR 0201), so they need one."""
     meeting = _lock_editable(meeting, workflow.EDITABLE_STATES)
+    _require_meeting_day(meeting, "De gast is niet toegevoegd.")
     if not name.strip():
         raise MeetingError("Vul de naam van de gast in.")
     if item is not None and item.meeting_id != meeting.pk:
@@ -425,8 +466,10 @@ def add_guest(
 
 @transaction.atomic
 def save_minutes(item: AgendaItem, *, text: str, expected_version: int, by: Any) -> AgendaItem:
-    """Save the minutes of one item, only over the version the user started from."""
+    """Save the minutes of one item, only over the version the user started from; from the
+    meeting day on."""
     meeting = _lock_editable(item.meeting, workflow.EDITABLE_STATES)
+    _require_meeting_day(meeting, "Het verslag is niet opgeslagen.")
     _require_discussable(item, meeting, "Het verslag is niet opgeslagen.")
     updated = AgendaItem.objects.filter(pk=item.pk, minutes_version=expected_version).update(
         minutes=text.strip(),
@@ -451,7 +494,8 @@ def add_decision(
     by: Any,
     form_token: uuid.UUID,
 ) -> tuple[Decision, bool]:
-    """Record a decision; it becomes an action in the family plan and a line on the case.
+    """Record a decision, from the meeting day on; it becomes an action in the family plan and
+    a line on the case.
 
     Returns the decision and whether it is new: the same form sent twice (double click, resend
     after a network error) returns the first decision instead of making a second action.
@@ -462,6 +506,7 @@ def add_decision(
             raise MeetingError("Dit formulier hoort bij een ander agendapunt. Ververs de pagina.")
         return existing, False
     meeting = _lock_editable(item.meeting, workflow.EDITABLE_STATES)
+    _require_meeting_day(meeting, "Het besluit is niet opgeslagen.")
     _require_discussable(item, meeting, "Het besluit is niet opgeslagen.")
     if not text.strip():
         raise MeetingError("Beschrijf wat er is besloten.")

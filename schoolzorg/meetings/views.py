@@ -284,24 +284,32 @@ def _detail_context(
     members = _members(meeting)
     owners = _owners(members)
     minute_taker = can_take_minutes(request.user, meeting.care_team)
-    editable = meeting.state in workflow.EDITABLE_STATES and minute_taker
+    # Minutes, decisions, attendance and guests from the meeting day on (services refuse them
+    # before it too): before the day the screen shows the agenda and says when.
+    too_early = meeting.scheduled_on > timezone.localdate()
+    open_for_minutes = meeting.state in workflow.EDITABLE_STATES and minute_taker
+    editable = open_for_minutes and not too_early
     minutes_url, decide_url = url_for("meetings:minutes"), url_for("meetings:decide")
     for item in items:
         item.minutes_url = minutes_url(item.pk)  # type: ignore[attr-defined]
         item.decide_url = decide_url(item.pk)  # type: ignore[attr-defined]
-        if editable and item.is_discussable:  # forms only for whoever takes the minutes
-            forms = bound.get(item.pk, {})
-            kept = forms.get("minutes")  # the user's own text, sent with some form of the page
+        forms = bound.get(item.pk, {})
+        kept = forms.get("minutes")  # the user's own text, sent with some form of the page
+        sent_decision = forms.get("decision")
+        # Forms only for whoever takes the minutes; a refused form comes back as sent anyway
+        # (say the meeting was closed meanwhile), so that what the user typed is not lost.
+        if item.is_discussable and (editable or kept is not None):
             item.minutes_form = kept or MinutesForm(  # type: ignore[attr-defined]
                 initial={"minutes": item.minutes, "version": item.minutes_version},
                 prefix=f"m{item.pk}",
             )
-            item.decision_form = forms.get("decision") or DecisionForm(  # type: ignore[attr-defined]
-                owners=owners, prefix=f"d{item.pk}"
-            )
             item.minutes_conflict = forms.get("conflict", False)  # type: ignore[attr-defined]
             item.minutes_unsaved = (  # type: ignore[attr-defined]
                 kept is not None and (kept["minutes"].value() or "").strip() != item.minutes.strip()
+            )
+        if item.is_discussable and (editable or sent_decision is not None):
+            item.decision_form = sent_decision or DecisionForm(  # type: ignore[attr-defined]
+                owners=owners, prefix=f"d{item.pk}"
             )
         item.error = (errors or {}).get(item.pk, "")  # type: ignore[attr-defined]
         item.decision_list = decisions[item.pk]  # type: ignore[attr-defined]
@@ -322,6 +330,8 @@ def _detail_context(
         "printable_items": {i.pk for i in items if i.pupil_id is not None and i.is_discussable},
         "guest_form": guest_form or GuestForm(items=_guest_items(items), prefix="guest"),
         "editable": editable,
+        # Planned for a later day: the minutes and the rest wait for it.
+        "too_early": open_for_minutes and too_early,
         "can_prepare": can_prepare(request.user, meeting.care_team),
         "can_build_agenda": meeting.state in workflow.AGENDA_BUILDER_STATES
         and can_prepare(request.user, meeting.care_team),

@@ -20,7 +20,9 @@ class Move(models.TextChoices):
 
 
 # (from state, move) → to state. Minutes and decisions can be written while the meeting is
-# planned (during the meeting) or held (tidying up after); a closed report is fixed until reopened.
+# planned (during the meeting, from its day on: `services._require_meeting_day`) or held (tidying
+# up after); a closed report is fixed until reopened. A meeting with decisions or minutes is
+# not cancelled (`services._refuse_cancelling_what_took_place`).
 TRANSITIONS: dict[tuple[str, str], str] = {
     (MeetingState.PLANNED, Move.HOLD): MeetingState.HELD,
     (MeetingState.PLANNED, Move.CANCEL): MeetingState.CANCELLED,

@@ -30,9 +30,9 @@ def _meeting(world: World) -> None:
         CareTeamMember.objects.create(
             team=team, user=world.users[actor], role=role, joined_on=dt.date(2020, 1, 1)
         )
-    meeting = CareMeetingFactory(
-        care_team=team, scheduled_on=timezone.localdate() + dt.timedelta(days=7)
-    )
+    # Today: minutes, decisions, attendance and guests are recorded from the meeting's day on,
+    # so the working screen offers their forms (the axe crawls fill them in).
+    meeting = CareMeetingFactory(care_team=team, scheduled_on=timezone.localdate())
     # An item with minutes: removing it is refused, so every permitted actor finds it.
     item = AgendaItem.objects.create(
         meeting=meeting, pupil=world.pupil, question="Wat helpt?", position=1, minutes="Besproken"

@@ -28,9 +28,9 @@ def test_concern_to_agenda_to_decision_to_plan_action(page, member, browser_logi
     ib = member(Role.SUPPORT_COORDINATOR, school)
     team = CareTeamFactory(school=school)
     add_member(team, ib, TeamRole.SUPPORT_COORDINATOR, hours="8")
-    meeting = CareMeetingFactory(
-        care_team=team, scheduled_on=timezone.localdate() + dt.timedelta(days=3)
-    )
+    # The meeting is today: its agenda is made in the morning, the minutes and the decision
+    # are written at the table (not before the day: the screen does not offer them then).
+    meeting = CareMeetingFactory(care_team=team, scheduled_on=timezone.localdate())
     pupil = PupilFactory(first_name="Sam", last_name="Browserkind", current_school=school)
     add_guardian(pupil, full_name="Moeder Browserkind")
     give_consent(pupil, ib)

@@ -48,7 +48,15 @@ def _decision_data(item, setting, token=None):
     }
 
 
+def _today(meeting):
+    """The meeting is today: it can be held, and minutes, decisions, attendance and guests can
+    be recorded (`setting` plans it a week ahead, when only the agenda can be made)."""
+    meeting.scheduled_on = timezone.localdate()
+    meeting.save(update_fields=["scheduled_on"])
+
+
 def test_decision_becomes_plan_action_and_case_event(setting):
+    _today(setting.meeting)
     item = _item(setting)
     decision, created = add_decision(
         item,
@@ -74,6 +82,7 @@ def test_decision_becomes_plan_action_and_case_event(setting):
 
 
 def test_same_decision_form_sent_twice_makes_one_action(setting, client_for):
+    _today(setting.meeting)
     item = _item(setting)
     client = client_for(setting.ib)
     data = _decision_data(item, setting)
@@ -82,12 +91,6 @@ def test_same_decision_form_sent_twice_makes_one_action(setting, client_for):
     assert first.status_code == 302 and second.status_code == 302
     assert Decision.objects.count() == 1
     assert Action.objects.count() == 1
-
-
-def _today(meeting):
-    """The meeting is today: it can be held."""
-    meeting.scheduled_on = timezone.localdate()
-    meeting.save(update_fields=["scheduled_on"])
 
 
 def test_decision_on_a_closed_meeting_is_refused_and_input_kept(setting, client_for):
@@ -105,6 +108,7 @@ def test_decision_on_a_closed_meeting_is_refused_and_input_kept(setting, client_
 
 
 def test_decision_with_htmx_returns_only_the_item(setting, client_for):
+    _today(setting.meeting)
     item = _item(setting)
     response = client_for(setting.ib).post(
         f"/overleggen/punt/{item.pk}/besluit/",
@@ -118,6 +122,7 @@ def test_decision_with_htmx_returns_only_the_item(setting, client_for):
 
 
 def test_bad_decision_input_gets_dutch_message(setting, client_for):
+    _today(setting.meeting)
     item = _item(setting)
     data = _decision_data(item, setting)
     data[f"d{item.pk}-due_on"] = "morgen"
@@ -136,6 +141,7 @@ def test_bad_decision_input_gets_dutch_message(setting, client_for):
 
 
 def test_minutes_from_a_stale_screen_are_refused_not_overwritten(setting, client_for):
+    _today(setting.meeting)
     item = _item(setting, with_case=False)
     save_minutes(item, text="Versie van collega", expected_version=0, by=setting.nurse)
     response = client_for(setting.ib).post(
@@ -209,6 +215,7 @@ def test_item_of_pupil_whose_consent_ended_is_hidden_from_the_nurse(setting, cli
 
 
 def test_parent_guest_minutes_sent_for_correction_and_reply_recorded(setting, client_for):
+    _today(setting.meeting)
     item = _item(setting, with_case=False)
     client = client_for(setting.ib)
     client.post(
@@ -230,6 +237,7 @@ def test_parent_guest_minutes_sent_for_correction_and_reply_recorded(setting, cl
 
 
 def test_attendance_is_recorded(setting, client_for):
+    _today(setting.meeting)
     member = setting.team.members.get(user=setting.nurse)
     client_for(setting.ib).post(
         f"/overleggen/{setting.meeting.pk}/aanwezigheid/", {f"status_{member.pk}": "excused"}
@@ -238,6 +246,7 @@ def test_attendance_is_recorded(setting, client_for):
 
 
 def test_attendance_with_a_member_id_beyond_any_id_saves_the_rest_and_says_so(setting, client_for):
+    _today(setting.meeting)
     member = setting.team.members.get(user=setting.nurse)
     client = client_for(setting.ib)
     client.raise_request_exception = False
@@ -255,6 +264,7 @@ def test_attendance_with_a_member_id_beyond_any_id_saves_the_rest_and_says_so(se
 def test_working_screen_and_list_have_a_fixed_number_of_queries(
     setting, client_for, django_assert_max_num_queries, count
 ):
+    _today(setting.meeting)
     for n in range(count):
         pupil = PupilFactory(first_name=f"Kind{n}", current_school=setting.school)
         give_consent(pupil, setting.ib)
@@ -337,6 +347,7 @@ def _withdrawn_item(setting, *, minutes=""):
 
 
 def test_item_whose_consent_was_withdrawn_is_shown_without_the_child(setting, client_for):
+    _today(setting.meeting)
     item = _withdrawn_item(setting, minutes="Sam komt vaak te laat")
     client = client_for(setting.ib)
     body = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
@@ -368,6 +379,7 @@ def test_minutes_and_decisions_for_an_item_without_consent_are_refused(setting, 
 
 
 def test_minutes_pdf_leaves_out_an_item_without_consent(setting, client_for, monkeypatch):
+    _today(setting.meeting)
     from django.template.loader import render_to_string
 
     from schoolzorg.meetings import pdf
@@ -390,6 +402,7 @@ def test_minutes_pdf_leaves_out_an_item_without_consent(setting, client_for, mon
 def test_coordinator_sees_the_item_without_consent_in_the_builder_and_takes_it_off(
     setting, client_for
 ):
+    _today(setting.meeting)
     item = _withdrawn_item(setting, minutes="Sam komt vaak te laat")
     client = client_for(setting.ib)
     body = client.get(f"/overleggen/{setting.meeting.pk}/agenda/").content.decode()
@@ -467,6 +480,7 @@ def test_meeting_date_far_from_today_is_refused_at_the_field(setting, client_for
 
 
 def test_decision_due_far_ahead_is_refused_at_the_field(setting, client_for):
+    _today(setting.meeting)
     item = _item(setting, with_case=False)
     data = _decision_data(item, setting)
     data[f"d{item.pk}-due_on"] = "9999-12-31"
@@ -490,6 +504,7 @@ def test_general_item_too_long_says_so_and_keeps_the_text(setting, client_for):
 
 
 def test_guest_for_an_item_no_longer_on_the_agenda_says_so_and_keeps_the_name(setting, client_for):
+    _today(setting.meeting)
     response = client_for(setting.ib).post(
         f"/overleggen/{setting.meeting.pk}/gasten/",
         {"guest-name": "Moeder Jansen", "guest-role": "parent", "guest-item": "999999"},
@@ -505,6 +520,7 @@ def test_guest_for_an_item_no_longer_on_the_agenda_says_so_and_keeps_the_name(se
 def test_decision_due_before_the_meeting_says_so_at_the_field_and_keeps_the_input(
     setting, client_for, htmx
 ):
+    _today(setting.meeting)
     item = _item(setting)
     data = _decision_data(item, setting)
     day = setting.meeting.scheduled_on
@@ -533,6 +549,7 @@ def test_decision_due_before_the_meeting_says_so_at_the_field_and_keeps_the_inpu
 def test_minutes_conflict_shows_what_is_saved_now_above_the_users_own_text(
     setting, client_for, htmx
 ):
+    _today(setting.meeting)
     import re
 
     item = _item(setting, with_case=False)
@@ -568,6 +585,7 @@ def test_minutes_conflict_shows_what_is_saved_now_above_the_users_own_text(
 def test_typed_minutes_sent_along_with_a_decision_come_back_unsaved_in_their_field(
     setting, client_for, decision_ok
 ):
+    _today(setting.meeting)
     import re
 
     item = _item(setting, with_case=False)

@@ -141,6 +141,8 @@ def test_the_working_screen_offers_each_parent_their_childs_printout(setting, cl
 
 
 def test_a_parent_is_added_at_their_childs_item_not_the_whole_meeting(setting, client_for):
+    setting.meeting.scheduled_on = timezone.localdate()
+    setting.meeting.save(update_fields=["scheduled_on"])
     response = client_for(setting.ib).post(
         f"/overleggen/{setting.meeting.pk}/gasten/",
         {"guest-name": "Moeder Jansen", "guest-role": "parent", "guest-item": ""},
