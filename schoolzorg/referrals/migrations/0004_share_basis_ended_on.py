@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0002_escalation_count'),
+        ('referrals', '0003_urgency_words'),
     ]
 
     operations = [
