@@ -294,6 +294,7 @@ def ensure_meeting(school: School, pupils: list[Pupil], coordinator: User) -> in
             pupil_id=pupil_id,
             purpose=Purpose.DISCUSS_IN_CARE_TEAM,
             is_complete=True,
+            given_by_pupil=True,  # enough whatever the pupil's age on the meeting day
             given_on=TODAY - dt.timedelta(days=30),
             recorded_by=coordinator,
         )
@@ -325,6 +326,7 @@ def ensure_drafts(
                 purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
                 recipient=team,
                 is_complete=True,
+                given_by_pupil=True,
                 given_on=TODAY - dt.timedelta(days=3),
                 recorded_by=coordinator,
             )

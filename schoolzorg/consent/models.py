@@ -8,12 +8,17 @@ right to report to Veilig Thuis, a legal duty — a `LegalBasis` record is used 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q
+from django.db.models import ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import LessThan
 from django.utils import timezone
+
+from schoolzorg.consent.rules import CHILD_ALONE_AGE, PUPIL_TOO_AGE, age_on, born_by
 
 
 class Purpose(models.TextChoices):
@@ -23,24 +28,57 @@ class Purpose(models.TextChoices):
     WARM_HANDOVER = "warm_handover", "Warme overdracht (gesprek met het wijkteam)"
 
 
+def _yyyymmdd(day: Any) -> Any:
+    return ExtractYear(day) * 10000 + ExtractMonth(day) * 100 + ExtractDay(day)
+
+
+def _pupil_under(years: int, day: Any) -> Q:
+    """Consents whose pupil is younger than `years` on the day (SQL, the rule of `age_on`).
+
+    The day is a date, or an expression for a date of the outer query (a meeting's day).
+    """
+    if isinstance(day, dt.date):
+        return Q(pupil__date_of_birth__gt=born_by(day, years))
+    # Days written as numbers yyyymmdd: their difference divided by 10,000 is the age in whole
+    # years, 29 February birthdays counting from 1 March in common years, as in `age_on`.
+    day = ExpressionWrapper(day, output_field=models.DateField())
+    age_days = _yyyymmdd(day) - _yyyymmdd(F("pupil__date_of_birth"))
+    return Q(LessThan(age_days, years * 10000))
+
+
 class ConsentQuerySet(models.QuerySet["Consent"]):
     def in_force(self, on: dt.date | OuterRef | None = None) -> ConsentQuerySet:
-        """Given on or before the day, not expired and not withdrawn on that day.
+        """Complete consents given on or before the day, not expired or withdrawn on that day,
+        and still enough for the pupil's age on that day.
 
+        Who must agree follows the age on the day of sharing: a consent the parents gave for a
+        child of 11 is not enough once the child is 12 (the pupil must agree too), nor from 16
+        (the pupil alone decides), until the pupil's own agreement is added (`pupil_agreed_on`).
+        A consent that was not complete when given does not become so by a birthday.
         The day may be an `OuterRef` to a date of the outer query (e.g. a meeting's day).
         """
         day = on if on is not None else timezone.localdate()
+        pupil_agreed = Q(given_by_pupil=True) & (
+            Q(pupil_agreed_on__isnull=True) | Q(pupil_agreed_on__lte=day)
+        )
         return (
             self.filter(given_on__lte=day, is_complete=True)
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
             .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+            .filter(_pupil_under(PUPIL_TOO_AGE, day) | pupil_agreed)
         )
+
+    def for_recipients(self, organisation_ids: Iterable[int]) -> ConsentQuerySet:
+        """Consents that name no receiving organisation (all in the care team) or one of these."""
+        return self.filter(Q(recipient__isnull=True) | Q(recipient_id__in=sorted(organisation_ids)))
 
     def to_discuss(self, on: dt.date | OuterRef | None = None) -> ConsentQuerySet:
         """Consents to discuss the pupil in the care team, in force on the day.
 
-        The one rule for putting a pupil on a care meeting's agenda and for keeping the item:
-        any such consent counts, whichever organisation it names.
+        The rule for putting a pupil on a care meeting's agenda and for keeping the item: any
+        such consent counts, whichever organisation it names. The item is then discussed only
+        with those who may see the pupil: a consent that names one organisation lets no other
+        care-team organisation see the item (ADR 0201, `for_recipients`).
         """
         return self.in_force(on).filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM)
 
@@ -85,7 +123,13 @@ class Consent(models.Model):
         related_name="consents",
     )
     given_by_pupil = models.BooleanField("toestemming van de leerling", default=False)
+    # The day the pupil's agreement was added to a consent that stopped being enough when the
+    # pupil turned 12 or 16 ("Aanvullen"); empty when the pupil agreed on `given_on`.
+    pupil_agreed_on = models.DateField(
+        "leerling stemde in op", null=True, blank=True, editable=False
+    )
     # Whether every party that must agree (by age on `given_on`) has agreed; kept by the service.
+    # Whether it is still enough on a later day depends on the age then (`in_force`).
     is_complete = models.BooleanField("volledig", default=False, editable=False)
     given_on = models.DateField("gegeven op")
     valid_until = models.DateField("geldig tot en met", null=True, blank=True)
@@ -122,8 +166,20 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.given_on:%d-%m-%Y})"
 
+    def needs_pupil_on(self, day: dt.date | None = None) -> bool:
+        """Whether the pupil, 12 or older on the day, has not agreed (by then); the Python
+        twin of the age condition in `ConsentQuerySet.in_force`. Reads `self.pupil`."""
+        day = day or timezone.localdate()
+        if age_on(self.pupil.date_of_birth, day) < PUPIL_TOO_AGE:
+            return False
+        agreed = self.given_by_pupil and (
+            self.pupil_agreed_on is None or self.pupil_agreed_on <= day
+        )
+        return not agreed
+
     def status_on(self, day: dt.date | None = None) -> str:
-        """Plain-Dutch status on a day: geldig, ingetrokken, verlopen, onvolledig, nog niet."""
+        """Plain-Dutch status on a day: geldig, ingetrokken, verlopen, onvolledig, nog niet
+        ingegaan, or niet meer genoeg (the pupil turned 12 or 16 and must agree too)."""
         day = day or timezone.localdate()
         if self.withdrawn_on is not None and self.withdrawn_on <= day:
             return "ingetrokken"
@@ -133,11 +189,28 @@ class Consent(models.Model):
             return "onvolledig"
         if self.given_on > day:
             return "nog niet ingegaan"
+        if self.needs_pupil_on(day):
+            return "niet meer genoeg"
         return "geldig"
 
     @property
     def status(self) -> str:
         return self.status_on()
+
+    def shortfall_on(self, day: dt.date | None = None) -> str:
+        """Why a complete consent is no longer enough on the day, in plain Dutch ("" if it is)."""
+        day = day or timezone.localdate()
+        if not self.is_complete or not self.needs_pupil_on(day):
+            return ""
+        name = self.pupil.first_name
+        age = age_on(self.pupil.date_of_birth, day)
+        if age >= CHILD_ALONE_AGE:
+            return f"{name} is nu {age} en beslist nu zelf; {name} moet zelf instemmen."
+        return f"{name} is nu {age}; ook {name} zelf moet instemmen."
+
+    @property
+    def shortfall(self) -> str:
+        return self.shortfall_on()
 
 
 class LegalBasisKind(models.TextChoices):

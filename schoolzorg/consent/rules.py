@@ -21,6 +21,23 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - (0 if had_birthday else 1)
 
 
+def born_by(day: dt.date, years: int) -> dt.date:
+    """The last date of birth of a child who is `years` or older on the day (for SQL).
+
+    `age_on(born, day) >= years` exactly when `born <= born_by(day, years)`: the same day
+    `years` earlier, and 28 February where that year has no 29 February.
+    """
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def pupil_must_agree(born: dt.date, day: dt.date) -> bool:
+    """Whether the pupil's own agreement is needed on the day (from 12)."""
+    return age_on(born, day) >= PUPIL_TOO_AGE
+
+
 @dataclass(frozen=True)
 class RequiredParties:
     """Who must agree: the pupil and/or these guardians (ids of guardians with authority)."""

@@ -32,6 +32,8 @@ def consent_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) ->
     if not full:
         return None
     consents = _consents(pupil_id=pupil.pk)
+    for consent in consents:  # the status reads the pupil's age: the pupil of this page
+        consent.pupil = pupil
     legal = _legal_bases(pupil_id=pupil.pk)
     return Panel(
         "Toestemming en grondslag",

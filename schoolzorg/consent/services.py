@@ -136,19 +136,27 @@ def complete_consent(
     guardians: Iterable[Any] = (),
     given_by_pupil: bool = False,
 ) -> Consent:
-    """Add the agreement of a party that was missing ("aanvullen") to an incomplete consent.
+    """Add the agreement of a party that was missing ("aanvullen").
 
-    The consent is given on the day the last party agreed: `given_on` moves to `on`, and who
-    must agree is worked out again for the pupil's age on that day. The first date stays in
-    the evidence note. Refused for a consent that is complete, withdrawn or expired, for nobody
-    added, for a guardian without authority, and for a day before the consent or in the future.
+    An incomplete consent is given on the day the last party agreed: `given_on` moves to `on`,
+    and who must agree is worked out again for the pupil's age on that day. The first date
+    stays in the evidence note.
+
+    A complete consent that is no longer enough because the pupil turned 12 or 16 is mended by
+    the pupil's own agreement: `given_on` stays (the consent was in force until the birthday),
+    and `pupil_agreed_on` records from when it is enough again.
+
+    Refused for a consent that is complete and enough, withdrawn or expired, for nobody added,
+    for a guardian without authority, and for a day before the consent or in the future.
     """
     guardians = list(guardians)
     if not guardians and not given_by_pupil:
         raise ConsentError("Vink aan wie nu toestemming gaf: een ouder met gezag of de leerling.")
     if on > timezone.localdate():
         raise ConsentError("De datum kan niet in de toekomst liggen.")
-    locked = Consent.objects.select_for_update().filter(pk=consent.pk).first()
+    locked = (
+        Consent.objects.select_for_update().filter(pk=consent.pk).select_related("pupil").first()
+    )
     if locked is None:
         raise ConsentError("Deze toestemming bestaat niet meer.")
     if on < locked.given_on:
@@ -158,29 +166,42 @@ def complete_consent(
         raise ConsentError(
             "Deze toestemming is ingetrokken of verlopen. Leg een nieuwe toestemming vast."
         )
-    if locked.is_complete:
-        raise ConsentError("Deze toestemming is al compleet.")
     pupil = locked.pupil
+    grown_up = locked.is_complete and locked.needs_pupil_on(timezone.localdate())
+    if locked.is_complete and not grown_up:
+        raise ConsentError("Deze toestemming is al compleet.")
     authority = set(
         pupil.guardian_links.filter(has_authority=True).values_list("guardian_id", flat=True)
     )
     if any(g.pk not in authority for g in guardians):
         raise ConsentError("Alleen ouders met gezag over deze leerling kunnen toestemming geven.")
-    given_ids = set(locked.given_by_guardians.values_list("pk", flat=True))
-    given_ids |= {g.pk for g in guardians}
-    locked.given_by_pupil = locked.given_by_pupil or given_by_pupil
-    first = locked.given_on
-    locked.given_on = on
-    locked.is_complete = required_parties(pupil, on).is_complete(
-        pupil_agreed=locked.given_by_pupil, guardian_ids=given_ids
-    )
     added = [g.full_name for g in guardians] + (["de leerling"] if given_by_pupil else [])
-    line = (
-        f"Aangevuld op {on:%d-%m-%Y}: {', '.join(added)} gaf toestemming "
-        f"(eerder gegeven op {first:%d-%m-%Y})."
-    )
+    if grown_up:
+        if not given_by_pupil:
+            raise ConsentError(
+                f"{locked.shortfall} Vink aan dat {pupil.first_name} toestemming gaf; "
+                "dan is deze toestemming weer genoeg."
+            )
+        locked.given_by_pupil = True
+        locked.pupil_agreed_on = on
+        line = f"Aangevuld op {on:%d-%m-%Y}: {', '.join(added)} gaf toestemming."
+        fields = ["given_by_pupil", "pupil_agreed_on", "evidence_note"]
+    else:
+        given_ids = set(locked.given_by_guardians.values_list("pk", flat=True))
+        given_ids |= {g.pk for g in guardians}
+        locked.given_by_pupil = locked.given_by_pupil or given_by_pupil
+        first = locked.given_on
+        locked.given_on = on
+        locked.is_complete = required_parties(pupil, on).is_complete(
+            pupil_agreed=locked.given_by_pupil, guardian_ids=given_ids
+        )
+        line = (
+            f"Aangevuld op {on:%d-%m-%Y}: {', '.join(added)} gaf toestemming "
+            f"(eerder gegeven op {first:%d-%m-%Y})."
+        )
+        fields = ["given_by_pupil", "given_on", "is_complete", "evidence_note"]
     locked.evidence_note = f"{locked.evidence_note}\n{line}".strip()
-    locked.save(update_fields=["given_by_pupil", "given_on", "is_complete", "evidence_note"])
+    locked.save(update_fields=fields)
     locked.given_by_guardians.add(*guardians)
     record_access(
         None,

@@ -74,6 +74,12 @@ def new(request: HttpRequest, pupil_id: int) -> HttpResponse:
                 messages.info(
                     request, "Deze toestemming was al vastgelegd; er is geen tweede gemaakt."
                 )
+            elif consent.is_complete and consent.needs_pupil_on():
+                messages.warning(
+                    request,
+                    f"De toestemming is vastgelegd, maar is vandaag niet meer genoeg: "
+                    f"{consent.shortfall} Vul haar aan.",
+                )
             elif consent.is_complete:
                 messages.success(request, "De toestemming is vastgelegd.")
             else:
@@ -144,11 +150,13 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def complete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Aanvullen: record the agreement of the parties still missing on an incomplete consent."""
+    """Aanvullen: record the agreement of the parties still missing on an incomplete consent,
+    or the pupil's own on a consent that is no longer enough since the pupil turned 12 or 16."""
     consent = _consent_for(request, pk)
     if not policies.can_complete_consent(request.user, consent):
         raise Http404
-    if consent.is_complete:  # completed meanwhile, or the form sent again (back button)
+    if consent.is_complete and not consent.needs_pupil_on():
+        # Completed meanwhile, or the form sent again (back button).
         messages.info(request, "Deze toestemming is al compleet.")
         return redirect(_pupil_url(consent.pupil))
     form = CompleteForm(consent, request.POST or None)
@@ -165,8 +173,14 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ConsentError as exc:
             form.add_error(None, str(exc))
         else:
-            if consent.is_complete:
+            if consent.status == "geldig":
                 messages.success(request, "De toestemming is aangevuld en nu compleet.")
+            elif consent.shortfall:
+                messages.warning(
+                    request,
+                    f"De toestemming is aangevuld, maar is vandaag nog niet genoeg: "
+                    f"{consent.shortfall}",
+                )
             else:
                 messages.warning(
                     request,

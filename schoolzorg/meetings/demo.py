@@ -41,6 +41,8 @@ def _consent(pupil: Any, by: Any, given_on: dt.date) -> None:
         purpose=Purpose.DISCUSS_IN_CARE_TEAM,
         given_on=given_on,
         valid_until=given_on + dt.timedelta(days=365),
+        # The pupil agrees too when 12 or older at any meeting within the year (age on the day).
+        given_by_pupil=pupil.age_on(given_on + dt.timedelta(days=365)) >= 12,
         is_complete=True,
         recorded_by=by,
         evidence_note="Demo: toestemming van de ouders besproken in een gesprek op school.",
