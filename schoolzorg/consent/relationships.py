@@ -2,11 +2,14 @@
 
 A youth health nurse or neighbourhood-team worker who works at a school (`Membership.school`)
 sees a pupil of that school only while a complete consent to discuss the pupil in the care team
-is in force today. Registered into `schoolzorg.pupils.access` from `ConsentConfig.ready()`.
+is in force today that names no receiving organisation or the organisation they work for there:
+a consent for "Wijkteam X" opens the file to Wijkteam X, not to the youth health service.
+Registered into `schoolzorg.pupils.access` from `ConsentConfig.ready()`.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,26 +28,26 @@ def _care_team_memberships(user: Any) -> list[Any]:
     return [m for m in active_memberships(user) if m.role in CARE_TEAM_ROLES and m.school_id]
 
 
-def care_team_consent_q() -> Q:
-    """Pupils with a complete consent to discuss them in the care team in force today (SQL).
+def care_team_consent_q(organisation_ids: Iterable[int]) -> Q:
+    """Pupils with a complete consent to discuss them in the care team in force today that
+    names no organisation or one of these (SQL).
 
     The one condition of the care-team relationship; other rules that need the same consent
     (a person named around the child: `named_cover_q`) use this, so the rule has one definition.
     """
     consented = Consent.objects.valid_for(OuterRef("pk"), Purpose.DISCUSS_IN_CARE_TEAM)
-    return Q(Exists(consented))
+    return Q(Exists(consented.for_recipients(organisation_ids)))
 
 
 def care_team_sharing_q(organisation_ids: Iterable[int]) -> Q:
     """Pupils whose file may be shared in the care team today with these organisations' people.
 
     A complete `discuss_in_care_team` consent in force (`care_team_consent_q`), or a legal basis
-    in force for that purpose that names no organisation or one of these.
+    in force for that purpose, either naming no organisation or one of these.
     """
-    covered = LegalBasis.objects.covering(
-        OuterRef("pk"), Purpose.DISCUSS_IN_CARE_TEAM, sorted(set(organisation_ids))
-    )
-    return care_team_consent_q() | Q(Exists(covered))
+    ids = sorted(set(organisation_ids))
+    covered = LegalBasis.objects.covering(OuterRef("pk"), Purpose.DISCUSS_IN_CARE_TEAM, ids)
+    return care_team_consent_q(ids) | Q(Exists(covered))
 
 
 def named_cover_q(user: Any) -> Q | None:
@@ -104,10 +107,15 @@ def named_among(people: list[Any], pupil: Any) -> list[Any]:
 
 
 def care_team_q(user: Any) -> Q | None:
-    schools = {m.school_id for m in _care_team_memberships(user)}
-    if not schools:
+    organisations_at: dict[int, set[int]] = defaultdict(set)
+    for m in _care_team_memberships(user):
+        organisations_at[m.school_id].add(m.organisation_id)
+    if not organisations_at:
         return None
-    return Q(current_school_id__in=schools) & care_team_consent_q()
+    q = Q()
+    for school_id, organisation_ids in sorted(organisations_at.items()):
+        q |= Q(current_school_id=school_id) & care_team_consent_q(organisation_ids)
+    return q
 
 
 def care_team_basis(user: Any, pupil: Any) -> Basis | None:
@@ -117,11 +125,15 @@ def care_team_basis(user: Any, pupil: Any) -> Basis | None:
     if not memberships:
         return None
     consent = (
-        Consent.objects.valid_for(pupil, Purpose.DISCUSS_IN_CARE_TEAM).order_by("-given_on").first()
+        Consent.objects.valid_for(pupil, Purpose.DISCUSS_IN_CARE_TEAM)
+        .for_recipients({m.organisation_id for m in memberships})
+        .order_by("-given_on", "-pk")
+        .first()
     )
     if consent is None:
         return None
-    m = memberships[0]
+    # The membership the consent names, so the read log says in which organisation it was read.
+    m = next((m for m in memberships if m.organisation_id == consent.recipient_id), memberships[0])
     return Basis(
         "care_team_consent", m.role, m.organisation_id, m.organisation.name, str(consent.pk)
     )

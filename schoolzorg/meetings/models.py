@@ -199,15 +199,39 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
         """Annotate `has_consent`: a consent to discuss the pupil is in force on the meeting day.
 
         The rule `place_on_agenda` checks, kept for as long as the item is on the agenda: a
-        consent withdrawn or expired by the meeting day leaves the item without a basis. Read it
-        as `AgendaItem.is_discussable` (items without a pupil always are).
+        consent withdrawn or expired by the meeting day, or no longer enough for the pupil's
+        age on that day, leaves the item without a basis. Read it as
+        `AgendaItem.is_discussable` (items without a pupil always are).
+
+        Also `is_open_to_team` (one of those consents names no organisation) and
+        `consent_recipients` (the organisations they name): a consent for one organisation
+        lets the item be discussed only with those who may see the pupil (`only_with`).
         """
+        from django.db.models import StringAgg, Subquery, Value
+
         from schoolzorg.consent.models import Consent
+        from schoolzorg.organisations.models import Organisation
 
         consented = Consent.objects.to_discuss(OuterRef("meeting__scheduled_on")).filter(
             pupil_id=OuterRef("pupil_id")
         )
-        return self.annotate(has_consent=Exists(consented))
+        # One row of the names of the organisations these consents name, each once.
+        named_by = Consent.objects.to_discuss(OuterRef(OuterRef("meeting__scheduled_on"))).filter(
+            pupil_id=OuterRef(OuterRef("pupil_id"))
+        )
+        named = (
+            Organisation.objects.filter(pk__in=named_by.values("recipient_id"))
+            .order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(names=StringAgg("name", Value(", ")))
+            .values("names")
+        )
+        return self.annotate(
+            has_consent=Exists(consented),
+            is_open_to_team=Exists(consented.filter(recipient__isnull=True)),
+            consent_recipients=Subquery(named[:1]),
+        )
 
     def discussable(self) -> AgendaItemQuerySet:
         """Items without a pupil, and items whose pupil may still be discussed on the day."""
@@ -272,6 +296,15 @@ class AgendaItem(models.Model):
         page that forgot it hides the child rather than shows it.
         """
         return self.pupil_id is None or bool(getattr(self, "has_consent", False))
+
+    @property
+    def only_with(self) -> str:
+        """The organisations the consent names, when it names no organisation for all of the
+        team ("" otherwise); needs `with_consent_state()`. Only they, and whoever sees the
+        pupil by their own role at the school, take part in this item."""
+        if self.pupil_id is None or getattr(self, "is_open_to_team", True):
+            return ""
+        return str(getattr(self, "consent_recipients", "") or "")
 
 
 class MeetingGuest(models.Model):

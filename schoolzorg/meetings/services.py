@@ -37,6 +37,7 @@ from schoolzorg.meetings.models import (
 )
 from schoolzorg.meetings.schedule import dates_for
 from schoolzorg.meetings.workflow import MeetingState
+from schoolzorg.plans.policies import may_own
 from schoolzorg.plans.services import add_action, start_plan
 from schoolzorg.pupils.access import access_basis
 
@@ -515,6 +516,16 @@ def add_decision(
             "due_on",
             "Deze datum ligt voor de dag van het overleg. "
             f"Kies {numeric(meeting.scheduled_on)} of later.",
+        )
+    pupil = item.pupil
+    # A consent that names one organisation: the others' people could not act on the file.
+    is_person = owner is not None and not isinstance(owner, str)
+    if pupil is not None and is_person and not may_own(owner, pupil):
+        raise FieldRefused(
+            "owner",
+            f"{owner.full_name} mag het dossier van {pupil.first_name} niet openen, "
+            "bijvoorbeeld omdat de toestemming niet voor de eigen organisatie geldt. "
+            "Kies iemand anders.",
         )
     decision = Decision.objects.create(
         item=item,

@@ -280,7 +280,7 @@ def _detail_context(
     for decision in _decisions(meeting_id=meeting.pk):
         decisions.get(decision.item_id, []).append(decision)
     guests = _guests(meeting_id=meeting.pk)
-    total = meeting.items.count()
+    hidden = _hidden_positions(meeting, items)
     members = _members(meeting)
     owners = _owners(members)
     minute_taker = can_take_minutes(request.user, meeting.care_team)
@@ -319,7 +319,8 @@ def _detail_context(
     return {
         "meeting": meeting,
         "items": items,
-        "hidden_count": total - len(items),
+        "hidden_count": len(hidden),
+        "hidden_positions": hidden,
         # A move refused: these items' minutes are typed but not saved.
         "unsaved": unsaved,
         "unsaved_items": [i for i in items if unsaved and i.pk in unsaved.item_ids],
@@ -345,6 +346,13 @@ def _detail_context(
         if minute_taker
         else [],
     }
+
+
+def _hidden_positions(meeting: CareMeeting, items: list[AgendaItem]) -> list[int]:
+    """The numbers of the items the user may not see: they are not at the table for those
+    (say a nurse, when the consent names only the neighbourhood team). One query."""
+    shown = {item.pk for item in items}
+    return sorted(pos for pk, pos in meeting.items.values_list("pk", "position") if pk not in shown)
 
 
 def _guest_items(items: list[AgendaItem]) -> list[tuple[int, str]]:
@@ -718,10 +726,12 @@ def _agenda_context(
     )
     for item in items:
         item.shown_on = _shown_on_agenda(item)  # type: ignore[attr-defined]
+    hidden = _hidden_positions(meeting, items)
     return {
         "meeting": meeting,
         "items": items,
-        "hidden_count": meeting.items.count() - len(items),
+        "hidden_count": len(hidden),
+        "hidden_positions": hidden,
         "proposal": proposal,
         "search_form": search_form or PupilSearchForm(initial={"leerling": text}),
         "searched": text,

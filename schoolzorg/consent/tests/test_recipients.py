@@ -1,0 +1,155 @@
+"""A care-team consent that names a receiving organisation opens the file to that one only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from schoolzorg.accounts.roles import Role
+from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.careteams.models import TeamRole
+from schoolzorg.careteams.tests.factories import CareTeamFactory, add_member
+from schoolzorg.consent.models import Purpose
+from schoolzorg.consent.services import record_consent, withdraw_consent
+from schoolzorg.meetings.services import FieldRefused, add_decision, place_on_agenda
+from schoolzorg.meetings.tests.factories import CareMeetingFactory
+from schoolzorg.organisations.tests.factories import (
+    NeighbourhoodTeamFactory,
+    SchoolFactory,
+    YouthHealthServiceFactory,
+)
+from schoolzorg.plans.policies import may_own
+from schoolzorg.pupils.models import Pupil
+from schoolzorg.pupils.tests.factories import PupilFactory, add_guardian
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Team:
+    school: Any
+    neighbourhood_team: Any
+    ib: Any
+    nurse: Any
+    worker: Any
+    pupil: Any
+    guardian: Any
+
+
+@pytest.fixture
+def team(member: Any) -> Team:
+    school = SchoolFactory(name="De Wilg")
+    wijk = NeighbourhoodTeamFactory(name="Wijkteam Noord")
+    ib = member(Role.SUPPORT_COORDINATOR, school)
+    nurse = member(Role.YOUTH_HEALTH_NURSE, YouthHealthServiceFactory(), school=school)
+    worker = member(Role.NEIGHBOURHOOD_TEAM_WORKER, wijk, school=school)
+    pupil = PupilFactory(first_name="Lotte", last_name="Bakker", current_school=school)
+    guardian = add_guardian(pupil, full_name="Moeder Bakker")
+    return Team(school, wijk, ib, nurse, worker, pupil, guardian)
+
+
+def _consent(team: Team, *, recipient: Any = None, days_ago: int = 10) -> Any:
+    return record_consent(
+        team.pupil,
+        purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+        recipient=recipient,
+        given_on=timezone.localdate() - dt.timedelta(days=days_ago),
+        guardians=[team.guardian],
+        evidence_note="Mondeling in het oudergesprek",
+        by=team.ib,
+    )
+
+
+def _sees(client_for: Any, user: Any, pupil: Any) -> tuple[int, int]:
+    client = client_for(user)
+    page = client.get(f"/leerlingen/{pupil.pk}/").status_code
+    api = client.get(f"/api/v1/leerlingen/{pupil.pk}/").status_code
+    return page, api
+
+
+def test_consent_for_the_neighbourhood_team_does_not_open_the_file_to_the_nurse(
+    team: Team, client_for: Any
+) -> None:
+    _consent(team, recipient=team.neighbourhood_team)
+    assert _sees(client_for, team.nurse, team.pupil) == (404, 404)
+    assert not Pupil.objects.visible_to(team.nurse).filter(pk=team.pupil.pk).exists()
+    assert _sees(client_for, team.worker, team.pupil) == (200, 200)
+    read = AccessLogEntry.objects.filter(user_id=team.worker.pk, pupil_id=team.pupil.pk).first()
+    assert read is not None and read.basis == "care_team_consent"
+    assert read.organisation_id == team.neighbourhood_team.pk
+
+
+def test_consent_naming_no_organisation_opens_the_file_to_the_whole_care_team(
+    team: Team, client_for: Any
+) -> None:
+    _consent(team)
+    assert _sees(client_for, team.nurse, team.pupil) == (200, 200)
+    assert _sees(client_for, team.worker, team.pupil) == (200, 200)
+
+
+def test_withdrawing_the_general_consent_leaves_only_the_named_team(
+    team: Team, client_for: Any
+) -> None:
+    general = _consent(team, days_ago=20)
+    _consent(team, recipient=team.neighbourhood_team)
+    assert _sees(client_for, team.nurse, team.pupil) == (200, 200)
+    withdraw_consent(general, by=team.ib, on=timezone.localdate(), reason="Ouders willen minder")
+    assert _sees(client_for, team.nurse, team.pupil) == (404, 404)
+    assert _sees(client_for, team.worker, team.pupil) == (200, 200)
+
+
+def test_plan_owner_cover_follows_the_organisation_the_consent_names(team: Team) -> None:
+    _consent(team, recipient=team.neighbourhood_team)
+    assert may_own(team.worker, team.pupil)
+    assert not may_own(team.nurse, team.pupil)
+
+
+def test_meeting_item_with_a_consent_for_one_team_is_discussed_only_with_those_it_names(
+    team: Team, client_for: Any
+) -> None:
+    care_team = CareTeamFactory(school=team.school)
+    for user, role in (
+        (team.ib, TeamRole.SUPPORT_COORDINATOR),
+        (team.nurse, TeamRole.YOUTH_HEALTH_NURSE),
+        (team.worker, TeamRole.NEIGHBOURHOOD_TEAM_WORKER),
+    ):
+        add_member(care_team, user, role, hours="2")
+    meeting = CareMeetingFactory(care_team=care_team)
+    _consent(team, recipient=team.neighbourhood_team)
+    # The consent allows discussing the child in the care team: it may go on the agenda.
+    item = place_on_agenda(meeting, pupil=team.pupil, question="Wat helpt thuis?", by=team.ib)
+
+    coordinator = client_for(team.ib).get(f"/overleggen/{meeting.pk}/").content.decode()
+    assert "Lotte Bakker" in coordinator
+    assert "Toestemming alleen voor: Wijkteam Noord" in coordinator
+    nurse = client_for(team.nurse).get(f"/overleggen/{meeting.pk}/").content.decode()
+    assert "Lotte" not in nurse
+    assert "(punt 1). Bij dat punt bent u niet aan tafel." in nurse
+
+    # Nobody of another organisation can be given an action in the child's plan from the table.
+    with pytest.raises(FieldRefused) as refused:
+        add_decision(
+            item,
+            text="Huisbezoek",
+            domain="neighbourhood_team",
+            owner=team.nurse,
+            due_on=meeting.scheduled_on + dt.timedelta(days=14),
+            by=team.ib,
+            form_token=uuid.uuid4(),
+        )
+    assert refused.value.field == "owner"
+    decision, created = add_decision(
+        item,
+        text="Huisbezoek",
+        domain="neighbourhood_team",
+        owner=team.worker,
+        due_on=meeting.scheduled_on + dt.timedelta(days=14),
+        by=team.ib,
+        form_token=uuid.uuid4(),
+    )
+    assert created and decision.owner == team.worker
