@@ -170,10 +170,18 @@ def test_meeting_on_or_after_the_12th_birthday_needs_the_pupils_agreement(member
 
 
 def test_referral_share_basis_follows_the_age_on_the_day_it_is_sent() -> None:
-    world = make_world()  # a consent for the team, given by the parents in 2020
+    world = make_world(consent=False)
     referral = draft(world)
     birthday = TODAY - dt.timedelta(days=3)
     Pupil.objects.filter(pk=world.pupil.pk).update(date_of_birth=add_years(birthday, -12))
+    Consent.objects.create(  # the parents agreed when the child was 11
+        pupil=world.pupil,
+        purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+        recipient=world.team,
+        given_on=birthday - dt.timedelta(days=40),
+        is_complete=True,
+        recorded_by=world.smw,
+    )
     assert has_share_basis(referral, birthday - dt.timedelta(days=1))
     assert not has_share_basis(referral, TODAY)
 
