@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,7 +50,8 @@ from schoolzorg.cases.models import (
 )
 from schoolzorg.cases.registrations import coordinator_basis
 from schoolzorg.cases.workflow import CaseStatus, next_statuses
-from schoolzorg.consent.relationships import care_team_consent_q, named_among
+from schoolzorg.consent.models import Consent
+from schoolzorg.consent.relationships import named_among
 from schoolzorg.lib import dates, targets
 from schoolzorg.lib.converters import parse_id
 from schoolzorg.lib.forms import answer_status
@@ -803,7 +804,7 @@ def _convertible(user: Any, consultation: AnonymousConsultation) -> Any:
     return (
         Pupil.objects.visible_to(user)
         .filter(current_school_id=consultation.school_id)
-        .filter(care_team_consent_q())
+        .filter(Exists(Consent.objects.to_discuss().filter(pupil=OuterRef("pk"))))
     )
 
 

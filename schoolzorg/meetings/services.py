@@ -23,6 +23,7 @@ from schoolzorg.careteams.models import CareTeam, CareTeamMember, TeamRole
 from schoolzorg.cases.models import Case, EventKind
 from schoolzorg.cases.services import add_case_event
 from schoolzorg.consent.models import Consent
+from schoolzorg.consent.relationships import may_be_named
 from schoolzorg.lib.dates import numeric
 from schoolzorg.meetings import workflow
 from schoolzorg.meetings.models import (
@@ -37,7 +38,6 @@ from schoolzorg.meetings.models import (
 )
 from schoolzorg.meetings.schedule import dates_for
 from schoolzorg.meetings.workflow import MeetingState
-from schoolzorg.plans.policies import may_own
 from schoolzorg.plans.services import add_action, start_plan
 from schoolzorg.pupils.access import access_basis
 
@@ -520,7 +520,7 @@ def add_decision(
     pupil = item.pupil
     # A consent that names one organisation: the others' people could not act on the file.
     is_person = owner is not None and not isinstance(owner, str)
-    if pupil is not None and is_person and not may_own(owner, pupil):
+    if pupil is not None and is_person and not may_be_named(owner, pupil):
         raise FieldRefused(
             "owner",
             f"{owner.full_name} mag het dossier van {pupil.first_name} niet openen, "

@@ -15,6 +15,7 @@ from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.careteams.models import TeamRole
 from schoolzorg.careteams.tests.factories import CareTeamFactory, add_member
 from schoolzorg.consent.models import Purpose
+from schoolzorg.consent.relationships import may_be_named
 from schoolzorg.consent.services import record_consent, withdraw_consent
 from schoolzorg.meetings.services import FieldRefused, add_decision, place_on_agenda
 from schoolzorg.meetings.tests.factories import CareMeetingFactory
@@ -23,7 +24,6 @@ from schoolzorg.organisations.tests.factories import (
     SchoolFactory,
     YouthHealthServiceFactory,
 )
-from schoolzorg.plans.policies import may_own
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.pupils.tests.factories import PupilFactory, add_guardian
 
@@ -105,8 +105,8 @@ def test_withdrawing_the_general_consent_leaves_only_the_named_team(
 
 def test_plan_owner_cover_follows_the_organisation_the_consent_names(team: Team) -> None:
     _consent(team, recipient=team.neighbourhood_team)
-    assert may_own(team.worker, team.pupil)
-    assert not may_own(team.nurse, team.pupil)
+    assert may_be_named(team.worker, team.pupil)
+    assert not may_be_named(team.nurse, team.pupil)
 
 
 def test_meeting_item_with_a_consent_for_one_team_is_discussed_only_with_those_it_names(
