@@ -200,6 +200,8 @@ SUBJECTS: dict[str, str] = {
     "closed": "Toeleiding {pk} is afgesloten",
     "reassigned": "U bent behandelaar van toeleiding {pk}",
     "escalated": "Escalatie niveau {level}: toeleiding {pk}",
+    "share_basis_ended": "Toeleiding {pk}: geen grond meer om te delen",
+    "share_basis_ended_school": "Toeleiding {pk}: geen grond meer om te delen",
 }
 
 

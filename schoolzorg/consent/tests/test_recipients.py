@@ -131,7 +131,11 @@ def test_meeting_item_with_a_consent_for_one_team_is_discussed_only_with_those_i
     assert "Lotte" not in nurse
     assert "(punt 1). Bij dat punt bent u niet aan tafel." in nurse
 
-    # Nobody of another organisation can be given an action in the child's plan from the table.
+    # On the meeting's day, nobody of another organisation can be given an action in the
+    # child's plan from the table.
+    meeting.scheduled_on = timezone.localdate()
+    meeting.save(update_fields=["scheduled_on"])
+    item.refresh_from_db()
     with pytest.raises(FieldRefused) as refused:
         add_decision(
             item,
