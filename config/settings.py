@@ -48,7 +48,7 @@ ALLOWED_HOSTS = env_list("SCHOOLZORG_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]"
 CSRF_TRUSTED_ORIGINS = env_list("SCHOOLZORG_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.Admin",  # django.contrib.admin, in the product's words (accounts/adminsite.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -181,6 +181,9 @@ def build_world() -> World:
             Role.SERVICE_DESK_COORDINATOR,
         ),
     }
+    # The functional administrator opens the admin (`/beheer/`), as in the demo.
+    User.objects.filter(pk=users["functional_admin"].pk).update(is_staff=True)
+    users["functional_admin"].is_staff = True
     pupil = PupilFactory(
         first_name="Mila", last_name="Matrixkind", current_school=school, current_group="6"
     )

@@ -10,8 +10,9 @@ see. Two additions, so that pages are not hidden behind a redirect:
 - routes anonymous may see as well (login page, privacy statement) are also opened as
   anonymous, since they look different without the menu.
 
-A few pages outside the matrix are opened too (`EXTRA`): the 404 page and the second-factor
-setup page of a user without an authenticator app.
+A few pages outside the matrix are opened too (`EXTRA`): the 404 page, the second-factor
+setup page of a user without an authenticator app, and the admin's start page, a list with
+filters and the membership form with autocomplete boxes (as the functional administrator).
 
 Each page is checked at desktop width and at 320 CSS pixels wide (reflow, WCAG 1.4.10), and
 there it may be no wider than the window.
@@ -86,6 +87,21 @@ EXTRA: list[tuple[str, str, Callable[[matrix.World], str], int]] = [
     # referral to level 4, so both show content.
     ("home (servicepunt)", "service_desk", lambda w: reverse("home"), 200),
     ("referrals:inbox (servicepunt)", "service_desk", lambda w: reverse("referrals:inbox"), 200),
+    # The admin (`/beheer/`), outside the matrix, as the functional administrator: its start
+    # page, a list with filters, and the form with autocomplete boxes.
+    ("admin:index", "functional_admin", lambda w: reverse("admin:index"), 200),
+    (
+        "admin:accounts_membership_changelist",
+        "functional_admin",
+        lambda w: reverse("admin:accounts_membership_changelist"),
+        200,
+    ),
+    (
+        "admin:accounts_membership_add",
+        "functional_admin",
+        lambda w: reverse("admin:accounts_membership_add"),
+        200,
+    ),
 ]
 
 
