@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "schoolzorg.accounts.context_processors.navigation",
+                "schoolzorg.accounts.context_processors.session_timer",
             ],
             "builtins": ["schoolzorg.lib.templatetags.fields", "schoolzorg.lib.templatetags.pages"],
         },
@@ -226,6 +227,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 SESSION_ENGINE = "schoolzorg.accounts.sessions"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_TOUCH_SECONDS = 60
+# A page warns this long before the idle timeout, with a button to stay signed in (WCAG 2.2.1).
+SESSION_WARNING_SECONDS = 2 * 60
 # Menu items and their counts are kept this long per user (lib.navigation).
 NAVIGATION_CACHE_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60

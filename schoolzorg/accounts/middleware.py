@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 from django_otp.models import Device
@@ -57,21 +60,95 @@ _OPEN_PREFIXES = (
 
 
 SESSION_EXPIRED = "Uw sessie is verlopen. Log opnieuw in."
+# After a form was sent: say plainly that what was filled in did not reach us.
+SESSION_EXPIRED_UNSAVED = (
+    "Uw sessie was verlopen toen u het formulier verstuurde. Wat u net typte of koos, is daarom "
+    "niet opgeslagen. Log opnieuw in; u komt dan terug op de pagina waar u was. Vul het daar "
+    "nog een keer in."
+)
 # Paths that are no page to come back to after signing in again.
 _NO_RETURN_PREFIXES = ("/inloggen", "/uitloggen")
+_READS = ("GET", "HEAD")
+
+
+def _answers_get(view: Callable[..., object]) -> bool:
+    """Whether a view shows a page when opened: not one made for forms only (`require_POST`).
+
+    Django's `require_http_methods` keeps its list of methods in the closure of the function it
+    returns; a class-based view says it by having a `get` method.
+    """
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return hasattr(view_class, "get")
+    func: object = view
+    while callable(func):
+        try:
+            methods = inspect.getclosurevars(func).nonlocals.get("request_method_list")
+        except TypeError:  # not a Python function (a callable object)
+            methods = None
+        if methods is not None and "GET" not in methods:
+            return False
+        func = getattr(func, "__wrapped__", None)
+    return True
+
+
+def page_at(path: str) -> str:
+    """The page a path belongs to: the path itself when it shows a page, else the nearest one
+    above it (`/casussen/6/notitie/` is the form of `/casussen/6/`); "" for none."""
+    while path.startswith("/") and not path.startswith(_NO_RETURN_PREFIXES):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            match = None
+        if match is not None and _answers_get(match.func):
+            return path
+        if path == "/":
+            break
+        path = path.rstrip("/").rpartition("/")[0] + "/"
+    return ""
+
+
+def _local(path: str) -> str:
+    return path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) else ""
 
 
 def _return_path(request: HttpRequest) -> str:
-    """The local path to come back to after signing in again, or "" for none.
+    """The local path to come back to after signing in again, or "" for none (Mijn werk).
 
-    A page opened with GET comes back with its query; a form sent with POST comes back to its
-    address without the query (a form's own page, or else the Dutch 405 page with a way on).
-    An htmx request asks for a part of a page, not a page, and gets none.
+    A page opened with GET comes back with its query. A form sent with POST comes back to the
+    page it was on: the page that sent it (its Referer, when that is this site), else the page
+    its address belongs to (`page_at`), never to an address that only takes forms (which would
+    answer 405). An htmx request asks for a part of a page, not a page, and gets none.
     """
     if request.headers.get("HX-Request") == "true" or request.path.startswith(_NO_RETURN_PREFIXES):
         return ""
-    path = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
-    return path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) else ""
+    if request.method in _READS:
+        return _local(request.get_full_path())
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        sent_from = urlsplit(referer)
+        page = page_at(_local(sent_from.path))
+        if page:
+            return (
+                f"{page}?{sent_from.query}" if page == sent_from.path and sent_from.query else page
+            )
+    return page_at(_local(request.path))
+
+
+def _expired_message(request: HttpRequest) -> str:
+    """What the login page says: for a form that was sent, that its contents were not saved."""
+    if request.method in _READS or request.path.startswith(_NO_RETURN_PREFIXES):
+        return SESSION_EXPIRED
+    return SESSION_EXPIRED_UNSAVED
+
+
+def _to_login_and_back(request: HttpRequest) -> HttpResponse:
+    back = _return_path(request)
+    if back:
+        return redirect_to_login(back)
+    return redirect(settings.LOGIN_URL)
 
 
 def session_expired(request: HttpRequest) -> HttpResponse:
@@ -81,11 +158,31 @@ def session_expired(request: HttpRequest) -> HttpResponse:
     """
     if request.path.startswith(API_PREFIX):
         return problem(401, SESSION_EXPIRED, headers={"WWW-Authenticate": API_AUTH_CHALLENGE})
-    messages.info(request, SESSION_EXPIRED)
-    back = _return_path(request)
-    if back:
-        return redirect_to_login(back)
-    return redirect(settings.LOGIN_URL)
+    messages.info(request, _expired_message(request))
+    return _to_login_and_back(request)
+
+
+def _form_back_to_its_page(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A form sent without a session (`login_required` sends it to the login page with its own
+    address as `next`) comes back to its page after signing in, not to a form-only address."""
+    if request.method in _READS or request.headers.get("HX-Request") == "true":
+        return response
+    if response.status_code != 302:
+        return response
+    if urlsplit(response.get("Location", "")).path != resolve_url(settings.LOGIN_URL):
+        return response
+    return _to_login_and_back(request)
+
+
+def seconds_left(request: HttpRequest) -> tuple[int, int]:
+    """Seconds until the session ends if nothing more is done, and until its 12-hour limit."""
+    now = time.time()
+    touched = float(request.session.get(SESSION_TOUCHED_KEY, now))
+    started = float(request.session.get(SESSION_STARTED_KEY, now))
+    return (
+        max(0, int(settings.SESSION_COOKIE_AGE - (now - touched))),
+        max(0, int(settings.SESSION_ABSOLUTE_SECONDS - (now - started))),
+    )
 
 
 # What a part of a page (htmx) gets instead of the login page when it needs a sign-in: a status
@@ -168,13 +265,14 @@ class SessionLimitsMiddleware:
                     response = session_expired(request)
                 return _mark_signed_in(request, response)
             # Shown by the login page that the page sends them to (or by the page itself).
-            messages.info(request, SESSION_EXPIRED)
+            messages.info(request, _expired_message(request))
         if not request.session.is_empty():
             now = time.time()
             touched = request.session.get(SESSION_TOUCHED_KEY)
             if touched is None or now - float(touched) > settings.SESSION_TOUCH_SECONDS:
                 request.session[SESSION_TOUCHED_KEY] = now  # marks it modified: written at the end
-        return _mark_signed_in(request, _part_of_a_page(request, self.get_response(request)))
+        response = _form_back_to_its_page(request, self.get_response(request))
+        return _mark_signed_in(request, _part_of_a_page(request, response))
 
 
 class RequireSecondFactorMiddleware:

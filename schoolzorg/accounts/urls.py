@@ -8,6 +8,7 @@ urlpatterns = [
     path("inloggen/code/", views.verify_view, name="verify"),
     path("inloggen/instellen/", views.setup_view, name="setup"),
     path("inloggen/bevestigen/", views.reauth_view, name="reauth"),
+    path("inloggen/verlengen/", views.keep_signed_in, name="keep_signed_in"),
     path("uitloggen/", views.logout_view, name="logout"),
     path("account/", views.account_view, name="account"),
     path("meldingen/", views.notifications_view, name="notifications"),

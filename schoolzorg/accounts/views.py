@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.core.paginator import Paginator
 from django.dispatch import receiver
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,7 +30,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolzorg.accounts import notifications, services
 from schoolzorg.accounts.forms import LoginForm, ReauthForm, TokenForm
-from schoolzorg.accounts.middleware import SESSION_STARTED_KEY
+from schoolzorg.accounts.middleware import (
+    SESSION_STARTED_KEY,
+    SESSION_TOUCHED_KEY,
+    page_at,
+    seconds_left,
+)
 from schoolzorg.accounts.models import Notification
 from schoolzorg.lib import navigation
 
@@ -43,9 +48,13 @@ def _mark_session_start(sender: object, request: HttpRequest, **kwargs: object) 
 
 
 def _next_url(request: HttpRequest) -> str:
+    """The page to go to after signing in: `next` when it is a page of this site; an address
+    that only takes forms (which would answer 405) becomes the page it belongs to."""
     nxt = request.POST.get("next") or request.GET.get("next") or ""
     if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}, request.is_secure()):
-        return nxt
+        path = urlsplit(nxt).path
+        page = page_at(path)
+        return nxt if page == path else page or "/"
     return "/"
 
 
@@ -161,6 +170,19 @@ def account_view(request: HttpRequest) -> HttpResponse:
         "new_codes": codes,
     }
     return render(request, "accounts/account.html", context)
+
+
+@require_POST
+def keep_signed_in(request: HttpRequest) -> HttpResponse:
+    """Start the idle limit afresh ("Blijf ingelogd" in the warning before it); say how long.
+
+    Under /inloggen/, so that it answers a JSON 401 after the session ended, not the login page.
+    """
+    if not services.is_verified(request.user):
+        return JsonResponse({"ingelogd": False}, status=401)
+    request.session[SESSION_TOUCHED_KEY] = time.time()  # written at the end: the limit restarts
+    idle, hard = seconds_left(request)
+    return JsonResponse({"ingelogd": True, "seconden": idle, "seconden_tot_einde": hard})
 
 
 @require_POST

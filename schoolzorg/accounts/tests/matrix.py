@@ -39,6 +39,10 @@ ROUTES = {
     "accounts:setup": RouteSpec(allowed=SIGNED_IN),
     "accounts:reauth": RouteSpec(allowed=SIGNED_IN),
     "accounts:account": RouteSpec(allowed=SIGNED_IN, label="eigen account"),
+    # "Blijf ingelogd" in the warning before the idle limit: JSON, a 401 when not signed in.
+    "accounts:keep_signed_in": RouteSpec(
+        allowed=SIGNED_IN, method="POST", crawl=False, label="sessie verlengen"
+    ),
     "accounts:logout": RouteSpec(
         allowed=EVERYONE, method="POST", crawl=False, ends_at_login=True, label="uitloggen"
     ),

@@ -432,3 +432,100 @@ def test_a_code_with_a_superscript_is_a_wrong_code_not_a_crash(ib, settings):
     again = client.post("/inloggen/bevestigen/", {"password": PASSWORD, "token": "12345²"})
     assert again.status_code == 200
     assert "Het wachtwoord of de code klopt niet" in again.content.decode()
+
+
+UNSAVED = "Wat u net typte of koos, is daarom niet opgeslagen."
+
+
+def _idle_case_client(client_for, member):  # type: ignore[no-untyped-def]
+    """A signed-in coordinator with a case, and the clock to let their session run out."""
+    from schoolzorg.cases.tests.factories import CaseFactory
+
+    pupil = PupilFactory()
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    case = CaseFactory(pupil=pupil, raised_by=ib)
+    client = client_for(ib)
+    assert client.get(f"/casussen/{case.pk}/").status_code == 200
+    return client, case
+
+
+def test_a_note_sent_after_an_idle_timeout_comes_back_to_the_page_it_was_typed_on(
+    client_for, member
+):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client, case = _idle_case_client(client_for, member)
+        clock.shift(dt.timedelta(minutes=31))
+        response = client.post(
+            f"/casussen/{case.pk}/notitie/",
+            {"text": "Een lange notitie"},
+            headers={"Referer": f"http://testserver/casussen/{case.pk}/?tab=tijdlijn"},
+        )
+        # Not the form's own address, which takes forms only and would answer 405.
+        assert response["Location"] == f"/inloggen/?next=/casussen/{case.pk}/%3Ftab%3Dtijdlijn"
+        page = client.get(response["Location"]).content.decode()
+        assert UNSAVED in page and "Log opnieuw in" in page
+
+
+@pytest.mark.parametrize("referer", [None, "https://elders.example/casussen/1/"])
+def test_without_a_referer_of_this_site_a_form_comes_back_to_the_page_its_address_belongs_to(
+    client_for, member, referer
+):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client, case = _idle_case_client(client_for, member)
+        clock.shift(dt.timedelta(minutes=31))
+        headers = {"Referer": referer} if referer else {}
+        response = client.post(f"/casussen/{case.pk}/notitie/", {"text": "x"}, headers=headers)
+        assert response["Location"] == f"/inloggen/?next=/casussen/{case.pk}/"
+
+
+def test_after_twelve_hours_a_form_only_address_comes_back_to_its_page(client_for, member):
+    client = _past_the_twelve_hours(client_for, member)
+    response = client.post("/casussen/7/notitie/", {"text": "x"})
+    assert response["Location"] == "/inloggen/?next=/casussen/7/"
+    assert UNSAVED in client.get(response["Location"]).content.decode()
+
+
+def test_signing_in_with_a_form_only_address_as_next_goes_to_its_page(ib):
+    device = TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    client = Client()
+    client.post(
+        "/inloggen/",
+        {"username": ib.email, "password": PASSWORD, "next": "/casussen/6/notitie/"},
+    )
+    assert client.post("/inloggen/code/", {"token": _token(device)})["Location"] == "/casussen/6/"
+
+
+def test_a_page_after_an_idle_timeout_does_not_speak_of_unsaved_text(client_for, member):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client, case = _idle_case_client(client_for, member)
+        clock.shift(dt.timedelta(minutes=31))
+        page = client.get(f"/casussen/{case.pk}/", follow=True).content.decode()
+        assert "Uw sessie is verlopen. Log opnieuw in." in page and UNSAVED not in page
+
+
+def test_staying_signed_in_starts_the_idle_limit_afresh(client_for, member):
+    user = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client = client_for(user)
+        page = client.get("/").content.decode()
+        assert 'id="sessie-melding"' in page and 'data-left="1800"' in page
+        assert "Blijf ingelogd" in page
+        clock.shift(dt.timedelta(minutes=28))
+        answer = client.post("/inloggen/verlengen/")
+        assert answer.status_code == 200
+        assert answer.json() == {
+            "ingelogd": True,
+            "seconden": 1800,
+            "seconden_tot_einde": 12 * 60 * 60 - 28 * 60,
+        }
+        clock.shift(dt.timedelta(minutes=28))
+        assert client.get("/").status_code == 200  # 56 minutes after the last page
+        assert client.get("/inloggen/verlengen/").status_code == 405
+        clock.shift(dt.timedelta(minutes=31))
+        ended = client.post("/inloggen/verlengen/")
+        assert ended.status_code == 401 and ended.json() == {"ingelogd": False}
+
+
+def test_the_warning_before_the_idle_limit_is_only_for_someone_signed_in() -> None:
+    page = Client().get("/inloggen/").content.decode()
+    assert "sessie-melding" not in page and "session.js" not in page

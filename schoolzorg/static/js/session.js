@@ -1,0 +1,106 @@
+// The warning before the idle limit (WCAG 2.2.1). Two minutes before the session ends, a dialog
+// says so, with "Blijf ingelogd", which asks the server to start the limit afresh. When the time
+// is up, the dialog says that the session ended and that what was typed on the page is not
+// saved: it stays on the page to be copied, as after an htmx request that found the session
+// ended (app.js). Every tab of the site shares one end time (localStorage): a click in one tab
+// keeps the others signed in too, and their warnings close.
+"use strict";
+{
+  const dialog = document.getElementById("sessie-melding");
+  const KEY = "schoolzorg-sessie-einde";
+  const seconds = (name) => Number(dialog.dataset[name]) * 1000;
+  const hardEnd = Date.now() + seconds("hard"); // 12 hours after signing in: no button helps
+  const warnBefore = seconds("warn");
+  let ownEnd = 0;
+
+  const storedEnd = () => {
+    try { return Number(localStorage.getItem(KEY)) || 0; } catch { return 0; }
+  };
+  const end = () => Math.min(Math.max(ownEnd, storedEnd()), hardEnd);
+  const setEnd = (at) => {
+    ownEnd = at;
+    try { localStorage.setItem(KEY, String(at)); } catch { /* private mode: this tab only */ }
+  };
+  setEnd(Date.now() + seconds("left")); // this page was just served: the freshest news
+
+  const parts = (state) => dialog.querySelectorAll(`[data-state="${state}"]`);
+  const show = (state) => {
+    for (const name of ["warning", "ended"]) for (const el of parts(name)) el.hidden = name !== state;
+    const heading = dialog.querySelector(`[data-state="${state}"] h2`);
+    const text = dialog.querySelector(`[data-state="${state}"] h2 + *`);
+    heading.id = heading.id || `sessie-melding-${state}-titel`;
+    text.id = text.id || `sessie-melding-${state}-tekst`;
+    dialog.setAttribute("aria-labelledby", heading.id);
+    dialog.setAttribute("aria-describedby", text.id);
+    dialog.dataset.shown = state;
+    if (!dialog.open) dialog.showModal();
+    const first = dialog.querySelector(`[data-state="${state}"] .button`);
+    if (first) first.focus();
+  };
+  const close = () => {
+    if (dialog.open) dialog.close();
+  };
+
+  const check = () => {
+    const left = end() - Date.now();
+    // Once ended it stays so: signing in again (in another tab) gives this page's forms a
+    // stale CSRF token, so the page must be opened afresh.
+    if (dialog.dataset.shown === "ended") return;
+    if (left <= 0) {
+      show("ended");
+      return;
+    }
+    if (left > warnBefore) {
+      if (dialog.dataset.shown === "warning") close(); // another tab kept the session going
+      dialog.dataset.shown = "";
+      return;
+    }
+    if (dialog.dataset.shown) return; // shown already, or closed by the user: once per warning
+    const hard = end() >= hardEnd;
+    for (const el of parts("warning-idle")) el.hidden = hard;
+    for (const el of parts("warning-hard")) el.hidden = !hard;
+    dialog.querySelector('[data-action="keep"]').hidden = hard;
+    const minutes = Math.max(1, Math.ceil(left / 60000));
+    dialog.querySelector("[data-minutes]").textContent = minutes === 1 ? "1 minuut" : `${minutes} minuten`;
+    show("warning");
+  };
+
+  const keep = async () => {
+    let token = "";
+    try { token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch { /* none */ }
+    let answer = null;
+    try {
+      const response = await fetch(dialog.dataset.keepUrl, {
+        method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token },
+      });
+      if (response.ok) answer = await response.json();
+    } catch { /* no connection: the dialog stays, the user may try again */ return; }
+    if (!answer || !answer.ingelogd) {
+      setEnd(Date.now() - 1);
+      show("ended");
+      return;
+    }
+    setEnd(Date.now() + answer.seconden * 1000);
+    close();
+    dialog.dataset.shown = "";
+  };
+
+  dialog.addEventListener("click", (event) => {
+    const action = event.target.closest("[data-action]");
+    if (!action) return;
+    if (action.dataset.action === "keep") keep();
+    else close();
+  });
+  // Escape closes the dialog as "Sluiten" does; the time keeps running.
+  dialog.addEventListener("close", () => { if (dialog.dataset.shown === "warning") dialog.dataset.shown = "closed"; });
+  // An htmx save is a request too: the session runs at least this long from now.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status >= 200 && status < 400) setEnd(Math.max(end(), Date.now() + seconds("renewed")));
+  });
+  window.addEventListener("storage", (event) => { if (event.key === KEY) check(); });
+  document.addEventListener("visibilitychange", check);
+  // Timers of a tab in the background run late: look often, and again when it comes back.
+  setInterval(check, 5000);
+  check();
+}
