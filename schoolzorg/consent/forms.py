@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from schoolzorg.consent.models import LegalBasisKind, Purpose
@@ -15,7 +16,7 @@ from schoolzorg.lib import daterange
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.forms import DateInput, ModelChoiceField, ModelMultipleChoiceField
 from schoolzorg.organisations.models import Organisation
-from schoolzorg.pupils.models import Guardian
+from schoolzorg.pupils.models import Guardian, named_with_relation
 
 # The free texts of the ledger: a few sentences, as the withdrawal reason.
 TEXT_MAX = 2000
@@ -50,6 +51,22 @@ NOBODY_TICKED = (
 )
 
 
+class GuardianChoiceField(ModelMultipleChoiceField):
+    """Parents with authority to tick, each with their relation to the pupil ("Stefan Soekhai
+    (moeder)"): two parents of one name are told apart."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return named_with_relation(obj.full_name, getattr(obj, "relation_here", ""))
+
+
+def _guardians_with_authority(pupil_id: int) -> Any:
+    return (
+        Guardian.objects.filter(pupil_links__pupil_id=pupil_id, pupil_links__has_authority=True)
+        .annotate(relation_here=F("pupil_links__relation"))
+        .order_by("full_name", "pk")
+    )
+
+
 class ConsentForm(forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     purpose = forms.ChoiceField(label="Doel", choices=Purpose.choices)
@@ -67,7 +84,7 @@ class ConsentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Bijvoorbeeld: het plan, niet de schoolresultaten.",
     )
-    guardians = ModelMultipleChoiceField(
+    guardians = GuardianChoiceField(
         label="Deze ouders met gezag gaven toestemming",
         queryset=Guardian.objects.none(),
         required=False,
@@ -96,9 +113,7 @@ class ConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.pupil = pupil
         self.fields["recipient"].queryset = recipients_for(pupil)  # type: ignore[attr-defined]
-        self.fields["guardians"].queryset = Guardian.objects.filter(  # type: ignore[attr-defined]
-            pupil_links__pupil=pupil, pupil_links__has_authority=True
-        )
+        self.fields["guardians"].queryset = _guardians_with_authority(pupil.pk)  # type: ignore[attr-defined]
         self.fields["given_on"].initial = timezone.localdate()
         # One of the two is needed (`clean`): say so after the labels, not "(niet verplicht)".
         self.fields["evidence_note"].note = "(vul dit in, of voeg hieronder het formulier toe)"  # type: ignore[attr-defined]
@@ -140,7 +155,7 @@ class ConsentForm(forms.Form):
 class CompleteForm(forms.Form):
     """Add the agreement of the parties still missing on an incomplete consent."""
 
-    guardians = ModelMultipleChoiceField(
+    guardians = GuardianChoiceField(
         label="Deze ouders met gezag gaven nu ook toestemming",
         queryset=Guardian.objects.none(),
         required=False,
@@ -158,8 +173,8 @@ class CompleteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.consent = consent
         already = consent.given_by_guardians.values_list("pk", flat=True)
-        self.fields["guardians"].queryset = Guardian.objects.filter(  # type: ignore[attr-defined]
-            pupil_links__pupil_id=consent.pupil_id, pupil_links__has_authority=True
+        self.fields["guardians"].queryset = _guardians_with_authority(  # type: ignore[attr-defined]
+            consent.pupil_id
         ).exclude(pk__in=list(already))
         if consent.given_by_pupil:
             del self.fields["given_by_pupil"]

@@ -12,6 +12,7 @@ from schoolzorg.consent.models import Consent, LegalBasis
 from schoolzorg.lib.homepanels import Panel
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils import sections
+from schoolzorg.pupils.models import GuardianLink, named_with_relation
 
 
 @prepared
@@ -21,6 +22,27 @@ def _consents(pupil_id: int) -> QuerySet[Consent]:
         .select_related("recipient")
         .prefetch_related("given_by_guardians")
     )
+
+
+@prepared
+def _guardian_links(pupil_id: int) -> QuerySet[GuardianLink]:
+    return GuardianLink.objects.filter(pupil_id=pupil_id).only("guardian_id", "relation")
+
+
+def _given_by(consents: list[Consent], pupil_id: int) -> None:
+    """Name on each consent who gave it, each parent with their relation to the pupil (two
+    parents of one name are told apart): `consent.given_by` for the overview."""
+    relations: dict[int, str] = {}
+    if any(c.given_by_guardians.all() for c in consents):
+        relations = {link.guardian_id: link.relation for link in _guardian_links(pupil_id=pupil_id)}
+    for consent in consents:
+        names = [
+            named_with_relation(g.full_name, relations.get(g.pk, ""))
+            for g in consent.given_by_guardians.all()
+        ]
+        if consent.given_by_pupil:
+            names.append("de leerling")
+        consent.given_by = names  # type: ignore[attr-defined]
 
 
 @prepared
@@ -34,6 +56,7 @@ def consent_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) ->
     consents = _consents(pupil_id=pupil.pk)
     for consent in consents:  # the status reads the pupil's age: the pupil of this page
         consent.pupil = pupil
+    _given_by(consents, pupil.pk)
     legal = _legal_bases(pupil_id=pupil.pk)
     return Panel(
         "Toestemming en grondslag",

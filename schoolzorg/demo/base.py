@@ -11,7 +11,13 @@ from schoolzorg.accounts.models import Membership, User
 from schoolzorg.accounts.roles import Role
 from schoolzorg.accounts.services import DEMO_DEVICE_NAME
 from schoolzorg.demo.context import DEMO_PASSWORD, SeedContext
-from schoolzorg.demo.names import ADULT_FIRST, FIRST_NAMES, LAST_NAMES, last_name
+from schoolzorg.demo.names import (
+    ADULT_FIRST,
+    FIRST_NAMES,
+    LAST_NAMES,
+    last_name,
+    parent_first_name,
+)
 from schoolzorg.organisations.models import (
     District,
     Municipality,
@@ -308,8 +314,11 @@ def _seed_pupils(ctx: SeedContext, *, neighbour_postcode: str) -> None:
         while remaining > 0:
             surname = last_name(rng.choice(LAST_NAMES))
             parents = [
-                (f"{rng.choice(ADULT_FIRST)} {surname}", f"06-{rng.randint(10000000, 99999999)}")
-                for _ in range(rng.choice((1, 2, 2)))
+                (
+                    f"{parent_first_name(rng, p)} {surname}",
+                    f"06-{rng.randint(10000000, 99999999)}",
+                )
+                for p in range(rng.choice((1, 2, 2)))
             ]
             # Most families live in the school's district; some elsewhere in town or outside it.
             roll = rng.random()

@@ -1,5 +1,9 @@
 """Plainly fictional names for synthetic people. Combined at random; no real person is meant."""
 
+from __future__ import annotations
+
+import random
+
 FIRST_NAMES = [
     "Noah",
     "Emma",
@@ -113,7 +117,9 @@ LAST_NAMES = [
     "Hoekstra",
     "Willems",
 ]
-ADULT_FIRST = [
+# Parents' first names by the relation the seed gives them (the first parent is the mother, the
+# second the father), so a family's parents never share a full name.
+MOTHER_FIRST = [
     "Anouk",
     "Marieke",
     "Sandra",
@@ -127,6 +133,8 @@ ADULT_FIRST = [
     "Hatice",
     "Monique",
     "Ilona",
+]
+FATHER_FIRST = [
     "Erik",
     "Mark",
     "Peter",
@@ -143,6 +151,12 @@ ADULT_FIRST = [
     "Ricardo",
     "Joost",
 ]
+ADULT_FIRST = MOTHER_FIRST + FATHER_FIRST
+
+
+def parent_first_name(rng: random.Random, p: int) -> str:
+    """The first name of a family's `p`-th parent: a mother's first, then a father's."""
+    return rng.choice(MOTHER_FIRST if p == 0 else FATHER_FIRST)
 
 
 def last_name(raw: str) -> str:

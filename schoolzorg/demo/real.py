@@ -39,7 +39,13 @@ from schoolzorg.accounts.models import Membership, User
 from schoolzorg.accounts.roles import Role
 from schoolzorg.accounts.services import DEMO_DEVICE_NAME
 from schoolzorg.demo.context import DEMO_PASSWORD
-from schoolzorg.demo.names import ADULT_FIRST, FIRST_NAMES, LAST_NAMES, last_name
+from schoolzorg.demo.names import (
+    ADULT_FIRST,
+    FIRST_NAMES,
+    LAST_NAMES,
+    last_name,
+    parent_first_name,
+)
 from schoolzorg.organisations.importers.areas import import_areas
 from schoolzorg.organisations.importers.base import (
     REGISTRY_DIR,
@@ -239,7 +245,7 @@ class PupilWriter:
                 (
                     g,
                     family,
-                    f"{rng.choice(ADULT_FIRST)} {surname}",
+                    f"{parent_first_name(rng, p)} {surname}",
                     f"ouder{g}@gezin.example",
                     f"06-{rng.randint(10000000, 99999999)}",
                 )

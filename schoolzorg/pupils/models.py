@@ -146,6 +146,14 @@ class Pupil(models.Model):
         return day.year - born.year - (0 if had_birthday else 1)
 
 
+def named_with_relation(full_name: str, relation: str) -> str:
+    """A parent's name with who they are to the pupil: "Stefan Soekhai (moeder)".
+
+    Two parents of one pupil may share a name; the relation tells them apart.
+    """
+    return f"{full_name} ({relation})" if relation else full_name
+
+
 class GuardianLink(models.Model):
     pupil = models.ForeignKey(
         Pupil, verbose_name="leerling", on_delete=models.CASCADE, related_name="guardian_links"

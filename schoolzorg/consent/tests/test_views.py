@@ -399,3 +399,18 @@ def test_the_form_says_one_of_note_and_file_is_needed_not_that_both_are_optional
     assert note and "voeg hieronder het formulier toe" in note.group(1)
     assert form and "als u hierboven niets schreef" in form.group(1)
     assert "niet verplicht" not in note.group(1) + form.group(1)
+
+
+def test_two_parents_of_one_name_are_told_apart_by_their_relation(world) -> None:
+    pupil = world.pupil_without_consent
+    data = _form(world, given_by_pupil="on")
+    pupil.guardian_links.all().delete()
+    mother = add_guardian(pupil, full_name="Stefan Soekhai", relation="moeder")
+    father = add_guardian(pupil, full_name="Stefan Soekhai", relation="vader")
+    client = signed_in_client(world.users["coordinator"])
+    form = client.get(f"/toestemming/leerling/{pupil.pk}/nieuw/").content.decode()
+    assert "Stefan Soekhai (moeder)" in form and "Stefan Soekhai (vader)" in form
+    data["guardians"] = [mother.pk, father.pk]
+    assert client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data).status_code == 302
+    page = client.get(f"/leerlingen/{pupil.pk}/").content.decode()
+    assert "<td>Stefan Soekhai (moeder), Stefan Soekhai (vader), de leerling</td>" in page

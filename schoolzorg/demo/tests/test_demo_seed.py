@@ -42,3 +42,24 @@ def test_demo_seed_has_every_role_prints_logins_and_a_second_run_changes_nothing
     for role in Role:
         assert role.label in text
     assert "123456" in text
+
+
+def assert_parents_have_fitting_and_different_names() -> None:
+    """No pupil has two guardians of the same name; a mother's first name is a woman's, a
+    father's a man's (the consent overview once read "Stefan Soekhai, Stefan Soekhai")."""
+    from schoolzorg.demo.names import FATHER_FIRST, MOTHER_FIRST
+    from schoolzorg.pupils.models import GuardianLink
+
+    names: dict[int, list[str]] = {}
+    links = GuardianLink.objects.values_list("pupil_id", "relation", "guardian__full_name")
+    assert links.exists()
+    for pupil_id, relation, full_name in links:
+        names.setdefault(pupil_id, []).append(full_name)
+        first = full_name.split(" ", 1)[0]
+        assert first in {"moeder": MOTHER_FIRST, "vader": FATHER_FIRST}[relation], full_name
+    assert all(len(set(given)) == len(given) for given in names.values())
+
+
+def test_the_demo_gives_no_pupil_two_parents_of_one_name_and_names_fit_the_relation():
+    call_command("seed", "--scale", "demo", stdout=StringIO())
+    assert_parents_have_fitting_and_different_names()

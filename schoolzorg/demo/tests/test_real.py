@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 
 from schoolzorg.demo import real
+from schoolzorg.demo.tests.test_demo_seed import assert_parents_have_fitting_and_different_names
 from schoolzorg.organisations.models import NeighbourhoodTeam, PostcodeArea, School
 from schoolzorg.pupils.models import Enrolment, Pupil, Residence
 
@@ -58,6 +59,11 @@ def test_city_seed_builds_rotterdam_on_real_schools_and_a_rerun_changes_nothing(
     assert (Pupil.objects.count(), NeighbourhoodTeam.objects.count(), School.objects.count()) == (
         before
     )
+
+
+def test_the_city_gives_no_pupil_two_parents_of_one_name_and_names_fit_the_relation() -> None:
+    real.seed("city", seed=7, stdout=StringIO(), size=0.01)
+    assert_parents_have_fitting_and_different_names()
 
 
 def test_home_distribution_is_deterministic_and_skips_placeholder_postcodes() -> None:

@@ -50,8 +50,10 @@ class PupilFactory(factory.django.DjangoModelFactory):
 
 
 def add_guardian(
-    pupil: models.Pupil, *, has_authority: bool = True, **kwargs: object
+    pupil: models.Pupil, *, has_authority: bool = True, relation: str = "ouder", **kwargs: object
 ) -> models.Guardian:
     guardian = GuardianFactory(family=pupil.family, **kwargs)
-    models.GuardianLink.objects.create(pupil=pupil, guardian=guardian, has_authority=has_authority)
+    models.GuardianLink.objects.create(
+        pupil=pupil, guardian=guardian, has_authority=has_authority, relation=relation
+    )
     return guardian
