@@ -21,6 +21,7 @@ from schoolzorg.careteams.models import (
     TeamRole,
     school_year_of,
 )
+from schoolzorg.lib.dates import numeric
 
 HOURS = {
     TeamRole.SUPPORT_COORDINATOR: Decimal("8"),
@@ -63,7 +64,7 @@ def seed_demo(ctx: Any) -> None:
                 team=team,
                 kind=ChangeKind.JOINED,
                 text=f"{m.user} toegevoegd als {m.get_role_display().lower()}, "
-                f"{m.hours_per_week} uur per week, vanaf {start:%d-%m-%Y}.",
+                f"{m.hours_per_week} uur per week, vanaf {numeric(start)}.",
                 by=staff[Role.SUPPORT_COORDINATOR][0],
             )
             for m in members

@@ -22,6 +22,7 @@ from schoolzorg.careteams.models import (
     Weekday,
     school_year_of,
 )
+from schoolzorg.lib.dates import numeric
 from schoolzorg.organisations.models import School
 
 
@@ -52,7 +53,7 @@ def add_member(
         team=team,
         kind=ChangeKind.JOINED,
         text=f"{user} toegevoegd als {member.get_role_display().lower()}, "
-        f"{hours_per_week} uur per week, vanaf {joined_on:%d-%m-%Y}.",
+        f"{hours_per_week} uur per week, vanaf {numeric(joined_on)}.",
         by=by,
     )
     return member
@@ -73,7 +74,7 @@ def end_member(member: CareTeamMember, *, left_on: dt.date, by: Any) -> CareTeam
         team=member.team,
         kind=ChangeKind.LEFT,
         text=f"{member.user} ({member.get_role_display().lower()}) uit het team per "
-        f"{left_on:%d-%m-%Y}.",
+        f"{numeric(left_on)}.",
         by=by,
     )
     return member
@@ -110,7 +111,7 @@ def change_hours(
         team=member.team,
         kind=ChangeKind.HOURS,
         text=f"Uren van {member.user} van {old_hours} naar {hours_per_week} per week, "
-        f"vanaf {on:%d-%m-%Y}.",
+        f"vanaf {numeric(on)}.",
         by=by,
     )
     return new

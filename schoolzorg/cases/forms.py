@@ -28,11 +28,18 @@ def set_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]])
     field.choices = choices
 
 
+def person_with_roles(user: Any) -> str:
+    """A name in a choice of coordinators, with role and organisation where known:
+    "Petra de Graaf – Intern begeleider / zorgcoördinator, OBS De Regenboog"."""
+    roles = getattr(user, "roles_here", None)
+    return f"{user.full_name} – {'; '.join(roles)}" if roles else str(user.full_name)
+
+
 def set_coordinators(form: forms.BaseForm, people: list[Any], pupil: Any, *, empty: str) -> None:
     """Offer these people as coordinator (the view passes only those
     `consent.relationships.named_among` allows). Anyone else, say from a screen opened before a
     consent was withdrawn, is refused in Dutch."""
-    set_choices(form, "coordinator", [("", empty)] + [(u.pk, u.full_name) for u in people])
+    set_choices(form, "coordinator", [("", empty)] + [(u.pk, person_with_roles(u)) for u in people])
     name = pupil.first_name if pupil is not None else "het kind"
     form.fields["coordinator"].error_messages["invalid_choice"] = (
         f"Deze persoon kan geen regisseur zijn: alleen wie de gegevens van {name} mag zien. Dat "

@@ -92,7 +92,7 @@ def _nav_social_work(request: Any) -> Any:
 
     if social_work_memberships(request.user):
         count = Case.objects.caseload_of(request.user).count()
-        return NavItem("Mijn caseload", reverse("cases:caseload"), order=25, count=count)
+        return NavItem("Mijn dossiers", reverse("cases:caseload"), order=25, count=count)
     if _export_providers(request.user):
         return NavItem("Uren SMW", reverse("cases:hours"), order=70)
     return None

@@ -82,14 +82,26 @@ COORDINATOR_ROLES = (
 
 
 def coordinator_candidates(school_id: int) -> list[User]:
+    """The people who can be named coordinator at a school, by name, each with what they are
+    there (`roles_here`: "Intern begeleider / zorgcoördinator, OBS De Regenboog"), so that a
+    choice of names says who is who."""
     from schoolzorg.accounts.models import Membership
 
-    user_ids = (
+    memberships = (
         Membership.objects.active()
         .filter(Q(organisation_id=school_id) | Q(school_id=school_id), role__in=COORDINATOR_ROLES)
-        .values("user_id")
+        .filter(user__is_active=True)
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "user_id", "role", "pk")
     )
-    return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name"))
+    people: dict[int, User] = {}
+    for m in memberships:
+        person = people.setdefault(m.user_id, m.user)
+        roles: list[str] = person.__dict__.setdefault("roles_here", [])
+        role = f"{m.get_role_display()}, {m.organisation.name}"
+        if role not in roles:
+            roles.append(role)
+    return list(people.values())
 
 
 def coordinators_for(pupil: Pupil, school_id: int) -> list[User]:
@@ -599,7 +611,7 @@ def caseload(request: HttpRequest, contact_form: Any = None, status: int = 200) 
         )
         .order_by("school__name", "opened_at")[:LIST_LIMIT]
     )
-    log_list_reads(request, cases, "caseload SMW")
+    log_list_reads(request, cases, "dossierlijst SMW")
     today = timezone.localdate()
     month_minutes = (
         SocialWorkContact.objects.filter(

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.db.models.lookups import IContains
 from django.utils import timezone
 
+from schoolzorg.lib.dates import numeric
+from schoolzorg.lib.postcodes import display_postcode
 from schoolzorg.lib.textsearch import Unaccent, fold
 
 
@@ -226,3 +228,15 @@ class Residence(models.Model):
                 name="one_current_residence",
             ),
         ]
+
+    def described(self) -> str:
+        """Each part named: "postcode 3501 AB, huisnummer 91, van 30-9-2021 tot nu".
+
+        Not `__str__`: the change history keeps that text of every row it records.
+        """
+        parts = [f"postcode {display_postcode(self.postcode) or self.postcode}"]
+        if self.house_number:
+            parts.append(f"huisnummer {self.house_number}")
+        until = numeric(self.moved_out_on) if self.moved_out_on else "nu"
+        parts.append(f"van {numeric(self.moved_in_on)} tot {until}")
+        return ", ".join(parts)

@@ -101,6 +101,17 @@ def test_change_hours_closes_old_row_and_opens_new_one(member):
     assert assess(team.members.current(), norm_hours=Decimal("4")).is_complete
 
 
+def test_the_change_log_writes_dates_as_the_tables_do(member):
+    team, people = _full_team(member, hours_nt="2")
+    ib = people[TeamRole.SUPPORT_COORDINATOR]
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    new = services.change_hours(worker, hours_per_week=Decimal("4"), on=dt.date(2026, 8, 15), by=ib)
+    services.end_member(new, left_on=dt.date(2026, 9, 4), by=ib)
+    texts = list(CareTeamChange.objects.filter(team=team).values_list("text", flat=True))
+    assert any(t.endswith("vanaf 15-8-2026.") for t in texts), texts  # not 15-08-2026
+    assert any(t.endswith("uit het team per 4-9-2026.") for t in texts), texts
+
+
 def test_team_page_shows_warning_to_school_staff(member, client_for):
     team, people = _full_team(member, hours_nt="2")
     response = client_for(people[TeamRole.SUPPORT_COORDINATOR]).get(

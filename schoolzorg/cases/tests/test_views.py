@@ -24,6 +24,13 @@ def _case(team, **kw):
     )
 
 
+def test_the_coordinator_choice_names_each_persons_role_and_organisation(team, client_for):
+    page = client_for(team.ib).get(f"/casussen/melden/{team.pupil.pk}/").content.decode()
+    provider = team.provider.name
+    assert f">{team.ib.full_name} – Intern begeleider / zorgcoördinator, De Regenboog<" in page
+    assert f">{team.smw.full_name} – Schoolmaatschappelijk werker, {provider}<" in page
+
+
 def test_teacher_registers_a_concern_about_a_pupil_in_own_group(team, client_for):
     client = client_for(team.teacher)
     page = client.get(f"/casussen/melden/{team.pupil.pk}/")
@@ -317,6 +324,15 @@ def test_case_list_logs_one_read_per_pupil_shown(team, client_for):
     _many_cases(team, 3)
     client_for(team.ib).get("/casussen/")
     assert AccessLogEntry.objects.filter(detail="casuslijst").count() == 3
+
+
+def test_the_social_workers_own_cases_are_called_mijn_dossiers_in_dutch(team, client_for):
+    _many_cases(team, 2)
+    page = client_for(team.smw).get("/casussen/smw/").content.decode()
+    assert "<title>Mijn dossiers" in page and "<h2>" not in page.split("</title>")[0]
+    assert 'aria-current="page">Mijn dossiers' in page  # the menu
+    assert "caseload" not in page.lower()
+    assert AccessLogEntry.objects.filter(detail="dossierlijst SMW").count() == 2
 
 
 def test_caseload_counts_contacts(team, client_for):

@@ -95,3 +95,25 @@ def test_search_is_blind_to_accents_and_case(member, client_for):
     ):
         found = client.get("/leerlingen/", {"q": query}).context["results"]
         assert found == expected, query
+
+
+def test_the_address_history_names_postcode_and_house_number(member, client_for):
+    import datetime as dt
+
+    from schoolzorg.pupils.models import Residence
+
+    pupil = PupilFactory()
+    Residence.objects.create(
+        pupil=pupil,
+        postcode="3501AB",
+        house_number="91",
+        moved_in_on=dt.date(2019, 5, 1),
+        moved_out_on=dt.date(2021, 9, 30),
+    )
+    Residence.objects.create(
+        pupil=pupil, postcode="3512CD", house_number="", moved_in_on=dt.date(2021, 9, 30)
+    )
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    page = client_for(ib).get(f"/leerlingen/{pupil.pk}/").content.decode()
+    assert "<li>postcode 3501 AB, huisnummer 91, van 1-5-2019 tot 30-9-2021</li>" in page
+    assert "<li>postcode 3512 CD, van 30-9-2021 tot nu</li>" in page
