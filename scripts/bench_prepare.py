@@ -257,10 +257,14 @@ def ensure_meeting(school: School, pupils: list[Pupil], coordinator: User) -> in
         return None
     team, _ = CareTeam.objects.get_or_create(school=school, school_year=school_year_of(TODAY))
     meeting = CareMeeting.objects.filter(care_team=team).order_by("pk").first()
+    if meeting is not None and meeting.scheduled_on != TODAY:
+        # The measured page is the working screen as used in the meeting: from the meeting's
+        # day on it holds the minutes and decision forms of every item (before it, none).
+        CareMeeting.objects.filter(pk=meeting.pk).update(scheduled_on=TODAY)
     if meeting is None:
         meeting = CareMeeting.objects.create(
             care_team=team,
-            scheduled_on=TODAY + dt.timedelta(days=7),
+            scheduled_on=TODAY,
             start_time=dt.time(9, 0),
             end_time=dt.time(10, 30),
             created_by=coordinator,
