@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 
 from schoolzorg.assessments.schema import DEFINITION_SCHEMA
 from schoolzorg.lib.csvfiles import os_reason
+from schoolzorg.lib.dates import numeric
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "data" / "instruments"
 NOTE_MAX = 5000
@@ -342,7 +343,7 @@ def describe_answers(definition: dict[str, Any], answers: dict[str, Any]) -> lis
         elif kind == "step":
             parts = []
             if answer.get("date"):
-                parts.append(dt.date.fromisoformat(answer["date"]).strftime("%d-%m-%Y"))
+                parts.append(numeric(dt.date.fromisoformat(answer["date"])))
             if answer.get("who"):
                 parts.append(answer["who"])
             shown = ", ".join(parts)

@@ -24,6 +24,8 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
 from django.utils import timezone
 
+from schoolzorg.lib.dates import numeric_time
+
 if TYPE_CHECKING:
     from schoolzorg.audit.policies import Scope
 
@@ -230,7 +232,7 @@ def weekly_report(week_start: dt.date, scope: Scope) -> WeekReport:
         {
             "grant_id": g.pk,
             "user": str(g.user),
-            "at": g.granted_at.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M"),
+            "at": numeric_time(g.granted_at),
             "reason": g.reason,
             "reviewed": g.reviewed_at is not None,
         }

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from schoolzorg.lib.dates import numeric
 from schoolzorg.organisations.models import HolidayRegion
 
 # Days a school is usually open although the calendar names them: see docs/decisions on the
@@ -49,7 +50,7 @@ class PublicHoliday(models.Model):
         verbose_name_plural = "feestdagen"
 
     def __str__(self) -> str:
-        return f"{self.name} {self.date:%d-%m-%Y}"
+        return f"{self.name} {numeric(self.date)}"
 
 
 class PublicHolidayRule(models.Model):
@@ -245,7 +246,7 @@ class HolidayReview(models.Model):
         verbose_name_plural = "controlebesluiten"
 
     def __str__(self) -> str:
-        return f"{self.get_decision_display()} door {self.by} op {self.at:%d-%m-%Y}"
+        return f"{self.get_decision_display()} door {self.by} op {numeric(self.at)}"
 
 
 class SchoolClosure(models.Model):
@@ -278,7 +279,7 @@ class SchoolClosure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reason} {self.date:%d-%m-%Y}"
+        return f"{self.reason} {numeric(self.date)}"
 
 
 class CalendarVersion(models.Model):

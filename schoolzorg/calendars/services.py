@@ -28,6 +28,7 @@ from schoolzorg.calendars.models import (
 )
 from schoolzorg.calendars.workingdays import bump_version, many_changes
 from schoolzorg.lib.daterange import CLOSURE_DAYS_AHEAD
+from schoolzorg.lib.dates import numeric
 from schoolzorg.organisations.models import Municipality, School
 
 
@@ -270,7 +271,7 @@ def _decide(
     **changes: Any,
 ) -> SchoolHoliday:
     now = timezone.now()
-    previous = f"{holiday.start_on:%d-%m-%Y} t/m {holiday.end_on:%d-%m-%Y} {holiday.region}"
+    previous = f"{numeric(holiday.start_on)} t/m {numeric(holiday.end_on)} {holiday.region}"
     with transaction.atomic():
         updated = SchoolHoliday.objects.filter(pk=holiday.pk, status=HolidayStatus.PENDING).update(
             status=status, review_note=note, reviewed_by=by, reviewed_at=now, **changes
@@ -356,7 +357,7 @@ def add_closure(
     if on > today + dt.timedelta(days=CLOSURE_DAYS_AHEAD):
         last = today + dt.timedelta(days=CLOSURE_DAYS_AHEAD)
         raise CalendarError(
-            f"Die dag ligt te ver vooruit. Kies een dag tot en met {last:%d-%m-%Y}: studiedagen "
+            f"Die dag ligt te ver vooruit. Kies een dag tot en met {numeric(last)}: studiedagen "
             "staan in de jaarplanning van dit en volgend schooljaar."
         )
     holiday = (
@@ -367,7 +368,7 @@ def add_closure(
         .first()
     )
     if holiday is not None:
-        raise CalendarError(f"Op {on:%d-%m-%Y} is het al {holiday.name.lower()}.")
+        raise CalendarError(f"Op {numeric(on)} is het al {holiday.name.lower()}.")
     try:
         with transaction.atomic():
             return SchoolClosure.objects.create(

@@ -21,6 +21,7 @@ from schoolzorg.calendars.models import (
     SchoolClosure,
     SchoolHoliday,
 )
+from schoolzorg.lib.dates import numeric
 from schoolzorg.organisations.models import School
 
 RECENT_DECISIONS = 20
@@ -226,5 +227,5 @@ def closure_delete(request: HttpRequest, school_id: int, pk: int) -> HttpRespons
     )
     closure = get_object_or_404(SchoolClosure, pk=pk, school=school)
     services.remove_closure(closure, by=request.user)
-    messages.success(request, f"{closure.reason} op {closure.date:%d-%m-%Y} is verwijderd.")
+    messages.success(request, f"{closure.reason} op {numeric(closure.date)} is verwijderd.")
     return redirect("calendars:closures", school_id=school.pk)

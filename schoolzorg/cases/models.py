@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from schoolzorg.cases.workflow import OPEN_STATUSES, CaseStatus
+from schoolzorg.lib.dates import numeric
 
 
 class Category(models.TextChoices):
@@ -289,7 +290,7 @@ class AnonymousConsultation(models.Model):
         indexes = [models.Index(fields=["school", "held_on"])]
 
     def __str__(self) -> str:
-        return f"Anoniem consult {self.held_on:%d-%m-%Y}"
+        return f"Anoniem consult {numeric(self.held_on)}"
 
 
 class ContactForm(models.TextChoices):
@@ -358,4 +359,4 @@ class SocialWorkContact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_form_display()} {self.contact_on:%d-%m-%Y}"
+        return f"{self.get_form_display()} {numeric(self.contact_on)}"

@@ -26,6 +26,7 @@ from schoolzorg.cases.models import (
 )
 from schoolzorg.cases.workflow import AUTOMATIC_STATUSES, OPEN_STATUSES, CaseStatus, can_move
 from schoolzorg.lib import formtokens
+from schoolzorg.lib.dates import numeric
 
 
 class CaseError(Exception):
@@ -470,7 +471,7 @@ def record_contact(
     if case is not None and contact_on < timezone.localdate(case.opened_at):
         raise CaseError(
             "Een contact in een casus kan niet vóór de melding liggen "
-            f"({timezone.localdate(case.opened_at):%d-%m-%Y})."
+            f"({numeric(timezone.localdate(case.opened_at))})."
         )
     contact, new = formtokens.create_once(
         SocialWorkContact,
@@ -555,7 +556,7 @@ def convert_consultation(
     CaseEvent.objects.create(
         case=case,
         kind=EventKind.NOTE,
-        text=f"Ontstaan uit een anoniem consult van {locked.held_on:%d-%m-%Y}."
+        text=f"Ontstaan uit een anoniem consult van {numeric(locked.held_on)}."
         + (f" Advies toen: {locked.advice}" if locked.advice else ""),
         by=by,
     )

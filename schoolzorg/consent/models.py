@@ -19,6 +19,7 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from schoolzorg.consent.rules import CHILD_ALONE_AGE, PUPIL_TOO_AGE, age_on, born_by
+from schoolzorg.lib.dates import numeric
 
 
 class Purpose(models.TextChoices):
@@ -164,7 +165,7 @@ class Consent(models.Model):
         indexes = [models.Index(fields=["pupil", "purpose"])]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} ({self.given_on:%d-%m-%Y})"
+        return f"{self.get_purpose_display()} ({numeric(self.given_on)})"
 
     def needs_pupil_on(self, day: dt.date | None = None) -> bool:
         """Whether the pupil, 12 or older on the day, has not agreed (by then); the Python

@@ -16,6 +16,7 @@ from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.consent.models import Consent, LegalBasis
 from schoolzorg.consent.rules import required_parties
+from schoolzorg.lib.dates import numeric
 from schoolzorg.pupils.access import personal_basis
 
 # Apps above consent act when consents are withdrawn (ADR 0002): a hook registered in their
@@ -184,7 +185,7 @@ def complete_consent(
             )
         locked.given_by_pupil = True
         locked.pupil_agreed_on = on
-        line = f"Aangevuld op {on:%d-%m-%Y}: {', '.join(added)} gaf toestemming."
+        line = f"Aangevuld op {numeric(on)}: {', '.join(added)} gaf toestemming."
         fields = ["given_by_pupil", "pupil_agreed_on", "evidence_note"]
     else:
         given_ids = set(locked.given_by_guardians.values_list("pk", flat=True))
@@ -196,8 +197,8 @@ def complete_consent(
             pupil_agreed=locked.given_by_pupil, guardian_ids=given_ids
         )
         line = (
-            f"Aangevuld op {on:%d-%m-%Y}: {', '.join(added)} gaf toestemming "
-            f"(eerder gegeven op {first:%d-%m-%Y})."
+            f"Aangevuld op {numeric(on)}: {', '.join(added)} gaf toestemming "
+            f"(eerder gegeven op {numeric(first)})."
         )
         fields = ["given_by_pupil", "given_on", "is_complete", "evidence_note"]
     locked.evidence_note = f"{locked.evidence_note}\n{line}".strip()

@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from schoolzorg.careteams.models import CareTeam, Weekday
+from schoolzorg.lib.dates import numeric
 from schoolzorg.meetings.workflow import MeetingState
 from schoolzorg.plans.models import Domain
 
@@ -135,7 +136,7 @@ class CareMeeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.care_team.meeting_name} {self.scheduled_on:%d-%m-%Y}"
+        return f"{self.care_team.meeting_name} {numeric(self.scheduled_on)}"
 
     @property
     def title(self) -> str:

@@ -217,7 +217,7 @@ def move_meeting(
     held_early = to == MeetingState.HELD and meeting.scheduled_on > timezone.localdate()
     if held_early and expected == MeetingState.PLANNED:
         raise MeetingError(
-            f"Dit overleg is pas op {meeting.scheduled_on:%d-%m-%Y}. U kunt het op of na die "
+            f"Dit overleg is pas op {numeric(meeting.scheduled_on)}. U kunt het op of na die "
             "dag als gehouden vastleggen."
         )
     if to == MeetingState.CANCELLED:
@@ -275,7 +275,7 @@ def _require_meeting_day(meeting: CareMeeting, not_done: str) -> None:
     that might never take place. `not_done` says what was not saved."""
     if meeting.scheduled_on > timezone.localdate():
         raise MeetingError(
-            f"{not_done} Dit overleg is pas op {meeting.scheduled_on:%d-%m-%Y}. U kunt het "
+            f"{not_done} Dit overleg is pas op {numeric(meeting.scheduled_on)}. U kunt het "
             "verslag, de besluiten, de aanwezigheid en de gasten op of na die dag vastleggen."
         )
 
@@ -302,7 +302,7 @@ def _require_discussable(item: AgendaItem, meeting: CareMeeting, what: str) -> N
     if not AgendaItem.objects.filter(pk=item.pk).discussable().exists():
         raise NoConsent(
             f"Er is geen geldige toestemming (meer) om deze leerling op "
-            f"{meeting.scheduled_on:%d-%m-%Y} in het schoolzorgteam te bespreken. {what} "
+            f"{numeric(meeting.scheduled_on)} in het schoolzorgteam te bespreken. {what} "
             "Haal het punt van de agenda, of leg eerst opnieuw toestemming vast.",
             pupil=item.pupil,
         )
@@ -329,7 +329,7 @@ def place_on_agenda(
     if not has_discussion_consent(pupil, meeting.scheduled_on):
         raise NoConsent(
             f"{pupil.first_name} kan niet op de agenda: er is geen geldige toestemming om "
-            f"{pupil.first_name} op {meeting.scheduled_on:%d-%m-%Y} in het schoolzorgteam te "
+            f"{pupil.first_name} op {numeric(meeting.scheduled_on)} in het schoolzorgteam te "
             "bespreken. Leg eerst de toestemming vast.",
             pupil=pupil,
         )
@@ -363,14 +363,14 @@ def place_on_agenda(
         pupil_id=pupil.pk,
         basis=found[0] if found else None,
         obj=item,
-        detail=f"geagendeerd voor overleg {meeting.scheduled_on:%d-%m-%Y}",
+        detail=f"geagendeerd voor overleg {numeric(meeting.scheduled_on)}",
     )
     if case is not None:
         add_case_event(
             case,
             kind=EventKind.NOTE,
             text=f"Geagendeerd voor het {meeting.care_team.meeting_name.lower()} van "
-            f"{meeting.scheduled_on:%d-%m-%Y}.",
+            f"{numeric(meeting.scheduled_on)}.",
             by=by,
             url=meeting_url(meeting),
         )
@@ -536,7 +536,7 @@ def add_decision(
         created_by=by,
         form_token=form_token,
     )
-    source = f"{meeting.care_team.meeting_name} {meeting.scheduled_on:%d-%m-%Y}"
+    source = f"{meeting.care_team.meeting_name} {numeric(meeting.scheduled_on)}"
     if item.pupil_id is not None:
         part = start_plan(item.pupil, by=by)
         decision.plan_action = add_action(
@@ -553,7 +553,7 @@ def add_decision(
         add_case_event(
             item.case,  # type: ignore[arg-type]
             kind=EventKind.MEETING_DECISION,
-            text=f"Besluit in {source}: {decision.text} – {owner}, klaar op {due_on:%d-%m-%Y}.",
+            text=f"Besluit in {source}: {decision.text} – {owner}, klaar op {numeric(due_on)}.",
             by=by,
             url=meeting_url(meeting),
         )

@@ -29,6 +29,7 @@ from schoolzorg.audit.services import Read, record_accesses
 from schoolzorg.careteams.models import CareTeam, CareTeamMember
 from schoolzorg.cases.models import Case
 from schoolzorg.lib.converters import parse_id
+from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.forms import answer_status
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.lib.urls import url_for
@@ -376,7 +377,7 @@ def _log_shown(request: HttpRequest, meeting: CareMeeting, items: list[AgendaIte
         request,
         _shown_pupils(items),
         action=AuditAction.VIEW,
-        detail=f"zorgoverleg {meeting.scheduled_on:%d-%m-%Y}",
+        detail=f"zorgoverleg {numeric(meeting.scheduled_on)}",
         obj=meeting,
     )
 
@@ -663,9 +664,10 @@ def send_correction(request: HttpRequest, pk: int) -> HttpResponse:
     except MeetingError as exc:
         messages.error(request, exc.message)
     else:
+        assert guest.sent_for_correction_on is not None  # the service just recorded it
         messages.success(
             request,
-            f"Vastgelegd: verslag op {guest.sent_for_correction_on:%d-%m-%Y} ter correctie "
+            f"Vastgelegd: verslag op {numeric(guest.sent_for_correction_on)} ter correctie "
             f"verzonden aan {guest.name}.",
         )
     return redirect(reverse("meetings:detail", args=[guest.meeting_id]) + "#gasten")
@@ -756,14 +758,14 @@ def _log_agenda_reads(request: HttpRequest, meeting: CareMeeting, context: dict[
             request,
             shown,
             action=AuditAction.VIEW,
-            detail=f"agenda samenstellen {meeting.scheduled_on:%d-%m-%Y}",
+            detail=f"agenda samenstellen {numeric(meeting.scheduled_on)}",
             obj=meeting,
         )
         log_reads(
             request,
             context["found"],
             action=AuditAction.SEARCH,
-            detail=f"zoekresultaat agenda {meeting.scheduled_on:%d-%m-%Y}",
+            detail=f"zoekresultaat agenda {numeric(meeting.scheduled_on)}",
             obj=meeting,
         )
 
@@ -951,7 +953,7 @@ def print_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _shown_pupils(items),
             action=AuditAction.PRINT,
-            detail=f"agenda en verslag afgedrukt {meeting.scheduled_on:%d-%m-%Y}",
+            detail=f"agenda en verslag afgedrukt {numeric(meeting.scheduled_on)}",
             obj=meeting,
         )
         context["user"] = request.user
@@ -1001,7 +1003,7 @@ def print_item_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             [item.pupil],
             action=AuditAction.PRINT,
-            detail=f"verslag voor ouders afgedrukt {meeting.scheduled_on:%d-%m-%Y}",
+            detail=f"verslag voor ouders afgedrukt {numeric(meeting.scheduled_on)}",
             obj=item,
         )
         data = item_minutes_pdf(item, context={"user": request.user})

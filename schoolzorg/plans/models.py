@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from schoolzorg.lib.dates import numeric
 from schoolzorg.pupils.models import Pupil
 
 
@@ -311,7 +312,7 @@ class Review(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_progress_display()} ({self.reviewed_on:%d-%m-%Y})"
+        return f"{self.get_progress_display()} ({numeric(self.reviewed_on)})"
 
 
 class PlanVersionQuerySet(models.QuerySet["PlanVersion"]):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schoolzorg.lib import formtokens
+from schoolzorg.lib.dates import numeric
 from schoolzorg.plans.models import (
     Action,
     ActionStatus,
@@ -408,7 +409,7 @@ def add_action(
         [plan_part.pupil_id],
         text=f"Nieuwe actie, leefgebied {action.get_domain_display().lower()}: "
         f"{action.description} – "
-        f"{action.owner_label}, klaar op {due_on:%d-%m-%Y}.",
+        f"{action.owner_label}, klaar op {numeric(due_on)}.",
         by=by,
     )
     if owner_user is not None and owner_user.pk != getattr(by, "pk", None):
@@ -517,7 +518,7 @@ def record_agreement(
     _tell_cases(
         plan,
         list(plan.parts.values_list("pupil_id", flat=True)),
-        text=f"Ouder akkoord met het plan ({agreed_on:%d-%m-%Y}).",
+        text=f"Ouder akkoord met het plan ({numeric(agreed_on)}).",
         by=by,
     )
     return plan

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connection
 
+from schoolzorg.lib.dates import numeric
 from schoolzorg.pupils.access import prepared_for_user
 
 
@@ -47,7 +48,7 @@ def finished_assessments(pupil: Any, code: str, user: Any) -> list[tuple[str, st
     return [
         (
             str(a.pk),
-            f"{a.definition.title}, afgerond {a.completed_at:%d-%m-%Y}"
+            f"{a.definition.title}, afgerond {numeric(a.completed_at)}"
             if a.completed_at
             else a.definition.title,
         )
@@ -80,7 +81,7 @@ def already_tried_lines(pupil: Any) -> list[str]:
         contacts = SocialWorkContact.objects.filter(case__pupil=pupil).order_by("contact_on")[:20]
         for contact in contacts:
             lines.append(
-                f"- SMW {contact.contact_on:%d-%m-%Y}: {contact.get_form_display()} "
+                f"- SMW {numeric(contact.contact_on)}: {contact.get_form_display()} "
                 f"(met {contact.with_whom})"
             )
     return lines

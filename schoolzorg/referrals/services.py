@@ -27,6 +27,7 @@ from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.calendars import workingdays
+from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.organisations.models import NeighbourhoodTeam
 from schoolzorg.pupils.models import Pupil
@@ -131,7 +132,7 @@ class AlreadyAtTeam(ReferralError):
 
     def __init__(self, other: Referral) -> None:
         team = other.team.name if other.team else "het wijkteam"
-        sent = f" op {other.submitted_on:%d-%m-%Y}" if other.submitted_on else ""
+        sent = f" op {numeric(other.submitted_on)}" if other.submitted_on else ""
         super().__init__(
             f"{team} heeft voor deze leerling al een toeleiding die nog loopt: verstuurd door "
             f"{other.school.name}{sent}, status ‘{other.get_state_display()}’. Een tweede "
@@ -901,10 +902,10 @@ def plan_handover(
             "handover_planned_on": referral.handover_planned_on if replan else day,
         },
         text=("Warme overdracht verzet naar " if replan else "Warme overdracht gepland op ")
-        + f"{on:%d-%m-%Y}, {place.strip()}"
+        + f"{numeric(on)}, {place.strip()}"
         + (". Ouders zijn uitgenodigd." if parents_invited else ". Ouders zijn niet uitgenodigd.")
         + (
-            f" Dat is na de termijn (uiterlijk {referral.handover_due_on:%d-%m-%Y})."
+            f" Dat is na de termijn (uiterlijk {numeric(referral.handover_due_on)})."
             if referral.handover_due_on is not None and on > referral.handover_due_on
             else ""
         ),
@@ -937,7 +938,7 @@ def hold_handover(
         "hold_handover",
         by=by,
         updates={"handover_held_on": held_on},
-        text=f"Warme overdracht gehouden op {held_on:%d-%m-%Y}",
+        text=f"Warme overdracht gehouden op {numeric(held_on)}",
     )
     _send(_school_side(referral), "handover_held", referral)
     return referral
@@ -964,7 +965,7 @@ def confirm_first_contact(
         "confirm_first_contact",
         by=by,
         updates={"first_contact_on": on},
-        text=f"Eerste contact met het gezin op {on:%d-%m-%Y}",
+        text=f"Eerste contact met het gezin op {numeric(on)}",
     )
     _send(_school_side(referral), "first_contact", referral)
     return referral
@@ -1284,7 +1285,7 @@ def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> l
                     step=step,
                     level=level,
                     reason=EscalationReason.NO_RESPONSE,
-                    note=f"Termijn verlopen op {due:%d-%m-%Y}.",
+                    note=f"Termijn verlopen op {numeric(due)}.",
                     raised_on=today,
                     due_on=due,
                 )
@@ -1294,7 +1295,7 @@ def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> l
                 _event(
                     referral,
                     "escalated",
-                    f"Termijn ‘{Step(step).label}’ verlopen (uiterlijk {due:%d-%m-%Y}): "
+                    f"Termijn ‘{Step(step).label}’ verlopen (uiterlijk {numeric(due)}): "
                     f"{_level_label(level).lower()}.",
                     None,
                 )

@@ -46,6 +46,7 @@ from schoolzorg.cases.models import Case, CaseDocument, CaseEvent, EventKind, So
 from schoolzorg.cases.services import contact_line_at
 from schoolzorg.cases.workflow import OPEN_STATUSES
 from schoolzorg.consent.models import Consent, LegalBasis
+from schoolzorg.lib.dates import numeric
 from schoolzorg.meetings.models import AgendaItem, Decision
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.plans.models import IntegralPlan, PlanPart, PlanVersion
@@ -361,9 +362,10 @@ def destroy(
 
 
 def _expired_basis(holding: Holding) -> str:
+    assert holding.ended_on is not None  # only an ended holding expires
     return (
         f"Bewaartermijn verstreken: {holding.years} jaar {holding.rule.starts} "
-        f"(geëindigd {holding.ended_on:%d-%m-%Y})"
+        f"(geëindigd {numeric(holding.ended_on)})"
     )
 
 

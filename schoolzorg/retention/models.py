@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from schoolzorg.lib.dates import numeric
 from schoolzorg.retention.periods import Kind, rule_for
 
 
@@ -215,7 +216,7 @@ class DestructionRecord(models.Model):
         indexes = [models.Index(fields=["organisation", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%d-%m-%Y} {self.organisation_label}: {self.records}"
+        return f"{numeric(self.at)} {self.organisation_label}: {self.records}"
 
     @property
     def by_label(self) -> str:

@@ -78,3 +78,21 @@ def test_every_id_in_a_path_uses_the_id_converter() -> None:
         and any(type(c) is IntConverter for c in pattern.pattern.converters.values())
     ]
     assert plain_int == []
+
+
+def test_dates_are_written_one_way_without_leading_zeros() -> None:
+    """Pages, timelines and messages write 3-12-2026 (`dates.numeric`, `date:"j-n-Y"`), never
+    03-12-2026 next to it: one format, as a reader expects (tester finding)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    padded = re.compile(r"%d-%m-%Y|\bd-m-Y\b")
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for path in sorted(root.rglob("*"))
+        if path.suffix in {".py", ".html", ".txt"} and "tests" not in path.parts
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if padded.search(line)
+    ]
+    assert not found, found

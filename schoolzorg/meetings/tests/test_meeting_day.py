@@ -10,6 +10,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from schoolzorg.lib.dates import numeric
 from schoolzorg.meetings.models import Attendance, CareMeeting, Decision, MeetingGuest
 from schoolzorg.meetings.services import (
     MeetingError,
@@ -50,7 +51,7 @@ def _decide(item, by, token=None):
 
 def test_before_the_meeting_day_nothing_of_the_meeting_itself_is_recorded(setting):
     item = _item(setting)  # the agenda is made ahead: the meeting is next week
-    day = f"{setting.meeting.scheduled_on:%d-%m-%Y}"
+    day = numeric(setting.meeting.scheduled_on)
     member = setting.team.members.get(user=setting.nurse)
     attempts = {
         "Het verslag is niet opgeslagen.": lambda: save_minutes(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from conftest import assert_asks_to_confirm_first
 from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.lib.dates import numeric
 from schoolzorg.meetings.models import Attendance, MeetingGuest
 from schoolzorg.meetings.services import (
     MeetingError,
@@ -120,7 +121,7 @@ def test_the_parents_printout_holds_their_childs_item_only_and_is_logged_once(se
     assert list(printed_entries.values_list("pupil_id", "detail")) == [
         (
             setting.pupil.pk,
-            f"verslag voor ouders afgedrukt {setting.meeting.scheduled_on:%d-%m-%Y}",
+            f"verslag voor ouders afgedrukt {numeric(setting.meeting.scheduled_on)}",
         )
     ]
     # And nothing else was logged as read by it.
