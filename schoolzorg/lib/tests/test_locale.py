@@ -39,3 +39,20 @@ def test_the_admin_list_has_no_english_search_or_pagination_heading(client_for, 
     assert "Zoeken in scholen" in page and "Pagina's met scholen" in page
     for english in ("Search ", "Pagination ", 'alt="Search"'):
         assert english not in page, english
+
+
+@pytest.mark.parametrize(("way", "dutch"), [("ahead", "voor"), ("behind", "achter")])
+def test_the_admins_time_zone_note_is_dutch(way: str, dutch: str) -> None:
+    """Django 6.1 ships the admin's note beside a time field untranslated; ours is compiled."""
+    from django.utils.translation.trans_real import DjangoTranslation
+
+    catalog = DjangoTranslation("nl", domain="djangojs", localedirs=[str(LOCALE)])
+    note = (
+        "Note: Enter times in the %(timezone)s timezone. (You are %(offset)s hour{s} " + way + ".)"
+    )
+    for n in (1, 2):
+        text = catalog.ngettext(note.format(s=""), note.format(s="s"), n)
+        assert text == (
+            "Let op: vul tijden in zoals in de tijdzone %(timezone)s. "
+            f"(Uw klok loopt %(offset)s uur {dutch}.)"
+        )
