@@ -87,23 +87,55 @@ def may_be_named(user: Any, pupil: Any) -> bool:
 
 def named_among(people: list[Any], pupil: Any) -> list[Any]:
     """Of these people, those who may be named around the pupil (`may_be_named`), in the same
-    order: the lists offer no one the forms would refuse. People of the pupil's own school, or
-    serving it in a case role, are found in one query; only the others (say a
-    neighbourhood-team worker at the school) are checked for a consent or legal basis."""
-    from schoolzorg.accounts.models import Membership
+    order: the lists offer no one the forms would refuse.
 
+    Two queries, however many people: their active memberships (who works at or serves the
+    pupil's school, and in which organisations), then one row that answers `care_team_sharing_q`
+    for each distinct set of organisations among the others (say a neighbourhood-team worker
+    and the nurse at the school).
+    """
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    from schoolzorg.accounts.models import Membership
+    from schoolzorg.pupils.models import Pupil
+
+    if not people:
+        return []
     school = pupil.current_school_id
-    at_school = (
-        set(
-            Membership.objects.active()
-            .filter(user__in=[u.pk for u in people])
-            .filter(Q(organisation_id=school) | Q(school_id=school, role__in=CASE_ROLES))
-            .values_list("user_id", flat=True)
-        )
-        if school
-        else set()
+    organisations: dict[int, set[int]] = defaultdict(set)
+    at_school: set[int] = set()
+    rows = Membership.objects.active().filter(user__in=[u.pk for u in people])
+    for user_id, organisation_id, role, school_id in rows.values_list(
+        "user_id", "organisation_id", "role", "school_id"
+    ):
+        organisations[user_id].add(organisation_id)
+        if school and (organisation_id == school or (role in CASE_ROLES and school_id == school)):
+            at_school.add(user_id)
+    outside = sorted(
+        {frozenset(organisations[u.pk]) for u in people if u.pk not in at_school} - {frozenset()},
+        key=sorted,
     )
-    return [u for u in people if u.pk in at_school or may_be_named(u, pupil)]
+    covered: dict[frozenset[int], bool] = {}
+    if outside:
+        answers = (
+            Pupil.objects.filter(pk=pupil.pk)
+            .values(
+                **{
+                    f"set_{i}": ExpressionWrapper(
+                        care_team_sharing_q(ids), output_field=BooleanField()
+                    )
+                    for i, ids in enumerate(outside)
+                }
+            )
+            .first()
+            or {}
+        )
+        covered = {ids: bool(answers.get(f"set_{i}")) for i, ids in enumerate(outside)}
+    return [
+        u
+        for u in people
+        if u.pk in at_school or covered.get(frozenset(organisations.get(u.pk, ())), False)
+    ]
 
 
 def care_team_q(user: Any) -> Q | None:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from schoolzorg.accounts.roles import Role
@@ -15,7 +17,7 @@ from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.careteams.models import TeamRole
 from schoolzorg.careteams.tests.factories import CareTeamFactory, add_member
 from schoolzorg.consent.models import Purpose
-from schoolzorg.consent.relationships import may_be_named
+from schoolzorg.consent.relationships import may_be_named, named_among
 from schoolzorg.consent.services import record_consent, withdraw_consent
 from schoolzorg.meetings.services import FieldRefused, add_decision, place_on_agenda
 from schoolzorg.meetings.tests.factories import CareMeetingFactory
@@ -107,6 +109,27 @@ def test_plan_owner_cover_follows_the_organisation_the_consent_names(team: Team)
     _consent(team, recipient=team.neighbourhood_team)
     assert may_be_named(team.worker, team.pupil)
     assert not may_be_named(team.nurse, team.pupil)
+
+
+def test_named_among_agrees_with_may_be_named_in_two_queries_however_many_people(
+    team: Team, member: Any
+) -> None:
+    _consent(team, recipient=team.neighbourhood_team)
+    others = [
+        member(Role.NEIGHBOURHOOD_TEAM_WORKER, team.neighbourhood_team, school=team.school)
+        for _ in range(3)
+    ] + [member(Role.YOUTH_HEALTH_NURSE, YouthHealthServiceFactory(), school=team.school)]
+    teacher = member(Role.TEACHER, team.school, group="6")
+    people = [team.ib, team.nurse, team.worker, teacher, *others]
+
+    with CaptureQueriesContext(connection) as few:
+        named_among(people[:3], team.pupil)
+    with CaptureQueriesContext(connection) as many:
+        chosen = named_among(people, team.pupil)
+
+    assert chosen == [u for u in people if may_be_named(u, team.pupil)]
+    assert chosen == [team.ib, team.worker, teacher, *others[:3]]
+    assert len(few) == len(many) == 2
 
 
 def test_meeting_item_with_a_consent_for_one_team_is_discussed_only_with_those_it_names(
