@@ -87,55 +87,72 @@ def may_be_named(user: Any, pupil: Any) -> bool:
 
 def named_among(people: list[Any], pupil: Any) -> list[Any]:
     """Of these people, those who may be named around the pupil (`may_be_named`), in the same
-    order: the lists offer no one the forms would refuse.
+    order: the lists offer no one the forms would refuse."""
+    return named_among_each(people, [pupil])[pupil.pk]
 
-    Two queries, however many people: their active memberships (who works at or serves the
-    pupil's school, and in which organisations), then one row that answers `care_team_sharing_q`
-    for each distinct set of organisations among the others (say a neighbourhood-team worker
-    and the nurse at the school).
+
+def named_among_each(people: list[Any], pupils: Iterable[Any]) -> dict[int, list[Any]]:
+    """Per pupil (by id), `named_among(people, pupil)`; two queries however many people and
+    pupils.
+
+    First the people's active memberships: who works at or serves each pupil's school, and in
+    which organisations. Then one row per pupil that answers `care_team_sharing_q` for each
+    distinct set of organisations among the others (say a neighbourhood-team worker and the
+    nurse at the school).
     """
     from django.db.models import BooleanField, ExpressionWrapper
 
     from schoolzorg.accounts.models import Membership
     from schoolzorg.pupils.models import Pupil
 
-    if not people:
-        return []
-    school = pupil.current_school_id
+    pupils = list(pupils)
+    if not people or not pupils:
+        return {p.pk: [] for p in pupils}
     organisations: dict[int, set[int]] = defaultdict(set)
-    at_school: set[int] = set()
+    serves: dict[int, set[int]] = defaultdict(set)  # the schools each person works at or serves
     rows = Membership.objects.active().filter(user__in=[u.pk for u in people])
     for user_id, organisation_id, role, school_id in rows.values_list(
         "user_id", "organisation_id", "role", "school_id"
     ):
         organisations[user_id].add(organisation_id)
-        if school and (organisation_id == school or (role in CASE_ROLES and school_id == school)):
-            at_school.add(user_id)
+        serves[user_id].add(organisation_id)
+        if role in CASE_ROLES and school_id:
+            serves[user_id].add(school_id)
+
+    def at_school(user: Any, pupil: Any) -> bool:
+        return pupil.current_school_id in serves.get(user.pk, ())
+
     outside = sorted(
-        {frozenset(organisations[u.pk]) for u in people if u.pk not in at_school} - {frozenset()},
+        {
+            frozenset(organisations[u.pk])
+            for p in pupils
+            for u in people
+            if u.pk in organisations and not at_school(u, p)
+        },
         key=sorted,
     )
-    covered: dict[frozenset[int], bool] = {}
+    covered: dict[tuple[int, frozenset[int]], bool] = {}
     if outside:
-        answers = (
-            Pupil.objects.filter(pk=pupil.pk)
-            .values(
-                **{
-                    f"set_{i}": ExpressionWrapper(
-                        care_team_sharing_q(ids), output_field=BooleanField()
-                    )
-                    for i, ids in enumerate(outside)
-                }
-            )
-            .first()
-            or {}
+        answers = Pupil.objects.filter(pk__in=[p.pk for p in pupils]).values_list(
+            "pk",
+            *(
+                ExpressionWrapper(care_team_sharing_q(ids), output_field=BooleanField())
+                for ids in outside
+            ),
         )
-        covered = {ids: bool(answers.get(f"set_{i}")) for i, ids in enumerate(outside)}
-    return [
-        u
-        for u in people
-        if u.pk in at_school or covered.get(frozenset(organisations.get(u.pk, ())), False)
-    ]
+        covered = {
+            (pk, ids): bool(answer)
+            for pk, *row in answers
+            for ids, answer in zip(outside, row, strict=True)
+        }
+    return {
+        p.pk: [
+            u
+            for u in people
+            if at_school(u, p) or covered.get((p.pk, frozenset(organisations.get(u.pk, ()))), False)
+        ]
+        for p in pupils
+    }
 
 
 def care_team_q(user: Any) -> Q | None:

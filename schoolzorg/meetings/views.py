@@ -28,6 +28,7 @@ from schoolzorg.audit.models import Action as AuditAction
 from schoolzorg.audit.services import Read, record_accesses
 from schoolzorg.careteams.models import CareTeam, CareTeamMember
 from schoolzorg.cases.models import Case
+from schoolzorg.consent.relationships import named_among_each
 from schoolzorg.lib.converters import parse_id
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.forms import answer_status
@@ -139,6 +140,15 @@ def _owners(members: list[CareTeamMember]) -> list[User]:
     """Who can own a decision: the team's members on the meeting day, by name."""
     users = {m.user_id: m.user for m in members}
     return sorted(users.values(), key=lambda u: (u.full_name, u.pk))
+
+
+def _owners_per_item(owners: list[User], items: list[AgendaItem]) -> dict[int, list[User]]:
+    """Per item (by id), the owners a decision form offers: for an item about a child only those
+    who may be named around the child (`consent.relationships.named_among_each`; a consent for
+    one organisation leaves out the others' people). The service refuses the rest anyway."""
+    pupils = {item.pupil_id: item.pupil for item in items if item.pupil_id}
+    allowed = named_among_each(owners, pupils.values())
+    return {item.pk: allowed[item.pupil_id] if item.pupil_id else owners for item in items}
 
 
 def _visible_items(request: HttpRequest, meeting: CareMeeting) -> list[AgendaItem]:
@@ -283,13 +293,14 @@ def _detail_context(
     guests = _guests(meeting_id=meeting.pk)
     hidden = _hidden_positions(meeting, items)
     members = _members(meeting)
-    owners = _owners(members)
     minute_taker = can_take_minutes(request.user, meeting.care_team)
     # Minutes, decisions, attendance and guests from the meeting day on (services refuse them
     # before it too): before the day the screen shows the agenda and says when.
     too_early = meeting.scheduled_on > timezone.localdate()
     open_for_minutes = meeting.state in workflow.EDITABLE_STATES and minute_taker
     editable = open_for_minutes and not too_early
+    with_decision_forms = editable or any("decision" in forms for forms in bound.values())
+    owners = _owners_per_item(_owners(members), items) if with_decision_forms else {}
     minutes_url, decide_url = url_for("meetings:minutes"), url_for("meetings:decide")
     for item in items:
         item.minutes_url = minutes_url(item.pk)  # type: ignore[attr-defined]
@@ -310,7 +321,7 @@ def _detail_context(
             )
         if item.is_discussable and (editable or sent_decision is not None):
             item.decision_form = sent_decision or DecisionForm(  # type: ignore[attr-defined]
-                owners=owners, prefix=f"d{item.pk}"
+                owners=owners[item.pk], prefix=f"d{item.pk}"
             )
         item.error = (errors or {}).get(item.pk, "")  # type: ignore[attr-defined]
         item.decision_list = decisions[item.pk]  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from schoolzorg.accounts.views import require_recent_auth
 from schoolzorg.audit.models import Action as LogAction
 from schoolzorg.audit.services import record_access
 from schoolzorg.cases.views import coordinator_candidates
-from schoolzorg.consent.relationships import named_among
+from schoolzorg.consent.relationships import named_among_each
 from schoolzorg.lib.converters import parse_id
 from schoolzorg.plans import policies, services
 from schoolzorg.plans.forms import (
@@ -88,13 +88,14 @@ def log_parts(
 
 def _people(parts: list[PlanPart]) -> dict[int, list[Any]]:
     """Per part (by id), the professionals at the family's children's schools who can own a
-    goal or action in that child's part (`consent.relationships.named_among`)."""
+    goal or action in that child's part (`consent.relationships.named_among_each`)."""
     seen: dict[int, Any] = {}
     for school_id in {p.pupil.current_school_id for p in parts if p.pupil.current_school_id}:
         for user in coordinator_candidates(school_id):
             seen[user.pk] = user
     people = sorted(seen.values(), key=lambda u: u.full_name)
-    return {part.pk: named_among(people, part.pupil) for part in parts}
+    allowed = named_among_each(people, {part.pupil_id: part.pupil for part in parts}.values())
+    return {part.pk: allowed[part.pupil_id] for part in parts}
 
 
 def _load_parts(parts: list[PlanPart]) -> list[PlanPart]:

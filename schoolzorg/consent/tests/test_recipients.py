@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,15 @@ def _consent(team: Team, *, recipient: Any = None, days_ago: int = 10) -> Any:
         evidence_note="Mondeling in het oudergesprek",
         by=team.ib,
     )
+
+
+def _owner_options(response: Any, item: Any) -> list[str]:
+    """The names the decision form of this agenda item offers as owner."""
+    select = re.search(
+        rf'<select[^>]*name="d{item.pk}-owner".*?</select>', response.content.decode(), re.S
+    )
+    assert select is not None
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(0))
 
 
 def _sees(client_for: Any, user: Any, pupil: Any) -> tuple[int, int]:
@@ -159,6 +169,9 @@ def test_meeting_item_with_a_consent_for_one_team_is_discussed_only_with_those_i
     meeting.scheduled_on = timezone.localdate()
     meeting.save(update_fields=["scheduled_on"])
     item.refresh_from_db()
+    offered = _owner_options(client_for(team.ib).get(f"/overleggen/{meeting.pk}/"), item)
+    assert team.worker.full_name in offered and team.ib.full_name in offered
+    assert team.nurse.full_name not in offered
     with pytest.raises(FieldRefused) as refused:
         add_decision(
             item,
