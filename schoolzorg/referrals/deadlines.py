@@ -41,6 +41,19 @@ def add_days(start: dt.date, days: int, *, counts: str, school: Any) -> dt.date:
     return add_school_days(start, days, region=school.effective_holiday_region, school_id=school.pk)
 
 
+def days_between(start: dt.date, end: dt.date, *, counts: str, school: Any) -> int:
+    """The days of `counts` after `start` up to and including `end` (`add_days` reversed)."""
+    if counts == DayCount.CALENDAR:
+        return (end - start).days
+    from schoolzorg.calendars import workingdays
+
+    if counts == DayCount.WORKING:
+        return workingdays.school_days_between(start, end, region="")
+    return workingdays.school_days_between(
+        start, end, region=school.effective_holiday_region, school_id=school.pk
+    )
+
+
 def due_dates(
     school: Any, submitted_on: dt.date, norm: Any, urgency: str = ""
 ) -> dict[str, dt.date]:

@@ -30,6 +30,7 @@ from schoolzorg.lib.urls import url_for
 from schoolzorg.pupils import sections
 from schoolzorg.pupils.access import prepared_for_user
 from schoolzorg.referrals.access import desk_municipality_ids, school_ids, team_ids
+from schoolzorg.referrals.deadlines import days_between
 from schoolzorg.referrals.models import (
     Escalation,
     EscalationLevel,
@@ -43,11 +44,19 @@ from schoolzorg.referrals.workflow import (
     DUE_FIELD_BY_STEP,
     OPEN_STATES,
     STEP_BY_STATE,
+    DayCount,
     State,
     Step,
+    urgency_norm,
 )
 
 DESK_PANEL_LIMIT = 10
+# The unit of "te laat" on the desk, by what the referral's deadlines count (plural: + "en").
+LATE_UNITS: dict[str, str] = {
+    DayCount.SCHOOL: "schooldag",
+    DayCount.WORKING: "werkdag",
+    DayCount.CALENDAR: "dag",
+}
 # The columns the desk's rows use (never the document: a row needs no text, and the child-safety
 # sections are encrypted).
 DESK_FIELDS = (
@@ -55,6 +64,7 @@ DESK_FIELDS = (
     "school_id",
     "team_id",
     "state",
+    "urgency",
     "submitted_on",
     *DUE_FIELD_BY_STEP.values(),
     "school__name",
@@ -133,12 +143,14 @@ class DeskRow:
     is_open: bool
     step: str  # the step that waits, "" when the referral no longer runs
     due_on: dt.date | None
-    days_late: int  # school days past the step's due date; 0 when on time or done
+    days_late: int  # days past the step's due date, counted as its deadline; 0 when on time
+    late_unit: str  # "schooldag", "werkdag" or "dag": what `days_late` counts (the urgency's)
     level_4_on: dt.date | None
 
 
 def desk_rows(referrals: Iterable[Referral], today: dt.date) -> list[DeskRow]:
-    """Rows for the desk's panel and list; lateness in school days of the school's region."""
+    """Rows for the desk's panel and list; lateness counted as the deadline was: in school days
+    of the school's region, or as the referral's urgency says (`workflow.URGENCY_NORMS`)."""
     found = list(referrals)
     workingdays.prefetch_schools({r.school_id for r in found})
     referral_url = url_for("referrals:detail")
@@ -146,11 +158,10 @@ def desk_rows(referrals: Iterable[Referral], today: dt.date) -> list[DeskRow]:
     for r in found:
         step = STEP_BY_STATE.get(r.state)
         due = r.current_due_on
+        counts = urgency_norm(r.urgency).counts
         late = 0
         if due is not None and due < today:
-            late = workingdays.school_days_between(
-                due, today, region=r.school.effective_holiday_region, school_id=r.school_id
-            )
+            late = days_between(due, today, counts=counts, school=r.school)
         rows.append(
             DeskRow(
                 url=referral_url(r.pk),
@@ -162,6 +173,7 @@ def desk_rows(referrals: Iterable[Referral], today: dt.date) -> list[DeskRow]:
                 step=str(Step(step).label) if step else "",
                 due_on=due,
                 days_late=max(late, 0),
+                late_unit=LATE_UNITS[counts],
                 level_4_on=getattr(r, "level_4_on", None),
             )
         )

@@ -16,7 +16,14 @@ from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.calendars import workingdays
 from schoolzorg.referrals import services
 from schoolzorg.referrals.models import EscalationReason, Referral
-from schoolzorg.referrals.tests.factories import World, another_pupil, make_world, submitted
+from schoolzorg.referrals.tests.factories import (
+    World,
+    another_pupil,
+    draft,
+    make_world,
+    submitted,
+)
+from schoolzorg.referrals.workflow import Urgency
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +125,24 @@ def test_open_ones_come_first_with_the_step_and_how_late(world: World, client_fo
     home = client.get(reverse("home")).content.decode()
     assert home.index(f"Toeleiding {late.pk}<") < home.index(f"Toeleiding {stopped.pk}<")
     assert f"{expected} schooldag" in home and "1 lopende toeleiding bereikte niveau 4" in home
+
+
+def test_an_urgent_referral_is_late_in_calendar_days_as_its_deadlines_count(
+    world: World, client_for: Clients
+) -> None:
+    today = timezone.localdate()
+    referral = draft(world)
+    services.save_draft(referral, {"urgency": Urgency.URGENT}, by=world.smw)
+    services.submit_referral(referral, by=world.smw, today=today - dt.timedelta(days=20))
+    referral = _escalate(world, referral, 4)
+    due = referral.acknowledge_due_on
+    assert due is not None
+    late = (today - due).days
+    body = client_for(world.desk_user).get(reverse("referrals:inbox")).content.decode()
+    assert f"{late} dagen</strong>" in body
+    assert late != workingdays.school_days_between(
+        due, today, region=world.school.effective_holiday_region, school_id=world.school.pk
+    )
 
 
 def test_the_list_logs_one_read_per_pupil_as_the_desk(world: World, client_for: Clients) -> None:
