@@ -68,7 +68,7 @@ class _MembershipScope(FunctionalAdminScope):
         return formset
 
 
-class MembershipInline(_MembershipScope, admin.TabularInline[Membership, User]):
+class MembershipInline(_MembershipScope, admin.StackedInline[Membership, User]):
     model = Membership
     fk_name = "user"
     extra = 0

@@ -102,6 +102,13 @@ EXTRA: list[tuple[str, str, Callable[[matrix.World], str], int]] = [
         lambda w: reverse("admin:accounts_membership_add"),
         200,
     ),
+    # An account with its memberships, each with autocomplete boxes.
+    (
+        "admin:accounts_user_change",
+        "functional_admin",
+        lambda w: reverse("admin:accounts_user_change", args=[w.user("coordinator").pk]),
+        200,
+    ),
 ]
 
 
