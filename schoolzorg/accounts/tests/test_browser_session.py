@@ -95,3 +95,25 @@ def test_a_note_sent_after_the_session_ended_says_it_was_not_saved_and_comes_bac
     page.get_by_role("button", name="Controleren").click()
     page.wait_for_url(f"{page.base_url}/casussen/{case.pk}/")  # the case, not a 405
     assert page.get_by_role("heading", level=1).is_visible()
+
+
+def test_the_admin_warns_before_the_idle_limit_too(page, member, browser_login, axe_check):
+    from schoolzorg.accounts.models import User
+    from schoolzorg.organisations.tests.factories import MunicipalityFactory
+
+    admin = member(Role.FUNCTIONAL_ADMIN, MunicipalityFactory())
+    User.objects.filter(pk=admin.pk).update(is_staff=True)
+    browser_login(page, admin)
+    page.clock.install()
+    page.goto(f"{page.base_url}/beheer/")
+    dialog = page.get_by_role("alertdialog")
+    assert not dialog.is_visible()
+
+    page.clock.fast_forward("28:30")
+    page.clock.run_for(6000)
+    assert page.get_by_role("alertdialog", name="U wordt over 2 minuten afgemeld").is_visible()
+    axe_check(page)
+    with page.expect_response(re.compile(r"/inloggen/verlengen/$")) as answer:
+        dialog.get_by_role("button", name="Blijf ingelogd").click()
+    assert answer.value.status == 200 and answer.value.json()["ingelogd"]
+    page.wait_for_function("() => !document.getElementById('sessie-melding').open")

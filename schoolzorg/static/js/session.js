@@ -66,8 +66,7 @@
   };
 
   const keep = async () => {
-    let token = "";
-    try { token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch { /* none */ }
+    const token = dialog.dataset.csrf || "";
     let answer = null;
     try {
       const response = await fetch(dialog.dataset.keepUrl, {
