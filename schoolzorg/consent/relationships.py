@@ -59,12 +59,16 @@ def named_cover_q(user: Any) -> Q | None:
 
     - work at the pupil's current school: a membership of the school itself, or a case role
       serving it (school social worker, partnership contact), or
-    - the pupil has a complete consent to be discussed in the care team in force today, or a
-      legal basis in force for that purpose naming none or one of the person's organisations
+    - work for an organisation of the care-team kind (not a school: a neighbourhood team, the
+      youth health service, a partnership, a social-work provider) while the pupil has a
+      complete consent to be discussed in the care team in force today, or a legal basis in
+      force for that purpose, naming none or one of those organisations
       (`care_team_sharing_q`).
 
-    Reads in Python only the user's memberships (the access key); the rest is SQL, so a
-    withdrawn or expired consent ends it on the next request.
+    A school's own people count only at their own school: a coordinator whose role there ended,
+    still named and now a teacher at another school, opens nothing through a consent "for the
+    care team". Reads in Python only the user's memberships (the access key); the rest is SQL,
+    so a withdrawn or expired consent ends it on the next request.
     """
     memberships = active_memberships(user)
     if not memberships:
@@ -72,8 +76,14 @@ def named_cover_q(user: Any) -> Q | None:
     schools = {
         m.organisation_id for m in memberships if m.organisation.kind == OrganisationKind.SCHOOL
     } | {m.school_id for m in memberships if m.role in CASE_ROLES and m.school_id}
-    cover = care_team_sharing_q({m.organisation_id for m in memberships})
-    return cover | Q(current_school_id__in=sorted(schools)) if schools else cover
+    outside = {
+        m.organisation_id for m in memberships if m.organisation.kind != OrganisationKind.SCHOOL
+    }
+    cover = care_team_sharing_q(outside) if outside else None
+    at_school = Q(current_school_id__in=sorted(schools)) if schools else None
+    if cover is not None and at_school is not None:
+        return cover | at_school
+    return cover if cover is not None else at_school
 
 
 def may_be_named(user: Any, pupil: Any) -> bool:
@@ -95,10 +105,10 @@ def named_among_each(people: list[Any], pupils: Iterable[Any]) -> dict[int, list
     """Per pupil (by id), `named_among(people, pupil)`; two queries however many people and
     pupils.
 
-    First the people's active memberships: who works at or serves each pupil's school, and in
-    which organisations. Then one row per pupil that answers `care_team_sharing_q` for each
-    distinct set of organisations among the others (say a neighbourhood-team worker and the
-    nurse at the school).
+    First the people's active memberships: who works at or serves each pupil's school, and for
+    which care-team organisations. Then one row per pupil that answers `care_team_sharing_q` for
+    each distinct set of such organisations among the others (say a neighbourhood-team worker
+    and the nurse at the school).
     """
     from django.db.models import BooleanField, ExpressionWrapper
 
@@ -108,48 +118,46 @@ def named_among_each(people: list[Any], pupils: Iterable[Any]) -> dict[int, list
     pupils = list(pupils)
     if not people or not pupils:
         return {p.pk: [] for p in pupils}
-    organisations: dict[int, set[int]] = defaultdict(set)
-    serves: dict[int, set[int]] = defaultdict(set)  # the schools each person works at or serves
+    outside: dict[int, set[int]] = defaultdict(set)  # care-team organisations (`named_cover_q`)
+    works_at: dict[int, set[int]] = defaultdict(set)  # the schools each person works at
     rows = Membership.objects.active().filter(user__in=[u.pk for u in people])
-    for user_id, organisation_id, role, school_id in rows.values_list(
-        "user_id", "organisation_id", "role", "school_id"
+    for user_id, organisation_id, kind, role, school_id in rows.values_list(
+        "user_id", "organisation_id", "organisation__kind", "role", "school_id"
     ):
-        organisations[user_id].add(organisation_id)
-        serves[user_id].add(organisation_id)
+        if kind == OrganisationKind.SCHOOL:
+            works_at[user_id].add(organisation_id)
+        else:
+            outside[user_id].add(organisation_id)
         if role in CASE_ROLES and school_id:
-            serves[user_id].add(school_id)
+            works_at[user_id].add(school_id)
 
     def at_school(user: Any, pupil: Any) -> bool:
-        return pupil.current_school_id in serves.get(user.pk, ())
+        return pupil.current_school_id in works_at.get(user.pk, ())
 
-    outside = sorted(
-        {
-            frozenset(organisations[u.pk])
-            for p in pupils
-            for u in people
-            if u.pk in organisations and not at_school(u, p)
-        },
+    grounds = sorted(
+        {frozenset(outside[u.pk]) for p in pupils for u in people if not at_school(u, p)}
+        - {frozenset()},
         key=sorted,
     )
     covered: dict[tuple[int, frozenset[int]], bool] = {}
-    if outside:
+    if grounds:
         answers = Pupil.objects.filter(pk__in=[p.pk for p in pupils]).values_list(
             "pk",
             *(
                 ExpressionWrapper(care_team_sharing_q(ids), output_field=BooleanField())
-                for ids in outside
+                for ids in grounds
             ),
         )
         covered = {
             (pk, ids): bool(answer)
             for pk, *row in answers
-            for ids, answer in zip(outside, row, strict=True)
+            for ids, answer in zip(grounds, row, strict=True)
         }
     return {
         p.pk: [
             u
             for u in people
-            if at_school(u, p) or covered.get((p.pk, frozenset(organisations.get(u.pk, ()))), False)
+            if at_school(u, p) or covered.get((p.pk, frozenset(outside.get(u.pk, ()))), False)
         ]
         for p in pupils
     }

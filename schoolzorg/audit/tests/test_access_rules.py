@@ -55,15 +55,25 @@ def test_care_team_sees_only_pupils_with_consent_in_lists_too(world) -> None:
 
 
 def test_pupils_reached_through_several_relationships_are_each_visible_once(world) -> None:
-    """School staff who also coordinate a case at another school (with consent) and hold a grant
-    for a third pupil see the union: in the pupil list (each pupil once) and inside other apps'
-    filters."""
+    """School staff who also work in a neighbourhood team, coordinate a case at another school
+    (with consent) and hold a grant for a third pupil see the union: in the pupil list (each
+    pupil once) and inside other apps' filters."""
+    from schoolzorg.accounts.models import Membership
+    from schoolzorg.accounts.roles import Role
     from schoolzorg.cases.models import Case
     from schoolzorg.cases.tests.factories import CaseFactory
     from schoolzorg.consent.models import Consent, Purpose
     from schoolzorg.pupils.tests.factories import PupilFactory
 
     coordinator = world.users["coordinator"]
+    # The consent covers the coordinator as a neighbourhood-team worker: a school's own people
+    # count only at their own school (`consent.relationships.named_cover_q`).
+    Membership.objects.create(
+        user=coordinator,
+        organisation=world.team,
+        role=Role.NEIGHBOURHOOD_TEAM_WORKER,
+        valid_from=dt.date(2020, 1, 1),
+    )
     case_elsewhere = CaseFactory(
         pupil=PupilFactory(current_school=world.other_school),
         coordinator=coordinator,

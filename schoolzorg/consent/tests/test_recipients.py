@@ -121,6 +121,28 @@ def test_plan_owner_cover_follows_the_organisation_the_consent_names(team: Team)
     assert not may_be_named(team.nurse, team.pupil)
 
 
+def test_a_named_coordinator_whose_school_role_ended_is_not_covered_by_a_care_team_consent(
+    team: Team, member: Any, client_for: Any
+) -> None:
+    """A school's own people count only at their own school: a former IB-er, still named
+    coordinator and now a teacher at another school, opens nothing through a consent for the
+    care team (tester finding)."""
+    from schoolzorg.cases.tests.factories import CaseFactory
+
+    _consent(team)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    former = member(Role.SUPPORT_COORDINATOR, team.school, valid_until=yesterday)
+    member(Role.TEACHER, SchoolFactory(name="Het Kompas"), group="5", user=former)
+    case = CaseFactory(pupil=team.pupil, raised_by=team.ib, coordinator=former)
+
+    assert not may_be_named(former, team.pupil)
+    assert named_among([former, team.nurse], team.pupil) == [team.nurse]
+    assert _sees(client_for, former, team.pupil) == (404, 404)
+    assert client_for(former).get(f"/casussen/{case.pk}/").status_code == 404
+    # The nurse serves the school's care team: the same consent covers her.
+    assert may_be_named(team.nurse, team.pupil)
+
+
 def test_named_among_agrees_with_may_be_named_in_two_queries_however_many_people(
     team: Team, member: Any
 ) -> None:
