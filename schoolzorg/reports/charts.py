@@ -1,7 +1,7 @@
 """Bar charts as server-side SVG. Every chart on a page sits next to a table with the same data.
 
-Hidden (suppressed) cells get no bar, only their "<5" label, so the picture reveals nothing that
-the table does not.
+Hidden (suppressed) cells get no bar, only their mark ("<5", or "×" for a cell hidden with a
+small one), so the picture reveals nothing that the table does not.
 """
 
 from __future__ import annotations

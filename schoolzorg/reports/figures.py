@@ -44,6 +44,15 @@ def month_label(month: dt.date) -> str:
     return f"{MONTH_NAMES[month.month - 1]} {month:%y}"
 
 
+def _td(cell: Cell) -> str:
+    if cell.text == suppression.COMPLEMENTARY:  # a screen reader would say "maal"
+        return (
+            f'<td><span aria-hidden="true">{cell.text}</span>'
+            '<span class="visually-hidden">verborgen</span></td>'
+        )
+    return "<td>" + escape(cell.text) + "</td>"
+
+
 @dataclass
 class Table:
     """Rows of suppressed cells with a label per row; `columns` label the cells."""
@@ -60,7 +69,7 @@ class Table:
             '<tr><th scope="row">'
             + escape(label)
             + "</th>"
-            + "".join("<td>" + escape(cell.text) + "</td>" for cell in cells)
+            + "".join(_td(cell) for cell in cells)
             + "</tr>"
             for label, cells in self.rows
         ]

@@ -3,6 +3,8 @@ number, and every other count is rounded to a multiple of five.
 
 A breakdown that is shown next to its total also hides a second cell when only one is hidden
 (complementary suppression), so no hidden count can be worked out by subtraction within a table.
+That second cell is 5 or more, so it gets its own mark, "×" (`COMPLEMENTARY`), not "<5": the page
+and the CSV explain both marks (`LEGEND`).
 Rounding guards what suppression alone cannot: the same count in two tables (a school's total
 for the period and the months of the municipality), and two versions of a table a few minutes
 apart (the roll-ups are refreshed every ten minutes): one new referral no longer shows as "13"
@@ -20,6 +22,20 @@ from dataclasses import dataclass
 THRESHOLD = 5
 MIN_DENOMINATOR = 10
 HIDDEN = "<5"
+COMPLEMENTARY = "×"  # 5 or more, hidden so that a "<5" next to it cannot be worked out
+NOT_SHOWN = "–"  # a share or lead time over too few
+LEGEND = [
+    (HIDDEN, "1 tot en met 4"),
+    (
+        COMPLEMENTARY,
+        "5 of meer, verborgen zodat een klein aantal niet uit het totaal te berekenen is",
+    ),
+    (
+        NOT_SHOWN,
+        "te weinig om te tonen: een percentage over minder dan 10, of met een deel van 1 tot en "
+        "met 4; een doorlooptijd over minder dan 5 toeleidingen",
+    ),
+]
 BASE = 5  # counts are shown rounded to a multiple of this
 SHARE_BASE = 5  # percentage points
 
@@ -50,6 +66,13 @@ def count(n: int) -> Cell:
     return Cell(shown, f"{shown:,}".replace(",", "."))
 
 
+def _shown(n: int, *, hidden: bool) -> Cell:
+    """A count, or its mark when hidden: "<5" for a small one, "×" for one hidden with it."""
+    if not hidden:
+        return count(n)
+    return Cell(None, HIDDEN if is_small(n) else COMPLEMENTARY)
+
+
 def counts(values: Sequence[int], *, with_total: bool = True) -> list[Cell]:
     """Suppress a breakdown; with a total shown, never leave exactly one hidden cell."""
     hidden = {i for i, n in enumerate(values) if is_small(n)}
@@ -57,13 +80,13 @@ def counts(values: Sequence[int], *, with_total: bool = True) -> list[Cell]:
         others = [(n, i) for i, n in enumerate(values) if i not in hidden and n > 0]
         if others:
             hidden.add(min(others)[1])
-    return [Cell(None, HIDDEN) if i in hidden else count(n) for i, n in enumerate(values)]
+    return [_shown(n, hidden=i in hidden) for i, n in enumerate(values)]
 
 
 def share(numerator: int, denominator: int) -> Cell:
     """A percentage, hidden over fewer than 10 or when the rest (or the part) is 1 to 4."""
     if denominator < MIN_DENOMINATOR or is_small(numerator) or is_small(denominator - numerator):
-        return Cell(None, "–")
+        return Cell(None, NOT_SHOWN)
     pct = rounded(round(100 * numerator / denominator), SHARE_BASE)
     return Cell(pct, f"{pct}%")
 
@@ -71,7 +94,7 @@ def share(numerator: int, denominator: int) -> Cell:
 def days(value: float | None, n: int) -> Cell:
     """A lead time in days, shown only when it summarises at least 5 referrals."""
     if value is None or n < THRESHOLD:
-        return Cell(None, "–")
+        return Cell(None, NOT_SHOWN)
     return Cell(value, f"{value:.1f}".replace(".", ","))
 
 
@@ -100,6 +123,5 @@ def matrix(rows: Sequence[Sequence[int]]) -> list[list[Cell]]:
                 hidden.add(min(others)[1])
                 changed = True
     return [
-        [Cell(None, HIDDEN) if (i, j) in hidden else count(n) for j, n in enumerate(r)]
-        for i, r in enumerate(values)
+        [_shown(n, hidden=(i, j) in hidden) for j, n in enumerate(r)] for i, r in enumerate(values)
     ]

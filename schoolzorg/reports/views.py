@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from schoolzorg.lib import spreadsheets
-from schoolzorg.reports import charts
+from schoolzorg.reports import charts, suppression
 from schoolzorg.reports.access import chosen_municipality
 from schoolzorg.reports.figures import figures_for
 
@@ -36,14 +38,18 @@ def index(request: HttpRequest) -> HttpResponse:
             "options": options,
             "figures": figures,
             "charts": svg,
+            "legend": suppression.LEGEND,
         },
     )
+
+
+LEGEND_TABLE = "uitleg bij de tekens"
 
 
 @never_cache
 @login_required
 def export_csv(request: HttpRequest) -> HttpResponse:
-    """The same suppressed tables as the page, one line per cell."""
+    """The same suppressed tables as the page, one line per cell, then what the marks mean."""
     municipality_id, name, _ = chosen_municipality(request)
     figures = figures_for(municipality_id)
     tables = [
@@ -56,12 +62,14 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         ("doorlooptijd per stap (mediaan dagen)", figures.lead_times),
         ("escalaties per reden en niveau", figures.escalations),
     ]
-    rows = (
+    values = (
         [name, title, label, column, cell.text]
         for title, table in tables
         for label, cells in table.rows
         for column, cell in zip(table.columns, cells, strict=True)
     )
+    legend = ([name, LEGEND_TABLE, mark, "betekenis", text] for mark, text in suppression.LEGEND)
+    rows = itertools.chain(values, legend)
     body = spreadsheets.csv_text(["gemeente", "tabel", "rij", "kolom", "waarde"], rows)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cijfers.csv"'
