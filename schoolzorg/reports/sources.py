@@ -180,9 +180,34 @@ def consents_given(months: list[dt.date]) -> Counts:
 # --- cases, meetings, referrals (read when their models exist) -----------------------------------
 
 
+CASES_OPENED: list[tuple[str, dict[str, Any]]] = [
+    ("cases.Case", {"group": "school_id", "when": "opened_at"}),
+    ("cases.Case", {"group": "school_id", "when": "opened_on"}),
+]
+
+
 def help_requests(months: list[dt.date]) -> Counts:
-    """Every request for help: a new case, or an anonymous consultation without a name."""
-    out: Counts = dict(cases_opened(months))
+    """Every request for help: a new case, or an anonymous consultation without a name.
+
+    A consultation later turned into a case (`Case.from_consultation`) is one request, counted
+    once: in the month of the consultation, not again when the case is opened.
+    """
+    out: Counts = dict(
+        first_counts(
+            [
+                (
+                    "cases.Case",
+                    {
+                        "group": "school_id",
+                        "when": "opened_at",
+                        "filter": {"from_consultation__isnull": True},
+                    },
+                ),
+                *CASES_OPENED,  # a Case without `from_consultation`: every case
+            ],
+            months,
+        )
+    )
     consultations = first_counts(
         [("cases.AnonymousConsultation", {"group": "school_id", "when": "held_on"})], months
     )
@@ -192,13 +217,7 @@ def help_requests(months: list[dt.date]) -> Counts:
 
 
 def cases_opened(months: list[dt.date]) -> Counts:
-    return first_counts(
-        [
-            ("cases.Case", {"group": "school_id", "when": "opened_at"}),
-            ("cases.Case", {"group": "school_id", "when": "opened_on"}),
-        ],
-        months,
-    )
+    return first_counts(CASES_OPENED, months)
 
 
 def meetings_held(months: list[dt.date]) -> Counts:

@@ -110,6 +110,42 @@ def test_cases_count_as_help_requests_and_care_with_consent(member) -> None:
     assert september.pupils_in_care == 0
 
 
+def test_a_consultation_turned_into_a_case_is_one_help_request(member) -> None:
+    from django.utils import timezone
+
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.cases.models import AnonymousConsultation, Case
+
+    school = SchoolFactory()
+    coordinator = member(Role.SUPPORT_COORDINATOR, school)
+    category = Case._meta.get_field("category").choices[0][0]
+    consultation = AnonymousConsultation.objects.create(
+        school=school,
+        category=category,
+        summary="zorg",
+        held_on=dt.date(2026, 9, 20),
+        participants="IB-er, SMW",
+        recorded_by=coordinator,
+    )
+    for source in (consultation, None):
+        Case.objects.create(
+            pupil=PupilFactory(current_school=school),
+            school=school,
+            category=category,
+            description="zorg",
+            raised_by=coordinator,
+            opened_at=timezone.make_aware(dt.datetime(2026, 10, 5, 10, 0)),
+            from_consultation=source,
+        )
+    refresh_figures(today=TODAY)
+    rows = {
+        r.month: (r.help_requests, r.cases_opened)
+        for r in MonthlySchoolFigure.objects.filter(school=school)
+    }
+    assert rows[dt.date(2026, 9, 1)] == (1, 0)  # the consultation
+    assert rows[dt.date(2026, 10, 1)] == (1, 2)  # only the case that came from nowhere else
+
+
 def test_referrals_give_team_figures_lead_times_and_escalations() -> None:
     from schoolzorg.referrals import services as referral_services
     from schoolzorg.referrals.tests.factories import make_world, submitted
