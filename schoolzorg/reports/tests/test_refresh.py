@@ -66,6 +66,14 @@ def test_command_and_periodic_registration() -> None:
     assert next(s for s in sweeps() if s.name == "refresh-figures").every_seconds == 600
 
 
+@pytest.mark.parametrize("months", ["0", "-5"])
+def test_command_refuses_no_months_in_dutch(months: str) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=f"--months {months} kan niet: geef 1 of meer"):
+        call_command("refresh_figures", "--months", months)
+
+
 def test_window_crosses_the_year() -> None:
     assert window(dt.date(2026, 2, 3), 3) == [
         dt.date(2025, 12, 1),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from schoolzorg.lib.commands import BaseCommand
 from schoolzorg.reports.services import DEFAULT_MONTHS, refresh_figures
@@ -22,6 +22,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["months"] < 1:
+            raise CommandError(
+                f"--months {options['months']} kan niet: geef 1 of meer maanden op "
+                f"(standaard {DEFAULT_MONTHS})."
+            )
         r = refresh_figures(months=options["months"])
         self.stdout.write(
             f"Cijfers ververst in {r.seconds:.1f} s: {r.school_rows} school-maanden, "
