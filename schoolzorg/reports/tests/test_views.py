@@ -176,3 +176,26 @@ def test_the_csv_opens_in_dutch_excel_and_runs_no_formula_from_a_name(town, clie
     assert body.startswith("\ufeffgemeente;tabel;rij;kolom;waarde")
     lines = body.splitlines()[1:]
     assert lines and all(line.startswith("\"'=HYPERLINK(") for line in lines)
+
+
+def test_the_analysts_home_points_to_the_figures(town, client_for, member) -> None:
+    municipality, analyst = town
+    html = client_for(analyst).get(reverse("home")).content.decode()
+    assert "Mijn rollen" in html
+    assert f'{reverse("reports:index")}?gemeente={municipality.pk}">Cijfers Waterstede</a>' in html
+
+    coordinator = member(Role.SUPPORT_COORDINATOR, SchoolFactory(municipality=municipality))
+    assert (
+        reverse("reports:index")
+        not in client_for(coordinator).get(reverse("home")).content.decode()
+    )
+
+
+def test_the_page_says_what_consent_coverage_is_and_why_it_shows_a_dash(town, client_for) -> None:
+    _, analyst = town
+    html = client_for(analyst).get(reverse("reports:index")).content.decode()
+    assert (
+        "Dekking toestemming: van de leerlingen met een open casus, het deel met toestemming"
+        in html
+    )
+    assert "minder dan 10 leerlingen met een open casus" in html
