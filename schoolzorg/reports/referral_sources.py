@@ -2,7 +2,8 @@
 
 Lead time per step is measured between the dates the referral workflow stamps on a referral
 (`submitted_on`, `acknowledged_on`, `handover_planned_on`, `handover_held_on`, `first_contact_on`)
-and counted in the month the step was completed. A warm handover is within the norm when it was
+in school days of the school's holiday region (the unit of the norms), and counted in the month
+the step was completed (`referrals.figures.lead_time_per_step`). A warm handover is within the norm when it was
 held on or before its due date (`handover_due_on`, set from the municipality's service norm).
 """
 
@@ -127,8 +128,9 @@ def _figures() -> Any | None:
 
 
 def lead_times(months: list[dt.date]) -> list[dict[str, Any]]:
-    """Rows for `MonthlyLeadTimeFigure` from `referrals.figures.lead_time_per_step`: median days
-    per step for referrals sent in a month, per municipality of the receiving team."""
+    """Rows for `MonthlyLeadTimeFigure` from `referrals.figures.lead_time_per_step`: median
+    school days per step, over the steps completed in a month, per municipality of the receiving
+    team."""
     figures = _figures()
     if figures is None:
         return []

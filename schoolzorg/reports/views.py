@@ -59,7 +59,10 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         ("hulpvragen per school en maand", figures.help_by_school),
         ("toeleidingen per wijkteam en maand", figures.referrals_by_team),
         ("warme overdracht per wijkteam", figures.handovers),
-        ("doorlooptijd per stap (mediaan dagen)", figures.lead_times),
+        (
+            "doorlooptijd per stap (mediaan in schooldagen, in de maand dat de stap klaar was)",
+            figures.lead_times,
+        ),
         ("escalaties per reden en niveau", figures.escalations),
     ]
     values = (

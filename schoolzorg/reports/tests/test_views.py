@@ -199,3 +199,10 @@ def test_the_page_says_what_consent_coverage_is_and_why_it_shows_a_dash(town, cl
         in html
     )
     assert "minder dan 10 leerlingen met een open casus" in html
+
+
+def test_lead_times_say_they_are_school_days_by_month_completed(town, client_for) -> None:
+    _, analyst = town
+    html = client_for(analyst).get(reverse("reports:index")).content.decode()
+    assert "Mediaan in schooldagen per stap" in html
+    assert "in de maand waarin de stap klaar was" in html
