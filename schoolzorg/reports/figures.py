@@ -254,7 +254,9 @@ def build(municipality_id: int, *, today: dt.date | None = None) -> Figures:
 
     # Lead time per referral step and month (median days, hidden under 5 referrals).
     steps: dict[str, tuple[int, str]] = {}
-    step_cells: dict[str, list[Cell]] = defaultdict(lambda: [Cell(None, "–")] * len(months))
+    step_cells: dict[str, list[Cell]] = defaultdict(
+        lambda: [Cell(None, suppression.NOT_SHOWN)] * len(months)
+    )
     for r in step_rows:
         steps[r["step"]] = (r["order"], r["step_label"])
         i = index.get(r["month"])

@@ -32,8 +32,8 @@ LEGEND = [
     ),
     (
         NOT_SHOWN,
-        "te weinig om te tonen: een percentage over minder dan 10, of met een deel van 1 tot en "
-        "met 4; een doorlooptijd over minder dan 5 toeleidingen",
+        "te weinig om te tonen: een percentage bij minder dan 10, of als een deel 1 tot en met 4 "
+        "is; een doorlooptijd bij minder dan 5 toeleidingen",
     ),
 ]
 BASE = 5  # counts are shown rounded to a multiple of this

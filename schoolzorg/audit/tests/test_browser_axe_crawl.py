@@ -87,6 +87,8 @@ EXTRA: list[tuple[str, str, Callable[[matrix.World], str], int]] = [
     # referral to level 4, so both show content.
     ("home (servicepunt)", "service_desk", lambda w: reverse("home"), 200),
     ("referrals:inbox (servicepunt)", "service_desk", lambda w: reverse("referrals:inbox"), 200),
+    # The analyst's "Mijn werk": roles and the pointer to the figures.
+    ("home (analist)", "analyst", lambda w: reverse("home"), 200),
     # The admin (`/beheer/`), outside the matrix, as the functional administrator: its start
     # page, a list with filters, and the form with autocomplete boxes.
     ("admin:index", "functional_admin", lambda w: reverse("admin:index"), 200),
