@@ -268,6 +268,23 @@ class PlanHandoverForm(SeenStateForm):
 class HoldHandoverForm(SeenStateForm):
     held_on = forms.DateField(label="Gehouden op", widget=DateInput())
 
+    def __init__(
+        self,
+        *args: Any,
+        planned_on: dt.date | None = None,
+        today: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if planned_on is not None and today is not None and planned_on > today:
+            # The field then holds today: say so, so an early date is chosen on purpose.
+            self.fields["held_on"].help_text = (
+                f"Gepland op {date_format(planned_on, 'l j F Y')}. Was de overdracht eerder, "
+                "vul dan de dag in waarop ze gehouden is."
+            )
+        elif planned_on is not None:
+            self.fields["held_on"].help_text = f"Gepland op {date_format(planned_on, 'l j F Y')}."
+
 
 class FirstContactForm(SeenStateForm):
     on = forms.DateField(label="Datum eerste contact", widget=DateInput())

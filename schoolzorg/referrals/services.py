@@ -624,9 +624,10 @@ def _weekday_long(day: dt.date) -> str:
     return date_format(day, "l j F Y")
 
 
-def _school_closed_on(referral: Referral, on: dt.date) -> str:
-    """Why a warm handover cannot be on `on` ("" when it can): the days it may be on are the
-    days its urgency counts (`workflow.URGENCY_NORMS`).
+def _handover_days(referral: Referral) -> tuple[str, int | None, str, str, str] | None:
+    """The calendar a warm handover keeps to, by its urgency (`workflow.URGENCY_NORMS`): region,
+    school, and the words for a closed day, the day to pick and one such day; None when every day
+    will do.
 
     Normally the handover is a meeting at or with the school, and the deadlines count school
     working days of that school: a holiday or a weekend is a day nobody from the school is
@@ -635,18 +636,25 @@ def _school_closed_on(referral: Referral, on: dt.date) -> str:
     """
     counts = urgency_norm(referral.urgency).counts
     if counts == DayCount.CALENDAR:
-        return ""
+        return None
     if counts == DayCount.WORKING:
-        region, school_id, closed, pick, first = (
-            "",
-            None,
-            "is het geen werkdag",
-            "werkdag",
-            "werkdag",
-        )
-    else:
-        region, school_id = referral.school.effective_holiday_region, referral.school_id
-        closed, pick, first = "is de school dicht", "dag waarop de school open is", "schooldag"
+        return "", None, "is het geen werkdag", "werkdag", "werkdag"
+    return (
+        referral.school.effective_holiday_region,
+        referral.school_id,
+        "is de school dicht",
+        "dag waarop de school open is",
+        "schooldag",
+    )
+
+
+def _school_closed_on(referral: Referral, on: dt.date) -> str:
+    """Why a warm handover cannot be planned on `on` ("" when it can), with the first day after
+    it that it can (`_handover_days`)."""
+    days = _handover_days(referral)
+    if days is None:
+        return ""
+    region, school_id, closed, pick, first = days
     reasons = workingdays.closed_because(on, region=region, school_id=school_id)
     if not reasons:
         return ""
@@ -656,6 +664,55 @@ def _school_closed_on(referral: Referral, on: dt.date) -> str:
     except ValueError:
         return text
     return f"{text} De eerste {first} daarna is {_weekday_long(after)}."
+
+
+def _closed_hold_day(
+    referral: Referral, held_on: dt.date, *, earliest: dt.date | None, today: dt.date
+) -> str:
+    """Why the warm handover cannot have been held on `held_on` ("" when it can have been).
+
+    The same days as for planning it (`_handover_days`): a day the handover could not be planned
+    on is not a day it was held on, and the figures would count it as held in time. The message
+    names the last allowed day before it (when not before `earliest`) and the first one after it,
+    saying so when that day is still to come.
+    """
+    days = _handover_days(referral)
+    if days is None:
+        return ""
+    region, school_id, closed, pick, first = days
+    reasons = workingdays.closed_because(held_on, region=region, school_id=school_id)
+    if not reasons:
+        return ""
+    parts = [f"Op {_weekday_long(held_on)} {closed} ({', '.join(reasons)}). Kies een {pick}."]
+    try:
+        before = workingdays.add_school_days(held_on, -1, region=region, school_id=school_id)
+    except ValueError:
+        before = None
+    if before is not None and (earliest is None or before >= earliest):
+        parts.append(f"De laatste {first} daarvoor is {_weekday_long(before)}.")
+    try:
+        after = workingdays.add_school_days(held_on, 1, region=region, school_id=school_id)
+    except ValueError:
+        after = None
+    if after is not None:
+        parts.append(
+            f"De eerste {first} daarna is {_weekday_long(after)}"
+            + ("." if after <= today else "; die dag moet nog komen.")
+        )
+    return " ".join(parts)
+
+
+def early_hold_warning(referral: Referral) -> str:
+    """What the team reads after recording a warm handover held before its planned day ("" when
+    held on or after it): a date typed wrong is easy to miss, and the figures count it."""
+    held, planned = referral.handover_held_on, referral.handover_on
+    if held is None or planned is None or held >= planned:
+        return ""
+    return (
+        f"Let op: u hebt vastgelegd dat de warme overdracht op {_weekday_long(held)} is "
+        f"gehouden. Ze was gepland op {_weekday_long(planned)}, dus eerder dan gepland. "
+        "Klopt die datum?"
+    )
 
 
 def late_handover_warning(referral: Referral) -> str:
@@ -933,12 +990,20 @@ def hold_handover(
             f"({_long(earliest)}). Kies die dag of een latere.",
             field="held_on",
         )
+    if closed := _closed_hold_day(referral, held_on, earliest=earliest, today=day):
+        raise ReferralError(closed, field="held_on")
+    planned = referral.handover_on
     _transition(
         referral,
         "hold_handover",
         by=by,
         updates={"handover_held_on": held_on},
-        text=f"Warme overdracht gehouden op {numeric(held_on)}",
+        text=f"Warme overdracht gehouden op {numeric(held_on)}"
+        + (
+            f" (eerder dan gepland: {numeric(planned)})"
+            if planned is not None and held_on < planned
+            else ""
+        ),
     )
     _send(_school_side(referral), "handover_held", referral)
     return referral

@@ -356,6 +356,9 @@ def _form_for(
             if referral.handover_on and referral.handover_on <= today
             else today,
         )
+        return forms.HoldHandoverForm(
+            data, initial=initial, prefix=move, planned_on=referral.handover_on, today=today
+        )
     if move == "confirm_first_contact":
         initial.setdefault("on", today)
     if move == "plan_handover":
@@ -797,6 +800,8 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     messages.success(request, f"De toeleiding staat nu op ‘{State(spec.target).label}’.")
     if name == "plan_handover" and (late := services.late_handover_warning(referral)):
         messages.warning(request, late)
+    if name == "hold_handover" and (early := services.early_hold_warning(referral)):
+        messages.warning(request, early)
     return redirect("referrals:detail", pk=pk)
 
 

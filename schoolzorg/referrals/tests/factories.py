@@ -136,6 +136,16 @@ def school_day_from(world: World, day: dt.date) -> dt.date:
     return add_school_days(day, 1, region=region, school_id=school_id)
 
 
+def school_day_before(world: World, day: dt.date) -> dt.date:
+    """`day` when the world's school is open then, else its last school day before it."""
+    from schoolzorg.calendars.workingdays import add_school_days, is_school_day
+
+    region, school_id = world.school.effective_holiday_region, world.school.pk
+    if is_school_day(day, region=region, school_id=school_id):
+        return day
+    return add_school_days(day, -1, region=region, school_id=school_id)
+
+
 def another_pupil(world: World) -> Any:
     """A second child at the world's school, living in the same district, with consent: a team
     gets one referral per child at a time (ADR 0401), so tests of many referrals use many."""

@@ -15,6 +15,7 @@ from schoolzorg.referrals.tests.factories import (
     COMPLETE_DOCUMENT,
     draft,
     make_world,
+    school_day_before,
     school_day_from,
 )
 from schoolzorg.referrals.workflow import State
@@ -100,7 +101,14 @@ def test_school_sends_and_team_takes_the_referral_to_first_contact(
     assert page.locator("#status").inner_text() == "Warme overdracht gepland"
     axe_check(page)
 
-    page.locator("#id_hold_handover-held_on").fill(timezone.localdate().isoformat())
+    # Held on the last school day up to today: on a weekend that is before the day the handover
+    # was planned, so the plan is dated two weeks back (a handover is not held on a closed day).
+    today = timezone.localdate()
+    held = school_day_before(world, today)
+    Referral.objects.filter(pk=referral.pk).update(
+        handover_planned_on=today - dt.timedelta(days=14)
+    )
+    page.locator("#id_hold_handover-held_on").fill(held.isoformat())
     page.get_by_role("button", name="Warme overdracht gehouden").click()
     assert page.locator("#status").inner_text() == "Warme overdracht gehouden"
     axe_check(page)

@@ -505,6 +505,110 @@ def test_a_handover_after_its_deadline_is_planned_with_a_warning_and_a_timeline_
     assert list(referral.escalations.values_list("step", "level")) == [("hold_handover", 1)]
 
 
+def test_a_handover_is_not_held_on_a_day_it_could_not_be_planned_on() -> None:
+    """The tester's steps: planned on 2-12 for Tuesday 15-12, recorded as held on Saturday 5-12
+    (the field held today); the figures counted it as held in time."""
+    from schoolzorg.calendars.tests.factories import SchoolClosureFactory
+
+    world = make_world()
+    _christmas(world)
+    referral = _acknowledged_in_december(world)
+    SchoolClosureFactory(school=world.school, date=dt.date(2026, 12, 3), reason="Studiedag")
+    plan = {"by": world.worker, "place": "School", "participants": "x", "parents_invited": False}
+    # Planned on the school's study day (the team works that day).
+    services.plan_handover(referral, on=dt.date(2026, 12, 15), today=dt.date(2026, 12, 3), **plan)
+    saturday = dt.date(2026, 12, 5)
+    expected = {
+        # Today: the first school day after it is still to come.
+        (saturday, saturday): "Op zaterdag 5 december 2026 is de school dicht (weekend). Kies een "
+        "dag waarop de school open is. De laatste schooldag daarvoor is vrijdag 4 december 2026. "
+        "De eerste schooldag daarna is maandag 7 december 2026; die dag moet nog komen.",
+        (saturday, dt.date(2026, 12, 8)): "Op zaterdag 5 december 2026 is de school dicht "
+        "(weekend). Kies een dag waarop de school open is. De laatste schooldag daarvoor is "
+        "vrijdag 4 december 2026. De eerste schooldag daarna is maandag 7 december 2026.",
+        # The school day before it is before the handover was planned: not named.
+        (dt.date(2026, 12, 3), dt.date(2026, 12, 8)): "Op donderdag 3 december 2026 is de school "
+        "dicht (Studiedag). Kies een dag waarop de school open is. De eerste schooldag daarna is "
+        "vrijdag 4 december 2026.",
+    }
+    for (held_on, today), message in expected.items():
+        with pytest.raises(services.ReferralError) as exc:
+            services.hold_handover(referral, by=world.worker, held_on=held_on, today=today)
+        assert exc.value.errors == [("held_on", message)]
+    referral.refresh_from_db()
+    assert referral.state == State.HANDOVER_PLANNED and referral.handover_held_on is None
+    services.hold_handover(referral, by=world.worker, held_on=dt.date(2026, 12, 4), today=saturday)
+    assert referral.handover_held_on == dt.date(2026, 12, 4)
+
+
+def test_a_direct_handover_may_be_held_on_any_day_a_snel_one_on_a_working_day() -> None:
+    """As for planning: 'direct' counts every day, 'snel' working days (school holidays too)."""
+    from schoolzorg.referrals.models import Urgency
+
+    world = make_world()
+    _christmas(world)
+    sent = dt.date(2026, 12, 21)  # a Monday in the Christmas holiday
+
+    def planned(urgency: str) -> Referral:
+        referral = draft(world, pupil=another_pupil(world))
+        services.save_draft(referral, {"urgency": urgency}, by=world.smw)
+        services.submit_referral(referral, by=world.smw, today=sent)
+        services.acknowledge_referral(referral, by=world.worker, today=sent)
+        services.plan_handover(
+            referral,
+            by=world.worker,
+            on=dt.date(2026, 12, 28),
+            place="Thuis",
+            participants="moeder",
+            parents_invited=True,
+            today=sent,
+        )
+        return referral
+
+    today = dt.date(2026, 12, 27)
+    direct = planned(Urgency.URGENT)
+    services.hold_handover(direct, by=world.worker, held_on=dt.date(2026, 12, 26), today=today)
+    assert direct.handover_held_on == dt.date(2026, 12, 26)  # a Saturday, Tweede kerstdag
+
+    soon = planned(Urgency.SOON)
+    with pytest.raises(services.ReferralError) as exc:
+        services.hold_handover(soon, by=world.worker, held_on=dt.date(2026, 12, 25), today=today)
+    assert exc.value.messages == [
+        "Op vrijdag 25 december 2026 is het geen werkdag (Eerste kerstdag). Kies een werkdag. "
+        "De laatste werkdag daarvoor is donderdag 24 december 2026. De eerste werkdag daarna is "
+        "maandag 28 december 2026; die dag moet nog komen."
+    ]
+    services.hold_handover(soon, by=world.worker, held_on=dt.date(2026, 12, 22), today=today)
+    assert soon.handover_held_on == dt.date(2026, 12, 22)  # in the school holiday
+
+
+def test_a_handover_held_before_its_planned_day_is_recorded_with_a_warning() -> None:
+    world = make_world()
+    _christmas(world)
+    referral = _acknowledged_in_december(world)
+    plan = {"by": world.worker, "place": "School", "participants": "x", "parents_invited": False}
+    services.plan_handover(referral, on=dt.date(2026, 12, 15), today=SENT_IN_DECEMBER, **plan)
+    services.hold_handover(
+        referral, by=world.worker, held_on=dt.date(2026, 12, 4), today=dt.date(2026, 12, 5)
+    )
+    assert services.early_hold_warning(referral) == (
+        "Let op: u hebt vastgelegd dat de warme overdracht op vrijdag 4 december 2026 is "
+        "gehouden. Ze was gepland op dinsdag 15 december 2026, dus eerder dan gepland. Klopt die "
+        "datum?"
+    )
+    last = referral.events.filter(kind="hold_handover").last()
+    assert last is not None
+    assert last.text == "Warme overdracht gehouden op 4-12-2026 (eerder dan gepland: 15-12-2026)"
+
+
+def test_a_handover_held_on_its_planned_day_gets_no_warning() -> None:
+    world = make_world()
+    referral = _planned(world)
+    held = dt.date(2025, 3, 6)
+    services.hold_handover(referral, by=world.worker, held_on=held, today=held)
+    assert services.early_hold_warning(referral) == ""
+
+
 # --- Two screens on one draft -------------------------------------------------------------------
 
 

@@ -145,8 +145,10 @@ def test_the_workflow_goes_on_without_new_data(
     referral = _planned(world)
     _withdraw_on_the_page(world, client_for, django_capture_on_commit_callbacks)
     referral = Referral.objects.get(pk=referral.pk)
-    services.hold_handover(referral, by=world.worker)
-    services.confirm_first_contact(referral, by=world.worker)
+    # On a school day: a handover is not held on a day the school is closed.
+    day = school_day_from(world, timezone.localdate())
+    services.hold_handover(referral, by=world.worker, held_on=day, today=day)
+    services.confirm_first_contact(referral, by=world.worker, on=day, today=day)
     assert Referral.objects.get(pk=referral.pk).state == State.FIRST_CONTACT
     page = client_for(world.worker).get(reverse("referrals:detail", args=[referral.pk]))
     assert "U kunt de stappen van de toeleiding nog vastleggen" in page.content.decode()

@@ -551,6 +551,78 @@ def test_a_held_date_before_the_plan_gets_a_message_at_the_field(
     assert referral.state == State.HANDOVER_PLANNED and referral.handover_held_on is None
 
 
+def test_holding_a_handover_on_a_saturday_is_refused_and_an_early_day_warned(
+    world: World, client_for: Clients
+) -> None:
+    """The tester's steps: planned for Tuesday 15-12, recorded as held on Saturday 5-12."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    sent_on = dt.date(2026, 12, 2)
+    referral = submitted(world, today=sent_on)
+    services.acknowledge_referral(referral, by=world.worker, today=sent_on)
+    services.plan_handover(
+        referral,
+        by=world.worker,
+        on=dt.date(2026, 12, 15),
+        place="School",
+        participants="moeder, SMW",
+        parents_invited=False,
+        today=sent_on,
+    )
+    url = reverse("referrals:move", args=[referral.pk, "hold_handover"])
+    form = {"hold_handover-seen_state": "handover_planned", "hold_handover-seen_round": 1}
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    with time_machine.travel(dt.datetime(2026, 12, 5, 10, 0, tzinfo=amsterdam), tick=False):
+        client = client_for(world.worker)  # signed in that day: the session is fresh
+        page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+        # Planned for later: the field holds today, and says when it was planned.
+        assert 'name="hold_handover-held_on" value="2026-12-05"' in page
+        assert "Gepland op dinsdag 15 december 2026." in page
+
+        response = client.post(url, {**form, "hold_handover-held_on": "2026-12-05"})
+        body = response.content.decode()
+        assert response.status_code == 400
+        assert "Op zaterdag 5 december 2026 is de school dicht (weekend)." in body
+        assert "De laatste schooldag daarvoor is vrijdag 4 december 2026." in body
+        assert 'id="id_hold_handover-held_on_error"' in body
+        referral.refresh_from_db()
+        assert referral.state == State.HANDOVER_PLANNED and referral.handover_held_on is None
+
+        response = client.post(url, {**form, "hold_handover-held_on": "2026-12-04"}, follow=True)
+        body = response.content.decode()
+        assert "De toeleiding staat nu op ‘Warme overdracht gehouden’." in body
+        assert "Ze was gepland op dinsdag 15 december 2026, dus eerder dan gepland." in body
+    referral.refresh_from_db()
+    assert referral.handover_held_on == dt.date(2026, 12, 4)
+
+
+def test_the_held_field_holds_the_planned_day_once_it_has_come(
+    world: World, client_for: Clients
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    sent_on = dt.date(2026, 12, 2)
+    referral = submitted(world, today=sent_on)
+    services.acknowledge_referral(referral, by=world.worker, today=sent_on)
+    services.plan_handover(
+        referral,
+        by=world.worker,
+        on=dt.date(2026, 12, 4),
+        place="School",
+        participants="moeder, SMW",
+        parents_invited=False,
+        today=sent_on,
+    )
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    with time_machine.travel(dt.datetime(2026, 12, 7, 10, 0, tzinfo=amsterdam), tick=False):
+        page = client_for(world.worker).get(reverse("referrals:detail", args=[referral.pk]))
+    assert 'name="hold_handover-held_on" value="2026-12-04"' in page.content.decode()
+
+
 def test_a_handover_planned_years_ahead_gets_a_message_at_the_field(
     world: World, client_for: Clients
 ) -> None:

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from schoolzorg.calendars.workingdays import is_school_day
 from schoolzorg.referrals import services
 from schoolzorg.referrals.deadlines import level_dates
 from schoolzorg.referrals.models import Escalation, Referral, ServiceNorm
@@ -81,6 +82,12 @@ class ReferralMachine(RuleBasedStateMachine):
         else:
             self.referral = Referral.objects.get(pk=self.referral.pk)
         allowed = self.referral.state in TRANSITIONS[move].sources and not stale
+        if move == "hold_handover" and not is_school_day(
+            self.today,
+            region=self.world.school.effective_holiday_region,
+            school_id=self.world.school.pk,
+        ):
+            allowed = False  # a handover is not held on a day the school is closed
         try:
             self._call(move)
         except services.ReferralError:
