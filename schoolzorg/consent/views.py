@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from schoolzorg.audit.models import Action
@@ -41,6 +42,19 @@ def _consent_for(request: HttpRequest, pk: int) -> Consent:
 
 def _pupil_url(pupil: Pupil) -> str:
     return f"/leerlingen/{pupil.pk}/#toestemming"
+
+
+def _return_to(request: HttpRequest) -> str:
+    """The page to return to after recording (`?next=`), "" for the pupil's page.
+
+    A page that sends the user here for a missing consent (a referral that cannot be sent yet)
+    passes its own path, so the user goes on where they were. Only a path on this site: an
+    address with another host or scheme would send the user elsewhere after saving.
+    """
+    nxt = request.GET.get("next", "")
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(nxt, allowed_hosts=None):
+        return nxt
+    return ""
 
 
 @never_cache
@@ -88,7 +102,7 @@ def new(request: HttpRequest, pupil_id: int) -> HttpResponse:
                     "De toestemming is vastgelegd, maar nog niet compleet: "
                     "niet iedereen die moet instemmen heeft ingestemd.",
                 )
-            return redirect(_pupil_url(pupil))
+            return redirect(_return_to(request) or _pupil_url(pupil))
     on = timezone.localdate()
     if form.is_bound and form.is_valid():
         on = form.cleaned_data["given_on"]
@@ -105,7 +119,7 @@ def new(request: HttpRequest, pupil_id: int) -> HttpResponse:
     return render(
         request,
         "consent/new.html",
-        {"pupil": pupil, "form": form, "parties": parties},
+        {"pupil": pupil, "form": form, "parties": parties, "back": _return_to(request)},
         status=answer_status(form),
     )
 

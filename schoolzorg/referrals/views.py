@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -19,6 +21,7 @@ from schoolzorg.accounts.models import Membership
 from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, Read, record_access, record_accesses
+from schoolzorg.consent.policies import can_record_consent
 from schoolzorg.lib import dates
 from schoolzorg.lib.converters import parse_id
 from schoolzorg.lib.urls import url_for
@@ -535,6 +538,16 @@ def _edit_page(
         initial={**forms.ChooseTeamForm.seen(referral), "team": referral.team_id}
     )
     notes = notes or {}
+    # Without a consent the referral cannot be sent: lead to the consent form, and back here.
+    consent_url = (
+        f"{reverse('consent:new', args=[referral.pupil_id])}?"
+        f"{urlencode({'next': reverse('referrals:edit', args=[referral.pk])})}"
+        if missing
+        and referral.team_id is not None
+        and not sharing.has_share_basis(referral, timezone.localdate())
+        and can_record_consent(request.user, referral.pupil)
+        else ""
+    )
     return render(
         request,
         "referrals/edit.html",
@@ -548,6 +561,7 @@ def _edit_page(
             "second": second,
             "team_form": team_form,
             "show_safety": form.show_safety,
+            "consent_url": consent_url,
         },
         status=status,
     )

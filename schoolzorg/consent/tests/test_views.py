@@ -414,3 +414,31 @@ def test_two_parents_of_one_name_are_told_apart_by_their_relation(world) -> None
     assert client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data).status_code == 302
     page = client.get(f"/leerlingen/{pupil.pk}/").content.decode()
     assert "<td>Stefan Soekhai (moeder), Stefan Soekhai (vader), de leerling</td>" in page
+
+
+@pytest.mark.parametrize(
+    ("sent", "lands_on"),
+    [
+        ("/toeleidingen/7/bewerken/", "/toeleidingen/7/bewerken/"),
+        ("https://elders.example/", None),
+        ("//elders.example/", None),
+        ("/\\elders.example/", None),
+        ("javascript:alert(1)", None),
+        ("toeleidingen/7/", None),
+    ],
+)
+def test_recording_a_consent_returns_to_the_page_that_sent_the_user_when_it_is_on_this_site(
+    world, sent: str, lands_on: str | None
+) -> None:
+    from django.utils.http import urlencode
+
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["coordinator"])
+    url = f"/toestemming/leerling/{pupil.pk}/nieuw/?{urlencode({'next': sent})}"
+    page = client.get(url).content.decode()
+    cancel = re.search(r'<a href="([^"]*)">Annuleren</a>', page)
+    assert cancel is not None
+    assert cancel.group(1) == (lands_on or f"/leerlingen/{pupil.pk}/")
+    response = client.post(url, _form(world))
+    assert response.status_code == 302
+    assert response["Location"] == (lands_on or f"/leerlingen/{pupil.pk}/#toestemming")

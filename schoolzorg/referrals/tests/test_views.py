@@ -551,6 +551,33 @@ def test_a_held_date_before_the_plan_gets_a_message_at_the_field(
     assert referral.state == State.HANDOVER_PLANNED and referral.handover_held_on is None
 
 
+def test_the_edit_page_leads_to_the_consent_form_and_back_when_consent_is_missing(
+    client_for: Clients,
+) -> None:
+    """The tester's steps: the page asked to record the consent first, without a way there, and
+    saving the consent led to the pupil's page instead of back to the referral."""
+    from schoolzorg.referrals.tests.factories import give_consent
+
+    world = make_world(consent=False)
+    referral = draft(world)
+    edit = reverse("referrals:edit", args=[referral.pk])
+    client = client_for(world.smw)
+    page = client.get(edit).content.decode()
+    assert "Leg de toestemming van de ouders (en van de leerling vanaf 12 jaar) eerst vast." in page
+    link = re.search(r'<a href="([^"]*)">Toestemming vastleggen</a>', page)
+    assert link is not None
+    consent_url = link.group(1).replace("&amp;", "&")
+    assert consent_url == (
+        f"/toestemming/leerling/{world.pupil.pk}/nieuw/?next=%2Ftoeleidingen%2F{referral.pk}"
+        "%2Fbewerken%2F"
+    )
+    assert client.get(consent_url).status_code == 200
+    # With the consent there, the page asks for nothing more and links to nothing.
+    give_consent(world, recipient=world.team)
+    page = client.get(edit).content.decode()
+    assert "Toestemming vastleggen" not in page
+
+
 def test_holding_a_handover_on_a_saturday_is_refused_and_an_early_day_warned(
     world: World, client_for: Clients
 ) -> None:
