@@ -578,6 +578,23 @@ def test_the_edit_page_leads_to_the_consent_form_and_back_when_consent_is_missin
     assert "Toestemming vastleggen" not in page
 
 
+def test_a_returned_referral_says_its_deadlines_stand_still_until_it_is_sent_again(
+    world: World, client_for: Clients
+) -> None:
+    referral = submitted(world, today=dt.date(2026, 12, 2))
+    services.return_incomplete(referral, by=world.worker, reasons="Ernsttaxatie ontbreekt")
+    detail = reverse("referrals:detail", args=[referral.pk])
+    for user in [world.smw, world.worker]:
+        body = re.sub(r"\s+", " ", client_for(user).get(detail).content.decode())
+        assert "Daarom staan de termijnen van het wijkteam stil." in body
+        assert "Dan worden de termijnen opnieuw berekend vanaf die dag." in body
+        assert "uiterlijk" not in body and body.count(">staat stil</td>") == 4
+    services.submit_referral(referral, by=world.smw, today=dt.date(2026, 12, 7))
+    body = client_for(world.worker).get(detail).content.decode()
+    assert "staan de termijnen van het wijkteam stil" not in body
+    assert "uiterlijk wo 9 dec 2026" in body  # counted again from the day it was sent again
+
+
 def test_holding_a_handover_on_a_saturday_is_refused_and_an_early_day_warned(
     world: World, client_for: Clients
 ) -> None:
