@@ -38,7 +38,7 @@ class EscalationReason(models.TextChoices):
 
 
 class EscalationLevel(models.IntegerChoices):
-    ASSIGNEE = 1, "1. Herinnering aan de behandelaar"
+    ASSIGNEE = 1, "1. Herinnering aan de behandelaar of de contactpersoon"
     CONTACT = 2, "2. Contactpersoon van het wijkteam voor de school"
     TEAM_LEADER = 3, "3. Teamleider wijkteam"
     MUNICIPALITY = 4, "4. Gemeente en Servicepunt SMW"

@@ -352,6 +352,20 @@ def test_a_screen_of_an_earlier_round_cannot_decline_the_new_submission() -> Non
     assert referral.state == State.SUBMITTED and referral.decline_advice == ""
 
 
+def test_level_1_before_acknowledgement_reaches_the_contact_person_and_says_so() -> None:
+    """ADR 0401: before a named worker holds the referral, level 1 goes to the team's contact
+    person; the level's name must not speak of the worker alone."""
+    world = make_world()
+    referral = submitted(world, today=MONDAY)
+    assert referral.acknowledge_due_on is not None
+    services.run_escalations(referral.acknowledge_due_on + dt.timedelta(days=1))
+    first = referral.escalations.get()
+    assert first.level == 1 and first.notified == world.contact.full_name
+    assert first.get_level_display() == "1. Herinnering aan de behandelaar of de contactpersoon"
+    line = referral.events.filter(kind="escalated").get()
+    assert line.text.endswith(": 1. herinnering aan de behandelaar of de contactpersoon.")
+
+
 def test_two_escalations_from_the_same_screen_climb_one_rung() -> None:
     world = make_world()
     referral = submitted(world)
@@ -361,7 +375,8 @@ def test_two_escalations_from_the_same_screen_climb_one_rung() -> None:
         with pytest.raises(services.StaleState) as exc:
             services.escalate_referral(screen, by=world.smw, reason="no_response", note="Niets")
         assert str(exc.value).startswith("Iemand anders heeft deze toeleiding net gewijzigd")
-        assert "het niveau is nu ‘1. Herinnering aan de behandelaar’" in str(exc.value)
+        now = "het niveau is nu ‘1. Herinnering aan de behandelaar of de contactpersoon’"
+        assert now in str(exc.value)
     assert list(referral.escalations.values_list("level", flat=True)) == [1]
     # After reading the new state, escalating again is a deliberate step up.
     fresh = Referral.objects.get(pk=referral.pk)
