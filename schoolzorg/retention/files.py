@@ -46,7 +46,6 @@ from schoolzorg.cases.models import Case, CaseDocument, CaseEvent, EventKind, So
 from schoolzorg.cases.services import contact_line_at
 from schoolzorg.cases.workflow import OPEN_STATUSES
 from schoolzorg.consent.models import Consent, LegalBasis
-from schoolzorg.lib.dates import numeric
 from schoolzorg.meetings.models import AgendaItem, Decision
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.plans.models import IntegralPlan, PlanPart, PlanVersion
@@ -362,11 +361,9 @@ def destroy(
 
 
 def _expired_basis(holding: Holding) -> str:
-    assert holding.ended_on is not None  # only an ended holding expires
-    return (
-        f"Bewaartermijn verstreken: {holding.years} jaar {holding.rule.starts} "
-        f"(geëindigd {numeric(holding.ended_on)})"
-    )
+    # The rule only: the day the file ended is a date of the child, and the register keeps
+    # none (ADR 0701).
+    return f"Bewaartermijn verstreken: {holding.years} jaar {holding.rule.starts}"
 
 
 def _unname_coordinators(found: PupilFile, gone: list[Root], organisation_ids: set[int]) -> None:

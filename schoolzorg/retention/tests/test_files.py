@@ -21,6 +21,7 @@ from schoolzorg.audit.services import record_access
 from schoolzorg.cases.models import Case, CaseDocument, CaseEvent
 from schoolzorg.cases.tests.factories import CaseFactory, contact
 from schoolzorg.consent.models import Consent, Purpose
+from schoolzorg.lib.dates import numeric
 from schoolzorg.organisations.models import SocialWorkProvider
 from schoolzorg.organisations.tests.factories import SchoolFactory, SocialWorkProviderFactory
 from schoolzorg.pupils.models import Enrolment, Family, Guardian, Pupil
@@ -162,7 +163,7 @@ def test_the_sweep_destroys_the_file_due_and_leaves_a_current_pupil_alone(
         "inschrijvingen": 1,
     }
     assert school_line.files_removed == 1
-    assert "2 jaar nadat de leerling van school ging" in school_line.basis
+    assert school_line.basis == "Bewaartermijn verstreken: 2 jaar nadat de leerling van school ging"
 
 
 def test_nothing_is_destroyed_while_the_pupil_is_enrolled(coordinator):
@@ -418,7 +419,14 @@ def test_the_register_names_no_child(coordinator):
     lines = list(DestructionRecord.objects.values())
     assert lines
     text = repr(lines)
-    for secret in ("Zonnebloem", "Vergeetmijniet", str(pupil.date_of_birth)):
+    for secret in (
+        "Zonnebloem",
+        "Vergeetmijniet",
+        str(pupil.date_of_birth),
+        numeric(pupil.date_of_birth),
+        str(LEFT),
+        numeric(LEFT),
+    ):
         assert secret not in text
     assert not any("pupil" in key for key in lines[0])
 
@@ -559,3 +567,22 @@ def test_the_team_leader_answers_for_the_teams_file_and_a_shared_referral_stays(
     # The referral is the school's document too: it stays until the school's file goes.
     assert Referral.objects.filter(pk=referral.pk).exists()
     assert line.records == 0 and line.kept_shared == 1
+
+
+def test_the_migration_strips_the_childs_leaving_date_from_old_register_lines(coordinator):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module(
+        "schoolzorg.retention.migrations.0003_register_basis_without_child_date"
+    )
+    pupil = PupilFactory()
+    CaseFactory(pupil=pupil, raised_by=coordinator)
+    leave_school(pupil)
+    services.destroy_expired(dt.date(2026, 8, 1))
+    line = DestructionRecord.objects.get(kind="school")
+    DestructionRecord.objects.filter(pk=line.pk).update(basis=line.basis + " (geëindigd 12-7-2024)")
+    migration.strip_child_dates(apps, None)
+    line.refresh_from_db()
+    assert line.basis == "Bewaartermijn verstreken: 2 jaar nadat de leerling van school ging"
