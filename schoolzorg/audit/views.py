@@ -308,18 +308,27 @@ def week_before_log(first: dt.date) -> str:
 
 
 def week_refused(first: dt.date, shown: dt.date, *, readable: bool) -> str:
-    """Why the asked week is not shown, the weeks that can be, and which week is shown."""
+    """Why the asked week is not shown, the weeks that can be, and which week is shown, named
+    as this week or last week too, so the words and the heading agree."""
     why = "Die week is nog niet begonnen." if readable else "Die datum kunnen we niet lezen."
+    this_week = week_of(timezone.localdate())
+    if shown == this_week:
+        which = f"deze week, de week van {dates.numeric(shown)}"
+    elif shown == this_week - dt.timedelta(days=7):
+        which = f"vorige week, de week van {dates.numeric(shown)}"
+    else:
+        which = f"de week van {dates.numeric(shown)}"
     return (
-        f"{why} Kies een week van de week van {dates.numeric(first)} tot en met deze week. "
-        f"U ziet nu de week van {dates.numeric(shown)}."
+        f"{why} Kies een week van de week van {dates.numeric(first)} tot en met deze week "
+        f"(de week van {dates.numeric(this_week)}). U ziet nu {which}."
     )
 
 
 def _week_param(request: HttpRequest, value: str | None, first: dt.date) -> dt.date:
     """The Monday of the asked week; last week when none (no earlier than `first`, the week of
-    the log's first entry). A week after this one or a value that is no date shows last week,
-    a week before `first` shows `first`; each with a message that says so."""
+    the log's first entry). A week after this one shows this one, the nearest that can be
+    shown; a value that is no date shows last week; a week before `first` shows `first`; each
+    with a message that says so."""
     this_week = week_of(timezone.localdate())
     last_week = max(first, this_week - dt.timedelta(days=7))
     if not value:
@@ -330,8 +339,8 @@ def _week_param(request: HttpRequest, value: str | None, first: dt.date) -> dt.d
         messages.error(request, week_refused(first, last_week, readable=False))
         return last_week
     if day >= this_week + dt.timedelta(days=7):
-        messages.error(request, week_refused(first, last_week, readable=True))
-        return last_week
+        messages.error(request, week_refused(first, this_week, readable=True))
+        return this_week
     if day < first:
         messages.info(request, week_before_log(first))
         return first

@@ -100,9 +100,11 @@ def test_a_week_after_this_one_gets_a_message(world, week) -> None:
         assert page.status_code == 200
         text = page.content.decode()
         assert "Die week is nog niet begonnen." in text
-        assert "U ziet nu de week van 23-11-2026" in text  # last week instead, and it says so
+        # The nearest week that can be shown, this one, and the words name the same week.
+        assert "tot en met deze week (de week van 30-11-2026)" in text
+        assert "U ziet nu deze week, de week van 30-11-2026." in text
         assert "januari 2000" not in text
-        assert page.context["report"].week_start == dt.date(2026, 11, 23)
+        assert page.context["report"].week_start == dt.date(2026, 11, 30)
         signed = officer.post(f"/logboek/week/{week}/aftekenen/", {"note": ""}, follow=True)
     assert signed.status_code == 200
     assert not WeeklyReview.objects.exists()
@@ -114,7 +116,7 @@ def test_a_week_that_is_no_date_says_so_and_which_week_is_shown(world) -> None:
         page = officer.get("/logboek/week/", {"week": "onzin"})
     text = page.content.decode()
     assert page.status_code == 200 and "Die datum kunnen we niet lezen." in text
-    assert "U ziet nu de week van 23-11-2026" in text
+    assert "U ziet nu vorige week, de week van 23-11-2026." in text
     assert page.context["report"].week_start == dt.date(2026, 11, 23)
 
 
