@@ -1147,3 +1147,27 @@ def test_every_relationship_has_a_dutch_basis_label() -> None:
     from schoolzorg.pupils.access import _RELATIONSHIPS
 
     assert {r.name for r in _RELATIONSHIPS} <= set(BASIS_LABELS)
+
+
+def test_the_change_history_names_whose_role_and_account_changed_and_no_child(world) -> None:
+    from html import escape
+
+    from schoolzorg.accounts.models import Membership
+
+    coordinator = world.users["coordinator"]
+    membership = Membership.objects.filter(user=coordinator).first()
+    assert membership is not None
+    membership.valid_until = dt.date(2027, 7, 31)
+    membership.save()
+    coordinator.email = "nieuw-adres@matrix.example"
+    coordinator.save()
+    world.pupil.last_name = "Matrixkind-Anders"
+    world.pupil.save()  # a change of child data: not in this history, and never named here
+
+    page = signed_in_client(world.users["privacy_officer"]).get("/logboek/wijzigingen/")
+    text = page.content.decode()
+    assert f"<td>{escape(str(membership))}</td>" in text  # "Matrix coordinator – … – school"
+    assert f"<td>{escape(str(coordinator))}</td>" in text
+    assert "Van wie of wat" in text
+    for child in ("Mila", "Matrixkind", "Moeder Matrixkind"):
+        assert child not in text
