@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from schoolzorg.accounts.roles import ROLE_ORGANISATION_KINDS, SCHOOL_SCOPED_ROLES, Role
+from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.validators import no_hidden_characters
 
 
@@ -79,6 +80,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class DayBefore(models.Func):
+    """The day before a date, in SQL both engines allow in a CHECK constraint (no Python
+    function: Django's own date arithmetic on SQLite is one, and compares as a timestamp)."""
+
+    output_field = models.DateField()
+    template = "(%(expressions)s - 1)"  # PostgreSQL: a date minus a whole number of days
+
+    def __init__(self, expression: Any) -> None:
+        super().__init__(expression)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, '-1 day')")
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self, on: dt.date | None = None) -> MembershipQuerySet:
         """Memberships in force on a day (today by default); an ended one counts at once."""
@@ -117,7 +132,13 @@ class Membership(models.Model):
         "groep/klas", max_length=20, blank=True, help_text="Voor leerkrachten: de eigen groep."
     )
     valid_from = models.DateField("geldig vanaf", default=timezone.localdate)
-    valid_until = models.DateField("geldig tot en met", null=True, blank=True)
+    valid_until = models.DateField(
+        "geldig tot en met",
+        null=True,
+        blank=True,
+        help_text="Leeg: geldig tot iemand de rol beëindigt. Op deze dag geldt de rol nog. "
+        "Vul gisteren in om de rol meteen te beëindigen.",
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -127,9 +148,16 @@ class Membership(models.Model):
         verbose_name_plural = "lidmaatschappen"
         indexes = [models.Index(fields=["user", "role"]), models.Index(fields=["school", "role"])]
         constraints = [
+            # The day before the start is allowed: a role that never came into force, so a
+            # role that began today can be ended at once (its end set to yesterday).
             models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_until__gte=DayBefore(models.F("valid_from"))),
                 name="membership_period_ordered",
+                violation_error_message=(
+                    "De einddatum ligt te ver vóór de begindatum. Vul gisteren in om de rol "
+                    "meteen te beëindigen."
+                ),
             )
         ]
 
@@ -137,20 +165,28 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.organisation}"
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         kinds = ROLE_ORGANISATION_KINDS.get(self.role, ())
         # Without a role (refused at its field) there is nothing to compare the kind with.
         if self.role and self.organisation_id and self.organisation.kind not in kinds:
-            raise ValidationError(
-                {"organisation": "Deze rol hoort niet bij dit soort organisatie."}
+            errors["organisation"] = "Deze rol hoort niet bij dit soort organisatie."
+        elif self.school_id and self.role not in SCHOOL_SCOPED_ROLES:
+            errors["school"] = (
+                "Laat dit leeg bij deze rol. Een school vult u alleen in bij een "
+                "rol van een organisatie buiten de school die op die school werkt, zoals "
+                "schoolmaatschappelijk werk of het wijkteam."
             )
-        if self.school_id and self.role not in SCHOOL_SCOPED_ROLES:
-            raise ValidationError(
-                {
-                    "school": "Laat dit leeg bij deze rol. Een school vult u alleen in bij een "
-                    "rol van een organisatie buiten de school die op die school werkt, zoals "
-                    "schoolmaatschappelijk werk of het wijkteam."
-                }
-            )
+        if self.valid_from and self.valid_until:
+            # The day before the start is the earliest end: a role that never was in force.
+            day_before = self.valid_from - dt.timedelta(days=1)
+            if self.valid_until < day_before:
+                errors["valid_until"] = (
+                    f"Deze datum ligt vóór {numeric(day_before)}, de dag vóór de begindatum. "
+                    f"Vul {numeric(day_before)} of later in. Met {numeric(day_before)} geldt "
+                    "de rol nooit."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def served_school_id(self) -> int | None:
