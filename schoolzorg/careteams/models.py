@@ -13,8 +13,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+
+from schoolzorg.accounts.models import Membership
 
 
 class TeamRole(models.TextChoices):
@@ -70,20 +72,18 @@ class PresenceNorm(models.Model):
 
 class CareTeamQuerySet(models.QuerySet["CareTeam"]):
     def visible_to(self, user: object) -> CareTeamQuerySet:
-        """Teams of schools the user works at or serves, and teams the user is a member of."""
+        """Teams of schools the user works at or serves, and teams the user is a member of
+        (`CareTeamMemberQuerySet.in_force`: only while their role there is in force)."""
         from schoolzorg.pupils.access import active_memberships
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
         schools = {m.served_school_id for m in active_memberships(user)}
         schools.discard(None)
-        today = timezone.localdate()
-        own = Q(
-            members__user=user,
-            members__joined_on__lte=today,
-        ) & (Q(members__left_on__isnull=True) | Q(members__left_on__gte=today))
-        ids = self.filter(Q(school_id__in=schools) | own).values("pk")
-        return self.filter(pk__in=ids)
+        user_pk: int = getattr(user, "pk", 0)
+        seats = CareTeamMember.objects.in_force().filter(user_id=user_pk)
+        own = seats.values("team_id")
+        return self.filter(Q(school_id__in=schools) | Q(pk__in=own))
 
     def for_year(self, year: int) -> CareTeamQuerySet:
         return self.filter(school_year=year)
@@ -125,8 +125,25 @@ class CareTeam(models.Model):
 
 class CareTeamMemberQuerySet(models.QuerySet["CareTeamMember"]):
     def current(self, on: dt.date | None = None) -> CareTeamMemberQuerySet:
+        """Members whose own period in the team covers the day: the team's composition as
+        recorded, whether or not their role behind it still holds (see `in_force`)."""
         day = on or timezone.localdate()
         return self.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+
+    def in_force(self, on: dt.date | None = None) -> CareTeamMemberQuerySet:
+        """Members who count on a day: in the team then (`current`) and holding a membership
+        in force then that fits the team, at its school or serving it (`Membership.school`).
+
+        The one rule for what a seat in a care team grants (seeing the team and its meetings,
+        taking minutes, owning decisions): a role ended in the admin ends it at once, without
+        anyone having to take the person out of the team as well."""
+        day = on or timezone.localdate()
+        fits = Membership.objects.active(day).filter(
+            Q(organisation_id=OuterRef("team__school_id"))
+            | Q(school_id=OuterRef("team__school_id")),
+            user_id=OuterRef("user_id"),
+        )
+        return self.current(day).filter(Exists(fits))
 
 
 class CareTeamMember(models.Model):

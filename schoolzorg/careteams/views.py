@@ -65,7 +65,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=CareTeamMember.objects.current(today).select_related("user"),
+                queryset=CareTeamMember.objects.in_force(today).select_related("user"),
                 to_attr="current_members",
             )
         )
@@ -138,13 +138,19 @@ def team_detail(request: HttpRequest, school_pk: int) -> HttpResponse:
             for m in all_members
             if m.joined_on <= today and (m.left_on is None or m.left_on >= today)
         ]
+        # Still in the team as recorded, but their role at (or for) the school has ended: shown
+        # as such, and neither counted nor granted anything (`in_force`).
+        in_force = set(team.members.in_force(today).values_list("pk", flat=True))
+        for m in members:
+            m.role_ended = m.pk not in in_force  # type: ignore[attr-defined]
         history = all_members
         changes = list(team.changes.select_related("by")[:30])
     else:
         team = CareTeam(school=school, school_year=year)
-    completeness = assess(members, norm_hours=norm_hours_for(team))
+    counting = [m for m in members if not getattr(m, "role_ended", False)]
+    completeness = assess(counting, norm_hours=norm_hours_for(team))
     slots = sorted(
-        ((s, m) for m in members for s in m.slots.all()),
+        ((s, m) for m in counting for s in m.slots.all()),
         key=lambda p: (p[0].weekday, p[0].starts_at),
     )
     years = sorted(

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from schoolzorg.careteams.models import CareTeam, Weekday
+from schoolzorg.careteams.models import CareTeam, CareTeamMember, Weekday
 from schoolzorg.lib.dates import numeric
 from schoolzorg.meetings.workflow import MeetingState
 from schoolzorg.plans.models import Domain
@@ -76,7 +76,8 @@ class MeetingSchedule(models.Model):
 
 class CareMeetingQuerySet(models.QuerySet["CareMeeting"]):
     def visible_to(self, user: Any) -> CareMeetingQuerySet:
-        """Meetings of care teams the user is in, and of schools where the user holds a case role.
+        """Meetings of care teams the user is in (while their role there is in force), and of
+        schools where the user holds a case role.
 
         A teacher or director sees the care team page but not the meetings: the agenda shows which
         children are discussed.
@@ -88,12 +89,7 @@ class CareMeetingQuerySet(models.QuerySet["CareMeeting"]):
             return self.none()
         schools = {m.served_school_id for m in active_memberships(user) if m.role in CASE_ROLES}
         schools.discard(None)
-        today = timezone.localdate()
-        in_team = (
-            CareTeam.objects.filter(members__user=user, members__joined_on__lte=today)
-            .filter(Q(members__left_on__isnull=True) | Q(members__left_on__gte=today))
-            .values("pk")
-        )
+        in_team = CareTeamMember.objects.in_force().filter(user=user).values("team_id")
         return self.filter(Q(care_team__school_id__in=schools) | Q(care_team_id__in=in_team))
 
     def upcoming(self, on: dt.date | None = None) -> CareMeetingQuerySet:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from schoolzorg.accounts.roles import CASE_ROLES
 from schoolzorg.careteams.models import CareTeam, CareTeamMember
 from schoolzorg.pupils.access import active_memberships
@@ -18,9 +16,7 @@ def _case_role_at(user: Any, school_id: int) -> bool:
 
 
 def _in_team(user: Any, team: CareTeam) -> bool:
-    return (
-        CareTeamMember.objects.current(timezone.localdate()).filter(team=team, user=user).exists()
-    )
+    return CareTeamMember.objects.in_force().filter(team=team, user=user).exists()
 
 
 def can_prepare(user: Any, team: CareTeam) -> bool:
@@ -35,6 +31,7 @@ def can_prepare(user: Any, team: CareTeam) -> bool:
 def can_take_minutes(user: Any, team: CareTeam) -> bool:
     """Record attendance, guests, minutes and decisions, and move the meeting along.
 
-    A case role at the school, or a current member of the care team.
+    A case role at the school, or a member of the care team whose role there is in force
+    (`CareTeamMemberQuerySet.in_force`).
     """
     return _case_role_at(user, team.school_id) or _in_team(user, team)

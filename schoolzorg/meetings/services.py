@@ -566,7 +566,7 @@ def add_decision(
 def _coordinators(meeting: CareMeeting) -> list[Any]:
     return [
         m.user
-        for m in CareTeamMember.objects.current(meeting.scheduled_on)
+        for m in CareTeamMember.objects.in_force(meeting.scheduled_on)
         .filter(team_id=meeting.care_team_id, role=TeamRole.SUPPORT_COORDINATOR)
         .select_related("user")
     ]

@@ -118,7 +118,7 @@ def log_reads(
 
 @prepared
 def _members_on(team_id: int, day: dt.date) -> QuerySet[CareTeamMember]:
-    return CareTeamMember.objects.current(day).filter(team_id=team_id).select_related("user")
+    return CareTeamMember.objects.in_force(day).filter(team_id=team_id).select_related("user")
 
 
 @prepared
@@ -132,7 +132,7 @@ def _guests(meeting_id: int) -> QuerySet[MeetingGuest]:
 
 
 def _members(meeting: CareMeeting) -> list[CareTeamMember]:
-    """The team's members on the meeting day."""
+    """The team's members on the meeting day, whose role then was in force."""
     return _members_on(team_id=meeting.care_team_id, day=meeting.scheduled_on)
 
 

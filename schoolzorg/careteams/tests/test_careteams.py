@@ -13,6 +13,7 @@ from schoolzorg.careteams.models import (
     CareTeamChange,
     CareTeamMember,
     PresenceNorm,
+    PresenceSlot,
     TeamRole,
 )
 from schoolzorg.careteams.tests.factories import CareTeamFactory, add_member
@@ -280,3 +281,33 @@ def test_the_add_page_offers_only_people_not_yet_in_the_team(member, client_for)
     page = client.get(url).content.decode()
     assert newcomer.full_name in page
     assert people[TeamRole.YOUTH_HEALTH_NURSE].full_name not in page
+
+
+def test_a_member_whose_role_ended_is_shown_as_such_and_no_longer_counts(member, client_for):
+    from schoolzorg.accounts.models import Membership
+
+    team, people = _full_team(member)
+    nurse = people[TeamRole.YOUTH_HEALTH_NURSE]
+    Membership.objects.filter(user=nurse).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    seat = CareTeamMember.objects.get(user=nurse)
+    PresenceSlot.objects.create(
+        member=seat,
+        weekday=0,
+        starts_at=dt.time(9, 0),
+        ends_at=dt.time(10, 0),
+        place="Spreekkamer Verpleging",
+    )
+    assert list(CareTeamMember.objects.in_force().filter(team=team).values_list("user", flat=True))
+    assert not CareTeamMember.objects.in_force().filter(user=nurse).exists()
+
+    page = client_for(people[TeamRole.SUPPORT_COORDINATOR]).get(
+        f"/zorgteams/school/{team.school_id}/"
+    )
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert f"<strong>Rol beëindigd.</strong> {nurse.full_name} heeft geen rol meer" in body
+    assert "Spreekkamer Verpleging" not in body  # her fixed times no longer count either
+    assert not page.context["completeness"].is_complete
+    assert client_for(nurse).get(f"/zorgteams/school/{team.school_id}/").status_code == 404

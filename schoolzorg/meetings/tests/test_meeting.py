@@ -702,3 +702,49 @@ def test_a_step_sent_again_says_it_was_done_and_a_colleagues_step_is_named(setti
     CareMeeting.objects.filter(pk=setting.meeting.pk).update(state="held")
     other = client.post(url, sent, follow=True).content.decode()
     assert "Dit was al gedaan." not in other
+
+
+def test_a_team_member_whose_role_ended_loses_the_meetings_at_once(setting, client_for, member):
+    """Ending the nurse's role at (for) the school in the admin ends her seat in its care
+    team too, without anyone taking her out of the team; a role serving another school does
+    not keep it."""
+    from schoolzorg.accounts.models import Membership
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.careteams.models import CareTeamMember
+    from schoolzorg.meetings.policies import can_take_minutes
+    from schoolzorg.organisations.tests.factories import SchoolFactory
+
+    item = _item(setting, with_case=False)
+    nurse = setting.nurse
+    client = client_for(nurse)
+    m = setting.meeting.pk
+    assert client.get(f"/overleggen/{m}/").status_code == 200
+    assert can_take_minutes(nurse, setting.team)
+    assert nurse.full_name in client_for(setting.ib).get(f"/overleggen/{m}/").content.decode()
+
+    role = Membership.objects.get(user=nurse, school=setting.school)
+    elsewhere = SchoolFactory(name="Andere school")
+    member(Role.YOUTH_HEALTH_NURSE, role.organisation, school=elsewhere, user=nurse)
+    role.valid_until = timezone.localdate() - dt.timedelta(days=1)
+    role.save()
+    assert CareTeamMember.objects.current().filter(user=nurse).exists()  # still listed
+    assert not CareTeamMember.objects.in_force().filter(user=nurse).exists()
+
+    client = client_for(nurse)
+    assert not can_take_minutes(nurse, setting.team)
+    for url in (
+        f"/zorgteams/school/{setting.school.pk}/",
+        f"/overleggen/{m}/",
+        f"/overleggen/{m}/verslag.pdf",
+        f"/overleggen/{m}/uitnodiging.ics",
+        f"/overleggen/punt/{item.pk}/verslag.pdf",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert "De Regenboog" not in client.get("/overleggen/").content.decode()
+    moved = client.post(f"/overleggen/{m}/stap/", {"move": "cancel"})
+    assert moved.status_code == 404
+    setting.meeting.refresh_from_db()
+    assert setting.meeting.state == "planned"
+    # She is no longer offered as the owner of a decision either.
+    page = client_for(setting.ib).get(f"/overleggen/{m}/").content.decode()
+    assert nurse.full_name not in page
