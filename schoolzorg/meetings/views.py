@@ -416,12 +416,15 @@ def _render_item(
     decision_form: DecisionForm | None = None,
     conflict: bool = False,
     error: str = "",
+    saved: str = "",
     status: int = 200,
 ) -> HttpResponse:
     """After a write: the item alone for htmx, else the whole working screen.
 
     `conflict`: someone else saved the minutes meanwhile; the item shows what is saved now
-    above `minutes_form`, the user's own text.
+    above `minutes_form`, the user's own text. `saved`: the short line that says what was saved;
+    the screen shows it in the item, reads it out and puts the focus on the item's heading
+    (the button that was pressed is gone with the old item).
     """
     meeting = item.meeting
     bound = {item.pk: {"minutes": minutes_form, "decision": decision_form, "conflict": conflict}}
@@ -430,6 +433,7 @@ def _render_item(
         fresh = next((i for i in context["items"] if i.pk == item.pk), None)
         if fresh is None:
             raise Http404
+        fresh.saved_message = saved
         context["item"] = fresh
         _log_shown(request, meeting, [fresh])
         # htmx only swaps successful answers; the message inside the item says what went wrong.
@@ -481,7 +485,7 @@ def save_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_item(request, item, minutes_form=kept, error=exc.message, status=409)
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, "Het verslag is opgeslagen.")
-    return _render_item(request, item)
+    return _render_item(request, item, saved="Verslag opgeslagen.")
 
 
 def _carried_minutes(request: HttpRequest, item: AgendaItem) -> MinutesForm | None:
@@ -541,7 +545,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Het besluit is opgeslagen en staat als actie in het plan.")
         else:
             messages.info(request, "Dit besluit was al opgeslagen; er is niets dubbel gemaakt.")
-    return _render_item(request, item, minutes_form=carried)
+    saved = "Besluit opgeslagen." if created else "Dit besluit was al opgeslagen."
+    return _render_item(request, item, minutes_form=carried, saved=saved)
 
 
 @require_POST

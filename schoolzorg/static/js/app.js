@@ -26,8 +26,29 @@ document.addEventListener("htmx:afterSettle", (event) => {
   const trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
   if (trigger && trigger.type === "submit") {
     focusErrorSummary(event.target.isConnected ? event.target : document);
+    announceSaved();
   }
 });
+
+// A save that replaced a part of the page (an item of the care meeting) took the pressed button
+// away, and the focus with it. The new part says what was saved (`data-saved`): read that out in
+// the page's status line and put the focus on the part's heading, so a keyboard user goes on
+// from there.
+function announceSaved() {
+  const saved = document.querySelector("[data-saved]");
+  if (!saved) return;
+  const text = saved.dataset.saved;
+  saved.removeAttribute("data-saved");  // a later save elsewhere must not find this one
+  const status = document.getElementById("opslag-melding");
+  if (status) {
+    // Emptied first: the same words twice in a row are read out again.
+    status.textContent = "";
+    setTimeout(() => { status.textContent = text; }, 100);
+  }
+  const part = saved.closest("article, section");
+  const heading = part && part.querySelector("h2[tabindex], h3[tabindex]");
+  if (heading) heading.focus();
+}
 
 // The buttons that move a care meeting along (held, close the minutes, cancel) load a new page.
 // They send along what each item's minutes field shows: while some of it is not saved, the
