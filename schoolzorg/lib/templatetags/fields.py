@@ -4,9 +4,12 @@ Django marks an invalid widget aria-invalid="true" and points its aria-described
 "<id>_helptext" and "<id>_error"; a group of radio buttons or checkboxes is a fieldset that
 carries the aria-describedby instead. Options: `note` replaces "(niet verplicht)" after the label
 ("" for nothing; a form can also set `note` on the field itself, e.g. for two fields of which one
-must be filled in), and `empty` is said when a group has no choices::
+must be filled in), `empty` is said when a group has no choices, and `hidden_end` ends the label
+with words only a screen reader says, for a field that comes back on one page (each its own
+pupil's name)::
 
     {% field form.guardians note="" empty="Er is geen ouder met gezag vastgelegd." %}
+    {% field form.question hidden_end="over de leerling die u kiest" %}
 
 Written in Python rather than as an included template: the agenda of a care meeting renders some
 seventy fields, and an `{% include %}` per field was a third of that page's CPU
@@ -51,26 +54,30 @@ def _choices(field: BoundField, empty: str | None) -> str:
     return "\n  ".join(rows) if rows else f"<p>{_e(empty or NO_CHOICES)}</p>"
 
 
-def render_field(field: BoundField, note: str | None = None, empty: str | None = None) -> str:
+def render_field(
+    field: BoundField, note: str | None = None, empty: str | None = None, hidden_end: str = ""
+) -> str:
     if field.is_hidden:
         return str(field)
+    said = f'<span class="visually-hidden"> {_e(hidden_end)}</span>' if hidden_end else ""
     invalid = " form-field--invalid" if field.errors else ""
     if field.use_fieldset:
         described = field.aria_describedby
         aria = f' aria-describedby="{_e(described)}"' if described else ""
         head = (
             f'<fieldset class="form-field{invalid}"{aria}>\n'
-            f"  <legend>{_e(field.label)}{_note(field, note)}</legend>\n"
+            f"  <legend>{_e(field.label)}{said}{_note(field, note)}</legend>\n"
             f"  {_choices(field, empty)}"
         )
         close = "</fieldset>"
     elif field.widget_type == "checkbox":
-        label = f'<label for="{_e(field.id_for_label)}">{_e(field.label)}</label>'
+        label = f'<label for="{_e(field.id_for_label)}">{_e(field.label)}{said}</label>'
         head = f'<div class="form-field{invalid}">\n  {field} {label}'
         close = "</div>"
     else:
         label = (
-            f'<label for="{_e(field.id_for_label)}">{_e(field.label)}{_note(field, note)}</label>'
+            f'<label for="{_e(field.id_for_label)}">{_e(field.label)}{said}{_note(field, note)}'
+            "</label>"
         )
         head = f'<div class="form-field{invalid}">\n  {label}\n  {field}'
         close = "</div>"
@@ -86,5 +93,7 @@ def render_field(field: BoundField, note: str | None = None, empty: str | None =
 
 
 @register.simple_tag(name="field")
-def field_tag(field: BoundField, note: str | None = None, empty: str | None = None) -> SafeString:
-    return mark_safe(render_field(field, note, empty))  # noqa: S308 (every value is escaped)
+def field_tag(
+    field: BoundField, note: str | None = None, empty: str | None = None, hidden_end: str = ""
+) -> SafeString:
+    return mark_safe(render_field(field, note, empty, hidden_end))  # noqa: S308 (every value is escaped)

@@ -56,6 +56,12 @@ def test_optional_fields_say_so_unless_a_note_replaces_it() -> None:
     )
 
 
+def test_hidden_end_is_said_by_a_screen_reader_only_and_escaped() -> None:
+    html = render_field(_Form()["name"], hidden_end="van <Sam>")
+    hidden = '<span class="visually-hidden"> van &lt;Sam&gt;</span>'
+    assert f'<label for="id_name">Naam{hidden}</label>' in html
+
+
 def test_checkbox_hidden_and_empty_group() -> None:
     form = _Form()
     checkbox = render_field(form["agree"])

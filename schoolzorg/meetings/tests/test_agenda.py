@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -161,6 +162,26 @@ def test_builder_lists_no_pupils_until_searched_and_logs_only_those_shown(settin
     assert "Kind0" not in page and "1 leerling gevonden" in page
     logged = AccessLogEntry.objects.filter(pupil_id__in=[p.pk for p in others])
     assert [(e.pupil_id, e.action) for e in logged] == [(wanted.pk, "search")]
+
+
+def test_each_question_field_of_the_builder_has_its_own_name(setting, client_for):
+    """A screen reader lists the fields by label: each says whose question it is."""
+    noor = _pupil(setting, "Noor")
+    give_consent(noor, setting.ib)
+    for pupil in (setting.pupil, noor):
+        register_concern(pupil, category="absence", description="Vaak afwezig", by=setting.ib)
+    PupilFactory(first_name="Kind", last_name="Gezocht", current_school=setting.school)
+    page = _builder(client_for(setting.ib), setting, "?leerling=gezocht").content.decode()
+    labels = [
+        re.sub(r"<[^>]+>", "", label)
+        for label in re.findall(r"<label for=[^>]*>(.*?)</label>", page, flags=re.S)
+    ]
+    questions = [label for label in labels if label.startswith("Vraag aan het team")]
+    assert sorted(questions) == [
+        f"Vraag aan het team over Noor {noor.last_name}",
+        f"Vraag aan het team over Sam {setting.pupil.last_name}",
+        "Vraag aan het team over de leerling die u hierboven kiest",
+    ]
 
 
 def test_builder_search_says_which_pupils_have_no_consent_yet(setting, client_for):
