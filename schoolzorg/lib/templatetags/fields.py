@@ -72,7 +72,8 @@ def render_field(
         close = "</fieldset>"
     elif field.widget_type == "checkbox":
         label = f'<label for="{_e(field.id_for_label)}">{_e(field.label)}{said}</label>'
-        head = f'<div class="form-field{invalid}">\n  {field} {label}'
+        # The box beside its label, as in a group of choices (`.choice`); help and error below.
+        head = f'<div class="form-field{invalid}">\n  <div class="choice">{field} {label}</div>'
         close = "</div>"
     else:
         label = (

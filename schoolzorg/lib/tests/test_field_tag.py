@@ -66,6 +66,9 @@ def test_checkbox_hidden_and_empty_group() -> None:
     form = _Form()
     checkbox = render_field(form["agree"])
     assert '<input type="checkbox"' in checkbox
+    # Styled as a group's choices are: the box beside its label, not on a line of its own.
+    assert '<div class="choice"><input type="checkbox"' in checkbox
+    assert checkbox.index('<div class="choice">') < checkbox.index("</label></div>")
     assert checkbox.index("<input") < checkbox.index('<label for="id_agree">Ik ga akkoord</label>')
     assert render_field(form["token"]).startswith('<input type="hidden"')
     assert "<p>Er is niets om uit te kiezen.</p>" in render_field(form["nobody"])
