@@ -294,6 +294,8 @@ STORAGES = {
         )
     },
 }
+# Files a browser asks for at the site's root on its own (/favicon.ico), served by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "schoolzorg" / "public"
 # Uploads live outside the web root and are served only through an access-checked view; no URL
 # route serves MEDIA_URL (Django's test live server would, hence a name nobody links to).
 MEDIA_ROOT = DATA_DIR / "uploads"
