@@ -159,7 +159,7 @@ class GoalForm(forms.Form):
         help_text="Bijvoorbeeld: moeder, of oom Ahmed.",
     )
     target_on = forms.DateField(
-        label="Bereikt op",
+        label="Uiterlijk bereikt op",
         widget=DateInput(),
         error_messages={
             "required": "Vul in wanneer het doel bereikt moet zijn. (Tijdgebonden)",

@@ -150,7 +150,7 @@ class Goal(models.Model):
         blank=True,
         help_text="Als het gezin of iemand uit het netwerk eigenaar is: de naam.",
     )
-    target_on = models.DateField("bereikt op", null=True, blank=True)
+    target_on = models.DateField("uiterlijk bereikt op", null=True, blank=True)
     review_on = models.DateField("evalueren op", null=True, blank=True)
     status = models.CharField(
         max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN, db_index=True

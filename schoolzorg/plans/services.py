@@ -167,7 +167,7 @@ GOAL_LABELS = {
     "description": "doel",
     "criterion": "meetbaar",
     "owner": "eigenaar",
-    "target_on": "bereikt op",
+    "target_on": "uiterlijk bereikt op",
     "review_on": "evalueren op",
     "status": "status",
 }

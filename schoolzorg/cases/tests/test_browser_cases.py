@@ -57,7 +57,7 @@ def test_concern_to_case_to_plan_goal_action_and_review(page, member, browser_lo
     axe_check(page)
     page.get_by_label("Hoe meten we het?").fill("4 van de 5 dagen voor 8.30 uur in de klas")
     page.get_by_role("combobox", name="Eigenaar").select_option(str(ib.pk))
-    page.get_by_label("Bereikt op").fill(_day(60))
+    page.get_by_label("Uiterlijk bereikt op").fill(_day(60))
     page.get_by_label("Evalueren op").fill(_day(30))
     page.get_by_role("button", name="Doel opslaan").click()
     page.wait_for_load_state()

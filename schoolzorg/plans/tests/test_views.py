@@ -262,6 +262,38 @@ def test_pdf_export_is_a_pdf_and_logged_as_export(team, part, client_for):
     assert_asks_to_confirm_first(client_for(team.ib), f"/plannen/{part.plan_id}/pdf/")
 
 
+def test_a_goals_target_date_has_one_label_that_says_it_is_a_deadline(
+    team, part, client_for, monkeypatch
+):
+    """'Bereikt op' read as reached already; the parents' PDF said 'Klaar op'."""
+    goal = services.add_goal(
+        part,
+        description="Sam slaapt goed",
+        criterion="5 nachten per week op tijd in bed",
+        owner=team.ib,
+        target_on=timezone.localdate() + dt.timedelta(days=40),
+        review_on=timezone.localdate() + dt.timedelta(days=20),
+        by=team.ib,
+    )
+    client = client_for(team.ib)
+    pages = [
+        client.get(f"/plannen/{part.plan_id}/").content.decode(),
+        client.get(f"/plannen/doel/{goal.pk}/evaluatie/").content.decode(),
+    ]
+    from schoolzorg.plans import pdf
+
+    real = pdf.render_to_string
+    monkeypatch.setattr(
+        pdf, "render_to_string", lambda *a, **k: pages.append(real(*a, **k)) or pages[-1]
+    )
+    assert client.get(f"/plannen/{part.plan_id}/pdf/").status_code == 200
+    assert len(pages) == 3
+    for page in pages:
+        assert "Uiterlijk bereikt op" in page and "Bereikt op" not in page
+    assert "Klaar op" not in pages[2].split("Wie doet wat")[0]  # the goals' table
+    assert Goal._meta.get_field("target_on").verbose_name == "uiterlijk bereikt op"
+
+
 def test_agreement_is_recorded_with_guardian(team, part, client_for):
     response = client_for(team.ib).post(
         f"/plannen/{part.plan_id}/akkoord/",
