@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from schoolzorg.consent.models import LegalBasisKind, Purpose
+from schoolzorg.consent.models import NO_RECIPIENT, NO_RECIPIENT_MEANS, LegalBasisKind, Purpose
 from schoolzorg.consent.policies import recipients_for
 from schoolzorg.lib import daterange
 from schoolzorg.lib.dates import numeric
@@ -74,7 +74,16 @@ class ConsentForm(forms.Form):
         label="Ontvangende organisatie",
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label="Alle organisaties in het schoolzorgteam",
+        empty_label=NO_RECIPIENT,
+        help_text=(
+            "Kiest u geen organisatie, dan geldt de toestemming voor iedereen die bij het doel "
+            "hoort. "
+            + " ".join(
+                f"Bij ‘{purpose.label}’ is dat {means}."
+                for purpose, means in NO_RECIPIENT_MEANS.items()
+            )
+            + " Kiest u een organisatie, dan geldt de toestemming alleen voor die organisatie."
+        ),
     )
     data_scope = forms.CharField(
         label="Welke gegevens",

@@ -29,6 +29,18 @@ class Purpose(models.TextChoices):
     WARM_HANDOVER = "warm_handover", "Warme overdracht (gesprek met het wijkteam)"
 
 
+# Who a consent that names no receiving organisation is for: everyone of its purpose (a
+# consent to share with "het wijkteam" opens the referral to whichever team receives it,
+# referrals/sharing.py; one to discuss opens the file to the care team's organisations).
+NO_RECIPIENT = "Geen organisatie genoemd: geldt voor iedereen die bij dit doel hoort"
+NO_RECIPIENT_MEANS = {
+    Purpose.DISCUSS_IN_CARE_TEAM: "alle organisaties in het schoolzorgteam",
+    Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM: "elk wijkteam dat een toeleiding voor de leerling krijgt",
+    Purpose.SHARE_DOCUMENT: "elke organisatie aan wie het document gegeven wordt",
+    Purpose.WARM_HANDOVER: "het wijkteam dat de toeleiding krijgt",
+}
+
+
 def _yyyymmdd(day: Any) -> Any:
     return ExtractYear(day) * 10000 + ExtractMonth(day) * 100 + ExtractDay(day)
 
@@ -193,6 +205,13 @@ class Consent(models.Model):
         if self.needs_pupil_on(day):
             return "niet meer genoeg"
         return "geldig"
+
+    @property
+    def recipient_label(self) -> str:
+        """The receiving organisation, or who the consent is for when it names none."""
+        if self.recipient_id is not None:
+            return str(self.recipient)
+        return f"Geen organisatie genoemd: {NO_RECIPIENT_MEANS[Purpose(self.purpose)]}"
 
     @property
     def status(self) -> str:

@@ -313,6 +313,35 @@ def test_recipient_choices_are_the_organisations_around_the_pupil(world) -> None
     assert not Consent.objects.filter(pupil=pupil).exists()
 
 
+def test_no_receiving_organisation_is_worded_true_for_every_purpose(world) -> None:
+    """No organisation named means everyone of the purpose, not 'the care team' for all: a
+    consent to share with the neighbourhood team then holds for whichever team receives it."""
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["coordinator"])
+    page = client.get(f"/toestemming/leerling/{pupil.pk}/nieuw/").content.decode()
+    assert "Alle organisaties in het schoolzorgteam" not in page
+    assert (
+        '<option value="" selected>Geen organisatie genoemd: geldt voor iedereen die bij dit doel hoort</option>'
+        in page
+    )
+    assert (
+        "Bij ‘Delen met het wijkteam’ is dat elk wijkteam dat een toeleiding voor de leerling krijgt."
+        in page
+    )
+    assert (
+        "Bij ‘Bespreken in het schoolzorgteam’ is dat alle organisaties in het schoolzorgteam."
+        in page
+    )
+    data = _form(world, purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM)
+    assert client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data).status_code == 302
+    listed = client.get(f"/leerlingen/{pupil.pk}/").content.decode()
+    assert (
+        "Geen organisatie genoemd: elk wijkteam dat een toeleiding voor de leerling krijgt"
+        in listed
+    )
+    assert "Alle organisaties in het schoolzorgteam" not in listed
+
+
 def test_the_same_consent_form_sent_twice_records_one_consent(world) -> None:
     pupil = world.pupil_without_consent
     client = signed_in_client(world.users["coordinator"])
