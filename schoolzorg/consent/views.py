@@ -144,12 +144,17 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             others = len(ended) - 1
             if others:
-                also = "1 andere toestemming" if others == 1 else f"{others} andere toestemmingen"
-                messages.success(
-                    request,
-                    f"De toestemming is ingetrokken, en ook {also} van de leerling voor "
-                    "hetzelfde doel en dezelfde ontvanger: de toestemming geldt voor het doel.",
+                # Withdrawing is for the purpose (services.withdraw_consent): say what else ended.
+                same = "hetzelfde doel" + (
+                    f" en voor {consent.recipient}" if consent.recipient else ""
                 )
+                also = (
+                    f"Er was nog 1 andere toestemming voor {same}. Die is ook ingetrokken."
+                    if others == 1
+                    else f"Er waren nog {others} andere toestemmingen voor {same}. "
+                    "Die zijn ook ingetrokken."
+                )
+                messages.success(request, f"De toestemming is ingetrokken. {also}")
             else:
                 messages.success(request, "De toestemming is ingetrokken.")
             return redirect(_pupil_url(consent.pupil))

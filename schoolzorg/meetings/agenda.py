@@ -13,7 +13,7 @@ from typing import Any
 
 from schoolzorg.cases.models import Case
 from schoolzorg.cases.workflow import CaseStatus
-from schoolzorg.consent.models import Consent
+from schoolzorg.consent.models import Consent, Purpose
 from schoolzorg.meetings.models import AgendaSource, CareMeeting
 from schoolzorg.pupils.models import Pupil, PupilQuerySet
 
@@ -64,6 +64,21 @@ def with_consent(meeting: CareMeeting, pupil_ids: Any) -> set[int]:
         Consent.objects.to_discuss(meeting.scheduled_on)
         .filter(pupil_id__in=pupil_ids)
         .values_list("pupil_id", flat=True)
+    )
+
+
+def with_consent_withdrawn(meeting: CareMeeting, pupil_ids: Any) -> set[int]:
+    """Those of these pupils whose consent to discuss them was withdrawn by the meeting day.
+
+    Asked only for pupils without a consent in force: they need a new one, and the screen
+    says the old one was withdrawn rather than that there never was one.
+    """
+    return set(
+        Consent.objects.filter(
+            pupil_id__in=pupil_ids,
+            purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+            withdrawn_on__lte=meeting.scheduled_on,
+        ).values_list("pupil_id", flat=True)
     )
 
 

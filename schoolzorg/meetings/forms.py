@@ -130,16 +130,25 @@ class PlaceForm(forms.Form):
         field.required = not self.data.get("case")  # a proposed case names its pupil
 
     def show(
-        self, pupils: list[Any], *, consented: set[int] | frozenset[int] = frozenset()
+        self,
+        pupils: list[Any],
+        *,
+        consented: set[int] | frozenset[int] = frozenset(),
+        withdrawn: set[int] | frozenset[int] = frozenset(),
     ) -> None:
-        """Offer these pupils in the list, saying which have no consent to be discussed yet;
-        what may be chosen is still `pupils`."""
+        """Offer these pupils in the list, saying which have no consent to be discussed yet,
+        or no longer (`withdrawn`); what may be chosen is still `pupils`."""
         field = self.fields["pupil"]
         label = field.label_from_instance  # type: ignore[attr-defined]
-        field.choices = [("", field.empty_label)] + [  # type: ignore[attr-defined]
-            (p.pk, label(p) if p.pk in consented else f"{label(p)}: nog geen toestemming")
-            for p in pupils
-        ]
+
+        def shown(pupil: Any) -> str:
+            if pupil.pk in consented:
+                return str(label(pupil))
+            if pupil.pk in withdrawn:
+                return f"{label(pupil)}: toestemming ingetrokken"
+            return f"{label(pupil)}: nog geen toestemming"
+
+        field.choices = [("", field.empty_label)] + [(p.pk, shown(p)) for p in pupils]  # type: ignore[attr-defined]
 
 
 class GeneralItemForm(forms.Form):

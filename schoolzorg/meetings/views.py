@@ -735,7 +735,9 @@ def _agenda_context(
         if chosen is not None and chosen not in shown:
             shown = [chosen, *shown]
     consented = agenda.with_consent(meeting, [p.pk for p in shown]) if shown else set()
-    place_form.show(shown, consented=consented)
+    without = [p.pk for p in shown if p.pk not in consented]
+    withdrawn = agenda.with_consent_withdrawn(meeting, without) if without else set()
+    place_form.show(shown, consented=consented, withdrawn=withdrawn)
     items = list(
         AgendaItem.objects.visible_to(request.user)
         .filter(meeting=meeting)
@@ -754,7 +756,8 @@ def _agenda_context(
         "search_form": search_form or PupilSearchForm(initial={"leerling": text}),
         "searched": text,
         "found": shown,
-        "found_without_consent": len(shown) - len(consented),
+        "found_without_consent": len(shown) - len(consented) - len(withdrawn),
+        "found_withdrawn": len(withdrawn),
         "more_found": len(found) > agenda.PICK_LIMIT,
         "pick_limit": agenda.PICK_LIMIT,
         "place_form": place_form,

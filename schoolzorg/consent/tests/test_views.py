@@ -385,7 +385,11 @@ def test_withdrawing_ends_every_consent_for_the_same_purpose_and_receiver(world)
         {"withdrawn_on": today.isoformat(), "reason": "Moeder wil het niet meer"},
         follow=True,
     )
-    assert "ook 1 andere toestemming" in response.content.decode()
+    assert (
+        "De toestemming is ingetrokken. Er was nog 1 andere toestemming voor hetzelfde doel. "
+        "Die is ook ingetrokken." in response.content.decode()
+    )
+    assert "de toestemming geldt voor het doel" not in response.content.decode()
     for c in (world.consent, twin, for_team, other_purpose):
         c.refresh_from_db()
     assert world.consent.status == "ingetrokken" and twin.status == "ingetrokken"

@@ -194,6 +194,19 @@ def test_builder_search_says_which_pupils_have_no_consent_yet(setting, client_fo
     assert "Leg die eerst vast" in page
 
 
+def test_builder_search_says_when_the_consent_was_withdrawn(setting, client_for):
+    withdrawn = _pupil(setting, "Samira")
+    give_consent(withdrawn, setting.ib, withdrawn_on=timezone.localdate() - dt.timedelta(days=1))
+    never = _pupil(setting, "Samuel")
+    page = _builder(client_for(setting.ib), setting, "?leerling=sam").content.decode()
+    label = f"{withdrawn.first_name} {withdrawn.last_name} (groep {withdrawn.current_group})"
+    assert f"{label}: toestemming ingetrokken</option>" in page
+    assert f"{label}: nog geen toestemming" not in page
+    other = f"{never.first_name} {never.last_name} (groep {never.current_group})"
+    assert f"{other}: nog geen toestemming</option>" in page
+    assert "Vraag dan opnieuw toestemming en leg die vast." in page
+
+
 def test_builder_search_finds_only_pupils_of_the_school_not_yet_placed(setting, client_for):
     place_on_agenda(setting.meeting, pupil=setting.pupil, question="Eerste", by=setting.ib)
     PupilFactory(first_name="Sam", last_name="Elders")  # another school
