@@ -55,10 +55,20 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Verplicht bij corrigeren en afwijzen. Bijvoorbeeld: bron Rijksoverheid.",
     )
+    # What the page showed (`SchoolHoliday.review_key`): a decision on other data is refused.
+    shown = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    PROPOSAL_DECISIONS = [
+        ("approve", "Bevestigen: de nieuwe data uit het bestand kloppen"),
+        ("correct", "Corrigeren: gebruik de data hieronder"),
+        ("reject", "Afwijzen: de nieuwe data niet gebruiken; de huidige data blijven gelden"),
+    ]
 
     def __init__(self, *args: Any, holiday: SchoolHoliday | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.holiday = holiday
+        if holiday is not None and holiday.has_proposal:
+            self.fields["decision"].choices = self.PROPOSAL_DECISIONS  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -151,7 +151,9 @@ class SchoolHolidayQuerySet(models.QuerySet["SchoolHoliday"]):
         return self.filter(status=HolidayStatus.APPROVED)
 
     def pending(self) -> SchoolHolidayQuerySet:
-        return self.filter(status=HolidayStatus.PENDING)
+        """Waiting for the administrator: pending holidays, and approved holidays whose dates the
+        file changed (the approved dates count until the change is reviewed)."""
+        return self.filter(Q(status=HolidayStatus.PENDING) | Q(proposed_start_on__isnull=False))
 
     def for_region(self, region: str) -> SchoolHolidayQuerySet:
         return self.filter(region=region)
@@ -161,7 +163,9 @@ class SchoolHoliday(models.Model):
     """A school holiday in one region, from `start_on` to `end_on`, both days included.
 
     `source_start_on`/`source_end_on` keep what the file said, so a correction by the
-    administrator survives a re-import of the same file.
+    administrator survives a re-import of the same file. When a later file changes the dates of
+    an approved holiday, the new dates wait in `proposed_start_on`/`proposed_end_on` and the
+    approved ones keep counting until the administrator confirms, corrects or rejects the change.
     """
 
     region = models.CharField(
@@ -184,6 +188,8 @@ class SchoolHoliday(models.Model):
     source_start_on = models.DateField(null=True, blank=True)
     source_end_on = models.DateField(null=True, blank=True)
     source_line = models.PositiveIntegerField(null=True, blank=True)
+    proposed_start_on = models.DateField("nieuwe eerste vrije dag", null=True, blank=True)
+    proposed_end_on = models.DateField("nieuwe laatste vrije dag", null=True, blank=True)
     batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="holidays"
     )
@@ -223,6 +229,39 @@ class SchoolHoliday(models.Model):
     @property
     def length_in_days(self) -> int:
         return (self.end_on - self.start_on).days + 1
+
+    @property
+    def has_proposal(self) -> bool:
+        """Approved, with changed dates from the file waiting for review."""
+        return self.proposed_start_on is not None and self.proposed_end_on is not None
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.status == HolidayStatus.PENDING or self.has_proposal
+
+    @property
+    def review_start_on(self) -> dt.date:
+        """The first day the reviewer is asked about: the proposed one, or the holiday's own."""
+        return self.proposed_start_on or self.start_on
+
+    @property
+    def review_end_on(self) -> dt.date:
+        return self.proposed_end_on or self.end_on
+
+    @property
+    def review_key(self) -> str:
+        """What the review page shows, as one string: a decision is refused when it changed."""
+        return "|".join(
+            str(v or "-")
+            for v in (
+                self.status,
+                self.region,
+                self.start_on,
+                self.end_on,
+                self.proposed_start_on,
+                self.proposed_end_on,
+            )
+        )
 
 
 class HolidayReview(models.Model):

@@ -94,6 +94,10 @@ def import_school_holidays(
                 if holiday is not None and all(getattr(holiday, k) == v for k, v in values.items()):
                     batch.unchanged += 1
                     continue
+                dates_changed = holiday is not None and (
+                    holiday.source_start_on,
+                    holiday.source_end_on,
+                ) != (row.start_on, row.end_on)
                 if holiday is None:
                     holiday = SchoolHoliday(source_id=row.source_id, source_region=code)
                     batch.created += 1
@@ -109,12 +113,32 @@ def import_school_holidays(
                     )
                 for key, value in values.items():
                     setattr(holiday, key, value)
+                holiday.source_line = row.line
+                holiday.batch = batch
+                if holiday.status == HolidayStatus.APPROVED and holiday.pk is not None:
+                    # In force: new dates wait for review, the approved ones keep counting. Only
+                    # the name changed: the dates (perhaps corrected by the reviewer) stay.
+                    if dates_changed:
+                        reasons = _propose(holiday, row.start_on, row.end_on, reasons)
+                    else:
+                        reasons = []
+                    holiday.save()
+                    if reasons:
+                        batch.flagged += 1
+                        findings.append(
+                            ImportFinding(
+                                batch=batch,
+                                severity=ImportFinding.Severity.WARNING,
+                                line=row.line,
+                                message=f"{row.name} {code}: " + "; ".join(reasons),
+                            )
+                        )
+                    continue
                 holiday.start_on, holiday.end_on = row.start_on, row.end_on
+                holiday.proposed_start_on = holiday.proposed_end_on = None
                 holiday.school_year = school_year_of(row.start_on)
                 holiday.status = status
                 holiday.flag_reason = "; ".join(reasons)[:500]
-                holiday.source_line = row.line
-                holiday.batch = batch
                 holiday.reviewed_by, holiday.reviewed_at, holiday.review_note = None, None, ""
                 holiday.save()
                 if reasons:
@@ -143,6 +167,25 @@ def import_school_holidays(
         ImportFinding.objects.bulk_create(findings)
         batch.save()
     return batch
+
+
+def _propose(
+    holiday: SchoolHoliday, start_on: dt.date, end_on: dt.date, reasons: list[str]
+) -> list[str]:
+    """Put the file's new dates of an approved holiday aside for review; its approved dates
+    stay in force. Returns why it waits (empty when the file returns to the approved dates)."""
+    if (start_on, end_on) == (holiday.start_on, holiday.end_on):
+        holiday.proposed_start_on = holiday.proposed_end_on = None
+        holiday.flag_reason = ""
+        return []
+    holiday.proposed_start_on, holiday.proposed_end_on = start_on, end_on
+    why = [
+        f"het bestand noemt nu {numeric(start_on)} t/m {numeric(end_on)}; tot uw besluit "
+        f"gelden {numeric(holiday.start_on)} t/m {numeric(holiday.end_on)}",
+        *reasons,
+    ]
+    holiday.flag_reason = "; ".join(why)[:500]
+    return why
 
 
 def import_public_holidays(
@@ -261,6 +304,16 @@ def import_municipality_regions(
 # --- Review by the functional administrator --------------------------------------------------
 
 
+class ChangedMeanwhile(CalendarError):
+    """The holiday changed (a new import) between showing the review page and the decision."""
+
+
+CHANGED_MESSAGE = (
+    "De data van deze vakantie zijn veranderd nadat u de pagina opende, bijvoorbeeld door een "
+    "nieuw bestand. Uw besluit is niet vastgelegd. Bekijk de data hieronder en besluit opnieuw."
+)
+
+
 def _decide(
     holiday: SchoolHoliday,
     *,
@@ -268,16 +321,49 @@ def _decide(
     decision: str,
     status: str,
     note: str,
+    shown: str | None,
     **changes: Any,
 ) -> SchoolHoliday:
+    """Record a decision on what the reviewer saw: a compare-and-set on every shown value.
+
+    `shown` is `SchoolHoliday.review_key` as the review page showed it (None: the holiday as
+    passed in). A decided holiday raises StaleState, a changed one ChangedMeanwhile.
+    """
     now = timezone.now()
     previous = f"{numeric(holiday.start_on)} t/m {numeric(holiday.end_on)} {holiday.region}"
+    if holiday.has_proposal:
+        previous += (
+            f", nieuw {numeric(holiday.review_start_on)} t/m {numeric(holiday.review_end_on)}"
+        )
     with transaction.atomic():
-        updated = SchoolHoliday.objects.filter(pk=holiday.pk, status=HolidayStatus.PENDING).update(
-            status=status, review_note=note, reviewed_by=by, reviewed_at=now, **changes
+        updated = (
+            SchoolHoliday.objects.pending()
+            .filter(
+                pk=holiday.pk,
+                status=holiday.status,
+                region=holiday.region,
+                start_on=holiday.start_on,
+                end_on=holiday.end_on,
+                proposed_start_on=holiday.proposed_start_on,
+                proposed_end_on=holiday.proposed_end_on,
+            )
+            .update(
+                status=status,
+                review_note=note,
+                reviewed_by=by,
+                reviewed_at=now,
+                proposed_start_on=None,
+                proposed_end_on=None,
+                **changes,
+            )
+            if shown is None or shown == holiday.review_key
+            else 0
         )
         if not updated:
-            raise StaleState(STALE_MESSAGE)
+            current = SchoolHoliday.objects.filter(pk=holiday.pk).first()
+            if current is None or not current.awaits_review:
+                raise StaleState(STALE_MESSAGE)
+            raise ChangedMeanwhile(CHANGED_MESSAGE)
         HolidayReview.objects.create(
             holiday_id=holiday.pk, decision=decision, by=by, at=now, note=note, previous=previous
         )
@@ -286,18 +372,26 @@ def _decide(
     return holiday
 
 
-def approve_holiday(holiday: SchoolHoliday, *, by: Any, note: str = "") -> SchoolHoliday:
-    """Use a pending holiday as it is."""
-    problem = importing.review_problem(
-        holiday.name, holiday.school_year, holiday.start_on, holiday.end_on
-    )
+def approve_holiday(
+    holiday: SchoolHoliday, *, by: Any, note: str = "", shown: str | None = None
+) -> SchoolHoliday:
+    """Use a pending holiday as it is, or the new dates the file proposed for an approved one."""
+    start_on, end_on = holiday.review_start_on, holiday.review_end_on
+    problem = importing.review_problem(holiday.name, holiday.school_year, start_on, end_on)
     if not holiday.region or problem:
         raise CalendarError(
             "Deze vakantie kan niet zo worden gebruikt: corrigeer eerst de regio of de data."
             + (f" {problem}" if problem else "")
         )
     return _decide(
-        holiday, by=by, decision=HolidayReview.Decision.APPROVE, status="approved", note=note
+        holiday,
+        by=by,
+        decision=HolidayReview.Decision.APPROVE,
+        status="approved",
+        note=note,
+        shown=shown,
+        start_on=start_on,
+        end_on=end_on,
     )
 
 
@@ -309,6 +403,7 @@ def correct_holiday(
     end_on: dt.date,
     region: str,
     note: str,
+    shown: str | None = None,
 ) -> SchoolHoliday:
     """Use a pending holiday with corrected dates (and region), within its school year."""
     problem = importing.review_problem(holiday.name, holiday.school_year, start_on, end_on)
@@ -322,6 +417,7 @@ def correct_holiday(
         decision=HolidayReview.Decision.CORRECT,
         status="approved",
         note=note,
+        shown=shown,
         start_on=start_on,
         end_on=end_on,
         region=region,
@@ -329,12 +425,21 @@ def correct_holiday(
     )
 
 
-def reject_holiday(holiday: SchoolHoliday, *, by: Any, note: str) -> SchoolHoliday:
-    """Never use this holiday for counting."""
+def reject_holiday(
+    holiday: SchoolHoliday, *, by: Any, note: str, shown: str | None = None
+) -> SchoolHoliday:
+    """Never use this holiday for counting; for an approved holiday with new dates from the
+    file: do not use the new dates, the approved ones stay."""
     if not note.strip():
         raise CalendarError("Schrijf kort waarom u deze vakantie afwijst.")
+    status = "approved" if holiday.has_proposal else "rejected"
     return _decide(
-        holiday, by=by, decision=HolidayReview.Decision.REJECT, status="rejected", note=note
+        holiday,
+        by=by,
+        decision=HolidayReview.Decision.REJECT,
+        status=status,
+        note=note,
+        shown=shown,
     )
 
 

@@ -15,7 +15,6 @@ from schoolzorg.calendars.forms import ClosureForm, HolidayFileForm, ReviewForm
 from schoolzorg.calendars.importing import ImportRefused
 from schoolzorg.calendars.models import (
     HolidayReview,
-    HolidayStatus,
     ImportBatch,
     ImportFinding,
     SchoolClosure,
@@ -133,7 +132,7 @@ def _sentence(text: str) -> str:
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reviewer(request)
     holiday = get_object_or_404(SchoolHoliday.objects.all(), pk=pk)
-    if holiday.status != HolidayStatus.PENDING:
+    if not holiday.awaits_review:
         # A decision sent again (the back button) or a colleague's decision meanwhile: the list,
         # with what happened, instead of a 404 that looks as if the holiday were gone.
         messages.info(request, "Over deze vakantie is al besloten.")
@@ -143,8 +142,11 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
+                shown = data["shown"]
                 if data["decision"] == "approve":
-                    services.approve_holiday(holiday, by=request.user, note=data["note"])
+                    services.approve_holiday(
+                        holiday, by=request.user, note=data["note"], shown=shown
+                    )
                 elif data["decision"] == "correct":
                     services.correct_holiday(
                         holiday,
@@ -153,27 +155,45 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         end_on=data["end_on"],
                         region=data["region"],
                         note=data["note"],
+                        shown=shown,
                     )
                 else:
-                    services.reject_holiday(holiday, by=request.user, note=data["note"])
+                    services.reject_holiday(
+                        holiday, by=request.user, note=data["note"], shown=shown
+                    )
             except services.StaleState as exc:
                 messages.error(request, str(exc))
                 return redirect("calendars:review_list")
+            except services.ChangedMeanwhile as exc:
+                # Show what is there now; the reviewer decides again on that (409 Conflict).
+                holiday.refresh_from_db()
+                return render(
+                    request,
+                    "calendars/review_detail.html",
+                    {"holiday": holiday, "form": _review_form(holiday), "conflict": str(exc)},
+                    status=409,
+                )
             except services.CalendarError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"Uw besluit over {holiday.name} is vastgelegd.")
                 return redirect("calendars:review_list")
     else:
-        form = ReviewForm(
-            holiday=holiday,
-            initial={
-                "start_on": holiday.start_on,
-                "end_on": holiday.end_on,
-                "region": holiday.region,
-            },
-        )
+        form = _review_form(holiday)
     return render(request, "calendars/review_detail.html", {"holiday": holiday, "form": form})
+
+
+def _review_form(holiday: SchoolHoliday) -> ReviewForm:
+    """The review form on what the holiday is now; `shown` carries that to the decision."""
+    return ReviewForm(
+        holiday=holiday,
+        initial={
+            "start_on": holiday.review_start_on,
+            "end_on": holiday.review_end_on,
+            "region": holiday.region,
+            "shown": holiday.review_key,
+        },
+    )
 
 
 @never_cache

@@ -297,13 +297,102 @@ def test_correction_survives_reimport_of_the_same_file(real_calendar: None) -> N
     assert (holiday.status, holiday.end_on) == ("approved", dt.date(2027, 2, 21))
 
 
-def test_a_row_changed_at_the_source_is_judged_again() -> None:
-    row = "d1;NL;2031-10-18;2031-10-26;School;Regional;NL Herfstvakantie;NO"
+def test_a_pending_row_changed_at_the_source_is_judged_again() -> None:
+    row = "d1;NL;2031-10-18;2031-11-30;School;Regional;NL Herfstvakantie;NO"
     import_school_holidays(crafted(row))
-    batch = import_school_holidays(crafted(row.replace("2031-10-26", "2031-11-30")))
-    assert (batch.created, batch.updated, batch.flagged) == (0, 1, 1)
+    batch = import_school_holidays(crafted(row.replace("2031-11-30", "2031-10-26")))
+    assert (batch.created, batch.updated, batch.flagged) == (0, 1, 0)
     holiday = SchoolHoliday.objects.get(source_id="d1")
-    assert (holiday.status, holiday.end_on) == ("pending", dt.date(2031, 11, 30))
+    assert (holiday.status, holiday.end_on) == ("approved", dt.date(2031, 10, 26))
+    assert holiday.proposed_start_on is None
+
+
+CHRISTMAS_2026 = "k26;NL;2026-12-19;2027-01-03;School;Regional;NL Kerstvakantie;NO,MI,ZU"
+
+
+def test_a_changed_row_leaves_the_approved_dates_in_force_until_reviewed() -> None:
+    from schoolzorg.accounts.models import User
+    from schoolzorg.calendars.services import (
+        CalendarError,
+        approve_holiday,
+        correct_holiday,
+        reject_holiday,
+    )
+
+    import_school_holidays(crafted(CHRISTMAS_2026))
+    assert not is_school_day(dt.date(2026, 12, 28), region="zuid")
+    # A year typo in the next file: 2027-01-03 became 2026-01-03.
+    batch = import_school_holidays(crafted(CHRISTMAS_2026.replace("2027-01-03", "2026-01-03")))
+    assert (batch.updated, batch.flagged) == (3, 3)
+    holiday = SchoolHoliday.objects.get(source_id="k26", region="zuid")
+    assert (holiday.status, holiday.start_on, holiday.end_on) == (
+        "approved",
+        dt.date(2026, 12, 19),
+        dt.date(2027, 1, 3),
+    )
+    assert (holiday.proposed_start_on, holiday.proposed_end_on) == (
+        dt.date(2026, 12, 19),
+        dt.date(2026, 1, 3),
+    )
+    assert "19-12-2026 t/m 3-1-2027" in holiday.flag_reason
+    assert SchoolHoliday.objects.pending().count() == 3
+    assert not is_school_day(dt.date(2026, 12, 28), region="zuid")  # still Christmas
+    # The same file again changes nothing and keeps the question open.
+    again = import_school_holidays(crafted(CHRISTMAS_2026.replace("2027-01-03", "2026-01-03")))
+    assert (again.updated, again.unchanged) == (0, 3)
+
+    admin = User.objects.create_user(email="beheer@test.example", full_name="Beheer")
+    with pytest.raises(CalendarError, match="corrigeer eerst"):
+        approve_holiday(holiday, by=admin)
+    reject_holiday(holiday, by=admin, note="Typefout in het bestand")
+    holiday.refresh_from_db()
+    assert (holiday.status, holiday.end_on, holiday.proposed_end_on) == (
+        "approved",
+        dt.date(2027, 1, 3),
+        None,
+    )
+    north = SchoolHoliday.objects.get(source_id="k26", region="noord")
+    correct_holiday(
+        north,
+        by=admin,
+        start_on=dt.date(2026, 12, 19),
+        end_on=dt.date(2027, 1, 3),
+        region="noord",
+        note="Typefout",
+    )
+    north.refresh_from_db()
+    assert (north.status, north.end_on, north.proposed_end_on) == (
+        "approved",
+        dt.date(2027, 1, 3),
+        None,
+    )
+    assert SchoolHoliday.objects.pending().count() == 1
+
+
+def test_confirming_a_changed_row_uses_its_new_dates() -> None:
+    from schoolzorg.accounts.models import User
+    from schoolzorg.calendars.services import approve_holiday
+
+    import_school_holidays(crafted(CHRISTMAS_2026))
+    import_school_holidays(crafted(CHRISTMAS_2026.replace("2027-01-03", "2027-01-10")))
+    holiday = SchoolHoliday.objects.get(source_id="k26", region="midden")
+    assert holiday.end_on == dt.date(2027, 1, 3)
+    assert is_school_day(dt.date(2027, 1, 6), region="midden")
+    admin = User.objects.create_user(email="beheer@test.example", full_name="Beheer")
+    approve_holiday(holiday, by=admin)
+    holiday.refresh_from_db()
+    assert (holiday.status, holiday.end_on, holiday.proposed_end_on) == (
+        "approved",
+        dt.date(2027, 1, 10),
+        None,
+    )
+    assert not is_school_day(dt.date(2027, 1, 6), region="midden")
+    # A file back at the approved dates closes an open question without a decision.
+    import_school_holidays(crafted(CHRISTMAS_2026.replace("2027-01-03", "2027-01-10")))
+    import_school_holidays(crafted(CHRISTMAS_2026))
+    import_school_holidays(crafted(CHRISTMAS_2026.replace("2027-01-03", "2027-01-10")))
+    holiday.refresh_from_db()
+    assert holiday.proposed_end_on is None and holiday.flag_reason == ""
 
 
 def test_a_new_school_year_missing_holidays_is_a_warning() -> None:

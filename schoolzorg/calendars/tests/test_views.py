@@ -9,7 +9,12 @@ import time_machine
 from django.urls import reverse
 
 from schoolzorg.accounts.roles import Role
-from schoolzorg.calendars.models import HolidayReview, HolidayStatus, SchoolClosure
+from schoolzorg.calendars.models import (
+    HolidayReview,
+    HolidayStatus,
+    SchoolClosure,
+    SchoolHoliday,
+)
 from schoolzorg.calendars.tests.factories import SchoolClosureFactory, SchoolHolidayFactory
 from schoolzorg.calendars.workingdays import add_school_days, is_school_day
 from schoolzorg.organisations.tests.factories import MunicipalityFactory, SchoolFactory
@@ -81,7 +86,7 @@ def test_admin_confirms_a_holiday_and_it_counts(
     assert is_school_day(dt.date(2027, 3, 10), region="zuid")
     response = client_for(admin).post(
         reverse("calendars:review_detail", args=[holiday.pk]),
-        {"decision": "approve", "note": "Klopt volgens de school"},
+        {"shown": holiday.review_key, "decision": "approve", "note": "Klopt volgens de school"},
     )
     assert response.status_code == 302
     holiday.refresh_from_db()
@@ -101,6 +106,7 @@ def test_admin_corrects_the_dates(admin: Any, client_for: Callable[[Any], Any]) 
     client_for(admin).post(
         reverse("calendars:review_detail", args=[holiday.pk]),
         {
+            "shown": holiday.review_key,
             "decision": "correct",
             "start_on": "2027-02-13",
             "end_on": "2027-02-21",
@@ -189,6 +195,7 @@ def test_a_correction_must_lie_in_the_holidays_school_year(
     response = client_for(admin).post(
         reverse("calendars:review_detail", args=[holiday.pk]),
         {
+            "shown": holiday.review_key,
             "decision": "correct",
             "start_on": start_on,
             "end_on": end_on,
@@ -237,7 +244,12 @@ def test_a_summer_holiday_may_end_in_the_next_school_year(
         source_end_on=dt.date(2029, 9, 30),
     )
     url = reverse("calendars:review_detail", args=[holiday.pk])
-    post = {"decision": "correct", "region": "zuid", "note": "Bron Rijksoverheid"}
+    post = {
+        "shown": holiday.review_key,
+        "decision": "correct",
+        "region": "zuid",
+        "note": "Bron Rijksoverheid",
+    }
     response = client_for(admin).post(
         url, {**post, "start_on": "2029-08-04", "end_on": "2029-09-16"}
     )
@@ -252,7 +264,8 @@ def test_confirming_dates_outside_the_school_year_is_refused(
 ) -> None:
     holiday = pending_holiday(end_on=dt.date(2027, 8, 8), start_on=dt.date(2027, 7, 10))
     response = client_for(admin).post(
-        reverse("calendars:review_detail", args=[holiday.pk]), {"decision": "approve"}
+        reverse("calendars:review_detail", args=[holiday.pk]),
+        {"shown": holiday.review_key, "decision": "approve"},
     )
     assert "hoort bij schooljaar 2026/2027" in response.content.decode()
     holiday.refresh_from_db()
@@ -264,7 +277,8 @@ def test_approving_an_unknown_region_asks_for_a_correction(
 ) -> None:
     holiday = pending_holiday(region="", source_region="XX")
     response = client_for(admin).post(
-        reverse("calendars:review_detail", args=[holiday.pk]), {"decision": "approve"}
+        reverse("calendars:review_detail", args=[holiday.pk]),
+        {"shown": holiday.review_key, "decision": "approve"},
     )
     assert "corrigeer eerst de regio" in response.content.decode()
     holiday.refresh_from_db()
@@ -277,7 +291,7 @@ def test_approving_an_impossible_holiday_is_refused_as_a_correction_would_be(
 ) -> None:
     holiday = pending_holiday(end_on=end_on)  # from 13 February: 65 days to 18 April
     url = reverse("calendars:review_detail", args=[holiday.pk])
-    response = client_for(admin).post(url, {"decision": "approve"})
+    response = client_for(admin).post(url, {"shown": holiday.review_key, "decision": "approve"})
     assert "meer dan negen weken kan niet kloppen" in response.content.decode()
     holiday.refresh_from_db()
     assert holiday.status == HolidayStatus.PENDING
@@ -290,7 +304,8 @@ def test_approving_nine_weeks_is_still_possible(
 ) -> None:
     holiday = pending_holiday(end_on=dt.date(2027, 4, 16))  # 63 days
     client_for(admin).post(
-        reverse("calendars:review_detail", args=[holiday.pk]), {"decision": "approve"}
+        reverse("calendars:review_detail", args=[holiday.pk]),
+        {"shown": holiday.review_key, "decision": "approve"},
     )
     holiday.refresh_from_db()
     assert holiday.status == HolidayStatus.APPROVED
@@ -302,7 +317,7 @@ def test_reject_keeps_the_holiday_out_of_counting(
     holiday = pending_holiday()
     client_for(admin).post(
         reverse("calendars:review_detail", args=[holiday.pk]),
-        {"decision": "reject", "note": "Dubbel"},
+        {"shown": holiday.review_key, "decision": "reject", "note": "Dubbel"},
     )
     holiday.refresh_from_db()
     assert holiday.status == HolidayStatus.REJECTED
@@ -315,7 +330,7 @@ def test_a_decided_holiday_cannot_be_decided_again(
     holiday = pending_holiday()
     client = client_for(admin)
     url = reverse("calendars:review_detail", args=[holiday.pk])
-    client.post(url, {"decision": "reject", "note": "Dubbel"})
+    client.post(url, {"shown": holiday.review_key, "decision": "reject", "note": "Dubbel"})
     # The back button and the form sent again: the list, saying why, not a 404.
     for response in (
         client.post(url, {"decision": "approve"}, follow=True),
@@ -340,6 +355,77 @@ def test_stale_review_gets_a_clear_message(admin: Any) -> None:
     services.reject_holiday(holiday, by=admin, note="Dubbel")
     with pytest.raises(services.StaleState, match="al besloten"):
         services.approve_holiday(holiday, by=admin)
+
+
+def test_the_review_page_carries_what_it_shows(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    holiday = pending_holiday()
+    page = client_for(admin).get(reverse("calendars:review_detail", args=[holiday.pk]))
+    assert f'name="shown" value="{holiday.review_key}"' in page.content.decode()
+
+
+def test_a_decision_on_dates_changed_meanwhile_is_refused_with_409(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    holiday = pending_holiday()
+    url = reverse("calendars:review_detail", args=[holiday.pk])
+    client = client_for(admin)
+    shown = holiday.review_key  # the page is opened ...
+    # ... then a new file changes the dates before the reviewer sends the form.
+    holiday.end_on = dt.date(2027, 3, 28)
+    holiday.save()
+    response = client.post(url, {"decision": "approve", "note": "", "shown": shown})
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "veranderd nadat u de pagina opende" in text
+    assert 'value="2027-03-28"' in text  # the new dates, to decide on
+    holiday.refresh_from_db()
+    assert holiday.status == HolidayStatus.PENDING
+    assert not HolidayReview.objects.exists()
+    # Sent again from the page as it is now, the decision is taken.
+    again = client.post(url, {"decision": "approve", "shown": holiday.review_key})
+    assert again.status_code == 302
+    holiday.refresh_from_db()
+    assert (holiday.status, holiday.end_on) == (HolidayStatus.APPROVED, dt.date(2027, 3, 28))
+
+
+def test_the_service_refuses_a_decision_on_other_dates(admin: Any) -> None:
+    from schoolzorg.calendars import services
+
+    holiday = pending_holiday()
+    shown = holiday.review_key
+    SchoolHoliday.objects.filter(pk=holiday.pk).update(end_on=dt.date(2027, 3, 28))
+    holiday.refresh_from_db()
+    with pytest.raises(services.ChangedMeanwhile):
+        services.reject_holiday(holiday, by=admin, note="Dubbel", shown=shown)
+    holiday.refresh_from_db()
+    assert holiday.status == HolidayStatus.PENDING
+
+
+def test_a_changed_approved_holiday_shows_both_dates_for_review(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    holiday = pending_holiday(
+        status=HolidayStatus.APPROVED,
+        end_on=dt.date(2027, 2, 21),
+        proposed_start_on=dt.date(2027, 2, 13),
+        proposed_end_on=dt.date(2027, 2, 28),
+        flag_reason="het bestand noemt nu andere data",
+    )
+    client = client_for(admin)
+    listing = client.get(reverse("calendars:review_list")).content.decode()
+    assert "het bestand noemt nu andere data" in listing
+    url = reverse("calendars:review_detail", args=[holiday.pk])
+    page = client.get(url).content.decode()
+    assert "Geldt nu" in page and "de huidige data blijven gelden" in page
+    assert not is_school_day(dt.date(2027, 2, 18), region="zuid")
+    assert is_school_day(dt.date(2027, 2, 25), region="zuid")
+    response = client.post(url, {"decision": "approve", "shown": holiday.review_key})
+    assert response.status_code == 302
+    holiday.refresh_from_db()
+    assert (holiday.end_on, holiday.proposed_end_on) == (dt.date(2027, 2, 28), None)
+    assert not is_school_day(dt.date(2027, 2, 25), region="zuid")
 
 
 # --- Study days ----------------------------------------------------------------------------
