@@ -193,31 +193,69 @@ def import_public_holidays(
 ) -> ImportBatch:
     """Import public holidays; Goede vrijdag and Bevrijdingsdag arrive as school days.
 
-    A holiday already stored keeps its `is_school_day_off`, so a choice made after the first
-    import survives the next.
+    A row is known by its source id, so a date corrected at the source (Koningsdag 2027 on 26
+    April instead of 27, same Id) moves the holiday rather than adding a second day off; a row
+    without an id, or one not stored yet, is matched on its date. A holiday already stored keeps
+    its `is_school_day_off`, so a choice made after the first import survives the next.
     """
     rows = importing.parse_public_file(_source_bytes(source))
     with transaction.atomic(), many_changes():
         batch = ImportBatch.objects.create(
             kind=ImportBatch.Kind.PUBLIC, file_name=_file_name(source, file_name), by=by
         )
-        existing = {h.date: h for h in PublicHoliday.objects.all()}
+        stored = list(PublicHoliday.objects.all())
+        by_id = {h.source_id: h for h in stored if h.source_id}
+        on_date = {h.date: h for h in stored}
+        claimed = {row.source_id for row in rows if row.source_id in by_id}
+        todo: list[tuple[importing.PublicRow, PublicHoliday | None]] = []
         for row in rows:
-            holiday = existing.get(row.date)
+            holiday = by_id.get(row.source_id) if row.source_id else None
             if holiday is None:
-                PublicHoliday.objects.create(
-                    date=row.date,
-                    name=row.name,
-                    source_id=row.source_id,
-                    is_school_day_off=row.name not in OPTIONAL_PUBLIC_HOLIDAYS,
+                at_date = on_date.get(row.date)
+                if at_date is not None and at_date.source_id not in claimed:
+                    holiday = at_date
+            todo.append((row, holiday))
+        # Moves and new days go where the date is free; a holiday moving away frees its date.
+        while todo:
+            waiting: list[tuple[importing.PublicRow, PublicHoliday | None]] = []
+            for row, holiday in todo:
+                occupant = on_date.get(row.date)
+                if occupant is not None and occupant is not holiday:
+                    waiting.append((row, holiday))
+                    continue
+                if holiday is None:
+                    on_date[row.date] = PublicHoliday.objects.create(
+                        date=row.date,
+                        name=row.name,
+                        source_id=row.source_id,
+                        is_school_day_off=row.name not in OPTIONAL_PUBLIC_HOLIDAYS,
+                    )
+                    batch.created += 1
+                elif (holiday.date, holiday.name, holiday.source_id) != (
+                    row.date,
+                    row.name,
+                    row.source_id,
+                ):
+                    del on_date[holiday.date]
+                    holiday.date, holiday.name, holiday.source_id = (
+                        row.date,
+                        row.name,
+                        row.source_id,
+                    )
+                    holiday.save(update_fields=["date", "name", "source_id"])
+                    on_date[row.date] = holiday
+                    batch.updated += 1
+                else:
+                    batch.unchanged += 1
+            if len(waiting) == len(todo):
+                raise importing.ImportRefused(
+                    [
+                        f"regel {row.line}: op {numeric(row.date)} staat al "
+                        f"{on_date[row.date].name} (een andere feestdag uit een eerder bestand)"
+                        for row, _ in waiting
+                    ]
                 )
-                batch.created += 1
-            elif holiday.name != row.name or holiday.source_id != row.source_id:
-                holiday.name, holiday.source_id = row.name, row.source_id
-                holiday.save(update_fields=["name", "source_id"])
-                batch.updated += 1
-            else:
-                batch.unchanged += 1
+            todo = waiting
         batch.save()
     return batch
 

@@ -446,3 +446,52 @@ def test_an_id_on_two_rows_is_refused_naming_both_lines(again: str, how: str) ->
     [problem] = exc.value.problems
     assert problem.startswith("regel 4: Id k1 staat ook op regel 2") and how in problem
     assert not SchoolHoliday.objects.exists()
+
+
+PUBLIC_HEADER = "Id;Country;StartDate;EndDate;Type;RegionalScope;Name\n"
+
+
+def test_a_public_holiday_moved_at_the_source_moves_here() -> None:
+    kings_day = "kd27;NL;2027-04-27;;Public;National;NL Koningsdag"
+    import_public_holidays((PUBLIC_HEADER + kings_day + "\n").encode())
+    batch = import_public_holidays(
+        (PUBLIC_HEADER + kings_day.replace("04-27", "04-26") + "\n").encode()
+    )
+    assert (batch.created, batch.updated) == (0, 1)
+    assert list(PublicHoliday.objects.values_list("date", "source_id")) == [
+        (dt.date(2027, 4, 26), "kd27")
+    ]
+    assert is_school_day(dt.date(2027, 4, 27), region="midden")
+    assert not is_school_day(dt.date(2027, 4, 26), region="midden")
+
+
+def test_a_public_holiday_without_id_is_matched_on_its_date() -> None:
+    import_public_holidays((PUBLIC_HEADER + ";NL;2027-12-25;;Public;National;NL Kerst\n").encode())
+    batch = import_public_holidays(
+        (PUBLIC_HEADER + "k1;NL;2027-12-25;;Public;National;NL Eerste Kerstdag\n").encode()
+    )
+    assert (batch.created, batch.updated) == (0, 1)
+    assert list(PublicHoliday.objects.values_list("name", "source_id")) == [
+        ("Eerste Kerstdag", "k1")
+    ]
+
+
+def test_a_public_holiday_moving_onto_a_freed_date_is_no_clash() -> None:
+    import_public_holidays(
+        (
+            PUBLIC_HEADER
+            + "a;NL;2027-05-05;;Public;National;NL Bevrijdingsdag\n"
+            + "b;NL;2027-05-06;;Public;National;NL Hemelvaartsdag\n"
+        ).encode()
+    )
+    import_public_holidays(
+        (
+            PUBLIC_HEADER
+            + "b;NL;2027-05-05;;Public;National;NL Hemelvaartsdag\n"
+            + "a;NL;2027-05-04;;Public;National;NL Bevrijdingsdag\n"
+        ).encode()
+    )
+    assert list(PublicHoliday.objects.values_list("source_id", "date")) == [
+        ("a", dt.date(2027, 5, 4)),
+        ("b", dt.date(2027, 5, 5)),
+    ]
