@@ -8,8 +8,8 @@ an Excel re-save, `21-12-2024`): a multilingual `Name` field
 ends, and an empty `EndDate` for one-day public holidays.
 
 A file that cannot be read as such (missing column, wrong number of fields, a date that is no
-date, no Dutch name, an Id on two rows) is refused as a whole, with the line numbers. A row that reads well but
-looks wrong (too long, ends before it starts, runs into the next school year, unknown region) is
+date, no Dutch name, an Id on two rows, a `Country` other than `NL`) is refused as a whole, with
+the line numbers. A row that reads well but looks wrong (too long, ends before it starts, runs into the next school year, unknown region) is
 *flagged*, not refused: it is stored and waits for the administrator, who can only confirm or
 correct it to dates that pass `review_problem`.
 """
@@ -28,7 +28,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from schoolzorg.calendars.models import school_year_of
-from schoolzorg.lib.csvfiles import CsvError, CsvFile
+from schoolzorg.lib.csvfiles import Column, CsvError, CsvFile
 
 REGION_CODES = {"NO": "noord", "MI": "midden", "ZU": "zuid"}
 SUMMER = "Zomervakantie"
@@ -43,6 +43,8 @@ MAX_POSSIBLE_DAYS = 63
 SCHOOL_COLUMNS = ("Id", "StartDate", "EndDate", "Name", "Groups")
 PUBLIC_COLUMNS = ("Id", "StartDate", "EndDate", "Name")
 REGION_COLUMNS = ("Category", "Name", "Groups", "Parent")
+# OpenHolidays names the country of each row; a file for another country is refused.
+COUNTRY = Column("Country", required=False)
 
 
 class ImportRefused(Exception):
@@ -80,7 +82,7 @@ class RegionRow:
 
 
 def read_rows(
-    source: str | Path | bytes, required: Iterable[str]
+    source: str | Path | bytes, required: Iterable[str | Column]
 ) -> list[tuple[int, dict[str, str]]]:
     """Rows as (line number, values); refuses the file on any structural problem.
 
@@ -97,6 +99,20 @@ def read_rows(
         more = [f"... en nog {table.omitted} regels met fouten"] if table.omitted else []
         raise ImportRefused([str(p) for p in table.problems] + more)
     return rows
+
+
+def other_countries(rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """Why the file is not for the Netherlands: one problem per other country in `Country`."""
+    first: dict[str, int] = {}
+    for line, v in rows:
+        country = v.get("Country", "").strip().upper()
+        if country and country != "NL":
+            first.setdefault(country, line)
+    return [
+        f"regel {line}: dit bestand is voor een ander land (Country {country}); lees alleen "
+        "een bestand voor Nederland (NL) in"
+        for country, line in first.items()
+    ]
 
 
 def dutch_part(value: str) -> str:
@@ -147,9 +163,12 @@ def parse_school_file(source: str | Path | bytes) -> list[SchoolRow]:
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     if _is_json(data):
         return parse_rijksoverheid_json(data)
+    table = read_rows(data, (*SCHOOL_COLUMNS, COUNTRY))
+    if wrong := other_countries(table):
+        raise ImportRefused(wrong)
     problems: list[str] = []
     parsed: list[SchoolRow] = []
-    for line, v in read_rows(data, SCHOOL_COLUMNS):
+    for line, v in table:
         name = dutch_part(v["Name"])
         if not name:
             problems.append(f"regel {line}: geen Nederlandse naam ('NL ...') in Name")
@@ -325,9 +344,12 @@ def parse_rijksoverheid_json(data: bytes) -> list[SchoolRow]:
 
 def parse_public_file(source: str | Path | bytes) -> list[PublicRow]:
     """Every public-holiday row; a holiday of more than one day is refused."""
+    table = read_rows(source, (*PUBLIC_COLUMNS, COUNTRY))
+    if wrong := other_countries(table):
+        raise ImportRefused(wrong)
     problems: list[str] = []
     parsed: list[PublicRow] = []
-    for line, v in read_rows(source, PUBLIC_COLUMNS):
+    for line, v in table:
         name = dutch_part(v["Name"])
         if not name:
             problems.append(f"regel {line}: geen Nederlandse naam ('NL ...') in Name")

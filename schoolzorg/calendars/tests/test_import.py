@@ -495,3 +495,28 @@ def test_a_public_holiday_moving_onto_a_freed_date_is_no_clash() -> None:
         ("a", dt.date(2027, 5, 4)),
         ("b", dt.date(2027, 5, 5)),
     ]
+
+
+def test_a_school_file_for_another_country_is_refused_naming_it() -> None:
+    data = crafted(
+        "be1;BE;2031-10-25;2031-11-02;School;Regional;NL Herfstvakantie,FR Congé;NO",
+    )
+    with pytest.raises(ImportRefused, match=r"regel 2: .*ander land \(Country BE\)"):
+        import_school_holidays(data)
+    assert not SchoolHoliday.objects.exists()
+
+
+def test_a_public_file_for_another_country_is_refused_naming_it() -> None:
+    data = (
+        b"id;country;startdate;enddate;type;regionalscope;name\n"
+        b"n1;NL;2031-01-01;;Public;National;NL Nieuwjaarsdag\n"
+        b"b1;be;2031-07-21;;Public;National;NL Nationale feestdag\n"
+    )
+    with pytest.raises(ImportRefused, match=r"regel 3: .*ander land \(Country BE\)"):
+        import_public_holidays(data)
+    assert not PublicHoliday.objects.exists()
+
+
+def test_a_file_without_a_country_column_is_still_read() -> None:
+    data = b"Id;StartDate;EndDate;Name\nn1;2031-01-01;;NL Nieuwjaarsdag\n"
+    assert import_public_holidays(data).created == 1

@@ -663,6 +663,17 @@ def test_malformed_upload_lists_the_lines_and_imports_nothing(
     assert not SchoolHoliday.objects.exists()
 
 
+def test_upload_for_another_country_names_it_and_imports_nothing(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    data = "u1;BE;2031-10-25;2031-11-02;School;Regional;NL Herfstvakantie;NO\n"
+    response = client_for(admin).post(reverse("calendars:upload"), {"file": _file(data)})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "ander land (Country BE)" in body and "niet ingelezen" in body
+    assert not SchoolHoliday.objects.exists()
+
+
 def test_upload_without_a_file_asks_for_one(admin: Any, client_for: Callable[[Any], Any]) -> None:
     response = client_for(admin).post(reverse("calendars:upload"), {})
     assert "Kies een bestand." in response.content.decode()
