@@ -1,9 +1,9 @@
 """Reading the CSV files Dutch registries publish: pure Python, no models.
 
 DUO, CBS and the ministries publish `;`- or `,`-separated files in UTF-8 (with or without BOM) or in
-Windows-1252, and people re-save them in Excel (Windows-1252 or UTF-8 with BOM, CRLF, sometimes
-tab-separated UTF-16 "Unicode text", sometimes with Excel's `sep=;` first line, which is skipped
-and names the separator). Codes must stay text (`0599`, `BU0363AA01`), a single space
+Windows-1252, and people re-save them in Excel (Windows-1252 or UTF-8 with BOM, CRLF or, on a
+Mac, CR alone, sometimes tab-separated UTF-16 "Unicode text", sometimes with Excel's `sep=;`
+first line, which is skipped and names the separator). Codes must stay text (`0599`, `BU0363AA01`), a single space
 means an empty cell, and every problem is reported with the line it was found on, so a person can
 fix the file.
 
@@ -189,6 +189,23 @@ class _Scan:
 
 
 _BLANK = b" \t\r\n;,|\"'\x00"
+# A line ends in CRLF (Windows), LF (Unix) or CR alone (old Mac, still written by Excel for Mac's
+# "CSV (Macintosh)"); the csv reader takes all three, so the check counts all three.
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_TEXT_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _line_ends(data: bytes | str) -> int:
+    """How many lines end in `data`: CRLF counted once."""
+    if isinstance(data, bytes):
+        return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return data.count("\n") + data.count("\r") - data.count("\r\n")
+
+
+def _last_line_end(data: bytes) -> int:
+    """Where the last whole line of `data` ends (0: none). A CR as the last byte is left for the
+    next chunk, where an LF may follow it (one CRLF, not two line ends)."""
+    return max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1)) + 1
 
 
 def _open_binary(source: Source) -> IO[bytes]:
@@ -214,7 +231,7 @@ def _scan(source: Source) -> _Scan:
         chunk = head
         while chunk:
             data = carry + chunk
-            cut = data.rfind(b"\n") + 1
+            cut = _last_line_end(data)
             if cut == 0:
                 if len(data) > MAX_LINE:
                     raise CsvError(
@@ -265,7 +282,7 @@ def _scan_lines(data: bytes, scan: _Scan) -> None:
     """Scan whole lines (`data` ends at a line end, or at the end of the file)."""
     first = scan.lines + 1
     if b"\x00" in data:
-        line = first + data[: data.index(b"\x00")].count(b"\n")
+        line = first + _line_ends(data[: data.index(b"\x00")])
         raise CsvError(
             [
                 Problem(
@@ -276,7 +293,7 @@ def _scan_lines(data: bytes, scan: _Scan) -> None:
             ]
         )
     if scan.content_lines < 3:  # a `sep=` line, the header and a data row
-        for raw in data.split(b"\n"):
+        for raw in _LINE_END.split(data):
             if raw.strip(_BLANK):
                 scan.content_lines += 1
                 if scan.content_lines >= 3:
@@ -286,7 +303,7 @@ def _scan_lines(data: bytes, scan: _Scan) -> None:
         if not data.isascii():
             scan.utf8_text = True
     except UnicodeDecodeError:
-        for n, raw in enumerate(data.split(b"\n"), start=first):
+        for n, raw in enumerate(_LINE_END.split(data), start=first):
             try:
                 raw.decode("utf-8")
                 if not raw.isascii():
@@ -301,7 +318,7 @@ def _scan_lines(data: bytes, scan: _Scan) -> None:
                 scan.undefined_count += 1
                 if len(scan.undefined) < MAX_PROBLEMS:
                     scan.undefined.append(n)
-    scan.lines += data.count(b"\n")
+    scan.lines += _line_ends(data)
 
 
 UTF16_BROKEN = "onleesbare UTF-16-tekst; sla het bestand opnieuw op als CSV UTF-8"
@@ -316,6 +333,7 @@ def _scan_utf16(fh: IO[bytes], head: bytes, scan: _Scan) -> None:
     """
     decoder = codecs.getincrementaldecoder("utf-16")()
     chunk = head
+    ended_in_cr = False  # a CR last in a text is counted with the next: it may be a CRLF
     while True:
         final = not chunk
         state = decoder.getstate()
@@ -324,11 +342,17 @@ def _scan_utf16(fh: IO[bytes], head: bytes, scan: _Scan) -> None:
         except UnicodeDecodeError as exc:
             decoder.setstate(state)  # decode again up to the bad character, to count its line
             good = decoder.decode(chunk[: max(exc.start - len(state[0]), 0)])
-            line = scan.lines + good.count("\n") + 1
+            line = scan.lines + _line_ends(good) + 1
             raise CsvError([Problem(line, UTF16_TRUNCATED if final else UTF16_BROKEN)]) from exc
-        scan.lines += text.count("\n")
+        if ended_in_cr and not text.startswith("\n") and (text or final):
+            scan.lines += 1  # the CR that ended the last text was a line end of its own
+        if text:
+            ended_in_cr = text.endswith("\r")
+            scan.lines += _line_ends(text[:-1] if ended_in_cr else text)
         if scan.content_lines < 3:
-            scan.content_lines += sum(1 for line in text.split("\n") if line.strip(" \t\r;,|\"'"))
+            scan.content_lines += sum(
+                1 for line in _TEXT_LINE_END.split(text) if line.strip(" \t\r;,|\"'")
+            )
         if final:
             return
         chunk = fh.read(CHUNK)

@@ -520,3 +520,13 @@ def test_a_public_file_for_another_country_is_refused_naming_it() -> None:
 def test_a_file_without_a_country_column_is_still_read() -> None:
     data = b"Id;StartDate;EndDate;Name\nn1;2031-01-01;;NL Nieuwjaarsdag\n"
     assert import_public_holidays(data).created == 1
+
+
+def test_a_holiday_file_with_mac_line_endings_is_read() -> None:
+    data = crafted(
+        "m1;NL;2031-10-18;2031-10-26;School;Regional;NL Herfstvakantie;NO,MI,ZU",
+        "m2;NL;2031-12-20;2032-01-04;School;Regional;NL Kerstvakantie;NO,MI,ZU",
+    ).replace(b"\n", b"\r")
+    assert import_school_holidays(data).created == 6
+    public = b"Id;Country;StartDate;EndDate;Name\rp1;NL;2031-01-01;;NL Nieuwjaarsdag\r"
+    assert import_public_holidays(public).created == 1

@@ -164,3 +164,51 @@ def test_a_separator_hint_and_a_header_only_is_a_file_without_data() -> None:
     with pytest.raises(CsvError) as exc:
         read_csv(b"sep=;\ncode;naam\n")
     assert "alleen een kopregel" in str(exc.value)
+
+
+# --- Line endings: CRLF, LF and CR alone (Excel for Mac's "CSV (Macintosh)") ----------------
+
+
+def test_a_file_with_mac_line_endings_is_read_with_its_line_numbers() -> None:
+    table = read_csv("naam;plaats\rCafé;Súdwest\r\r1;2;3\r".encode("cp1252"))
+    assert table.encoding == "cp1252"
+    assert [(r.line, r["naam"]) for r in table.rows] == [(2, "Café")]
+    assert [p.line for p in table.problems] == [4]
+
+
+def test_a_mac_file_header_only_is_still_a_file_without_data() -> None:
+    with pytest.raises(CsvError, match="alleen een kopregel"):
+        read_csv(b"a;b\r\r")
+
+
+def test_a_mac_file_larger_than_a_chunk_is_read_line_by_line() -> None:
+    from schoolzorg.lib.csvfiles import CHUNK
+
+    rows = CHUNK // 10  # more than one chunk, each line far below the 1 MB limit
+    data = b"nr;tekst\r" + b"".join(b"%d;regel tekst\r" % n for n in range(rows))
+    assert len(data) > CHUNK
+    assert sum(1 for _ in CsvFile(data)) == rows
+
+
+@pytest.mark.parametrize("end", [b"\r", b"\r\n"])
+def test_a_bad_line_after_a_chunk_is_named_with_its_line(end: bytes) -> None:
+    from schoolzorg.lib.csvfiles import CHUNK
+
+    head = b"a;b" + end + "é;1".encode() + end  # UTF-8 text: lines 1 and 2
+    filler = b"x;" + b"y" * 100 + end
+    count = (CHUNK - len(head)) // len(filler) - 1
+    first = head + filler * count
+    # One line that ends with the first chunk: its CR last in the chunk, an LF (if any) next.
+    pad = b"p;" + b"q" * (CHUNK - len(first) - 3) + b"\r"
+    assert len(first + pad) == CHUNK
+    rest = end[1:] + filler * 5 + b"\xe9;2" + end  # a Windows-1252 line in a UTF-8 file
+    with pytest.raises(CsvError) as exc:
+        read_csv(first + pad + rest)
+    assert [p.line for p in exc.value.problems] == [2 + count + 1 + 5 + 1]
+
+
+def test_utf16_with_mac_line_endings_is_read() -> None:
+    table = read_csv("a\tb\r1\t2\r3\t4\r".encode("utf-16"))
+    assert [r.line for r in table.rows] == [2, 3]
+    with pytest.raises(CsvError, match="alleen een kopregel"):
+        read_csv("a\tb\r\r".encode("utf-16"))
