@@ -3,8 +3,10 @@ number, and every other count is rounded to a multiple of five.
 
 A breakdown that is shown next to its total also hides a second cell when only one is hidden
 (complementary suppression), so no hidden count can be worked out by subtraction within a table.
-That second cell is 5 or more, so it gets its own mark, "×" (`COMPLEMENTARY`), not "<5": the page
-and the CSV explain both marks (`LEGEND`).
+Where that happens every hidden cell of the table gets the mark "×" (`COMPLEMENTARY`), small or
+not: "<5" on the second cell would be false, and a "<5" beside a "×" would say which of the two
+is the small one (with a known total of 6, that one is 1). "<5" stays for a table where only
+small cells are hidden. The page and the CSV explain the marks (`LEGEND`).
 Rounding guards what suppression alone cannot: the same count in two tables (a school's total
 for the period and the months of the municipality), and two versions of a table a few minutes
 apart (the roll-ups are refreshed every ten minutes): one new referral no longer shows as "13"
@@ -22,13 +24,14 @@ from dataclasses import dataclass
 THRESHOLD = 5
 MIN_DENOMINATOR = 10
 HIDDEN = "<5"
-COMPLEMENTARY = "×"  # 5 or more, hidden so that a "<5" next to it cannot be worked out
+COMPLEMENTARY = "×"  # hidden with another one, so that no small count can be worked out
 NOT_SHOWN = "–"  # a share or lead time over too few
 LEGEND = [
     (HIDDEN, "1 tot en met 4"),
     (
         COMPLEMENTARY,
-        "5 of meer, verborgen zodat een klein aantal niet uit het totaal te berekenen is",
+        "verborgen: een klein aantal, of een aantal dat mee verborgen is zodat een klein "
+        "aantal niet uit het totaal te berekenen is",
     ),
     (
         NOT_SHOWN,
@@ -66,11 +69,12 @@ def count(n: int) -> Cell:
     return Cell(shown, f"{shown:,}".replace(",", "."))
 
 
-def _shown(n: int, *, hidden: bool) -> Cell:
-    """A count, or its mark when hidden: "<5" for a small one, "×" for one hidden with it."""
+def _shown(n: int, *, hidden: bool, paired: bool) -> Cell:
+    """A count, or its mark when hidden: "<5", or "×" for every hidden cell of a table where a
+    cell of 5 or more was hidden too (`paired`)."""
     if not hidden:
         return count(n)
-    return Cell(None, HIDDEN if is_small(n) else COMPLEMENTARY)
+    return Cell(None, COMPLEMENTARY if paired else HIDDEN)
 
 
 def counts(values: Sequence[int], *, with_total: bool = True) -> list[Cell]:
@@ -80,7 +84,8 @@ def counts(values: Sequence[int], *, with_total: bool = True) -> list[Cell]:
         others = [(n, i) for i, n in enumerate(values) if i not in hidden and n > 0]
         if others:
             hidden.add(min(others)[1])
-    return [_shown(n, hidden=i in hidden) for i, n in enumerate(values)]
+    paired = any(not is_small(values[i]) for i in hidden)
+    return [_shown(n, hidden=i in hidden, paired=paired) for i, n in enumerate(values)]
 
 
 def share(numerator: int, denominator: int) -> Cell:
@@ -122,6 +127,8 @@ def matrix(rows: Sequence[Sequence[int]]) -> list[list[Cell]]:
             if others:
                 hidden.add(min(others)[1])
                 changed = True
+    paired = any(not is_small(values[i][j]) for i, j in hidden)
     return [
-        [_shown(n, hidden=(i, j) in hidden) for j, n in enumerate(r)] for i, r in enumerate(values)
+        [_shown(n, hidden=(i, j) in hidden, paired=paired) for j, n in enumerate(r)]
+        for i, r in enumerate(values)
     ]

@@ -103,19 +103,21 @@ def test_small_cells_are_hidden_on_page_and_in_csv(town, client_for, member) -> 
     csv_text = client.get(reverse("reports:export")).content.decode()
     lines = [line.split(";") for line in csv_text.splitlines()[1:]]
     per_school = {(r[2], r[3]): r[4] for r in lines if r[1] == "per school"}
-    assert per_school[("Klein", "Leerlingen")] == "<5"
-    # Complementary suppression: the 12 of "Groot" would give the 3 away next to a total. It is
-    # hidden with its own mark: "<5" would say it was 1 to 4.
+    # Complementary suppression: the 12 of "Groot" would give the 3 away next to a total. Both
+    # are hidden with one mark: "<5" on the 12 would be false, and on the 3 alone would say
+    # which one is small.
+    assert per_school[("Klein", "Leerlingen")] == "×"
     assert per_school[("Groot", "Leerlingen")] == "×"
     for r in lines:
         assert r[4] not in {"1", "2", "3", "4"}, r
     legend = {r[2]: r[4] for r in lines if r[1] == "uitleg bij de tekens"}
     assert legend["<5"] == "1 tot en met 4"
+    assert "een klein aantal, of een aantal dat mee verborgen is" in legend["×"]
     assert "niet uit het totaal te berekenen" in legend["×"]
 
     html = client.get(reverse("reports:index")).content.decode()
     assert '<span aria-hidden="true">×</span><span class="visually-hidden">verborgen</span>' in html
-    assert "<dt>×</dt><dd>5 of meer, verborgen zodat een klein aantal niet uit het totaal" in html
+    assert "<dt>×</dt><dd>Verborgen: een klein aantal, of een aantal dat mee verborgen is" in html
 
 
 def test_page_query_count_does_not_grow_with_data(town, client_for, member) -> None:
