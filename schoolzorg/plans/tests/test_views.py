@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
+import subprocess
 
 import pytest
 from django.utils import timezone
@@ -370,3 +373,41 @@ def test_agreement_dated_long_ago_is_refused(team, part, client_for):
     assert response.status_code == 400 and "te ver terug" in page and "op school" in page
     part.plan.refresh_from_db()
     assert part.plan.agreed_on is None
+
+
+def test_pdf_keeps_every_goal_column_on_the_page_with_long_unbroken_words(team, part, client_for):
+    target_on = timezone.localdate() + dt.timedelta(days=40)
+    review_on = timezone.localdate() + dt.timedelta(days=20)
+    services.add_goal(
+        part,
+        description="Lang" + "a" * 900,
+        criterion="Criterium" + "b" * 300,
+        owner_name="Jeugdgezondheidszorgverpleegkundige",
+        target_on=target_on,
+        review_on=review_on,
+        by=team.ib,
+        enforce_smart=False,
+    )
+    services.add_action(
+        part,
+        description="Actie" + "c" * 900,
+        domain="school",
+        owner="Jeugdgezondheidszorgverpleegkundige",
+        due_on=target_on,
+        by=team.ib,
+    )
+    response = client_for(team.ib).get(f"/plannen/{part.plan_id}/pdf/")
+    pdftotext = shutil.which("pdftotext")  # poppler-utils
+    assert pdftotext, "pdftotext (poppler-utils) is needed for this test"
+    text = subprocess.run(  # noqa: S603 - a fixed tool on our own PDF
+        [pdftotext, "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    flat = "".join(text.split())
+    for heading in ("Doel", "Wie", "Klaarop", "Besprekenop", "Laatsteevaluatie", "Stand"):
+        assert heading in flat, heading
+    assert f"{target_on:%-d-%-m-%Y}" in flat and f"{review_on:%-d-%-m-%Y}" in flat
+    assert "nognie" in flat  # the last evaluation column's value
+    assert "Jeugdgezondheidszorgverpleegkundige" in flat
+    # The long words wrap inside their cell: every letter is on the page, over several lines.
+    assert sum(len(run) for run in re.findall("a{5,}", flat)) == 900
+    assert sum(len(run) for run in re.findall("c{5,}", flat)) == 900
