@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from schoolzorg.lib.forms import DateInput
+from schoolzorg.lib.validators import is_blank
 
 # The longest note with a break-the-glass review or a week's sign-off.
 NOTE_MAX_LENGTH = 4000
@@ -56,7 +57,7 @@ class ReviewForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         # The service's rule too; here it comes back at the field with the typed text kept.
-        if data.get("verdict") == "unjustified" and not (data.get("note") or "").strip():
+        if data.get("verdict") == "unjustified" and is_blank(data.get("note") or ""):
             self.add_error("note", "Licht toe waarom de noodtoegang niet terecht was.")
         return data
 

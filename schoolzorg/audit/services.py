@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from schoolzorg.audit.models import AccessLogEntry, Action, BreakGlassGrant, WeeklyReview
 from schoolzorg.lib import requestcache
+from schoolzorg.lib.validators import is_blank
 
 # Only `scripts/bench.sh` sets this, to measure what the read log costs; never set in production.
 _BENCH_NO_READ_LOG = os.environ.get("SCHOOLZORG_BENCH_NO_READ_LOG") == "1"
@@ -246,7 +247,7 @@ def review_break_glass(grant: BreakGlassGrant, *, by: Any, verdict: str, note: s
     """Record the privacy officer's verdict once; a second review of the same grant is refused."""
     if verdict not in ("justified", "unjustified"):
         raise AuditError("Kies of de noodtoegang terecht was.")
-    if verdict == "unjustified" and not note.strip():
+    if verdict == "unjustified" and is_blank(note):
         raise AuditError("Licht toe waarom de noodtoegang niet terecht was.")
     changed = BreakGlassGrant.objects.filter(pk=grant.pk, reviewed_at__isnull=True).update(
         reviewed_at=timezone.now(), reviewed_by=by, review_verdict=verdict, review_note=note

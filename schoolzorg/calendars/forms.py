@@ -10,6 +10,7 @@ from django import forms
 from schoolzorg.calendars.importing import impossible_dates, outside_school_year
 from schoolzorg.calendars.models import SchoolHoliday, school_year_of
 from schoolzorg.lib.forms import DateInput
+from schoolzorg.lib.validators import is_blank
 from schoolzorg.organisations.models import HolidayRegion
 
 DATE_ERRORS = {
@@ -90,7 +91,7 @@ class ReviewForm(forms.Form):
                     self.add_error(wrong, problem)
             if not data.get("region"):
                 self.add_error("region", "Kies een vakantieregio.")
-        if decision in ("correct", "reject") and not (data.get("note") or "").strip():
+        if decision in ("correct", "reject") and is_blank(data.get("note") or ""):
             self.add_error("note", "Schrijf kort waarom.")
         return data
 

@@ -29,6 +29,7 @@ from schoolzorg.calendars.models import (
 from schoolzorg.calendars.workingdays import bump_version, many_changes
 from schoolzorg.lib.daterange import CLOSURE_DAYS_AHEAD
 from schoolzorg.lib.dates import numeric
+from schoolzorg.lib.validators import is_blank
 from schoolzorg.organisations.models import Municipality, School
 
 
@@ -447,7 +448,7 @@ def correct_holiday(
     problem = importing.review_problem(holiday.name, holiday.school_year, start_on, end_on)
     if problem:
         raise CalendarError(problem)
-    if not note.strip():
+    if is_blank(note):
         raise CalendarError("Schrijf kort waarom u de data aanpast.")
     return _decide(
         holiday,
@@ -468,7 +469,7 @@ def reject_holiday(
 ) -> SchoolHoliday:
     """Never use this holiday for counting; for an approved holiday with new dates from the
     file: do not use the new dates, the approved ones stay."""
-    if not note.strip():
+    if is_blank(note):
         raise CalendarError("Schrijf kort waarom u deze vakantie afwijst.")
     status = "approved" if holiday.has_proposal else "rejected"
     return _decide(
@@ -489,7 +490,7 @@ def add_closure(
 ) -> SchoolClosure:
     """Add a study day or free day for one school: a school day from today on, not in the
     region's approved school holidays."""
-    if not reason.strip():
+    if is_blank(reason):
         raise CalendarError("Vul een reden in, bijvoorbeeld 'Studiedag'.")
     if on.weekday() >= 5:
         raise CalendarError("Die dag valt in het weekend; dan is de school al dicht.")

@@ -27,6 +27,7 @@ from schoolzorg.cases.models import (
 from schoolzorg.cases.workflow import AUTOMATIC_STATUSES, OPEN_STATUSES, CaseStatus, can_move
 from schoolzorg.lib import formtokens
 from schoolzorg.lib.dates import numeric
+from schoolzorg.lib.validators import is_blank
 
 
 class CaseError(Exception):
@@ -68,7 +69,7 @@ def register_concern(
         raise CaseError("Kies een onderwerp uit de lijst.")
     if urgency not in Urgency.values:
         raise CaseError("Kies hoe snel er iets moet gebeuren.")
-    if not description.strip():
+    if is_blank(description):
         raise CaseError("Beschrijf kort wat er aan de hand is.")
     case = Case.objects.create(
         pupil=pupil,
@@ -139,7 +140,7 @@ def add_case_event(
         return first
     if kind not in EventKind.values:
         raise CaseError("Onbekend soort gebeurtenis.")
-    if not text.strip():
+    if is_blank(text):
         raise CaseError("Schrijf iets op voordat u opslaat.")
     event, _new = formtokens.create_once(
         CaseEvent,
@@ -212,7 +213,7 @@ def change_case_status(
             text += f" {case.outcome_note}"
     if to == CaseStatus.WITH_SCHOOL_SOCIAL_WORK and case.social_worker is not None:
         text += f" Schoolmaatschappelijk werker: {case.social_worker}."
-    if note.strip():
+    if not is_blank(note):
         text += f" {note.strip()}"
     kind = EventKind.REFERRAL if to == CaseStatus.REFERRED else EventKind.STATUS
     CaseEvent.objects.create(case=case, kind=kind, text=text, by=by)

@@ -17,6 +17,7 @@ from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.consent.models import Consent, LegalBasis
 from schoolzorg.consent.rules import required_parties
 from schoolzorg.lib.dates import numeric
+from schoolzorg.lib.validators import is_blank
 from schoolzorg.pupils.access import personal_basis
 
 # Apps above consent act when consents are withdrawn (ADR 0002): a hook registered in their
@@ -239,7 +240,7 @@ def withdraw_consent(consent: Consent, *, by: Any, on: dt.date, reason: str) -> 
     A second withdrawal is refused.
     """
     reason = reason.strip()
-    if not reason:
+    if is_blank(reason):
         raise ConsentError("Geef een reden voor het intrekken.")
     if on > timezone.localdate():
         raise ConsentError(

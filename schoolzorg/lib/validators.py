@@ -19,3 +19,21 @@ def no_hidden_characters(value: str) -> None:
             "programma). Typ de tekst opnieuw.",
             code="hidden_characters",
         )
+
+
+# Letters and symbols that draw nothing: a text of only these looks empty on the screen.
+_BLANK_LOOKING = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+def is_blank(value: str) -> bool:
+    """Tell whether a text shows nothing: only spaces, zero-width or other hidden characters.
+
+    Every required free-text field (a note, a decision, a reason) asks this instead of
+    `not value.strip()`, which lets a zero-width space (U+200B) through as if it were text.
+    """
+    return not any(
+        not ch.isspace()
+        and ch not in _BLANK_LOOKING
+        and unicodedata.category(ch) not in HIDDEN_CATEGORIES
+        for ch in value
+    )

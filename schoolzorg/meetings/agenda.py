@@ -14,6 +14,7 @@ from typing import Any
 from schoolzorg.cases.models import Case
 from schoolzorg.cases.workflow import CaseStatus
 from schoolzorg.consent.models import Consent, Purpose
+from schoolzorg.lib.validators import is_blank
 from schoolzorg.meetings.models import AgendaSource, CareMeeting
 from schoolzorg.pupils.models import Pupil, PupilQuerySet
 
@@ -48,7 +49,7 @@ def placeable(meeting: CareMeeting, user: Any) -> PupilQuerySet:
 def find(meeting: CareMeeting, user: Any, text: str) -> list[Pupil]:
     """Placeable pupils whose name matches, not on the agenda yet; at most `PICK_LIMIT` and one
     more, to tell that there are more."""
-    if not text.strip():
+    if is_blank(text):
         return []
     return list(
         placeable(meeting, user)

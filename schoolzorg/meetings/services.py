@@ -25,6 +25,7 @@ from schoolzorg.cases.services import add_case_event
 from schoolzorg.consent.models import Consent
 from schoolzorg.consent.relationships import may_be_named
 from schoolzorg.lib.dates import numeric
+from schoolzorg.lib.validators import is_blank
 from schoolzorg.meetings import workflow
 from schoolzorg.meetings.models import (
     AgendaItem,
@@ -324,7 +325,7 @@ def place_on_agenda(
         raise MeetingError("Deze leerling zit niet op de school van dit schoolzorgteam.")
     if case is not None and case.pupil_id != pupil.pk:
         raise MeetingError("Deze casus hoort bij een andere leerling.")
-    if not question.strip():
+    if is_blank(question):
         raise MeetingError("Schrijf op wat u het team wilt vragen.")
     if not has_discussion_consent(pupil, meeting.scheduled_on):
         raise NoConsent(
@@ -381,7 +382,7 @@ def place_on_agenda(
 def add_general_item(meeting: CareMeeting, *, question: str, by: Any) -> AgendaItem:
     """An item without a pupil (e.g. 'afspraken over de inloopspreekuren')."""
     meeting = _lock_editable(meeting, workflow.EDITABLE_STATES)
-    if not question.strip():
+    if is_blank(question):
         raise MeetingError("Schrijf op wat u wilt bespreken.")
     position = (
         AgendaItem.objects.filter(meeting=meeting)
@@ -453,7 +454,7 @@ def add_guest(
     item: they receive the minutes of that item only (ADR 0201), so they need one."""
     meeting = _lock_editable(meeting, workflow.EDITABLE_STATES)
     _require_meeting_day(meeting, "De gast is niet toegevoegd.")
-    if not name.strip():
+    if is_blank(name):
         raise MeetingError("Vul de naam van de gast in.")
     if item is not None and item.meeting_id != meeting.pk:
         raise MeetingError("Dat agendapunt hoort bij een ander overleg.")
@@ -509,7 +510,7 @@ def add_decision(
     meeting = _lock_editable(item.meeting, workflow.EDITABLE_STATES)
     _require_meeting_day(meeting, "Het besluit is niet opgeslagen.")
     _require_discussable(item, meeting, "Het besluit is niet opgeslagen.")
-    if not text.strip():
+    if is_blank(text):
         raise MeetingError("Beschrijf wat er is besloten.")
     if due_on < meeting.scheduled_on:
         raise FieldRefused(
@@ -610,7 +611,7 @@ def record_correction(
     """Record what the parents asked to correct; shown and printed with the item's minutes."""
     if guest.sent_for_correction_on is None:
         raise MeetingError("Verstuur het verslag eerst ter correctie.")
-    if not note.strip():
+    if is_blank(note):
         raise MeetingError("Schrijf de reactie van de ouders op, ook als die 'akkoord' is.")
     guest.correction_note = note.strip()
     guest.correction_received_on = received_on

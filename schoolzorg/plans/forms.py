@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from schoolzorg.lib import daterange, formtokens
 from schoolzorg.lib.forms import DateInput
+from schoolzorg.lib.validators import is_blank
 from schoolzorg.plans.models import ActionStatus, Domain, Progress
 from schoolzorg.plans.services import PART_FIELDS, PLAN_FIELDS, smart_problems
 
@@ -244,7 +245,7 @@ class ActionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         owner = self.people.get(data.get("owner")) if data.get("owner") else None
-        if owner is None and not (data.get("owner_name") or "").strip():
+        if owner is None and is_blank(data.get("owner_name") or ""):
             self.add_error(
                 "owner", "Kies wie de actie uitvoert, of vul een naam in uit het gezin of netwerk."
             )

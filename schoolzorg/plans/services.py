@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from schoolzorg.lib import formtokens
 from schoolzorg.lib.dates import numeric
+from schoolzorg.lib.validators import is_blank
 from schoolzorg.plans.models import (
     Action,
     ActionStatus,
@@ -67,7 +68,7 @@ def smart_problems(
         problems["description"] = (
             "Beschrijf het doel concreet: wat is er anders als het doel bereikt is? (Specifiek)"
         )
-    if not criterion.strip():
+    if is_blank(criterion):
         problems["criterion"] = (
             "Schrijf op hoe u ziet dat het doel bereikt is, bijvoorbeeld 'is 4 van de 5 dagen op "
             "tijd'. (Meetbaar)"
@@ -76,7 +77,7 @@ def smart_problems(
         problems["criterion"] = (
             "Maak het meetbaar: noem een aantal, een frequentie of iets wat u kunt zien. (Meetbaar)"
         )
-    if owner is None and not owner_name.strip():
+    if owner is None and is_blank(owner_name):
         problems["owner"] = (
             "Kies wie eigenaar is van dit doel, of vul de naam in van iemand uit het gezin of netwerk."
         )
@@ -371,7 +372,7 @@ def add_action(
         return first
     if domain not in Domain.values:
         raise PlanError("Kies het domein van de actie.")
-    if not description.strip():
+    if is_blank(description):
         raise PlanError("Beschrijf wat er moet gebeuren.")
     if due_on is None:
         raise PlanError("Vul in wanneer de actie klaar moet zijn.")

@@ -29,6 +29,7 @@ from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.calendars import workingdays
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.prepared import prepared
+from schoolzorg.lib.validators import is_blank
 from schoolzorg.organisations.models import NeighbourhoodTeam
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.referrals.access import referral_basis
@@ -940,9 +941,9 @@ def plan_handover(
         )
     elif closed := _school_closed_on(referral, on):
         problems.append(("on", closed))
-    if not place.strip():
+    if is_blank(place):
         problems.append(("place", "Vul de plaats in."))
-    if not participants.strip():
+    if is_blank(participants):
         problems.append(("participants", "Vul in wie er meedoen."))
     if problems:
         raise ReferralError.at_fields(problems)
@@ -1053,7 +1054,7 @@ def accept_referral(referral: Referral, *, by: User, today: dt.date | None = Non
 @transaction.atomic
 def return_incomplete(referral: Referral, *, by: User, reasons: str) -> Referral:
     """Send the referral back to the school: it lacks something; the school can resubmit."""
-    if not reasons.strip():
+    if is_blank(reasons):
         raise ReferralError("Schrijf op wat er ontbreekt, zodat de school het kan aanvullen.")
     _transition(
         referral,
@@ -1071,7 +1072,7 @@ def decline_referral(
     referral: Referral, *, by: User, advice: str, today: dt.date | None = None
 ) -> Referral:
     """The team has no fitting help; it must give advice on where help can be found."""
-    if not advice.strip():
+    if is_blank(advice):
         raise ReferralError("Geef de school een advies: waar kan het gezin wel terecht?")
     _transition(
         referral,
@@ -1089,7 +1090,7 @@ def withdraw_referral(
     referral: Referral, *, by: User, reason: str, today: dt.date | None = None
 ) -> Referral:
     """The school withdraws the referral (for example: the parents no longer want it)."""
-    if not reason.strip():
+    if is_blank(reason):
         raise ReferralError("Schrijf op waarom de toeleiding wordt ingetrokken.")
     _transition(
         referral,
@@ -1108,7 +1109,7 @@ def close_referral(
     referral: Referral, *, by: User, feedback: str, today: dt.date | None = None
 ) -> Referral:
     """Close with feedback to the school, as far as the family's consent allows."""
-    if not feedback.strip():
+    if is_blank(feedback):
         raise ReferralError(
             "Schrijf een korte terugkoppeling voor de school (alleen wat de toestemming toelaat)."
         )
@@ -1256,7 +1257,7 @@ def escalate_referral(
     """
     if reason not in EscalationReason.values:
         raise ReferralError("Kies een reden voor de escalatie.", field="reason")
-    if not note.strip():
+    if is_blank(note):
         raise ReferralError("Schrijf in een paar woorden wat er niet lukt.", field="note")
     if referral.state not in OPEN_STATES:
         raise StaleState("Deze toeleiding loopt niet meer; escaleren kan niet.")

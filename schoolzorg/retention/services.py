@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from schoolzorg.lib.validators import is_blank
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.retention import files
@@ -185,7 +186,7 @@ def refuse_request(request: DestructionRequest, *, reason: str, by: Any) -> Dest
     someone else (Jeugdwet, artikel 7.3.9, tweede lid); for a school file one of the grounds of
     AVG, artikel 17, derde lid (a legal duty to keep it, a legal claim). The file stays; the
     refusal is kept with it."""
-    if not reason.strip():
+    if is_blank(reason):
         raise RequestRefused("Schrijf op waarom het verzoek wordt geweigerd.")
     with transaction.atomic():
         return _take_open(

@@ -491,6 +491,7 @@ def test_ended_membership_gets_404(
         ({"date": "2024-10-05", "reason": "Studiedag"}, "weekend"),
         ({"date": "morgen", "reason": "Studiedag"}, "Vul een datum in"),
         ({"date": "2024-10-07", "reason": ""}, "Vul een reden in"),
+        ({"date": "2024-10-07", "reason": "\u200b\u200b"}, "Vul een reden in"),
     ],
 )
 @time_machine.travel(dt.datetime(2024, 10, 1, 9, 0, tzinfo=dt.UTC), tick=False)

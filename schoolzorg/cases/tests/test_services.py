@@ -32,6 +32,15 @@ def test_register_concern_refuses_an_empty_description(team):
     assert not Case.objects.exists()
 
 
+def test_a_note_of_only_invisible_characters_is_refused_like_an_empty_one(team):
+    case = _case(team)
+    with pytest.raises(services.CaseError, match="Schrijf iets op"):
+        services.add_case_event(case, kind=EventKind.NOTE, text=" \u200b\u200b ", by=team.ib)
+    with pytest.raises(services.CaseError, match="Beschrijf"):
+        services.register_concern(team.pupil, category="absence", description="\u200b", by=team.ib)
+    assert list(case.events.values_list("kind", flat=True)) == [EventKind.STATUS]
+
+
 def test_every_status_can_be_closed_or_reopened_only_as_the_table_says():
     for status in CaseStatus.values:
         assert status in TRANSITIONS

@@ -13,6 +13,7 @@ from schoolzorg.cases.services import register_concern
 from schoolzorg.meetings.ics import meeting_ics
 from schoolzorg.meetings.models import AgendaItem, CareMeeting, Decision, GuestRole, MeetingGuest
 from schoolzorg.meetings.services import (
+    MeetingError,
     StaleState,
     add_decision,
     move_meeting,
@@ -53,6 +54,22 @@ def _today(meeting):
     be recorded (`setting` plans it a week ahead, when only the agenda can be made)."""
     meeting.scheduled_on = timezone.localdate()
     meeting.save(update_fields=["scheduled_on"])
+
+
+def test_decision_of_only_invisible_characters_makes_no_plan_action(setting):
+    _today(setting.meeting)
+    item = _item(setting)
+    with pytest.raises(MeetingError, match="Beschrijf wat er is besloten"):
+        add_decision(
+            item,
+            text="\u200b\u200b",
+            domain="school_social_work",
+            owner=setting.nurse,
+            due_on=setting.meeting.scheduled_on + dt.timedelta(days=14),
+            by=setting.ib,
+            form_token=uuid.uuid4(),
+        )
+    assert not Decision.objects.exists() and not Action.objects.exists()
 
 
 def test_decision_becomes_plan_action_and_case_event(setting):

@@ -1,0 +1,20 @@
+"""Shared validators: text that shows nothing counts as empty."""
+
+from __future__ import annotations
+
+import pytest
+
+from schoolzorg.lib.validators import is_blank
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "\n\t", "\u200b", " \u200b\u200c\u200d\ufeff ", "\u202e", "\u00a0", "\u2800"],
+)
+def test_text_of_only_spaces_or_invisible_characters_is_blank(text: str) -> None:
+    assert is_blank(text)
+
+
+@pytest.mark.parametrize("text", ["a", " Studiedag ", "\u200bja", "é", "5", "?"])
+def test_text_with_one_visible_character_is_not_blank(text: str) -> None:
+    assert not is_blank(text)
