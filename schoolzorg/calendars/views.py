@@ -245,7 +245,12 @@ def closure_delete(request: HttpRequest, school_id: int, pk: int) -> HttpRespons
     school: School = get_object_or_404(
         policies.schools_with_closures_for(request.user), pk=school_id
     )
-    closure = get_object_or_404(SchoolClosure, pk=pk, school=school)
+    closure = SchoolClosure.objects.filter(pk=pk, school=school).first()
+    if closure is None:
+        # A double click or a second tab: the first POST removed it. Same answer for an id of
+        # another school's day, so nothing about other schools shows.
+        messages.info(request, "Deze dag stond al niet meer in de lijst.")
+        return redirect("calendars:closures", school_id=school.pk)
     services.remove_closure(closure, by=request.user)
     messages.success(request, f"{closure.reason} op {numeric(closure.date)} is verwijderd.")
     return redirect("calendars:closures", school_id=school.pk)

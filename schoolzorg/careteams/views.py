@@ -294,15 +294,35 @@ def add_slot(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _managed_team_from_form(request: HttpRequest) -> CareTeam | None:
+    """The care team named in the posted form, if the user may see and manage it."""
+    value = request.POST.get("team", "")
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        return None
+    team = CareTeam.objects.visible_to(request.user).filter(pk=int(value)).first()
+    if team is None or not can_manage(request.user, team):
+        return None
+    return team
+
+
 @require_POST
 @login_required
 def remove_slot(request: HttpRequest, pk: int) -> HttpResponse:
-    slot = get_object_or_404(
-        PresenceSlot.objects.select_related("member__team", "member__user").filter(
-            member__team__in=CareTeam.objects.visible_to(request.user)
-        ),
-        pk=pk,
+    slot = (
+        PresenceSlot.objects.select_related("member__team", "member__user")
+        .filter(member__team__in=CareTeam.objects.visible_to(request.user))
+        .filter(pk=pk)
+        .first()
     )
+    if slot is None:
+        # A double click or a second tab: the first POST removed it. The answer depends only on
+        # the team the form came from (which the user must manage), never on whether a slot with
+        # this id exists elsewhere.
+        team = _managed_team_from_form(request)
+        if team is None:
+            raise Http404
+        messages.info(request, "Deze vaste tijd stond al niet meer in de lijst.")
+        return redirect(school_url(team.school_id))
     if not can_manage(request.user, slot.member.team):
         raise Http404
     school_pk = slot.member.team.school_id

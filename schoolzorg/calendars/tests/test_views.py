@@ -586,6 +586,23 @@ def test_removing_a_study_day_makes_it_a_school_day_again(
     assert is_school_day(dt.date(2024, 10, 7), region="midden", school_id=school.pk)
 
 
+def test_removing_a_study_day_twice_says_it_was_already_gone(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
+) -> None:
+    closure = SchoolClosureFactory(school=school, date=dt.date(2024, 10, 7))
+    elsewhere = SchoolClosureFactory(school=SchoolFactory(), date=dt.date(2024, 10, 7))
+    client = client_for(member(Role.SCHOOL_DIRECTOR, school))
+    url = reverse("calendars:closure_delete", args=[school.pk, closure.pk])
+    assert client.post(url).status_code == 302
+    second = client.post(url, follow=True)
+    assert second.redirect_chain[-1][0] == reverse("calendars:closures", args=[school.pk])
+    assert "Deze dag stond al niet meer in de lijst." in second.content.decode()
+    # Another school's day answers the same, and stays.
+    other = client.post(reverse("calendars:closure_delete", args=[school.pk, elsewhere.pk]))
+    assert other.status_code == 302
+    assert SchoolClosure.objects.filter(pk=elsewhere.pk).exists()
+
+
 @time_machine.travel(dt.datetime(2024, 10, 1, 9, 0, tzinfo=dt.UTC), tick=False)
 def test_study_day_page_splits_upcoming_from_past_by_today(
     member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any

@@ -220,6 +220,56 @@ def test_slot_with_end_before_start_gets_dutch_message(member, client_for):
     assert "Ouderkamer" in body
 
 
+def _slot(member_row):
+    return PresenceSlot.objects.create(
+        member=member_row,
+        weekday=2,
+        starts_at=dt.time(8, 30),
+        ends_at=dt.time(10, 0),
+        place="Ouderkamer",
+    )
+
+
+def test_removing_a_slot_twice_says_it_was_already_gone(member, client_for):
+    team, people = _full_team(member)
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    slot = _slot(worker)
+    client = client_for(people[TeamRole.SUPPORT_COORDINATOR])
+    page = client.get(f"/zorgteams/school/{team.school_id}/").content.decode()
+    assert f'name="team" value="{team.pk}"' in page
+    url = f"/zorgteams/aanwezigheid/{slot.pk}/verwijderen/"
+    first = client.post(url, {"team": team.pk})
+    second = client.post(url, {"team": team.pk}, follow=True)
+    assert first.status_code == 302 and not PresenceSlot.objects.exists()
+    assert second.redirect_chain[-1][0] == f"/zorgteams/school/{team.school_id}/"
+    assert "Deze vaste tijd stond al niet meer in de lijst." in second.content.decode()
+
+
+def test_gone_slot_of_a_team_one_does_not_manage_stays_a_404(member, client_for):
+    team, people = _full_team(member)
+    other, _other_people = _full_team(member)
+    other_worker = CareTeamMember.objects.get(team=other, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    other_slot = _slot(other_worker)
+    coordinator = people[TeamRole.SUPPORT_COORDINATOR]
+    client = client_for(coordinator)
+    # Another team's id in the form: a 404, as before, whether or not the slot exists.
+    for pk in (other_slot.pk, other_slot.pk + 1000):
+        url = f"/zorgteams/aanwezigheid/{pk}/verwijderen/"
+        assert client.post(url, {"team": other.pk}).status_code == 404
+        assert client.post(url, {"team": "x"}).status_code == 404
+        assert client.post(url).status_code == 404
+    # One's own team with another team's slot id: the same answer as for a slot that is gone.
+    response = client.post(
+        f"/zorgteams/aanwezigheid/{other_slot.pk}/verwijderen/", {"team": team.pk}
+    )
+    assert response.status_code == 302
+    assert PresenceSlot.objects.filter(pk=other_slot.pk).exists()
+    # A team member who may not manage the team gets a 404 too.
+    nurse = client_for(people[TeamRole.YOUTH_HEALTH_NURSE])
+    gone = f"/zorgteams/aanwezigheid/{other_slot.pk + 1000}/verwijderen/"
+    assert nurse.post(gone, {"team": team.pk}).status_code == 404
+
+
 @pytest.mark.parametrize("count", [1, 12])
 def test_team_list_has_a_fixed_number_of_queries(
     member, client_for, django_assert_max_num_queries, count
