@@ -7,10 +7,12 @@ renders YAML), and a request that accepts no JSON gets a 406.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
@@ -26,6 +28,27 @@ from rest_framework.views import exception_handler
 
 from schoolzorg.lib.api_auth import CsrfFailed
 from schoolzorg.lib.errors import PROBLEM_JSON, PROBLEM_TITLES, problem_json
+
+API_PREFIX = "/api/"
+
+
+class NoStoreMiddleware:
+    """Keep every API answer out of browser and proxy caches.
+
+    A search, a pupil and even an error (a 404 says whether a child is visible) are about
+    children, so nothing under `/api/` may be kept, whichever view, error handler or middleware
+    answered. One place, so a new route cannot forget it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path_info.startswith(API_PREFIX):
+            patch_cache_control(response, no_store=True)
+        return response
+
 
 # Headers DRF puts on an error response that the problem keeps.
 _KEPT_HEADERS = ("WWW-Authenticate", "Retry-After")

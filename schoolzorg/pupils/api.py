@@ -149,7 +149,4 @@ def pupil_list(request: Request) -> Response:
 def pupil_detail(request: Request, pk: int) -> Response:
     pupil, basis, full = open_pupil(request._request, pk, detail=API_READ)
     serializer: Any = PupilSerializer(pupil) if full else PupilBasicSerializer(pupil)
-    return Response(
-        {**serializer.data, "basis": basis.kind, "full": full},
-        headers={"Cache-Control": "no-store"},
-    )
+    return Response({**serializer.data, "basis": basis.kind, "full": full})

@@ -279,3 +279,20 @@ def test_api_options_says_nothing_in_english(member, client_for):
         body = response.json()
         assert "name" not in body, path
         assert body["description"].startswith("Wat dit adres doet"), path
+
+
+def test_every_api_answer_about_pupils_is_kept_out_of_caches(member, client_for):
+    pupil = PupilFactory(last_name="Apicache")
+    client = client_for(member(Role.SUPPORT_COORDINATOR, pupil.current_school))
+    answers = [
+        client.get("/api/v1/leerlingen/", {"naam": "a"}),
+        client.get("/api/v1/leerlingen/", {"naam": "apicache"}),
+        client.get(f"/api/v1/leerlingen/{pupil.pk}/"),
+        client.head(f"/api/v1/leerlingen/{pupil.pk}/"),
+        client.get("/api/v1/leerlingen/"),  # 400
+        client.get(f"/api/v1/leerlingen/{pupil.pk + 1000}/"),  # 404
+        client.get("/api/v1/bestaat-niet/"),  # no route
+        Client().get(f"/api/v1/leerlingen/{pupil.pk}/"),  # 401
+    ]
+    for response in answers:
+        assert "no-store" in response["Cache-Control"], response.status_code
