@@ -21,6 +21,17 @@ def no_hidden_characters(value: str) -> None:
         )
 
 
+def without_hidden_characters(value: str) -> str:
+    """The text with its hidden characters taken out (a hidden line break becomes a space).
+
+    For files read in bulk, where a row cannot be typed again: the model would refuse it.
+    """
+    return "".join(
+        (" " if ch.isspace() else "") if unicodedata.category(ch) in HIDDEN_CATEGORIES else ch
+        for ch in value
+    ).strip()
+
+
 # Letters and symbols that draw nothing: a text of only these looks empty on the screen.
 _BLANK_LOOKING = frozenset("\u115f\u1160\u2800\u3164\uffa0")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from schoolzorg.lib.validators import is_blank
+from schoolzorg.lib.validators import is_blank, without_hidden_characters
 
 
 @pytest.mark.parametrize(
@@ -18,3 +18,10 @@ def test_text_of_only_spaces_or_invisible_characters_is_blank(text: str) -> None
 @pytest.mark.parametrize("text", ["a", " Studiedag ", "\u200bja", "é", "5", "?"])
 def test_text_with_one_visible_character_is_not_blank(text: str) -> None:
     assert not is_blank(text)
+
+
+def test_hidden_characters_are_taken_out_and_a_hidden_line_break_becomes_a_space() -> None:
+    assert (
+        without_hidden_characters(" De \u202eRegen\u200bboog\u2028school ") == "De Regenboog school"
+    )
+    assert without_hidden_characters("\u200b\u200c") == ""

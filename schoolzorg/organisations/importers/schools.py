@@ -5,6 +5,8 @@ in `School.source_hash`), locations that vanished from the file are closed (`clo
 deleted. Only schools that came from this import (a non-empty hash) can be closed by it.
 A row without a full postcode (PC6) or with a municipality number outside CBS's range refuses
 the file: DUO always gives both, and a blank or cut-off one would wipe what is stored.
+Hidden characters (U+200B, U+202E...) are taken out of the text columns, each such row named in
+the report: a name with one looks right but the model refuses it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from schoolzorg.lib.csvfiles import Column, Row
 from schoolzorg.lib.postcodes import display_postcode, normalise_postcode
+from schoolzorg.lib.validators import without_hidden_characters
 from schoolzorg.organisations.importers.base import (
     FirstLines,
     ImportReport,
@@ -119,11 +122,39 @@ class SchoolRow:
     website: str | None
     holiday_region: str | None
     source_hash: str
+    # Columns from which hidden characters (U+200B, U+202E...) were taken out: a name with one
+    # looks the same as without, and the model refuses it.
+    cleaned: tuple[str, ...] = ()
 
 
 def _phone(value: str) -> str:
     """Excel reads `0599512734` as a number and writes `599512734`: give back the zero."""
     return "0" + value if len(value) == 9 and value.isdigit() and value[0] != "0" else value
+
+
+# Free-text columns stored as they are: hidden characters are taken out and the row counted.
+TEXT_COLUMNS = (
+    "VESTIGINGSNAAM",
+    "STRAATNAAM",
+    "HUISNUMMER-TOEVOEGING",
+    "PLAATSNAAM",
+    "GEMEENTENAAM",
+    "DENOMINATIE",
+    "TELEFOONNUMMER",
+    "INTERNETADRES",
+)
+
+
+def _take_out_hidden(row: Row) -> tuple[str, ...]:
+    """Take hidden characters out of the row's free-text columns; the columns that had them."""
+    cleaned = []
+    for name in TEXT_COLUMNS:
+        value = row.get(name)
+        visible = without_hidden_characters(value)
+        if visible != value.strip():
+            row.values[name] = visible
+            cleaned.append(name)
+    return tuple(cleaned)
 
 
 def parse(path: str | Path) -> list[SchoolRow]:
@@ -138,6 +169,7 @@ def parse(path: str | Path) -> list[SchoolRow]:
     seen = FirstLines("VESTIGINGSCODE")
     for row in table:
         errors = []
+        cleaned = _take_out_hidden(row)
         code = row["VESTIGINGSCODE"].upper().replace(" ", "")
         brin = row.get("INSTELLINGSCODE").upper().replace(" ", "")
         if code.isdigit() and len(code) <= 2 and brin:
@@ -193,6 +225,7 @@ def parse(path: str | Path) -> list[SchoolRow]:
             website=optional(row, "INTERNETADRES", 200),
             holiday_region=_REGIONS.get(region, "") if "VAKANTIEREGIO" in present else None,
             source_hash="",
+            cleaned=cleaned,
         )
         parsed.source_hash = _digest(parsed)
         rows.append(parsed)
@@ -287,6 +320,25 @@ def _apply(school: School, row: SchoolRow, municipality_id: int, board_id: int) 
     school.source_hash = row.source_hash
 
 
+def hidden_notes(rows: list[SchoolRow]) -> list[str]:
+    """Say how many rows had hidden characters taken out, and which (the first 50)."""
+    marked = [r for r in rows if r.cleaned]
+    if not marked:
+        return []
+    notes = [
+        f"{len(marked)} {'regel' if len(marked) == 1 else 'regels'} met onzichtbare tekens "
+        "(bijvoorbeeld na kopiëren); die tekens zijn weggehaald"
+    ]
+    notes += [
+        f"  regel {r.line} ({r.location_code}): onzichtbare tekens weggehaald uit "
+        + ", ".join(r.cleaned)
+        for r in marked[:50]
+    ]
+    if len(marked) > 50:
+        notes.append(f"  ... en nog {len(marked) - 50} regels")
+    return notes
+
+
 def _stored(school: School) -> tuple[Any, ...]:
     """What the import stores of a school, besides the hash of its source row: a file of another
     layout (a column left out, another encoding) with the same data changes nothing."""
@@ -376,5 +428,6 @@ def import_schools(
         for closing in in_chunks(vanished):
             report.closed += School.objects.filter(pk__in=closing).update(closed_on=today)
         report.inserted, report.updated = len(new), len(changed)
+        report.notes += hidden_notes(rows)
         assign_school_areas([s.pk for s in new + changed])
     return report

@@ -185,3 +185,32 @@ def test_pupil_counts_refuse_a_future_year_column_also_beside_real_ones(tmp_path
     with pytest.raises(ImportRefused) as exc:
         import_pupil_counts(path)
     assert "LEERLINGEN_9999" in str(exc.value)
+
+
+VESTIGINGSNAAM, PLAATSNAAM = 4, 8
+
+
+def test_import_schools_takes_hidden_characters_out_of_names_and_counts_the_rows(
+    tmp_path: Path,
+) -> None:
+    path = _schools_with(tmp_path, VESTIGINGSNAAM, "De \u202eRegenboog\u200b dependance")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(";WATERSTEDE;9901;", ";WATER\u200bSTEDE;9901;", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_schools(path)
+    school = School.objects.get(location_code="99WA01")
+    assert school.name == "De Regenboog dependance"
+    school.full_clean()  # the model accepts what the import stored
+    assert School.objects.get(location_code="99WA00").city == "WATERSTEDE"
+    summary = report.summary()
+    assert "2 regels met onzichtbare tekens" in summary
+    assert "regel 2 (99WA00): onzichtbare tekens weggehaald uit PLAATSNAAM" in summary
+    assert "regel 3 (99WA01): onzichtbare tekens weggehaald uit VESTIGINGSNAAM" in summary
+
+
+def test_import_schools_refuses_a_name_of_only_hidden_characters(tmp_path: Path) -> None:
+    with pytest.raises(ImportRefused) as exc:
+        import_schools(_schools_with(tmp_path, VESTIGINGSNAAM, "\u200b\u202e"))
+    [problem] = exc.value.problems
+    assert (problem.line, problem.reason) == (3, "VESTIGINGSNAAM is leeg")
+    assert not School.objects.exists()
