@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 import time_machine
 from django.utils import timezone
@@ -97,6 +100,29 @@ def test_coordinator_downloads_it_and_the_download_is_itself_logged(world) -> No
     assert_asks_to_confirm_first(signed_in_client(world.users["coordinator"]), url)
     page = client.get(f"/logboek/leerling/{world.pupil.pk}/").content.decode()
     assert f"/logboek/leerling/{world.pupil.pk}/voor-ouders.pdf" in page
+
+
+def test_pdf_keeps_every_column_on_the_page_with_a_long_unbroken_name(world) -> None:  # type: ignore[no-untyped-def]
+    from schoolzorg.organisations.models import Organisation
+
+    nurse = world.users["nurse"]
+    Organisation.objects.filter(pk=nurse.memberships.first().organisation_id).update(
+        name="Gemeentelijkegezondheidsdienst" * 4
+    )
+    _read(world, "nurse")
+    client = signed_in_client(world.users["coordinator"])
+    response = client.get(f"/logboek/leerling/{world.pupil.pk}/voor-ouders.pdf")
+    pdftotext = shutil.which("pdftotext")  # poppler-utils
+    assert pdftotext, "pdftotext (poppler-utils) is needed for this test"
+    text = subprocess.run(  # noqa: S603 - a fixed tool on our own PDF
+        [pdftotext, "-raw", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    flat = "".join(text.split())
+    for heading in ("Naam", "Waarom", "Hoevaak", "Eerstekeer", "Laatstekeer"):
+        assert heading in flat, heading
+    today = timezone.localdate()
+    assert flat.count(f"{today.day}-{today.month}-{today.year}") >= 2  # first and last time
+    assert flat.count("Gemeentelijkegezondheidsdienst") == 4
 
 
 def test_nobody_else_gets_it(world) -> None:  # type: ignore[no-untyped-def]

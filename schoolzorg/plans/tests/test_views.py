@@ -400,7 +400,7 @@ def test_pdf_keeps_every_goal_column_on_the_page_with_long_unbroken_words(team, 
     pdftotext = shutil.which("pdftotext")  # poppler-utils
     assert pdftotext, "pdftotext (poppler-utils) is needed for this test"
     text = subprocess.run(  # noqa: S603 - a fixed tool on our own PDF
-        [pdftotext, "-", "-"], input=response.content, capture_output=True, check=True
+        [pdftotext, "-raw", "-", "-"], input=response.content, capture_output=True, check=True
     ).stdout.decode()
     flat = "".join(text.split())
     for heading in ("Doel", "Wie", "Klaarop", "Besprekenop", "Laatsteevaluatie", "Stand"):
