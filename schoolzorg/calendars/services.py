@@ -7,6 +7,7 @@ administrators deciding at once get a clear message instead of overwriting each 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,16 @@ def _source_bytes(source: str | Path | bytes) -> bytes:
     return source if isinstance(source, bytes) else Path(source).read_bytes()
 
 
+def _read_school_year(text: str) -> str:
+    """A school year as the holidays store it ("2025/2026"), also when written "2025-2026"."""
+    found = re.fullmatch(r"\s*(\d{4})\s*[/\-–]\s*(\d{4})\s*", text)
+    if found is None or int(found[2]) != int(found[1]) + 1:
+        raise importing.ImportRefused(
+            [f"het schooljaar {text!r} is niet te lezen: schrijf het als 2025/2026"]
+        )
+    return f"{found[1]}/{found[2]}"
+
+
 def import_school_holidays(
     source: str | Path | bytes,
     *,
@@ -69,6 +80,7 @@ def import_school_holidays(
     """
     rows = importing.parse_school_file(_source_bytes(source))
     if school_year:
+        school_year = _read_school_year(school_year)
         rows = [r for r in rows if school_year_of(r.start_on) == school_year]
         if not rows:
             raise importing.ImportRefused([f"het bestand heeft geen vakanties in {school_year}"])

@@ -224,6 +224,20 @@ def test_rijksoverheid_json_through_load_school_year(tmp_path: Path) -> None:
     assert SchoolHoliday.objects.filter(school_year="2025/2026").count() == 15
 
 
+def test_the_school_year_may_be_written_with_a_dash_and_nonsense_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "nl-schoolvakanties.csv"
+    path.write_text(SCHOOL_TEXT, encoding="utf-8")
+    call_command("load_school_year", str(path), "--school-year", "2025-2026")
+    assert SchoolHoliday.objects.filter(school_year="2025/2026").exists()
+    assert not SchoolHoliday.objects.exclude(school_year="2025/2026").exists()
+    for nonsense in ("abc", "2025/2027"):
+        with pytest.raises(ImportRefused) as exc:
+            import_school_holidays(SCHOOL_TEXT.encode(), school_year=nonsense)
+        assert exc.value.problems == [
+            f"het schooljaar {nonsense!r} is niet te lezen: schrijf het als 2025/2026"
+        ]
+
+
 @pytest.mark.parametrize(
     ("data", "fragment"),
     [
