@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from schoolzorg.lib.forms import DateInput
+from schoolzorg.lib.forms import DateInput, TextField
 from schoolzorg.lib.validators import is_blank
 
 # The longest note with a break-the-glass review or a week's sign-off.
@@ -14,7 +14,7 @@ NOTE_MAX_LENGTH = 4000
 
 
 class UserSearchForm(forms.Form):
-    q = forms.CharField(
+    q = TextField(
         label="Naam of e-mailadres van de gebruiker",
         max_length=100,
         required=False,
@@ -23,10 +23,10 @@ class UserSearchForm(forms.Form):
 
 
 class BreakGlassForm(forms.Form):
-    first_name = forms.CharField(label="Voornaam van de leerling", max_length=100)
-    last_name = forms.CharField(label="Achternaam van de leerling", max_length=150)
+    first_name = TextField(label="Voornaam van de leerling", max_length=100)
+    last_name = TextField(label="Achternaam van de leerling", max_length=150)
     date_of_birth = forms.DateField(label="Geboortedatum", widget=DateInput())
-    reason = forms.CharField(
+    reason = TextField(
         label="Waarom moet u dit dossier nu inzien?",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
@@ -44,7 +44,7 @@ class ReviewForm(forms.Form):
             "invalid_choice": "Kies of de noodtoegang terecht was.",
         },
     )
-    note = forms.CharField(
+    note = TextField(
         label="Toelichting",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -63,7 +63,7 @@ class ReviewForm(forms.Form):
 
 
 class SignOffForm(forms.Form):
-    note = forms.CharField(
+    note = TextField(
         label="Opmerking bij deze week",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -9,7 +9,7 @@ from django import forms
 
 from schoolzorg.calendars.importing import impossible_dates, outside_school_year
 from schoolzorg.calendars.models import SchoolHoliday, school_year_of
-from schoolzorg.lib.forms import DateInput
+from schoolzorg.lib.forms import DateInput, TextField
 from schoolzorg.lib.validators import is_blank
 from schoolzorg.organisations.models import HolidayRegion
 
@@ -49,7 +49,7 @@ class ReviewForm(forms.Form):
         choices=[("", "Kies een regio"), *HolidayRegion.choices],
         required=False,
     )
-    note = forms.CharField(
+    note = TextField(
         label="Toelichting",
         max_length=500,
         required=False,
@@ -57,7 +57,7 @@ class ReviewForm(forms.Form):
         help_text="Verplicht bij corrigeren en afwijzen. Bijvoorbeeld: bron Rijksoverheid.",
     )
     # What the page showed (`SchoolHoliday.review_key`): a decision on other data is refused.
-    shown = forms.CharField(required=False, widget=forms.HiddenInput)
+    shown = TextField(required=False, widget=forms.HiddenInput)
 
     PROPOSAL_DECISIONS = [
         ("approve", "Bevestigen: de nieuwe data uit het bestand kloppen"),
@@ -98,7 +98,7 @@ class ReviewForm(forms.Form):
 
 class ClosureForm(forms.Form):
     date = forms.DateField(label="Datum", widget=DateInput(), error_messages=DATE_ERRORS)
-    reason = forms.CharField(
+    reason = TextField(
         label="Reden",
         max_length=200,
         help_text="Bijvoorbeeld: Studiedag team, Vrije dag na de kerstviering.",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from schoolzorg.accounts.models import Membership
 from schoolzorg.careteams.models import CareTeamMember, TeamRole, Weekday
 from schoolzorg.lib import daterange
-from schoolzorg.lib.forms import DateInput
+from schoolzorg.lib.forms import DateInput, TextField
 from schoolzorg.organisations.models import School
 
 
@@ -135,7 +135,7 @@ class PresenceSlotForm(forms.Form):
             "invalid": "Vul een tijd in als 12:00.",
         },
     )
-    place = forms.CharField(label="Plek", max_length=120, required=False)
+    place = TextField(label="Plek", max_length=120, required=False)
     is_walk_in = forms.BooleanField(
         label="Dit is een inloopspreekuur voor ouders en leerkrachten", required=False
     )

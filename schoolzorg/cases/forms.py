@@ -18,7 +18,7 @@ from schoolzorg.cases.models import (
 )
 from schoolzorg.cases.workflow import MOVE_LABELS, CaseStatus
 from schoolzorg.lib import daterange, formtokens
-from schoolzorg.lib.forms import DateInput
+from schoolzorg.lib.forms import DateInput, TextField
 
 
 def set_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]]) -> None:
@@ -53,14 +53,14 @@ class ConcernForm(forms.Form):
     category = forms.ChoiceField(
         label="Onderwerp", choices=[("", "Kies een onderwerp"), *list(Category.choices)]
     )
-    description = forms.CharField(
+    description = TextField(
         label="Wat is er aan de hand?",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
         help_text="Schrijf op wat u ziet of hoort. Noem ook wat goed gaat.",
         error_messages={"required": "Beschrijf kort wat er aan de hand is."},
     )
-    raised_by_label = forms.CharField(
+    raised_by_label = TextField(
         label="Wie maakt zich zorgen?",
         max_length=200,
         required=False,
@@ -102,7 +102,7 @@ class NoteForm(forms.Form):
         ],
         initial=EventKind.NOTE,
     )
-    text = forms.CharField(
+    text = TextField(
         label="Notitie",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
@@ -119,7 +119,7 @@ class StatusForm(forms.Form):
         required=False,
         choices=[("", "–"), *list(Outcome.choices)],
     )
-    outcome_note = forms.CharField(
+    outcome_note = TextField(
         label="Toelichting",
         required=False,
         max_length=2000,
@@ -159,7 +159,7 @@ class DocumentForm(forms.Form):
             "empty": "Het bestand is leeg. Kies een ander bestand.",
         },
     )
-    description = forms.CharField(label="Omschrijving", required=False, max_length=300)
+    description = TextField(label="Omschrijving", required=False, max_length=300)
 
 
 class ContactFormForm(forms.Form):
@@ -170,7 +170,7 @@ class ContactFormForm(forms.Form):
         error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
     )
     form = forms.ChoiceField(label="Soort contact", choices=ContactForm.choices)
-    with_whom = forms.CharField(
+    with_whom = TextField(
         label="Met wie", max_length=200, error_messages={"required": "Vul in met wie u sprak."}
     )
     minutes = forms.IntegerField(
@@ -184,7 +184,7 @@ class ContactFormForm(forms.Form):
             "invalid": "Vul een heel getal in.",
         },
     )
-    note = forms.CharField(
+    note = TextField(
         label="Korte notitie",
         required=False,
         max_length=2000,
@@ -205,7 +205,7 @@ class ConsultationForm(forms.Form):
         choices=[("", "Kies een onderwerp"), *list(Category.choices)],
         error_messages={"required": "Kies een onderwerp."},
     )
-    summary = forms.CharField(
+    summary = TextField(
         label="Waar gaat het over?",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
@@ -217,13 +217,13 @@ class ConsultationForm(forms.Form):
         widget=DateInput(),
         error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
     )
-    participants = forms.CharField(
+    participants = TextField(
         label="Wie waren erbij?",
         max_length=300,
         help_text="Bijvoorbeeld: IB-er, SMW, wijkteam.",
         error_messages={"required": "Vul in wie erbij waren."},
     )
-    advice = forms.CharField(
+    advice = TextField(
         label="Advies", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -250,7 +250,7 @@ class ConvertSearchForm(forms.Form):
     """The name to look for when a consultation becomes a case: only matches are listed (and
     logged), never the whole school."""
 
-    zoek = forms.CharField(
+    zoek = TextField(
         label="Naam van de leerling",
         max_length=100,
         required=False,

@@ -14,7 +14,7 @@ from schoolzorg.consent.models import NO_RECIPIENT, NO_RECIPIENT_MEANS, LegalBas
 from schoolzorg.consent.policies import recipients_for
 from schoolzorg.lib import daterange
 from schoolzorg.lib.dates import numeric
-from schoolzorg.lib.forms import DateInput, ModelChoiceField, ModelMultipleChoiceField
+from schoolzorg.lib.forms import DateInput, ModelChoiceField, ModelMultipleChoiceField, TextField
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.models import Guardian, named_with_relation
 
@@ -85,7 +85,7 @@ class ConsentForm(forms.Form):
             + " Kiest u een organisatie, dan geldt de toestemming alleen voor die organisatie."
         ),
     )
-    data_scope = forms.CharField(
+    data_scope = TextField(
         label="Welke gegevens",
         required=False,
         max_length=TEXT_MAX,
@@ -103,7 +103,7 @@ class ConsentForm(forms.Form):
     given_by_pupil = forms.BooleanField(label="De leerling gaf toestemming", required=False)
     given_on = forms.DateField(label="Gegeven op", widget=DateInput())
     valid_until = forms.DateField(label="Geldig tot en met", required=False, widget=DateInput())
-    evidence_note = forms.CharField(
+    evidence_note = TextField(
         label="Hoe is de toestemming vastgelegd?",
         required=False,
         max_length=TEXT_MAX,
@@ -219,7 +219,7 @@ class WithdrawForm(forms.Form):
         help_text="Intrekken gaat meteen in: vandaag, of de dag waarop de ouder of leerling "
         "het zei.",
     )
-    reason = forms.CharField(
+    reason = TextField(
         label="Reden",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=TEXT_MAX,
@@ -251,7 +251,7 @@ class LegalBasisForm(forms.Form):
     recipient = ModelChoiceField(
         label="Ontvangende organisatie", queryset=Organisation.objects.none(), required=False
     )
-    reason = forms.CharField(
+    reason = TextField(
         label="Onderbouwing",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Waarom is dit nodig zonder toestemming? Wie heeft u geraadpleegd?",

@@ -7,7 +7,19 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from schoolzorg.lib.validators import is_blank
+
 EMPTY_CHOICE = "Maak een keuze"  # the empty line of a list ("---------" in Django)
+
+
+class TextField(forms.CharField):
+    """Django's text field, for which a text that shows nothing (only spaces, zero-width or
+    other hidden characters: `lib.validators.is_blank`) is empty: a required one answers with
+    its own "required" message at the field, instead of the service refusing it later."""
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        return self.empty_value if isinstance(text, str) and is_blank(text) else text
 
 
 class ModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from schoolzorg.lib import daterange
-from schoolzorg.lib.forms import EMPTY_CHOICE, DateInput, ModelChoiceField
+from schoolzorg.lib.forms import EMPTY_CHOICE, DateInput, ModelChoiceField, TextField
 from schoolzorg.meetings.models import AttendanceStatus, GuestRole, MeetingSchedule
 from schoolzorg.plans.models import Domain
 
@@ -115,7 +115,7 @@ class PlaceForm(forms.Form):
             "invalid_choice": "Kies een leerling uit de lijst.",
         },
     )
-    question = forms.CharField(
+    question = TextField(
         label="Vraag aan het team",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
@@ -152,7 +152,7 @@ class PlaceForm(forms.Form):
 
 
 class GeneralItemForm(forms.Form):
-    question = forms.CharField(
+    question = TextField(
         label="Ander agendapunt (zonder leerling)",
         max_length=500,
         error_messages={
@@ -177,7 +177,7 @@ class MinutesForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(
+    text = TextField(
         label="Wat gaan we doen",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
@@ -215,7 +215,7 @@ class DecisionForm(forms.Form):
 
 
 class GuestForm(forms.Form):
-    name = forms.CharField(
+    name = TextField(
         label="Naam",
         max_length=200,
         error_messages={
@@ -247,7 +247,7 @@ class GuestForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    note = forms.CharField(
+    note = TextField(
         label="Reactie of correctie van de ouders",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from schoolzorg.lib import daterange, formtokens
-from schoolzorg.lib.forms import DateInput
+from schoolzorg.lib.forms import DateInput, TextField
 from schoolzorg.lib.validators import is_blank
 from schoolzorg.plans.models import ActionStatus, Domain, Progress
 from schoolzorg.plans.services import PART_FIELDS, PLAN_FIELDS, smart_problems
@@ -63,20 +63,20 @@ class PlanTextForm(forms.Form):
     """The plan's text: family fields plus one block per visible child (prefixed by part id)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    strengths = forms.CharField(
+    strengths = TextField(
         label="Wat gaat goed in het gezin",
         required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Sterke kanten en wat werkt. Begin hiermee.",
     )
-    concerns = forms.CharField(
+    concerns = TextField(
         label="Belangrijkste zorgen",
         required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    own_contribution = forms.CharField(
+    own_contribution = TextField(
         label="Wat doen het gezin en hun netwerk zelf",
         required=False,
         max_length=10000,
@@ -94,7 +94,7 @@ class PlanTextForm(forms.Form):
         }
         for part in parts:
             for field in PART_FIELDS:
-                self.fields[f"part-{part.pk}-{field}"] = forms.CharField(
+                self.fields[f"part-{part.pk}-{field}"] = TextField(
                     label=labels[field].format(name=part.pupil.first_name),
                     required=False,
                     max_length=10000,
@@ -127,7 +127,7 @@ class PlanTextForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    description = forms.CharField(
+    description = TextField(
         label="Doel",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
@@ -136,7 +136,7 @@ class GoalForm(forms.Form):
             "required": "Beschrijf het doel: wat is er anders als het bereikt is? (Specifiek)"
         },
     )
-    criterion = forms.CharField(
+    criterion = TextField(
         label="Hoe meten we het?",
         error_messages={
             "required": "Schrijf op hoe u ziet dat het doel bereikt is, bijvoorbeeld 'is 4 van de "
@@ -153,7 +153,7 @@ class GoalForm(forms.Form):
         empty_value=None,
         help_text="Kies een professional, of vul hieronder iemand uit het gezin of netwerk in.",
     )
-    owner_name = forms.CharField(
+    owner_name = TextField(
         label="Of: eigenaar uit gezin of netwerk",
         required=False,
         max_length=200,
@@ -204,7 +204,7 @@ class GoalForm(forms.Form):
 
 class ActionForm(forms.Form):
     form_token = formtokens.token_field()
-    description = forms.CharField(
+    description = TextField(
         label="Wat gaat er gebeuren?",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
@@ -221,9 +221,7 @@ class ActionForm(forms.Form):
     owner = forms.TypedChoiceField(
         label="Wie doet het?", required=False, coerce=int, empty_value=None
     )
-    owner_name = forms.CharField(
-        label="Of: iemand uit gezin of netwerk", required=False, max_length=200
-    )
+    owner_name = TextField(label="Of: iemand uit gezin of netwerk", required=False, max_length=200)
     due_on = forms.DateField(
         label="Klaar op",
         widget=DateInput(),
@@ -275,7 +273,7 @@ class ReviewForm(forms.Form):
         choices=[("", "Geen cijfer")] + [(n, str(n)) for n in range(1, 6)],
         help_text="1 = veel slechter dan gehoopt, 3 = zoals gehoopt, 5 = veel beter dan gehoopt.",
     )
-    note = forms.CharField(
+    note = TextField(
         label="Wat zeggen gezin en team?",
         required=False,
         max_length=5000,
@@ -328,7 +326,7 @@ class AgreementForm(forms.Form):
         widget=DateInput(),
         error_messages={"required": "Vul de datum in.", **DATE_ERRORS},
     )
-    note = forms.CharField(
+    note = TextField(
         label="Toelichting",
         required=False,
         max_length=300,

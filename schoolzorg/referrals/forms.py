@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from schoolzorg.accounts.models import Membership
-from schoolzorg.lib.forms import DateInput, ModelChoiceField
+from schoolzorg.lib.forms import DateInput, ModelChoiceField, TextField
 from schoolzorg.organisations.models import NeighbourhoodTeam
 from schoolzorg.referrals.access import TEAM_ROLES
 from schoolzorg.referrals.models import EscalationReason, Referral
@@ -185,7 +185,7 @@ class ChooseTeamForm(SeenStateForm):
             "invalid_choice": "Kies een wijkteam uit de lijst.",
         },
     )
-    reason = forms.CharField(
+    reason = TextField(
         label="Waarom dit wijkteam?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Schrijf op waarom u een ander wijkteam kiest."},
@@ -228,10 +228,8 @@ class ReassignForm(AcknowledgeForm):
 
 class PlanHandoverForm(SeenStateForm):
     on = forms.DateField(label="Datum", widget=DateInput())
-    place = forms.CharField(label="Plaats", max_length=200)
-    participants = forms.CharField(
-        label="Wie doen er mee?", widget=forms.Textarea(attrs={"rows": 2})
-    )
+    place = TextField(label="Plaats", max_length=200)
+    participants = TextField(label="Wie doen er mee?", widget=forms.Textarea(attrs={"rows": 2}))
     parents_invited = forms.BooleanField(label="De ouders zijn uitgenodigd", required=False)
 
     # Which days the handover may be on follows the referral's urgency (`workflow.DayCount`).
@@ -291,21 +289,21 @@ class FirstContactForm(SeenStateForm):
 
 
 class ReturnForm(SeenStateForm):
-    reasons = forms.CharField(label="Wat ontbreekt er?", widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = TextField(label="Wat ontbreekt er?", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DeclineForm(SeenStateForm):
-    advice = forms.CharField(
+    advice = TextField(
         label="Advies: waar kan het gezin wel terecht?", widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class WithdrawForm(SeenStateForm):
-    reason = forms.CharField(label="Waarom intrekken?", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextField(label="Waarom intrekken?", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CloseForm(SeenStateForm):
-    feedback = forms.CharField(
+    feedback = TextField(
         label="Terugkoppeling aan de school",
         help_text="Alleen wat de toestemming van het gezin toelaat.",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -316,7 +314,7 @@ class EscalateForm(SeenStateForm):
     reason = forms.ChoiceField(
         label="Reden", choices=[("", "Kies een reden"), *list(EscalationReason.choices)]
     )
-    note = forms.CharField(label="Toelichting", widget=forms.Textarea(attrs={"rows": 3}))
+    note = TextField(label="Toelichting", widget=forms.Textarea(attrs={"rows": 3}))
     seen_escalation_count = forms.IntegerField(
         min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput, error_messages=_STALE_PAGE
     )

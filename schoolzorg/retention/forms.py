@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from schoolzorg.lib.forms import TextField
 from schoolzorg.retention.models import FileKind, Requester
 
 
@@ -20,7 +21,7 @@ class RequestForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Vul een datum in, bijvoorbeeld 15-03-2027."},
     )
-    note = forms.CharField(
+    note = TextField(
         label="Toelichting",
         required=False,
         max_length=2000,
@@ -53,7 +54,7 @@ def refusal_ground(kind: str) -> str:
 
 
 class RefuseForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label="Reden van weigeren",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -72,6 +72,17 @@ def test_decision_of_only_invisible_characters_makes_no_plan_action(setting):
     assert not Decision.objects.exists() and not Action.objects.exists()
 
 
+def test_a_decision_text_that_shows_nothing_is_refused_at_the_field(setting, client_for):
+    _today(setting.meeting)
+    item = _item(setting)
+    data = _decision_data(item, setting)
+    data[f"d{item.pk}-text"] = "\u200b \u200b"
+    response = client_for(setting.ib).post(f"/overleggen/punt/{item.pk}/besluit/", data)
+    assert response.status_code == 400  # the form's own message, not the service's 409
+    assert "Beschrijf wat er is besloten." in response.content.decode()
+    assert not Decision.objects.exists()
+
+
 def test_decision_becomes_plan_action_and_case_event(setting):
     _today(setting.meeting)
     item = _item(setting)
