@@ -67,6 +67,19 @@ def _guardians_with_authority(pupil_id: int) -> Any:
     )
 
 
+def _no_recipient_help(what: str) -> str:
+    """What choosing no receiving organisation means, per purpose (`NO_RECIPIENT_MEANS`), for a
+    consent or a legal basis (`what`)."""
+    return (
+        f"Kiest u geen organisatie, dan geldt de {what} voor iedereen die bij het doel hoort. "
+        + " ".join(
+            f"Bij ‘{purpose.label}’ is dat {means}."
+            for purpose, means in NO_RECIPIENT_MEANS.items()
+        )
+        + f" Kiest u een organisatie, dan geldt de {what} alleen voor die organisatie."
+    )
+
+
 class ConsentForm(forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     purpose = forms.ChoiceField(label="Doel", choices=Purpose.choices)
@@ -75,15 +88,7 @@ class ConsentForm(forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=NO_RECIPIENT,
-        help_text=(
-            "Kiest u geen organisatie, dan geldt de toestemming voor iedereen die bij het doel "
-            "hoort. "
-            + " ".join(
-                f"Bij ‘{purpose.label}’ is dat {means}."
-                for purpose, means in NO_RECIPIENT_MEANS.items()
-            )
-            + " Kiest u een organisatie, dan geldt de toestemming alleen voor die organisatie."
-        ),
+        help_text=_no_recipient_help("toestemming"),
     )
     data_scope = TextField(
         label="Welke gegevens",
@@ -249,7 +254,11 @@ class LegalBasisForm(forms.Form):
     kind = forms.ChoiceField(label="Grondslag", choices=LegalBasisKind.choices)
     purpose = forms.ChoiceField(label="Doel", choices=Purpose.choices)
     recipient = ModelChoiceField(
-        label="Ontvangende organisatie", queryset=Organisation.objects.none(), required=False
+        label="Ontvangende organisatie",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=NO_RECIPIENT,
+        help_text=_no_recipient_help("grondslag"),
     )
     reason = TextField(
         label="Onderbouwing",

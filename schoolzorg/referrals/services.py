@@ -703,6 +703,27 @@ def _closed_hold_day(
     return " ".join(parts)
 
 
+def likely_hold_day(referral: Referral, today: dt.date) -> dt.date:
+    """The day the "held on" field starts with: the planned day when that has come, else the
+    last day up to today the handover could have been held on (`_handover_days`), so that on a
+    Saturday the field does not start with a day that saving would refuse."""
+    planned = referral.handover_on
+    if planned is not None and planned <= today:
+        return planned
+    days = _handover_days(referral)
+    if days is None:
+        return today
+    region, school_id = days[0], days[1]
+    if not workingdays.closed_because(today, region=region, school_id=school_id):
+        return today
+    try:
+        before = workingdays.add_school_days(today, -1, region=region, school_id=school_id)
+    except ValueError:
+        return today
+    earliest, _ = _earliest_hold(referral)
+    return before if earliest is None or before >= earliest else today
+
+
 def early_hold_warning(referral: Referral) -> str:
     """What the team reads after recording a warm handover held before its planned day ("" when
     held on or after it): a date typed wrong is easy to miss, and the figures count it."""

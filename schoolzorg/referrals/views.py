@@ -353,12 +353,7 @@ def _form_for(
     if move == "acknowledge":
         return forms.AcknowledgeForm(data, referral=referral, initial=initial, prefix=move)
     if move == "hold_handover":
-        initial.setdefault(
-            "held_on",
-            referral.handover_on
-            if referral.handover_on and referral.handover_on <= today
-            else today,
-        )
+        initial.setdefault("held_on", services.likely_hold_day(referral, today))
         return forms.HoldHandoverForm(
             data, initial=initial, prefix=move, planned_on=referral.handover_on, today=today
         )

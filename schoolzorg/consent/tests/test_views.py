@@ -313,6 +313,19 @@ def test_recipient_choices_are_the_organisations_around_the_pupil(world) -> None
     assert not Consent.objects.filter(pupil=pupil).exists()
 
 
+def test_a_legal_basis_naming_no_organisation_is_worded_as_a_consent_is(world) -> None:
+    """The legal-basis form's empty choice read "Maak een keuze", as if one had to be made."""
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["social_worker"])
+    page = client.get(f"/toestemming/leerling/{pupil.pk}/grondslag/nieuw/").content.decode()
+    assert (
+        '<option value="" selected>Geen organisatie genoemd: geldt voor iedereen die bij dit doel hoort</option>'
+        in page
+    )
+    assert "Kiest u geen organisatie, dan geldt de grondslag voor iedereen die bij het doel" in page
+    assert "Maak een keuze" not in page.split('name="recipient"')[1].split("</select>")[0]
+
+
 def test_no_receiving_organisation_is_worded_true_for_every_purpose(world) -> None:
     """No organisation named means everyone of the purpose, not 'the care team' for all: a
     consent to share with the neighbourhood team then holds for whichever team receives it."""

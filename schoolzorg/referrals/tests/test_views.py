@@ -621,8 +621,9 @@ def test_holding_a_handover_on_a_saturday_is_refused_and_an_early_day_warned(
     with time_machine.travel(dt.datetime(2026, 12, 5, 10, 0, tzinfo=amsterdam), tick=False):
         client = client_for(world.worker)  # signed in that day: the session is fresh
         page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
-        # Planned for later: the field holds today, and says when it was planned.
-        assert 'name="hold_handover-held_on" value="2026-12-05"' in page
+        # Planned for later: the field holds the last school day up to today (a Saturday would
+        # be refused), and says when it was planned.
+        assert 'name="hold_handover-held_on" value="2026-12-04"' in page
         assert "Gepland op dinsdag 15 december 2026." in page
 
         response = client.post(url, {**form, "hold_handover-held_on": "2026-12-05"})
