@@ -131,28 +131,20 @@ def import_school_holidays(
                 if holiday.status == HolidayStatus.APPROVED and holiday.pk is not None:
                     # In force: new dates wait for review, the approved ones keep counting. Only
                     # the name changed: the dates (perhaps corrected by the reviewer) stay.
-                    if dates_changed:
-                        reasons = _propose(holiday, row.start_on, row.end_on, reasons)
-                    else:
-                        reasons = []
-                    holiday.save()
-                    if reasons:
-                        batch.flagged += 1
-                        findings.append(
-                            ImportFinding(
-                                batch=batch,
-                                severity=ImportFinding.Severity.WARNING,
-                                line=row.line,
-                                message=f"{row.name} {code}: " + "; ".join(reasons),
-                            )
-                        )
-                    continue
-                holiday.start_on, holiday.end_on = row.start_on, row.end_on
-                holiday.proposed_start_on = holiday.proposed_end_on = None
-                holiday.school_year = school_year_of(row.start_on)
-                holiday.status = status
-                holiday.flag_reason = "; ".join(reasons)[:500]
-                holiday.reviewed_by, holiday.reviewed_at, holiday.review_note = None, None, ""
+                    reasons = (
+                        _propose(holiday, row.start_on, row.end_on, reasons)
+                        if dates_changed
+                        else []
+                    )
+                    label = f"{row.name} {code}"
+                else:
+                    holiday.start_on, holiday.end_on = row.start_on, row.end_on
+                    holiday.proposed_start_on = holiday.proposed_end_on = None
+                    holiday.school_year = school_year_of(row.start_on)
+                    holiday.status = status
+                    holiday.flag_reason = "; ".join(reasons)[:500]
+                    holiday.reviewed_by, holiday.reviewed_at, holiday.review_note = None, None, ""
+                    label = f"{row.name} {code} {row.start_on}–{row.end_on}"
                 holiday.save()
                 if reasons:
                     batch.flagged += 1
@@ -161,8 +153,7 @@ def import_school_holidays(
                             batch=batch,
                             severity=ImportFinding.Severity.WARNING,
                             line=row.line,
-                            message=f"{row.name} {code} {row.start_on}–{row.end_on}: "
-                            + "; ".join(reasons),
+                            message=f"{label}: " + "; ".join(reasons),
                         )
                     )
         for gap in importing.missing_holidays(rows):

@@ -92,19 +92,13 @@ def _people(parts: list[PlanPart]) -> dict[int, list[Any]]:
     the neighbourhood-team worker who has taken on a referral about one of the children (the
     home district's team works outside the school, and the plan records what it does)."""
     from schoolzorg.referrals.models import Referral
-    from schoolzorg.referrals.workflow import ASSIGNED_STATES, State
 
     seen: dict[int, Any] = {}
     for school_id in {p.pupil.current_school_id for p in parts if p.pupil.current_school_id}:
         for user in coordinator_candidates(school_id):
             seen[user.pk] = user
-    workers = Referral.objects.filter(
-        pupil_id__in={p.pupil_id for p in parts},
-        state__in=[*ASSIGNED_STATES, State.ACCEPTED],
-        assignee__is_active=True,
-    ).select_related("assignee")
-    for referral in workers:
-        if referral.assignee is not None:  # the filter on the assignee leaves none without
+    for referral in Referral.objects.taken_on({p.pupil_id for p in parts}):
+        if referral.assignee is not None:  # `taken_on` leaves none without
             seen.setdefault(referral.assignee.pk, referral.assignee)
     people = sorted(seen.values(), key=lambda u: u.full_name)
     allowed = named_among_each(people, {part.pupil_id: part.pupil for part in parts}.values())

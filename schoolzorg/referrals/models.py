@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from schoolzorg.referrals.workflow import (
+    ASSIGNED_STATES,
     DUE_FIELD_BY_STEP,
     OPEN_STATES,
     STEP_BY_STATE,
@@ -126,6 +127,15 @@ class ServiceNorm(models.Model):
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
+    def taken_on(self, pupil_ids: Any) -> ReferralQuerySet:
+        """Referrals about these pupils that a named worker has taken on and still works on
+        (acknowledged, under way or accepted), with that worker."""
+        return self.filter(
+            pupil_id__in=pupil_ids,
+            state__in=[*ASSIGNED_STATES, State.ACCEPTED],
+            assignee__is_active=True,
+        ).select_related("assignee")
+
     def visible_to(self, user: Any) -> ReferralQuerySet:
         from schoolzorg.referrals.access import referral_visibility_q
 
