@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve
+from django.utils.functional import LazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 from django_otp.models import Device
@@ -235,6 +237,15 @@ def _mark_signed_in(request: HttpRequest, response: HttpResponse) -> HttpRespons
     return response
 
 
+def _unwrapped(user: Any) -> Any:
+    """The signed-in user itself, once read: not behind the two lazy wrappers of Django's and
+    django-otp's middleware, which every one of a page's hundreds of `request.user.…` reads
+    would otherwise pass through (about 0.3 ms of a pupil page)."""
+    while isinstance(user, LazyObject):
+        user = user._wrapped
+    return user
+
+
 class SessionLimitsMiddleware:
     """End a session 12 hours after sign-in, whatever the activity; slide the idle limit.
 
@@ -253,6 +264,7 @@ class SessionLimitsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            request.user = _unwrapped(request.user)
             started = request.session.get(SESSION_STARTED_KEY)
             if started is None or time.time() - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
