@@ -68,19 +68,21 @@ def with_consent(meeting: CareMeeting, pupil_ids: Any) -> set[int]:
     )
 
 
-def with_consent_withdrawn(meeting: CareMeeting, pupil_ids: Any) -> set[int]:
-    """Those of these pupils whose consent to discuss them was withdrawn by the meeting day.
-
-    Asked only for pupils without a consent in force: they need a new one, and the screen
-    says the old one was withdrawn rather than that there never was one.
-    """
-    return set(
+def why_without_consent(meeting: CareMeeting, pupil_ids: Any) -> dict[int, str]:
+    """For these pupils (asked for those without a consent in force on the meeting day), the
+    status on that day of the latest consent to discuss them given by then (`Consent.status_on`:
+    ingetrokken, verlopen, onvolledig, niet meer genoeg). Pupils without one are left out: they
+    have no consent yet."""
+    day = meeting.scheduled_on
+    latest = (
         Consent.objects.filter(
-            pupil_id__in=pupil_ids,
-            purpose=Purpose.DISCUSS_IN_CARE_TEAM,
-            withdrawn_on__lte=meeting.scheduled_on,
-        ).values_list("pupil_id", flat=True)
+            pupil_id__in=pupil_ids, purpose=Purpose.DISCUSS_IN_CARE_TEAM, given_on__lte=day
+        )
+        .select_related("pupil")
+        .order_by("given_on", "recorded_at", "pk")
     )
+    why = {consent.pupil_id: consent.status_on(day) for consent in latest}  # the latest wins
+    return {pupil_id: status for pupil_id, status in why.items() if status != "geldig"}
 
 
 def propose(meeting: CareMeeting, user: Any) -> Proposal:

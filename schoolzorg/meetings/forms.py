@@ -134,18 +134,20 @@ class PlaceForm(forms.Form):
         pupils: list[Any],
         *,
         consented: set[int] | frozenset[int] = frozenset(),
-        withdrawn: set[int] | frozenset[int] = frozenset(),
+        why_not: dict[int, str] | None = None,
     ) -> None:
-        """Offer these pupils in the list, saying which have no consent to be discussed yet,
-        or no longer (`withdrawn`); what may be chosen is still `pupils`."""
+        """Offer these pupils in the list, saying for those without consent to be discussed
+        why (`why_not`: the status of their last consent; else none yet); what may be chosen is
+        still `pupils`."""
         field = self.fields["pupil"]
         label = field.label_from_instance  # type: ignore[attr-defined]
+        why_not = why_not or {}
 
         def shown(pupil: Any) -> str:
             if pupil.pk in consented:
                 return str(label(pupil))
-            if pupil.pk in withdrawn:
-                return f"{label(pupil)}: toestemming ingetrokken"
+            if pupil.pk in why_not:
+                return f"{label(pupil)}: toestemming {why_not[pupil.pk]}"
             return f"{label(pupil)}: nog geen toestemming"
 
         field.choices = [("", field.empty_label)] + [(p.pk, shown(p)) for p in pupils]  # type: ignore[attr-defined]

@@ -736,8 +736,8 @@ def _agenda_context(
             shown = [chosen, *shown]
     consented = agenda.with_consent(meeting, [p.pk for p in shown]) if shown else set()
     without = [p.pk for p in shown if p.pk not in consented]
-    withdrawn = agenda.with_consent_withdrawn(meeting, without) if without else set()
-    place_form.show(shown, consented=consented, withdrawn=withdrawn)
+    why_not = agenda.why_without_consent(meeting, without) if without else {}
+    place_form.show(shown, consented=consented, why_not=why_not)
     items = list(
         AgendaItem.objects.visible_to(request.user)
         .filter(meeting=meeting)
@@ -756,8 +756,8 @@ def _agenda_context(
         "search_form": search_form or PupilSearchForm(initial={"leerling": text}),
         "searched": text,
         "found": shown,
-        "found_without_consent": len(shown) - len(consented) - len(withdrawn),
-        "found_withdrawn": len(withdrawn),
+        "found_without_consent": len(without) - len(why_not),
+        "found_why_not": set(why_not.values()),
         "more_found": len(found) > agenda.PICK_LIMIT,
         "pick_limit": agenda.PICK_LIMIT,
         "place_form": place_form,

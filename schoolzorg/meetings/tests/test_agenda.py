@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.cases.services import register_concern
+from schoolzorg.consent.models import Consent
 from schoolzorg.meetings import agenda
 from schoolzorg.meetings.models import AgendaItem
 from schoolzorg.meetings.services import MeetingError, place_on_agenda
@@ -205,6 +206,41 @@ def test_builder_search_says_when_the_consent_was_withdrawn(setting, client_for)
     other = f"{never.first_name} {never.last_name} (groep {never.current_group})"
     assert f"{other}: nog geen toestemming</option>" in page
     assert "Vraag dan opnieuw toestemming en leg die vast." in page
+
+
+def test_builder_search_says_when_the_consent_expired_or_is_not_complete(setting, client_for):
+    """An expired consent, or one not agreed by everyone, is not "nog geen toestemming"."""
+    expired = _pupil(setting, "Samira")
+    give_consent(expired, setting.ib, valid_until=timezone.localdate() - dt.timedelta(days=1))
+    incomplete = _pupil(setting, "Samuel")
+    give_consent(incomplete, setting.ib)
+    Consent.objects.filter(pupil=incomplete).update(is_complete=False)
+    # A newer consent decides: the old withdrawal no longer counts.
+    renewed = _pupil(setting, "Samantha")
+    give_consent(
+        renewed,
+        setting.ib,
+        given_on=timezone.localdate() - dt.timedelta(days=60),
+        withdrawn_on=timezone.localdate() - dt.timedelta(days=40),
+    )
+    give_consent(
+        renewed,
+        setting.ib,
+        given_on=timezone.localdate() - dt.timedelta(days=20),
+        valid_until=timezone.localdate() - dt.timedelta(days=2),
+    )
+    page = _builder(client_for(setting.ib), setting, "?leerling=sam").content.decode()
+
+    def label(p):
+        return f"{p.first_name} {p.last_name} (groep {p.current_group})"
+
+    assert f"{label(expired)}: toestemming verlopen</option>" in page
+    assert f"{label(incomplete)}: toestemming onvolledig</option>" in page
+    assert f"{label(renewed)}: toestemming verlopen</option>" in page
+    assert "nog geen toestemming</option>" not in page
+    assert "Leg die eerst vast" not in page
+    assert "gold de toestemming om te bespreken niet meer op" in page
+    assert "Vul de toestemming aan" in page
 
 
 def test_builder_search_finds_only_pupils_of_the_school_not_yet_placed(setting, client_for):
