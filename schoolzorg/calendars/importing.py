@@ -268,6 +268,14 @@ def _is_json(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
 
 
+RIJKSOVERHEID = "rijksoverheid:"  # the source ids of holidays from Rijksoverheid's JSON
+
+
+def source_kind(source_id: str) -> str:
+    """Which kind of file a holiday's source id comes from: Rijksoverheid's JSON or a CSV."""
+    return "json" if source_id.startswith(RIJKSOVERHEID) else "csv"
+
+
 def parse_rijksoverheid_json(data: bytes) -> list[SchoolRow]:
     """School holidays from Rijksoverheid's open-data JSON, one row per holiday and region.
 
@@ -328,7 +336,7 @@ def parse_rijksoverheid_json(data: bytes) -> list[SchoolRow]:
                     continue
                 groups = JSON_REGIONS.get(where.lower(), (where.upper()[:10] or "?",))
                 parsed.append(
-                    SchoolRow(0, f"rijksoverheid:{year}:{name}", name, start, end, groups)
+                    SchoolRow(0, f"{RIJKSOVERHEID}{year}:{name}", name, start, end, groups)
                 )
     if problems:
         raise ImportRefused(problems)

@@ -75,7 +75,8 @@ def import_school_holidays(
     """Import a school-holiday file: clean rows approved, suspect rows pending review.
 
     A row is known by its source id and region code, so importing the same file again changes
-    nothing, and a correction the administrator made stays. Raises ImportRefused when the file
+    nothing, and a correction the administrator made stays. A holiday first loaded from the
+    other kind of file (CSV or Rijksoverheid's JSON) is known by region, school year and name. Raises ImportRefused when the file
     cannot be read; then nothing is stored. With `school_year`, only that year's rows are taken.
     """
     rows = importing.parse_school_file(_source_bytes(source))
@@ -92,12 +93,30 @@ def import_school_holidays(
             (h.source_id, h.source_region): h
             for h in SchoolHoliday.objects.filter(source_id__in={r.source_id for r in rows})
         }
+        from_other_files = _from_the_other_kind_of_file(rows)
         findings: list[ImportFinding] = []
         for row in rows:
             for code in row.groups:
                 reasons = importing.row_concerns(row.name, row.start_on, row.end_on, code)
                 status = HolidayStatus.PENDING if reasons else HolidayStatus.APPROVED
                 holiday = existing.get((row.source_id, code))
+                if holiday is None:
+                    holiday = from_other_files.pop(
+                        (code, school_year_of(row.start_on), row.name.lower()), None
+                    )
+                    if holiday is not None:
+                        findings.append(
+                            ImportFinding(
+                                batch=batch,
+                                severity=ImportFinding.Severity.INFO,
+                                line=row.line,
+                                message=(
+                                    f"{row.name} ({code}) {holiday.school_year} stond er al, "
+                                    "uit een bestand van de andere bron; vergeleken met die "
+                                    "vakantie, niet dubbel opgenomen."
+                                ),
+                            )
+                        )
                 values = {
                     "name": row.name,
                     "region": importing.REGION_CODES.get(code, ""),
@@ -171,6 +190,28 @@ def import_school_holidays(
         ImportFinding.objects.bulk_create(findings)
         batch.save()
     return batch
+
+
+def _from_the_other_kind_of_file(
+    rows: list[importing.SchoolRow],
+) -> dict[tuple[str, str, str], SchoolHoliday]:
+    """Stored holidays of these rows' regions, school years and names that came from the other
+    kind of file (OpenHolidays' CSV or Rijksoverheid's JSON), by (region code, school year,
+    name): the same holiday under another source id. Loading the JSON after the CSV (or the
+    other way round) compares with them instead of storing each holiday twice."""
+    kinds = {importing.source_kind(r.source_id) for r in rows}
+    candidates = SchoolHoliday.objects.filter(
+        source_region__in={code for r in rows for code in r.groups},
+        school_year__in={school_year_of(r.start_on) for r in rows},
+        name__in={r.name for r in rows},
+    ).exclude(source_id="")
+    found: dict[tuple[str, str, str], SchoolHoliday] = {}
+    for holiday in candidates.order_by("pk"):
+        if importing.source_kind(holiday.source_id) not in kinds:
+            found.setdefault(
+                (holiday.source_region, holiday.school_year, holiday.name.lower()), holiday
+            )
+    return found
 
 
 def _propose(

@@ -200,6 +200,37 @@ def test_rijksoverheid_json_gives_the_same_dates_as_the_csv(local_midnight: bool
     assert (again.created, again.updated, again.unchanged) == (0, 0, 15)
 
 
+def test_rijksoverheid_json_after_the_csv_stores_no_holiday_twice() -> None:
+    """The same holidays from the other source are compared, not added (and the other way)."""
+    import_school_holidays(SCHOOL_TEXT.encode())
+    before = SchoolHoliday.objects.count()
+    expected = _by_region("2024/2025")
+    herfst = SchoolHoliday.objects.get(
+        name="Herfstvakantie", region="midden", school_year="2024/2025"
+    )
+    batch = import_school_holidays(rijksoverheid_json("2024/2025"), file_name="2024-2025.json")
+    assert (batch.created, batch.updated, batch.unchanged) == (0, 0, 15)
+    assert SchoolHoliday.objects.count() == before and _by_region("2024/2025") == expected
+    assert batch.findings.filter(message__contains="niet dubbel opgenomen").count() == 15
+
+    # A date the JSON gives otherwise is a change of that holiday, waiting for review.
+    moved = rijksoverheid_json("2024/2025").replace(b"2024-10-26T", b"2024-10-19T")
+    changed = import_school_holidays(moved, file_name="2024-2025.json")
+    assert changed.created == 0 and changed.updated >= 1
+    herfst.refresh_from_db()
+    assert herfst.proposed_start_on == dt.date(2024, 10, 19)
+    assert herfst.start_on == dt.date(2024, 10, 26)  # approved dates count until review
+    assert SchoolHoliday.objects.count() == before
+
+    # And the CSV after the JSON: nothing added either.
+    SchoolHoliday.objects.all().delete()
+    import_school_holidays(rijksoverheid_json("2024/2025"))
+    again = import_school_holidays(SCHOOL_TEXT.encode())
+    assert _by_region("2024/2025") == expected
+    assert SchoolHoliday.objects.filter(school_year="2024/2025").count() == 15
+    assert again.created == before - 15
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_rijksoverheid_json_saved_as_utf16_with_bom(encoding: str) -> None:
     """Notepad's and Excel's "Unicode": the BOM comes first, then the `{`."""
