@@ -12,6 +12,7 @@ from schoolzorg.referrals.workflow import (
     ASSIGNED_STATES,
     EDITABLE_STATES,
     OPEN_STATES,
+    TERMINAL_STATES,
     TRANSITIONS,
     Side,
 )
@@ -42,11 +43,17 @@ def sees_content(user: Any, referral: Any) -> bool:
     """The document and the feedback between school and team are for those two sides. The
     service desk chases a stalled referral: it sees where it is stuck and since when (state,
     deadlines, escalations, timeline), not what the family shared with the team. The team sees
-    them only while a consent or legal basis to share with it is in force; when that ends it
-    keeps what the service desk has (ADR 0401, "Ground for sharing")."""
+    them while the referral is under way and a consent or legal basis to share with it is in
+    force; once the referral ended (declined, withdrawn, closed) or that ground ended, it keeps
+    what the service desk has (ADR 0401, "Ground for sharing"; the help goes on in the team's
+    own youth-care file, as the pupil's file closes for it at the end)."""
     if is_school_side(user, referral):
         return True
-    return is_team_side(user, referral) and has_share_basis(referral)
+    return (
+        is_team_side(user, referral)
+        and referral.state not in TERMINAL_STATES
+        and has_share_basis(referral)
+    )
 
 
 def can_reassign(user: Any, referral: Any) -> bool:

@@ -35,6 +35,7 @@ from schoolzorg.referrals.routing import route_for
 from schoolzorg.referrals.workflow import (
     DUE_FIELD_BY_STEP,
     EDITABLE_STATES,
+    TERMINAL_STATES,
     TRANSITIONS,
     URGENCY_NORMS,
     State,
@@ -417,6 +418,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         else [],
         "is_school_side": policies.is_school_side(request.user, referral),
         "shows_content": policies.sees_content(request.user, referral),
+        "ended_states": TERMINAL_STATES,
         # A team that has not acknowledged the referral yet does not open the pupil's file.
         "opens_pupil": Pupil.objects.visible_to(request.user).filter(pk=referral.pupil_id).exists(),
     }

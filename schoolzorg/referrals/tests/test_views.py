@@ -110,6 +110,29 @@ def test_team_sees_the_pupil_file_only_from_acknowledged(world: World, client_fo
     assert other.get(pupil_url).status_code == 404
 
 
+@pytest.mark.parametrize("end", ["withdraw", "decline"])
+def test_the_team_no_longer_reads_the_document_once_the_referral_ended(
+    world: World, client_for: Clients, end: str
+) -> None:
+    """Withdrawn (say, the parents want to find help themselves) or declined: the team keeps
+    where the referral went and when, not what the family told; the school keeps its document."""
+    referral = submitted(world)
+    url = reverse("referrals:detail", args=[referral.pk])
+    concerns = COMPLETE_DOCUMENT["concerns"]
+    assert concerns in client_for(world.worker).get(url).content.decode()
+    if end == "withdraw":
+        services.withdraw_referral(referral, by=world.smw, reason="Ouders zoeken zelf hulp")
+    else:
+        services.decline_referral(referral, by=world.worker, advice="Huisarts")
+    page = client_for(world.worker).get(url)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert concerns not in body and "Huisarts</p>" not in body
+    assert "U ziet dit document niet meer, want de toeleiding is" in body
+    assert "Tijdlijn" in body
+    assert concerns in client_for(world.smw).get(url).content.decode()
+
+
 def test_detail_read_is_logged(world: World, client_for: Clients) -> None:
     referral = submitted(world)
     client_for(world.worker).get(reverse("referrals:detail", args=[referral.pk]))
