@@ -113,7 +113,14 @@ class NoteForm(forms.Form):
 class StatusForm(forms.Form):
     # The status the user's screen showed; anything else is a stale or tampered form.
     expected = forms.ChoiceField(choices=CaseStatus.choices, widget=forms.HiddenInput)
-    to = forms.ChoiceField(label="Nieuwe status")
+    to = forms.ChoiceField(
+        label="Nieuwe status",
+        error_messages={
+            "required": "Kies de nieuwe status.",
+            # A choice that the status now shown no longer allows (after a colleague's change).
+            "invalid_choice": "Deze stap kan nu niet meer. Kies een status uit de lijst.",
+        },
+    )
     outcome = forms.ChoiceField(
         label="Uitkomst (bij afsluiten)",
         required=False,

@@ -437,6 +437,22 @@ def add_event(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, case, 400, note_form=form)
 
 
+def _sent_again(
+    request: HttpRequest, form_class: type[Any], expected: Any, message: str, **kwargs: Any
+) -> Any:
+    """A form sent from a stale screen, shown again with what the user chose and typed.
+
+    Only `expected` moves on to what the case shows now, so that sending it again is a
+    deliberate choice after reading the change (as the plan editor keeps its text on a 409).
+    """
+    data = request.POST.copy()
+    data["expected"] = "" if expected is None else str(expected)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, message)
+    return form
+
+
 @never_cache
 @login_required
 @require_POST
@@ -460,18 +476,29 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
                 outcome_note=data["outcome_note"],
                 by=request.user,
             )
-        except services.StaleState as exc:
-            messages.error(request, str(exc))
-            return redirect("cases:detail", case.pk)
+        except services.StaleState:
+            return _stale_status(request, pk)
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"De status is nu: {case.get_status_display()}.")
             return redirect("cases:detail", case.pk)
     elif expected != case.status:
-        messages.error(request, services.STALE_MESSAGE)
-        return redirect("cases:detail", case.pk)
+        return _stale_status(request, pk)
     return _render_detail(request, case, 400, status_form=form)
+
+
+def _stale_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Someone changed the status since the screen was drawn: 409, the case as it is now, and
+    the status form with the user's choice, outcome and explanation still in it."""
+    case = get_visible_case(request, pk)
+    message = (
+        f"{services.STALE_MESSAGE} Wat u koos en typte, staat hieronder nog. "
+        "Het is niet opgeslagen."
+    )
+    allowed = next_statuses(case.status)
+    form = _sent_again(request, StatusForm, case.status, message, allowed=allowed)
+    return _render_detail(request, case, 409, status_form=form)
 
 
 @never_cache

@@ -90,3 +90,33 @@ def test_concern_to_case_to_plan_goal_action_and_review(page, member, browser_lo
     page.goto(f"{page.base_url}/casussen/{case.pk}/")
     assert page.get_by_text("Nieuw doel: Lotte is uitgerust").is_visible()
     axe_check(page)
+
+
+def test_a_status_change_refused_as_stale_keeps_what_was_typed(
+    page, member, browser_login, axe_check
+):
+    from schoolzorg.cases import services
+
+    pupil = PupilFactory(first_name="Noor", last_name="Browserstatus")
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    colleague = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    case = services.register_concern(pupil, category="absence", description="Te laat.", by=ib)
+    browser_login(page, ib)
+    page.goto(f"{page.base_url}/casussen/{case.pk}/")
+    page.locator("summary", has_text="Status of regisseur wijzigen").click()
+    page.get_by_label("Nieuwe status").select_option("closed")
+    page.get_by_label("Uitkomst (bij afsluiten)").select_option("resolved")
+    note = "Noor komt weer op tijd; de ouders bellen als het misgaat."
+    page.get_by_label("Toelichting").fill(note)
+    services.change_case_status(case, to="in_care_team", by=colleague)  # meanwhile
+
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Status opslaan").click()
+    page.wait_for_load_state("load")
+    assert answer.value.status == 409
+    summary = page.locator(".error-summary")
+    assert "Iemand anders heeft deze casus net gewijzigd." in summary.inner_text()
+    assert summary.evaluate("el => el === document.activeElement")
+    assert page.get_by_label("Toelichting").input_value() == note
+    assert page.get_by_label("Uitkomst (bij afsluiten)").input_value() == "resolved"
+    axe_check(page)

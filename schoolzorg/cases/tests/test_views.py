@@ -124,12 +124,67 @@ def test_stale_status_form_gets_a_message_not_an_overwrite(team, client_for):
 def test_a_status_form_naming_no_status_at_all_gets_the_stale_message(team, client_for):
     case = _case(team)
     response = client_for(team.ib).post(
-        f"/casussen/{case.pk}/status/", {"expected": "abc", "to": "in_care_team"}, follow=True
+        f"/casussen/{case.pk}/status/", {"expected": "abc", "to": "in_care_team"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "net gewijzigd" in response.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.NEW
+
+
+def test_a_refused_stale_status_change_keeps_the_choice_outcome_and_explanation(team, client_for):
+    """A colleague moved the case meanwhile: 409, the case as it is now, and the form as sent,
+    ready to send again against the new status."""
+    case = _case(team)
+    client_for(team.ib).post(
+        f"/casussen/{case.pk}/status/", {"expected": "new", "to": "in_care_team"}
+    )
+    note = "Het gaat weer goed; moeder belt de school als het opnieuw misgaat."
+    response = client_for(team.smw).post(
+        f"/casussen/{case.pk}/status/",
+        {"expected": "new", "to": "closed", "outcome": "resolved", "outcome_note": note},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Iemand anders heeft deze casus net gewijzigd." in page
+    assert "Wat u koos en typte, staat hieronder nog. Het is niet opgeslagen." in page
+    form = response.context["status_form"]
+    assert form["expected"].value() == CaseStatus.IN_CARE_TEAM  # sending again is deliberate
+    assert (form["to"].value(), form["outcome"].value()) == ("closed", "resolved")
+    assert note in page and '<option value="resolved" selected>' in page
+    assert "data-unsaved" in page  # leaving the page asks first
+    case.refresh_from_db()
+    assert (case.status, case.outcome_note) == (CaseStatus.IN_CARE_TEAM, "")
+
+    again = client_for(team.smw).post(
+        f"/casussen/{case.pk}/status/",
+        {
+            "expected": form["expected"].value(),
+            "to": "closed",
+            "outcome": "resolved",
+            "outcome_note": note,
+        },
+    )
+    assert again.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.outcome_note) == (CaseStatus.CLOSED, note)
+
+
+def test_a_stale_status_choice_that_is_no_longer_possible_says_so_and_keeps_the_text(
+    team, client_for
+):
+    case = _case(team)
+    services.change_case_status(case, to="closed", outcome="resolved", by=team.ib)
+    response = client_for(team.smw).post(
+        f"/casussen/{case.pk}/status/",
+        {"expected": "new", "to": "closed", "outcome": "other", "outcome_note": "Verhuisd."},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "net gewijzigd" in page and "Verhuisd." in page
+    assert "Deze stap kan nu niet meer. Kies een status uit de lijst." in page
+    case.refresh_from_db()
+    assert case.outcome == "resolved"
 
 
 def test_closing_without_outcome_is_explained(team, client_for):
