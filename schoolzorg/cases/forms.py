@@ -18,6 +18,7 @@ from schoolzorg.cases.models import (
 )
 from schoolzorg.cases.workflow import MOVE_LABELS, CaseStatus
 from schoolzorg.lib import daterange, formtokens
+from schoolzorg.lib.converters import parse_id
 from schoolzorg.lib.forms import DateInput, TextField
 
 
@@ -145,6 +146,9 @@ class StatusForm(forms.Form):
 
 
 class CoordinatorForm(forms.Form):
+    # The coordinator the user's screen showed (empty: nobody yet); anyone else now means a
+    # colleague chose meanwhile, and the service refuses.
+    expected = forms.CharField(widget=forms.HiddenInput, required=False)
     coordinator = forms.TypedChoiceField(
         label="Regisseur", coerce=int, error_messages={"required": "Kies een regisseur."}
     )
@@ -154,6 +158,15 @@ class CoordinatorForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         set_coordinators(self, coordinators, pupil, empty="Kies een persoon")
+
+    def clean_expected(self) -> int | None:
+        raw: str = self.cleaned_data["expected"]
+        if raw == "":
+            return None
+        pk = parse_id(raw)
+        if pk is None:
+            raise forms.ValidationError("Deze pagina is niet meer actueel. Open de casus opnieuw.")
+        return pk
 
 
 class DocumentForm(forms.Form):

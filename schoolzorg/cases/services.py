@@ -43,6 +43,18 @@ STALE_MESSAGE = (
 )
 
 
+def _stale_coordinator(coordinator_id: int | None) -> str:
+    """Say that a colleague named another coordinator meanwhile, and who it is now."""
+    from schoolzorg.accounts.models import User
+
+    now = User.objects.filter(pk=coordinator_id).first() if coordinator_id else None
+    who = f"Nu is {now} de regisseur." if now is not None else "Nu is er geen regisseur."
+    return (
+        f"Iemand anders heeft de regisseur net gewijzigd. {who} Uw keuze is niet opgeslagen. "
+        "Wilt u toch uw keuze? Klik dan nog een keer op 'Regisseur opslaan'."
+    )
+
+
 def _case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
@@ -250,13 +262,31 @@ def _default_social_worker(case: Case, by: Any) -> Any:
 
 
 @transaction.atomic
-def name_coordinator(case: Case, *, coordinator: Any, by: Any) -> Case:
-    """Name the coordinator (regisseur): the one person who keeps the threads together."""
+def name_coordinator(case: Case, *, coordinator: Any, by: Any, expected: int | None) -> Case:
+    """Name the coordinator (regisseur): the one person who keeps the threads together.
+
+    `expected` is the coordinator the user's screen showed (None: nobody yet), for a
+    compare-and-set: a colleague's choice made meanwhile is not overwritten without a word.
+    Naming the person who is coordinator already changes nothing (the same form sent twice, or
+    a colleague who made the same choice first).
+    """
     if not case.is_open:
         raise CaseError("Een afgesloten casus krijgt geen nieuwe regisseur.")
     if coordinator is None or not coordinator.is_active:
         raise CaseError("Kies een actieve medewerker als regisseur.")
-    Case.objects.filter(pk=case.pk).update(coordinator=coordinator)
+    updated = (
+        Case.objects.filter(pk=case.pk, status__in=OPEN_STATUSES, coordinator_id=expected)
+        .exclude(coordinator_id=coordinator.pk)
+        .update(coordinator=coordinator)
+    )
+    if updated == 0:
+        now = Case.objects.filter(pk=case.pk).values("status", "coordinator_id").first()
+        if now is None or now["status"] not in OPEN_STATUSES:
+            raise StaleState(STALE_MESSAGE)
+        if now["coordinator_id"] != coordinator.pk:
+            raise StaleState(_stale_coordinator(now["coordinator_id"]))
+        case.coordinator = coordinator
+        return case
     case.coordinator = coordinator
     CaseEvent.objects.create(
         case=case, kind=EventKind.STATUS, text=f"{coordinator} is regisseur.", by=by

@@ -374,7 +374,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         if allowed
         else None,
         "coordinator_form": CoordinatorForm(
-            initial={"coordinator": case.coordinator_id},
+            initial={"coordinator": case.coordinator_id, "expected": case.coordinator_id or ""},
             coordinators=candidates,
             pupil=case.pupil,
         )
@@ -513,12 +513,34 @@ def set_coordinator(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         chosen = next(u for u in candidates if u.pk == form.cleaned_data["coordinator"])
         try:
-            services.name_coordinator(case, coordinator=chosen, by=request.user)
+            services.name_coordinator(
+                case,
+                coordinator=chosen,
+                expected=form.cleaned_data["expected"],
+                by=request.user,
+            )
+        except services.StaleState as exc:
+            case = get_visible_case(request, pk)
+            if not case.is_open:  # closed meanwhile: there is no coordinator to choose
+                messages.error(request, str(exc))
+                return _render_detail(request, case, 409)
+            form = _sent_again(
+                request,
+                CoordinatorForm,
+                case.coordinator_id,
+                str(exc),
+                coordinators=candidates,
+                pupil=case.pupil,
+            )
+            return _render_detail(request, case, 409, coordinator_form=form)
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"{chosen} is nu regisseur.")
             return redirect("cases:detail", case.pk)
+    elif "expected" in form.errors:
+        messages.error(request, " ".join(map(str, form.errors["expected"])))
+        return redirect("cases:detail", case.pk)
     return _render_detail(request, case, 400, coordinator_form=form)
 
 

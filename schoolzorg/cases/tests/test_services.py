@@ -86,6 +86,27 @@ def test_stale_screen_gets_a_clear_message_and_changes_nothing(team):
     assert case.status == CaseStatus.IN_CARE_TEAM
 
 
+def test_naming_a_coordinator_compares_with_the_one_the_screen_showed(team):
+    case = _case(team)
+    Case.objects.filter(pk=case.pk).update(coordinator=team.smw)  # a colleague, meanwhile
+    with pytest.raises(services.StaleState, match="Iemand anders heeft de regisseur net"):
+        services.name_coordinator(case, coordinator=team.teacher, expected=None, by=team.ib)
+    case.refresh_from_db()
+    assert case.coordinator == team.smw
+    # Naming the one who is coordinator already, whatever the screen showed, changes nothing.
+    services.name_coordinator(case, coordinator=team.smw, expected=None, by=team.ib)
+    assert not case.events.filter(text__endswith="is regisseur.").exists()
+
+
+def test_a_case_closed_meanwhile_gets_no_coordinator(team):
+    case = _case(team)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, outcome="resolved")
+    with pytest.raises(services.StaleState, match="deze casus net gewijzigd"):
+        services.name_coordinator(case, coordinator=team.smw, expected=None, by=team.ib)
+    case.refresh_from_db()
+    assert case.coordinator is None
+
+
 def test_moving_to_school_social_work_names_the_schools_social_worker(team):
     case = _case(team)
     services.change_case_status(case, to=CaseStatus.WITH_SCHOOL_SOCIAL_WORK, by=team.ib)
@@ -118,7 +139,7 @@ def test_coordinator_sees_the_pupil_through_the_case(team, member):
         recorded_by=team.ib,
     )
     assert not Pupil.objects.visible_to(worker).exists()
-    services.name_coordinator(case, coordinator=worker, by=team.ib)
+    services.name_coordinator(case, coordinator=worker, expected=None, by=team.ib)
     assert list(Pupil.objects.visible_to(worker)) == [team.pupil]
     assert list(Case.objects.visible_to(worker)) == [case]
     services.change_case_status(case, to="closed", outcome="resolved", by=team.ib)

@@ -187,6 +187,65 @@ def test_a_stale_status_choice_that_is_no_longer_possible_says_so_and_keeps_the_
     assert case.outcome == "resolved"
 
 
+def test_a_coordinator_chosen_on_a_stale_screen_is_refused_not_overwritten(team, client_for):
+    """Both open the case showing the IB-er as coordinator; the IB-er names the social worker,
+    then the teacher's name is sent from the other, old screen."""
+    case = _case(team, coordinator=team.ib)
+    shown = client_for(team.smw).get(f"/casussen/{case.pk}/").context["coordinator_form"]
+    assert shown["expected"].value() == team.ib.pk
+    url = f"/casussen/{case.pk}/regisseur/"
+    first = client_for(team.ib).post(url, {"expected": team.ib.pk, "coordinator": team.smw.pk})
+    assert first.status_code == 302
+    response = client_for(team.smw).post(
+        url, {"expected": team.ib.pk, "coordinator": team.teacher.pk}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Iemand anders heeft de regisseur net gewijzigd." in page
+    assert f"Nu is {team.smw.full_name} de regisseur. Uw keuze is niet opgeslagen." in page
+    form = response.context["coordinator_form"]
+    assert form["expected"].value() == str(team.smw.pk)  # sending again is deliberate
+    assert form["coordinator"].value() == str(team.teacher.pk)
+    case.refresh_from_db()
+    assert case.coordinator == team.smw
+    assert not case.events.filter(text=f"{team.teacher} is regisseur.").exists()
+
+    again = client_for(team.smw).post(
+        url, {"expected": form["expected"].value(), "coordinator": team.teacher.pk}
+    )
+    assert again.status_code == 302
+    case.refresh_from_db()
+    assert case.coordinator == team.teacher
+
+
+def test_the_same_coordinator_form_sent_twice_names_the_coordinator_once(team, client_for):
+    from schoolzorg.accounts.models import Notification
+
+    case = _case(team)
+    client = client_for(team.ib)
+    form = {"expected": "", "coordinator": team.smw.pk}
+    first = client.post(f"/casussen/{case.pk}/regisseur/", form)
+    second = client.post(f"/casussen/{case.pk}/regisseur/", form)
+    assert (first.status_code, second.status_code) == (302, 302)
+    case.refresh_from_db()
+    assert case.coordinator == team.smw
+    assert case.events.filter(text__endswith="is regisseur.").count() == 1
+    assert Notification.objects.filter(user=team.smw).count() == 1
+
+
+def test_a_coordinator_form_without_what_the_screen_showed_is_refused(team, client_for):
+    case = _case(team, coordinator=team.ib)
+    client = client_for(team.smw)
+    missing = client.post(f"/casussen/{case.pk}/regisseur/", {"coordinator": team.teacher.pk})
+    junk = client.post(
+        f"/casussen/{case.pk}/regisseur/", {"expected": "9" * 30, "coordinator": team.teacher.pk}
+    )
+    assert missing.status_code == 409 and "net gewijzigd" in missing.content.decode()
+    assert junk.status_code == 302
+    case.refresh_from_db()
+    assert case.coordinator == team.ib
+
+
 def test_closing_without_outcome_is_explained(team, client_for):
     case = _case(team)
     response = client_for(team.ib).post(
