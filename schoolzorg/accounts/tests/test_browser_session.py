@@ -1,6 +1,7 @@
 """In Chromium: the end of an idle session. Two minutes before, a dialog offers to stay signed in
 (WCAG 2.2.1); a form sent after it ended loses its text, says so, and after signing in again the
-page it was on opens, not the form's own address (which takes forms only)."""
+page it was on opens, not the form's own address (which takes forms only). Signing out in one
+tab is said at once in the others, whose typed text stays."""
 
 from __future__ import annotations
 
@@ -68,6 +69,39 @@ def test_the_warning_before_the_idle_limit_keeps_the_user_signed_in(
     axe_check(page)
     ended.get_by_role("button", name="Sluiten en tekst kopiëren").click()
     assert page.get_by_label("Notitie", exact=True).input_value() == NOTE
+
+
+def test_signing_out_in_another_tab_is_said_at_once_and_the_text_stays(
+    page, member, browser_login, axe_check
+):
+    ib, case = _case_of(member)
+    browser_login(page, ib)
+    page.goto(f"{page.base_url}/casussen/{case.pk}/")
+    _type_a_note(page)
+    ended = page.get_by_role("alertdialog", name="U bent afgemeld")
+
+    other = page.context.new_page()  # a second tab of the same browser
+    other.base_url = page.base_url
+    other.goto(f"{page.base_url}/account/")
+    other.get_by_role("button", name="Uitloggen").click()
+    other.wait_for_url("**/inloggen/")
+    assert "U bent uitgelogd." in other.inner_text("main")
+    assert not other.get_by_role("alertdialog").is_visible()
+
+    ended.wait_for()  # no waiting for the idle limit: the other tab said so
+    assert "U bent uitgelogd in een ander tabblad of venster." in ended.inner_text()
+    assert "Uw sessie is verlopen" not in ended.inner_text()
+    assert "nog niet opsloeg, is niet opgeslagen" in ended.inner_text()
+    axe_check(page)
+    ended.get_by_role("button", name="Sluiten en tekst kopiëren").click()
+    assert page.get_by_label("Notitie", exact=True).input_value() == NOTE
+
+    # Signed in again in the other tab: this page's forms still carry the old session's token,
+    # so it keeps saying so; a page opened afresh works as usual.
+    TOTPDevice.objects.filter(user=ib).update(last_t=-1)
+    browser_login(other, ib)
+    page.reload()
+    assert not page.get_by_role("alertdialog").is_visible()
 
 
 def test_a_note_sent_after_the_session_ended_says_it_was_not_saved_and_comes_back(

@@ -3,11 +3,19 @@
 // is up, the dialog says that the session ended and that what was typed on the page is not
 // saved: it stays on the page to be copied, as after an htmx request that found the session
 // ended (app.js). Every tab of the site shares one end time (localStorage): a click in one tab
-// keeps the others signed in too, and their warnings close.
+// keeps the others signed in too, and their warnings close. Signing out in one tab ends the
+// session of all of them: it leaves the time of signing out in localStorage too, and every page
+// shown before then says at once that the user was signed out, so that its typed text is copied
+// rather than sent to the login page.
 "use strict";
 {
   const dialog = document.getElementById("sessie-melding");
   const KEY = "schoolzorg-sessie-einde";
+  const SIGNED_OUT_KEY = "schoolzorg-afgemeld";
+  // The menu's "Uitloggen" and the admin's own sign-out form.
+  const SIGN_OUT_FORMS = `form[action="${dialog.dataset.logoutUrl}"], form#logout-form`;
+  const shownAt = Date.now();
+  let signingOut = false; // this tab is leaving through its own sign-out form
   const seconds = (name) => Number(dialog.dataset[name]) * 1000;
   const hardEnd = Date.now() + seconds("hard"); // 12 hours after signing in: no button helps
   const warnBefore = seconds("warn");
@@ -22,6 +30,11 @@
     try { localStorage.setItem(KEY, String(at)); } catch { /* private mode: this tab only */ }
   };
   setEnd(Date.now() + seconds("left")); // this page was just served: the freshest news
+  // Compared with when this page was shown, not with the end time: signing in again in the
+  // other tab starts a new end time, but this page's forms still carry the old session's token.
+  const signedOutHere = () => {
+    try { return Number(localStorage.getItem(SIGNED_OUT_KEY)) >= shownAt; } catch { return false; }
+  };
 
   const parts = (state) => dialog.querySelectorAll(`[data-state="${state}"]`);
   const show = (state) => {
@@ -41,13 +54,23 @@
     if (dialog.open) dialog.close();
   };
 
+  const ended = (signedOut) => {
+    for (const el of parts("ended-idle")) el.hidden = signedOut;
+    for (const el of parts("ended-signed-out")) el.hidden = !signedOut;
+    show("ended");
+  };
+
   const check = () => {
     const left = end() - Date.now();
     // Once ended it stays so: signing in again (in another tab) gives this page's forms a
     // stale CSRF token, so the page must be opened afresh.
-    if (dialog.dataset.shown === "ended") return;
+    if (dialog.dataset.shown === "ended" || signingOut) return;
+    if (signedOutHere()) {
+      ended(true);
+      return;
+    }
     if (left <= 0) {
-      show("ended");
+      ended(false);
       return;
     }
     if (left > warnBefore) {
@@ -76,7 +99,7 @@
     } catch { /* no connection: the dialog stays, the user may try again */ return; }
     if (!answer || !answer.ingelogd) {
       setEnd(Date.now() - 1);
-      show("ended");
+      ended(signedOutHere());
       return;
     }
     setEnd(Date.now() + answer.seconden * 1000);
@@ -97,7 +120,20 @@
     const status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (status >= 200 && status < 400) setEnd(Math.max(end(), Date.now() + seconds("renewed")));
   });
-  window.addEventListener("storage", (event) => { if (event.key === KEY) check(); });
+  document.addEventListener("submit", (event) => {
+    if (event.defaultPrevented || !event.target.matches(SIGN_OUT_FORMS)) return;
+    signingOut = true;
+    try { localStorage.setItem(SIGNED_OUT_KEY, String(Date.now())); } catch { /* this tab only */ }
+  });
+  // Back to this page after signing out in it (the browser may have kept it in memory).
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    signingOut = false;
+    check();
+  });
+  window.addEventListener("storage", (event) => {
+    if (event.key === KEY || event.key === SIGNED_OUT_KEY) check();
+  });
   document.addEventListener("visibilitychange", check);
   // Timers of a tab in the background run late: look often, and again when it comes back.
   setInterval(check, 5000);
