@@ -127,6 +127,7 @@ class PlanTextForm(forms.Form):
 
 
 class GoalForm(forms.Form):
+    form_token = formtokens.token_field()
     description = TextField(
         label="Doel",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -259,6 +260,7 @@ class ActionStatusForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    form_token = formtokens.token_field()
     progress = forms.ChoiceField(
         label="Hoe ver is het doel?",
         choices=Progress.choices,

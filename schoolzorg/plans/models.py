@@ -155,6 +155,9 @@ class Goal(models.Model):
     status = models.CharField(
         max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN, db_index=True
     )
+    # One token per rendered goal form: a resent form (back button, double click) finds the
+    # first goal instead of putting the same goal in the plan twice.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = GoalQuerySet.as_manager()
@@ -298,6 +301,9 @@ class Review(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # One token per rendered review form: the same evaluation sent again is recorded once, so
+    # the goal's history that the family and the team read does not list it twice.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -318,8 +318,17 @@ def add_goal(
     target_on: dt.date | None = None,
     review_on: dt.date | None = None,
     enforce_smart: bool = True,
+    form_token: uuid.UUID | None = None,
 ) -> Goal:
-    """Add a goal; refused unless it is SMART (the form shows what is missing)."""
+    """Add a goal; refused unless it is SMART (the form shows what is missing).
+
+    The plan page's `form_token`: the same form sent again returns the goal of the first send
+    (no second goal, version or timeline line).
+    """
+    same = {"part_id": part.pk}
+    first = formtokens.sent_before(Goal, form_token, error=PlanError, **same)
+    if first is not None:
+        return first
     if enforce_smart:
         problems = smart_problems(
             description=description,
@@ -331,7 +340,11 @@ def add_goal(
         )
         if problems:
             raise PlanError(" ".join(problems.values()))
-    goal = Goal.objects.create(
+    goal, new = formtokens.create_once(
+        Goal,
+        form_token,
+        error=PlanError,
+        same=same,
         part=part,
         description=description.strip(),
         criterion=criterion.strip(),
@@ -340,6 +353,8 @@ def add_goal(
         target_on=target_on,
         review_on=review_on,
     )
+    if not new:
+        return goal
     _save_version(
         part.plan, by=by, summary=f"Doel toegevoegd voor {part.pupil.first_name}", pupil=part.pupil
     )
@@ -455,8 +470,17 @@ def record_review(
     score: int | None = None,
     note: str = "",
     next_review_on: dt.date | None = None,
+    form_token: uuid.UUID | None = None,
 ) -> Review:
-    """Score progress on a goal. Fully reached closes the goal; otherwise set the next review."""
+    """Score progress on a goal. Fully reached closes the goal; otherwise set the next review.
+
+    The review form's `form_token`: the same form sent again returns the review of the first
+    send (the goal's history lists it once; no second version or timeline line).
+    """
+    same = {"goal_id": goal.pk, "reviewed_by_id": getattr(by, "pk", None)}
+    first = formtokens.sent_before(Review, form_token, error=PlanError, **same)
+    if first is not None:
+        return first
     if progress not in Progress.values:
         raise PlanError("Kies hoe ver het doel bereikt is.")
     if score is not None and not 1 <= score <= 5:
@@ -464,7 +488,11 @@ def record_review(
     day = reviewed_on or timezone.localdate()
     if day > timezone.localdate():
         raise PlanError("Een evaluatie kan niet in de toekomst liggen.")
-    review = Review.objects.create(
+    review, new = formtokens.create_once(
+        Review,
+        form_token,
+        error=PlanError,
+        same=same,
         goal=goal,
         reviewed_on=day,
         progress=progress,
@@ -472,6 +500,8 @@ def record_review(
         note=note.strip(),
         reviewed_by=by,
     )
+    if not new:
+        return review
     updates: dict[str, Any] = {}
     if progress == Progress.FULLY:
         updates["status"] = GoalStatus.REACHED

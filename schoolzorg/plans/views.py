@@ -294,6 +294,7 @@ def add_goal(request: HttpRequest, part_pk: int) -> HttpResponse:
                 target_on=data["target_on"],
                 review_on=data["review_on"],
                 by=request.user,
+                form_token=data["form_token"],
             )
         except services.PlanError as exc:
             form.add_error(None, str(exc))
@@ -393,6 +394,7 @@ def add_review(request: HttpRequest, goal_pk: int) -> HttpResponse:
                 reviewed_on=data["reviewed_on"],
                 next_review_on=data["next_review_on"],
                 by=request.user,
+                form_token=data["form_token"],
             )
         except services.PlanError as exc:
             form.add_error(None, str(exc))

@@ -242,6 +242,22 @@ def test_review_fully_reached_closes_the_goal(team):
         services.record_review(goal, progress="fully", score=9, by=team.ib)
 
 
+def test_a_review_form_token_used_for_another_goal_is_refused(team):
+    import uuid
+
+    part = services.start_plan(team.pupil, by=team.ib)
+    first, second = (
+        services.add_goal(part, description=text, criterion="x", by=team.ib, enforce_smart=False)
+        for text in ("Sam komt op tijd", "Sam speelt buiten")
+    )
+    token = uuid.uuid4()
+    services.record_review(first, progress="fully", by=team.ib, form_token=token)
+    with pytest.raises(services.PlanError, match="al eens verstuurd"):
+        services.record_review(second, progress="fully", by=team.ib, form_token=token)
+    second.refresh_from_db()
+    assert second.status == GoalStatus.OPEN and not second.reviews.exists()
+
+
 def test_agreement_belongs_to_a_guardian_of_the_family(team):
     from schoolzorg.pupils.tests.factories import GuardianFactory
 

@@ -145,6 +145,66 @@ def test_the_same_action_form_sent_twice_adds_one_action_and_one_notification(
     assert part.plan.versions.count() == versions + 1
 
 
+def _token(page, name):
+    """The hidden token the page drew with the form ("" when the form has none)."""
+    found = re.search(f'name="{name}" value="([^"]*)"', page.content.decode())
+    return found.group(1) if found else ""
+
+
+def test_the_same_goal_form_sent_twice_adds_one_goal(team, part, client_for):
+    """A double click, or Back and 'Doel opslaan' again, put the same goal in the plan twice."""
+    client = client_for(team.ib)
+    g = f"goal-{part.pk}-"
+    form = {
+        g + "form_token": _token(client.get(f"/plannen/{part.plan_id}/"), g + "form_token"),
+        g + "description": "Shanaya komt op tijd op school",
+        g + "criterion": "3 van de 5 dagen op tijd",
+        g + "owner": team.ib.pk,
+        g + "target_on": _later(60),
+        g + "review_on": _later(30),
+    }
+    versions = part.plan.versions.count()
+    assert client.post(f"/plannen/deel/{part.pk}/doel/", form).status_code == 302
+    second = client.post(f"/plannen/deel/{part.pk}/doel/", form, follow=True)
+    assert "Het doel is toegevoegd." in second.content.decode()
+    assert Goal.objects.filter(part=part).count() == 1
+    assert part.plan.versions.count() == versions + 1
+    # A form drawn anew is a new goal.
+    form[g + "form_token"] = _token(client.get(f"/plannen/{part.plan_id}/"), g + "form_token")
+    assert client.post(f"/plannen/deel/{part.pk}/doel/", form).status_code == 302
+    assert Goal.objects.filter(part=part).count() == 2
+
+
+def test_the_same_review_form_sent_twice_records_one_review(team, part, client_for):
+    """A double click recorded the evaluation twice in the goal's history."""
+    goal = services.add_goal(
+        part,
+        description="Shanaya komt op tijd op school",
+        criterion="3 van de 5 dagen op tijd",
+        owner=team.ib,
+        target_on=timezone.localdate() + dt.timedelta(days=60),
+        review_on=timezone.localdate() + dt.timedelta(days=30),
+        by=team.ib,
+    )
+    client = client_for(team.ib)
+    url = f"/plannen/doel/{goal.pk}/evaluatie/"
+    form = {
+        "form_token": _token(client.get(url), "form_token"),
+        "progress": "partly",
+        "score": "4",
+        "note": "Gaat beter",
+        "reviewed_on": timezone.localdate().isoformat(),
+        "next_review_on": _later(14),
+    }
+    versions = part.plan.versions.count()
+    assert client.post(url, form).status_code == 302
+    second = client.post(url, form, follow=True)
+    assert "De evaluatie is vastgelegd." in second.content.decode()
+    assert Review.objects.filter(goal=goal).count() == 1
+    assert part.plan.versions.count() == versions + 1
+    assert client.get(url).content.decode().count("Gaat beter") == 1
+
+
 def test_add_goal_action_and_review_through_the_pages(team, part, client_for):
     client = client_for(team.ib)
     p = f"goal-{part.pk}-"
