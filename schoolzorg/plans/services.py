@@ -42,6 +42,11 @@ class PlanConflict(PlanError):
     """Someone else saved the plan after this person opened it."""
 
 
+class AlreadyDone(PlanError):
+    """The action already has the status the form asked for: nothing to change (the user's own
+    form sent again, say with the back button), so nobody is told that a colleague changed it."""
+
+
 CONFLICT_MESSAGE = (
     "Iemand anders heeft het plan opgeslagen nadat u het opende. Uw tekst is niet opgeslagen, "
     "maar staat nog in het formulier. Vergelijk met de nieuwe versie hieronder en sla opnieuw op."
@@ -442,12 +447,26 @@ def add_action(
 
 @transaction.atomic
 def set_action_status(action: Action, *, to: str, by: Any, expected: str | None = None) -> Action:
-    """Mark an action as under way, done or cancelled (compare-and-set on the shown status)."""
+    """Mark an action as under way, done or cancelled (compare-and-set on the shown status).
+
+    An action that already has the status asked for is left as it is (`AlreadyDone`): its
+    done date and the plan's versions stay; only a status someone else set meanwhile is a
+    conflict.
+    """
     if to not in ActionStatus.values:
         raise PlanError("Onbekende status.")
     current = expected if expected is not None else action.status
     done_on = timezone.localdate() if to == ActionStatus.DONE else None
-    if not Action.objects.filter(pk=action.pk, status=current).update(status=to, done_on=done_on):
+    changed = to != current and Action.objects.filter(pk=action.pk, status=current).update(
+        status=to, done_on=done_on
+    )
+    if not changed:
+        now = Action.objects.filter(pk=action.pk).values_list("status", flat=True).first()
+        if now == to:
+            label = ActionStatus(to).label.lower()
+            if to == current:  # the form showed this status and asked for no other
+                raise AlreadyDone(f"De actie staat al op '{label}'. Er is niets gewijzigd.")
+            raise AlreadyDone(f"Dit was al gedaan: de actie staat al op '{label}'.")
         raise PlanConflict("Iemand anders heeft deze actie net gewijzigd. Bekijk de nieuwe stand.")
     action.refresh_from_db()
     part = PlanPart.objects.select_related("plan", "pupil").get(pk=action.part_id)

@@ -359,6 +359,8 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
                 expected=form.cleaned_data["expected"],
                 by=request.user,
             )
+        except services.AlreadyDone as exc:
+            messages.info(request, str(exc))
         except services.PlanError as exc:
             messages.error(request, str(exc))
         else:

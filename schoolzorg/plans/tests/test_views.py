@@ -205,6 +205,61 @@ def test_the_same_review_form_sent_twice_records_one_review(team, part, client_f
     assert client.get(url).content.decode().count("Gaat beter") == 1
 
 
+def test_an_action_status_form_sent_again_says_it_was_done_not_that_someone_else_changed_it(
+    team, part, client_for
+):
+    action = services.add_action(
+        part,
+        description="Intake",
+        domain="school",
+        owner=team.ib,
+        due_on=timezone.localdate() + dt.timedelta(days=7),
+        by=team.ib,
+    )
+    client = client_for(team.ib)
+    url = f"/plannen/actie/{action.pk}/status/"
+    form = {"expected": "planned", "to": "done"}
+    assert client.post(url, form).status_code == 302
+    versions = part.plan.versions.count()
+    Action.objects.filter(pk=action.pk).update(done_on=timezone.localdate() - dt.timedelta(days=3))
+    page = client.post(url, form, follow=True).content.decode()
+    assert "Dit was al gedaan: de actie staat al op &#x27;gedaan&#x27;." in page
+    assert "Iemand anders" not in page
+    action.refresh_from_db()
+    assert action.status == "done"
+    assert action.done_on == timezone.localdate() - dt.timedelta(days=3)  # not moved to today
+    assert part.plan.versions.count() == versions
+    # The form of an action that is done, saved without choosing another status: no change.
+    page = client.post(url, {"expected": "done", "to": "done"}, follow=True).content.decode()
+    assert "De actie staat al op &#x27;gedaan&#x27;. Er is niets gewijzigd." in page
+    assert part.plan.versions.count() == versions
+
+
+def test_an_action_status_a_colleague_changed_meanwhile_is_still_refused(team, part, client_for):
+    action = services.add_action(
+        part,
+        description="Intake",
+        domain="school",
+        owner=team.ib,
+        due_on=timezone.localdate() + dt.timedelta(days=7),
+        by=team.ib,
+    )
+    services.set_action_status(action, to="cancelled", expected="planned", by=team.smw)
+    page = (
+        client_for(team.ib)
+        .post(
+            f"/plannen/actie/{action.pk}/status/",
+            {"expected": "planned", "to": "done"},
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert "Iemand anders heeft deze actie net gewijzigd." in page
+    assert "al gedaan" not in page
+    action.refresh_from_db()
+    assert action.status == "cancelled"
+
+
 def test_add_goal_action_and_review_through_the_pages(team, part, client_for):
     client = client_for(team.ib)
     p = f"goal-{part.pk}-"
