@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from schoolzorg.lib import daterange
+from schoolzorg.lib import daterange, formtokens
 from schoolzorg.lib.forms import EMPTY_CHOICE, DateInput, ModelChoiceField, TextField
 from schoolzorg.meetings.models import AttendanceStatus, GuestRole, MeetingSchedule
 from schoolzorg.plans.models import Domain
@@ -154,6 +154,7 @@ class PlaceForm(forms.Form):
 
 
 class GeneralItemForm(forms.Form):
+    form_token = formtokens.token_field()
     question = TextField(
         label="Ander agendapunt (zonder leerling)",
         max_length=500,
@@ -217,6 +218,7 @@ class DecisionForm(forms.Form):
 
 
 class GuestForm(forms.Form):
+    form_token = formtokens.token_field()
     name = TextField(
         label="Naam",
         max_length=200,

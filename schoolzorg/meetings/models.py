@@ -267,6 +267,9 @@ class AgendaItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     placed_at = models.DateTimeField(default=timezone.now)
+    # One token per rendered form for an item without a pupil: the same form sent again finds
+    # this item instead of adding it twice (a pupil is on an agenda once anyway).
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = AgendaItemQuerySet.as_manager()
 
@@ -324,6 +327,8 @@ class MeetingGuest(models.Model):
     )
     correction_note = models.TextField("correctie of reactie", blank=True)
     correction_received_on = models.DateField("reactie ontvangen op", null=True, blank=True)
+    # One token per rendered guest form: the same form sent again finds this guest.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["pk"]

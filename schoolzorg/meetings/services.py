@@ -24,6 +24,7 @@ from schoolzorg.cases.models import Case, EventKind
 from schoolzorg.cases.services import add_case_event
 from schoolzorg.consent.models import Consent
 from schoolzorg.consent.relationships import may_be_named
+from schoolzorg.lib import formtokens
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.validators import is_blank
 from schoolzorg.meetings import workflow
@@ -379,8 +380,18 @@ def place_on_agenda(
 
 
 @transaction.atomic
-def add_general_item(meeting: CareMeeting, *, question: str, by: Any) -> AgendaItem:
-    """An item without a pupil (e.g. 'afspraken over de inloopspreekuren')."""
+def add_general_item(
+    meeting: CareMeeting, *, question: str, by: Any, form_token: uuid.UUID | None = None
+) -> AgendaItem:
+    """An item without a pupil (e.g. 'afspraken over de inloopspreekuren').
+
+    The agenda page's `form_token`: the same form sent again returns the item of the first send
+    instead of a second item with the same text.
+    """
+    same = {"meeting_id": meeting.pk, "placed_by_id": getattr(by, "pk", None)}
+    first = formtokens.sent_before(AgendaItem, form_token, error=MeetingError, **same)
+    if first is not None:
+        return first
     meeting = _lock_editable(meeting, workflow.EDITABLE_STATES)
     if is_blank(question):
         raise MeetingError("Schrijf op wat u wilt bespreken.")
@@ -391,9 +402,17 @@ def add_general_item(meeting: CareMeeting, *, question: str, by: Any) -> AgendaI
         .first()
         or 0
     ) + 1
-    return AgendaItem.objects.create(
-        meeting=meeting, question=question.strip(), position=position, placed_by=by
+    item, _new = formtokens.create_once(
+        AgendaItem,
+        form_token,
+        error=MeetingError,
+        same=same,
+        meeting=meeting,
+        question=question.strip(),
+        position=position,
+        placed_by=by,
     )
+    return item
 
 
 @transaction.atomic
@@ -448,10 +467,24 @@ def record_attendance(meeting: CareMeeting, *, statuses: dict[int, str], by: Any
 
 @transaction.atomic
 def add_guest(
-    meeting: CareMeeting, *, name: str, role: str, by: Any, item: AgendaItem | None = None
+    meeting: CareMeeting,
+    *,
+    name: str,
+    role: str,
+    by: Any,
+    item: AgendaItem | None = None,
+    form_token: uuid.UUID | None = None,
 ) -> MeetingGuest:
     """Someone without an account who took part. Parents and the pupil come for the pupil's
-    item: they receive the minutes of that item only (ADR 0201), so they need one."""
+    item: they receive the minutes of that item only (ADR 0201), so they need one.
+
+    The working screen's `form_token`: the same form sent again returns the guest of the first
+    send instead of listing the guest twice.
+    """
+    same = {"meeting_id": meeting.pk}
+    first = formtokens.sent_before(MeetingGuest, form_token, error=MeetingError, **same)
+    if first is not None:
+        return first
     meeting = _lock_editable(meeting, workflow.EDITABLE_STATES)
     _require_meeting_day(meeting, "De gast is niet toegevoegd.")
     if is_blank(name):
@@ -460,7 +493,17 @@ def add_guest(
         raise MeetingError("Dat agendapunt hoort bij een ander overleg.")
     if role in FOR_THEIR_CHILD and (item is None or item.pupil_id is None):
         raise FieldRefused("item", FOR_THEIR_CHILD_MESSAGE)
-    return MeetingGuest.objects.create(meeting=meeting, item=item, name=name.strip(), role=role)
+    guest, _new = formtokens.create_once(
+        MeetingGuest,
+        form_token,
+        error=MeetingError,
+        same=same,
+        meeting=meeting,
+        item=item,
+        name=name.strip(),
+        role=role,
+    )
+    return guest
 
 
 # --- Minutes and decisions ------------------------------------------------------------------

@@ -596,6 +596,7 @@ def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 item=item,
                 by=request.user,
+                form_token=form.cleaned_data["form_token"],
             )
         except FieldRefused as exc:  # e.g. a parent without their child's item: at the field
             form.add_error(exc.field, exc.message)
@@ -881,7 +882,10 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_general_item(
-                meeting, question=form.cleaned_data["question"], by=request.user
+                meeting,
+                question=form.cleaned_data["question"],
+                by=request.user,
+                form_token=form.cleaned_data["form_token"],
             )
         except MeetingError as exc:  # the meeting moved on: no form to correct any more
             messages.error(request, exc.message)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -529,6 +530,44 @@ def test_general_item_too_long_says_so_and_keeps_the_text(setting, client_for):
     assert "Schrijf hooguit 500 tekens" in body and text in body
     assert 'id="id_algemeen_question_error"' in body
     assert not AgendaItem.objects.exists()
+
+
+def _token(page, name):
+    """The hidden token the page drew with the form ("" when the form has none)."""
+    found = re.search(f'name="{name}" value="([^"]*)"', page.content.decode())
+    return found.group(1) if found else ""
+
+
+def test_the_same_general_item_form_sent_twice_adds_one_item(setting, client_for):
+    client = client_for(setting.ib)
+    agenda = f"/overleggen/{setting.meeting.pk}/agenda/"
+    form = {"form_token": _token(client.get(agenda), "form_token"), "question": "Rondvraag"}
+    assert client.post(agenda + "punt/", form).status_code == 302
+    second = client.post(agenda + "punt/", form, follow=True)
+    assert "Het agendapunt is toegevoegd." in second.content.decode()
+    assert AgendaItem.objects.filter(meeting=setting.meeting, question="Rondvraag").count() == 1
+    # A form drawn anew is a new item.
+    form["form_token"] = _token(client.get(agenda), "form_token")
+    assert client.post(agenda + "punt/", form).status_code == 302
+    assert AgendaItem.objects.filter(meeting=setting.meeting).count() == 2
+
+
+def test_the_same_guest_form_sent_twice_adds_one_guest(setting, client_for):
+    _today(setting.meeting)
+    item = _item(setting, with_case=False)
+    client = client_for(setting.ib)
+    url = f"/overleggen/{setting.meeting.pk}/"
+    form = {
+        "guest-form_token": _token(client.get(url), "guest-form_token"),
+        "guest-name": "Oma Jansen",
+        "guest-role": "other",
+        "guest-item": item.pk,
+    }
+    assert client.post(url + "gasten/", form).status_code == 302
+    second = client.post(url + "gasten/", form, follow=True)
+    assert "De gast is toegevoegd." in second.content.decode()
+    assert MeetingGuest.objects.filter(meeting=setting.meeting).count() == 1
+    assert second.content.decode().count("Oma Jansen (anders, bij punt 1)") == 1
 
 
 def test_guest_for_an_item_no_longer_on_the_agenda_says_so_and_keeps_the_name(setting, client_for):
