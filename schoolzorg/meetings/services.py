@@ -506,6 +506,25 @@ def add_guest(
     return guest
 
 
+@transaction.atomic
+def remove_guest(guest: MeetingGuest, *, by: Any) -> None:
+    """Take a guest off the list while the minutes are a draft (added twice, by mistake or with
+    a typo: add them again as they should be).
+
+    Not once the minutes of their child's item were sent to them for correction: that a parent
+    received a child's minutes stays on record (ADR 0201). Not once the minutes are fixed.
+    """
+    _lock_editable(guest.meeting, workflow.EDITABLE_STATES)
+    # One conditional DELETE: the minutes sent at the same moment keep the guest.
+    unsent = MeetingGuest.objects.filter(pk=guest.pk, sent_for_correction_on__isnull=True)
+    deleted, _ = unsent.delete()
+    if not deleted and MeetingGuest.objects.filter(pk=guest.pk).exists():
+        raise MeetingError(
+            f"{guest.name} blijft bij de gasten: het verslag is ter correctie aan deze gast "
+            "verzonden, en dat blijft vastgelegd."
+        )
+
+
 # --- Minutes and decisions ------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("punt/<id:pk>/besluit/", views.decide, name="decide"),
     path("punt/<id:pk>/verslag.pdf", views.print_item_pdf, name="item_pdf"),
     path("punt/<id:pk>/verwijderen/", views.remove_item, name="remove_item"),
+    path("gast/<id:pk>/verwijderen/", views.remove_guest, name="remove_guest"),
     path("gast/<id:pk>/ter-correctie/", views.send_correction, name="send_correction"),
     path("gast/<id:pk>/reactie/", views.record_correction, name="record_correction"),
 ]

@@ -7,6 +7,7 @@ writes one read-log entry per pupil shown, in the same transaction as the read.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -103,6 +104,42 @@ def _item(request: HttpRequest, pk: int) -> AgendaItem:
         ),
         pk=pk,
     )
+
+
+# A remove button (an agenda item, a guest) says which meeting's page showed the row, so that
+# a second click, or a second tab, finds the row gone and is told so instead of a 404. Signed:
+# the answer for a row that is gone depends only on what this server showed, so pairing another
+# school's id with one's own meeting tells nothing about that row.
+_ITEM_SHOWN_ON = signing.Signer(salt="meetings.remove_item.shown_on")
+_GUEST_SHOWN_ON = signing.Signer(salt="meetings.remove_guest.shown_on")
+
+
+def _shown_on(signer: signing.Signer, pk: int, meeting_id: int) -> str:
+    return signer.sign(f"{pk}.{meeting_id}")
+
+
+def _meeting_it_was_on(
+    request: HttpRequest,
+    pk: int,
+    *,
+    signer: signing.Signer,
+    model: type[AgendaItem] | type[MeetingGuest],
+    may: Callable[[Any, CareTeam], bool],
+) -> CareMeeting | None:
+    """The meeting whose page showed row `pk` of `model`, now that the row is gone (removed in
+    another tab, or by the first of two clicks), if the user may still do this there (`may`);
+    otherwise None."""
+    try:
+        shown = signer.unsign(request.POST.get("shown_on", ""))
+    except signing.BadSignature:
+        return None
+    row_id, _, meeting_id = shown.partition(".")
+    if row_id != str(pk) or model.objects.filter(pk=pk).exists():
+        return None
+    meeting = _visible_meeting.first(user=request.user, pk=int(meeting_id))
+    if meeting is None or not may(request.user, meeting.care_team):
+        return None
+    return meeting
 
 
 def log_reads(
@@ -326,6 +363,17 @@ def _detail_context(
         item.error = (errors or {}).get(item.pk, "")  # type: ignore[attr-defined]
         item.decision_list = decisions[item.pk]  # type: ignore[attr-defined]
         item.guest_list = [g for g in guests if g.item_id == item.pk]  # type: ignore[attr-defined]
+    shown_items = {item.pk for item in items}
+    for guest in guests:
+        # While the minutes are a draft, a guest added twice, by mistake or with a typo can be
+        # taken off again; not one who was sent the minutes (`services.remove_guest`).
+        guest.removable = (  # type: ignore[attr-defined]
+            editable
+            and guest.sent_for_correction_on is None
+            and (guest.item_id is None or guest.item_id in shown_items)
+        )
+        if guest.removable:  # type: ignore[attr-defined]
+            guest.shown_on = _shown_on(_GUEST_SHOWN_ON, guest.pk, meeting.pk)  # type: ignore[attr-defined]
     marks = {a.member_id: a.status for a in _attendance(meeting_id=meeting.pk)}
     attendance = [(m, marks.get(m.pk, "")) for m in members]
     return {
@@ -674,6 +722,28 @@ def _guest(request: HttpRequest, pk: int) -> MeetingGuest:
 
 @require_POST
 @login_required
+def remove_guest(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        guest = _guest(request, pk)
+    except Http404:
+        meeting = _meeting_it_was_on(
+            request, pk, signer=_GUEST_SHOWN_ON, model=MeetingGuest, may=can_take_minutes
+        )
+        if meeting is None:
+            raise
+        messages.info(request, "Deze gast stond al niet meer in de lijst.")
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#gasten")
+    try:
+        services.remove_guest(guest, by=request.user)
+    except MeetingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{guest.name} staat niet meer bij de gasten.")
+    return redirect(reverse("meetings:detail", args=[guest.meeting_id]) + "#gasten")
+
+
+@require_POST
+@login_required
 def send_correction(request: HttpRequest, pk: int) -> HttpResponse:
     guest = _guest(request, pk)
     try:
@@ -746,7 +816,7 @@ def _agenda_context(
         .select_related("pupil", "case")
     )
     for item in items:
-        item.shown_on = _shown_on_agenda(item)  # type: ignore[attr-defined]
+        item.shown_on = _shown_on(_ITEM_SHOWN_ON, item.pk, item.meeting_id)  # type: ignore[attr-defined]
     hidden = _hidden_positions(meeting, items)
     return {
         "meeting": meeting,
@@ -898,39 +968,15 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/agenda.html", context, status=400)
 
 
-# The remove button says which agenda showed the item. Signed: the answer for an item that is
-# gone depends only on what this server showed, so pairing another school's item id with one's
-# own meeting tells nothing about that item.
-_SHOWN_ON = signing.Signer(salt="meetings.remove_item.shown_on")
-
-
-def _shown_on_agenda(item: AgendaItem) -> str:
-    return _SHOWN_ON.sign(f"{item.pk}.{item.meeting_id}")
-
-
-def _agenda_it_was_on(request: HttpRequest, pk: int) -> CareMeeting | None:
-    """The meeting whose agenda showed item `pk`, now that the item is gone (taken off in another
-    tab), if the user may still build that agenda; otherwise None."""
-    try:
-        shown = _SHOWN_ON.unsign(request.POST.get("shown_on", ""))
-    except signing.BadSignature:
-        return None
-    item_id, _, meeting_id = shown.partition(".")
-    if item_id != str(pk) or AgendaItem.objects.filter(pk=pk).exists():
-        return None
-    meeting = _visible_meeting.first(user=request.user, pk=int(meeting_id))
-    if meeting is None or not can_prepare(request.user, meeting.care_team):
-        return None
-    return meeting
-
-
 @require_POST
 @login_required
 def remove_item(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         item = _item(request, pk)
     except Http404:
-        meeting = _agenda_it_was_on(request, pk)
+        meeting = _meeting_it_was_on(
+            request, pk, signer=_ITEM_SHOWN_ON, model=AgendaItem, may=can_prepare
+        )
         if meeting is None:
             raise
         messages.info(request, "Dit punt stond al niet meer op de agenda.")

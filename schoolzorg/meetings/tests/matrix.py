@@ -41,7 +41,23 @@ def _meeting(world: World) -> None:
         meeting=meeting, pupil=world.pupil_without_consent, question="?", position=2
     )
     guest = MeetingGuest.objects.create(meeting=meeting, item=item, name="Moeder", role="parent")
-    world.extra.update(care_team=team, meeting=meeting, item=item, hidden_item=hidden, guest=guest)
+    # Sent the minutes for correction: taking this guest off is refused, so every permitted
+    # actor finds it.
+    sent_guest = MeetingGuest.objects.create(
+        meeting=meeting,
+        item=item,
+        name="Vader",
+        role="parent",
+        sent_for_correction_on=timezone.localdate(),
+    )
+    world.extra.update(
+        care_team=team,
+        meeting=meeting,
+        item=item,
+        hidden_item=hidden,
+        guest=guest,
+        sent_guest=sent_guest,
+    )
 
 
 def _m(world: World) -> dict[str, int]:
@@ -139,6 +155,12 @@ ROUTES = {
     ],
     "meetings:decide": RouteSpec(kwargs=_i, allowed=MINUTE_TAKERS, method="POST", setup=_meeting),
     "meetings:remove_item": RouteSpec(kwargs=_i, allowed=CASE_STAFF, method="POST", setup=_meeting),
+    "meetings:remove_guest": RouteSpec(
+        kwargs=lambda w: {"pk": w.extra["sent_guest"].pk},
+        allowed=MINUTE_TAKERS,
+        method="POST",
+        setup=_meeting,
+    ),
     "meetings:send_correction": RouteSpec(
         kwargs=_g, allowed=MINUTE_TAKERS, method="POST", setup=_meeting
     ),

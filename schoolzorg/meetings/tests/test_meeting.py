@@ -344,6 +344,7 @@ def test_outsider_gets_404_on_every_meeting_view(setting, client_for):
         f"/overleggen/punt/{i}/verwijderen/",
         f"/overleggen/gast/{g}/ter-correctie/",
         f"/overleggen/gast/{g}/reactie/",
+        f"/overleggen/gast/{g}/verwijderen/",
     ]
     for url in gets:
         assert client.get(url).status_code == 404, url
@@ -568,6 +569,72 @@ def test_the_same_guest_form_sent_twice_adds_one_guest(setting, client_for):
     assert "De gast is toegevoegd." in second.content.decode()
     assert MeetingGuest.objects.filter(meeting=setting.meeting).count() == 1
     assert second.content.decode().count("Oma Jansen (anders, bij punt 1)") == 1
+
+
+def test_a_guest_is_taken_off_while_the_minutes_are_a_draft_and_a_second_click_says_so(
+    setting, client_for
+):
+    _today(setting.meeting)
+    item = _item(setting, with_case=False)
+    guest = MeetingGuest.objects.create(
+        meeting=setting.meeting, item=item, name="DUBBELGAST Oma", role="other"
+    )
+    kept = MeetingGuest.objects.create(
+        meeting=setting.meeting, item=item, name="Oma Jansen", role="other"
+    )
+    move_meeting(setting.meeting, move="hold", by=setting.ib, expected="planned")
+    client = client_for(setting.ib)
+    page = client.get(f"/overleggen/{setting.meeting.pk}/")
+    url = f"/overleggen/gast/{guest.pk}/verwijderen/"
+    assert f'action="{url}"' in page.content.decode()
+    form = {"shown_on": _token(page, "shown_on")}  # the first remove button: this guest's
+    response = client.post(url, form, follow=True)
+    assert "DUBBELGAST Oma staat niet meer bij de gasten." in response.content.decode()
+    assert list(MeetingGuest.objects.all()) == [kept]
+    # The second of two clicks (or another tab) finds the guest gone: a message, not a 404.
+    again = client.post(url, form, follow=True)
+    assert again.status_code == 200
+    assert "Deze gast stond al niet meer in de lijst." in again.content.decode()
+    # Without what the page showed, a guest that is gone is simply not found.
+    assert client.post(url, {"shown_on": "x"}).status_code == 404
+
+
+def test_a_guest_stays_once_the_minutes_are_fixed_or_were_sent_to_them(setting, client_for):
+    _today(setting.meeting)
+    item = _item(setting, with_case=False)
+    parent = MeetingGuest.objects.create(
+        meeting=setting.meeting, item=item, name="Moeder Jansen", role="parent"
+    )
+    other = MeetingGuest.objects.create(
+        meeting=setting.meeting, item=item, name="Juf Anna", role="teacher"
+    )
+    client = client_for(setting.ib)
+    client.post(f"/overleggen/gast/{parent.pk}/ter-correctie/")
+    page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert f"/overleggen/gast/{parent.pk}/verwijderen/" not in page
+    assert f"/overleggen/gast/{other.pk}/verwijderen/" in page
+    refused = client.post(f"/overleggen/gast/{parent.pk}/verwijderen/", follow=True)
+    assert "het verslag is ter correctie aan deze gast verzonden" in refused.content.decode()
+    move_meeting(setting.meeting, move="hold", by=setting.ib, expected="planned")
+    move_meeting(setting.meeting, move="close", by=setting.ib, expected="held")
+    page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert "/verwijderen/" not in page.split('id="gasten"')[1]
+    refused = client.post(f"/overleggen/gast/{other.pk}/verwijderen/", follow=True)
+    assert "al vastgesteld" in refused.content.decode()
+    assert MeetingGuest.objects.count() == 2
+
+
+def test_a_guest_at_an_item_the_user_may_not_see_cannot_be_taken_off(setting, client_for):
+    _today(setting.meeting)
+    item = _withdrawn_item(setting)  # the nurse no longer sees Sam, nor Sam's item
+    guest = MeetingGuest.objects.create(
+        meeting=setting.meeting, item=item, name="Moeder Jansen", role="parent"
+    )
+    client = client_for(setting.nurse)
+    page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert f"/overleggen/gast/{guest.pk}/verwijderen/" not in page
+    assert client.post(f"/overleggen/gast/{guest.pk}/verwijderen/").status_code == 404
+    assert MeetingGuest.objects.filter(pk=guest.pk).exists()
 
 
 def test_guest_for_an_item_no_longer_on_the_agenda_says_so_and_keeps_the_name(setting, client_for):
