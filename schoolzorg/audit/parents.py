@@ -33,6 +33,7 @@ PARENT_REASONS = {
     "case": "betrokken bij de zorg voor uw kind op school",
     "referral": "uw kind is aangemeld bij het wijkteam",
     "escalation": "de aanmelding bij het wijkteam liep vertraging op; het servicepunt kijkt mee",
+    "destruction_request": "om te beslissen over uw verzoek om het dossier te vernietigen",
     "plan": "heeft een taak in het plan voor uw kind",
 }
 

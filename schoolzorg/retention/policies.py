@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from schoolzorg.accounts.roles import Role
+from schoolzorg.audit.services import Basis
 from schoolzorg.pupils.access import active_memberships
 
 # Who answers a request for the file of their organisation: the school's support coordinator
@@ -79,3 +80,77 @@ def file_holder_for(user: Any, pupil: Any, organisation_id: int | None = None) -
 def can_handle(user: Any, destruction_request: Any) -> bool:
     """The user answers requests for the organisation the request is about."""
     return any(o.pk == destruction_request.organisation_id for o in handled_organisations(user))
+
+
+DECIDING = "destruction_request"  # the read-log basis of deciding a request (below)
+
+
+def still_to_decide(user: Any, destruction_request: Any) -> bool:
+    """An open request whose file is still there (its organisation holds a record about the
+    pupil), which this user answers although they no longer see the pupil: a school the child
+    left keeps its file for two years, a neighbourhood team for twenty, and a parent's request
+    must not wait for nobody. A school's support coordinator and a team's leader answer for
+    the whole organisation (`can_handle`); a school social worker only for the provider's
+    contacts at a school they serve (as while the child was there), not at every school of a
+    large provider."""
+    from schoolzorg.cases.models import SocialWorkContact
+    from schoolzorg.retention import files
+    from schoolzorg.retention.models import RequestState
+
+    pupil, organisation = destruction_request.pupil, destruction_request.organisation
+    if destruction_request.state != RequestState.OPEN or pupil is None:
+        return False
+    if not can_handle(user, destruction_request):
+        return False
+    if organisation.kind == "social_work_provider":
+        served = {
+            m.served_school_id
+            for m in active_memberships(user)
+            if m.organisation_id == organisation.pk and m.role == Role.SCHOOL_SOCIAL_WORKER
+        }
+        return SocialWorkContact.objects.filter(
+            case__pupil=pupil, provider_id=organisation.pk, case__school_id__in=served
+        ).exists()
+    return bool(files.read_file(pupil).held_by(organisation.pk))
+
+
+def deciding_basis(destruction_request: Any) -> Basis:
+    """The read-log basis for reading the request's pupil to decide it (`still_to_decide`)."""
+    organisation = destruction_request.organisation
+    return Basis(
+        DECIDING,
+        HANDLER_ROLES.get(organisation.kind, ""),
+        organisation.pk,
+        organisation.name,
+        str(destruction_request.pk),
+    )
+
+
+def open_requests_to_decide(user: Any) -> Any:
+    """The open requests this user answers and can open (the "Mijn werk" panel): every open
+    request of the schools and teams they answer for (a request whose file went has lapsed),
+    and of a provider those about a pupil they see or with its contacts at a school they serve
+    (`still_to_decide`)."""
+    from django.db.models import Q
+
+    from schoolzorg.cases.models import SocialWorkContact
+    from schoolzorg.pupils.models import Pupil
+    from schoolzorg.retention.models import DestructionRequest, RequestState
+
+    organisations = handled_organisations(user)
+    providers = [o.pk for o in organisations if o.kind == "social_work_provider"]
+    served = {
+        m.served_school_id
+        for m in active_memberships(user)
+        if m.organisation_id in providers and m.role == Role.SCHOOL_SOCIAL_WORKER
+    }
+    at_served_schools = SocialWorkContact.objects.filter(
+        provider_id__in=providers, case__school_id__in=served
+    ).values("case__pupil_id")
+    return DestructionRequest.objects.filter(
+        organisation_id__in=[o.pk for o in organisations], state=RequestState.OPEN
+    ).filter(
+        ~Q(organisation_id__in=providers)
+        | Q(pupil__in=Pupil.objects.visible_to(user, full_only=True))
+        | Q(pupil_id__in=at_served_schools)
+    )

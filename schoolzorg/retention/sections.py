@@ -111,15 +111,9 @@ def _open_requests_panel(request: HttpRequest) -> Panel | None:
     organisations = policies.handled_organisations(request.user)
     if not organisations:
         return None
-    from schoolzorg.pupils.models import Pupil
-    from schoolzorg.retention.models import DestructionRequest, RequestState
-
-    waiting = DestructionRequest.objects.filter(
-        organisation_id__in=[o.pk for o in organisations],
-        state=RequestState.OPEN,
-        # Only requests the user can open: the pupil's full file must be visible to them.
-        pupil__in=Pupil.objects.visible_to(request.user, full_only=True),
-    )
+    # Also about a pupil they no longer see (the child left the school), as long as they
+    # decide it (`policies.still_to_decide`).
+    waiting = policies.open_requests_to_decide(request.user)
     rows = list(
         waiting.select_related("organisation").order_by("received_on", "pk")[: PANEL_LIMIT + 1]
     )

@@ -56,9 +56,14 @@ def _request_for(request: HttpRequest, pk: int) -> tuple[DestructionRequest, Any
     basis = None
     if found.pupil is not None:
         access = access_basis(request.user, found.pupil, without=policies.NOT_FOR_DECIDING)
-        if access is None or not access[1]:
+        if access is not None and access[1]:
+            basis = access[0]
+        elif policies.still_to_decide(request.user, found):
+            # The pupil left (another school, the team's help ended): the file the request is
+            # about is still there, and deciding is this user's task.
+            basis = policies.deciding_basis(found)
+        else:
             raise Http404
-        basis = access[0]
     return found, basis
 
 
@@ -129,6 +134,8 @@ def _detail_page(
         "retention/detail.html",
         {
             "req": found,
+            # Deciding about a pupil the user no longer sees: the pupil's page does not open.
+            "links_pupil": basis is not None and basis.kind != policies.DECIDING,
             "refuse_form": refuse_form,
             "refusal_ground": refusal_ground(found.kind),
             "records": DestructionRecord.objects.filter(request=found),

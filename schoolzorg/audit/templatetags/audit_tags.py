@@ -20,6 +20,7 @@ BASIS_LABELS = {
     "referral": "toeleiding",
     "escalation": "escalatie naar het servicepunt",
     "plan": "actie in het integraal plan",
+    "destruction_request": "verzoek tot vernietiging beslissen",
 }
 
 

@@ -201,6 +201,54 @@ def test_an_outsider_and_an_unknown_id_get_404(client_for, member, ib, pupil):
     assert outsider.get("/bewaartermijnen/").status_code == 404
 
 
+def test_a_request_about_a_pupil_who_left_the_school_is_still_decided_by_its_coordinator(
+    client_for, member, ib, pupil
+):
+    """The child moved to another school: the old school keeps its file (two years), so the
+    parents' open request about it still has someone to decide it."""
+    from schoolzorg.audit.models import AccessLogEntry
+    from schoolzorg.pupils.services import enrol_pupil
+
+    request = _open_request(pupil, ib)
+    old_school = pupil.current_school
+    enrol_pupil(pupil, SchoolFactory(municipality=old_school.municipality), on=dt.date.today())
+    client = client_for(ib)
+    assert client.get(f"/leerlingen/{pupil.pk}/").status_code == 404  # no longer her pupil
+    panel = _panel(client.get("/").content.decode(), "Verzoeken tot vernietiging")
+    assert f'href="/bewaartermijnen/verzoek/{request.pk}/"' in panel
+
+    detail = client.get(f"/bewaartermijnen/verzoek/{request.pk}/")
+    body = detail.content.decode()
+    assert detail.status_code == 200
+    assert "Madelief Groen (u ziet het dossier van dit kind niet meer" in body
+    assert f'href="/leerlingen/{pupil.pk}/"' not in body
+    entry = AccessLogEntry.objects.filter(user_id=ib.pk, pupil_id=pupil.pk).latest("at")
+    assert entry.basis == "destruction_request"
+
+    url = f"/bewaartermijnen/verzoek/{request.pk}/vernietigen/"
+    assert "casussen" in client.get(url).content.decode()
+    assert client.post(url, {"confirm": "on"}).status_code == 302
+    assert not Case.objects.filter(pupil=pupil, school=old_school).exists()
+    request.refresh_from_db()
+    assert request.state == "carried_out"
+    # The new school's coordinator answers for her own school's file, not this one.
+    newcomer = client_for(member(Role.SUPPORT_COORDINATOR, pupil.current_school))
+    assert newcomer.get(f"/bewaartermijnen/verzoek/{request.pk}/").status_code == 404
+
+
+def test_a_request_whose_file_is_gone_opens_no_more_for_someone_who_no_longer_sees_the_pupil(
+    client_for, ib, pupil
+):
+    from schoolzorg.pupils.services import enrol_pupil
+
+    request = _open_request(pupil, ib)
+    old_school = pupil.current_school
+    enrol_pupil(pupil, SchoolFactory(municipality=old_school.municipality), on=dt.date.today())
+    Case.objects.filter(pupil=pupil).delete()
+    pupil.enrolments.filter(school=old_school).delete()
+    assert client_for(ib).get(f"/bewaartermijnen/verzoek/{request.pk}/").status_code == 404
+
+
 def test_destroying_asks_for_password_and_code_again(client_for, ib, pupil):
     request = _open_request(pupil, ib)
     assert_asks_to_confirm_first(
