@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import mimetypes
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -38,6 +38,26 @@ def _consent_for(request: HttpRequest, pk: int) -> Consent:
     if consent is None or not policies.can_view_consents(request.user, consent.pupil):
         raise Http404
     return consent
+
+
+def _log_read(
+    request: HttpRequest, pupil: Pupil, detail: str, obj: Any = None, action: str = Action.VIEW
+) -> None:
+    """One read-log entry for a page of the ledger that names the pupil, with the basis through
+    which the user sees them: a form shows the child's name, and that is a read.
+
+    No transaction around it (docs/architecture.md, Access): on SQLite one would hold the
+    database's write lock during the access check's reads.
+    """
+    found = access_basis(request.user, pupil)
+    record_access(
+        request,
+        action=action,
+        pupil_id=pupil.pk,
+        basis=found[0] if found else None,
+        obj=obj,
+        detail=detail,
+    )
 
 
 def _pupil_url(pupil: Pupil) -> str:
@@ -107,15 +127,7 @@ def new(request: HttpRequest, pupil_id: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         on = form.cleaned_data["given_on"]
     parties = required_parties(pupil, on)
-    with transaction.atomic():
-        found = access_basis(request.user, pupil)
-        record_access(
-            request,
-            action=Action.VIEW,
-            pupil_id=pupil.pk,
-            basis=found[0] if found else None,
-            detail="toestemmingsformulier",
-        )
+    _log_read(request, pupil, "toestemmingsformulier")
     return render(
         request,
         "consent/new.html",
@@ -221,16 +233,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         guardian_ids=consent.given_by_guardians.values_list("pk", flat=True),
         names=names,
     )
-    with transaction.atomic():
-        found = access_basis(request.user, consent.pupil)
-        record_access(
-            request,
-            action=Action.VIEW,
-            pupil_id=consent.pupil_id,
-            basis=found[0] if found else None,
-            obj=consent,
-            detail="toestemming aanvullen",
-        )
+    _log_read(request, consent.pupil, "toestemming aanvullen", obj=consent)
     return render(
         request,
         "consent/complete.html",
@@ -245,16 +248,13 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     consent = _consent_for(request, pk)
     if not consent.evidence_file:
         raise Http404
-    with transaction.atomic():
-        found = access_basis(request.user, consent.pupil)
-        record_access(
-            request,
-            action=Action.DOWNLOAD,
-            pupil_id=consent.pupil_id,
-            basis=found[0] if found else None,
-            obj=consent,
-            detail="toestemmingsformulier gedownload",
-        )
+    _log_read(
+        request,
+        consent.pupil,
+        "toestemmingsformulier gedownload",
+        obj=consent,
+        action=Action.DOWNLOAD,
+    )
     name = (consent.evidence_file.name or "formulier").rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(consent.evidence_file.open("rb"), as_attachment=True, filename=name)
@@ -287,6 +287,7 @@ def new_legal_basis(request: HttpRequest, pupil_id: int) -> HttpResponse:
         else:
             messages.success(request, "De grondslag is vastgelegd.")
             return redirect(_pupil_url(pupil))
+    _log_read(request, pupil, "grondslagformulier")
     return render(
         request,
         "consent/legal_basis_new.html",

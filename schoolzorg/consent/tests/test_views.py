@@ -271,6 +271,27 @@ def test_legal_basis_is_recorded_reasoned_and_shown_as_no_consent(world) -> None
     assert AccessLogEntry.objects.filter(pupil_id=pupil.pk, detail__startswith="grondslag").exists()
 
 
+def test_the_legal_basis_form_names_the_child_and_is_logged_as_a_read(world) -> None:
+    """The form's heading names the child; like the consent form, opening it is a read (and so
+    is the form coming back with a mistake). Saving it is logged by the service."""
+    pupil = world.pupil_without_consent
+    url = f"/toestemming/leerling/{pupil.pk}/grondslag/nieuw/"
+    worker = world.users["social_worker"]
+    client = signed_in_client(worker)
+    page = client.get(url)
+    assert f"{pupil.first_name} {pupil.last_name}" in page.content.decode()
+    read = AccessLogEntry.objects.get(pupil_id=pupil.pk, user_id=worker.pk)
+    assert (read.action, read.detail) == ("view", "grondslagformulier")
+    assert read.basis != ""
+    assert client.post(url, {"kind": "reporting_right"}).status_code == 400
+    assert (
+        AccessLogEntry.objects.filter(pupil_id=pupil.pk, detail="grondslagformulier").count() == 2
+    )
+    outsider = signed_in_client(world.users["outsider"])
+    assert outsider.get(url).status_code == 404
+    assert AccessLogEntry.objects.filter(pupil_id=pupil.pk).count() == 2
+
+
 def test_a_guardian_number_beyond_any_id_gets_a_message_and_records_nothing(world) -> None:
     pupil = world.pupil_without_consent
     client = signed_in_client(world.users["coordinator"])
