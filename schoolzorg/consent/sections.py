@@ -29,9 +29,10 @@ def _guardian_links(pupil_id: int) -> QuerySet[GuardianLink]:
     return GuardianLink.objects.filter(pupil_id=pupil_id).only("guardian_id", "relation")
 
 
-def _given_by(consents: list[Consent], pupil_id: int) -> None:
+def name_givers(consents: list[Consent], pupil_id: int) -> None:
     """Name on each consent who gave it, each parent with their relation to the pupil (two
-    parents of one name are told apart): `consent.given_by` for the overview."""
+    parents of one name are told apart): `consent.given_by` for the overview and for the
+    withdrawal page."""
     relations: dict[int, str] = {}
     if any(c.given_by_guardians.all() for c in consents):
         relations = {link.guardian_id: link.relation for link in _guardian_links(pupil_id=pupil_id)}
@@ -56,7 +57,7 @@ def consent_section(request: HttpRequest, pupil: Any, basis: Any, full: bool) ->
     consents = _consents(pupil_id=pupil.pk)
     for consent in consents:  # the status reads the pupil's age: the pupil of this page
         consent.pupil = pupil
-    _given_by(consents, pupil.pk)
+    name_givers(consents, pupil.pk)
     legal = _legal_bases(pupil_id=pupil.pk)
     return Panel(
         "Toestemming en grondslag",

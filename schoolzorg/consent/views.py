@@ -21,6 +21,7 @@ from schoolzorg.consent import policies, services
 from schoolzorg.consent.forms import CompleteForm, ConsentForm, LegalBasisForm, WithdrawForm
 from schoolzorg.consent.models import Consent
 from schoolzorg.consent.rules import required_parties
+from schoolzorg.consent.sections import name_givers
 from schoolzorg.lib.forms import answer_status
 from schoolzorg.pupils.access import access_basis
 from schoolzorg.pupils.models import Pupil
@@ -170,6 +171,10 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "De toestemming is ingetrokken.")
             return redirect(_pupil_url(consent.pupil))
+    # The page names the child and who gave the consent, so the right one is withdrawn (with
+    # several children open side by side); naming the child is a read.
+    name_givers([consent], consent.pupil_id)
+    _log_read(request, consent.pupil, "toestemming intrekken", obj=consent)
     return render(
         request,
         "consent/withdraw.html",

@@ -185,6 +185,24 @@ def test_withdrawal_needs_a_reason_and_ends_care_team_access_on_the_next_request
     assert nurse.get(f"/leerlingen/{world.pupil.pk}/").status_code == 404
 
 
+def test_the_withdrawal_page_names_the_child_and_who_gave_the_consent_and_is_logged(
+    world,
+) -> None:
+    """With several children open side by side, the page says whose consent is withdrawn; the
+    child's name on it is a read."""
+    pupil = world.pupil
+    coordinator = world.users["coordinator"]
+    url = f"/toestemming/{world.consent.pk}/intrekken/"
+    page = signed_in_client(coordinator).get(url).content.decode()
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.S)
+    assert heading is not None
+    assert heading.group(1) == f"Toestemming intrekken voor {pupil.first_name} {pupil.last_name}"
+    assert "door Moeder Matrixkind (ouder)." in page
+    read = AccessLogEntry.objects.get(pupil_id=pupil.pk, user_id=coordinator.pk)
+    assert (read.action, read.detail) == ("view", "toestemming intrekken")
+    assert read.object_id == str(world.consent.pk)
+
+
 @pytest.mark.parametrize(
     ("day", "message"),
     [
