@@ -203,6 +203,18 @@ def test_the_withdrawal_page_names_the_child_and_who_gave_the_consent_and_is_log
     assert read.object_id == str(world.consent.pk)
 
 
+def test_the_ledger_says_withdrawn_once_with_its_day_and_reason(world) -> None:
+    """The status cell read "ingetrokken ingetrokken 4-12-2026: …" (tester finding)."""
+    coordinator = world.users["coordinator"]
+    day = timezone.localdate()
+    withdraw_consent(world.consent, by=coordinator, on=day, reason="ouders willen het niet meer")
+    page = signed_in_client(coordinator).get(f"/leerlingen/{world.pupil.pk}/").content.decode()
+    ledger = page.split('id="tabel-toestemmingen"')[1].split("</table>")[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", ledger).split())
+    assert f"ingetrokken op {day:%-d-%-m-%Y}: ouders willen het niet meer" in text
+    assert text.count("ingetrokken") == 1
+
+
 @pytest.mark.parametrize(
     ("day", "message"),
     [
