@@ -10,7 +10,13 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from schoolzorg.consent.models import NO_RECIPIENT, NO_RECIPIENT_MEANS, LegalBasisKind, Purpose
+from schoolzorg.consent.models import (
+    NO_RECIPIENT,
+    NO_RECIPIENT_MEANS,
+    LegalBasisKind,
+    Purpose,
+    refused_recipient,
+)
 from schoolzorg.consent.policies import recipients_for
 from schoolzorg.lib import daterange
 from schoolzorg.lib.dates import numeric
@@ -80,6 +86,26 @@ def _no_recipient_help(what: str) -> str:
     )
 
 
+# An organisation the list does not offer (the municipality, the school board, the service
+# desk, or one far from the pupil), say from an old screen: `policies.recipients_for`.
+RECIPIENT_NOT_OFFERED = (
+    "Deze organisatie kan geen gegevens van de leerling krijgen. Dat kan alleen een organisatie "
+    "in het schoolzorgteam van de leerling, zoals het wijkteam of de jeugdgezondheidszorg; niet "
+    "de gemeente, het schoolbestuur of het servicepunt. Kies een organisatie uit de lijst, of "
+    "kies geen organisatie."
+)
+
+
+def check_recipient(form: forms.Form) -> None:
+    """Refuse at the field a receiving organisation that cannot receive under the chosen purpose
+    (a neighbourhood team's purpose naming the youth health service, say)."""
+    data = form.cleaned_data
+    if "purpose" not in data or "recipient" not in data:
+        return  # refused at its own field already
+    if refused := refused_recipient(data["purpose"], data["recipient"]):
+        form.add_error("recipient", refused)
+
+
 class ConsentForm(forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     purpose = forms.ChoiceField(label="Doel", choices=Purpose.choices)
@@ -89,6 +115,7 @@ class ConsentForm(forms.Form):
         required=False,
         empty_label=NO_RECIPIENT,
         help_text=_no_recipient_help("toestemming"),
+        error_messages={"invalid_choice": RECIPIENT_NOT_OFFERED},
     )
     data_scope = TextField(
         label="Welke gegevens",
@@ -163,6 +190,7 @@ class ConsentForm(forms.Form):
                 "evidence_note",
                 "Schrijf op hoe de toestemming is gegeven, of voeg het formulier toe.",
             )
+        check_recipient(self)
         return data
 
 
@@ -259,6 +287,7 @@ class LegalBasisForm(forms.Form):
         required=False,
         empty_label=NO_RECIPIENT,
         help_text=_no_recipient_help("grondslag"),
+        error_messages={"invalid_choice": RECIPIENT_NOT_OFFERED},
     )
     reason = TextField(
         label="Onderbouwing",
@@ -294,4 +323,5 @@ class LegalBasisForm(forms.Form):
                 latest=daterange.add_years(start, daterange.CONSENT_YEARS_VALID),
                 too_early="Deze datum ligt vóór 'geldig vanaf'.",
             )
+        check_recipient(self)
         return data

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from schoolzorg.consent.rules import CHILD_ALONE_AGE, PUPIL_TOO_AGE, age_on, born_by
 from schoolzorg.lib.dates import numeric
+from schoolzorg.organisations.models import OrganisationKind
 
 
 class Purpose(models.TextChoices):
@@ -39,6 +40,52 @@ NO_RECIPIENT_MEANS = {
     Purpose.SHARE_DOCUMENT: "elke organisatie aan wie het document gegeven wordt",
     Purpose.WARM_HANDOVER: "het wijkteam dat de toeleiding krijgt",
 }
+
+
+# The kinds of organisation in a school's care team (not the school itself): those whose people
+# a consent to discuss the pupil there lets open the file (`relationships.care_team_q`,
+# `named_cover_q`). The municipality sees figures only, a school board no child, the service
+# desk a referral's progress: a consent naming one of them would open nothing, and would say
+# the parents agreed to share their child with it.
+CARE_TEAM_KINDS = frozenset(
+    {
+        OrganisationKind.NEIGHBOURHOOD_TEAM,
+        OrganisationKind.YOUTH_HEALTH_SERVICE,
+        OrganisationKind.SOCIAL_WORK_PROVIDER,
+        OrganisationKind.PARTNERSHIP,
+    }
+)
+_TEAMS_ONLY = frozenset({OrganisationKind.NEIGHBOURHOOD_TEAM})
+
+# Which organisations can receive the pupil's data under each purpose, by kind; a consent or
+# legal basis names one of these or none (`refused_recipient`).
+RECEIVING_KINDS = {
+    Purpose.DISCUSS_IN_CARE_TEAM: CARE_TEAM_KINDS,
+    Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM: _TEAMS_ONLY,  # referrals/sharing.py
+    Purpose.SHARE_DOCUMENT: CARE_TEAM_KINDS,
+    Purpose.WARM_HANDOVER: _TEAMS_ONLY,
+}
+_IN_CARE_TEAM = (
+    "een organisatie in het schoolzorgteam: een wijkteam, de jeugdgezondheidszorg, het "
+    "schoolmaatschappelijk werk of het samenwerkingsverband"
+)
+RECEIVERS = {
+    Purpose.DISCUSS_IN_CARE_TEAM: _IN_CARE_TEAM,
+    Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM: "een wijkteam",
+    Purpose.SHARE_DOCUMENT: _IN_CARE_TEAM,
+    Purpose.WARM_HANDOVER: "een wijkteam",
+}
+
+
+def refused_recipient(purpose: str, recipient: Any) -> str:
+    """Why this organisation cannot receive the pupil's data for the purpose, in plain Dutch;
+    "" when it can (or when none is named: then everyone of the purpose is meant)."""
+    if recipient is None or recipient.kind in RECEIVING_KINDS[Purpose(purpose)]:
+        return ""
+    return (
+        f"{recipient.name} kan bij ‘{Purpose(purpose).label}’ geen gegevens van de leerling "
+        f"krijgen. Kies {RECEIVERS[Purpose(purpose)]}. Of kies geen organisatie."
+    )
 
 
 def _yyyymmdd(day: Any) -> Any:

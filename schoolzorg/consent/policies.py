@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from schoolzorg.accounts.roles import CASE_ROLES, Role
+from schoolzorg.consent.models import RECEIVING_KINDS
 from schoolzorg.organisations.models import Organisation, OrganisationKind
 from schoolzorg.pupils.access import access_basis, active_memberships
 
@@ -47,34 +48,35 @@ def can_record_legal_basis(user: Any, pupil: Any) -> bool:
     return _case_role_at_school(user, pupil, LEGAL_BASIS_ROLES)
 
 
-# Organisations that work in a municipality for its families (not a school's board or partnership).
+# Every kind that can receive under some purpose (`models.RECEIVING_KINDS`): the forms offer
+# only organisations of these kinds.
+RECEIVING = frozenset().union(*RECEIVING_KINDS.values())
+
+# Organisations that work in a municipality for its families (not a school's partnership).
 LOCAL_SERVICES = (
     OrganisationKind.NEIGHBOURHOOD_TEAM,
     OrganisationKind.SOCIAL_WORK_PROVIDER,
     OrganisationKind.YOUTH_HEALTH_SERVICE,
-    OrganisationKind.SERVICE_DESK,
 )
 
 
 def recipients_for(pupil: Any) -> Any:
-    """Organisations that may receive this pupil's data: those around the pupil.
+    """Organisations that may receive this pupil's data: those of the care team around the pupil.
 
-    The school's board and partnership, the municipality of the school and of the home, the
-    local services of those municipalities, and every organisation whose people serve the
-    school. Not every organisation in the country: nationally that list held 1,246.
+    The school's partnership, the local services of the school's and the home's municipality,
+    and every organisation whose people serve the school; each of a kind that can receive under
+    some purpose (`RECEIVING`), so never the municipality, the school board or the service desk.
+    Not every organisation in the country: nationally that list held 1,246.
     """
     from schoolzorg.accounts.models import Membership
 
     school = pupil.current_school
     municipalities = {pupil.home_municipality_id, school.municipality_id if school else None}
     municipalities.discard(None)
-    around = Q(pk__in=municipalities) | Q(
-        kind__in=LOCAL_SERVICES, municipality_id__in=municipalities
-    )
+    around = Q(kind__in=LOCAL_SERVICES, municipality_id__in=municipalities)
     if school is not None:
         serving = Membership.objects.active().filter(school_id=school.pk).values("organisation_id")
-        around |= Q(pk__in=[pk for pk in (school.board_id, school.partnership_id) if pk])
+        if school.partnership_id:
+            around |= Q(pk=school.partnership_id)
         around |= Q(pk__in=serving)
-    return (
-        Organisation.objects.exclude(kind=OrganisationKind.SCHOOL).filter(around).order_by("name")
-    )
+    return Organisation.objects.filter(kind__in=sorted(RECEIVING)).filter(around).order_by("name")

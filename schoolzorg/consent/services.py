@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, record_access
-from schoolzorg.consent.models import Consent, LegalBasis
+from schoolzorg.consent.models import Consent, LegalBasis, refused_recipient
 from schoolzorg.consent.rules import required_parties
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.validators import is_blank
@@ -60,8 +60,14 @@ def record_consent(
     evidence_file: Any = None,
     form_token: uuid.UUID | None = None,
 ) -> Consent:
-    """Record who agreed; the consent is complete only when every party required by age agreed."""
+    """Record who agreed; the consent is complete only when every party required by age agreed.
+
+    Refused for a receiving organisation that cannot receive under the purpose
+    (`models.refused_recipient`: the municipality, say).
+    """
     guardians = list(guardians)
+    if refused := refused_recipient(purpose, recipient):
+        raise ConsentError(refused)
     authority = set(
         pupil.guardian_links.filter(has_authority=True).values_list("guardian_id", flat=True)
     )
@@ -291,11 +297,16 @@ def record_legal_basis(
     recipient: Any = None,
     valid_until: dt.date | None = None,
 ) -> LegalBasis:
-    """Record a reasoned basis for sharing without consent (e.g. meldrecht Veilig Thuis)."""
+    """Record a reasoned basis for sharing without consent (e.g. meldrecht Veilig Thuis).
+
+    Refused for a receiving organisation that cannot receive under the purpose, as a consent is.
+    """
     if len(reason.strip()) < 20:
         raise ConsentError("Onderbouw de grondslag in ten minste een paar zinnen (20 tekens).")
     if valid_until is not None and valid_until < valid_from:
         raise ConsentError("'Geldig tot en met' ligt vóór 'geldig vanaf'.")
+    if refused := refused_recipient(purpose, recipient):
+        raise ConsentError(refused)
     basis = LegalBasis.objects.create(
         pupil=pupil,
         kind=kind,

@@ -333,35 +333,104 @@ def test_a_guardian_number_beyond_any_id_gets_a_message_and_records_nothing(worl
     assert not Consent.objects.filter(pupil=pupil).exists()
 
 
-def test_recipient_choices_are_the_organisations_around_the_pupil(world) -> None:
-    """Not every organisation in the country: the school's own, the municipality's services and
-    whoever serves the school. A recipient from elsewhere is refused."""
+def test_recipient_choices_are_the_care_team_organisations_around_the_pupil(world) -> None:
+    """Not every organisation in the country: the municipality's services and whoever serves the
+    school. Nor the municipality, the school board or the service desk, which never receive a
+    child's data: a consent naming them would open nothing, and would say the parents agreed to
+    share their child with them (tester finding). Any of those sent anyway is refused."""
+    from schoolzorg.organisations.models import School, ServiceDesk
     from schoolzorg.organisations.tests.factories import (
         NeighbourhoodTeamFactory,
         SchoolBoardFactory,
     )
 
+    board = SchoolBoardFactory(name="Stichting Matrixscholen", municipality=world.municipality)
+    School.objects.filter(pk=world.school.pk).update(board=board)
+    desk = ServiceDesk.objects.get()
     far = [NeighbourhoodTeamFactory(name="Wijkteam Verweg"), SchoolBoardFactory(name="Verweg")]
-    near = [world.municipality, world.team, world.other_team]
-    near += [m.organisation for m in world.users["nurse"].memberships.all()]
-    near += [m.organisation for m in world.users["partnership_contact"].memberships.all()]
+    refused = [world.municipality, board, desk]
+    near = [world.team, world.other_team]
+    for actor in ("nurse", "partnership_contact", "social_worker"):
+        near += [m.organisation for m in world.users[actor].memberships.all()]
     pupil = world.pupil_without_consent
     client = signed_in_client(world.users["coordinator"])
-    for url in (
-        f"/toestemming/leerling/{pupil.pk}/nieuw/",
-        f"/toestemming/leerling/{pupil.pk}/grondslag/nieuw/",
-    ):
-        page = client.get(url).content.decode()
+    consent_url = f"/toestemming/leerling/{pupil.pk}/nieuw/"
+    basis_url = f"/toestemming/leerling/{pupil.pk}/grondslag/nieuw/"
+    for url in (consent_url, basis_url):
+        page = signed_in_client(world.users["social_worker"]).get(url).content.decode()
         for organisation in near:
             assert f'<option value="{organisation.pk}"' in page, (url, organisation.name)
-        for organisation in far:
+        for organisation in far + refused:
             assert f'<option value="{organisation.pk}"' not in page, (url, organisation.name)
-    response = client.post(
-        f"/toestemming/leerling/{pupil.pk}/nieuw/", _form(world, recipient=far[0].pk)
+    for organisation in far + refused:
+        response = client.post(consent_url, _form(world, recipient=organisation.pk))
+        assert response.status_code == 400
+        assert "Deze organisatie kan geen gegevens van de leerling krijgen." in (
+            response.content.decode()
+        )
+    response = signed_in_client(world.users["social_worker"]).post(
+        basis_url,
+        {
+            "kind": "reporting_right",
+            "purpose": Purpose.DISCUSS_IN_CARE_TEAM,
+            "recipient": world.municipality.pk,
+            "reason": "Signalen van mishandeling, collega en Veilig Thuis geraadpleegd.",
+            "valid_from": timezone.localdate().isoformat(),
+            "valid_until": "",
+        },
     )
-    assert response.status_code in (200, 400)
-    assert "geldige keuze" in response.content.decode()
+    assert response.status_code == 400
+    assert "niet de gemeente, het schoolbestuur of het servicepunt" in response.content.decode()
     assert not Consent.objects.filter(pupil=pupil).exists()
+    assert not LegalBasis.objects.filter(pupil=pupil).exists()
+
+
+def test_a_recipient_that_cannot_receive_under_the_purpose_is_refused_in_dutch(world) -> None:
+    """Sharing with the neighbourhood team is for a neighbourhood team: naming the youth health
+    service there is refused at the field, with what to choose instead."""
+    pupil = world.pupil_without_consent
+    jgz = world.users["nurse"].memberships.get().organisation
+    client = signed_in_client(world.users["coordinator"])
+    data = _form(world, purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM, recipient=jgz.pk)
+    response = client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["recipient"] == [
+        f"{jgz.name} kan bij ‘Delen met het wijkteam’ geen gegevens van de leerling krijgen. "
+        "Kies een wijkteam. Of kies geen organisatie."
+    ]
+    assert not Consent.objects.filter(pupil=pupil).exists()
+    data["recipient"] = world.team.pk
+    assert client.post(f"/toestemming/leerling/{pupil.pk}/nieuw/", data).status_code == 302
+    assert Consent.objects.get(pupil=pupil).recipient_id == world.team.pk
+
+
+def test_the_ledger_services_refuse_a_recipient_that_cannot_receive(world) -> None:
+    """The rule holds for every caller, not only the forms."""
+    from schoolzorg.consent.services import record_legal_basis
+
+    pupil = world.pupil_without_consent
+    with pytest.raises(ConsentError, match="kan bij ‘Bespreken in het schoolzorgteam’ geen"):
+        record_consent(
+            pupil,
+            purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+            recipient=world.municipality,
+            given_on=timezone.localdate(),
+            guardians=[pupil.guardian_links.get().guardian],
+            evidence_note="Mondeling",
+            by=world.users["coordinator"],
+        )
+    with pytest.raises(ConsentError, match="Kies een wijkteam"):
+        record_legal_basis(
+            pupil,
+            kind="reporting_right",
+            purpose=Purpose.WARM_HANDOVER,
+            recipient=world.users["nurse"].memberships.get().organisation,
+            reason="Signalen van mishandeling, collega en Veilig Thuis geraadpleegd.",
+            valid_from=timezone.localdate(),
+            by=world.users["social_worker"],
+        )
+    assert not Consent.objects.filter(pupil=pupil).exists()
+    assert not LegalBasis.objects.filter(pupil=pupil).exists()
 
 
 def test_a_legal_basis_naming_no_organisation_is_worded_as_a_consent_is(world) -> None:
