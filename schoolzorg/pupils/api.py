@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -18,7 +19,7 @@ from rest_framework.response import Response
 
 from schoolzorg.lib.api import problem_responses
 from schoolzorg.pupils.models import Pupil
-from schoolzorg.pupils.reads import API_READ, SEARCH_LIMIT, find_pupils, open_pupil
+from schoolzorg.pupils.reads import API_READ, SEARCH_LIMIT, find_pupils, open_pupil, search_text
 
 
 @extend_schema_serializer(description="De basisgegevens van een leerling.")
@@ -110,7 +111,16 @@ class PupilDetailSerializer(PupilSerializer):
         "en zegt `melding` dat de lijst is afgekapt. Er zijn bewust geen pagina's: maak de "
         "zoekvraag preciezer. Elke getoonde leerling komt in het leeslogboek."
     ),
-    parameters=[OpenApiParameter("naam", str, required=True, description="Deel van de naam.")],
+    parameters=[
+        OpenApiParameter(
+            "naam",
+            str,
+            required=True,
+            description="Deel van de naam. Onzichtbare tekens (zoals een spatie zonder breedte of "
+            "een zacht afbreekstreepje, na kopiëren uit een ander programma) tellen niet mee; "
+            "een naam van alleen zulke tekens geeft 400.",
+        )
+    ],
     responses={
         200: OpenApiResponse(PupilSearchResultSerializer, "De gevonden leerlingen."),
         **problem_responses(400, 401, 406),
@@ -122,10 +132,11 @@ def pupil_list(request: Request) -> Response:
     text = (request.query_params.get("naam") or "").strip()
     if not text or len(text) > 100:
         raise ValidationError({"naam": ["Geef een naam op van 1 tot 100 tekens."]})
-    if "\x00" in text:  # PostgreSQL refuses it in a query (the HTML search form does too)
-        raise ValidationError(
-            {"naam": ["De naam bevat een onzichtbaar teken dat niet mag. Typ de naam opnieuw."]}
-        )
+    try:
+        # Hidden characters are taken out (a NUL too, which PostgreSQL refuses in a query).
+        text = search_text(text)
+    except DjangoValidationError as exc:
+        raise ValidationError({"naam": exc.messages}) from None
     found = find_pupils(request._request, text)
     return Response(
         {

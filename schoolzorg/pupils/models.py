@@ -17,6 +17,7 @@ from django.utils import timezone
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.postcodes import display_postcode
 from schoolzorg.lib.textsearch import Unaccent, fold
+from schoolzorg.lib.validators import without_hidden_characters
 
 
 class Family(models.Model):
@@ -58,9 +59,17 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
         return self.filter(current_school_id=school_id)
 
     def search(self, text: str) -> PupilQuerySet:
-        """Match each word of the query against first or last name, blind to case and accents."""
+        """Match each word of the query against first or last name, blind to case and accents.
+
+        Hidden characters pasted along with a name (a zero-width space, a soft hyphen from Word
+        or an e-mail) are taken out first, as the importers do: no stored name has them. A query
+        without any word left matches no one, so a search never lists everyone.
+        """
+        words = fold(without_hidden_characters(text)).split()[:5]
+        if not words:
+            return self.none()
         qs = self
-        for word in fold(text).split()[:5]:
+        for word in words:
             qs = qs.filter(
                 IContains(Unaccent("first_name"), word) | IContains(Unaccent("last_name"), word)
             )

@@ -10,12 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, Read, record_access, record_accesses
 from schoolzorg.lib.prepared import prepared
+from schoolzorg.lib.validators import is_blank, without_hidden_characters
 from schoolzorg.pupils.access import access_basis, list_bases
 from schoolzorg.pupils.models import Pupil
 
@@ -38,6 +40,26 @@ class Found:
         if not self.cut_off:
             return ""
         return f"Er zijn meer dan {self.limit} leerlingen gevonden. Maak uw zoekvraag preciezer."
+
+
+HIDDEN_ONLY = (
+    "De naam bestaat alleen uit onzichtbare tekens (bijvoorbeeld na kopiëren uit een ander "
+    "programma). Typ de naam opnieuw."
+)
+
+
+def search_text(text: str) -> str:
+    """The name to search for, as the user typed it, without the hidden characters pasted along
+    (`lib.validators.without_hidden_characters`, as the importers take them out).
+
+    A name of only such characters raises ValidationError with a message that says so: the
+    search would find no one, and "no pupils you may see" would wrongly suggest a lack of
+    access. The search page and the API both ask this.
+    """
+    visible = without_hidden_characters(text)
+    if text.strip() and is_blank(visible):
+        raise ValidationError(HIDDEN_ONLY, code="hidden_only")
+    return visible
 
 
 def find_pupils(request: HttpRequest, text: str, *, limit: int = SEARCH_LIMIT) -> Found:

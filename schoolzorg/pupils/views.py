@@ -28,7 +28,10 @@ def search(request: HttpRequest) -> HttpResponse:
         found = find_pupils(request, form.cleaned_data["q"])
         results, cut_off = found.pupils, found.message
     return render(
-        request, "pupils/search.html", {"form": form, "results": results, "cut_off": cut_off}
+        request,
+        "pupils/search.html",
+        {"form": form, "results": results, "cut_off": cut_off},
+        status=400 if form.errors else 200,  # a name too long, or of hidden characters only
     )
 
 

@@ -97,6 +97,42 @@ def test_search_is_blind_to_accents_and_case(member, client_for):
         assert found == expected, query
 
 
+def test_search_takes_out_hidden_characters_pasted_into_a_name(member, client_for):
+    """A name pasted from Word or an e-mail can carry a zero-width space or a soft hyphen; the
+    search found no one and said "no pupils you may see" (tester finding)."""
+    bakker = PupilFactory(first_name="Sanne", last_name="Bakker")
+    client = client_for(member(Role.SUPPORT_COORDINATOR, bakker.current_school))
+    for query in ("Bak\u200bker", "Bakker\u00ad", "\ufeffSanne Bakker", "Bak\x00ker"):
+        response = client.get("/leerlingen/", {"q": query})
+        assert response.status_code == 200, repr(query)
+        assert response.context["results"] == [bakker], repr(query)
+    assert AccessLogEntry.objects.filter(pupil_id=bakker.pk, action="search").count() == 4
+
+
+def test_a_search_of_only_hidden_characters_says_so_and_lists_no_one(member, client_for):
+    pupil = PupilFactory()
+    client = client_for(member(Role.SUPPORT_COORDINATOR, pupil.current_school))
+    response = client.get("/leerlingen/", {"q": "\u200b\u00ad"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "De naam bestaat alleen uit onzichtbare tekens" in page
+    assert 'class="message message--error error-summary"' in page
+    assert "Geen leerlingen gevonden die u mag zien." not in page
+    assert response.context["results"] == []
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_a_name_search_without_any_word_matches_no_one():
+    """Every caller (the consultation's pupil search, the agenda builder's) lists no one for a
+    query that is only hidden characters, rather than everyone."""
+    from schoolzorg.pupils.models import Pupil
+
+    PupilFactory(first_name="Sanne", last_name="Bakker")
+    assert Pupil.objects.search("bak\u00adker").count() == 1
+    assert not Pupil.objects.search("\u200b").exists()
+    assert not Pupil.objects.search(" ").exists()
+
+
 def test_the_address_history_names_postcode_and_house_number(member, client_for):
     import datetime as dt
 
