@@ -107,7 +107,8 @@ class ReferralError(Exception):
 
 
 class StaleState(ReferralError):
-    """Someone else changed the referral since the user's screen was drawn."""
+    """The referral changed since the user's screen was drawn: by someone else, or by the user
+    in another tab or before going back; the message says which."""
 
 
 class UnseenChanges(ReferralError):
@@ -321,20 +322,12 @@ def _transition(
     spec = TRANSITIONS[move]
     expected = referral.state
     if expected not in spec.sources:
-        raise StaleState(
-            f"Dit kan niet meer: de toeleiding heeft de status ‘{referral.get_state_display()}’."
-        )
+        raise StaleState(not_now(expected))
     changed = Referral.objects.filter(pk=referral.pk, state=expected, round=referral.round).update(
         state=spec.target, updated_at=timezone.now(), **updates
     )
     if changed == 0:
-        current = Referral.objects.filter(pk=referral.pk).values_list("state", flat=True).first()
-        label = State(current).label if current else "verwijderd"
-        raise StaleState(
-            "Iemand anders heeft deze toeleiding net gewijzigd; de status is nu "
-            f"‘{label}’. Er is niets opgeslagen. Bekijk de nieuwe stand en probeer het zo nodig "
-            "opnieuw."
-        )
+        raise _stale_move(referral, move, by)
     referral.state = spec.target
     for key, value in updates.items():
         setattr(referral, key, value)
@@ -345,6 +338,57 @@ def _transition(
         text=f"Toeleiding naar het wijkteam: {State(spec.target).label.lower()}.",
         by=by,
         url=referral_url(referral),
+    )
+
+
+def not_now(state: str) -> str:
+    """The refusal of a move that the referral's state does not allow."""
+    return f"Dit kan niet meer: de toeleiding heeft de status ‘{State(state).label}’."
+
+
+def _moves_since(referral_pk: int, state: str, round_: int) -> list[tuple[str, int | None]]:
+    """The moves made since the referral was last in `state` in round `round_`, oldest first,
+    each with who made it, read from the timeline (every move puts a line there, and a
+    submission starts the next round); empty when the timeline never shows it there."""
+    at: tuple[str, int] = (State.DRAFT, 0)
+    since: list[tuple[str, int | None]] = []
+    found = at == (state, round_)
+    lines = (
+        ReferralEvent.objects.filter(referral_id=referral_pk, kind__in=list(TRANSITIONS))
+        .order_by("at", "pk")
+        .values_list("kind", "by_id")
+    )
+    for kind, by_id in lines:
+        at = (TRANSITIONS[kind].target, at[1] + (kind == "submit"))
+        since.append((kind, by_id))
+        if at == (state, round_):
+            since, found = [], True
+    return since if found else []
+
+
+def _stale_move(referral: Referral, move: str, by: User | None) -> StaleState:
+    """The refusal of a step sent from a screen the referral has moved on from
+    (`referral.state` and `.round`: what the screen showed).
+
+    When every move since then was the user's own (another tab, the back button), it says so:
+    "someone else" would send them looking for a colleague who did nothing.
+    """
+    current = Referral.objects.filter(pk=referral.pk).values_list("state", flat=True).first()
+    label = State(current).label if current else "verwijderd"
+    since = _moves_since(referral.pk, referral.state, referral.round)
+    own = by is not None and bool(since) and all(by_id == by.pk for _, by_id in since)
+    if own and any(kind == move for kind, _ in since):
+        return StaleState(
+            f"U had deze stap al gezet; de status is nu ‘{label}’. Er is niets opgeslagen."
+        )
+    if own:
+        return StaleState(
+            f"U heeft deze toeleiding intussen zelf gewijzigd; de status is nu ‘{label}’. Er "
+            "is niets opgeslagen. Bekijk de nieuwe stand en probeer het zo nodig opnieuw."
+        )
+    return StaleState(
+        f"Iemand anders heeft deze toeleiding net gewijzigd; de status is nu ‘{label}’. Er is "
+        "niets opgeslagen. Bekijk de nieuwe stand en probeer het zo nodig opnieuw."
     )
 
 

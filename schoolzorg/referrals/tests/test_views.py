@@ -410,6 +410,98 @@ def test_a_step_of_ones_own_sent_again_with_other_input_is_a_conflict_that_says_
     assert referral.assignee == world.worker
 
 
+MONDAY = dt.date(2025, 3, 3)
+
+
+def _plan_post(world: World, seen_state: str = "acknowledged") -> dict[str, Any]:
+    """The "Warme overdracht plannen" form as a screen in `seen_state` sends it."""
+    day = school_day_from(world, timezone.localdate() + dt.timedelta(days=3))
+    return {
+        "plan_handover-seen_state": seen_state,
+        "plan_handover-seen_round": 1,
+        "plan_handover-on": day.isoformat(),
+        "plan_handover-place": "School",
+        "plan_handover-participants": "IB-er, wijkteam",
+    }
+
+
+def _planned_and_held(referral: Referral, *, planner: Any, holder: Any) -> None:
+    services.plan_handover(
+        referral,
+        by=planner,
+        on=dt.date(2025, 3, 5),
+        place="Buurthuis",
+        participants="moeder, wijkteam",
+        parents_invited=True,
+        today=MONDAY,
+    )
+    services.hold_handover(
+        referral, by=holder, held_on=dt.date(2025, 3, 5), today=dt.date(2025, 3, 5)
+    )
+
+
+def test_ones_own_old_step_sent_after_moving_on_is_not_called_someone_elses(
+    world: World, client_for: Clients
+) -> None:
+    """The worker planned, held and confirmed first contact, then went back to the planning
+    form and sent it: nobody else did anything, so the page does not say someone did."""
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    _planned_and_held(referral, planner=world.worker, holder=world.worker)
+    services.confirm_first_contact(
+        referral, by=world.worker, on=dt.date(2025, 3, 6), today=dt.date(2025, 3, 6)
+    )
+    response = client_for(world.worker).post(
+        reverse("referrals:move", args=[referral.pk, "plan_handover"]), _plan_post(world)
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "U had deze stap al gezet; de status is nu ‘Eerste contact bevestigd’." in body
+    assert "Iemand anders" not in body
+    referral.refresh_from_db()
+    assert (referral.state, referral.handover_place) == (State.FIRST_CONTACT, "Buurthuis")
+    assert referral.events.filter(kind="plan_handover").count() == 1
+
+
+def test_an_old_screen_of_ones_own_says_the_user_moved_it_on(
+    world: World, client_for: Clients
+) -> None:
+    """Receipt confirmed in one tab; in the other, still showing "Verstuurd", the worker sends
+    it back as incomplete: refused, and the page says it was the user's own step."""
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    response = client_for(world.worker).post(
+        reverse("referrals:move", args=[referral.pk, "return_incomplete"]),
+        {
+            "return_incomplete-seen_state": "submitted",
+            "return_incomplete-seen_round": 1,
+            "return_incomplete-reasons": "De ernsttaxatie ontbreekt.",
+        },
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "U heeft deze toeleiding intussen zelf gewijzigd; de status is nu ‘Ontvangen’" in body
+    assert "Iemand anders" not in body
+    assert "De ernsttaxatie ontbreekt." in body  # what was typed stays in the form
+    referral.refresh_from_db()
+    assert referral.state == State.ACKNOWLEDGED and referral.return_reasons == ""
+
+
+def test_an_old_screen_is_someone_elses_conflict_when_a_colleague_moved_it_meanwhile(
+    world: World, client_for: Clients
+) -> None:
+    """A colleague planned the handover, the worker held it; the worker's screen from before
+    the planning is refused as a colleague's change, though the last step was the worker's."""
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    _planned_and_held(referral, planner=world.worker2, holder=world.worker)
+    response = client_for(world.worker).post(
+        reverse("referrals:move", args=[referral.pk, "plan_handover"]), _plan_post(world)
+    )
+    assert response.status_code == 409
+    assert "Iemand anders heeft deze toeleiding net gewijzigd" in response.content.decode()
+
+
 def test_bad_date_in_a_move_gets_a_dutch_message_not_a_500(
     world: World, client_for: Clients
 ) -> None:
