@@ -218,12 +218,29 @@ class AcknowledgeForm(SeenStateForm):
 
 
 class ReassignForm(AcknowledgeForm):
-    """Another worker of the team takes the referral over."""
+    """Another worker of the team takes the referral over.
+
+    Carries the worker the screen named (`seen_worker`, 0 for nobody) besides the state and
+    round: a colleague may have handed the referral on meanwhile, and choosing a worker is a
+    choice about the one the screen showed.
+    """
+
+    seen_worker = forms.IntegerField(
+        min_value=0, max_value=2**63 - 1, widget=forms.HiddenInput, error_messages=_STALE_PAGE
+    )
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, referral=referral, **kwargs)
         self.fields["worker"].label = "Nieuwe behandelaar"
         self.fields["worker"].help_text = "De nieuwe behandelaar krijgt hiervan bericht."
+
+    @staticmethod
+    def seen(referral: Referral) -> dict[str, Any]:
+        return {**SeenStateForm.seen(referral), "seen_worker": referral.assignee_id or 0}
+
+    def apply_seen(self, referral: Referral) -> None:
+        super().apply_seen(referral)
+        referral.assignee_id = self.cleaned_data["seen_worker"] or None
 
 
 class PlanHandoverForm(SeenStateForm):

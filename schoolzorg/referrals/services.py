@@ -111,6 +111,10 @@ class StaleState(ReferralError):
     in another tab or before going back; the message says which."""
 
 
+class DoneAlready(ReferralError):
+    """The user's own step, sent again (a double click, the back button): nothing to do."""
+
+
 class UnseenChanges(ReferralError):
     """A section holds a text the user's screen did not show: the referral is not sent.
 
@@ -389,6 +393,36 @@ def _stale_move(referral: Referral, move: str, by: User | None) -> StaleState:
     return StaleState(
         f"Iemand anders heeft deze toeleiding net gewijzigd; de status is nu ‘{label}’. Er is "
         "niets opgeslagen. Bekijk de nieuwe stand en probeer het zo nodig opnieuw."
+    )
+
+
+def _stale_reassign(referral: Referral, *, worker: User, by: User) -> ReferralError:
+    """The refusal of a hand-over sent from a screen that named another worker than is named now,
+    or showed another state: the worker named now, and whether the user named them."""
+    current = (
+        Referral.objects.filter(pk=referral.pk)
+        .values("state", "round", "assignee_id", "assignee__full_name")
+        .first()
+    )
+    if current is None or (current["state"], current["round"]) != (referral.state, referral.round):
+        return _stale_move(referral, "reassign", by)
+    now = current["assignee__full_name"] or "niemand"
+    last_by = (
+        ReferralEvent.objects.filter(referral_id=referral.pk, kind__in=["acknowledge", "reassign"])
+        .order_by("-at", "-pk")
+        .values_list("by_id", flat=True)
+        .first()
+    )
+    if last_by == by.pk and current["assignee_id"] == worker.pk:
+        return DoneAlready("Dit was al gedaan.")
+    if last_by == by.pk:
+        return StaleState(
+            f"U heeft de behandelaar intussen zelf gewijzigd; de behandelaar is nu {now}. Er is "
+            "niets opgeslagen. Kies zo nodig opnieuw."
+        )
+    return StaleState(
+        f"Iemand anders heeft deze toeleiding net gewijzigd; de behandelaar is nu {now}. Er is "
+        "niets opgeslagen. Bekijk de nieuwe stand en kies zo nodig opnieuw."
     )
 
 
@@ -950,16 +984,14 @@ def acknowledge_referral(
 @transaction.atomic
 def reassign_referral(referral: Referral, *, worker: User, by: User) -> Referral:
     """Hand the referral to another worker of the team (the team leader or contact person, when
-    the named worker stalls). Compare-and-set on the state and round the screen showed and on
-    the worker it named; the new worker hears of it."""
+    the named worker stalls). Compare-and-set on what the screen showed (`referral.state`,
+    `.round` and `.assignee_id` when the function is called): a screen that still named the
+    worker a colleague just replaced saves nothing. The new worker hears of it."""
     if not _is_team_member(worker, referral.team_id):
         raise ReferralError("Kies een medewerker van dit wijkteam.", field="worker")
     if referral.state not in ASSIGNED_STATES:
-        raise StaleState(
-            f"Dit kan niet meer: de toeleiding heeft de status ‘{referral.get_state_display()}’."
-        )
-    before = referral.assignee
-    if before is not None and before.pk == worker.pk:
+        raise StaleState(not_now(referral.state))
+    if referral.assignee_id == worker.pk:
         raise ReferralError(f"{worker.full_name} is al de behandelaar.", field="worker")
     changed = Referral.objects.filter(
         pk=referral.pk,
@@ -968,10 +1000,8 @@ def reassign_referral(referral: Referral, *, worker: User, by: User) -> Referral
         assignee_id=referral.assignee_id,
     ).update(assignee=worker, updated_at=timezone.now())
     if changed == 0:
-        raise StaleState(
-            "Iemand anders heeft deze toeleiding net gewijzigd. Er is niets opgeslagen. Bekijk de "
-            "nieuwe stand en probeer het zo nodig opnieuw."
-        )
+        raise _stale_reassign(referral, worker=worker, by=by)
+    before = referral.assignee  # the worker the screen named, as stored until now
     referral.assignee = worker
     was = f" (was {before.full_name})" if before is not None else ""
     _event(referral, "reassign", f"Nieuwe behandelaar: {worker.full_name}{was}", by)

@@ -406,7 +406,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "can_edit": policies.can_edit(request.user, referral),
         "can_escalate": policies.can_escalate(request.user, referral),
         "reassign_form": forms.ReassignForm(
-            initial=forms.SeenStateForm.seen(referral), referral=referral, prefix="reassign"
+            initial=forms.ReassignForm.seen(referral), referral=referral, prefix="reassign"
         )
         if policies.can_reassign(request.user, referral)
         else None,
@@ -876,6 +876,13 @@ def _stale(
         context["escalate_form"] = forms.EscalateForm(
             initial={**kept, **forms.EscalateForm.seen(referral)}, prefix="escalate"
         )
+    elif move == "reassign":
+        if context["reassign_form"] is not None:
+            context["reassign_form"] = forms.ReassignForm(
+                initial={**kept, **forms.ReassignForm.seen(referral)},
+                referral=referral,
+                prefix="reassign",
+            )
     else:
         context["move_forms"] = [
             (m, _form_for(m.name, referral, None, kept=kept) if m.name == move else f)
@@ -935,8 +942,13 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
                 worker=form.cleaned_data["worker"],
                 by=request.user,  # type: ignore[arg-type]
             )
+        except services.DoneAlready:
+            # The user's own choice sent again (a double click, the back button).
+            messages.info(request, "Dit was al gedaan.")
+            return redirect("referrals:detail", pk=pk)
         except services.StaleState as exc:
-            return _stale(request, pk, exc, move="reassign", kept={})
+            chosen = {"worker": form.cleaned_data["worker"].pk}
+            return _stale(request, pk, exc, move="reassign", kept=chosen)
         except services.ReferralError as exc:
             for field, message in exc.errors:
                 form.add_error(field if field in form.fields else None, message)

@@ -179,6 +179,7 @@ ROUTES = {
         data=lambda w: {
             "reassign-seen_state": "acknowledged",
             "reassign-seen_round": 1,
+            "reassign-seen_worker": w.users["team_worker"].pk,
             "reassign-worker": w.users["team_worker"].pk,
         },
         label="ontvangen, met een behandelaar",

@@ -41,6 +41,7 @@ def _post(client: Any, referral: Referral, worker: Any, **seen: Any) -> Any:
             "reassign-worker": worker.pk,
             "reassign-seen_state": seen.get("state", referral.state),
             "reassign-seen_round": seen.get("round", referral.round),
+            "reassign-seen_worker": seen.get("named", referral.assignee_id or 0),
         },
     )
 
@@ -93,3 +94,51 @@ def test_a_screen_from_before_a_colleagues_step_changes_nothing(world, client_fo
     assert response.status_code == 409
     referral.refresh_from_db()
     assert referral.assignee_id == world.worker.pk
+
+
+def test_a_screen_that_named_the_worker_a_colleague_replaced_saves_nothing(world, client_for):
+    """Both open the page naming Wim; the leader hands it to Wendy; the contact person, on the
+    old screen, picks the leader: 409, and Wendy stays the worker."""
+    referral = _acknowledged(world)
+    page = client_for(world.contact).get(reverse("referrals:detail", args=[referral.pk]))
+    assert f'name="reassign-seen_worker" value="{world.worker.pk}"' in page.content.decode()
+    assert _post(client_for(world.leader), referral, world.worker2).status_code == 302
+    response = _post(client_for(world.contact), referral, world.leader, named=world.worker.pk)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Iemand anders heeft deze toeleiding net gewijzigd; de behandelaar is nu Wendy" in body
+    # The page as it is now: the form names Wendy, the contact person's choice is kept.
+    assert f'name="reassign-seen_worker" value="{world.worker2.pk}"' in body
+    assert f'<option value="{world.leader.pk}" selected>' in body
+    referral.refresh_from_db()
+    assert referral.assignee_id == world.worker2.pk
+    assert referral.events.filter(kind="reassign").count() == 1
+    assert not Notification.objects.filter(user=world.leader).exists()
+
+
+def test_the_same_hand_over_sent_twice_says_it_was_done(world, client_for):
+    referral = _acknowledged(world)
+    leader = client_for(world.leader)
+    assert _post(leader, referral, world.worker2).status_code == 302
+    again = _post(leader, referral, world.worker2)
+    assert again.status_code == 302
+    page = leader.get(again.url).content.decode()
+    assert "Dit was al gedaan." in page and "Iemand anders" not in page
+    assert referral.events.filter(kind="reassign").count() == 1
+    assert (
+        Notification.objects.filter(user=world.worker2, url__contains=str(referral.pk)).count() == 1
+    )
+
+
+def test_ones_own_earlier_hand_over_is_not_called_someone_elses(world, client_for):
+    """The leader handed it to Wendy, went back and picked Carla on the old screen."""
+    referral = _acknowledged(world)
+    leader = client_for(world.leader)
+    assert _post(leader, referral, world.worker2).status_code == 302
+    response = _post(leader, referral, world.contact, named=world.worker.pk)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "U heeft de behandelaar intussen zelf gewijzigd; de behandelaar is nu Wendy" in body
+    assert "Iemand anders" not in body
+    referral.refresh_from_db()
+    assert referral.assignee_id == world.worker2.pk
