@@ -206,6 +206,7 @@ class AcknowledgeForm(SeenStateForm):
         super().__init__(*args, **kwargs)
         from schoolzorg.accounts.models import User
 
+        self.fields["worker"].help_text = "Kiest u een collega? Die krijgt hiervan bericht."
         self.fields["worker"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(
                 memberships__in=Membership.objects.active().filter(

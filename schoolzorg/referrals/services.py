@@ -205,6 +205,7 @@ SUBJECTS: dict[str, str] = {
     "declined": "Toeleiding {pk} is afgewezen",
     "withdrawn": "Toeleiding {pk} is ingetrokken",
     "closed": "Toeleiding {pk} is afgesloten",
+    "assigned": "U bent behandelaar van toeleiding {pk}",
     "reassigned": "U bent behandelaar van toeleiding {pk}",
     "escalated": "Escalatie niveau {level}: toeleiding {pk}",
     "share_basis_ended": "Toeleiding {pk}: geen grond meer om te delen",
@@ -962,7 +963,8 @@ def submit_referral(
 def acknowledge_referral(
     referral: Referral, *, by: User, worker: User | None = None, today: dt.date | None = None
 ) -> Referral:
-    """Confirm receipt and name the worker who takes the referral."""
+    """Confirm receipt and name the worker who takes the referral; a colleague named hears of
+    it."""
     worker = worker or by
     if not _is_team_member(by, referral.team_id):
         raise ReferralError(
@@ -978,6 +980,10 @@ def acknowledge_referral(
         text=f"Ontvangst bevestigd. Behandelaar: {worker.full_name}",
     )
     _send(_school_side(referral), "acknowledged", referral)
+    if worker.pk != by.pk:
+        # A colleague named now holds the next deadline, as after a hand-over; else they first
+        # hear of it from the escalation ladder, whose first rung is theirs once it has passed.
+        _send([worker], "assigned", referral, due=referral.plan_due_on)
     return referral
 
 

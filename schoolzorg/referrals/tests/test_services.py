@@ -174,6 +174,31 @@ def test_whole_flow_reaches_closed_with_timeline_and_audit() -> None:
     assert AccessLogEntry.objects.filter(object_id=str(referral.pk), action="update").count() == 7
 
 
+def test_the_colleague_named_at_acknowledgement_hears_of_it_with_the_next_deadline() -> None:
+    """As after a hand-over: the named worker must plan the handover, and otherwise first hears
+    of the referral from the escalation ladder."""
+    world = make_world()
+    referral = submitted(world, today=MONDAY)
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.acknowledge_referral(referral, by=world.contact, worker=world.worker)
+    told = Notification.objects.get(user=world.worker)
+    assert told.text.startswith(f"U bent de behandelaar van toeleiding {referral.pk}")
+    assert "Plan de warme overdracht uiterlijk maandag 10 maart 2025." in told.text
+    assert told.url.endswith(f"/{referral.pk}/")
+    assert [m.subject for m in mail.outbox if m.to == [world.worker.email]] == [
+        f"Schoolzorg: U bent behandelaar van toeleiding {referral.pk}"
+    ]
+    assert not Notification.objects.filter(user=world.contact, text__contains="behandelaar")
+
+
+def test_a_worker_who_names_themselves_gets_no_message_about_it() -> None:
+    world = make_world()
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker, worker=world.worker)
+    assert not Notification.objects.filter(user=world.worker, text__contains="behandelaar")
+
+
 def test_acknowledge_by_someone_outside_the_team_is_refused() -> None:
     world = make_world()
     referral = submitted(world)
