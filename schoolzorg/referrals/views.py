@@ -769,6 +769,11 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         raise Http404
     form = _form_for(name, referral, request.POST)
     if not form.is_valid():
+        if not is_allowed(name, referral.state):
+            # The move's form is not on the page in this state, so mistakes at its fields
+            # would show nowhere: say why the move cannot be made, as a valid form would hear.
+            refusal = services.StaleState(services.not_now(referral.state))
+            return _stale(request, pk, refusal, move=name, kept={})
         return _detail_with_form(request, referral, name, form, status=400)
     data = form.cleaned_data
     form.apply_seen(referral)

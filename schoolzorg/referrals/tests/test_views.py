@@ -502,6 +502,27 @@ def test_an_old_screen_is_someone_elses_conflict_when_a_colleague_moved_it_meanw
     assert "Iemand anders heeft deze toeleiding net gewijzigd" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "name", ["plan_handover", "hold_handover", "confirm_first_contact", "accept", "close"]
+)
+def test_a_move_the_state_does_not_allow_gets_the_same_clear_409(
+    world: World, client_for: Clients, name: str
+) -> None:
+    """Sent by hand (or from a page of another referral) while the referral is "Verstuurd":
+    the move's form is not on the page, so a 400 with mistakes at its fields said nothing."""
+    referral = submitted(world)
+    response = client_for(world.worker).post(
+        reverse("referrals:move", args=[referral.pk, name]),
+        {f"{name}-seen_state": "submitted", f"{name}-seen_round": 1},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Dit kan niet meer: de toeleiding heeft de status ‘Verstuurd’." in body
+    referral.refresh_from_db()
+    assert referral.state == State.SUBMITTED
+    assert not referral.events.filter(kind=name).exists()
+
+
 def test_bad_date_in_a_move_gets_a_dutch_message_not_a_500(
     world: World, client_for: Clients
 ) -> None:
