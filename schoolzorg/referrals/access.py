@@ -159,6 +159,30 @@ def _named_worker_sees_safety(user: Any, pupil: Any) -> bool:
     )
 
 
+def school_person_role(referral: Any) -> str:
+    """The case role in which the school's person named on the referral (`social_worker`: who
+    started it) works at the referring school: the school social worker, or the support
+    coordinator (an IB-er starts referrals too, and is named the same way); "" when they hold
+    none there. A role held today comes before an ended one (the page still names someone who
+    left), the latest first."""
+    from django.utils import timezone
+
+    from schoolzorg.accounts.models import Membership
+
+    if referral.social_worker_id is None:
+        return ""
+    school_id = referral.school_id
+    found = (
+        Membership.objects.filter(user_id=referral.social_worker_id, role__in=CASE_ROLES)
+        .filter(Q(organisation_id=school_id) | Q(school_id=school_id))
+        .order_by("-valid_from", "-pk")
+        .values_list("role", "valid_from", "valid_until")
+    )
+    today = timezone.localdate()
+    held = [(start <= today and (end is None or end >= today), role) for role, start, end in found]
+    return next((role for now, role in held if now), next((role for _, role in held), ""))
+
+
 def register() -> None:
     from schoolzorg.pupils import access
 

@@ -28,7 +28,13 @@ from schoolzorg.lib.urls import url_for
 from schoolzorg.pupils.access import access_basis, active_memberships, prepared_for_user
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.referrals import forms, policies, services, sharing
-from schoolzorg.referrals.access import list_basis, referral_basis, school_ids, team_ids
+from schoolzorg.referrals.access import (
+    list_basis,
+    referral_basis,
+    school_ids,
+    school_person_role,
+    team_ids,
+)
 from schoolzorg.referrals.models import Referral
 from schoolzorg.referrals.panels import DESK_FIELDS, desk_referrals, desk_rows
 from schoolzorg.referrals.routing import route_for
@@ -390,9 +396,16 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
     )
     today = timezone.localdate()
     move_forms = _move_forms(request, referral)
+    role = school_person_role(referral)
     return {
         "referral": referral,
         "today": today,
+        # The school's person on the referral, by the role they have there: an IB-er who wrote
+        # it is not school social work, and stays involved as the school's own.
+        "school_person_label": "Schoolmaatschappelijk werk"
+        if role == Role.SCHOOL_SOCIAL_WORKER
+        else (Role(role).label if role else "Namens de school"),
+        "school_person_is_social_worker": role == Role.SCHOOL_SOCIAL_WORKER,
         # Sent, and no longer to be shared with the team: why and since when (ADR 0401).
         "share_end": sharing.share_basis_end(referral, today)
         if referral.submitted_at is not None

@@ -523,6 +523,26 @@ def test_a_move_the_state_does_not_allow_gets_the_same_clear_409(
     assert not referral.events.filter(kind=name).exists()
 
 
+def test_the_school_person_on_the_referral_is_named_by_the_role_they_have_there(
+    world: World, client_for: Clients
+) -> None:
+    """An IB-er who wrote and sent the referral is not "Schoolmaatschappelijk werk"."""
+    by_ib = services.create_referral(world.pupil, by=world.coordinator)
+    services.save_draft(by_ib, COMPLETE_DOCUMENT, by=world.coordinator)
+    services.submit_referral(by_ib, by=world.coordinator)
+    page = client_for(world.worker).get(reverse("referrals:detail", args=[by_ib.pk]))
+    body = page.content.decode()
+    assert "<dt>Intern begeleider / zorgcoördinator</dt><dd>Ilse IB</dd>" in body
+    assert "Schoolmaatschappelijk werk" not in body and "blijft betrokken" not in body
+    services.withdraw_referral(by_ib, by=world.coordinator, reason="Gezin verhuist.")
+    by_smw = submitted(world)
+    body = client_for(world.worker).get(reverse("referrals:detail", args=[by_smw.pk]))
+    assert (
+        "<dt>Schoolmaatschappelijk werk</dt><dd>Sanne SMW (blijft betrokken tot het wijkteam "
+        "contact heeft met het gezin)</dd>"
+    ) in body.content.decode()
+
+
 def test_bad_date_in_a_move_gets_a_dutch_message_not_a_500(
     world: World, client_for: Clients
 ) -> None:
