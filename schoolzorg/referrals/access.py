@@ -3,7 +3,9 @@
 In words (also in docs/permissions.md once the lead merges it):
 
 - School side: people in a case role at the referring school (support coordinator, school social
-  worker, partnership contact) see the school's referrals in every state, drafts included.
+  worker, partnership contact) see the school's referrals in every state, drafts included. The
+  partnership contact is not a side of the referral: where it is and since when, not the
+  document (`policies.sees_content`).
 - The named school social worker keeps seeing the referral and the pupil until the neighbourhood
   team has confirmed first contact with the family, even when their school membership changes.
 - Receiving team: every worker, contact person and team leader of the team the referral was sent

@@ -56,6 +56,16 @@ def sees_content(user: Any, referral: Any) -> bool:
     )
 
 
+def is_partnership_contact(user: Any, referral: Any) -> bool:
+    """The partnership contact serving the referring school: a case role there, so they see
+    the school's referrals (`access.referral_visibility_q`), and the pupil's file; they are
+    neither side of the referral, so they see where it is and since when, not what it says."""
+    return any(
+        m.role == Role.PARTNERSHIP_CONTACT and m.served_school_id == referral.school_id
+        for m in active_memberships(user)
+    )
+
+
 def can_reassign(user: Any, referral: Any) -> bool:
     """The team leader, or the team's contact person for the school, while a named worker holds
     the open referral: they are the rungs of the ladder that hear when that worker stalls."""

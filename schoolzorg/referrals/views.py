@@ -432,6 +432,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "is_school_side": policies.is_school_side(request.user, referral),
         "shows_content": policies.sees_content(request.user, referral),
         "ended_states": TERMINAL_STATES,
+        "is_partnership_contact": policies.is_partnership_contact(request.user, referral),
         # A team that has not acknowledged the referral yet does not open the pupil's file.
         "opens_pupil": Pupil.objects.visible_to(request.user).filter(pk=referral.pupil_id).exists(),
     }

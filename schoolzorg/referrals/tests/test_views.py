@@ -543,6 +543,30 @@ def test_the_school_person_on_the_referral_is_named_by_the_role_they_have_there(
     ) in body.content.decode()
 
 
+def test_the_partnership_contact_reads_why_they_see_the_referral_not_the_desks_words(
+    world: World, client_for: Clients
+) -> None:
+    """A case role at the school (docs/permissions.md): they see where the referral is, and the
+    page says so in words for them, not the service desk's."""
+    from django.utils.html import escape
+
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.organisations.tests.factories import PartnershipFactory
+    from schoolzorg.referrals.tests.factories import person
+
+    contact = person(PartnershipFactory(), Role.PARTNERSHIP_CONTACT, school=world.school)
+    referral = submitted(world)
+    page = client_for(contact).get(reverse("referrals:detail", args=[referral.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert (
+        "U ziet deze toeleiding als schoolcontactpersoon van het samenwerkingsverband voor "
+        f"{escape(world.school.name)}: hoe ver ze is en sinds wanneer."
+    ) in body
+    assert "servicepunt" not in body
+    assert referral.help_question not in body
+
+
 def test_bad_date_in_a_move_gets_a_dutch_message_not_a_500(
     world: World, client_for: Clients
 ) -> None:
