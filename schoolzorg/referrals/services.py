@@ -1371,7 +1371,7 @@ def escalate_referral(
         escalation_count=referral.escalation_count,
     ).update(escalation_count=F("escalation_count") + 1)
     if changed == 0:
-        _raise_stale_escalation(referral)
+        _raise_stale_escalation(referral, by)
     referral.escalation_count += 1
     step = STEP_BY_STATE[referral.state]
     level = min(4, _level_reached(referral, step) + 1)
@@ -1408,7 +1408,10 @@ def _level_reached(referral: Referral, step: str) -> int:
     return found.aggregate(m=Max("level"))["m"] or 0
 
 
-def _raise_stale_escalation(referral: Referral) -> None:
+def _raise_stale_escalation(referral: Referral, by: User) -> None:
+    """Refuse an escalation from a screen (`referral`) the referral has moved on from: with the
+    state or the rung now, and whether the escalations since were the user's own (a double
+    click, a second tab) or someone else's."""
     current = Referral.objects.filter(pk=referral.pk).first()
     if current is None or current.state not in OPEN_STATES:
         raise StaleState("Deze toeleiding loopt niet meer; escaleren kan niet.")
@@ -1417,6 +1420,18 @@ def _raise_stale_escalation(referral: Referral) -> None:
         now = f"; de status is nu ‘{current.get_state_display()}’"
     elif reached := _level_reached(current, STEP_BY_STATE[current.state]):
         now = f"; het niveau is nu ‘{_level_label(reached)}’"
+        # Every escalation is counted, so the last ones are those raised since the screen.
+        since = current.escalation_count - referral.escalation_count
+        raisers = list(
+            Escalation.objects.filter(referral=current)
+            .order_by("-raised_at", "-pk")
+            .values_list("is_manual", "raised_by_id")[: max(since, 0)]
+        )
+        if since > 0 and len(raisers) == since and all(r == (True, by.pk) for r in raisers):
+            raise StaleState(
+                f"U had deze toeleiding al geëscaleerd{now}. Er is niets opgeslagen. Escaleer "
+                "zo nodig opnieuw."
+            )
     raise StaleState(
         f"Iemand anders heeft deze toeleiding net gewijzigd of geëscaleerd{now}. Er is niets "
         "opgeslagen. Bekijk de nieuwe stand en escaleer zo nodig opnieuw."

@@ -397,12 +397,19 @@ def test_two_escalations_from_the_same_screen_climb_one_rung() -> None:
     referral = submitted(world)
     screens = [Referral.objects.get(pk=referral.pk) for _ in range(3)]
     services.escalate_referral(screens[0], by=world.smw, reason="no_response", note="Niets")
+    now = "het niveau is nu ‘1. Herinnering aan de behandelaar of de contactpersoon’"
     for screen in screens[1:]:
         with pytest.raises(services.StaleState) as exc:
             services.escalate_referral(screen, by=world.smw, reason="no_response", note="Niets")
-        assert str(exc.value).startswith("Iemand anders heeft deze toeleiding net gewijzigd")
-        now = "het niveau is nu ‘1. Herinnering aan de behandelaar of de contactpersoon’"
-        assert now in str(exc.value)
+        # The user's own double click is not called a colleague's change.
+        assert str(exc.value).startswith(f"U had deze toeleiding al geëscaleerd; {now}.")
+    # A colleague's screen from before it is.
+    with pytest.raises(services.StaleState) as exc:
+        services.escalate_referral(
+            screens[1], by=world.coordinator, reason="no_response", note="Niets"
+        )
+    assert str(exc.value).startswith("Iemand anders heeft deze toeleiding net gewijzigd")
+    assert now in str(exc.value)
     assert list(referral.escalations.values_list("level", flat=True)) == [1]
     # After reading the new state, escalating again is a deliberate step up.
     fresh = Referral.objects.get(pk=referral.pk)

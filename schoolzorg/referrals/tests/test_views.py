@@ -915,9 +915,9 @@ def test_three_escalation_posts_from_one_screen_climb_one_rung(
     assert statuses == [302, 409, 409]
     assert list(referral.escalations.values_list("level", flat=True)) == [1]
     stale = client.post(url, data)
-    assert "Iemand anders heeft deze toeleiding net gewijzigd of geëscaleerd" in (
-        stale.content.decode()
-    )
+    # The user's own clicks: not called someone else's.
+    assert "U had deze toeleiding al geëscaleerd; het niveau is nu" in stale.content.decode()
+    assert "Iemand anders" not in stale.content.decode()
     assert 'name="escalate-seen_escalation_count" value="1"' in stale.content.decode()
 
 
