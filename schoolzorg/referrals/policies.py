@@ -58,8 +58,9 @@ def sees_content(user: Any, referral: Any) -> bool:
 
 def is_partnership_contact(user: Any, referral: Any) -> bool:
     """The partnership contact serving the referring school: a case role there, so they see
-    the school's referrals (`access.referral_visibility_q`), and the pupil's file; they are
-    neither side of the referral, so they see where it is and since when, not what it says."""
+    the school's referrals (`access.referral_visibility_q`) and the pupil's file. Unless named
+    on one (they started it: `is_school_side`), they are neither side of it: they see where it
+    is and since when, not what it says."""
     return any(
         m.role == Role.PARTNERSHIP_CONTACT and m.served_school_id == referral.school_id
         for m in active_memberships(user)
