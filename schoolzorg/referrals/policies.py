@@ -67,6 +67,22 @@ def is_partnership_contact(user: Any, referral: Any) -> bool:
     )
 
 
+# Timeline lines that quote what the school or the team wrote (why it was sent back, declined,
+# withdrawn or sent to another team): for those who do not see the document (the service desk,
+# the partnership contact, the team once the referral ended) only what happened.
+WITHOUT_CONTENT = {
+    "return_incomplete": "Teruggestuurd als onvolledig",
+    "decline": "Afgewezen, geen passende hulp",
+    "withdraw": "Ingetrokken",
+    "team_chosen": "Ander wijkteam gekozen",
+}
+
+
+def timeline_text(event: Any, shows_content: bool) -> str:
+    """A timeline line as this reader may see it (`sees_content`)."""
+    return event.text if shows_content else WITHOUT_CONTENT.get(event.kind, event.text)
+
+
 def can_reassign(user: Any, referral: Any) -> bool:
     """The team leader, or the team's contact person for the school, while a named worker holds
     the open referral: they are the rungs of the ladder that hear when that worker stalls."""

@@ -397,6 +397,10 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
     today = timezone.localdate()
     move_forms = _move_forms(request, referral)
     role = school_person_role(referral)
+    shows_content = policies.sees_content(request.user, referral)
+    events = list(referral.events.select_related("by"))
+    for event in events:
+        event.shown = policies.timeline_text(event, shows_content)  # type: ignore[attr-defined]
     return {
         "referral": referral,
         "today": today,
@@ -412,7 +416,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         else None,
         "is_team_side": policies.is_team_side(request.user, referral),
         "can_withdraw": any(m.name == "withdraw" for m, _ in move_forms),
-        "events": referral.events.select_related("by"),
+        "events": events,
         "escalations": referral.escalations.select_related("raised_by"),
         "show_safety": policies.can_see_child_safety(request.user, referral),
         "move_forms": move_forms,
@@ -430,7 +434,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         if referral.state in (State.DRAFT, State.RETURNED)
         else [],
         "is_school_side": policies.is_school_side(request.user, referral),
-        "shows_content": policies.sees_content(request.user, referral),
+        "shows_content": shows_content,
         "ended_states": TERMINAL_STATES,
         "is_partnership_contact": policies.is_partnership_contact(request.user, referral),
         # A team that has not acknowledged the referral yet does not open the pupil's file.

@@ -197,3 +197,17 @@ def test_the_desk_sees_where_a_referral_is_stuck_not_what_the_family_shared(
     assert "niet wat het gezin heeft verteld" in body
     school_side = client_for(world.smw).get(reverse("referrals:detail", args=[referral.pk]))
     assert referral.help_question in school_side.content.decode()
+
+
+def test_the_desk_reads_that_a_referral_was_sent_back_not_why(
+    world: World, client_for: Clients
+) -> None:
+    from schoolzorg.referrals import services
+
+    referral = _escalate(world, submitted(world), 4)
+    services.return_incomplete(referral, by=world.worker, reasons="Thuissituatie ontbreekt")
+    url = reverse("referrals:detail", args=[referral.pk])
+    body = client_for(world.desk_user).get(url).content.decode()
+    assert "Teruggestuurd als onvolledig" in body and "Thuissituatie ontbreekt" not in body
+    school = client_for(world.smw).get(url).content.decode()
+    assert "Teruggestuurd als onvolledig: Thuissituatie ontbreekt" in school

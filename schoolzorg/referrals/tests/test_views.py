@@ -129,8 +129,14 @@ def test_the_team_no_longer_reads_the_document_once_the_referral_ended(
     assert page.status_code == 200
     assert concerns not in body and "Huisarts</p>" not in body
     assert "U ziet dit document niet meer, want de toeleiding is" in body
-    assert "Tijdlijn" in body
-    assert concerns in client_for(world.smw).get(url).content.decode()
+    # The timeline says what happened, not the school's reason or the team's advice.
+    assert "Ouders zoeken zelf hulp" not in body and "Huisarts" not in body
+    assert ("Ingetrokken" if end == "withdraw" else "Afgewezen, geen passende hulp") in body
+    school = client_for(world.smw).get(url).content.decode()
+    assert concerns in school
+    assert (
+        "Ingetrokken: Ouders zoeken zelf hulp" if end == "withdraw" else "Advies: Huisarts"
+    ) in (school)
 
 
 def test_detail_read_is_logged(world: World, client_for: Clients) -> None:
