@@ -327,7 +327,7 @@ def _detail_context(
     decisions: dict[int, list[Decision]] = {item.pk: [] for item in items}
     for decision in _decisions(meeting_id=meeting.pk):
         decisions.get(decision.item_id, []).append(decision)
-    guests = _guests(meeting_id=meeting.pk)
+    guests, guests_hidden = _guests_shown(_guests(meeting_id=meeting.pk), items)
     hidden = _hidden_positions(meeting, items)
     members = _members(meeting)
     minute_taker = can_take_minutes(request.user, meeting.care_team)
@@ -387,6 +387,7 @@ def _detail_context(
         "attendance": attendance,
         "attendance_choices": ATTENDANCE_CHOICES,
         "guests": guests,
+        "guests_hidden": guests_hidden,
         # The items whose minutes can be printed for the parents: a pupil, discussable.
         "printable_items": {i.pk for i in items if i.pupil_id is not None and i.is_discussable},
         "guest_form": guest_form or GuestForm(items=_guest_items(items), prefix="guest"),
@@ -413,6 +414,19 @@ def _hidden_positions(meeting: CareMeeting, items: list[AgendaItem]) -> list[int
     (say a nurse, when the consent names only the neighbourhood team). One query."""
     shown = {item.pk for item in items}
     return sorted(pos for pk, pos in meeting.items.values_list("pk", "position") if pk not in shown)
+
+
+def _guests_shown(
+    guests: list[MeetingGuest], items: list[AgendaItem]
+) -> tuple[list[MeetingGuest], bool]:
+    """The guests the user may see, and whether any were left out.
+
+    A guest at an item is hidden as the item is: a parent's name at an item the user may not
+    see, or whose pupil may no longer be discussed, says which family was discussed.
+    """
+    open_items = {item.pk for item in items if item.is_discussable}
+    shown = [g for g in guests if g.item_id is None or g.item_id in open_items]
+    return shown, len(shown) < len(guests)
 
 
 def _guest_items(items: list[AgendaItem]) -> list[tuple[int, str]]:
@@ -712,9 +726,14 @@ def _guest(request: HttpRequest, pk: int) -> MeetingGuest:
     )
     if not can_take_minutes(request.user, guest.meeting.care_team):
         raise Http404
+    # As on the working screen: not a guest at an item the user may not see, or whose pupil
+    # may no longer be discussed.
     if (
         guest.item_id is not None
-        and not AgendaItem.objects.visible_to(request.user).filter(pk=guest.item_id).exists()
+        and not AgendaItem.objects.visible_to(request.user)
+        .discussable()
+        .filter(pk=guest.item_id)
+        .exists()
     ):
         raise Http404
     return guest

@@ -882,3 +882,74 @@ def test_a_team_member_whose_role_ended_loses_the_meetings_at_once(setting, clie
     # She is no longer offered as the owner of a decision either.
     page = client_for(setting.ib).get(f"/overleggen/{m}/").content.decode()
     assert nurse.full_name not in page
+
+
+def _pdf_text(content: bytes) -> str:
+    import shutil
+    import subprocess
+
+    pdftotext = shutil.which("pdftotext")  # poppler-utils
+    assert pdftotext, "pdftotext (poppler-utils) is needed for this test"
+    text = subprocess.run(  # noqa: S603 - a fixed tool on our own PDF
+        [pdftotext, "-raw", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    return " ".join(text.split())
+
+
+def test_a_guest_at_an_item_the_user_may_not_see_is_not_named_on_screen_or_in_the_minutes(
+    setting, client_for
+):
+    from schoolzorg.consent.models import Consent
+    from schoolzorg.organisations.models import Organisation
+
+    _today(setting.meeting)
+    item = _item(setting, with_case=False)
+    # The consent names only the school: the nurse's organisation is not at the table.
+    Consent.objects.filter(pupil=setting.pupil).update(
+        recipient=Organisation.objects.get(pk=setting.school.pk)
+    )
+    MeetingGuest.objects.create(
+        meeting=setting.meeting, item=item, name="Moeder Jansen", role="parent"
+    )
+    MeetingGuest.objects.create(meeting=setting.meeting, name="Meester Bos", role="teacher")
+    client = client_for(setting.nurse)
+    page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert "1 punt over leerlingen die u niet mag zien" in page
+    assert "Moeder Jansen" not in page and "bij punt 1" not in page
+    assert "Meester Bos" in page  # a guest of the whole meeting stays
+    assert "Gasten bij een punt dat u niet mag zien" in page
+    pdf = _pdf_text(client.get(f"/overleggen/{setting.meeting.pk}/verslag.pdf").content)
+    assert "Moeder Jansen" not in pdf and "Meester Bos" in pdf
+    # The minute taker, who sees the item, sees its guest.
+    assert (
+        "Moeder Jansen"
+        in client_for(setting.ib).get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    )
+
+
+def test_a_guest_at_an_item_without_consent_is_hidden_as_the_item_is(setting, client_for):
+    _today(setting.meeting)
+    item = _item(setting, with_case=False)
+    guest = MeetingGuest.objects.create(
+        meeting=setting.meeting,
+        item=item,
+        name="Moeder Jansen",
+        role="parent",
+        sent_for_correction_on=timezone.localdate(),
+    )
+    from schoolzorg.consent.models import Consent
+    from schoolzorg.consent.services import withdraw_consent
+
+    withdraw_consent(
+        Consent.objects.get(pupil=setting.pupil),
+        by=setting.ib,
+        on=timezone.localdate(),
+        reason="Ouders willen niet",
+    )
+    client = client_for(setting.ib)
+    page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert "Geen toestemming meer" in page
+    assert "Moeder Jansen" not in page and "Er zijn geen gasten vastgelegd." not in page
+    pdf = _pdf_text(client.get(f"/overleggen/{setting.meeting.pk}/verslag.pdf").content)
+    assert "Moeder Jansen" not in pdf
+    assert client.get(f"/overleggen/gast/{guest.pk}/reactie/").status_code == 404
