@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from schoolzorg.lib import daterange, formtokens
 from schoolzorg.lib.forms import EMPTY_CHOICE, DateInput, ModelChoiceField, TextField
-from schoolzorg.meetings.models import AttendanceStatus, GuestRole, MeetingSchedule
+from schoolzorg.meetings.models import (
+    DURATION_MINUTES_MAX,
+    DURATION_MINUTES_MIN,
+    AttendanceStatus,
+    GuestRole,
+    MeetingSchedule,
+)
 from schoolzorg.plans.models import Domain
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -17,7 +23,26 @@ DATE_ERRORS = {"required": "Vul een datum in.", "invalid": "Vul een geldige datu
 TIME_ERRORS = {"required": "Vul een tijd in.", "invalid": "Vul een tijd in als 13:30."}
 
 
+DURATION_MESSAGE = (
+    f"Een overleg duurt minstens {DURATION_MINUTES_MIN} en hoogstens {DURATION_MINUTES_MAX} "
+    f"minuten ({DURATION_MINUTES_MAX // 60} uur)."
+)
+
+
 class ScheduleForm(forms.ModelForm):  # type: ignore[type-arg]
+    # The database's range, said at the field (and in the input's min and max) instead of the
+    # name of the constraint it would break.
+    duration_minutes = forms.IntegerField(
+        label="Duur in minuten",
+        min_value=DURATION_MINUTES_MIN,
+        max_value=DURATION_MINUTES_MAX,
+        error_messages={
+            "required": "Vul in hoeveel minuten een overleg duurt.",
+            "invalid": "Vul een heel aantal minuten in, bijvoorbeeld 90.",
+            "min_value": DURATION_MESSAGE,
+            "max_value": DURATION_MESSAGE,
+        },
+    )
     until = forms.DateField(
         label="Overleggen inplannen tot en met",
         widget=DateInput(),

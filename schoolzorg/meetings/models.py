@@ -39,6 +39,11 @@ def default_start_time() -> dt.time:
     return dt.time(13, 30)
 
 
+# How long a meeting of the rhythm lasts, in minutes: the constraint below and the form's field.
+DURATION_MINUTES_MIN = 15
+DURATION_MINUTES_MAX = 480
+
+
 class MeetingSchedule(models.Model):
     """The rhythm of a care team's meetings: 'the second Tuesday of the month, 13:30'."""
 
@@ -65,7 +70,8 @@ class MeetingSchedule(models.Model):
                 name="schedule_week_of_month_range",
             ),
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=15) & Q(duration_minutes__lte=480),
+                condition=Q(duration_minutes__gte=DURATION_MINUTES_MIN)
+                & Q(duration_minutes__lte=DURATION_MINUTES_MAX),
                 name="schedule_duration_range",
             ),
         ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -82,3 +83,40 @@ def test_generate_uses_the_school_calendar_and_skips_existing_days(setting):
         is_school_day(m.scheduled_on, region=region, school_id=setting.school.pk) for m in created
     )
     assert generate_meetings(schedule, start=start, until=until, by=setting.ib) == []
+
+
+def _rhythm(**changes):
+    from django.utils import timezone
+
+    data = {
+        "frequency": Frequency.MONTHLY,
+        "weekday": 1,
+        "week_of_month": 2,
+        "start_time": "13:30",
+        "duration_minutes": "90",
+        "location": "",
+        "until": (timezone.localdate() + dt.timedelta(days=120)).isoformat(),
+    }
+    return {**data, **changes}
+
+
+@pytest.mark.parametrize("minutes", ["0", "1", "14", "481", "99999999999999999999"])
+def test_a_rhythm_duration_out_of_range_says_the_range_at_the_field(setting, client_for, minutes):
+    url = f"/overleggen/team/{setting.team.pk}/ritme/"
+    response = client_for(setting.ib).post(url, _rhythm(duration_minutes=minutes))
+    assert response.status_code == 400
+    body = response.content.decode()
+    message = "Een overleg duurt minstens 15 en hoogstens 480 minuten (8 uur)."
+    field = "id_duration_minutes"
+    assert f'id="{field}_error"><span class="visually-hidden">Fout: </span>{message}</p>' in body
+    assert f'<a href="#{field}">Duur in minuten: {message}</a>' in body
+    assert "Beperking" not in body and "9223372036854775807" not in body
+    assert f'value="{minutes}"' in body
+    assert not MeetingSchedule.objects.exists()
+
+
+def test_the_rhythm_duration_input_allows_what_the_database_allows(setting, client_for):
+    body = client_for(setting.ib).get(f"/overleggen/team/{setting.team.pk}/ritme/").content.decode()
+    field = re.search(r'<input[^>]*id="id_duration_minutes"[^>]*>', body)
+    assert field is not None
+    assert 'min="15"' in field.group() and 'max="480"' in field.group()
