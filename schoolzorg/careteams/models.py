@@ -120,7 +120,7 @@ class CareTeam(models.Model):
         """Primary schools call the care meeting OZO, secondary schools SOT (seed 002)."""
         if self.school.sector == "secondary":
             return "Schoolondersteuningsteam"
-        return "Onderwijs zorg overleg"
+        return "Onderwijszorgoverleg"
 
 
 class CareTeamMemberQuerySet(models.QuerySet["CareTeamMember"]):

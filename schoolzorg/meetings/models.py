@@ -1,4 +1,4 @@
-"""The care meeting (Onderwijs zorg overleg / Schoolondersteuningsteam): schedule, agenda,
+"""The care meeting (Onderwijszorgoverleg / Schoolondersteuningsteam): schedule, agenda,
 attendance, minutes and decisions.
 
 An agenda item about a pupil exists only with a consent to discuss that pupil in the care team

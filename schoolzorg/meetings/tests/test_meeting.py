@@ -104,7 +104,7 @@ def test_decision_becomes_plan_action_and_case_event(setting):
         setting.nurse,
         setting.pupil,
     )
-    assert action.source.startswith("Onderwijs zorg overleg")
+    assert action.source.startswith("Onderwijszorgoverleg")
     assert CaseEvent.objects.filter(
         case=item.case, kind="meeting_decision", text__contains="Gesprek met moeder"
     ).exists()
@@ -200,7 +200,7 @@ def test_ics_has_utc_times_and_no_pupil_names(setting):
     assert "\r\nEND:VCALENDAR\r\n" in text
     start = timezone.make_aware(dt.datetime.combine(setting.meeting.scheduled_on, dt.time(13, 30)))
     assert f"DTSTART:{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}" in text
-    assert "Onderwijs zorg overleg De Regenboog" in text
+    assert "Onderwijszorgoverleg De Regenboog" in text
     assert "Sam" not in text and "Jansen" not in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
 
@@ -953,3 +953,27 @@ def test_a_guest_at_an_item_without_consent_is_hidden_as_the_item_is(setting, cl
     pdf = _pdf_text(client.get(f"/overleggen/{setting.meeting.pk}/verslag.pdf").content)
     assert "Moeder Jansen" not in pdf
     assert client.get(f"/overleggen/gast/{guest.pk}/reactie/").status_code == 404
+
+
+@pytest.mark.parametrize("hidden", [1, 2])
+def test_the_team_minutes_say_in_plain_dutch_how_many_items_the_reader_may_not_see(
+    setting, client_for, hidden
+):
+    for n in range(hidden):
+        pupil = PupilFactory(first_name=f"Geheim{n}", current_school=setting.school)
+        consent = give_consent(pupil, setting.ib)
+        place_on_agenda(setting.meeting, pupil=pupil, question="?", by=setting.ib)
+        consent.withdrawn_on = timezone.localdate()
+        consent.save()
+    response = client_for(setting.nurse).get(f"/overleggen/{setting.meeting.pk}/verslag.pdf")
+    pdf = _pdf_text(response.content)
+    name = setting.nurse.full_name
+    if hidden == 1:
+        expected = f"1 punt staat niet in dit verslag (punt 1): {name} mag die leerling niet zien."
+    else:
+        expected = (
+            f"2 punten staan niet in dit verslag (punt 1, 2): {name} mag die leerlingen niet zien."
+        )
+    assert expected in pdf
+    assert "afdrukker" not in pdf and "punt(en)" not in pdf
+    assert "Onderwijszorgoverleg De Regenboog" in pdf
