@@ -276,6 +276,13 @@ class GuestForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
+    """The parents' reaction to their child's minutes; opens with the reaction recorded so far.
+
+    `expected` is the reaction the form showed: saving over a reaction someone else recorded
+    meanwhile is refused (409) instead of replacing it unseen.
+    """
+
+    expected = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     note = TextField(
         label="Reactie of correctie van de ouders",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -666,15 +666,48 @@ def send_for_correction(guest: MeetingGuest, *, by: Any, on: dt.date | None = No
     return guest
 
 
+class CorrectionConflict(StaleState):
+    """Someone else recorded the parents' reaction after this person's form showed it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Iemand anders heeft de reactie van de ouders intussen vastgelegd of aangepast. "
+            "Hieronder ziet u wat er nu staat, met daaronder uw eigen tekst. Neem over wat nodig "
+            "is en sla opnieuw op."
+        )
+
+
 @transaction.atomic
 def record_correction(
-    guest: MeetingGuest, *, note: str, received_on: dt.date, by: Any
+    guest: MeetingGuest,
+    *,
+    note: str,
+    received_on: dt.date,
+    by: Any,
+    expected: str | None = None,
 ) -> MeetingGuest:
-    """Record what the parents asked to correct; shown and printed with the item's minutes."""
+    """Record what the parents asked to correct; shown and printed with the item's minutes.
+
+    One reaction per guest, changed as the parents' answer grows: `expected` is the reaction
+    the user's form showed, and a reaction recorded meanwhile by someone else is not replaced
+    (`CorrectionConflict`). Not received before the minutes were sent.
+    """
     if guest.sent_for_correction_on is None:
         raise MeetingError("Verstuur het verslag eerst ter correctie.")
     if is_blank(note):
         raise MeetingError("Schrijf de reactie van de ouders op, ook als die 'akkoord' is.")
+    if received_on < guest.sent_for_correction_on:
+        raise FieldRefused(
+            "received_on",
+            "Deze datum ligt voor de dag waarop het verslag is verzonden. Kies "
+            f"{numeric(guest.sent_for_correction_on)} of later.",
+        )
+    # Locked, so that two people saving at once are compared one after the other.
+    now = MeetingGuest.objects.select_for_update().get(pk=guest.pk)
+    if expected is not None and not _same_text(expected, now.correction_note):
+        if _same_text(note, now.correction_note) and now.correction_received_on == received_on:
+            return now  # the user's own form sent again (back button, double click)
+        raise CorrectionConflict()
     guest.correction_note = note.strip()
     guest.correction_received_on = received_on
     guest.save(update_fields=["correction_note", "correction_received_on"])

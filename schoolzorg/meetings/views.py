@@ -783,10 +783,28 @@ def send_correction(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def record_correction(request: HttpRequest, pk: int) -> HttpResponse:
     guest = _guest(request, pk)
-    form = CorrectionForm(request.POST or None)
+    # The reaction recorded so far, to change or add to: one reaction per guest, never replaced
+    # by an empty form.
+    initial: dict[str, Any] = {"expected": guest.correction_note}
+    if guest.correction_received_on is not None:
+        initial |= {"note": guest.correction_note, "received_on": guest.correction_received_on}
+    form = CorrectionForm(request.POST or None, initial=initial)
+    conflict = False
     if request.method == "POST" and form.is_valid():
         try:
             services.record_correction(guest, by=request.user, **form.cleaned_data)
+        except services.CorrectionConflict as exc:
+            # As the minutes do: what is recorded now above the user's own text, which is kept
+            # with `expected` moved on, so saving again is deliberate.
+            guest.refresh_from_db()
+            data = request.POST.copy()
+            data["expected"] = guest.correction_note
+            form = CorrectionForm(data)
+            form.is_valid()
+            form.add_error(None, exc.message)
+            conflict = True
+        except FieldRefused as exc:  # a date before the minutes were sent: at the field
+            form.add_error(exc.field, exc.message)
         except MeetingError as exc:
             form.add_error(None, exc.message)
         else:
@@ -795,8 +813,8 @@ def record_correction(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/correction.html",
-        {"guest": guest, "form": form},
-        status=answer_status(form),
+        {"guest": guest, "form": form, "conflict": conflict},
+        status=409 if conflict else answer_status(form),
     )
 
 

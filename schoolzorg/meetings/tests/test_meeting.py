@@ -977,3 +977,77 @@ def test_the_team_minutes_say_in_plain_dutch_how_many_items_the_reader_may_not_s
     assert expected in pdf
     assert "afdrukker" not in pdf and "punt(en)" not in pdf
     assert "Onderwijszorgoverleg De Regenboog" in pdf
+
+
+def _sent_guest(setting):
+    _today(setting.meeting)
+    item = _item(setting, with_case=False)
+    return MeetingGuest.objects.create(
+        meeting=setting.meeting,
+        item=item,
+        name="Moeder Jansen",
+        role="parent",
+        sent_for_correction_on=timezone.localdate(),
+    )
+
+
+def test_the_reaction_form_opens_with_the_reaction_recorded_so_far(setting, client_for):
+    guest = _sent_guest(setting)
+    client = client_for(setting.ib)
+    url = f"/overleggen/gast/{guest.pk}/reactie/"
+    today = timezone.localdate().isoformat()
+    first = "Moeder: het is niet alleen na het weekend, ook op woensdag."
+    client.post(url, {"expected": "", "note": first, "received_on": today})
+    page = client.get(url).content.decode()
+    assert first in page and "Er is al een reactie vastgelegd" in page
+    assert f'value="{today}"' in page
+    both = f"{first}\r\nVader is akkoord."
+    response = client.post(url, {"expected": first, "note": both, "received_on": today})
+    assert response.status_code == 302
+    guest.refresh_from_db()
+    assert guest.correction_note == both
+
+
+def test_a_reaction_saved_over_one_recorded_meanwhile_is_refused_and_the_text_kept(
+    setting, client_for
+):
+    guest = _sent_guest(setting)
+    url = f"/overleggen/gast/{guest.pk}/reactie/"
+    today = timezone.localdate().isoformat()
+    client = client_for(setting.ib)
+    client.post(url, {"expected": "", "note": "Moeder: ook op woensdag.", "received_on": today})
+    # A second form, opened before the first reaction was saved, showed no reaction.
+    response = client.post(url, {"expected": "", "note": "Vader is akkoord.", "received_on": today})
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Moeder: ook op woensdag." in body and "Vader is akkoord." in body
+    assert "Iemand anders heeft de reactie van de ouders intussen vastgelegd" in body
+    guest.refresh_from_db()
+    assert guest.correction_note == "Moeder: ook op woensdag."
+    # The same form sent twice is no conflict.
+    again = client.post(
+        url, {"expected": "", "note": "Moeder: ook op woensdag.", "received_on": today}
+    )
+    assert again.status_code == 302
+
+
+def test_a_reaction_received_before_the_minutes_were_sent_is_refused_at_the_field(
+    setting, client_for
+):
+    guest = _sent_guest(setting)
+    day = timezone.localdate()
+    earlier = day - dt.timedelta(days=5)
+    response = client_for(setting.ib).post(
+        f"/overleggen/gast/{guest.pk}/reactie/",
+        {"expected": "", "note": "Akkoord", "received_on": earlier.isoformat()},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    message = (
+        "Deze datum ligt voor de dag waarop het verslag is verzonden. "
+        f"Kies {day.day}-{day.month}-{day.year} of later."
+    )
+    assert f'<a href="#id_received_on">Ontvangen op: {message}</a>' in body
+    assert 'id="id_received_on_error"' in body
+    guest.refresh_from_db()
+    assert guest.correction_received_on is None
