@@ -138,9 +138,13 @@ def plan_meeting(
     location: str,
     by: Any,
 ) -> CareMeeting:
-    """Plan one extra meeting outside the rhythm."""
+    """Plan one extra meeting outside the rhythm, on a school day of the school's calendar (the
+    days the rhythm keeps to: no weekend, holiday or study day)."""
     if end_time <= start_time:
         raise MeetingError("De eindtijd moet na de begintijd liggen.")
+    closed = _school_closed_on(team, scheduled_on)
+    if closed:
+        raise FieldRefused("scheduled_on", closed)
     if CareMeeting.objects.filter(care_team=team, scheduled_on=scheduled_on).exists():
         raise MeetingError("Op die dag staat al een overleg van dit team.")
     return CareMeeting.objects.create(
@@ -151,6 +155,29 @@ def plan_meeting(
         location=location,
         created_by=by,
     )
+
+
+def _school_closed_on(team: CareTeam, day: dt.date) -> str:
+    """Why the team's school is closed on `day`, with the first school day after it; "" on a
+    school day."""
+    from django.utils.formats import date_format
+
+    from schoolzorg.calendars import workingdays
+
+    school = team.school
+    region = school.effective_holiday_region
+    reasons = workingdays.closed_because(day, region=region, school_id=school.pk)
+    if not reasons:
+        return ""
+    text = (
+        f"Op {date_format(day, 'l j F Y')} is de school dicht ({', '.join(reasons)}). "
+        "Kies een schooldag."
+    )
+    try:
+        after = workingdays.add_school_days(day, 1, region=region, school_id=school.pk)
+    except ValueError:
+        return text
+    return f"{text} De eerste schooldag daarna is {date_format(after, 'l j F Y')}."
 
 
 # What a move refused for unsaved minutes did not do.

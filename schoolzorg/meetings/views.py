@@ -300,6 +300,8 @@ def create(request: HttpRequest, team_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.plan_meeting(team, by=request.user, **form.cleaned_data)
+        except FieldRefused as exc:  # not a school day: at the date, with the next one
+            form.add_error(exc.field, exc.message)
         except MeetingError as exc:
             form.add_error(None, exc.message)
         else:

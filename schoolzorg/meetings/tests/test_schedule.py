@@ -120,3 +120,49 @@ def test_the_rhythm_duration_input_allows_what_the_database_allows(setting, clie
     field = re.search(r'<input[^>]*id="id_duration_minutes"[^>]*>', body)
     assert field is not None
     assert 'min="15"' in field.group() and 'max="480"' in field.group()
+
+
+def _next(weekday: int) -> dt.date:
+    from django.utils import timezone
+
+    day = timezone.localdate() + dt.timedelta(days=1)
+    while day.weekday() != weekday:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def test_a_one_off_meeting_on_a_weekend_or_study_day_is_refused_at_the_date(setting, client_for):
+    from django.utils.formats import date_format
+
+    from schoolzorg.calendars import workingdays
+    from schoolzorg.calendars.models import SchoolClosure
+    from schoolzorg.meetings.models import CareMeeting
+
+    url = f"/overleggen/team/{setting.team.pk}/nieuw/"
+    client = client_for(setting.ib)
+    saturday = _next(5)
+    times = {"start_time": "13:00", "end_time": "14:00", "location": ""}
+    response = client.post(url, {"scheduled_on": saturday.isoformat(), **times})
+    assert response.status_code == 400
+    body = response.content.decode()
+    said = (
+        f"Op {date_format(saturday, 'l j F Y')} is de school dicht (weekend). Kies een schooldag."
+    )
+    assert f'<a href="#id_scheduled_on">Datum: {said}' in body
+    assert f'value="{saturday.isoformat()}"' in body
+    tuesday = _next(1)
+    SchoolClosure.objects.create(school=setting.school, date=tuesday, reason="Studiedag")
+    workingdays.clear_cache()
+    response = client.post(url, {"scheduled_on": tuesday.isoformat(), **times})
+    assert response.status_code == 400
+    assert "is de school dicht (Studiedag)" in response.content.decode()
+    assert not CareMeeting.objects.exclude(pk=setting.meeting.pk).exists()
+    # A school day is planned.
+    wednesday = tuesday + dt.timedelta(days=1)
+    if (
+        workingdays.is_school_day(
+            wednesday, region=setting.school.effective_holiday_region, school_id=setting.school.pk
+        )
+        and not CareMeeting.objects.filter(scheduled_on=wednesday).exists()
+    ):
+        assert client.post(url, {"scheduled_on": wednesday.isoformat(), **times}).status_code == 302
