@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from schoolzorg.accounts.roles import ROLE_ORGANISATION_KINDS, SCHOOL_SCOPED_ROLES, Role
 from schoolzorg.lib.dates import numeric
@@ -45,6 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField("actief", default=True)
     is_staff = models.BooleanField("toegang tot beheer", default=False)
     date_joined = models.DateTimeField("aangemaakt op", default=timezone.now)
+    # Part of what a session is signed with (`_get_session_auth_hash`): raising it ends every
+    # session of the account on its next request, as a new password does (`end_sessions`).
+    session_stamp = models.PositiveIntegerField("sessies beëindigd", default=0, editable=False)
 
     objects = UserManager()
 
@@ -75,6 +79,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's hash of the password that every session carries, with the session stamp.
+
+        Django signs a session out on its next request when the hash it was signed in with is
+        no longer the account's. Without a stamp the hash is Django's own, so sessions made
+        before the stamp existed stay signed in."""
+        signed = (
+            self.password if not self.session_stamp else f"{self.password}#{self.session_stamp}"
+        )
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            signed,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -68,18 +69,29 @@ def issue_recovery_codes(user: User) -> list[str]:
 SECOND_FACTOR_RESET = ["(verborgen)", "tweede stap gewist: bij de volgende stap opnieuw instellen"]
 
 
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere: each of its sessions ends on its next request.
+
+    Sessions are not stored by user, so the stamp they are signed with changes instead
+    (`User._get_session_auth_hash`). An UPDATE, not a save: nothing else of the account is
+    written, and the change history is not told of a stamp."""
+    User.objects.filter(pk=user.pk).update(session_stamp=F("session_stamp") + 1)
+    user.refresh_from_db(fields=["session_stamp"])
+
+
 @transaction.atomic
 def reset_second_factor(user: User) -> None:
     """Remove the user's authenticator apps, passkeys and recovery codes, for someone who lost
-    them. A session that passed the second step with one of them no longer counts as verified
-    (django-otp looks the device up on every request), and the next sign-in sets up a new one.
-    Recorded in the change history the privacy officers review."""
+    them, and end every session of the account: a session still open on a lost or stolen
+    device would otherwise set up a new app without the password. The next sign-in (password
+    first) sets up a new one. Recorded in the change history the privacy officers review."""
     from auditlog.models import LogEntry
     from django_otp_webauthn.models import WebAuthnCredential
 
     TOTPDevice.objects.filter(user=user).delete()
     WebAuthnCredential.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    end_sessions(user)
     LogEntry.objects.log_create(
         user, action=LogEntry.Action.UPDATE, changes={"second_factor": SECOND_FACTOR_RESET}
     )

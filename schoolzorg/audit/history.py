@@ -4,9 +4,9 @@ Call `register(Model)` from your AppConfig.ready(). Encrypted fields (child-safe
 left out of the diff on purpose: auditlog stores values in plain text, which would undo the
 encryption. The diff then only shows that the record changed, not the secret text.
 
-Accounts are tracked without their password hash and last sign-in; a new password (set by its
-owner, by a reset link or by an administrator) is recorded as a change of its own that says only
-that it changed (`log_password_change`), so the privacy officer sees who set whose password.
+Accounts are tracked without their password hash, last sign-in and session stamp; a new
+password (set by its owner, by a reset link or by an administrator) is recorded as a change of
+its own that says only that it changed (`log_password_change`), so the privacy officer sees who set whose password.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def register(model: Any, **options: Any) -> None:
 
 
 # Never in a diff: the hash would be readable in the history, a sign-in is not a change.
-USER_EXCLUDED = ["password", "last_login"]
+USER_EXCLUDED = ["password", "last_login", "session_stamp"]
 PASSWORD_CHANGED = ["(verborgen)", "nieuw wachtwoord ingesteld"]
 
 

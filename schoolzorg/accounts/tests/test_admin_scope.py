@@ -440,11 +440,36 @@ def test_a_lost_second_factor_is_reset_for_their_own_people_only(town, client_fo
     assert TOTPDevice.objects.filter(user=admin_user).exists()
     entry = LogEntry.objects.get_for_object(ib).latest("pk")
     assert "second_factor" in entry.changes_dict and entry.actor_id == admin_user.pk
-    # The session that passed the step with the lost app passes it no longer.
-    assert ib_session.get("/").status_code == 302
+    # The session that passed the step with the lost app is signed out: the password comes
+    # first again, before a new app can be set up.
+    for path in ("/", "/inloggen/instellen/", "/account/"):
+        assert ib_session.get(path)["Location"].startswith("/inloggen/?"), path
 
     reset(far_ib)  # not theirs: the admin's list does not hold them
     assert TOTPDevice.objects.filter(user=far_ib).exists()
+
+
+def test_a_reset_signs_the_account_out_everywhere_and_the_password_opens_it_again(town) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    ib = town["ib"]
+    ib.set_password("een-lang-wachtwoord-2026")
+    ib.save()
+    TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    old = Client()
+    old.post("/inloggen/", {"username": ib.email, "password": "een-lang-wachtwoord-2026"})
+    assert old.get("/inloggen/code/").status_code == 200  # halfway: password, not yet the code
+    town["client"].post(
+        "/beheer/accounts/user/",
+        {"action": "reset_second_factor", "_selected_action": [ib.pk], "post": "ja"},
+    )
+    # Not even the half of a sign-in is left to set up a new app with.
+    assert old.get("/inloggen/instellen/")["Location"].startswith("/inloggen/?")
+    again = Client()
+    again.post("/inloggen/", {"username": ib.email, "password": "een-lang-wachtwoord-2026"})
+    assert again.get("/inloggen/code/")["Location"] == "/inloggen/instellen/"
+    assert again.get("/inloggen/instellen/").status_code == 200
 
 
 def test_the_account_pages_speak_dutch_where_django_does_not(client_for) -> None:  # type: ignore[no-untyped-def]
