@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.text import format_lazy
 
 from schoolzorg.accounts.adminscope import (
@@ -131,19 +133,36 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
         description="Tweede stap opnieuw laten instellen (app of passkey kwijt)",
         permissions=["change"],
     )
-    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    def reset_second_factor(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> TemplateResponse | None:
         """For someone who lost their phone and their recovery codes: their app, passkeys and
         codes are removed, and at the next sign-in they set up a new one. Not for one's own
         account, and (unless by Django's own permissions) not for a privacy officer, who reviews
-        the administrators' work: with a new password as well, that would open their account."""
+        the administrators' work: with a new password as well, that would open their account.
+
+        First a page that names the accounts and asks to confirm, as Django's delete does: one
+        wrong tick would lock a colleague out until they set up again."""
         refused = queryset.filter(pk__in=[request.user.pk])
         if not request.user.is_superuser:
             officers = Membership.objects.active().filter(role=Role.PRIVACY_OFFICER)
             refused |= queryset.filter(pk__in=officers.values("user_id"))
-        done = 0
-        for user in queryset.exclude(pk__in=refused.values("pk")):
+        accounts = list(queryset.exclude(pk__in=refused.values("pk")))
+        if accounts and request.POST.get("post") != "ja":
+            return TemplateResponse(
+                request,
+                "admin/accounts/user/reset_second_factor.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Tweede stap opnieuw laten instellen?",
+                    "opts": self.opts,
+                    "accounts": accounts,
+                    "refused": list(refused),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for user in accounts:
             reset_second_factor(user)
-            done += 1
         if refused.exists():
             self.message_user(
                 request,
@@ -151,13 +170,16 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
                 "privacyfunctionaris: vraag dat aan een beheerder met alle rechten.",
                 messages.ERROR,
             )
-        if done:
+        if done := len(accounts):
             self.message_user(
                 request,
-                f"De tweede stap is gewist voor {done} {'account' if done == 1 else 'accounts'}. Bij de volgende keer inloggen "
-                "stellen zij een nieuwe app of passkey in en krijgen zij nieuwe herstelcodes.",
+                f"De tweede stap is gewist voor {done} {'account' if done == 1 else 'accounts'}. "
+                f"{'Dit account is' if done == 1 else 'Deze accounts zijn'} overal uitgelogd. "
+                "Bij de volgende keer inloggen wordt na het wachtwoord een nieuwe app of passkey "
+                "ingesteld, met nieuwe herstelcodes.",
                 messages.SUCCESS,
             )
+        return None
 
     def scoped(self, queryset: QuerySet[Any, Any], organisations: Any) -> QuerySet[Any, Any]:
         return queryset.filter(pk__in=managed_users(organisations).values("pk"))
