@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -40,6 +41,9 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+EMAIL_TAKEN = "Er is al een account met dit e-mailadres."
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("e-mailadres", unique=True, validators=[no_hidden_characters])
     full_name = models.CharField("naam", max_length=200, validators=[no_hidden_characters])
@@ -65,12 +69,21 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(
                 Lower("email"),
                 name="user_email_unique_in_any_case",
-                violation_error_message="Er is al een account met dit e-mailadres.",
+                violation_error_message=EMAIL_TAKEN,
             )
         ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def unique_error_message(
+        self, model_class: type[models.Model], unique_check: Sequence[str]
+    ) -> ValidationError:
+        """The address taken, in a sentence: Django's says "Er bestaat al een Gebruiker met
+        eenzelfde E-mailadres", capitals and all."""
+        if tuple(unique_check) == ("email",):
+            return ValidationError(EMAIL_TAKEN, code="unique")
+        return super().unique_error_message(model_class, unique_check)
 
     @classmethod
     def normalize_username(cls, username: str) -> str:

@@ -517,3 +517,53 @@ def test_a_functional_administrator_reads_staff_access_as_ja_or_nee(town) -> Non
     page = town["client"].get(f"/beheer/accounts/user/{town['ib'].pk}/change/").content.decode()
     assert page.count('alt="False"') == page.count('alt="True"') == 0
     assert "Toegang tot beheer" in page
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        (
+            "nieuw@hier.example",
+            "kort",
+            "Dit wachtwoord is te kort. Het moet minstens 12 tekens bevatten.",
+        ),
+        (
+            "janssen.bakker@hier.example",
+            "janssen.bakker@hier.example",
+            "Het wachtwoord lijkt te veel op het e-mailadres.",
+        ),
+        (
+            "ib@hier.example",
+            "een-lang-wachtwoord-2026",
+            "Er is al een account met dit e-mailadres.",
+        ),
+    ],
+)
+def test_a_new_account_is_refused_in_plain_dutch(town, email, password, message) -> None:  # type: ignore[no-untyped-def]
+    page = (
+        town["client"]
+        .post(
+            "/beheer/accounts/user/add/",
+            {
+                "email": email,
+                "full_name": "Nieuwe Collega",
+                "password1": password,
+                "password2": password,
+                "usable_password": "true",
+            },
+        )
+        .content.decode()
+    )
+    assert message in page
+    for wrong in ("too short", "op de e-mailadres", "Gebruiker met eenzelfde"):
+        assert wrong not in page
+
+
+def test_a_password_like_the_name_is_refused_with_its_article(town) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    user = User(email="x@hier.example", full_name="Marieke Oosterhuis")
+    with pytest.raises(ValidationError) as refused:
+        validate_password("oosterhuis", user)
+    assert "Het wachtwoord lijkt te veel op de naam." in refused.value.messages
