@@ -45,13 +45,25 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args: Any, setup: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.setup = setup
         if setup:  # no recovery codes yet: they come after this step
             field = self.fields["token"]
             field.help_text = "De 6 cijfers die uw authenticator-app nu laat zien."
             field.widget.attrs["inputmode"] = "numeric"
 
     def clean_token(self) -> str:
-        return normal_code(self.cleaned_data["token"])
+        code = normal_code(self.cleaned_data["token"])
+        # At set-up only the app's code is asked for: a code of another length is a typing
+        # slip, not a phone whose clock is wrong (and is not tried, so it throttles nothing).
+        if getattr(self, "setup", False) and not (len(code) == 6 and code.isdigit()):
+            raise forms.ValidationError(
+                f"De code heeft 6 cijfers. U typte er {len(code)}. Typ de 6 cijfers die de app "
+                "nu laat zien."
+                if code.isdigit()
+                else "De code heeft 6 cijfers en geen letters of tekens. Typ de 6 cijfers die "
+                "de app nu laat zien."
+            )
+        return code
 
 
 class ReauthForm(forms.Form):

@@ -135,6 +135,12 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
             Q(valid_until__isnull=True) | Q(valid_until__gte=day)
         )
 
+    def ended(self, on: dt.date | None = None) -> MembershipQuerySet:
+        """Memberships that were in force and ended before a day (today by default); not one
+        ended before it began, which never was."""
+        day = on or timezone.localdate()
+        return self.filter(valid_until__lt=day, valid_until__gte=models.F("valid_from"))
+
     def with_role(self, *roles: str) -> MembershipQuerySet:
         return self.filter(role__in=roles)
 

@@ -14,7 +14,12 @@ from schoolzorg.organisations.queries import schools_visible_to
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "organisations/home.html", {"panels": panels_for(request)})
+    from schoolzorg.accounts.models import Membership
+
+    panels = panels_for(request)
+    # Without any panel there is no role in force: say whether one ended or none was given yet.
+    role_ended = not panels and Membership.objects.filter(user=request.user).ended().exists()
+    return render(request, "organisations/home.html", {"panels": panels, "role_ended": role_ended})
 
 
 @login_required

@@ -109,6 +109,24 @@ def test_user_without_device_must_set_one_up_and_gets_recovery_codes(ib):
     assert client.get("/").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("12345", "De code heeft 6 cijfers. U typte er 5."),
+        ("1234567", "De code heeft 6 cijfers. U typte er 7."),
+        ("12345a", "De code heeft 6 cijfers en geen letters of tekens."),
+    ],
+)
+def test_a_set_up_code_of_the_wrong_length_says_so_not_the_phones_clock(ib, typed, message):
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    client.get("/inloggen/instellen/")
+    page = client.post("/inloggen/instellen/", {"token": typed}).content.decode()
+    assert message in page and "Controleer de tijd" not in page
+    device = TOTPDevice.objects.get(user=ib, confirmed=False)
+    assert device.throttling_failure_count == 0  # a slip is not a wrong code
+
+
 def test_recovery_code_works_once(ib):
     from schoolzorg.accounts.services import issue_recovery_codes
 
