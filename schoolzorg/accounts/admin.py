@@ -44,6 +44,22 @@ def _checked(form: Any, request: HttpRequest) -> Any:
     return CheckedMembershipForm
 
 
+NO_ADMIN_ACCESS = (
+    "{name} is functioneel beheerder, maar heeft nog geen toegang tot beheer. Alleen een "
+    "beheerder met alle rechten (superuser) kan die toegang geven. Tot dan kan {name} het "
+    "beheer niet openen."
+)
+
+
+def _note_admin_access(request: HttpRequest, memberships: Any) -> None:
+    """Say it when a functional administrator's role is given to someone who cannot open the
+    admin: the role does not open it, `is_staff` does, and only a superuser gives that."""
+    for membership in memberships:
+        user = membership.user
+        if membership.role == Role.FUNCTIONAL_ADMIN and not user.is_staff:
+            messages.warning(request, NO_ADMIN_ACCESS.format(name=user))
+
+
 class _MembershipScope(FunctionalAdminScope):
     may_add = True
 
@@ -184,10 +200,20 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
     def scoped(self, queryset: QuerySet[Any, Any], organisations: Any) -> QuerySet[Any, Any]:
         return queryset.filter(pk__in=managed_users(organisations).values("pk"))
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Membership:
+            _note_admin_access(
+                request, formset.new_objects + [o for o, _ in formset.changed_objects]
+            )
+
     @admin.display(description="toegang tot beheer")
     def staff_text(self, obj: User) -> str:
-        """Shown read-only as "ja"/"nee": Django's icon is read out as "True"/"False"."""
-        return "ja" if obj.is_staff else "nee"
+        """Shown read-only as "ja"/"nee": Django's icon is read out as "True"/"False". With
+        "nee", who gives it: a functional administrator cannot."""
+        if obj.is_staff:
+            return "ja"
+        return "nee (alleen een beheerder met alle rechten kan deze toegang geven)"
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
@@ -218,3 +244,7 @@ class MembershipAdmin(_MembershipScope, admin.ModelAdmin[Membership]):
         if obj is not None and self._checks(request) and membership_refused(request, obj):
             return False  # shown read-only
         return super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        _note_admin_access(request, [obj])

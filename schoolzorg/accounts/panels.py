@@ -54,7 +54,12 @@ def _notifications(request: HttpRequest) -> navigation.NavItem:
 
 
 def _admin(request: HttpRequest) -> navigation.NavItem | None:
-    if any(m.role == Role.FUNCTIONAL_ADMIN for m in active_memberships(request.user)):
+    """Only for who can open the admin: the role alone does not (`is_staff`, "toegang tot
+    beheer", is given apart, by a superuser), and a link to a 404 helps nobody."""
+    user = request.user
+    if not user.is_staff:
+        return None
+    if user.is_superuser or any(m.role == Role.FUNCTIONAL_ADMIN for m in active_memberships(user)):
         return navigation.NavItem("Beheer", reverse("admin:index"), order=95)
     return None
 

@@ -567,3 +567,33 @@ def test_a_password_like_the_name_is_refused_with_its_article(town) -> None:  # 
     with pytest.raises(ValidationError) as refused:
         validate_password("oosterhuis", user)
     assert "Het wachtwoord lijkt te veel op de naam." in refused.value.messages
+
+
+def test_making_a_colleague_functional_administrator_says_who_gives_access_to_the_admin(
+    town, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    ib, here = town["ib"], town["school"].municipality
+    page = (
+        town["client"]
+        .post(
+            "/beheer/accounts/membership/add/",
+            {
+                "user": ib.pk,
+                "organisation": here.pk,
+                "role": Role.FUNCTIONAL_ADMIN,
+                "valid_from": "2026-01-01",
+            },
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert Membership.objects.filter(user=ib, role=Role.FUNCTIONAL_ADMIN).exists()
+    assert "heeft nog geen toegang tot beheer" in page
+    assert "Alleen een beheerder met alle rechten (superuser) kan die toegang geven" in page
+    account = town["client"].get(f"/beheer/accounts/user/{ib.pk}/change/").content.decode()
+    assert "alleen een beheerder met alle rechten kan deze toegang geven" in account
+    # The menu offers no "Beheer" that would answer 404, until a superuser opens the admin.
+    assert 'href="/beheer/"' not in client_for(ib).get("/").content.decode()
+    ib.is_staff = True
+    ib.save()
+    assert 'href="/beheer/"' in client_for(ib).get("/").content.decode()
