@@ -56,3 +56,33 @@ def test_the_admins_time_zone_note_is_dutch(way: str, dutch: str) -> None:
             "Let op: vul tijden in zoals in de tijdzone %(timezone)s. "
             f"(Uw klok loopt %(offset)s uur {dutch}.)"
         )
+
+
+def test_the_admins_date_picker_names_its_links_in_dutch() -> None:
+    """Django 6.1 ships the date picker's accessible names untranslated ("Today (december 5,
+    2026)" beside the visible "Vandaag"); ours are compiled."""
+    from django.utils.translation.trans_real import DjangoTranslation
+
+    catalog = DjangoTranslation("nl", domain="djangojs", localedirs=[str(LOCALE)])
+    for english, dutch in [
+        ("%(month)s %(day)s, %(year)s", "%(day)s %(month)s %(year)s"),
+        ("Today (%(date)s)", "Vandaag (%(date)s)"),
+        ("Yesterday (%(date)s)", "Gisteren (%(date)s)"),
+        ("Tomorrow (%(date)s)", "Morgen (%(date)s)"),
+        ("Previous (%(month)s %(year)s)", "Vorige maand (%(month)s %(year)s)"),
+        ("Next (%(month)s %(year)s)", "Volgende maand (%(month)s %(year)s)"),
+    ]:
+        assert catalog.gettext(english) == dutch
+
+
+@pytest.mark.django_db
+def test_the_admins_javascript_catalog_has_the_dutch_date_picker(client_for, member) -> None:
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.organisations.tests.factories import MunicipalityFactory
+
+    admin = member(Role.FUNCTIONAL_ADMIN, MunicipalityFactory())
+    admin.is_staff = True
+    admin.save()
+    script = client_for(admin).get("/beheer/jsi18n/").content.decode()
+    assert '"Today (%(date)s)": "Vandaag (%(date)s)"' in script
+    assert '"%(month)s %(day)s, %(year)s": "%(day)s %(month)s %(year)s"' in script
