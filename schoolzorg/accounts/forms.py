@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 
 
 class LoginForm(AuthenticationForm):
@@ -98,3 +99,32 @@ class ReauthForm(forms.Form):
                 "Het wachtwoord of de code klopt niet. Probeer het opnieuw."
             )
         return data
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """A professional's own new password, on "Mijn account": the current one first, so a
+    session left open does not let someone else take the account; Django's validators. Saved
+    by `services.change_password`, not by the form."""
+
+    error_messages = {
+        "password_incorrect": "Uw huidige wachtwoord klopt niet. Probeer het opnieuw.",
+        "password_mismatch": "De twee nieuwe wachtwoorden zijn niet hetzelfde.",
+    }
+    old_password = forms.CharField(
+        label="Huidig wachtwoord",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label="Nieuw wachtwoord",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Minstens 12 tekens. Niet alleen cijfers, geen veelgebruikt wachtwoord, en niet "
+        "te veel zoals uw naam of e-mailadres.",
+    )
+    new_password2 = forms.CharField(
+        label="Nieuw wachtwoord nog een keer",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    field_order = ["old_password", "new_password1", "new_password2"]

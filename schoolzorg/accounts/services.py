@@ -69,6 +69,16 @@ def issue_recovery_codes(user: User) -> list[str]:
 SECOND_FACTOR_RESET = ["(verborgen)", "tweede stap gewist: bij de volgende stap opnieuw instellen"]
 
 
+@transaction.atomic
+def change_password(user: User, password: str) -> None:
+    """Give the account a new password its owner chose. Every other session of the account
+    ends on its next request (the password is part of what a session is signed with); the view
+    keeps the owner's own. The change history records that it changed, not the hash
+    (`audit.history.log_password_change`)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
 def end_sessions(user: User) -> None:
     """Sign the account out everywhere: each of its sessions ends on its next request.
 

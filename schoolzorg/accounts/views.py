@@ -14,7 +14,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.core.paginator import Paginator
@@ -29,7 +29,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolzorg.accounts import notifications, services
-from schoolzorg.accounts.forms import LoginForm, ReauthForm, TokenForm
+from schoolzorg.accounts.forms import LoginForm, PasswordChangeForm, ReauthForm, TokenForm
 from schoolzorg.accounts.middleware import (
     SESSION_STARTED_KEY,
     SESSION_TOUCHED_KEY,
@@ -153,17 +153,28 @@ def require_recent_auth(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
 @login_required
 def account_view(request: HttpRequest) -> HttpResponse:
-    """The user's own account: second factors (app, passkeys, recovery codes)."""
+    """The user's own account: password and second factors (app, passkeys, recovery codes)."""
     from django_otp.plugins.otp_static.models import StaticToken
     from django_otp_webauthn.models import WebAuthnCredential
 
     user = request.user
     codes: list[str] | None = None
-    if request.method == "POST" and request.POST.get("action") == "herstelcodes":
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "herstelcodes":
         if not reauth_is_fresh(request, settings.REAUTH_SECONDS):
             return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': request.path})}")
         codes = services.issue_recovery_codes(user)  # type: ignore[arg-type]
+    password_form = PasswordChangeForm(user, request.POST if action == "wachtwoord" else None)
+    if action == "wachtwoord" and password_form.is_valid():
+        services.change_password(user, password_form.cleaned_data["new_password1"])  # type: ignore[arg-type]
+        update_session_auth_hash(request, user)  # this session stays signed in
+        messages.success(
+            request,
+            "Uw wachtwoord is gewijzigd. Op andere computers en telefoons bent u nu uitgelogd.",
+        )
+        return redirect("accounts:account")
     context = {
+        "password_form": password_form,
         "has_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
         "passkeys": WebAuthnCredential.objects.filter(user=user, confirmed=True),
         "recovery_left": StaticToken.objects.filter(device__user=user).count(),

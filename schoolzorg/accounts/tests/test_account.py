@@ -1,0 +1,69 @@
+"""Mijn account: a professional changes their own password, with the current one first."""
+
+from __future__ import annotations
+
+import pytest
+
+from schoolzorg.accounts.roles import Role
+from schoolzorg.organisations.tests.factories import SchoolFactory
+
+pytestmark = pytest.mark.django_db
+
+OLD = "het-oude-wachtwoord-2026"
+NEW = "Een-eigen-nieuw-wachtwoord-2027"
+
+
+@pytest.fixture
+def ib(member):  # type: ignore[no-untyped-def]
+    user = member(Role.SUPPORT_COORDINATOR, SchoolFactory())
+    user.set_password(OLD)
+    user.save()
+    return user
+
+
+def _change(client, old: str, new: str, again: str | None = None):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/account/",
+        {
+            "action": "wachtwoord",
+            "old_password": old,
+            "new_password1": new,
+            "new_password2": new if again is None else again,
+        },
+    )
+
+
+def test_the_account_page_offers_to_change_the_password(ib, client_for) -> None:  # type: ignore[no-untyped-def]
+    page = client_for(ib).get("/account/").content.decode()
+    assert "Wachtwoord wijzigen" in page and "Huidig wachtwoord" in page
+
+
+def test_a_new_password_keeps_this_session_and_signs_out_the_others(ib, client_for) -> None:  # type: ignore[no-untyped-def]
+    from auditlog.models import LogEntry
+
+    here, elsewhere = client_for(ib), client_for(ib)
+    response = _change(here, OLD, NEW)
+    assert response.status_code == 302 and response["Location"] == "/account/"
+    ib.refresh_from_db()
+    assert ib.check_password(NEW)
+    assert "Uw wachtwoord is gewijzigd." in here.get("/account/").content.decode()
+    assert elsewhere.get("/account/")["Location"].startswith("/inloggen/?")
+    entry = LogEntry.objects.get_for_object(ib).latest("pk")
+    assert "password" in entry.changes_dict and entry.actor_id == ib.pk
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "again", "message"),
+    [
+        ("fout-wachtwoord-123", NEW, None, "Uw huidige wachtwoord klopt niet."),
+        (OLD, "kort", None, "Dit wachtwoord is te kort. Het moet minstens 12 tekens bevatten."),
+        (OLD, NEW, NEW + "x", "De twee nieuwe wachtwoorden zijn niet hetzelfde."),
+    ],
+)
+def test_a_refused_new_password_says_why_in_dutch(ib, client_for, old, new, again, message) -> None:  # type: ignore[no-untyped-def]
+    response = _change(client_for(ib), old, new, again)
+    page = response.content.decode()
+    assert response.status_code == 200 and message in page
+    assert 'class="message message--error error-summary"' in page
+    ib.refresh_from_db()
+    assert ib.check_password(OLD)
