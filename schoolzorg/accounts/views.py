@@ -164,10 +164,10 @@ def account_view(request: HttpRequest) -> HttpResponse:
         if not reauth_is_fresh(request, settings.REAUTH_SECONDS):
             return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': request.path})}")
         codes = services.issue_recovery_codes(user)  # type: ignore[arg-type]
-    password_form = PasswordChangeForm(user, request.POST if action == "wachtwoord" else None)
+    password_form = PasswordChangeForm(user, request.POST if action == "wachtwoord" else None)  # type: ignore[arg-type]
     if action == "wachtwoord" and password_form.is_valid():
         services.change_password(user, password_form.cleaned_data["new_password1"])  # type: ignore[arg-type]
-        update_session_auth_hash(request, user)  # this session stays signed in
+        update_session_auth_hash(request, user)  # type: ignore[arg-type]  # this session stays signed in
         messages.success(
             request,
             "Uw wachtwoord is gewijzigd. Op andere computers en telefoons bent u nu uitgelogd.",

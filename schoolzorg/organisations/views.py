@@ -18,7 +18,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
     panels = panels_for(request)
     # Without any panel there is no role in force: say whether one ended or none was given yet.
-    role_ended = not panels and Membership.objects.filter(user=request.user).ended().exists()
+    mine = Membership.objects.filter(user=request.user)  # type: ignore[misc]
+    role_ended = not panels and mine.ended().exists()
     return render(request, "organisations/home.html", {"panels": panels, "role_ended": role_ended})
 
 
