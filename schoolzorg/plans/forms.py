@@ -41,9 +41,12 @@ def _one_of_two(form: forms.Form, first: str, second: str) -> None:
     form.fields[second].note = "(als u hierboven niemand koos)"  # type: ignore[attr-defined]
 
 
-def _set_owners(form: forms.Form, people: list[Any], pupil: Any) -> None:
-    """Offer these people as owner (the view passes only those `consent.relationships.named_among` allows).
-    Anyone else, say from a screen opened before a consent was withdrawn, is refused in Dutch."""
+def set_owners(form: forms.Form, people: list[Any], pupil: Any) -> None:
+    """Offer these people as owner, or someone from the family or network by name (fields
+    `owner` and `owner_name`; check with `owner_value`). The caller passes only those
+    `consent.relationships.named_among` allows; anyone else, say from a screen opened before a
+    consent was withdrawn, is refused in Dutch. Used by the plan's goals and actions and by a
+    care meeting's decisions."""
     form.people = {u.pk: u for u in people}  # type: ignore[attr-defined]
     set_choices(form, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))
     name = pupil.first_name if pupil is not None else "het kind"
@@ -53,6 +56,17 @@ def _set_owners(form: forms.Form, people: list[Any], pupil: Any) -> None:
         "grondslag is (bespreken in het schoolzorgteam). Kies iemand uit de lijst."
     )
     _one_of_two(form, "owner", "owner_name")
+
+
+def owner_value(form: forms.Form, data: dict[str, Any], missing: str) -> Any:
+    """The owner chosen on a form set up by `set_owners`: the person, else the family or
+    network name; neither one is refused at `owner` with `missing`. Returns a user, a name, or
+    (after that error) an empty name: what `add_action` and `add_decision` take."""
+    people: dict[Any, Any] = form.people  # type: ignore[attr-defined]
+    owner = people.get(data.get("owner")) if data.get("owner") else None
+    if owner is None and is_blank(data.get("owner_name") or ""):
+        form.add_error("owner", missing)
+    return owner if owner is not None else (data.get("owner_name") or "").strip()
 
 
 def _people_choices(people: list[Any], empty: str) -> list[tuple[Any, str]]:
@@ -181,7 +195,7 @@ class GoalForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[Any], pupil: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _set_owners(self, people, pupil)
+        set_owners(self, people, pupil)
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -235,7 +249,7 @@ class ActionForm(forms.Form):
         self, *args: Any, people: list[Any], goals: list[Any], pupil: Any = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        _set_owners(self, people, pupil)
+        set_owners(self, people, pupil)
         self.goals = {g.pk: g for g in goals}
         set_choices(
             self, "goal", [("", "Geen bepaald doel")] + [(g.pk, g.description[:80]) for g in goals]
@@ -243,12 +257,9 @@ class ActionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        owner = self.people.get(data.get("owner")) if data.get("owner") else None
-        if owner is None and is_blank(data.get("owner_name") or ""):
-            self.add_error(
-                "owner", "Kies wie de actie uitvoert, of vul een naam in uit het gezin of netwerk."
-            )
-        data["owner_value"] = owner if owner is not None else (data.get("owner_name") or "").strip()
+        data["owner_value"] = owner_value(
+            self, data, "Kies wie de actie uitvoert, of vul een naam in uit het gezin of netwerk."
+        )
         daterange.check_field(self, "due_on", earliest=recorded_since(), latest=plan_horizon())
         data["goal_obj"] = self.goals.get(data.get("goal")) if data.get("goal") else None
         return data
