@@ -16,6 +16,7 @@ from schoolzorg.meetings.models import (
     GuestRole,
     MeetingSchedule,
 )
+from schoolzorg.plans.forms import owner_value, set_choices, set_owners
 from schoolzorg.plans.models import Domain
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -215,27 +216,42 @@ class DecisionForm(forms.Form):
     owner = forms.TypedChoiceField(
         label="Wie doet het",
         coerce=int,
+        empty_value=None,
         error_messages={
             "required": "Kies wie het doet.",
             "invalid_choice": "Kies iemand uit de lijst.",
         },
     )
+    # The same choice as on the plan's action form (`plans.forms.set_owners`): a decision about
+    # a child can be for someone from the family or network, by name.
+    owner_name = TextField(label="Of: iemand uit gezin of netwerk", required=False, max_length=200)
     due_on = forms.DateField(label="Klaar op", widget=DateInput(), error_messages=DATE_ERRORS)
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
-    def __init__(self, *args: Any, owners: list[Any], **kwargs: Any) -> None:
-        # A plain list fetched once per page: twenty items share it without twenty queries.
-        super().__init__(*args, **kwargs)
-        self._owners = {u.pk: u for u in owners}
-        self.fields["owner"].choices = [("", EMPTY_CHOICE)] + [  # type: ignore[attr-defined]
-            (u.pk, u.full_name) for u in owners
-        ]
+    people: dict[Any, Any]
 
-    def clean_owner(self) -> Any:
-        return self._owners[self.cleaned_data["owner"]]
+    def __init__(self, *args: Any, owners: list[Any], pupil: Any = None, **kwargs: Any) -> None:
+        """`owners`: a plain list fetched once per page (twenty items share it without twenty
+        queries). `pupil`: the item's child; without one (a general item) there is no family,
+        so only the team's people are offered."""
+        super().__init__(*args, **kwargs)
+        self.pupil = pupil
+        if pupil is not None:
+            self.fields["owner"].required = False
+            set_owners(self, owners, pupil)
+        else:
+            del self.fields["owner_name"]
+            self.people = {u.pk: u for u in owners}
+            set_choices(self, "owner", [("", EMPTY_CHOICE)] + [(u.pk, u.full_name) for u in owners])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.pupil is not None:
+            data["owner_value"] = owner_value(
+                self, data, "Kies wie het doet, of vul een naam in uit het gezin of netwerk."
+            )
+        else:
+            data["owner_value"] = self.people.get(data["owner"]) if data.get("owner") else None
         # Not before the meeting day is the service's rule; this catches a slip of the year.
         latest = daterange.add_years(timezone.localdate(), daterange.PLAN_YEARS_AHEAD)
         daterange.check_field(self, "due_on", latest=latest)

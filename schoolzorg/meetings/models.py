@@ -348,11 +348,20 @@ class Decision(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField("wat gaan we doen")
     domain = models.CharField("domein", max_length=32, choices=Domain.choices)
+    # A professional, or someone from the family or network by name (as a plan action).
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="wie doet het",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="meeting_decisions",
+    )
+    owner_name = models.CharField(
+        "wie doet het (gezin of netwerk)",
+        max_length=200,
+        blank=True,
+        help_text="Als iemand uit het gezin of netwerk het doet: de naam.",
     )
     due_on = models.DateField("klaar op")
     created_by = models.ForeignKey(
@@ -373,6 +382,15 @@ class Decision(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = "besluit"
         verbose_name_plural = "besluiten"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False) | ~Q(owner_name=""), name="decision_has_owner"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def owner_label(self) -> str:
+        return str(self.owner) if self.owner_id else self.owner_name

@@ -586,7 +586,8 @@ def add_decision(
     form_token: uuid.UUID,
 ) -> tuple[Decision, bool]:
     """Record a decision, from the meeting day on; it becomes an action in the family plan and
-    a line on the case.
+    a line on the case. `owner` is a User or, for an item about a child, a name from the family
+    or network (as in the plan's action form).
 
     Returns the decision and whether it is new: the same form sent twice (double click, resend
     after a network error) returns the first decision instead of making a second action.
@@ -608,8 +609,14 @@ def add_decision(
             f"Kies {numeric(meeting.scheduled_on)} of later.",
         )
     pupil = item.pupil
-    # A consent that names one organisation: the others' people could not act on the file.
     is_person = owner is not None and not isinstance(owner, str)
+    owner_name = owner.strip() if isinstance(owner, str) else ""
+    if not is_person and not owner_name:
+        raise FieldRefused("owner", "Kies wie het doet.")
+    if not is_person and pupil is None:
+        # A general item has no family: its decisions are for the team's own people.
+        raise FieldRefused("owner", "Kies iemand uit de lijst.")
+    # A consent that names one organisation: the others' people could not act on the file.
     if pupil is not None and is_person and not may_be_named(owner, pupil):
         raise FieldRefused(
             "owner",
@@ -621,7 +628,8 @@ def add_decision(
         item=item,
         text=text.strip(),
         domain=domain,
-        owner=owner,
+        owner=owner if is_person else None,
+        owner_name=owner_name,
         due_on=due_on,
         created_by=by,
         form_token=form_token,
@@ -633,7 +641,7 @@ def add_decision(
             part,
             description=decision.text,
             domain=domain,
-            owner=owner,
+            owner=decision.owner if is_person else owner_name,
             due_on=due_on,
             by=by,
             source=source,
@@ -643,7 +651,8 @@ def add_decision(
         add_case_event(
             item.case,  # type: ignore[arg-type]
             kind=EventKind.MEETING_DECISION,
-            text=f"Besluit in {source}: {decision.text} – {owner}, klaar op {numeric(due_on)}.",
+            text=f"Besluit in {source}: {decision.text} – {decision.owner_label}, "
+            f"klaar op {numeric(due_on)}.",
             by=by,
             url=meeting_url(meeting),
         )

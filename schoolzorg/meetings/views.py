@@ -360,7 +360,7 @@ def _detail_context(
             )
         if item.is_discussable and (editable or sent_decision is not None):
             item.decision_form = sent_decision or DecisionForm(  # type: ignore[attr-defined]
-                owners=owners[item.pk], prefix=f"d{item.pk}"
+                owners=owners[item.pk], pupil=item.pupil, prefix=f"d{item.pk}"
             )
         item.error = (errors or {}).get(item.pk, "")  # type: ignore[attr-defined]
         item.decision_list = decisions[item.pk]  # type: ignore[attr-defined]
@@ -574,7 +574,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     if not can_take_minutes(request.user, item.meeting.care_team):
         raise Http404
-    form = DecisionForm(request.POST, owners=_owners(_members(item.meeting)), prefix=f"d{item.pk}")
+    form = DecisionForm(
+        request.POST, owners=_owners(_members(item.meeting)), pupil=item.pupil, prefix=f"d{item.pk}"
+    )
     carried = _carried_minutes(request, item)  # typed minutes stay in their field, unsaved
     if not form.is_valid():
         return _render_item(request, item, minutes_form=carried, decision_form=form, status=400)
@@ -587,7 +589,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 item,
                 text=form.cleaned_data["text"],
                 domain=form.cleaned_data["domain"],
-                owner=form.cleaned_data["owner"],
+                owner=form.cleaned_data["owner_value"],
                 due_on=form.cleaned_data["due_on"],
                 by=request.user,
                 form_token=form.cleaned_data["form_token"],

@@ -1051,3 +1051,95 @@ def test_a_reaction_received_before_the_minutes_were_sent_is_refused_at_the_fiel
     assert 'id="id_received_on_error"' in body
     guest.refresh_from_db()
     assert guest.correction_received_on is None
+
+
+def test_a_decision_about_a_child_can_be_for_someone_from_the_family_or_network(
+    setting, client_for
+):
+    """As on the plan's action form: no professional, a name from the family or network. The
+    name is shown on the working screen, in both minutes PDFs, in the plan and on the case."""
+    _today(setting.meeting)
+    item = _item(setting)
+    client = client_for(setting.ib)
+    page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert "Iemand uit gezin of netwerk" in page and "Of: iemand uit gezin of netwerk" in page
+    data = _decision_data(item, setting)
+    data.update({f"d{item.pk}-owner": "", f"d{item.pk}-owner_name": "  Oma Fatima "})
+    data[f"d{item.pk}-domain"] = "family"
+    response = client.post(f"/overleggen/punt/{item.pk}/besluit/", data)
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert (decision.owner, decision.owner_name, decision.owner_label) == (
+        None,
+        "Oma Fatima",
+        "Oma Fatima",
+    )
+    action = Action.objects.get()
+    assert decision.plan_action == action
+    assert (action.owner, action.owner_label) == (None, "Oma Fatima")
+    assert CaseEvent.objects.filter(
+        case=item.case, kind="meeting_decision", text__contains="– Oma Fatima, klaar op"
+    ).exists()
+    page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert "<strong>Oma Fatima</strong>" in page
+    for url in (
+        f"/overleggen/{setting.meeting.pk}/verslag.pdf",
+        f"/overleggen/punt/{item.pk}/verslag.pdf",
+    ):
+        assert "Oma Fatima" in _pdf_text(client.get(url).content), url
+
+
+def test_a_decision_with_neither_a_person_nor_a_name_is_refused_at_the_field(setting, client_for):
+    _today(setting.meeting)
+    item = _item(setting)
+    data = _decision_data(item, setting)
+    data.update({f"d{item.pk}-owner": "", f"d{item.pk}-owner_name": "\u200b "})
+    response = client_for(setting.ib).post(f"/overleggen/punt/{item.pk}/besluit/", data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Kies wie het doet, of vul een naam in uit het gezin of netwerk." in body
+    assert "Gesprek met moeder over ochtendritme" in body  # the typed text stays
+    assert not Decision.objects.exists() and not Action.objects.exists()
+    with pytest.raises(MeetingError, match="Kies wie het doet"):
+        add_decision(
+            item,
+            text="Gesprek",
+            domain="family",
+            owner=" ",
+            due_on=setting.meeting.scheduled_on,
+            by=setting.ib,
+            form_token=uuid.uuid4(),
+        )
+
+
+def test_a_decision_on_a_general_item_is_for_one_of_the_team(setting, client_for):
+    """A general item has no child and so no family: the name field is not offered, and the
+    service refuses a name."""
+    from schoolzorg.meetings.services import add_general_item
+
+    _today(setting.meeting)
+    item = add_general_item(setting.meeting, question="Inloopspreekuur", by=setting.ib)
+    page = client_for(setting.ib).get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert f'name="d{item.pk}-owner_name"' not in page
+    assert f'name="d{item.pk}-owner"' in page
+    data = _decision_data(item, setting)
+    data.update({f"d{item.pk}-owner": "", f"d{item.pk}-owner_name": "Oma Fatima"})
+    response = client_for(setting.ib).post(f"/overleggen/punt/{item.pk}/besluit/", data)
+    assert response.status_code == 400 and "Kies wie het doet." in response.content.decode()
+    with pytest.raises(MeetingError, match="Kies iemand uit de lijst"):
+        add_decision(
+            item,
+            text="Rooster inloopspreekuur",
+            domain="school_social_work",
+            owner="Oma Fatima",
+            due_on=setting.meeting.scheduled_on,
+            by=setting.ib,
+            form_token=uuid.uuid4(),
+        )
+    assert not Decision.objects.exists()
+    # One of the team is still fine.
+    data[f"d{item.pk}-owner"] = str(setting.ib.pk)
+    assert (
+        client_for(setting.ib).post(f"/overleggen/punt/{item.pk}/besluit/", data).status_code == 302
+    )
+    assert Decision.objects.get().owner == setting.ib
