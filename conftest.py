@@ -66,6 +66,29 @@ def login_verified(client: Client, user: Any) -> Client:
     return client
 
 
+def two_digit_date(after: dt.date) -> dt.date:
+    """The first day after `after` whose day and month both have two digits: the longest date
+    a PDF prints (14-11-2027)."""
+    day = after + dt.timedelta(days=1)
+    while day.day < 10 or day.month < 10:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def pdf_text(pdf: bytes, *, layout: bool = True) -> str:
+    """The text of a PDF as poppler's `pdftotext` reads it: with `layout`, each printed line as a
+    line, so a word or a date split over two lines shows as two pieces."""
+    import shutil
+    import subprocess
+
+    pdftotext = shutil.which("pdftotext")  # poppler-utils
+    assert pdftotext, "pdftotext (poppler-utils) is needed for this test"
+    mode = "-layout" if layout else "-raw"
+    return subprocess.run(  # noqa: S603 - a fixed tool on our own PDF
+        [pdftotext, mode, "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
 def assert_asks_to_confirm_first(client: Client, url: str) -> None:
     """With the last confirmation of password and code long ago, `url` sends the user to
     confirm them again and back; nothing is logged as read before that."""

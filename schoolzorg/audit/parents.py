@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.audit.templatetags.audit_tags import basis_label
+from schoolzorg.lib.pdf import html_to_pdf
 
 # Why someone could look, said to the parents (the read log's basis kinds).
 PARENT_REASONS = {
@@ -111,7 +112,4 @@ def overview_html(pupil: Any, *, printed_by: Any) -> str:
 
 
 def render_pdf(pupil: Any, *, printed_by: Any) -> bytes:
-    from weasyprint import HTML
-
-    html = overview_html(pupil, printed_by=printed_by)
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return html_to_pdf(overview_html(pupil, printed_by=printed_by))

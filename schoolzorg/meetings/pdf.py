@@ -8,14 +8,12 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from schoolzorg.lib.pdf import html_to_pdf
 from schoolzorg.meetings.models import AgendaItem, CareMeeting
 
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, {"printed_at": timezone.now(), **context})
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return html_to_pdf(render_to_string(template, {"printed_at": timezone.now(), **context}))
 
 
 def minutes_pdf(meeting: CareMeeting, *, items: list[Any], context: dict[str, Any]) -> bytes:

@@ -8,19 +8,15 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from schoolzorg.lib.pdf import html_to_pdf
+
 
 def render_plan_pdf(plan: Any, parts: list[Any], *, base_url: str = "") -> bytes:
     """Render the plan with the given parts (only children the reader may see)."""
-    from weasyprint import HTML
-
     html = render_to_string(
         "plans/pdf.html", {"plan": plan, "parts": parts, "printed_on": timezone.localdate()}
     )
-    document = HTML(string=html, base_url=base_url or None)
-    try:
-        return document.write_pdf(pdf_variant="pdf/ua-1")
-    except (TypeError, ValueError):  # pragma: no cover - older WeasyPrint without PDF/UA
-        return document.write_pdf()
+    return html_to_pdf(html, base_url=base_url or None)
 
 
 def write_sample_pdfs(out_dir: Path | str, *, limit: int = 1) -> list[Path]:

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.test.utils import ContextList
 from django.utils import timezone
 
-from conftest import assert_asks_to_confirm_first
+from conftest import assert_asks_to_confirm_first, pdf_text, two_digit_date
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.lib.dates import numeric
 from schoolzorg.meetings.models import Attendance, MeetingGuest
@@ -190,3 +190,27 @@ def test_outsider_and_teacher_cannot_print_a_parents_printout(setting, client_fo
     for user in (setting.outsider, teacher):
         assert client_for(user).get(url).status_code == 404
     assert not AccessLogEntry.objects.filter(action="print").exists()
+
+
+def test_the_printouts_keep_dates_and_words_whole(setting, client_for):
+    items = _meeting_with_two_families(setting)
+    sam_item, _ = items["Sam"]
+    due_on = two_digit_date(setting.meeting.scheduled_on)
+    add_decision(
+        sam_item,
+        text="Gesprek met moeder over het ochtendritme",
+        domain="school_social_work",
+        owner=setting.nurse,
+        due_on=due_on,
+        by=setting.ib,
+        form_token=uuid.uuid4(),
+    )
+    client = client_for(setting.ib)
+    for url in (
+        f"/overleggen/punt/{sam_item.pk}/verslag.pdf",
+        f"/overleggen/{setting.meeting.pk}/verslag.pdf",
+    ):
+        text = pdf_text(client.get(url).content)
+        assert f"{due_on:%-d-%-m-%Y}" in text, url
+        for word in ("Schoolmaatschappelijk", "ochtendritme", "Klaar op"):
+            assert word in text, (url, word)
