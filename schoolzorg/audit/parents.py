@@ -5,6 +5,10 @@ they ask who looked (AVG art. 15; NEN 7513): every read-log entry of the pupil, 
 person in the role and organisation they read in, with the first and last time, and why they
 could: the basis of each read in words for parents (`PARENT_REASONS`), so a parent can tell a
 read under their own consent (which they can withdraw) from one by the school's own staff.
+
+Break-the-glass is told as what it was: how many times someone opened emergency access (one
+grant, the read-log entry that opened it) and how often the file was read under it, not every
+read as one more emergency.
 """
 
 from __future__ import annotations
@@ -14,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, Min
+from django.db.models import Count, F, Max, Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from schoolzorg.audit.models import AccessLogEntry
+from schoolzorg.audit.models import AccessLogEntry, BreakGlassGrant
 from schoolzorg.audit.templatetags.audit_tags import basis_label
 from schoolzorg.lib.pdf import html_to_pdf
 
@@ -52,7 +56,8 @@ class Reader:
     times: int
     first: dt.datetime
     last: dt.datetime
-    emergency: int  # of `times`, how many under break-the-glass
+    emergencies: int  # how many times they opened break-the-glass (grants)
+    emergency_reads: int  # of `times`, how many reads under those grants
     reasons: list[str]  # why they could look, the most frequent first
 
 
@@ -67,6 +72,11 @@ def register_note(note: ParentsNote) -> None:
         _NOTES.append(note)
 
 
+BREAK_THE_GLASS = "break_the_glass"
+# The entry `grant_break_glass` writes when it opens the file: an emergency access, not a read.
+_OPENS_GRANT = Q(object_type=BreakGlassGrant._meta.label)
+
+
 def readers(pupil_id: int) -> list[Reader]:
     """Everyone who read the pupil's data, the most recent reader first."""
     rows = (
@@ -74,7 +84,14 @@ def readers(pupil_id: int) -> list[Reader]:
         .values(
             "user_id", "role", "basis", name=F("user_label"), organisation=F("organisation_label")
         )
-        .annotate(times=Count("id"), first=Min("at"), last=Max("at"))
+        .annotate(
+            times=Count("id"),
+            first=Min("at"),
+            last=Max("at"),
+            # Every entry under a grant names it (`basis_ref`), the one that opened it too.
+            grants=Count("basis_ref", distinct=True, filter=Q(basis=BREAK_THE_GLASS)),
+            opened=Count("id", filter=Q(basis=BREAK_THE_GLASS) & _OPENS_GRANT),
+        )
         .order_by("-times", "basis")
     )
     found: dict[tuple[Any, ...], Reader] = {}
@@ -82,11 +99,12 @@ def readers(pupil_id: int) -> list[Reader]:
         key = (row["user_id"], row["name"], row["role"], row["organisation"])
         reader = found.get(key)
         if reader is None:
-            reader = found[key] = Reader(*key, 0, row["first"], row["last"], 0, [])
+            reader = found[key] = Reader(*key, 0, row["first"], row["last"], 0, 0, [])
         reader.times += row["times"]
         reader.first, reader.last = min(reader.first, row["first"]), max(reader.last, row["last"])
-        if row["basis"] == "break_the_glass":
-            reader.emergency += row["times"]
+        if row["basis"] == BREAK_THE_GLASS:
+            reader.emergencies += row["grants"]
+            reader.emergency_reads += row["times"] - row["opened"]
         if (reason := parent_reason(row["basis"])) not in reader.reasons:
             reader.reasons.append(reason)
     return sorted(found.values(), key=lambda r: (-r.last.timestamp(), r.name))
@@ -103,7 +121,8 @@ def overview_html(pupil: Any, *, printed_by: Any) -> str:
             "total": sum(r.times for r in found),
             # A person who read in two roles is two rows and one person.
             "people": len({r.user_id for r in found}),
-            "emergency": sum(r.emergency for r in found),
+            "emergencies": sum(r.emergencies for r in found),
+            "emergency_reads": sum(r.emergency_reads for r in found),
             "printed_at": timezone.now(),
             "printed_by": printed_by,
             "notes": [text for note in _NOTES if (text := note(pupil)) is not None],

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
 from django.utils import timezone
 
 from conftest import assert_asks_to_confirm_first, pdf_text
@@ -45,9 +46,9 @@ def test_readers_are_counted_per_person_with_first_last_and_emergency(world) -> 
     _read(world, "team_worker", pupil=world.pupil_without_consent)  # another child
 
     found = readers(world.pupil.pk)
-    assert [(r.name, r.times, r.emergency) for r in found] == [
-        ("Matrix coordinator", 1, 0),
-        ("Matrix nurse", 3, 1),
+    assert [(r.name, r.times, r.emergencies, r.emergency_reads) for r in found] == [
+        ("Matrix coordinator", 1, 0, 0),
+        ("Matrix nurse", 3, 1, 1),
     ]
     nurse = found[1]
     assert (nurse.last - nurse.first).days == 10
@@ -61,9 +62,46 @@ def test_overview_is_in_plain_dutch_and_names_no_other_child(world) -> None:  # 
     assert "Wie keek er naar het dossier van Mila Matrixkind?" in html
     jgz = world.users["nurse"].memberships.first().organisation.name
     assert f"Jeugdverpleegkundige, {jgz}" in html  # the role in words, not its code
-    assert "waarvan 1 keer met noodtoegang" in html
-    assert "Iemand gebruikte 1 keer noodtoegang." in html
+    assert "1 keer noodtoegang geopend, daarmee 1 keer gekeken" in html
+    assert "Er is 1 keer noodtoegang geopend. Daarmee is 1 keer in het dossier gekeken." in html
     assert "Matrix team_worker" not in html and "Zonderstemming" not in html
+
+
+def _break_the_glass(world) -> Client:  # type: ignore[no-untyped-def]
+    """The other school's coordinator opens emergency access to Mila (and lands on her page)."""
+    client = signed_in_client(world.users["outsider"])
+    pupil = world.pupil
+    response = client.post(
+        "/logboek/noodtoegang/",
+        {
+            "first_name": pupil.first_name,
+            "last_name": pupil.last_name,
+            "date_of_birth": pupil.date_of_birth.isoformat(),
+            "reason": "Leerling meldt zich in crisis, IB-er van de school is niet bereikbaar.",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    return client
+
+
+def test_one_emergency_access_is_one_however_often_the_file_was_read_under_it(world) -> None:  # type: ignore[no-untyped-def]
+    client = _break_the_glass(world)  # the grant, and the pupil page it leads to
+    assert client.get(f"/leerlingen/{world.pupil.pk}/").status_code == 200
+    assert client.get(f"/api/v1/leerlingen/{world.pupil.pk}/").status_code == 200
+    outsider = next(r for r in readers(world.pupil.pk) if r.name == "Matrix outsider")
+    assert (outsider.times, outsider.emergencies, outsider.emergency_reads) == (4, 1, 3)
+
+    html = overview_html(world.pupil, printed_by=world.users["coordinator"])
+    assert "1 keer noodtoegang geopend, daarmee 3 keer gekeken" in html
+    assert "Er is 1 keer noodtoegang geopend. Daarmee is 3 keer in het dossier gekeken." in html
+    assert "4 keer noodtoegang" not in html
+
+    with time_machine.travel(timezone.now() + timezone.timedelta(hours=2)):
+        _break_the_glass(world)  # a second emergency, an hour after the first ended
+        html = overview_html(world.pupil, printed_by=world.users["coordinator"])
+    assert "2 keer noodtoegang geopend, daarmee 4 keer gekeken" in html
+    assert "Er is 2 keer noodtoegang geopend. Daarmee is 4 keer in het dossier gekeken." in html
 
 
 def test_a_person_who_read_in_two_roles_counts_as_one_person(world) -> None:  # type: ignore[no-untyped-def]
@@ -165,7 +203,7 @@ def test_each_line_says_why_the_person_could_look_in_words_for_parents(world) ->
         "er is toestemming om uw kind in het zorgteam te bespreken",
         "noodtoegang",
     ]
-    assert (found["Matrix nurse"].times, found["Matrix nurse"].emergency) == (3, 1)
+    assert (found["Matrix nurse"].times, found["Matrix nurse"].emergency_reads) == (3, 1)
     assert found["Matrix coordinator"].reasons == ["werkt op de school"]
     html = overview_html(world.pupil, printed_by=world.users["coordinator"])
     assert '<th scope="col">Waarom</th>' in html
