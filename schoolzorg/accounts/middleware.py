@@ -58,6 +58,9 @@ _OPEN_PREFIXES = (
     "/gezond",
     "/bronnen",
     "/privacy",
+    # The API's description is open to anyone (it holds no data): the same answer whether
+    # someone is signed out or between password and second step.
+    "/api/v1/schema/",
 )
 
 

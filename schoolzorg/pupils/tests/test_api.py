@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from django.test import Client
@@ -187,6 +188,25 @@ def test_api_during_the_second_step_answers_a_dutch_401_like_signed_out(member):
     assert problem["title"] == "Bevestig eerst uw inlog met de tweede stap."
     assert problem.keys() == _problem(signed_out).keys()
     assert response["WWW-Authenticate"] == signed_out["WWW-Authenticate"]
+
+
+def test_api_schema_answers_the_same_during_the_second_step_as_signed_out(member):
+    from schoolzorg.accounts.middleware import SESSION_STARTED_KEY
+
+    half = Client()
+    half.force_login(member(Role.SUPPORT_COORDINATOR, SchoolFactory()))  # no second factor
+    session = half.session
+    session[SESSION_STARTED_KEY] = time.time()  # as signing in with the password sets it
+    session.save()
+    for query in ({}, {"format": "json"}):
+        signed_out = Client().get("/api/v1/schema/", query)
+        response = half.get("/api/v1/schema/", query)
+        assert response.status_code == signed_out.status_code == 200, query
+        assert response["Content-Type"] == signed_out["Content-Type"]
+        assert response.content == signed_out.content
+    # Only the description: the data still waits for the second step.
+    assert half.get("/api/v1/leerlingen/", {"naam": "a"}).status_code == 401
+    assert half.get("/api/v1/schemas/").status_code == 401
 
 
 def test_api_search_says_when_the_list_is_cut_off_like_the_search_page(member, client_for):
