@@ -156,6 +156,9 @@ class CoordinatorForm(forms.Form):
     def __init__(
         self, *args: Any, coordinators: list[Any], pupil: Any = None, **kwargs: Any
     ) -> None:
+        # On the case page next to the status form, which has an `expected` field as well: its
+        # own ids keep the page's ids unique.
+        kwargs.setdefault("auto_id", "id_regisseur_%s")
         super().__init__(*args, **kwargs)
         set_coordinators(self, coordinators, pupil, empty="Kies een persoon")
 

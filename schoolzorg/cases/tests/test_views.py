@@ -659,3 +659,15 @@ def test_a_consultation_long_ago_is_refused_at_the_date(team, client_for, day):
     )
     assert "Deze datum ligt te ver terug" in response.content.decode()
     assert not AnonymousConsultation.objects.exists()
+
+
+def test_the_case_page_gives_every_field_its_own_id(team, client_for):
+    """The status and the coordinator form both carry a hidden `expected`: one id each."""
+    import re
+    from collections import Counter
+
+    case = _case(team, coordinator=team.ib)
+    page = client_for(team.ib).get(f"/casussen/{case.pk}/").content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert "id_expected" in ids and "id_regisseur_expected" in ids
+    assert [i for i, n in ids.items() if n > 1] == []

@@ -3,16 +3,29 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from faker import Faker
 
 from schoolzorg.organisations.tests.factories import SchoolFactory
 from schoolzorg.pupils import models
+
+_DUTCH = Faker("nl_NL")
+
+
+def _plain_last_name() -> str:
+    """A Dutch last name without an apostrophe ('s Gravensande, van 't Houteveen): tests find
+    the pupil's name on a page as plain text, where the page escapes the apostrophe; escaping
+    names has tests of its own (plans, referrals). Drawn at random, such a name failed
+    unrelated tests now and then."""
+    while "'" in (name := _DUTCH.last_name()):
+        pass
+    return name
 
 
 class FamilyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Family
 
-    name = factory.Faker("last_name", locale="nl_NL")
+    name = factory.LazyFunction(_plain_last_name)
 
 
 class GuardianFactory(factory.django.DjangoModelFactory):
@@ -32,7 +45,7 @@ class PupilFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     first_name = factory.Faker("first_name", locale="nl_NL")
-    last_name = factory.Faker("last_name", locale="nl_NL")
+    last_name = factory.LazyFunction(_plain_last_name)
     date_of_birth = dt.date(2016, 5, 17)
     family = factory.SubFactory(FamilyFactory)
     current_school = factory.SubFactory(SchoolFactory)

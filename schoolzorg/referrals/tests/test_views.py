@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.pupils.tests.factories import PupilFactory
@@ -694,7 +695,7 @@ def test_list_rows_show_pupil_team_state_and_an_overdue_step(
         html = client.get(url).content.decode()
         row = html[html.index(reverse("referrals:detail", args=[referral.pk])) :]
         row = row[: row.index("</tr>")]
-        assert f"{world.pupil.first_name} {world.pupil.last_name}</a>" in row
+        assert escape(f"{world.pupil.first_name} {world.pupil.last_name}") + "</a>" in row
         assert f"<td>{referral.team.name}</td>" in row and "<td>Verstuurd</td>" in row
         assert 'uiterlijk ma 2 mrt 2020 <strong class="overdue">te laat</strong>' in row
         assert "<td>–</td>" in row  # nobody has taken it yet
