@@ -7,7 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Gebruikers en rollen"
 
     def ready(self) -> None:
-        from schoolzorg.accounts import panels  # noqa: F401  (registers menu and home panels)
+        # Registers the menu and home panels; connects the receiver of the session's start.
+        from schoolzorg.accounts import panels, signals  # noqa: F401
         from schoolzorg.accounts.notifications import prune_notifications_task
         from schoolzorg.lib import periodic
 

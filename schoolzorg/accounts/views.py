@@ -16,9 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_logged_in
 from django.core.paginator import Paginator
-from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +29,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from schoolzorg.accounts import notifications, services
 from schoolzorg.accounts.forms import LoginForm, PasswordChangeForm, ReauthForm, TokenForm
 from schoolzorg.accounts.middleware import (
-    SESSION_STARTED_KEY,
     SESSION_TOUCHED_KEY,
     page_at,
     seconds_left,
@@ -40,11 +37,6 @@ from schoolzorg.accounts.models import Notification
 from schoolzorg.lib import navigation
 
 REAUTH_KEY = "sz_reauth_at"
-
-
-@receiver(user_logged_in)
-def _mark_session_start(sender: object, request: HttpRequest, **kwargs: object) -> None:
-    request.session[SESSION_STARTED_KEY] = time.time()
 
 
 def _next_url(request: HttpRequest) -> str:
