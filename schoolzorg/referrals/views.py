@@ -66,20 +66,13 @@ def _visible_pupil(request: HttpRequest, pk: int) -> tuple[Pupil, Basis, bool]:
     return pupil, found[0], found[1]
 
 
-@prepared_for_user
-def _visible(user: Any, pk: int) -> QuerySet[Referral]:
-    """The referral if the user sees it, compiled once per access key (every referral page and
-    move reads it; compiling the access rules cost more than running them)."""
-    return (
-        Referral.objects.visible_to(user)
+def _get(request: HttpRequest, pk: int) -> Referral:
+    referral = (
+        Referral.objects.visible_to(request.user)
         .filter(pk=pk)
         .select_related("pupil", "school", "team", "assignee", "social_worker", "created_by")
-        .order_by("pk")[:1]
+        .first()
     )
-
-
-def _get(request: HttpRequest, pk: int) -> Referral:
-    referral = _visible.first(user=request.user, pk=pk)
     if referral is None:
         raise Http404
     return referral
