@@ -143,6 +143,7 @@ def require_recent_auth(view: Callable[..., HttpResponse]) -> Callable[..., Http
     return wrapper
 
 
+@never_cache
 @login_required
 def account_view(request: HttpRequest) -> HttpResponse:
     """The user's own account: password and second factors (app, passkeys, recovery codes)."""

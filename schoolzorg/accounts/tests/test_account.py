@@ -67,3 +67,9 @@ def test_a_refused_new_password_says_why_in_dutch(ib, client_for, old, new, agai
     assert 'class="message message--error error-summary"' in page
     ib.refresh_from_db()
     assert ib.check_password(OLD)
+
+
+def test_the_account_page_is_not_kept_by_the_browser(ib, client_for) -> None:  # type: ignore[no-untyped-def]
+    """It holds a password form and the recovery codes' state: never from a cache."""
+    response = client_for(ib).get("/account/")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
