@@ -64,6 +64,8 @@ def test_the_missing_parent_completes_the_consent_on_its_row(world) -> None:
     assert f"/toestemming/{consent.pk}/aanvullen/" in section
     page = client.get(f"/toestemming/{consent.pk}/aanvullen/").content.decode()
     assert "Tweede Ouder" in page
+    # The heading names the child whose consent is completed, as the withdrawal page does.
+    assert f"Toestemming aanvullen voor {pupil.first_name} {pupil.last_name}</h1>" in page
     today = timezone.localdate()
     response = client.post(
         f"/toestemming/{consent.pk}/aanvullen/",
