@@ -78,12 +78,18 @@ class ReauthForm(forms.Form):
     token = TokenForm.base_fields["token"]
     clean_token = TokenForm.clean_token
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, request: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
+        self.user = request.user
 
     def clean(self) -> dict[str, Any]:
-        from schoolzorg.accounts.services import THROTTLED, is_throttled, verify_second_factor
+        from schoolzorg.accounts.services import (
+            THROTTLED,
+            is_own_password,
+            is_throttled,
+            verify_second_factor,
+        )
 
         data = super().clean() or {}
         password, token = data.get("password"), data.get("token") or ""
@@ -91,7 +97,10 @@ class ReauthForm(forms.Form):
         if (
             password
             and token
-            and not (self.user.check_password(password) and verify_second_factor(self.user, token))
+            and not (
+                is_own_password(self.request, self.user, password)
+                and verify_second_factor(self.user, token)
+            )
         ):
             if throttled:
                 raise forms.ValidationError(THROTTLED)
@@ -128,3 +137,18 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     field_order = ["old_password", "new_password1", "new_password2"]
+
+    def __init__(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request.user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        """The current password, counted by django-axes when wrong (`is_own_password`)."""
+        from schoolzorg.accounts.services import is_own_password
+
+        old = self.cleaned_data["old_password"]
+        if not is_own_password(self.request, self.user, old):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return str(old)

@@ -69,6 +69,23 @@ def issue_recovery_codes(user: User) -> list[str]:
 SECOND_FACTOR_RESET = ["(verborgen)", "tweede stap gewist: bij de volgende stap opnieuw instellen"]
 
 
+def is_own_password(request: Any, user: User, password: str) -> bool:
+    """Whether `password` is the signed-in user's own, asked again on "Mijn account" and before
+    a sensitive step. Checked through `authenticate`, so django-axes counts a wrong one as a
+    failed sign-in: an open session on someone else's device gives no unlimited guesses. After
+    `AXES_FAILURE_LIMIT` wrong ones the account is locked as after failed sign-ins, and
+    `request.axes_locked_out` is set (the view then ends this session too)."""
+    from django.contrib.auth import authenticate
+
+    found = authenticate(request, username=user.email, password=password)
+    return found is not None and found.pk == user.pk
+
+
+def locked_out(request: Any) -> bool:
+    """Whether django-axes locked the account during this request (`is_own_password`)."""
+    return bool(getattr(request, "axes_locked_out", False))
+
+
 @transaction.atomic
 def change_password(user: User, password: str) -> None:
     """Give the account a new password its owner chose. Every other session of the account

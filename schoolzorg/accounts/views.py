@@ -122,7 +122,7 @@ def setup_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def reauth_view(request: HttpRequest) -> HttpResponse:
     """Ask for password and a second-factor code again before a sensitive step."""
-    form = ReauthForm(request.user, request.POST or None)
+    form = ReauthForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.session[REAUTH_KEY] = time.time()
         return redirect(_next_url(request))
@@ -157,7 +157,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
         if not reauth_is_fresh(request, settings.REAUTH_SECONDS):
             return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': request.path})}")
         codes = services.issue_recovery_codes(user)  # type: ignore[arg-type]
-    password_form = PasswordChangeForm(user, request.POST if action == "wachtwoord" else None)  # type: ignore[arg-type]
+    password_form = PasswordChangeForm(request, request.POST if action == "wachtwoord" else None)
     if action == "wachtwoord" and password_form.is_valid():
         services.change_password(user, password_form.cleaned_data["new_password1"])  # type: ignore[arg-type]
         update_session_auth_hash(request, user)  # type: ignore[arg-type]  # this session stays signed in

@@ -73,3 +73,29 @@ def test_the_account_page_is_not_kept_by_the_browser(ib, client_for) -> None:  #
     """It holds a password form and the recovery codes' state: never from a cache."""
     response = client_for(ib).get("/account/")
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+
+
+def test_wrong_current_passwords_count_as_failed_sign_ins(ib, client_for) -> None:  # type: ignore[no-untyped-def]
+    """A session left open elsewhere gives no unlimited guesses at the password: after five
+    wrong ones the account is locked as after five failed sign-ins, for this form too."""
+    from django.test import Client
+
+    session = client_for(ib)
+    for _ in range(4):
+        assert "klopt niet" in _change(session, "geraden-wachtwoord-1", NEW).content.decode()
+    fifth = _change(session, "geraden-wachtwoord-1", NEW)
+    assert fifth.status_code == 429 and "tijdelijk geblokkeerd" in fifth.content.decode()
+    assert _change(session, OLD, NEW).status_code == 429  # the right one no longer helps
+    ib.refresh_from_db()
+    assert ib.check_password(OLD)
+    signing_in = Client().post("/inloggen/", {"username": ib.email, "password": OLD})
+    assert signing_in.status_code == 429
+
+
+def test_wrong_passwords_at_the_confirmation_step_count_too(ib, client_for) -> None:  # type: ignore[no-untyped-def]
+    session = client_for(ib)
+    for _ in range(4):
+        refused = session.post("/inloggen/bevestigen/", {"password": "geraden-1", "token": "1"})
+        assert "klopt niet" in refused.content.decode()
+    assert session.post("/inloggen/bevestigen/", {"password": "x", "token": "1"}).status_code == 429
+    assert session.post("/inloggen/bevestigen/", {"password": OLD, "token": "1"}).status_code == 429
