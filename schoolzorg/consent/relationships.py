@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from schoolzorg.accounts.roles import CASE_ROLES, Role
 from schoolzorg.audit.services import Basis
-from schoolzorg.consent.models import Consent, LegalBasis, Purpose
+from schoolzorg.consent.models import CARE_TEAM_KINDS, Consent, LegalBasis, Purpose
 from schoolzorg.organisations.models import OrganisationKind
 from schoolzorg.pupils.access import Relationship, active_memberships
 
@@ -59,11 +59,12 @@ def named_cover_q(user: Any) -> Q | None:
 
     - work at the pupil's current school: a membership of the school itself, or a case role
       serving it (school social worker, partnership contact), or
-    - work for an organisation of the care-team kind (not a school: a neighbourhood team, the
-      youth health service, a partnership, a social-work provider) while the pupil has a
-      complete consent to be discussed in the care team in force today, or a legal basis in
-      force for that purpose, naming none or one of those organisations
-      (`care_team_sharing_q`).
+    - work for an organisation of the care-team kind (`CARE_TEAM_KINDS`, the kinds a consent
+      for the care team can name: a neighbourhood team, the youth health service, a
+      partnership, a social-work provider) while the pupil has a complete consent to be
+      discussed in the care team in force today, or a legal basis in force for that purpose,
+      naming none or one of those organisations (`care_team_sharing_q`). A municipality, a
+      school board or a service desk is not in the care team and opens nothing this way.
 
     A school's own people count only at their own school: a coordinator whose role there ended,
     still named and now a teacher at another school, opens nothing through a consent "for the
@@ -76,9 +77,7 @@ def named_cover_q(user: Any) -> Q | None:
     schools = {
         m.organisation_id for m in memberships if m.organisation.kind == OrganisationKind.SCHOOL
     } | {m.school_id for m in memberships if m.role in CASE_ROLES and m.school_id}
-    outside = {
-        m.organisation_id for m in memberships if m.organisation.kind != OrganisationKind.SCHOOL
-    }
+    outside = {m.organisation_id for m in memberships if m.organisation.kind in CARE_TEAM_KINDS}
     cover = care_team_sharing_q(outside) if outside else None
     at_school = Q(current_school_id__in=sorted(schools)) if schools else None
     if cover is not None and at_school is not None:
@@ -126,7 +125,7 @@ def named_among_each(people: list[Any], pupils: Iterable[Any]) -> dict[int, list
     ):
         if kind == OrganisationKind.SCHOOL:
             works_at[user_id].add(organisation_id)
-        else:
+        elif kind in CARE_TEAM_KINDS:
             outside[user_id].add(organisation_id)
         if role in CASE_ROLES and school_id:
             works_at[user_id].add(school_id)

@@ -23,8 +23,10 @@ from schoolzorg.consent.services import record_consent, withdraw_consent
 from schoolzorg.meetings.services import FieldRefused, add_decision, place_on_agenda
 from schoolzorg.meetings.tests.factories import CareMeetingFactory
 from schoolzorg.organisations.tests.factories import (
+    MunicipalityFactory,
     NeighbourhoodTeamFactory,
     SchoolFactory,
+    ServiceDeskFactory,
     YouthHealthServiceFactory,
 )
 from schoolzorg.pupils.models import Pupil
@@ -141,6 +143,19 @@ def test_a_named_coordinator_whose_school_role_ended_is_not_covered_by_a_care_te
     assert client_for(former).get(f"/casussen/{case.pk}/").status_code == 404
     # The nurse serves the school's care team: the same consent covers her.
     assert may_be_named(team.nurse, team.pupil)
+
+
+def test_a_care_team_consent_does_not_cover_someone_outside_the_care_team(
+    team: Team, member: Any
+) -> None:
+    """Only the kinds of organisation a care-team consent can name are covered by it
+    (`CARE_TEAM_KINDS`, the recipients' rule too): not a municipality's analyst, not the service
+    desk, whatever role they are given."""
+    _consent(team)
+    analyst = member(Role.MUNICIPAL_ANALYST, MunicipalityFactory())
+    desk = member(Role.SERVICE_DESK_COORDINATOR, ServiceDeskFactory())
+    assert not may_be_named(analyst, team.pupil) and not may_be_named(desk, team.pupil)
+    assert named_among([analyst, desk, team.nurse], team.pupil) == [team.nurse]
 
 
 def test_named_among_agrees_with_may_be_named_in_two_queries_however_many_people(
