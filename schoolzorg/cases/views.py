@@ -563,7 +563,8 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
                 form_token=form.cleaned_data["form_token"],
             )
         except services.CaseError as exc:
-            form.add_error("file", f"{exc} Uw omschrijving is bewaard; kies het bestand opnieuw.")
+            kept = " Uw omschrijving is bewaard." if form.cleaned_data["description"] else ""
+            form.add_error("file", f"{exc}{kept} Kies het bestand opnieuw.")
         else:
             messages.success(request, "Het document is toegevoegd.")
             return redirect("cases:detail", case.pk)

@@ -99,6 +99,16 @@ def test_wrong_type_upload_gets_a_dutch_message_not_a_500(team, case, client_for
     assert response.status_code == 400
     assert "Toegestaan zijn" in response.content.decode()
     assert 'value="Rapport"' in response.content.decode()
+    assert "Uw omschrijving is bewaard. Kies het bestand opnieuw." in response.content.decode()
+
+
+def test_a_refused_upload_without_description_does_not_claim_to_keep_one(team, case, client_for):
+    response = client_for(team.ib).post(
+        f"/casussen/{case.pk}/document/", {"file": SimpleUploadedFile("virus.pdf", b"MZ\x90")}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "Kies het bestand opnieuw." in page
+    assert "omschrijving is bewaard" not in page
 
 
 def test_upload_and_download_with_access_check_and_log(team, case, client_for):
