@@ -216,6 +216,10 @@ def _table(cases: list[Case]) -> list[Row]:
     ]
 
 
+# The status filter's values: open cases (the default), one status, or every case.
+STATE_FILTERS = frozenset({"open", "all", *CaseStatus.values})
+
+
 @prepared_for_user(shape=("state",))
 def _listing(user: Any, state: str, school_id: int | None) -> QuerySet[Case]:
     """The rows of the case list, compiled once per state filter and access key."""
@@ -241,9 +245,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     schools = list(School.objects.filter(pk__in=school_ids).only("pk", "name"))
     school_filter = request.GET.get("school", "")
     state = request.GET.get("status", "open")
+    if state not in STATE_FILTERS:
+        # An old bookmark or a typed address: show what the form then shows, and say so.
+        messages.info(request, "Die keuze bij Status kennen we niet. U ziet alle open casussen.")
+        state = "open"
     cases = _listing(
         user=request.user,
-        state=state if state == "open" or state in CaseStatus.values else "all",
+        state=state,
         school_id=next((pk for pk in school_ids if str(pk) == school_filter), None),
     )
     log_list_reads(request, cases, "casuslijst")

@@ -567,6 +567,25 @@ def test_case_list_school_filter_takes_only_the_users_own_schools(team, client_f
         assert len(response.context["cases"]) == 1
 
 
+def test_an_unknown_status_filter_shows_the_open_cases_and_says_so(team, client_for):
+    """An old bookmark or a typed address: the list is what the form shows (tester finding:
+    "Alle open casussen" was selected above a list of every case, closed ones too)."""
+    open_case = CaseFactory(pupil=team.pupil, raised_by=team.ib)
+    closed = CaseFactory(
+        pupil=PupilFactory(current_school=team.school),
+        raised_by=team.ib,
+        status="closed",
+        outcome="resolved",
+    )
+    response = client_for(team.ib).get("/casussen/", {"status": "onzin"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert [c.pk for c in response.context["cases"]] == [open_case.pk]
+    assert closed.pk not in [c.pk for c in response.context["cases"]]
+    assert '<option value="open" selected>Alle open casussen</option>' in page
+    assert "Die keuze bij Status kennen we niet. U ziet alle open casussen." in page
+
+
 def test_social_worker_records_a_contact_without_case(team, client_for):
     from schoolzorg.cases.models import SocialWorkContact
 
@@ -638,7 +657,9 @@ def test_case_list_rows_show_pupil_urgency_school_status_coordinator_and_date(te
     html = client_for(team.ib).get("/casussen/?status=all").content.decode()
     row = html[html.index(f'href="/casussen/{case.pk}/"') :]
     row = row[: row.index("</tr>")]
-    assert 'Rij Toets</a> <span class="tag tag--danger">direct</span>' in row
+    # How soon has a column of its own, with a heading that says what the tag means.
+    assert '<th scope="col">Hoe snel</th>' in html
+    assert 'Rij Toets</a></td>\n    <td><span class="tag tag--danger">direct</span></td>' in row
     assert f"<td>{team.school.name}</td>" in row
     assert f"<td>{case.get_category_display()}</td>" in row
     assert f"<td>{case.get_status_display()}</td>" in row
