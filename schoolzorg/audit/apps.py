@@ -6,7 +6,10 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from schoolzorg.audit import sections  # noqa: F401  (pupil page: wie keek, wijzigingen)
+        from schoolzorg.audit import (  # noqa: F401  (register the "Mijn werk" panel, the pupil page's sections)
+            panels,
+            sections,
+        )
         from schoolzorg.audit.history import register_core_models
         from schoolzorg.audit.tasks import (
             count_last_weeks_reads,

@@ -13,15 +13,16 @@ class CalendarsConfig(AppConfig):
 
         from schoolzorg.audit import history
         from schoolzorg.calendars import models
-        from schoolzorg.calendars.panels import calendar_nav
+        from schoolzorg.calendars.panels import calendar_nav, holiday_work
         from schoolzorg.calendars.workingdays import bump_version
-        from schoolzorg.lib import navigation
+        from schoolzorg.lib import homepanels, navigation
 
         def changed(sender: Any, **kwargs: Any) -> None:
             if not kwargs.get("raw"):
                 bump_version()
 
         navigation.register("calendars", calendar_nav)
+        homepanels.register("calendars", holiday_work)
         # Who changed a study day or which feestdagen are days off; reviews log themselves.
         for tracked in (models.SchoolClosure, models.PublicHoliday, models.PublicHolidayRule):
             history.register(tracked)

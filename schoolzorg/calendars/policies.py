@@ -16,9 +16,13 @@ def can_review_holidays(user: Any) -> bool:
 
     School holidays are national data: one review serves every municipality.
     """
+    from schoolzorg.pupils.access import active_memberships
+
     if not getattr(user, "is_authenticated", False):
         return False
-    return Membership.objects.active().filter(user=user, role=Role.FUNCTIONAL_ADMIN).exists()
+    # The memberships every page reads once anyway: no query of its own (the menu asks on
+    # every page).
+    return any(m.role == Role.FUNCTIONAL_ADMIN for m in active_memberships(user))
 
 
 def schools_with_closures_for(user: Any) -> SchoolQuerySet:
