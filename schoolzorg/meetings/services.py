@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -89,11 +90,71 @@ def meeting_url(meeting: CareMeeting) -> str:
 # --- Schedule -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ScheduleSaved:
+    """What saving the rhythm did: the rhythm, and how many planned meetings followed its new
+    time, duration or place (`followed`)."""
+
+    schedule: MeetingSchedule
+    followed: int = 0
+    # The time, the duration or the place changed.
+    times_changed: bool = False
+    # The day, the week or how often changed: meetings already planned keep their date.
+    days_changed: bool = False
+
+
+def _ends_at(start: dt.time, minutes: int) -> dt.time:
+    """The clock time `minutes` after `start` (past midnight it is early in the morning)."""
+    return (dt.datetime.combine(dt.date(2000, 1, 1), start) + dt.timedelta(minutes=minutes)).time()
+
+
+def _end_time(start: dt.time, minutes: int) -> dt.time:
+    """When a meeting of the rhythm ends; refused when that is past midnight."""
+    end = _ends_at(start, minutes)
+    if end <= start:
+        raise MeetingError("Het overleg moet op dezelfde dag eindigen.")
+    return end
+
+
+# The parts of the rhythm that say on which days it meets: a change moves no planned meeting.
+RHYTHM_DAY_FIELDS = ("frequency", "weekday", "week_of_month")
+
+
 @transaction.atomic
-def set_schedule(team: CareTeam, *, by: Any, **fields: Any) -> MeetingSchedule:
-    """Set the care team's meeting rhythm (frequency, weekday, week, time, place)."""
+def set_schedule(team: CareTeam, *, by: Any, **fields: Any) -> ScheduleSaved:
+    """Set the care team's meeting rhythm (frequency, weekday, week, time, place).
+
+    A new time, duration or place is taken over by the upcoming planned meetings that still
+    have the old rhythm's time and place: those were not changed by hand (`reschedule_meeting`),
+    so they follow the rhythm. A new day, week or frequency moves none of them: a date that
+    members wrote down does not change unasked; the rhythm's new dates come with
+    `generate_meetings`.
+    """
+    old = MeetingSchedule.objects.select_for_update().filter(care_team=team).first()
     schedule, _ = MeetingSchedule.objects.update_or_create(care_team=team, defaults=fields)
-    return schedule
+    if old is None:
+        return ScheduleSaved(schedule)
+    days_changed = any(getattr(old, f) != getattr(schedule, f) for f in RHYTHM_DAY_FIELDS)
+    was = (old.start_time, _ends_at(old.start_time, old.duration_minutes), old.location)
+    now = (
+        schedule.start_time,
+        _end_time(schedule.start_time, schedule.duration_minutes),
+        schedule.location,
+    )
+    if was == now:
+        return ScheduleSaved(schedule, days_changed=days_changed)
+    followed = (
+        CareMeeting.objects.filter(care_team=team)
+        .upcoming()
+        .filter(start_time=was[0], end_time=was[1], location=was[2])
+        .update(
+            start_time=now[0],
+            end_time=now[1],
+            location=now[2],
+            ics_sequence=F("ics_sequence") + 1,
+        )
+    )
+    return ScheduleSaved(schedule, followed=followed, times_changed=True, days_changed=days_changed)
 
 
 @transaction.atomic
@@ -107,12 +168,7 @@ def generate_meetings(
             "scheduled_on", flat=True
         )
     )
-    end_time = (
-        dt.datetime.combine(dt.date(2000, 1, 1), schedule.start_time)
-        + dt.timedelta(minutes=schedule.duration_minutes)
-    ).time()
-    if end_time <= schedule.start_time:
-        raise MeetingError("Het overleg moet op dezelfde dag eindigen.")
+    end_time = _end_time(schedule.start_time, schedule.duration_minutes)
     created = [
         CareMeeting(
             care_team=team,

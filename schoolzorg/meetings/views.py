@@ -271,7 +271,7 @@ def schedule(request: HttpRequest, team_pk: int) -> HttpResponse:
             with transaction.atomic():
                 saved = services.set_schedule(team, by=request.user, **fields)
                 created = services.generate_meetings(
-                    saved,
+                    saved.schedule,
                     start=timezone.localdate(),
                     until=form.cleaned_data["until"],
                     by=request.user,
@@ -279,11 +279,7 @@ def schedule(request: HttpRequest, team_pk: int) -> HttpResponse:
         except MeetingError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(
-                request,
-                f"Het ritme is opgeslagen. {len(created)} overleg"
-                f"{'gen' if len(created) != 1 else ''} ingepland.",
-            )
+            messages.success(request, _schedule_saved_message(saved, len(created)))
             return redirect("meetings:list")
     return render(
         request,
@@ -291,6 +287,30 @@ def schedule(request: HttpRequest, team_pk: int) -> HttpResponse:
         {"team": team, "form": form, "meeting_form": MeetingForm()},
         status=answer_status(form),
     )
+
+
+def _schedule_saved_message(saved: services.ScheduleSaved, created: int) -> str:
+    """What saving the rhythm did to the meetings: planned, followed, kept."""
+
+    def meetings(n: int) -> str:
+        return f"{n} overleg{'gen' if n != 1 else ''}"
+
+    parts = [f"Het ritme is opgeslagen. {meetings(created)} ingepland."]
+    if saved.times_changed:
+        if saved.followed == 1:
+            parts.append("1 overleg dat al gepland stond, heeft nu de nieuwe tijd en plek.")
+        else:
+            parts.append(
+                f"{saved.followed} overleggen die al gepland stonden, hebben nu de nieuwe tijd "
+                "en plek."
+            )
+        parts.append("Een overleg dat eerder apart is verzet, houdt zijn eigen tijd en plek.")
+    if saved.days_changed:
+        parts.append(
+            "Overleggen die al gepland stonden, houden hun datum. Wilt u zo'n overleg op de "
+            "nieuwe dag? Verzet het dan op de pagina van dat overleg, of zeg het af."
+        )
+    return " ".join(parts)
 
 
 @login_required
@@ -333,6 +353,7 @@ def _detail_context(
     hidden = _hidden_positions(meeting, items)
     members = _members(meeting)
     minute_taker = can_take_minutes(request.user, meeting.care_team)
+    preparer = can_prepare(request.user, meeting.care_team)
     # Minutes, decisions, attendance and guests from the meeting day on (services refuse them
     # before it too): before the day the screen shows the agenda and says when.
     too_early = meeting.scheduled_on > timezone.localdate()
@@ -396,9 +417,8 @@ def _detail_context(
         "editable": editable,
         # Planned for a later day: the minutes and the rest wait for it.
         "too_early": open_for_minutes and too_early,
-        "can_prepare": can_prepare(request.user, meeting.care_team),
-        "can_build_agenda": meeting.state in workflow.AGENDA_BUILDER_STATES
-        and can_prepare(request.user, meeting.care_team),
+        "can_prepare": preparer,
+        "can_build_agenda": meeting.state in workflow.AGENDA_BUILDER_STATES and preparer,
         "in_calendar": meeting.state in workflow.CALENDAR_STATES,
         "moves": [
             (m, Move(m).label)
