@@ -99,6 +99,52 @@ class MeetingForm(forms.Form):
         return data
 
 
+STALE_FORM = "Dit formulier is niet compleet. Ververs de pagina en probeer het opnieuw."
+HIDDEN_ERRORS = {"required": STALE_FORM, "invalid": STALE_FORM}
+
+
+class RescheduleForm(MeetingForm):
+    """ "Overleg verzetten": a planned meeting's new date, times and place.
+
+    The hidden `expected_*` fields hold what the screen showed: the service moves the meeting
+    only from there (`services.reschedule_meeting`), so a colleague's change is not overwritten.
+    """
+
+    expected_scheduled_on = forms.DateField(widget=forms.HiddenInput, error_messages=HIDDEN_ERRORS)
+    expected_start_time = forms.TimeField(widget=forms.HiddenInput, error_messages=HIDDEN_ERRORS)
+    expected_end_time = forms.TimeField(widget=forms.HiddenInput, error_messages=HIDDEN_ERRORS)
+    expected_location = forms.CharField(
+        widget=forms.HiddenInput, required=False, strip=False, max_length=120
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheduled_on"].help_text = "Een schooldag: vandaag of later."
+
+    @property
+    def expected(self) -> dict[str, Any]:
+        """What the screen showed, by the service's names (needs `is_valid()`)."""
+        return {name: self.cleaned_data[f"expected_{name}"] for name in EXPECTED}
+
+    @property
+    def wanted(self) -> dict[str, Any]:
+        """The new date, times and place (needs `is_valid()`)."""
+        return {name: self.cleaned_data[name] for name in EXPECTED}
+
+    def is_stale(self) -> bool:
+        """Whether only the hidden fields are wrong: not something the user can correct."""
+        return any(name.startswith("expected_") for name in self.errors)
+
+    @staticmethod
+    def shown(meeting: Any) -> dict[str, Any]:
+        """The initial values: the meeting as it is now, in the fields and the hidden ones."""
+        now = {name: getattr(meeting, name) for name in EXPECTED}
+        return now | {f"expected_{name}": value for name, value in now.items()}
+
+
+EXPECTED = ("scheduled_on", "start_time", "end_time", "location")
+
+
 class PupilChoiceField(ModelChoiceField):
     """Pupils by name and group, as the case forms show them: two children of a school can have
     the same name."""

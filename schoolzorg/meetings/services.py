@@ -236,6 +236,172 @@ def _school_closed_on(team: CareTeam, day: dt.date) -> str:
     return f"{text} De eerste schooldag daarna is {date_format(after, 'l j F Y')}."
 
 
+# --- Rescheduling one meeting ---------------------------------------------------------------
+
+# What the "Overleg verzetten" form changes, and compares with what its screen showed.
+RESCHEDULE_FIELDS = ("scheduled_on", "start_time", "end_time", "location")
+
+NOT_PLANNED_ANY_MORE: dict[str, str] = {
+    MeetingState.HELD: "Dit overleg is intussen als gehouden vastgelegd. U kunt het niet meer "
+    "verzetten.",
+    MeetingState.CLOSED: "Het verslag van dit overleg is al vastgesteld. U kunt het niet meer "
+    "verzetten.",
+    MeetingState.CANCELLED: "Dit overleg is intussen afgezegd. U kunt het niet meer verzetten. "
+    "Plan zo nodig een nieuw overleg.",
+}
+
+
+def _day_taken_message(day: dt.date) -> str:
+    from django.utils.formats import date_format
+
+    return (
+        f"Op {date_format(day, 'l j F Y')} heeft dit team al een overleg. Kies een andere dag, "
+        "of verzet of zeg eerst dat andere overleg af."
+    )
+
+
+@transaction.atomic
+def reschedule_meeting(
+    meeting: CareMeeting,
+    *,
+    scheduled_on: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    location: str,
+    by: Any,
+    expected: Mapping[str, Any],
+) -> tuple[CareMeeting, bool]:
+    """Move a planned meeting to another date, time or place ("Overleg verzetten").
+
+    Only from what the user's screen showed (`expected`: date, times and place): a colleague's
+    change meanwhile is not overwritten unseen (`StaleState`). The new day is a school day,
+    today or later, without another meeting of the team. The agenda stays; a move to another
+    day is refused while an item would lose its consent to be discussed on the new day, and
+    once something was recorded at the meeting (it took place). The invitation's sequence goes
+    up, so calendars update it; the cases on the agenda get a line with the new date.
+
+    Returns the meeting and whether it changed: the same form sent again (a double click, the
+    back button) finds the meeting already where it asked, and changes nothing.
+    """
+    location = location.strip()
+    wanted: dict[str, Any] = {
+        "scheduled_on": scheduled_on,
+        "start_time": start_time,
+        "end_time": end_time,
+        "location": location,
+    }
+    current = (
+        CareMeeting.objects.select_for_update()
+        .select_related("care_team__school")
+        .get(pk=meeting.pk)
+    )
+    if current.state != MeetingState.PLANNED:
+        raise StaleState(NOT_PLANNED_ANY_MORE.get(current.state, STALE_MESSAGE))
+    now = {f: getattr(current, f) for f in RESCHEDULE_FIELDS}
+    if now == wanted:
+        return current, False
+    if any(now[f] != expected.get(f) for f in RESCHEDULE_FIELDS):
+        raise StaleState(
+            "Iemand anders heeft de datum, de tijd of de plek van dit overleg intussen "
+            "gewijzigd. Bovenaan ziet u wat er nu staat; in het formulier staat wat u had "
+            "ingevuld. Kijk of u het overleg nog wilt verzetten, en verzet het dan opnieuw."
+        )
+    if end_time <= start_time:
+        raise FieldRefused("end_time", "De eindtijd moet na de begintijd liggen.")
+    if scheduled_on < timezone.localdate():
+        raise FieldRefused(
+            "scheduled_on", "Deze datum is al voorbij. Kies vandaag of een dag daarna."
+        )
+    closed = _school_closed_on(current.care_team, scheduled_on)
+    if closed:
+        raise FieldRefused("scheduled_on", closed)
+    moves_day = scheduled_on != current.scheduled_on
+    if moves_day:
+        others = CareMeeting.objects.filter(care_team_id=current.care_team_id)
+        if others.filter(scheduled_on=scheduled_on).exclude(pk=current.pk).exists():
+            raise FieldRefused("scheduled_on", _day_taken_message(scheduled_on))
+        _refuse_moving_what_took_place(current)
+        _refuse_losing_consent(current, scheduled_on)
+    try:
+        with transaction.atomic():
+            updated = CareMeeting.objects.filter(
+                pk=current.pk, state=MeetingState.PLANNED, **now
+            ).update(**wanted, ics_sequence=F("ics_sequence") + 1)
+    except IntegrityError as exc:  # a meeting planned on that day at this very moment
+        raise FieldRefused("scheduled_on", _day_taken_message(scheduled_on)) from exc
+    if not updated:
+        raise StaleState()
+    if moves_day:
+        _note_move_on_cases(current, was=now["scheduled_on"], to=scheduled_on, by=by)
+    current.refresh_from_db()
+    return current, True
+
+
+def _refuse_moving_what_took_place(meeting: CareMeeting) -> None:
+    """A meeting with minutes, decisions, attendance or guests took place on its day: it does
+    not move to another day (its decisions are plan actions dated from it)."""
+    items = AgendaItem.objects.filter(meeting=meeting)
+    if (
+        items.exclude(minutes="").exists()
+        or Decision.objects.filter(item__in=items).exists()
+        or Attendance.objects.filter(meeting=meeting).exists()
+        or MeetingGuest.objects.filter(meeting=meeting).exists()
+    ):
+        raise MeetingError(
+            "Dit overleg kan niet naar een andere dag: er is al een verslag, een besluit, de "
+            "aanwezigheid of een gast vastgelegd. Het overleg heeft dus plaatsgevonden. Leg het "
+            "vast als gehouden en plan zo nodig een nieuw overleg. De tijd en de plek kunt u "
+            "wel aanpassen."
+        )
+
+
+def _refuse_losing_consent(meeting: CareMeeting, day: dt.date) -> None:
+    """Refuse a new day on which an item's pupil may not be discussed, while it may be on the
+    old day: the move would leave the item without its basis (`place_on_agenda`'s rule).
+
+    Says how many items and their numbers, never whose: the numbers are on the agenda page
+    for those who may see the items.
+    """
+    from django.db.models import Exists, OuterRef
+    from django.utils.formats import date_format
+
+    consented_then = Consent.objects.to_discuss(day).filter(pupil_id=OuterRef("pupil_id"))
+    losing = list(
+        AgendaItem.objects.filter(meeting=meeting, pupil__isnull=False)
+        .discussable()
+        .exclude(Exists(consented_then))
+        .order_by("position", "pk")
+        .values_list("position", flat=True)
+    )
+    if not losing:
+        return
+    numbers = [str(n) for n in losing]
+    which = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} en {numbers[-1]}"
+    count = "1 punt op de agenda" if len(losing) == 1 else f"{len(losing)} punten op de agenda"
+    raise FieldRefused(
+        "scheduled_on",
+        f"Het overleg kan niet naar {date_format(day, 'l j F Y')}. Voor {count} (punt {which}) "
+        "is er op die dag geen geldige toestemming om de leerling te bespreken. Kies een "
+        "andere dag, of haal "
+        f"{'dat punt' if len(losing) == 1 else 'die punten'} eerst van de agenda.",
+    )
+
+
+def _note_move_on_cases(meeting: CareMeeting, *, was: dt.date, to: dt.date, by: Any) -> None:
+    """A line on each case on the agenda: its timeline said the old date ("Geagendeerd voor
+    ...")."""
+    name = meeting.care_team.meeting_name.lower()
+    cases = Case.objects.filter(agenda_items__meeting=meeting).distinct().order_by("pk")
+    for case in cases:
+        add_case_event(
+            case,
+            kind=EventKind.NOTE,
+            text=f"Het {name} van {numeric(was)} is verzet naar {numeric(to)}.",
+            by=by,
+            url=meeting_url(meeting),
+        )
+
+
 # What a move refused for unsaved minutes did not do.
 NOT_DONE: dict[str, str] = {
     workflow.Move.HOLD: "Het overleg is nog niet als gehouden vastgelegd.",

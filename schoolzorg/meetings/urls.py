@@ -14,6 +14,7 @@ urlpatterns = [
     path("<id:pk>/aanwezigheid/", views.attendance, name="attendance"),
     path("<id:pk>/gasten/", views.add_guest, name="add_guest"),
     path("<id:pk>/stap/", views.move, name="move"),
+    path("<id:pk>/verzetten/", views.reschedule, name="reschedule"),
     path("<id:pk>/uitnodiging.ics", views.ics, name="ics"),
     path("<id:pk>/verslag.pdf", views.print_pdf, name="pdf"),
     path("punt/<id:pk>/verslag/", views.save_minutes, name="minutes"),

@@ -38,6 +38,7 @@ from schoolzorg.lib.urls import url_for
 from schoolzorg.meetings import agenda, services, workflow
 from schoolzorg.meetings.forms import (
     ATTENDANCE_CHOICES,
+    STALE_FORM,
     CorrectionForm,
     DecisionForm,
     GeneralItemForm,
@@ -46,6 +47,7 @@ from schoolzorg.meetings.forms import (
     MinutesForm,
     PlaceForm,
     PupilSearchForm,
+    RescheduleForm,
     ScheduleForm,
 )
 from schoolzorg.meetings.ics import meeting_ics
@@ -332,6 +334,84 @@ def create(request: HttpRequest, team_pk: int) -> HttpResponse:
     )
 
 
+@never_cache
+@login_required
+def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Overleg verzetten": a planned meeting's date, times and place, for whoever plans the
+    team's meetings (`can_prepare`). Only a POST changes anything."""
+    meeting = _meeting(request, pk)
+    if not can_prepare(request.user, meeting.care_team):
+        raise Http404
+    if request.method != "POST" and meeting.state != MeetingState.PLANNED:
+        messages.info(request, "Alleen een overleg dat nog gepland is, kunt u verzetten.")
+        return redirect("meetings:detail", meeting.pk)
+    form = RescheduleForm(request.POST or None, initial=RescheduleForm.shown(meeting))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if not form.is_valid() and form.is_stale():
+            messages.error(request, STALE_FORM)
+            return redirect("meetings:detail", meeting.pk)
+        if form.is_valid():
+            try:
+                moved, changed = services.reschedule_meeting(
+                    meeting, by=request.user, expected=form.expected, **form.wanted
+                )
+            except StaleState as exc:
+                # The screen was out of date: the page shows the meeting as it is now, the form
+                # what the user typed; only the hidden `expected_*` move on, so sending it again
+                # is a deliberate choice (as `cases.views._sent_again`).
+                meeting = _meeting(request, pk)
+                data = request.POST.copy()
+                for name, value in RescheduleForm.shown(meeting).items():
+                    if name.startswith("expected_"):
+                        data[name] = _as_field_value(value)
+                form = RescheduleForm(data)
+                form.is_valid()
+                form.add_error(None, exc.message)
+                status = 409
+            except FieldRefused as exc:
+                form.add_error(exc.field, exc.message)
+            except MeetingError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if changed:
+                    messages.success(request, _moved_message(moved))
+                else:
+                    messages.info(
+                        request,
+                        "Het overleg stond al op deze datum, tijd en plek. Er is niets veranderd.",
+                    )
+                return redirect("meetings:detail", moved.pk)
+    return render(
+        request,
+        "meetings/reschedule.html",
+        {"meeting": meeting, "form": form, "conflict": status == 409},
+        status=status,
+    )
+
+
+def _as_field_value(value: Any) -> str:
+    """A date or time as its hidden field sends it back."""
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _moved_message(meeting: CareMeeting) -> str:
+    from django.utils.formats import date_format
+
+    where = f" in {meeting.location}" if meeting.location else ""
+    return (
+        f"Het overleg is verzet. Het is nu op {date_format(meeting.scheduled_on, 'l j F Y')}, "
+        f"van {meeting.start_time:%H:%M} tot {meeting.end_time:%H:%M}{where}. De punten op de "
+        "agenda blijven staan. Had u het overleg in uw eigen agenda gezet? Zet het er dan "
+        "opnieuw in; dan verandert de afspraak die er al staat."
+    )
+
+
 # --- The working screen ---------------------------------------------------------------------
 
 
@@ -419,6 +499,8 @@ def _detail_context(
         "too_early": open_for_minutes and too_early,
         "can_prepare": preparer,
         "can_build_agenda": meeting.state in workflow.AGENDA_BUILDER_STATES and preparer,
+        # "Overleg verzetten": only a planned meeting, by whoever plans the team's meetings.
+        "can_reschedule": meeting.state == MeetingState.PLANNED and preparer,
         "in_calendar": meeting.state in workflow.CALENDAR_STATES,
         "moves": [
             (m, Move(m).label)

@@ -76,6 +76,23 @@ def _g(world: World) -> dict[str, int]:
     return {"pk": world.extra["guest"].pk}
 
 
+def _reschedule_data(world: World) -> dict[str, str]:
+    meeting = world.extra["meeting"]
+    shown = {
+        "scheduled_on": meeting.scheduled_on.isoformat(),
+        "start_time": meeting.start_time.strftime("%H:%M:%S"),
+        "end_time": meeting.end_time.strftime("%H:%M:%S"),
+        "location": meeting.location,
+    }
+    return {
+        **{f"expected_{name}": value for name, value in shown.items()},
+        "scheduled_on": shown["scheduled_on"],
+        "start_time": "14:00",
+        "end_time": "15:30",
+        "location": "Teamkamer",
+    }
+
+
 ROUTES = {
     "meetings:list": RouteSpec(allowed=SIGNED_IN, setup=_meeting),
     "meetings:schedule": RouteSpec(kwargs=_team, allowed=CASE_STAFF, setup=_meeting),
@@ -117,6 +134,19 @@ ROUTES = {
         data=lambda w: {"move": "nonsense", "expected": "planned"},
         setup=_meeting,
     ),
+    # Whoever plans the team's meetings (`can_prepare`); the care team's members from outside
+    # the school see the meeting but do not move it.
+    "meetings:reschedule": [
+        RouteSpec(kwargs=_m, allowed=CASE_STAFF, setup=_meeting, label="formulier"),
+        RouteSpec(
+            kwargs=_m,
+            allowed=CASE_STAFF,
+            method="POST",
+            data=_reschedule_data,
+            setup=_meeting,
+            label="verzetten naar een andere tijd",
+        ),
+    ],
     "meetings:ics": RouteSpec(kwargs=_m, allowed=MINUTE_TAKERS, setup=_meeting),
     "meetings:pdf": RouteSpec(kwargs=_m, allowed=MINUTE_TAKERS, setup=_meeting),
     "meetings:item_pdf": [
