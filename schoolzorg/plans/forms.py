@@ -12,7 +12,13 @@ from schoolzorg.lib import daterange, formtokens
 from schoolzorg.lib.forms import DateInput, TextField
 from schoolzorg.lib.validators import is_blank
 from schoolzorg.plans.models import ActionStatus, Domain, Progress
-from schoolzorg.plans.services import PART_FIELDS, PLAN_FIELDS, smart_problems
+from schoolzorg.plans.services import (
+    PART_FIELDS,
+    PLAN_FIELDS,
+    STOP_REASON_MISSING,
+    STOP_WHEN_REACHED,
+    smart_problems,
+)
 
 
 def set_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]]) -> None:
@@ -300,9 +306,40 @@ class ReviewForm(forms.Form):
     next_review_on = forms.DateField(
         label="Volgende evaluatie", required=False, widget=DateInput(), error_messages=DATE_ERRORS
     )
+    stop = forms.BooleanField(
+        label="Doel stoppen",
+        required=False,
+        help_text="Vink dit aan als het doel niet meer past, bijvoorbeeld omdat de situatie "
+        "veranderd is. Het doel blijft in het plan staan met de stand 'Gestopt' en de reden. "
+        "U evalueert het daarna niet meer.",
+    )
+    stop_reason = TextField(
+        label="Waarom stopt het doel?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Bijvoorbeeld: het doel past niet meer bij wat het gezin nu nodig heeft.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["next_review_on"].note = "(niet nodig als het doel bereikt is of stopt)"  # type: ignore[attr-defined]
+        self.fields["stop_reason"].note = "(alleen als u het doel stopt)"  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
+        stop = bool(data.get("stop"))
+        reason = data.get("stop_reason") or ""
+        if stop and not reason and "stop_reason" not in self.errors:
+            self.add_error("stop_reason", STOP_REASON_MISSING)
+        if not stop and reason:
+            self.add_error(
+                "stop_reason",
+                "U schreef een reden, maar vinkte 'Doel stoppen' niet aan. Vink het aan als het "
+                "doel stopt, of maak dit veld leeg.",
+            )
+        if stop and data.get("progress") == Progress.FULLY:
+            self.add_error("stop", STOP_WHEN_REACHED)
         today = timezone.localdate()
         daterange.check_field(
             self,
@@ -318,6 +355,7 @@ class ReviewForm(forms.Form):
         if (
             data.get("progress")
             and data["progress"] != Progress.FULLY
+            and not stop
             and nxt is None
             and not self.errors
         ):

@@ -174,6 +174,17 @@ class Goal(models.Model):
     def owner_label(self) -> str:
         return str(self.owner) if self.owner_id else self.owner_name
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == GoalStatus.OPEN
+
+    @property
+    def stop_review(self) -> Review | None:
+        """The evaluation that stopped the goal (from the prefetched reviews, if any)."""
+        if self.status != GoalStatus.STOPPED:
+            return None
+        return next((r for r in self.reviews.all() if r.stop_reason), None)
+
 
 class Domain(models.TextChoices):
     SCHOOL = "school", "School"
@@ -298,6 +309,8 @@ class Review(models.Model):
         help_text="1 = veel slechter dan gehoopt, 5 = veel beter dan gehoopt.",
     )
     note = models.TextField("toelichting", blank=True)
+    # Filled in when this evaluation stopped the goal: the goal's history says when and why.
+    stop_reason = models.TextField("waarom gestopt", blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -168,7 +168,9 @@ def _section_plan(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
     if part is None:
         context["can_start"] = can_start_plan(request.user, pupil)
     else:
-        context["goals"] = _goals(part_id=part.pk)
+        context["goals"] = goals = _goals(part_id=part.pk)
+        # Reached and stopped goals stay listed with their status, but are no longer running.
+        context["open_goals"] = sum(g.is_open for g in goals)
         context["open_actions"] = _open_actions(part_id=part.pk)
     return Panel("Integraal plan", "plans/_section_pupil.html", context, order=30)
 

@@ -47,6 +47,10 @@ class AlreadyDone(PlanError):
     form sent again, say with the back button), so nobody is told that a colleague changed it."""
 
 
+class GoalGone(PlanError):
+    """The goal is no longer in the plan (removed meanwhile, or by this person's own first click)."""
+
+
 CONFLICT_MESSAGE = (
     "Iemand anders heeft het plan opgeslagen nadat u het opende. Uw tekst is niet opgeslagen, "
     "maar staat nog in het formulier. Vergelijk met de nieuwe versie hieronder en sla opnieuw op."
@@ -121,6 +125,7 @@ def snapshot(plan: IntegralPlan) -> dict[str, Any]:
                         "progress": r.get_progress_display(),
                         "score": r.score,
                         "note": r.note,
+                        "stop_reason": r.stop_reason,
                     }
                     for r in g.reviews.order_by("reviewed_on", "pk")
                 ],
@@ -202,7 +207,9 @@ def flatten(snap: dict[str, Any], visible_pupil_ids: set[int] | None = None) -> 
                 flat[f"{name}: doel {n}, {label}"] = str(goal.get(key, "") or "")
             reviews = goal.get("reviews", [])
             flat[f"{name}: doel {n}, evaluaties"] = "; ".join(
-                f"{r['on']}: {r['progress']}" + (f" ({r['note']})" if r.get("note") else "")
+                f"{r['on']}: {r['progress']}"
+                + (f" ({r['note']})" if r.get("note") else "")
+                + (f", doel gestopt: {r['stop_reason']}" if r.get("stop_reason") else "")
                 for r in reviews
             )
         for n, action in enumerate(part.get("actions", []), start=1):
@@ -236,6 +243,19 @@ def _save_version(plan: IntegralPlan, *, by: Any, summary: str, pupil: Any = Non
         pupil=pupil,
         snapshot=snapshot(plan),
     )
+
+
+GOAL_GONE = "Dit doel was al verwijderd."
+STOP_REASON_MISSING = "Schrijf op waarom het doel stopt."
+STOP_WHEN_REACHED = (
+    "Een doel dat helemaal bereikt is, stopt niet: het krijgt de stand 'Bereikt'. Kies een "
+    "andere stand, of zet het vinkje bij 'Doel stoppen' uit."
+)
+
+
+def _lock_goal(goal: Goal) -> Goal | None:
+    """The goal as it is now, locked for this transaction; None when it was removed."""
+    return Goal.objects.select_for_update().filter(pk=goal.pk).first()
 
 
 def _tell_cases(plan: IntegralPlan, pupil_ids: list[int], *, text: str, by: Any) -> None:
@@ -402,6 +422,10 @@ def add_action(
         raise PlanError("Vul in wie de actie uitvoert.")
     if goal is not None and goal.part_id != plan_part.pk:
         raise PlanError("Dit doel hoort bij een ander kind.")
+    if goal is not None and _lock_goal(goal) is None:
+        raise GoalGone(
+            "Het doel bij deze actie is net uit het plan verwijderd. Kies een ander doel."
+        )
     action, new = formtokens.create_once(
         Action,
         form_token,
@@ -489,12 +513,16 @@ def record_review(
     score: int | None = None,
     note: str = "",
     next_review_on: dt.date | None = None,
+    stop: bool = False,
+    stop_reason: str = "",
     form_token: uuid.UUID | None = None,
 ) -> Review:
     """Score progress on a goal. Fully reached closes the goal; otherwise set the next review.
 
-    The review form's `form_token`: the same form sent again returns the review of the first
-    send (the goal's history lists it once; no second version or timeline line).
+    `stop` ends an open goal that no longer fits, with `stop_reason` (required): the review
+    records when and why, and the goal stays in the plan as stopped (gestopt), without further
+    reviews. The review form's `form_token`: the same form sent again returns the review of the
+    first send (the goal's history lists it once; no second version or timeline line).
     """
     same = {"goal_id": goal.pk, "reviewed_by_id": getattr(by, "pk", None)}
     first = formtokens.sent_before(Review, form_token, error=PlanError, **same)
@@ -507,6 +535,18 @@ def record_review(
     day = reviewed_on or timezone.localdate()
     if day > timezone.localdate():
         raise PlanError("Een evaluatie kan niet in de toekomst liggen.")
+    if stop and is_blank(stop_reason):
+        raise PlanError(STOP_REASON_MISSING)
+    if stop and progress == Progress.FULLY:
+        raise PlanError(STOP_WHEN_REACHED)
+    # Locked, so that a removal or a colleague's stop meanwhile is refused in words.
+    current = _lock_goal(goal)
+    if current is None:
+        raise GoalGone(GOAL_GONE)
+    if current.status == GoalStatus.STOPPED:
+        raise PlanError("Dit doel is gestopt. Een gestopt doel evalueert u niet meer.")
+    if stop and current.status != GoalStatus.OPEN:
+        raise PlanError("Dit doel is al bereikt. Alleen een doel dat nog loopt, kunt u stoppen.")
     review, new = formtokens.create_once(
         Review,
         form_token,
@@ -517,14 +557,17 @@ def record_review(
         progress=progress,
         score=score,
         note=note.strip(),
+        stop_reason=stop_reason.strip() if stop else "",
         reviewed_by=by,
     )
     if not new:
         return review
     updates: dict[str, Any] = {}
-    if progress == Progress.FULLY:
+    if stop:
+        updates["status"] = GoalStatus.STOPPED
+    elif progress == Progress.FULLY:
         updates["status"] = GoalStatus.REACHED
-    if next_review_on is not None:
+    if next_review_on is not None and not stop:
         updates["review_on"] = next_review_on
     if updates:
         Goal.objects.filter(pk=goal.pk).update(**updates)
@@ -536,13 +579,41 @@ def record_review(
         summary=f"Evaluatie van een doel voor {part.pupil.first_name}",
         pupil=part.pupil,
     )
-    _tell_cases(
-        part.plan,
-        [part.pupil_id],
-        text=f"Evaluatie doel '{goal.description[:60]}': {review.get_progress_display().lower()}.",
-        by=by,
-    )
+    if stop:
+        text = f"Doel gestopt: '{goal.description[:60]}'. Reden: {review.stop_reason[:200]}"
+    else:
+        text = f"Evaluatie doel '{goal.description[:60]}': {review.get_progress_display().lower()}."
+    _tell_cases(part.plan, [part.pupil_id], text=text, by=by)
     return review
+
+
+@transaction.atomic
+def remove_goal(goal: Goal, *, by: Any) -> None:
+    """Take a goal added by mistake out of the plan.
+
+    Only while nothing was built on it: a goal with an evaluation or an action belongs to the
+    plan's history and is stopped instead (`record_review(..., stop=True)`). The plan's
+    versions keep what the goal said.
+    """
+    current = _lock_goal(goal)
+    if current is None:
+        raise GoalGone(GOAL_GONE)
+    if Review.objects.filter(goal_id=current.pk).exists():
+        raise PlanError(
+            "Dit doel is al geëvalueerd en kan daarom niet meer weg. Wilt u er niet verder mee? "
+            "Stop het doel dan: kies 'Evaluatie vastleggen of doel stoppen'."
+        )
+    if Action.objects.filter(goal_id=current.pk).exists():
+        raise PlanError(
+            "Er hoort een actie bij dit doel, dus het kan niet meer weg. Wilt u er niet verder "
+            "mee? Stop het doel dan: kies 'Evaluatie vastleggen of doel stoppen'."
+        )
+    part = PlanPart.objects.select_related("plan", "pupil").get(pk=current.part_id)
+    current.delete()
+    _save_version(
+        part.plan, by=by, summary=f"Doel verwijderd voor {part.pupil.first_name}", pupil=part.pupil
+    )
+    _tell_cases(part.plan, [part.pupil_id], text=f"Doel verwijderd: {current.description}", by=by)
 
 
 @transaction.atomic

@@ -14,4 +14,5 @@ urlpatterns = [
     path("deel/<id:part_pk>/actie/", views.add_action, name="add_action"),
     path("actie/<id:pk>/status/", views.action_status, name="action_status"),
     path("doel/<id:goal_pk>/evaluatie/", views.add_review, name="add_review"),
+    path("<id:pk>/doel/<id:goal_pk>/verwijderen/", views.remove_goal, name="remove_goal"),
 ]

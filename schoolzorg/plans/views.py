@@ -135,11 +135,19 @@ def _detail_context(
     for part in loaded:
         people = people_by_part.get(part.pk, [])
         goals = list(part.goals.all())
+        actions = list(part.actions.all())
+        with_actions = {a.goal_id for a in actions}
         blocks.append(
             {
                 "part": part,
                 "goals": goals,
-                "actions": list(part.actions.all()),
+                # A goal added by mistake may go while nothing was built on it yet.
+                "removable": {
+                    g.pk for g in goals if not g.reviews.all() and g.pk not in with_actions
+                }
+                if can_edit
+                else set(),
+                "actions": actions,
                 "goal_form": extra.get(f"goal_form_{part.pk}")
                 or (
                     GoalForm(people=people, pupil=part.pupil, prefix=f"goal-{part.pk}")
@@ -395,13 +403,18 @@ def add_review(request: HttpRequest, goal_pk: int) -> HttpResponse:
                 note=data["note"],
                 reviewed_on=data["reviewed_on"],
                 next_review_on=data["next_review_on"],
+                stop=data["stop"],
+                stop_reason=data["stop_reason"],
                 by=request.user,
                 form_token=data["form_token"],
             )
         except services.PlanError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "De evaluatie is vastgelegd.")
+            if data["stop"]:
+                messages.success(request, "De evaluatie is vastgelegd en het doel is gestopt.")
+            else:
+                messages.success(request, "De evaluatie is vastgelegd.")
             return redirect(f"/plannen/{plan.pk}/#deel-{part.pk}")
     with transaction.atomic():
         log_parts(request, [part], action=LogAction.VIEW, obj=goal, detail="doel evalueren")
@@ -417,6 +430,32 @@ def add_review(request: HttpRequest, goal_pk: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def remove_goal(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    plan, parts = get_visible_plan(request, pk)
+    if not policies.can_edit_plan(request.user, plan, parts):
+        raise Http404
+    goal = Goal.objects.filter(pk=goal_pk).first()
+    if goal is None:
+        # The user's own second click (or a colleague's removal): the plan, not a 404.
+        messages.info(request, services.GOAL_GONE)
+        return redirect("plans:detail", plan.pk)
+    part = next((p for p in parts if p.pk == goal.part_id), None)
+    if part is None:
+        raise Http404
+    try:
+        services.remove_goal(goal, by=request.user)
+    except services.GoalGone as exc:
+        messages.info(request, str(exc))
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Het doel is uit het plan verwijderd.")
+    return redirect(f"/plannen/{plan.pk}/#deel-{part.pk}")
 
 
 @never_cache

@@ -75,4 +75,13 @@ ROUTES = {
     "plans:add_review": RouteSpec(
         kwargs=lambda w: {"goal_pk": w.extra["goal"].pk}, allowed=CASE_STAFF, setup=_plan
     ),
+    # Who may edit the plan removes a goal added by mistake; the first allowed actor removes
+    # it, the others get the plan back with "Dit doel was al verwijderd." (302, not a 404).
+    "plans:remove_goal": RouteSpec(
+        kwargs=lambda w: {"pk": w.extra["plan"].pk, "goal_pk": w.extra["goal"].pk},
+        allowed=CASE_STAFF,
+        setup=_plan,
+        method="POST",
+        data=lambda w: {},
+    ),
 }
