@@ -180,22 +180,39 @@ GOAL_LABELS = {
     "owner": "eigenaar",
     "target_on": "uiterlijk bereikt op",
     "review_on": "evalueren op",
-    "status": "status",
+    "status": "stand",
 }
 ACTION_LABELS = {
     "domain": "domein",
     "description": "wat",
     "owner": "wie",
     "due_on": "klaar op",
-    "status": "status",
+    "status": "stand",
 }
+# Snapshots keep dates as ISO text (data); the comparison shows them as the plan page does.
+DATE_KEYS = frozenset({"agreed_on", "target_on", "review_on", "due_on"})
+
+
+def _shown(key: str, value: Any) -> str:
+    """A snapshot value as the plan page writes it: a date as 5-12-2026."""
+    text = str(value or "")
+    if key in DATE_KEYS:
+        return _day(text)
+    return text
+
+
+def _day(text: str) -> str:
+    try:
+        return numeric(dt.date.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 def flatten(snap: dict[str, Any], visible_pupil_ids: set[int] | None = None) -> dict[str, str]:
     """Label → text for every field in a snapshot; parts of unseen children are left out."""
     flat: dict[str, str] = {}
     for key, label in PLAN_LABELS.items():
-        flat[label] = str(snap.get(key, "") or "")
+        flat[label] = _shown(key, snap.get(key))
     for part in snap.get("parts", []):
         if visible_pupil_ids is not None and part.get("pupil_id") not in visible_pupil_ids:
             continue
@@ -204,17 +221,17 @@ def flatten(snap: dict[str, Any], visible_pupil_ids: set[int] | None = None) -> 
             flat[f"{name}: {label}"] = str(part.get(key, "") or "")
         for n, goal in enumerate(part.get("goals", []), start=1):
             for key, label in GOAL_LABELS.items():
-                flat[f"{name}: doel {n}, {label}"] = str(goal.get(key, "") or "")
+                flat[f"{name}: doel {n}, {label}"] = _shown(key, goal.get(key))
             reviews = goal.get("reviews", [])
             flat[f"{name}: doel {n}, evaluaties"] = "; ".join(
-                f"{r['on']}: {r['progress']}"
+                f"{_day(r['on'])}: {r['progress']}"
                 + (f" ({r['note']})" if r.get("note") else "")
                 + (f", doel gestopt: {r['stop_reason']}" if r.get("stop_reason") else "")
                 for r in reviews
             )
         for n, action in enumerate(part.get("actions", []), start=1):
             for key, label in ACTION_LABELS.items():
-                flat[f"{name}: actie {n}, {label}"] = str(action.get(key, "") or "")
+                flat[f"{name}: actie {n}, {label}"] = _shown(key, action.get(key))
     return flat
 
 

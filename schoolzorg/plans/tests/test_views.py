@@ -355,6 +355,47 @@ def test_versions_compare_shows_field_diff(team, part, client_for):
     assert client.get(f"/plannen/{plan.pk}/versies/", {"a": "x", "b": "999"}).status_code == 400
 
 
+def test_versions_compare_writes_dates_and_words_as_the_plan_page(team, part, client_for):
+    """Tester Q9: '2026-12-05' and 'status' where the plan page says 5-12-2026 and 'Stand'."""
+    plan = part.plan
+    first = plan.version
+    target_on = timezone.localdate() + dt.timedelta(days=40)
+    review_on = timezone.localdate() + dt.timedelta(days=20)
+    due_on = timezone.localdate() + dt.timedelta(days=10)
+    goal = services.add_goal(
+        part,
+        description="Sam slaapt goed en is fit",
+        criterion="5 nachten per week op tijd in bed",
+        owner=team.ib,
+        target_on=target_on,
+        review_on=review_on,
+        by=team.ib,
+    )
+    services.add_action(
+        part, description="Wekker kopen", domain="family", owner="moeder", due_on=due_on, by=team.ib
+    )
+    services.record_review(
+        goal, progress="partly", note="beter", next_review_on=review_on, by=team.ib
+    )
+    plan.refresh_from_db()
+    response = client_for(team.ib).get(
+        f"/plannen/{plan.pk}/versies/", {"a": first, "b": plan.version}
+    )
+    rows = {label: after for label, _before, after in response.context["diff"]}
+    page = response.content.decode()
+
+    def day(d):
+        return f"{d.day}-{d.month}-{d.year}"
+
+    assert rows["Sam: doel 1, uiterlijk bereikt op"] == day(target_on)
+    assert rows["Sam: doel 1, evalueren op"] == day(review_on)
+    assert rows["Sam: doel 1, evaluaties"] == f"{day(timezone.localdate())}: Deels bereikt (beter)"
+    assert rows["Sam: actie 1, klaar op"] == day(due_on)
+    assert rows["Sam: doel 1, stand"] == "Loopt" and rows["Sam: actie 1, stand"] == "Gepland"
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", page)
+    assert "status" not in " ".join(rows)
+
+
 @pytest.mark.parametrize("junk", ["²", "١", "9" * 5000])
 def test_versions_compare_refuses_digits_that_are_no_number(team, part, client_for, junk):
     client = client_for(team.smw)
