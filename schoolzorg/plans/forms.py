@@ -367,6 +367,7 @@ class ReviewForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
+    form_token = formtokens.token_field()
     guardian = forms.TypedChoiceField(
         label="Wie gaf akkoord?",
         coerce=int,

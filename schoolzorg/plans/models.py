@@ -9,6 +9,7 @@ date, and reviews per goal. Every save writes a version snapshot; edits use opti
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -60,17 +61,6 @@ class IntegralPlan(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    agreed_on = models.DateField("akkoord ouders op", null=True, blank=True)
-    agreed_by = models.ForeignKey(
-        "pupils.Guardian",
-        verbose_name="akkoord gegeven door",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    agreed_version = models.PositiveIntegerField(null=True, blank=True)
-    agreement_note = models.CharField("toelichting akkoord", max_length=300, blank=True)
 
     objects = IntegralPlanQuerySet.as_manager()
 
@@ -81,9 +71,75 @@ class IntegralPlan(models.Model):
     def __str__(self) -> str:
         return f"Plan gezin {self.family.name}"
 
-    @property
-    def is_agreed_current(self) -> bool:
-        return self.agreed_on is not None and self.agreed_version == self.version
+    def latest_agreements(self) -> list[PlanAgreement]:
+        """The latest agreement of each parent (`latest_of_each`); uses a prefetch if there is
+        one."""
+        return latest_of_each(self.agreements.all(), self.version)
+
+
+class PlanAgreement(models.Model):
+    """A parent's agreement with the plan as it stood then: one row each time a parent agrees.
+
+    The family owns the plan: each parent with authority agrees on their own day, and a parent
+    may agree again to a newer version; every agreement is kept with the version it was for.
+    """
+
+    plan = models.ForeignKey(IntegralPlan, on_delete=models.CASCADE, related_name="agreements")
+    guardian = models.ForeignKey(
+        "pupils.Guardian",
+        verbose_name="ouder of verzorger",
+        on_delete=models.PROTECT,
+        related_name="plan_agreements",
+    )
+    agreed_on = models.DateField("akkoord gegeven op")
+    # The version the recording made: recording changes no text, so it is the version agreed to.
+    plan_version = models.PositiveIntegerField("versie van het plan")
+    note = models.CharField("toelichting", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    # One token per rendered agreement form: the same form sent again is recorded once.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    # Set by `latest_of_each`: False when the plan's text changed after this agreement.
+    is_current = True
+
+    class Meta:
+        ordering = ["plan_version", "pk"]
+        verbose_name = "akkoord van een ouder"
+        verbose_name_plural = "akkoorden van ouders"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "plan_version"], name="one_agreement_per_plan_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} op {numeric(self.agreed_on)}"
+
+
+def latest_of_each(agreements: Iterable[PlanAgreement], version: int) -> list[PlanAgreement]:
+    """The latest agreement of each parent, by name, each marked `is_current` when the plan's
+    text did not change after it (at plan version `version`).
+
+    Recording an agreement adds a version without changing the text, so the second parent's
+    agreement does not make the first one's out of date; any other new version does.
+    """
+    rows = sorted(agreements, key=lambda a: (a.plan_version, a.pk))
+    recorded = {a.plan_version for a in rows}
+    last_change = version
+    while last_change in recorded:
+        last_change -= 1
+    latest = {a.guardian_id: a for a in rows}
+    for agreement in latest.values():
+        agreement.is_current = agreement.plan_version >= last_change
+    return sorted(latest.values(), key=lambda a: (str(a.guardian), a.pk))
+
+
+def agreements_text(agreements: Iterable[PlanAgreement]) -> str:
+    """'Ilona Soekhai op 5-12-2026, Joost Soekhai op 4-12-2026'"""
+    return ", ".join(str(a) for a in agreements)
 
 
 class PlanPart(models.Model):

@@ -136,9 +136,16 @@ def _plan_part(pupil_id: int) -> Any:
 
     return (
         PlanPart.objects.filter(pupil_id=pupil_id)
-        .select_related("plan", "plan__coordinator", "plan__agreed_by")
+        .select_related("plan", "plan__coordinator")
         .order_by("pk")[:1]
     )
+
+
+@prepared
+def _agreements(plan_id: int) -> Any:
+    from schoolzorg.plans.models import PlanAgreement
+
+    return PlanAgreement.objects.filter(plan_id=plan_id).select_related("guardian")
 
 
 @prepared
@@ -168,6 +175,9 @@ def _section_plan(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
     if part is None:
         context["can_start"] = can_start_plan(request.user, pupil)
     else:
+        from schoolzorg.plans.models import latest_of_each
+
+        context["agreements"] = latest_of_each(_agreements(plan_id=part.plan_id), part.plan.version)
         context["goals"] = goals = _goals(part_id=part.pk)
         # Reached and stopped goals stay listed with their status, but are no longer running.
         context["open_goals"] = sum(g.is_open for g in goals)

@@ -24,11 +24,14 @@ from schoolzorg.plans.models import (
     Goal,
     GoalStatus,
     IntegralPlan,
+    PlanAgreement,
     PlanPart,
     PlanVersion,
     Progress,
     Review,
+    latest_of_each,
 )
+from schoolzorg.pupils.models import GuardianLink
 
 PLAN_FIELDS = ("strengths", "concerns", "own_contribution")
 PART_FIELDS = ("strengths", "concerns", "support_needs")
@@ -155,8 +158,10 @@ def snapshot(plan: IntegralPlan) -> dict[str, Any]:
     return {
         **{f: getattr(plan, f) for f in PLAN_FIELDS},
         "coordinator": str(plan.coordinator) if plan.coordinator_id else "",
-        "agreed_on": plan.agreed_on.isoformat() if plan.agreed_on else "",
-        "agreed_by": str(plan.agreed_by) if plan.agreed_by_id else "",
+        "agreements": [
+            {"guardian": str(a.guardian), "on": a.agreed_on.isoformat(), "version": a.plan_version}
+            for a in latest_of_each(plan.agreements.select_related("guardian"), plan.version)
+        ],
         "parts": parts,
     }
 
@@ -166,9 +171,8 @@ PLAN_LABELS = {
     "concerns": "Belangrijkste zorgen",
     "own_contribution": "Wat doen gezin en netwerk zelf",
     "coordinator": "Regisseur",
-    "agreed_on": "Akkoord ouders op",
-    "agreed_by": "Akkoord gegeven door",
 }
+AGREEMENTS_LABEL = "Akkoord ouders"
 PART_LABELS = {
     "strengths": "wat gaat goed",
     "concerns": "zorgen",
@@ -190,7 +194,7 @@ ACTION_LABELS = {
     "status": "stand",
 }
 # Snapshots keep dates as ISO text (data); the comparison shows them as the plan page does.
-DATE_KEYS = frozenset({"agreed_on", "target_on", "review_on", "due_on"})
+DATE_KEYS = frozenset({"target_on", "review_on", "due_on"})
 
 
 def _shown(key: str, value: Any) -> str:
@@ -199,6 +203,16 @@ def _shown(key: str, value: Any) -> str:
     if key in DATE_KEYS:
         return _day(text)
     return text
+
+
+def _agreements_shown(snap: dict[str, Any]) -> str:
+    """'Ilona Soekhai op 5-12-2026, Joost Soekhai op 4-12-2026'. Versions saved before every
+    agreement was kept hold one parent's (`agreed_by`, `agreed_on`)."""
+    if "agreements" in snap:
+        pairs = [(a.get("guardian", ""), a.get("on", "")) for a in snap["agreements"]]
+    else:
+        pairs = [(snap.get("agreed_by") or "", snap.get("agreed_on") or "")]
+    return ", ".join(f"{name} op {_day(on)}" for name, on in pairs if name and on)
 
 
 def _day(text: str) -> str:
@@ -213,6 +227,7 @@ def flatten(snap: dict[str, Any], visible_pupil_ids: set[int] | None = None) -> 
     flat: dict[str, str] = {}
     for key, label in PLAN_LABELS.items():
         flat[label] = _shown(key, snap.get(key))
+    flat[AGREEMENTS_LABEL] = _agreements_shown(snap)
     for part in snap.get("parts", []):
         if visible_pupil_ids is not None and part.get("pupil_id") not in visible_pupil_ids:
             continue
@@ -635,22 +650,50 @@ def remove_goal(goal: Goal, *, by: Any) -> None:
 
 @transaction.atomic
 def record_agreement(
-    plan: IntegralPlan, *, guardian: Any, agreed_on: dt.date, by: Any, note: str = ""
-) -> IntegralPlan:
-    """Record that a parent agreed to the plan as it stands now (this version)."""
-    if guardian.family_id != plan.family_id:
-        raise PlanError("Kies een ouder of verzorger uit dit gezin.")
+    plan: IntegralPlan,
+    *,
+    guardian: Any,
+    agreed_on: dt.date,
+    by: Any,
+    note: str = "",
+    form_token: uuid.UUID | None = None,
+) -> PlanAgreement:
+    """Record that a parent agreed to the plan as it stands now (this version).
+
+    Every agreement is kept: each parent with authority agrees on their own day, and a parent
+    who agrees again (to a newer version) adds one. The form's `form_token`: the same form sent
+    again returns the agreement of the first send (no second record, version or timeline line).
+    """
+    same = {"plan_id": plan.pk, "recorded_by_id": getattr(by, "pk", None)}
+    first = formtokens.sent_before(PlanAgreement, form_token, error=PlanError, **same)
+    if first is not None:
+        return first
+    has_authority = GuardianLink.objects.filter(
+        guardian_id=guardian.pk,
+        guardian__family_id=plan.family_id,
+        pupil__plan_part__plan_id=plan.pk,
+        has_authority=True,
+    ).exists()
+    if not has_authority:
+        raise PlanError("Kies een ouder of verzorger met gezag uit dit gezin.")
     if agreed_on > timezone.localdate():
         raise PlanError("De datum van het akkoord kan niet in de toekomst liggen.")
     locked = IntegralPlan.objects.select_for_update().get(pk=plan.pk)
-    # The agreement is for the version that exists after this save: the text did not change.
-    IntegralPlan.objects.filter(pk=plan.pk).update(
+    # The agreement is for the version this save makes: recording it changes no text.
+    agreement, new = formtokens.create_once(
+        PlanAgreement,
+        form_token,
+        error=PlanError,
+        same=same,
+        plan=locked,
+        guardian=guardian,
         agreed_on=agreed_on,
-        agreed_by=guardian,
-        agreement_note=note.strip()[:300],
-        agreed_version=locked.version + 1,
+        plan_version=locked.version + 1,
+        note=note.strip()[:300],
+        recorded_by=by,
     )
-    locked.refresh_from_db()
+    if not new:
+        return agreement
     _save_version(locked, by=by, summary=f"Akkoord van {guardian} vastgelegd")
     plan.refresh_from_db()
     _tell_cases(
@@ -659,4 +702,4 @@ def record_agreement(
         text=f"Ouder akkoord met het plan ({numeric(agreed_on)}).",
         by=by,
     )
-    return plan
+    return agreement

@@ -34,9 +34,11 @@ from schoolzorg.plans.models import (
     ActionStatus,
     Goal,
     IntegralPlan,
+    PlanAgreement,
     PlanPart,
     PlanVersion,
     Review,
+    latest_of_each,
 )
 from schoolzorg.pupils.access import access_basis
 from schoolzorg.pupils.models import GuardianLink, Pupil
@@ -45,7 +47,7 @@ from schoolzorg.pupils.models import GuardianLink, Pupil
 def get_visible_plan(request: HttpRequest, pk: int) -> tuple[IntegralPlan, list[PlanPart]]:
     plan = (
         IntegralPlan.objects.visible_to(request.user)
-        .select_related("family", "coordinator", "agreed_by", "updated_by")
+        .select_related("family", "coordinator", "updated_by")
         .filter(pk=pk)
         .first()
     )
@@ -167,6 +169,7 @@ def _detail_context(
     guardians = _guardians(plan, parts)
     return {
         "plan": plan,
+        "agreements": _agreements(plan),
         "blocks": blocks,
         "can_edit": can_edit,
         "today": timezone.localdate(),
@@ -181,6 +184,10 @@ def _detail_context(
         "review_errors_for": extra.get("review_errors_for"),
         "bound_review_form": extra.get("review_form"),
     }
+
+
+def _agreements(plan: IntegralPlan) -> list[PlanAgreement]:
+    return latest_of_each(plan.agreements.select_related("guardian"), plan.version)
 
 
 def _guardians(plan: IntegralPlan, parts: list[PlanPart]) -> list[Any]:
@@ -469,17 +476,18 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreementForm(request.POST, guardians=guardians)
     if form.is_valid():
         try:
-            services.record_agreement(
+            agreement = services.record_agreement(
                 plan,
                 guardian=form.guardians[form.cleaned_data["guardian"]],
                 agreed_on=form.cleaned_data["agreed_on"],
                 note=form.cleaned_data["note"],
                 by=request.user,
+                form_token=form.cleaned_data["form_token"],
             )
         except services.PlanError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Het akkoord van de ouder is vastgelegd.")
+            messages.success(request, f"Het akkoord van {agreement.guardian} is vastgelegd.")
             return redirect("plans:detail", plan.pk)
     return _render_detail(request, plan, parts, 400, agreement_form=form)
 
@@ -537,7 +545,9 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     loaded = _load_parts(parts)
     with transaction.atomic():
         log_parts(request, parts, action=LogAction.EXPORT, obj=plan, detail="plan als pdf")
-    body = render_plan_pdf(plan, loaded, base_url=request.build_absolute_uri("/"))
+    body = render_plan_pdf(
+        plan, loaded, _agreements(plan), base_url=request.build_absolute_uri("/")
+    )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="integraal-plan-{plan.pk}.pdf"'
     return response

@@ -48,7 +48,7 @@ from schoolzorg.cases.workflow import OPEN_STATUSES
 from schoolzorg.consent.models import Consent, LegalBasis
 from schoolzorg.meetings.models import AgendaItem, Decision
 from schoolzorg.organisations.models import Organisation
-from schoolzorg.plans.models import IntegralPlan, PlanPart, PlanVersion
+from schoolzorg.plans.models import IntegralPlan, PlanAgreement, PlanPart, PlanVersion
 from schoolzorg.pupils.models import Enrolment, Family, Guardian, GuardianLink, Pupil, Residence
 from schoolzorg.referrals.models import Referral
 from schoolzorg.retention.models import (
@@ -72,6 +72,7 @@ LABELS = {
     "referral": "toeleidingen",
     "plan_part": "delen van het integraal plan",
     "plan_version": "versies van het plan",
+    "plan_agreement": "akkoorden van ouders op het plan",
     "plan": "integrale plannen",
     "assessment": "ingevulde instrumenten",
     "consent": "toestemmingen",
@@ -530,7 +531,8 @@ def _delete_shared_care(pupil: Pupil, outcome: Outcome) -> Counter[str]:
             # versions were about this child's plan and go with it, so that a brother or
             # sister starts a fresh plan instead of finding this one again.
             counts["plan_version"] += PlanVersion.objects.filter(plan=plan).count()
-            IntegralPlan.objects.filter(pk=plan.pk).delete()  # cascades to its versions
+            counts["plan_agreement"] = PlanAgreement.objects.filter(plan=plan).count()
+            IntegralPlan.objects.filter(pk=plan.pk).delete()  # cascades to versions, agreements
             counts["plan"] = 1
     counts["assessment"], _ = Assessment.objects.filter(pupil=pupil).delete()
     consents = Consent.objects.filter(pupil=pupil)
@@ -555,11 +557,11 @@ def _delete_pupil(pupil: Pupil, outcome: Outcome) -> Counter[str]:
     guardian_ids = list(
         GuardianLink.objects.filter(pupil=pupil).values_list("guardian_id", flat=True)
     )
-    # Guardians of no other child, and not named as the one who agreed to a plan that stays.
+    # Guardians of no other child, and not named as one who agreed to a plan that stays.
     lone_guardians = list(
         Guardian.objects.filter(pk__in=guardian_ids)
         .exclude(pk__in=GuardianLink.objects.exclude(pupil=pupil).values("guardian_id"))
-        .exclude(pk__in=IntegralPlan.objects.filter(family=family).values("agreed_by_id"))
+        .exclude(pk__in=PlanAgreement.objects.filter(plan__family=family).values("guardian_id"))
         .values_list("pk", flat=True)
     )
     BreakGlassGrant.objects.filter(pupil_id=pupil.pk).update(pupil_label=PUPIL_DESTROYED_LABEL)

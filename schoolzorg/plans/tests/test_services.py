@@ -262,15 +262,18 @@ def test_agreement_belongs_to_a_guardian_of_the_family(team):
     from schoolzorg.pupils.tests.factories import GuardianFactory
 
     part = services.start_plan(team.pupil, by=team.ib)
-    plan = services.record_agreement(
-        part.plan, guardian=team.guardian, agreed_on=timezone.localdate(), by=team.ib
+    plan = part.plan
+    services.record_agreement(
+        plan, guardian=team.guardian, agreed_on=timezone.localdate(), by=team.ib
     )
-    assert plan.agreed_by == team.guardian and plan.is_agreed_current
+    plan.refresh_from_db()
+    [agreement] = plan.latest_agreements()
+    assert agreement.guardian == team.guardian and agreement.is_current
     services.update_plan(
         plan, expected_version=plan.version, by=team.ib, family={"strengths": "x"}, parts={}
     )
     plan.refresh_from_db()
-    assert not plan.is_agreed_current
+    assert not plan.latest_agreements()[0].is_current
     with pytest.raises(services.PlanError, match="gezin"):
         services.record_agreement(
             plan, guardian=GuardianFactory(), agreed_on=timezone.localdate(), by=team.ib

@@ -299,10 +299,11 @@ def test_a_plan_whose_last_childs_part_goes_goes_too_and_a_brother_starts_afresh
     assert not Guardian.objects.filter(full_name="Joost de Wit").exists()
     line = DestructionRecord.objects.get(kind="pupil")
     assert line.counts["integrale plannen"] == 1 and line.counts["versies van het plan"] == 3
+    assert line.counts["akkoorden van ouders op het plan"] == 1
 
     fresh = plans.start_plan(jesse, by=coordinator).plan
     assert fresh.pk != plan.pk and fresh.version == 1
-    assert fresh.strengths == "" and fresh.agreed_on is None and fresh.agreed_by is None
+    assert fresh.strengths == "" and not fresh.agreements.exists()
     assert list(fresh.versions.values_list("number", flat=True)) == [1]
 
 
@@ -312,9 +313,15 @@ def test_a_family_plan_stays_while_a_brother_or_sister_has_a_part(coordinator):
 
     bram = PupilFactory(first_name="Bram", date_of_birth=dt.date(2007, 3, 1))
     jesse = PupilFactory(first_name="Jesse", family=bram.family, current_school=bram.current_school)
+    # Parents of Bram only (tester P5): both who agreed to the family plan stay with it.
+    father = add_guardian(bram, full_name="Joost de Wit")
+    mother = add_guardian(bram, full_name="Ilona de Wit")
+    add_guardian(bram, full_name="Sanne Bos")
     CaseFactory(pupil=bram, raised_by=coordinator)
     plan = plans.start_plan(bram, by=coordinator).plan
     plans.start_plan(jesse, by=coordinator)
+    plans.record_agreement(plan, guardian=father, agreed_on=dt.date(2024, 6, 1), by=coordinator)
+    plans.record_agreement(plan, guardian=mother, agreed_on=dt.date(2024, 6, 2), by=coordinator)
     leave_school(bram)
 
     services.destroy_expired(dt.date(2026, 8, 1))
@@ -323,6 +330,12 @@ def test_a_family_plan_stays_while_a_brother_or_sister_has_a_part(coordinator):
     assert list(IntegralPlan.objects.get(pk=plan.pk).parts.values_list("pupil_id", flat=True)) == [
         jesse.pk
     ]
+    assert set(
+        Guardian.objects.filter(family=jesse.family).values_list("full_name", flat=True)
+    ) == {
+        "Joost de Wit",
+        "Ilona de Wit",
+    }
 
 
 def test_each_register_line_counts_the_files_of_its_own_records_once(
