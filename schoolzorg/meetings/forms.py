@@ -17,7 +17,7 @@ from schoolzorg.meetings.models import (
     MeetingSchedule,
 )
 from schoolzorg.plans.forms import owner_value, set_choices, set_owners
-from schoolzorg.plans.models import Domain
+from schoolzorg.plans.models import DOMAIN_HELP, DOMAIN_LABEL, DOMAIN_REQUIRED, Domain
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_ERRORS = {"required": "Vul een datum in.", "invalid": "Vul een geldige datum in."}
@@ -258,7 +258,12 @@ class DecisionForm(forms.Form):
         max_length=2000,
         error_messages={"required": "Beschrijf wat er is besloten."},
     )
-    domain = forms.ChoiceField(label="Domein", choices=Domain.choices)
+    domain = forms.ChoiceField(
+        label=DOMAIN_LABEL,
+        help_text=DOMAIN_HELP,
+        choices=Domain.choices,
+        error_messages={"required": DOMAIN_REQUIRED},
+    )
     owner = forms.TypedChoiceField(
         label="Wie doet het",
         coerce=int,

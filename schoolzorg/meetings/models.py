@@ -347,7 +347,7 @@ class Decision(models.Model):
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField("wat gaan we doen")
-    domain = models.CharField("domein", max_length=32, choices=Domain.choices)
+    domain = models.CharField("aan zet", max_length=32, choices=Domain.choices)
     # A professional, or someone from the family or network by name (as a plan action).
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

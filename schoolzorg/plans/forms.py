@@ -11,7 +11,14 @@ from django.utils import timezone
 from schoolzorg.lib import daterange, formtokens
 from schoolzorg.lib.forms import DateInput, TextField
 from schoolzorg.lib.validators import is_blank
-from schoolzorg.plans.models import ActionStatus, Domain, Progress
+from schoolzorg.plans.models import (
+    DOMAIN_HELP,
+    DOMAIN_LABEL,
+    DOMAIN_REQUIRED,
+    ActionStatus,
+    Domain,
+    Progress,
+)
 from schoolzorg.plans.services import (
     PART_FIELDS,
     PLAN_FIELDS,
@@ -232,9 +239,10 @@ class ActionForm(forms.Form):
         error_messages={"required": "Beschrijf wat er moet gebeuren."},
     )
     domain = forms.ChoiceField(
-        label="Domein",
-        choices=[("", "Kies een domein"), *list(Domain.choices)],
-        error_messages={"required": "Kies het domein van de actie."},
+        label=DOMAIN_LABEL,
+        help_text=DOMAIN_HELP,
+        choices=[("", "Kies"), *list(Domain.choices)],
+        error_messages={"required": DOMAIN_REQUIRED},
     )
     goal = forms.TypedChoiceField(
         label="Hoort bij doel", required=False, coerce=int, empty_value=None

@@ -243,12 +243,24 @@ class Goal(models.Model):
 
 
 class Domain(models.TextChoices):
+    """Who is to act on an action or a meeting decision; the screens call it "Wie is aan zet?"
+    (`DOMAIN_LABEL`), with the person who does it in its own field ("Wie doet het?")."""
+
     SCHOOL = "school", "School"
     SCHOOL_SOCIAL_WORK = "school_social_work", "Schoolmaatschappelijk werk"
     NEIGHBOURHOOD_TEAM = "neighbourhood_team", "Wijkteam"
     FAMILY = "family", "Gezin"
     NETWORK = "network", "Netwerk (familie, buren, vrienden)"
     OTHER = "other", "Anders"
+
+
+# One name for this field on every screen, in the timeline and on paper.
+DOMAIN_LABEL = "Wie is aan zet?"
+DOMAIN_HELP = (
+    "School, schoolmaatschappelijk werk, wijkteam, gezin of netwerk. "
+    "Bij 'Wie doet het?' kiest u de persoon."
+)
+DOMAIN_REQUIRED = "Kies wie aan zet is."
 
 
 class ActionStatus(models.TextChoices):
@@ -291,7 +303,7 @@ class Action(models.Model):
         on_delete=models.SET_NULL,
         related_name="actions",
     )
-    domain = models.CharField("domein", max_length=32, choices=Domain.choices)
+    domain = models.CharField("aan zet", max_length=32, choices=Domain.choices)
     description = models.TextField("wat")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

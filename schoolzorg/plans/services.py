@@ -18,6 +18,7 @@ from schoolzorg.lib import formtokens
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.validators import is_blank
 from schoolzorg.plans.models import (
+    DOMAIN_REQUIRED,
     Action,
     ActionStatus,
     Domain,
@@ -187,7 +188,7 @@ GOAL_LABELS = {
     "status": "stand",
 }
 ACTION_LABELS = {
-    "domain": "domein",
+    "domain": "aan zet",
     "description": "wat",
     "owner": "wie",
     "due_on": "klaar op",
@@ -443,7 +444,7 @@ def add_action(
     if first is not None:
         return first
     if domain not in Domain.values:
-        raise PlanError("Kies het domein van de actie.")
+        raise PlanError(DOMAIN_REQUIRED)
     if is_blank(description):
         raise PlanError("Beschrijf wat er moet gebeuren.")
     if due_on is None:
@@ -484,7 +485,7 @@ def add_action(
     _tell_cases(
         plan_part.plan,
         [plan_part.pupil_id],
-        text=f"Nieuwe actie, leefgebied {action.get_domain_display().lower()}: "
+        text=f"Nieuwe actie (aan zet: {action.get_domain_display().lower()}): "
         f"{action.description} – "
         f"{action.owner_label}, klaar op {numeric(due_on)}.",
         by=by,

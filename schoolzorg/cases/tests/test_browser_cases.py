@@ -66,7 +66,7 @@ def test_concern_to_case_to_plan_goal_action_and_review(page, member, browser_lo
 
     page.get_by_text("Actie toevoegen voor Lotte").click()
     page.get_by_label("Wat gaat er gebeuren?").fill("Wekker zetten en tas klaarzetten")
-    page.get_by_label("Domein").select_option("family")
+    page.get_by_label("Wie is aan zet?").select_option("family")
     page.get_by_label("Of: iemand uit gezin of netwerk").fill("moeder")
     page.get_by_label("Klaar op").fill(_day(7))
     page.get_by_role("button", name="Actie opslaan").click()

@@ -87,7 +87,7 @@ def test_concern_to_agenda_to_decision_to_plan_action(page, member, browser_logi
     page.get_by_role("button", name=re.compile(r"^Verslag opslaan")).click()
     page.get_by_text("Laatst opgeslagen").wait_for()
     page.get_by_label("Wat gaan we doen").fill("Ochtendritme bespreken met moeder")
-    page.get_by_label("Domein").select_option("school_social_work")
+    page.get_by_label("Wie is aan zet?").select_option("school_social_work")
     page.get_by_label("Wie doet het").select_option(str(ib.pk))
     due = timezone.localdate() + dt.timedelta(days=21)
     page.get_by_label("Klaar op").fill(due.isoformat())

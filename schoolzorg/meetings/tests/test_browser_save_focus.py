@@ -49,7 +49,7 @@ def test_a_save_within_an_item_moves_focus_to_its_heading_and_says_so(
     axe_check(page)
 
     page.get_by_label("Wat gaan we doen").fill("Ochtendritme bespreken met moeder")
-    page.get_by_label("Domein").select_option("school_social_work")
+    page.get_by_label("Wie is aan zet?").select_option("school_social_work")
     page.get_by_label("Wie doet het").select_option(str(ib.pk))
     due = timezone.localdate() + dt.timedelta(days=21)
     page.get_by_label("Klaar op").fill(due.isoformat())

@@ -110,6 +110,32 @@ def test_decision_becomes_plan_action_and_case_event(setting):
     ).exists()
 
 
+def test_who_is_to_act_has_one_name_on_the_forms_the_plan_and_the_timeline(setting, client_for):
+    """Tester Q6: 'Domein' on the forms, 'leefgebied' on the timeline, 'Van' in the PDF."""
+    _today(setting.meeting)
+    item = _item(setting)
+    client = client_for(setting.ib)
+    meeting_page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert "Wie is aan zet?" in meeting_page and "Domein" not in meeting_page
+    assert (
+        client.post(
+            f"/overleggen/punt/{item.pk}/besluit/", _decision_data(item, setting)
+        ).status_code
+        == 302
+    )
+
+    timeline = " ".join(CaseEvent.objects.filter(case=item.case).values_list("text", flat=True))
+    assert "Nieuwe actie (aan zet: schoolmaatschappelijk werk): Gesprek met moeder" in timeline
+    assert "leefgebied" not in timeline
+    assert (
+        "(aan zet: schoolmaatschappelijk werk)"
+        in client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    )
+    plan_page = client.get(f"/plannen/{Action.objects.get().part.plan_id}/").content.decode()
+    assert '<th scope="col">Aan zet</th>' in plan_page and "Wie is aan zet?" in plan_page
+    assert "Domein" not in plan_page and "domein" not in plan_page
+
+
 def test_same_decision_form_sent_twice_makes_one_action(setting, client_for):
     _today(setting.meeting)
     item = _item(setting)

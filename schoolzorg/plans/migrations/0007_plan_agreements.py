@@ -2,6 +2,7 @@
 
 The plan's one agreed_by/agreed_on/agreed_version/agreement_note became one PlanAgreement each;
 who recorded it and when come from the version the recording made, where that version is kept.
+The action's "domein" is called "aan zet" everywhere now (its verbose name only).
 """
 
 import django.db.models.deletion
@@ -92,5 +93,10 @@ class Migration(migrations.Migration):
         migrations.RemoveField(
             model_name='integralplan',
             name='agreement_note',
+        ),
+        migrations.AlterField(
+            model_name='action',
+            name='domain',
+            field=models.CharField(choices=[('school', 'School'), ('school_social_work', 'Schoolmaatschappelijk werk'), ('neighbourhood_team', 'Wijkteam'), ('family', 'Gezin'), ('network', 'Netwerk (familie, buren, vrienden)'), ('other', 'Anders')], max_length=32, verbose_name='aan zet'),
         ),
     ]

@@ -159,7 +159,7 @@ def test_add_action_for_meetings_with_user_or_family_owner(team):
         services.add_action(
             part, description="x", domain="family", owner="  ", due_on=due, by=team.ib
         )
-    with pytest.raises(services.PlanError, match="domein"):
+    with pytest.raises(services.PlanError, match="aan zet"):
         services.add_action(
             part, description="x", domain="bogus", owner="moeder", due_on=due, by=team.ib
         )
