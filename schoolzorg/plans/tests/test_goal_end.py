@@ -374,7 +374,7 @@ def test_versions_pdf_and_pupil_page_after_a_goal_stopped_and_one_removed(team, 
     response = client.get(f"/plannen/{plan.pk}/versies/", {"a": 1, "b": plan.version})
     assert response.status_code == 200
     diff = {label: after for label, _before, after in response.context["diff"]}
-    assert REASON in diff["Sam: doel 1, evaluaties"] and diff["Sam: doel 1, status"] == "Gestopt"
+    assert REASON in diff["Sam: doel 1, evaluaties"] and diff["Sam: doel 1, stand"] == "Gestopt"
     text = " ".join(pdf_text(client.get(f"/plannen/{plan.pk}/pdf/").content).split())
     assert "Gestopt" in text and "Reden:" in text and "Per ongeluk" not in text
     assert "vriend" in text and running.pk
