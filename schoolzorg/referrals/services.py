@@ -948,15 +948,22 @@ def submit_referral(
         + ("" if first else " (opnieuw, na aanvulling)"),
     )
     refer_open_cases(referral.pupil_id, by=by)
-    recipients = contact_persons(referral)
-    if urgency_norm(referral.urgency).tells_leaders:
-        # Safety cannot wait for the contact person's diary: the team leaders hear it at once.
-        recipients = _people([*recipients, *_team_members(referral.team_id, Role.TEAM_LEADER)])
-    recipients = recipients or _team_members(
+    _send(submit_recipients(referral), "submitted", referral, due=referral.acknowledge_due_on)
+    return referral
+
+
+def submit_recipients(referral: Referral) -> list[User]:
+    """Who hears of the referral when it is sent: the team's contact person for the school, or,
+    when the team has none for it, its leaders and workers; for an urgency that tells the
+    leaders (*Direct*), the leaders as well, beside whoever else is told."""
+    recipients = contact_persons(referral) or _team_members(
         referral.team_id, Role.TEAM_LEADER, Role.NEIGHBOURHOOD_TEAM_WORKER
     )
-    _send(recipients, "submitted", referral, due=referral.acknowledge_due_on)
-    return referral
+    if urgency_norm(referral.urgency).tells_leaders:
+        # Safety cannot wait for the contact person's diary: the team leaders hear it at once,
+        # and never instead of the people a normal referral reaches.
+        recipients = _people([*recipients, *_team_members(referral.team_id, Role.TEAM_LEADER)])
+    return recipients
 
 
 @transaction.atomic

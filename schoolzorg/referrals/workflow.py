@@ -166,8 +166,8 @@ class UrgencyNorm:
 
     `step_days` and `ladder_days` are maxima: a municipality's shorter norm stays. Both are
     counted in `counts`. `tells_leaders`: the team leaders hear of the referral when it is sent,
-    beside the contact person. `rank` orders the team's inbox (0 first); `tag` is the word a
-    list shows ("" for none).
+    beside whoever hears of any referral (`services.submit_recipients`). `rank` orders the
+    team's inbox (0 first); `tag` is the word a list shows ("" for none).
     """
 
     counts: str

@@ -883,3 +883,22 @@ def test_a_direct_handover_may_be_planned_on_a_saturday_a_normal_one_not() -> No
         today=MONDAY,
     )
     assert urgent.handover_on == saturday
+
+
+@pytest.mark.parametrize("urgency", ["normal", "urgent"])
+def test_without_a_contact_person_a_direct_referral_reaches_the_workers_too(urgency: str) -> None:
+    """ADR 0401 "Urgency": *Direct* tells the team leaders beside whoever a *Gewoon* referral
+    reaches; with no contact person for the school those are the team's workers and leaders."""
+    from schoolzorg.accounts.models import Membership
+
+    world = make_world()
+    Membership.objects.filter(user=world.contact).delete()
+    referral = draft(world)
+    services.save_draft(referral, {"urgency": urgency}, by=world.smw)
+    services.submit_referral(referral, by=world.smw, today=MONDAY)
+    told = Notification.objects.filter(url__endswith=f"/{referral.pk}/")
+    assert set(told.values_list("user_id", flat=True)) == {
+        world.leader.pk,
+        world.worker.pk,
+        world.worker2.pk,
+    }
