@@ -20,14 +20,39 @@ from schoolzorg.referrals.workflow import (
 SCHOOL_WRITER_ROLES = frozenset({Role.SCHOOL_SOCIAL_WORKER, Role.SUPPORT_COORDINATOR})
 
 
+def _writes_for_school(membership: Any, school_id: int) -> bool:
+    """The membership makes its holder one of the school's side of its referrals."""
+    return membership.role in SCHOOL_WRITER_ROLES and membership.served_school_id == school_id
+
+
 def is_school_side(user: Any, referral: Any) -> bool:
     """A support coordinator or school social worker at the referring school, or the named SMW."""
     if referral.social_worker_id == user.pk:
         return True
-    return any(
-        m.role in SCHOOL_WRITER_ROLES and m.served_school_id == referral.school_id
-        for m in active_memberships(user)
+    return any(_writes_for_school(m, referral.school_id) for m in active_memberships(user))
+
+
+def school_side(referral: Any) -> list[Any]:
+    """The people `is_school_side` says yes to, for the messages to the school: the person
+    named on the referral, then every support coordinator and school social worker of the
+    referring school today; each once, active accounts only."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from schoolzorg.accounts.models import Membership
+
+    school_id = referral.school_id
+    found = (
+        Membership.objects.active(timezone.localdate())
+        .filter(role__in=SCHOOL_WRITER_ROLES)
+        .filter(Q(organisation_id=school_id) | Q(school_id=school_id))
+        .select_related("user", "organisation")
+        .order_by("pk")
     )
+    people = [referral.social_worker] if referral.social_worker_id else []
+    people += [m.user for m in found if _writes_for_school(m, school_id)]
+    unique = {u.pk: u for u in people if u is not None and u.is_active}
+    return list(unique.values())
 
 
 def is_team_side(user: Any, referral: Any) -> bool:

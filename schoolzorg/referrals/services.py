@@ -42,6 +42,7 @@ from schoolzorg.referrals.models import (
     ServiceNorm,
 )
 from schoolzorg.referrals.neighbours import already_tried_lines, note_on_cases, refer_open_cases
+from schoolzorg.referrals.policies import school_side
 from schoolzorg.referrals.routing import route_for
 from schoolzorg.referrals.sharing import PURPOSE as SHARE_PURPOSE
 from schoolzorg.referrals.sharing import has_share_basis, share_basis_end, share_basis_q
@@ -234,8 +235,10 @@ def _send(users: Iterable[User | None], kind: str, referral: Referral, **context
     )
 
 
-def _school_side(referral: Referral) -> list[User | None]:
-    return [referral.created_by, referral.social_worker]
+def _school_side(referral: Referral) -> list[User]:
+    """The school side of the referral (`policies.is_school_side`) as people: who hears of it
+    at the school."""
+    return school_side(referral)
 
 
 def _team_members(team_id: int | None, *roles: str, school_id: int | None = None) -> list[User]:

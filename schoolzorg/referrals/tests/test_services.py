@@ -902,3 +902,34 @@ def test_without_a_contact_person_a_direct_referral_reaches_the_workers_too(urge
         world.worker.pk,
         world.worker2.pk,
     }
+
+
+def test_the_school_side_hears_of_the_referral_and_nobody_else_at_the_school() -> None:
+    """docs/permissions.md: the school side (`is_school_side`) is the school's support
+    coordinators and school social workers and the person named on it; a message to the school
+    reaches them all, not the partnership contact who typed the draft or another school's IB-er."""
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.organisations.tests.factories import PartnershipFactory, SchoolFactory
+    from schoolzorg.referrals import policies
+    from schoolzorg.referrals.tests.factories import person
+
+    world = make_world()
+    second_ib = person(world.school, Role.SUPPORT_COORDINATOR, name="Ida IB")
+    partnership = PartnershipFactory(municipality=world.town)
+    scp = person(partnership, Role.PARTNERSHIP_CONTACT, school=world.school, name="Pim SWV")
+    elsewhere = person(SchoolFactory(municipality=world.town), Role.SUPPORT_COORDINATOR)
+    referral = services.create_referral(world.pupil, by=scp, social_worker=world.smw)
+    services.save_draft(referral, COMPLETE_DOCUMENT, by=world.smw)
+    services.submit_referral(referral, by=world.smw, today=MONDAY)
+    services.acknowledge_referral(referral, by=world.worker, today=MONDAY)
+
+    told = Notification.objects.filter(
+        url__endswith=f"/{referral.pk}/", text__startswith="Het wijkteam heeft"
+    )
+    school = {world.smw.pk, world.coordinator.pk, second_ib.pk}
+    assert set(told.values_list("user_id", flat=True)) == school
+    assert {u.pk for u in policies.school_side(referral)} == school
+    for user in (world.smw, world.coordinator, second_ib):
+        assert policies.is_school_side(user, referral)
+    for user in (scp, elsewhere, world.worker):
+        assert not policies.is_school_side(user, referral)

@@ -123,9 +123,13 @@ def test_the_teams_people_on_the_referral_are_told_once(
     day = _withdraw_on_the_page(world, client_for, django_capture_on_commit_callbacks)
 
     told = Notification.objects.exclude(pk__in=before)
-    # The named worker and the team's contact person for the school; not the school social
-    # worker, who withdrew the consent herself.
-    assert set(told.values_list("user_id", flat=True)) == {world.worker.pk, world.contact.pk}
+    # The named worker and the team's contact person for the school, and the rest of the school
+    # side (the IB-er); not the school social worker, who withdrew the consent herself.
+    assert set(told.values_list("user_id", flat=True)) == {
+        world.worker.pk,
+        world.contact.pk,
+        world.coordinator.pk,
+    }
     for note in told:
         assert note.url == reverse("referrals:detail", args=[referral.pk])
         assert world.pupil.last_name not in note.text and _long(day) in note.text
@@ -166,7 +170,14 @@ def test_an_expired_consent_is_told_by_the_sweep(world: World, client_for: Clien
     assert services.run_share_basis_checks() == 1
     assert Referral.objects.get(pk=referral.pk).share_basis_ended_on == today
     told = set(Notification.objects.filter(text__contains="geen geldige toestemming meer"))
-    assert {n.user_id for n in told} == {world.worker.pk, world.contact.pk, world.smw.pk}
+    # The school side (docs/permissions.md): the SMW named on it and the school's IB-er, who
+    # records a new consent.
+    assert {n.user_id for n in told} == {
+        world.worker.pk,
+        world.contact.pk,
+        world.smw.pk,
+        world.coordinator.pk,
+    }
     html = client_for(world.worker).get(reverse("referrals:detail", args=[referral.pk]))
     assert f"was geldig tot en met {_long(last)}" in html.content.decode()
     assert services.run_share_basis_checks() == 0
