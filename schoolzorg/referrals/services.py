@@ -30,7 +30,7 @@ from schoolzorg.calendars import workingdays
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.lib.validators import is_blank
-from schoolzorg.organisations.models import NeighbourhoodTeam
+from schoolzorg.organisations.models import NeighbourhoodTeam, School
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.referrals.access import referral_basis
 from schoolzorg.referrals.deadlines import due_dates, level_dates
@@ -275,32 +275,97 @@ def contact_persons(referral: Referral) -> list[User]:
     )
 
 
-def level_recipients(referral: Referral, level: int) -> list[User]:
+def schools_without_contact(team_ids: Collection[int]) -> list[tuple[str, str]]:
+    """(school, team) names for each school in a district of one of the teams for which that
+    team has no contact person today, by school: its referrals reach the team's workers and
+    leaders, and its escalations the leader in the contact person's place (`level_rung`)."""
+    if not team_ids:
+        return []
+    links = NeighbourhoodTeam.districts.through.objects.filter(
+        neighbourhoodteam_id__in=team_ids
+    ).values_list("district_id", "neighbourhoodteam_id", "neighbourhoodteam__name")
+    teams_of: dict[int, list[tuple[int, str]]] = {}
+    for district_id, team_id, team_name in links:
+        teams_of.setdefault(district_id, []).append((team_id, team_name))
+    served = set(
+        Membership.objects.active()
+        .filter(role=Role.NEIGHBOURHOOD_TEAM_CONTACT, organisation_id__in=team_ids)
+        .values_list("organisation_id", "school_id")
+    )
+    schools = (
+        School.objects.filter(district_id__in=teams_of)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "district_id")
+    )
+    return [
+        (name, team_name)
+        for pk, name, district_id in schools
+        for team_id, team_name in sorted(teams_of[district_id], key=lambda t: t[1])
+        if (team_id, pk) not in served
+    ]
+
+
+@dataclass(frozen=True)
+class Rung:
+    """Who hears of an escalation at one rung, and, when the rung's own people are missing,
+    the words that say who was told in their place (the referral page shows them)."""
+
+    people: list[User]
+    instead: str = ""
+
+    @property
+    def notified(self) -> str:
+        """The referral page's "Bericht aan" for the rung."""
+        names = ", ".join(u.full_name for u in self.people)
+        return f"{self.instead}: {names}" if self.instead and names else names
+
+
+NO_CONTACT = "Geen contactpersoon voor deze school; bericht aan "
+
+
+def level_rung(referral: Referral, level: int) -> Rung:
     """Who hears of an escalation at each rung of the ladder.
 
     Level 1 goes to the named worker only while one holds the referral (`ASSIGNED_STATES`);
-    before acknowledgement it goes to the team's contact person for the school.
+    before acknowledgement it goes to the team's contact person for the school. Without a
+    contact person for the school, level 1 goes to the team's workers and level 2 to its
+    leaders, and the rung says so: the leader is not the school's contact person.
     """
     if level == 1:
         if referral.assignee is not None and referral.state in ASSIGNED_STATES:
-            return [referral.assignee]
-        return contact_persons(referral) or _team_members(
-            referral.team_id, Role.NEIGHBOURHOOD_TEAM_WORKER
-        )
+            return Rung([referral.assignee])
+        if contacts := contact_persons(referral):
+            return Rung(contacts)
+        workers = _team_members(referral.team_id, Role.NEIGHBOURHOOD_TEAM_WORKER)
+        return Rung(workers, NO_CONTACT + "de medewerkers van het wijkteam")
     if level == 2:
-        return contact_persons(referral) or _team_members(referral.team_id, Role.TEAM_LEADER)
+        if contacts := contact_persons(referral):
+            return Rung(contacts)
+        leaders = _team_members(referral.team_id, Role.TEAM_LEADER)
+        return Rung(leaders, NO_CONTACT + _leaders_words(leaders))
     if level == 3:
-        return _team_members(referral.team_id, Role.TEAM_LEADER)
+        return Rung(_team_members(referral.team_id, Role.TEAM_LEADER))
     municipality_id = _norm_municipality_id(referral)
-    return _people(
-        m.user
-        for m in Membership.objects.active()
-        .filter(
-            role__in=[Role.SERVICE_DESK_COORDINATOR],
-            organisation__municipality_id=municipality_id or 0,
+    return Rung(
+        _people(
+            m.user
+            for m in Membership.objects.active()
+            .filter(
+                role__in=[Role.SERVICE_DESK_COORDINATOR],
+                organisation__municipality_id=municipality_id or 0,
+            )
+            .select_related("user")
         )
-        .select_related("user")
     )
+
+
+def _leaders_words(leaders: list[User]) -> str:
+    return "de teamleiders" if len(leaders) > 1 else "de teamleider"
+
+
+def level_recipients(referral: Referral, level: int) -> list[User]:
+    """The people of `level_rung`."""
+    return level_rung(referral, level).people
 
 
 def _norm_municipality_id(referral: Referral) -> int | None:
@@ -1397,8 +1462,8 @@ def escalate_referral(
         raised_on=_today(today),
         due_on=getattr(referral, DUE_FIELD_BY_STEP[step]),
     )
-    recipients = level_recipients(referral, level)
-    escalation.notified = ", ".join(u.full_name for u in recipients)
+    rung = level_rung(referral, level)
+    escalation.notified = rung.notified
     escalation.save(update_fields=["notified"])
     _event(
         referral,
@@ -1408,7 +1473,7 @@ def escalate_referral(
         by,
     )
     _audit(referral, by, Action.UPDATE, "toeleiding geëscaleerd")
-    _send(recipients, "escalated", referral, level=level)
+    _send(rung.people, "escalated", referral, level=level)
     return escalation
 
 
@@ -1449,7 +1514,11 @@ def _raise_stale_escalation(referral: Referral, by: User) -> None:
 
 
 def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> list[Escalation]:
-    """Raise every automatic level the referral's current step has reached; each exactly once."""
+    """Raise every automatic level the referral's current step has reached; each exactly once.
+
+    Someone on several rungs reached at once (no contact person: the leader is rungs 2 and 3;
+    *Direct* reaches rungs 1 and 2 on the same day) gets one message, of the highest of them.
+    """
     step = STEP_BY_STATE.get(referral.state)
     if step is None:
         return []
@@ -1457,6 +1526,7 @@ def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> l
     if due is None or due >= today:
         return []
     raised: list[Escalation] = []
+    told: dict[int, tuple[int, User]] = {}
     for level, reached_on in sorted(
         level_dates(referral.school, due, norm, referral.urgency).items()
     ):
@@ -1470,7 +1540,7 @@ def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> l
                 if not Referral.objects.filter(
                     pk=referral.pk, state=referral.state, round=referral.round
                 ).update(escalation_count=F("escalation_count") + 1):
-                    return raised
+                    break
                 escalation = Escalation.objects.create(
                     referral=referral,
                     round=referral.round,
@@ -1481,8 +1551,8 @@ def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> l
                     raised_on=today,
                     due_on=due,
                 )
-                recipients = level_recipients(referral, level)
-                escalation.notified = ", ".join(u.full_name for u in recipients)
+                rung = level_rung(referral, level)
+                escalation.notified = rung.notified
                 escalation.save(update_fields=["notified"])
                 _event(
                     referral,
@@ -1491,10 +1561,13 @@ def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> l
                     f"{_level_label(level).lower()}.",
                     None,
                 )
-                _send(recipients, "escalated", referral, level=level)
         except IntegrityError:
             continue  # another sweep raised this level first
+        told.update((u.pk, (level, u)) for u in rung.people)
         raised.append(escalation)
+    for level in sorted({level for level, _ in told.values()}):
+        people = [u for at, u in told.values() if at == level]
+        _send(people, "escalated", referral, level=level)
     return raised
 
 

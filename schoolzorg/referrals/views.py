@@ -281,7 +281,10 @@ def contacts(request: HttpRequest) -> HttpResponse:
         .select_related("user", "organisation", "school")
         .order_by("school__name", "organisation__name")
     )
-    return render(request, "referrals/contacts.html", {"contacts": contacts_list})
+    without = services.schools_without_contact(teams)
+    return render(
+        request, "referrals/contacts.html", {"contacts": contacts_list, "without": without}
+    )
 
 
 @never_cache

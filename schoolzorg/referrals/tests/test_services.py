@@ -933,3 +933,51 @@ def test_the_school_side_hears_of_the_referral_and_nobody_else_at_the_school() -
         assert policies.is_school_side(user, referral)
     for user in (scp, elsewhere, world.worker):
         assert not policies.is_school_side(user, referral)
+
+
+def test_without_a_contact_person_the_ladder_says_who_was_told_instead_and_tells_each_once() -> (
+    None
+):
+    """No contact person for the school: rung 2 names the team leader as the fallback, not as
+    the contact person, and a sweep that reaches rungs 2 and 3 at once sends him one message."""
+    from schoolzorg.accounts.models import Membership
+
+    world = make_world()
+    Membership.objects.filter(user=world.contact).delete()
+    referral = submitted(world, today=MONDAY)
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+    assert referral.acknowledge_due_on is not None
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.run_escalations(referral.acknowledge_due_on + dt.timedelta(days=30))
+    notified = dict(referral.escalations.values_list("level", "notified"))
+    fallback, names = notified[1].split(": ")
+    assert fallback == (
+        "Geen contactpersoon voor deze school; bericht aan de medewerkers van het wijkteam"
+    )
+    assert set(names.split(", ")) == {"Wim Wijkteam", "Wendy Wijkteam"}
+    assert notified[2] == (
+        "Geen contactpersoon voor deze school; bericht aan de teamleider: Tom Teamleider"
+    )
+    assert notified[3] == "Tom Teamleider"
+    # One message per person, of the highest rung they are on.
+    texts = list(Notification.objects.filter(user=world.leader).values_list("text", flat=True))
+    assert len(texts) == 1 and texts[0].startswith("Escalatie niveau 3:")
+    assert Notification.objects.filter(user=world.worker).count() == 1
+    assert len([m for m in mail.outbox if world.leader.email in m.to]) == 1
+
+
+def test_a_direct_referral_past_its_deadline_tells_the_contact_person_once() -> None:
+    """*Direct* reaches rungs 1 and 2 on the same day; both are the contact person's."""
+    from schoolzorg.referrals.models import Urgency
+
+    world = make_world()
+    referral = draft(world)
+    services.save_draft(referral, {"urgency": Urgency.URGENT}, by=world.smw)
+    services.submit_referral(referral, by=world.smw, today=MONDAY)
+    Notification.objects.all().delete()
+    assert referral.acknowledge_due_on is not None
+    services.run_escalations(referral.acknowledge_due_on + dt.timedelta(days=1))
+    assert sorted(referral.escalations.values_list("level", flat=True)) == [1, 2]
+    texts = list(Notification.objects.filter(user=world.contact).values_list("text", flat=True))
+    assert len(texts) == 1 and texts[0].startswith("Escalatie niveau 2:")

@@ -1247,3 +1247,21 @@ def test_the_inbox_shows_the_urgency_and_puts_direct_ones_first(
     assert '<span class="tag tag--danger">direct</span>' in rows[0]
     assert '<span class="tag tag--warn">snel</span>' in rows[1]
     assert "<td>gewoon</td>" in rows[2]
+
+
+def test_contacts_page_names_the_schools_of_the_teams_districts_without_a_contact_person(
+    world: World, client_for: Clients
+) -> None:
+    from schoolzorg.accounts.models import Membership
+
+    page = reverse("referrals:contacts")
+    assert (
+        "Scholen zonder contactpersoon" not in client_for(world.leader).get(page).content.decode()
+    )
+    Membership.objects.filter(user=world.contact).delete()
+    body = client_for(world.leader).get(page).content.decode()
+    assert "Scholen zonder contactpersoon" in body
+    row = f"<tr><td>{escape(world.school.name)}</td><td>{escape(world.team.name)}</td></tr>"
+    assert row in body
+    # The school's own people see the contact persons of the teams, not the teams' gaps.
+    assert "Scholen zonder contactpersoon" not in client_for(world.smw).get(page).content.decode()
