@@ -167,11 +167,15 @@ def personal_basis(user: Any, kind: str, ref: str, *, school_id: int | None) -> 
     """The basis of a relationship held as a person (coordinator of a case, owner of an action).
 
     The read is logged with the role and organisation it was made in (NEN 7513): the user's
-    membership at or serving `school_id` if there is one, else their first active membership.
-    None when the user holds no active membership (the caller then names the school).
+    membership at or serving `school_id` if there is one, else one that serves no school in
+    particular (a team worker, not the team's contact person for another school: the log and
+    the parents' overview would name them this school's contact), else their first active
+    membership. None when the user holds no active membership (the caller then names the
+    school).
     """
     memberships = active_memberships(user)
     chosen = next((m for m in memberships if m.served_school_id == school_id), None)
+    chosen = chosen or next((m for m in memberships if m.served_school_id is None), None)
     chosen = chosen or (memberships[0] if memberships else None)
     if chosen is None:
         return None

@@ -47,6 +47,29 @@ TEAM_ROLES = frozenset(
 )
 
 
+def team_membership(user: Any, referral: Any) -> Any | None:
+    """The user's membership of the receiving team through which they see the referral, for
+    the read log's role: the team leader, the team's contact person for the referral's school,
+    a worker; a contact person for another school only when that is all they hold in the team
+    (it still makes them one of the team). Never a contact-person role for another school when
+    they hold a better one: the log, and the parents' overview, would name them the contact
+    person of this school."""
+
+    def rank(m: Any) -> int:
+        if m.role == Role.TEAM_LEADER:
+            return 0
+        if m.role == Role.NEIGHBOURHOOD_TEAM_CONTACT and m.school_id == referral.school_id:
+            return 1
+        return 2 if m.role == Role.NEIGHBOURHOOD_TEAM_WORKER else 3
+
+    held = [
+        m
+        for m in active_memberships(user)
+        if m.role in TEAM_ROLES and m.organisation_id == referral.team_id
+    ]
+    return min(held, key=rank, default=None)
+
+
 def team_ids(user: Any) -> set[int]:
     return {m.organisation_id for m in active_memberships(user) if m.role in TEAM_ROLES}
 
@@ -143,8 +166,8 @@ def _pupil_basis(user: Any, pupil: Any) -> Basis | None:
         org_id: int | None = referral.school_id
         label = referral.school.name
     else:
-        memberships = [m for m in active_memberships(user) if m.organisation_id == referral.team_id]
-        role = memberships[0].role if memberships else Role.NEIGHBOURHOOD_TEAM_WORKER
+        membership = team_membership(user, referral)
+        role = membership.role if membership else Role.NEIGHBOURHOOD_TEAM_WORKER
         org_id, label = referral.team_id, referral.team.name if referral.team else ""
     return Basis("referral", role, org_id, label, str(referral.pk))
 
@@ -203,9 +226,8 @@ def list_basis(user: Any, referral: Any) -> Basis:
     for m in memberships:
         if m.role in CASE_ROLES and m.served_school_id == referral.school_id:
             return Basis("referral", m.role, m.organisation_id, m.organisation.name, ref)
-    for m in memberships:
-        if m.role in TEAM_ROLES and m.organisation_id == referral.team_id:
-            return Basis("referral", m.role, m.organisation_id, m.organisation.name, ref)
+    if (team := team_membership(user, referral)) is not None:
+        return Basis("referral", team.role, team.organisation_id, team.organisation.name, ref)
     if referral.social_worker_id == user.pk:
         school = referral.school
         return Basis("referral", Role.SCHOOL_SOCIAL_WORKER, school.pk, school.name, ref)
@@ -224,11 +246,11 @@ def referral_basis(user: Any, referral: Any) -> Basis:
     found = access_basis(user, referral.pupil)
     if found is not None and found[1]:
         return found[0]
+    if (team := team_membership(user, referral)) is not None:
+        return Basis(
+            "referral", team.role, team.organisation_id, team.organisation.name, str(referral.pk)
+        )
     for m in active_memberships(user):
-        if m.organisation_id == referral.team_id:
-            return Basis(
-                "referral", m.role, m.organisation_id, m.organisation.name, str(referral.pk)
-            )
         if m.role == Role.SERVICE_DESK_COORDINATOR:
             return Basis(
                 "escalation", m.role, m.organisation_id, m.organisation.name, str(referral.pk)

@@ -1265,3 +1265,42 @@ def test_contacts_page_names_the_schools_of_the_teams_districts_without_a_contac
     assert row in body
     # The school's own people see the contact persons of the teams, not the teams' gaps.
     assert "Scholen zonder contactpersoon" not in client_for(world.smw).get(page).content.decode()
+
+
+def test_a_worker_who_is_another_schools_contact_person_is_logged_as_a_worker(
+    world: World, client_for: Clients
+) -> None:
+    """NEN 7513 "in which role": the role through which he could look, not a contact-person
+    role he holds for another school (the parents' overview named him their school's contact)."""
+    from schoolzorg.accounts.models import Membership
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.organisations.tests.factories import SchoolFactory
+    from schoolzorg.pupils.access import access_basis, list_bases
+    from schoolzorg.referrals import access
+
+    elsewhere = SchoolFactory(municipality=world.town, district=world.district)
+    Membership.objects.create(
+        user=world.worker2,
+        organisation=world.team,
+        role=Role.NEIGHBOURHOOD_TEAM_CONTACT,
+        school=elsewhere,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    referral = submitted(world)
+    client = client_for(world.worker2)
+    assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
+    assert client.get(reverse("referrals:inbox")).status_code == 200
+    logged = AccessLogEntry.objects.filter(user_id=world.worker2.pk, pupil_id=world.pupil.pk)
+    assert logged.count() >= 2
+    assert set(logged.values_list("role", flat=True)) == {Role.NEIGHBOURHOOD_TEAM_WORKER}
+
+    # Named on it, he opens the pupil's file through the referral: as a worker too.
+    services.acknowledge_referral(referral, by=world.worker2)
+    found = access_basis(world.worker2, world.pupil)
+    assert found is not None and found[0].kind == "referral"
+    assert found[0].role == Role.NEIGHBOURHOOD_TEAM_WORKER
+    listed = list_bases(world.worker2, [world.pupil])[world.pupil.pk]
+    assert listed is not None and listed.role == Role.NEIGHBOURHOOD_TEAM_WORKER
+    # The contact person for this school is logged as such; the leader as the leader.
+    assert access.team_membership(world.contact, referral).role == (Role.NEIGHBOURHOOD_TEAM_CONTACT)
+    assert access.team_membership(world.leader, referral).role == Role.TEAM_LEADER
