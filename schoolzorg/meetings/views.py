@@ -502,8 +502,9 @@ def _detail_context(
         # "Overleg verzetten": only a planned meeting, by whoever plans the team's meetings.
         "can_reschedule": meeting.state == MeetingState.PLANNED and preparer,
         "in_calendar": meeting.state in workflow.CALENDAR_STATES,
+        # (move, label, the sentence to read before it can be sent, if it cannot be undone)
         "moves": [
-            (m, Move(m).label)
+            (m, Move(m).label, workflow.CONFIRM_FIRST.get(m, ""))
             for m in workflow.moves_from(meeting.state)
             # A meeting is held on its day, not before (the service refuses it too).
             if not (m == Move.HOLD and meeting.scheduled_on > timezone.localdate())

@@ -30,6 +30,13 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (MeetingState.CLOSED, Move.REOPEN): MeetingState.HELD,
 }
 
+# A move that cannot be taken back asks first (WCAG 3.3.4): the page shows the button behind this
+# sentence, and the move is only sent from there.
+CONFIRM_FIRST: dict[str, str] = {
+    Move.CANCEL: "Iedereen van het team ziet dat het overleg niet doorgaat. "
+    "Dit kunt u niet terugdraaien.",
+}
+
 EDITABLE_STATES = frozenset({MeetingState.PLANNED, MeetingState.HELD})
 # A pupil can only be put on the agenda of a meeting that has not happened yet.
 AGENDA_OPEN_STATES = frozenset({MeetingState.PLANNED})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from schoolzorg.meetings.models import CareMeeting
@@ -31,3 +33,21 @@ def test_an_editable_meeting_still_offers_it(setting, client_for, state):
     page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
     assert "Agenda samenstellen" in page
     assert client.get(f"/overleggen/{setting.meeting.pk}/agenda/").status_code == 200
+
+
+def test_cancelling_a_meeting_asks_first_and_says_it_cannot_be_undone(setting, client_for):
+    """WCAG 3.3.4: the first press opens a question (a closed <details>, no script needed); only
+    its button sends the step, with the state the page showed and the minutes fields' text."""
+    page = client_for(setting.ib).get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    question = re.search(
+        r"<details([^>]*)>\s*<summary[^>]*>Overleg afzeggen</summary>(.*?)</details>", page, re.S
+    )
+    assert question, "the cancel step is not behind a question"
+    assert "open" not in question.group(1)
+    inside = question.group(2)
+    assert "Iedereen van het team ziet dat het overleg niet doorgaat." in inside
+    assert "Dit kunt u niet terugdraaien." in inside
+    assert ">Ja, overleg afzeggen</button>" in inside
+    assert 'name="move" value="cancel"' in inside and 'name="expected" value="planned"' in inside
+    assert "data-sends-minutes" in inside
+    assert page.count('value="cancel"') == 1  # no second button that cancels at once
