@@ -1,7 +1,9 @@
 """Notify people in the app and by e-mail, after the surrounding transaction commits.
 
 Texts must not contain pupil names or other child data: e-mail leaves our systems. Say what
-happened and link to the page; the page does the access check. The in-app notification keeps
+happened and link to the page; the page does the access check. The text is the link on
+"Meldingen", so it names what tells it apart from the next one without naming the child: the
+school, the case's or referral's number, the meeting's day. The in-app notification keeps
 the path; the e-mail gets the full address (`SCHOOLZORG_BASE_URL`).
 
 A notification is read when its owner follows its link (`mark_read`) or marks them all read

@@ -124,7 +124,9 @@ def _notify_school_team(case: Case, *, by: Any) -> None:
         recipients = recipients | User.objects.filter(pk=case.coordinator_id)
     notify(
         recipients.distinct(),
-        text="Er is een nieuwe zorgmelding op uw school.",
+        # The school and the case's number tell two reports apart (someone can work at two
+        # schools), without naming the child.
+        text=f"Er is een nieuwe zorgmelding op {case.school.name} (casus {case.pk}).",
         url=_case_url(case),
         email=case.urgency == Urgency.URGENT,
     )
@@ -234,7 +236,7 @@ def change_case_status(
     ):
         notify(
             [case.social_worker],  # type: ignore[list-item]
-            text="Er is een casus aan u overgedragen.",
+            text=f"Casus {case.pk} van {case.school.name} is aan u overgedragen.",
             url=_case_url(case),
             email=False,
         )
@@ -294,7 +296,7 @@ def name_coordinator(case: Case, *, coordinator: Any, by: Any, expected: int | N
     if coordinator.pk != getattr(by, "pk", None):
         notify(
             [coordinator],
-            text="U bent regisseur van een casus geworden.",
+            text=f"U bent regisseur geworden van casus {case.pk} van {case.school.name}.",
             url=_case_url(case),
             email=False,
         )

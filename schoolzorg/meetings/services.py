@@ -769,8 +769,8 @@ def remove_guest(guest: MeetingGuest, *, by: Any) -> None:
     deleted, _ = unsent.delete()
     if not deleted and MeetingGuest.objects.filter(pk=guest.pk).exists():
         raise MeetingError(
-            f"{guest.name} blijft bij de gasten: het verslag is ter correctie aan deze gast "
-            "verzonden, en dat blijft vastgelegd."
+            f"{guest.name} blijft bij de gasten: het verslag is om na te kijken naar deze "
+            "gast gestuurd, en dat blijft vastgelegd."
         )
 
 
@@ -901,7 +901,7 @@ def send_for_correction(guest: MeetingGuest, *, by: Any, on: dt.date | None = No
     child's item (`views.print_item_pdf`), never the whole meeting's. The coordinators get a reminder to collect the reaction (no child data in the message).
     """
     if guest.role not in FOR_THEIR_CHILD:
-        raise MeetingError("Alleen ouders en de leerling krijgen het verslag ter correctie.")
+        raise MeetingError("Alleen ouders en de leerling krijgen het verslag om na te kijken.")
     if guest.item_id is None:
         raise MeetingError(
             "Deze gast staat bij het hele overleg. Ouders en de leerling krijgen alleen het "
@@ -912,12 +912,17 @@ def send_for_correction(guest: MeetingGuest, *, by: Any, on: dt.date | None = No
         sent_for_correction_on=day, sent_for_correction_by=by
     )
     if not updated:
-        raise StaleState("Het verslag was al verzonden ter correctie.")
+        raise StaleState("Het verslag was al gestuurd om na te kijken.")
     guest.refresh_from_db()
+    meeting = guest.meeting
+    # The item, the meeting's day and the school tell two of these apart, without the child.
+    item = AgendaItem.objects.values_list("position", flat=True).get(pk=guest.item_id)
+    who = "de leerling" if guest.role == GuestRole.PUPIL else "de ouders"
     notify(
-        _coordinators(guest.meeting),
-        text="Een verslag van het zorgoverleg is ter correctie naar ouders verzonden. "
-        "Leg hun reactie vast in Schoolzorg.",
+        _coordinators(meeting),
+        text=f"Het verslag van punt {item} van het overleg van {numeric(meeting.scheduled_on)} "
+        f"op {meeting.care_team.school.name} is om na te kijken naar {who} gestuurd. "
+        "Leg de reactie vast in Schoolzorg.",
         url=meeting_url(guest.meeting),
         email=False,
     )
@@ -951,7 +956,7 @@ def record_correction(
     (`CorrectionConflict`). Not received before the minutes were sent.
     """
     if guest.sent_for_correction_on is None:
-        raise MeetingError("Verstuur het verslag eerst ter correctie.")
+        raise MeetingError("Stuur het verslag eerst om na te kijken.")
     if is_blank(note):
         raise MeetingError("Schrijf de reactie van de ouders op, ook als die 'akkoord' is.")
     if received_on < guest.sent_for_correction_on:

@@ -880,8 +880,8 @@ def send_correction(request: HttpRequest, pk: int) -> HttpResponse:
         assert guest.sent_for_correction_on is not None  # the service just recorded it
         messages.success(
             request,
-            f"Vastgelegd: verslag op {numeric(guest.sent_for_correction_on)} ter correctie "
-            f"verzonden aan {guest.name}.",
+            f"Vastgelegd: verslag op {numeric(guest.sent_for_correction_on)} om na te kijken "
+            f"gestuurd aan {guest.name}.",
         )
     return redirect(reverse("meetings:detail", args=[guest.meeting_id]) + "#gasten")
 

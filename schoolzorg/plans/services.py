@@ -495,7 +495,8 @@ def add_action(
 
         notify(
             [owner_user],
-            text="Er staat een nieuwe actie op uw naam in een integraal plan.",
+            text="Er staat een nieuwe actie op uw naam in een integraal plan, klaar op "
+            f"{numeric(due_on)}.",
             url=reverse("plans:detail", args=[plan_part.plan_id]),
             email=False,
         )

@@ -283,3 +283,28 @@ def test_a_form_token_that_lost_the_race_returns_the_first_row(team):
     )
     assert (found, new) == (first, False)
     assert case.events.filter(kind="note").count() == 1
+
+
+def test_notifications_about_cases_tell_each_other_apart_without_naming_the_child(team):
+    """WCAG 2.4.4: on 'Meldingen' the text is the link; two reports, a handover and a new
+    coordinator each name the school and the case's number, never the pupil."""
+    first = services.register_concern(
+        team.pupil, category=Category.ABSENCE, description="Komt vaak te laat.", by=team.teacher
+    )
+    second = services.register_concern(
+        team.pupil, category=Category.BEHAVIOUR, description="Huilt vaak.", by=team.teacher
+    )
+    texts = list(team.ib.notifications.order_by("pk").values_list("text", flat=True))
+    assert texts == [
+        f"Er is een nieuwe zorgmelding op De Regenboog (casus {first.pk}).",
+        f"Er is een nieuwe zorgmelding op De Regenboog (casus {second.pk}).",
+    ]
+    services.change_case_status(first, to=CaseStatus.WITH_SCHOOL_SOCIAL_WORK, by=team.ib)
+    services.name_coordinator(second, coordinator=team.smw, by=team.ib, expected=None)
+    texts = list(team.smw.notifications.order_by("pk").values_list("text", flat=True))
+    assert texts == [
+        f"Casus {first.pk} van De Regenboog is aan u overgedragen.",
+        f"U bent regisseur geworden van casus {second.pk} van De Regenboog.",
+    ]
+    for text in texts:
+        assert "Sam" not in text and "Jansen" not in text

@@ -269,6 +269,30 @@ def test_item_of_pupil_whose_consent_ended_is_hidden_from_the_nurse(setting, cli
     assert "1 punt over leerlingen die u niet mag zien" in body
 
 
+def test_the_reminders_for_minutes_sent_to_parents_tell_each_item_apart(setting):
+    """WCAG 2.4.4: on 'Meldingen' the text is the link; it names the item's number, the
+    meeting's day and the school (not the child), in plain words ("om na te kijken")."""
+    from schoolzorg.lib.dates import numeric
+    from schoolzorg.meetings.services import add_guest, send_for_correction
+
+    _today(setting.meeting)
+    first = _item(setting, with_case=False)
+    other = PupilFactory(first_name="Noor", last_name="Bakker", current_school=setting.school)
+    give_consent(other, setting.ib)
+    second = place_on_agenda(setting.meeting, pupil=other, question="Wat nu?", by=setting.ib)
+    for item, name, role in ((first, "Moeder Jansen", "parent"), (second, "Noor", "pupil")):
+        guest = add_guest(setting.meeting, name=name, role=role, by=setting.ib, item=item)
+        send_for_correction(guest, by=setting.ib)
+    day = numeric(setting.meeting.scheduled_on)
+    texts = list(setting.ib.notifications.order_by("pk").values_list("text", flat=True))
+    assert texts == [
+        f"Het verslag van punt {first.position} van het overleg van {day} op De Regenboog is "
+        "om na te kijken naar de ouders gestuurd. Leg de reactie vast in Schoolzorg.",
+        f"Het verslag van punt {second.position} van het overleg van {day} op De Regenboog is "
+        "om na te kijken naar de leerling gestuurd. Leg de reactie vast in Schoolzorg.",
+    ]
+
+
 def test_parent_guest_minutes_sent_for_correction_and_reply_recorded(setting, client_for):
     _today(setting.meeting)
     item = _item(setting, with_case=False)
@@ -640,7 +664,7 @@ def test_a_guest_stays_once_the_minutes_are_fixed_or_were_sent_to_them(setting, 
     assert f"/overleggen/gast/{parent.pk}/verwijderen/" not in page
     assert f"/overleggen/gast/{other.pk}/verwijderen/" in page
     refused = client.post(f"/overleggen/gast/{parent.pk}/verwijderen/", follow=True)
-    assert "het verslag is ter correctie aan deze gast verzonden" in refused.content.decode()
+    assert "het verslag is om na te kijken naar deze gast gestuurd" in refused.content.decode()
     move_meeting(setting.meeting, move="hold", by=setting.ib, expected="planned")
     move_meeting(setting.meeting, move="close", by=setting.ib, expected="held")
     page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
