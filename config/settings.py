@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "schoolzorg.audit.middleware.RequestIdMiddleware",
     "axes.middleware.AxesMiddleware",
     "schoolzorg.lib.errors.MethodNotAllowedPage",
+    "schoolzorg.lib.errors.ErrorInTitle",
 ]
 
 ROOT_URLCONF = "config.urls"

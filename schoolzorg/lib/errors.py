@@ -100,6 +100,35 @@ class MethodNotAllowedPage:
         return page
 
 
+# A page answered with these came back instead of doing what was sent: a form with mistakes
+# (`lib.forms.answer_status`), or a step refused because the page was out of date (409).
+FORM_CAME_BACK = frozenset({400, 409})
+
+
+class ErrorInTitle:
+    """Put "Fout: " before the title of a page that came back after a form was sent (WCAG 2.4.2).
+
+    The title is the first thing a screen reader reads of a new page, and what a tab or the
+    history shows: the page after a failed upload must not read as the page before it. Views
+    say that a form came back by the status they answer (400, 409), not by a flag in each
+    template, so one place covers every page; a part of a page (htmx) has no title and is left
+    as it is.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code in FORM_CAME_BACK
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            response.content = response.content.replace(b"<title>", b"<title>Fout: ", 1)
+        return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Render the 500 page without the request: no session, user, menu or database.
 

@@ -1,7 +1,8 @@
 """`{% filter page_title %}…{% endfilter %}`: the browser tab's title, "Inloggen – Schoolzorg".
 
 The base template wraps the page's `title` block in it, so a page gives only its own name and
-a page without one is just "Schoolzorg". Loaded for every template (`builtins` in
+a page without one is just "Schoolzorg". A page that came back after a form was sent (400,
+409) gets "Fout: " before all that (`lib.errors.ErrorInTitle`). Loaded for every template (`builtins` in
 config/settings.py).
 """
 

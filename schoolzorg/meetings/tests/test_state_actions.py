@@ -51,3 +51,18 @@ def test_cancelling_a_meeting_asks_first_and_says_it_cannot_be_undone(setting, c
     assert 'name="move" value="cancel"' in inside and 'name="expected" value="planned"' in inside
     assert "data-sends-minutes" in inside
     assert page.count('value="cancel"') == 1  # no second button that cancels at once
+
+
+def test_meeting_pages_are_titled_with_the_school_as_their_heading_is(setting, client_for):
+    """WCAG 2.4.2: two schools' meetings on one day are two different tabs."""
+    from django.utils.html import escape
+
+    from schoolzorg.lib.dates import numeric
+
+    name = escape(setting.team.meeting_name)
+    day = numeric(setting.meeting.scheduled_on)
+    client = client_for(setting.ib)
+    page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert f"<title>{name} De Regenboog {day} – Schoolzorg</title>" in page
+    agenda = client.get(f"/overleggen/{setting.meeting.pk}/agenda/").content.decode()
+    assert f"<title>Agenda samenstellen: {name} De Regenboog {day} – Schoolzorg</title>" in agenda

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from conftest import assert_asks_to_confirm_first, pdf_text, two_digit_date
 from schoolzorg.audit.models import AccessLogEntry
@@ -84,6 +85,19 @@ def test_sibling_at_another_school_stays_hidden(team, part, client_for):
     versions = client.get(f"/plannen/{part.plan_id}/versies/").content.decode()
     assert "Verborgen" not in versions
     assert f"Doel toegevoegd voor {team.pupil.first_name}" in versions
+
+
+def test_plan_pages_are_titled_by_the_family_as_their_heading_is(team, part, client_for):
+    """WCAG 2.4.2: two families' plans are two different tabs, not "Integraal plan" twice."""
+    client = client_for(team.ib)
+    family = part.plan.family.name
+    for path, title in (
+        ("", f"Integraal plan van gezin {family}"),
+        ("versies/", f"Versies van het plan van gezin {family}"),
+        ("bewerken/", f"Plan van gezin {family} bewerken"),
+    ):
+        page = client.get(f"/plannen/{part.plan_id}/{path}").content.decode()
+        assert f"<title>{escape(title)} – Schoolzorg</title>" in page, path
 
 
 def test_owner_fields_say_that_one_of_them_is_needed(team, part, client_for):
