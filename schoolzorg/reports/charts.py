@@ -49,9 +49,14 @@ def bar_chart(
             f'<text x="{cx:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-size="11" '
             f'fill="#222">{escape(cell.text)}</text>'
         )
+        # "jan 2026" on two lines: a month's slot is too narrow for both on one.
+        lines = "".join(
+            f'<tspan x="{cx:.1f}" dy="{0 if n == 0 else 13}">{escape(word)}</tspan>'
+            for n, word in enumerate(label.rsplit(" ", 1))
+        )
         parts.append(
             f'<text x="{cx:.1f}" y="{HEIGHT - PAD_BOTTOM + 14}" text-anchor="middle" '
-            f'font-size="11" fill="#333">{escape(label)}</text>'
+            f'font-size="11" fill="#333">{lines}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -41,7 +41,8 @@ MONTHLY_MEASURES = [
 
 
 def month_label(month: dt.date) -> str:
-    return f"{MONTH_NAMES[month.month - 1]} {month:%y}"
+    """ "jan 2026": with two digits, "jan 26" reads as 26 January."""
+    return f"{MONTH_NAMES[month.month - 1]} {month:%Y}"
 
 
 def _td(cell: Cell) -> str:

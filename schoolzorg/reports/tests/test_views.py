@@ -201,6 +201,26 @@ def test_the_page_says_what_consent_coverage_is_and_why_it_shows_a_dash(town, cl
         in html
     )
     assert "minder dan 10 leerlingen met een open casus" in html
+    # The dash is named as a sign, not read as a word in a broken sentence ("Er staat – als").
+    assert "Staat er een streepje (–)? Dan heeft de school minder dan 10" in html
+    assert "Er staat – als" not in html
+    assert "Downloaden als CSV-bestand (voor Excel)</a>" in html and "Download als" not in html
+
+
+def test_months_are_named_with_the_whole_year(town, client_for, member) -> None:
+    """ "jan 26" reads as 26 January: the tables, the charts and the CSV say "jan 2026"."""
+    from schoolzorg.reports.figures import month_label
+
+    assert month_label(dt.date(2026, 1, 1)) == "jan 2026"
+    municipality, analyst = town
+    _pupils(SchoolFactory(name="De Regenboog", municipality=municipality), 3)
+    refresh_figures(today=TODAY)
+    client = client_for(analyst)
+    html = client.get(reverse("reports:index")).content.decode()
+    assert '<th scope="col">nov 2026</th>' in html
+    assert '<tspan x="' in html and '">nov</tspan><tspan ' in html and '">2026</tspan>' in html
+    csv = client.get(reverse("reports:export")).content.decode()
+    assert "nov 2026" in csv and "nov 26" not in csv
 
 
 def test_lead_times_say_they_are_school_days_by_month_completed(town, client_for) -> None:
