@@ -15,7 +15,10 @@ from django.db import transaction
 
 from schoolzorg.lib.csvfiles import Column
 from schoolzorg.organisations.importers.base import (
+    CHANGED,
+    NEW,
     REGISTRY_DIR,
+    SAME,
     ImportReport,
     create_organisations,
     load_table,
@@ -115,7 +118,7 @@ def import_areas(
     refuse_on_problems(path, table)
     known_names = {**known_names, **file_wijken}  # the file's own year first
 
-    report = ImportReport(source=source)
+    report = ImportReport(source, things="buurten", counts=(NEW, CHANGED, SAME))
     if file_wijken:
         report.notes.append(f"{len(file_wijken)} wijknamen uit het bestand")
     if passed_over:

@@ -35,9 +35,22 @@ class ImportRefused(Exception):
         )
 
 
+# The counts an import can report, as (attribute, word in the summary). Each import names the
+# ones it can change: pupil counts only change a location's count, so their summary does not
+# say "0 gesloten" as if this import could close a location.
+NEW = ("inserted", "nieuw")
+CHANGED = ("updated", "gewijzigd")
+CLOSED = ("closed", "gesloten")
+REMOVED = ("closed", "verwijderd")
+SAME = ("unchanged", "ongewijzigd")
+
+
 @dataclass
 class ImportReport:
     source: str
+    # What the counts count ("schoolvestigingen"), and which counts this import has.
+    things: str = ""
+    counts: tuple[tuple[str, str], ...] = (NEW, CHANGED, CLOSED, SAME)
     inserted: int = 0
     updated: int = 0
     closed: int = 0
@@ -47,16 +60,23 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        lines = [
-            f"{self.source}: ingevoegd {self.inserted} / bijgewerkt {self.updated} / "
-            f"gesloten {self.closed} / ongewijzigd {self.unchanged} / "
-            f"afgewezen {len(self.rejected)}"
-            + (f" / overgeslagen {len(self.skipped)}" if self.skipped else "")
-        ]
-        lines += [f"  afgewezen {p}" for p in self.rejected]
-        lines += [f"  overgeslagen {p}" for p in self.skipped[:50]]
+        """ "scholen.csv (schoolvestigingen): 4 nieuw, 0 gewijzigd, 0 gesloten, 0 ongewijzigd."
+        then the rows passed over and the notes, each on a line of its own."""
+        counts = [f"{getattr(self, name)} {word}" for name, word in self.counts]
+        if self.rejected:
+            counts.append(f"{len(self.rejected)} regels afgewezen")
+        if self.skipped:
+            counts.append(f"{len(self.skipped)} overgeslagen")
+        what = f" ({self.things})" if self.things else ""
+        lines = [f"{self.source}{what}: " + ", ".join(counts) + "."]
+        if self.rejected:
+            lines.append("  Afgewezen regels:")
+            lines += [f"    {p}" for p in self.rejected]
+        if self.skipped:
+            lines.append("  Overgeslagen:")
+            lines += [f"    {p}" for p in self.skipped[:50]]
         if len(self.skipped) > 50:
-            lines.append(f"  ... en nog {len(self.skipped) - 50} overgeslagen regels")
+            lines.append(f"    en nog {len(self.skipped) - 50} andere")
         lines += [f"  {note}" for note in self.notes]
         return "\n".join(lines)
 
@@ -129,9 +149,9 @@ def refuse_mass_removal(
             [
                 Problem(
                     0,
-                    f"dit bestand zou {removing} van de {stored} {things} {verb}, omdat ze er "
-                    f"niet in staan; is het afgebroken of een uittreksel? Lees {full_file} in, "
-                    f"of {on_purpose}",
+                    f"Dit bestand zou {removing} van de {stored} {things} {verb}, omdat ze er "
+                    f"niet in staan. Is het bestand afgebroken of een uittreksel? Lees dan "
+                    f"{full_file} in. Of {on_purpose}.",
                 )
             ],
         )
@@ -346,10 +366,12 @@ def run_import(stdout: Any, call: Any, *args: Any, **kwargs: Any) -> ImportRepor
     try:
         report: ImportReport = call(*args, **kwargs)
     except ImportRefused as exc:
+        # Each reason on a line of its own under the file's name, as the calendar commands do:
+        # a line's reason starts "regel 12:", one about the whole file is a sentence of its own.
         lines = [f"{exc.source}: het bestand is geweigerd, er is niets ingelezen."]
-        lines += [f"  afgewezen {p}" for p in exc.problems]
+        lines += [f"  {p}" for p in exc.problems]
         if exc.omitted:
-            lines.append(f"  ... en nog {exc.omitted} regels met fouten")
+            lines.append(f"  en nog {exc.omitted} regels met fouten")
         raise CommandError("\n".join(lines)) from exc
     stdout.write(report.summary())
     return report

@@ -21,6 +21,9 @@ from django.db.models import Q
 
 from schoolzorg.lib.csvfiles import Column, Problem
 from schoolzorg.organisations.importers.base import (
+    NEW,
+    REMOVED,
+    SAME,
     FirstLines,
     ImportReport,
     create_organisations,
@@ -64,7 +67,11 @@ def import_partnership_regions(path: str | Path, *, remove_many: bool = False) -
     """
     source = Path(path).name
     table = load_table(path, columns=COLUMNS)
-    report = ImportReport(source=source)
+    report = ImportReport(
+        source,
+        things="koppelingen van een postcode aan een samenwerkingsverband",
+        counts=(NEW, SAME, REMOVED),
+    )
     areas: set[tuple[str, str]] = set()
     seen = FirstLines("PC4")
     listed: set[str] = set()
@@ -149,5 +156,6 @@ def import_partnership_regions(path: str | Path, *, remove_many: bool = False) -
         report.closed = len(gone)
         moved = assign_school_areas()
         if moved:
-            report.notes.append(f"{moved} scholen kregen een samenwerkingsverband of wijk")
+            who = "school kreeg" if moved == 1 else "scholen kregen"
+            report.notes.append(f"{moved} {who} een samenwerkingsverband of wijk")
     return report

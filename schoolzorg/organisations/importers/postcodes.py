@@ -27,6 +27,9 @@ from django.db import transaction
 from schoolzorg.lib.csvfiles import CsvFile, Problem
 from schoolzorg.lib.postcodes import normalise_postcode
 from schoolzorg.organisations.importers.base import (
+    CHANGED,
+    NEW,
+    SAME,
     ImportRefused,
     ImportReport,
     in_chunks,
@@ -150,7 +153,7 @@ def _import_pc4_names(
     path: str | Path, table: CsvFile, pc_column: str, name_column: str, kind: str
 ) -> ImportReport:
     source = Path(path).name
-    report = ImportReport(source=source)
+    report = ImportReport(source, things="postcodes", counts=(NEW, CHANGED, SAME))
     votes: dict[str, Counter[str]] = {}
     first_line: dict[str, int] = {}
     for row in table:
@@ -299,7 +302,7 @@ def _import_cbs(path: str | Path, table: CsvFile) -> ImportReport:
         )
     refuse_on_problems(path, table)
 
-    report = ImportReport(source=source)
+    report = ImportReport(source, things="postcodes", counts=(NEW, CHANGED, SAME))
     label = f"cbs:{source}"[:100]
     with transaction.atomic():
         existing = _existing(votes)
@@ -333,5 +336,7 @@ def _import_cbs(path: str | Path, table: CsvFile) -> ImportReport:
         report.inserted, report.updated = len(new), len(changed)
         moved = assign_school_areas()
         if moved:
-            report.notes.append(f"{moved} scholen kregen een wijk")
+            report.notes.append(
+                f"{moved} {'school kreeg' if moved == 1 else 'scholen kregen'} een wijk"
+            )
     return report

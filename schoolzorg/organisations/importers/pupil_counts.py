@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from schoolzorg.lib.csvfiles import Column, Problem, column_key
 from schoolzorg.organisations.importers.base import (
+    CHANGED,
+    SAME,
     FirstLines,
     ImportRefused,
     ImportReport,
@@ -146,7 +148,9 @@ def import_pupil_counts(path: str | Path) -> ImportReport:
     read after a newer one changes nothing there); the summary counts them as skipped.
     """
     year, counts = parse(path)
-    report = ImportReport(source=Path(path).name)
+    report = ImportReport(
+        Path(path).name, things="leerlingaantallen van vestigingen", counts=(CHANGED, SAME)
+    )
     with transaction.atomic():
         changed: list[School] = []
         missing = 0
@@ -175,7 +179,8 @@ def import_pupil_counts(path: str | Path) -> ImportReport:
                 changed.append(school)
         update_objects(School, changed, ["pupil_count", "pupil_count_year", "is_small_count"])
         report.updated = len(changed)
-    report.notes.append(f"telling van {year}; {missing} vestigingen uit het bestand zijn onbekend")
+    unknown = "vestiging uit het bestand is" if missing == 1 else "vestigingen uit het bestand zijn"
+    report.notes.append(f"telling van {year}; {missing} {unknown} onbekend")
     if newer:
         years = " en ".join(str(y) for y in sorted(newer))
         report.notes.append(

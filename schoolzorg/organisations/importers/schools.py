@@ -359,7 +359,7 @@ def import_schools(
     """
     rows = parse(path)
     today = today or timezone.localdate()
-    report = ImportReport(source=Path(path).name)
+    report = ImportReport(Path(path).name, things="schoolvestigingen")
     names: dict[str, str] = {}
     region_votes: dict[str, Counter[str]] = {}
     for r in rows:

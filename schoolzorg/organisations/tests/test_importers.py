@@ -160,7 +160,10 @@ def test_refused_import_leaves_an_earlier_import_untouched() -> None:
 def test_command_prints_summary_and_refuses_with_line_numbers() -> None:
     out = StringIO()
     call_command("import_schools", str(SCHOOLS), stdout=out)
-    assert "ingevoegd 4 / bijgewerkt 0 / gesloten 0 / ongewijzigd 0 / afgewezen 0" in out.getvalue()
+    assert out.getvalue().startswith(
+        "schoolvestigingen-waterstede.csv (schoolvestigingen): "
+        "4 nieuw, 0 gewijzigd, 0 gesloten, 0 ongewijzigd.\n"
+    )
     with pytest.raises(CommandError) as exc:
         call_command("import_schools", str(SAMPLES / "schoolvestigingen-kapot.csv"))
     assert "regel 3" in str(exc.value)
@@ -342,3 +345,45 @@ def test_a_partnership_merged_into_another_loses_its_postcodes(tmp_path: Path) -
     # Its schools (PC4 3501) move along, not left with the old partnership or a random one.
     school = School.objects.get(location_code="99WA00")
     assert school.partnership == Partnership.objects.get(code="PO9902")
+
+
+def test_each_summary_counts_only_what_its_import_can_change() -> None:
+    """Pupil counts, areas and postcodes close nothing: their summary does not say "0 gesloten";
+    a partnership file removes links, so it says "verwijderd" (tester O4)."""
+    out = StringIO()
+    call_command("import_schools", str(SCHOOLS), stdout=out)
+    out = StringIO()
+    call_command(
+        "import_pupil_counts", str(SAMPLES / "leerlingen-per-vestiging-waterstede.csv"), stdout=out
+    )
+    first = out.getvalue().splitlines()[0]
+    assert first.startswith("leerlingen-per-vestiging-waterstede.csv (leerlingaantallen van ")
+    assert first.endswith(" gewijzigd, 0 ongewijzigd.") and "nieuw" not in first
+    areas = import_areas(
+        SAMPLES / "buurten-waterstede.csv", district_names=SAMPLES / "wijken-waterstede.csv"
+    ).summary()
+    assert "(buurten): " in areas and "gesloten" not in areas
+    links = import_partnership_regions(SAMPLES / "swv-waterstede.csv").summary()
+    assert "(koppelingen van een postcode aan een samenwerkingsverband): " in links
+    assert ": 8 nieuw, 0 ongewijzigd, 0 verwijderd, " in links and "gesloten" not in links
+    assert "Overgeslagen:\n    regel " in links  # Europoort, not "overgeslagen regel"
+
+
+def test_a_refused_file_lists_its_reasons_without_a_word_glued_on(tmp_path: Path) -> None:
+    """The file is refused as a whole: a reason about the file reads as a sentence, not as
+    "afgewezen dit bestand zou ..." (tester O4)."""
+    full = tmp_path / "swv.csv"
+    full.write_text(
+        "PC4;gemeente;PO SWV\n" + "".join(f"{3500 + n};W;PO9901\n" for n in range(1, 31))
+    )
+    import_partnership_regions(full)
+    cut = tmp_path / "swv-kort.csv"
+    cut.write_text("PC4;gemeente;PO SWV\n3501;W;PO9901\n")
+    with pytest.raises(CommandError) as exc:
+        call_command("import_partnership_regions", str(cut))
+    lines = str(exc.value).splitlines()
+    assert lines[0] == "swv-kort.csv: het bestand is geweigerd, er is niets ingelezen."
+    assert lines[1].startswith("  Dit bestand zou ") and "afgewezen" not in str(exc.value)
+    with pytest.raises(CommandError) as bad:
+        call_command("import_schools", str(SAMPLES / "schoolvestigingen-kapot.csv"))
+    assert "\n  regel 3: " in str(bad.value) and "afgewezen" not in str(bad.value)
