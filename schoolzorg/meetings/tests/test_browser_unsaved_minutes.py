@@ -96,3 +96,30 @@ def test_closing_the_minutes_with_unsaved_text_is_refused_and_keeps_it(
     meeting.refresh_from_db()
     item.refresh_from_db()
     assert (meeting.state, item.minutes) == ("closed", TYPED)
+
+
+def test_cancelling_asks_first_by_keyboard_and_keeps_unsaved_minutes(
+    page, member, browser_login, axe_check
+):
+    """WCAG 3.3.4: Enter on 'Overleg afzeggen' opens the question; only its button cancels, and
+    it still refuses while minutes are typed but not saved."""
+    ib, meeting, _ = _meeting_with_an_item(member)
+    browser_login(page, ib)
+    page.goto(page.base_url + f"/overleggen/{meeting.pk}/")
+    confirm = page.get_by_role("button", name="Ja, overleg afzeggen")
+    assert not confirm.is_visible()
+    page.get_by_text("Overleg afzeggen", exact=True).focus()
+    page.keyboard.press("Enter")
+    assert confirm.is_visible()
+    assert page.get_by_text("Dit kunt u niet terugdraaien.").is_visible()
+    axe_check(page)
+    meeting.refresh_from_db()
+    assert meeting.state == "planned"  # opening the question changed nothing
+
+    page.get_by_label(re.compile(r"^Verslag")).fill(TYPED)
+    confirm.click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").is_visible()
+    assert page.get_by_label(re.compile(r"^Verslag")).input_value() == TYPED
+    meeting.refresh_from_db()
+    assert meeting.state == "planned"
