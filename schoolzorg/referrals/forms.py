@@ -332,7 +332,14 @@ class EscalateForm(SeenStateForm):
     reason = forms.ChoiceField(
         label="Reden", choices=[("", "Kies een reden"), *list(EscalationReason.choices)]
     )
-    note = TextField(label="Toelichting", widget=forms.Textarea(attrs={"rows": 3}))
+    note = TextField(
+        label="Toelichting",
+        # Who reads it follows `policies.escalation_note`.
+        help_text="Deze toelichting lezen alleen de school en het wijkteam (zolang het wijkteam "
+        "het document mag lezen); het servicepunt en het samenwerkingsverband zien alleen de "
+        "reden.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     seen_escalation_count = forms.IntegerField(
         min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput, error_messages=_STALE_PAGE
     )

@@ -103,9 +103,26 @@ WITHOUT_CONTENT = {
 }
 
 
+# The line of an escalation by hand (one made by a person; the sweep's are by nobody) quotes the
+# school's note: for those who do not see the document, only that the school escalated. The
+# "Escalaties" table beside it gives them the rung and the reason (`escalation_note`).
+ESCALATED_BY_HAND = "Geëscaleerd door de school"
+
+
 def timeline_text(event: Any, shows_content: bool) -> str:
     """A timeline line as this reader may see it (`sees_content`)."""
-    return event.text if shows_content else WITHOUT_CONTENT.get(event.kind, event.text)
+    if shows_content:
+        return str(event.text)
+    if event.kind == "escalated" and event.by_id is not None:
+        return ESCALATED_BY_HAND
+    return WITHOUT_CONTENT.get(event.kind, event.text)
+
+
+def escalation_note(escalation: Any, shows_content: bool) -> str:
+    """An escalation's note as this reader may see it (`sees_content`): what the school wrote
+    when it escalated by hand is about the family as often as about the team (ADR 0401, "The
+    end of a referral"); the sweep's note only names the deadline that passed."""
+    return str(escalation.note) if shows_content or not escalation.is_manual else ""
 
 
 def can_reassign(user: Any, referral: Any) -> bool:

@@ -404,6 +404,9 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
     events = list(referral.events.select_related("by"))
     for event in events:
         event.shown = policies.timeline_text(event, shows_content)  # type: ignore[attr-defined]
+    escalations = list(referral.escalations.select_related("raised_by"))
+    for escalation in escalations:
+        escalation.shown_note = policies.escalation_note(escalation, shows_content)  # type: ignore[attr-defined]
     return {
         "referral": referral,
         "today": today,
@@ -420,7 +423,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "is_team_side": policies.is_team_side(request.user, referral),
         "can_withdraw": any(m.name == "withdraw" for m, _ in move_forms),
         "events": events,
-        "escalations": referral.escalations.select_related("raised_by"),
+        "escalations": escalations,
         "show_safety": policies.can_see_child_safety(request.user, referral),
         "move_forms": move_forms,
         "can_edit": policies.can_edit(request.user, referral),

@@ -211,3 +211,48 @@ def test_the_desk_reads_that_a_referral_was_sent_back_not_why(
     assert "Teruggestuurd als onvolledig" in body and "Thuissituatie ontbreekt" not in body
     school = client_for(world.smw).get(url).content.decode()
     assert "Teruggestuurd als onvolledig: Thuissituatie ontbreekt" in school
+
+
+NOTE = "Vader drinkt sinds zijn ontslag; moeder durft niet naar huis."
+
+
+@pytest.mark.parametrize("reader", ["desk", "partnership_contact", "team_without_consent"])
+def test_the_schools_escalation_note_is_read_only_by_those_who_see_the_document(
+    world: World, client_for: Clients, reader: str
+) -> None:
+    """Tester P2: what the school writes when it escalates is about the family as often as the
+    team; whoever does not see the document reads the rung and the reason, in the table and on
+    the timeline, not the note."""
+    from django.utils import timezone
+
+    from schoolzorg.accounts.roles import Role
+    from schoolzorg.consent.models import Consent
+    from schoolzorg.organisations.tests.factories import PartnershipFactory
+    from schoolzorg.referrals.tests.factories import person
+
+    referral = _escalate(world, submitted(world), 3)
+    services.escalate_referral(
+        referral, by=world.smw, reason=EscalationReason.DISAGREEMENT, note=NOTE
+    )
+    url = reverse("referrals:detail", args=[referral.pk])
+    team = client_for(world.contact).get(url).content.decode()
+    assert team.count(escape(NOTE)) == 2  # the table and the timeline, while under way
+    if reader == "desk":
+        user = world.desk_user
+    elif reader == "partnership_contact":
+        user = person(PartnershipFactory(), Role.PARTNERSHIP_CONTACT, school=world.school)
+    else:
+        Consent.objects.filter(recipient=world.team).update(withdrawn_on=timezone.localdate())
+        user = world.contact
+    body = client_for(user).get(url).content.decode()
+    assert "4. Gemeente en Servicepunt SMW" in body and "Verschil van inzicht" in body
+    assert "Geëscaleerd door de school" in body
+    assert "drinkt" not in body
+    school = client_for(world.smw).get(url).content.decode()
+    assert school.count(escape(NOTE)) == 2
+
+
+def test_the_escalation_form_says_who_reads_the_note(world: World, client_for: Clients) -> None:
+    url = reverse("referrals:detail", args=[submitted(world).pk])
+    body = client_for(world.smw).get(url).content.decode()
+    assert "Deze toelichting lezen alleen de school en het wijkteam" in body
