@@ -1416,6 +1416,12 @@ def _level_label(level: int) -> str:
     return EscalationLevel(level).label
 
 
+def _rung(level: int) -> str:
+    """The rung in a sentence: "niveau 4: Gemeente en Servicepunt SMW". The label's own list
+    number ("4. ...") reads oddly after a colon, and lower-casing it would spoil "SMW"."""
+    return f"niveau {level}: {_level_label(level).partition('. ')[2]}"
+
+
 @transaction.atomic
 def escalate_referral(
     referral: Referral,
@@ -1468,8 +1474,8 @@ def escalate_referral(
     _event(
         referral,
         "escalated",
-        f"Geëscaleerd door de school naar {_level_label(level).lower()}: "
-        f"{EscalationReason(reason).label}. {note.strip()}",
+        f"Geëscaleerd door de school naar {_rung(level)}. Reden: "
+        f"{EscalationReason(reason).label}. Toelichting: {note.strip()}",
         by,
     )
     _audit(referral, by, Action.UPDATE, "toeleiding geëscaleerd")
@@ -1547,7 +1553,8 @@ def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> l
                     step=step,
                     level=level,
                     reason=EscalationReason.NO_RESPONSE,
-                    note=f"Termijn verlopen op {numeric(due)}.",
+                    # The due date is the last day the step was on time, not the day it lapsed.
+                    note=f"De termijn liep tot en met {numeric(due)}.",
                     raised_on=today,
                     due_on=due,
                 )
@@ -1557,8 +1564,8 @@ def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> l
                 _event(
                     referral,
                     "escalated",
-                    f"Termijn ‘{Step(step).label}’ verlopen (uiterlijk {numeric(due)}): "
-                    f"{_level_label(level).lower()}.",
+                    f"De termijn voor ‘{Step(step).label}’ liep tot en met {numeric(due)}. "
+                    f"Escalatie naar {_rung(level)}.",
                     None,
                 )
         except IntegrityError:

@@ -256,3 +256,12 @@ def test_the_escalation_form_says_who_reads_the_note(world: World, client_for: C
     url = reverse("referrals:detail", args=[submitted(world).pk])
     body = client_for(world.smw).get(url).content.decode()
     assert "Deze toelichting lezen alleen de school en het wijkteam" in body
+
+
+def test_the_desk_reads_the_sweeps_note_on_the_deadline(world: World, client_for: Clients) -> None:
+    referral = submitted(world)
+    assert referral.acknowledge_due_on is not None
+    services.run_escalations(referral.acknowledge_due_on + dt.timedelta(days=30))
+    url = reverse("referrals:detail", args=[referral.pk])
+    body = client_for(world.desk_user).get(url).content.decode()
+    assert "Geen reactie: De termijn liep tot en met" in body

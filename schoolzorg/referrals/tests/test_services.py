@@ -389,7 +389,29 @@ def test_level_1_before_acknowledgement_reaches_the_contact_person_and_says_so()
     assert first.level == 1 and first.notified == world.contact.full_name
     assert first.get_level_display() == "1. Herinnering aan de behandelaar of de contactpersoon"
     line = referral.events.filter(kind="escalated").get()
-    assert line.text.endswith(": 1. herinnering aan de behandelaar of de contactpersoon.")
+    from schoolzorg.lib.dates import numeric
+
+    due = numeric(referral.acknowledge_due_on)
+    assert line.text == (
+        f"De termijn voor ‘Ontvangst bevestigen’ liep tot en met {due}. Escalatie naar "
+        "niveau 1: Herinnering aan de behandelaar of de contactpersoon."
+    )
+    assert first.note == f"De termijn liep tot en met {due}."
+
+
+def test_an_escalation_by_hand_names_the_rung_as_the_ladder_writes_it() -> None:
+    """Testers P8 and Q2: "Servicepunt SMW", not "servicepunt smw" from a lower-cased label."""
+    world = make_world()
+    referral = submitted(world)
+    for _ in range(4):
+        referral = Referral.objects.get(pk=referral.pk)
+        services.escalate_referral(referral, by=world.smw, reason="disagreement", note="Vast")
+    line = referral.events.filter(kind="escalated").order_by("-pk").first()
+    assert line is not None
+    assert line.text == (
+        "Geëscaleerd door de school naar niveau 4: Gemeente en Servicepunt SMW. Reden: "
+        "Verschil van inzicht. Toelichting: Vast"
+    )
 
 
 def test_two_escalations_from_the_same_screen_climb_one_rung() -> None:
