@@ -710,25 +710,46 @@ def choose_team(referral: Referral, team: NeighbourhoodTeam, *, reason: str, by:
 # --- Rules ------------------------------------------------------------------------------------
 
 
-def missing_parts(referral: Referral, today: dt.date | None = None) -> list[str]:
-    """Everything that stops the referral from being sent, in plain Dutch."""
+def missing_at_fields(referral: Referral, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Everything that stops the referral from being sent, in plain Dutch and in the order of
+    the form, each with the section it is about ("" for the team and the consent, which the
+    document's form does not hold), so the form can say it at that field."""
     day = _today(today)
     missing = [
-        f"Vul {label} in." for field, label in REQUIRED_SECTIONS if not getattr(referral, field)
+        (field, f"Vul {label} in.")
+        for field, label in REQUIRED_SECTIONS
+        if not getattr(referral, field)
     ]
     if not (referral.severity_summary.strip() or referral.severity_assessment_id):
-        missing.insert(4, "Vul de ernsttaxatie in of koppel een afgeronde ernsttaxatie.")
+        missing.append(
+            ("severity_summary", "Vul de ernsttaxatie in of koppel een afgeronde ernsttaxatie.")
+        )
     if not (referral.child_safety_summary.strip() or referral.child_safety_assessment_id):
-        missing.insert(5, "Vul de veiligheidsinschatting (LIRIK) in of koppel een afgeronde.")
+        missing.append(
+            (
+                "child_safety_summary",
+                "Vul de veiligheidsinschatting (LIRIK) in of koppel een afgeronde.",
+            )
+        )
+    order = {name: n for n, name in enumerate(DOCUMENT_FIELDS)}
+    missing.sort(key=lambda pair: order[pair[0]])
     if referral.team_id is None:
-        missing.append("Kies het wijkteam dat de toeleiding krijgt.")
+        missing.append(("", "Kies het wijkteam dat de toeleiding krijgt."))
     elif not has_share_basis(referral, day):
         missing.append(
-            "Er is geen geldige toestemming om gegevens te delen met "
-            f"{referral.team.name if referral.team else 'het wijkteam'}. Leg de toestemming "
-            "van de ouders (en van de leerling vanaf 12 jaar) eerst vast."
+            (
+                "",
+                "Er is geen geldige toestemming om gegevens te delen met "
+                f"{referral.team.name if referral.team else 'het wijkteam'}. Leg de "
+                "toestemming van de ouders (en van de leerling vanaf 12 jaar) eerst vast.",
+            )
         )
     return missing
+
+
+def missing_parts(referral: Referral, today: dt.date | None = None) -> list[str]:
+    """Everything that stops the referral from being sent, in plain Dutch (`missing_at_fields`)."""
+    return [message for _, message in missing_at_fields(referral, today)]
 
 
 def _is_team_member(user: User, team_id: int | None) -> bool:
@@ -987,9 +1008,9 @@ def submit_referral(
     """
     _read_document(referral, showing)
     day = _today(today)
-    missing = missing_parts(referral, day)
+    missing = missing_at_fields(referral, day)
     if missing:
-        raise ReferralError(*missing)
+        raise ReferralError.at_fields(missing)
     _refuse_a_second_at_the_team(referral)
     dues = due_dates(referral.school, day, norm_for(referral), referral.urgency)
     first = referral.round == 0

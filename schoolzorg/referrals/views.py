@@ -616,7 +616,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if seen_round is not None and seen_round <= 32767:
         referral.round = seen_round
     if not form.is_valid():
-        return _edit_page(request, referral, form, missing=[], submitted_attempt=True)
+        return _edit_page(request, referral, form, missing=[], submitted_attempt=True, status=400)
     user: Any = request.user
     data = form.sent()
     try:
@@ -648,10 +648,15 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             return redirect("referrals:detail", pk=pk)
         except services.ReferralError as exc:
-            # Something missing (200), or another referral under way at the team (409, with a
-            # link to it when the user may open it).
+            # Something missing (400, each at its section and in the summary above the form,
+            # as any form sent with mistakes), or another referral under way at the team (409,
+            # with a link to it when the user may open it).
             again, notes = _after_save(form, request.POST, saved)
             second = isinstance(exc, services.AlreadyAtTeam)
+            if not second:
+                again.add_error(None, NOT_SENT)
+                for field, message in exc.errors:
+                    again.add_error(field if field in again.fields else None, message)
             other = exc.other if isinstance(exc, services.AlreadyAtTeam) else None
             visible = (
                 other is not None and Referral.objects.visible_to(user).filter(pk=other.pk).exists()
@@ -665,7 +670,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 notes=notes,
                 under_way=other if visible else None,
                 second=second,
-                status=409 if second else 200,
+                status=409 if second else 400,
             )
         messages.success(request, "De toeleiding is verstuurd naar het wijkteam.")
         return redirect("referrals:detail", pk=pk)
@@ -677,6 +682,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "anders of in een ander tabblad. U ziet nu de nieuwe tekst.",
         )
     return redirect("referrals:edit", pk=pk)
+
+
+# Above what is missing, at the top of the error summary of a referral sent too early.
+NOT_SENT = "Niet verstuurd. De toeleiding is nog niet compleet."
 
 
 SENT_MEANWHILE = (

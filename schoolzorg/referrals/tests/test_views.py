@@ -160,10 +160,51 @@ def test_submit_form_lists_what_is_missing(world: World, client_for: Clients) ->
         },
     )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Niet verstuurd." in body and "Vul de zorgen in." in body
     referral.refresh_from_db()
     assert referral.state == State.DRAFT and referral.help_question == "Rust thuis"
+
+
+def test_a_referral_sent_too_early_says_what_is_missing_at_each_field(
+    world: World, client_for: Clients
+) -> None:
+    """Tester P3: as any form sent with mistakes, a summary whose lines lead to the fields,
+    and at each field its own text, tied to it for a screen reader; the answer is a 400."""
+    referral = draft(world, complete=False)
+    response = client_for(world.smw).post(
+        reverse("referrals:edit", args=[referral.pk]),
+        {
+            **_screen(referral),
+            "help_question": "Rust thuis",
+            "seen_state": "draft",
+            "action": "submit",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    summary = body[body.index('class="message message--error error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert 'role="alert"' in summary and "Niet verstuurd." in summary
+    for field, message in [
+        ("strengths", "Vul wat goed gaat (krachten) in."),
+        ("severity_summary", "Vul de ernsttaxatie in of koppel een afgeronde ernsttaxatie."),
+        ("urgency", "Vul de urgentie in."),
+    ]:
+        assert f'<a href="#id_{field}">' in summary
+        assert re.search(
+            rf'<(textarea|select) name="{field}"[^>]*aria-invalid="true"'
+            rf'[^>]*aria-describedby="[^"]*id_{field}_error',
+            body,
+        ), field
+        assert (
+            f'<p class="error" id="id_{field}_error"><span class="visually-hidden">Fout: '
+            f"</span>{escape(message)}</p>"
+        ) in body
+    assert 'name="help_question"' in body and "aria-invalid" not in re.search(
+        r'<textarea name="help_question"[^>]*>', body
+    ).group(0)  # type: ignore[union-attr]
+    assert body.count('class="message message--error error-summary"') == 1
 
 
 def test_edit_page_takes_a_junk_round_without_error(world: World, client_for: Clients) -> None:
