@@ -1,6 +1,29 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import get_converters
 
 from schoolzorg.referrals import views
+from schoolzorg.referrals.workflow import MOVE_BY_SLUG, TRANSITIONS
+
+
+class MoveConverter:
+    """A move in a referral's address by its Dutch part (`Move.slug`, "ontvangst-bevestigen"),
+    to the view and from `reverse` by its name ("acknowledge"), as the workflow names it."""
+
+    regex = "[a-z-]+"
+
+    def to_python(self, value: str) -> str:
+        if value not in MOVE_BY_SLUG:
+            raise ValueError(value)  # no such move: the address is not found (404)
+        return MOVE_BY_SLUG[value]
+
+    def to_url(self, value: str) -> str:
+        if value not in TRANSITIONS:
+            raise ValueError(value)
+        return TRANSITIONS[value].slug
+
+
+if "referral_move" not in get_converters():
+    register_converter(MoveConverter, "referral_move")
 
 app_name = "referrals"
 urlpatterns = [
@@ -14,5 +37,6 @@ urlpatterns = [
     path("<id:pk>/wijkteam/", views.choose_team, name="choose_team"),
     path("<id:pk>/escaleren/", views.escalate, name="escalate"),
     path("<id:pk>/behandelaar/", views.reassign, name="reassign"),
-    path("<id:pk>/<slug:name>/", views.move, name="move"),
+    # A move of the workflow (`workflow.TRANSITIONS`), named in the address in Dutch.
+    path("<id:pk>/<referral_move:name>/", views.move, name="move"),
 ]

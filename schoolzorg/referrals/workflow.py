@@ -32,29 +32,40 @@ class Side(models.TextChoices):
 
 @dataclass(frozen=True)
 class Move:
+    """A move; `slug` is its part of the address the page posts to (Dutch, as every address)."""
+
     name: str
     label: str
     sources: frozenset[str]
     target: str
     side: str
+    slug: str
 
 
-def _move(name: str, label: str, sources: set[str], target: str, side: str) -> Move:
-    return Move(name, label, frozenset(sources), target, side)
+def _move(name: str, label: str, sources: set[str], target: str, side: str, slug: str) -> Move:
+    return Move(name, label, frozenset(sources), target, side, slug)
 
 
 S = State
 TRANSITIONS: dict[str, Move] = {
     m.name: m
     for m in [
-        _move("submit", "Versturen", {S.DRAFT, S.RETURNED}, S.SUBMITTED, Side.SCHOOL),
-        _move("acknowledge", "Ontvangst bevestigen", {S.SUBMITTED}, S.ACKNOWLEDGED, Side.TEAM),
+        _move("submit", "Versturen", {S.DRAFT, S.RETURNED}, S.SUBMITTED, Side.SCHOOL, "versturen"),
+        _move(
+            "acknowledge",
+            "Ontvangst bevestigen",
+            {S.SUBMITTED},
+            S.ACKNOWLEDGED,
+            Side.TEAM,
+            "ontvangst-bevestigen",
+        ),
         _move(
             "plan_handover",
             "Warme overdracht plannen",
             {S.ACKNOWLEDGED, S.HANDOVER_PLANNED},
             S.HANDOVER_PLANNED,
             Side.TEAM,
+            "overdracht-plannen",
         ),
         _move(
             "hold_handover",
@@ -62,6 +73,7 @@ TRANSITIONS: dict[str, Move] = {
             {S.HANDOVER_PLANNED},
             S.HANDOVER_HELD,
             Side.TEAM,
+            "overdracht-gehouden",
         ),
         _move(
             "confirm_first_contact",
@@ -69,14 +81,16 @@ TRANSITIONS: dict[str, Move] = {
             {S.HANDOVER_HELD},
             S.FIRST_CONTACT,
             Side.TEAM,
+            "eerste-contact-bevestigen",
         ),
-        _move("accept", "Aannemen", {S.FIRST_CONTACT}, S.ACCEPTED, Side.TEAM),
+        _move("accept", "Aannemen", {S.FIRST_CONTACT}, S.ACCEPTED, Side.TEAM, "aannemen"),
         _move(
             "return_incomplete",
             "Terugsturen als onvolledig",
             {S.SUBMITTED, S.ACKNOWLEDGED},
             S.RETURNED,
             Side.TEAM,
+            "terugsturen",
         ),
         _move(
             "decline",
@@ -84,6 +98,7 @@ TRANSITIONS: dict[str, Move] = {
             {S.SUBMITTED, S.ACKNOWLEDGED, S.HANDOVER_PLANNED, S.HANDOVER_HELD, S.FIRST_CONTACT},
             S.DECLINED,
             Side.TEAM,
+            "afwijzen",
         ),
         _move(
             "withdraw",
@@ -91,8 +106,11 @@ TRANSITIONS: dict[str, Move] = {
             {S.DRAFT, S.SUBMITTED, S.RETURNED, S.ACKNOWLEDGED, S.HANDOVER_PLANNED},
             S.WITHDRAWN,
             Side.SCHOOL,
+            "intrekken",
         ),
-        _move("close", "Afsluiten met terugkoppeling", {S.ACCEPTED}, S.CLOSED, Side.TEAM),
+        _move(
+            "close", "Afsluiten met terugkoppeling", {S.ACCEPTED}, S.CLOSED, Side.TEAM, "afsluiten"
+        ),
     ]
 }
 
@@ -202,6 +220,10 @@ URGENCY_NORMS: dict[str, UrgencyNorm] = {
 def urgency_norm(urgency: str) -> UrgencyNorm:
     """The norm of an urgency; a referral without one (an old draft) is normal."""
     return URGENCY_NORMS.get(urgency, URGENCY_NORMS[Urgency.NORMAL])
+
+
+# A move by its part of the address (`Move.slug`): the referral's URLs name moves in Dutch.
+MOVE_BY_SLUG: dict[str, str] = {m.slug: m.name for m in TRANSITIONS.values()}
 
 
 def allowed_moves(state: str) -> list[Move]:

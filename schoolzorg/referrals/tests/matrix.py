@@ -184,6 +184,8 @@ ROUTES = {
         },
         label="ontvangen, met een behandelaar",
     ),
+    # The move by its workflow name; its address is Dutch (/toeleidingen/<id>/ontvangst-bevestigen/,
+    # `urls.MoveConverter`).
     "referrals:move": RouteSpec(
         kwargs=lambda w: {"pk": w.extra["sent"].pk, "name": "acknowledge"},
         allowed={"team_worker"},

@@ -1345,3 +1345,35 @@ def test_a_worker_who_is_another_schools_contact_person_is_logged_as_a_worker(
     # The contact person for this school is logged as such; the leader as the leader.
     assert access.team_membership(world.contact, referral).role == (Role.NEIGHBOURHOOD_TEAM_CONTACT)
     assert access.team_membership(world.leader, referral).role == Role.TEAM_LEADER
+
+
+def test_the_steps_post_to_dutch_addresses(world: World, client_for: Clients) -> None:
+    """Tester P9: the addresses of the steps are Dutch, as the rest of the site; the English
+    names of the moves are no address."""
+    from schoolzorg.referrals.workflow import TRANSITIONS
+
+    referral = submitted(world)
+    assert reverse("referrals:move", args=[referral.pk, "plan_handover"]) == (
+        f"/toeleidingen/{referral.pk}/overdracht-plannen/"
+    )
+    body = client_for(world.worker).get(reverse("referrals:detail", args=[referral.pk]))
+    actions = re.findall(r'<form method="post" action="([^"]+)"', body.content.decode())
+    assert f"/toeleidingen/{referral.pk}/ontvangst-bevestigen/" in actions
+    assert f"/toeleidingen/{referral.pk}/terugsturen/" in actions
+    assert f"/toeleidingen/{referral.pk}/afwijzen/" in actions
+    for name, move in TRANSITIONS.items():
+        assert re.fullmatch("[a-z]+(-[a-z]+)*", move.slug), name
+        old = f"/toeleidingen/{referral.pk}/{name}/"
+        assert client_for(world.worker).post(old).status_code == 404, old
+    client = client_for(world.worker)
+    response = client.post(
+        f"/toeleidingen/{referral.pk}/ontvangst-bevestigen/",
+        {
+            "acknowledge-seen_state": "submitted",
+            "acknowledge-seen_round": 1,
+            "acknowledge-worker": world.worker.pk,
+        },
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.state == State.ACKNOWLEDGED
