@@ -12,11 +12,13 @@ class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label="E-mailadres",
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        error_messages={"required": "Vul uw e-mailadres in."},
     )
     password = forms.CharField(
         label="Wachtwoord",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Vul uw wachtwoord in."},
     )
     error_messages = {
         # One message for a wrong e-mail and a wrong password: no account enumeration.
@@ -42,6 +44,7 @@ class TokenForm(forms.Form):
         help_text="De 6 cijfers uit uw authenticator-app, of een van uw herstelcodes.",
         # No numeric keyboard: a recovery code has letters.
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        error_messages={"required": "Vul de code in."},
     )
 
     def __init__(self, *args: Any, setup: bool = False, **kwargs: Any) -> None:
@@ -74,6 +77,7 @@ class ReauthForm(forms.Form):
         label="Wachtwoord",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+        error_messages={"required": "Vul uw wachtwoord in."},
     )
     token = TokenForm.base_fields["token"]
     clean_token = TokenForm.clean_token
@@ -123,6 +127,7 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         label="Huidig wachtwoord",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Vul uw huidige wachtwoord in."},
     )
     new_password1 = forms.CharField(
         label="Nieuw wachtwoord",
@@ -130,11 +135,13 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="Minstens 12 tekens. Niet alleen cijfers, geen veelgebruikt wachtwoord, en niet "
         "te veel zoals uw naam of e-mailadres.",
+        error_messages={"required": "Vul een nieuw wachtwoord in."},
     )
     new_password2 = forms.CharField(
         label="Nieuw wachtwoord nog een keer",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Vul het nieuwe wachtwoord nog een keer in."},
     )
     field_order = ["old_password", "new_password1", "new_password2"]
 

@@ -102,6 +102,7 @@ class NoteForm(forms.Form):
             (EventKind.CONTACT, EventKind.CONTACT.label),
         ],
         initial=EventKind.NOTE,
+        error_messages={"required": "Kies of het een notitie of een contact is."},
     )
     text = TextField(
         label="Notitie",
@@ -192,7 +193,11 @@ class ContactFormForm(forms.Form):
         widget=DateInput(),
         error_messages={"required": "Vul de datum in.", "invalid": "Vul een geldige datum in."},
     )
-    form = forms.ChoiceField(label="Soort contact", choices=ContactForm.choices)
+    form = forms.ChoiceField(
+        label="Soort contact",
+        choices=ContactForm.choices,
+        error_messages={"required": "Kies de soort contact."},
+    )
     with_whom = TextField(
         label="Met wie", max_length=200, error_messages={"required": "Vul in met wie u sprak."}
     )
@@ -222,7 +227,9 @@ class ContactFormForm(forms.Form):
 
 
 class ConsultationForm(forms.Form):
-    school = forms.TypedChoiceField(label="School", coerce=int)
+    school = forms.TypedChoiceField(
+        label="School", coerce=int, error_messages={"required": "Kies een school."}
+    )
     category = forms.ChoiceField(
         label="Onderwerp",
         choices=[("", "Kies een onderwerp"), *list(Category.choices)],
@@ -311,7 +318,9 @@ class ConvertForm(forms.Form):
 class SchoolContactForm(ContactFormForm):
     """A contact that belongs to no case, at one of the schools the social worker serves."""
 
-    school = forms.TypedChoiceField(label="School", coerce=int)
+    school = forms.TypedChoiceField(
+        label="School", coerce=int, error_messages={"required": "Kies een school."}
+    )
 
     field_order = ["school", "contact_on", "form", "with_whom", "minutes", "note"]
 

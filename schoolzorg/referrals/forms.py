@@ -245,9 +245,21 @@ class ReassignForm(AcknowledgeForm):
 
 
 class PlanHandoverForm(SeenStateForm):
-    on = forms.DateField(label="Datum", widget=DateInput())
-    place = TextField(label="Plaats", max_length=200)
-    participants = TextField(label="Wie doen er mee?", widget=forms.Textarea(attrs={"rows": 2}))
+    on = forms.DateField(
+        label="Datum",
+        widget=DateInput(),
+        error_messages={"required": "Vul de datum van de warme overdracht in."},
+    )
+    place = TextField(
+        label="Plaats",
+        max_length=200,
+        error_messages={"required": "Vul in waar de warme overdracht is."},
+    )
+    participants = TextField(
+        label="Wie doen er mee?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Vul in wie er meedoen."},
+    )
     parents_invited = forms.BooleanField(label="De ouders zijn uitgenodigd", required=False)
 
     # Which days the handover may be on follows the referral's urgency (`workflow.DayCount`).
@@ -282,7 +294,11 @@ class PlanHandoverForm(SeenStateForm):
 
 
 class HoldHandoverForm(SeenStateForm):
-    held_on = forms.DateField(label="Gehouden op", widget=DateInput())
+    held_on = forms.DateField(
+        label="Gehouden op",
+        widget=DateInput(),
+        error_messages={"required": "Vul de dag in waarop de warme overdracht is gehouden."},
+    )
 
     def __init__(
         self,
@@ -303,21 +319,35 @@ class HoldHandoverForm(SeenStateForm):
 
 
 class FirstContactForm(SeenStateForm):
-    on = forms.DateField(label="Datum eerste contact", widget=DateInput())
+    on = forms.DateField(
+        label="Datum eerste contact",
+        widget=DateInput(),
+        error_messages={"required": "Vul de datum van het eerste contact met het gezin in."},
+    )
 
 
 class ReturnForm(SeenStateForm):
-    reasons = TextField(label="Wat ontbreekt er?", widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = TextField(
+        label="Wat ontbreekt er?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Vul in wat er ontbreekt."},
+    )
 
 
 class DeclineForm(SeenStateForm):
     advice = TextField(
-        label="Advies: waar kan het gezin wel terecht?", widget=forms.Textarea(attrs={"rows": 3})
+        label="Advies: waar kan het gezin wel terecht?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Vul in waar het gezin wel terecht kan."},
     )
 
 
 class WithdrawForm(SeenStateForm):
-    reason = TextField(label="Waarom intrekken?", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextField(
+        label="Waarom intrekken?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Vul in waarom u de toeleiding intrekt."},
+    )
 
 
 class CloseForm(SeenStateForm):
@@ -325,12 +355,18 @@ class CloseForm(SeenStateForm):
         label="Terugkoppeling aan de school",
         help_text="Alleen wat de toestemming van het gezin toelaat.",
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Vul de terugkoppeling aan de school in."},
     )
 
 
 class EscalateForm(SeenStateForm):
     reason = forms.ChoiceField(
-        label="Reden", choices=[("", "Kies een reden"), *list(EscalationReason.choices)]
+        label="Reden",
+        choices=[("", "Kies een reden"), *list(EscalationReason.choices)],
+        error_messages={
+            "required": "Kies een reden.",
+            "invalid_choice": "Kies een reden uit de lijst.",
+        },
     )
     note = TextField(
         label="Toelichting",
@@ -339,6 +375,7 @@ class EscalateForm(SeenStateForm):
         "het document mag lezen); het servicepunt en het samenwerkingsverband zien alleen de "
         "reden.",
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Schrijf in een paar woorden wat er niet lukt."},
     )
     seen_escalation_count = forms.IntegerField(
         min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput, error_messages=_STALE_PAGE

@@ -13,13 +13,19 @@ from schoolzorg.retention.models import FileKind, Requester
 class RequestForm(forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     requester = forms.ChoiceField(
-        label="Wie vraagt het?", choices=Requester.choices, widget=forms.RadioSelect
+        label="Wie vraagt het?",
+        choices=Requester.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies wie het vraagt."},
     )
     received_on = forms.DateField(
         label="Verzoek ontvangen op",
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Vul een datum in, bijvoorbeeld 15-03-2027."},
+        error_messages={
+            "required": "Vul de datum in waarop het verzoek binnenkwam.",
+            "invalid": "Vul een datum in, bijvoorbeeld 15-03-2027.",
+        },
     )
     note = TextField(
         label="Toelichting",

@@ -69,6 +69,18 @@ def test_a_refused_new_password_says_why_in_dutch(ib, client_for, old, new, agai
     assert ib.check_password(OLD)
 
 
+def test_an_empty_password_form_says_what_to_fill_in(ib, client_for) -> None:  # type: ignore[no-untyped-def]
+    """Tester Q3: each field says what is missing, not Django's "Dit veld is vereist."."""
+    page = _change(client_for(ib), "", "", "").content.decode()
+    for message in [
+        "Vul uw huidige wachtwoord in.",
+        "Vul een nieuw wachtwoord in.",
+        "Vul het nieuwe wachtwoord nog een keer in.",
+    ]:
+        assert message in page
+    assert "vereist" not in page
+
+
 def test_the_account_page_is_not_kept_by_the_browser(ib, client_for) -> None:  # type: ignore[no-untyped-def]
     """It holds a password form and the recovery codes' state: never from a cache."""
     response = client_for(ib).get("/account/")

@@ -86,3 +86,13 @@ def test_the_admins_javascript_catalog_has_the_dutch_date_picker(client_for, mem
     script = client_for(admin).get("/beheer/jsi18n/").content.decode()
     assert '"Today (%(date)s)": "Vandaag (%(date)s)"' in script
     assert '"%(month)s %(day)s, %(year)s": "%(day)s %(month)s %(year)s"' in script
+
+
+def test_a_required_field_without_its_own_message_says_what_to_do() -> None:
+    """Tester Q3: Django's "Dit veld is vereist." is not plain Dutch and says nothing to do; a
+    form sets its own message per field, and a field that has none says this."""
+    from django import forms
+
+    with translation.override("nl"), pytest.raises(forms.ValidationError) as exc:
+        forms.CharField(label="Iets").clean("")
+    assert exc.value.messages == ["Vul dit veld in."]

@@ -1377,3 +1377,25 @@ def test_the_steps_post_to_dutch_addresses(world: World, client_for: Clients) ->
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.state == State.ACKNOWLEDGED
+
+
+@pytest.mark.parametrize(
+    ("move", "field", "message"),
+    [
+        ("return_incomplete", "reasons", "Vul in wat er ontbreekt."),
+        ("decline", "advice", "Vul in waar het gezin wel terecht kan."),
+    ],
+)
+def test_an_empty_reason_for_a_step_says_what_to_fill_in(
+    world: World, client_for: Clients, move: str, field: str, message: str
+) -> None:
+    """Tester Q3: the field's own words, not Django's "Dit veld is vereist."."""
+    referral = submitted(world)
+    response = client_for(world.worker).post(
+        reverse("referrals:move", args=[referral.pk, move]),
+        {f"{move}-seen_state": "submitted", f"{move}-seen_round": 1, f"{move}-{field}": " "},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert f"{escape(message)}</p>" in body and f"{escape(message)}</a>" in body
+    assert "vereist" not in body
