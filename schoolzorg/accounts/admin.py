@@ -8,8 +8,10 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -25,7 +27,7 @@ from schoolzorg.accounts.adminscope import (
 from schoolzorg.accounts.models import Membership, User
 from schoolzorg.accounts.roles import Role
 from schoolzorg.accounts.services import reset_second_factor
-from schoolzorg.lib.adminfields import yes_no
+from schoolzorg.lib.adminfields import JunkInputGuard, yes_no
 
 
 def _checked(form: Any, request: HttpRequest) -> Any:
@@ -71,7 +73,7 @@ class _MembershipScope(FunctionalAdminScope):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         self.limit_choices(request, db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
@@ -248,3 +250,15 @@ class MembershipAdmin(_MembershipScope, admin.ModelAdmin[Membership]):
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         _note_admin_access(request, [obj])
+
+
+# Django's groups, for a superuser who gives a staff member some of Django's own permissions;
+# registered again with the guard every admin of ours has (a junk permission id is an invalid
+# choice, not a 500).
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(JunkInputGuard, BaseGroupAdmin):  # type: ignore[misc]
+    pass

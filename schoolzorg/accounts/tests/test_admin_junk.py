@@ -99,3 +99,51 @@ def test_a_teams_districts_keep_only_valid_ids(client_for) -> None:  # type: ign
         request
     )
     assert initial == {"districts": ["7"], "name": "Team"}
+
+
+@pytest.mark.parametrize("junk", ["abc", "1.5", HUGE])
+@pytest.mark.parametrize("who", [_superuser, _functional_admin])
+def test_a_junk_organisation_or_school_on_a_sent_membership_form_is_a_field_error(
+    who, junk, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    admin_user = who()
+    person = User.objects.create_user(email="p@test.example", password="x" * 16, full_name="P")
+    client: Client = client_for(admin_user)
+    for field in ("organisation", "school"):
+        data = {
+            "user": person.pk,
+            "organisation": Membership.objects.get(user=admin_user).organisation_id
+            if admin_user.memberships.exists()
+            else MunicipalityFactory().pk,
+            "role": Role.MUNICIPAL_ANALYST,
+            "valid_from": "05-12-2026",
+            field: junk,
+        }
+        response = client.post("/beheer/accounts/membership/add/", data)
+        assert response.status_code == 200, (field, junk)
+        assert "Selecteer een geldige keuze" in response.content.decode(), (field, junk)
+    assert not Membership.objects.filter(user=person).exists()
+
+
+@pytest.mark.parametrize("junk", ["abc", "1.5", HUGE])
+def test_a_junk_organisation_in_a_new_accounts_membership_row_is_a_field_error(
+    junk, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    client: Client = client_for(_functional_admin())
+    response = client.post(
+        "/beheer/accounts/user/add/",
+        {
+            "email": "nieuw@test.example",
+            "full_name": "Nieuw",
+            "password1": "een-lang-wachtwoord-42",
+            "password2": "een-lang-wachtwoord-42",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-organisation": junk,
+            "memberships-0-role": Role.MUNICIPAL_ANALYST,
+            "memberships-0-valid_from": "05-12-2026",
+        },
+    )
+    assert response.status_code == 200
+    assert "Selecteer een geldige keuze" in response.content.decode()
+    assert not User.objects.filter(email="nieuw@test.example").exists()

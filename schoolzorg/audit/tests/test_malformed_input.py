@@ -15,6 +15,12 @@ every 4xx of the API must be `application/problem+json`. The variants:
 - API routes (`/api/v1/`): the same junk, plus a malformed JSON body, a wrong content type and
   an unacceptable `Accept` header.
 
+The matrix skips the admin (`/beheer/`, `matrix.EXCLUDED_PREFIXES`): its routes are Django's,
+one set per model. Its forms are where a functional administrator types, so every registered
+model's add page (with one row added to each inline, as "Nog een ... toevoegen" does) and the
+change page of an object the world holds are crawled the same way, as a superuser and as the
+matrix's functional administrator (`test_malformed_admin_input_never_answers_500`).
+
 Two depths. By default (`QUICK`, under two minutes on SQLite) one actor per spec (anonymous
 on public pages, else the coordinator where allowed, else the first allowed actor) sends the
 junk values most likely to break a view: six of them to all fields at once, text and a number
@@ -30,7 +36,7 @@ import datetime as dt
 import os
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -615,3 +621,83 @@ def _crawl_api_bodies(crawler: Crawler, client: Client, actor: str, url: str) ->
         client, actor, "GET", url, label="Accept xml", headers={"Accept": "application/xml"}
     )
     crawler.send(client, actor, "GET", url, label="Accept onzin", headers={"Accept": "x/y;q=abc"})
+
+
+# --- The admin (`/beheer/`) -------------------------------------------------------------------
+
+
+def _admin_models() -> list[str]:
+    from django.contrib import admin
+
+    return sorted(f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry)
+
+
+ADMIN_ACTORS = ("superuser", "functional_admin")
+
+
+def with_inline_rows(form: Form) -> Form:
+    """The form after "Nog een ... toevoegen" on each inline: its empty row (`__prefix__`) added
+    after the rows shown, and the inline's TOTAL_FORMS one more."""
+    totals = {f.name.removesuffix("-TOTAL_FORMS"): f for f in form.fields}
+    fields: list[FormField] = []
+    for f in form.fields:
+        prefix, sep, rest = f.name.partition("-__prefix__-")
+        if not sep:
+            fields.append(f)
+        elif (total := totals.get(prefix)) is not None and total.value.isdigit():
+            fields.append(replace(f, name=f"{prefix}-{total.value}-{rest}"))
+    for f in fields:
+        if f.name.endswith("-TOTAL_FORMS") and f.value.isdigit():
+            prefix = f.name.removesuffix("-TOTAL_FORMS")
+            if any(g.name.startswith(f"{prefix}-{f.value}-") for g in fields):
+                fields[fields.index(f)] = replace(f, value=str(int(f.value) + 1))
+    return replace(form, fields=fields)
+
+
+def _admin_object(model: Any, actor: str, world: matrix.World) -> Any:
+    """An object of the model the actor may change (None when the world holds none)."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    model_admin = admin.site._registry[model]
+    request = RequestFactory().get("/")
+    request.user = world.user(actor)
+    queryset = model_admin.get_queryset(request)
+    return next((o for o in queryset[:20] if model_admin.has_change_permission(request, o)), None)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_uploads_in_tmp")
+@pytest.mark.parametrize("actor", ADMIN_ACTORS)
+@pytest.mark.parametrize("label", _admin_models())
+def test_malformed_admin_input_never_answers_500(label: str, actor: str) -> None:
+    from django.apps import apps
+
+    from schoolzorg.accounts.models import User
+
+    world = matrix.build_world()
+    world.users["superuser"] = User.objects.create_superuser(
+        email="root@matrix.example", password="x" * 16, full_name="Beheerder met alle rechten"
+    )
+    model = apps.get_model(label)
+    base = f"/beheer/{model._meta.app_label}/{model._meta.model_name}/"
+    crawler = Crawler(world, f"beheer {label}")
+    pages = [f"{base}add/"]
+    if (obj := _admin_object(model, actor, world)) is not None:
+        pages.append(f"{base}{obj.pk}/change/")
+    for url in pages:
+        client = crawler.client(actor)
+        response = crawler.send(client, actor, "GET", url, label="gewoon")
+        if not _is_html(response):
+            continue  # not allowed (403), or no such page for this model
+        for form in parse_page(response.content.decode(errors="replace")).forms:
+            if form.method != "post" or _action_url(url, form) != url:
+                continue  # the header's sign-out form
+            form = with_inline_rows(form)
+            MALFORMED_TOTALS["forms"] += 1
+            crawler.crawl_form(crawler.client(actor), actor, url, form, baseline(form), DEPTH)
+    MALFORMED_TOTALS["requests"] += crawler.requests
+    assert not crawler.failures, (
+        f"{len(crawler.failures)} van {crawler.requests} verzoeken gaven 500 of een "
+        "uitzondering:\n" + "\n".join(crawler.failures[:40])
+    )
