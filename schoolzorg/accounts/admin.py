@@ -13,6 +13,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.text import format_lazy
@@ -24,7 +25,7 @@ from schoolzorg.accounts.adminscope import (
     managed_users,
     membership_refused,
 )
-from schoolzorg.accounts.models import Membership, User
+from schoolzorg.accounts.models import DUPLICATE_MEMBERSHIP, Membership, User
 from schoolzorg.accounts.roles import Role
 from schoolzorg.accounts.services import reset_second_factor
 from schoolzorg.lib.adminfields import JunkInputGuard, yes_no
@@ -88,8 +89,30 @@ class _MembershipScope(FunctionalAdminScope):
         return formset
 
 
+class MembershipFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """An account's roles: a new row that holds a role the account has in another row of the
+    form, for some of the same days, is refused. A row against the stored roles is checked by
+    `Membership.clean`; two new rows of one form are stored by neither yet."""
+
+    def clean(self) -> None:
+        super().clean()
+        rows = [
+            form
+            for form in self.forms
+            if form.is_valid() and form.has_changed() and not form.cleaned_data.get("DELETE")
+        ]
+        shown = [form for form in self.forms if form.is_valid() and form.instance.pk]
+        for i, form in enumerate(rows):
+            if form.instance.pk is not None:
+                continue  # a stored row: `Membership.clean` compared it with the stored ones
+            earlier = rows[:i] + [f for f in shown if f not in rows]
+            if any(form.instance.is_same_as(other.instance) for other in earlier):
+                form.add_error(None, DUPLICATE_MEMBERSHIP)
+
+
 class MembershipInline(_MembershipScope, admin.StackedInline[Membership, User]):
     model = Membership
+    formset = MembershipFormSet
     fk_name = "user"
     extra = 0
     autocomplete_fields = ["organisation", "school"]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -127,6 +127,13 @@ class DayBefore(models.Func):
         return self.as_sql(compiler, connection, template="date(%(expressions)s, '-1 day')")
 
 
+# Two rows for one role in one period: ending the role on one row would leave the other in force.
+DUPLICATE_MEMBERSHIP = (
+    "Deze persoon heeft deze rol al bij deze organisatie, in (een deel van) dezelfde periode. "
+    "Pas die rol aan in plaats van een nieuwe toe te voegen."
+)
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self, on: dt.date | None = None) -> MembershipQuerySet:
         """Memberships in force on a day (today by default); an ended one counts at once."""
@@ -143,6 +150,33 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
     def with_role(self, *roles: str) -> MembershipQuerySet:
         return self.filter(role__in=roles)
+
+    def same_as(self, membership: Membership) -> MembershipQuerySet:
+        """Other stored memberships that hold the same role as this one for some of the same
+        days: same person, organisation, school and group, and periods that share a day. A
+        period that ends before it starts (a role that never came into force) shares none."""
+        if membership.is_empty_period() or membership.valid_from is None:
+            return self.none()
+        shared = (
+            self.filter(
+                user_id=membership.user_id,
+                organisation_id=membership.organisation_id,
+                role=membership.role,
+                group=membership.group,
+            )
+            .filter(
+                Q(school_id=membership.school_id)
+                if membership.school_id
+                else Q(school_id__isnull=True)
+            )
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=membership.valid_from))
+        )
+        shared = shared.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from"))
+        )
+        if membership.valid_until is not None:
+            shared = shared.filter(valid_from__lte=membership.valid_until)
+        return shared.exclude(pk=membership.pk) if membership.pk else shared
 
 
 class Membership(models.Model):
@@ -203,6 +237,43 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.organisation}"
 
+    def is_empty_period(self) -> bool:
+        """Ended before it began: a role that was never in force."""
+        return bool(self.valid_from and self.valid_until and self.valid_until < self.valid_from)
+
+    def is_same_as(self, other: Membership) -> bool:
+        """The same role as `other` for some of the same days (see `MembershipQuerySet.same_as`);
+        for two memberships that are not both stored yet, such as two rows of one form."""
+        if self.is_empty_period() or other.is_empty_period():
+            return False
+        if not (self.valid_from and other.valid_from):
+            return False
+        same = (self.user_id, self.organisation_id, self.role, self.school_id, self.group) == (
+            other.user_id,
+            other.organisation_id,
+            other.role,
+            other.school_id,
+            other.group,
+        )
+        return (
+            same
+            and (self.valid_until is None or other.valid_from <= self.valid_until)
+            and (other.valid_until is None or self.valid_from <= other.valid_until)
+        )
+
+    def adds_overlap(self) -> bool:
+        """Whether saving this membership as it is now makes it the same role for some of the
+        same days as a stored one it was not already (`MembershipQuerySet.same_as`). Two rows
+        for one role are refused: ending the role on one would leave the other in force. Rows
+        that were duplicates before may stay, and may be shortened or ended."""
+        now = set(Membership.objects.same_as(self).values_list("pk", flat=True))
+        if not now or self.pk is None:
+            return bool(now)
+        stored = Membership.objects.filter(pk=self.pk).first()
+        if stored is None:
+            return True
+        return bool(now - set(Membership.objects.same_as(stored).values_list("pk", flat=True)))
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         kinds = ROLE_ORGANISATION_KINDS.get(self.role, ())
@@ -224,6 +295,9 @@ class Membership(models.Model):
                     f"Vul {numeric(day_before)} of later in. Met {numeric(day_before)} geldt "
                     "de rol nooit."
                 )
+        key_known = self.user_id and self.organisation_id and self.role
+        if not errors and key_known and self.adds_overlap():
+            errors[NON_FIELD_ERRORS] = DUPLICATE_MEMBERSHIP
         if errors:
             raise ValidationError(errors)
 
