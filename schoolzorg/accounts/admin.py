@@ -6,16 +6,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+)
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 
 from schoolzorg.accounts.adminscope import (
@@ -151,6 +159,55 @@ class PasswordChangeForm(AdminPasswordChangeForm[User]):
     )
 
 
+# Only a superuser sees the groups: Django's own, which give some of Django's permissions in this
+# admin. What someone may do in Schoolzorg follows from their roles, never from a group.
+GROUPS_HELP = (
+    "Groepen van het beheer: ze geven alleen rechten hier in het beheer. Wat iemand in "
+    "Schoolzorg mag, volgt uit de rollen hieronder, niet uit een groep."
+)
+
+
+class PasswordNote(forms.Widget):
+    """The password on an account's page: that it is stored safely, and the button to set a new
+    one. Not Django's summary of the stored hash (algorithm, salt, memory cost), which says
+    nothing to an administrator."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        if value and not str(value).startswith(UNUSABLE_PASSWORD_PREFIX):
+            note = (
+                "Het wachtwoord is veilig opgeslagen. Niemand kan het lezen, ook een beheerder "
+                "niet. Is het wachtwoord kwijt? Stel dan een nieuw wachtwoord in."
+            )
+            button = "Wachtwoord opnieuw instellen"
+        else:
+            note = (
+                "Dit account heeft geen wachtwoord. Met een wachtwoord kan deze persoon inloggen."
+            )
+            button = "Wachtwoord instellen"
+        return format_html(
+            '<div><p>{}</p><p><a role="button" class="button" href="../password/">{}</a></p></div>',
+            note,
+            button,
+        )
+
+    def id_for_label(self, id_: str) -> None:  # type: ignore[override]
+        return None
+
+
+class AccountChangeForm(UserChangeForm[User]):
+    """Django's account form with the password in plain words (`PasswordNote`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        password = self.fields.get("password")
+        if password is not None:
+            password.widget = PasswordNote()
+            password.help_text = ""
+        groups = self.fields.get("groups")
+        if groups is not None:
+            groups.help_text = GROUPS_HELP
+
+
 @admin.register(User)
 class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
     may_add = True
@@ -167,6 +224,7 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
     )
     filter_horizontal = ("groups",)
     inlines = [MembershipInline]
+    form = AccountChangeForm
     change_password_form = PasswordChangeForm
     actions = ["reset_second_factor"]
 
@@ -244,8 +302,11 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
             return fieldsets
-        return [
-            (name, {**options, "fields": [_staff(f) for f in options["fields"]]})
+        return [  # the groups left out: nobody else gives them, and Schoolzorg does not use them
+            (
+                name,
+                {**options, "fields": [_staff(f) for f in options["fields"] if f != "groups"]},
+            )
             for name, options in fieldsets
         ]
 
