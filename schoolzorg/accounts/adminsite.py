@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
 from django.urls import reverse
 
 _View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
@@ -48,3 +49,16 @@ class SchoolzorgAdminSite(admin.AdminSite):
             raise Http404
         back = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return redirect_to_login(back, settings.LOGIN_URL)
+
+    def password_change(  # type: ignore[override]  # a redirect, not Django's page
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """One place to change one's own password: "Mijn account", where a wrong current
+        password counts as a failed sign-in and the other sessions end. Django's own page here
+        did neither."""
+        return redirect("accounts:account")
+
+    def password_change_done(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return redirect("accounts:account")

@@ -597,3 +597,16 @@ def test_making_a_colleague_functional_administrator_says_who_gives_access_to_th
     ib.is_staff = True
     ib.save()
     assert 'href="/beheer/"' in client_for(ib).get("/").content.decode()
+
+
+def test_the_admins_own_password_page_leads_to_mijn_account(town) -> None:  # type: ignore[no-untyped-def]
+    """Django's password page in the admin did not count a wrong current password as a failed
+    sign-in nor end the other sessions; "Mijn account" does (a helper's finding)."""
+    client = town["client"]
+    for path in ("/beheer/password_change/", "/beheer/password_change/done/"):
+        assert client.get(path)["Location"] == "/account/"
+    sent = client.post(
+        "/beheer/password_change/",
+        {"old_password": "x", "new_password1": "Nieuw-wachtwoord-2027!", "new_password2": "x"},
+    )
+    assert sent.status_code == 302 and sent["Location"] == "/account/"
