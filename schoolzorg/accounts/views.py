@@ -173,7 +173,9 @@ def account_view(request: HttpRequest) -> HttpResponse:
         "recovery_left": StaticToken.objects.filter(device__user=user).count(),
         "new_codes": codes,
     }
-    return render(request, "accounts/account.html", context)
+    # A password form sent with mistakes comes back as every such form does: 400.
+    status = 400 if password_form.is_bound else 200
+    return render(request, "accounts/account.html", context, status=status)
 
 
 @require_POST

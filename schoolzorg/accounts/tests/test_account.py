@@ -63,8 +63,9 @@ def test_a_new_password_keeps_this_session_and_signs_out_the_others(ib, client_f
 def test_a_refused_new_password_says_why_in_dutch(ib, client_for, old, new, again, message) -> None:  # type: ignore[no-untyped-def]
     response = _change(client_for(ib), old, new, again)
     page = response.content.decode()
-    assert response.status_code == 200 and message in page
+    assert response.status_code == 400 and message in page
     assert 'class="message message--error error-summary"' in page
+    assert "<title>Fout: " in page
     ib.refresh_from_db()
     assert ib.check_password(OLD)
 
