@@ -182,9 +182,11 @@ ERROR_MARKUP = """
         + `en aria-describedby naar "${message.id}"`);
     }
   }
+  // A message is ours (.error) or, in the admin, Django's own list of a field's errors.
+  const isMessage = m => m && (m.classList.contains("error") || m.classList.contains("errorlist"));
   for (const el of document.querySelectorAll("[aria-invalid=true]")) {
     const messages = [...described(el)].map(id => document.getElementById(id))
-      .filter(m => m && m.classList.contains("error") && m.textContent.trim());
+      .filter(m => isMessage(m) && m.textContent.trim());
     if (!messages.length) problems.push(`${label(el)}: aria-invalid zonder foutmelding in aria-describedby`);
   }
   const unique = new Set();

@@ -66,3 +66,19 @@
     };
   }
 }
+
+// A field sent with a mistake is described by its own error list (`id_<field>_error`). Django's
+// date widget points aria-describedby at its time-zone note only (which a date field no longer
+// shows, above) and gives the error list to the hidden "initial-" copy of the field: the error
+// would not be read with the field.
+{
+  for (const input of document.querySelectorAll("[aria-invalid=true][id]")) {
+    const ids = (input.getAttribute("aria-describedby") || "")
+      .split(/\s+/)
+      .filter((id) => id && document.getElementById(id));
+    const error = document.getElementById(`${input.id}_error`);
+    if (error && !ids.includes(error.id)) ids.push(error.id);
+    if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+    else input.removeAttribute("aria-describedby");
+  }
+}
