@@ -6,13 +6,9 @@ privacy officer sees on the start page that reviews and a weekly check wait for 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest
-from django.utils import timezone
 
 from schoolzorg.audit import policies, services
-from schoolzorg.audit.anomalies import week_of
 from schoolzorg.lib import homepanels
 
 
@@ -22,14 +18,14 @@ def _officer_work(request: HttpRequest) -> homepanels.Panel | None:
     scope = policies.oversight_scope(request.user)
     if not scope:
         return None
-    last_week = week_of(timezone.localdate()) - dt.timedelta(days=7)
+    work = services.officer_work(scope)
     return homepanels.Panel(
         "Privacy en logboek",
         "audit/_panel_work.html",
         {
-            "open_grants": policies.scoped_grants(scope).filter(reviewed_at__isnull=True).count(),
-            "last_week": last_week,
-            "last_week_signed": services.week_review(last_week, scope.owner_ids[0]) is not None,
+            "open_grants": work.open_grants,
+            "last_week": work.last_week,
+            "last_week_signed": work.last_week_review is not None,
             "open_requests": DestructionRequest.objects.filter(
                 organisation_id__in=scope.organisations(), state=RequestState.OPEN
             ).count(),

@@ -256,6 +256,29 @@ def review_break_glass(grant: BreakGlassGrant, *, by: Any, verdict: str, note: s
         raise AuditError("Deze noodtoegang is al beoordeeld.")
 
 
+@dataclass(frozen=True)
+class OfficerWork:
+    """What waits for a privacy officer: the log's start page and their "Mijn werk" panel."""
+
+    open_grants: int
+    last_week: dt.date
+    last_week_review: WeeklyReview | None
+
+
+def officer_work(scope: Any) -> OfficerWork:
+    """Break-the-glass grants in the scope not yet reviewed, and last week's sign-off of the
+    scope's first owner."""
+    from schoolzorg.audit.anomalies import week_of
+    from schoolzorg.audit.policies import scoped_grants
+
+    last_week = week_of(timezone.localdate()) - dt.timedelta(days=7)
+    return OfficerWork(
+        open_grants=scoped_grants(scope).filter(reviewed_at__isnull=True).count(),
+        last_week=last_week,
+        last_week_review=week_review(last_week, scope.owner_ids[0]),
+    )
+
+
 def week_review(week_start: dt.date, organisation_id: int) -> WeeklyReview | None:
     """The sign-off of one owner's week: the owner's own, else a sign-off of the whole log from
     before the report was split per owner (no organisation), which covered every entry."""

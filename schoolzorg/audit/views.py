@@ -90,17 +90,16 @@ def index(request: HttpRequest) -> HttpResponse:
             .order_by("full_name")[:50]
         )
     _log_reading(request, basis, "logboek: overzicht")
-    open_grants = policies.scoped_grants(scope).filter(reviewed_at__isnull=True).count()
-    last_week = week_of(timezone.localdate()) - dt.timedelta(days=7)
+    work = services.officer_work(scope)
     return render(
         request,
         "audit/index.html",
         {
             "form": form,
             "users": users,
-            "open_grants": open_grants,
-            "last_week": last_week,
-            "last_week_signed": services.week_review(last_week, scope.owner_ids[0]),
+            "open_grants": work.open_grants,
+            "last_week": work.last_week,
+            "last_week_signed": work.last_week_review,
         },
     )
 
