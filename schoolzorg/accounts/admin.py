@@ -13,6 +13,7 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import (
     AdminPasswordChangeForm,
+    AdminUserCreationForm,
     SetUnusablePasswordMixin,
     UserChangeForm,
 )
@@ -149,7 +150,22 @@ def _staff(field: Any) -> Any:
     return "staff_text" if field == "is_staff" else field
 
 
-class PasswordChangeForm(AdminPasswordChangeForm[User]):
+class SetByAdmin:
+    """A password an administrator sets is one they know: its owner is asked to choose their own
+    at the next sign-in (`User.password_from_admin`). Both of the admin's password forms save
+    through `set_password_and_save`."""
+
+    def set_password_and_save(self, user: User, *args: Any, **kwargs: Any) -> User:
+        user.password_from_admin = True
+        saved: User = super().set_password_and_save(user, *args, **kwargs)  # type: ignore[misc]
+        return saved
+
+
+class AccountCreationForm(SetByAdmin, AdminUserCreationForm[User]):
+    """Django's form for a new account; its owner chooses their own password when signing in."""
+
+
+class PasswordChangeForm(SetByAdmin, AdminPasswordChangeForm[User]):
     """Django's form, with its warning in Dutch (Django does not translate that line)."""
 
     usable_password_help_text = format_lazy(  # type: ignore[assignment]
@@ -225,6 +241,7 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
     filter_horizontal = ("groups",)
     inlines = [MembershipInline]
     form = AccountChangeForm
+    add_form = AccountCreationForm
     change_password_form = PasswordChangeForm
     actions = ["reset_second_factor"]
 

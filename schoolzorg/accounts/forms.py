@@ -159,3 +159,12 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
                 self.error_messages["password_incorrect"], code="password_incorrect"
             )
         return str(old)
+
+    def clean(self) -> dict[str, Any]:
+        """A new password is another one: for someone whose administrator set it, keeping it
+        would leave an account that someone else can open."""
+        cleaned: dict[str, Any] = super().clean() or {}
+        new = cleaned.get("new_password1")
+        if new and new == cleaned.get("old_password"):
+            self.add_error("new_password1", "Kies een ander wachtwoord dan uw huidige.")
+        return cleaned

@@ -290,8 +290,17 @@ class SessionLimitsMiddleware:
         return _mark_signed_in(request, _part_of_a_page(request, response))
 
 
+# Where someone goes whose password an administrator set (`User.password_from_admin`).
+ACCOUNT_PATH = "/account/"
+CHOOSE_OWN_FIRST = (
+    "Kies eerst een eigen wachtwoord. Een beheerder heeft uw wachtwoord ingesteld en kent het "
+    "dus. Daarna kunt u verder."
+)
+
+
 class RequireSecondFactorMiddleware:
-    """Every professional passes a second factor before seeing anything but the login pages."""
+    """Every professional passes a second factor before seeing anything but the login pages,
+    and then chooses their own password if an administrator set it (on "Mijn account")."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -310,4 +319,12 @@ class RequireSecondFactorMiddleware:
                     headers={"WWW-Authenticate": API_AUTH_CHALLENGE},
                 )
             return redirect("accounts:verify")
+        if (
+            getattr(user, "password_from_admin", False)
+            and request.path != ACCOUNT_PATH
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            if request.path.startswith(API_PREFIX):
+                return problem(403, CHOOSE_OWN_FIRST)
+            return redirect(ACCOUNT_PATH)  # the page says why (`CHOOSE_OWN_FIRST`)
         return self.get_response(request)

@@ -53,6 +53,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Part of what a session is signed with (`_get_session_auth_hash`): raising it ends every
     # session of the account on its next request, as a new password does (`end_sessions`).
     session_stamp = models.PositiveIntegerField("sessies beëindigd", default=0, editable=False)
+    # Set when an administrator sets the password (the admin's forms), cleared when the owner
+    # chooses their own (`services.change_password`). While set, every page but "Mijn account"
+    # leads there (`RequireSecondFactorMiddleware`): the administrator knows this password.
+    password_from_admin = models.BooleanField(
+        "wachtwoord ingesteld door beheer", default=False, editable=False
+    )
 
     objects = UserManager()
 

@@ -91,9 +91,11 @@ def change_password(user: User, password: str) -> None:
     """Give the account a new password its owner chose. Every other session of the account
     ends on its next request (the password is part of what a session is signed with); the view
     keeps the owner's own. The change history records that it changed, not the hash
-    (`audit.history.log_password_change`)."""
+    (`audit.history.log_password_change`). A password an administrator set is no longer
+    asked to be changed (`User.password_from_admin`)."""
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.password_from_admin = False
+    user.save(update_fields=["password", "password_from_admin"])
 
 
 def end_sessions(user: User) -> None:

@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from schoolzorg.accounts import notifications, services
 from schoolzorg.accounts.forms import LoginForm, PasswordChangeForm, ReauthForm, TokenForm
 from schoolzorg.accounts.middleware import (
+    CHOOSE_OWN_FIRST,
     SESSION_TOUCHED_KEY,
     page_at,
     seconds_left,
@@ -159,19 +160,22 @@ def account_view(request: HttpRequest) -> HttpResponse:
         codes = services.issue_recovery_codes(user)  # type: ignore[arg-type]
     password_form = PasswordChangeForm(request, request.POST if action == "wachtwoord" else None)
     if action == "wachtwoord" and password_form.is_valid():
+        was_from_admin = user.password_from_admin  # type: ignore[union-attr]
         services.change_password(user, password_form.cleaned_data["new_password1"])  # type: ignore[arg-type]
         update_session_auth_hash(request, user)  # type: ignore[arg-type]  # this session stays signed in
         messages.success(
             request,
             "Uw wachtwoord is gewijzigd. Op andere computers en telefoons bent u nu uitgelogd.",
         )
-        return redirect("accounts:account")
+        # Sent here to choose their own: now on to the work.
+        return redirect("home" if was_from_admin else "accounts:account")
     context = {
         "password_form": password_form,
         "has_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
         "passkeys": WebAuthnCredential.objects.filter(user=user, confirmed=True),
         "recovery_left": StaticToken.objects.filter(device__user=user).count(),
         "new_codes": codes,
+        "choose_own_password": CHOOSE_OWN_FIRST if user.password_from_admin else "",  # type: ignore[union-attr]
     }
     # A password form sent with mistakes comes back as every such form does: 400.
     status = 400 if password_form.is_bound else 200

@@ -57,7 +57,7 @@ def register(model: Any, **options: Any) -> None:
 
 
 # Never in a diff: the hash would be readable in the history, a sign-in is not a change.
-USER_EXCLUDED = ["password", "last_login", "session_stamp"]
+USER_EXCLUDED = ["password", "last_login", "session_stamp", "password_from_admin"]
 PASSWORD_CHANGED = ["(verborgen)", "nieuw wachtwoord ingesteld"]
 
 

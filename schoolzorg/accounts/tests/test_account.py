@@ -58,6 +58,7 @@ def test_a_new_password_keeps_this_session_and_signs_out_the_others(ib, client_f
         ("fout-wachtwoord-123", NEW, None, "Uw huidige wachtwoord klopt niet."),
         (OLD, "kort", None, "Dit wachtwoord is te kort. Het moet minstens 12 tekens bevatten."),
         (OLD, NEW, NEW + "x", "De twee nieuwe wachtwoorden zijn niet hetzelfde."),
+        (OLD, OLD, None, "Kies een ander wachtwoord dan uw huidige."),
     ],
 )
 def test_a_refused_new_password_says_why_in_dutch(ib, client_for, old, new, again, message) -> None:  # type: ignore[no-untyped-def]
