@@ -334,7 +334,33 @@ def reschedule_meeting(
     if moves_day:
         _note_move_on_cases(current, was=now["scheduled_on"], to=scheduled_on, by=by)
     current.refresh_from_db()
+    was = _when(now["scheduled_on"], now["start_time"])
+    where = f", {location}" if location else ""
+    _tell_team(
+        current,
+        f"Het zorgoverleg op {current.care_team.school.name} van {was} is gewijzigd. Het is "
+        f"nu op {numeric(scheduled_on)} van {start_time:%H:%M} tot {end_time:%H:%M} uur{where}.",
+        on=now["scheduled_on"],
+        by=by,
+    )
     return current, True
+
+
+def _when(day: dt.date, start: dt.time) -> str:
+    return f"{numeric(day)} om {start:%H:%M} uur"
+
+
+def _tell_team(meeting: CareMeeting, text: str, *, on: dt.date, by: Any) -> None:
+    """Tell the care team's members (on the meeting's day `on`), but the one who did it, that
+    their meeting moved or will not take place: it is in their calendars. The text names the
+    school and the day, never a child."""
+    members = (
+        CareTeamMember.objects.in_force(on)
+        .filter(team_id=meeting.care_team_id)
+        .exclude(user_id=getattr(by, "pk", None))
+        .select_related("user")
+    )
+    notify([m.user for m in members], text=text, url=meeting_url(meeting))
 
 
 def _refuse_moving_what_took_place(meeting: CareMeeting) -> None:
@@ -481,6 +507,14 @@ def move_meeting(
     if not CareMeeting.objects.filter(pk=meeting.pk, state=expected).update(**fields):
         raise StaleState()
     meeting.refresh_from_db()
+    if to == MeetingState.CANCELLED:
+        _tell_team(
+            meeting,
+            f"Het zorgoverleg op {meeting.care_team.school.name} van "
+            f"{_when(meeting.scheduled_on, meeting.start_time)} gaat niet door: het is afgezegd.",
+            on=meeting.scheduled_on,
+            by=by,
+        )
     return meeting
 
 

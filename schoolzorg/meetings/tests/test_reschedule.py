@@ -321,3 +321,31 @@ def test_a_meeting_that_is_no_longer_planned_offers_no_form(setting, planned, cl
     response = client.post(_url(planned), _post(planned, location="Aula"))
     assert response.status_code == 409
     assert "afgezegd" in response.content.decode() and 'value="Aula"' in response.content.decode()
+
+
+def test_the_team_is_told_when_its_meeting_moves_or_is_cancelled(setting, planned):
+    """Nobody was told before: the meeting is in the members' calendars (fix of stop 25's
+    note). The one who moved it is not told; no child is named."""
+    from schoolzorg.accounts.models import Notification
+
+    day = _school_day(setting, planned.scheduled_on + dt.timedelta(days=1))
+    was = planned.scheduled_on
+    _move(planned, setting.ib, scheduled_on=day, start_time=dt.time(9, 0), location="Aula")
+    told = Notification.objects.get(user=setting.nurse)
+    assert told.text == (
+        f"Het zorgoverleg op De Regenboog van {was:%d-%m-%Y} om "
+        f"{planned.start_time:%H:%M} uur is gewijzigd. Het is nu op {day:%d-%m-%Y} van 09:00 "
+        f"tot {planned.end_time:%H:%M} uur, Aula."
+    )
+    assert told.url == f"/overleggen/{planned.pk}/"
+    assert not Notification.objects.filter(user=setting.ib).exists()
+    assert "Sam" not in told.text and "Jansen" not in told.text
+
+    moved = CareMeeting.objects.get(pk=planned.pk)
+    move_meeting(moved, move=Move.CANCEL, by=setting.nurse, expected=MeetingState.PLANNED)
+    cancelled = Notification.objects.get(user=setting.ib)
+    assert cancelled.text == (
+        f"Het zorgoverleg op De Regenboog van {day:%d-%m-%Y} om 09:00 uur gaat niet door: het "
+        "is afgezegd."
+    )
+    assert Notification.objects.filter(user=setting.nurse).count() == 1
