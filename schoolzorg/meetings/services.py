@@ -357,7 +357,7 @@ def _tell_team(meeting: CareMeeting, text: str, *, on: dt.date, by: Any) -> None
     members = (
         CareTeamMember.objects.in_force(on)
         .filter(team_id=meeting.care_team_id)
-        .exclude(user_id=getattr(by, "pk", None))
+        .exclude(user_id=by.pk)
         .select_related("user")
     )
     notify([m.user for m in members], text=text, url=meeting_url(meeting))
