@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn import views as webauthn
 
-from schoolzorg.accounts.views import REAUTH_KEY
+from schoolzorg.accounts.views import passed_second_step
 
 
 class CompletePasskeyAuthentication(webauthn.CompleteCredentialAuthenticationView):
-    """A passkey proves possession and the person (PIN or biometrics): it also counts as a
-    fresh re-authentication for exports and break-the-glass."""
+    """A passkey proves possession and the person (PIN or biometrics): the second step passed
+    (`passed_second_step`: a new session key), and a fresh re-authentication for exports and
+    break-the-glass."""
 
     def complete_auth(self, device: Any) -> Any:
         result = super().complete_auth(device)
-        self.request.session[REAUTH_KEY] = time.time()
+        passed_second_step(self.request, device)
         return result
 
 

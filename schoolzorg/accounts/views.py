@@ -18,6 +18,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,6 +39,17 @@ from schoolzorg.accounts.models import Notification
 from schoolzorg.lib import navigation
 
 REAUTH_KEY = "sz_reauth_at"
+
+
+def passed_second_step(request: HttpRequest, device: Any) -> None:
+    """The second step passed (a code, a new app, a passkey): the session is fully signed in
+    now, under a new key and CSRF token. A session id known after the password alone (planted
+    in the owner's browser, say) is then worth nothing. It also counts as a fresh confirmation
+    for the sensitive steps (`REAUTH_KEY`)."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
+    request.session[REAUTH_KEY] = time.time()
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -72,8 +84,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         throttled = services.is_throttled(user)  # type: ignore[arg-type]
         device = services.verify_second_factor(user, form.cleaned_data["token"])  # type: ignore[arg-type]
         if device is not None:
-            otp_login(request, device)
-            request.session[REAUTH_KEY] = time.time()
+            passed_second_step(request, device)
             return redirect(request.session.pop("sz_next", "/"))
         form.add_error(
             "token",
@@ -103,8 +114,7 @@ def setup_view(request: HttpRequest) -> HttpResponse:
         throttled = services.is_throttled(user, device)  # type: ignore[arg-type]
         codes = services.confirm_totp_device(user, device, form.cleaned_data["token"])  # type: ignore[arg-type]
         if codes is not None:
-            otp_login(request, device)
-            request.session[REAUTH_KEY] = time.time()
+            passed_second_step(request, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
         form.add_error(
             "token",

@@ -56,6 +56,31 @@ def test_password_and_code_sign_in(ib):
     assert client.get("/").status_code == 200
 
 
+def test_the_second_step_gives_the_session_a_new_key(ib):
+    """Tester S7: the session id known after the password alone is worth nothing once the
+    owner typed their code (a planted session id would otherwise become a signed-in one)."""
+    device = TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    half = client.cookies["sessionid"].value
+    client.post("/inloggen/code/", {"token": _token(device)})
+    assert client.cookies["sessionid"].value != half
+    assert client.get("/").status_code == 200
+    planted = Client()
+    planted.cookies["sessionid"] = half
+    assert planted.get("/")["Location"].startswith("/inloggen/")
+
+
+def test_setting_up_the_app_gives_the_session_a_new_key_too(ib):
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    client.get("/inloggen/instellen/")
+    half = client.cookies["sessionid"].value
+    device = TOTPDevice.objects.get(user=ib, confirmed=False)
+    client.post("/inloggen/instellen/", {"token": _token(device)})
+    assert client.cookies["sessionid"].value != half
+
+
 def test_wrong_code_is_refused_with_a_clear_message(ib):
     TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
     client = Client()
