@@ -14,7 +14,7 @@ from schoolzorg.lib.prepared import prepared
 from schoolzorg.pupils.access import prepared_for_user
 from schoolzorg.pupils.forms import PupilSearchForm
 from schoolzorg.pupils.models import Enrolment, GuardianLink, Pupil, Residence
-from schoolzorg.pupils.reads import find_pupils, open_pupil
+from schoolzorg.pupils.reads import find_pupils, log_named, open_pupil
 from schoolzorg.pupils.sections import sections_for
 
 
@@ -62,11 +62,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, object] = {"pupil": pupil, "basis": basis, "full": full}
     if full:
         context["guardian_links"] = _guardian_links(pupil_id=pupil.pk)
-        context["siblings"] = _siblings(
-            user=request.user,
-            family_id=pupil.family_id,
-            pupil_id=pupil.pk,
-        )
+        siblings = list(_siblings(user=request.user, family_id=pupil.family_id, pupil_id=pupil.pk))
+        # A brother's or sister's name shown in passing is a read of them too (tester S6).
+        log_named(request, ((sibling, None) for sibling in siblings), detail="broer of zus")
+        context["siblings"] = siblings
         context["enrolments"] = _enrolments(pupil_id=pupil.pk)
         context["residences"] = _residences(pupil_id=pupil.pk)
     # Every section decides for itself what a user who sees only the basic data gets: for a

@@ -153,3 +153,19 @@ def test_the_address_history_names_postcode_and_house_number(member, client_for)
     page = client_for(ib).get(f"/leerlingen/{pupil.pk}/").content.decode()
     assert "<li>postcode 3501 AB, huisnummer 91, van 1-5-2019 tot 30-9-2021</li>" in page
     assert "<li>postcode 3512 CD, van 30-9-2021 tot nu</li>" in page
+
+
+def test_a_brother_or_sister_named_on_the_page_is_logged_too(member, client_for):
+    """Tester S6: the sibling's name is shown in passing, so the sibling's parents see it in
+    "Wie keek er"; a sibling the reader may not see is neither shown nor logged."""
+    pupil = PupilFactory(first_name="Emma")
+    brother = PupilFactory(
+        first_name="Mohamed", family=pupil.family, current_school=pupil.current_school
+    )
+    elsewhere = PupilFactory(first_name="Zoë", family=pupil.family)  # another school
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    page = client_for(ib).get(f"/leerlingen/{pupil.pk}/").content.decode()
+    assert "Mohamed" in page and "Zoë" not in page
+    entry = AccessLogEntry.objects.get(pupil_id=brother.pk)
+    assert (entry.user_id, entry.action, entry.detail) == (ib.pk, "view", "broer of zus")
+    assert not AccessLogEntry.objects.filter(pupil_id=elsewhere.pk).exists()
