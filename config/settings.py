@@ -213,7 +213,11 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Lockout after 5 failures; the message never reveals whether the account exists.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per account and address: a colleague's address typed wrongly elsewhere does not lock them out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "schoolzorg.accounts.backends.client_ip"
+# How many proxies in front add themselves to X-Forwarded-For (0: the client connects directly).
+PROXY_COUNT = int(env("SCHOOLZORG_PROXY_COUNT", "0") or 0)
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "schoolzorg.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True

@@ -217,6 +217,38 @@ def test_lockout_after_five_failures_even_with_the_right_password(ib):
     assert _password_step(Client(), "niemand@test.example", "x").status_code == 429
 
 
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_owner_out(ib):
+    """Tester S8: knowing a colleague's address was enough to keep them out for half an hour,
+    again and again. Failed sign-ins count per account and address."""
+    for _ in range(5):
+        _password_step(Client(REMOTE_ADDR="203.0.113.9"), ib.email, "fout")
+    assert _password_step(Client(REMOTE_ADDR="203.0.113.9"), ib.email, PASSWORD).status_code == 429
+    own = _password_step(Client(REMOTE_ADDR="192.0.2.10"), ib.email, PASSWORD)
+    assert own.status_code == 302 and own["Location"] == "/inloggen/code/"
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded", "expected"),
+    [
+        (0, "198.51.100.1", "10.0.0.2"),  # no proxy: the header is anyone's to write
+        (1, "198.51.100.1", "198.51.100.1"),
+        (1, "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # the client's own entry is not believed
+        (2, "6.6.6.6, 198.51.100.1, 10.0.0.9", "198.51.100.1"),
+        (2, "198.51.100.1", "10.0.0.2"),  # fewer hops than proxies: the connection's address
+    ],
+)
+def test_the_address_behind_a_proxy_is_counted_from_the_right(settings, count, forwarded, expected):
+    from django.test import RequestFactory
+
+    from schoolzorg.accounts.backends import client_ip
+
+    settings.PROXY_COUNT = count
+    request = RequestFactory().post(
+        "/inloggen/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded
+    )
+    assert client_ip(request) == expected
+
+
 def test_the_email_address_signs_in_in_any_case(ib):
     assert ib.email == ib.email.lower()
     TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
