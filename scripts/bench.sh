@@ -69,7 +69,7 @@ if [ "$MODE" = sqlite ]; then
   rm -f "$SCHOOLZORG_DATA_DIR"/schoolzorg.sqlite3*
   unset DATABASE_URL
   $BIN/python manage.py migrate --noinput -v0
-  $BIN/schoolzorg seed --scale demo
+  $BIN/schoolzorg seed --scale demo --meetdatabase
   $BIN/python manage.py collectstatic --noinput -v0
   exec $BIN/python scripts/bench.py --sqlite "$SCHOOLZORG_DATA_DIR" \
     --connections "${BENCH_CONNECTIONS:-4}" --workers "${BENCH_WORKERS:-2}" \
@@ -87,7 +87,7 @@ if [ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" ]; 
     echo "[bench] $DB aanmaken en landelijk seeden (duurt lang, één keer)"
     psql_admin -c "CREATE DATABASE $DB"
     DATABASE_URL="$PG/$DB" $BIN/python manage.py migrate --noinput -v0
-    DATABASE_URL="$PG/$DB" $BIN/schoolzorg seed --scale national
+    DATABASE_URL="$PG/$DB" $BIN/schoolzorg seed --scale national --meetdatabase
   fi
 fi
 export DATABASE_URL="$PG/$DB"

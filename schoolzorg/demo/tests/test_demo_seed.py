@@ -63,3 +63,19 @@ def assert_parents_have_fitting_and_different_names() -> None:
 def test_the_demo_gives_no_pupil_two_parents_of_one_name_and_names_fit_the_relation():
     call_command("seed", "--scale", "demo", stdout=StringIO())
     assert_parents_have_fitting_and_different_names()
+
+
+def test_the_demo_seed_refuses_a_database_outside_the_demo(settings):
+    """Tester T6: `seed` (and `sample-pdfs`, which seeds first) wrote 65 accounts with the
+    README's password into a production database."""
+    from django.core.management.base import CommandError
+
+    from schoolzorg.accounts.models import User
+
+    settings.DEMO_MODE = False
+    for command in (("seed", "--scale", "demo"), ("sample_pdfs", "--out", "/tmp/sz-never")):
+        with pytest.raises(CommandError, match="Demodata alleen in de demo"):
+            call_command(*command, stdout=StringIO())
+    assert not User.objects.exists()
+    call_command("seed", "--scale", "demo", "--meetdatabase", stdout=StringIO())
+    assert User.objects.filter(email="ib1@school.example").exists()

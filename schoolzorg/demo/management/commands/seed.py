@@ -7,6 +7,7 @@ import random
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -43,8 +44,22 @@ class Command(BaseCommand):
             help="demo: een demodorp; city: Rotterdam; national: alle scholen van Nederland",
         )
         parser.add_argument("--seed", type=int, default=2026, help="Startwaarde voor het toeval.")
+        parser.add_argument(
+            "--meetdatabase",
+            action="store_true",
+            help="Ook buiten de demo (SCHOOLZORG_DEMO=0): voor een database om te meten "
+            "(make bench), nooit voor een echte.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE and not options["meetdatabase"]:
+            # The demo's accounts share a password printed in the README: in a real database
+            # they would be open doors, its pupils and notices made-up data among real ones.
+            raise CommandError(
+                "Demodata alleen in de demo (SCHOOLZORG_DEMO=1): de demo-accounts hebben een "
+                "openbaar wachtwoord en horen niet in een echte database. Voor een database om "
+                "te meten: --meetdatabase."
+            )
         scale = options["scale"]
         started = time.monotonic()
         if scale == "demo":
