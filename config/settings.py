@@ -314,6 +314,31 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # all keys decrypt (rotation: prepend a new key, run `schoolzorg rotate-keys`, then drop the old).
 FIELD_ENCRYPTION_KEYS = env_list("SCHOOLZORG_FIELD_KEYS")
 
+
+def _check_field_keys(keys: list[str]) -> None:
+    """Refuse to start with a key that is not one, or without keys outside the demo: a typing
+    mistake would otherwise surface as a server error on every page with child-safety material."""
+    from cryptography.fernet import Fernet
+
+    for n, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError as exc:  # binascii.Error is one too
+            raise ImproperlyConfigured(
+                f"SCHOOLZORG_FIELD_KEYS: sleutel {n} van {len(keys)} is geen geldige sleutel "
+                "(32 bytes in url-safe base64). Maak er een met `python -c 'from "
+                "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
+            ) from exc
+    if not keys and not DEMO_MODE:
+        raise ImproperlyConfigured(
+            "SCHOOLZORG_FIELD_KEYS ontbreekt. Zonder eigen sleutel zouden veiligheidsgegevens "
+            "worden versleuteld met een sleutel afgeleid van SCHOOLZORG_SECRET_KEY. Zet er een "
+            "(zie .env.example), of gebruik de demo met SCHOOLZORG_DEMO=1."
+        )
+
+
+_check_field_keys(FIELD_ENCRYPTION_KEYS)
+
 # --- E-mail ---------------------------------------------------------------------------------
 # Django 6.1 mailers. The demo prints mail to the console; production sends through SMTP.
 _MAIL_BACKEND = env(

@@ -1,27 +1,16 @@
-"""Deployment checks of our own, run by `manage.py check --deploy`."""
+"""Deployment checks of our own, run by `manage.py check --deploy`.
+
+The field keys are checked when the settings load (`config/settings.py` `_check_field_keys`):
+without them, or with a malformed one, no process starts outside the demo."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
-
-
-@checks.register(checks.Tags.security, deploy=True)
-def field_keys_configured(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
-    """Child-safety material must be encrypted with keys from outside the database."""
-    if settings.FIELD_ENCRYPTION_KEYS:
-        return []
-    return [
-        checks.Error(
-            "SCHOOLZORG_FIELD_KEYS is leeg: veiligheidsgegevens zouden worden versleuteld met een "
-            "sleutel afgeleid van SECRET_KEY.",
-            hint="Maak een sleutel met `python -c 'from cryptography.fernet import Fernet; "
-            "print(Fernet.generate_key().decode())'` en zet die in SCHOOLZORG_FIELD_KEYS.",
-            id="schoolzorg.E001",
-        )
-    ]
+from django.http.request import validate_host
 
 
 @checks.register(checks.Tags.security, deploy=True)
@@ -37,3 +26,49 @@ def not_the_demo(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
             id="schoolzorg.E002",
         )
     ]
+
+
+_LOCAL = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def public_address(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The site's public address, which e-mail links start with and passkeys are bound to: an
+    https address of one of the allowed hosts, and the passkeys' domain and origin its own."""
+    base = urlsplit(settings.BASE_URL)
+    host = (base.hostname or "").lower()
+    problems: list[checks.CheckMessage] = []
+    if base.scheme != "https" or not host or host in _LOCAL:
+        problems.append(
+            checks.Error(
+                f"SCHOOLZORG_BASE_URL is {settings.BASE_URL!r}: links in e-mails moeten naar "
+                "het openbare https-adres van Schoolzorg wijzen.",
+                hint="Zet SCHOOLZORG_BASE_URL, bijvoorbeeld https://schoolzorg.gemeente.nl.",
+                id="schoolzorg.E003",
+            )
+        )
+    elif not validate_host(host, settings.ALLOWED_HOSTS):
+        problems.append(
+            checks.Error(
+                f"De host van SCHOOLZORG_BASE_URL ({host}) staat niet in "
+                "SCHOOLZORG_ALLOWED_HOSTS: links in e-mails zouden een foutpagina openen.",
+                id="schoolzorg.E004",
+            )
+        )
+    rp_id = settings.OTP_WEBAUTHN_RP_ID.lower()
+    origin = f"{base.scheme}://{base.netloc}"
+    if host and (
+        not (host == rp_id or host.endswith("." + rp_id))
+        or origin not in settings.OTP_WEBAUTHN_ALLOWED_ORIGINS
+    ):
+        problems.append(
+            checks.Error(
+                f"Passkeys horen bij {rp_id!r} met adressen "
+                f"{', '.join(settings.OTP_WEBAUTHN_ALLOWED_ORIGINS)}, niet bij {origin}: "
+                "niemand zou een passkey kunnen gebruiken.",
+                hint=f"Zet SCHOOLZORG_WEBAUTHN_RP_ID={host} en "
+                f"SCHOOLZORG_WEBAUTHN_ORIGINS={origin}.",
+                id="schoolzorg.E005",
+            )
+        )
+    return problems

@@ -3,7 +3,8 @@
 Keys come from `SCHOOLZORG_FIELD_KEYS` (comma separated Fernet keys, newest first). The first key
 encrypts; every key decrypts, so rotation is: put a new key in front, re-encrypt
 (`schoolzorg rotate-keys`), then remove the old key. In development without keys, a key derived
-from SECRET_KEY is used so the demo works; production refuses to start without keys (see checks).
+from SECRET_KEY is used so the demo works; production refuses to start without keys, or with a
+malformed one (`config/settings.py` `_check_field_keys`).
 """
 
 from __future__ import annotations

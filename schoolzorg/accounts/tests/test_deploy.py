@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -25,6 +26,9 @@ def _production(args: list[str], extra_env: dict[str, str]) -> subprocess.Comple
             "SCHOOLZORG_DEBUG": "0",
             "SCHOOLZORG_SECRET_KEY": "k" * 20 + Fernet.generate_key().decode() + "q" * 20,
             "SCHOOLZORG_ALLOWED_HOSTS": "schoolzorg.example.nl",
+            "SCHOOLZORG_BASE_URL": "https://schoolzorg.example.nl",
+            "SCHOOLZORG_WEBAUTHN_RP_ID": "schoolzorg.example.nl",
+            "SCHOOLZORG_WEBAUTHN_ORIGINS": "https://schoolzorg.example.nl",
             "SCHOOLZORG_DATA_DIR": str(ROOT / "var" / "deploycheck"),
             **extra_env,
         }
@@ -49,10 +53,38 @@ def test_check_deploy_with_production_settings_gives_no_warnings():
     assert "no issues" in result.stdout
 
 
-def test_check_deploy_fails_without_encryption_keys():
+def test_production_does_not_start_without_encryption_keys():
     result = _check_deploy({})
     assert result.returncode != 0
-    assert "schoolzorg.E001" in result.stdout + result.stderr
+    assert "SCHOOLZORG_FIELD_KEYS ontbreekt." in result.stderr
+
+
+def test_production_does_not_start_with_a_mistyped_encryption_key():
+    """Tester T7: `abc` passed the deploy check, and every page with child-safety material
+    answered 500."""
+    key = Fernet.generate_key().decode()
+    for keys in ("abc", f"{key},{key[:-2]}"):
+        result = _check_deploy({"SCHOOLZORG_FIELD_KEYS": keys})
+        assert result.returncode != 0
+        assert "is geen geldige sleutel" in result.stderr, keys
+
+
+@pytest.mark.parametrize(
+    ("extra", "error"),
+    [
+        ({"SCHOOLZORG_BASE_URL": "http://localhost:8000"}, "schoolzorg.E003"),  # the default
+        ({"SCHOOLZORG_BASE_URL": "http://schoolzorg.example.nl"}, "schoolzorg.E003"),
+        ({"SCHOOLZORG_BASE_URL": "https://elders.example.nl"}, "schoolzorg.E004"),
+        ({"SCHOOLZORG_WEBAUTHN_RP_ID": "localhost"}, "schoolzorg.E005"),
+        ({"SCHOOLZORG_WEBAUTHN_ORIGINS": "http://localhost:8000"}, "schoolzorg.E005"),
+    ],
+)
+def test_check_deploy_wants_the_public_address_for_links_and_passkeys(extra, error):
+    """Tester T10: with the defaults every e-mail linked to http://localhost:8000 and no
+    passkey could be used."""
+    result = _check_deploy({"SCHOOLZORG_FIELD_KEYS": Fernet.generate_key().decode(), **extra})
+    assert result.returncode != 0
+    assert error in result.stdout + result.stderr
 
 
 def test_check_deploy_fails_in_the_demo():
