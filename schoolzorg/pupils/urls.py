@@ -6,4 +6,5 @@ app_name = "pupils"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<id:pk>/", views.detail, name="detail"),
+    path("<id:pk>/verhuizing/", views.record_move, name="move"),
 ]
