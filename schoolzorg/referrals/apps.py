@@ -9,6 +9,7 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from schoolzorg.consent.services import on_withdrawn
         from schoolzorg.lib import periodic
+        from schoolzorg.pupils.services import on_home_note, on_moved
         from schoolzorg.referrals import access, panels, services
         from schoolzorg.referrals.tasks import check_share_basis, escalate_overdue_referrals
 
@@ -17,3 +18,5 @@ class ReferralsConfig(AppConfig):
         periodic.register("referral-escalations", escalate_overdue_referrals, 300)
         periodic.register("referral-share-basis", check_share_basis, 300)
         on_withdrawn(services.consents_withdrawn)
+        on_moved(services.pupil_moved)
+        on_home_note(services.home_team_note)

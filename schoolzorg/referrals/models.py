@@ -260,6 +260,10 @@ class Referral(models.Model):
     # told (`services.note_share_basis_ended`); cleared when a ground is in force again. Access
     # never reads it: the rule asks the consent ledger on every request (`sharing`).
     share_basis_ended_on = models.DateField("grond om te delen vervallen op", null=True, blank=True)
+    # The day the pupil moved to a home whose route gives another team than this referral's,
+    # recorded after the route was fixed (sent, or chosen by hand): the page says so while the
+    # route still differs (`services.moved_elsewhere`). A send clears it: it was sent knowing.
+    pupil_moved_on = models.DateField("leerling verhuisd op", null=True, blank=True)
 
     acknowledge_due_on = models.DateField(null=True, blank=True)
     plan_due_on = models.DateField(null=True, blank=True)

@@ -5,6 +5,7 @@ compare-and-set on the state the user saw (`referral.state` when the function is
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import hashlib
@@ -43,7 +44,7 @@ from schoolzorg.referrals.models import (
 )
 from schoolzorg.referrals.neighbours import already_tried_lines, note_on_cases, refer_open_cases
 from schoolzorg.referrals.policies import school_side
-from schoolzorg.referrals.routing import route_for
+from schoolzorg.referrals.routing import Route, route_for
 from schoolzorg.referrals.sharing import PURPOSE as SHARE_PURPOSE
 from schoolzorg.referrals.sharing import has_share_basis, share_basis_end, share_basis_q
 from schoolzorg.referrals.workflow import (
@@ -54,6 +55,7 @@ from schoolzorg.referrals.workflow import (
     SENT_UNDER_WAY_STATES,
     STEP_BY_STATE,
     TRANSITIONS,
+    UNDER_WAY_STATES,
     DayCount,
     State,
     Step,
@@ -211,6 +213,9 @@ SUBJECTS: dict[str, str] = {
     "escalated": "Escalatie niveau {level}: toeleiding {pk}",
     "share_basis_ended": "Toeleiding {pk}: geen grond meer om te delen",
     "share_basis_ended_school": "Toeleiding {pk}: geen grond meer om te delen",
+    "rerouted": "Toeleiding {pk} gaat naar een ander wijkteam",
+    "pupil_moved_team": "Toeleiding {pk}: de leerling is verhuisd",
+    "pupil_moved_school": "Toeleiding {pk}: de leerling is verhuisd",
 }
 
 
@@ -691,6 +696,8 @@ def choose_team(referral: Referral, team: NeighbourhoodTeam, *, reason: str, by:
         "team": team,
         "is_routing_overridden": True,
         "override_reason": reason,
+        # A team chosen after a move is chosen knowing it: the page stops asking.
+        "pupil_moved_on": None,
         "updated_at": timezone.now(),
     }
     if team.pk != referral.team_id:
@@ -705,6 +712,197 @@ def choose_team(referral: Referral, team: NeighbourhoodTeam, *, reason: str, by:
     _event(referral, "team_chosen", f"Wijkteam gekozen: {team.name}. Reden: {reason}", by)
     _audit(referral, by, Action.UPDATE, "ander wijkteam gekozen")
     return referral
+
+
+# --- The pupil moved ---------------------------------------------------------------------------
+
+
+def pending_route(referral: Referral) -> Route | None:
+    """The route a send would give the referral now, when it differs from the one stored (the
+    pupil moved, or the postcode table changed); None when it stays as it is.
+
+    Only a referral the school can still send (a draft, or returned) is routed again, and not
+    one whose team was chosen by hand (`is_routing_overridden`): that choice had a reason.
+    """
+    if referral.state not in EDITABLE_STATES or referral.is_routing_overridden:
+        return None
+    route = route_for(referral.pupil, referral.school)
+    team_id = route.team.pk if route.team is not None else None
+    if (team_id, route.reason[:300], bool(route.warning)) == (
+        referral.team_id,
+        referral.routing_note,
+        referral.lives_outside_school_municipality,
+    ):
+        return None
+    return route
+
+
+def as_routed(referral: Referral) -> Referral:
+    """The referral as a send would route it now (`pending_route`): a copy with the new team,
+    for pages and checks that must show what will happen; the referral itself when nothing
+    changes. Nothing is stored."""
+    route = pending_route(referral)
+    if route is None:
+        return referral
+    routed = copy.copy(referral)
+    routed.team = route.team
+    routed.routing_note = route.reason[:300]
+    routed.lives_outside_school_municipality = bool(route.warning)
+    return routed
+
+
+def route_again(referral: Referral, *, by: User | None) -> Route | None:
+    """Store the route a send would give the referral now (`pending_route`). A new team is a
+    line on the timeline ("Wijkteam opnieuw bepaald"); a new wording with the same team (a move
+    within the district) is stored without one. Returns the route when the team changed.
+
+    As `choose_team`: a returned referral that goes to another team is nobody's until it is
+    sent again. A compare-and-set on the team stored: a colleague's choice meanwhile wins.
+    """
+    route = pending_route(referral)
+    if route is None:
+        return None
+    before = referral.team
+    team_changed = (route.team.pk if route.team is not None else None) != referral.team_id
+    updates: dict[str, Any] = {
+        "team": route.team,
+        "routing_note": route.reason[:300],
+        "lives_outside_school_municipality": bool(route.warning),
+        "updated_at": timezone.now(),
+    }
+    if team_changed:
+        updates["submitted_at"] = None
+    changed = Referral.objects.filter(
+        pk=referral.pk,
+        state__in=EDITABLE_STATES,
+        is_routing_overridden=False,
+        team_id=referral.team_id,
+    ).update(**updates)
+    if not changed:
+        return None
+    for field, value in updates.items():
+        setattr(referral, field, value)
+    if not team_changed:
+        return None
+    was = f" Eerst ging ze naar {before.name}." if before is not None else ""
+    _event(referral, "rerouted", f"Wijkteam opnieuw bepaald: {route.reason}{was}", by)
+    _audit(referral, by, Action.UPDATE, "toeleiding: wijkteam opnieuw bepaald")
+    return route
+
+
+def home_words(pupil: Any) -> str:
+    """Where the pupil lives now, without the address: "wijk Centrum in Waterstede", for a
+    message that names no child."""
+    if pupil.home_district is not None:
+        town = pupil.home_municipality
+        return f"wijk {pupil.home_district.name}" + (f" in {town.name}" if town else "")
+    if pupil.home_municipality is not None:
+        return f"de gemeente {pupil.home_municipality.name}"
+    return "een wijk die niet bekend is"
+
+
+@dataclass(frozen=True)
+class MovedElsewhere:
+    """A referral under way at a team that is no longer the team of the pupil's home district:
+    since when, where the pupil lives now, and the team there (None: none found)."""
+
+    on: dt.date
+    where: str
+    team: NeighbourhoodTeam | None
+
+
+def moved_elsewhere(referral: Referral) -> MovedElsewhere | None:
+    """What the referral's page says after a move (`Referral.pupil_moved_on`): only while the
+    route still gives another team than the referral's (not after moving back, not once it was
+    sent again to the new team), and not for a draft the route follows by itself."""
+    if referral.pupil_moved_on is None or referral.state not in UNDER_WAY_STATES:
+        return None
+    if referral.state in EDITABLE_STATES and not referral.is_routing_overridden:
+        return None  # its route follows the move by itself (`pending_route`)
+    route = route_for(referral.pupil, referral.school)
+    if route.team is not None and route.team.pk == referral.team_id:
+        return None
+    return MovedElsewhere(referral.pupil_moved_on, home_words(referral.pupil), route.team)
+
+
+def pupil_moved(pupil: Any, residence: Any, by: Any) -> list[str]:
+    """The move hook (`pupils.services.on_moved`, in the move's transaction): every referral of
+    the pupil under way follows the home district.
+
+    - A draft, or one returned to the school, is routed again (`route_again`); the school side
+      hears of it when the team changed. One whose team was chosen by hand keeps it, and the
+      school side is asked to check that choice.
+    - One the team has (sent, up to accepted) keeps its team: the school side and the team's
+      people on it (`_team_people`) hear that the pupil now lives in another district, which
+      one and the team there, when that team is another; the referral's page says so. Passing
+      it on goes through the existing moves (ADR 0401, "A move"): the team returns it, or
+      declines it with advice, or the school withdraws it and starts a new one.
+
+    Returns a sentence per referral for the person who recorded the move.
+    """
+    told: list[str] = []
+    found = (
+        Referral.objects.filter(pupil_id=pupil.pk, state__in=UNDER_WAY_STATES)
+        .select_related("school", "team", "assignee", "social_worker")
+        .order_by("pk")
+    )
+    on = residence.moved_in_on
+    where = home_words(pupil)
+    for referral in found:
+        referral.pupil = pupil
+        school = [u for u in _school_side(referral) if u != by]
+        if referral.state in EDITABLE_STATES and not referral.is_routing_overridden:
+            route = route_again(referral, by=by)
+            if route is None:
+                continue
+            team = route.team.name if route.team is not None else ""
+            _send(school, "rerouted", referral, where=where, new_team=team)
+            told.append(
+                f"Het concept van toeleiding {referral.pk} gaat nu naar {team}."
+                if team
+                else f"Voor het concept van toeleiding {referral.pk} is geen wijkteam meer "
+                "bekend: kies het wijkteam in het concept."
+            )
+            continue
+        route = route_for(pupil, referral.school)
+        if route.team is not None and route.team.pk == referral.team_id:
+            continue
+        Referral.objects.filter(pk=referral.pk).update(pupil_moved_on=on)
+        referral.pupil_moved_on = on
+        new_team = route.team.name if route.team is not None else ""
+        there = f"Daar werkt {new_team}." if new_team else "Het wijkteam daar is niet bekend."
+        current = referral.team.name if referral.team is not None else "het gekozen wijkteam"
+        _event(
+            referral,
+            "pupil_moved",
+            f"De leerling is op {numeric(on)} verhuisd naar {where}. {there} Deze toeleiding "
+            f"{'loopt bij' if referral.submitted_at else 'gaat naar'} {current}.",
+            by,
+        )
+        context = {"on": on, "where": where, "new_team": new_team, "team": current}
+        if referral.state in EDITABLE_STATES:
+            _send(school, "pupil_moved_school", referral, **context)
+            told.append(
+                f"Toeleiding {referral.pk} gaat naar het zelf gekozen {current}. {there} "
+                "Kijk in het concept na of die keuze nog klopt."
+            )
+            continue
+        _send(_team_people(referral), "pupil_moved_team", referral, **context)
+        _send(school, "pupil_moved_school", referral, **context)
+        told.append(
+            f"Toeleiding {referral.pk} loopt bij {current}. {there} De school en het wijkteam "
+            "hebben daarvan bericht gekregen."
+        )
+    return told
+
+
+def home_team_note(pupil: Any) -> str:
+    """The move page's sentence on the team of the pupil's home district
+    (`pupils.services.on_home_note`)."""
+    if pupil.current_school is None:
+        return ""
+    route = route_for(pupil, pupil.current_school)
+    return f"Wijkteam voor een toeleiding: {route.reason}"
 
 
 # --- Rules ------------------------------------------------------------------------------------
@@ -733,6 +931,7 @@ def missing_at_fields(referral: Referral, today: dt.date | None = None) -> list[
         )
     order = {name: n for n, name in enumerate(DOCUMENT_FIELDS)}
     missing.sort(key=lambda pair: order[pair[0]])
+    referral = as_routed(referral)  # the team a send would go to now
     if referral.team_id is None:
         missing.append(("", "Kies het wijkteam dat de toeleiding krijgt."))
     elif not has_share_basis(referral, day):
@@ -1007,6 +1206,9 @@ def submit_referral(
     field, and what the page showed beside it): the team gets no text the user has not seen.
     """
     _read_document(referral, showing)
+    # The team of the home district as it is now: the pupil may have moved since the draft was
+    # made (`route_again`; a team chosen by hand stays).
+    route_again(referral, by=by)
     day = _today(today)
     missing = missing_at_fields(referral, day)
     if missing:
@@ -1030,6 +1232,8 @@ def submit_referral(
             "handover_held_on": None,
             "first_contact_on": None,
             "share_basis_ended_on": None,
+            # Sent knowing where the pupil lives now (the page showed it).
+            "pupil_moved_on": None,
             **dues,
         },
         text="Verstuurd naar "

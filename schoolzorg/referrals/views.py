@@ -407,9 +407,18 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
     escalations = list(referral.escalations.select_related("raised_by"))
     for escalation in escalations:
         escalation.shown_note = policies.escalation_note(escalation, shows_content)  # type: ignore[attr-defined]
+    routed = services.as_routed(referral)
     return {
         "referral": referral,
         "today": today,
+        # A draft: the team a send would go to now, and the one it went to before.
+        "routed": routed,
+        "routed_from": (referral.team.name if referral.team else "nog geen wijkteam")
+        if routed.team_id != referral.team_id
+        else "",
+        # The pupil moved to the district of another team (ADR 0401, "A move").
+        "moved": services.moved_elsewhere(referral),
+        "editable": referral.state in EDITABLE_STATES,
         # The school's person on the referral, by the role they have there: an IB-er who wrote
         # it is not school social work, and stays involved as the school's own.
         "school_person_label": "Schoolmaatschappelijk werk"
@@ -422,6 +431,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         else None,
         "is_team_side": policies.is_team_side(request.user, referral),
         "can_withdraw": any(m.name == "withdraw" for m, _ in move_forms),
+        "move_names": [m.name for m, _ in move_forms],
         "events": events,
         "escalations": escalations,
         "show_safety": policies.can_see_child_safety(request.user, referral),
@@ -555,8 +565,10 @@ def _edit_page(
         obj=referral,
         detail="toeleiding bewerken",
     )
+    # The team a send would go to now: the pupil may have moved since the draft was made.
+    routed = services.as_routed(referral)
     team_form = forms.ChooseTeamForm(
-        initial={**forms.ChooseTeamForm.seen(referral), "team": referral.team_id}
+        initial={**forms.ChooseTeamForm.seen(referral), "team": routed.team_id}
     )
     notes = notes or {}
     # Without a consent the referral cannot be sent: lead to the consent form, and back here.
@@ -583,6 +595,12 @@ def _edit_page(
             "team_form": team_form,
             "show_safety": form.show_safety,
             "consent_url": consent_url,
+            "routed": routed,
+            # The team the draft went to before the route changed ("" when it did not).
+            "routed_from": (referral.team.name if referral.team else "nog geen wijkteam")
+            if routed.team_id != referral.team_id
+            else "",
+            "moved": services.moved_elsewhere(referral),
         },
         status=status,
     )
@@ -609,6 +627,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method != "POST":
         return _edit_page(request, referral, form, missing=services.missing_parts(referral))
+    seen_team = request.POST.get("seen_team")
     seen = request.POST.get("seen_state", referral.state)
     if seen in State.values:
         referral.state = seen
@@ -632,6 +651,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         again.add_error(None, CONFLICT_SUMMARY)
         return _edit_page(request, referral, again, missing=missing, notes=notes, status=409)
     if request.POST.get("action") == "submit":
+        if (changed := _team_changed(referral, seen_team)) is not None:
+            again, notes = _after_save(form, request.POST, saved)
+            again.add_error(None, changed)
+            missing = services.missing_parts(referral)
+            return _edit_page(request, referral, again, missing=missing, notes=notes, status=409)
         # What the user sees now: their own text where they sent it, and what is stored where
         # someone else changed a section they left alone (not seen: the send is refused).
         showing = form.showing()
@@ -682,6 +706,25 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "anders of in een ander tabblad. U ziet nu de nieuwe tekst.",
         )
     return redirect("referrals:edit", pk=pk)
+
+
+def _team_changed(referral: Referral, seen_team: str | None) -> str | None:
+    """Why a send is refused because the team it would go to now is not the one the page showed
+    (`seen_team`: the pupil moved meanwhile, or a colleague chose another team); None when it
+    is the same, or when the form did not say (an older page)."""
+    if seen_team is None:
+        return None
+    routed = services.as_routed(referral)
+    if parse_id(seen_team) == routed.team_id:
+        return None
+    now = routed.team.name if routed.team is not None else "nog geen wijkteam"
+    return (
+        "Niet verstuurd: het wijkteam is veranderd nadat u de pagina opende. De toeleiding "
+        f"gaat nu naar {now}"
+        + (f" ({routed.routing_note})" if not routed.is_routing_overridden else "")
+        + ". Kijk na of dat klopt en of er toestemming is om met dit wijkteam te delen. "
+        "Verstuur de toeleiding dan opnieuw. Uw tekst is opgeslagen."
+    )
 
 
 # Above what is missing, at the top of the error summary of a referral sent too early.
