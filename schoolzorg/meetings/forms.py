@@ -330,16 +330,51 @@ class GuestForm(forms.Form):
         required=False,
         empty_value=None,
         help_text="Ouders en de leerling: kies het punt over het kind. Zij krijgen alleen het "
-        "verslag van dat punt.",
+        "verslag van dat punt. Iemand anders (een leerkracht, iemand van buiten het team) kan "
+        "alleen bij het hele overleg zijn als er geen kinderen besproken worden.",
         error_messages={
             "invalid_choice": "Dit agendapunt staat niet (meer) op de agenda. Ververs de pagina "
             "en kies een punt uit de lijst."
         },
     )
+    agreed = forms.BooleanField(
+        label="De ouders (of de leerling) stemden in met deze gast bij dit punt",
+        required=False,
+        help_text="Alleen voor een gast die geen ouder of de leerling is, bij het punt over een "
+        "kind. Onder 12 jaar beslissen de ouders met gezag, van 12 tot 16 jaar de ouders en de "
+        "leerling, vanaf 16 jaar de leerling zelf.",
+    )
+    agreed_on = forms.DateField(
+        label="Ingestemd op",
+        required=False,
+        widget=DateInput(),
+        initial=timezone.localdate,
+        help_text="Vul in als u het vakje hierboven aanvinkt: de dag waarop zij instemden, "
+        "uiterlijk de dag van het overleg.",
+        error_messages=DATE_ERRORS,
+    )
 
     def __init__(self, *args: Any, items: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [("", "het hele overleg"), *items]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("agreed"):
+            # Without the tick no agreement is recorded, whatever the date field holds.
+            data["agreed_on"] = None
+            return data
+        if data.get("agreed_on") is None and "agreed_on" not in self.errors:
+            self.add_error("agreed_on", "Vul in op welke dag zij instemden.")
+        today = timezone.localdate()
+        daterange.check_field(
+            self,
+            "agreed_on",
+            earliest=today - dt.timedelta(days=daterange.DAYS_BACK),
+            latest=today,
+            too_late="Deze datum ligt in de toekomst.",
+        )
+        return data
 
 
 class CorrectionForm(forms.Form):

@@ -319,6 +319,12 @@ class MeetingGuest(models.Model):
     Parents receive the minutes of their child's item for correction. They have no account, so
     the coordinator hands or sends the printed minutes; Schoolzorg records when they went out and
     what the parents asked to correct.
+
+    Anyone else (a teacher, someone from outside the care team) has no organisation a consent
+    could name, so they take part only where nothing or one child is discussed: at a general
+    item, at the whole of a meeting without children on its agenda, or at one child's item with
+    the agreement of whoever must agree by the child's age on the meeting day, recorded here
+    (`agreed_on`, `agreed_by`, `agreement_recorded_by`; `services.add_guest`).
     """
 
     meeting = models.ForeignKey(CareMeeting, on_delete=models.CASCADE, related_name="guests")
@@ -333,6 +339,14 @@ class MeetingGuest(models.Model):
     )
     correction_note = models.TextField("correctie of reactie", blank=True)
     correction_received_on = models.DateField("reactie ontvangen op", null=True, blank=True)
+    # The ground for a guest who is not the child's parent or the pupil at a child's item: the
+    # day the family agreed to this guest, who agreed (by the age rules on the meeting day, in
+    # words) and who recorded it. Empty for parents, the pupil and guests at general items.
+    agreed_on = models.DateField("toestemming voor deze gast gegeven op", null=True, blank=True)
+    agreed_by = models.CharField("toestemming gegeven door", max_length=600, blank=True)
+    agreement_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # One token per rendered guest form: the same form sent again finds this guest.
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 

@@ -25,6 +25,7 @@ from schoolzorg.cases.models import Case, EventKind
 from schoolzorg.cases.services import add_case_event
 from schoolzorg.consent.models import Consent
 from schoolzorg.consent.relationships import may_be_named
+from schoolzorg.consent.rules import required_parties
 from schoolzorg.lib import formtokens
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.validators import is_blank
@@ -43,6 +44,7 @@ from schoolzorg.meetings.schedule import dates_for
 from schoolzorg.meetings.workflow import MeetingState
 from schoolzorg.plans.services import add_action, start_plan
 from schoolzorg.pupils.access import access_basis
+from schoolzorg.pupils.models import Guardian
 
 STALE_MESSAGE = (
     "Iemand anders heeft dit intussen gewijzigd. De pagina is ververst; kijk of uw wijziging "
@@ -620,6 +622,13 @@ def place_on_agenda(
         )
     if AgendaItem.objects.filter(meeting=meeting, pupil=pupil).exists():
         raise MeetingError(f"{pupil.first_name} staat al op de agenda van dit overleg.")
+    if outsiders := _outside_guests_of_whole(meeting):
+        raise MeetingError(
+            f"{pupil.first_name} kan niet op de agenda: bij dit overleg staat als gast voor het "
+            f"hele overleg {', '.join(outsiders)}. Wie geen ouder of de leerling is, mag niet "
+            "bij de bespreking van een kind zijn zonder toestemming voor dat kind. Haal de gast "
+            "eerst weg en voeg die toe bij een algemeen punt, of bij dit punt met toestemming."
+        )
     position = (
         AgendaItem.objects.filter(meeting=meeting)
         .order_by("-position")
@@ -728,6 +737,47 @@ FOR_THEIR_CHILD_MESSAGE = (
     "Kies het punt over het kind. Ouders en de leerling krijgen alleen het verslag van dat punt, "
     "niet van het hele overleg."
 )
+# Anyone else (a teacher, someone from outside the care team) has no organisation that a
+# consent could name: they hear no child discussed without the family's agreement to them.
+NOT_AT_CHILDREN_MESSAGE = (
+    "Deze gast kan niet bij het hele overleg zijn: er worden kinderen besproken. Iemand die "
+    "geen ouder of de leerling is, mag alleen bij een algemeen punt zijn, of bij het punt over "
+    "één kind als de ouders (of de leerling) daarmee instemden. Kies dat punt."
+)
+
+
+def _outside_guests_of_whole(meeting: CareMeeting) -> list[str]:
+    """The names of the guests recorded for the whole meeting who are not a child's parent or
+    the pupil: they may not be there once a child is on the agenda."""
+    return list(
+        MeetingGuest.objects.filter(meeting=meeting, item__isnull=True)
+        .exclude(role__in=FOR_THEIR_CHILD)
+        .values_list("name", flat=True)
+    )
+
+
+def _who_must_agree(pupil: Any, on: dt.date) -> str:
+    """Who must agree to a guest at the pupil's item on the meeting day, by the pupil's age
+    then (`consent.rules`), in words; refused when no parent with authority is recorded while
+    one must agree."""
+    parties = required_parties(pupil, on)
+    names = []
+    if parties.guardians_required:
+        if not parties.guardian_ids:
+            raise FieldRefused(
+                "agreed",
+                f"Er is geen ouder met gezag van {pupil.first_name} vastgelegd, dus niemand "
+                f"kan voor {pupil.first_name} instemmen met deze gast. Leg eerst de ouders met "
+                "gezag vast, of kies een algemeen punt.",
+            )
+        names = sorted(
+            Guardian.objects.filter(pk__in=parties.guardian_ids).values_list("full_name", flat=True)
+        )
+    if parties.pupil:
+        names.append(f"{pupil.first_name} zelf ({parties.age} jaar)")
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} en {names[-1]}"
 
 
 @transaction.atomic
@@ -757,9 +807,16 @@ def add_guest(
     by: Any,
     item: AgendaItem | None = None,
     form_token: uuid.UUID | None = None,
+    agreed_on: dt.date | None = None,
 ) -> MeetingGuest:
     """Someone without an account who took part. Parents and the pupil come for the pupil's
     item: they receive the minutes of that item only (ADR 0201), so they need one.
+
+    Anyone else (a teacher, someone from outside the care team: no organisation a consent to
+    discuss could name) is refused for the whole meeting once a child is on its agenda, and is
+    taken at a child's item only with the day the family agreed to this guest (`agreed_on`, on
+    or before the meeting day); who had to agree follows the child's age on the meeting day and
+    is recorded in words with who recorded it. At a general item no agreement is needed.
 
     The working screen's `form_token`: the same form sent again returns the guest of the first
     send instead of listing the guest twice.
@@ -776,7 +833,16 @@ def add_guest(
         raise MeetingError("Dat agendapunt hoort bij een ander overleg.")
     if role in FOR_THEIR_CHILD and (item is None or item.pupil_id is None):
         raise FieldRefused("item", FOR_THEIR_CHILD_MESSAGE)
-    guest, _new = formtokens.create_once(
+    agreement: dict[str, Any] = {}
+    if role not in FOR_THEIR_CHILD:
+        if (
+            item is None
+            and AgendaItem.objects.filter(meeting=meeting, pupil__isnull=False).exists()
+        ):
+            raise FieldRefused("item", NOT_AT_CHILDREN_MESSAGE)
+        if item is not None and item.pupil is not None:
+            agreement = _guest_agreement(meeting, item.pupil, agreed_on=agreed_on, by=by)
+    guest, new = formtokens.create_once(
         MeetingGuest,
         form_token,
         error=MeetingError,
@@ -785,8 +851,41 @@ def add_guest(
         item=item,
         name=name.strip(),
         role=role,
+        **agreement,
     )
+    if new and agreement and item is not None and item.pupil is not None:
+        found = access_basis(by, item.pupil)
+        record_access(
+            None,
+            user=by,
+            action=AuditAction.CREATE,
+            pupil_id=item.pupil_id,
+            basis=found[0] if found else None,
+            obj=guest,
+            detail=f"toestemming voor gast bij overleg {numeric(meeting.scheduled_on)}",
+        )
     return guest
+
+
+def _guest_agreement(
+    meeting: CareMeeting, pupil: Any, *, agreed_on: dt.date | None, by: Any
+) -> dict[str, Any]:
+    """The recorded ground for a guest who is not a parent or the pupil at the pupil's item."""
+    who = _who_must_agree(pupil, meeting.scheduled_on)
+    if agreed_on is None:
+        raise FieldRefused(
+            "agreed",
+            f"Deze gast is geen ouder of de leerling. Daarom moet {who} ermee instemmen dat "
+            f"deze gast bij het punt over {pupil.first_name} is. Vink aan dat dit zo is en vul "
+            "in op welke dag. Of kies een algemeen punt.",
+        )
+    if agreed_on > meeting.scheduled_on or agreed_on > timezone.localdate():
+        latest = min(meeting.scheduled_on, timezone.localdate())
+        raise FieldRefused(
+            "agreed_on",
+            f"De toestemming moet er zijn vóór de bespreking. Kies {numeric(latest)} of eerder.",
+        )
+    return {"agreed_on": agreed_on, "agreed_by": who, "agreement_recorded_by": by}
 
 
 @transaction.atomic

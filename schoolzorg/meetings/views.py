@@ -62,6 +62,7 @@ from schoolzorg.meetings.models import (
 )
 from schoolzorg.meetings.policies import can_prepare, can_take_minutes
 from schoolzorg.meetings.services import (
+    FOR_THEIR_CHILD,
     FieldRefused,
     MeetingError,
     MinutesConflict,
@@ -167,7 +168,9 @@ def _attendance(meeting_id: int) -> QuerySet[Attendance]:
 
 @prepared
 def _guests(meeting_id: int) -> QuerySet[MeetingGuest]:
-    return MeetingGuest.objects.filter(meeting_id=meeting_id).select_related("item__pupil")
+    return MeetingGuest.objects.filter(meeting_id=meeting_id).select_related(
+        "item__pupil", "agreement_recorded_by"
+    )
 
 
 def _members(meeting: CareMeeting) -> list[CareTeamMember]:
@@ -467,7 +470,13 @@ def _detail_context(
         item.decision_list = decisions[item.pk]  # type: ignore[attr-defined]
         item.guest_list = [g for g in guests if g.item_id == item.pk]  # type: ignore[attr-defined]
     shown_items = {item.pk for item in items}
+    # Recorded before guests who are not a parent or the pupil needed the family's agreement
+    # per child (`services.add_guest`): one for the whole of a meeting that discussed children.
+    with_children = any(item.pupil_id for item in items) or bool(hidden)
     for guest in guests:
+        guest.without_ground = (  # type: ignore[attr-defined]
+            with_children and guest.item_id is None and guest.role not in FOR_THEIR_CHILD
+        )
         # While the minutes are a draft, a guest added twice, by mistake or with a typo can be
         # taken off again; not one who was sent the minutes (`services.remove_guest`).
         guest.removable = (  # type: ignore[attr-defined]
@@ -766,6 +775,7 @@ def add_guest(request: HttpRequest, pk: int) -> HttpResponse:
                 item=item,
                 by=request.user,
                 form_token=form.cleaned_data["form_token"],
+                agreed_on=form.cleaned_data["agreed_on"],
             )
         except FieldRefused as exc:  # e.g. a parent without their child's item: at the field
             form.add_error(exc.field, exc.message)

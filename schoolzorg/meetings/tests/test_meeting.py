@@ -604,7 +604,10 @@ def test_the_same_general_item_form_sent_twice_adds_one_item(setting, client_for
 
 
 def test_the_same_guest_form_sent_twice_adds_one_guest(setting, client_for):
+    from schoolzorg.pupils.tests.factories import add_guardian
+
     _today(setting.meeting)
+    add_guardian(setting.pupil, full_name="Maria Jansen")
     item = _item(setting, with_case=False)
     client = client_for(setting.ib)
     url = f"/overleggen/{setting.meeting.pk}/"
@@ -613,6 +616,9 @@ def test_the_same_guest_form_sent_twice_adds_one_guest(setting, client_for):
         "guest-name": "Oma Jansen",
         "guest-role": "other",
         "guest-item": item.pk,
+        # Not a parent: at the child's item with the agreement of the parent with authority.
+        "guest-agreed": "on",
+        "guest-agreed_on": timezone.localdate().isoformat(),
     }
     assert client.post(url + "gasten/", form).status_code == 302
     second = client.post(url + "gasten/", form, follow=True)

@@ -153,7 +153,7 @@ def test_a_parent_is_added_at_their_childs_item_not_the_whole_meeting(setting, c
     assert 'id="id_guest-item_error"' in body and "Kies het punt over het kind." in body
     assert 'value="Moeder Jansen"' in body
     assert not MeetingGuest.objects.exists()
-    # A teacher may come for the whole meeting.
+    # A teacher may come for the whole of a meeting without children on its agenda.
     add_guest(setting.meeting, name="Juf Anna", role="teacher", by=setting.ib)
     assert MeetingGuest.objects.get().item is None
 
