@@ -38,6 +38,18 @@ def _empty_cache(settings: Any) -> None:
     settings.NAVIGATION_CACHE_SECONDS = 0
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings: Any) -> None:
+    # A task enqueued in a test runs at once (Django's ImmediateBackend), so the e-mails that
+    # `notify` enqueues after commit are in `mail.outbox` when the on-commit callbacks ran.
+    # `accounts/tests/test_mail_queue.py` puts the database queue back and runs `db_worker`,
+    # as production does.
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 @pytest.fixture(autouse=True)
 def _fresh_school_calendar() -> Iterator[None]:
     # Working days are cached per process; a rolled-back test must not leave its calendar behind.

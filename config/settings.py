@@ -341,6 +341,10 @@ _check_field_keys(FIELD_ENCRYPTION_KEYS)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Django 6.1 mailers. The demo prints mail to the console; production sends through SMTP.
+# E-mail is sent by the background worker (accounts.notifications.send_notification_email), with
+# this many seconds to connect and for each answer of the relay: a hung relay makes an attempt
+# fail (and be tried again later) instead of holding the worker.
+_MAIL_TIMEOUT = int(env("SCHOOLZORG_EMAIL_TIMEOUT", "10"))
 _MAIL_BACKEND = env(
     "SCHOOLZORG_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -354,6 +358,7 @@ MAILERS = {
             {
                 "host": env("SCHOOLZORG_EMAIL_HOST", "localhost"),
                 "port": int(env("SCHOOLZORG_EMAIL_PORT", "25")),
+                "timeout": _MAIL_TIMEOUT,
             }
             if _MAIL_BACKEND.endswith("smtp.EmailBackend")
             else {}

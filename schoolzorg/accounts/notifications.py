@@ -14,11 +14,21 @@ badge counts the unread ones.
 Notifications are pointers, not records: the file they point at keeps what happened. A daily
 sweep (`prune_notifications`) deletes read ones after `KEEP_READ` and unread ones after
 `KEEP_UNREAD`, so an inbox does not hold years of links nobody follows.
+
+E-mail goes through the background queue (`django.tasks`; in production the database queue that
+`manage.py db_worker` runs): after commit one task per recipient is enqueued
+(`send_notification_email`), so a slow or absent mail server never holds up a web request or a
+sweep. The task sends with the mailer's timeout (`SCHOOLZORG_EMAIL_TIMEOUT`); when sending
+fails it logs a warning naming only the recipient's id and the kind of error, and enqueues
+itself again after `RETRY_DELAYS` (django-tasks has no retries of its own). After the last
+attempt the task ends as failed (`MailNotSent`), which the task-result table keeps
+(`lib/taskresults.py`) and the worker's log shows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,8 +42,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from schoolzorg.accounts.models import Notification, User
 from schoolzorg.lib import navigation, targets
 
+log = logging.getLogger(__name__)
+
 KEEP_READ = dt.timedelta(days=90)
 KEEP_UNREAD = dt.timedelta(days=365)
+# How long to wait before sending an e-mail again after each failed attempt: five attempts over
+# about two hours, so a relay that is down for a while still delivers once it is back.
+RETRY_DELAYS = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+)
+MAIL_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+
+class MailNotSent(Exception):
+    """The last attempt to send a notification e-mail failed; the task ends as failed."""
 
 
 def absolute_url(path: str) -> str:
@@ -52,27 +77,23 @@ def notify(
     created = Notification.objects.bulk_create(
         Notification(user=u, text=text[:300], url=url) for u in recipients
     )
+    user_pks = [u.pk for u in recipients]
     if recipients:
-        user_pks = [u.pk for u in recipients]
         transaction.on_commit(lambda: navigation.forget(user_pks))
     if email and recipients:
+        subject = subject or "Schoolzorg: " + short_subject(text)
         body = (
             f"{text}\n\nOpen Schoolzorg om het te bekijken: {absolute_url(url)}\n\n"
             "Dit bericht is automatisch verstuurd."
         )
-        addresses = [u.email for u in recipients]
 
-        def send() -> None:
-            for address in addresses:
-                send_mail(
-                    subject or "Schoolzorg: " + short_subject(text),
-                    body,
-                    settings.DEFAULT_FROM_EMAIL,
-                    [address],
-                    fail_silently=True,
-                )
+        def enqueue() -> None:
+            for pk in user_pks:
+                send_notification_email.enqueue(pk, subject, body)
 
-        transaction.on_commit(send)
+        # robust: the write is committed already; a queue that cannot be reached is logged
+        # (by Django) rather than turning the user's saved work into an error page.
+        transaction.on_commit(enqueue, robust=True)
     return created
 
 
@@ -136,6 +157,48 @@ def prune_notifications(now: dt.datetime | None = None) -> int:
     if unread_owners:  # their badge counted what is gone
         navigation.forget(sorted(unread_owners))
     return deleted
+
+
+@task()
+def send_notification_email(user_id: int, subject: str, body: str, attempt: int = 1) -> str:
+    """Send one notification e-mail to the user's current address; on failure log a warning
+    (the recipient's id and the kind of error only) and try again later, `MAIL_ATTEMPTS` times
+    in all. Returns "verstuurd", "overgeslagen" (the account was ended or has no address) or
+    "later opnieuw"; raises `MailNotSent` after the last attempt."""
+    user = User.objects.filter(pk=user_id, is_active=True).only("email").first()
+    if user is None or not user.email:
+        return "overgeslagen"
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except Exception as exc:  # SMTP, socket and timeout errors alike: the relay is not there
+        error = type(exc).__name__
+        if attempt >= MAIL_ATTEMPTS:
+            log.warning(
+                "E-mail to user %s not sent (%s); attempt %s of %s, giving up",
+                user_id,
+                error,
+                attempt,
+                MAIL_ATTEMPTS,
+            )
+            # Not chained: the error's text may hold the address, the task result keeps this.
+            raise MailNotSent(
+                f"e-mail aan gebruiker {user_id} niet verstuurd na {attempt} pogingen ({error})"
+            ) from None
+        delay = RETRY_DELAYS[attempt - 1]
+        log.warning(
+            "E-mail to user %s not sent (%s); attempt %s of %s, trying again in %s",
+            user_id,
+            error,
+            attempt,
+            MAIL_ATTEMPTS,
+            delay,
+        )
+        again = send_notification_email
+        if again.get_backend().supports_defer:
+            again = again.using(run_after=timezone.now() + delay)
+        again.enqueue(user_id, subject, body, attempt + 1)
+        return "later opnieuw"
+    return "verstuurd"
 
 
 @task()
