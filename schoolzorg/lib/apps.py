@@ -16,6 +16,7 @@ class LibConfig(AppConfig):
         )
         from schoolzorg.lib.converters import IdConverter
         from schoolzorg.lib.forms import EMPTY_CHOICE
+        from schoolzorg.lib.taskresults import prune_task_results_task
         from schoolzorg.lib.textsearch import add_sqlite_function
         from schoolzorg.lib.uploads import sweep_orphan_uploads_task
 
@@ -27,6 +28,7 @@ class LibConfig(AppConfig):
         connection_created.connect(add_sqlite_function, dispatch_uid="lib.textsearch")
 
         periodic.register("orphan-uploads", sweep_orphan_uploads_task, 24 * 60 * 60)
+        periodic.register("task-results", prune_task_results_task, 24 * 60 * 60)
         # The empty choice of a list ("- Select an option -" since Django 6.1, which has no Dutch
         # translation of it yet); Django lets an app's ready() set it.
         fields.BLANK_CHOICE_LABEL = EMPTY_CHOICE
