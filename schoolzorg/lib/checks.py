@@ -8,8 +8,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core import checks
+from django.core.files.storage import storages
 from django.http.request import validate_host
 
 
@@ -24,6 +28,50 @@ def not_the_demo(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
             "democode voor demo-accounts.",
             hint="Zet SCHOOLZORG_DEMO=0 (en SCHOOLZORG_DEBUG=0) in productie.",
             id="schoolzorg.E002",
+        )
+    ]
+
+
+def _not_collected() -> checks.CheckMessage:
+    return checks.Error(
+        f"De statische bestanden zijn niet verzameld: staticfiles.json ontbreekt in "
+        f"{settings.STATIC_ROOT} (of is onleesbaar). Elke pagina antwoordt dan met een 500.",
+        hint="Bouw de NL Design System-CSS (`npm ci && npm run build`), voer "
+        "`manage.py collectstatic --noinput` uit en herstart gunicorn.",
+        id="schoolzorg.E003",
+    )
+
+
+@checks.register(checks.Tags.staticfiles, deploy=True)
+def static_files_collected(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Outside DEBUG every page names its CSS, scripts and icon through the manifest that
+    `collectstatic` writes; a file missing from it makes every page that uses it a 500."""
+    try:
+        storage = storages["staticfiles"]
+        if not isinstance(storage, ManifestFilesMixin):
+            return []
+        paths, _hash = storage.load_manifest()  # read afresh: {} when there is none
+    except ValueError:  # a manifest that is not JSON, or of a version Django does not know
+        return [_not_collected()]
+    if not paths:
+        return [_not_collected()]
+    missing = sorted(
+        {
+            path.replace("\\", "/")
+            for finder in finders.get_finders()
+            for path, _storage in finder.list(apps.get_app_config("staticfiles").ignore_patterns)
+        }
+        - set(paths)
+    )
+    if not missing:
+        return []
+    return [
+        checks.Error(
+            f"{len(missing)} statische bestanden staan niet in staticfiles.json, bijvoorbeeld "
+            f"{', '.join(missing[:3])}. Een pagina die er een gebruikt, antwoordt met een 500.",
+            hint="Voer `manage.py collectstatic --noinput` opnieuw uit (na elke update) en "
+            "herstart gunicorn: elk proces leest het manifest één keer.",
+            id="schoolzorg.E004",
         )
     ]
 
@@ -44,7 +92,7 @@ def public_address(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]
                 f"SCHOOLZORG_BASE_URL is {settings.BASE_URL!r}: links in e-mails moeten naar "
                 "het openbare https-adres van Schoolzorg wijzen.",
                 hint="Zet SCHOOLZORG_BASE_URL, bijvoorbeeld https://schoolzorg.gemeente.nl.",
-                id="schoolzorg.E003",
+                id="schoolzorg.E005",
             )
         )
     elif not validate_host(host, settings.ALLOWED_HOSTS):
@@ -52,7 +100,7 @@ def public_address(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]
             checks.Error(
                 f"De host van SCHOOLZORG_BASE_URL ({host}) staat niet in "
                 "SCHOOLZORG_ALLOWED_HOSTS: links in e-mails zouden een foutpagina openen.",
-                id="schoolzorg.E004",
+                id="schoolzorg.E006",
             )
         )
     rp_id = settings.OTP_WEBAUTHN_RP_ID.lower()
@@ -68,7 +116,7 @@ def public_address(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]
                 "niemand zou een passkey kunnen gebruiken.",
                 hint=f"Zet SCHOOLZORG_WEBAUTHN_RP_ID={host} en "
                 f"SCHOOLZORG_WEBAUTHN_ORIGINS={origin}.",
-                id="schoolzorg.E005",
+                id="schoolzorg.E007",
             )
         )
     return problems

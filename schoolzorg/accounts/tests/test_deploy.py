@@ -48,9 +48,24 @@ def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]
 
 
 def test_check_deploy_with_production_settings_gives_no_warnings():
-    result = _check_deploy({"SCHOOLZORG_FIELD_KEYS": Fernet.generate_key().decode()})
+    keys = {"SCHOOLZORG_FIELD_KEYS": Fernet.generate_key().decode()}
+    static = _production(["manage.py", "collectstatic", "--noinput", "-v0"], keys)
+    assert static.returncode == 0, static.stderr
+    result = _check_deploy(keys)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_before_collectstatic(tmp_path: Path) -> None:
+    """Without `collectstatic` every page answers 500 (no manifest); `check --deploy` says so."""
+    result = _check_deploy(
+        {
+            "SCHOOLZORG_FIELD_KEYS": Fernet.generate_key().decode(),
+            "SCHOOLZORG_DATA_DIR": str(tmp_path),
+        }
+    )
+    assert result.returncode != 0
+    assert "schoolzorg.E003" in result.stdout + result.stderr
 
 
 def test_production_does_not_start_without_encryption_keys():
@@ -72,11 +87,11 @@ def test_production_does_not_start_with_a_mistyped_encryption_key():
 @pytest.mark.parametrize(
     ("extra", "error"),
     [
-        ({"SCHOOLZORG_BASE_URL": "http://localhost:8000"}, "schoolzorg.E003"),  # the default
-        ({"SCHOOLZORG_BASE_URL": "http://schoolzorg.example.nl"}, "schoolzorg.E003"),
-        ({"SCHOOLZORG_BASE_URL": "https://elders.example.nl"}, "schoolzorg.E004"),
-        ({"SCHOOLZORG_WEBAUTHN_RP_ID": "localhost"}, "schoolzorg.E005"),
-        ({"SCHOOLZORG_WEBAUTHN_ORIGINS": "http://localhost:8000"}, "schoolzorg.E005"),
+        ({"SCHOOLZORG_BASE_URL": "http://localhost:8000"}, "schoolzorg.E005"),  # the default
+        ({"SCHOOLZORG_BASE_URL": "http://schoolzorg.example.nl"}, "schoolzorg.E005"),
+        ({"SCHOOLZORG_BASE_URL": "https://elders.example.nl"}, "schoolzorg.E006"),
+        ({"SCHOOLZORG_WEBAUTHN_RP_ID": "localhost"}, "schoolzorg.E007"),
+        ({"SCHOOLZORG_WEBAUTHN_ORIGINS": "http://localhost:8000"}, "schoolzorg.E007"),
     ],
 )
 def test_check_deploy_wants_the_public_address_for_links_and_passkeys(extra, error):
