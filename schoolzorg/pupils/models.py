@@ -197,6 +197,9 @@ class Enrolment(models.Model):
         verbose_name="school",
     )
     group = models.CharField("groep/klas", max_length=20, blank=True)
+    # The school's own number for the pupil in its pupil administration (ParnasSys, Esis,
+    # Magister): the key of `import-pupils`, per school. Never the BSN.
+    pupil_number = models.CharField("leerlingnummer", max_length=20, blank=True)
     started_on = models.DateField("ingeschreven op")
     ended_on = models.DateField("uitgeschreven op", null=True, blank=True)
 
@@ -211,6 +214,11 @@ class Enrolment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["pupil"], condition=Q(ended_on__isnull=True), name="one_open_enrolment"
+            ),
+            models.UniqueConstraint(
+                fields=["school", "pupil_number"],
+                condition=Q(ended_on__isnull=True) & ~Q(pupil_number=""),
+                name="one_open_enrolment_per_pupil_number",
             ),
         ]
 

@@ -1,9 +1,10 @@
-"""Every write to pupils: register, enrol, move. History is closed and opened, never rewritten."""
+"""Every write to pupils: register, enrol, move, leave, guardians. History is closed and opened,
+never rewritten."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,8 +14,9 @@ from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.postcodes import display_postcode, normalise_postcode
+from schoolzorg.lib.textsearch import fold
 from schoolzorg.organisations.models import PostcodeArea, School
-from schoolzorg.pupils.models import Enrolment, Pupil, Residence
+from schoolzorg.pupils.models import Enrolment, Family, Guardian, GuardianLink, Pupil, Residence
 
 # Apps above pupils act when a pupil moves (a referral is routed to the team of the home
 # district): a hook registered in their `ready()` runs inside the move's transaction, after the
@@ -67,12 +69,19 @@ def apply_home_area(pupil: Pupil, postcode: str, area: PostcodeArea | None) -> N
 
 
 @transaction.atomic
-def enrol_pupil(pupil: Pupil, school: School, *, group: str = "", on: dt.date) -> Enrolment:
-    """Enrol at a school from a day; an open enrolment elsewhere ends the day before."""
+def enrol_pupil(
+    pupil: Pupil, school: School, *, group: str = "", on: dt.date, pupil_number: str = ""
+) -> Enrolment:
+    """Enrol at a school from a day; an open enrolment elsewhere ends the day before.
+
+    `pupil_number` is the school's own number for the pupil (its pupil administration's).
+    """
     for current in pupil.enrolments.filter(ended_on__isnull=True).select_for_update():
         current.ended_on = max(current.started_on, on - dt.timedelta(days=1))
         current.save(update_fields=["ended_on"])
-    enrolment = Enrolment.objects.create(pupil=pupil, school=school, group=group, started_on=on)
+    enrolment = Enrolment.objects.create(
+        pupil=pupil, school=school, group=group, started_on=on, pupil_number=pupil_number
+    )
     pupil.current_school = school
     pupil.current_group = group
     pupil.save(update_fields=["current_school", "current_group"])
@@ -234,3 +243,179 @@ MOVE_IN_FUTURE = (
     "Deze datum ligt in de toekomst. Leg een verhuizing vast op of na de verhuisdag: vanaf de "
     "dag die u invult, telt het nieuwe adres voor de wijk en het wijkteam."
 )
+
+
+@transaction.atomic
+def register_pupil(
+    *, first_name: str, last_name: str, date_of_birth: dt.date, family: Family | None = None
+) -> Pupil:
+    """A new pupil, in `family` or in a new family named after the pupil's last name.
+
+    Not yet enrolled and without an address: `enrol_pupil` and `move_pupil` add those.
+    """
+    if family is None:
+        family = Family.objects.create(name=last_name)
+    return Pupil.objects.create(
+        first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, family=family
+    )
+
+
+@transaction.atomic
+def update_pupil(
+    pupil: Pupil, *, first_name: str, last_name: str, date_of_birth: dt.date, group: str
+) -> bool:
+    """Correct the name, date of birth or group (the open enrolment's too); True if any changed.
+
+    Only changed fields are written, so the change history shows what changed.
+    """
+    wanted = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "date_of_birth": date_of_birth,
+        "current_group": group,
+    }
+    changed = [name for name, value in wanted.items() if getattr(pupil, name) != value]
+    for name in changed:
+        setattr(pupil, name, wanted[name])
+    if changed:
+        pupil.save(update_fields=changed)
+    if "current_group" in changed:
+        for enrolment in pupil.enrolments.filter(ended_on__isnull=True).select_for_update():
+            enrolment.group = group
+            enrolment.save(update_fields=["group"])
+    return bool(changed)
+
+
+@transaction.atomic
+def leave_school(pupil: Pupil, school: School, *, on: dt.date) -> bool:
+    """The pupil left `school`: its open enrolment there ends on `on` (not before it started).
+
+    False when the pupil had no open enrolment at that school. The school's file about the
+    pupil is kept for its retention period from this day on (`retention`).
+    """
+    ended = False
+    for enrolment in pupil.enrolments.filter(
+        school=school, ended_on__isnull=True
+    ).select_for_update():
+        enrolment.ended_on = max(enrolment.started_on, on)
+        enrolment.save(update_fields=["ended_on"])
+        ended = True
+    if ended and pupil.current_school_id == school.pk:
+        pupil.current_school = None
+        pupil.current_group = ""
+        pupil.save(update_fields=["current_school", "current_group"])
+    return ended
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two ways of writing one name: case, accents and spaces between words do not count."""
+    return name_key(a) == name_key(b)
+
+
+def name_key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
+@dataclass(frozen=True)
+class GuardianDetails:
+    """A parent or carer as the school's administration gives them.
+
+    None (or an empty text for e-mail and phone) means "not given": the stored value stays.
+    """
+
+    full_name: str
+    relation: str = ""
+    has_authority: bool | None = None
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass
+class GuardianChanges:
+    linked: int = 0  # a guardian newly linked to the pupil (new, or already in the family)
+    changed: int = 0  # a link or a guardian whose details changed
+    unlinked: int = 0  # a link removed: the guardian was not given any more
+
+    def __bool__(self) -> bool:
+        return bool(self.linked or self.changed or self.unlinked)
+
+
+@transaction.atomic
+def set_guardians(pupil: Pupil, given: Sequence[GuardianDetails]) -> GuardianChanges:
+    """Make the pupil's guardians the ones given, matched by name (`same_name`).
+
+    A guardian already linked keeps its row; its relation, authority, e-mail and phone are
+    updated where given. One not linked yet is looked for among the family's guardians (a
+    brother's or sister's parent), else added to the family; a new link without a relation is
+    "ouder" and, without a word on authority, with authority (the model's default). A linked
+    guardian not given is unlinked (the guardian stays in the family). Nothing given changes
+    nothing: a pupil never loses all guardians because a file left them out.
+    """
+    changes = GuardianChanges()
+    if not given:
+        return changes
+    links = {
+        name_key(link.guardian.full_name): link
+        for link in pupil.guardian_links.select_related("guardian").select_for_update()
+    }
+    in_family = {name_key(g.full_name): g for g in Guardian.objects.filter(family=pupil.family)}
+    for details in given:
+        key = name_key(details.full_name)
+        link = links.pop(key, None)
+        if link is None:
+            guardian = in_family.get(key)
+            if guardian is None:
+                guardian = Guardian.objects.create(
+                    family=pupil.family,
+                    full_name=details.full_name,
+                    email=details.email,
+                    phone=details.phone,
+                )
+                in_family[key] = guardian
+            elif _update_guardian(guardian, details):
+                changes.changed += 1
+            GuardianLink.objects.create(
+                pupil=pupil,
+                guardian=guardian,
+                relation=details.relation or "ouder",
+                has_authority=True if details.has_authority is None else details.has_authority,
+            )
+            changes.linked += 1
+            continue
+        link_changed = []
+        if details.relation and link.relation != details.relation:
+            link.relation = details.relation
+            link_changed.append("relation")
+        if details.has_authority is not None and link.has_authority != details.has_authority:
+            link.has_authority = details.has_authority
+            link_changed.append("has_authority")
+        if link_changed:
+            link.save(update_fields=link_changed)
+        if _update_guardian(link.guardian, details) or link_changed:
+            changes.changed += 1
+    for link in links.values():
+        link.delete()
+        changes.unlinked += 1
+    return changes
+
+
+def _update_guardian(guardian: Guardian, details: GuardianDetails) -> bool:
+    """Store a given e-mail address or phone number that differs; True if one did."""
+    changed = [
+        name
+        for name in ("email", "phone")
+        if getattr(details, name) and getattr(guardian, name) != getattr(details, name)
+    ]
+    for name in changed:
+        setattr(guardian, name, getattr(details, name))
+    if changed:
+        guardian.save(update_fields=changed)
+    return bool(changed)
+
+
+@transaction.atomic
+def set_pupil_number(enrolment: Enrolment, pupil_number: str) -> None:
+    """Give an enrolment the school's own number for the pupil (kept in the change history)."""
+    if enrolment.pupil_number != pupil_number:
+        enrolment.pupil_number = pupil_number
+        enrolment.save(update_fields=["pupil_number"])
