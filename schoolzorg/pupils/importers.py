@@ -445,7 +445,7 @@ def import_pupils(
                 report.updated += 1
             else:
                 report.unchanged += 1
-        leaving = [e for e in enrolments.filter(pk__in=open_before - seen).order_by("pk")]
+        leaving = list(enrolments.filter(pk__in=open_before - seen).order_by("pk"))
         if not end_many:
             refuse_mass_removal(
                 source,

@@ -278,8 +278,7 @@ def test_a_duplicate_number_refers_to_the_first_good_row(school: School, tmp_pat
 
 def test_a_file_of_another_school_is_refused(school: School, tmp_path: Path) -> None:
     """Its pupils would end every enrolment here (more than a tenth): refused unless asked."""
-    for _ in range(12):
-        PupilFactory(current_school=school)
+    PupilFactory.create_batch(12, current_school=school)
     path = _write(tmp_path, [HEADER, "1;Sem;;Bakker;01-01-2018;3;3501 AA;5"])
     with pytest.raises(ImportRefused) as refused:
         import_pupils(path, school="99WA00", today=TODAY)
@@ -290,6 +289,19 @@ def test_a_file_of_another_school_is_refused(school: School, tmp_path: Path) -> 
     assert Pupil.objects.filter(current_school=school).count() == 12
     report = import_pupils(path, school="99WA00", today=TODAY, end_many=True)
     assert (report.inserted, report.closed) == (1, 12)
+
+
+def test_a_schools_file_leaves_the_pupils_of_other_schools_alone(
+    school: School, tmp_path: Path
+) -> None:
+    elsewhere = PupilFactory(first_name="Daniël", last_name="van den Berg")
+    other_school = elsewhere.current_school
+    import_pupils(SAMPLE, school="99WA00", today=TODAY)
+    elsewhere.refresh_from_db()
+    assert elsewhere.current_school == other_school
+    assert elsewhere.enrolments.get().ended_on is None
+    # The same name at another school is another child: a record of its own here.
+    assert Pupil.objects.filter(first_name="Daniël").count() == 2
 
 
 def test_rows_of_another_school_by_their_brin_are_refused(school: School) -> None:
