@@ -30,6 +30,7 @@ from schoolzorg.lib.pdf import html_to_pdf
 PARENT_REASONS = {
     "membership": "werkt op de school",
     "school_staff": "werkt op de school",
+    "school_file": "intern begeleider van een vorige school van uw kind, die het dossier bewaart",
     "own_group": "leerkracht van de groep",
     "care_team_consent": "er is toestemming om uw kind in het zorgteam te bespreken",
     "break_the_glass": "noodtoegang",

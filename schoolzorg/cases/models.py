@@ -2,9 +2,11 @@
 school social worker's registration of contacts (the digital werk- en toeleidingsdocument SMW).
 
 A case belongs to one pupil at one school. Everyone reads cases through
-`Case.objects.visible_to(user)`, which follows the pupil access rules: full access to the pupil
-(a case role at the school, the care team with consent, a referral, being named on the case or
-plan) shows the case; a teacher sees only the cases they raised themselves.
+`Case.objects.visible_to(user)`, which follows the pupil access rules for the cases of the
+pupil's current school: full access to the pupil (a case role at the school, the care team with
+consent, a referral, being named on the case or plan) shows the case; a teacher sees only the
+cases they raised themselves. A case of a school the pupil left opens only to that school's
+support coordinator, read only (docs/permissions.md, "A case follows its school").
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from schoolzorg.cases.workflow import OPEN_STATUSES, CaseStatus
@@ -62,27 +64,56 @@ class EventKind(models.TextChoices):
 RAISER_EVENT_KINDS = frozenset({EventKind.STATUS})
 
 
+def at_current_school_q() -> Q:
+    """A case of the school its pupil goes to now. A case belongs to its school (ADR 0701): when
+    the pupil changes school, the new school's people see the pupil, not the old school's file."""
+    return Q(school_id=F("pupil__current_school_id"))
+
+
+def custodian_q(user: Any) -> Q | None:
+    """The cases of the schools where the user is support coordinator, also of pupils who left:
+    the school keeps its own file while its retention period runs (read only, logged with the
+    basis "school_file"; `policies.custodian_basis`)."""
+    from schoolzorg.cases.policies import custodian_school_ids
+
+    schools = custodian_school_ids(user)
+    return Q(school_id__in=schools) if schools else None
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any) -> CaseQuerySet:
-        """Cases of pupils the user sees in full, plus the cases a teacher raised themselves."""
+        """Cases of the pupil's current school whose pupil the user sees in full, plus the cases
+        a teacher raised themselves; and the school's own cases for its support coordinator,
+        also of pupils who left (`custodian_q`). A case follows its school: a case of a previous
+        school does not open to the new school's people."""
         from schoolzorg.pupils.models import Pupil
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(
-            Q(raised_by=user, pupil__in=Pupil.objects.visible_to(user))
-            | Q(pupil__in=Pupil.objects.visible_to(user, full_only=True))
+        through_pupil = Q(raised_by=user, pupil__in=Pupil.objects.visible_to(user)) | Q(
+            pupil__in=Pupil.objects.visible_to(user, full_only=True)
         )
+        return self._with_custodian(through_pupil & at_current_school_q(), user)
 
     def whole_visible_to(self, user: Any) -> CaseQuerySet:
-        """Cases whose whole file (timeline, contacts, documents) the user sees: those of pupils
-        the user sees in full. A teacher who raised a case and sees only the pupil's basic data
-        follows its status and their own notes (`RAISER_EVENT_KINDS`)."""
+        """Cases whose whole file (timeline, contacts, documents) the user sees: those of the
+        pupil's current school whose pupil the user sees in full, and the school's own cases for
+        its support coordinator (`custodian_q`). A teacher who raised a case and sees only the
+        pupil's basic data follows its status and their own notes (`RAISER_EVENT_KINDS`)."""
         from schoolzorg.pupils.models import Pupil
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(pupil__in=Pupil.objects.visible_to(user, full_only=True))
+        through_pupil = Q(pupil__in=Pupil.objects.visible_to(user, full_only=True))
+        return self._with_custodian(through_pupil & at_current_school_q(), user)
+
+    def _with_custodian(self, q: Q, user: Any) -> CaseQuerySet:
+        custodian = custodian_q(user)
+        return self.filter(q if custodian is None else q | custodian)
+
+    def at_current_school(self) -> CaseQuerySet:
+        """Cases of the school the pupil goes to now (not of a school the pupil left)."""
+        return self.filter(at_current_school_q())
 
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

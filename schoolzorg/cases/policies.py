@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from schoolzorg.accounts.roles import CASE_ROLES, Role
+from schoolzorg.audit.services import Basis
 from schoolzorg.pupils.access import access_basis, active_memberships
 
 
@@ -15,6 +16,32 @@ def case_role_school_ids(user: Any) -> set[int]:
     ids = {m.served_school_id for m in active_memberships(user) if m.role in CASE_ROLES}
     ids.discard(None)
     return {i for i in ids if i is not None}
+
+
+def custodian_school_ids(user: Any) -> set[int]:
+    """Schools whose support coordinator the user is today: the custodian of the school's own
+    case files, also of pupils who left the school (read only, while the file is kept)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    ids = {
+        m.served_school_id for m in active_memberships(user) if m.role == Role.SUPPORT_COORDINATOR
+    }
+    return {i for i in ids if i is not None}
+
+
+def has_left_school(case: Any) -> bool:
+    """The case's pupil no longer goes to the case's school: the school keeps the file as it
+    was (read only for its support coordinator); nobody adds to it or changes it."""
+    return bool(case.pupil.current_school_id != case.school_id)
+
+
+def custodian_basis(user: Any, case: Any) -> Basis | None:
+    """The read-log basis of the case's school's support coordinator reading the school's own
+    file about a pupil who left ("school_file"); None for anyone else."""
+    for m in active_memberships(user):
+        if m.role == Role.SUPPORT_COORDINATOR and m.served_school_id == case.school_id:
+            return Basis("school_file", m.role, m.organisation_id, m.organisation.name, str(m.pk))
+    return None
 
 
 def social_work_memberships(user: Any) -> list[Any]:
@@ -49,21 +76,27 @@ def can_manage_case(user: Any, case: Any) -> bool:
     """Change status, name the coordinator, record contacts and upload documents:
 
     - a case role at the case's school, or
-    - being the case's coordinator.
+    - being the case's coordinator;
+
+    never once the pupil left the case's school (`has_left_school`: the file is kept read only).
     """
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or has_left_school(case):
         return False
     return case.school_id in case_role_school_ids(user) or case.coordinator_id == user.pk
 
 
 def can_add_note(user: Any, case: Any) -> bool:
-    """Add a note: whoever may manage the case, and the person who raised it."""
+    """Add a note: whoever may manage the case, and the person who raised it (not once the
+    pupil left the case's school)."""
+    if has_left_school(case):
+        return False
     return can_manage_case(user, case) or case.raised_by_id == getattr(user, "pk", None)
 
 
 def can_record_contact(user: Any, case: Any) -> bool:
-    """Record a school social work contact: a school social worker serving the case's school."""
-    return is_school_social_worker_at(user, case.school_id)
+    """Record a school social work contact: a school social worker serving the case's school,
+    while the pupil goes there."""
+    return not has_left_school(case) and is_school_social_worker_at(user, case.school_id)
 
 
 def can_record_consultation(user: Any, school_id: int) -> bool:

@@ -25,7 +25,10 @@ def _coordinator_q(user: Any) -> Q | None:
     cover = named_cover_q(user)
     if cover is None:
         return None
-    return Q(pk__in=Case.objects.open().filter(coordinator=user).values("pupil_id")) & cover
+    # Only a case of the pupil's current school: a case of a school the pupil left opens
+    # nothing of the pupil's file now (a case follows its school).
+    cases = Case.objects.open().at_current_school().filter(coordinator=user)
+    return Q(pk__in=cases.values("pupil_id")) & cover
 
 
 def _coordinator_basis(user: Any, pupil: Any) -> Basis | None:
@@ -40,6 +43,7 @@ def _coordinator_basis(user: Any, pupil: Any) -> Basis | None:
         return None
     case = (
         Case.objects.open()
+        .at_current_school()
         .filter(coordinator=user, pupil=pupil, pupil__in=Pupil.objects.filter(cover))
         .select_related("school")
         .only("pk", "school_id", "school__name")
@@ -105,6 +109,7 @@ def _my_open_cases(user: Any) -> Any:
     return (
         Case.objects.visible_to(user)
         .open()
+        .at_current_school()
         .filter(Q(coordinator=user) | Q(social_worker=user) | Q(raised_by=user))
         .select_related("pupil", "school")
         .order_by("-opened_at")[:10]
@@ -140,11 +145,14 @@ def _panel_my_cases(request: Any) -> Any:
 
 
 @prepared
-def _cases_of_pupil(pupil_id: int) -> Any:
+def _cases_of_pupil(pupil_id: int, school_id: int) -> Any:
+    """The cases of the pupil's current school; a previous school's cases stay that school's."""
     from schoolzorg.cases.models import Case
 
     return (
-        Case.objects.filter(pupil_id=pupil_id).select_related("coordinator").order_by("-opened_at")
+        Case.objects.filter(pupil_id=pupil_id, school_id=school_id)
+        .select_related("coordinator")
+        .order_by("-opened_at")
     )
 
 
@@ -156,9 +164,13 @@ def _section_cases(request: Any, pupil: Any, basis: Any, full: bool) -> Any:
     can_register = can_register_concern(request.user, pupil)
     if not full and not can_register:
         return None
-    # Who sees the full file sees all of this pupil's cases; the page has just checked that.
-    if full:
-        cases = _cases_of_pupil(pupil_id=pupil.pk)
+    # Who sees the full file sees all of this pupil's cases at the pupil's current school; the
+    # page has just checked that. A case of a school the pupil left is not part of it.
+    cases: Any
+    if full and pupil.current_school_id is None:
+        cases = []
+    elif full:
+        cases = _cases_of_pupil(pupil_id=pupil.pk, school_id=pupil.current_school_id)
     else:
         cases = list(
             Case.objects.visible_to(request.user)

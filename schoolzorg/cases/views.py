@@ -116,7 +116,13 @@ def _list_basis(user: Any, case: Case, case_schools: set[int], names: dict[int, 
     """The basis of a list row: the school role, else the relationship that lets the user see
     the pupil (`names`, found for the whole list at once), in the role and organisation the user
     holds at or for the case's school. Being the case's coordinator is one of those
-    relationships: it opens the file only with the school, a consent or a legal basis."""
+    relationships: it opens the file only with the school, a consent or a legal basis. A case
+    of a pupil who left its school is listed only for the school's support coordinator, as the
+    custodian of the school's file (`policies.custodian_basis`)."""
+    if policies.has_left_school(case):
+        custodian = policies.custodian_basis(user, case)
+        if custodian is not None:
+            return custodian
     if case.school_id in case_schools:
         for m in active_memberships(user):
             if m.served_school_id == case.school_id:
@@ -158,6 +164,10 @@ def get_visible_case(request: HttpRequest, pk: int) -> Case:
 
 
 def _basis_for(request: HttpRequest, case: Case) -> Basis | None:
+    """The read's basis: the relationship with the pupil for a case of the pupil's current
+    school; for a case of a school the pupil left, the school's custodian (`school_file`)."""
+    if policies.has_left_school(case):
+        return policies.custodian_basis(request.user, case)
     found = access_basis(request.user, case.pupil)
     return found[0] if found else None
 
@@ -340,9 +350,13 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     can_note = policies.can_add_note(user, case)
     can_contact = policies.can_record_contact(user, case)
     # The whole file with the pupil's full file (`Case.objects.whole_visible_to`'s rule); the
-    # access rule is cached for the request, so this asks the database nothing more.
-    found = access_basis(user, case.pupil)
-    whole = found is not None and found[1]
+    # access rule is cached for the request, so this asks the database nothing more. A case of
+    # a school the pupil left is seen only by that school's support coordinator, whole and read
+    # only, without the pupil's page or plan (`policies.has_left_school`).
+    left = policies.has_left_school(case)
+    found = None if left else access_basis(user, case.pupil)
+    pupil_full = found is not None and found[1]
+    whole = pupil_full or left
     events_qs = case.events.select_related("by", "document").order_by("-at", "-id")
     if not whole:
         events_qs = events_qs.filter(Q(kind__in=RAISER_EVENT_KINDS) | Q(by=user))
@@ -359,7 +373,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     try:
         from schoolzorg.plans.models import PlanPart
 
-        if whole:
+        if pupil_full:
             plan_part = (
                 PlanPart.objects.filter(pupil_id=case.pupil_id).select_related("plan").first()
             )
@@ -368,6 +382,8 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     context: dict[str, Any] = {
         "case": case,
         "whole": whole,
+        "left": left,
+        "pupil_page": found is not None,
         "events": events,
         "links": links,
         "documents": documents,

@@ -96,6 +96,8 @@ def propose(meeting: CareMeeting, user: Any) -> Proposal:
     open_cases = (
         Case.objects.open()
         .filter(school_id=meeting.care_team.school_id)
+        # Not a case of a pupil who left the school: the school keeps it, nobody discusses it.
+        .at_current_school()
         .filter(Q(status__in=list(SOURCE_BY_STATUS)) | Q(pupil_id__in=review_due))
         .exclude(pupil_id__in=already)
         .values_list("pk", "pupil_id")

@@ -292,13 +292,14 @@ def _lock_goal(goal: Goal) -> Goal | None:
 
 
 def _tell_cases(plan: IntegralPlan, pupil_ids: list[int], *, text: str, by: Any) -> None:
-    """Put a plan change on the timeline of the children's open cases."""
+    """Put a plan change on the timeline of the children's open cases at their current school
+    (a case of a school a child left is that school's file: nothing is added to it)."""
     from schoolzorg.cases.models import Case, CaseEvent, EventKind
 
     url = reverse("plans:detail", args=[plan.pk])
     CaseEvent.objects.bulk_create(
         CaseEvent(case=case, kind=EventKind.PLAN_CHANGE, text=text, by=by, url=url)
-        for case in Case.objects.open().filter(pupil_id__in=pupil_ids)
+        for case in Case.objects.open().at_current_school().filter(pupil_id__in=pupil_ids)
     )
 
 

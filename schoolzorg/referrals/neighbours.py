@@ -57,7 +57,10 @@ def finished_assessments(pupil: Any, code: str, user: Any) -> list[tuple[str, st
 
 
 def already_tried_lines(pupil: Any) -> list[str]:
-    """Lines from the pupil's plan actions and SMW contacts, where those apps are present."""
+    """Lines from the pupil's plan actions and SMW contacts, where those apps are present.
+
+    Only the contacts on cases of the pupil's current school: a school the pupil left keeps its
+    file, and another provider's registration there is not the new school's to pass on."""
     lines: list[str] = []
     try:
         from schoolzorg.plans.models import Action as PlanAction
@@ -78,7 +81,9 @@ def already_tried_lines(pupil: Any) -> list[str]:
     except ImportError:
         SocialWorkContact = None  # type: ignore[assignment,misc]
     if SocialWorkContact is not None and has_table(SocialWorkContact):
-        contacts = SocialWorkContact.objects.filter(case__pupil=pupil).order_by("contact_on")[:20]
+        contacts = SocialWorkContact.objects.filter(
+            case__pupil=pupil, case__school_id=pupil.current_school_id
+        ).order_by("contact_on")[:20]
         for contact in contacts:
             lines.append(
                 f"- SMW {numeric(contact.contact_on)}: {contact.get_form_display()} "
@@ -87,8 +92,9 @@ def already_tried_lines(pupil: Any) -> list[str]:
     return lines
 
 
-def note_on_cases(pupil_id: int, *, text: str, by: Any, url: str) -> None:
-    """Put a line on the timeline of the pupil's open cases (a savepoint: a refusal is harmless)."""
+def note_on_cases(pupil_id: int, *, school_id: int, text: str, by: Any, url: str) -> None:
+    """Put a line on the timeline of the pupil's open cases at the referring school (a
+    savepoint: a refusal is harmless). Another school's cases are that school's file."""
     from django.db import transaction
 
     try:
@@ -98,7 +104,9 @@ def note_on_cases(pupil_id: int, *, text: str, by: Any, url: str) -> None:
         return
     if not has_table(Case):
         return
-    for case in Case.objects.filter(pupil_id=pupil_id).exclude(status="closed"):
+    for case in Case.objects.filter(pupil_id=pupil_id, school_id=school_id).exclude(
+        status="closed"
+    ):
         try:
             with transaction.atomic():
                 add_case_event(case, kind=EventKind.REFERRAL, text=text, by=by, url=url)
@@ -106,8 +114,9 @@ def note_on_cases(pupil_id: int, *, text: str, by: Any, url: str) -> None:
             continue
 
 
-def refer_open_cases(pupil_id: int, *, by: Any) -> None:
-    """The pupil's open cases move to "referred to the neighbourhood team" on submission.
+def refer_open_cases(pupil_id: int, *, school_id: int, by: Any) -> None:
+    """The pupil's open cases at the referring school move to "referred to the neighbourhood
+    team" on submission (another school's cases are that school's file).
 
     Only where the case workflow allows that move; a case that is already referred stays as it
     is. Each move is its own savepoint: a refused move never blocks sending the referral.
@@ -122,7 +131,8 @@ def refer_open_cases(pupil_id: int, *, by: Any) -> None:
         return
     if not has_table(Case):
         return
-    for case in Case.objects.open().filter(pupil_id=pupil_id).exclude(status=CaseStatus.REFERRED):
+    cases = Case.objects.open().filter(pupil_id=pupil_id, school_id=school_id)
+    for case in cases.exclude(status=CaseStatus.REFERRED):
         if not can_move(case.status, CaseStatus.REFERRED):
             continue
         try:

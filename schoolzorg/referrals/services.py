@@ -413,6 +413,7 @@ def _transition(
     _audit(referral, by, Action.UPDATE, f"toeleiding: {spec.label.lower()}")
     note_on_cases(
         referral.pupil_id,
+        school_id=referral.school_id,
         text=f"Toeleiding naar het wijkteam: {State(spec.target).label.lower()}.",
         by=by,
         url=referral_url(referral),
@@ -1240,7 +1241,7 @@ def submit_referral(
         + (referral.team.name if referral.team else "het wijkteam")
         + ("" if first else " (opnieuw, na aanvulling)"),
     )
-    refer_open_cases(referral.pupil_id, by=by)
+    refer_open_cases(referral.pupil_id, school_id=referral.school_id, by=by)
     _send(submit_recipients(referral), "submitted", referral, due=referral.acknowledge_due_on)
     return referral
 

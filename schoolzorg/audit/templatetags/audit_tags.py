@@ -11,6 +11,7 @@ register = template.Library()
 BASIS_LABELS = {
     "membership": "eigen rol op de school",
     "school_staff": "eigen rol op de school",
+    "school_file": "dossier van de eigen school (leerling vertrokken)",
     "own_group": "leerkracht van de groep",
     "care_team_consent": "zorgteam, met toestemming",
     "break_the_glass": "noodtoegang",
