@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import (
@@ -21,18 +22,22 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 
 from schoolzorg.accounts.adminscope import (
+    PRIVACY_OFFICER_ACCOUNT,
     FunctionalAdminScope,
+    account_refused,
     check_membership,
     managed_organisations,
     managed_users,
     membership_refused,
+    privacy_officer_ids,
 )
 from schoolzorg.accounts.models import DUPLICATE_MEMBERSHIP, Membership, User
 from schoolzorg.accounts.roles import Role
@@ -260,9 +265,8 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
         First a page that names the accounts and asks to confirm, as Django's delete does: one
         wrong tick would lock a colleague out until they set up again."""
         refused = queryset.filter(pk__in=[request.user.pk])
-        if not request.user.is_superuser:
-            officers = Membership.objects.active().filter(role=Role.PRIVACY_OFFICER)
-            refused |= queryset.filter(pk__in=officers.values("user_id"))
+        if not request.user.is_superuser:  # the same accounts as `adminscope.account_refused`
+            refused |= queryset.filter(pk__in=privacy_officer_ids())
         accounts = list(queryset.exclude(pk__in=refused.values("pk")))
         if accounts and request.POST.get("post") != "ja":
             return TemplateResponse(
@@ -315,15 +319,22 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
             return "ja"
         return "nee (alleen een beheerder met alle rechten kan deze toegang geven)"
 
+    @admin.display(description="wachtwoord")
+    def password_text(self, obj: User) -> str:
+        """A privacy officer's password, for a functional administrator: who sets it."""
+        return "Alleen een beheerder met alle rechten (superuser) kan dit wachtwoord instellen."
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
             return fieldsets
+        officer = obj is not None and account_refused(request, obj)
+
+        def shown(field: Any) -> Any:
+            return "password_text" if officer and field == "password" else _staff(field)
+
         return [  # the groups left out: nobody else gives them, and Schoolzorg does not use them
-            (
-                name,
-                {**options, "fields": [_staff(f) for f in options["fields"] if f != "groups"]},
-            )
+            (name, {**options, "fields": [shown(f) for f in options["fields"] if f != "groups"]})
             for name, options in fieldsets
         ]
 
@@ -333,7 +344,41 @@ class UserAdmin(FunctionalAdminScope, BaseUserAdmin[User]):
             fields += ["staff_text", "groups"]
         if obj is not None and obj.pk == request.user.pk:  # switching oneself off locks one out
             fields += ["is_active"]
+        if obj is not None and account_refused(request, obj):
+            # A privacy officer's account: switching it off, or taking over its e-mail or
+            # password, would end the one who reviews the administrators' work.
+            fields += ["email", "full_name", "is_active", "password_text"]
         return fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and account_refused(request, obj):
+            return False
+        return bool(super().has_delete_permission(request, obj))
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and account_refused(request, obj) and request.method == "GET":
+            messages.warning(request, PRIVACY_OFFICER_ACCOUNT)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Setting or switching off a privacy officer's password is a superuser's: the page
+        answers with the account's page and why."""
+        user = self.get_object(request, unquote(id))
+        if user is not None and account_refused(request, user):
+            messages.error(request, PRIVACY_OFFICER_ACCOUNT)
+            return HttpResponseRedirect(
+                reverse(f"{self.admin_site.name}:accounts_user_change", args=[user.pk])
+            )
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(Membership)

@@ -16,7 +16,8 @@ schools):
 They cannot make anyone staff or change groups, and cannot give themselves power over child
 data or its oversight: they add or change no membership of their own account (their own
 memberships are shown read-only), and they neither appoint nor change a privacy officer (the
-one who reviews their work; a superuser appoints them). Making a colleague functional
+one who reviews their work; a superuser appoints them), nor the privacy officer's account: its
+name, e-mail, active flag, password and second step stay as they are (`account_refused`). Making a colleague functional
 administrator at an organisation they manage is ordinary work and allowed: that colleague's
 scope is never wider than their own. Whoever holds Django's own permissions (a superuser, or
 someone granted them) works as before. Every membership change is in the change history the
@@ -30,6 +31,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from schoolzorg.accounts.models import Membership, User
 from schoolzorg.accounts.roles import Role
@@ -71,6 +73,35 @@ PRIVACY_OFFICER_BY_SUPERUSER = (
     "Een privacyfunctionaris wordt aangewezen door een beheerder met alle rechten, niet door "
     "een functioneel beheerder."
 )
+
+
+PRIVACY_OFFICER_ACCOUNT = (
+    "Dit is het account van een privacyfunctionaris. Alleen een beheerder met alle rechten "
+    "(superuser) kan de naam, het e-mailadres, het wachtwoord of de tweede stap van dit account "
+    "wijzigen, of het account uitzetten of verwijderen: de privacyfunctionaris controleert het "
+    "werk van de functioneel beheerders."
+)
+
+
+def privacy_officer_ids() -> QuerySet[Any, Any]:
+    """A subquery of the ids of the accounts that hold a privacy-officer role now or from a
+    later day (not one that ended): their account is a superuser's to change."""
+    today = timezone.localdate()
+    return (
+        Membership.objects.filter(role__in=APPOINTED_BY_SUPERUSER)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .values("user_id")
+    )
+
+
+def account_refused(request: HttpRequest, user: Any) -> bool:
+    """Whether the signed-in user must leave this account as it is (its name, e-mail, active
+    flag, password, second step; deleting it): a privacy officer's, unless they are a superuser.
+    Deactivating the account, or taking over its e-mail or password, would end the officer who
+    reviews the administrators' work as surely as ending the role."""
+    if user is None or getattr(request.user, "is_superuser", False):
+        return False
+    return User.objects.filter(pk=user.pk, pk__in=privacy_officer_ids()).exists()
 
 
 def membership_refused(request: HttpRequest, membership: Any) -> bool:

@@ -610,3 +610,76 @@ def test_the_admins_own_password_page_leads_to_mijn_account(town) -> None:  # ty
         {"old_password": "x", "new_password1": "Nieuw-wachtwoord-2027!", "new_password2": "x"},
     )
     assert sent.status_code == 302 and sent["Location"] == "/account/"
+
+
+def test_a_privacy_officers_account_is_read_only_for_a_functional_administrator(town) -> None:  # type: ignore[no-untyped-def]
+    """Switching the account off, or taking over its e-mail or password, would end the privacy
+    officer who reviews the administrators' work as surely as ending the role."""
+    client = town["client"]
+    officer = _person("privacy@hier.example", town["school"].municipality, Role.PRIVACY_OFFICER)
+    url = f"/beheer/accounts/user/{officer.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "Dit is het account van een privacyfunctionaris." in page
+    for field in ("email", "full_name", "is_active"):
+        assert f'name="{field}"' not in page, field
+    assert "../password/" not in page
+    assert "Alleen een beheerder met alle rechten (superuser) kan dit wachtwoord instellen." in page
+    # The form sent with the fields anyway changes nothing of them.
+    client.post(
+        url,
+        {
+            "email": "beheer-tweede@hier.example",
+            "full_name": "Overgenomen",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-0-id": officer.memberships.get().pk,
+            "memberships-0-user": officer.pk,
+        },
+    )
+    officer.refresh_from_db()
+    assert (officer.email, officer.full_name, officer.is_active) == (
+        "privacy@hier.example",
+        "privacy@hier.example",
+        True,
+    )
+    # The password page answers with the account's page and why; nothing is set or switched off.
+    password = f"/beheer/accounts/user/{officer.pk}/password/"
+    hashed = officer.password
+    for response in (
+        client.get(password),
+        client.post(password, {"usable_password": "false"}),
+        client.post(password, {"password1": "Overgenomen-2026!", "password2": "Overgenomen-2026!"}),
+    ):
+        assert response.status_code == 302 and response["Location"] == url
+    officer.refresh_from_db()
+    assert officer.password == hashed and officer.has_usable_password()
+    assert "Dit is het account van een privacyfunctionaris." in client.get(url).content.decode()
+    assert (
+        client.post(f"/beheer/accounts/user/{officer.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert User.objects.filter(pk=officer.pk).exists()
+    # An officer appointed from a later day is theirs already; one whose role ended is not.
+    later = _person("later@hier.example", town["school"].municipality, Role.MUNICIPAL_ANALYST)
+    Membership.objects.create(
+        user=later,
+        organisation=town["school"].municipality,
+        role=Role.PRIVACY_OFFICER,
+        valid_from=dt.date.today() + dt.timedelta(days=7),
+    )
+    assert (
+        'name="is_active"'
+        not in client.get(f"/beheer/accounts/user/{later.pk}/change/").content.decode()
+    )
+    officer.memberships.update(valid_until=dt.date.today() - dt.timedelta(days=1))
+    assert 'name="is_active"' in client.get(url).content.decode()
+
+
+def test_a_superuser_still_changes_a_privacy_officers_account(town, client_for) -> None:  # type: ignore[no-untyped-def]
+    root = User.objects.create_superuser(email="root@hier.example", password="x" * 16)
+    client = client_for(root)
+    officer = _person("privacy@hier.example", town["school"].municipality, Role.PRIVACY_OFFICER)
+    page = client.get(f"/beheer/accounts/user/{officer.pk}/change/").content.decode()
+    assert 'name="is_active"' in page and 'name="email"' in page
+    assert "Dit is het account van een privacyfunctionaris." not in page
+    assert client.get(f"/beheer/accounts/user/{officer.pk}/password/").status_code == 200
