@@ -1050,6 +1050,7 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
         if form.cleaned_data["case"]:
             case = (
                 Case.objects.visible_to(request.user)
+                .at_current_school()  # not a case of a pupil who left: the school only keeps it
                 .filter(pk=form.cleaned_data["case"], school_id=meeting.care_team.school_id)
                 .select_related("pupil")
                 .first()

@@ -362,3 +362,24 @@ def test_item_gone_from_an_agenda_the_user_may_not_build_is_still_not_found(sett
         assert outsider.post(f"/overleggen/punt/{pk}/verwijderen/", own_data).status_code == 404
     assert outsider.post(url, {"shown_on": f"{item.pk}.{own_meeting.pk}"}).status_code == 404
     assert AgendaItem.objects.filter(pk=there.pk).exists()
+
+
+def test_a_case_of_a_pupil_who_left_the_school_is_not_proposed_nor_placed(setting, client_for):
+    """The school keeps the case of a pupil who left (its support coordinator still reads it);
+    it is not discussed in the school's care team any more (docs/permissions.md, "A case follows
+    its school")."""
+    from schoolzorg.organisations.tests.factories import SchoolFactory
+    from schoolzorg.pupils.services import enrol_pupil
+
+    case = register_concern(
+        setting.pupil, category="absence", description="Vaak afwezig", by=setting.ib
+    )
+    enrol_pupil(setting.pupil, SchoolFactory(), on=timezone.localdate() - dt.timedelta(days=1))
+    proposal = agenda.propose(setting.meeting, setting.ib)
+    assert proposal.candidates == [] and proposal.without_consent_count == 0
+    response = client_for(setting.ib).post(
+        f"/overleggen/{setting.meeting.pk}/agenda/plaatsen/",
+        {"case": case.pk, "question": "Hoe gaat het nu?"},
+    )
+    assert response.status_code == 400
+    assert not AgendaItem.objects.exists()
