@@ -351,6 +351,13 @@ _MAIL_BACKEND = env(
     if DEMO_MODE
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# A relay that wants a login and encryption (a municipality's, Microsoft 365): a user and
+# password, and "starttls" (usually port 587) or "ssl" (port 465).
+_MAIL_SECURITY = env("SCHOOLZORG_EMAIL_SECURITY").strip().lower()
+if _MAIL_SECURITY not in ("", "starttls", "ssl"):
+    raise ImproperlyConfigured(
+        f"SCHOOLZORG_EMAIL_SECURITY is {_MAIL_SECURITY!r}: kies starttls, ssl of laat het leeg."
+    )
 MAILERS = {
     "default": {
         "BACKEND": _MAIL_BACKEND,
@@ -359,6 +366,10 @@ MAILERS = {
                 "host": env("SCHOOLZORG_EMAIL_HOST", "localhost"),
                 "port": int(env("SCHOOLZORG_EMAIL_PORT", "25")),
                 "timeout": _MAIL_TIMEOUT,
+                "username": env("SCHOOLZORG_EMAIL_USER") or None,
+                "password": env("SCHOOLZORG_EMAIL_PASSWORD") or None,
+                "use_tls": _MAIL_SECURITY == "starttls",
+                "use_ssl": _MAIL_SECURITY == "ssl",
             }
             if _MAIL_BACKEND.endswith("smtp.EmailBackend")
             else {}

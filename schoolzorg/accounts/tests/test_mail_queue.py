@@ -163,14 +163,29 @@ def test_a_relay_that_stays_down_fails_the_task_after_the_last_attempt(
 def test_production_mails_through_smtp_with_a_timeout() -> None:
     from schoolzorg.accounts.tests.test_deploy import _production
 
+    from cryptography.fernet import Fernet
+
     probe = (
         "import django; django.setup()\n"
         "from django.core import mail\n"
-        "print(type(mail.mailers['default']).__module__, mail.mailers['default'].timeout)"
+        "m = mail.mailers['default']\n"
+        "print(type(m).__module__, m.timeout, m.username, m.password, m.use_tls, m.use_ssl)"
     )
-    env = {"SCHOOLZORG_FIELD_KEYS": "", "SCHOOLZORG_EMAIL_HOST": "relay.example"}
+    env = {
+        "SCHOOLZORG_FIELD_KEYS": Fernet.generate_key().decode(),
+        "SCHOOLZORG_EMAIL_HOST": "relay.example",
+    }
     result = _production(["-c", probe], env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.core.mail.backends.smtp", "10"]
+    smtp = "django.core.mail.backends.smtp"
+    assert result.stdout.split() == [smtp, "10", "None", "None", "False", "False"]
     result = _production(["-c", probe], {**env, "SCHOOLZORG_EMAIL_TIMEOUT": "3"})
-    assert result.stdout.split() == ["django.core.mail.backends.smtp", "3"]
+    assert result.stdout.split() == [smtp, "3", "None", "None", "False", "False"]
+    # Tester T8: a relay that wants a login and STARTTLS (or SSL) could not be reached.
+    login = {"SCHOOLZORG_EMAIL_USER": "zorg", "SCHOOLZORG_EMAIL_PASSWORD": "geheim-123"}
+    result = _production(["-c", probe], {**env, **login, "SCHOOLZORG_EMAIL_SECURITY": "starttls"})
+    assert result.stdout.split() == [smtp, "10", "zorg", "geheim-123", "True", "False"]
+    result = _production(["-c", probe], {**env, "SCHOOLZORG_EMAIL_SECURITY": "SSL"})
+    assert result.stdout.split()[-2:] == ["False", "True"]
+    result = _production(["-c", probe], {**env, "SCHOOLZORG_EMAIL_SECURITY": "tls"})
+    assert result.returncode != 0 and "kies starttls, ssl of laat het leeg" in result.stderr
