@@ -161,9 +161,9 @@ def test_a_relay_that_stays_down_fails_the_task_after_the_last_attempt(
 
 
 def test_production_mails_through_smtp_with_a_timeout() -> None:
-    from schoolzorg.accounts.tests.test_deploy import _production
-
     from cryptography.fernet import Fernet
+
+    from schoolzorg.accounts.tests.test_deploy import _production
 
     probe = (
         "import django; django.setup()\n"
