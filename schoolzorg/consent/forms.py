@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -11,13 +12,18 @@ from django.db.models import F
 from django.utils import timezone
 
 from schoolzorg.consent.models import (
+    BASIS_PURPOSES,
     NO_RECIPIENT,
     NO_RECIPIENT_MEANS,
+    SHARING_CHOICES,
+    SHARING_PURPOSES,
     LegalBasisKind,
     Purpose,
+    refused_basis,
     refused_recipient,
 )
 from schoolzorg.consent.policies import recipients_for
+from schoolzorg.consent.services import BASIS_NEEDS_END, REASON_MIN, REASON_TOO_SHORT
 from schoolzorg.lib import daterange
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.forms import DateInput, ModelChoiceField, ModelMultipleChoiceField, TextField
@@ -73,17 +79,30 @@ def _guardians_with_authority(pupil_id: int) -> Any:
     )
 
 
-def _no_recipient_help(what: str) -> str:
-    """What choosing no receiving organisation means, per purpose (`NO_RECIPIENT_MEANS`), for a
-    consent or a legal basis (`what`)."""
+def _no_recipient_help(what: str, purposes: Iterable[Purpose]) -> str:
+    """What choosing no receiving organisation means, per purpose the form offers
+    (`NO_RECIPIENT_MEANS`), for a consent or a legal basis (`what`)."""
     return (
         f"Kiest u geen organisatie, dan geldt de {what} voor iedereen die bij het doel hoort. "
         + " ".join(
-            f"Bij ‘{purpose.label}’ is dat {means}."
-            for purpose, means in NO_RECIPIENT_MEANS.items()
+            f"Bij ‘{purpose.label}’ is dat {NO_RECIPIENT_MEANS[purpose]}." for purpose in purposes
         )
         + f" Kiest u een organisatie, dan geldt de {what} alleen voor die organisatie."
     )
+
+
+def _basis_purposes_help() -> str:
+    """Which purposes each kind of legal basis can ground (`BASIS_PURPOSES`), kinds with the same
+    purposes together: "‘Meldrecht …’ geldt alleen voor: Melden bij Veilig Thuis. …"."""
+    groups: dict[frozenset[str], list[str]] = {}
+    for kind in LegalBasisKind:
+        groups.setdefault(BASIS_PURPOSES[kind], []).append(f"‘{kind.label}’")
+    lines = []
+    for purposes, kinds in groups.items():
+        names = ", ".join(p.label for p in Purpose if p in purposes)
+        who = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " en " + kinds[-1]
+        lines.append(f"{who} {'geldt' if len(kinds) == 1 else 'gelden'} alleen voor: {names}.")
+    return " ".join(lines)
 
 
 # An organisation the list does not offer (the municipality, the school board, the service
@@ -108,13 +127,13 @@ def check_recipient(form: forms.Form) -> None:
 
 class ConsentForm(forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
-    purpose = forms.ChoiceField(label="Doel", choices=Purpose.choices)
+    purpose = forms.ChoiceField(label="Doel", choices=SHARING_CHOICES)
     recipient = forms.ModelChoiceField(
         label="Ontvangende organisatie",
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=NO_RECIPIENT,
-        help_text=_no_recipient_help("toestemming"),
+        help_text=_no_recipient_help("toestemming", SHARING_PURPOSES),
         error_messages={"invalid_choice": RECIPIENT_NOT_OFFERED},
     )
     data_scope = TextField(
@@ -279,14 +298,16 @@ class WithdrawForm(forms.Form):
 
 
 class LegalBasisForm(forms.Form):
-    kind = forms.ChoiceField(label="Grondslag", choices=LegalBasisKind.choices)
+    kind = forms.ChoiceField(
+        label="Grondslag", choices=LegalBasisKind.choices, help_text=_basis_purposes_help()
+    )
     purpose = forms.ChoiceField(label="Doel", choices=Purpose.choices)
     recipient = ModelChoiceField(
         label="Ontvangende organisatie",
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=NO_RECIPIENT,
-        help_text=_no_recipient_help("grondslag"),
+        help_text=_no_recipient_help("grondslag", list(Purpose)),
         error_messages={"invalid_choice": RECIPIENT_NOT_OFFERED},
     )
     reason = TextField(
@@ -296,13 +317,20 @@ class LegalBasisForm(forms.Form):
         max_length=4000,
     )
     valid_from = forms.DateField(label="Geldig vanaf", widget=DateInput())
-    valid_until = forms.DateField(label="Geldig tot en met", required=False, widget=DateInput())
+    valid_until = forms.DateField(
+        label="Geldig tot en met",
+        required=False,
+        widget=DateInput(),
+        help_text="Nodig bij delen binnen Schoolzorg; niet bij melden bij Veilig Thuis.",
+    )
 
     def __init__(self, pupil: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pupil = pupil
         self.fields["recipient"].queryset = recipients_for(pupil)  # type: ignore[attr-defined]
         self.fields["valid_from"].initial = timezone.localdate()
+        # Needed for every purpose but the report (`clean`): say so, not "(niet verplicht)".
+        self.fields["valid_until"].note = "(behalve bij melden bij Veilig Thuis)"  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -323,5 +351,20 @@ class LegalBasisForm(forms.Form):
                 latest=daterange.add_years(start, daterange.CONSENT_YEARS_VALID),
                 too_early="Deze datum ligt vóór 'geldig vanaf'.",
             )
+        reason = data.get("reason")
+        if reason and len(reason.strip()) < REASON_MIN:
+            self.add_error("reason", REASON_TOO_SHORT)
+        kind, purpose = data.get("kind"), data.get("purpose")
+        if kind and purpose and (refused := refused_basis(kind, purpose)):
+            # Meldrecht with a purpose of sharing: change the purpose; the report with another
+            # kind: change the kind.
+            at = "kind" if purpose == Purpose.REPORT_TO_VEILIG_THUIS else "purpose"
+            self.add_error(at, refused)
+        elif (
+            purpose in SHARING_PURPOSES
+            and "valid_until" not in self.errors
+            and data.get("valid_until") is None
+        ):
+            self.add_error("valid_until", BASIS_NEEDS_END)
         check_recipient(self)
         return data

@@ -28,6 +28,21 @@ class Purpose(models.TextChoices):
     SHARE_WITH_NEIGHBOURHOOD_TEAM = "share_with_neighbourhood_team", "Delen met het wijkteam"
     SHARE_DOCUMENT = "share_document", "Een document delen"
     WARM_HANDOVER = "warm_handover", "Warme overdracht (gesprek met het wijkteam)"
+    # Not a sharing inside Schoolzorg: the report to Veilig Thuis is made outside it, and the
+    # reporting code's decision "report without consent" names its ground (`assessments`). Only
+    # a legal basis has this purpose (meldrecht), never a consent (`SHARING_PURPOSES`).
+    REPORT_TO_VEILIG_THUIS = "report_to_veilig_thuis", "Melden bij Veilig Thuis"
+
+
+# The purposes of sharing the pupil's data inside Schoolzorg: what a consent can be given for,
+# and what a consent or legal basis opens (the care team, the referral's team, a document).
+SHARING_PURPOSES = (
+    Purpose.DISCUSS_IN_CARE_TEAM,
+    Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+    Purpose.SHARE_DOCUMENT,
+    Purpose.WARM_HANDOVER,
+)
+SHARING_CHOICES = [(p.value, p.label) for p in SHARING_PURPOSES]
 
 
 # Who a consent that names no receiving organisation is for: everyone of its purpose (a
@@ -39,6 +54,7 @@ NO_RECIPIENT_MEANS = {
     Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM: "elk wijkteam dat een toeleiding voor de leerling krijgt",
     Purpose.SHARE_DOCUMENT: "elke organisatie aan wie het document gegeven wordt",
     Purpose.WARM_HANDOVER: "het wijkteam dat de toeleiding krijgt",
+    Purpose.REPORT_TO_VEILIG_THUIS: "Veilig Thuis, buiten Schoolzorg om (kies bij dit doel geen organisatie)",
 }
 
 
@@ -64,6 +80,8 @@ RECEIVING_KINDS = {
     Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM: _TEAMS_ONLY,  # referrals/sharing.py
     Purpose.SHARE_DOCUMENT: CARE_TEAM_KINDS,
     Purpose.WARM_HANDOVER: _TEAMS_ONLY,
+    # Veilig Thuis is no organisation in Schoolzorg: the report names none, and opens nothing.
+    Purpose.REPORT_TO_VEILIG_THUIS: frozenset(),
 }
 _IN_CARE_TEAM = (
     "een organisatie in het schoolzorgteam: een wijkteam, de jeugdgezondheidszorg, het "
@@ -82,6 +100,11 @@ def refused_recipient(purpose: str, recipient: Any) -> str:
     "" when it can (or when none is named: then everyone of the purpose is meant)."""
     if recipient is None or recipient.kind in RECEIVING_KINDS[Purpose(purpose)]:
         return ""
+    if not RECEIVING_KINDS[Purpose(purpose)]:
+        return (
+            f"Bij ‘{Purpose(purpose).label}’ kiest u geen organisatie: de melding gaat naar "
+            "Veilig Thuis, buiten Schoolzorg om, en opent voor niemand het dossier."
+        )
     return (
         f"{recipient.name} kan bij ‘{Purpose(purpose).label}’ geen gegevens van de leerling "
         f"krijgen. Kies {RECEIVERS[Purpose(purpose)]}. Of kies geen organisatie."
@@ -163,7 +186,7 @@ class Consent(models.Model):
     pupil = models.ForeignKey(
         "pupils.Pupil", verbose_name="leerling", on_delete=models.CASCADE, related_name="consents"
     )
-    purpose = models.CharField("doel", max_length=40, choices=Purpose.choices)
+    purpose = models.CharField("doel", max_length=40, choices=SHARING_CHOICES)
     recipient = models.ForeignKey(
         "organisations.Organisation",
         verbose_name="ontvangende organisatie",
@@ -287,6 +310,48 @@ class LegalBasisKind(models.TextChoices):
     PUBLIC_TASK = "public_task", "Publieke taak (Jeugdwet)"
 
 
+# Which purposes each kind of legal basis can ground: the one place of the rule. Meldrecht
+# (Wet meldcode) lets a professional report to Veilig Thuis without consent, and nothing else:
+# it is never a ground to discuss the child in the care team, to send a referral to the
+# neighbourhood team, to share a document or to hold a warm handover ("never a bypass"). The
+# other kinds ground the sharing purposes, and not the report, which the reporting code grounds
+# on meldrecht (`assessments`: "report without consent" requires a `reporting_right` basis).
+# The service refuses any other combination (`services.record_legal_basis`), the form says so
+# at the field, and every read that counts a basis as ground (`LegalBasisQuerySet.grounding`)
+# passes over one stored before this rule.
+BASIS_PURPOSES: dict[str, frozenset[str]] = {
+    LegalBasisKind.REPORTING_RIGHT: frozenset({Purpose.REPORT_TO_VEILIG_THUIS}),
+    LegalBasisKind.LEGAL_DUTY: frozenset(SHARING_PURPOSES),
+    LegalBasisKind.VITAL_INTEREST: frozenset(SHARING_PURPOSES),
+    LegalBasisKind.PUBLIC_TASK: frozenset(SHARING_PURPOSES),
+}
+
+
+def kinds_grounding(purpose: str) -> list[str]:
+    """The kinds of legal basis that can ground the purpose (`BASIS_PURPOSES`), sorted."""
+    return sorted(kind for kind, purposes in BASIS_PURPOSES.items() if purpose in purposes)
+
+
+def refused_basis(kind: str, purpose: str) -> str:
+    """Why a legal basis of this kind cannot ground the purpose, in plain Dutch; "" when it can."""
+    if purpose in BASIS_PURPOSES.get(kind, frozenset()):
+        return ""
+    if kind not in BASIS_PURPOSES:
+        return "Kies een grondslag uit de lijst."
+    if kind == LegalBasisKind.REPORTING_RIGHT:
+        return (
+            f"Het meldrecht is alleen een grondslag om te melden bij Veilig Thuis, niet voor "
+            f"‘{Purpose(purpose).label}’. Kies ‘{Purpose.REPORT_TO_VEILIG_THUIS.label}’. Wilt u "
+            "zonder toestemming delen binnen Schoolzorg, dan is een andere grondslag nodig."
+        )
+    if purpose == Purpose.REPORT_TO_VEILIG_THUIS:
+        return (
+            f"Melden bij Veilig Thuis zonder toestemming gaat op grond van het meldrecht. Kies "
+            f"‘{LegalBasisKind.REPORTING_RIGHT.label}’."
+        )
+    return f"‘{LegalBasisKind(kind).label}’ is geen grondslag voor ‘{Purpose(purpose).label}’."
+
+
 class LegalBasisQuerySet(models.QuerySet["LegalBasis"]):
     def in_force(self, on: dt.date | None = None) -> LegalBasisQuerySet:
         """Started on or before the day and not ended before it."""
@@ -295,16 +360,27 @@ class LegalBasisQuerySet(models.QuerySet["LegalBasis"]):
             Q(valid_until__isnull=True) | Q(valid_until__gte=day)
         )
 
+    def grounding(self, purpose: str) -> LegalBasisQuerySet:
+        """Bases for the purpose of a kind that can ground it (`BASIS_PURPOSES`).
+
+        Every read that counts a basis as a ground goes through this: a basis stored before the
+        rule with a kind that does not fit its purpose (meldrecht to share with the
+        neighbourhood team, say) counts for nothing.
+        """
+        return self.filter(purpose=purpose, kind__in=kinds_grounding(purpose))
+
     def covering(
         self, pupil: Any, purpose: str, recipient_ids: Any = (), on: dt.date | None = None
     ) -> LegalBasisQuerySet:
-        """Bases in force for this pupil and purpose that name no organisation or one of these.
+        """Bases in force for this pupil and purpose, of a kind that can ground it, that name no
+        organisation or one of these.
 
         `pupil` may be an `OuterRef` to the pupil of an outer query.
         """
         return (
             self.in_force(on)
-            .filter(pupil=pupil, purpose=purpose)
+            .grounding(purpose)
+            .filter(pupil=pupil)
             .filter(Q(recipient__isnull=True) | Q(recipient_id__in=list(recipient_ids)))
         )
 
@@ -349,3 +425,21 @@ class LegalBasis(models.Model):
     def is_in_force(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
         return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+
+    def grounds(self, purpose: str) -> bool:
+        """Whether this basis is one for the purpose, of a kind that can ground it (the Python
+        twin of `LegalBasisQuerySet.grounding`)."""
+        return self.purpose == purpose and not refused_basis(self.kind, purpose)
+
+    @property
+    def unfitting(self) -> str:
+        """Why this basis grounds nothing, in plain Dutch: one stored before its kind had to fit
+        its purpose (meldrecht for the neighbourhood team, say); "" when it fits."""
+        if not refused_basis(self.kind, self.purpose):
+            return ""
+        if self.kind == LegalBasisKind.REPORTING_RIGHT:
+            return (
+                "Telt niet als grondslag: het meldrecht geldt alleen voor een melding bij "
+                "Veilig Thuis, niet om te delen binnen Schoolzorg."
+            )
+        return "Telt niet als grondslag: deze grondslag past niet bij dit doel."

@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, record_access
-from schoolzorg.consent.models import Consent, LegalBasis, refused_recipient
+from schoolzorg.consent.models import (
+    SHARING_PURPOSES,
+    Consent,
+    LegalBasis,
+    refused_basis,
+    refused_recipient,
+)
 from schoolzorg.consent.rules import required_parties
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.validators import is_blank
@@ -44,6 +50,18 @@ def _basis(by: Any, school_id: int | None) -> Basis:
     return found or Basis("consent_ledger", "", None, "", ref)
 
 
+NOT_A_CONSENT_PURPOSE = (
+    "Toestemming wordt alleen vastgelegd om gegevens te delen binnen Schoolzorg. "
+    "Kies een doel uit de lijst."
+)
+REASON_MIN = 20
+REASON_TOO_SHORT = f"Onderbouw de grondslag in ten minste een paar zinnen ({REASON_MIN} tekens)."
+BASIS_NEEDS_END = (
+    "Vul in tot en met wanneer de grondslag geldt. Delen zonder toestemming duurt niet "
+    "onbeperkt: weeg daarna opnieuw af, en leg zo nodig een nieuwe grondslag vast."
+)
+
+
 @transaction.atomic
 def record_consent(
     pupil: Any,
@@ -62,10 +80,13 @@ def record_consent(
 ) -> Consent:
     """Record who agreed; the consent is complete only when every party required by age agreed.
 
-    Refused for a receiving organisation that cannot receive under the purpose
-    (`models.refused_recipient`: the municipality, say).
+    Refused for a purpose that is no sharing inside Schoolzorg (the report to Veilig Thuis
+    needs no consent recorded here) and for a receiving organisation that cannot receive under
+    the purpose (`models.refused_recipient`: the municipality, say).
     """
     guardians = list(guardians)
+    if purpose not in SHARING_PURPOSES:
+        raise ConsentError(NOT_A_CONSENT_PURPOSE)
     if refused := refused_recipient(purpose, recipient):
         raise ConsentError(refused)
     authority = set(
@@ -297,12 +318,20 @@ def record_legal_basis(
     recipient: Any = None,
     valid_until: dt.date | None = None,
 ) -> LegalBasis:
-    """Record a reasoned basis for sharing without consent (e.g. meldrecht Veilig Thuis).
+    """Record a reasoned basis for sharing without consent, or for the report to Veilig Thuis
+    (meldrecht).
 
-    Refused for a receiving organisation that cannot receive under the purpose, as a consent is.
+    Refused for a kind that cannot ground the purpose (`models.BASIS_PURPOSES`: meldrecht
+    grounds the report to Veilig Thuis and no sharing inside Schoolzorg), for a receiving
+    organisation that cannot receive under the purpose, as a consent is, and, for a purpose of
+    sharing, without an end date: sharing without consent is weighed again, not open-ended.
     """
-    if len(reason.strip()) < 20:
-        raise ConsentError("Onderbouw de grondslag in ten minste een paar zinnen (20 tekens).")
+    if len(reason.strip()) < REASON_MIN:
+        raise ConsentError(REASON_TOO_SHORT)
+    if refused := refused_basis(kind, purpose):
+        raise ConsentError(refused)
+    if valid_until is None and purpose in SHARING_PURPOSES:
+        raise ConsentError(BASIS_NEEDS_END)
     if valid_until is not None and valid_until < valid_from:
         raise ConsentError("'Geldig tot en met' ligt vóór 'geldig vanaf'.")
     if refused := refused_recipient(purpose, recipient):

@@ -109,6 +109,7 @@ def test_a_legal_basis_for_the_care_team_covers_the_coordinator(team, member):
         recipient=NeighbourhoodTeamFactory(),
         reason="Het kind is in gevaar en de ouders zijn niet bereikbaar.",
         valid_from=timezone.localdate(),
+        valid_until=timezone.localdate() + dt.timedelta(days=30),
         by=team.ib,
     )
     assert not _sees(worker, team.pupil)  # names another organisation

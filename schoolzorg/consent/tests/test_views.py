@@ -283,13 +283,15 @@ def test_legal_basis_is_recorded_reasoned_and_shown_as_no_consent(world) -> None
     client = signed_in_client(world.users["social_worker"])
     data = {
         "kind": "reporting_right",
-        "purpose": Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+        "purpose": Purpose.REPORT_TO_VEILIG_THUIS,
         "recipient": "",
         "reason": "kort",
         "valid_from": timezone.localdate().isoformat(),
         "valid_until": "",
     }
-    assert "20 tekens" in client.post(url, data).content.decode()
+    short = client.post(url, data)
+    assert short.status_code == 400
+    assert "20 tekens" in short.context["form"].errors["reason"][0]
     data["reason"] = "Signalen van mishandeling, collega en Veilig Thuis geraadpleegd."
     assert client.post(url, data).status_code == 302
     assert LegalBasis.objects.filter(pupil=pupil).count() == 1
@@ -371,12 +373,12 @@ def test_recipient_choices_are_the_care_team_organisations_around_the_pupil(worl
     response = signed_in_client(world.users["social_worker"]).post(
         basis_url,
         {
-            "kind": "reporting_right",
+            "kind": "vital_interest",
             "purpose": Purpose.DISCUSS_IN_CARE_TEAM,
             "recipient": world.municipality.pk,
             "reason": "Signalen van mishandeling, collega en Veilig Thuis geraadpleegd.",
             "valid_from": timezone.localdate().isoformat(),
-            "valid_until": "",
+            "valid_until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
         },
     )
     assert response.status_code == 400
@@ -422,11 +424,12 @@ def test_the_ledger_services_refuse_a_recipient_that_cannot_receive(world) -> No
     with pytest.raises(ConsentError, match="Kies een wijkteam"):
         record_legal_basis(
             pupil,
-            kind="reporting_right",
+            kind="vital_interest",
             purpose=Purpose.WARM_HANDOVER,
             recipient=world.users["nurse"].memberships.get().organisation,
             reason="Signalen van mishandeling, collega en Veilig Thuis geraadpleegd.",
             valid_from=timezone.localdate(),
+            valid_until=timezone.localdate() + dt.timedelta(days=30),
             by=world.users["social_worker"],
         )
     assert not Consent.objects.filter(pupil=pupil).exists()

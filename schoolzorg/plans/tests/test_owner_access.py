@@ -106,6 +106,7 @@ def test_a_legal_basis_for_the_care_team_covers_the_owner(team, part, worker):
         recipient=other_team,
         reason="Het kind is in gevaar en de ouders zijn niet bereikbaar.",
         valid_from=timezone.localdate(),
+        valid_until=timezone.localdate() + dt.timedelta(days=30),
         by=team.ib,
     )
     assert not _sees(worker, team.pupil)  # names another organisation
