@@ -1,8 +1,8 @@
 """The ground for sharing a referral with its team: a consent or a legal basis in force today.
 
 Sharing the pupil's data with the neighbourhood team needs a complete consent "Delen met het
-wijkteam" (or a legal basis for that purpose) that names the team or no organisation, in force
-on the day. Sending checks it, and so does every read afterwards: when the ground ends
+wijkteam" (or a legal basis for that purpose, of a kind that can ground it: never meldrecht)
+that names the team or no organisation, in force on the day. Sending checks it, and so does every read afterwards: when the ground ends
 (withdrawn, expired) the referral no longer opens the pupil's file or the document for the team
 (`access._file_referrals_q`, `policies.sees_content`); the team keeps the referral's progress,
 as the service desk has it (ADR 0401, "Ground for sharing").
@@ -39,10 +39,13 @@ def _consents(pupil: Any, team: Any, day: dt.date | None) -> QuerySet[Consent]:
 
 
 def _bases(pupil: Any, team: Any, day: dt.date | None) -> QuerySet[LegalBasis]:
-    """Legal bases to share with the team in force on the day (none named: every team)."""
+    """Legal bases to share with the team in force on the day (none named: every team), of a
+    kind that can ground it: never meldrecht, which grounds only the report to Veilig Thuis
+    (`consent.models.BASIS_PURPOSES`)."""
     return (
         LegalBasis.objects.in_force(day)
-        .filter(pupil=pupil, purpose=PURPOSE)
+        .grounding(PURPOSE)
+        .filter(pupil=pupil)
         .filter(Q(recipient__isnull=True) | Q(recipient=team))
     )
 
@@ -110,9 +113,11 @@ def share_basis_end(referral: Any, day: dt.date) -> ShareEnd | None:
                     f"{_long(until)}.",
                 )
             )
-    bases = LegalBasis.objects.filter(
-        pupil_id=referral.pupil_id, purpose=PURPOSE, valid_until__lt=day
-    ).filter(Q(recipient__isnull=True) | Q(recipient_id=referral.team_id))
+    bases = (
+        LegalBasis.objects.grounding(PURPOSE)
+        .filter(pupil_id=referral.pupil_id, valid_until__lt=day)
+        .filter(Q(recipient__isnull=True) | Q(recipient_id=referral.team_id))
+    )
     for basis in bases:
         if (until := basis.valid_until) is not None:
             ends.append(

@@ -252,3 +252,41 @@ def test_the_sweep_runs_every_five_minutes() -> None:
     sweep = next(s for s in sweeps() if s.name == "referral-share-basis")
     assert sweep.every_seconds == 300
     assert sweep.task.name == "check_share_basis"
+
+
+def _meldrecht_to_share(world: World) -> LegalBasis:
+    """Meldrecht stored for "Delen met het wijkteam", naming no team, before its kind had to
+    fit its purpose (tester finding S5)."""
+    return LegalBasis.objects.create(
+        pupil=world.pupil,
+        kind=LegalBasisKind.REPORTING_RIGHT,
+        purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+        reason="Zorgen over de thuissituatie; wij delen met het wijkteam zonder toestemming.",
+        valid_from=dt.date(2020, 1, 1),
+        recorded_by=world.smw,
+    )
+
+
+def test_meldrecht_is_no_ground_to_send_a_referral() -> None:
+    world = make_world(consent=False)
+    _meldrecht_to_share(world)
+    referral = services.create_referral(world.pupil, by=world.smw)
+    services.save_draft(referral, COMPLETE_DOCUMENT, by=world.smw)
+    with pytest.raises(services.ReferralError):
+        services.submit_referral(referral, by=world.smw)
+    assert Referral.objects.get(pk=referral.pk).state == State.DRAFT
+
+
+def test_meldrecht_does_not_keep_the_sharing_once_the_consent_is_withdrawn(
+    world: World, client_for: Clients, django_capture_on_commit_callbacks: Any
+) -> None:
+    referral = _planned(world)
+    _meldrecht_to_share(world)
+    day = _withdraw_on_the_page(world, client_for, django_capture_on_commit_callbacks)
+    assert not Referral.objects.filter(pk=referral.pk).filter(share_basis_q()).exists()
+    assert client_for(world.worker).get(
+        reverse("pupils:detail", args=[world.pupil.pk])
+    ).status_code == (404)
+    html = client_for(world.worker).get(reverse("referrals:detail", args=[referral.pk]))
+    assert COMPLETE_DOCUMENT["help_question"] not in html.content.decode()
+    assert f"ingetrokken op {_long(day)}" in html.content.decode()
