@@ -24,6 +24,7 @@ from schoolzorg.assessments.models import (
 )
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import record_access
+from schoolzorg.consent.models import Purpose
 from schoolzorg.lib.crypto import rotate_text
 from schoolzorg.pupils.access import access_basis, active_memberships
 
@@ -205,6 +206,10 @@ def save_answers(
     return assessment
 
 
+# What a basis for the reporting code's "report without consent" must be for (meldrecht).
+REPORT = Purpose.REPORT_TO_VEILIG_THUIS
+
+
 def complete_assessment(
     assessment: Assessment,
     *,
@@ -231,10 +236,11 @@ def complete_assessment(
             legal_basis is None
             or legal_basis.kind != needed
             or legal_basis.pupil_id != assessment.pupil_id
+            or not legal_basis.grounds(REPORT)
         ):
             errors[item["key"]] = (
                 "Melden zonder toestemming kan alleen met een vastgelegde grondslag "
-                "'meldrecht' voor deze leerling."
+                "'meldrecht' voor deze leerling, met als doel 'Melden bij Veilig Thuis'."
             )
     if missing or errors:
         lines = [f"{m['section']}: {m['label']}" for m in missing]

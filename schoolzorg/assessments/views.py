@@ -273,12 +273,14 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
 def _reporting_right_bases(assessment: Assessment) -> list[Any]:
     if assessment.definition.code != InstrumentCode.REPORTING_CODE:
         return []
-    from schoolzorg.consent.models import LegalBasis, LegalBasisKind
+    from schoolzorg.consent.models import LegalBasis, LegalBasisKind, Purpose
 
+    # Meldrecht recorded for the report to Veilig Thuis; one stored before with a purpose of
+    # sharing is no ground for anything (`consent.models.BASIS_PURPOSES`).
     return list(
-        LegalBasis.objects.filter(
-            pupil_id=assessment.pupil_id, kind=LegalBasisKind.REPORTING_RIGHT
-        ).order_by("-valid_from")
+        LegalBasis.objects.grounding(Purpose.REPORT_TO_VEILIG_THUIS)
+        .filter(pupil_id=assessment.pupil_id, kind=LegalBasisKind.REPORTING_RIGHT)
+        .order_by("-valid_from")
     )
 
 

@@ -307,10 +307,30 @@ def test_report_without_consent_needs_a_reporting_right_legal_basis(member, clie
     post = {"j__decision": "report_without_consent", "j__decision__rationale": "Acuut."}
     response = client.post(f"/instrumenten/{a.pk}/afronden/", post)
     assert response.status_code == 400 and "meldrecht" in response.content.decode()
+    # Meldrecht stored (before the rule) for a purpose of sharing grounds nothing, not the
+    # report either: the form does not offer it and the service refuses it.
+    old = LegalBasis.objects.create(
+        pupil=pupil,
+        kind=LegalBasisKind.REPORTING_RIGHT,
+        purpose=Purpose.DISCUSS_IN_CARE_TEAM,
+        reason="Meldrecht Wet meldcode",
+        valid_from=dt.date(2026, 1, 5),
+        recorded_by=ib,
+    )
+    response = client.post(f"/instrumenten/{a.pk}/afronden/", post | {"legal_basis": old.pk})
+    assert response.status_code == 400 and f'value="{old.pk}"' not in response.content.decode()
+    with pytest.raises(services.IncompleteAssessment):
+        services.complete_assessment(
+            a,
+            judgement={"decision": "report_without_consent"},
+            rationale={"decision": "Acuut."},
+            by=ib,
+            legal_basis=old,
+        )
     basis = LegalBasis.objects.create(
         pupil=pupil,
         kind=LegalBasisKind.REPORTING_RIGHT,
-        purpose=Purpose.values[0],
+        purpose=Purpose.REPORT_TO_VEILIG_THUIS,
         reason="Meldrecht Wet meldcode",
         valid_from=dt.date(2026, 1, 5),
         recorded_by=ib,
