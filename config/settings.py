@@ -215,7 +215,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
 # Per account and address: a colleague's address typed wrongly elsewhere does not lock them out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "schoolzorg.accounts.backends.client_ip"
+AXES_CLIENT_IP_CALLABLE = "schoolzorg.lib.clients.client_address"
 # How many proxies in front add themselves to X-Forwarded-For (0: the client connects directly).
 PROXY_COUNT = int(env("SCHOOLZORG_PROXY_COUNT", "0") or 0)
 AXES_USERNAME_FORM_FIELD = "username"

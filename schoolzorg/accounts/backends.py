@@ -40,21 +40,3 @@ def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> st
     source = credentials if credentials else getattr(request, "POST", {})
     value = source.get(field) if source else None
     return value.strip().lower() if isinstance(value, str) else value
-
-
-def client_ip(request: Any) -> str | None:
-    """The address a sign-in attempt comes from, for django-axes' lockout.
-
-    `REMOTE_ADDR`, unless `settings.PROXY_COUNT` proxies stand in front: then the address the
-    outermost of them saw, counted from the right of `X-Forwarded-For` (what a client writes
-    there itself is further left, and not believed)."""
-    from django.conf import settings
-
-    meta = getattr(request, "META", {})
-    count = settings.PROXY_COUNT
-    if count > 0:
-        hops = [h.strip() for h in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= count:
-            return str(hops[-count])
-    remote = meta.get("REMOTE_ADDR")
-    return str(remote) if remote else None

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from schoolzorg.audit.models import AccessLogEntry, Action, BreakGlassGrant, WeeklyReview
 from schoolzorg.lib import requestcache
+from schoolzorg.lib.clients import client_address
 from schoolzorg.lib.validators import is_blank
 
 # Only `scripts/bench.sh` sets this, to measure what the read log costs; never set in production.
@@ -56,7 +57,6 @@ def _values(
     detail: str,
 ) -> dict[str, Any]:
     """The fields of one entry, by attribute name."""
-    meta = request.META if request is not None else {}
     return {
         "at": at,
         "user_id": getattr(user, "pk", None),
@@ -70,7 +70,7 @@ def _values(
         "object_id": str(obj.pk) if obj is not None else "",
         "basis": basis.kind if basis else "",
         "basis_ref": basis.ref if basis else "",
-        "client_address": meta.get("REMOTE_ADDR") or None,
+        "client_address": client_address(request),
         "request_id": getattr(request, "request_id", "") if request is not None else "",
         "detail": detail[:300],
     }

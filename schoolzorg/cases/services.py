@@ -112,14 +112,18 @@ def register_concern(
 
 def _notify_school_team(case: Case, *, by: Any) -> None:
     """Tell the school's support coordinators that a concern came in (no child data in the text)."""
-    from schoolzorg.accounts.models import User
+    from schoolzorg.accounts.models import Membership, User
     from schoolzorg.accounts.roles import Role
 
-    recipients = User.objects.filter(
-        memberships__organisation_id=case.school_id,
-        memberships__role=Role.SUPPORT_COORDINATOR,
-        is_active=True,
-    ).exclude(pk=by.pk)
+    # Only whose role at the school holds today: not a former IB-er (tester T12).
+    coordinators = (
+        Membership.objects.active()
+        .with_role(Role.SUPPORT_COORDINATOR)
+        .filter(organisation_id=case.school_id)
+    )
+    recipients = User.objects.filter(pk__in=coordinators.values("user_id"), is_active=True).exclude(
+        pk=by.pk
+    )
     if case.coordinator_id and case.coordinator_id != by.pk:
         recipients = recipients | User.objects.filter(pk=case.coordinator_id)
     notify(
@@ -245,7 +249,7 @@ def change_case_status(
 
 def _default_social_worker(case: Case, by: Any) -> Any:
     """The person moving the case if they are its school's SMW, else the school's only SMW."""
-    from schoolzorg.accounts.models import User
+    from schoolzorg.accounts.models import Membership, User
     from schoolzorg.accounts.roles import Role
     from schoolzorg.cases.policies import is_school_social_worker_at
 
@@ -253,12 +257,13 @@ def _default_social_worker(case: Case, by: Any) -> Any:
         return by
     if case.social_worker_id:
         return case.social_worker
+    serving = (
+        Membership.objects.active()
+        .with_role(Role.SCHOOL_SOCIAL_WORKER)
+        .filter(school_id=case.school_id)
+    )
     candidates = list(
-        User.objects.filter(
-            memberships__school_id=case.school_id,
-            memberships__role=Role.SCHOOL_SOCIAL_WORKER,
-            memberships__valid_from__lte=timezone.localdate(),
-        ).distinct()[:2]
+        User.objects.filter(pk__in=serving.values("user_id"), is_active=True).order_by("pk")[:2]
     )
     return candidates[0] if len(candidates) == 1 else None
 

@@ -235,12 +235,14 @@ def test_wrong_passwords_from_elsewhere_do_not_lock_the_owner_out(ib):
         (1, "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # the client's own entry is not believed
         (2, "6.6.6.6, 198.51.100.1, 10.0.0.9", "198.51.100.1"),
         (2, "198.51.100.1", "10.0.0.2"),  # fewer hops than proxies: the connection's address
+        (1, "6.6.6.6, <script>", "10.0.0.2"),  # not an address: the connection's
+        (1, "2001:db8::1", "2001:db8::1"),
     ],
 )
 def test_the_address_behind_a_proxy_is_counted_from_the_right(settings, count, forwarded, expected):
     from django.test import RequestFactory
 
-    from schoolzorg.accounts.backends import client_ip
+    from schoolzorg.lib.clients import client_address as client_ip
 
     settings.PROXY_COUNT = count
     request = RequestFactory().post(

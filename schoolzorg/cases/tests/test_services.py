@@ -308,3 +308,26 @@ def test_notifications_about_cases_tell_each_other_apart_without_naming_the_chil
     ]
     for text in texts:
         assert "Sam" not in text and "Jansen" not in text
+
+
+def test_a_former_support_coordinator_is_not_told_of_new_concerns(team, member):
+    """Tester T12: an IB-er whose role ended kept getting "nieuwe zorgmelding" notices and
+    e-mails of the school; and an SMW whose role ended was still picked as the social worker."""
+    from schoolzorg.accounts.models import Membership
+    from schoolzorg.accounts.roles import Role
+
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    former = member(Role.SUPPORT_COORDINATOR, team.school)
+    Membership.objects.filter(user=former).update(
+        valid_from=yesterday - dt.timedelta(days=30), valid_until=yesterday
+    )
+    Membership.objects.filter(user=team.smw).update(
+        valid_from=yesterday - dt.timedelta(days=30), valid_until=yesterday
+    )
+    case = services.register_concern(
+        team.pupil, category=Category.ABSENCE, description="Komt vaak te laat.", by=team.teacher
+    )
+    assert team.ib.notifications.count() == 1
+    assert not former.notifications.exists()
+    with pytest.raises(services.CaseError, match="Kies de schoolmaatschappelijk werker"):
+        services.change_case_status(case, to=CaseStatus.WITH_SCHOOL_SOCIAL_WORK, by=team.ib)

@@ -169,3 +169,20 @@ def test_a_brother_or_sister_named_on_the_page_is_logged_too(member, client_for)
     entry = AccessLogEntry.objects.get(pupil_id=brother.pk)
     assert (entry.user_id, entry.action, entry.detail) == (ib.pk, "view", "broer of zus")
     assert not AccessLogEntry.objects.filter(pupil_id=elsewhere.pk).exists()
+
+
+def test_the_read_log_keeps_the_users_address_behind_a_proxy(member, client_for, settings):
+    """Tester T13: behind the TLS proxy every entry had the proxy's address. The proxy's own
+    entry in X-Forwarded-For counts; what the browser wrote itself further left does not."""
+    pupil = PupilFactory()
+    ib = member(Role.SUPPORT_COORDINATOR, pupil.current_school)
+    client = client_for(ib)
+    forwarded = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 145.10.20.30"}
+    client.get(f"/leerlingen/{pupil.pk}/", **forwarded)
+    settings.PROXY_COUNT = 1
+    client.get(f"/leerlingen/{pupil.pk}/", **forwarded)
+    addresses = AccessLogEntry.objects.filter(pupil_id=pupil.pk).order_by("pk")
+    assert list(addresses.values_list("client_address", flat=True)) == [
+        "127.0.0.1",
+        "145.10.20.30",
+    ]
