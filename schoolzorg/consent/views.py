@@ -19,7 +19,7 @@ from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import record_access
 from schoolzorg.consent import policies, services
 from schoolzorg.consent.forms import CompleteForm, ConsentForm, LegalBasisForm, WithdrawForm
-from schoolzorg.consent.models import Consent
+from schoolzorg.consent.models import Consent, Purpose
 from schoolzorg.consent.rules import required_parties
 from schoolzorg.consent.sections import name_givers
 from schoolzorg.lib.forms import answer_status
@@ -84,7 +84,11 @@ def new(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = _pupil_for(request, pupil_id)
     if not policies.can_record_consent(request.user, pupil):
         raise Http404
-    form = ConsentForm(pupil, request.POST or None, request.FILES or None)
+    # A page that sends the user here for a consent it needs names its purpose (`?doel=`): the
+    # referral page for the warm handover. Anything else leaves the choice open.
+    wanted = request.GET.get("doel", "")
+    initial = {"purpose": wanted} if wanted in Purpose.values else {}
+    form = ConsentForm(pupil, request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

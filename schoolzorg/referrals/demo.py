@@ -39,20 +39,26 @@ def _back(ctx: Any, school: Any, days: int) -> dt.date:
     )
 
 
-def _ensure_consent(pupil: Any, team: Any, by: Any, on: dt.date) -> None:
-    """A complete consent to share with the team, given by those the age rule asks for."""
-    if Consent.objects.valid_for(
-        pupil, Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM, team, on=on
-    ).exists():
+def _ensure_consent(
+    pupil: Any,
+    team: Any,
+    by: Any,
+    on: dt.date,
+    purpose: str = Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+) -> None:
+    """A complete consent for the purpose with the team, given by those the age rule asks for."""
+    if Consent.objects.valid_for(pupil, purpose, team, on=on).exists():
         return
     given_on = on - dt.timedelta(days=30)
     parties = required_parties(pupil, given_on)
     guardians = Guardian.objects.filter(pk__in=parties.guardian_ids).order_by("pk")
     record_consent(
         pupil,
-        purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+        purpose=purpose,
         recipient=team,
-        data_scope=DOCUMENT["consent_scope"],
+        data_scope=DOCUMENT["consent_scope"]
+        if purpose == Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM
+        else "Een gesprek met het wijkteam over de hulpvraag.",
         guardians=guardians if parties.guardians_required else (),
         given_by_pupil=parties.pupil,
         given_on=given_on,
@@ -162,6 +168,10 @@ def _seed_one(ctx: Any, plan: str, pupil: Any, team: Any, school: Any, smw: Any,
         if plan == "planned"
         else _back(ctx, school, max(sent - 6, 1))
     )
+    # The warm handover is a conversation with the team: the family agreed to it too, with the
+    # same form (the acknowledged referral waiting for its plan has no such consent yet, so the
+    # demo shows the team what it then reads).
+    _ensure_consent(pupil, team, smw, sent_on, purpose=Purpose.WARM_HANDOVER)
     services.plan_handover(
         referral,
         by=worker,

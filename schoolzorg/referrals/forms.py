@@ -260,7 +260,12 @@ class PlanHandoverForm(SeenStateForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Vul in wie er meedoen."},
     )
-    parents_invited = forms.BooleanField(label="De ouders zijn uitgenodigd", required=False)
+    parents_invited = forms.BooleanField(
+        label="De ouders zijn uitgenodigd",
+        required=False,
+        help_text="Een warme overdracht is liefst met het gezin erbij: nodig de ouders uit, en "
+        "de leerling als dat past.",
+    )
 
     # Which days the handover may be on follows the referral's urgency (`workflow.DayCount`).
     DAYS_HELP = {

@@ -46,7 +46,13 @@ from schoolzorg.referrals.neighbours import already_tried_lines, note_on_cases, 
 from schoolzorg.referrals.policies import school_side
 from schoolzorg.referrals.routing import Route, route_for
 from schoolzorg.referrals.sharing import PURPOSE as SHARE_PURPOSE
-from schoolzorg.referrals.sharing import has_share_basis, share_basis_end, share_basis_q
+from schoolzorg.referrals.sharing import (
+    handover_basis_missing,
+    has_handover_basis,
+    has_share_basis,
+    share_basis_end,
+    share_basis_q,
+)
 from schoolzorg.referrals.workflow import (
     ASSIGNED_STATES,
     DUE_FIELD_BY_STEP,
@@ -1105,6 +1111,33 @@ def early_hold_warning(referral: Referral) -> str:
     )
 
 
+def parents_not_invited_warning(referral: Referral) -> str:
+    """What the team reads after planning a warm handover without inviting the parents ("" when
+    they are invited): the handover is best held with the family there (domain, "warme
+    overdracht"). Allowed, as a parent may not be able to come; the school sees it on the page."""
+    if referral.parents_invited:
+        return ""
+    return (
+        "Let op: de ouders zijn niet uitgenodigd. Een warme overdracht is liefst met het gezin "
+        "erbij. Kunnen de ouders toch komen? Pas de overdracht dan aan en zet een vinkje bij "
+        "‘De ouders zijn uitgenodigd’."
+    )
+
+
+def handover_held_without_basis_warning(referral: Referral) -> str:
+    """What the team reads after recording a warm handover held on a day without a consent for
+    it ("" when there was one): the conversation happened and is recorded as it was, but the
+    school must know that the ground was missing (withdrawn or ended after planning)."""
+    held = referral.handover_held_on
+    if held is None or has_handover_basis(referral, held):
+        return ""
+    return (
+        f"Let op: op {_weekday_long(held)} was er geen geldige toestemming voor de warme "
+        "overdracht. Dat staat nu op de tijdlijn. Bespreek met de school of de toestemming "
+        "nog moet worden vastgelegd."
+    )
+
+
 def late_handover_warning(referral: Referral) -> str:
     """What the team reads after planning a warm handover after its deadline ("" when in time).
 
@@ -1328,7 +1361,11 @@ def plan_handover(
     parents_invited: bool,
     today: dt.date | None = None,
 ) -> Referral:
-    """Plan (or move) the warm handover: date, place, who takes part, whether parents are invited."""
+    """Plan (or move) the warm handover: date, place, who takes part, whether parents are invited.
+
+    The conversation needs a consent for the warm handover (or a legal basis for it) with the
+    team, in force on its day (`sharing.handover_basis_missing`); without one it is refused.
+    """
     day = _today(today)
     problems = []
     if on < day:
@@ -1343,6 +1380,8 @@ def plan_handover(
         )
     elif closed := _school_closed_on(referral, on):
         problems.append(("on", closed))
+    elif no_basis := handover_basis_missing(referral, on):
+        problems.append(("", no_basis))
     if is_blank(place):
         problems.append(("place", "Vul de plaats in."))
     if is_blank(participants):
@@ -1405,6 +1444,11 @@ def hold_handover(
         + (
             f" (eerder dan gepland: {numeric(planned)})"
             if planned is not None and held_on < planned
+            else ""
+        )
+        + (
+            ". Op die dag was er geen geldige toestemming voor de warme overdracht."
+            if not has_handover_basis(referral, held_on)
             else ""
         ),
     )

@@ -10,6 +10,12 @@ as the service desk has it (ADR 0401, "Ground for sharing").
 One definition of the rule: `has_share_basis` asks it for one referral, `share_basis_q` puts it
 in SQL over `Referral` (the access rules, the sweep); both are built from `_consents` and
 `_bases`.
+
+The warm handover is a conversation about the child with the team, so it needs a ground of its
+own: a consent "Warme overdracht" (or a legal basis for it) for the team or no organisation,
+in force on the day of the conversation, given by whoever must agree at the pupil's age then
+(`Consent.objects.in_force`). Planning the handover asks it (`handover_basis_missing`), and so
+does the referral page, which tells the school and the team when it is missing.
 """
 
 from __future__ import annotations
@@ -22,29 +28,36 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 
 from schoolzorg.consent.models import Consent, LegalBasis, Purpose
+from schoolzorg.consent.rules import required_parties
 
 PURPOSE = Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM
+HANDOVER_PURPOSE = Purpose.WARM_HANDOVER
 
 
-def _consents(pupil: Any, team: Any, day: dt.date | None) -> QuerySet[Consent]:
-    """Complete consents to share with the team in force on the day (none named: every team).
+def _consents(
+    pupil: Any, team: Any, day: dt.date | None, purpose: str = PURPOSE
+) -> QuerySet[Consent]:
+    """Complete consents for the purpose with the team in force on the day (none named: every
+    team).
 
     `pupil` and `team` are ids or `OuterRef`s to a referral's columns.
     """
     return (
         Consent.objects.in_force(day)
-        .filter(pupil=pupil, purpose=PURPOSE)
+        .filter(pupil=pupil, purpose=purpose)
         .filter(Q(recipient__isnull=True) | Q(recipient=team))
     )
 
 
-def _bases(pupil: Any, team: Any, day: dt.date | None) -> QuerySet[LegalBasis]:
-    """Legal bases to share with the team in force on the day (none named: every team), of a
-    kind that can ground it: never meldrecht, which grounds only the report to Veilig Thuis
-    (`consent.models.BASIS_PURPOSES`)."""
+def _bases(
+    pupil: Any, team: Any, day: dt.date | None, purpose: str = PURPOSE
+) -> QuerySet[LegalBasis]:
+    """Legal bases for the purpose with the team in force on the day (none named: every team),
+    of a kind that can ground it: never meldrecht, which grounds only the report to Veilig
+    Thuis (`consent.models.BASIS_PURPOSES`)."""
     return (
         LegalBasis.objects.in_force(day)
-        .grounding(PURPOSE)
+        .grounding(purpose)
         .filter(pupil=pupil)
         .filter(Q(recipient__isnull=True) | Q(recipient=team))
     )
@@ -63,6 +76,49 @@ def has_share_basis(referral: Any, day: dt.date | None = None) -> bool:
     return (
         _consents(referral.pupil_id, referral.team_id, day).exists()
         or _bases(referral.pupil_id, referral.team_id, day).exists()
+    )
+
+
+def has_handover_basis(referral: Any, day: dt.date | None = None) -> bool:
+    """A consent or legal basis for the warm handover with the referral's team is in force on
+    the day (the day of the conversation)."""
+    if referral.team_id is None:
+        return False
+    pupil, team = referral.pupil_id, referral.team_id
+    return (
+        _consents(pupil, team, day, HANDOVER_PURPOSE).exists()
+        or _bases(pupil, team, day, HANDOVER_PURPOSE).exists()
+    )
+
+
+def who_must_agree(pupil: Any, day: dt.date) -> str:
+    """Who must agree on the day, by the pupil's age (`consent.rules`), in plain Dutch."""
+    parties = required_parties(pupil, day)
+    name = pupil.first_name
+    if not parties.guardians_required:
+        return f"{name} zelf ({name} is dan {parties.age})"
+    if parties.pupil:
+        return f"{name} én de ouders met gezag ({name} is dan {parties.age})"
+    return "de ouders met gezag"
+
+
+def handover_basis_missing(referral: Any, day: dt.date) -> str:
+    """Why a warm handover on `day` has no ground, and how to record one ("" when it has).
+
+    Said to the team that plans it; the school records consents, so the text says who does
+    what, with the purpose as the consent form names it.
+    """
+    if has_handover_basis(referral, day):
+        return ""
+    team = referral.team.name if referral.team else "het wijkteam"
+    name = referral.pupil.first_name
+    return (
+        f"Er is geen toestemming voor de warme overdracht met {team} die geldt op {_long(day)}. "
+        f"De warme overdracht is een gesprek over {name} met het wijkteam; daarvoor is "
+        f"toestemming nodig van {who_must_agree(referral.pupil, day)}. De school legt die "
+        f"vast: de intern begeleider of de schoolmaatschappelijk werker kiest bij {name} "
+        f"‘Toestemming vastleggen’ met het doel ‘{HANDOVER_PURPOSE.label}’. Daarna kunt u de "
+        "warme overdracht plannen."
     )
 
 

@@ -425,6 +425,9 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         if role == Role.SCHOOL_SOCIAL_WORKER
         else (Role(role).label if role else "Namens de school"),
         "school_person_is_social_worker": role == Role.SCHOOL_SOCIAL_WORKER,
+        # Before the warm handover is held: say when no consent for it is recorded, so the
+        # school records one before the team plans the conversation (`sharing`).
+        "handover_consent": _handover_consent(request, referral, today),
         # Sent, and no longer to be shared with the team: why and since when (ADR 0401).
         "share_end": sharing.share_basis_end(referral, today)
         if referral.submitted_at is not None
@@ -456,6 +459,27 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         # A team that has not acknowledged the referral yet does not open the pupil's file.
         "opens_pupil": Pupil.objects.visible_to(request.user).filter(pk=referral.pupil_id).exists(),
     }
+
+
+# The states in which the warm handover is still to be planned or held.
+BEFORE_HANDOVER_STATES = frozenset({State.SUBMITTED, State.ACKNOWLEDGED, State.HANDOVER_PLANNED})
+
+
+def _handover_consent(request: HttpRequest, referral: Referral, today: dt.date) -> dict[str, Any]:
+    """Whether the referral page says that no consent for the warm handover is in force (on the
+    planned day, else today), and where the school records one; empty when it need not."""
+    if referral.state not in BEFORE_HANDOVER_STATES or referral.team_id is None:
+        return {}
+    day = referral.handover_on or today
+    if sharing.has_handover_basis(referral, day):
+        return {}
+    url = ""
+    if can_record_consent(request.user, referral.pupil):
+        back = urlencode(
+            {"doel": sharing.HANDOVER_PURPOSE.value, "next": services.referral_url(referral)}
+        )
+        url = f"{reverse('consent:new', args=[referral.pupil_id])}?{back}"
+    return {"day": day, "who": sharing.who_must_agree(referral.pupil, day), "url": url}
 
 
 @never_cache
@@ -892,8 +916,14 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     messages.success(request, f"De toeleiding staat nu op ‘{State(spec.target).label}’.")
     if name == "plan_handover" and (late := services.late_handover_warning(referral)):
         messages.warning(request, late)
+    if name == "plan_handover" and (absent := services.parents_not_invited_warning(referral)):
+        messages.warning(request, absent)
     if name == "hold_handover" and (early := services.early_hold_warning(referral)):
         messages.warning(request, early)
+    if name == "hold_handover" and (
+        unfounded := services.handover_held_without_basis_warning(referral)
+    ):
+        messages.warning(request, unfounded)
     return redirect("referrals:detail", pk=pk)
 
 

@@ -108,6 +108,7 @@ def make_world(*, consent: bool = True) -> World:
     )
     if consent:
         give_consent(world)
+        give_handover_consent(world)
     return world
 
 
@@ -120,6 +121,21 @@ def give_consent(
         recipient=recipient or world.team,
         is_complete=True,
         # The parents and the pupil: enough whatever age a test gives the pupil.
+        given_by_pupil=True,
+        given_on=on or dt.date(2020, 1, 1),
+        recorded_by=world.smw,
+    )
+
+
+def give_handover_consent(
+    world: World, *, recipient: Any = None, on: dt.date | None = None, pupil: Any = None
+) -> Consent:
+    """A consent for the warm handover with the world's team (planning it needs one)."""
+    return Consent.objects.create(
+        pupil=pupil or world.pupil,
+        purpose=Purpose.WARM_HANDOVER,
+        recipient=recipient or world.team,
+        is_complete=True,
         given_by_pupil=True,
         given_on=on or dt.date(2020, 1, 1),
         recorded_by=world.smw,
@@ -157,6 +173,7 @@ def another_pupil(world: World) -> Any:
         home_precision="pc6",
     )
     give_consent(world, pupil=pupil)
+    give_handover_consent(world, pupil=pupil)
     return pupil
 
 

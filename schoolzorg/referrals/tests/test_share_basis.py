@@ -224,7 +224,11 @@ def test_another_ground_in_force_keeps_the_sharing(
     before = Notification.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         withdraw_consent(
-            Consent.objects.get(pupil=world.pupil, recipient=world.team),
+            Consent.objects.get(
+                pupil=world.pupil,
+                recipient=world.team,
+                purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM,
+            ),
             by=world.smw,
             on=timezone.localdate(),
             reason="Alleen deze toestemming.",

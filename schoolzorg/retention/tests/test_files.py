@@ -349,7 +349,9 @@ def test_each_register_line_counts_the_files_of_its_own_records_once(
         status="closed", outcome="resolved", closed_at=timezone.now().replace(year=2024, month=6)
     )
     form = default_storage.save("consent/2024/formulier.pdf", ContentFile(b"%PDF handtekening"))
-    Consent.objects.filter(pupil=world.pupil).update(evidence_file=form)
+    Consent.objects.filter(pupil=world.pupil, purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM).update(
+        evidence_file=form
+    )
     leave_school(world.pupil)
 
     with django_capture_on_commit_callbacks(execute=True):
