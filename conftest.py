@@ -87,6 +87,15 @@ def two_digit_date(after: dt.date) -> dt.date:
     return day
 
 
+def weekday(day: dt.date, *, before: bool = False) -> dt.date:
+    """`day`, or the Monday after it (`before`: the Friday before it) when it is in a weekend: a
+    due day the school side and the team may have (`plans.services.closed_due_day`), on
+    whatever day the tests run. Holidays are only in the database of a test that adds them."""
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=-1 if before else 1)
+    return day
+
+
 def pdf_text(pdf: bytes, *, layout: bool = True) -> str:
     """The text of a PDF as poppler's `pdftotext` reads it: with `layout`, each printed line as a
     line, so a word or a date split over two lines shows as two pieces."""

@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -297,6 +298,60 @@ def closed_because(day: dt.date, *, region: str, school_id: int | None = None) -
 
 
 NO_SCHOOL_DAY = "Geen schooldag gevonden binnen twee jaar; controleer de kalender."
+
+
+@dataclass(frozen=True)
+class ClosedWords:
+    """How a refusal of a closed day speaks: "Op <dag> {closed} (…). Kies een {pick}. De eerste
+    {first} daarna is <dag>." """
+
+    closed: str
+    pick: str
+    first: str
+
+
+# A day the school is closed (a meeting, a handover at school, an action of the school).
+SCHOOL_CLOSED = ClosedWords("is de school dicht", "schooldag", "schooldag")
+# A day nobody works (weekend, public holiday): the neighbourhood team works in the school
+# holidays, so only those count for its work (an empty region, no school).
+NOT_A_WORKING_DAY = ClosedWords("is het geen werkdag", "werkdag", "werkdag")
+
+
+def closed_day_refusal(
+    day: dt.date, *, region: str, school_id: int | None = None, words: ClosedWords
+) -> str:
+    """Why `day` cannot be chosen ("" when it can), with the first open day after it named.
+
+    The one sentence every date field refuses a closed day with: planning and moving a care
+    meeting, a warm handover, the due day of a plan action or a meeting decision. The region
+    and school say which calendar (an empty region: weekends and public holidays only).
+    """
+    from django.utils.formats import date_format
+
+    reasons = closed_because(day, region=region, school_id=school_id)
+    if not reasons:
+        return ""
+    text = (
+        f"Op {date_format(day, 'l j F Y')} {words.closed} ({', '.join(reasons)}). "
+        f"Kies een {words.pick}."
+    )
+    try:
+        after = add_school_days(day, 1, region=region, school_id=school_id)
+    except ValueError:
+        return text
+    return f"{text} De eerste {words.first} daarna is {date_format(after, 'l j F Y')}."
+
+
+def school_closed_refusal(school: Any, day: dt.date) -> str:
+    """Why the school is closed on `day`, with its first school day after it; "" when open."""
+    return closed_day_refusal(
+        day, region=school.effective_holiday_region, school_id=school.pk, words=SCHOOL_CLOSED
+    )
+
+
+def working_day_refusal(day: dt.date) -> str:
+    """Why `day` is no working day (weekend, public holiday), with the next one; "" when it is."""
+    return closed_day_refusal(day, region="", words=NOT_A_WORKING_DAY)
 
 
 def add_school_days(

@@ -20,6 +20,7 @@ from schoolzorg.consent.models import Consent, Purpose
 from schoolzorg.meetings import services
 from schoolzorg.meetings.models import AgendaSource, Attendance, AttendanceStatus, MeetingSchedule
 from schoolzorg.meetings.workflow import MeetingState
+from schoolzorg.plans.services import first_due_day
 
 MINUTES = [
     "Leerkracht ziet vooruitgang in de ochtend; na de pauze gaat het minder. Moeder herkent dit "
@@ -109,7 +110,13 @@ def seed_demo(ctx: Any) -> None:
                     text=text,
                     domain=domain,
                     owner=by_role.get(role, ib),
-                    due_on=meeting.scheduled_on + dt.timedelta(days=21),
+                    # Three weeks on, or the school's first day open after that.
+                    due_on=first_due_day(
+                        school,
+                        domain=domain,
+                        by_person=True,
+                        on=meeting.scheduled_on + dt.timedelta(days=21),
+                    ),
                     by=ib,
                     form_token=uuid.UUID(int=ctx.rng.getrandbits(128)),
                 )

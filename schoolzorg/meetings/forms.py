@@ -17,7 +17,13 @@ from schoolzorg.meetings.models import (
     MeetingSchedule,
 )
 from schoolzorg.plans.forms import owner_value, set_choices, set_owners
-from schoolzorg.plans.models import DOMAIN_HELP, DOMAIN_LABEL, DOMAIN_REQUIRED, Domain
+from schoolzorg.plans.models import (
+    DOMAIN_HELP,
+    DOMAIN_LABEL,
+    DOMAIN_REQUIRED,
+    DUE_ON_HELP,
+    Domain,
+)
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_ERRORS = {"required": "Vul een datum in.", "invalid": "Vul een geldige datum in."}
@@ -276,7 +282,9 @@ class DecisionForm(forms.Form):
     # The same choice as on the plan's action form (`plans.forms.set_owners`): a decision about
     # a child can be for someone from the family or network, by name.
     owner_name = TextField(label="Of: iemand uit gezin of netwerk", required=False, max_length=200)
-    due_on = forms.DateField(label="Klaar op", widget=DateInput(), error_messages=DATE_ERRORS)
+    due_on = forms.DateField(
+        label="Klaar op", widget=DateInput(), help_text=DUE_ON_HELP, error_messages=DATE_ERRORS
+    )
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     people: dict[Any, Any]

@@ -42,7 +42,7 @@ from schoolzorg.meetings.models import (
 )
 from schoolzorg.meetings.schedule import dates_for
 from schoolzorg.meetings.workflow import MeetingState
-from schoolzorg.plans.services import add_action, start_plan
+from schoolzorg.plans.services import add_action, closed_due_day, start_plan
 from schoolzorg.pupils.access import access_basis
 from schoolzorg.pupils.models import Guardian
 
@@ -218,24 +218,9 @@ def plan_meeting(
 def _school_closed_on(team: CareTeam, day: dt.date) -> str:
     """Why the team's school is closed on `day`, with the first school day after it; "" on a
     school day."""
-    from django.utils.formats import date_format
-
     from schoolzorg.calendars import workingdays
 
-    school = team.school
-    region = school.effective_holiday_region
-    reasons = workingdays.closed_because(day, region=region, school_id=school.pk)
-    if not reasons:
-        return ""
-    text = (
-        f"Op {date_format(day, 'l j F Y')} is de school dicht ({', '.join(reasons)}). "
-        "Kies een schooldag."
-    )
-    try:
-        after = workingdays.add_school_days(day, 1, region=region, school_id=school.pk)
-    except ValueError:
-        return text
-    return f"{text} De eerste schooldag daarna is {date_format(after, 'l j F Y')}."
+    return workingdays.school_closed_refusal(team.school, day)
 
 
 # --- Rescheduling one meeting ---------------------------------------------------------------
@@ -971,6 +956,15 @@ def add_decision(
     if not is_person and pupil is None:
         # A general item has no family: its decisions are for the team's own people.
         raise FieldRefused("owner", "Kies iemand uit de lijst.")
+    # The plan's rule for an action's due day (a decision becomes one), at this form's field.
+    closed = closed_due_day(
+        pupil.current_school if pupil is not None else meeting.care_team.school,
+        domain=domain,
+        by_person=is_person,
+        due_on=due_on,
+    )
+    if closed:
+        raise FieldRefused("due_on", closed)
     # A consent that names one organisation: the others' people could not act on the file.
     if pupil is not None and is_person and not may_be_named(owner, pupil):
         raise FieldRefused(

@@ -81,7 +81,14 @@ def seed_demo(ctx: Any) -> None:
                     description=text,
                     domain=domain,
                     owner=owner,
-                    due_on=today + dt.timedelta(days=days),
+                    # On a day the rule allows for who is at turn (a school day for the
+                    # school), whatever day the demo is loaded.
+                    due_on=services.first_due_day(
+                        part.pupil.current_school,
+                        domain=domain,
+                        by_person=not isinstance(owner, str),
+                        on=today + dt.timedelta(days=days),
+                    ),
                     goal=goal if domain != Domain.NETWORK else goal2,
                     by=ib,
                     source="Schoolzorgteam (demo)",

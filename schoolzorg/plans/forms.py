@@ -15,6 +15,7 @@ from schoolzorg.plans.models import (
     DOMAIN_HELP,
     DOMAIN_LABEL,
     DOMAIN_REQUIRED,
+    DUE_ON_HELP,
     ActionStatus,
     Domain,
     Progress,
@@ -254,6 +255,7 @@ class ActionForm(forms.Form):
     due_on = forms.DateField(
         label="Klaar op",
         widget=DateInput(),
+        help_text=DUE_ON_HELP,
         error_messages={"required": "Vul in wanneer de actie klaar moet zijn.", **DATE_ERRORS},
     )
 

@@ -261,6 +261,11 @@ DOMAIN_HELP = (
     "Bij 'Wie doet het?' kiest u de persoon."
 )
 DOMAIN_REQUIRED = "Kies wie aan zet is."
+# Which days an action can be due on, by who is at turn (`plans.services.closed_due_day`).
+DUE_ON_HELP = (
+    "School of schoolmaatschappelijk werk aan zet: een dag waarop de school open is. "
+    "Wijkteam: een werkdag. Gezin of netwerk: elke dag."
+)
 
 
 class ActionStatus(models.TextChoices):

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from schoolzorg.calendars import workingdays
 from schoolzorg.lib import formtokens
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.validators import is_blank
@@ -53,6 +54,63 @@ class AlreadyDone(PlanError):
 
 class GoalGone(PlanError):
     """The goal is no longer in the plan (removed meanwhile, or by this person's own first click)."""
+
+
+class PlanFieldError(PlanError):
+    """A refusal that belongs at one field of the form: `field` is the service's parameter name,
+    which the form's field shares."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# Who is at turn decides which days an action can be due on (`closed_due_day`).
+SCHOOL_DOMAINS = frozenset({Domain.SCHOOL, Domain.SCHOOL_SOCIAL_WORK})
+FAMILY_DOMAINS = frozenset({Domain.FAMILY, Domain.NETWORK})
+
+
+def _due_calendar(
+    school: Any, domain: str, by_person: bool
+) -> tuple[str, int | None, workingdays.ClosedWords] | None:
+    """The calendar an action's due day keeps to (`closed_due_day`): region, school and the
+    words of a refusal; None when any day will do."""
+    if domain in SCHOOL_DOMAINS and school is not None:
+        return school.effective_holiday_region, school.pk, workingdays.SCHOOL_CLOSED
+    if domain in FAMILY_DOMAINS or (domain == Domain.OTHER and not by_person):
+        return None
+    return "", None, workingdays.NOT_A_WORKING_DAY
+
+
+def closed_due_day(school: Any, *, domain: str, by_person: bool, due_on: dt.date) -> str:
+    """Why an action (or a meeting decision, which becomes one) cannot be due on `due_on`, with
+    the first day after it that it can; "" when it can.
+
+    The one rule for both forms. The school or its social worker at turn: a day the pupil's
+    school is open (not a weekend, a public holiday that is a day off, the school holiday or a
+    study day), as for a care meeting and a warm handover. The neighbourhood team, or a person
+    chosen from the care team under "Anders": a working day (the team works in the school
+    holidays, not on a Sunday or Christmas Day). The family or its network, or "Anders" by a
+    name: any day. `school`: the pupil's current school (the meeting's school for an item
+    without a pupil); without one the school's work keeps to working days.
+    """
+    calendar = _due_calendar(school, domain, by_person)
+    if calendar is None:
+        return ""
+    region, school_id, words = calendar
+    return workingdays.closed_day_refusal(due_on, region=region, school_id=school_id, words=words)
+
+
+def first_due_day(school: Any, *, domain: str, by_person: bool, on: dt.date) -> dt.date:
+    """`on` when an action can be due then (`closed_due_day`), else the first day after it that
+    it can (the demo's dates, counted from the day it is loaded)."""
+    calendar = _due_calendar(school, domain, by_person)
+    if calendar is None:
+        return on
+    region, school_id, _words = calendar
+    if workingdays.is_school_day(on, region=region, school_id=school_id):
+        return on
+    return workingdays.add_school_days(on, 1, region=region, school_id=school_id)
 
 
 CONFLICT_MESSAGE = (
@@ -454,6 +512,14 @@ def add_action(
     owner_name = owner.strip() if isinstance(owner, str) else ""
     if owner_user is None and not owner_name:
         raise PlanError("Vul in wie de actie uitvoert.")
+    closed = closed_due_day(
+        plan_part.pupil.current_school,
+        domain=domain,
+        by_person=owner_user is not None,
+        due_on=due_on,
+    )
+    if closed:
+        raise PlanFieldError("due_on", closed)
     if goal is not None and goal.part_id != plan_part.pk:
         raise PlanError("Dit doel hoort bij een ander kind.")
     if goal is not None and _lock_goal(goal) is None:

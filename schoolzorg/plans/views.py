@@ -347,6 +347,8 @@ def add_action(request: HttpRequest, part_pk: int) -> HttpResponse:
                 by=request.user,
                 form_token=data["form_token"],
             )
+        except services.PlanFieldError as exc:  # a closed day: at the field, input kept
+            form.add_error(exc.field, str(exc))
         except services.PlanError as exc:
             form.add_error(None, str(exc))
         else:

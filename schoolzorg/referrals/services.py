@@ -1025,20 +1025,14 @@ def _handover_days(referral: Referral) -> tuple[str, int | None, str, str, str] 
 
 def _school_closed_on(referral: Referral, on: dt.date) -> str:
     """Why a warm handover cannot be planned on `on` ("" when it can), with the first day after
-    it that it can (`_handover_days`)."""
+    it that it can (`_handover_days`), in the words every date field uses
+    (`workingdays.closed_day_refusal`)."""
     days = _handover_days(referral)
     if days is None:
         return ""
     region, school_id, closed, pick, first = days
-    reasons = workingdays.closed_because(on, region=region, school_id=school_id)
-    if not reasons:
-        return ""
-    text = f"Op {_weekday_long(on)} {closed} ({', '.join(reasons)}). Kies een {pick}."
-    try:
-        after = workingdays.add_school_days(on, 1, region=region, school_id=school_id)
-    except ValueError:
-        return text
-    return f"{text} De eerste {first} daarna is {_weekday_long(after)}."
+    words = workingdays.ClosedWords(closed, pick, first)
+    return workingdays.closed_day_refusal(on, region=region, school_id=school_id, words=words)
 
 
 def _closed_hold_day(

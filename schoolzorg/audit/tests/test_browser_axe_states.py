@@ -39,7 +39,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from conftest import AXE_OPTIONS
+from conftest import AXE_OPTIONS, weekday
 from schoolzorg.audit import matrix
 from schoolzorg.audit.tests.test_browser_axe_crawl import (
     NEXT_FRAME,
@@ -644,7 +644,7 @@ def _after_a_post(
 
     # A decision sent twice (a double click without JavaScript): saved once, and said so.
     if (visit := open_form("meetings:decide")) is not None:
-        due_on = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+        due_on = weekday(dt.date.today() + dt.timedelta(days=14)).isoformat()
         page.evaluate(FILL_FORM, [visit.index, "Moeder belt de huisarts.", due_on])
         page.evaluate(SEND_TWICE, visit.index)
         report.goto(visit.page_path)

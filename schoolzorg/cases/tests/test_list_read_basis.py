@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from conftest import weekday
 from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.cases.tests.factories import CaseFactory
@@ -49,7 +50,7 @@ def world(member):
         description="Huisbezoek",
         domain="neighbourhood_team",
         owner=world.worker2,
-        due_on=timezone.localdate() + dt.timedelta(days=7),
+        due_on=weekday(timezone.localdate() + dt.timedelta(days=7)),
         by=world.coordinator,
     )
     return world

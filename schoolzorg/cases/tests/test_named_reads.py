@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from conftest import weekday
 from schoolzorg.accounts.roles import Role
 from schoolzorg.assessments import services as assessment_services
 from schoolzorg.audit.models import AccessLogEntry
@@ -43,7 +44,7 @@ def _child_with_work(team, worker, n: int):
         pupil, category="absence", description="Komt laat.", by=team.ib, coordinator=team.ib
     )
     part = plan_services.start_plan(pupil, by=team.ib)
-    soon = timezone.localdate() + dt.timedelta(days=5)
+    soon = weekday(timezone.localdate() + dt.timedelta(days=5))
     plan_services.add_action(
         part,
         description="Huisbezoek",

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from conftest import weekday
 from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.careteams.models import TeamRole
@@ -215,7 +216,7 @@ def test_meeting_item_with_a_consent_for_one_team_is_discussed_only_with_those_i
             text="Huisbezoek",
             domain="neighbourhood_team",
             owner=team.nurse,
-            due_on=meeting.scheduled_on + dt.timedelta(days=14),
+            due_on=weekday(meeting.scheduled_on + dt.timedelta(days=14)),
             by=team.ib,
             form_token=uuid.uuid4(),
         )
@@ -225,7 +226,7 @@ def test_meeting_item_with_a_consent_for_one_team_is_discussed_only_with_those_i
         text="Huisbezoek",
         domain="neighbourhood_team",
         owner=team.worker,
-        due_on=meeting.scheduled_on + dt.timedelta(days=14),
+        due_on=weekday(meeting.scheduled_on + dt.timedelta(days=14)),
         by=team.ib,
         form_token=uuid.uuid4(),
     )

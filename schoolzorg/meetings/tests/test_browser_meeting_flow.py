@@ -11,6 +11,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from conftest import weekday
 from schoolzorg.accounts.roles import Role
 from schoolzorg.careteams.models import TeamRole
 from schoolzorg.careteams.tests.factories import CareTeamFactory, add_member
@@ -89,7 +90,7 @@ def test_concern_to_agenda_to_decision_to_plan_action(page, member, browser_logi
     page.get_by_label("Wat gaan we doen").fill("Ochtendritme bespreken met moeder")
     page.get_by_label("Wie is aan zet?").select_option("school_social_work")
     page.get_by_label("Wie doet het").select_option(str(ib.pk))
-    due = timezone.localdate() + dt.timedelta(days=21)
+    due = weekday(timezone.localdate() + dt.timedelta(days=21))
     page.get_by_label("Klaar op").fill(due.isoformat())
     page.get_by_role("button", name=re.compile(r"^Besluit opslaan")).click()
     page.get_by_role("link", name="actie in het plan").wait_for()

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from conftest import weekday
 from schoolzorg.accounts.roles import Role
 from schoolzorg.careteams.models import TeamRole
 from schoolzorg.careteams.tests.factories import CareTeamFactory, add_member
@@ -51,7 +52,7 @@ def test_a_save_within_an_item_moves_focus_to_its_heading_and_says_so(
     page.get_by_label("Wat gaan we doen").fill("Ochtendritme bespreken met moeder")
     page.get_by_label("Wie is aan zet?").select_option("school_social_work")
     page.get_by_label("Wie doet het").select_option(str(ib.pk))
-    due = timezone.localdate() + dt.timedelta(days=21)
+    due = weekday(timezone.localdate() + dt.timedelta(days=21))
     page.get_by_label("Klaar op").fill(due.isoformat())
     page.evaluate("document.getElementById('opslag-melding').textContent = ''")
     page.get_by_role("button", name=re.compile(r"^Besluit opslaan")).press("Enter")

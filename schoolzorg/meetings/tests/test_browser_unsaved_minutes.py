@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from conftest import weekday
 from schoolzorg.accounts.roles import Role
 from schoolzorg.careteams.models import TeamRole
 from schoolzorg.careteams.tests.factories import CareTeamFactory, add_member
@@ -51,7 +52,7 @@ def test_adding_a_decision_keeps_the_typed_minutes(page, member, browser_login, 
     page.get_by_label("Wat gaan we doen").fill("Ochtendritme bespreken met moeder")
     page.get_by_label("Wie is aan zet?").select_option("school_social_work")
     page.get_by_label("Wie doet het").select_option(str(ib.pk))
-    due = timezone.localdate() + dt.timedelta(days=21)
+    due = weekday(timezone.localdate() + dt.timedelta(days=21))
     page.get_by_label("Klaar op").fill(due.isoformat())
     page.get_by_role("button", name=re.compile(r"^Besluit opslaan")).click()
     page.get_by_role("link", name="actie in het plan").wait_for()

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from conftest import assert_asks_to_confirm_first
+from conftest import assert_asks_to_confirm_first, weekday
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.cases.models import CaseEvent
 from schoolzorg.cases.services import register_concern
@@ -45,7 +45,7 @@ def _decision_data(item, setting, token=None):
         p + "text": "Gesprek met moeder over ochtendritme",
         p + "domain": "school_social_work",
         p + "owner": setting.ib.pk,
-        p + "due_on": (setting.meeting.scheduled_on + dt.timedelta(days=14)).isoformat(),
+        p + "due_on": weekday(setting.meeting.scheduled_on + dt.timedelta(days=14)).isoformat(),
         p + "form_token": str(token or uuid.uuid4()),
     }
 
@@ -66,7 +66,7 @@ def test_decision_of_only_invisible_characters_makes_no_plan_action(setting):
             text="\u200b\u200b",
             domain="school_social_work",
             owner=setting.nurse,
-            due_on=setting.meeting.scheduled_on + dt.timedelta(days=14),
+            due_on=weekday(setting.meeting.scheduled_on + dt.timedelta(days=14)),
             by=setting.ib,
             form_token=uuid.uuid4(),
         )
@@ -92,7 +92,7 @@ def test_decision_becomes_plan_action_and_case_event(setting):
         text="Gesprek met moeder",
         domain="school_social_work",
         owner=setting.nurse,
-        due_on=setting.meeting.scheduled_on + dt.timedelta(days=14),
+        due_on=weekday(setting.meeting.scheduled_on + dt.timedelta(days=14)),
         by=setting.ib,
         form_token=uuid.uuid4(),
     )
@@ -353,7 +353,7 @@ def test_working_screen_and_list_have_a_fixed_number_of_queries(
             text="Actie",
             domain="school",
             owner=setting.ib,
-            due_on=setting.meeting.scheduled_on,
+            due_on=weekday(setting.meeting.scheduled_on),
             by=setting.ib,
             form_token=uuid.uuid4(),
         )
@@ -502,7 +502,7 @@ def test_item_without_consent_can_be_taken_off_after_the_meeting_but_not_with_de
         text="x",
         domain="school",
         owner=setting.ib,
-        due_on=setting.meeting.scheduled_on,
+        due_on=weekday(setting.meeting.scheduled_on),
         created_by=setting.ib,
         form_token=uuid.uuid4(),
     )
@@ -726,7 +726,9 @@ def test_decision_due_before_the_meeting_says_so_at_the_field_and_keeps_the_inpu
     field = f"id_d{item.pk}-due_on"
     # At the field (marked and described), and in the form's summary with a link to the field.
     assert f'id="{field}_error"><span class="visually-hidden">Fout: </span>{message}</p>' in body
-    assert f'aria-describedby="{field}_error"' in body and 'aria-invalid="true"' in body
+    # Described by the field's help (which days) and its message.
+    assert f'aria-describedby="{field}_helptext {field}_error"' in body
+    assert 'aria-invalid="true"' in body
     assert f'<a href="#{field}">Klaar op: {message}</a>' in body
     # Not as a message at the top of the item.
     assert 'class="message message--error" role="alert"' not in body
@@ -1162,7 +1164,7 @@ def test_a_decision_with_neither_a_person_nor_a_name_is_refused_at_the_field(set
             text="Gesprek",
             domain="family",
             owner=" ",
-            due_on=setting.meeting.scheduled_on,
+            due_on=weekday(setting.meeting.scheduled_on),
             by=setting.ib,
             form_token=uuid.uuid4(),
         )
@@ -1188,7 +1190,7 @@ def test_a_decision_on_a_general_item_is_for_one_of_the_team(setting, client_for
             text="Rooster inloopspreekuur",
             domain="school_social_work",
             owner="Oma Fatima",
-            due_on=setting.meeting.scheduled_on,
+            due_on=weekday(setting.meeting.scheduled_on),
             by=setting.ib,
             form_token=uuid.uuid4(),
         )

@@ -10,6 +10,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from conftest import weekday
 from schoolzorg.lib.dates import numeric
 from schoolzorg.meetings.models import Attendance, CareMeeting, Decision, MeetingGuest
 from schoolzorg.meetings.services import (
@@ -43,7 +44,7 @@ def _decide(item, by, token=None):
         text="Gesprek met moeder",
         domain="school",
         owner=by,
-        due_on=item.meeting.scheduled_on + dt.timedelta(days=14),
+        due_on=weekday(item.meeting.scheduled_on + dt.timedelta(days=14)),
         by=by,
         form_token=token or uuid.uuid4(),
     )
@@ -126,7 +127,7 @@ def test_minutes_and_a_decision_sent_before_the_day_are_refused_and_the_text_kep
             p + "text": "Ochtendritme bespreken",
             p + "domain": "school",
             p + "owner": setting.ib.pk,
-            p + "due_on": (setting.meeting.scheduled_on + dt.timedelta(days=14)).isoformat(),
+            p + "due_on": weekday(setting.meeting.scheduled_on + dt.timedelta(days=14)).isoformat(),
             p + "form_token": str(uuid.uuid4()),
         },
         **headers,

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from conftest import weekday
 from schoolzorg.audit.matrix import CASE_STAFF, RouteSpec, World
 
 
@@ -31,7 +32,7 @@ def _plan(world: World) -> None:
         description="Dagritmekaart",
         domain="school",
         owner=by,
-        due_on=timezone.localdate() + dt.timedelta(days=7),
+        due_on=weekday(timezone.localdate() + dt.timedelta(days=7)),
         by=by,
     )
     world.extra.update(plan=part.plan, part=part, goal=goal, action=action)

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from conftest import weekday
 from schoolzorg.accounts import notifications
 from schoolzorg.accounts.roles import Role
 from schoolzorg.consent.models import Purpose
@@ -35,7 +36,7 @@ def owned_action(team, member):
         description="Huisbezoek",
         domain="neighbourhood_team",
         owner=worker,
-        due_on=timezone.localdate() + dt.timedelta(days=7),
+        due_on=weekday(timezone.localdate() + dt.timedelta(days=7)),
         by=team.ib,
     )
     return worker, part, action

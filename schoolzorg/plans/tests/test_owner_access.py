@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from conftest import weekday
 from schoolzorg.accounts.roles import Role
 from schoolzorg.consent.models import LegalBasisKind, Purpose
 from schoolzorg.consent.services import record_consent, record_legal_basis, withdraw_consent
@@ -36,7 +37,7 @@ def _give_action(part, owner, by):
         description="Kennismaking",
         domain="neighbourhood_team",
         owner=owner,
-        due_on=timezone.localdate() + dt.timedelta(days=7),
+        due_on=weekday(timezone.localdate() + dt.timedelta(days=7)),
         by=by,
     )
 
@@ -134,7 +135,7 @@ def _action_form(part, owner):
         a + "description": "Kennismaking met het gezin",
         a + "domain": "neighbourhood_team",
         a + "owner": owner.pk,
-        a + "due_on": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+        a + "due_on": weekday(timezone.localdate() + dt.timedelta(days=7)).isoformat(),
     }
 
 

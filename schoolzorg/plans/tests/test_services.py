@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from conftest import weekday
 from schoolzorg.cases import services as case_services
 from schoolzorg.plans import services
 from schoolzorg.plans.models import ActionStatus, GoalStatus, IntegralPlan, PlanVersion
@@ -140,7 +141,7 @@ def test_add_action_for_meetings_with_user_or_family_owner(team):
     case = case_services.register_concern(
         team.pupil, category="absence", description="Laat.", by=team.ib
     )
-    due = timezone.localdate() + dt.timedelta(days=14)
+    due = weekday(timezone.localdate() + dt.timedelta(days=14))
     a1 = services.add_action(
         part,
         description="Huisbezoek",
@@ -176,7 +177,7 @@ def test_action_owner_sees_the_pupil_through_the_plan(team, member):
         description="Intake",
         domain="neighbourhood_team",
         owner=worker,
-        due_on=timezone.localdate() + dt.timedelta(days=7),
+        due_on=weekday(timezone.localdate() + dt.timedelta(days=7)),
         by=team.ib,
     )
     # From outside the school: only with a consent to discuss the child in the care team.
@@ -205,7 +206,7 @@ def test_stale_action_status_is_refused(team):
         description="Intake",
         domain="school",
         owner=team.ib,
-        due_on=timezone.localdate(),
+        due_on=weekday(timezone.localdate()),
         by=team.ib,
     )
     services.set_action_status(action, to=ActionStatus.IN_PROGRESS, by=team.ib)
