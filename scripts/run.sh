@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-$BIN/python manage.py db_worker --queue-name '*' --no-reload --verbosity 0 &
+$BIN/schoolzorg worker --no-reload --verbosity 0 &
 pids+=($!)
 $BIN/schoolzorg scheduler &
 pids+=($!)
