@@ -120,3 +120,41 @@ def public_address(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]
             )
         )
     return problems
+
+
+def owns_read_log() -> bool:
+    """Whether the connected PostgreSQL role owns the read log (or is a superuser): it could then
+    switch off its append-only trigger. False on SQLite and when the database cannot be asked."""
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        return False
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_has_role(current_user, c.relowner, 'USAGE') OR r.rolsuper "
+                "FROM pg_class c, pg_roles r "
+                "WHERE c.oid = to_regclass('audit_accesslogentry') AND r.rolname = current_user"
+            )
+            row = cursor.fetchone()
+    except DatabaseError:
+        return False
+    return bool(row and row[0])
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def web_role_does_not_own_read_log(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """ADR 0502: the web server connects as a role that cannot disable the read log's trigger."""
+    if not owns_read_log():
+        return []
+    return [
+        checks.Warning(
+            "De database-rol van DATABASE_URL is eigenaar van het logboek "
+            "(audit_accesslogentry) of superuser: zo kan hij de beveiliging van het logboek "
+            "uitzetten.",
+            hint="Laat gunicorn verbinden als een rol die geen eigenaar is "
+            "(scripts/web-role.sql, README 'Database roles'); voer deze controle uit met de "
+            "DATABASE_URL van gunicorn.",
+            id="schoolzorg.W001",
+        )
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -31,3 +32,24 @@ def test_no_warning_at_half_past_one() -> None:
     with time_machine.travel(dt.datetime(2026, 3, 2, 13, 29, 55, tzinfo=dt.UTC), tick=False):
         found = [m for m in checks.run_checks(tags=[checks.Tags.models]) if m.id == "fields.W161"]
     assert found == []
+
+
+def test_deploy_check_warns_when_the_web_role_owns_the_read_log(monkeypatch: Any) -> None:
+    # T5: on PostgreSQL the owner of the read log can switch off its append-only trigger.
+    from schoolzorg.lib import checks as our_checks
+
+    monkeypatch.setattr(our_checks, "owns_read_log", lambda: True)
+    found = our_checks.web_role_does_not_own_read_log(None)
+    assert [m.id for m in found] == ["schoolzorg.W001"]
+    monkeypatch.setattr(our_checks, "owns_read_log", lambda: False)
+    assert our_checks.web_role_does_not_own_read_log(None) == []
+
+
+@pytest.mark.django_db
+def test_the_read_log_owner_is_asked_of_postgresql_only() -> None:
+    from django.db import connection
+
+    from schoolzorg.lib.checks import owns_read_log
+
+    # The test database's role owns every table it migrated; SQLite has no roles.
+    assert owns_read_log() is (connection.vendor == "postgresql")
