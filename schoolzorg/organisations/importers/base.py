@@ -40,6 +40,7 @@ class ImportRefused(Exception):
 # say "0 gesloten" as if this import could close a location.
 NEW = ("inserted", "nieuw")
 CHANGED = ("updated", "gewijzigd")
+REOPENED = ("reopened", "heropend")
 CLOSED = ("closed", "gesloten")
 REMOVED = ("closed", "verwijderd")
 SAME = ("unchanged", "ongewijzigd")
@@ -53,6 +54,7 @@ class ImportReport:
     counts: tuple[tuple[str, str], ...] = (NEW, CHANGED, CLOSED, SAME)
     inserted: int = 0
     updated: int = 0
+    reopened: int = 0
     closed: int = 0
     unchanged: int = 0
     rejected: list[Problem] = field(default_factory=list)
@@ -60,8 +62,8 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """ "scholen.csv (schoolvestigingen): 4 nieuw, 0 gewijzigd, 0 gesloten, 0 ongewijzigd."
-        then the rows passed over and the notes, each on a line of its own."""
+        """ "scholen.csv (schoolvestigingen): 4 nieuw, 0 gewijzigd, 0 heropend, 0 gesloten,
+        0 ongewijzigd." then the rows passed over and the notes, each on a line of its own."""
         counts = [f"{getattr(self, name)} {word}" for name, word in self.counts]
         if self.rejected:
             counts.append(f"{len(self.rejected)} regels afgewezen")
@@ -229,21 +231,35 @@ def readable_place(name: str) -> str:
 
 
 @functools.cache
-def municipality_names() -> dict[str, str]:
-    """Readable municipality names by four-digit number, from `gemeenten-2024.csv`."""
+def _municipality_registry() -> dict[str, tuple[str, str]]:
+    """(DUO's spelling, readable name) by four-digit number, from `gemeenten-2024.csv`."""
     path = REGISTRY_DIR / "gemeenten-2024.csv"
     if not path.exists():  # pragma: no cover - the file ships with the code
         return {}
     with path.open(encoding="utf-8", newline="") as fh:
-        return {r["gemeentenummer"]: r["naam"] for r in csv.DictReader(fh, delimiter=";")}
+        return {
+            r["gemeentenummer"]: (r["duo_naam"], r["naam"])
+            for r in csv.DictReader(fh, delimiter=";")
+        }
+
+
+def municipality_names() -> dict[str, str]:
+    """Readable municipality names by four-digit number, from `gemeenten-2024.csv`."""
+    return {number: names[1] for number, names in _municipality_registry().items()}
 
 
 def municipality_name(number: str, duo_name: str = "") -> str:
-    """The best readable name for a municipality number, DUO's spelling as the fallback."""
-    known = municipality_names().get(number)
-    if known:
-        return known
-    if duo_name.strip():
+    """The best readable name for a municipality number, DUO's spelling as the fallback.
+
+    The shipped list's name wins while DUO spells the municipality as that list does; a name
+    DUO gives that the list does not know (a municipality renamed after 2024, or a number the
+    list lacks) is DUO's, made readable.
+    """
+    known = _municipality_registry().get(number)
+    duo = normalise_name(duo_name)
+    if known and (not duo or duo in (normalise_name(known[0]), normalise_name(known[1]))):
+        return known[1]
+    if duo:
         return readable_place(duo_name)
     return f"Gemeente {number}"
 

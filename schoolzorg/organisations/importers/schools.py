@@ -7,6 +7,10 @@ A row without a full postcode (PC6) or with a municipality number outside CBS's 
 the file: DUO always gives both, and a blank or cut-off one would wipe what is stored.
 Hidden characters (U+200B, U+202E...) are taken out of the text columns, each such row named in
 the report: a name with one looks right but the model refuses it.
+A closed location found again is counted as reopened and named. The report names every
+municipality the file creates or renames and every one it leaves without an open school; a file
+that would leave one with roles, teams or norms without an open school (a merger: the schools get
+the new municipality's number) is refused unless asked for (README, "Merging municipalities").
 """
 
 from __future__ import annotations
@@ -20,18 +24,26 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from schoolzorg.lib.csvfiles import Column, Row
+from schoolzorg.lib.csvfiles import Column, Problem, Row
 from schoolzorg.lib.postcodes import display_postcode, normalise_postcode
 from schoolzorg.lib.validators import without_hidden_characters
 from schoolzorg.organisations.importers.base import (
+    CHANGED,
+    CLOSED,
+    NEW,
+    REOPENED,
+    SAME,
     FirstLines,
+    ImportRefused,
     ImportReport,
     create_organisations,
     in_chunks,
     load_table,
     municipality_name,
+    normalise_name,
     refuse_mass_removal,
     refuse_on_problems,
     update_objects,
@@ -39,6 +51,7 @@ from schoolzorg.organisations.importers.base import (
 from schoolzorg.organisations.importers.geo import assign_school_areas
 from schoolzorg.organisations.models import (
     Municipality,
+    Organisation,
     OrganisationKind,
     School,
     SchoolBoard,
@@ -215,7 +228,7 @@ def parse(path: str | Path) -> list[SchoolRow]:
             name=row["VESTIGINGSNAAM"][:200],
             board_number=board.lstrip("0") or "0",
             municipality_number=number.zfill(4),
-            municipality_name=row.get("GEMEENTENAAM"),
+            municipality_name=row.get("GEMEENTENAAM")[:100],
             street=row["STRAATNAAM"][:200],
             house_number=row["HUISNUMMER-TOEVOEGING"][:40],
             postcode=display_postcode(pc),
@@ -252,14 +265,37 @@ def _digest(row: SchoolRow) -> str:
     return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
 
-def ensure_municipalities(numbers: dict[str, str], regions: dict[str, str]) -> dict[str, int]:
-    """Municipality id per four-digit number; missing ones are created with a readable name."""
+@dataclass(slots=True)
+class Municipalities:
+    """What `ensure_municipalities` found and did: the id per four-digit number, the
+    municipalities it created and the ones whose name it changed (code, old name, new name)."""
+
+    ids: dict[str, int]
+    created: list[Municipality]
+    renamed: list[tuple[str, str, str]]
+
+
+def ensure_municipalities(numbers: dict[str, str], regions: dict[str, str]) -> Municipalities:
+    """Municipality id per four-digit number; missing ones are created with a readable name.
+
+    A known municipality whose name in the file is another than the stored one gets the new
+    name (a renamed municipality keeps its number); a blank name in the file changes nothing.
+    """
     wanted = {f"GM{n}": n for n in numbers}
     existing: dict[str, int] = {}
+    renamed: list[tuple[str, str, str]] = []
     for chunk in in_chunks(sorted(wanted)):
-        existing.update(
-            Municipality.objects.filter(cbs_code__in=chunk).values_list("cbs_code", "pk")
-        )
+        for code, pk, stored in Municipality.objects.filter(cbs_code__in=chunk).values_list(
+            "cbs_code", "pk", "name"
+        ):
+            existing[code] = pk
+            if not numbers[wanted[code]].strip():
+                continue
+            name = municipality_name(wanted[code], numbers[wanted[code]])
+            if normalise_name(name) != normalise_name(stored):
+                renamed.append((code, stored, name))
+    for code, _, name in renamed:
+        Organisation.objects.filter(pk=existing[code]).update(name=name)
     new = [
         Municipality(
             kind=OrganisationKind.MUNICIPALITY,
@@ -278,7 +314,11 @@ def ensure_municipalities(numbers: dict[str, str], regions: dict[str, str]) -> d
             Municipality.objects.filter(cbs_code=code, holiday_region="").update(
                 holiday_region=regions[number]
             )
-    return {number: existing[code] for code, number in wanted.items()}
+    return Municipalities(
+        ids={number: existing[code] for code, number in wanted.items()},
+        created=new,
+        renamed=sorted(renamed),
+    )
 
 
 def ensure_boards(numbers: set[str]) -> dict[str, int]:
@@ -349,17 +389,157 @@ def _stored(school: School) -> tuple[Any, ...]:
     )
 
 
+# Organisations a municipality configures for itself (the importers make schools, boards and
+# partnerships): the Servicepunt that level-4 escalations go to, the neighbourhood teams that
+# referrals are routed to, the SMW provider and the JGZ.
+CONFIGURED_KINDS = (
+    OrganisationKind.SERVICE_DESK,
+    OrganisationKind.NEIGHBOURHOOD_TEAM,
+    OrganisationKind.SOCIAL_WORK_PROVIDER,
+    OrganisationKind.YOUTH_HEALTH_SERVICE,
+)
+
+
+def configuration_of(municipality: Municipality, today: dt.date) -> list[str]:
+    """What hangs off a municipality besides its schools, in words ("3 rollen", "servicenormen");
+    empty when nothing does. Counts only: no names of people, no child data."""
+    from django.apps import apps  # the apps that hang things off a municipality sit above this one
+
+    organisations = Organisation.objects.filter(
+        Q(pk=municipality.pk) | Q(municipality=municipality, kind__in=CONFIGURED_KINDS)
+    )
+    membership = apps.get_model("accounts", "Membership")
+    roles = (
+        membership._default_manager.filter(organisation__in=organisations)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .count()
+    )
+    teams = organisations.exclude(pk=municipality.pk).count()
+    found = []
+    if roles:
+        found.append(f"{roles} {'rol' if roles == 1 else 'rollen'}")
+    if teams:
+        found.append(
+            f"{teams} {'organisatie' if teams == 1 else 'organisaties'} (teams, Servicepunt)"
+        )
+    for model, words in (
+        (("referrals", "ServiceNorm"), "servicenormen"),
+        (("careteams", "PresenceNorm"), "aanwezigheidsnorm"),
+        (("calendars", "PublicHolidayRule"), "eigen feestdagregels"),
+    ):
+        if apps.get_model(*model)._default_manager.filter(municipality=municipality).exists():
+            found.append(words)
+    if (
+        apps.get_model("retention", "RetentionPeriod")
+        ._default_manager.filter(organisation_id=municipality.pk)
+        .exists()
+    ):
+        found.append("een eigen bewaartermijn")
+    return found
+
+
+def _named(municipality: Municipality) -> str:
+    return f"{municipality.name} ({municipality.cbs_code})"
+
+
+def _locations(n: int) -> str:
+    return f"{n} open {'vestiging' if n == 1 else 'vestigingen'}"
+
+
+def _listed(lines: list[str], limit: int = 50) -> list[str]:
+    """The first `limit` lines, indented, and how many more there are."""
+    out = [f"  {line}" for line in lines[:limit]]
+    if len(lines) > limit:
+        out.append(f"  ... en nog {len(lines) - limit}")
+    return out
+
+
+def municipality_notes(
+    found: Municipalities, emptied: list[Municipality], school_counts: dict[int, int]
+) -> list[str]:
+    """The municipalities the file created, renamed or left without an open school."""
+    notes: list[str] = []
+    if found.created:
+        n = len(found.created)
+        notes.append(f"{n} {'nieuwe gemeente' if n == 1 else 'nieuwe gemeenten'}:")
+        notes += _listed(
+            [f"{_named(m)}: {_locations(school_counts.get(m.pk, 0))}" for m in found.created]
+        )
+    if found.renamed:
+        n = len(found.renamed)
+        notes.append(f"{n} {'gemeente' if n == 1 else 'gemeenten'} hernoemd:")
+        notes += _listed([f"{code}: {old} → {new}" for code, old, new in found.renamed])
+    if emptied:
+        n = len(emptied)
+        notes.append(
+            f"{n} {'gemeente' if n == 1 else 'gemeenten'} zonder open vestiging "
+            "(opgegaan in een andere gemeente, of alle scholen gesloten):"
+        )
+        notes += _listed([_named(m) for m in emptied])
+    return notes
+
+
+def refuse_emptied_configured(source: str, emptied: list[Municipality], today: dt.date) -> None:
+    """Refuse a file that leaves a municipality with people or configuration without any open
+    school: its Servicepunt, teams and norms would serve no school, and a referral of its former
+    schools that reaches level 4 would go to nobody (a gemeentelijke herindeling on 1 January
+    gives the schools another GEMEENTENUMMER)."""
+    problems = []
+    for municipality in emptied:
+        found = configuration_of(municipality, today)
+        if found:
+            problems.append(
+                Problem(
+                    0,
+                    f"Na dit bestand heeft gemeente {_named(municipality)} geen open school "
+                    f"meer, maar er hangt nog van alles aan: {', '.join(found)}. Is de gemeente "
+                    "opgegaan in een andere (herindeling)? Zet dan eerst in /beheer/ de rollen, "
+                    "teams, wijken en normen over naar de nieuwe gemeente (README, 'Gemeenten "
+                    "samenvoegen'). Of lees het bestand bewust in (import-schools "
+                    "--gemeente-zonder-scholen) en zet ze daarna direct over.",
+                )
+            )
+    if problems:
+        raise ImportRefused(source, problems)
+
+
+def reopened_notes(reopened: list[tuple[SchoolRow, dt.date | None]]) -> list[str]:
+    """Which closed locations the file opened again (the first 50)."""
+    if not reopened:
+        return []
+    n = len(reopened)
+    notes = [
+        f"{n} {'vestiging' if n == 1 else 'vestigingen'} heropend (stond gesloten, staat weer "
+        "in het bestand)"
+    ]
+    lines = [
+        f"regel {r.line} ({r.location_code}): heropend, was gesloten op {closed_on:%d-%m-%Y}"
+        if closed_on
+        else f"regel {r.line} ({r.location_code}): heropend"
+        for r, closed_on in reopened
+    ]
+    return notes + _listed(lines)
+
+
 def import_schools(
-    path: str | Path, *, today: dt.date | None = None, close_many: bool = False
+    path: str | Path,
+    *,
+    today: dt.date | None = None,
+    close_many: bool = False,
+    empty_municipalities: bool = False,
 ) -> ImportReport:
     """Import the DUO locations file; all or nothing.
 
     A file that would close more than a tenth of the open locations is refused (a truncated
-    file or a regional extract looks just like that) unless `close_many` is given.
+    file or a regional extract looks just like that) unless `close_many` is given. A file that
+    leaves a municipality with people or configuration (roles, teams, norms) without any open
+    school is refused unless `empty_municipalities` is given.
     """
     rows = parse(path)
     today = today or timezone.localdate()
-    report = ImportReport(Path(path).name, things="schoolvestigingen")
+    report = ImportReport(
+        Path(path).name, things="schoolvestigingen", counts=(NEW, CHANGED, REOPENED, CLOSED, SAME)
+    )
     names: dict[str, str] = {}
     region_votes: dict[str, Counter[str]] = {}
     for r in rows:
@@ -371,10 +551,13 @@ def import_schools(
     regions = {n: votes.most_common(1)[0][0] for n, votes in region_votes.items()}
 
     with transaction.atomic():
-        municipalities = ensure_municipalities(names, regions)
+        with_schools_before = set(_open_schools_per_municipality())
+        found = ensure_municipalities(names, regions)
+        municipalities = found.ids
         boards = ensure_boards({r.board_number for r in rows})
         new: list[School] = []
         changed: list[School] = []
+        reopened: list[tuple[SchoolRow, dt.date | None]] = []
         rehashed: list[School] = []  # only the hash of the source row differs
         # Looked up chunk by chunk (a file of every row may hold more codes than one query
         # takes); only the schools that change are kept, the unchanged ones are dropped.
@@ -392,12 +575,15 @@ def import_schools(
                     new.append(school)
                 elif school.source_hash != r.source_hash or school.closed_on is not None:
                     before = _stored(school)
+                    closed_on = school.closed_on
                     _apply(school, r, municipality_id, boards[r.board_number])
                     if _stored(school) == before:  # another file layout, the same data
                         rehashed.append(school)
                         report.unchanged += 1
                     else:
                         changed.append(school)
+                        if closed_on is not None:  # counted as reopened, not as changed
+                            reopened.append((r, closed_on))
                 else:
                     report.unchanged += 1
         imported = School.objects.open().filter(sector=Sector.PRIMARY).exclude(source_hash="")
@@ -427,7 +613,32 @@ def import_schools(
             )
         for closing in in_chunks(vanished):
             report.closed += School.objects.filter(pk__in=closing).update(closed_on=today)
-        report.inserted, report.updated = len(new), len(changed)
+        school_counts = _open_schools_per_municipality()
+        emptied = list(
+            Municipality.objects.filter(pk__in=with_schools_before - set(school_counts)).order_by(
+                "cbs_code"
+            )
+        )
+        if not empty_municipalities:
+            refuse_emptied_configured(report.source, emptied, today)
+        report.inserted = len(new)
+        report.reopened = len(reopened)
+        report.updated = len(changed) - len(reopened)
+        report.notes += municipality_notes(found, emptied, school_counts)
+        report.notes += reopened_notes(reopened)
         report.notes += hidden_notes(rows)
         assign_school_areas([s.pk for s in new + changed])
     return report
+
+
+def _open_schools_per_municipality() -> dict[int, int]:
+    """The number of open school locations (of any source) per municipality id."""
+    counts = (
+        School.objects.open()
+        .filter(municipality__isnull=False)
+        .order_by()
+        .values("municipality")
+        .annotate(n=Count("pk"))
+        .values_list("municipality", "n")
+    )
+    return {municipality: n for municipality, n in counts if municipality is not None}

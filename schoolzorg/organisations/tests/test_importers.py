@@ -113,6 +113,7 @@ def test_changed_file_updates_inserts_and_closes(tmp_path: Path) -> None:
     # Back in the file: reopened.
     report = import_schools(SCHOOLS)
     assert School.objects.get(location_code="99WA01").closed_on is None
+    assert (report.reopened, report.updated) == (1, 1)  # 99WA01 reopened, 99WB00 renamed back
     assert report.closed == 1  # 99WA02 vanished in its turn
 
 
@@ -162,7 +163,7 @@ def test_command_prints_summary_and_refuses_with_line_numbers() -> None:
     call_command("import_schools", str(SCHOOLS), stdout=out)
     assert out.getvalue().startswith(
         "schoolvestigingen-waterstede.csv (schoolvestigingen): "
-        "4 nieuw, 0 gewijzigd, 0 gesloten, 0 ongewijzigd.\n"
+        "4 nieuw, 0 gewijzigd, 0 heropend, 0 gesloten, 0 ongewijzigd.\n"
     )
     with pytest.raises(CommandError) as exc:
         call_command("import_schools", str(SAMPLES / "schoolvestigingen-kapot.csv"))

@@ -23,10 +23,19 @@ class Command(BaseCommand):
             "bestand staan; zonder deze optie wordt zo'n bestand als afgebroken geweigerd.",
         )
 
+        parser.add_argument(
+            "--gemeente-zonder-scholen",
+            action="store_true",
+            help="Lees het bestand ook in als een gemeente met rollen, teams of normen daarna "
+            "geen open school meer heeft (een herindeling: de scholen krijgen een ander "
+            "GEMEENTENUMMER). Zet daarna direct in /beheer/ alles over naar de nieuwe gemeente.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         run_import(
             self.stdout,
             import_schools,
             options["file"],
             close_many=options["sluit_ontbrekende"],
+            empty_municipalities=options["gemeente_zonder_scholen"],
         )
