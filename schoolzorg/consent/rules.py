@@ -21,6 +21,15 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - (0 if had_birthday else 1)
 
 
+def birthday(born: dt.date, years: int) -> dt.date:
+    """The day someone born on `born` turns `years` (`age_on`'s rule: 1 March for 29 February
+    in another year)."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return dt.date(born.year + years, 3, 1)
+
+
 def born_by(day: dt.date, years: int) -> dt.date:
     """The last date of birth of a child who is `years` or older on the day (for SQL).
 

@@ -28,7 +28,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 
 from schoolzorg.consent.models import Consent, LegalBasis, Purpose
-from schoolzorg.consent.rules import required_parties
+from schoolzorg.consent.rules import PUPIL_TOO_AGE, birthday, required_parties
 
 PURPOSE = Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM
 HANDOVER_PURPOSE = Purpose.WARM_HANDOVER
@@ -146,9 +146,11 @@ def share_basis_end(referral: Any, day: dt.date) -> ShareEnd | None:
         return None
     team = referral.team.name if referral.team else "het wijkteam"
     ends: list[tuple[dt.date, str]] = []
-    consents = Consent.objects.filter(
-        pupil_id=referral.pupil_id, purpose=PURPOSE, is_complete=True
-    ).filter(Q(recipient__isnull=True) | Q(recipient_id=referral.team_id))
+    consents = (
+        Consent.objects.filter(pupil_id=referral.pupil_id, purpose=PURPOSE, is_complete=True)
+        .filter(Q(recipient__isnull=True) | Q(recipient_id=referral.team_id))
+        .select_related("pupil")
+    )
     for consent in consents:
         withdrawn = consent.withdrawn_on
         until = consent.valid_until
@@ -167,6 +169,17 @@ def share_basis_end(referral: Any, day: dt.date) -> ShareEnd | None:
                     until + dt.timedelta(days=1),
                     f"De toestemming om gegevens te delen met {team} was geldig tot en met "
                     f"{_long(until)}.",
+                )
+            )
+        elif consent.given_on <= day and consent.needs_pupil_on(day):
+            # Given by the parents alone before the pupil turned 12: from that birthday the
+            # pupil must agree too (tester T14: the texts gave no reason, and the wrong remedy).
+            turned = max(consent.given_on, birthday(consent.pupil.date_of_birth, PUPIL_TOO_AGE))
+            ends.append(
+                (
+                    turned,
+                    f"Sinds {_long(turned)} is de leerling {PUPIL_TOO_AGE} jaar. Dan moet ook de "
+                    f"leerling zelf instemmen met delen met {team}: vul de toestemming aan.",
                 )
             )
     bases = (

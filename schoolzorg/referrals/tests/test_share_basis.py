@@ -242,6 +242,37 @@ def test_another_ground_in_force_keeps_the_sharing(
     assert Referral.objects.get(pk=referral.pk).share_basis_ended_on is None
 
 
+def test_turning_12_says_why_the_ground_ended_and_how_to_mend_it(
+    world: World, client_for: Clients
+) -> None:
+    """Tester T14: the parents' consent stops counting on the pupil's 12th birthday (the pupil
+    must agree too); the texts said only "geen geldige toestemming" and to record a new one."""
+    from schoolzorg.pupils.models import Pupil
+
+    referral = _planned(world)
+    today = timezone.localdate()
+    turned = today - dt.timedelta(days=1)
+    born = turned.replace(year=turned.year - 12) if (turned.month, turned.day) != (2, 29) else None
+    if born is None:  # a 29 February yesterday: a day before is as good
+        turned -= dt.timedelta(days=1)
+        born = turned.replace(year=turned.year - 12)
+    Consent.objects.filter(pk=_consent(world).pk).update(
+        given_by_pupil=False, given_on=born + dt.timedelta(days=365 * 8)
+    )
+    Pupil.objects.filter(pk=world.pupil.pk).update(date_of_birth=born)
+
+    assert services.run_share_basis_checks() == 1
+    assert Referral.objects.get(pk=referral.pk).share_basis_ended_on == turned
+    html = client_for(world.worker).get(reverse("referrals:detail", args=[referral.pk]))
+    assert f"Sinds {_long(turned)} is de leerling 12 jaar." in html.content.decode()
+    assert "vul de toestemming aan" in html.content.decode()
+    told = Notification.objects.filter(user=world.coordinator).get(
+        text__contains="geen geldige toestemming meer"
+    )
+    assert "vul de toestemming aan als de leerling zelf moet instemmen" in told.text
+    assert world.pupil.first_name not in told.text
+
+
 def test_a_consent_for_another_team_is_no_ground(world: World) -> None:
     referral = _planned(world)
     give_consent(world, recipient=world.other_team)
