@@ -12,3 +12,9 @@ gunicorn reads this file by itself when started from this folder (`gunicorn conf
 # gunicorn's own English 414 page; a proxy in front should refuse such a line first
 # (README, "In production").
 limit_request_line = 8190
+
+# The access log (when one is asked for, as `make run` does) names the address without its query
+# and without the page a browser came from: a search is `/leerlingen/?naam=…`, so the full request
+# line or referrer would put a child's name in a log outside the read log's protection and
+# retention. Method, path, protocol, status, size, duration in microseconds.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(D)s'

@@ -164,3 +164,56 @@ def test_the_embedded_database_keeps_its_connections_between_requests():
     assert result.stdout.split() == ["sqlite3", "600", "True"]
     result = _production(["-c", probe], {**env, "SCHOOLZORG_CONN_MAX_AGE": "30"})
     assert result.stdout.split() == ["sqlite3", "30", "True"]
+
+
+def test_gunicorns_access_log_names_no_searched_name(tmp_path: Path) -> None:
+    """Tester T15: a search is `/leerlingen/?naam=…`; the access log wrote the whole request line
+    and the referring page, so a child's name ended up in a log outside the read log."""
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "access.log"
+    demo = {"SCHOOLZORG_DEMO": "1", "SCHOOLZORG_ALLOWED_HOSTS": "127.0.0.1"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCHOOLZORG_")}
+    env.update({"SCHOOLZORG_DEBUG": "0", "SCHOOLZORG_DATA_DIR": str(tmp_path), **demo})
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn and arguments
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--access-logfile",
+            str(log),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/bestaat-niet/?naam=Daniel"
+        request = urllib.request.Request(url, headers={"Referer": url})
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(request, timeout=5)  # noqa: S310
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.2)
+        for _ in range(50):
+            if log.exists() and log.read_text():
+                break
+            time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    written = log.read_text()
+    assert '"GET /bestaat-niet/ HTTP/1.1" 404' in written
+    assert "Daniel" not in written and "naam" not in written
