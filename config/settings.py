@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "config.apps.Tasks",  # django_tasks_db
-    # Our domain apps, bottom layer first (see docs/decisions/0001-layout.md).
+    # Our domain apps, bottom layer first (docs/architecture.md, "Layers"; ADR 0002).
     "schoolzorg.lib",
     "schoolzorg.audit",
     "schoolzorg.organisations",

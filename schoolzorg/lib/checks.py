@@ -5,6 +5,7 @@ without them, or with a malformed one, no process starts outside the demo."""
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -117,6 +118,17 @@ def public_address(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]
                 hint=f"Zet SCHOOLZORG_WEBAUTHN_RP_ID={host} en "
                 f"SCHOOLZORG_WEBAUTHN_ORIGINS={origin}.",
                 id="schoolzorg.E007",
+            )
+        )
+    sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
+    if not sender or sender.rpartition("@")[2].endswith((".example", ".invalid", ".test")):
+        problems.append(
+            checks.Error(
+                f"SCHOOLZORG_FROM_EMAIL is {settings.DEFAULT_FROM_EMAIL!r}: een voorbeeldadres. "
+                "Mail van dat adres wordt geweigerd of komt als spam aan.",
+                hint="Zet SCHOOLZORG_FROM_EMAIL, bijvoorbeeld "
+                "'Schoolzorg <noreply@schoolzorg.gemeente.nl>'.",
+                id="schoolzorg.E008",
             )
         )
     return problems

@@ -29,6 +29,7 @@ def _production(args: list[str], extra_env: dict[str, str]) -> subprocess.Comple
             "SCHOOLZORG_BASE_URL": "https://schoolzorg.example.nl",
             "SCHOOLZORG_WEBAUTHN_RP_ID": "schoolzorg.example.nl",
             "SCHOOLZORG_WEBAUTHN_ORIGINS": "https://schoolzorg.example.nl",
+            "SCHOOLZORG_FROM_EMAIL": "Schoolzorg <noreply@schoolzorg.example.nl>",
             "SCHOOLZORG_DATA_DIR": str(ROOT / "var" / "deploycheck"),
             **extra_env,
         }
@@ -92,6 +93,7 @@ def test_production_does_not_start_with_a_mistyped_encryption_key():
         ({"SCHOOLZORG_BASE_URL": "https://elders.example.nl"}, "schoolzorg.E006"),
         ({"SCHOOLZORG_WEBAUTHN_RP_ID": "localhost"}, "schoolzorg.E007"),
         ({"SCHOOLZORG_WEBAUTHN_ORIGINS": "http://localhost:8000"}, "schoolzorg.E007"),
+        ({"SCHOOLZORG_FROM_EMAIL": "Schoolzorg <noreply@schoolzorg.example>"}, "schoolzorg.E008"),
     ],
 )
 def test_check_deploy_wants_the_public_address_for_links_and_passkeys(extra, error):
