@@ -188,7 +188,7 @@ class ConsentForm(forms.Form):
             earliest=born,
             latest=timezone.localdate(),
             too_early=f"Deze datum ligt vóór de geboortedatum van de leerling ({numeric(born)}).",
-            too_late="Deze datum ligt in de toekomst.",
+            too_late=daterange.IN_THE_FUTURE,
         )
         given = data.get("given_on")
         if given:
@@ -250,7 +250,7 @@ class CompleteForm(forms.Form):
             latest=timezone.localdate(),
             too_early="Deze datum ligt vóór de datum waarop de toestemming is gegeven "
             f"({numeric(self.consent.given_on)}).",
-            too_late="Deze datum ligt in de toekomst.",
+            too_late=daterange.IN_THE_FUTURE,
         )
         if "guardians" in data and not data.get("guardians") and not data.get("given_by_pupil"):
             self.add_error(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 
 from schoolzorg.lib.dates import numeric
 
@@ -80,3 +81,18 @@ def check_field(
     )
     if reason:
         form.add_error(name, reason)
+
+
+IN_THE_FUTURE = "Deze datum ligt in de toekomst."
+
+
+def check_past_day(form: forms.BaseForm, name: str) -> None:
+    """`check_field` for a day something happened: today or at most `DAYS_BACK` days ago."""
+    today = timezone.localdate()
+    check_field(
+        form,
+        name,
+        earliest=today - dt.timedelta(days=DAYS_BACK),
+        latest=today,
+        too_late=IN_THE_FUTURE,
+    )

@@ -374,14 +374,7 @@ class GuestForm(forms.Form):
             return data
         if data.get("agreed_on") is None and "agreed_on" not in self.errors:
             self.add_error("agreed_on", "Vul in op welke dag zij instemden.")
-        today = timezone.localdate()
-        daterange.check_field(
-            self,
-            "agreed_on",
-            earliest=today - dt.timedelta(days=daterange.DAYS_BACK),
-            latest=today,
-            too_late="Deze datum ligt in de toekomst.",
-        )
+        daterange.check_past_day(self, "agreed_on")
         return data
 
 
@@ -408,14 +401,7 @@ class CorrectionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        today = timezone.localdate()
-        daterange.check_field(
-            self,
-            "received_on",
-            earliest=today - dt.timedelta(days=daterange.DAYS_BACK),
-            latest=today,
-            too_late="Deze datum ligt in de toekomst.",
-        )
+        daterange.check_past_day(self, "received_on")
         return data
 
 

@@ -580,6 +580,20 @@ def _require_discussable(item: AgendaItem, meeting: CareMeeting, what: str) -> N
         )
 
 
+def _log_created(by: Any, pupil: Any, obj: Any, detail: str) -> None:
+    """A write about a pupil in the read log, with the basis through which `by` sees them."""
+    found = access_basis(by, pupil)
+    record_access(
+        None,
+        user=by,
+        action=AuditAction.CREATE,
+        pupil_id=pupil.pk,
+        basis=found[0] if found else None,
+        obj=obj,
+        detail=detail,
+    )
+
+
 @transaction.atomic
 def place_on_agenda(
     meeting: CareMeeting,
@@ -634,16 +648,7 @@ def place_on_agenda(
             )
     except IntegrityError as exc:
         raise MeetingError(f"{pupil.first_name} staat al op de agenda van dit overleg.") from exc
-    found = access_basis(by, pupil)
-    record_access(
-        None,
-        user=by,
-        action=AuditAction.CREATE,
-        pupil_id=pupil.pk,
-        basis=found[0] if found else None,
-        obj=item,
-        detail=f"geagendeerd voor overleg {numeric(meeting.scheduled_on)}",
-    )
+    _log_created(by, pupil, item, f"geagendeerd voor overleg {numeric(meeting.scheduled_on)}")
     if case is not None:
         add_case_event(
             case,
@@ -839,15 +844,11 @@ def add_guest(
         **agreement,
     )
     if new and agreement and item is not None and item.pupil is not None:
-        found = access_basis(by, item.pupil)
-        record_access(
-            None,
-            user=by,
-            action=AuditAction.CREATE,
-            pupil_id=item.pupil_id,
-            basis=found[0] if found else None,
-            obj=guest,
-            detail=f"toestemming voor gast bij overleg {numeric(meeting.scheduled_on)}",
+        _log_created(
+            by,
+            item.pupil,
+            guest,
+            f"toestemming voor gast bij overleg {numeric(meeting.scheduled_on)}",
         )
     return guest
 
