@@ -208,7 +208,7 @@ def test_a_withdrawn_consent_closes_the_file_for_the_team(
     the team planned the handover; the team leader then sees the progress, not the file."""
     from django.urls import reverse
 
-    from schoolzorg.consent.models import Consent
+    from schoolzorg.consent.models import Consent, Purpose
     from schoolzorg.referrals import services
 
     world = make_world()
@@ -223,7 +223,7 @@ def test_a_withdrawn_consent_closes_the_file_for_the_team(
         participants="Moeder, SMW, wijkteam",
         parents_invited=True,
     )
-    consent = Consent.objects.get(pupil=world.pupil)
+    consent = Consent.objects.get(pupil=world.pupil, purpose=Purpose.SHARE_WITH_NEIGHBOURHOOD_TEAM)
 
     browser_login(page, world.smw)
     page.goto(page.base_url + reverse("consent:withdraw", args=[consent.pk]))
