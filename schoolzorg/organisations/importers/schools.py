@@ -28,6 +28,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from schoolzorg.lib.csvfiles import Column, Problem, Row
+from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.postcodes import display_postcode, normalise_postcode
 from schoolzorg.lib.validators import without_hidden_characters
 from schoolzorg.organisations.importers.base import (
@@ -513,7 +514,7 @@ def reopened_notes(reopened: list[tuple[SchoolRow, dt.date | None]]) -> list[str
         "in het bestand)"
     ]
     lines = [
-        f"regel {r.line} ({r.location_code}): heropend, was gesloten op {closed_on:%d-%m-%Y}"
+        f"regel {r.line} ({r.location_code}): heropend, was gesloten op {numeric(closed_on)}"
         if closed_on
         else f"regel {r.line} ({r.location_code}): heropend"
         for r, closed_on in reopened

@@ -144,5 +144,5 @@ def test_a_closed_location_found_again_counts_as_reopened(tmp_path: Path) -> Non
     assert report.unchanged == len(rows) - 1
     lines = report.summary().splitlines()
     assert ", 0 gewijzigd, 1 heropend, 0 gesloten," in lines[0]
-    assert f"    regel 4 ({gone}): heropend, was gesloten op 05-01-2026" in lines
+    assert f"    regel 4 ({gone}): heropend, was gesloten op 5-1-2026" in lines
     assert School.objects.get(location_code=gone).closed_on is None
