@@ -355,7 +355,11 @@ def ensure_drafts(
             with transaction.atomic():
                 referral = services.create_referral(p, by=coordinator)
             drafts[p.pk] = referral.pk
-    Referral.objects.filter(pk__in=list(drafts.values())).update(team=team, **fill)
+    # The bench's team, as a school would choose it by hand ("Ander wijkteam kiezen"): a send
+    # routes a draft again to its home district's team unless its team was chosen so.
+    Referral.objects.filter(pk__in=list(drafts.values())).update(
+        team=team, is_routing_overridden=True, override_reason="Het meetteam.", **fill
+    )
     sample = Referral.objects.get(pk=next(iter(drafts.values())))
     missing = services.missing_parts(sample)
     if missing:

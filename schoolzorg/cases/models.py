@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from schoolzorg.cases.workflow import OPEN_STATUSES, CaseStatus
@@ -66,8 +66,18 @@ RAISER_EVENT_KINDS = frozenset({EventKind.STATUS})
 
 def at_current_school_q() -> Q:
     """A case of the school its pupil goes to now. A case belongs to its school (ADR 0701): when
-    the pupil changes school, the new school's people see the pupil, not the old school's file."""
-    return Q(school_id=F("pupil__current_school_id"))
+    the pupil changes school, the new school's people see the pupil, not the old school's file.
+
+    An EXISTS on the pupil's primary key, not a join: with a join PostgreSQL hashed the cases
+    and scanned every pupil of the country for their school (the case list went from 10 to
+    130 ms of database time per request at national scale)."""
+    from schoolzorg.pupils.models import Pupil
+
+    return Q(
+        Exists(
+            Pupil.objects.filter(pk=OuterRef("pupil_id"), current_school_id=OuterRef("school_id"))
+        )
+    )
 
 
 def custodian_q(user: Any) -> Q | None:
