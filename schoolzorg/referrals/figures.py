@@ -6,7 +6,9 @@ are grouped per month (the first day of the month, a `date`) and per unit, and c
 id and name. Lead times are in school days of the school's holiday region (weekends, school
 holidays, public holidays and the school's own days off not counted), the unit the norms are set
 in, and each step counts in the month it was completed; "within the norm" compares with the
-stored due dates. A step whose saved dates run backwards (entered before the step dates were
+stored due dates, which the days a step waited on the school's consent for the warm handover
+moved on (`services.end_handover_consent_wait`: those days are not the team's); the lead times
+still hold those days, as the time the family waited. A step whose saved dates run backwards (entered before the step dates were
 checked) is left out of its lead time rather than pulling the mean below zero.
 
     lead_time_per_step(start, end, by="team")        -> list[LeadTime]

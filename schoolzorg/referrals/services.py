@@ -34,7 +34,7 @@ from schoolzorg.lib.validators import is_blank
 from schoolzorg.organisations.models import NeighbourhoodTeam, School
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.referrals.access import referral_basis
-from schoolzorg.referrals.deadlines import due_dates, level_dates
+from schoolzorg.referrals.deadlines import add_days, days_between, due_dates, level_dates
 from schoolzorg.referrals.models import (
     Escalation,
     EscalationReason,
@@ -48,6 +48,7 @@ from schoolzorg.referrals.routing import Route, route_for
 from schoolzorg.referrals.sharing import PURPOSE as SHARE_PURPOSE
 from schoolzorg.referrals.sharing import (
     handover_basis_missing,
+    handover_basis_q,
     has_handover_basis,
     has_share_basis,
     share_basis_end,
@@ -206,6 +207,12 @@ def without_emails() -> Iterator[None]:
 SUBJECTS: dict[str, str] = {
     "submitted": "Nieuwe toeleiding {pk}",
     "acknowledged": "Toeleiding {pk} is ontvangen",
+    "acknowledged_handover_consent_missing": (
+        "Toeleiding {pk} is ontvangen; toestemming warme overdracht ontbreekt"
+    ),
+    "handover_consent_missing": "Toeleiding {pk}: toestemming warme overdracht ontbreekt",
+    "handover_consent_reminder": "Herinnering: toeleiding {pk} wacht op toestemming",
+    "handover_consent_there": "Toeleiding {pk}: de warme overdracht kan worden gepland",
     "returned": "Toeleiding {pk} is teruggestuurd",
     "handover_planned": "Toeleiding {pk}: warme overdracht gepland",
     "handover_held": "Toeleiding {pk}: warme overdracht gehouden",
@@ -1260,6 +1267,7 @@ def submit_referral(
             "handover_held_on": None,
             "first_contact_on": None,
             "share_basis_ended_on": None,
+            "handover_consent_wait_from": None,
             # Sent knowing where the pupil lives now (the page showed it).
             "pupil_moved_on": None,
             **dues,
@@ -1270,6 +1278,10 @@ def submit_referral(
     )
     refer_open_cases(referral.pupil_id, school_id=referral.school_id, by=by)
     _send(submit_recipients(referral), "submitted", referral, due=referral.acknowledge_due_on)
+    if not has_handover_basis(referral, day):
+        # Sending needs the consent to share; the warm handover needs its own, which only the
+        # school records: tell the school side now, not when the team is refused.
+        _send(_school_side(referral), "handover_consent_missing", referral)
     return referral
 
 
@@ -1300,14 +1312,25 @@ def acknowledge_referral(
         )
     if not _is_team_member(worker, referral.team_id):
         raise ReferralError("Kies een medewerker van dit wijkteam.")
+    day = _today(today)
+    # Without a consent for the warm handover the next step waits on the school from today.
+    waits = not has_handover_basis(referral, day)
     _transition(
         referral,
         "acknowledge",
         by=by,
-        updates={"assignee": worker, "acknowledged_on": _today(today)},
+        updates={
+            "assignee": worker,
+            "acknowledged_on": day,
+            "handover_consent_wait_from": day if waits else None,
+        },
         text=f"Ontvangst bevestigd. Behandelaar: {worker.full_name}",
     )
-    _send(_school_side(referral), "acknowledged", referral)
+    _send(
+        _school_side(referral),
+        "acknowledged_handover_consent_missing" if waits else "acknowledged",
+        referral,
+    )
     if worker.pk != by.pk:
         # A colleague named now holds the next deadline, as after a hand-over; else they first
         # hear of it from the escalation ladder, whose first rung is theirs once it has passed.
@@ -1382,6 +1405,8 @@ def plan_handover(
         problems.append(("participants", "Vul in wie er meedoen."))
     if problems:
         raise ReferralError.at_fields(problems)
+    # The consent is there now: the days the step waited on it are not the team's.
+    end_handover_consent_wait(referral, today=day, tell=False)
     replan = referral.state == State.HANDOVER_PLANNED
     _transition(
         referral,
@@ -1795,6 +1820,10 @@ def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> l
     due = getattr(referral, DUE_FIELD_BY_STEP[step])
     if due is None or due >= today:
         return []
+    if step == Step.PLAN_HANDOVER and not has_handover_basis(referral, today):
+        # Only the school can record the consent: the school is reminded, the team not blamed.
+        remind_school_of_handover_consent(referral, today, due, norm)
+        return []
     raised: list[Escalation] = []
     told: dict[int, tuple[int, User]] = {}
     for level, reached_on in sorted(
@@ -1843,14 +1872,19 @@ def escalate_overdue(referral: Referral, today: dt.date, norm: ServiceNorm) -> l
 
 
 def run_escalations(today: dt.date | None = None) -> int:
-    """The sweep: escalate every open referral whose current step is past its deadline."""
+    """The sweep: escalate every open referral whose current step is past its deadline.
+
+    First the waits on the school's consent for the warm handover are brought up to date
+    (`run_handover_consent_checks`), so a step whose consent just came is judged on its moved
+    deadline; a step still waiting reminds the school instead (`escalate_overdue`)."""
     day = _today(today)
+    run_handover_consent_checks(day)
     norms: dict[int | None, ServiceNorm] = {}
     count = 0
     overdue = (
         Referral.objects.open()
         .overdue(day)
-        .select_related("school__municipality", "team", "assignee")
+        .select_related("school__municipality", "team", "assignee", "social_worker")
     )
     for referral in overdue.iterator(chunk_size=200):
         key = _norm_municipality_id(referral)
@@ -1858,3 +1892,138 @@ def run_escalations(today: dt.date | None = None) -> int:
             norms[key] = ServiceNorm.for_municipality(key)
         count += len(escalate_overdue(referral, day, norms[key]))
     return count
+
+
+# --- The warm handover waits on the school's consent ----------------------------------------------
+
+# The team's deadlines still to come while "plan the warm handover" waits on the school.
+WAITING_DUE_FIELDS = ("plan_due_on", "handover_due_on", "first_contact_due_on")
+# One day of each count (`workflow.DayCount`), for "wachtte 1 schooldag".
+ONE_DAY = {DayCount.SCHOOL: "schooldag", DayCount.WORKING: "werkdag", DayCount.CALENDAR: "dag"}
+
+
+def waits_on_school(referral: Referral, day: dt.date | None = None) -> bool:
+    """The step "plan the warm handover" waits on the school: the referral is acknowledged and no
+    consent or legal basis for the warm handover with the team is in force on the day. Only the
+    school records one (`sharing.handover_basis_missing`), so the step is the school's turn."""
+    return referral.state == State.ACKNOWLEDGED and not has_handover_basis(referral, _today(day))
+
+
+def _days_words(days: int, counts: str) -> str:
+    return f"{days} {ONE_DAY[DayCount(counts)] if days == 1 else DayCount(counts).label}"
+
+
+def end_handover_consent_wait(
+    referral: Referral, *, today: dt.date | None = None, tell: bool = True
+) -> bool:
+    """The consent for the warm handover is there: the step no longer waits on the school.
+
+    The team's deadlines still to come (`WAITING_DUE_FIELDS`) move on by the days it waited,
+    counted as the deadlines are (`deadlines.days_between`): those days were the school's, not
+    the team's, so neither the ladder nor the figures count them against the team. A line on
+    the timeline says so; with `tell` (the sweep) the team's people on the referral hear that
+    they can plan it, and by when (the team's own planning needs no message). A compare-and-set
+    on the day the wait began: the sweep and the team's planning end it once. True when ended
+    now.
+    """
+    start = referral.handover_consent_wait_from
+    if start is None or referral.state != State.ACKNOWLEDGED:
+        return False
+    day = _today(today)
+    counts = urgency_norm(referral.urgency).counts
+    waited = days_between(start, day, counts=counts, school=referral.school) if day > start else 0
+    moved: dict[str, dt.date] = {}
+    if waited > 0:
+        for field in WAITING_DUE_FIELDS:
+            if (due := getattr(referral, field)) is not None:
+                moved[field] = add_days(due, waited, counts=counts, school=referral.school)
+    with transaction.atomic():
+        changed = Referral.objects.filter(
+            pk=referral.pk,
+            state=State.ACKNOWLEDGED,
+            round=referral.round,
+            handover_consent_wait_from=start,
+        ).update(handover_consent_wait_from=None, **moved)
+        if not changed:
+            return False
+        referral.handover_consent_wait_from = None
+        for field, value in moved.items():
+            setattr(referral, field, value)
+        text = "Er is nu toestemming voor de warme overdracht. Het wijkteam kan haar plannen."
+        if waited > 0 and referral.plan_due_on is not None:
+            text += (
+                f" Deze stap wachtte {_days_words(waited, counts)} op de school. Zo veel "
+                "schuiven de termijnen van het wijkteam op: plannen uiterlijk "
+                f"{numeric(referral.plan_due_on)}."
+            )
+        _event(referral, "handover_consent_there", text, None)
+        if tell:
+            _send(
+                _team_people(referral), "handover_consent_there", referral, due=referral.plan_due_on
+            )
+    return True
+
+
+def run_handover_consent_checks(today: dt.date | None = None) -> int:
+    """Bring the waits on the school's consent for the warm handover up to date: an acknowledged
+    referral without one that is not yet noted as waiting (the consent was withdrawn or ended
+    after acknowledgement) waits from today; one waiting whose consent is now there ends its
+    wait (`end_handover_consent_wait`). Idempotent; returns how many it changed."""
+    day = _today(today)
+    acknowledged = Referral.objects.filter(state=State.ACKNOWLEDGED, team__isnull=False)
+    count = (
+        acknowledged.filter(handover_consent_wait_from__isnull=True)
+        .exclude(handover_basis_q(day))
+        .update(handover_consent_wait_from=day)
+    )
+    ended = (
+        acknowledged.filter(handover_consent_wait_from__isnull=False)
+        .filter(handover_basis_q(day))
+        .select_related("school", "team", "assignee")
+    )
+    for referral in ended.iterator(chunk_size=200):
+        count += end_handover_consent_wait(referral, today=day)
+    return count
+
+
+def remind_school_of_handover_consent(
+    referral: Referral, today: dt.date, due: dt.date, norm: ServiceNorm
+) -> int:
+    """The step "plan the warm handover" is past its deadline and waits on the school (no consent
+    for it): each rung of the ladder the step reaches is a reminder to the school side instead of an
+    escalation of the team. Once per rung and round: a line on the timeline per rung, counted
+    under the row's lock, and one message for the rungs reached at once. Returns the reminders
+    made now.
+    """
+    dates = level_dates(referral.school, due, norm, referral.urgency)
+    reached = [level for level, on in sorted(dates.items()) if on <= today]
+    if not reached or referral.submitted_at is None:
+        return 0
+    with transaction.atomic():
+        # The row's lock (SQLite: the transaction's write lock) keeps two sweeps apart.
+        locked = (
+            Referral.objects.select_for_update()
+            .filter(pk=referral.pk, state=referral.state, round=referral.round)
+            .values_list("pk", flat=True)
+        )
+        if not list(locked):
+            return 0
+        done = ReferralEvent.objects.filter(
+            referral_id=referral.pk,
+            kind="handover_consent_reminder",
+            at__gte=referral.submitted_at,
+        ).count()
+        new = [level for level in reached if level > done]
+        for level in new:
+            _event(
+                referral,
+                "handover_consent_reminder",
+                f"Herinnering {level} aan de school: het wijkteam kan de warme overdracht niet "
+                "plannen, want er is geen toestemming voor de warme overdracht. De termijn liep "
+                f"tot en met {numeric(due)}. Het wijkteam wacht op de school; de termijn staat "
+                "stil tot de toestemming is vastgelegd.",
+                None,
+            )
+        if new:
+            _send(_school_side(referral), "handover_consent_reminder", referral)
+    return len(new)

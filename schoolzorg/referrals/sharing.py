@@ -15,7 +15,10 @@ The warm handover is a conversation about the child with the team, so it needs a
 own: a consent "Warme overdracht" (or a legal basis for it) for the team or no organisation,
 in force on the day of the conversation, given by whoever must agree at the pupil's age then
 (`Consent.objects.in_force`). Planning the handover asks it (`handover_basis_missing`), and so
-does the referral page, which tells the school and the team when it is missing.
+does the referral page, which tells the school and the team when it is missing. While an
+acknowledged referral has none, the step "plan the warm handover" waits on the school: the
+school hears of it, the escalation sweep reminds the school instead of escalating the team, and
+the team's deadlines move on by the days it waited (`services.end_handover_consent_wait`).
 """
 
 from __future__ import annotations
@@ -67,6 +70,15 @@ def share_basis_q(day: dt.date | None = None) -> Q:
     """Referrals whose pupil may be shared with their team on the day (today when None)."""
     pupil, team = OuterRef("pupil_id"), OuterRef("team_id")
     return Q(Exists(_consents(pupil, team, day))) | Q(Exists(_bases(pupil, team, day)))
+
+
+def handover_basis_q(day: dt.date | None = None) -> Q:
+    """Referrals with a consent or legal basis for the warm handover with their team in force on
+    the day (today when None): `has_handover_basis` in SQL, for the escalation sweep."""
+    pupil, team = OuterRef("pupil_id"), OuterRef("team_id")
+    return Q(Exists(_consents(pupil, team, day, HANDOVER_PURPOSE))) | Q(
+        Exists(_bases(pupil, team, day, HANDOVER_PURPOSE))
+    )
 
 
 def has_share_basis(referral: Any, day: dt.date | None = None) -> bool:

@@ -41,10 +41,12 @@ from schoolzorg.referrals.routing import route_for
 from schoolzorg.referrals.workflow import (
     DUE_FIELD_BY_STEP,
     EDITABLE_STATES,
+    OPEN_STATES,
     TERMINAL_STATES,
     TRANSITIONS,
     URGENCY_NORMS,
     State,
+    Step,
     Urgency,
     allowed_moves,
     is_allowed,
@@ -428,6 +430,10 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         # Before the warm handover is held: say when no consent for it is recorded, so the
         # school records one before the team plans the conversation (`sharing`).
         "handover_consent": _handover_consent(request, referral, today),
+        # Acknowledged without that consent: the school's turn, not the team's (ADR 0401).
+        "waits_on_school": services.waits_on_school(referral, today),
+        "turn": _turn(referral, today),
+        "plan_step": Step.PLAN_HANDOVER.label,
         # Sent, and no longer to be shared with the team: why and since when (ADR 0401).
         "share_end": sharing.share_basis_end(referral, today)
         if referral.submitted_at is not None
@@ -459,6 +465,16 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         # A team that has not acknowledged the referral yet does not open the pupil's file.
         "opens_pupil": Pupil.objects.visible_to(request.user).filter(pk=referral.pupil_id).exists(),
     }
+
+
+def _turn(referral: Referral, today: dt.date) -> str:
+    """Who is at turn in an open referral, and for what ("" when it is not open)."""
+    step = referral.current_step
+    if referral.state not in OPEN_STATES or step is None:
+        return ""
+    if services.waits_on_school(referral, today):
+        return "De school: wacht op toestemming van de ouders voor de warme overdracht"
+    return f"Het wijkteam: {Step(step).label.lower()}"
 
 
 # The states in which the warm handover is still to be planned or held.
@@ -625,9 +641,31 @@ def _edit_page(
             if routed.team_id != referral.team_id
             else "",
             "moved": services.moved_elsewhere(referral),
+            "handover_consent": _send_page_handover_consent(request, referral, routed),
         },
         status=status,
     )
+
+
+def _send_page_handover_consent(
+    request: HttpRequest, referral: Referral, routed: Referral
+) -> dict[str, Any]:
+    """The send page's warning that no consent for the warm handover with the team a send would
+    go to is in force today: sending needs only the consent to share, but the team cannot plan
+    the handover until the school records this one. Empty when there is one, or no team yet."""
+    today = timezone.localdate()
+    if routed.team_id is None or sharing.has_handover_basis(routed, today):
+        return {}
+    url = ""
+    if can_record_consent(request.user, referral.pupil):
+        back = urlencode(
+            {
+                "doel": sharing.HANDOVER_PURPOSE.value,
+                "next": reverse("referrals:edit", args=[referral.pk]),
+            }
+        )
+        url = f"{reverse('consent:new', args=[referral.pupil_id])}?{back}"
+    return {"team": routed.team, "who": sharing.who_must_agree(referral.pupil, today), "url": url}
 
 
 def _labels(form: forms.ReferralDocumentForm, names: Any) -> str:

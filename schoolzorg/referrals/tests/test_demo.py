@@ -42,3 +42,17 @@ def test_demo_consents_to_share_with_the_team_name_who_gave_them() -> None:
         assert parties.is_complete(pupil_agreed=consent.given_by_pupil, guardian_ids=given)
         assert given or consent.given_by_pupil
         assert consent.is_complete and consent.status == "geldig"
+
+
+def test_the_demo_referral_waiting_for_the_handover_consent_reminds_the_school() -> None:
+    """Tester V1: the acknowledged referral without a consent for the warm handover waits on the
+    school; the sweep reminded the school and escalated nobody of the team for that step."""
+    from schoolzorg.referrals.services import waits_on_school
+
+    ctx = SeedContext(rng=random.Random(2026), today=timezone.localdate())
+    seed_foundation(ctx)
+    seed_demo(ctx)
+    [waiting] = [r for r in Referral.objects.filter(state=State.ACKNOWLEDGED) if waits_on_school(r)]
+    assert waiting.handover_consent_wait_from == waiting.acknowledged_on
+    assert not waiting.escalations.filter(step="plan_handover").exists()
+    assert waiting.events.filter(kind="handover_consent_reminder").exists()
