@@ -4,7 +4,10 @@ Lead time per step is measured between the dates the referral workflow stamps on
 (`submitted_on`, `acknowledged_on`, `handover_planned_on`, `handover_held_on`, `first_contact_on`)
 in school days of the school's holiday region (the unit of the norms), and counted in the month
 the step was completed (`referrals.figures.lead_time_per_step`). A warm handover is within the norm when it was
-held on or before its due date (`handover_due_on`, set from the municipality's service norm).
+held on or before its due date (`handover_due_on`, set from the municipality's service norm, and
+moved on by the days the step "plan the warm handover" waited on the school's consent for it:
+`referrals.services.end_handover_consent_wait`). The lead time of that step still holds the
+days it waited: it is the time the family waited, whoever it waited on.
 """
 
 from __future__ import annotations
