@@ -292,8 +292,12 @@ class ActionQuerySet(models.QuerySet["Action"]):
         return self.filter(owner=user)
 
     def tried_for(self, pupil: Any) -> ActionQuerySet:
-        """What was already tried for a pupil: actions done or under way (for referrals)."""
-        return self.filter(part__pupil=pupil).exclude(status=ActionStatus.CANCELLED)
+        """What was already tried for a pupil: actions done or under way (for referrals).
+
+        A planned action has not been tried yet, and a cancelled one was never done."""
+        return self.filter(
+            part__pupil=pupil, status__in=(ActionStatus.DONE, ActionStatus.IN_PROGRESS)
+        )
 
 
 class Action(models.Model):

@@ -18,6 +18,9 @@ from schoolzorg.referrals.neighbours import finished_assessments
 from schoolzorg.referrals.services import Seen, fingerprint
 from schoolzorg.referrals.workflow import DayCount, State
 
+# Strengths and concerns of a new draft come from the integral plan (`services.create_referral`).
+FROM_PLAN_HELP = "Ingevuld uit het integraal plan (het gezin en het kind); pas aan waar nodig."
+
 # A hidden value that is missing or mangled: the page is older than the form it sends.
 STALE_PAGE = "Deze pagina is verouderd. Laad de pagina opnieuw en probeer het nog eens."
 _STALE_PAGE = dict.fromkeys(
@@ -97,6 +100,8 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
         }
         help_texts = {
             "help_question": "Schrijf op wat het gezin zelf vraagt, zo veel mogelijk in hun woorden.",
+            "strengths": FROM_PLAN_HELP,
+            "concerns": FROM_PLAN_HELP,
             "already_tried": "Ingevuld uit het plan en de registratie van het SMW; vul aan waar nodig.",
             "consent_scope": "Welke gegevens mogen met het wijkteam worden gedeeld?",
             "proposed_handover": "Wanneer, waar en met wie? Liefst met het gezin erbij.",

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection
 
 from schoolzorg.lib.dates import numeric
+from schoolzorg.lib.validators import is_blank
 from schoolzorg.pupils.access import prepared_for_user
 
 
@@ -90,6 +91,37 @@ def already_tried_lines(pupil: Any) -> list[str]:
                 f"(met {contact.with_whom})"
             )
     return lines
+
+
+def _labelled(sections: list[tuple[str, str]]) -> str:
+    """'Het gezin (uit het integraal plan):' and the text, per section that has text."""
+    return "\n\n".join(
+        f"{label} (uit het integraal plan):\n{text.strip()}"
+        for label, text in sections
+        if not is_blank(text)
+    )
+
+
+def plan_strengths_and_concerns(pupil: Any) -> tuple[str, str]:
+    """What goes well and the concerns from the family's integral plan, for a new draft.
+
+    The family's part and this child's own part, each under its own label; never a brother's
+    or sister's part, as the referral is about this child (their actions are left out of
+    "already tried" too). Whoever starts a draft sees the child's file in full, and so its plan.
+    """
+    try:
+        from schoolzorg.plans.models import PlanPart
+    except ImportError:
+        return "", ""
+    if not has_table(PlanPart):
+        return "", ""
+    part = PlanPart.objects.filter(pupil=pupil).select_related("plan").first()
+    if part is None:
+        return "", ""
+    family, child = "Het gezin", pupil.first_name
+    strengths = _labelled([(family, part.plan.strengths), (child, part.strengths)])
+    concerns = _labelled([(family, part.plan.concerns), (child, part.concerns)])
+    return strengths, concerns
 
 
 def note_on_cases(pupil_id: int, *, school_id: int, text: str, by: Any, url: str) -> None:

@@ -42,7 +42,12 @@ from schoolzorg.referrals.models import (
     ReferralEvent,
     ServiceNorm,
 )
-from schoolzorg.referrals.neighbours import already_tried_lines, note_on_cases, refer_open_cases
+from schoolzorg.referrals.neighbours import (
+    already_tried_lines,
+    note_on_cases,
+    plan_strengths_and_concerns,
+    refer_open_cases,
+)
 from schoolzorg.referrals.policies import school_side
 from schoolzorg.referrals.routing import Route, route_for
 from schoolzorg.referrals.sharing import PURPOSE as SHARE_PURPOSE
@@ -587,6 +592,8 @@ def create_referral(pupil: Any, *, by: User, social_worker: User | None = None) 
     if school is None:
         raise ReferralError("Deze leerling staat niet ingeschreven op een school.")
     route = route_for(pupil, school)
+    # A suggestion the author edits: the plan's strengths and concerns, what was tried.
+    strengths, concerns = plan_strengths_and_concerns(pupil)
     referral = Referral.objects.create(
         pupil=pupil,
         school=school,
@@ -595,6 +602,8 @@ def create_referral(pupil: Any, *, by: User, social_worker: User | None = None) 
         lives_outside_school_municipality=bool(route.warning),
         created_by=by,
         social_worker=social_worker or by,
+        strengths=strengths,
+        concerns=concerns,
         already_tried=prefill_already_tried(pupil),
     )
     _event(referral, "created", f"Concept gemaakt. Route: {route.reason}", by)

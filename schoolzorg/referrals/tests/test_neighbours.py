@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import pytest
 
 from schoolzorg.cases.tests.factories import CaseFactory, contact
@@ -44,3 +47,93 @@ def test_submission_leaves_closed_and_already_referred_cases_alone() -> None:
     referred.refresh_from_db()
     assert (closed.status, referred.status) == ("closed", "referred")
     assert referred.events.filter(text__startswith="Status:").count() == 1
+
+
+def _plan_for(world: Any) -> tuple[Any, Any]:
+    """The family's plan with a part for the world's pupil and one for a sister (V8)."""
+    from schoolzorg.plans.models import IntegralPlan, PlanPart
+    from schoolzorg.pupils.tests.factories import PupilFactory
+
+    plan = IntegralPlan.objects.create(
+        family=world.pupil.family,
+        strengths="Oma helpt veel mee.",
+        concerns="Schulden en weinig rust thuis.",
+        created_by=world.coordinator,
+    )
+    part = PlanPart.objects.create(
+        plan=plan,
+        pupil=world.pupil,
+        strengths="Tekent graag, goede band met de juf.",
+        concerns="Slaapt slecht, komt vaak te laat.",
+    )
+    sister = PupilFactory(family=world.pupil.family, current_school=world.school)
+    PlanPart.objects.create(
+        plan=plan, pupil=sister, strengths="Zus zwemt graag.", concerns="Zus is vaak ziek."
+    )
+    return part, PlanPart.objects.get(pupil=sister)
+
+
+def _action(part: Any, text: str, status: str, by: Any) -> None:
+    from schoolzorg.plans.models import Action
+
+    Action.objects.create(
+        part=part,
+        domain="family",
+        description=text,
+        owner_name="Oma",
+        due_on=dt.date(2027, 1, 4),
+        status=status,
+        created_by=by,
+    )
+
+
+def test_draft_takes_strengths_and_concerns_from_the_plan_family_and_child() -> None:
+    """V8: the family's part and this child's part, each labelled; never a sister's part."""
+    world = make_world()
+    _plan_for(world)
+    referral = draft(world, complete=False)
+    first = world.pupil.first_name
+    assert referral.strengths == (
+        "Het gezin (uit het integraal plan):\nOma helpt veel mee.\n\n"
+        f"{first} (uit het integraal plan):\nTekent graag, goede band met de juf."
+    )
+    assert referral.concerns == (
+        "Het gezin (uit het integraal plan):\nSchulden en weinig rust thuis.\n\n"
+        f"{first} (uit het integraal plan):\nSlaapt slecht, komt vaak te laat."
+    )
+    assert "Zus" not in referral.strengths + referral.concerns
+
+
+def test_draft_leaves_out_an_empty_part_of_the_plan_and_stays_empty_without_a_plan() -> None:
+    world = make_world()
+    part, _sister = _plan_for(world)
+    part.plan.strengths = ""
+    part.plan.save()
+    part.concerns = "  "
+    part.save()
+    referral = draft(world, complete=False)
+    assert referral.strengths == (
+        f"{world.pupil.first_name} (uit het integraal plan):\nTekent graag, goede band met de juf."
+    )
+    assert referral.concerns == (
+        "Het gezin (uit het integraal plan):\nSchulden en weinig rust thuis."
+    )
+    without = make_world()
+    referral = draft(without, complete=False)
+    assert (referral.strengths, referral.concerns) == ("", "")
+
+
+def test_already_tried_lists_only_actions_done_or_under_way() -> None:
+    """V8: a planned action has not been tried yet, nor has a cancelled one."""
+    world = make_world()
+    part, sister = _plan_for(world)
+    _action(part, "Gesprek met moeder over slapen", "done", world.smw)
+    _action(part, "Oma brengt op maandag en donderdag", "in_progress", world.smw)
+    _action(part, "Drie gesprekken met moeder", "planned", world.smw)
+    _action(part, "Huiswerkklas", "cancelled", world.smw)
+    _action(sister, "Zus naar de huisarts", "done", world.smw)
+    referral = draft(world, complete=False)
+    assert referral.already_tried.splitlines() == [
+        "- Gesprek met moeder over slapen (Gezin, gedaan)",
+        "- Oma brengt op maandag en donderdag (Gezin, bezig)",
+    ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
@@ -279,6 +280,35 @@ def test_school_creates_and_submits_through_the_pages(world: World, client_for: 
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.state == State.SUBMITTED
+
+
+def test_a_new_draft_shows_the_plans_strengths_and_concerns_to_edit(
+    world: World, client_for: Clients
+) -> None:
+    """V8: "Concept maken" fills "Wat gaat goed" and "Zorgen" from the integral plan, as a
+    suggestion in the fields the SMW edits, and says where it came from."""
+    from schoolzorg.plans.models import IntegralPlan, PlanPart
+
+    plan = IntegralPlan.objects.create(
+        family=world.pupil.family,
+        strengths="Oma helpt veel mee.",
+        concerns="Schulden.",
+        created_by=world.coordinator,
+    )
+    PlanPart.objects.create(plan=plan, pupil=world.pupil, concerns="Slaapt slecht.")
+    client = client_for(world.smw)
+    response = client.post(reverse("referrals:start", args=[world.pupil.pk]), follow=True)
+    body = response.content.decode()
+    fields = {
+        name: unescape(text).strip()
+        for name, text in re.findall(r'<textarea name="(\w+)"[^>]*>(.*?)</textarea>', body, re.S)
+    }
+    assert fields["strengths"] == "Het gezin (uit het integraal plan):\nOma helpt veel mee."
+    assert fields["concerns"] == (
+        "Het gezin (uit het integraal plan):\nSchulden.\n\n"
+        f"{world.pupil.first_name} (uit het integraal plan):\nSlaapt slecht."
+    )
+    assert body.count("Ingevuld uit het integraal plan (het gezin en het kind)") == 2
 
 
 def test_starting_a_referral_while_one_is_under_way_leads_to_that_one(
