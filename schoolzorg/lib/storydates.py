@@ -38,11 +38,14 @@ class Backdate:
     def _newest(model: Any) -> int:
         return int(model._default_manager.aggregate(newest=Max("pk"))["newest"] or 0)
 
+    def written(self, model: Any) -> Any:
+        """The rows of `model` written since the last call (or since the start)."""
+        return model._default_manager.filter(pk__gt=self._last[model])
+
     def to(self, at: dt.datetime | None) -> None:
         """Date the rows written since the last call (or since the start) at `at`; None keeps
         the clock's time. Either way the next call starts from here."""
         for model, field in self.columns:
-            written = model._default_manager.filter(pk__gt=self._last[model])
             if at is not None:
-                written.update(**{field: at})
+                self.written(model).update(**{field: at})
             self._last[model] = self._newest(model)

@@ -20,6 +20,7 @@ from schoolzorg.consent.models import Consent, Purpose
 from schoolzorg.meetings import services
 from schoolzorg.meetings.models import AgendaSource, Attendance, AttendanceStatus, MeetingSchedule
 from schoolzorg.meetings.workflow import MeetingState
+from schoolzorg.plans.demo import on_day
 from schoolzorg.plans.services import first_due_day
 
 MINUTES = [
@@ -105,21 +106,23 @@ def seed_demo(ctx: Any) -> None:
                     item, text=MINUTES[(n + k) % len(MINUTES)], expected_version=0, by=ib
                 )
                 text, domain, role = DECISIONS[(n + k) % len(DECISIONS)]
-                services.add_decision(
-                    item,
-                    text=text,
-                    domain=domain,
-                    owner=by_role.get(role, ib),
-                    # Three weeks on, or the school's first day open after that.
-                    due_on=first_due_day(
-                        school,
+                # The decision's action, plan version and lines date from the meeting's day.
+                with on_day(meeting.scheduled_on, 15, today=today):
+                    services.add_decision(
+                        item,
+                        text=text,
                         domain=domain,
-                        by_person=True,
-                        on=meeting.scheduled_on + dt.timedelta(days=21),
-                    ),
-                    by=ib,
-                    form_token=uuid.UUID(int=ctx.rng.getrandbits(128)),
-                )
+                        owner=by_role.get(role, ib),
+                        # Three weeks on, or the school's first day open after that.
+                        due_on=first_due_day(
+                            school,
+                            domain=domain,
+                            by_person=True,
+                            on=meeting.scheduled_on + dt.timedelta(days=21),
+                        ),
+                        by=ib,
+                        form_token=uuid.UUID(int=ctx.rng.getrandbits(128)),
+                    )
                 if k == 0:
                     guest = services.add_guest(
                         meeting,
