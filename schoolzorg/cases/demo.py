@@ -1,5 +1,6 @@
 """Demo cases in every status at every school, school social work contacts over recent months,
 and a few anonymous consultations. Deterministic through `ctx.rng`; dates relative to `ctx.today`.
+Each line on a case's timeline has the day of its step (`lib.storydates`), not the seed's clock.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from schoolzorg.accounts.models import Notification
 from schoolzorg.accounts.roles import Role
 from schoolzorg.cases import services
 from schoolzorg.cases.models import (
@@ -21,6 +23,7 @@ from schoolzorg.cases.models import (
     SocialWorkContact,
 )
 from schoolzorg.cases.workflow import CaseStatus
+from schoolzorg.lib.storydates import Backdate
 
 DESCRIPTIONS = {
     Category.LEARNING: "Loopt achter met lezen; raakt gefrustreerd bij opdrachten.",
@@ -76,7 +79,12 @@ def seed_demo(ctx: Any) -> None:
         for n, (pupil, status) in enumerate(zip(chosen, PLAN, strict=False)):
             category = categories[(n + school.pk) % len(categories)]
             days_ago = rng.randint(5, 150)
+            if status == CaseStatus.IN_CARE_TEAM:
+                # Discussed in the care meetings of the past months (meetings.demo, from 75
+                # days back): raised before them.
+                days_ago = max(days_ago, 80)
             raiser = teacher if pupil.current_group == "6" and n % 3 == 0 else ib
+            clock = Backdate((CaseEvent, "at"), (Notification, "created_at"))
             case = services.register_concern(
                 pupil,
                 category=category,
@@ -90,6 +98,7 @@ def seed_demo(ctx: Any) -> None:
             # the contacts: a contact cannot lie before the case was opened).
             case.opened_at = _at(ctx, days_ago)
             Case.objects.filter(pk=case.pk).update(opened_at=case.opened_at)
+            clock.to(case.opened_at)
             path: list[str] = []
             if status in (CaseStatus.IN_CARE_TEAM, CaseStatus.CLOSED):
                 path.append(CaseStatus.IN_CARE_TEAM)
@@ -105,6 +114,9 @@ def seed_demo(ctx: Any) -> None:
                     social_worker=smw,
                     outcome=rng.choice(list(Outcome.values)) if to == CaseStatus.CLOSED else "",
                 )
+                # Taken up the day after it was raised; closed when `closed_at` says, below.
+                closed = to == CaseStatus.CLOSED
+                clock.to(_at(ctx, max(1, days_ago // 3) if closed else days_ago - 1))
             if status in (CaseStatus.WITH_SCHOOL_SOCIAL_WORK, CaseStatus.CLOSED):
                 for k in range(rng.randint(2, 6)):
                     form = rng.choice(list(ContactForm.values))
@@ -122,9 +134,6 @@ def seed_demo(ctx: Any) -> None:
             services.add_case_event(
                 case, kind="note", text="Leerkracht ziet dat het in de klas iets beter gaat.", by=ib
             )
-            first = case.events.order_by("id").first()
-            if first is not None:
-                CaseEvent.objects.filter(pk=first.pk).update(at=_at(ctx, days_ago))
             if status == CaseStatus.CLOSED:
                 Case.objects.filter(pk=case.pk).update(closed_at=_at(ctx, max(1, days_ago // 3)))
             all_cases.append(case)

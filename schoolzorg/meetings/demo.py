@@ -94,20 +94,21 @@ def seed_demo(ctx: Any) -> None:
         for n, meeting in enumerate(past[-2:]):
             for k, case in enumerate(in_team[:2]):
                 _ensure_consent(case, past[0].scheduled_on, ib, consented)
-                item = services.place_on_agenda(
-                    meeting,
-                    pupil=case.pupil,
-                    question=f"Hoe gaat het met {case.pupil.first_name}? Wat is er nodig?",
-                    by=ib,
-                    source=AgendaSource.REVIEW,
-                    case=case,
-                )
-                services.save_minutes(
-                    item, text=MINUTES[(n + k) % len(MINUTES)], expected_version=0, by=ib
-                )
-                text, domain, role = DECISIONS[(n + k) % len(DECISIONS)]
-                # The decision's action, plan version and lines date from the meeting's day.
+                # What the meeting wrote (the item, its decision, which becomes an action in the
+                # plan, and the lines on the case) dates from the meeting's day.
                 with on_day(meeting.scheduled_on, 15, today=today):
+                    item = services.place_on_agenda(
+                        meeting,
+                        pupil=case.pupil,
+                        question=f"Hoe gaat het met {case.pupil.first_name}? Wat is er nodig?",
+                        by=ib,
+                        source=AgendaSource.REVIEW,
+                        case=case,
+                    )
+                    services.save_minutes(
+                        item, text=MINUTES[(n + k) % len(MINUTES)], expected_version=0, by=ib
+                    )
+                    text, domain, role = DECISIONS[(n + k) % len(DECISIONS)]
                     services.add_decision(
                         item,
                         text=text,
@@ -123,15 +124,15 @@ def seed_demo(ctx: Any) -> None:
                         by=ib,
                         form_token=uuid.UUID(int=ctx.rng.getrandbits(128)),
                     )
-                if k == 0:
-                    guest = services.add_guest(
-                        meeting,
-                        name=f"Ouder van {case.pupil.first_name}",
-                        role="parent",
-                        item=item,
-                        by=ib,
-                    )
-                    services.send_for_correction(guest, by=ib, on=meeting.scheduled_on)
+                    if k == 0:
+                        guest = services.add_guest(
+                            meeting,
+                            name=f"Ouder van {case.pupil.first_name}",
+                            role="parent",
+                            item=item,
+                            by=ib,
+                        )
+                        services.send_for_correction(guest, by=ib, on=meeting.scheduled_on)
             Attendance.objects.bulk_create(
                 Attendance(
                     meeting=meeting,

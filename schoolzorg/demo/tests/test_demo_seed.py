@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -79,3 +80,25 @@ def test_the_demo_seed_refuses_a_database_outside_the_demo(settings):
     assert not User.objects.exists()
     call_command("seed", "--scale", "demo", "--meetdatabase", stdout=StringIO())
     assert User.objects.filter(email="ib1@school.example").exists()
+
+
+def test_the_demo_case_timelines_carry_the_days_of_the_story():
+    """Tester V7: a case's status lines were dated at seed time, after the contacts and the plan
+    lines they come before. Each line now has the day of its step, between the day the case
+    was opened and today."""
+    from django.utils import timezone
+
+    from schoolzorg.cases.models import Case, EventKind
+
+    call_command("seed", "--scale", "demo", stdout=StringIO())
+    now = timezone.now()
+    cases = Case.objects.prefetch_related("events")
+    assert cases.count() >= 50
+    for case in cases:
+        events = list(case.events.all())
+        opened = timezone.localdate(case.opened_at)
+        assert all(opened <= timezone.localdate(e.at) and e.at <= now for e in events), case.pk
+        # Raised, taken up the day after, closed when the case says: not on the seed's day.
+        days = {opened, opened + dt.timedelta(days=1)}
+        for event in (e for e in events if e.kind == EventKind.STATUS):
+            assert timezone.localdate(event.at) in days or event.at == case.closed_at, case.pk
