@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from schoolzorg.lib import formtokens
 from schoolzorg.lib.forms import DateInput, TextField
 from schoolzorg.lib.validators import is_blank
 
@@ -23,6 +24,7 @@ class UserSearchForm(forms.Form):
 
 
 class BreakGlassForm(forms.Form):
+    form_token = formtokens.token_field()
     first_name = TextField(label="Voornaam van de leerling", max_length=100)
     last_name = TextField(label="Achternaam van de leerling", max_length=150)
     date_of_birth = forms.DateField(label="Geboortedatum", widget=DateInput())

@@ -168,6 +168,8 @@ class BreakGlassGrant(models.Model):
         blank=True,
         choices=[("justified", "Terecht"), ("unjustified", "Niet terecht")],
     )
+    # The form it came from: the same form sent twice finds the first grant (services).
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-granted_at"]

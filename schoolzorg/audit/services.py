@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from schoolzorg.audit.models import AccessLogEntry, Action, BreakGlassGrant, WeeklyReview
-from schoolzorg.lib import requestcache
+from schoolzorg.lib import formtokens, requestcache
 from schoolzorg.lib.clients import client_address
 from schoolzorg.lib.validators import is_blank
 
@@ -197,6 +198,9 @@ class AuditError(ValueError):
     """A write the read-log rules refuse; the message is plain Dutch."""
 
 
+REASON_TOO_SHORT = "Beschrijf in ten minste een zin (20 tekens) waarom dit nu nodig is."
+
+
 @transaction.atomic
 def grant_break_glass(
     user: Any,
@@ -206,13 +210,35 @@ def grant_break_glass(
     reason: str,
     membership: Any,
     request: HttpRequest | None = None,
-) -> BreakGlassGrant:
-    """Open one pupil's file to one user for 60 minutes, with a reason, for later review."""
+    form_token: uuid.UUID | None = None,
+) -> tuple[BreakGlassGrant, bool]:
+    """Open one pupil's file to one user for 60 minutes, with a reason, for later review.
+
+    Returns the grant and whether it is new. One grant at a time per user and pupil: the form's
+    `form_token` sent again (a double click, the back button) finds the grant of the first send,
+    and while a grant for the pupil is still open a new request returns that one; each grant
+    is a review for the privacy officer, so a second would only be a second review.
+    """
+    now = timezone.now()
+    same = {"user_id": user.pk, "pupil_id": pupil_id}
+    first = formtokens.sent_before(BreakGlassGrant, form_token, error=AuditError, **same)
+    if first is not None:
+        if not first.is_active_at(now):  # the back button after the hour: ask for a new form
+            raise AuditError(formtokens.REUSED)
+        return first, False
     reason = reason.strip()
     if len(reason) < 20:
-        raise AuditError("Beschrijf in ten minste een zin (20 tekens) waarom dit nu nodig is.")
-    now = timezone.now()
-    grant = BreakGlassGrant.objects.create(
+        raise AuditError(REASON_TOO_SHORT)
+    open_grant = BreakGlassGrant.objects.filter(
+        user=user, pupil_id=pupil_id, granted_at__lte=now, expires_at__gt=now
+    ).first()
+    if open_grant is not None:
+        return open_grant, False
+    grant, new = formtokens.create_once(
+        BreakGlassGrant,
+        form_token,
+        error=AuditError,
+        same=same,
         user=user,
         pupil_id=pupil_id,
         pupil_label=pupil_label[:200],
@@ -223,6 +249,8 @@ def grant_break_glass(
         granted_at=now,
         expires_at=now + dt.timedelta(minutes=BREAK_GLASS_MINUTES),
     )
+    if not new:
+        return grant, False
     requestcache.clear()  # the grant opens the file from this very request on
     record_access(
         request,
@@ -239,7 +267,7 @@ def grant_break_glass(
         obj=grant,
         detail="noodtoegang geopend",
     )
-    return grant
+    return grant, True
 
 
 @transaction.atomic

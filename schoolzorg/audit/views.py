@@ -210,22 +210,32 @@ def _break_glass(request: HttpRequest) -> HttpResponse:
         else:
             pupil = matches[0]
             try:
-                services.grant_break_glass(
+                grant, new = services.grant_break_glass(
                     request.user,
                     pupil_id=pupil.pk,
                     pupil_label=str(pupil),
                     reason=data["reason"],
                     membership=policies.break_glass_membership(request.user),
                     request=request,
+                    form_token=data["form_token"],
                 )
             except services.AuditError as exc:
-                form.add_error("reason", str(exc))
+                message = str(exc)
+                form.add_error("reason" if message == services.REASON_TOO_SHORT else None, message)
             else:
-                messages.warning(
-                    request,
-                    f"Noodtoegang geopend voor {services.BREAK_GLASS_MINUTES} minuten. "
-                    "De privacyfunctionaris beoordeelt dit.",
-                )
+                if new:
+                    messages.warning(
+                        request,
+                        f"Noodtoegang geopend voor {services.BREAK_GLASS_MINUTES} minuten. "
+                        "De privacyfunctionaris beoordeelt dit.",
+                    )
+                else:  # the form sent twice, or a grant for this pupil still open
+                    until = timezone.localtime(grant.expires_at)
+                    messages.info(
+                        request,
+                        f"U hebt al noodtoegang tot dit dossier, tot {until:%H:%M}. "
+                        "Er is geen tweede noodtoegang geopend.",
+                    )
                 return redirect("pupils:detail", pk=pupil.pk)
     return render(
         request,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from urllib.parse import urlsplit
 
 import pytest
@@ -249,3 +250,77 @@ def test_a_registered_rule_can_open_child_safety_for_a_receiving_team(world) -> 
         )
     finally:
         access._CHILD_SAFETY_RULES.pop("test_receiving_team")
+
+
+def _token(page) -> str:  # type: ignore[no-untyped-def]
+    return page.content.decode().split('name="form_token" value="')[1].split('"')[0]
+
+
+def test_the_break_the_glass_form_sent_twice_opens_one_grant(world) -> None:
+    """A double click or a resend carries the same token: one grant, one review, one log entry."""
+    client = signed_in_client(world.users["outsider"])
+    data = _break_glass_form(world) | {"form_token": _token(client.get("/logboek/noodtoegang/"))}
+    first = client.post("/logboek/noodtoegang/", data)
+    again = client.post("/logboek/noodtoegang/", data, follow=True)
+    assert first.status_code == 302 and again.status_code == 200
+    assert again.redirect_chain[0][0] == f"/leerlingen/{world.pupil.pk}/"
+    assert "Er is geen tweede noodtoegang geopend." in again.content.decode()
+    grant = BreakGlassGrant.objects.get()
+    assert AccessLogEntry.objects.filter(basis_ref=str(grant.pk), action="create").count() == 1
+    officer = signed_in_client(world.users["privacy_officer"])
+    assert len(officer.get("/logboek/noodtoegang/beoordelen/").context["grants"]) == 1
+
+
+def test_a_new_request_while_a_grant_is_open_finds_that_grant(world) -> None:
+    """Another form (a second tab) for the same pupil while the grant is open: no second grant;
+    after the hour a new request opens a new one."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = signed_in_client(world.users["outsider"])
+        for _ in range(2):
+            token = _token(client.get("/logboek/noodtoegang/"))
+            response = client.post(
+                "/logboek/noodtoegang/", _break_glass_form(world) | {"form_token": token}
+            )
+            assert response.status_code == 302
+        assert BreakGlassGrant.objects.count() == 1
+        traveller.shift(dt.timedelta(minutes=61))
+        client = signed_in_client(world.users["outsider"])  # a fresh re-authentication
+        token = _token(client.get("/logboek/noodtoegang/"))
+        client.post("/logboek/noodtoegang/", _break_glass_form(world) | {"form_token": token})
+        assert BreakGlassGrant.objects.count() == 2
+        # The first form sent again after its grant ended: a new form is needed, not a 404.
+        response = client.post(
+            "/logboek/noodtoegang/", _break_glass_form(world) | {"form_token": token}
+        )
+        assert response.status_code == 302
+        traveller.shift(dt.timedelta(minutes=61))
+        client = signed_in_client(world.users["outsider"])
+        response = client.post(
+            "/logboek/noodtoegang/", _break_glass_form(world) | {"form_token": token}
+        )
+        assert response.status_code == 400
+        assert "Dit formulier is al eens verstuurd." in response.content.decode()
+        assert BreakGlassGrant.objects.count() == 2
+
+
+def test_a_break_the_glass_token_of_another_user_is_refused(world) -> None:
+    from schoolzorg.audit import services
+    from schoolzorg.audit.policies import break_glass_membership
+
+    token = uuid.uuid4()
+    for actor in ("outsider", "team_worker"):
+        user = world.users[actor]
+        kwargs = {
+            "pupil_id": world.pupil_without_consent.pk,
+            "pupil_label": "x",
+            "reason": "Leerling in crisis, de vaste hulpverlener is niet bereikbaar.",
+            "membership": break_glass_membership(user),
+            "form_token": token,
+        }
+        if actor == "outsider":
+            assert services.grant_break_glass(user, **kwargs)[1] is True
+        else:
+            with pytest.raises(services.AuditError, match="al eens verstuurd"):
+                services.grant_break_glass(user, **kwargs)
+    assert BreakGlassGrant.objects.count() == 1
