@@ -227,6 +227,7 @@ class ContactFormForm(forms.Form):
 
 
 class ConsultationForm(forms.Form):
+    form_token = formtokens.token_field()
     school = forms.TypedChoiceField(
         label="School", coerce=int, error_messages={"required": "Kies een school."}
     )

@@ -321,6 +321,8 @@ class AnonymousConsultation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # The form it came from: the same form sent twice finds the first consultation (services).
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = AnonymousConsultationQuerySet.as_manager()
 

@@ -551,11 +551,24 @@ def record_consultation(
     participants: str,
     by: Any,
     advice: str = "",
+    form_token: uuid.UUID | None = None,
 ) -> AnonymousConsultation:
-    """Record a situation discussed without naming the child."""
+    """Record a situation discussed without naming the child.
+
+    The form's `form_token`: the same form sent again returns the consultation of the first
+    send, so the month's count (the figures) counts it once.
+    """
+    same = {"school_id": school.pk, "recorded_by_id": getattr(by, "pk", None)}
+    first = formtokens.sent_before(AnonymousConsultation, form_token, error=CaseError, **same)
+    if first is not None:
+        return first
     if category not in Category.values:
         raise CaseError("Kies een onderwerp uit de lijst.")
-    return AnonymousConsultation.objects.create(
+    consultation, _new = formtokens.create_once(
+        AnonymousConsultation,
+        form_token,
+        error=CaseError,
+        same=same,
         school=school,
         category=category,
         summary=summary.strip(),
@@ -564,6 +577,7 @@ def record_consultation(
         advice=advice.strip(),
         recorded_by=by,
     )
+    return consultation
 
 
 @transaction.atomic

@@ -864,17 +864,22 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         school = next(s for s in schools if s.pk == data["school"])
-        services.record_consultation(
-            school=school,
-            category=data["category"],
-            summary=data["summary"],
-            held_on=data["held_on"],
-            participants=data["participants"],
-            advice=data["advice"],
-            by=request.user,
-        )
-        messages.success(request, "Het anonieme consult is vastgelegd.")
-        return redirect("cases:consultations")
+        try:
+            services.record_consultation(
+                school=school,
+                category=data["category"],
+                summary=data["summary"],
+                held_on=data["held_on"],
+                participants=data["participants"],
+                advice=data["advice"],
+                by=request.user,
+                form_token=data["form_token"],
+            )
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Het anonieme consult is vastgelegd.")
+            return redirect("cases:consultations")
     return render(
         request, "cases/consultation_form.html", {"form": form}, status=answer_status(form)
     )

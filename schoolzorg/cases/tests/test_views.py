@@ -518,6 +518,32 @@ def test_anonymous_consultation_is_counted_per_school_and_month(team, client_for
     assert client_for(team.teacher).get("/casussen/consulten/nieuw/").status_code == 404
 
 
+def test_a_consultation_sent_twice_is_recorded_and_counted_once(team, client_for):
+    """A double click or a resend after a slow answer carries the same token: one consultation,
+    so the month's count (which feeds the figures) stays right."""
+    client = client_for(team.ib)
+    page = client.get("/casussen/consulten/nieuw/").content.decode()
+    token = page.split('name="form_token" value="')[1].split('"')[0]
+    data = {
+        "form_token": token,
+        "school": team.school.pk,
+        "category": "absence",
+        "summary": "Kind komt niet.",
+        "held_on": timezone.localdate().isoformat(),
+        "participants": "IB, SMW",
+    }
+    assert client.post("/casussen/consulten/nieuw/", data).status_code == 302
+    again = client.post("/casussen/consulten/nieuw/", data)
+    assert again.status_code == 302 and again["Location"] == "/casussen/consulten/"
+    assert AnonymousConsultation.objects.count() == 1
+    assert client.get("/casussen/consulten/").context["counts"][0]["n"] == 1
+    # The token of someone else's consultation is no way to see or change it.
+    other = client_for(team.smw).post("/casussen/consulten/nieuw/", data)
+    assert other.status_code == 400
+    assert "Dit formulier is al eens verstuurd." in other.content.decode()
+    assert AnonymousConsultation.objects.count() == 1
+
+
 def test_converting_without_consent_offers_no_pupil_and_refuses(team, client_for):
     consult = services.record_consultation(
         school=team.school,
