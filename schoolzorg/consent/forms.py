@@ -24,7 +24,7 @@ from schoolzorg.consent.models import (
 )
 from schoolzorg.consent.policies import recipients_for
 from schoolzorg.consent.services import BASIS_NEEDS_END, REASON_MIN, REASON_TOO_SHORT
-from schoolzorg.lib import daterange
+from schoolzorg.lib import daterange, formtokens
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.forms import DateInput, ModelChoiceField, ModelMultipleChoiceField, TextField
 from schoolzorg.organisations.models import Organisation
@@ -298,6 +298,7 @@ class WithdrawForm(forms.Form):
 
 
 class LegalBasisForm(forms.Form):
+    form_token = formtokens.token_field()
     kind = forms.ChoiceField(
         label="Grondslag", choices=LegalBasisKind.choices, help_text=_basis_purposes_help()
     )

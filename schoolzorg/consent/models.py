@@ -414,6 +414,8 @@ class LegalBasis(models.Model):
         verbose_name="vastgelegd door",
     )
     recorded_at = models.DateTimeField("vastgelegd op", auto_now_add=True)
+    # The form it came from: the same form sent twice finds the first basis (services).
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = LegalBasisQuerySet.as_manager()
 

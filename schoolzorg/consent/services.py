@@ -22,6 +22,7 @@ from schoolzorg.consent.models import (
     refused_recipient,
 )
 from schoolzorg.consent.rules import required_parties
+from schoolzorg.lib import formtokens
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.validators import is_blank
 from schoolzorg.pupils.access import personal_basis
@@ -317,6 +318,7 @@ def record_legal_basis(
     by: Any,
     recipient: Any = None,
     valid_until: dt.date | None = None,
+    form_token: uuid.UUID | None = None,
 ) -> LegalBasis:
     """Record a reasoned basis for sharing without consent, or for the report to Veilig Thuis
     (meldrecht).
@@ -325,7 +327,13 @@ def record_legal_basis(
     grounds the report to Veilig Thuis and no sharing inside Schoolzorg), for a receiving
     organisation that cannot receive under the purpose, as a consent is, and, for a purpose of
     sharing, without an end date: sharing without consent is weighed again, not open-ended.
+
+    The form's `form_token`: the same form sent again returns the basis of the first send.
     """
+    same = {"pupil_id": pupil.pk, "recorded_by_id": getattr(by, "pk", None)}
+    first = formtokens.sent_before(LegalBasis, form_token, error=ConsentError, **same)
+    if first is not None:
+        return first
     if len(reason.strip()) < REASON_MIN:
         raise ConsentError(REASON_TOO_SHORT)
     if refused := refused_basis(kind, purpose):
@@ -336,7 +344,11 @@ def record_legal_basis(
         raise ConsentError("'Geldig tot en met' ligt vóór 'geldig vanaf'.")
     if refused := refused_recipient(purpose, recipient):
         raise ConsentError(refused)
-    basis = LegalBasis.objects.create(
+    basis, new = formtokens.create_once(
+        LegalBasis,
+        form_token,
+        error=ConsentError,
+        same=same,
         pupil=pupil,
         kind=kind,
         purpose=purpose,
@@ -346,6 +358,8 @@ def record_legal_basis(
         valid_until=valid_until,
         recorded_by=by,
     )
+    if not new:
+        return basis
     record_access(
         None,
         user=by,

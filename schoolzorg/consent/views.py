@@ -290,6 +290,7 @@ def new_legal_basis(request: HttpRequest, pupil_id: int) -> HttpResponse:
                 valid_from=data["valid_from"],
                 valid_until=data["valid_until"],
                 by=request.user,
+                form_token=data["form_token"],
             )
         except services.ConsentError as exc:
             form.add_error(None, str(exc))

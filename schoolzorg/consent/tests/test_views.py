@@ -303,6 +303,35 @@ def test_legal_basis_is_recorded_reasoned_and_shown_as_no_consent(world) -> None
     assert AccessLogEntry.objects.filter(pupil_id=pupil.pk, detail__startswith="grondslag").exists()
 
 
+def test_a_legal_basis_sent_twice_is_recorded_once(world) -> None:
+    """A double click or a resend carries the same token: one basis, one line in the history."""
+    pupil = world.pupil_without_consent
+    url = f"/toestemming/leerling/{pupil.pk}/grondslag/nieuw/"
+    client = signed_in_client(world.users["social_worker"])
+    page = client.get(url).content.decode()
+    data = {
+        "form_token": page.split('name="form_token" value="')[1].split('"')[0],
+        "kind": "reporting_right",
+        "purpose": Purpose.REPORT_TO_VEILIG_THUIS,
+        "recipient": "",
+        "reason": "Signalen van mishandeling, collega en Veilig Thuis geraadpleegd.",
+        "valid_from": timezone.localdate().isoformat(),
+        "valid_until": "",
+    }
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 302 and again["Location"] == f"/leerlingen/{pupil.pk}/#toestemming"
+    assert LegalBasis.objects.filter(pupil=pupil).count() == 1
+    saved = AccessLogEntry.objects.filter(pupil_id=pupil.pk, detail__startswith="grondslag vast")
+    assert saved.count() == 1
+    # The same token for another pupil is refused, not taken as the first send.
+    other = f"/toestemming/leerling/{world.pupil.pk}/grondslag/nieuw/"
+    refused = signed_in_client(world.users["coordinator"]).post(other, data)
+    assert refused.status_code == 400
+    assert "Dit formulier is al eens verstuurd." in refused.content.decode()
+    assert LegalBasis.objects.count() == 1
+
+
 def test_the_legal_basis_form_names_the_child_and_is_logged_as_a_read(world) -> None:
     """The form's heading names the child; like the consent form, opening it is a read (and so
     is the form coming back with a mistake). Saving it is logged by the service."""
