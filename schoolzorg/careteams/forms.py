@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from schoolzorg.accounts.models import Membership
 from schoolzorg.careteams.models import CareTeamMember, TeamRole, Weekday
-from schoolzorg.lib import daterange
+from schoolzorg.lib import daterange, formtokens
 from schoolzorg.lib.forms import DateInput, TextField
 from schoolzorg.organisations.models import School
 
@@ -118,6 +118,7 @@ class HoursForm(forms.Form):
 
 
 class PresenceSlotForm(forms.Form):
+    form_token = formtokens.token_field()
     weekday = forms.TypedChoiceField(label="Dag", choices=Weekday.choices, coerce=int)
     starts_at = forms.TimeField(
         label="Van",

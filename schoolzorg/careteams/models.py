@@ -188,6 +188,8 @@ class PresenceSlot(models.Model):
     ends_at = models.TimeField("tot")
     place = models.CharField("plek", max_length=120, blank=True)
     is_walk_in = models.BooleanField("inloopspreekuur", default=False)
+    # The form it came from: the same form sent twice finds the first slot (services).
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["weekday", "starts_at"]

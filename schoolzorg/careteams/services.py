@@ -6,6 +6,7 @@ Rows are closed and opened, never rewritten, and each change leaves a `CareTeamC
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from schoolzorg.careteams.models import (
     Weekday,
     school_year_of,
 )
+from schoolzorg.lib import formtokens
 from schoolzorg.lib.dates import numeric
 from schoolzorg.organisations.models import School
 
@@ -127,10 +129,34 @@ def add_presence_slot(
     place: str,
     is_walk_in: bool,
     by: Any,
+    form_token: uuid.UUID | None = None,
 ) -> PresenceSlot:
+    """A fixed time of a member at school. The form's `form_token`: the same form sent again
+    returns the slot of the first send. A time that overlaps one of the member's own on the
+    same day is refused: parents and staff would find the same person twice on the list."""
+    same = {"member_id": member.pk}
+    first = formtokens.sent_before(PresenceSlot, form_token, error=ValidationError, **same)
+    if first is not None:
+        return first
     if ends_at <= starts_at:
         raise ValidationError("De eindtijd moet na de begintijd liggen.")
-    slot = PresenceSlot.objects.create(
+    # One writer per member at a time, so two tabs cannot both add the same time.
+    CareTeamMember.objects.select_for_update().filter(pk=member.pk).first()
+    taken = PresenceSlot.objects.filter(
+        member=member, weekday=weekday, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).first()
+    if taken is not None:
+        raise ValidationError(
+            f"{member.user} is op {Weekday(weekday).label} al op school van "
+            f"{taken.starts_at:%H:%M} tot {taken.ends_at:%H:%M}"
+            f"{' (' + taken.place + ')' if taken.place else ''}. Die tijd overlapt met deze. "
+            "Kies een andere tijd, of verwijder eerst de tijd die er al staat."
+        )
+    slot, new = formtokens.create_once(
+        PresenceSlot,
+        form_token,
+        error=ValidationError,
+        same=same,
         member=member,
         weekday=weekday,
         starts_at=starts_at,
@@ -138,6 +164,8 @@ def add_presence_slot(
         place=place,
         is_walk_in=is_walk_in,
     )
+    if not new:
+        return slot
     label = "Inloopspreekuur" if is_walk_in else "Vaste aanwezigheid"
     CareTeamChange.objects.create(
         team=member.team,

@@ -361,3 +361,61 @@ def test_a_member_whose_role_ended_is_shown_as_such_and_no_longer_counts(member,
     assert "Spreekkamer Verpleging" not in body  # her fixed times no longer count either
     assert not page.context["completeness"].is_complete
     assert client_for(nurse).get(f"/zorgteams/school/{team.school_id}/").status_code == 404
+
+
+def _token(page) -> str:
+    return page.content.decode().split('name="form_token" value="')[1].split('"')[0]
+
+
+def test_a_presence_slot_sent_twice_is_published_once(member, client_for):
+    team, people = _full_team(member)
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    client = client_for(people[TeamRole.SUPPORT_COORDINATOR])
+    url = f"/zorgteams/leden/{worker.pk}/aanwezigheid/"
+    data = {
+        "form_token": _token(client.get(url)),
+        "weekday": 3,
+        "starts_at": "08:30",
+        "ends_at": "12:30",
+        "place": "Kamer Ü-dubbel",
+    }
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data, follow=True)
+    assert again.redirect_chain[0][0] == f"/zorgteams/school/{team.school_id}/"
+    assert "De vaste tijd is opgeslagen." in again.content.decode()
+    assert PresenceSlot.objects.filter(member=worker).count() == 1
+    assert CareTeamChange.objects.filter(team=team, kind="presence").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends"), [("08:30", "12:30"), ("12:00", "13:00"), ("07:00", "09:00")]
+)
+def test_a_slot_overlapping_one_of_the_same_member_is_refused(member, client_for, starts, ends):
+    team, people = _full_team(member)
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    services.add_presence_slot(
+        worker,
+        weekday=3,
+        starts_at=dt.time(8, 30),
+        ends_at=dt.time(12, 30),
+        place="Ouderkamer",
+        is_walk_in=False,
+        by=people[TeamRole.SUPPORT_COORDINATOR],
+    )
+    client = client_for(people[TeamRole.SUPPORT_COORDINATOR])
+    url = f"/zorgteams/leden/{worker.pk}/aanwezigheid/"
+    data = {"weekday": 3, "starts_at": starts, "ends_at": ends, "place": "Kamer 2"}
+    response = client.post(url, data | {"form_token": _token(client.get(url))})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert (
+        f"{worker.user} is op donderdag al op school van 08:30 tot 12:30 (Ouderkamer). "
+        "Die tijd overlapt met deze." in body
+    )
+    assert "Kamer 2" in body  # the typed place stays
+    assert PresenceSlot.objects.filter(member=worker).count() == 1
+    # Right after it, or the same time on another day, is no overlap.
+    for other in ({"starts_at": "12:30", "ends_at": "13:30"}, {"weekday": 4}):
+        sent = data | other | {"form_token": _token(client.get(url))}
+        assert client.post(url, sent).status_code == 302, other
+    assert PresenceSlot.objects.filter(member=worker).count() == 3
