@@ -97,6 +97,10 @@ class EndMemberForm(forms.Form):
 
 
 class HoursForm(forms.Form):
+    # The hours the form showed: a colleague's change meanwhile is not overwritten unseen.
+    expected_hours = forms.DecimalField(
+        widget=forms.HiddenInput, required=False, max_digits=4, decimal_places=1
+    )
     hours_per_week = forms.DecimalField(
         label="Nieuwe uren per week",
         min_value=Decimal("0"),

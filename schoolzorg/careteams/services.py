@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
 from schoolzorg.careteams.models import (
@@ -82,13 +83,65 @@ def end_member(member: CareTeamMember, *, left_on: dt.date, by: Any) -> CareTeam
     return member
 
 
+class StaleHours(ValidationError):
+    """A colleague changed the member's hours after the form was drawn; `current` is the row as
+    it is now, which a deliberate second send changes."""
+
+    def __init__(self, current: CareTeamMember) -> None:
+        super().__init__(
+            f"Een collega heeft de uren intussen aangepast: {current.user} heeft nu "
+            f"{floatformat(current.hours_per_week, -1)} uur per week, vanaf "
+            f"{numeric(current.joined_on)}. Uw wijziging is niet opgeslagen. Wilt u toch uw "
+            "eigen uren? Klik dan nog een keer op 'Uren opslaan'."
+        )
+        self.current = current
+
+
+class AlreadyDone(ValidationError):
+    """The same form sent again (a double click, the back button): its hours are saved."""
+
+    def __init__(self, current: CareTeamMember) -> None:
+        super().__init__("Dit was al gedaan.")
+        self.current = current
+
+
+def latest_row(member: CareTeamMember) -> CareTeamMember:
+    """The row of the same person in the same role and team that is the newest: a change of
+    hours ends a row and opens a new one, so a screen drawn before it shows an ended row."""
+    return (
+        CareTeamMember.objects.select_for_update()
+        .filter(team_id=member.team_id, user_id=member.user_id, role=member.role)
+        .filter(joined_on__gte=member.joined_on)
+        .select_related("team__school", "user")
+        .order_by("-joined_on", "-pk")
+        .first()
+    ) or member
+
+
 @transaction.atomic
 def change_hours(
-    member: CareTeamMember, *, hours_per_week: Decimal, on: dt.date, by: Any
+    member: CareTeamMember,
+    *,
+    hours_per_week: Decimal,
+    on: dt.date,
+    by: Any,
+    expected: Decimal | None = None,
 ) -> CareTeamMember:
-    """New agreed hours from a day: the old row ends the day before, a new row starts."""
-    if member.left_on is not None:
+    """New agreed hours from a day: the old row ends the day before, a new row starts.
+
+    `expected` is the hours the form showed (None: not compared). When a colleague changed
+    them meanwhile (a new row, or other hours on this one) `StaleHours` says what they are now;
+    when they are already what the form asks (the same form sent twice) `AlreadyDone`.
+    """
+    current = latest_row(member)
+    if current.left_on is not None:
         raise ValidationError("Dit lid is niet meer in het team.")
+    if current.pk != member.pk or (expected is not None and current.hours_per_week != expected):
+        corrected = current.pk == member.pk and on <= current.joined_on
+        if current.hours_per_week == hours_per_week and (current.joined_on == on or corrected):
+            raise AlreadyDone(current)
+        raise StaleHours(current)
+    member = current
     old_hours = member.hours_per_week
     if on <= member.joined_on:
         # Same day or earlier: the agreement is corrected rather than replaced.

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -209,8 +210,6 @@ def add_member(request: HttpRequest, school_pk: int) -> HttpResponse:
 
 
 def school_url(school_pk: int) -> str:
-    from django.urls import reverse
-
     return reverse("careteams:detail", args=[school_pk])
 
 
@@ -242,7 +241,9 @@ def end_member(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def change_hours(request: HttpRequest, pk: int) -> HttpResponse:
     member = _visible_member(request, pk)
-    form = HoursForm(request.POST or None, initial={"hours_per_week": member.hours_per_week})
+    shown = {"hours_per_week": member.hours_per_week, "expected_hours": member.hours_per_week}
+    form = HoursForm(request.POST or None, initial=shown)
+    status = answer_status(form)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_hours(
@@ -250,7 +251,22 @@ def change_hours(request: HttpRequest, pk: int) -> HttpResponse:
                 hours_per_week=form.cleaned_data["hours_per_week"],
                 on=form.cleaned_data["on"],
                 by=request.user,
+                expected=form.cleaned_data["expected_hours"],
             )
+        except services.AlreadyDone as exc:
+            messages.info(request, exc.messages[0])
+            return redirect(school_url(exc.current.team.school_id))
+        except services.StaleHours as exc:
+            # The screen was out of date: the form comes back with what the user typed, for the
+            # member's row as it is now; only the hidden hours move on, so sending it again is
+            # a deliberate choice (as `cases.views._sent_again`).
+            member = exc.current
+            data = request.POST.copy()
+            data["expected_hours"] = str(member.hours_per_week)
+            form = HoursForm(data)
+            form.is_valid()
+            form.add_error(None, exc.messages[0])
+            status = 409
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
         else:
@@ -264,8 +280,9 @@ def change_hours(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": f"Uren van {member.user} aanpassen",
             "button": "Uren opslaan",
+            "action": reverse("careteams:change_hours", args=[member.pk]),
         },
-        status=answer_status(form),
+        status=status,
     )
 
 

@@ -419,3 +419,103 @@ def test_a_slot_overlapping_one_of_the_same_member_is_refused(member, client_for
         sent = data | other | {"form_token": _token(client.get(url))}
         assert client.post(url, sent).status_code == 302, other
     assert PresenceSlot.objects.filter(member=worker).count() == 3
+
+
+def _hours_page(client, worker):
+    return client.get(f"/zorgteams/leden/{worker.pk}/uren/")
+
+
+def _hours(page, hours, on):
+    shown = page.content.decode().split('name="expected_hours" value="')[1].split('"')[0]
+    return {"expected_hours": shown, "hours_per_week": hours, "on": on}
+
+
+def test_hours_changed_by_a_colleague_meanwhile_come_back_409_with_the_new_hours(
+    member, client_for
+):
+    """Tab B drew the form before tab A changed the hours (which ends the row and opens a new
+    one): B's save is not refused with "not in the team" but told what the hours are now, and
+    sending it again applies B's own value."""
+    team, people = _full_team(member)
+    ib = people[TeamRole.SUPPORT_COORDINATOR]
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    today = timezone.localdate()
+    worker_row = CareTeamMember.objects.filter(pk=worker.pk)
+    worker_row.update(joined_on=today - dt.timedelta(days=30))
+    tab_a, tab_b = client_for(ib), client_for(ib)
+    form_b = _hours(_hours_page(tab_b, worker), "3.5", today.isoformat())
+    form_a = _hours(_hours_page(tab_a, worker), "7", today.isoformat())
+    assert tab_a.post(f"/zorgteams/leden/{worker.pk}/uren/", form_a).status_code == 302
+    new = CareTeamMember.objects.get(team=team, role=worker.role, left_on__isnull=True)
+    assert new.pk != worker.pk and new.hours_per_week == Decimal("7")
+
+    response = tab_b.post(f"/zorgteams/leden/{worker.pk}/uren/", form_b)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Dit lid is niet meer in het team." not in body
+    assert (
+        f"Een collega heeft de uren intussen aangepast: {worker.user} heeft nu 7 uur per week, "
+        f"vanaf {today.day}-{today.month}-{today.year}." in body
+    )
+    assert "<title>Fout: " in body
+    assert 'value="3.5"' in body  # what B typed stays
+    assert f'action="/zorgteams/leden/{new.pk}/uren/"' in body
+    # Sending it again is a deliberate choice: B's own hours are saved on the row as it is now.
+    again = _hours(response, "3.5", today.isoformat())
+    assert again["expected_hours"] == "7.0"
+    assert tab_b.post(f"/zorgteams/leden/{new.pk}/uren/", again).status_code == 302
+    assert CareTeamMember.objects.get(pk=new.pk).hours_per_week == Decimal("3.5")
+    assert CareTeamMember.objects.current().filter(team=team, role=worker.role).count() == 1
+
+
+def test_hours_corrected_in_place_by_a_colleague_are_not_overwritten_unseen(member, client_for):
+    """A correction on the day the row starts changes the same row: the hidden hours the form
+    showed tell that a colleague changed them."""
+    team, people = _full_team(member)
+    ib = people[TeamRole.SUPPORT_COORDINATOR]
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    worker.joined_on = timezone.localdate() - dt.timedelta(days=30)
+    CareTeamMember.objects.filter(pk=worker.pk).update(joined_on=worker.joined_on)
+    url = f"/zorgteams/leden/{worker.pk}/uren/"
+    on = worker.joined_on.isoformat()
+    tab_a, tab_b = client_for(ib), client_for(ib)
+    form_b = _hours(_hours_page(tab_b, worker), "3", on)
+    assert tab_a.post(url, _hours(_hours_page(tab_a, worker), "6", on)).status_code == 302
+    response = tab_b.post(url, form_b)
+    assert response.status_code == 409
+    assert "heeft nu 6 uur per week" in response.content.decode()
+    assert CareTeamMember.objects.get(pk=worker.pk).hours_per_week == Decimal("6")
+
+
+def test_the_hours_form_sent_twice_says_it_was_done(member, client_for):
+    """A double click or the back button: the hours are what the form asks, nothing changes."""
+    team, people = _full_team(member)
+    client = client_for(people[TeamRole.SUPPORT_COORDINATOR])
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    CareTeamMember.objects.filter(pk=worker.pk).update(
+        joined_on=timezone.localdate() - dt.timedelta(days=30)
+    )
+    url = f"/zorgteams/leden/{worker.pk}/uren/"
+    # A new row from today, then a correction of that row on the day it starts.
+    for hours in ("7", "5"):
+        data = _hours(_hours_page(client, worker), hours, timezone.localdate().isoformat())
+        assert client.post(url, data).status_code == 302
+        again = client.post(url, data, follow=True)
+        assert "Dit was al gedaan." in again.content.decode()
+        worker = CareTeamMember.objects.get(team=team, role=worker.role, left_on__isnull=True)
+        url = f"/zorgteams/leden/{worker.pk}/uren/"
+    assert CareTeamMember.objects.filter(team=team, role=worker.role).count() == 2
+    assert worker.hours_per_week == Decimal("5")
+    assert CareTeamChange.objects.filter(team=team, kind="hours").count() == 2
+
+
+def test_hours_of_a_member_who_left_the_team_are_still_refused(member, client_for):
+    team, people = _full_team(member)
+    ib = people[TeamRole.SUPPORT_COORDINATOR]
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    client = client_for(ib)
+    data = _hours(_hours_page(client, worker), "7", timezone.localdate().isoformat())
+    services.end_member(worker, left_on=timezone.localdate(), by=ib)
+    response = client.post(f"/zorgteams/leden/{worker.pk}/uren/", data)
+    assert response.status_code == 400
+    assert "Dit lid is niet meer in het team." in response.content.decode()
