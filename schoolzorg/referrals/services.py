@@ -1720,6 +1720,10 @@ def _rung(level: int) -> str:
     return f"niveau {level}: {_level_label(level).partition('. ')[2]}"
 
 
+# Why a referral that is not (or no longer) with the team cannot be escalated.
+NO_LONGER_RUNS = "Deze toeleiding loopt niet meer; escaleren kan niet."
+
+
 @transaction.atomic
 def escalate_referral(
     referral: Referral,
@@ -1740,7 +1744,7 @@ def escalate_referral(
     if is_blank(note):
         raise ReferralError("Schrijf in een paar woorden wat er niet lukt.", field="note")
     if referral.state not in OPEN_STATES:
-        raise StaleState("Deze toeleiding loopt niet meer; escaleren kan niet.")
+        raise StaleState(NO_LONGER_RUNS)
     # The conditional UPDATE also holds the row until commit, so the ladder read below is the
     # one this escalation climbs (SQLite takes its write lock when the transaction starts).
     changed = Referral.objects.filter(
@@ -1793,7 +1797,7 @@ def _raise_stale_escalation(referral: Referral, by: User) -> None:
     click, a second tab) or someone else's."""
     current = Referral.objects.filter(pk=referral.pk).first()
     if current is None or current.state not in OPEN_STATES:
-        raise StaleState("Deze toeleiding loopt niet meer; escaleren kan niet.")
+        raise StaleState(NO_LONGER_RUNS)
     now = ""
     if current.state != referral.state or current.round != referral.round:
         now = f"; de status is nu ‘{current.get_state_display()}’"

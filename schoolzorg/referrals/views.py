@@ -1049,14 +1049,12 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = forms.EscalateForm(request.POST, prefix="escalate")
     if not form.is_valid():
-        hidden = any(form[name].is_hidden for name in form.errors if name in form.fields)
-        messages.error(
-            request,
-            forms.STALE_PAGE
-            if hidden
-            else "Kies een reden en schrijf een korte toelichting om te escaleren.",
-        )
-        return redirect("referrals:detail", pk=pk)
+        if not policies.can_escalate(request.user, referral):
+            # The form is not on the page in this state, so mistakes at its fields would show
+            # nowhere: say why escalating cannot be done, as a valid form would hear.
+            refusal = services.StaleState(services.NO_LONGER_RUNS)
+            return _stale(request, pk, refusal, move="escalate", kept={})
+        return _escalate_with_form(request, referral, form)
     form.apply_seen(referral)
     try:
         escalation = services.escalate_referral(
@@ -1068,10 +1066,22 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
     except services.StaleState as exc:
         return _stale(request, pk, exc, move="escalate", kept=dict(form.cleaned_data))
     except services.ReferralError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("referrals:detail", pk=pk)
+        # The rule's message goes to the field it is about; what was typed stays in the form.
+        for field, message in exc.errors:
+            form.add_error(field if field in form.fields else None, message)
+        return _escalate_with_form(request, _get(request, pk), form)
     messages.success(request, f"Geëscaleerd: {escalation.get_level_display()}.")
     return redirect("referrals:detail", pk=pk)
+
+
+def _escalate_with_form(
+    request: HttpRequest, referral: Referral, form: forms.EscalateForm
+) -> HttpResponse:
+    """The referral page with the escalation form as sent (400): as every form of the page, an
+    error summary that links each field, the message at the field, the choice and text kept."""
+    context = _detail_context(request, referral)
+    context["escalate_form"] = form
+    return render(request, "referrals/detail.html", context, status=400)
 
 
 @never_cache

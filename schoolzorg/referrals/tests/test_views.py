@@ -690,6 +690,64 @@ def test_manual_escalation_from_the_page(world: World, client_for: Clients) -> N
     assert referral.escalations.get().level == 1
 
 
+@pytest.mark.parametrize(
+    ("sent", "missing"),
+    [
+        ({"escalate-reason": "no_response", "escalate-note": ""}, ["note"]),
+        ({"escalate-reason": "", "escalate-note": "Geen reactie"}, ["reason"]),
+    ],
+)
+def test_an_escalation_sent_incomplete_comes_back_with_its_errors_at_the_fields(
+    world: World, client_for: Clients, sent: dict[str, str], missing: list[str]
+) -> None:
+    """Tester V3: as the other forms of the page, a 400 with the error summary linking each
+    field, the message at the field (aria-invalid) and what was chosen or typed kept."""
+    referral = submitted(world)
+    response = client_for(world.smw).post(
+        reverse("referrals:escalate", args=[referral.pk]),
+        {
+            "escalate-seen_state": "submitted",
+            "escalate-seen_round": 1,
+            "escalate-seen_escalation_count": 0,
+            **sent,
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    summary = body[body.index('class="message message--error error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    for field in missing:
+        assert f'href="#id_escalate-{field}"' in summary
+        assert f'id="id_escalate-{field}_error"' in body
+        assert re.search(rf'name="escalate-{field}"[^>]*aria-invalid="true"', body), field
+    if sent["escalate-reason"]:
+        assert '<option value="no_response" selected>' in body
+    if sent["escalate-note"]:
+        assert "Geen reactie</textarea>" in body
+    assert not referral.escalations.exists()
+
+
+def test_an_incomplete_escalation_of_an_ended_referral_says_why_it_cannot(
+    world: World, client_for: Clients
+) -> None:
+    """The form is no longer on the page, so its field errors would show nowhere: the page as it
+    is now (409) says that escalating cannot be done."""
+    referral = submitted(world)
+    services.withdraw_referral(referral, by=world.smw, reason="Gezin zoekt zelf hulp")
+    response = client_for(world.smw).post(
+        reverse("referrals:escalate", args=[referral.pk]),
+        {
+            "escalate-seen_state": "submitted",
+            "escalate-seen_round": 1,
+            "escalate-seen_escalation_count": 0,
+            "escalate-reason": "no_response",
+        },
+    )
+    assert response.status_code == 409
+    assert services.NO_LONGER_RUNS in response.content.decode()
+    assert "error-summary" not in response.content.decode()
+
+
 def test_contacts_page_lists_the_contact_person_per_school(
     world: World, client_for: Clients
 ) -> None:
