@@ -61,6 +61,19 @@ NOBODY_TICKED = (
     "Vink aan wie toestemming gaf: een ouder met gezag, de leerling, of allebei. "
     "Zonder iemand die toestemming gaf kan er niets worden vastgelegd."
 )
+NOBODY_TICKED_NOW = "Vink aan wie nu toestemming gaf: een ouder met gezag of de leerling."
+
+
+def nobody_ticked(form: forms.Form, message: str) -> None:
+    """Refuse a form on which nobody is ticked as having consented, at the parents' checkboxes
+    (the error summary links the first, `#id_guardians_0`); with no parent to tick, at the
+    pupil's own box, and else for the form as a whole."""
+    guardians = form.fields["guardians"]
+    assert isinstance(guardians, forms.ModelMultipleChoiceField)
+    if guardians.queryset is not None and guardians.queryset.exists():
+        form.add_error("guardians", message)
+    else:
+        form.add_error("given_by_pupil" if "given_by_pupil" in form.fields else None, message)
 
 
 class GuardianChoiceField(ModelMultipleChoiceField):
@@ -203,7 +216,7 @@ class ConsentForm(forms.Form):
                 f"Kies uiterlijk {numeric(latest)}; vraag daarna opnieuw toestemming.",
             )
         if "guardians" in data and not data.get("guardians") and not data.get("given_by_pupil"):
-            self.add_error(None, NOBODY_TICKED)
+            nobody_ticked(self, NOBODY_TICKED)
         if not data.get("evidence_note") and not data.get("evidence_file"):
             self.add_error(
                 "evidence_note",
@@ -253,9 +266,7 @@ class CompleteForm(forms.Form):
             too_late=daterange.IN_THE_FUTURE,
         )
         if "guardians" in data and not data.get("guardians") and not data.get("given_by_pupil"):
-            self.add_error(
-                None, "Vink aan wie nu toestemming gaf: een ouder met gezag of de leerling."
-            )
+            nobody_ticked(self, NOBODY_TICKED_NOW)
         return data
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -37,6 +38,52 @@ def test_a_consent_with_nobody_ticked_is_refused(world) -> None:
     assert response.status_code == 400
     assert "Vink aan wie toestemming gaf" in page and "Mondeling in het oudergesprek" in page
     assert not Consent.objects.filter(pupil=pupil).exists()
+    # Tester V4: the error belongs to the checkboxes. The summary links the first one, the
+    # fieldset shows the message and points to it, each box is marked invalid.
+    summary = page[page.index('class="message message--error error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert '<a href="#id_guardians_0">Deze ouders met gezag gaven toestemming: Vink aan' in summary
+    assert 'id="id_guardians_0"' in page
+    assert re.search(
+        r'<fieldset class="form-field form-field--invalid" aria-describedby="[^"]*id_guardians_error',
+        page,
+    )
+    assert 'id="id_guardians_error"' in page
+    assert re.search(r'<input type="checkbox" name="guardians"[^>]*aria-invalid="true"', page)
+
+
+def test_nobody_ticked_without_a_parent_to_tick_is_said_at_the_pupils_box(world) -> None:
+    """No parent with authority is recorded: there is no checkbox to link to, so the message
+    stands at "De leerling gaf toestemming"."""
+    pupil = world.pupil_without_consent
+    pupil.guardian_links.update(has_authority=False)
+    client = signed_in_client(world.users["coordinator"])
+    response = client.post(
+        f"/toestemming/leerling/{pupil.pk}/nieuw/",
+        {
+            "purpose": Purpose.DISCUSS_IN_CARE_TEAM,
+            "given_on": timezone.localdate().isoformat(),
+            "evidence_note": "Mondeling",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_given_by_pupil">De leerling gaf toestemming: Vink aan' in page
+    assert 'id="id_given_by_pupil_error"' in page
+
+
+def test_completing_with_nobody_ticked_is_said_at_the_checkboxes(world) -> None:
+    _pupil, consent, _second = _incomplete(world)
+    client = signed_in_client(world.users["coordinator"])
+    response = client.post(
+        f"/toestemming/{consent.pk}/aanvullen/", {"given_on": timezone.localdate().isoformat()}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        '<a href="#id_guardians_0">Deze ouders met gezag gaven nu ook toestemming: Vink aan' in page
+    )
+    assert 'id="id_guardians_error"' in page
 
 
 def _incomplete(world):  # type: ignore[no-untyped-def]
