@@ -197,8 +197,23 @@ class ChooseTeamForm(SeenStateForm):
     )
 
 
+class WorkerChoiceField(ModelChoiceField):
+    """A worker of the team by name, the signed-in user's own marked "(u)" (`me`): two
+    colleagues of one first name are easily mixed up, and the one chosen gets the message."""
+
+    me: int | None = None
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} (u)" if obj.pk == self.me else str(obj)
+
+
 class AcknowledgeForm(SeenStateForm):
-    worker = ModelChoiceField(
+    """The team confirms receipt and names the worker. The signed-in user usually takes the
+    referral: their name is chosen already when they are in the list (`CHOOSES_SELF`)."""
+
+    CHOOSES_SELF = True
+
+    worker = WorkerChoiceField(
         label="Behandelaar",
         queryset=Membership.objects.none(),
         error_messages={
@@ -207,12 +222,14 @@ class AcknowledgeForm(SeenStateForm):
         },
     )
 
-    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, referral: Referral, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from schoolzorg.accounts.models import User
 
-        self.fields["worker"].help_text = "Kiest u een collega? Die krijgt hiervan bericht."
-        self.fields["worker"].queryset = (  # type: ignore[attr-defined]
+        worker = self.fields["worker"]
+        assert isinstance(worker, WorkerChoiceField)
+        worker.help_text = "Kiest u een collega? Die krijgt hiervan bericht."
+        worker.queryset = (
             User.objects.filter(
                 memberships__in=Membership.objects.active().filter(
                     organisation_id=referral.team_id or 0, role__in=TEAM_ROLES
@@ -221,6 +238,14 @@ class AcknowledgeForm(SeenStateForm):
             .distinct()
             .order_by("full_name")
         )
+        worker.me = user.pk
+        if (
+            self.CHOOSES_SELF
+            and not self.is_bound
+            and "worker" not in self.initial
+            and worker.queryset.filter(pk=user.pk).exists()
+        ):
+            self.initial["worker"] = user.pk
 
 
 class ReassignForm(AcknowledgeForm):
@@ -228,15 +253,18 @@ class ReassignForm(AcknowledgeForm):
 
     Carries the worker the screen named (`seen_worker`, 0 for nobody) besides the state and
     round: a colleague may have handed the referral on meanwhile, and choosing a worker is a
-    choice about the one the screen showed.
+    choice about the one the screen showed. Nobody is chosen beforehand: handing over is
+    choosing a colleague.
     """
+
+    CHOOSES_SELF = False
 
     seen_worker = forms.IntegerField(
         min_value=0, max_value=2**63 - 1, widget=forms.HiddenInput, error_messages=_STALE_PAGE
     )
 
-    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
-        super().__init__(*args, referral=referral, **kwargs)
+    def __init__(self, *args: Any, referral: Referral, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, referral=referral, user=user, **kwargs)
         self.fields["worker"].label = "Nieuwe behandelaar"
         self.fields["worker"].help_text = "De nieuwe behandelaar krijgt hiervan bericht."
 

@@ -336,7 +336,7 @@ def _move_forms(request: HttpRequest, referral: Referral) -> list[tuple[Any, Any
     for move in allowed_moves(referral.state):
         if move.name == "submit" or not policies.can_move(request.user, referral, move.name):
             continue
-        found.append((move, _form_for(move.name, referral, None)))
+        found.append((move, _form_for(move.name, referral, None, user=request.user)))
     return found
 
 
@@ -354,7 +354,7 @@ FORM_BY_MOVE: dict[str, type[forms.SeenStateForm]] = {
 
 
 def _form_for(
-    move: str, referral: Referral, data: Any, kept: dict[str, Any] | None = None
+    move: str, referral: Referral, data: Any, kept: dict[str, Any] | None = None, *, user: Any
 ) -> forms.SeenStateForm:
     """The move's form; `kept` is what the user sent from a stale screen, shown again."""
     cls = FORM_BY_MOVE[move]
@@ -363,7 +363,9 @@ def _form_for(
     if kept:
         initial.update({k: v for k, v in kept.items() if not k.startswith("seen_")})
     if move == "acknowledge":
-        return forms.AcknowledgeForm(data, referral=referral, initial=initial, prefix=move)
+        return forms.AcknowledgeForm(
+            data, referral=referral, user=user, initial=initial, prefix=move
+        )
     if move == "hold_handover":
         initial.setdefault("held_on", services.likely_hold_day(referral, today))
         return forms.HoldHandoverForm(
@@ -448,7 +450,10 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "can_edit": policies.can_edit(request.user, referral),
         "can_escalate": policies.can_escalate(request.user, referral),
         "reassign_form": forms.ReassignForm(
-            initial=forms.ReassignForm.seen(referral), referral=referral, prefix="reassign"
+            initial=forms.ReassignForm.seen(referral),
+            referral=referral,
+            user=request.user,
+            prefix="reassign",
         )
         if policies.can_reassign(request.user, referral)
         else None,
@@ -905,7 +910,7 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     )
     if not side_ok:
         raise Http404
-    form = _form_for(name, referral, request.POST)
+    form = _form_for(name, referral, request.POST, user=request.user)
     if not form.is_valid():
         if not is_allowed(name, referral.state):
             # The move's form is not on the page in this state, so mistakes at its fields
@@ -1030,11 +1035,17 @@ def _stale(
             context["reassign_form"] = forms.ReassignForm(
                 initial={**kept, **forms.ReassignForm.seen(referral)},
                 referral=referral,
+                user=request.user,
                 prefix="reassign",
             )
     else:
         context["move_forms"] = [
-            (m, _form_for(m.name, referral, None, kept=kept) if m.name == move else f)
+            (
+                m,
+                _form_for(m.name, referral, None, kept=kept, user=request.user)
+                if m.name == move
+                else f,
+            )
             for m, f in context["move_forms"]
         ]
     return render(request, "referrals/detail.html", context, status=409)
@@ -1092,7 +1103,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _get(request, pk)
     if not policies.can_reassign(request.user, referral):
         raise Http404
-    form = forms.ReassignForm(request.POST, referral=referral, prefix="reassign")
+    form = forms.ReassignForm(request.POST, referral=referral, user=request.user, prefix="reassign")
     if form.is_valid():
         form.apply_seen(referral)
         try:

@@ -748,6 +748,50 @@ def test_an_incomplete_escalation_of_an_ended_referral_says_why_it_cannot(
     assert "error-summary" not in response.content.decode()
 
 
+def _worker_select(body: str, name: str) -> str:
+    found = re.search(rf'<select name="{name}"[^>]*>.*?</select>', body, re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def test_acknowledging_marks_and_chooses_the_signed_in_worker(
+    world: World, client_for: Clients
+) -> None:
+    """Tester V6: the worker usually takes the referral themselves; with two colleagues of one
+    first name the wrong one was easily picked. Their own name is marked and chosen."""
+    referral = submitted(world)
+    url = reverse("referrals:detail", args=[referral.pk])
+    select = _worker_select(
+        client_for(world.worker).get(url).content.decode(), "acknowledge-worker"
+    )
+    assert f'<option value="{world.worker.pk}" selected>Wim Wijkteam (u)</option>' in select
+    assert f'<option value="{world.worker2.pk}">Wendy Wijkteam</option>' in select
+    # Sent unchanged, the worker is the one who acknowledged.
+    response = client_for(world.worker).post(
+        reverse("referrals:move", args=[referral.pk, "acknowledge"]),
+        {
+            "acknowledge-seen_state": "submitted",
+            "acknowledge-seen_round": 1,
+            "acknowledge-worker": world.worker.pk,
+        },
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.assignee == world.worker
+
+
+def test_the_reassign_list_marks_the_leader_but_does_not_choose_them(
+    world: World, client_for: Clients
+) -> None:
+    """Handing over is choosing a colleague: the leader's own name is marked, not chosen."""
+    referral = submitted(world)
+    services.acknowledge_referral(referral, by=world.worker)
+    body = client_for(world.leader).get(reverse("referrals:detail", args=[referral.pk]))
+    select = _worker_select(body.content.decode(), "reassign-worker")
+    assert f'<option value="{world.leader.pk}">Tom Teamleider (u)</option>' in select
+    assert " selected" not in select.replace('value="" selected', "")
+
+
 def test_contacts_page_lists_the_contact_person_per_school(
     world: World, client_for: Clients
 ) -> None:
