@@ -347,7 +347,8 @@ class HoldHandoverForm(SeenStateForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         if planned_on is not None and today is not None and planned_on > today:
-            # The field then holds today: say so, so an early date is chosen on purpose.
+            # The field then holds a day before it (or nothing, `services.likely_hold_day`):
+            # say so, so an early date is chosen on purpose.
             self.fields["held_on"].help_text = (
                 f"Gepland op {date_format(planned_on, 'l j F Y')}. Was de overdracht eerder, "
                 "vul dan de dag in waarop ze gehouden is."

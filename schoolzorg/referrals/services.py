@@ -1087,10 +1087,12 @@ def _closed_hold_day(
     return " ".join(parts)
 
 
-def likely_hold_day(referral: Referral, today: dt.date) -> dt.date:
+def likely_hold_day(referral: Referral, today: dt.date) -> dt.date | None:
     """The day the "held on" field starts with: the planned day when that has come, else the
-    last day up to today the handover could have been held on (`_handover_days`), so that on a
-    Saturday the field does not start with a day that saving would refuse."""
+    last day up to today the handover could have been held on (`_handover_days`, not before
+    `_earliest_hold`), so that on a Saturday the field does not start with a day that saving
+    would refuse. None (the field starts empty) when there is no such day: planned on a
+    Saturday for later, say, as no day before the day it was planned can be chosen."""
     planned = referral.handover_on
     if planned is not None and planned <= today:
         return planned
@@ -1103,9 +1105,9 @@ def likely_hold_day(referral: Referral, today: dt.date) -> dt.date:
     try:
         before = workingdays.add_school_days(today, -1, region=region, school_id=school_id)
     except ValueError:
-        return today
+        return None
     earliest, _ = _earliest_hold(referral)
-    return before if earliest is None or before >= earliest else today
+    return before if earliest is None or before >= earliest else None
 
 
 def early_hold_warning(referral: Referral) -> str:

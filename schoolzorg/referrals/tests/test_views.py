@@ -1028,6 +1028,86 @@ def test_the_held_field_holds_the_planned_day_once_it_has_come(
     assert 'name="hold_handover-held_on" value="2026-12-04"' in page.content.decode()
 
 
+def test_the_held_field_starts_empty_when_no_day_up_to_today_can_be_chosen(
+    world: World, client_for: Clients
+) -> None:
+    """Tester V5: planned on Saturday 5-12 for Tuesday 15-12. The field started on that
+    Saturday, which saving refuses, and no earlier day can be chosen (not before the day it was
+    planned): the field starts empty and says when the handover is planned."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    sent_on, saturday = dt.date(2026, 12, 2), dt.date(2026, 12, 5)
+    referral = submitted(world, today=sent_on)
+    services.acknowledge_referral(referral, by=world.worker, today=sent_on)
+    services.plan_handover(
+        referral,
+        by=world.worker,
+        on=dt.date(2026, 12, 15),
+        place="School",
+        participants="moeder, SMW",
+        parents_invited=False,
+        today=saturday,
+    )
+    assert services.likely_hold_day(referral, saturday) is None
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    with time_machine.travel(dt.datetime(2026, 12, 5, 10, 0, tzinfo=amsterdam), tick=False):
+        page = client_for(world.worker).get(reverse("referrals:detail", args=[referral.pk]))
+    body = page.content.decode()
+    field = re.search(r'<input type="date" name="hold_handover-held_on"[^>]*>', body)
+    assert field is not None and "value=" not in field.group(0)
+    assert "Gepland op dinsdag 15 december 2026." in body
+    # The next school day it can be chosen again: the last school day up to that day.
+    assert services.likely_hold_day(referral, dt.date(2026, 12, 7)) == dt.date(2026, 12, 7)
+
+
+def test_the_first_contact_field_starts_on_today_which_is_accepted_on_a_saturday(
+    world: World, client_for: Clients
+) -> None:
+    """Tester V5: "Datum eerste contact" starts on today. A first contact with the family keeps
+    to no school days (a home visit on a Saturday is one), so today is the last day up to today
+    the form accepts, and sending the field unchanged records it."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    sent_on = dt.date(2026, 12, 2)
+    referral = submitted(world, today=sent_on)
+    services.acknowledge_referral(referral, by=world.worker, today=sent_on)
+    services.plan_handover(
+        referral,
+        by=world.worker,
+        on=dt.date(2026, 12, 4),
+        place="School",
+        participants="moeder, SMW",
+        parents_invited=False,
+        today=sent_on,
+    )
+    services.hold_handover(
+        referral,
+        by=world.worker,
+        held_on=dt.date(2026, 12, 4),
+        today=sent_on + dt.timedelta(days=2),
+    )
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    with time_machine.travel(dt.datetime(2026, 12, 5, 10, 0, tzinfo=amsterdam), tick=False):
+        client = client_for(world.worker)
+        body = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+        assert 'name="confirm_first_contact-on" value="2026-12-05"' in body
+        response = client.post(
+            reverse("referrals:move", args=[referral.pk, "confirm_first_contact"]),
+            {
+                "confirm_first_contact-seen_state": "handover_held",
+                "confirm_first_contact-seen_round": 1,
+                "confirm_first_contact-on": "2026-12-05",
+            },
+        )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.first_contact_on == dt.date(2026, 12, 5)
+
+
 def test_a_handover_planned_years_ahead_gets_a_message_at_the_field(
     world: World, client_for: Clients
 ) -> None:
