@@ -174,6 +174,30 @@ def for_team_q(team_ids: set[int]) -> Q:
     return Q(team_id__in=team_ids) & ~Q(submitted_at__isnull=True)
 
 
+# The school's outgoing list by view (`?weergave=`), first the menu's: the list shows what each
+# count of "Mijn werk" counts, and both filter with `outgoing_q`.
+OUTGOING_VIEWS = {
+    "alle": "Alle toeleidingen",
+    "lopend": "Lopend bij het wijkteam",
+    "te-laat": "Termijn verlopen",
+    "concepten": "Concepten en teruggestuurd",
+}
+
+
+def outgoing_q(view: str, school_ids: set[int], today: dt.date) -> Q:
+    """The referrals of these schools in one view of their outgoing list (`OUTGOING_VIEWS`):
+    with the team (open), of those the ones past a deadline, the drafts and those returned to
+    the school, or all of them."""
+    q = Q(school_id__in=school_ids)
+    if view == "lopend":
+        return q & is_open_q()
+    if view == "te-laat":
+        return q & is_open_q() & overdue_q(today)
+    if view == "concepten":
+        return q & Q(state__in=[State.DRAFT, State.RETURNED])
+    return q
+
+
 class Referral(models.Model):
     """A referral document from the school to the neighbourhood team where the pupil lives."""
 

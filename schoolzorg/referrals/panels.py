@@ -38,6 +38,7 @@ from schoolzorg.referrals.models import (
     ReferralQuerySet,
     for_team_q,
     is_open_q,
+    outgoing_q,
     overdue_q,
 )
 from schoolzorg.referrals.workflow import (
@@ -90,7 +91,7 @@ def _school_nav(request: HttpRequest) -> navigation.NavItem | None:
         return None
     count = (
         Referral.objects.visible_to(request.user)
-        .filter(state__in=[State.DRAFT, State.RETURNED])
+        .filter(outgoing_q("concepten", schools, timezone.localdate()))
         .count()
     )
     return navigation.NavItem("Toeleidingen", reverse("referrals:outgoing"), order=30, count=count)
@@ -225,9 +226,10 @@ def _my_work(request: HttpRequest) -> Panel | None:
         counts["mine"] = is_open_q() & Q(assignee_id=user.pk)
         counts["overdue"] = for_team_q(teams) & is_open_q() & overdue_q(today)
     if schools:
-        counts["to_finish"] = Q(state__in=[State.DRAFT, State.RETURNED])
-        counts["waiting"] = is_open_q() & Q(school_id__in=schools)
-        counts["school_overdue"] = counts["waiting"] & overdue_q(today)
+        # Each count links to the outgoing list's view of the same name, which filters alike.
+        counts["to_finish"] = outgoing_q("concepten", schools, today)
+        counts["waiting"] = outgoing_q("lopend", schools, today)
+        counts["school_overdue"] = outgoing_q("te-laat", schools, today)
     # One query for all the counts: each filter over the visible referrals costs a compile.
     found = Referral.objects.visible_to(user).aggregate(
         **{name: Count("pk", filter=q) for name, q in counts.items()}

@@ -35,7 +35,7 @@ from schoolzorg.referrals.access import (
     school_person_role,
     team_ids,
 )
-from schoolzorg.referrals.models import Referral
+from schoolzorg.referrals.models import OUTGOING_VIEWS, Referral, outgoing_q
 from schoolzorg.referrals.panels import DESK_FIELDS, desk_referrals, desk_rows
 from schoolzorg.referrals.routing import route_for
 from schoolzorg.referrals.workflow import (
@@ -217,6 +217,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "view": view,
             "views": INBOX_VIEWS,
             "title": INBOX_VIEWS[view],
+            "limit": LIST_LIMIT,
         },
     )
 
@@ -260,12 +261,24 @@ def outgoing(request: HttpRequest) -> HttpResponse:
     schools = school_ids(request.user)
     if not schools:
         raise Http404
-    referrals = list(_rows(Referral.objects.visible_to(request.user).filter(school_id__in=schools)))
+    view = request.GET.get("weergave", "alle")
+    if view not in OUTGOING_VIEWS:
+        view = "alle"
+    today = timezone.localdate()
+    # The same filter as the count on "Mijn werk" that links to this view (`panels._my_work`).
+    found = Referral.objects.visible_to(request.user).filter(outgoing_q(view, schools, today))
+    referrals = list(_rows(found))
     _log_list(request, referrals, "toeleidingen: uitgaand")
     return render(
         request,
         "referrals/outgoing.html",
-        {"rows": _table(referrals, timezone.localdate())},
+        {
+            "rows": _table(referrals, today),
+            "view": view,
+            "views": OUTGOING_VIEWS,
+            "title": OUTGOING_VIEWS[view],
+            "limit": LIST_LIMIT,
+        },
     )
 
 

@@ -42,3 +42,56 @@ def test_the_school_sees_its_drafts_counted_in_dutch(client_for: Callable[[Any],
     draft(world)
     body = client_for(world.smw).get(reverse("home")).content.decode()
     assert "2 concepten of teruggestuurd" in body
+
+
+def test_each_school_count_links_to_the_list_of_exactly_those_referrals(
+    client_for: Callable[[Any], Client],
+) -> None:
+    """Tester V9: "… lopend bij het wijkteam, 3 te laat" and "… concepten of teruggestuurd"
+    opened the whole outgoing list, ended referrals and all. Each count now links to a view of
+    the list that shows what it counts (one definition: `models.outgoing_q`)."""
+    import datetime as dt
+    import re
+
+    from schoolzorg.referrals import services
+    from schoolzorg.referrals.tests.factories import another_pupil
+
+    world = make_world()
+    names = {}
+
+    def made(referral: Any) -> Any:
+        names[referral.pk] = f"{referral.pupil.first_name} {referral.pupil.last_name}"
+        return referral
+
+    first_draft = made(draft(world))
+    late = made(submitted(world, today=dt.date(2025, 3, 3), pupil=another_pupil(world)))
+    on_time = made(submitted(world, pupil=another_pupil(world)))
+    returned = made(submitted(world, pupil=another_pupil(world)))
+    services.return_incomplete(returned, by=world.worker, reasons="Ernsttaxatie ontbreekt")
+    withdrawn = made(submitted(world, pupil=another_pupil(world)))
+    services.withdraw_referral(withdrawn, by=world.smw, reason="Gezin zoekt zelf hulp")
+    expected = {
+        "concepten": {first_draft.pk, returned.pk},
+        "lopend": {late.pk, on_time.pk},
+        "te-laat": {late.pk},
+        "alle": {first_draft.pk, late.pk, on_time.pk, returned.pk, withdrawn.pk},
+    }
+    client = client_for(world.smw)
+    home = client.get(reverse("home")).content.decode()
+    outgoing = reverse("referrals:outgoing")
+    for view, text in [
+        ("concepten", "2 concepten of teruggestuurd"),
+        ("lopend", "2 lopend bij het wijkteam"),
+        ("te-laat", "1 te laat"),
+    ]:
+        assert f'<a href="{outgoing}?weergave={view}">{text}</a>' in home
+    for view, pks in expected.items():
+        page = client.get(f"{outgoing}?weergave={view}").content.decode()
+        shown = {int(pk) for pk in re.findall(r'<a href="/toeleidingen/(\d+)/">', page)}
+        assert shown == pks, view
+        assert f'href="?weergave={view}" aria-current="page"' in page
+    # Without a view (the menu's link), or with an unknown one: every referral of the school.
+    for query in ["", "?weergave=onzin"]:
+        page = client.get(outgoing + query).content.decode()
+        shown = {int(pk) for pk in re.findall(r'<a href="/toeleidingen/(\d+)/">', page)}
+        assert shown == expected["alle"]

@@ -825,8 +825,28 @@ def test_inbox_and_outgoing_have_a_fixed_query_count(
     with django_assert_max_num_queries(22):
         page = team_client.get(reverse("referrals:inbox") + "?weergave=alle")
     assert page.content.decode().count("/toeleidingen/") >= n
-    with django_assert_max_num_queries(22):
-        school_client.get(reverse("referrals:outgoing"))
+    for view in ["", "?weergave=lopend", "?weergave=te-laat", "?weergave=concepten"]:
+        with django_assert_max_num_queries(22):
+            page = school_client.get(reverse("referrals:outgoing") + view)
+        assert page.status_code == 200
+    assert page.content.decode().count("/toeleidingen/") >= 1
+    lopend = school_client.get(reverse("referrals:outgoing") + "?weergave=lopend")
+    assert len(re.findall(r'<a href="/toeleidingen/\d+/">', lopend.content.decode())) == n
+
+
+def test_a_full_list_says_it_shows_only_the_first_referrals(
+    world: World, client_for: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list holds at most `LIST_LIMIT` rows and says so when it is full. (The outgoing list;
+    the team's inbox is a prepared read whose limit is compiled once per process.)"""
+    from schoolzorg.referrals import views
+
+    monkeypatch.setattr(views, "LIST_LIMIT", 1)
+    _many(world, 2)
+    page = client_for(world.smw).get(reverse("referrals:outgoing") + "?weergave=lopend")
+    body = page.content.decode()
+    assert len(re.findall(r'<a href="/toeleidingen/\d+/">', body)) == 1
+    assert "U ziet de eerste 1 toeleidingen, de dringendste eerst." in body
 
 
 def test_safety_section_only_for_the_named_worker(world: World, client_for: Clients) -> None:
