@@ -1,11 +1,16 @@
-"""Find the neighbourhood team where the pupil lives: home postcode → district → team."""
+"""Find the neighbourhood team where the pupil lives: home postcode → district → team.
+
+The reason is stored on the referral and its timeline, which everyone who sees the referral's
+progress reads, the team after the ground for sharing ended and the service desk included. It
+names the district and how it was found, never the full postcode: that is part of the home
+address, the pupil's file (tester W1). At most the four digits of a postcode area.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from schoolzorg.lib.postcodes import display_postcode
 from schoolzorg.organisations.models import NeighbourhoodTeam
 
 
@@ -20,12 +25,19 @@ class Route:
         return self.team is None
 
 
+# How the district was found from a full postcode, in the reason; the postcode itself stays out.
+FROM_POSTCODE = " (volgens de postcode van het woonadres)"
+UNKNOWN_POSTCODE = (
+    "De postcode van het woonadres staat niet in de postcodetabel. Kies zelf het wijkteam."
+)
+
+
 def _postcode_note(pupil: Any) -> str:
     if not pupil.home_postcode:
         return ""
     if pupil.home_precision == "pc4":
         return f" (afgeleid uit postcodegebied {pupil.home_postcode[:4]})"
-    return f" (op postcode {display_postcode(pupil.home_postcode)})"
+    return FROM_POSTCODE
 
 
 def route_for(pupil: Any, school: Any) -> Route:
@@ -78,10 +90,7 @@ def route_for(pupil: Any, school: Any) -> Route:
             warning,
         )
     if pupil.home_postcode:
-        reason = (
-            f"Postcode {display_postcode(pupil.home_postcode) or pupil.home_postcode} is niet "
-            "bekend. Kies zelf het wijkteam."
-        )
+        reason = UNKNOWN_POSTCODE
     else:
         reason = "Het woonadres van de leerling is niet bekend. Kies zelf het wijkteam."
     return Route(None, reason, warning)

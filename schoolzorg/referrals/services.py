@@ -776,8 +776,10 @@ def as_routed(referral: Referral) -> Referral:
 
 def route_again(referral: Referral, *, by: User | None) -> Route | None:
     """Store the route a send would give the referral now (`pending_route`). A new team is a
-    line on the timeline ("Wijkteam opnieuw bepaald"); a new wording with the same team (a move
-    within the district) is stored without one. Returns the route when the team changed.
+    line on the timeline ("Wijkteam opnieuw bepaald"); a new wording with the same team (the
+    home now found by its full postcode instead of its area) is stored without one; a move
+    within the district changes neither, as the route names no postcode (`routing`). Returns
+    the route when the team changed.
 
     As `choose_team`: a returned referral that goes to another team is nobody's until it is
     sent again. A compare-and-set on the team stored: a colleague's choice meanwhile wins.

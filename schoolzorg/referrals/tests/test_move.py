@@ -54,7 +54,10 @@ def test_a_draft_is_routed_again_to_the_team_of_the_new_home_district(world: Wor
     told = _move_west(world)
     referral.refresh_from_db()
     assert referral.team == world.other_team
-    assert referral.routing_note == "Woonwijk West (op postcode 3504 CD) → Wijkteam West"
+    assert (
+        referral.routing_note
+        == "Woonwijk West (volgens de postcode van het woonadres) → Wijkteam West"
+    )
     assert told == [f"Het concept van toeleiding {referral.pk} gaat nu naar Wijkteam West."]
     line = ReferralEvent.objects.get(referral=referral, kind="rerouted")
     assert line.text.endswith("Eerst ging ze naar Wijkteam Oost.")

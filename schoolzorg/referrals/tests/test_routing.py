@@ -18,7 +18,7 @@ def test_pupil_in_town_goes_to_the_team_of_the_home_district_with_the_reason() -
     world = make_world()
     route = route_for(world.pupil, world.school)
     assert route.team == world.team
-    assert route.reason == "Woonwijk Oost (op postcode 3503 AB) → Wijkteam Oost"
+    assert route.reason == "Woonwijk Oost (volgens de postcode van het woonadres) → Wijkteam Oost"
     assert route.warning == ""
 
 
@@ -56,7 +56,63 @@ def test_unknown_postcode_requires_a_manual_choice() -> None:
     world.pupil.home_precision = ""
     route = route_for(world.pupil, world.school)
     assert route.team is None
-    assert route.reason == "Postcode 9999 ZZ is niet bekend. Kies zelf het wijkteam."
+    assert route.reason == (
+        "De postcode van het woonadres staat niet in de postcodetabel. Kies zelf het wijkteam."
+    )
+
+
+def test_the_reason_names_no_full_postcode_at_most_its_area() -> None:
+    """The reason is stored on the referral and its timeline, which the team keeps after the
+    ground for sharing ended and the service desk reads: a full postcode is part of the home
+    address, the pupil's file (tester W1)."""
+    world = make_world()
+    assert "3503" not in route_for(world.pupil, world.school).reason
+    world.pupil.home_district = None
+    reason = route_for(world.pupil, world.school).reason
+    assert "niet bekend (volgens de postcode van het woonadres)" in reason
+    assert "3503" not in reason
+    world.pupil.home_postcode, world.pupil.home_precision = "3503", "pc4"
+    assert "(afgeleid uit postcodegebied 3503)" in route_for(world.pupil, world.school).reason
+
+
+def test_the_migration_takes_the_full_postcode_out_of_stored_routes() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from schoolzorg.referrals.models import Referral, ReferralEvent
+
+    migration = import_module("schoolzorg.referrals.migrations.0007_route_without_postcode")
+    world = make_world()
+    referral = draft(world)
+    old = "Woonwijk Oost (op postcode 3503 AB) → Wijkteam Oost"
+    Referral.objects.filter(pk=referral.pk).update(routing_note=old)
+    created = referral.events.get(kind="created")
+    ReferralEvent.objects.filter(pk=created.pk).update(text=f"Concept gemaakt. Route: {old}")
+    unknown = ReferralEvent.objects.create(
+        referral=referral,
+        kind="rerouted",
+        text="Wijkteam opnieuw bepaald: Postcode 9999 ZZ is niet bekend. Kies zelf het "
+        "wijkteam. Eerst ging ze naar Wijkteam Oost.",
+    )
+    own_words = ReferralEvent.objects.create(
+        referral=referral, kind="team_chosen", text="Reden: (op postcode 3503 AB) zelf"
+    )
+    pc4 = "Woonwijk Oost (afgeleid uit postcodegebied 3503) → Wijkteam Oost"
+    other = draft(world)
+    Referral.objects.filter(pk=other.pk).update(routing_note=pc4)
+
+    migration.strip_postcodes(apps, None)
+
+    new = "Woonwijk Oost (volgens de postcode van het woonadres) → Wijkteam Oost"
+    assert Referral.objects.get(pk=referral.pk).routing_note == new
+    assert ReferralEvent.objects.get(pk=created.pk).text == f"Concept gemaakt. Route: {new}"
+    assert ReferralEvent.objects.get(pk=unknown.pk).text == (
+        "Wijkteam opnieuw bepaald: De postcode van het woonadres staat niet in de "
+        "postcodetabel. Kies zelf het wijkteam. Eerst ging ze naar Wijkteam Oost."
+    )
+    assert ReferralEvent.objects.get(pk=own_words.pk).text == "Reden: (op postcode 3503 AB) zelf"
+    assert Referral.objects.get(pk=other.pk).routing_note == pc4
 
 
 def test_without_a_team_the_referral_cannot_be_submitted() -> None:

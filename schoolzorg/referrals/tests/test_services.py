@@ -30,7 +30,10 @@ def test_new_draft_is_routed_to_the_team_of_the_home_district() -> None:
     world = make_world()
     referral = draft(world, complete=False)
     assert referral.team == world.team
-    assert referral.routing_note == "Woonwijk Oost (op postcode 3503 AB) → Wijkteam Oost"
+    assert (
+        referral.routing_note
+        == "Woonwijk Oost (volgens de postcode van het woonadres) → Wijkteam Oost"
+    )
     assert referral.state == State.DRAFT
     assert referral.social_worker == world.smw
 

@@ -105,6 +105,10 @@ def test_withdrawn_consent_closes_the_file_and_the_document_for_the_team(
         assert f'href="{pupil_url}"' not in html
         assert f"sinds {_long(day)}" in html and f"ingetrokken op {_long(day)}" in html
         assert "U ziet dit document niet meer" in html
+        # The route says where the pupil lives by district, not by the full home postcode,
+        # which is the file's (tester W1).
+        assert "Woonwijk Oost (volgens de postcode van het woonadres)" in html
+        assert "3503 AB" not in html and "3503AB" not in html
     assert not access._named_worker_sees_safety(world.worker, world.pupil)
 
     # The school keeps its own document, and reads that the team may know nothing any more.

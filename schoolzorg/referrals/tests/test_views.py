@@ -270,7 +270,10 @@ def test_an_autosave_after_the_session_ended_gets_a_short_401_not_the_login_page
 def test_school_creates_and_submits_through_the_pages(world: World, client_for: Clients) -> None:
     client = client_for(world.smw)
     start = client.get(reverse("referrals:start", args=[world.pupil.pk]))
-    assert "Woonwijk Oost (op postcode 3503 AB) → Wijkteam Oost" in start.content.decode()
+    assert (
+        "Woonwijk Oost (volgens de postcode van het woonadres) → Wijkteam Oost"
+        in start.content.decode()
+    )
     response = client.post(reverse("referrals:start", args=[world.pupil.pk]))
     referral = Referral.objects.get()
     assert response.url == reverse("referrals:edit", args=[referral.pk])
