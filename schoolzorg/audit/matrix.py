@@ -35,7 +35,11 @@ How to add your routes
    care-team consent `world.pupil`, one WITHOUT `world.pupil_without_consent`); keep them in
    `world.extra`. It runs once per spec, on a fresh world, before any request.
 4. Run `pytest schoolzorg/audit/tests/test_access_matrix.py`. It fails when a named URL has no
-   spec, when an allowed actor is refused, and when anyone else gets through.
+   spec, when an allowed actor is refused, and when anyone else gets through; also when a GET
+   that shows child data (it wrote a read-log entry naming a pupil, or names one of the world's
+   pupils) is sent without `Cache-Control: no-store` (`@never_cache`): a shared school PC must not
+   keep it in its cache or behind the back button. Give a page a spec whose setup makes it
+   show its child data, not only its empty state.
 
 Only the routes in `EXCLUDED_PREFIXES` are skipped, each with its reason.
 """
@@ -325,8 +329,11 @@ class Outcome:
     expected_allowed: bool
     ok: bool
     label: str = ""
+    problem: str = ""  # what is wrong with an answer that let the actor in as it should
 
     def describe(self) -> str:
+        if self.problem:
+            return f"{self.route} [{self.label}] als {self.actor}: {self.problem}"
         want = "toegang" if self.expected_allowed else "geweigerd"
         return (
             f"{self.route} [{self.label}] als {self.actor}: verwacht {want}, "
@@ -388,6 +395,39 @@ def check_route(world: World, name: str, spec: RouteSpec) -> list[Outcome]:
         spec.setup(world)
     outcomes = []
     for actor in ACTORS:
+        read_before = _last_read_id()
         response = request_as(world, actor, name, spec)
-        outcomes.append(judge(name, spec, actor, response))
+        outcome = judge(name, spec, actor, response)
+        if outcome.ok and outcome.expected_allowed and spec.method.upper() == "GET":
+            outcome.problem = _cached_child_data(world, response, read_before)
+            outcome.ok = not outcome.problem
+        outcomes.append(outcome)
     return outcomes
+
+
+def _last_read_id() -> int:
+    from schoolzorg.audit.models import AccessLogEntry
+
+    return AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _cached_child_data(world: World, response: Any, read_before: int) -> str:
+    """Why an answer that shows child data may be kept by the browser ("" when it is not kept,
+    or shows none). Child data: the request wrote a read-log entry naming a pupil, or the page
+    names one of the world's pupils."""
+    from schoolzorg.audit.models import AccessLogEntry
+
+    if response.status_code != 200:
+        return ""
+    cache_control = response.get("Cache-Control", "")
+    if "no-store" in cache_control:
+        return ""
+    read = AccessLogEntry.objects.filter(id__gt=read_before, pupil_id__isnull=False).exists()
+    names = (world.pupil.last_name, world.pupil_without_consent.last_name)
+    body = b"" if getattr(response, "streaming", False) else response.content
+    if not read and not any(n.encode() in body for n in names):
+        return ""
+    return (
+        "toont gegevens van een leerling zonder Cache-Control: no-store (@never_cache), "
+        f"kreeg {cache_control or 'geen Cache-Control'}"
+    )

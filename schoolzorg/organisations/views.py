@@ -7,11 +7,13 @@ from django.db import connection
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 
 from schoolzorg.lib.homepanels import panels_for
 from schoolzorg.organisations.queries import schools_visible_to
 
 
+@never_cache  # its panels name pupils (cases, actions, referrals)
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     from schoolzorg.accounts.models import Membership

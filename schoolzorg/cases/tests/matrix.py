@@ -89,6 +89,8 @@ def _c(world: World) -> dict[str, int]:
 CONSULTING = CASE_STAFF | {"outsider"}
 
 ROUTES = {
+    # "Mijn werk" names the pupil of the IB-er's open case: the matrix checks it is not cached.
+    "home": RouteSpec(allowed=SIGNED_IN, setup=_case, label="Mijn werk met een casus"),
     "cases:list": RouteSpec(allowed=SIGNED_IN, setup=_case, label="lijst, gefilterd"),
     "cases:register": RouteSpec(
         kwargs=lambda w: {"pupil_pk": w.pupil_without_consent.pk},
