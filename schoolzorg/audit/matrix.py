@@ -38,8 +38,10 @@ How to add your routes
    spec, when an allowed actor is refused, and when anyone else gets through; also when a GET
    that shows child data (it wrote a read-log entry naming a pupil, or names one of the world's
    pupils) is sent without `Cache-Control: no-store` (`@never_cache`): a shared school PC must not
-   keep it in its cache or behind the back button. Give a page a spec whose setup makes it
-   show its child data, not only its empty state.
+   keep it in its cache or behind the back button; and when the title of a page or PDF (browser
+   tab, history, window list) holds a last name of the world's pupils or their families' names:
+   a first name at most ("Wie keek er naar Mila", "Casus 7"). Give a page a spec whose setup
+   makes it show its child data, not only its empty state.
 
 Only the routes in `EXCLUDED_PREFIXES` are skipped, each with its reason.
 """
@@ -188,14 +190,23 @@ def build_world() -> World:
     # The functional administrator opens the admin (`/beheer/`), as in the demo.
     User.objects.filter(pk=users["functional_admin"].pk).update(is_staff=True)
     users["functional_admin"].is_staff = True
+    # Families named as the pupils: no page's title may hold either (`_name_in_title`).
     pupil = PupilFactory(
-        first_name="Mila", last_name="Matrixkind", current_school=school, current_group="6"
+        first_name="Mila",
+        last_name="Matrixkind",
+        family__name="Matrixkind",
+        current_school=school,
+        current_group="6",
     )
     pupil.date_of_birth = timezone.localdate().replace(year=timezone.localdate().year - 9, day=1)
     pupil.save(update_fields=["date_of_birth"])
     guardian = add_guardian(pupil, full_name="Moeder Matrixkind")
     other = PupilFactory(
-        first_name="Noor", last_name="Zonderstemming", current_school=school, current_group="6"
+        first_name="Noor",
+        last_name="Zonderstemming",
+        family__name="Zonderstemming",
+        current_school=school,
+        current_group="6",
     )
     add_guardian(other, full_name="Vader Zonderstemming")
     consent = Consent.objects.create(
@@ -399,7 +410,9 @@ def check_route(world: World, name: str, spec: RouteSpec) -> list[Outcome]:
         response = request_as(world, actor, name, spec)
         outcome = judge(name, spec, actor, response)
         if outcome.ok and outcome.expected_allowed and spec.method.upper() == "GET":
-            outcome.problem = _cached_child_data(world, response, read_before)
+            outcome.problem = _cached_child_data(world, response, read_before) or _name_in_title(
+                world, response
+            )
             outcome.ok = not outcome.problem
         outcomes.append(outcome)
     return outcomes
@@ -431,3 +444,32 @@ def _cached_child_data(world: World, response: Any, read_before: int) -> str:
         "toont gegevens van een leerling zonder Cache-Control: no-store (@never_cache), "
         f"kreeg {cache_control or 'geen Cache-Control'}"
     )
+
+
+def _name_in_title(world: World, response: Any) -> str:
+    """Why the answer's title names a child more than by first name ("" when it does not): the
+    world's pupils' last names and their families' names. A PDF's title is its template's
+    `<title>`, rendered again from the context the view gave it."""
+    import re
+
+    from django.template.loader import render_to_string
+    from django.test.utils import ContextList
+
+    if response.status_code != 200 or getattr(response, "streaming", False):
+        return ""
+    kind = response.get("Content-Type", "")
+    if kind.startswith("text/html"):
+        html = response.content.decode()
+    elif kind.startswith("application/pdf") and getattr(response, "templates", None):
+        context = response.context
+        first = context[0] if isinstance(context, ContextList) else context
+        html = render_to_string(response.templates[0].name, first.flatten())
+    else:
+        return ""
+    found = re.search(r"<title>(.*?)</title>", html, re.S)
+    title = found.group(1) if found else ""
+    names = {p.last_name for p in (world.pupil, world.pupil_without_consent)} | {
+        p.family.name for p in (world.pupil, world.pupil_without_consent) if p.family
+    }
+    named = sorted(n for n in names if n and n in title)
+    return f"de titel noemt {', '.join(named)}: {title.strip()}" if named else ""

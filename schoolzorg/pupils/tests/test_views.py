@@ -186,3 +186,27 @@ def test_the_read_log_keeps_the_users_address_behind_a_proxy(member, client_for,
         "127.0.0.1",
         "145.10.20.30",
     ]
+
+
+def test_the_pupil_pages_titles_name_the_child_by_first_name_only(member, client_for):
+    """The title ends up in the tab bar, the browser history and a shared screen even when the
+    page is not cached: the first name at most, as "Wie keek er naar Adam" (tester W3). The
+    heading keeps the full name. Every page of the matrix is checked the same way
+    (`audit.matrix._name_in_title`)."""
+    import re
+
+    from django.urls import reverse
+
+    pupil = PupilFactory(first_name="Kiki", last_name="Titelloos")
+    client = client_for(member(Role.SUPPORT_COORDINATOR, pupil.current_school))
+    for url in (
+        reverse("pupils:detail", args=[pupil.pk]),
+        reverse("pupils:move", args=[pupil.pk]),
+        reverse("audit:pupil_log", args=[pupil.pk]),
+        reverse("audit:pupil_changes", args=[pupil.pk]),
+    ):
+        response = client.get(url)
+        found = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)
+        assert response.status_code == 200 and found is not None, url
+        assert "Kiki" in found.group(1) and "Titelloos" not in found.group(1), url
+    assert "<h1>Kiki Titelloos</h1>" in client.get(f"/leerlingen/{pupil.pk}/").content.decode()
