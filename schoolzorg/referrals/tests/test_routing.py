@@ -82,7 +82,7 @@ def test_the_migration_takes_the_full_postcode_out_of_stored_routes() -> None:
 
     from schoolzorg.referrals.models import Referral, ReferralEvent
 
-    migration = import_module("schoolzorg.referrals.migrations.0007_route_without_postcode")
+    migration = import_module("schoolzorg.referrals.migrations.0008_route_without_postcode")
     world = make_world()
     referral = draft(world)
     old = "Woonwijk Oost (op postcode 3503 AB) → Wijkteam Oost"

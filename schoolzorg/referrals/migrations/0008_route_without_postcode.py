@@ -46,6 +46,6 @@ def strip_postcodes(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("referrals", "0006_pupil_moved_on")]
+    dependencies = [("referrals", "0007_handover_consent_wait_from")]
 
     operations = [migrations.RunPython(strip_postcodes, migrations.RunPython.noop)]
