@@ -85,6 +85,8 @@ class MeetingForm(forms.Form):
     start_time = forms.TimeField(label="Begint om", widget=TIME, error_messages=TIME_ERRORS)
     end_time = forms.TimeField(label="Eindigt om", widget=TIME, error_messages=TIME_ERRORS)
     location = forms.CharField(label="Plek", max_length=120, required=False)
+    # The same form sent twice plans one meeting (`services.plan_meeting`).
+    form_token = formtokens.token_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -125,6 +127,8 @@ class RescheduleForm(MeetingForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Moving a meeting compares with what the screen showed (`expected_*`), not a token.
+        del self.fields["form_token"]
         self.fields["scheduled_on"].help_text = "Een schooldag: vandaag of later."
 
     @property

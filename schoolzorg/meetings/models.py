@@ -120,6 +120,8 @@ class CareMeeting(models.Model):
     # Invitations keep one UID so that calendars update an invitation instead of adding one.
     ics_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     ics_sequence = models.PositiveIntegerField(default=0)
+    # The planning form's token (`lib.formtokens`): the same form sent twice plans one meeting.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = CareMeetingQuerySet.as_manager()
 

@@ -195,24 +195,42 @@ def plan_meeting(
     end_time: dt.time,
     location: str,
     by: Any,
+    form_token: uuid.UUID | None = None,
 ) -> CareMeeting:
     """Plan one extra meeting outside the rhythm, on a school day of the school's calendar (the
-    days the rhythm keeps to: no weekend, holiday or study day)."""
+    days the rhythm keeps to: no weekend, holiday or study day).
+
+    The form's `form_token`: the same form sent again (a double click, the back button) returns
+    the meeting of the first send, instead of refusing the day as taken.
+    """
+    same = {"care_team_id": team.pk, "created_by_id": by.pk}
+    first = formtokens.sent_before(CareMeeting, form_token, error=MeetingError, **same)
+    if first is not None:
+        return first
     if end_time <= start_time:
         raise MeetingError("De eindtijd moet na de begintijd liggen.")
     closed = _school_closed_on(team, scheduled_on)
     if closed:
         raise FieldRefused("scheduled_on", closed)
+    taken = MeetingError("Op die dag staat al een overleg van dit team.")
     if CareMeeting.objects.filter(care_team=team, scheduled_on=scheduled_on).exists():
-        raise MeetingError("Op die dag staat al een overleg van dit team.")
-    return CareMeeting.objects.create(
-        care_team=team,
-        scheduled_on=scheduled_on,
-        start_time=start_time,
-        end_time=end_time,
-        location=location,
-        created_by=by,
-    )
+        raise taken
+    try:
+        meeting, _new = formtokens.create_once(
+            CareMeeting,
+            form_token,
+            error=MeetingError,
+            same=same,
+            care_team=team,
+            scheduled_on=scheduled_on,
+            start_time=start_time,
+            end_time=end_time,
+            location=location,
+            created_by=by,
+        )
+    except IntegrityError:  # another form planned a meeting on that day at the same moment
+        raise taken from None
+    return meeting
 
 
 def _school_closed_on(team: CareTeam, day: dt.date) -> str:

@@ -1201,3 +1201,89 @@ def test_a_decision_on_a_general_item_is_for_one_of_the_team(setting, client_for
         client_for(setting.ib).post(f"/overleggen/punt/{item.pk}/besluit/", data).status_code == 302
     )
     assert Decision.objects.get().owner == setting.ib
+
+
+def _free_school_day(setting) -> dt.date:
+    """A school day of the setting's school after today without a meeting of its team."""
+    from schoolzorg.calendars import workingdays
+
+    day = timezone.localdate()
+    while True:
+        day += dt.timedelta(days=1)
+        if (
+            workingdays.is_school_day(
+                day, region=setting.school.effective_holiday_region, school_id=setting.school.pk
+            )
+            and not setting.team.meetings.filter(scheduled_on=day).exists()
+        ):
+            return day
+
+
+def test_planning_a_meeting_sent_twice_plans_one_and_says_it_was_planned(setting, client_for):
+    """A double click or the back button sends the same form again (its token): the second
+    send finds the meeting of the first and gets the usual success, not "Op die dag staat al
+    een overleg" beside "Het overleg is ingepland"."""
+    url = f"/overleggen/team/{setting.team.pk}/nieuw/"
+    client = client_for(setting.ib)
+    token = client.get(url).context["form"]["form_token"].value()
+    day = _free_school_day(setting)
+    data = {
+        "scheduled_on": day.isoformat(),
+        "start_time": "14:00",
+        "end_time": "15:30",
+        "location": "",
+        "form_token": token,
+    }
+    first = client.post(url, data)
+    second = client.post(url, data, follow=True)
+    meeting = setting.team.meetings.get(scheduled_on=day)
+    assert first.status_code == 302 and first.url == f"/overleggen/{meeting.pk}/agenda/"
+    assert second.redirect_chain == [(f"/overleggen/{meeting.pk}/agenda/", 302)]
+    body = second.content.decode()
+    assert "Het overleg is ingepland." in body and "staat al een overleg" not in body
+    assert setting.team.meetings.count() == 2  # the setting's meeting and this one
+    # A new form (a new token) for the same day is refused as before.
+    fresh = client.get(url).context["form"]["form_token"].value()
+    again = client.post(url, {**data, "form_token": fresh})
+    assert again.status_code == 400
+    assert "Op die dag staat al een overleg van dit team." in again.content.decode()
+
+
+def test_a_meeting_form_that_lost_the_race_returns_the_first_meeting(setting):
+    """Two sends of one form at the same moment: the second finds the meeting of the first."""
+    from schoolzorg.lib import formtokens
+    from schoolzorg.meetings import services
+
+    token = uuid.uuid4()
+    day = _free_school_day(setting)
+    times = {"start_time": dt.time(14), "end_time": dt.time(15), "location": ""}
+    first = services.plan_meeting(
+        setting.team, scheduled_on=day, by=setting.ib, form_token=token, **times
+    )
+    found, new = formtokens.create_once(
+        CareMeeting,
+        token,
+        error=MeetingError,
+        same={"care_team_id": setting.team.pk, "created_by_id": setting.ib.pk},
+        care_team=setting.team,
+        scheduled_on=day,
+        created_by=setting.ib,
+        **times,
+    )
+    assert (found, new) == (first, False)
+    again = services.plan_meeting(
+        setting.team, scheduled_on=day, by=setting.ib, form_token=token, **times
+    )
+    assert again == first and setting.team.meetings.filter(scheduled_on=day).count() == 1
+    # The token of one team's form plans nothing for another team.
+    from schoolzorg.careteams.tests.factories import CareTeamFactory
+
+    other = CareTeamFactory()
+    with pytest.raises(MeetingError, match="al eens verstuurd"):
+        services.plan_meeting(other, scheduled_on=day, by=setting.ib, form_token=token, **times)
+    assert not other.meetings.exists()
+
+
+def test_moving_a_meeting_carries_no_token(setting, client_for):
+    page = client_for(setting.ib).get(f"/overleggen/{setting.meeting.pk}/verzetten/")
+    assert 'name="form_token"' not in page.content.decode()
