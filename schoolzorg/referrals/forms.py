@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from schoolzorg.accounts.models import Membership
+from schoolzorg.lib import formtokens
 from schoolzorg.lib.forms import DateInput, ModelChoiceField, TextField
 from schoolzorg.organisations.models import NeighbourhoodTeam
 from schoolzorg.referrals.access import TEAM_ROLES
@@ -50,6 +51,12 @@ class SeenStateForm(forms.Form):
         """Put what the screen showed on the referral, for the service's compare-and-set."""
         referral.state = self.cleaned_data["seen_state"]
         referral.round = self.cleaned_data["seen_round"]
+
+
+class StartForm(forms.Form):
+    """ "Concept maken": only the token, so the same form sent twice makes one draft."""
+
+    form_token = formtokens.token_field()
 
 
 def _assessment_choices(pupil: Any, code: str, user: Any) -> list[tuple[str, str]]:

@@ -295,6 +295,8 @@ class Referral(models.Model):
     handover_consent_wait_from = models.DateField(
         "wacht op toestemming warme overdracht sinds", null=True, blank=True
     )
+    # The start page's token (`lib.formtokens`): the same form sent twice makes one draft.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     acknowledge_due_on = models.DateField(null=True, blank=True)
     plan_due_on = models.DateField(null=True, blank=True)

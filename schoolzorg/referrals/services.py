@@ -9,6 +9,7 @@ import copy
 import dataclasses
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -28,6 +29,7 @@ from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, record_access
 from schoolzorg.calendars import workingdays
+from schoolzorg.lib import formtokens
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.lib.validators import is_blank
@@ -586,15 +588,33 @@ def prefill_already_tried(pupil: Any) -> str:
 
 
 @transaction.atomic
-def create_referral(pupil: Any, *, by: User, social_worker: User | None = None) -> Referral:
-    """Start a draft for the pupil at their school, routed to the team where they live."""
+def create_referral(
+    pupil: Any,
+    *,
+    by: User,
+    social_worker: User | None = None,
+    form_token: uuid.UUID | None = None,
+) -> Referral:
+    """Start a draft for the pupil at their school, routed to the team where they live.
+
+    The start page's `form_token`: the same form sent again (a double click, the back button)
+    returns the draft of the first send instead of making a second one.
+    """
+    same = {"pupil_id": pupil.pk, "created_by_id": by.pk}
+    first = formtokens.sent_before(Referral, form_token, error=ReferralError, **same)
+    if first is not None:
+        return first
     school = pupil.current_school
     if school is None:
         raise ReferralError("Deze leerling staat niet ingeschreven op een school.")
     route = route_for(pupil, school)
     # A suggestion the author edits: the plan's strengths and concerns, what was tried.
     strengths, concerns = plan_strengths_and_concerns(pupil)
-    referral = Referral.objects.create(
+    referral, new = formtokens.create_once(
+        Referral,
+        form_token,
+        error=ReferralError,
+        same=same,
         pupil=pupil,
         school=school,
         team=route.team,
@@ -606,6 +626,8 @@ def create_referral(pupil: Any, *, by: User, social_worker: User | None = None) 
         concerns=concerns,
         already_tried=prefill_already_tried(pupil),
     )
+    if not new:
+        return referral
     _event(referral, "created", f"Concept gemaakt. Route: {route.reason}", by)
     _audit(referral, by, Action.CREATE, "toeleiding aangemaakt")
     return referral

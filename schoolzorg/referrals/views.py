@@ -24,6 +24,7 @@ from schoolzorg.audit.services import Basis, Read, record_access, record_accesse
 from schoolzorg.consent.policies import can_record_consent
 from schoolzorg.lib import dates
 from schoolzorg.lib.converters import parse_id
+from schoolzorg.lib.forms import answer_status
 from schoolzorg.lib.urls import url_for
 from schoolzorg.pupils.access import access_basis, active_memberships, prepared_for_user
 from schoolzorg.pupils.models import Pupil
@@ -308,14 +309,20 @@ def start(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     pupil, basis, full = _visible_pupil(request, pupil_pk)
     if not full or pupil.current_school_id not in school_ids(request.user):
         raise Http404
-    under_way = (
+    # Bound on every POST: one without a token (an older page) still makes a draft.
+    form = forms.StartForm(request.POST if request.method == "POST" else None)
+    others = (
         Referral.objects.visible_to(request.user)
         .filter(pupil=pupil)
         .under_way()
         .select_related("team")
         .order_by("-created_at", "-pk")
-        .first()
     )
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["form_token"]:
+        # The draft this form made before (a double click, the back button) is no other one:
+        # the service returns it and the user sees the usual success.
+        others = others.exclude(form_token=form.cleaned_data["form_token"])
+    under_way = others.first()
     if under_way is not None:
         # One referral at a time: a second would reach the team's inbox twice.
         team = under_way.team.name if under_way.team else "het wijkteam"
@@ -328,10 +335,20 @@ def start(request: HttpRequest, pupil_pk: int) -> HttpResponse:
             return redirect("referrals:edit", pk=under_way.pk)
         return redirect("referrals:detail", pk=under_way.pk)
     route = route_for(pupil, pupil.current_school)
-    if request.method == "POST":
-        referral = services.create_referral(pupil, by=request.user)  # type: ignore[arg-type]
-        messages.success(request, "Het concept is gemaakt. Het wordt opgeslagen terwijl u typt.")
-        return redirect("referrals:edit", pk=referral.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.create_referral(
+                pupil,
+                by=request.user,  # type: ignore[arg-type]
+                form_token=form.cleaned_data["form_token"],
+            )
+        except services.ReferralError as exc:  # the token of another form
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, "Het concept is gemaakt. Het wordt opgeslagen terwijl u typt."
+            )
+            return redirect("referrals:edit", pk=referral.pk)
     record_access(
         request,
         action=Action.VIEW,
@@ -340,7 +357,12 @@ def start(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         obj=pupil,
         detail="toeleiding starten",
     )
-    return render(request, "referrals/start.html", {"pupil": pupil, "route": route})
+    return render(
+        request,
+        "referrals/start.html",
+        {"pupil": pupil, "route": route, "form": form},
+        status=answer_status(form),
+    )
 
 
 def _move_forms(request: HttpRequest, referral: Referral) -> list[tuple[Any, Any]]:

@@ -1,0 +1,87 @@
+"""A form sent twice makes one record (tester U: U1)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from schoolzorg.lib import formtokens
+from schoolzorg.referrals import services
+from schoolzorg.referrals.models import Referral
+from schoolzorg.referrals.tests.factories import World, make_world
+
+pytestmark = pytest.mark.django_db
+
+Clients = Callable[[Any], Client]
+
+
+@pytest.fixture
+def world() -> World:
+    return make_world()
+
+
+# --- U1: "Concept maken" sent twice -------------------------------------------------------------
+
+
+def test_starting_a_referral_sent_twice_makes_one_draft_with_the_usual_success(
+    world: World, client_for: Clients
+) -> None:
+    """A double click or the back button sends the start page's token again: the second send
+    finds the draft of the first and says what the first said, not "loopt al"."""
+    client = client_for(world.smw)
+    url = reverse("referrals:start", args=[world.pupil.pk])
+    page = client.get(url)
+    token = page.context["form"]["form_token"].value()
+    assert f'type="hidden" name="form_token" value="{token}"' in page.content.decode()
+    first = client.post(url, {"form_token": token})
+    second = client.post(url, {"form_token": token}, follow=True)
+    referral = Referral.objects.get()
+    edit = reverse("referrals:edit", args=[referral.pk])
+    assert first.url == edit and second.redirect_chain == [(edit, 302)]
+    body = second.content.decode()
+    assert "Het concept is gemaakt." in body and "loopt al een toeleiding" not in body
+    assert referral.events.filter(kind="created").count() == 1
+    # Another start page (a new token) still leads to the draft that is there.
+    fresh = client.get(url, follow=True)
+    assert fresh.redirect_chain == [(edit, 302)]
+    assert Referral.objects.count() == 1
+
+
+def test_a_start_form_with_a_mangled_token_makes_nothing(world: World, client_for: Clients) -> None:
+    url = reverse("referrals:start", args=[world.pupil.pk])
+    response = client_for(world.smw).post(url, {"form_token": "geen-token"})
+    assert response.status_code == 400
+    assert formtokens.INVALID in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_a_start_token_is_the_senders_and_the_pupils_own(world: World) -> None:
+    token = uuid.uuid4()
+    first = services.create_referral(world.pupil, by=world.smw, form_token=token)
+    assert services.create_referral(world.pupil, by=world.smw, form_token=token) == first
+    with pytest.raises(services.ReferralError, match="al eens verstuurd"):
+        services.create_referral(world.pupil, by=world.coordinator, form_token=token)
+    assert Referral.objects.count() == 1
+
+
+def test_a_start_form_that_lost_the_race_returns_the_first_draft(world: World) -> None:
+    """Two sends at the same moment both pass the look-up: the unique token lets one insert
+    through and the other finds that draft."""
+    token = uuid.uuid4()
+    first = services.create_referral(world.pupil, by=world.smw, form_token=token)
+    found, new = formtokens.create_once(
+        Referral,
+        token,
+        error=services.ReferralError,
+        same={"pupil_id": world.pupil.pk, "created_by_id": world.smw.pk},
+        pupil=world.pupil,
+        school=world.school,
+        created_by=world.smw,
+    )
+    assert (found, new) == (first, False)
+    assert Referral.objects.count() == 1
