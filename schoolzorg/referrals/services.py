@@ -129,7 +129,8 @@ class StaleState(ReferralError):
 
 
 class DoneAlready(ReferralError):
-    """The user's own step, sent again (a double click, the back button): nothing to do."""
+    """The user's own step, sent again (a double click, the back button), or a choice of what
+    is chosen already: nothing to do."""
 
 
 class UnseenChanges(ReferralError):
@@ -730,10 +731,30 @@ def save_draft(
 
 @transaction.atomic
 def choose_team(referral: Referral, team: NeighbourhoodTeam, *, reason: str, by: User) -> Referral:
-    """Send the referral to another team than the route gives; needs a reason, is logged."""
+    """Send the referral to another team than the route gives; needs a reason, is logged.
+
+    Choosing the team that was chosen by hand already changes nothing (`DoneAlready`, no line
+    on the timeline): the same form sent twice (a double click, the back button) is one choice.
+    A move since then (`pupil_moved_on`) makes the same team a choice again: it is chosen
+    knowing where the pupil lives now.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ReferralError("Schrijf op waarom u een ander wijkteam kiest.")
+    # The row is locked, so two sends at the same moment are compared one after the other.
+    now = (
+        Referral.objects.select_for_update()
+        .filter(pk=referral.pk, state__in=EDITABLE_STATES)
+        .values("team_id", "is_routing_overridden", "pupil_moved_on")
+        .first()
+    )
+    if (
+        now is not None
+        and now["team_id"] == team.pk
+        and now["is_routing_overridden"]
+        and now["pupil_moved_on"] is None
+    ):
+        raise DoneAlready(f"De toeleiding ging al naar {team.name}. Er is niets veranderd.")
     # A team sees a referral from its submission to that team on: a returned referral that goes to
     # another team is nobody's until it is sent again (the old team returned it, the new one never
     # received it).

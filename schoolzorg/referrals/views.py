@@ -923,6 +923,8 @@ def choose_team(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,  # type: ignore[arg-type]
             )
             messages.success(request, f"De toeleiding gaat naar {form.cleaned_data['team'].name}.")
+        except services.DoneAlready as exc:  # the team chosen already: the same form sent twice
+            messages.info(request, " ".join(exc.messages))
         except services.ReferralError as exc:
             messages.error(request, " ".join(exc.messages))
     else:

@@ -1,4 +1,4 @@
-"""A form sent twice makes one record (tester U: U1)."""
+"""A form sent twice makes one record (tester U: U1, U9)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from schoolzorg.lib import formtokens
 from schoolzorg.referrals import services
 from schoolzorg.referrals.models import Referral
-from schoolzorg.referrals.tests.factories import World, make_world
+from schoolzorg.referrals.tests.factories import World, draft, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,37 @@ def test_a_start_form_that_lost_the_race_returns_the_first_draft(world: World) -
     )
     assert (found, new) == (first, False)
     assert Referral.objects.count() == 1
+
+
+# --- U9: the same wijkteam chosen twice ---------------------------------------------------------
+
+
+def test_choosing_the_team_chosen_already_writes_no_second_line(
+    world: World, client_for: Clients
+) -> None:
+    referral = draft(world)
+    client = client_for(world.smw)
+    url = reverse("referrals:choose_team", args=[referral.pk])
+    data = {"team": world.other_team.pk, "reason": "Dubbelklik teamkeuze"}
+    data.update(seen_state="draft", seen_round=0)
+    client.post(url, data)
+    second = client.post(url, data, follow=True)
+    body = second.content.decode()
+    assert f"De toeleiding ging al naar {world.other_team.name}. Er is niets veranderd." in body
+    assert referral.events.filter(kind="team_chosen").count() == 1
+    referral.refresh_from_db()
+    assert referral.team == world.other_team and referral.override_reason == "Dubbelklik teamkeuze"
+
+
+def test_the_routed_team_chosen_by_hand_or_again_after_a_move_is_a_choice(world: World) -> None:
+    """Not a change only when the team was chosen by hand already and nothing moved since: the
+    routed team chosen by hand fixes it, and the same team after a move is chosen knowing it."""
+    referral = draft(world)
+    services.choose_team(referral, world.team, reason="Gezin kent dit team", by=world.smw)
+    with pytest.raises(services.DoneAlready):
+        services.choose_team(referral, world.team, reason="Gezin kent dit team", by=world.smw)
+    Referral.objects.filter(pk=referral.pk).update(pupil_moved_on=timezone.localdate())
+    services.choose_team(referral, world.team, reason="Blijft hetzelfde team", by=world.smw)
+    assert referral.events.filter(kind="team_chosen").count() == 2
+    referral.refresh_from_db()
+    assert referral.pupil_moved_on is None
