@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -21,6 +22,16 @@ from schoolzorg.referrals.workflow import DayCount, State
 
 # Strengths and concerns of a new draft come from the integral plan (`services.create_referral`).
 FROM_PLAN_HELP = "Ingevuld uit het integraal plan (het gezin en het kind); pas aan waar nodig."
+
+# The longest text of a section of the document (a page or two) and of a move's reason, advice
+# or participants (a few sentences, as the consent ledger's texts). The model's TextFields have
+# no limit: the forms hold it, so a pasted book is refused at the field, not stored and shown.
+SECTION_MAX = 5000
+REASON_MAX = 2000
+TOO_LONG = {
+    "max_length": "Deze tekst is te lang. Schrijf hooguit %(limit_value)d tekens "
+    "(nu %(show_value)d)."
+}
 
 # A hidden value that is missing or mangled: the page is older than the form it sends.
 STALE_PAGE = "Deze pagina is verouderd. Laad de pagina opnieuw en probeer het nog eens."
@@ -59,6 +70,14 @@ class StartForm(forms.Form):
     form_token = formtokens.token_field()
 
 
+def _section_field(db_field: Any, **kwargs: Any) -> forms.Field | None:
+    """A section of the document: its model field's form field, at most `SECTION_MAX` long."""
+    if isinstance(db_field, models.TextField):
+        kwargs = {"max_length": SECTION_MAX, "error_messages": TOO_LONG, **kwargs}
+    field: forms.Field | None = db_field.formfield(**kwargs)
+    return field
+
+
 def _assessment_choices(pupil: Any, code: str, user: Any) -> list[tuple[str, str]]:
     return [("", "Geen (conclusie hieronder in woorden)"), *finished_assessments(pupil, code, user)]
 
@@ -78,6 +97,7 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Referral
+        formfield_callback = _section_field
         fields = [
             "help_question",
             "strengths",
@@ -200,7 +220,8 @@ class ChooseTeamForm(SeenStateForm):
     reason = TextField(
         label="Waarom dit wijkteam?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Schrijf op waarom u een ander wijkteam kiest."},
+        max_length=REASON_MAX,
+        error_messages={"required": "Schrijf op waarom u een ander wijkteam kiest.", **TOO_LONG},
     )
 
 
@@ -298,7 +319,8 @@ class PlanHandoverForm(SeenStateForm):
     participants = TextField(
         label="Wie doen er mee?",
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Vul in wie er meedoen."},
+        max_length=REASON_MAX,
+        error_messages={"required": "Vul in wie er meedoen.", **TOO_LONG},
     )
     parents_invited = forms.BooleanField(
         label="De ouders zijn uitgenodigd",
@@ -376,7 +398,8 @@ class ReturnForm(SeenStateForm):
     reasons = TextField(
         label="Wat ontbreekt er?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Vul in wat er ontbreekt."},
+        max_length=REASON_MAX,
+        error_messages={"required": "Vul in wat er ontbreekt.", **TOO_LONG},
     )
 
 
@@ -384,7 +407,8 @@ class DeclineForm(SeenStateForm):
     advice = TextField(
         label="Advies: waar kan het gezin wel terecht?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Vul in waar het gezin wel terecht kan."},
+        max_length=REASON_MAX,
+        error_messages={"required": "Vul in waar het gezin wel terecht kan.", **TOO_LONG},
     )
 
 
@@ -392,7 +416,8 @@ class WithdrawForm(SeenStateForm):
     reason = TextField(
         label="Waarom intrekken?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Vul in waarom u de toeleiding intrekt."},
+        max_length=REASON_MAX,
+        error_messages={"required": "Vul in waarom u de toeleiding intrekt.", **TOO_LONG},
     )
 
 
@@ -401,7 +426,8 @@ class CloseForm(SeenStateForm):
         label="Terugkoppeling aan de school",
         help_text="Alleen wat de toestemming van het gezin toelaat.",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Vul de terugkoppeling aan de school in."},
+        max_length=REASON_MAX,
+        error_messages={"required": "Vul de terugkoppeling aan de school in.", **TOO_LONG},
     )
 
 

@@ -861,8 +861,11 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST, instance=referral, user=request.user, show_safety=show_safety
     )
     if not form.is_valid():
+        # Each mistake with its section's name: the status line is far from the field.
         context["status"] = "Niet opgeslagen: " + " ".join(
-            str(e) for errs in form.errors.values() for e in errs
+            f"{form.fields[name].label}: {e}" if name in form.fields else str(e)
+            for name, errs in form.errors.items()
+            for e in errs
         )
         return render(request, "referrals/_autosave_status.html", context)
     data = form.sent()

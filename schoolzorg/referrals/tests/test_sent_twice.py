@@ -1,4 +1,4 @@
-"""A form sent twice makes one record (tester U: U1, U9)."""
+"""A form sent twice makes one record, and a text has a length (tester U: U1, U6, U9)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from schoolzorg.lib import formtokens
 from schoolzorg.referrals import services
+from schoolzorg.referrals.forms import REASON_MAX, SECTION_MAX
 from schoolzorg.referrals.models import Referral
 from schoolzorg.referrals.tests.factories import World, draft, make_world
+from schoolzorg.referrals.workflow import State
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +122,76 @@ def test_the_routed_team_chosen_by_hand_or_again_after_a_move_is_a_choice(world:
     assert referral.events.filter(kind="team_chosen").count() == 2
     referral.refresh_from_db()
     assert referral.pupil_moved_on is None
+
+
+# --- U6: the document's texts have a length -----------------------------------------------------
+
+
+def _screen(referral: Referral) -> dict[str, str]:
+    stored = Referral.objects.get(pk=referral.pk)
+    return {
+        f"base_{name}": services.fingerprint(getattr(stored, name))
+        for name in services.DOCUMENT_FIELDS
+    }
+
+
+def test_a_section_longer_than_the_limit_is_refused_at_the_field(
+    world: World, client_for: Clients
+) -> None:
+    referral = draft(world, complete=False)
+    client = client_for(world.smw)
+    url = reverse("referrals:edit", args=[referral.pk])
+    page = client.get(url).content.decode()
+    assert f'maxlength="{SECTION_MAX}"' in page
+    too_long = "Sterk punt." * 1000
+    data = {**_screen(referral), "seen_state": "draft", "strengths": too_long}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert (
+        f"Deze tekst is te lang. Schrijf hooguit {SECTION_MAX} tekens (nu {len(too_long)})." in body
+    )
+    assert 'id="id_strengths_error"' in body
+    referral.refresh_from_db()
+    assert referral.strengths == ""
+    fits = "x" * SECTION_MAX
+    assert client.post(url, {**data, "strengths": fits}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.strengths == fits
+
+
+@pytest.mark.parametrize("name", sorted(services.DOCUMENT_FIELDS))
+def test_the_autosave_refuses_a_section_that_is_too_long(
+    world: World, client_for: Clients, name: str
+) -> None:
+    referral = draft(world, complete=False)
+    field = Referral._meta.get_field(name)
+    if field.get_internal_type() != "TextField":
+        return  # a choice or an assessment's number
+    response = client_for(world.smw).post(
+        reverse("referrals:autosave", args=[referral.pk]),
+        {**_screen(referral), name: "x" * (SECTION_MAX + 1)},
+    )
+    body = response.content.decode()
+    label = str(field.verbose_name)
+    assert f"Niet opgeslagen: {label[0].upper()}{label[1:]}: Deze tekst is te lang." in body
+    referral.refresh_from_db()
+    assert len(getattr(referral, name)) <= SECTION_MAX
+
+
+def test_a_reason_longer_than_the_limit_is_refused_at_the_field(
+    world: World, client_for: Clients
+) -> None:
+    referral = draft(world)
+    response = client_for(world.smw).post(
+        reverse("referrals:move", args=[referral.pk, "withdraw"]),
+        {
+            "withdraw-seen_state": "draft",
+            "withdraw-seen_round": "0",
+            "withdraw-reason": "x" * (REASON_MAX + 1),
+        },
+    )
+    assert response.status_code == 400
+    assert f"Schrijf hooguit {REASON_MAX} tekens" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.state == State.DRAFT
