@@ -124,11 +124,11 @@ class RescheduleForm(MeetingForm):
     expected_location = forms.CharField(
         widget=forms.HiddenInput, required=False, strip=False, max_length=120
     )
+    # Moving a meeting compares with what the screen showed (`expected_*`), not a token.
+    form_token = None  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Moving a meeting compares with what the screen showed (`expected_*`), not a token.
-        del self.fields["form_token"]
         self.fields["scheduled_on"].help_text = "Een schooldag: vandaag of later."
 
     @property

@@ -447,7 +447,8 @@ class EscalateForm(SeenStateForm):
         "het document mag lezen); het servicepunt en het samenwerkingsverband zien alleen de "
         "reden.",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Schrijf in een paar woorden wat er niet lukt."},
+        max_length=REASON_MAX,
+        error_messages={"required": "Schrijf in een paar woorden wat er niet lukt.", **TOO_LONG},
     )
     seen_escalation_count = forms.IntegerField(
         min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput, error_messages=_STALE_PAGE

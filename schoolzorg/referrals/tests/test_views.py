@@ -16,6 +16,7 @@ from django.utils.html import escape
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.pupils.tests.factories import PupilFactory
 from schoolzorg.referrals import services
+from schoolzorg.referrals.forms import REASON_MAX
 from schoolzorg.referrals.models import Referral
 from schoolzorg.referrals.tests.factories import (
     COMPLETE_DOCUMENT,
@@ -698,6 +699,7 @@ def test_manual_escalation_from_the_page(world: World, client_for: Clients) -> N
     [
         ({"escalate-reason": "no_response", "escalate-note": ""}, ["note"]),
         ({"escalate-reason": "", "escalate-note": "Geen reactie"}, ["reason"]),
+        ({"escalate-reason": "no_response", "escalate-note": "x" * (REASON_MAX + 1)}, ["note"]),
     ],
 )
 def test_an_escalation_sent_incomplete_comes_back_with_its_errors_at_the_fields(
@@ -726,7 +728,7 @@ def test_an_escalation_sent_incomplete_comes_back_with_its_errors_at_the_fields(
     if sent["escalate-reason"]:
         assert '<option value="no_response" selected>' in body
     if sent["escalate-note"]:
-        assert "Geen reactie</textarea>" in body
+        assert f"{sent['escalate-note']}</textarea>" in body
     assert not referral.escalations.exists()
 
 
