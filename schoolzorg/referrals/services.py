@@ -218,7 +218,6 @@ SUBJECTS: dict[str, str] = {
     "acknowledged_handover_consent_missing": (
         "Toeleiding {pk} is ontvangen; toestemming warme overdracht ontbreekt"
     ),
-    "handover_consent_missing": "Toeleiding {pk}: toestemming warme overdracht ontbreekt",
     "handover_consent_reminder": "Herinnering: toeleiding {pk} wacht op toestemming",
     "handover_consent_there": "Toeleiding {pk}: de warme overdracht kan worden gepland",
     "returned": "Toeleiding {pk} is teruggestuurd",
@@ -1334,10 +1333,6 @@ def submit_referral(
     )
     refer_open_cases(referral.pupil_id, school_id=referral.school_id, by=by)
     _send(submit_recipients(referral), "submitted", referral, due=referral.acknowledge_due_on)
-    if not has_handover_basis(referral, day):
-        # Sending needs the consent to share; the warm handover needs its own, which only the
-        # school records: tell the school side now, not when the team is refused.
-        _send(_school_side(referral), "handover_consent_missing", referral)
     return referral
 
 

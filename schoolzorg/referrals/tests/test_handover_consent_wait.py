@@ -65,45 +65,36 @@ def _reminders(referral: Referral) -> int:
 # --- The school hears of it --------------------------------------------------------------------
 
 
-def test_sending_without_a_consent_for_the_handover_tells_the_smw_and_the_ib_er(
+def test_sending_without_a_consent_for_the_handover_adds_no_message_to_the_school(
+    world: World,
+) -> None:
+    """The sender saw the send page's warning; the school side hears it with the team's
+    acknowledgement (below), not once more per send."""
+    submitted(world, today=MONDAY)
+    assert not any("warme overdracht" in t for t in _texts(world.smw) + _texts(world.coordinator))
+
+
+def test_acknowledging_without_a_consent_for_the_handover_says_so_to_the_school(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    referral = draft(world)
+    referral = submitted(world, today=MONDAY)
+    Notification.objects.all().delete()
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_referral(referral, by=world.smw, today=MONDAY)
+        services.acknowledge_referral(referral, by=world.worker, today=MONDAY)
     for user in (world.smw, world.coordinator):
-        [text] = [t for t in _texts(user) if "warme overdracht" in t]
-        assert f"Toeleiding {referral.pk} is verstuurd" in text
-        assert "pas plannen als de school die toestemming van het gezin vastlegt" in text
+        [text] = _texts(user)
+        assert "ontvangst van toeleiding" in text
+        assert "Er is nog geen toestemming voor de warme overdracht" in text
     link = Notification.objects.filter(user=world.coordinator).get().url
     assert link == reverse("referrals:detail", args=[referral.pk])
-    # Nobody of the team gets this one; the e-mail names no child.
-    assert not any("toestemming" in t for t in _texts(world.contact))
+    assert referral.handover_consent_wait_from == MONDAY
+    # The e-mail names no child.
     sent = [m for m in mail.outbox if "toestemming warme overdracht ontbreekt" in m.subject]
     assert {m.to[0] for m in sent} == {world.smw.email, world.coordinator.email}
     for message in sent:
         assert world.pupil.first_name not in message.body + message.subject
         assert world.pupil.last_name not in message.body + message.subject
-
-
-def test_sending_with_a_consent_for_the_handover_tells_the_school_nothing(world: World) -> None:
-    give_handover_consent(world)
-    submitted(world, today=MONDAY)
-    assert _texts(world.smw) == []
-    assert _texts(world.coordinator) == []
-
-
-def test_acknowledging_without_a_consent_for_the_handover_says_so_to_the_school(
-    world: World,
-) -> None:
-    referral = submitted(world, today=MONDAY)
-    Notification.objects.all().delete()
-    services.acknowledge_referral(referral, by=world.worker, today=MONDAY)
-    for user in (world.smw, world.coordinator):
-        [text] = _texts(user)
-        assert "ontvangst van toeleiding" in text
-        assert "Er is nog geen toestemming voor de warme overdracht" in text
-    assert referral.handover_consent_wait_from == MONDAY
 
 
 def test_acknowledging_with_a_consent_for_the_handover_is_the_plain_message(
