@@ -289,7 +289,7 @@ class Referral(models.Model):
     # route still differs (`services.moved_elsewhere`). A send clears it: it was sent knowing.
     pupil_moved_on = models.DateField("leerling verhuisd op", null=True, blank=True)
     # The first day the acknowledged referral waited on the school for a consent for the warm
-    # handover (`services.handover_consent_wait`): the team cannot plan it, so the sweep reminds
+    # handover (`services.waits_on_school`): the team cannot plan it, so the sweep reminds
     # the school instead of escalating the team, and once the consent is there the team's
     # deadlines move on by the days waited (`services.end_handover_consent_wait`), which clears it.
     handover_consent_wait_from = models.DateField(
