@@ -52,7 +52,7 @@ from schoolzorg.cases.registrations import coordinator_basis
 from schoolzorg.cases.workflow import CaseStatus, next_statuses
 from schoolzorg.consent.models import Consent
 from schoolzorg.consent.relationships import named_among
-from schoolzorg.lib import dates, targets
+from schoolzorg.lib import dates, paging, targets
 from schoolzorg.lib.converters import parse_id
 from schoolzorg.lib.forms import answer_status
 from schoolzorg.lib.urls import url_for
@@ -231,7 +231,7 @@ STATE_FILTERS = frozenset({"open", "all", *CaseStatus.values})
 
 
 @prepared_for_user(shape=("state",))
-def _listing(user: Any, state: str, school_id: int | None) -> QuerySet[Case]:
+def _listing(user: Any, state: str, school_id: int | None, page: paging.Page) -> QuerySet[Case]:
     """The rows of the case list, compiled once per state filter and access key."""
     qs = (
         Case.objects.visible_to(user)
@@ -244,7 +244,7 @@ def _listing(user: Any, state: str, school_id: int | None) -> QuerySet[Case]:
         qs = qs.open()
     elif state in CaseStatus.values:
         qs = qs.filter(status=state)
-    return qs.order_by("-opened_at")[:LIST_LIMIT]
+    return qs.order_by("-opened_at", "-pk")[page.window]
 
 
 @never_cache
@@ -259,10 +259,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # An old bookmark or a typed address: show what the form then shows, and say so.
         messages.info(request, "Die keuze bij Status kennen we niet. U ziet alle open casussen.")
         state = "open"
-    cases = _listing(
-        user=request.user,
-        state=state,
-        school_id=next((pk for pk in school_ids if str(pk) == school_filter), None),
+    page = paging.requested(request)
+    cases, page = paging.cut(
+        _listing(
+            user=request.user,
+            state=state,
+            school_id=next((pk for pk in school_ids if str(pk) == school_filter), None),
+            page=page,
+        ),
+        page,
     )
     log_list_reads(request, cases, "casuslijst")
     return render(
@@ -275,7 +280,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "school_filter": school_filter,
             "state": state,
             "statuses": CaseStatus.choices,
-            "limit": LIST_LIMIT,
+            "page": page,
             "can_consult": bool(school_ids),
         },
     )

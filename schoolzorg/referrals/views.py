@@ -22,7 +22,7 @@ from schoolzorg.accounts.roles import Role
 from schoolzorg.audit.models import Action
 from schoolzorg.audit.services import Basis, Read, record_access, record_accesses
 from schoolzorg.consent.policies import can_record_consent
-from schoolzorg.lib import dates
+from schoolzorg.lib import dates, paging
 from schoolzorg.lib.converters import parse_id
 from schoolzorg.lib.forms import answer_status
 from schoolzorg.lib.urls import url_for
@@ -53,8 +53,6 @@ from schoolzorg.referrals.workflow import (
     is_allowed,
     urgency_norm,
 )
-
-LIST_LIMIT = 100
 
 
 def _visible_pupil(request: HttpRequest, pk: int) -> tuple[Pupil, Basis, bool]:
@@ -165,11 +163,11 @@ URGENCY_RANK = Case(
 )
 
 
-def _rows(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+def _rows(qs: QuerySet[Referral], page: paging.Page) -> QuerySet[Referral]:
     return (
         qs.select_related("pupil", "school", "team", "assignee")
         .only(*LISTING_FIELDS)
-        .order_by(URGENCY_RANK, "acknowledge_due_on", "-created_at")[:LIST_LIMIT]
+        .order_by(URGENCY_RANK, "acknowledge_due_on", "-created_at", "-pk")[page.window]
     )
 
 
@@ -182,7 +180,9 @@ INBOX_VIEWS = {
 
 
 @prepared_for_user(shape=("view", "teams", "today"))
-def _inbox(user: Any, view: str, teams: tuple[int, ...], today: dt.date) -> QuerySet[Referral]:
+def _inbox(
+    user: Any, view: str, teams: tuple[int, ...], today: dt.date, page: paging.Page
+) -> QuerySet[Referral]:
     """The rows of one inbox view, compiled once per view and access key."""
     qs = Referral.objects.visible_to(user).for_team(set(teams))
     if view == "nieuw":
@@ -195,7 +195,7 @@ def _inbox(user: Any, view: str, teams: tuple[int, ...], today: dt.date) -> Quer
         )
     else:
         qs = qs.open()
-    return _rows(qs)
+    return _rows(qs, page)
 
 
 @never_cache
@@ -208,7 +208,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if view not in INBOX_VIEWS:
         view = "nieuw"
     today = timezone.localdate()
-    referrals = _inbox(user=request.user, view=view, teams=tuple(sorted(teams)), today=today)
+    page = paging.requested(request)
+    referrals, page = paging.cut(
+        _inbox(user=request.user, view=view, teams=tuple(sorted(teams)), today=today, page=page),
+        page,
+    )
     _log_list(request, referrals, "toeleidingen: inbox wijkteam")
     return render(
         request,
@@ -218,7 +222,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "view": view,
             "views": INBOX_VIEWS,
             "title": INBOX_VIEWS[view],
-            "limit": LIST_LIMIT,
+            "page": page,
         },
     )
 
@@ -228,10 +232,12 @@ def _desk_list(request: HttpRequest) -> HttpResponse:
     referrals = desk_referrals(request.user)
     if referrals is None:
         raise Http404
-    found = list(
+    page = paging.requested(request)
+    found, page = paging.cut(
         referrals.select_related("pupil", "school__municipality", "team").only(
             *DESK_FIELDS, "pupil__first_name", "pupil__last_name"
-        )[:LIST_LIMIT]
+        )[page.window],
+        page,
     )
     desk = next(
         m for m in active_memberships(request.user) if m.role == Role.SERVICE_DESK_COORDINATOR
@@ -250,8 +256,7 @@ def _desk_list(request: HttpRequest) -> HttpResponse:
         {
             "open_rows": [(row, pupils[row.pk]) for row in rows if row.is_open],
             "done_rows": [(row, pupils[row.pk]) for row in rows if not row.is_open],
-            "limit": LIST_LIMIT,
-            "is_full": len(found) >= LIST_LIMIT,
+            "page": page,
         },
     )
 
@@ -268,7 +273,8 @@ def outgoing(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # The same filter as the count on "Mijn werk" that links to this view (`panels._my_work`).
     found = Referral.objects.visible_to(request.user).filter(outgoing_q(view, schools, today))
-    referrals = list(_rows(found))
+    page = paging.requested(request)
+    referrals, page = paging.cut(_rows(found, page), page)
     _log_list(request, referrals, "toeleidingen: uitgaand")
     return render(
         request,
@@ -278,7 +284,7 @@ def outgoing(request: HttpRequest) -> HttpResponse:
             "view": view,
             "views": OUTGOING_VIEWS,
             "title": OUTGOING_VIEWS[view],
-            "limit": LIST_LIMIT,
+            "page": page,
         },
     )
 

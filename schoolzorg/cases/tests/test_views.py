@@ -440,6 +440,27 @@ def test_case_list_logs_one_read_per_pupil_shown(team, client_for):
     assert AccessLogEntry.objects.filter(detail="casuslijst").count() == 3
 
 
+def test_a_long_case_list_comes_a_page_at_a_time_and_keeps_its_filter(
+    team, client_for, monkeypatch
+):
+    from schoolzorg.lib import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    _many_cases(team, 3)
+    client = client_for(team.ib)
+    first = client.get("/casussen/", {"status": "all"})
+    assert len(first.context["cases"]) == 2
+    assert AccessLogEntry.objects.filter(detail="casuslijst").count() == 2
+    body = first.content.decode()
+    assert 'href="?status=all&amp;pagina=2" rel="next"' in body
+    assert "Casussen 1 tot en met 2" in body
+    second = client.get("/casussen/", {"status": "all", "pagina": "2"})
+    assert len(second.context["cases"]) == 1
+    shown = {c.pk for c in first.context["cases"]} | {c.pk for c in second.context["cases"]}
+    assert len(shown) == 3
+    assert 'rel="next"' not in second.content.decode()
+
+
 def test_the_social_workers_own_cases_are_called_mijn_dossiers_in_dutch(team, client_for):
     _many_cases(team, 2)
     page = client_for(team.smw).get("/casussen/smw/").content.decode()

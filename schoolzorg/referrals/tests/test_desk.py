@@ -265,3 +265,20 @@ def test_the_desk_reads_the_sweeps_note_on_the_deadline(world: World, client_for
     url = reverse("referrals:detail", args=[referral.pk])
     body = client_for(world.desk_user).get(url).content.decode()
     assert "Geen reactie: De termijn liep tot en met" in body
+
+
+def test_the_desk_list_comes_a_page_at_a_time(
+    world: World, client_for: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from schoolzorg.lib import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    _escalate(world, submitted(world), 4)
+    for _ in range(2):
+        _escalate(world, submitted(world, pupil=another_pupil(world)), 4)
+    client = client_for(world.desk_user)
+    first = client.get(reverse("referrals:inbox")).content.decode()
+    second = client.get(reverse("referrals:inbox") + "?pagina=2").content.decode()
+    assert first.count('<a href="/toeleidingen/') == 2 and 'rel="next"' in first
+    assert second.count('<a href="/toeleidingen/') == 1 and 'rel="prev"' in second
+    assert AccessLogEntry.objects.filter(user_id=world.desk_user.pk).count() == 3

@@ -839,19 +839,39 @@ def test_inbox_and_outgoing_have_a_fixed_query_count(
     assert len(re.findall(r'<a href="/toeleidingen/\d+/">', lopend.content.decode())) == n
 
 
-def test_a_full_list_says_it_shows_only_the_first_referrals(
-    world: World, client_for: Clients, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The list holds at most `LIST_LIMIT` rows and says so when it is full. (The outgoing list;
-    the team's inbox is a prepared read whose limit is compiled once per process.)"""
-    from schoolzorg.referrals import views
+def _listed(body: str) -> list[str]:
+    return re.findall(r'<a href="(/toeleidingen/\d+/)">', body)
 
-    monkeypatch.setattr(views, "LIST_LIMIT", 1)
-    _many(world, 2)
-    page = client_for(world.smw).get(reverse("referrals:outgoing") + "?weergave=lopend")
-    body = page.content.decode()
-    assert len(re.findall(r'<a href="/toeleidingen/\d+/">', body)) == 1
-    assert "U ziet de eerste 1 toeleidingen, de dringendste eerst." in body
+
+@pytest.mark.parametrize("who,path", [("smw", "referrals:outgoing"), ("worker", "referrals:inbox")])
+def test_a_long_list_comes_a_page_at_a_time_and_logs_only_what_it_shows(
+    world: World, client_for: Clients, monkeypatch: pytest.MonkeyPatch, who: str, path: str
+) -> None:
+    from schoolzorg.lib import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    _many(world, 5)
+    client = client_for(getattr(world, who))
+    url = reverse(path) + ("?weergave=lopend" if who == "smw" else "?weergave=alle")
+    seen: list[str] = []
+    logged_before = AccessLogEntry.objects.count()
+    first = client.get(url).content.decode()
+    assert len(_listed(first)) == 2
+    # Only the two pupils shown were read; the row that tells a next page exists was not shown.
+    assert AccessLogEntry.objects.count() - logged_before == 2
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    for number in (1, 2, 3):
+        body = unescape(client.get(f"{url}&pagina={number}").content.decode())
+        seen += _listed(body)
+        if number < 3:  # the view chosen stays chosen on the next page
+            assert re.search(rf'href="\?weergave=\w+&pagina={number + 1}" rel="next"', body)
+    assert "Pagina 3: toeleidingen 5 tot en met 5" in body
+    assert 'rel="next"' not in body and 'rel="prev"' in body
+    assert len(seen) == len(set(seen)) == 5
+    beyond = client.get(f"{url}&pagina=9").content.decode()
+    assert _listed(beyond) == [] and "Op deze pagina staat niets meer" in beyond
+    for junk in ("abc", "0", "-1", "1e3", "٣", "9" * 40):
+        assert _listed(client.get(f"{url}&pagina={junk}").content.decode()) == _listed(first)
 
 
 def test_safety_section_only_for_the_named_worker(world: World, client_for: Clients) -> None:
