@@ -169,6 +169,18 @@ def overdue_q(today: dt.date) -> Q:
     return q
 
 
+def waiting_on_school_q() -> Q:
+    """The step "plan the warm handover" is noted as waiting on the school's consent (set at
+    acknowledgement and by the sweep: `services.run_handover_consent_checks`)."""
+    return Q(state=State.ACKNOWLEDGED, handover_consent_wait_from__isnull=False)
+
+
+def team_overdue_q(today: dt.date) -> Q:
+    """Past a deadline and the team's turn: a step that waits on the school is not the team's
+    delay (its deadlines move on when the consent comes), so the team's lists leave it out."""
+    return overdue_q(today) & ~waiting_on_school_q()
+
+
 def for_team_q(team_ids: set[int]) -> Q:
     """Submitted to one of these teams (a draft never reaches a team)."""
     return Q(team_id__in=team_ids) & ~Q(submitted_at__isnull=True)

@@ -39,7 +39,7 @@ from schoolzorg.referrals.models import (
     for_team_q,
     is_open_q,
     outgoing_q,
-    overdue_q,
+    team_overdue_q,
 )
 from schoolzorg.referrals.workflow import (
     DUE_FIELD_BY_STEP,
@@ -224,7 +224,7 @@ def _my_work(request: HttpRequest) -> Panel | None:
     if teams:
         counts["new"] = for_team_q(teams) & Q(state=State.SUBMITTED)
         counts["mine"] = is_open_q() & Q(assignee_id=user.pk)
-        counts["overdue"] = for_team_q(teams) & is_open_q() & overdue_q(today)
+        counts["overdue"] = for_team_q(teams) & is_open_q() & team_overdue_q(today)
     if schools:
         # Each count links to the outgoing list's view of the same name, which filters alike.
         counts["to_finish"] = outgoing_q("concepten", schools, today)

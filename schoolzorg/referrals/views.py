@@ -36,7 +36,7 @@ from schoolzorg.referrals.access import (
     school_person_role,
     team_ids,
 )
-from schoolzorg.referrals.models import OUTGOING_VIEWS, Referral, outgoing_q
+from schoolzorg.referrals.models import OUTGOING_VIEWS, Referral, outgoing_q, team_overdue_q
 from schoolzorg.referrals.panels import DESK_FIELDS, desk_referrals, desk_rows
 from schoolzorg.referrals.routing import route_for
 from schoolzorg.referrals.workflow import (
@@ -110,6 +110,7 @@ LISTING_FIELDS = (
     "state",
     "urgency",
     "created_at",
+    "handover_consent_wait_from",
     *DUE_FIELD_BY_STEP.values(),
     "pupil__first_name",
     "pupil__last_name",
@@ -133,6 +134,7 @@ class Row:
     assignee: str
     due: str
     overdue: bool
+    waits_on_school: bool  # the step waits on the school's consent (`waiting_on_school_q`)
 
 
 def _table(referrals: list[Referral], today: dt.date) -> list[Row]:
@@ -151,6 +153,9 @@ def _table(referrals: list[Referral], today: dt.date) -> list[Row]:
                 assignee=(r.assignee.full_name if r.assignee else "") or "–",
                 due=dates.weekday_short(due) if due else "",
                 overdue=due is not None and due < today,
+                waits_on_school=(
+                    r.state == State.ACKNOWLEDGED and r.handover_consent_wait_from is not None
+                ),
             )
         )
     return rows
@@ -188,7 +193,7 @@ def _inbox(
     if view == "nieuw":
         qs = qs.filter(state=State.SUBMITTED)
     elif view == "te-laat":
-        qs = qs.open().overdue(today)
+        qs = qs.open().filter(team_overdue_q(today))
     elif view == "mijn":
         qs = qs.exclude(state__in=[State.CLOSED, State.DECLINED, State.WITHDRAWN]).filter(
             assignee_id=user.pk
@@ -535,13 +540,17 @@ def _handover_consent(request: HttpRequest, referral: Referral, today: dt.date) 
     day = referral.handover_on or today
     if sharing.has_handover_basis(referral, day):
         return {}
-    url = ""
-    if can_record_consent(request.user, referral.pupil):
-        back = urlencode(
-            {"doel": sharing.HANDOVER_PURPOSE.value, "next": services.referral_url(referral)}
-        )
-        url = f"{reverse('consent:new', args=[referral.pupil_id])}?{back}"
+    url = _handover_consent_url(request, referral, services.referral_url(referral))
     return {"day": day, "who": sharing.who_must_agree(referral.pupil, day), "url": url}
+
+
+def _handover_consent_url(request: HttpRequest, referral: Referral, back: str) -> str:
+    """Where the user records the consent for the warm handover, and comes back to `back`;
+    empty when the user may not record consent for this pupil."""
+    if not can_record_consent(request.user, referral.pupil):
+        return ""
+    query = urlencode({"doel": sharing.HANDOVER_PURPOSE.value, "next": back})
+    return f"{reverse('consent:new', args=[referral.pupil_id])}?{query}"
 
 
 @never_cache
@@ -702,15 +711,7 @@ def _send_page_handover_consent(
     today = timezone.localdate()
     if routed.team_id is None or sharing.has_handover_basis(routed, today):
         return {}
-    url = ""
-    if can_record_consent(request.user, referral.pupil):
-        back = urlencode(
-            {
-                "doel": sharing.HANDOVER_PURPOSE.value,
-                "next": reverse("referrals:edit", args=[referral.pk]),
-            }
-        )
-        url = f"{reverse('consent:new', args=[referral.pupil_id])}?{back}"
+    url = _handover_consent_url(request, referral, reverse("referrals:edit", args=[referral.pk]))
     return {"team": routed.team, "who": sharing.who_must_agree(referral.pupil, today), "url": url}
 
 

@@ -19,6 +19,7 @@ from schoolzorg.referrals.deadlines import add_days, days_between, level_dates
 from schoolzorg.referrals.models import Escalation, Referral, ReferralEvent
 from schoolzorg.referrals.tests.factories import (
     World,
+    another_pupil,
     draft,
     give_consent,
     give_handover_consent,
@@ -261,3 +262,23 @@ def test_the_referral_page_says_the_step_waits_on_the_school(world: World, clien
     give_handover_consent(world)
     html = client_for(world.worker).get(url).content.decode()
     assert '<dd id="aan-de-beurt">Het wijkteam: warme overdracht plannen</dd>' in html
+
+
+def test_the_teams_late_list_and_count_leave_out_a_step_that_waits_on_the_school(
+    world: World, client_for: Any
+) -> None:
+    waiting = _acknowledged(world)  # its deadline to plan passed long ago, waiting on the school
+    late = submitted(world, pupil=another_pupil(world), today=MONDAY)  # with a consent: the team's
+    services.acknowledge_referral(late, by=world.worker, today=MONDAY)
+    team = client_for(world.worker)
+    shown = team.get(reverse("referrals:inbox") + "?weergave=te-laat").content.decode()
+    assert f"/toeleidingen/{late.pk}/" in shown and f"/toeleidingen/{waiting.pk}/" not in shown
+    every = team.get(reverse("referrals:inbox") + "?weergave=alle").content.decode()
+    row = every.split(f"/toeleidingen/{waiting.pk}/")[1].split("</tr>")[0]
+    assert "wacht op toestemming van de ouders (de school legt die vast)" in row
+    assert "te laat" not in row
+    home = team.get(reverse("home")).content.decode()
+    assert 'weergave=te-laat">1 met een verlopen termijn</a>' in home
+    # The school's own late list keeps it: the step is the school's, and late.
+    school = client_for(world.smw).get(reverse("referrals:outgoing") + "?weergave=te-laat")
+    assert f"/toeleidingen/{waiting.pk}/" in school.content.decode()
