@@ -130,7 +130,8 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
             "strengths": FROM_PLAN_HELP,
             "concerns": FROM_PLAN_HELP,
             "already_tried": "Ingevuld uit het plan en de registratie van het SMW; vul aan waar nodig.",
-            "consent_scope": "Welke gegevens mogen met het wijkteam worden gedeeld?",
+            "consent_scope": "Welke gegevens mogen met het wijkteam worden gedeeld? Bij een "
+            "nieuw concept staat hier wat de toestemming daarover zegt; pas aan waar nodig.",
             "proposed_handover": "Wanneer, waar en met wie? Liefst met het gezin erbij.",
         }
 

@@ -54,6 +54,7 @@ from schoolzorg.referrals.policies import school_side
 from schoolzorg.referrals.routing import Route, route_for
 from schoolzorg.referrals.sharing import PURPOSE as SHARE_PURPOSE
 from schoolzorg.referrals.sharing import (
+    consent_scope,
     handover_basis_missing,
     handover_basis_q,
     has_handover_basis,
@@ -608,7 +609,8 @@ def create_referral(
     if school is None:
         raise ReferralError("Deze leerling staat niet ingeschreven op een school.")
     route = route_for(pupil, school)
-    # A suggestion the author edits: the plan's strengths and concerns, what was tried.
+    # A suggestion the author edits: the plan's strengths and concerns, what was tried, and
+    # what the consent to share says the team may know.
     strengths, concerns = plan_strengths_and_concerns(pupil)
     referral, new = formtokens.create_once(
         Referral,
@@ -625,6 +627,7 @@ def create_referral(
         strengths=strengths,
         concerns=concerns,
         already_tried=prefill_already_tried(pupil),
+        consent_scope=consent_scope(pupil, route.team),
     )
     if not new:
         return referral

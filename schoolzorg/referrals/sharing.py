@@ -103,6 +103,22 @@ def has_handover_basis(referral: Any, day: dt.date | None = None) -> bool:
     )
 
 
+def consent_scope(pupil: Any, team: Any, day: dt.date | None = None) -> str:
+    """What the consent to share with the team in force on the day says may be shared (its
+    "welke gegevens"; the newest consent's), for a new draft's "wat mag het wijkteam weten";
+    "" when there is none or it says nothing."""
+    if team is None:
+        return ""
+    found = (
+        _consents(pupil.pk, team.pk, day)
+        .exclude(data_scope="")
+        .order_by("-given_on", "-pk")
+        .values_list("data_scope", flat=True)
+        .first()
+    )
+    return found or ""
+
+
 def who_must_agree(pupil: Any, day: dt.date) -> str:
     """Who must agree on the day, by the pupil's age (`consent.rules`), in plain Dutch."""
     parties = required_parties(pupil, day)

@@ -315,6 +315,25 @@ def test_a_new_draft_shows_the_plans_strengths_and_concerns_to_edit(
     assert body.count("Ingevuld uit het integraal plan (het gezin en het kind)") == 2
 
 
+def test_a_new_draft_says_what_the_consent_lets_the_team_know(
+    world: World, client_for: Clients
+) -> None:
+    """What the consent to share with the team says may be shared fills "wat mag het wijkteam
+    weten" of a new draft: the newest consent in force for this team or every team, not one
+    for another organisation."""
+    from schoolzorg.consent.models import Consent
+    from schoolzorg.referrals.tests.factories import give_consent
+
+    Consent.objects.filter(pupil=world.pupil).update(data_scope="Het plan, geen cijfers.")
+    other = give_consent(world, recipient=world.other_team, on=dt.date(2024, 1, 1))
+    Consent.objects.filter(pk=other.pk).update(data_scope="Alles.")
+    client = client_for(world.smw)
+    body = client.post(reverse("referrals:start", args=[world.pupil.pk]), follow=True)
+    referral = Referral.objects.get(pupil=world.pupil)
+    assert referral.consent_scope == "Het plan, geen cijfers."
+    assert "Het plan, geen cijfers.</textarea>" in body.content.decode()
+
+
 def test_starting_a_referral_while_one_is_under_way_leads_to_that_one(
     world: World, client_for: Clients
 ) -> None:
