@@ -377,10 +377,15 @@ def start(request: HttpRequest, pupil_pk: int) -> HttpResponse:
 
 
 def _move_forms(request: HttpRequest, referral: Referral) -> list[tuple[Any, Any]]:
-    """The forms for the moves this user may make now, in table order."""
+    """The forms for the moves this user may make now, in table order. Planning the warm
+    handover is not offered while it waits on the school's consent: it would be refused, and the
+    page says why (`_handover_consent`)."""
     found = []
+    waiting = services.waits_on_school(referral)
     for move in allowed_moves(referral.state):
         if move.name == "submit" or not policies.can_move(request.user, referral, move.name):
+            continue
+        if move.name == "plan_handover" and waiting:
             continue
         found.append((move, _form_for(move.name, referral, None, user=request.user)))
     return found
@@ -1057,9 +1062,21 @@ def _detail_with_form(
 ) -> HttpResponse:
     """The referral page with the move's form as sent, and its mistakes at the fields."""
     context = _detail_context(request, referral)
-    context["move_forms"] = [(m, form if m.name == name else f) for m, f in context["move_forms"]]
+    context["move_forms"] = _with_form(context["move_forms"], referral, name, form)
     context["error_move"] = name
     return render(request, "referrals/detail.html", context, status=status)
+
+
+def _with_form(
+    move_forms: list[tuple[Any, Any]], referral: Referral, name: str, form: Any
+) -> list[tuple[Any, Any]]:
+    """The page's move forms with `form` in the place of the move's, or added when the page
+    leaves that move out now (planning while it waits on the school's consent, `_move_forms`):
+    what the user sent and why it was refused stay on the page."""
+    if any(m.name == name for m, _ in move_forms):
+        return [(m, form if m.name == name else f) for m, f in move_forms]
+    move = next((m for m in allowed_moves(referral.state) if m.name == name), None)
+    return [*move_forms, (move, form)] if move is not None else move_forms
 
 
 def _stale(
@@ -1085,16 +1102,9 @@ def _stale(
                 user=request.user,
                 prefix="reassign",
             )
-    else:
-        context["move_forms"] = [
-            (
-                m,
-                _form_for(m.name, referral, None, kept=kept, user=request.user)
-                if m.name == move
-                else f,
-            )
-            for m, f in context["move_forms"]
-        ]
+    elif is_allowed(move, referral.state):
+        kept_form = _form_for(move, referral, None, kept=kept, user=request.user)
+        context["move_forms"] = _with_form(context["move_forms"], referral, move, kept_form)
     return render(request, "referrals/detail.html", context, status=409)
 
 

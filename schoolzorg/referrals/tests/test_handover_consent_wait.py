@@ -282,3 +282,20 @@ def test_the_teams_late_list_and_count_leave_out_a_step_that_waits_on_the_school
     # The school's own late list keeps it: the step is the school's, and late.
     school = client_for(world.smw).get(reverse("referrals:outgoing") + "?weergave=te-laat")
     assert f"/toeleidingen/{waiting.pk}/" in school.content.decode()
+
+
+def test_while_the_step_waits_on_the_school_the_team_gets_no_planning_form_and_no_red_deadlines(
+    world: World, client_for: Any
+) -> None:
+    """Tester X2: the page said both "your deadline stands still" and "the deadline passed, it
+    is escalated", and offered a planning form that could only be refused."""
+    referral = _acknowledged(world)  # on MONDAY in 2025: every deadline of the team has passed
+    url = reverse("referrals:detail", args=[referral.pk])
+    plan_form = reverse("referrals:move", args=[referral.pk, "plan_handover"])
+    html = client_for(world.worker).get(url).content.decode()
+    assert plan_form not in html
+    assert "termijn verlopen" not in html and "wordt geëscaleerd" not in html
+    assert html.count("staat stil tot de toestemming er is") == 2  # hold it, first contact
+    give_handover_consent(world)
+    html = client_for(world.worker).get(url).content.decode()
+    assert plan_form in html and "termijn verlopen" in html
