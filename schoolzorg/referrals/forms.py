@@ -20,8 +20,15 @@ from schoolzorg.referrals.neighbours import finished_assessments
 from schoolzorg.referrals.services import Seen, fingerprint
 from schoolzorg.referrals.workflow import DayCount, State
 
-# Strengths and concerns of a new draft come from the integral plan (`services.create_referral`).
-FROM_PLAN_HELP = "Ingevuld uit het integraal plan (het gezin en het kind); pas aan waar nodig."
+# Strengths and concerns of a new draft come from the integral plan and, for the concerns, the
+# open cases (`services.create_referral`); each part is labelled "(uit het integraal plan)" or
+# "(uit casus N)". The help says so only where such a part is there.
+PREFILL_MARKS = ("(uit het integraal plan)", "(uit casus ")
+FROM_PLAN_HELP = "Ingevuld uit het integraal plan en de open casussen; pas aan waar nodig."
+OWN_HELP = {
+    "strengths": "Wat gaat goed bij het kind en het gezin? Wat kunnen zij zelf?",
+    "concerns": "Wat zijn de zorgen over het kind en het gezin?",
+}
 
 # The longest text of a section of the document (a page or two) and of a move's reason, advice
 # or participants (a few sentences, as the consent ledger's texts). The model's TextFields have
@@ -127,8 +134,6 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
         }
         help_texts = {
             "help_question": "Schrijf op wat het gezin zelf vraagt, zo veel mogelijk in hun woorden.",
-            "strengths": FROM_PLAN_HELP,
-            "concerns": FROM_PLAN_HELP,
             "already_tried": "Ingevuld uit het plan en de registratie van het SMW; vul aan waar nodig.",
             "consent_scope": "Welke gegevens mogen met het wijkteam worden gedeeld? Bij een "
             "nieuw concept staat hier wat de toestemming daarover zegt; pas aan waar nodig.",
@@ -140,6 +145,10 @@ class ReferralDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
         self.user, self.show_safety = user, show_safety
         for name in self.OPTIONAL:
             self.fields[name].required = False
+        for name, own in OWN_HELP.items():
+            text = getattr(self.instance, name) or ""
+            prefilled = any(mark in text for mark in PREFILL_MARKS)
+            self.fields[name].help_text = FROM_PLAN_HELP if prefilled else own
         pupil = self.instance.pupil
         self.fields["severity_assessment_id"].choices = _assessment_choices(  # type: ignore[attr-defined]
             pupil, "severity", user

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.validators import is_blank
@@ -122,6 +123,30 @@ def plan_strengths_and_concerns(pupil: Any) -> tuple[str, str]:
     strengths = _labelled([(family, part.plan.strengths), (child, part.strengths)])
     concerns = _labelled([(family, part.plan.concerns), (child, part.concerns)])
     return strengths, concerns
+
+
+def case_concerns(pupil: Any) -> str:
+    """What the school wrote in the pupil's open cases at the current school ("wat is er aan de
+    hand"), for a new draft's concerns: the school need not type it again. Another school's
+    cases are that school's file."""
+    try:
+        from schoolzorg.cases.models import Case
+    except ImportError:
+        return ""
+    if not has_table(Case) or pupil.current_school_id is None:
+        return ""
+    cases = (
+        Case.objects.open()
+        .filter(pupil_id=pupil.pk, school_id=pupil.current_school_id)
+        .only("pk", "description", "opened_at")
+        .order_by("opened_at", "pk")[:5]
+    )
+    return "\n\n".join(
+        f"Zorgmelding van {numeric(timezone.localtime(case.opened_at).date())} "
+        f"(uit casus {case.pk}):\n{case.description.strip()}"
+        for case in cases
+        if not is_blank(case.description)
+    )
 
 
 def note_on_cases(pupil_id: int, *, school_id: int, text: str, by: Any, url: str) -> None:

@@ -46,6 +46,7 @@ from schoolzorg.referrals.models import (
 )
 from schoolzorg.referrals.neighbours import (
     already_tried_lines,
+    case_concerns,
     note_on_cases,
     plan_strengths_and_concerns,
     refer_open_cases,
@@ -612,6 +613,7 @@ def create_referral(
     # A suggestion the author edits: the plan's strengths and concerns, what was tried, and
     # what the consent to share says the team may know.
     strengths, concerns = plan_strengths_and_concerns(pupil)
+    concerns = "\n\n".join(part for part in (concerns, case_concerns(pupil)) if part)
     referral, new = formtokens.create_once(
         Referral,
         form_token,

@@ -312,7 +312,28 @@ def test_a_new_draft_shows_the_plans_strengths_and_concerns_to_edit(
         "Het gezin (uit het integraal plan):\nSchulden.\n\n"
         f"{world.pupil.first_name} (uit het integraal plan):\nSlaapt slecht."
     )
-    assert body.count("Ingevuld uit het integraal plan (het gezin en het kind)") == 2
+    assert body.count("Ingevuld uit het integraal plan en de open casussen") == 2
+
+
+def test_a_new_draft_takes_the_concern_from_the_open_case_and_helps_only_where_it_filled_in(
+    world: World, client_for: Clients
+) -> None:
+    """Tester X3: without a plan, the fields said "Ingevuld uit het integraal plan" above empty
+    boxes, and what the school wrote in the case had to be typed again."""
+    from schoolzorg.cases.tests.factories import CaseFactory
+
+    by = {"pupil": world.pupil, "raised_by": world.coordinator}
+    case = CaseFactory(**by, description="Is vaak boos in de klas.")
+    CaseFactory(**by, description="Oud.", status="closed", outcome="resolved")
+    client = client_for(world.smw)
+    body = client.post(reverse("referrals:start", args=[world.pupil.pk]), follow=True)
+    html = unescape(body.content.decode())
+    referral = Referral.objects.get(pupil=world.pupil)
+    assert referral.strengths == ""
+    assert f"(uit casus {case.pk}):\nIs vaak boos in de klas." in referral.concerns
+    assert "Oud." not in referral.concerns
+    assert html.count("Ingevuld uit het integraal plan en de open casussen") == 1
+    assert "Wat gaat goed bij het kind en het gezin? Wat kunnen zij zelf?" in html
 
 
 def test_a_new_draft_says_what_the_consent_lets_the_team_know(
