@@ -545,16 +545,19 @@ def _handover_consent(request: HttpRequest, referral: Referral, today: dt.date) 
     day = referral.handover_on or today
     if sharing.has_handover_basis(referral, day):
         return {}
-    url = _handover_consent_url(request, referral, services.referral_url(referral))
+    url = _consent_url(request, referral, services.referral_url(referral))
     return {"day": day, "who": sharing.who_must_agree(referral.pupil, day), "url": url}
 
 
-def _handover_consent_url(request: HttpRequest, referral: Referral, back: str) -> str:
-    """Where the user records the consent for the warm handover, and comes back to `back`;
-    empty when the user may not record consent for this pupil."""
+def _consent_url(
+    request: HttpRequest, referral: Referral, back: str, purpose: str = sharing.HANDOVER_PURPOSE
+) -> str:
+    """Where the user records the consent the referral lacks (for the purpose: the form opens
+    on it), and comes back to `back`; empty when the user may not record consent for this
+    pupil."""
     if not can_record_consent(request.user, referral.pupil):
         return ""
-    query = urlencode({"doel": sharing.HANDOVER_PURPOSE.value, "next": back})
+    query = urlencode({"doel": str(purpose), "next": back})
     return f"{reverse('consent:new', args=[referral.pupil_id])}?{query}"
 
 
@@ -673,12 +676,12 @@ def _edit_page(
     notes = notes or {}
     # Without a consent the referral cannot be sent: lead to the consent form, and back here.
     consent_url = (
-        f"{reverse('consent:new', args=[referral.pupil_id])}?"
-        f"{urlencode({'next': reverse('referrals:edit', args=[referral.pk])})}"
+        _consent_url(
+            request, referral, reverse("referrals:edit", args=[referral.pk]), sharing.PURPOSE
+        )
         if missing
         and referral.team_id is not None
         and not sharing.has_share_basis(referral, timezone.localdate())
-        and can_record_consent(request.user, referral.pupil)
         else ""
     )
     return render(
@@ -716,7 +719,7 @@ def _send_page_handover_consent(
     today = timezone.localdate()
     if routed.team_id is None or sharing.has_handover_basis(routed, today):
         return {}
-    url = _handover_consent_url(request, referral, reverse("referrals:edit", args=[referral.pk]))
+    url = _consent_url(request, referral, reverse("referrals:edit", args=[referral.pk]))
     return {"team": routed.team, "who": sharing.who_must_agree(referral.pupil, today), "url": url}
 
 

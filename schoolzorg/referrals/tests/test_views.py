@@ -1012,11 +1012,14 @@ def test_the_edit_page_leads_to_the_consent_form_and_back_when_consent_is_missin
     link = re.search(r'<a href="([^"]*)">Toestemming vastleggen</a>', page)
     assert link is not None
     consent_url = link.group(1).replace("&amp;", "&")
+    # Tester X (stop 28): the form opens on the purpose the send lacks, not on the first one.
     assert consent_url == (
-        f"/toestemming/leerling/{world.pupil.pk}/nieuw/?next=%2Ftoeleidingen%2F{referral.pk}"
-        "%2Fbewerken%2F"
+        f"/toestemming/leerling/{world.pupil.pk}/nieuw/?doel=share_with_neighbourhood_team"
+        f"&next=%2Ftoeleidingen%2F{referral.pk}%2Fbewerken%2F"
     )
-    assert client.get(consent_url).status_code == 200
+    form = client.get(consent_url)
+    assert form.status_code == 200
+    assert '<option value="share_with_neighbourhood_team" selected>' in form.content.decode()
     # With the consent there, the page asks for nothing more and links to nothing.
     give_consent(world, recipient=world.team)
     page = client.get(edit).content.decode()
