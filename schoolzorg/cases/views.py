@@ -341,8 +341,19 @@ def register(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     record_access(
         request, action=LogAction.VIEW, pupil_id=pupil.pk, basis=found[0], detail="zorg melden"
     )
+    # The concern may already be in a running case: a note there reaches who works on it, a
+    # second case would split the file. Only cases the user may open are named.
+    running = list(
+        Case.objects.visible_to(request.user)
+        .open()
+        .filter(pupil_id=pupil.pk, school_id=pupil.current_school_id)
+        .order_by("opened_at", "pk")
+    )
     return render(
-        request, "cases/register.html", {"pupil": pupil, "form": form}, status=answer_status(form)
+        request,
+        "cases/register.html",
+        {"pupil": pupil, "form": form, "running": running},
+        status=answer_status(form),
     )
 
 

@@ -739,3 +739,19 @@ def test_the_case_page_gives_every_field_its_own_id(team, client_for):
     ids = Counter(re.findall(r'\sid="([^"]+)"', page))
     assert "id_expected" in ids and "id_regisseur_expected" in ids
     assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_the_concern_form_names_the_running_case_the_reporter_may_open(team, client_for):
+    """Tester X (stop 28): a teacher reported a concern again beside the running case, unaware
+    of it; the form now names it with a link, and still lets a new concern be reported."""
+    running = _case(team)
+    closed = _case(team)
+    Case.objects.filter(pk=closed.pk).update(status="closed", outcome="resolved")
+    page = client_for(team.ib).get(f"/casussen/melden/{team.pupil.pk}/").content.decode()
+    assert f'href="/casussen/{running.pk}/">Verzuim' in page
+    assert f"/casussen/{closed.pk}/" not in page
+    assert "Gaat het om iets anders? Meld de zorg hieronder." in page
+    # The teacher of the pupil's group may not open a case someone else raised: not told of it.
+    assert not Case.objects.visible_to(team.teacher).filter(pk=running.pk).exists()
+    outsider = client_for(team.teacher).get(f"/casussen/melden/{team.pupil.pk}/")
+    assert outsider.status_code == 200 and "Er loopt al" not in outsider.content.decode()
