@@ -343,11 +343,16 @@ def register(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     )
     # The concern may already be in a running case: a note there reaches who works on it, a
     # second case would split the file. Only cases the user may open are named.
-    running = list(
-        Case.objects.visible_to(request.user)
-        .open()
-        .filter(pupil_id=pupil.pk, school_id=pupil.current_school_id)
-        .order_by("opened_at", "pk")
+    school_id = pupil.current_school_id
+    running = (
+        list(
+            Case.objects.visible_to(request.user)
+            .open()
+            .filter(pupil_id=pupil.pk, school_id=school_id)
+            .order_by("opened_at", "pk")
+        )
+        if school_id is not None
+        else []
     )
     return render(
         request,
