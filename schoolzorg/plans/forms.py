@@ -361,7 +361,9 @@ class ReviewForm(forms.Form):
         daterange.check_field(self, "next_review_on", latest=plan_horizon())
         nxt: dt.date | None = self.cleaned_data.get("next_review_on")
         if nxt is not None and nxt <= today:
-            self.add_error("next_review_on", "De volgende evaluatie ligt in de toekomst.")
+            self.add_error(
+                "next_review_on", "Kies voor de volgende evaluatie een datum na vandaag."
+            )
         if (
             data.get("progress")
             and data["progress"] != Progress.FULLY

@@ -570,6 +570,18 @@ def add_action(
     return action
 
 
+def stale_action_message(now: str | None, to: str) -> str:
+    """Say that the action changed after the screen was drawn, without saying who: it may well
+    have been the user's own first send (a double click, the back button, a second tab)."""
+    if now is None:
+        return "Deze actie staat niet meer in het plan."
+    return (
+        f"De actie is net al gewijzigd: ze staat nu op '{ActionStatus(now).label.lower()}'. "
+        f"Uw keuze '{ActionStatus(to).label.lower()}' is niet opgeslagen. Wilt u die toch? "
+        "Kies de stand dan opnieuw en klik op 'Opslaan'."
+    )
+
+
 @transaction.atomic
 def set_action_status(action: Action, *, to: str, by: Any, expected: str | None = None) -> Action:
     """Mark an action as under way, done or cancelled (compare-and-set on the shown status).
@@ -592,7 +604,7 @@ def set_action_status(action: Action, *, to: str, by: Any, expected: str | None 
             if to == current:  # the form showed this status and asked for no other
                 raise AlreadyDone(f"De actie staat al op '{label}'. Er is niets gewijzigd.")
             raise AlreadyDone(f"Dit was al gedaan: de actie staat al op '{label}'.")
-        raise PlanConflict("Iemand anders heeft deze actie net gewijzigd. Bekijk de nieuwe stand.")
+        raise PlanConflict(stale_action_message(now, to))
     action.refresh_from_db()
     part = PlanPart.objects.select_related("plan", "pupil").get(pk=action.part_id)
     _save_version(
@@ -644,6 +656,15 @@ def record_review(
     current = _lock_goal(goal)
     if current is None:
         raise GoalGone(GOAL_GONE)
+    added_on = timezone.localdate(current.created_at)
+    if day < added_on:
+        # A goal cannot have been evaluated before it was in the plan; the plan and its pdf
+        # would say it was reached before anyone set it.
+        raise PlanFieldError(
+            "reviewed_on",
+            f"Dit doel staat sinds {numeric(added_on)} in het plan. Kies voor de evaluatie "
+            f"{numeric(added_on)} of een latere datum.",
+        )
     if current.status == GoalStatus.STOPPED:
         raise PlanError("Dit doel is gestopt. Een gestopt doel evalueert u niet meer.")
     if stop and current.status != GoalStatus.OPEN:
@@ -717,6 +738,19 @@ def remove_goal(goal: Goal, *, by: Any) -> None:
     _tell_cases(part.plan, [part.pupil_id], text=f"Doel verwijderd: {current.description}", by=by)
 
 
+def text_saved_on(plan: IntegralPlan) -> dt.date:
+    """The day the plan got the content it has now: the day of its latest version that was not
+    the recording of an agreement (recording one changes no text, `latest_of_each`), else the
+    day the plan was started."""
+    recorded = set(plan.agreements.values_list("plan_version", flat=True))
+    numbers = dict(plan.versions.values_list("number", "created_at"))
+    number = plan.version
+    while number in recorded:
+        number -= 1
+    at = numbers.get(number)
+    return timezone.localdate(at if at is not None else plan.created_at)
+
+
 @transaction.atomic
 def record_agreement(
     plan: IntegralPlan,
@@ -748,6 +782,16 @@ def record_agreement(
     if agreed_on > timezone.localdate():
         raise PlanError("De datum van het akkoord kan niet in de toekomst liggen.")
     locked = IntegralPlan.objects.select_for_update().get(pk=plan.pk)
+    since = text_saved_on(locked)
+    if agreed_on < since:
+        # The agreement is recorded for the plan as it stands now; a day before that version
+        # existed would say the parent agreed to a text they never saw.
+        raise PlanFieldError(
+            "agreed_on",
+            f"Het plan is op {numeric(since)} voor het laatst gewijzigd. Een akkoord van eerder "
+            f"hoort bij een oudere versie. Vul de dag in waarop de ouder akkoord gaf met het "
+            f"plan zoals het nu is: {numeric(since)} of later.",
+        )
     # The agreement is for the version this save makes: recording it changes no text.
     agreement, new = formtokens.create_once(
         PlanAgreement,

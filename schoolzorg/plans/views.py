@@ -417,6 +417,8 @@ def add_review(request: HttpRequest, goal_pk: int) -> HttpResponse:
                 by=request.user,
                 form_token=data["form_token"],
             )
+        except services.PlanFieldError as exc:  # a day before the goal: at the field
+            form.add_error(exc.field, str(exc))
         except services.PlanError as exc:
             form.add_error(None, str(exc))
         else:
@@ -486,6 +488,8 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 form_token=form.cleaned_data["form_token"],
             )
+        except services.PlanFieldError as exc:  # a day before this version: at the field
+            form.add_error(exc.field, str(exc))
         except services.PlanError as exc:
             form.add_error(None, str(exc))
         else:

@@ -22,9 +22,21 @@ def _day(d: dt.date) -> str:
     return f"{d.day}-{d.month}-{d.year}"
 
 
+def _started_days_ago(plan, days):
+    """Date the plan's start (and every version so far) `days` back, as if made then."""
+    from schoolzorg.plans.models import IntegralPlan, PlanVersion
+
+    at = timezone.now() - dt.timedelta(days=days)
+    IntegralPlan.objects.filter(pk=plan.pk).update(created_at=at)
+    PlanVersion.objects.filter(plan=plan).update(created_at=at)
+
+
 @pytest.fixture
 def part(team):
-    return services.start_plan(team.pupil, by=team.ib)
+    part = services.start_plan(team.pupil, by=team.ib)
+    # Started a week ago, so that a parent's agreement of a few days back fits the plan.
+    _started_days_ago(part.plan, 7)
+    return part
 
 
 @pytest.fixture
@@ -237,3 +249,37 @@ def test_migration_moves_the_one_agreement_of_each_plan_over(team):
         team.smw.pk,
         recorded_at,
     )
+
+
+def test_an_agreement_before_the_plan_started_is_refused_at_the_date(team, part, client_for):
+    started = TODAY() - dt.timedelta(days=7)
+    client = client_for(team.ib)
+    response = _agree(client, part.plan, team.guardian, started - dt.timedelta(days=1))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"Het plan is op {_day(started)} voor het laatst gewijzigd." in page
+    assert f"{_day(started)} of later" in page
+    form = response.context["agreement_form"]
+    assert "agreed_on" in form.errors and not form.non_field_errors()
+    assert not PlanAgreement.objects.exists()
+    assert _agree(client, part.plan, team.guardian, started).status_code == 302
+
+
+def test_an_agreement_before_the_latest_change_of_the_text_is_refused(team, part):
+    plan = part.plan
+    plan.refresh_from_db()
+    services.update_plan(
+        plan, expected_version=plan.version, by=team.ib, family={"concerns": "Nieuw"}, parts={}
+    )
+    with pytest.raises(services.PlanFieldError) as refused:
+        services.record_agreement(
+            plan, guardian=team.guardian, agreed_on=TODAY() - dt.timedelta(days=1), by=team.ib
+        )
+    assert refused.value.field == "agreed_on"
+    # Recording one parent's agreement changes no text: the other parent may agree on the
+    # same day as the change, after it was recorded.
+    services.record_agreement(plan, guardian=team.guardian, agreed_on=TODAY(), by=team.ib)
+    father = add_guardian(team.pupil, full_name="Vader Jansen")
+    services.record_agreement(plan, guardian=father, agreed_on=TODAY(), by=team.ib)
+    assert PlanAgreement.objects.count() == 2

@@ -225,6 +225,55 @@ def test_the_same_review_form_sent_twice_records_one_review(team, part, client_f
     assert client.get(url).content.decode().count("Gaat beter") == 1
 
 
+def _goal(part, team):
+    return services.add_goal(
+        part,
+        description="Shanaya komt op tijd op school",
+        criterion="3 van de 5 dagen op tijd",
+        owner=team.ib,
+        target_on=timezone.localdate() + dt.timedelta(days=60),
+        review_on=timezone.localdate() + dt.timedelta(days=30),
+        by=team.ib,
+    )
+
+
+def test_an_evaluation_before_the_goal_was_added_is_refused_at_the_date(team, part, client_for):
+    goal = _goal(part, team)
+    added = timezone.localdate() - dt.timedelta(days=5)
+    Goal.objects.filter(pk=goal.pk).update(created_at=timezone.now() - dt.timedelta(days=5))
+    url = f"/plannen/doel/{goal.pk}/evaluatie/"
+    client = client_for(team.ib)
+    form = {"progress": "fully", "reviewed_on": (added - dt.timedelta(days=1)).isoformat()}
+
+    response = client.post(url, form)
+
+    assert response.status_code == 400
+    day = f"{added.day}-{added.month}-{added.year}"
+    assert response.context["form"].errors["reviewed_on"] == [
+        f"Dit doel staat sinds {day} in het plan. Kies voor de evaluatie {day} of een latere datum."
+    ]
+    assert not Review.objects.exists()
+    goal.refresh_from_db()
+    assert goal.status == "open"
+    assert client.post(url, {**form, "reviewed_on": added.isoformat()}).status_code == 302
+
+
+def test_a_next_evaluation_in_the_past_says_what_to_choose(team, part, client_for):
+    goal = _goal(part, team)
+    response = client_for(team.ib).post(
+        f"/plannen/doel/{goal.pk}/evaluatie/",
+        {
+            "progress": "partly",
+            "reviewed_on": timezone.localdate().isoformat(),
+            "next_review_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["next_review_on"] == [
+        "Kies voor de volgende evaluatie een datum na vandaag."
+    ]
+
+
 def test_an_action_status_form_sent_again_says_it_was_done_not_that_someone_else_changed_it(
     team, part, client_for
 ):
@@ -274,8 +323,14 @@ def test_an_action_status_a_colleague_changed_meanwhile_is_still_refused(team, p
         )
         .content.decode()
     )
-    assert "Iemand anders heeft deze actie net gewijzigd." in page
-    assert "al gedaan" not in page
+    # The same person may have made the change in another tab: the text blames nobody and
+    # says what to do.
+    assert (
+        "De actie is net al gewijzigd: ze staat nu op &#x27;vervallen&#x27;. Uw keuze "
+        "&#x27;gedaan&#x27; is niet opgeslagen." in page
+    )
+    assert "Kies de stand dan opnieuw" in page
+    assert "Iemand anders" not in page and "al gedaan" not in page
     action.refresh_from_db()
     assert action.status == "cancelled"
 

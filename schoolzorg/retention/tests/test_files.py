@@ -271,6 +271,16 @@ def test_a_kept_case_no_longer_opens_the_child_to_the_school_whose_file_went():
     assert access_basis(world.coordinator, world.pupil) is None
 
 
+def _written_in_2024(plan: Any) -> None:
+    """The plan as written in May 2024: a parent's agreement cannot be dated before the text
+    it agrees to (`plans.services.record_agreement`)."""
+    from schoolzorg.plans.models import IntegralPlan, PlanVersion
+
+    at = dt.datetime(2024, 5, 1, 10, 0, tzinfo=dt.UTC)
+    IntegralPlan.objects.filter(pk=plan.pk).update(created_at=at)
+    PlanVersion.objects.filter(plan_id=plan.pk).update(created_at=at)
+
+
 def test_a_plan_whose_last_childs_part_goes_goes_too_and_a_brother_starts_afresh(coordinator):
     from schoolzorg.plans import services as plans
     from schoolzorg.plans.models import IntegralPlan, PlanVersion
@@ -288,6 +298,7 @@ def test_a_plan_whose_last_childs_part_goes_goes_too_and_a_brother_starts_afresh
         family={"strengths": "Vader kookt elke dag voor Bram"},
         parts={},
     )
+    _written_in_2024(plan)
     plans.record_agreement(plan, guardian=father, agreed_on=dt.date(2024, 6, 1), by=coordinator)
     leave_school(bram)
 
@@ -320,6 +331,7 @@ def test_a_family_plan_stays_while_a_brother_or_sister_has_a_part(coordinator):
     CaseFactory(pupil=bram, raised_by=coordinator)
     plan = plans.start_plan(bram, by=coordinator).plan
     plans.start_plan(jesse, by=coordinator)
+    _written_in_2024(plan)
     plans.record_agreement(plan, guardian=father, agreed_on=dt.date(2024, 6, 1), by=coordinator)
     plans.record_agreement(plan, guardian=mother, agreed_on=dt.date(2024, 6, 2), by=coordinator)
     leave_school(bram)
