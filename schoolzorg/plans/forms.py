@@ -8,7 +8,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from schoolzorg.cases.forms import set_coordinators
 from schoolzorg.lib import daterange, formtokens
+from schoolzorg.lib.converters import parse_id
 from schoolzorg.lib.forms import DateInput, TextField
 from schoolzorg.lib.validators import is_blank
 from schoolzorg.plans.models import (
@@ -55,6 +57,17 @@ def _one_of_two(form: forms.Form, first: str, second: str) -> None:
     form.fields[second].note = "(als u hierboven niemand koos)"  # type: ignore[attr-defined]
 
 
+def owner_refusal(pupil: Any) -> str:
+    """Why a person sent as an owner is not among those offered (a screen opened before a
+    consent was withdrawn, say)."""
+    name = pupil.first_name if pupil is not None else "het kind"
+    return (
+        f"Deze persoon kan geen eigenaar zijn: alleen wie de gegevens van {name} mag zien. Dat "
+        "is iemand van de school, of iemand anders als er toestemming of een wettelijke "
+        "grondslag is (bespreken in het schoolzorgteam). Kies iemand uit de lijst."
+    )
+
+
 def set_owners(form: forms.Form, people: list[Any], pupil: Any) -> None:
     """Offer these people as owner, or someone from the family or network by name (fields
     `owner` and `owner_name`; check with `owner_value`). The caller passes only those
@@ -63,12 +76,7 @@ def set_owners(form: forms.Form, people: list[Any], pupil: Any) -> None:
     care meeting's decisions."""
     form.people = {u.pk: u for u in people}  # type: ignore[attr-defined]
     set_choices(form, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))
-    name = pupil.first_name if pupil is not None else "het kind"
-    form.fields["owner"].error_messages["invalid_choice"] = (
-        f"Deze persoon kan geen eigenaar zijn: alleen wie de gegevens van {name} mag zien. Dat "
-        "is iemand van de school, of iemand anders als er toestemming of een wettelijke "
-        "grondslag is (bespreken in het schoolzorgteam). Kies iemand uit de lijst."
-    )
+    form.fields["owner"].error_messages["invalid_choice"] = owner_refusal(pupil)
     _one_of_two(form, "owner", "owner_name")
 
 
@@ -279,6 +287,60 @@ class ActionForm(forms.Form):
         daterange.check_field(self, "due_on", earliest=recorded_since(), latest=plan_horizon())
         data["goal_obj"] = self.goals.get(data.get("goal")) if data.get("goal") else None
         return data
+
+
+def _expected_person(form: forms.Form) -> int | None:
+    """The person the screen showed (empty: nobody, or a name from the family or network)."""
+    raw: str = form.cleaned_data["expected"]
+    if raw == "":
+        return None
+    pk = parse_id(raw)
+    if pk is None:
+        raise forms.ValidationError("Deze pagina is niet meer actueel. Open het plan opnieuw.")
+    return pk
+
+
+class PlanCoordinatorForm(forms.Form):
+    """Another coordinator (regisseur) for the plan, from those who may open a child's file in
+    it (the rule for a case's coordinator: `cases.forms.set_coordinators`)."""
+
+    # The coordinator the screen showed; anyone else now means a colleague chose meanwhile.
+    expected = forms.CharField(widget=forms.HiddenInput, required=False)
+    coordinator = forms.TypedChoiceField(
+        label="Nieuwe regisseur", coerce=int, error_messages={"required": "Kies een regisseur."}
+    )
+
+    def __init__(self, *args: Any, coordinators: list[Any], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_regisseur_%s")
+        super().__init__(*args, **kwargs)
+        set_coordinators(self, coordinators, None, empty="Kies een persoon")
+        self.fields["coordinator"].error_messages["invalid_choice"] = (
+            "Deze persoon kan geen regisseur zijn: alleen wie de gegevens van een kind in dit "
+            "plan mag zien. Kies iemand uit de lijst."
+        )
+
+    def clean_expected(self) -> int | None:
+        return _expected_person(self)
+
+
+class ActionOwnerForm(forms.Form):
+    """Another professional for an open action, from those who may own one in this child's
+    part (`set_owners`)."""
+
+    expected = forms.CharField(widget=forms.HiddenInput, required=False)
+    owner = forms.TypedChoiceField(
+        label="Wie doet het nu?",
+        coerce=int,
+        error_messages={"required": "Kies wie de actie nu uitvoert."},
+    )
+
+    def __init__(self, *args: Any, people: list[Any], pupil: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "owner", _people_choices(people, "Kies een persoon"))
+        self.fields["owner"].error_messages["invalid_choice"] = owner_refusal(pupil)
+
+    def clean_expected(self) -> int | None:
+        return _expected_person(self)
 
 
 class ActionStatusForm(forms.Form):

@@ -60,3 +60,40 @@ def can_edit_plan(user: Any, plan: Any, parts: list[Any] | None = None) -> bool:
 def can_update_action(user: Any, action: Any, plan: Any) -> bool:
     """Mark an action done or under way: its owner, or anyone who may edit the plan."""
     return action.owner_id == getattr(user, "pk", None) or can_edit_plan(user, plan)
+
+
+def locked_out(plan: Any, actions: list[Any]) -> tuple[bool, set[int]]:
+    """Who named in the plan can no longer open their part of it (the child changed school, a
+    consent ended): whether the plan's coordinator can open no child's part, and the ids of the
+    open `actions` whose owner can no longer open that child's file.
+
+    Nobody is told by the system when a relationship ends; the plan page says so, so that whoever
+    may edit the plan (the new school) sees who must take over. One visibility query per
+    person named, a handful per plan.
+    """
+    from schoolzorg.plans.models import OPEN_ACTION_STATUSES
+
+    pupil_of_part = dict(plan.parts.values_list("pk", "pupil_id"))
+    pupil_ids = list(pupil_of_part.values())
+    people = {a.owner_id: a.owner for a in actions if a.owner_id}
+    if plan.coordinator_id:
+        people[plan.coordinator_id] = plan.coordinator
+    opens: dict[int, set[int]] = {}
+    for pk, person in people.items():
+        if not person.is_active:
+            opens[pk] = set()
+            continue
+        opens[pk] = set(
+            Pupil.objects.visible_to(person, full_only=True)
+            .filter(pk__in=pupil_ids)
+            .values_list("pk", flat=True)
+        )
+    coordinator_out = bool(plan.coordinator_id) and not opens[plan.coordinator_id]
+    owners_out = {
+        a.pk
+        for a in actions
+        if a.owner_id
+        and a.status in OPEN_ACTION_STATUSES
+        and pupil_of_part.get(a.part_id) not in opens[a.owner_id]
+    }
+    return coordinator_out, owners_out

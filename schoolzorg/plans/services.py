@@ -20,6 +20,7 @@ from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.validators import is_blank
 from schoolzorg.plans.models import (
     DOMAIN_REQUIRED,
+    OPEN_ACTION_STATUSES,
     Action,
     ActionStatus,
     Domain,
@@ -612,6 +613,133 @@ def set_action_status(action: Action, *, to: str, by: Any, expected: str | None 
         by=by,
         summary=f"Actie: {action.get_status_display().lower()}",
         pupil=part.pupil,
+    )
+    return action
+
+
+def _tell_named(person: Any, *, by: Any, text: str, plan_id: int) -> None:
+    """A notification (no child's name in it) to someone newly named in a plan."""
+    if person.pk == getattr(by, "pk", None):
+        return
+    from schoolzorg.accounts.notifications import notify
+
+    notify([person], text=text, url=reverse("plans:detail", args=[plan_id]), email=False)
+
+
+def _stale_person(now_id: int | None, role: str) -> str:
+    """Say that a colleague chose someone else meanwhile, and who it is now."""
+    from schoolzorg.accounts.models import User
+
+    now = User.objects.filter(pk=now_id).first() if now_id else None
+    who = f"Nu is {now} de {role}." if now is not None else f"Nu is er geen {role}."
+    return (
+        f"Iemand heeft de {role} net gewijzigd. {who} Uw keuze is niet opgeslagen. Wilt u toch "
+        "uw keuze? Kies de persoon dan opnieuw en sla op."
+    )
+
+
+@transaction.atomic
+def name_plan_coordinator(
+    plan: IntegralPlan, *, coordinator: Any, by: Any, expected: int | None
+) -> IntegralPlan:
+    """Name the plan's coordinator (regisseur), say when the one named can no longer open the
+    plan (the child changed school).
+
+    The view offers only people who may open a child's file in the plan (`plans.views`,
+    the rule for a case's coordinator). `expected` is the coordinator the user's screen showed,
+    for a compare-and-set; naming the one who is coordinator already changes nothing.
+    """
+    if coordinator is None or not coordinator.is_active:
+        raise PlanFieldError("coordinator", "Kies een actieve medewerker als regisseur.")
+    updated = (
+        IntegralPlan.objects.filter(pk=plan.pk, coordinator_id=expected)
+        .exclude(coordinator_id=coordinator.pk)
+        .update(coordinator=coordinator)
+    )
+    if not updated:
+        now = IntegralPlan.objects.filter(pk=plan.pk).values_list("coordinator_id", flat=True)
+        now_id = now.first()
+        if now_id != coordinator.pk:
+            raise PlanConflict(_stale_person(now_id, "regisseur"))
+        plan.refresh_from_db()
+        return plan
+    locked = IntegralPlan.objects.select_for_update().get(pk=plan.pk)
+    _save_version(locked, by=by, summary=f"Regisseur gewijzigd: {coordinator}")
+    _tell_cases(
+        locked,
+        list(locked.parts.values_list("pupil_id", flat=True)),
+        text=f"{coordinator} is regisseur van het integrale plan.",
+        by=by,
+    )
+    _tell_named(
+        coordinator,
+        by=by,
+        text=f"U bent regisseur geworden van integraal plan {plan.pk}.",
+        plan_id=plan.pk,
+    )
+    plan.refresh_from_db()
+    return plan
+
+
+@transaction.atomic
+def change_action_owner(action: Action, *, owner: Any, by: Any, expected: int | None) -> Action:
+    """Give an open action to another professional, say when its owner can no longer open
+    the plan (the child changed school, a consent ended).
+
+    The view offers only people who may own an action in this child's part (`set_owners`).
+    `expected` is the owner the screen showed (None: someone from the family or network by
+    name), for a compare-and-set; giving it to its owner already changes nothing.
+    """
+    if owner is None or not owner.is_active:
+        raise PlanFieldError("owner", "Kies een actieve medewerker.")
+    part = PlanPart.objects.select_related("plan", "pupil", "pupil__current_school").get(
+        pk=action.part_id
+    )
+    closed = closed_due_day(
+        part.pupil.current_school, domain=action.domain, by_person=True, due_on=action.due_on
+    )
+    if closed:
+        # Only "Anders" by a name has a due day any day; a person keeps to working days.
+        raise PlanFieldError(
+            "owner",
+            f"Deze actie is klaar op {numeric(action.due_on)}. {closed} Maak een nieuwe actie "
+            "met een andere datum en zet deze actie op 'Vervallen'.",
+        )
+    updated = (
+        Action.objects.filter(pk=action.pk, status__in=OPEN_ACTION_STATUSES, owner_id=expected)
+        .exclude(owner_id=owner.pk)
+        .update(owner=owner, owner_name="")
+    )
+    if not updated:
+        now = Action.objects.filter(pk=action.pk).values("status", "owner_id").first()
+        if now is None or now["status"] not in OPEN_ACTION_STATUSES:
+            raise PlanError(
+                "Deze actie is niet meer open (gedaan of vervallen). Een andere uitvoerder "
+                "kiest u alleen voor een open actie."
+            )
+        if now["owner_id"] != owner.pk:
+            raise PlanConflict(_stale_person(now["owner_id"], "uitvoerder van deze actie"))
+        action.refresh_from_db()
+        return action
+    action.refresh_from_db()
+    _save_version(
+        part.plan,
+        by=by,
+        summary=f"Actie voor {part.pupil.first_name} naar {owner}",
+        pupil=part.pupil,
+    )
+    _tell_cases(
+        part.plan,
+        [part.pupil_id],
+        text=f"Actie '{action.description[:60]}' gaat nu naar {owner}.",
+        by=by,
+    )
+    _tell_named(
+        owner,
+        by=by,
+        text="Er staat een actie op uw naam in een integraal plan, klaar op "
+        f"{numeric(action.due_on)}.",
+        plan_id=part.plan_id,
     )
     return action
 

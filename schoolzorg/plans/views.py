@@ -23,13 +23,16 @@ from schoolzorg.lib.converters import parse_id
 from schoolzorg.plans import policies, services
 from schoolzorg.plans.forms import (
     ActionForm,
+    ActionOwnerForm,
     ActionStatusForm,
     AgreementForm,
     GoalForm,
+    PlanCoordinatorForm,
     PlanTextForm,
     ReviewForm,
 )
 from schoolzorg.plans.models import (
+    OPEN_ACTION_STATUSES,
     Action,
     ActionStatus,
     Goal,
@@ -107,6 +110,13 @@ def _people(parts: list[PlanPart]) -> dict[int, list[Any]]:
     return {part.pk: allowed[part.pupil_id] for part in parts}
 
 
+def _coordinators(people_by_part: dict[int, list[Any]]) -> list[Any]:
+    """Who may be named the plan's coordinator: anyone who may own a goal or action in a part
+    the editor sees (`_people`, the rule for a case's coordinator), so who can open the plan."""
+    seen = {u.pk: u for people in people_by_part.values() for u in people}
+    return sorted(seen.values(), key=lambda u: u.full_name)
+
+
 def _load_parts(parts: list[PlanPart]) -> list[PlanPart]:
     """Goals with reviews and actions for the parts, in a fixed number of queries."""
     ids = [p.pk for p in parts]
@@ -133,12 +143,29 @@ def _detail_context(
     can_edit = policies.can_edit_plan(request.user, plan, parts)
     loaded = _load_parts(parts)
     people_by_part = _people(parts) if can_edit else {}
+    open_actions = [
+        a for part in loaded for a in part.actions.all() if a.status in OPEN_ACTION_STATUSES
+    ]
+    coordinator_out, owners_out = policies.locked_out(plan, open_actions)
     blocks = []
     for part in loaded:
         people = people_by_part.get(part.pk, [])
         goals = list(part.goals.all())
         actions = list(part.actions.all())
         with_actions = {a.goal_id for a in actions}
+        for a in actions:
+            # Another professional for an open action (its owner left the child's school, say).
+            a.owner_form = (  # type: ignore[attr-defined]
+                extra.get(f"owner_form_{a.pk}")
+                or ActionOwnerForm(
+                    people=people,
+                    pupil=part.pupil,
+                    prefix=f"uitvoerder-{a.pk}",
+                    initial={"expected": a.owner_id or ""},
+                )
+                if can_edit and a.status in OPEN_ACTION_STATUSES
+                else None
+            )
         blocks.append(
             {
                 "part": part,
@@ -169,6 +196,17 @@ def _detail_context(
     guardians = _guardians(plan, parts)
     return {
         "plan": plan,
+        "coordinator_out": coordinator_out,
+        "owners_out": owners_out,
+        "coordinator_form": extra.get("coordinator_form")
+        or (
+            PlanCoordinatorForm(
+                coordinators=_coordinators(people_by_part),
+                initial={"expected": plan.coordinator_id or ""},
+            )
+            if can_edit
+            else None
+        ),
         "agreements": _agreements(plan),
         "blocks": blocks,
         "can_edit": can_edit,
@@ -390,6 +428,87 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
         # The open action was the user's only way in: the plan is closed to them now.
         return redirect("home")
     return redirect(f"/plannen/{plan.pk}/#deel-{part.pk}")
+
+
+@never_cache
+@login_required
+@require_POST
+def coordinator(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name another coordinator (regisseur), say after the child changed school."""
+    plan, parts = get_visible_plan(request, pk)
+    if not policies.can_edit_plan(request.user, plan, parts):
+        raise Http404
+    candidates = _coordinators(_people(parts))
+    form = PlanCoordinatorForm(request.POST, coordinators=candidates)
+    status = 400
+    if form.is_valid():
+        chosen = next(u for u in candidates if u.pk == form.cleaned_data["coordinator"])
+        try:
+            services.name_plan_coordinator(
+                plan, coordinator=chosen, by=request.user, expected=form.cleaned_data["expected"]
+            )
+        except services.PlanConflict as exc:
+            # Keep the choice; only `expected` moves on, so sending again is a deliberate choice.
+            plan.refresh_from_db()
+            data = request.POST.copy()
+            data["expected"] = str(plan.coordinator_id or "")
+            form = PlanCoordinatorForm(data, coordinators=candidates)
+            form.is_valid()
+            form.add_error(None, str(exc))
+            status = 409
+        except services.PlanFieldError as exc:
+            form.add_error(exc.field, str(exc))
+        else:
+            messages.success(request, f"{chosen} is nu regisseur van het plan.")
+            return redirect("plans:detail", plan.pk)
+    elif "expected" in form.errors:
+        messages.error(request, " ".join(map(str, form.errors["expected"])))
+        return redirect("plans:detail", plan.pk)
+    return _render_detail(request, plan, parts, status, coordinator_form=form)
+
+
+@never_cache
+@login_required
+@require_POST
+def action_owner(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give an open action to another professional, say when its owner left the child's
+    school."""
+    action = Action.objects.filter(pk=pk).select_related("part").first()
+    if action is None:
+        raise Http404
+    plan, part, parts = get_visible_part(request, action.part_id)
+    if not policies.can_edit_plan(request.user, plan, parts):
+        raise Http404
+    people = _people(parts)[part.pk]
+    prefix = f"uitvoerder-{action.pk}"
+    form = ActionOwnerForm(request.POST, people=people, pupil=part.pupil, prefix=prefix)
+    status = 400
+    if form.is_valid():
+        chosen = next(u for u in people if u.pk == form.cleaned_data["owner"])
+        try:
+            services.change_action_owner(
+                action, owner=chosen, by=request.user, expected=form.cleaned_data["expected"]
+            )
+        except services.PlanConflict as exc:
+            action.refresh_from_db()
+            data = request.POST.copy()
+            data[f"{prefix}-expected"] = str(action.owner_id or "")
+            form = ActionOwnerForm(data, people=people, pupil=part.pupil, prefix=prefix)
+            form.is_valid()
+            form.add_error(None, str(exc))
+            status = 409
+        except services.PlanFieldError as exc:
+            form.add_error(exc.field, str(exc))
+        except services.PlanError as exc:  # done or cancelled meanwhile
+            messages.error(request, str(exc))
+            return redirect(f"/plannen/{plan.pk}/#deel-{part.pk}")
+        else:
+            messages.success(request, f"{chosen} voert de actie nu uit.")
+            return redirect(f"/plannen/{plan.pk}/#deel-{part.pk}")
+    elif "expected" in form.errors:
+        messages.error(request, " ".join(map(str, form.errors["expected"])))
+        return redirect(f"/plannen/{plan.pk}/#deel-{part.pk}")
+    return _render_detail(request, plan, parts, status, **{f"owner_form_{action.pk}": form})
 
 
 @never_cache

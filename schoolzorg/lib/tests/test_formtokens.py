@@ -43,6 +43,8 @@ NO_TOKEN = {
     "meetings.ScheduleForm": "the team's one rhythm, changed in place",
     "plans.PlanTextForm": "saves over a version number",
     "plans.ActionStatusForm": "a status move; the same move again is 'Dit was al gedaan.'",
+    "plans.PlanCoordinatorForm": "compares with the coordinator the screen showed (expected)",
+    "plans.ActionOwnerForm": "compares with the owner the screen showed (expected)",
     "referrals.ReferralDocumentForm": "the draft's text, saved in place",
     "referrals.SeenStateForm": "a move of the referral, compared with its seen_* state",
     "referrals.ChooseTeamForm": "a move of the referral, compared with its seen_* state",

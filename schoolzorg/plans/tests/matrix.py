@@ -73,6 +73,16 @@ ROUTES = {
         method="POST",
         data=lambda w: {},
     ),
+    "plans:coordinator": RouteSpec(
+        kwargs=_p, allowed=CASE_STAFF, setup=_plan, method="POST", data=lambda w: {}
+    ),
+    "plans:action_owner": RouteSpec(
+        kwargs=lambda w: {"pk": w.extra["action"].pk},
+        allowed=CASE_STAFF,
+        setup=_plan,
+        method="POST",
+        data=lambda w: {},
+    ),
     "plans:add_review": RouteSpec(
         kwargs=lambda w: {"goal_pk": w.extra["goal"].pk}, allowed=CASE_STAFF, setup=_plan
     ),
