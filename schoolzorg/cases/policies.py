@@ -38,8 +38,15 @@ def has_left_school(case: Any) -> bool:
 def custodian_basis(user: Any, case: Any) -> Basis | None:
     """The read-log basis of the case's school's support coordinator reading the school's own
     file about a pupil who left ("school_file"); None for anyone else."""
+    return custodian_basis_at(user, case.school_id)
+
+
+def custodian_basis_at(user: Any, school_id: int) -> Basis | None:
+    """The "school_file" basis of the school's support coordinator for the school's own file
+    about a pupil who left (a case, an item of the school's care meeting); None for anyone
+    else."""
     for m in active_memberships(user):
-        if m.role == Role.SUPPORT_COORDINATOR and m.served_school_id == case.school_id:
+        if m.role == Role.SUPPORT_COORDINATOR and m.served_school_id == school_id:
             return Basis("school_file", m.role, m.organisation_id, m.organisation.name, str(m.pk))
     return None
 

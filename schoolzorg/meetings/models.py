@@ -4,8 +4,11 @@ attendance, minutes and decisions.
 An agenda item about a pupil exists only with a consent to discuss that pupil in the care team
 on the meeting day (checked by `services.place_on_agenda`); an item whose consent is withdrawn
 or ends by that day stays without the child's name, minutes or decisions
-(`AgendaItemQuerySet.with_consent_state`). A decision becomes an action in the
-family's integral plan and a line on the case timeline.
+(`AgendaItemQuerySet.with_consent_state`). Minutes, decisions and guests are added only while
+the consent is also in force on the day they are written and the pupil still goes to the
+meeting's school (`AgendaItem.is_writable`); the items of a pupil who left are the school's file,
+read only for its support coordinator (`AgendaItemQuerySet.of_visible_pupils`). A decision
+becomes an action in the family's integral plan and a line on the case timeline.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
 from schoolzorg.careteams.models import CareTeam, CareTeamMember, Weekday
@@ -192,13 +195,29 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
 
     def of_visible_pupils(self, user: Any) -> AgendaItemQuerySet:
         """Items whose pupil the user sees in full, and items without a pupil; for a meeting
-        whose visibility was already checked."""
+        whose visibility was already checked.
+
+        The items of a school's meeting are that school's file, as its cases are (ADR 0701,
+        "A case follows its school"): an item whose pupil no longer goes to the meeting's school
+        is seen only by the school's support coordinator, the custodian of its file
+        (`cases.policies.custodian_school_ids`), read only. Nobody reaches it through the pupil
+        any more (say a worker who owns an action in the child's plan): the pupil's relations
+        now belong with the new school.
+        """
+        from schoolzorg.cases.policies import custodian_school_ids
         from schoolzorg.pupils.models import Pupil
 
         # Full files only: a teacher who sees a child of their own group must not learn from
         # the agenda that the child is discussed in the care team.
         full = Pupil.objects.visible_to(user, full_only=True)
-        return self.filter(Q(pupil__isnull=True) | Q(pupil__in=full))
+        at_school = Q(pupil__current_school_id=F("meeting__care_team__school_id"))
+        shown = Q(pupil__isnull=True) | (at_school & Q(pupil__in=full))
+        schools = custodian_school_ids(user)
+        if schools:
+            shown |= (
+                Q(pupil__isnull=False) & ~at_school & Q(meeting__care_team__school_id__in=schools)
+            )
+        return self.filter(shown)
 
     def with_consent_state(self) -> AgendaItemQuerySet:
         """Annotate `has_consent`: a consent to discuss the pupil is in force on the meeting day.
@@ -232,10 +251,24 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
             .annotate(names=StringAgg("name", Value(", ")))
             .values("names")
         )
+        # What may still be written into the item today (`AgendaItem.is_writable`): its pupil
+        # still goes to the meeting's school, and a consent to discuss is in force today, not
+        # only on the meeting day (minutes written after a withdrawal are new data without a
+        # basis).
+        consented_today = Consent.objects.to_discuss(timezone.localdate()).filter(
+            pupil_id=OuterRef("pupil_id")
+        )
+        left = ExpressionWrapper(
+            Q(pupil__isnull=False)
+            & ~Q(pupil__current_school_id=F("meeting__care_team__school_id")),
+            output_field=models.BooleanField(),
+        )
         return self.annotate(
             has_consent=Exists(consented),
             is_open_to_team=Exists(consented.filter(recipient__isnull=True)),
             consent_recipients=Subquery(named[:1]),
+            has_consent_today=Exists(consented_today),
+            left_school=left,
         )
 
     def discussable(self) -> AgendaItemQuerySet:
@@ -304,6 +337,28 @@ class AgendaItem(models.Model):
         page that forgot it hides the child rather than shows it.
         """
         return self.pupil_id is None or bool(getattr(self, "has_consent", False))
+
+    @property
+    def has_left_school(self) -> bool:
+        """The pupil no longer goes to the meeting's school: the item is the school's file of
+        then, read only for its custodian (`AgendaItemQuerySet.of_visible_pupils`).
+
+        Needs `with_consent_state()`; read without it, the item counts as left, so a page that
+        forgot it offers no form."""
+        return self.pupil_id is not None and bool(getattr(self, "left_school", True))
+
+    @property
+    def is_writable(self) -> bool:
+        """Minutes, decisions and guests may still be added: no pupil, or a pupil discussable on
+        the meeting day, still at the meeting's school and with a consent to discuss in force
+        today. Needs `with_consent_state()` (without it: not writable)."""
+        if self.pupil_id is None:
+            return True
+        return (
+            self.is_discussable
+            and not self.has_left_school
+            and bool(getattr(self, "has_consent_today", False))
+        )
 
     @property
     def only_with(self) -> str:

@@ -585,17 +585,69 @@ class NoConsent(MeetingError):
         self.pupil = pupil
 
 
-def _require_discussable(item: AgendaItem, meeting: CareMeeting, what: str) -> None:
-    """Refuse minutes and decisions for an item whose pupil may no longer be discussed."""
+def _require_writable(item: AgendaItem, meeting: CareMeeting, what: str) -> None:
+    """Refuse minutes, decisions and guests for an item about a pupil that may not be written
+    into any more: what exists stays.
+
+    - The pupil no longer goes to the meeting's school: the item is that school's file of then
+      (a case follows its school, ADR 0701), which nobody adds to.
+    - The pupil may not be discussed on the meeting day (no consent then).
+    - The consent was withdrawn or ended after the meeting day: writing today is new data about
+      the child without a basis, even for a meeting held before.
+    """
     if item.pupil_id is None:
         return
-    if not AgendaItem.objects.filter(pk=item.pk).discussable().exists():
+    state = (
+        AgendaItem.objects.filter(pk=item.pk)
+        .with_consent_state()
+        .select_related("pupil", "meeting__care_team__school")
+        .first()
+    )
+    if state is None:
+        raise MeetingError(f"Dit punt staat niet meer op de agenda. {what}")
+    pupil = state.pupil
+    assert pupil is not None
+    if state.has_left_school:
+        raise MeetingError(_left_school_message(state, what))
+    if not state.is_discussable:
         raise NoConsent(
             f"Er is geen geldige toestemming (meer) om deze leerling op "
             f"{numeric(meeting.scheduled_on)} in het schoolzorgteam te bespreken. {what} "
             "Haal het punt van de agenda, of leg eerst opnieuw toestemming vast.",
-            pupil=item.pupil,
+            pupil=pupil,
         )
+    if not state.is_writable:
+        raise NoConsent(
+            f"{what} De toestemming om {pupil.first_name} in het schoolzorgteam te bespreken "
+            f"geldt vandaag ({numeric(timezone.localdate())}) niet meer: ze is ingetrokken of "
+            "verlopen. Wat al bij dit punt staat, blijft staan. Er kan pas weer iets bij als "
+            "er opnieuw toestemming is.",
+            pupil=pupil,
+        )
+
+
+def _refuse_left_school(item_id: int | None, what: str) -> None:
+    """Refuse a write to the item of a pupil who no longer goes to the meeting's school: the
+    school keeps it as it was (`_require_writable`)."""
+    if item_id is None:
+        return
+    item = (
+        AgendaItem.objects.filter(pk=item_id)
+        .with_consent_state()
+        .select_related("pupil", "meeting__care_team__school")
+        .first()
+    )
+    if item is not None and item.has_left_school:
+        raise MeetingError(_left_school_message(item, what))
+
+
+def _left_school_message(item: AgendaItem, what: str) -> str:
+    """`what` was not done: the item's pupil left the meeting's school."""
+    name = item.pupil.first_name if item.pupil is not None else "De leerling"
+    return (
+        f"{what} {name} staat niet meer ingeschreven op {item.meeting.care_team.school.name}. "
+        "Wat bij dit punt staat, blijft bewaard als verslag van de school. Er kan niets meer bij."
+    )
 
 
 def _log_created(by: Any, pupil: Any, obj: Any, detail: str) -> None:
@@ -841,6 +893,11 @@ def add_guest(
         raise MeetingError("Dat agendapunt hoort bij een ander overleg.")
     if role in FOR_THEIR_CHILD and (item is None or item.pupil_id is None):
         raise FieldRefused("item", FOR_THEIR_CHILD_MESSAGE)
+    if item is not None and item.pupil_id is not None:
+        try:
+            _require_writable(item, meeting, "De gast is niet toegevoegd.")
+        except MeetingError as exc:
+            raise FieldRefused("item", exc.message) from None
     agreement: dict[str, Any] = {}
     if role not in FOR_THEIR_CHILD:
         if (
@@ -901,6 +958,7 @@ def remove_guest(guest: MeetingGuest, *, by: Any) -> None:
     received a child's minutes stays on record (ADR 0201). Not once the minutes are fixed.
     """
     _lock_editable(guest.meeting, workflow.EDITABLE_STATES)
+    _refuse_left_school(guest.item_id, f"{guest.name} blijft bij de gasten.")
     # One conditional DELETE: the minutes sent at the same moment keep the guest.
     unsent = MeetingGuest.objects.filter(pk=guest.pk, sent_for_correction_on__isnull=True)
     deleted, _ = unsent.delete()
@@ -920,7 +978,7 @@ def save_minutes(item: AgendaItem, *, text: str, expected_version: int, by: Any)
     meeting day on."""
     meeting = _lock_editable(item.meeting, workflow.EDITABLE_STATES)
     _require_meeting_day(meeting, "Het verslag is niet opgeslagen.")
-    _require_discussable(item, meeting, "Het verslag is niet opgeslagen.")
+    _require_writable(item, meeting, "Het verslag is niet opgeslagen.")
     updated = AgendaItem.objects.filter(pk=item.pk, minutes_version=expected_version).update(
         minutes=text.strip(),
         minutes_version=F("minutes_version") + 1,
@@ -958,7 +1016,7 @@ def add_decision(
         return existing, False
     meeting = _lock_editable(item.meeting, workflow.EDITABLE_STATES)
     _require_meeting_day(meeting, "Het besluit is niet opgeslagen.")
-    _require_discussable(item, meeting, "Het besluit is niet opgeslagen.")
+    _require_writable(item, meeting, "Het besluit is niet opgeslagen.")
     if is_blank(text):
         raise MeetingError("Beschrijf wat er is besloten.")
     if due_on < meeting.scheduled_on:
@@ -1053,6 +1111,7 @@ def send_for_correction(guest: MeetingGuest, *, by: Any, on: dt.date | None = No
             "Deze gast staat bij het hele overleg. Ouders en de leerling krijgen alleen het "
             "verslag van het punt over hun kind. Voeg hen toe bij dat punt en druk dat verslag af."
         )
+    _refuse_left_school(guest.item_id, "Het verslag is niet als verzonden vastgelegd.")
     day = on or timezone.localdate()
     updated = MeetingGuest.objects.filter(pk=guest.pk, sent_for_correction_on__isnull=True).update(
         sent_for_correction_on=day, sent_for_correction_by=by
@@ -1103,6 +1162,7 @@ def record_correction(
     """
     if guest.sent_for_correction_on is None:
         raise MeetingError("Stuur het verslag eerst om na te kijken.")
+    _refuse_left_school(guest.item_id, "De reactie is niet vastgelegd.")
     if is_blank(note):
         raise MeetingError("Schrijf de reactie van de ouders op, ook als die 'akkoord' is.")
     if received_on < guest.sent_for_correction_on:

@@ -453,7 +453,9 @@ def _detail_context(
         sent_decision = forms.get("decision")
         # Forms only for whoever takes the minutes; a refused form comes back as sent anyway
         # (say the meeting was closed meanwhile), so that what the user typed is not lost.
-        if item.is_discussable and (editable or kept is not None):
+        # Not for an item that lost its ground since (the pupil left the school, the consent
+        # ended): what was written stays, read only (`services._require_writable`).
+        if item.is_writable and (editable or kept is not None):
             item.minutes_form = kept or MinutesForm(  # type: ignore[attr-defined]
                 initial={"minutes": item.minutes, "version": item.minutes_version},
                 prefix=f"m{item.pk}",
@@ -462,18 +464,29 @@ def _detail_context(
             item.minutes_unsaved = (  # type: ignore[attr-defined]
                 kept is not None and (kept["minutes"].value() or "").strip() != item.minutes.strip()
             )
-        if item.is_discussable and (editable or sent_decision is not None):
+        if item.is_writable and (editable or sent_decision is not None):
             item.decision_form = sent_decision or DecisionForm(  # type: ignore[attr-defined]
                 owners=owners[item.pk], pupil=item.pupil, prefix=f"d{item.pk}"
             )
         item.error = (errors or {}).get(item.pk, "")  # type: ignore[attr-defined]
         item.decision_list = decisions[item.pk]  # type: ignore[attr-defined]
         item.guest_list = [g for g in guests if g.item_id == item.pk]  # type: ignore[attr-defined]
-    shown_items = {item.pk for item in items}
+        # A pupil who left, on a meeting still to come: the coordinator takes the item off;
+        # nothing of it is shown but the name (`_item.html`).
+        item.left_pending = (  # type: ignore[attr-defined]
+            item.has_left_school
+            and meeting.state == MeetingState.PLANNED
+            and not item.minutes.strip()
+            and not decisions[item.pk]
+        )
     # Recorded before guests who are not a parent or the pupil needed the family's agreement
     # per child (`services.add_guest`): one for the whole of a meeting that discussed children.
     with_children = any(item.pupil_id for item in items) or bool(hidden)
+    writable = {item.pk for item in items if item.is_writable}
+    left = {item.pk for item in items if item.has_left_school}
     for guest in guests:
+        # Sending and a reaction are recorded at an item the school still holds as its own.
+        guest.at_left_item = guest.item_id in left  # type: ignore[attr-defined]
         guest.without_ground = (  # type: ignore[attr-defined]
             with_children and guest.item_id is None and guest.role not in FOR_THEIR_CHILD
         )
@@ -482,7 +495,7 @@ def _detail_context(
         guest.removable = (  # type: ignore[attr-defined]
             editable
             and guest.sent_for_correction_on is None
-            and (guest.item_id is None or guest.item_id in shown_items)
+            and (guest.item_id is None or guest.item_id in writable)
         )
         if guest.removable:  # type: ignore[attr-defined]
             guest.shown_on = _shown_on(_GUEST_SHOWN_ON, guest.pk, meeting.pk)  # type: ignore[attr-defined]
@@ -544,13 +557,46 @@ def _guests_shown(
 
 
 def _guest_items(items: list[AgendaItem]) -> list[tuple[int, str]]:
-    """The items a guest can be linked to: not those whose pupil may no longer be discussed."""
-    return [(i.pk, _item_label(i)) for i in items if i.is_discussable]
+    """The items a guest can be linked to: not those that take nothing new any more (the pupil
+    may not be discussed, or left the school)."""
+    return [(i.pk, _item_label(i)) for i in items if i.is_writable]
 
 
-def _shown_pupils(items: list[AgendaItem]) -> list[Any]:
-    """The pupils the working screen and the minutes show by name (and so log)."""
-    return [i.pupil for i in items if i.pupil is not None and i.is_discussable]
+def log_item_reads(
+    request: HttpRequest,
+    meeting: CareMeeting,
+    items: list[AgendaItem],
+    *,
+    action: str,
+    detail: str,
+    obj: Any = None,
+    all_named: bool = False,
+    also: list[Any] | None = None,
+) -> None:
+    """One read-log entry per pupil the items show by name, in one transaction: those that may
+    be discussed (the working screen, the minutes), or with `all_named` every item's pupil (the
+    agenda builder names an item without consent too); `also`: other pupils shown with them.
+
+    The basis is the user's relation with the pupil; for an item of a pupil who left the
+    meeting's school, the custodian of the school's own file (`school_file`), the only one
+    who still sees it (`AgendaItemQuerySet.of_visible_pupils`).
+    """
+    from schoolzorg.cases.policies import custodian_basis_at
+
+    reads = []
+    for item in items:
+        if item.pupil is None or not (all_named or item.is_discussable):
+            continue
+        if item.has_left_school:
+            basis = custodian_basis_at(request.user, meeting.care_team.school_id)
+        else:
+            found = access_basis(request.user, item.pupil)
+            basis = found[0] if found else None
+        reads.append(Read(item.pupil.pk, basis, obj))
+    for pupil in also or []:
+        found = access_basis(request.user, pupil)
+        reads.append(Read(pupil.pk, found[0] if found else None, obj))
+    record_accesses(request, reads, action=action, detail=detail)
 
 
 def _item_label(item: AgendaItem) -> str:
@@ -560,9 +606,10 @@ def _item_label(item: AgendaItem) -> str:
 
 
 def _log_shown(request: HttpRequest, meeting: CareMeeting, items: list[AgendaItem]) -> None:
-    log_reads(
+    log_item_reads(
         request,
-        _shown_pupils(items),
+        meeting,
+        items,
         action=AuditAction.VIEW,
         detail=f"zorgoverleg {numeric(meeting.scheduled_on)}",
         obj=meeting,
@@ -994,16 +1041,18 @@ def _agenda_context(
 
 def _log_agenda_reads(request: HttpRequest, meeting: CareMeeting, context: dict[str, Any]) -> None:
     """The pupils the builder showed: those on the agenda and proposed, and those found."""
-    shown = [i.pupil for i in context["items"] if i.pupil is not None]
-    shown += [case.pupil for case, _ in context["proposal"].candidates]
+    shown = [case.pupil for case, _ in context["proposal"].candidates]
     shown += [case.pupil for case in context["proposal"].without_consent_visible]
     with transaction.atomic():
-        log_reads(
+        log_item_reads(
             request,
-            shown,
+            meeting,
+            context["items"],
             action=AuditAction.VIEW,
             detail=f"agenda samenstellen {numeric(meeting.scheduled_on)}",
             obj=meeting,
+            all_named=True,
+            also=shown,
         )
         log_reads(
             request,
@@ -1173,9 +1222,10 @@ def print_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         context = _detail_context(request, meeting)
         items = context["items"]
-        log_reads(
+        log_item_reads(
             request,
-            _shown_pupils(items),
+            meeting,
+            items,
             action=AuditAction.PRINT,
             detail=f"agenda en verslag afgedrukt {numeric(meeting.scheduled_on)}",
             obj=meeting,
@@ -1223,9 +1273,10 @@ def print_item_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             Decision.objects.filter(item=item).select_related("owner")
         )
         item.guest_list = list(MeetingGuest.objects.filter(item=item))  # type: ignore[attr-defined]
-        log_reads(
+        log_item_reads(
             request,
-            [item.pupil],
+            meeting,
+            [item],
             action=AuditAction.PRINT,
             detail=f"verslag voor ouders afgedrukt {numeric(meeting.scheduled_on)}",
             obj=item,

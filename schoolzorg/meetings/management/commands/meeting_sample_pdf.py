@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from schoolzorg.meetings.pdf import minutes_pdf
-        from schoolzorg.meetings.views import _detail_context, log_reads
+        from schoolzorg.meetings.views import _detail_context, log_item_reads
 
         meeting = (
             CareMeeting.objects.filter(state__in=[MeetingState.CLOSED, MeetingState.HELD])
@@ -52,9 +52,10 @@ class Command(BaseCommand):
             context = _detail_context(request, meeting)
             context["user"] = coordinator.user
             items = context["items"]
-            log_reads(
+            log_item_reads(
                 request,
-                [i.pupil for i in items if i.pupil is not None],
+                meeting,
+                items,
                 action="print",
                 detail="voorbeeld-PDF (meeting_sample_pdf)",
                 obj=meeting,
