@@ -394,6 +394,13 @@ class MeetingGuest(models.Model):
     sent_for_correction_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # What the parents got: the item's minutes as they were when sent, and their version
+    # number. The minutes can still change afterwards (the meeting's minutes are a draft until
+    # fixed); the parents' reaction refers to this text, not to what the item says now.
+    sent_minutes_version = models.PositiveIntegerField(
+        "verslagversie verzonden ter correctie", null=True, blank=True
+    )
+    sent_minutes = models.TextField("verslag zoals verzonden ter correctie", blank=True)
     correction_note = models.TextField("correctie of reactie", blank=True)
     correction_received_on = models.DateField("reactie ontvangen op", null=True, blank=True)
     # The ground for a guest who is not the child's parent or the pupil at a child's item: the
@@ -411,6 +418,14 @@ class MeetingGuest(models.Model):
         ordering = ["pk"]
         verbose_name = "gast"
         verbose_name_plural = "gasten"
+
+    @property
+    def minutes_changed_since_sent(self) -> bool:
+        """The item's minutes are no longer the text sent to this guest for correction."""
+        # Sent before the text was kept (`sent_minutes_version` empty): unknown, so no warning.
+        if self.sent_minutes_version is None or self.item is None:
+            return False
+        return self.sent_minutes.strip() != self.item.minutes.strip()
 
 
 class Decision(models.Model):

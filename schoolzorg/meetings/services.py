@@ -1113,8 +1113,16 @@ def send_for_correction(guest: MeetingGuest, *, by: Any, on: dt.date | None = No
         )
     _refuse_left_school(guest.item_id, "Het verslag is niet als verzonden vastgelegd.")
     day = on or timezone.localdate()
+    # The minutes as they are now go along: the parents react to this text, which may change
+    # afterwards (the item then says so).
+    minutes, version = AgendaItem.objects.values_list("minutes", "minutes_version").get(
+        pk=guest.item_id
+    )
     updated = MeetingGuest.objects.filter(pk=guest.pk, sent_for_correction_on__isnull=True).update(
-        sent_for_correction_on=day, sent_for_correction_by=by
+        sent_for_correction_on=day,
+        sent_for_correction_by=by,
+        sent_minutes=minutes,
+        sent_minutes_version=version,
     )
     if not updated:
         raise StaleState("Het verslag was al gestuurd om na te kijken.")

@@ -479,6 +479,10 @@ def _detail_context(
             and not item.minutes.strip()
             and not decisions[item.pk]
         )
+        # The parents got the minutes to check, and the text changed since.
+        guests_of_item: list[MeetingGuest] = item.guest_list  # type: ignore[attr-defined]
+        item.sent_earlier = [g for g in guests_of_item if g.minutes_changed_since_sent]  # type: ignore[attr-defined]
+        item.sent_to = [g for g in guests_of_item if g.sent_for_correction_on]  # type: ignore[attr-defined]
     # Recorded before guests who are not a parent or the pupil needed the family's agreement
     # per child (`services.add_guest`): one for the whole of a meeting that discussed children.
     with_children = any(item.pupil_id for item in items) or bool(hidden)

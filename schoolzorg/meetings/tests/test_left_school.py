@@ -27,6 +27,7 @@ from schoolzorg.meetings.services import (
     move_meeting,
     place_on_agenda,
     save_minutes,
+    send_for_correction,
 )
 from schoolzorg.organisations.tests.factories import SchoolFactory
 from schoolzorg.plans.models import Action
@@ -232,3 +233,24 @@ def test_after_a_withdrawal_a_meeting_held_before_takes_no_minutes_decisions_or_
     assert item.minutes == "Sam verzuimt."
     assert not Decision.objects.exists() and not Action.objects.exists()
     assert not MeetingGuest.objects.exists()
+
+
+def test_minutes_changed_after_they_went_to_the_parents_say_so_and_keep_what_was_sent(
+    setting, client_for
+):
+    _today(setting.meeting)
+    item = _place(setting)
+    item = save_minutes(item, text="Eerste tekst.", expected_version=0, by=setting.ib)
+    guest = add_guest(setting.meeting, name="Vader Jansen", role="parent", by=setting.ib, item=item)
+    send_for_correction(guest, by=setting.ib)
+    guest.refresh_from_db()
+    assert guest.sent_minutes == "Eerste tekst." and guest.sent_minutes_version == 1
+    client = client_for(setting.ib)
+    body = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    # Before a change: the form warns that the parents have this text.
+    assert "Dit verslag is op" in body and "om na te kijken naar Vader Jansen gestuurd" in body
+    assert "verslag versie 1 om na te kijken gestuurd op" in body
+    save_minutes(item, text="Na versturen gewijzigd.", expected_version=1, by=setting.ib)
+    body = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
+    assert "Vader Jansen kreeg op" in body and "een eerdere versie van dit verslag" in body
+    assert "Eerste tekst." in body  # what the parents got, to compare with their reaction
