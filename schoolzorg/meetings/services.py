@@ -468,6 +468,18 @@ def _same_text(shown: str, saved: str) -> bool:
     return shown.replace("\r\n", "\n").strip() == saved.replace("\r\n", "\n").strip()
 
 
+# Where a meeting went while a screen still showed it in another state.
+MOVED_MEANWHILE: dict[str, str] = {
+    MeetingState.PLANNED: "Dit overleg staat intussen weer op gepland. Kijk hieronder hoe het "
+    "er nu voor staat.",
+    MeetingState.HELD: "Dit overleg is intussen al als gehouden vastgelegd. Kijk hieronder hoe "
+    "het er nu voor staat.",
+    MeetingState.CLOSED: "Het verslag van dit overleg is intussen al vastgesteld. Kijk "
+    "hieronder hoe het er nu voor staat.",
+    MeetingState.CANCELLED: "Dit overleg is intussen al afgezegd.",
+}
+
+
 @transaction.atomic
 def move_meeting(
     meeting: CareMeeting,
@@ -502,6 +514,17 @@ def move_meeting(
             f"Dit overleg is pas op {numeric(meeting.scheduled_on)}. U kunt het op of na die "
             "dag als gehouden vastleggen."
         )
+    # The state first: a step from a stale screen (say "Overleg afzeggen" in a tab opened
+    # before the meeting was recorded as held) is told where the meeting is now, not refused
+    # for a reason that assumes it is still planned.
+    now = (
+        CareMeeting.objects.select_for_update()
+        .filter(pk=meeting.pk)
+        .values_list("state", flat=True)
+        .first()
+    )
+    if now != expected:
+        raise StaleState(MOVED_MEANWHILE.get(now or "", STALE_MESSAGE))
     if to == MeetingState.CANCELLED:
         _refuse_cancelling_what_took_place(meeting)
     fields: dict[str, Any] = {"state": to, "ics_sequence": F("ics_sequence") + 1}

@@ -33,6 +33,7 @@ from schoolzorg.consent.relationships import named_among_each
 from schoolzorg.lib.converters import parse_id
 from schoolzorg.lib.dates import numeric
 from schoolzorg.lib.forms import answer_status
+from schoolzorg.lib.messages import success_once
 from schoolzorg.lib.prepared import prepared
 from schoolzorg.lib.urls import url_for
 from schoolzorg.meetings import agenda, services, workflow
@@ -330,7 +331,7 @@ def create(request: HttpRequest, team_pk: int) -> HttpResponse:
         except MeetingError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Het overleg is ingepland.")
+            success_once(request, "Het overleg is ingepland.")
             return redirect("meetings:agenda", meeting.pk)
     return render(
         request, "meetings/create.html", {"team": team, "form": form}, status=answer_status(form)

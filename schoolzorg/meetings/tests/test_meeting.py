@@ -1287,3 +1287,34 @@ def test_a_meeting_form_that_lost_the_race_returns_the_first_meeting(setting):
 def test_moving_a_meeting_carries_no_token(setting, client_for):
     page = client_for(setting.ib).get(f"/overleggen/{setting.meeting.pk}/verzetten/")
     assert 'name="form_token"' not in page.content.decode()
+
+
+def test_cancelling_from_a_stale_tab_says_the_meeting_is_held_already(setting, client_for):
+    _today(setting.meeting)
+    item = _item(setting, with_case=False)
+    save_minutes(item, text="Besproken.", expected_version=0, by=setting.ib)
+    move_meeting(setting.meeting, move="hold", by=setting.ib, expected="planned")
+    answer = client_for(setting.ib).post(
+        f"/overleggen/{setting.meeting.pk}/stap/",
+        {"move": "cancel", "expected": "planned"},
+        follow=True,
+    )
+    body = answer.content.decode()
+    assert "al als gehouden vastgelegd" in body
+    assert "niet meer afzeggen" not in body and "Leg het vast als gehouden" not in body
+
+
+def test_planning_a_meeting_sent_twice_says_it_was_planned_once(setting, client_for):
+    url = f"/overleggen/team/{setting.team.pk}/nieuw/"
+    client = client_for(setting.ib)
+    token = client.get(url).context["form"]["form_token"].value()
+    data = {
+        "scheduled_on": _free_school_day(setting).isoformat(),
+        "start_time": "14:00",
+        "end_time": "15:30",
+        "location": "",
+        "form_token": token,
+    }
+    client.post(url, data)
+    body = client.post(url, data, follow=True).content.decode()
+    assert body.count("Het overleg is ingepland.") == 1
