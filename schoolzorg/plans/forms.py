@@ -75,7 +75,9 @@ def set_owners(form: forms.Form, people: list[Any], pupil: Any) -> None:
     consent was withdrawn, is refused in Dutch. Used by the plan's goals and actions and by a
     care meeting's decisions."""
     form.people = {u.pk: u for u in people}  # type: ignore[attr-defined]
-    set_choices(form, "owner", _people_choices(people, "Iemand uit gezin of netwerk"))
+    # The empty first line is no choice (a name of the family or network goes in the field
+    # below), so it says what to do rather than look like an option (tester X, stop 28).
+    set_choices(form, "owner", _people_choices(people, "Kies iemand van het team"))
     form.fields["owner"].error_messages["invalid_choice"] = owner_refusal(pupil)
     _one_of_two(form, "owner", "owner_name")
 

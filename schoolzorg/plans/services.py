@@ -397,27 +397,39 @@ def update_plan(
     by: Any,
     family: dict[str, str],
     parts: dict[int, dict[str, str]],
-) -> PlanVersion:
+) -> PlanVersion | None:
     """Save the plan's text with an optimistic lock on the version the editor started from.
 
     `family` holds the family-level fields; `parts` maps a part id to its fields. Parts the editor
-    could not see are not in `parts` and stay as they are.
+    could not see are not in `parts` and stay as they are. A change puts a line on the cases of the
+    children it is about (a family field: every child the editor saw); None, and no new version,
+    when nothing changed.
     """
     locked = IntegralPlan.objects.select_for_update().get(pk=plan.pk)
     if locked.version != expected_version:
         raise PlanConflict(CONFLICT_MESSAGE)
-    changed_fields = {f: family[f].strip() for f in PLAN_FIELDS if f in family}
+    changed_fields = {
+        f: family[f].strip()
+        for f in PLAN_FIELDS
+        if f in family and family[f].strip() != getattr(locked, f)
+    }
     for field, value in changed_fields.items():
         setattr(locked, field, value)
-    locked.save(update_fields=list(changed_fields))
+    if changed_fields:
+        locked.save(update_fields=list(changed_fields))
     touched: list[int] = []
     for part in locked.parts.filter(pk__in=list(parts)):
         values = parts[part.pk]
-        for field in PART_FIELDS:
-            if field in values:
-                setattr(part, field, values[field].strip())
-        part.save(update_fields=list(PART_FIELDS))
-        touched.append(part.pupil_id)
+        changed = [f for f in PART_FIELDS if f in values and values[f].strip() != getattr(part, f)]
+        for field in changed:
+            setattr(part, field, values[field].strip())
+        if changed:
+            part.save(update_fields=changed)
+        if changed or changed_fields:  # the family's text is every child's plan
+            touched.append(part.pupil_id)
+    if not changed_fields and not touched:
+        # Saved as it was: no version to compare, no line on the cases (tester X, stop 28).
+        return None
     version = _save_version(locked, by=by, summary="Tekst van het plan bijgewerkt")
     _tell_cases(locked, touched, text=f"Plan bijgewerkt (versie {version.number}).", by=by)
     plan.refresh_from_db()

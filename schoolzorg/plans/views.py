@@ -310,7 +310,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Het plan is opgeslagen (versie {version.number}).")
+                if version is None:
+                    messages.info(
+                        request, "Er is niets veranderd aan het plan. Er is geen nieuwe versie."
+                    )
+                else:
+                    messages.success(request, f"Het plan is opgeslagen (versie {version.number}).")
                 return redirect("plans:detail", plan.pk)
     else:
         form = PlanTextForm(initial=PlanTextForm.initial_for(plan, parts), parts=parts)

@@ -1120,7 +1120,8 @@ def test_a_decision_about_a_child_can_be_for_someone_from_the_family_or_network(
     item = _item(setting)
     client = client_for(setting.ib)
     page = client.get(f"/overleggen/{setting.meeting.pk}/").content.decode()
-    assert "Iemand uit gezin of netwerk" in page and "Of: iemand uit gezin of netwerk" in page
+    assert '<option value="" selected>Kies iemand van het team</option>' in page
+    assert "Of: iemand uit gezin of netwerk" in page
     data = _decision_data(item, setting)
     data.update({f"d{item.pk}-owner": "", f"d{item.pk}-owner_name": "  Oma Fatima "})
     data[f"d{item.pk}-domain"] = "family"

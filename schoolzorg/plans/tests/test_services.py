@@ -279,3 +279,36 @@ def test_agreement_belongs_to_a_guardian_of_the_family(team):
         services.record_agreement(
             plan, guardian=GuardianFactory(), agreed_on=timezone.localdate(), by=team.ib
         )
+
+
+def test_saving_the_text_unchanged_makes_no_version_and_tells_no_case(team, client_for):
+    """Tester X (stop 28): "Plan opslaan" without a change made a new version and a line on
+    every child's case each time."""
+    part = services.start_plan(team.pupil, by=team.ib)
+    plan = part.plan
+    services.update_plan(
+        plan,
+        expected_version=plan.version,
+        by=team.ib,
+        family={"strengths": "Oma helpt."},
+        parts={part.pk: {"concerns": "Slaapt slecht."}},
+    )
+    plan.refresh_from_db()
+    before = (plan.version, plan.versions.count())
+    again = services.update_plan(
+        plan,
+        expected_version=plan.version,
+        by=team.ib,
+        family={"strengths": " Oma helpt. "},
+        parts={part.pk: {"concerns": "Slaapt slecht."}},
+    )
+    plan.refresh_from_db()
+    assert again is None and (plan.version, plan.versions.count()) == before
+    changed = services.update_plan(
+        plan,
+        expected_version=plan.version,
+        by=team.ib,
+        family={},
+        parts={part.pk: {"concerns": "Slaapt beter."}},
+    )
+    assert changed is not None and changed.number == before[0] + 1
