@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -1128,7 +1129,9 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except NoConsent as exc:
                 form.add_error(None, exc.message)
-                consent_link = _consent_link(request, exc.pupil)
+                back = reverse("meetings:agenda", args=[meeting.pk])
+                back += "?" + urlencode({"leerling": exc.pupil.first_name})
+                consent_link = _consent_link(request, exc.pupil, back)
             except MeetingError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -1141,13 +1144,20 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/agenda.html", context, status=400)
 
 
-def _consent_link(request: HttpRequest, pupil: Any) -> tuple[str, str]:
-    """Where to go to record the missing consent: its form if the user may, else the pupil."""
+def _consent_link(request: HttpRequest, pupil: Any, back: str) -> tuple[str, str]:
+    """Where to go to record the missing consent: its form if the user may, opened on the
+    purpose "discuss in the care team" and coming back to `back` (the agenda, the pupil looked
+    up again) after saving; else the pupil's page."""
+    from schoolzorg.consent.models import Purpose
     from schoolzorg.consent.policies import can_record_consent
 
     name = f"{pupil.first_name} {pupil.last_name}"
     if can_record_consent(request.user, pupil):
-        return reverse("consent:new", args=[pupil.pk]), f"Toestemming vastleggen voor {name}"
+        query = urlencode({"doel": Purpose.DISCUSS_IN_CARE_TEAM.value, "next": back})
+        return (
+            f"{reverse('consent:new', args=[pupil.pk])}?{query}",
+            f"Toestemming vastleggen voor {name}",
+        )
     return reverse("pupils:detail", args=[pupil.pk]), f"Naar de leerlingpagina van {name}"
 
 

@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import urlencode
 
 from schoolzorg.audit.models import AccessLogEntry
 from schoolzorg.cases.services import register_concern
@@ -298,7 +300,13 @@ def test_refused_placement_without_consent_links_to_recording_the_consent(settin
     )
     body = response.content.decode()
     assert response.status_code == 400
-    assert f'href="/toestemming/leerling/{pupil.pk}/nieuw/"' in body
+    # Opened on the purpose that placing needs, and back to the agenda with the pupil looked up
+    # again after saving (tester X, stop 28: it opened on no purpose and led to the pupil page).
+    agenda = f"/overleggen/{setting.meeting.pk}/agenda/"
+    query = urlencode(
+        {"doel": "discuss_in_care_team", "next": f"{agenda}?leerling={pupil.first_name}"}
+    )
+    assert f'href="/toestemming/leerling/{pupil.pk}/nieuw/?{escape(query)}"' in body
     assert f"Toestemming vastleggen voor {pupil.first_name} {pupil.last_name}" in body
 
 
@@ -307,7 +315,7 @@ def test_consent_link_for_someone_who_may_not_record_consent_is_the_pupil_page(s
 
     request = rf.get("/")
     request.user = setting.nurse
-    url, _text = _consent_link(request, setting.pupil)
+    url, _text = _consent_link(request, setting.pupil, "/")
     assert url == f"/leerlingen/{setting.pupil.pk}/"
 
 
