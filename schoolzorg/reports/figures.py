@@ -212,7 +212,9 @@ def build(municipality_id: int, *, today: dt.date | None = None) -> Figures:
         "Met toestemming zorgteam",
         "Met open casus",
     ]
-    grid = suppression.matrix([[per_school[s][k] for k in school_keys] for s in school_ids])
+    # Columns of different measures: each adds up to the municipality's figure, a row to
+    # nothing, so a small count hides a second one in its column only (`suppression.columns`).
+    grid = suppression.columns([[per_school[s][k] for k in school_keys] for s in school_ids])
     schools = Table(
         [*school_columns, "Dekking toestemming"],
         [

@@ -2,11 +2,15 @@
 number, and every other count is rounded to a multiple of five.
 
 A breakdown that is shown next to its total also hides a second cell when only one is hidden
-(complementary suppression), so no hidden count can be worked out by subtraction within a table.
-Where that happens every hidden cell of the table gets the mark "×" (`COMPLEMENTARY`), small or
-not: "<5" on the second cell would be false, and a "<5" beside a "×" would say which of the two
-is the small one (with a known total of 6, that one is 1). "<5" stays for a table where only
-small cells are hidden. The page and the CSV explain the marks (`LEGEND`).
+(complementary suppression), so no hidden count can be worked out by subtraction. Which cells
+add up to a known total decides how: a row of months (`counts`); a table whose rows and columns
+both add up (`matrix`: school x month); a table of different measures side by side, whose
+columns add up to the municipality's figures and whose rows add up to nothing (`columns`: the
+schools' table). Where a second cell is hidden, every hidden cell of that breakdown (the row,
+the matrix, the column) gets the mark "×" (`COMPLEMENTARY`), small or not: "<5" on the second
+cell would be false, and a "<5" beside a "×" would say which of the two is the small one (with
+a known total of 6, that one is 1). "<5" stays where only small cells are hidden. The page and
+the CSV explain the marks (`LEGEND`).
 Rounding guards what suppression alone cannot: the same count in two tables (a school's total
 for the period and the months of the municipality), and two versions of a table a few minutes
 apart (the roll-ups are refreshed every ten minutes): one new referral no longer shows as "13"
@@ -101,6 +105,22 @@ def days(value: float | None, n: int) -> Cell:
     if value is None or n < THRESHOLD:
         return Cell(None, NOT_SHOWN)
     return Cell(value, f"{value:.1f}".replace(".", ","))
+
+
+def columns(rows: Sequence[Sequence[int]]) -> list[list[Cell]]:
+    """Suppress a table of different measures side by side: each column is a breakdown of its
+    own known total (`counts`), and a row adds up to nothing.
+
+    The schools' table: a school's pupils, help requests and open cases have no sum, so a small
+    cell hides a second one in its column (whose total is the municipality's figure), never one
+    of another measure in its row. The marks are per column, like `counts` per breakdown: "×"
+    in one column says nothing about which hidden cell of another is small.
+    """
+    width = max((len(r) for r in rows), default=0)
+    if any(len(r) != width for r in rows):
+        raise ValueError("every row needs a value for every column")
+    by_column = [counts([r[j] for r in rows]) for j in range(width)]
+    return [[by_column[j][i] for j in range(width)] for i in range(len(rows))]
 
 
 def matrix(rows: Sequence[Sequence[int]]) -> list[list[Cell]]:

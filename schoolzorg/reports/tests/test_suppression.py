@@ -69,3 +69,53 @@ def test_matrix_never_leaves_a_lonely_hidden_cell(rows: list[list[int]]) -> None
         hidden = [c for c in line if c.hidden]
         positive_visible = [n for c, n in zip(line, nums, strict=True) if not c.hidden and n > 0]
         assert len(hidden) != 1 or not positive_visible
+
+
+def test_schools_table_hides_within_a_column_not_across_a_row() -> None:
+    # Pupils, meetings held, open cases: three measures whose sum means nothing. Each school held
+    # 2 meetings and has 8 pupils with an open case (the tester's Waterstede). The small 2s are
+    # hidden among themselves; the 8s have nothing to do with them and stay.
+    rows = [[50, 2, 8], [60, 2, 8], [55, 2, 8]]
+    cells = suppression.columns(rows)
+    assert [[c.text for c in row] for row in cells] == [
+        ["50", "<5", "10"],
+        ["60", "<5", "10"],
+        ["55", "<5", "10"],
+    ]
+    # A lone small count in a column takes the smallest other one of that column with it, both
+    # marked "×"; the other columns keep "<5" and their numbers.
+    cells = suppression.columns([[50, 3, 8], [60, 20, 0], [55, 30, 9]])
+    assert [[c.text for c in row] for row in cells] == [
+        ["50", "×", "10"],
+        ["60", "×", "0"],
+        ["55", "30", "10"],
+    ]
+
+
+@settings(deadline=None)
+@given(
+    st.integers(1, 8).flatmap(
+        lambda width: st.lists(
+            st.lists(st.integers(0, 30), min_size=width, max_size=width), min_size=1, max_size=8
+        )
+    )
+)
+def test_columns_leave_no_count_to_work_out_from_a_column_total(rows: list[list[int]]) -> None:
+    """Every column adds up to a known total (the municipality's figure for that measure): the
+    hidden cells of a column are never one among visible positive counts, so no subtraction
+    gives a hidden count; and a column's cells depend on that column alone."""
+    cells = suppression.columns(rows)
+    assert [len(r) for r in cells] == [len(r) for r in rows]
+    for j in range(len(rows[0])):
+        column = [r[j] for r in rows]
+        shown = [row[j] for row in cells]
+        assert shown == suppression.counts(column)
+        hidden = [c for c in shown if c.hidden]
+        positive_visible = [n for c, n in zip(shown, column, strict=True) if not c.hidden and n]
+        assert len(hidden) != 1 or not positive_visible
+        # One mark per column: "<5" only where every hidden cell of it is small.
+        if hidden:
+            all_small = all(
+                suppression.is_small(n) for n, c in zip(column, shown, strict=True) if c.hidden
+            )
+            assert {c.text for c in hidden} == ({"<5"} if all_small else {"×"})
