@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.db.models.lookups import IContains
 from django.utils import timezone
 
@@ -186,6 +186,19 @@ class GuardianLink(models.Model):
         ]
 
 
+class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+    def on(self, day: dt.date | OuterRef) -> EnrolmentQuerySet:
+        """Enrolments in force on the day: started on or before it, not ended before it.
+
+        `ended_on` is the last day at the school (`enrol_pupil` ends the old enrolment the day
+        before the new one starts). The day may be an `OuterRef` to a date of the outer query
+        (e.g. the day a consent was given).
+        """
+        return self.filter(started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        )
+
+
 class Enrolment(models.Model):
     pupil = models.ForeignKey(
         Pupil, verbose_name="leerling", on_delete=models.CASCADE, related_name="enrolments"
@@ -202,6 +215,8 @@ class Enrolment(models.Model):
     pupil_number = models.CharField("leerlingnummer", max_length=20, blank=True)
     started_on = models.DateField("ingeschreven op")
     ended_on = models.DateField("uitgeschreven op", null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_on"]

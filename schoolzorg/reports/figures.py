@@ -16,6 +16,7 @@ from html import escape
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from schoolzorg.reports import suppression
@@ -27,7 +28,7 @@ from schoolzorg.reports.models import (
     MonthlySchoolFigure,
 )
 from schoolzorg.reports.services import DEFAULT_MONTHS
-from schoolzorg.reports.sources import window
+from schoolzorg.reports.sources import month_end, window
 from schoolzorg.reports.suppression import Cell
 
 MONTH_NAMES = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -43,6 +44,25 @@ MONTHLY_MEASURES = [
 def month_label(month: dt.date) -> str:
     """ "jan 2026": with two digits, "jan 26" reads as 26 January."""
     return f"{MONTH_NAMES[month.month - 1]} {month:%Y}"
+
+
+def schools_caption(stock_on: dt.date | None, today: dt.date) -> str:
+    """The schools' table caption, saying on which day its stocks were counted.
+
+    The running month's stocks are counted on the day of the refresh, not on its last day (a
+    day still to come): the caption says "vandaag", or the day of the last refresh when that
+    was before today.
+    """
+    caption = "Per school over de laatste twaalf maanden"
+    if stock_on is None:
+        return caption
+    stocks = f"{caption}; leerlingen, toestemming en open casussen"
+    day = date_format(stock_on, "j F Y")
+    if stock_on == month_end(stock_on):
+        return f"{stocks} op {day}, de laatste dag van de maand"
+    if stock_on == today:
+        return f"{stocks} vandaag ({day}): de maand loopt nog"
+    return f"{stocks} op {day}, de dag van de laatste berekening (de maand liep toen nog)"
 
 
 def _td(cell: Cell) -> str:
@@ -82,6 +102,9 @@ class Figures:
     months: list[dt.date]
     month_labels: list[str]
     refreshed_at: dt.datetime | None
+    # The day the schools' stocks (pupils, consent, open cases) were counted: the last month's
+    # last day, or the day of the refresh while that month was still running.
+    stock_on: dt.date | None
     monthly: Table  # measure x month, municipality totals
     schools: Table  # school x measures over the period
     cases_by_school: Table  # school x month
@@ -161,7 +184,9 @@ def build(municipality_id: int, *, today: dt.date | None = None) -> Figures:
             municipality_id=municipality_id, month__gte=start
         ).values()
     )
-    stamp = FigureRefresh.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    stamp, counted_on = FigureRefresh.objects.filter(pk=1).values_list(
+        "refreshed_at", "counted_on"
+    ).first() or (None, None)
 
     # Municipality totals per month.
     totals: dict[str, list[int]] = {key: [0] * len(months) for key, _ in MONTHLY_MEASURES}
@@ -205,6 +230,10 @@ def build(municipality_id: int, *, today: dt.date | None = None) -> Figures:
             cases[sid][i] += r["cases_opened"]
             helps[sid][i] += r["help_requests"]
     school_ids = list(per_school)
+    latest = max((agg["month"] for agg in per_school.values()), default=None)
+    stock_on = None if latest is None else month_end(latest)
+    if stock_on is not None and counted_on is not None:
+        stock_on = min(stock_on, counted_on)
     school_keys = ["pupils", *(k for k, _ in MONTHLY_MEASURES), "with_consent", "in_care"]
     school_columns = [
         "Leerlingen",
@@ -290,6 +319,7 @@ def build(municipality_id: int, *, today: dt.date | None = None) -> Figures:
         months=months,
         month_labels=labels,
         refreshed_at=stamp,
+        stock_on=stock_on,
         monthly=monthly,
         schools=schools,
         cases_by_school=cases_by_school,

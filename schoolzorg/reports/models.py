@@ -11,7 +11,12 @@ from django.db import models
 
 
 class MonthlySchoolFigure(models.Model):
-    """What happened at one school in one month (pupils attributed to their current school)."""
+    """What happened at one school in one month.
+
+    Flows (help requests, consents given...) count what happened in the month; stocks (pupils,
+    consent, open cases) who was there on the month's stock day (`sources.stock_day`). A pupil
+    counts at the school of the enrolment history on that day, a case at its own school.
+    """
 
     municipality = models.ForeignKey(
         "organisations.Municipality", on_delete=models.CASCADE, related_name="+"
@@ -23,7 +28,8 @@ class MonthlySchoolFigure(models.Model):
     help_requests = models.PositiveIntegerField(default=0)
     cases_opened = models.PositiveIntegerField(default=0)
     pupils_in_care = models.PositiveIntegerField(
-        default=0, help_text="Leerlingen met een open casus aan het eind van de maand."
+        default=0,
+        help_text="Leerlingen met een open casus op de laatste dag van de maand, of vandaag.",
     )
     pupils_in_care_with_consent = models.PositiveIntegerField(default=0)
     pupils_with_consent = models.PositiveIntegerField(
@@ -114,5 +120,7 @@ class FigureRefresh(models.Model):
     """One row (pk=1): when the roll-ups were last rebuilt. Locked while a refresh runs."""
 
     refreshed_at = models.DateTimeField(null=True)
+    # The day the refresh took as today: the stock day of the month that was still running.
+    counted_on = models.DateField(null=True)
     seconds = models.FloatField(default=0)
     months = models.PositiveSmallIntegerField(default=0)

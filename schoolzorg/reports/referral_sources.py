@@ -17,7 +17,14 @@ from typing import Any
 
 from django.db.models import Count, F, Q
 
-from schoolzorg.reports.sources import Counts, has_field, model, month_end, monthly_counts
+from schoolzorg.reports.sources import (
+    Counts,
+    has_field,
+    model,
+    month_end,
+    monthly_counts,
+    stock_day,
+)
 
 STEPS = [
     ("acknowledge", "Ontvangst bevestigd", "submitted_on", "acknowledged_on"),
@@ -47,22 +54,22 @@ def _open_at(case: Any, day: dt.date) -> Any:
     )
 
 
-def pupils_in_care(months: list[dt.date]) -> Counts:
-    """Distinct pupils with a case open at month end, by the case's school."""
+def pupils_in_care(months: list[dt.date], today: dt.date) -> Counts:
+    """Distinct pupils with a case open on the month's stock day, by the case's school."""
     case = _case_model()
     if case is None:
         return {}
     out: Counts = {}
     for month in months:
-        end = month_end(month)
-        rows = _open_at(case, end).values("school_id").annotate(_n=Count("pupil_id", distinct=True))
+        day = stock_day(month, today)
+        rows = _open_at(case, day).values("school_id").annotate(_n=Count("pupil_id", distinct=True))
         for r in rows:
             out[(r["school_id"], month)] = r["_n"]
     return out
 
 
-def pupils_in_care_with_consent(months: list[dt.date]) -> Counts:
-    """Of those pupils, the ones with a care-team consent in force at month end."""
+def pupils_in_care_with_consent(months: list[dt.date], today: dt.date) -> Counts:
+    """Of those pupils, the ones with a care-team consent in force on that day."""
     case = _case_model()
     if case is None:
         return {}
@@ -70,10 +77,10 @@ def pupils_in_care_with_consent(months: list[dt.date]) -> Counts:
 
     out: Counts = {}
     for month in months:
-        end = month_end(month)
-        consented = Consent.objects.in_force(end).filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM)
+        day = stock_day(month, today)
+        consented = Consent.objects.in_force(day).filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM)
         rows = (
-            _open_at(case, end)
+            _open_at(case, day)
             .filter(pupil_id__in=consented.values("pupil_id"))
             .values("school_id")
             .annotate(_n=Count("pupil_id", distinct=True))

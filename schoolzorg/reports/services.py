@@ -7,6 +7,7 @@ on `FigureRefresh(pk=1)`, so they never interleave their delete and insert.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -26,15 +27,18 @@ from schoolzorg.reports.models import (
 
 DEFAULT_MONTHS = 12
 SCHOOL_MEASURES = {
-    "pupils": sources.pupils_enrolled,
     "help_requests": sources.help_requests,
     "cases_opened": sources.cases_opened,
-    "pupils_in_care": referral_sources.pupils_in_care,
-    "pupils_in_care_with_consent": referral_sources.pupils_in_care_with_consent,
-    "pupils_with_consent": sources.pupils_with_consent,
     "consents_given": sources.consents_given,
     "meetings_held": sources.meetings_held,
     "referrals_submitted": sources.referrals_submitted_by_school,
+}
+# Counted on one day of each month (`sources.stock_day`): these also need today.
+SCHOOL_STOCKS = {
+    "pupils": sources.pupils_enrolled,
+    "pupils_in_care": referral_sources.pupils_in_care,
+    "pupils_in_care_with_consent": referral_sources.pupils_in_care_with_consent,
+    "pupils_with_consent": sources.pupils_with_consent,
 }
 TEAM_MEASURES = {
     "referrals": sources.referrals_received_by_team,
@@ -65,9 +69,11 @@ def _rows_by_key(measures: dict[str, Any], months: list[dt.date]) -> dict[Any, d
 def refresh_figures(*, today: dt.date | None = None, months: int = DEFAULT_MONTHS) -> RefreshResult:
     """Recompute every roll-up for the last `months` months (this month included)."""
     started = time.monotonic()
-    window = sources.window(today or timezone.localdate(), months)
+    today = today or timezone.localdate()
+    window = sources.window(today, months)
     # Read first, outside the lock: the grouped queries are the slow part.
-    school_values = _rows_by_key(SCHOOL_MEASURES, window)
+    stocks = {name: functools.partial(fn, today=today) for name, fn in SCHOOL_STOCKS.items()}
+    school_values = _rows_by_key(SCHOOL_MEASURES | stocks, window)
     team_values = _rows_by_key(TEAM_MEASURES, window)
     lead_times = referral_sources.lead_times(window)
     escalations = referral_sources.escalations_by_reason_level(window)
@@ -126,7 +132,7 @@ def refresh_figures(*, today: dt.date | None = None, months: int = DEFAULT_MONTH
         MonthlyEscalationFigure.objects.bulk_create(escalation_rows, batch_size=BATCH)
         seconds = time.monotonic() - started
         FigureRefresh.objects.filter(pk=1).update(
-            refreshed_at=timezone.now(), seconds=seconds, months=months
+            refreshed_at=timezone.now(), counted_on=today, seconds=seconds, months=months
         )
     return RefreshResult(
         len(school_rows), len(team_rows), len(lead_rows), len(escalation_rows), seconds

@@ -3,19 +3,29 @@
 Apps that are still being built (cases, meetings, referrals) are read only when their models
 exist, so the figures grow as the apps land without the page changing. Each function returns
 `{(group_id, month): count}` over the window of months; months are first days.
+
+Two kinds of measure. A flow (help requests, consents given) counts what happened in a month.
+A stock (pupils, pupils with consent, pupils with an open case) counts who was there on one day
+of the month, its `stock_day`: the last day, or today for the month that is still running (a
+day in the future would count consents that may yet be withdrawn as expired, and enrolments that
+have not started). A stock takes `today` as well as the months.
+A pupil counts at the school of the enrolment history on the day that matters (`Enrolment.
+objects.on`), not at today's school: a move does not rewrite a school's past months. Cases and
+referrals carry their own school.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, FieldError
-from django.db.models import Count, DateField, Q
-from django.db.models.functions import Greatest, TruncMonth
+from django.db.models import Case, Count, DateField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
 
 Key = tuple[int, dt.date]
 Counts = dict[Key, int]
@@ -24,6 +34,11 @@ Counts = dict[Key, int]
 def month_end(month: dt.date) -> dt.date:
     nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return nxt - dt.timedelta(days=1)
+
+
+def stock_day(month: dt.date, today: dt.date) -> dt.date:
+    """The day a stock is counted for a month: its last day, or today while the month runs."""
+    return min(month_end(month), today)
 
 
 def window(today: dt.date, months: int) -> list[dt.date]:
@@ -116,27 +131,38 @@ def first_counts(candidates: Iterable[tuple[str, dict[str, Any]]], months: list[
 # --- pupils and consent (exist from the start) --------------------------------------------------
 
 
-def pupils_enrolled(months: list[dt.date]) -> Counts:
-    """Pupils enrolled at each school at each month's end, from the enrolment history.
+def pupils_enrolled(months: list[dt.date], today: dt.date) -> Counts:
+    """Pupils enrolled at each school on each month's stock day, from the enrolment history.
 
-    Two grouped queries: starts and ends bucketed by month (everything before the window in the
-    first month), then a running sum per school.
+    Two grouped queries: starts and ends bucketed by the first month whose stock day they
+    reach (everything before the window in the first month), then a running sum per school.
+    An enrolment ends after its `ended_on`, so one that ends on a month's last day still counts
+    for that month and leaves in the next.
     """
     from schoolzorg.pupils.models import Enrolment
 
-    start, end = months[0], month_end(months[-1])
+    start, last = months[0], stock_day(months[-1], today)
     delta: dict[Key, int] = defaultdict(int)
     started = (
-        Enrolment.objects.filter(started_on__lte=end)
+        Enrolment.objects.filter(started_on__lte=last)
         .annotate(_m=Greatest(TruncMonth("started_on"), start, output_field=DateField()))
         .values("school_id", "_m")
         .annotate(_n=Count("pk"))
     )
     for r in started:
         delta[(r["school_id"], _as_date(r["_m"]))] += r["_n"]
+    # Gone from the first stock day after `ended_on`: the next month for a month's last day.
+    month_after_end = Case(
+        *(
+            When(ended_on=month_end(month), then=Value(nxt))
+            for month, nxt in itertools.pairwise(months)
+        ),
+        default=Greatest(TruncMonth("ended_on"), start, output_field=DateField()),
+        output_field=DateField(),
+    )
     ended = (
-        Enrolment.objects.filter(ended_on__isnull=False, ended_on__lte=end)
-        .annotate(_m=Greatest(TruncMonth("ended_on"), start, output_field=DateField()))
+        Enrolment.objects.filter(ended_on__isnull=False, ended_on__lt=last)
+        .annotate(_m=month_after_end)
         .values("school_id", "_m")
         .annotate(_n=Count("pk"))
     )
@@ -152,28 +178,71 @@ def pupils_enrolled(months: list[dt.date]) -> Counts:
     return out
 
 
-def pupils_with_consent(months: list[dt.date]) -> Counts:
-    """Distinct pupils per school with a complete consent for the care team in force at month end."""
+def pupils_with_consent(months: list[dt.date], today: dt.date) -> Counts:
+    """Distinct pupils per school with a complete consent for the care team in force on the
+    month's stock day, at the school they were enrolled at on that day.
+
+    Read from the consents (few) towards each one's pupil's enrolments (a handful, by index),
+    not from the country's enrolments towards the consents.
+    """
     from schoolzorg.consent.models import Consent, Purpose
 
     out: Counts = {}
     for month in months:
+        day = stock_day(month, today)
         rows = (
-            Consent.objects.in_force(month_end(month))
-            .filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM, pupil__current_school__isnull=False)
-            .values("pupil__current_school_id")
+            Consent.objects.in_force(day)
+            .filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM)
+            .annotate(_school=_school_on(day))
+            .values("_school")
             .annotate(_n=Count("pupil_id", distinct=True))
         )
         for r in rows:
-            out[(r["pupil__current_school_id"], month)] = r["_n"]
+            # Enrolled nowhere that day: skipped here, as a filter in SQL looks it up twice.
+            if r["_school"] is not None:
+                out[(r["_school"], month)] = r["_n"]
     return out
 
 
+def _school_on(day: dt.date | OuterRef) -> Subquery:
+    """The school of the outer query's pupil on the day (the latest enrolment when a move
+    makes two meet on one day)."""
+    from schoolzorg.pupils.models import Enrolment
+
+    return Subquery(
+        Enrolment.objects.filter(pupil_id=OuterRef("pupil_id"))
+        .on(day)
+        .order_by("-started_on", "-pk")
+        .values("school_id")[:1]
+    )
+
+
+def school_on_given_day() -> Any:
+    """The school a consent counts for: where the pupil was enrolled on `given_on`.
+
+    A consent from before the pupil's first enrolment here (a form signed before the school
+    imported its pupils) counts for the school the pupil was enrolled at next; one from after
+    the pupil left every school, for the last one. Three lookups on the pupil's few enrolments,
+    the later ones only when the earlier find nothing.
+    """
+    from schoolzorg.pupils.models import Enrolment
+
+    pupil, day = OuterRef("pupil_id"), OuterRef("given_on")
+    of_pupil = Enrolment.objects.filter(pupil_id=pupil)
+    later = of_pupil.filter(started_on__gt=day).order_by("started_on", "pk").values("school_id")
+    earlier = of_pupil.filter(ended_on__lt=day).order_by("-ended_on", "-pk").values("school_id")
+    return Coalesce(_school_on(day), Subquery(later[:1]), Subquery(earlier[:1]))
+
+
 def consents_given(months: list[dt.date]) -> Counts:
+    """Consents recorded per month, at the school the pupil was at when it was given."""
     from schoolzorg.consent.models import Consent
 
     return monthly_counts(
-        Consent.objects.all(), group="pupil__current_school_id", when="given_on", months=months
+        Consent.objects.annotate(_school=school_on_given_day()),
+        group="_school",
+        when="given_on",
+        months=months,
     )
 
 

@@ -7,12 +7,13 @@ import itertools
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from schoolzorg.lib import spreadsheets
 from schoolzorg.reports import charts, suppression
 from schoolzorg.reports.access import chosen_municipality
-from schoolzorg.reports.figures import figures_for
+from schoolzorg.reports.figures import figures_for, schools_caption
 
 
 @never_cache
@@ -37,6 +38,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "municipality_name": name,
             "options": options,
             "figures": figures,
+            "schools_caption": schools_caption(figures.stock_on, timezone.localdate()),
             "charts": svg,
             "legend": suppression.LEGEND,
         },

@@ -9,8 +9,8 @@ import pytest
 
 from schoolzorg.organisations.tests.factories import MunicipalityFactory, SchoolFactory
 from schoolzorg.reports import suppression
-from schoolzorg.reports.figures import MONTHLY_MEASURES, Table, build
-from schoolzorg.reports.models import MonthlySchoolFigure
+from schoolzorg.reports.figures import MONTHLY_MEASURES, Table, build, schools_caption
+from schoolzorg.reports.models import FigureRefresh, MonthlySchoolFigure
 from schoolzorg.reports.sources import window
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +123,26 @@ def test_no_hidden_count_follows_from_a_total_shown_elsewhere(seed: int) -> None
         for m in months:
             cells = [cells[m] for cells in rows.values()]
             assert not _lonely(cells, [table[(names.index(n), m, key)] for n in rows]), (key, m)
+
+
+def test_the_caption_says_on_which_day_pupils_consent_and_cases_were_counted() -> None:
+    assert schools_caption(None, TODAY) == "Per school over de laatste twaalf maanden"
+    assert schools_caption(TODAY, TODAY) == (
+        "Per school over de laatste twaalf maanden; leerlingen, toestemming en open casussen "
+        "vandaag (5 december 2026): de maand loopt nog"
+    )
+    assert schools_caption(dt.date(2026, 12, 4), TODAY).endswith(
+        "op 4 december 2026, de dag van de laatste berekening (de maand liep toen nog)"
+    )
+    assert schools_caption(dt.date(2026, 11, 30), TODAY).endswith(
+        "op 30 november 2026, de laatste dag van de maand"
+    )
+
+
+def test_the_stock_day_is_the_refresh_day_while_the_month_runs() -> None:
+    municipality = MunicipalityFactory()
+    _rows(municipality, [SchoolFactory(municipality=municipality)], lambda i, m, key: 10)
+    FigureRefresh.objects.update_or_create(pk=1, defaults={"counted_on": TODAY})
+    assert build(municipality.pk, today=TODAY).stock_on == TODAY
+    FigureRefresh.objects.filter(pk=1).update(counted_on=dt.date(2027, 1, 1))
+    assert build(municipality.pk, today=TODAY).stock_on == dt.date(2026, 12, 31)

@@ -228,3 +228,30 @@ def test_lead_times_say_they_are_school_days_by_month_completed(town, client_for
     html = client_for(analyst).get(reverse("reports:index")).content.decode()
     assert "Mediaan in schooldagen per stap" in html
     assert "in de maand waarin de stap klaar was" in html
+
+
+def test_the_schools_table_says_it_hides_per_column_and_counts_stocks_today(
+    town, client_for, member
+) -> None:
+    """December runs until the 31st: on the 5th its pupils, consents and open cases are
+    counted today, and the caption says so (not "op het eind van de laatste maand")."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    municipality, analyst = town
+    _pupils(SchoolFactory(name="De Regenboog", municipality=municipality), 6)
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    with time_machine.travel(dt.datetime(2026, 12, 5, 10, 0, tzinfo=amsterdam), tick=False):
+        refresh_figures()
+        forget_figures()
+        html = client_for(analyst).get(reverse("reports:index")).content.decode()
+    assert (
+        "leerlingen, toestemming en open casussen vandaag (5 december 2026): de maand loopt nog"
+        in html
+    )
+    assert "op het eind van de laatste maand" not in html
+    assert "Daarom verbergen we per kolom" in html
+    assert "Een × in de ene kolom zegt niets over een andere kolom." in html
+    assert "Verandert een leerling van school, dan veranderen de cijfers van de oude school" in html
+    assert "alle verborgen aantallen van die tabel" not in html
