@@ -97,12 +97,13 @@ def monthly_counts(
     )
     rows = (
         qs.filter(bounds)
-        .exclude(**{f"{group}__isnull": True})
         .annotate(_m=TruncMonth(when))
         .values(group, "_m")
         .annotate(_n=Count(distinct, distinct=True) if distinct else Count("pk"))
     )
-    return {(r[group], _as_date(r["_m"])): r["_n"] for r in rows}
+    # Rows without a group are dropped here, not in SQL: a group that is a subquery (the
+    # consent's school on the day) would be looked up twice per row.
+    return {(r[group], _as_date(r["_m"])): r["_n"] for r in rows if r[group] is not None}
 
 
 def first_counts(candidates: Iterable[tuple[str, dict[str, Any]]], months: list[dt.date]) -> Counts:
@@ -180,33 +181,33 @@ def pupils_enrolled(months: list[dt.date], today: dt.date) -> Counts:
 
 def pupils_with_consent(months: list[dt.date], today: dt.date) -> Counts:
     """Distinct pupils per school with a complete consent for the care team in force on the
-    month's stock day, at the school they were enrolled at on that day.
+    month's stock day, at the school they were enrolled at on that day (like the pupils).
 
-    Read from the consents (few) towards each one's pupil's enrolments (a handful, by index),
-    not from the country's enrolments towards the consents.
+    The enrolments of that day, semi-joined with the pupils who have such a consent: on the
+    national data as fast as grouping the consents by the current school was, and faster than
+    looking up each consent's enrolment.
     """
     from schoolzorg.consent.models import Consent, Purpose
+    from schoolzorg.pupils.models import Enrolment
 
     out: Counts = {}
     for month in months:
         day = stock_day(month, today)
+        consented = Consent.objects.in_force(day).filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM)
         rows = (
-            Consent.objects.in_force(day)
-            .filter(purpose=Purpose.DISCUSS_IN_CARE_TEAM)
-            .annotate(_school=_school_on(day))
-            .values("_school")
+            Enrolment.objects.on(day)
+            .filter(pupil_id__in=consented.values("pupil_id"))
+            .values("school_id")
             .annotate(_n=Count("pupil_id", distinct=True))
         )
         for r in rows:
-            # Enrolled nowhere that day: skipped here, as a filter in SQL looks it up twice.
-            if r["_school"] is not None:
-                out[(r["_school"], month)] = r["_n"]
+            out[(r["school_id"], month)] = r["_n"]
     return out
 
 
-def _school_on(day: dt.date | OuterRef) -> Subquery:
-    """The school of the outer query's pupil on the day (the latest enrolment when a move
-    makes two meet on one day)."""
+def _school_on(day: OuterRef) -> Subquery:
+    """The school of the outer query's pupil on the outer query's day (the latest enrolment
+    when a move makes two meet on one day)."""
     from schoolzorg.pupils.models import Enrolment
 
     return Subquery(
