@@ -56,6 +56,11 @@ def test_analyst_sees_own_municipality_without_any_pupil(town, client_for, membe
     assert "Elders" not in html
     assert "Kindnaam" not in html
     assert "<svg" in html and "<table" in html
+    # Each chart keeps a readable width and scrolls in its own box, reachable by keyboard.
+    charts = html.count('<svg class="chart"')
+    assert charts >= 1
+    assert html.count('<div class="chart-scroll" role="region" tabindex="0"') == charts
+    assert "Hulpvragen zijn alle vragen om hulp aan het zorgteam" in html  # what is counted
 
 
 def test_other_municipality_is_404(town, client_for) -> None:
