@@ -559,6 +559,16 @@ class CsvFile:
         """Whether the column asked for as `name` is in the file."""
         return name in self.columns
 
+    @property
+    def unused_columns(self) -> list[str]:
+        """The file's named columns that no `Column` asked for, in the file's order.
+
+        Only meaningful for an importer that reads every column through `columns`: one that
+        looks columns up later with `find` reads some of these too.
+        """
+        used = set(self.columns.values())
+        return [h for h in self.header if h and h not in used]
+
     def reject(self, line: int, reason: str) -> None:
         """Note a bad line; the first MAX_PROBLEMS are kept, all are counted."""
         self.problem_count += 1

@@ -34,14 +34,19 @@ What it does (all or nothing, in one transaction):
   (`update_pupil`); a changed postcode or house number is a move from the day of the import
   (`move_pupil`, the old address stays in the history); guardians are matched by name and
   updated (`set_guardians`: a guardian the row no longer names is unlinked; a row without any
-  guardian changes none). A number whose enrolment here had ended is enrolled again.
+  guardian changes none). A column missing from the file says nothing: only a file with the
+  name columns of both parents (`ouder 1 naam` and `ouder 2 naam`) unlinks a guardian; a file
+  with columns for one parent only (an export template without `ouder 2 …`) links and updates
+  but unlinks no one, and the summary counts the guardians it left linked. A number whose enrolment here had ended is enrolled again.
 - a pupil enrolled at this school whose number is not in the file left the school: the
   enrolment ends on the day of the import (`leave_school`). A file that would end more than a
   tenth of the school's enrolments (a file cut off, or another school's) is refused unless
   `--schrijf-ontbrekende-uit` is given (as after the summer, when group 8 has left).
 
 The summary and the refusals name no child: counts and line numbers only, never a name, a
-number or a date of birth from the file.
+number or a date of birth from the file. It does name the file's columns that were not read
+(a column name is no child's data), so that a guardian column under a name the importer does
+not know, or a BSN the export should leave out, does not go unnoticed.
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from schoolzorg.lib.csvfiles import Column, CsvFile, Problem, Row
+from schoolzorg.lib.csvfiles import Column, CsvFile, Problem, Row, column_key
 from schoolzorg.lib.postcodes import normalise_postcode
 from schoolzorg.lib.validators import without_hidden_characters
 from schoolzorg.organisations.importers.base import (
@@ -98,10 +103,15 @@ def _guardian_columns(n: int) -> list[Column]:
 
 COLUMNS = [
     Column(
-        "leerlingnummer", ("leerling nummer", "leerlingnr", "llnr", "stamnummer", "leerling id")
+        "leerlingnummer",
+        ("leerling nummer", "leerlingnr", "llnr", "stamnummer", "stamnr", "leerling id"),
     ),
     Column("voornaam", ("roepnaam", "roepnaam leerling", "voornaam leerling")),
-    Column("tussenvoegsel", ("tussenvoegsels", "voorvoegsel", "voorvoegsels"), required=False),
+    Column(
+        "tussenvoegsel",
+        ("tussenvoegsels", "tussenv", "voorvoegsel", "voorvoegsels", "voorv"),
+        required=False,
+    ),
     Column("achternaam", ("geslachtsnaam", "achternaam leerling")),
     Column("geboortedatum", ("geboorte datum", "geb datum", "geboortedatum leerling")),
     Column("groep", ("jaargroep", "groep klas", "klas", "groepsnaam", "stamgroep")),
@@ -212,10 +222,19 @@ def _guardians(row: Row, table: CsvFile, errors: list[str]) -> tuple[GuardianDet
     return tuple(found)
 
 
-def parse(path: str | Path, school: School, *, today: dt.date) -> tuple[list[PupilRow], bool]:
-    """Read and check the whole file; raise ImportRefused listing every bad row (no values).
+@dataclass(frozen=True)
+class FileColumns:
+    """What the file's header says beyond its rows."""
 
-    Also says whether the file has a column on parental authority (`ouder 1 gezag`)."""
+    authority: bool  # a column on parental authority (`ouder 1 gezag`)
+    all_guardians: bool  # name columns for every guardian a row can have
+    unused: tuple[str, ...] = ()  # the file's column names the importer does not read
+
+
+def parse(
+    path: str | Path, school: School, *, today: dt.date
+) -> tuple[list[PupilRow], FileColumns]:
+    """Read and check the whole file; raise ImportRefused listing every bad row (no values)."""
     table = load_table(path, columns=COLUMNS)
     rows: list[PupilRow] = []
     first_line: dict[str, int] = {}
@@ -289,7 +308,11 @@ def parse(path: str | Path, school: School, *, today: dt.date) -> tuple[list[Pup
             )
         )
     refuse_on_problems(path, table)
-    return rows, table.has("ouder 1 gezag")
+    return rows, FileColumns(
+        authority=table.has("ouder 1 gezag"),
+        all_guardians=all(table.has(f"ouder {n} naam") for n in range(1, GUARDIANS + 1)),
+        unused=tuple(table.unused_columns),
+    )
 
 
 def find_school(code: str, source: str) -> School:
@@ -332,11 +355,13 @@ class _Tally:
     guardians_linked: int = 0
     guardians_changed: int = 0
     guardians_unlinked: int = 0
+    guardians_kept: int = 0  # linked, not in a file without `ouder 2` columns, left linked
+    new_without_guardians: int = 0
     numbered: int = 0  # pupils of this school without a number that got theirs
     enrolled_again: int = 0
     joined_family: int = 0  # new pupils in the family of a brother or sister
 
-    def notes(self, authority_column: bool) -> list[str]:
+    def notes(self, columns: FileColumns) -> list[str]:
         notes = []
         if self.moved:
             notes.append(f"verhuisd: {self.moved} (het oude adres blijft in de woongeschiedenis)")
@@ -345,11 +370,23 @@ class _Tally:
                 f"ouders/verzorgers: {self.guardians_linked} gekoppeld, "
                 f"{self.guardians_changed} gewijzigd, {self.guardians_unlinked} ontkoppeld"
             )
-            if self.guardians_linked and not authority_column:
+            if self.guardians_linked and not columns.authority:
                 notes.append(
                     "het bestand heeft geen kolom 'ouder 1 gezag': nieuw gekoppelde ouders "
                     "zijn vastgelegd als ouder met gezag"
                 )
+        if self.guardians_kept:
+            notes.append(
+                f"ouders/verzorgers niet in het bestand maar wel gekoppeld gebleven: "
+                f"{self.guardians_kept}; het bestand heeft niet voor beide ouders kolommen "
+                "('ouder 1 naam' en 'ouder 2 naam'), dus niemand is ontkoppeld"
+            )
+        if self.new_without_guardians:
+            notes.append(
+                f"nieuwe leerlingen zonder ouder/verzorger: {self.new_without_guardians}; "
+                "er is dus niemand die voor hen toestemming kan geven"
+            )
+        notes += _column_notes(columns.unused)
         if self.joined_family:
             notes.append(
                 f"bij het gezin van een broer of zus gevoegd: {self.joined_family} "
@@ -380,7 +417,7 @@ def import_pupils(
     source = Path(path).name
     the_school = find_school(school, source)
     today = today or timezone.localdate()
-    rows, authority_column = parse(path, the_school, today=today)
+    rows, columns = parse(path, the_school, today=today)
     report = ImportReport(
         source,
         things=f"leerlingen van {the_school.name}, {the_school.location_code}",
@@ -412,6 +449,8 @@ def import_pupils(
                     tally.numbered += 1
             if enrolment is None:
                 _new_pupil(row, the_school, today, families, tally)
+                if not row.guardians:
+                    tally.new_without_guardians += 1
                 report.inserted += 1
                 continue
             pupil = enrolment.pupil
@@ -440,7 +479,7 @@ def import_pupils(
                 group=row.group,
             )
             changed |= _keep_address(pupil, row, today, tally)
-            changed |= _keep_guardians(pupil, row, tally)
+            changed |= _keep_guardians(pupil, row, tally, unlink=columns.all_guardians)
             if changed:
                 report.updated += 1
             else:
@@ -459,7 +498,7 @@ def import_pupils(
         for gone in leaving:
             if services.leave_school(gone.pupil, the_school, on=today):
                 report.closed += 1
-    report.notes += tally.notes(authority_column=authority_column)
+    report.notes += tally.notes(columns)
     return report
 
 
@@ -536,9 +575,42 @@ def _keep_address(pupil: Pupil, row: PupilRow, today: dt.date, tally: _Tally) ->
     return True
 
 
-def _keep_guardians(pupil: Pupil, row: PupilRow, tally: _Tally) -> bool:
-    changes = services.set_guardians(pupil, row.guardians)
+def _keep_guardians(pupil: Pupil, row: PupilRow, tally: _Tally, *, unlink: bool = True) -> bool:
+    changes = services.set_guardians(pupil, row.guardians, unlink=unlink)
     tally.guardians_linked += changes.linked
     tally.guardians_changed += changes.changed
     tally.guardians_unlinked += changes.unlinked
+    tally.guardians_kept += changes.kept
     return bool(changes)
+
+
+_GUARDIAN_WORDS = ("ouder", "verzorger", "voogd", "moeder", "vader")
+_BSN_WORDS = ("bsn", "burgerservicenummer", "sofinummer", "sofi nummer")
+MAX_LISTED = 20
+
+
+def _column_notes(unused: tuple[str, ...]) -> list[str]:
+    """What the summary says about columns the import did not read.
+
+    Said every time, not only when something looks wrong: a column under a name the importer
+    does not know (a template's `Naam ouder/verzorger 1`) is otherwise read as an empty one, and
+    new pupils silently come in without parents.
+    """
+    if not unused:
+        return []
+    listed = ", ".join(name[:40] for name in unused[:MAX_LISTED])
+    more = f" en nog {len(unused) - MAX_LISTED}" if len(unused) > MAX_LISTED else ""
+    notes = [f"kolommen niet gebruikt: {listed}{more}"]
+    keys = [column_key(name) for name in unused]
+    if any(word in key for key in keys for word in _GUARDIAN_WORDS):
+        notes.append(
+            "een niet gebruikte kolom lijkt over ouders/verzorgers te gaan; noem de kolommen "
+            "'ouder 1 naam', 'ouder 1 relatie', 'ouder 1 gezag', 'ouder 1 email', "
+            "'ouder 1 telefoon' en hetzelfde voor ouder 2, en lees het bestand opnieuw in"
+        )
+    if any(key in _BSN_WORDS or key.startswith("bsn ") for key in keys):
+        notes.append(
+            "het bestand heeft een kolom met het BSN; die is niet gelezen en niet bewaard. Laat "
+            "het BSN voortaan weg uit de export: Schoolzorg heeft het niet nodig"
+        )
+    return notes

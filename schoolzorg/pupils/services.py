@@ -335,13 +335,16 @@ class GuardianChanges:
     linked: int = 0  # a guardian newly linked to the pupil (new, or already in the family)
     changed: int = 0  # a link or a guardian whose details changed
     unlinked: int = 0  # a link removed: the guardian was not given any more
+    kept: int = 0  # a link not given but kept, because the caller may not unlink (`unlink`)
 
     def __bool__(self) -> bool:
         return bool(self.linked or self.changed or self.unlinked)
 
 
 @transaction.atomic
-def set_guardians(pupil: Pupil, given: Sequence[GuardianDetails]) -> GuardianChanges:
+def set_guardians(
+    pupil: Pupil, given: Sequence[GuardianDetails], *, unlink: bool = True
+) -> GuardianChanges:
     """Make the pupil's guardians the ones given, matched by name (`same_name`).
 
     A guardian already linked keeps its row; its relation, authority, e-mail and phone are
@@ -350,6 +353,10 @@ def set_guardians(pupil: Pupil, given: Sequence[GuardianDetails]) -> GuardianCha
     "ouder" and, without a word on authority, with authority (the model's default). A linked
     guardian not given is unlinked (the guardian stays in the family). Nothing given changes
     nothing: a pupil never loses all guardians because a file left them out.
+
+    `unlink` False keeps a linked guardian that is not given (counted as `kept`): for a file
+    that has columns for fewer guardians than a pupil can have, whose silence about a second
+    parent says nothing about that parent.
     """
     changes = GuardianChanges()
     if not given:
@@ -394,6 +401,9 @@ def set_guardians(pupil: Pupil, given: Sequence[GuardianDetails]) -> GuardianCha
         if _update_guardian(link.guardian, details) or link_changed:
             changes.changed += 1
     for link in links.values():
+        if not unlink:
+            changes.kept += 1
+            continue
         link.delete()
         changes.unlinked += 1
     return changes

@@ -360,3 +360,80 @@ def test_the_command_refuses_in_dutch_and_explains_itself(school: School) -> Non
 )
 def test_dates_as_the_exports_write_them(text: str, day: dt.date | None) -> None:
     assert parse_date(text) == day
+
+
+def _without_columns(rows: list[str], dropped: str) -> list[str]:
+    """The rows with every column whose header starts with `dropped` taken out."""
+    header = rows[0].split(";")
+    keep = [i for i, name in enumerate(header) if not name.startswith(dropped)]
+    return [";".join(row.split(";")[i] for i in keep) for row in rows]
+
+
+def test_a_file_without_the_second_parents_columns_unlinks_no_one(
+    school: School, tmp_path: Path
+) -> None:
+    """A column missing from the file says nothing: an export template without the `Ouder 2 …`
+    columns must not unlink every second parent (and so halve whose consent is needed)."""
+    import_pupils(SAMPLE, school="99WA00", today=TODAY)
+    links = GuardianLink.objects.count()
+    rows = _without_columns(SAMPLE.read_text(encoding="utf-8-sig").splitlines(), "Ouder 2")
+    assert "Ouder 2" not in rows[0]
+    report = import_pupils(_write(tmp_path, rows), school="99WA00", today=TODAY)
+    assert (report.inserted, report.updated, report.closed, report.unchanged) == (0, 0, 0, 4)
+    assert GuardianLink.objects.count() == links
+    daniel = Pupil.objects.get(first_name="Daniël")
+    assert daniel.guardian_links.count() == 2
+    assert any(
+        note.startswith("ouders/verzorgers niet in het bestand maar wel gekoppeld gebleven: 3")
+        for note in report.notes
+    )
+
+
+def test_a_row_that_has_the_second_parents_columns_but_leaves_them_empty_unlinks(
+    school: School, tmp_path: Path
+) -> None:
+    import_pupils(SAMPLE, school="99WA00", today=TODAY)
+    rows = SAMPLE.read_text(encoding="utf-8-sig").splitlines()
+    rows[1] = rows[1].replace("Joost van den Berg;vader;ja;;", ";;;;")
+    report = import_pupils(_write(tmp_path, rows), school="99WA00", today=TODAY)
+    assert "ouders/verzorgers: 0 gekoppeld, 0 gewijzigd, 1 ontkoppeld" in report.notes
+    assert Pupil.objects.get(first_name="Daniël").guardian_links.count() == 1
+
+
+def test_magisters_column_names_stamnr_and_tussenv_are_read(school: School, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        [
+            "Stamnr;Roepnaam;Tussenv;Achternaam;Geb.datum;Klas;Postcode;Huisnr;Toev",
+            "1001;Daniël;van den;Berg;17-05-2016;5;3501 AA;1;",
+        ],
+    )
+    report = import_pupils(path, school="99WA00", today=TODAY)
+    assert report.inserted == 1
+    assert Pupil.objects.get().last_name == "van den Berg"
+    assert not any(note.startswith("kolommen niet gebruikt") for note in report.notes)
+
+
+def test_the_summary_names_the_columns_it_did_not_read(school: School, tmp_path: Path) -> None:
+    """A guardian column under a name the importer does not know is not silently empty, and
+    a BSN in the export is pointed out (it is never read)."""
+    path = _write(
+        tmp_path,
+        [
+            HEADER + ";BSN;Naam ouder/verzorger 1;Opmerking",
+            "1;Sem;;Bakker;01-01-2018;3;3501 AA;5;123456782;Eva Bakker;",
+        ],
+    )
+    report = import_pupils(path, school="99WA00", today=TODAY)
+    assert report.inserted == 1
+    assert "kolommen niet gebruikt: BSN, Naam ouder/verzorger 1, Opmerking" in report.notes
+    assert any(
+        note.startswith("een niet gebruikte kolom lijkt over ouders") for note in report.notes
+    )
+    assert any(note.startswith("het bestand heeft een kolom met het BSN") for note in report.notes)
+    assert any(
+        note.startswith("nieuwe leerlingen zonder ouder/verzorger: 1") for note in report.notes
+    )
+    text = " ".join(report.notes)
+    for value in ("123456782", "Eva", "Sem"):
+        assert value not in text
