@@ -123,10 +123,16 @@ class FirstLines:
         self._lines.setdefault(key, line)
 
 
-# Removing more than this share of what earlier imports stored (and more than MAX_REMOVED_FEW)
-# means the file is cut off or an extract, not a new edition: refused unless asked for.
+# Removing more than this share of what earlier imports stored means the file is cut off or an
+# extract, not a new edition: refused unless asked for. Removing MAX_REMOVED_FEW or fewer is
+# never refused: in a tiny table (a school location of a dozen pupils) one family moving away
+# is more than a tenth, and a guard that asks for the override at every import teaches people
+# to always give it. The floor is small on purpose: a floor of 10 let a cut-off export end 10
+# of a village school's 50 pupils without a question. A cut-off file seldom loses only a row
+# or two (a line cut halfway is refused by the reader), and the next full file enrols them
+# again. No absolute cap on top: a national registry's new edition rightly closes hundreds.
 MAX_REMOVED_SHARE = 0.10
-MAX_REMOVED_FEW = 10
+MAX_REMOVED_FEW = 2
 
 
 def refuse_mass_removal(
@@ -139,7 +145,8 @@ def refuse_mass_removal(
     full_file: str,
     on_purpose: str,
 ) -> None:
-    """Refuse a file that would remove (close, unlink) more than a tenth of what is stored.
+    """Refuse a file that would remove (close, unlink) more than a tenth of what is stored
+    (and more than MAX_REMOVED_FEW).
 
     A file cut off halfway or a regional extract looks just like a registry in which much
     vanished; the command has an option (`on_purpose` names it) to do it anyway. Call it

@@ -437,3 +437,16 @@ def test_the_summary_names_the_columns_it_did_not_read(school: School, tmp_path:
     text = " ".join(report.notes)
     for value in ("123456782", "Eva", "Sem"):
         assert value not in text
+
+
+def test_a_cut_off_file_of_a_small_school_is_refused(school: School, tmp_path: Path) -> None:
+    """More than a tenth is refused also when that is fewer than ten pupils; one or two
+    leaving always pass (a tiny location would otherwise need the option every time)."""
+    rows = [HEADER] + [f"{n};Kind{n};;Bakker;01-01-2018;3;3501 AA;{n}" for n in range(1, 21)]
+    import_pupils(_write(tmp_path, rows), school="99WA00", today=TODAY)
+    with pytest.raises(ImportRefused) as refused:
+        import_pupils(_write(tmp_path, rows[:-3]), school="99WA00", today=TODAY)
+    assert "Dit bestand zou 3 van de 20 inschrijvingen" in str(refused.value.problems[0])
+    assert len(_numbers(school)) == 20
+    report = import_pupils(_write(tmp_path, rows[:-2]), school="99WA00", today=TODAY)
+    assert report.closed == 2
