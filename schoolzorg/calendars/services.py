@@ -75,9 +75,12 @@ def import_school_holidays(
     """Import a school-holiday file: clean rows approved, suspect rows pending review.
 
     A row is known by its source id and region code, so importing the same file again changes
-    nothing, and a correction the administrator made stays. A holiday first loaded from the
-    other kind of file (CSV or Rijksoverheid's JSON) is known by region, school year and name. Raises ImportRefused when the file
-    cannot be read; then nothing is stored. With `school_year`, only that year's rows are taken.
+    nothing, and a correction the administrator made stays. A row whose id is new is known by
+    region, school year and name: a holiday first loaded from the other kind of file (CSV or
+    Rijksoverheid's JSON), or from the same kind under other ids (a regenerated export), is
+    compared with, never stored twice; new dates for an approved one wait for review. Raises
+    ImportRefused when the file cannot be read; then nothing is stored. With `school_year`,
+    only that year's rows are taken.
     """
     rows = importing.parse_school_file(_source_bytes(source))
     if school_year:
@@ -93,7 +96,7 @@ def import_school_holidays(
             (h.source_id, h.source_region): h
             for h in SchoolHoliday.objects.filter(source_id__in={r.source_id for r in rows})
         }
-        from_other_files = _from_the_other_kind_of_file(rows)
+        by_name = _stored_under_other_ids(rows, set(existing))
         findings: list[ImportFinding] = []
         for row in rows:
             for code in row.groups:
@@ -101,10 +104,16 @@ def import_school_holidays(
                 status = HolidayStatus.PENDING if reasons else HolidayStatus.APPROVED
                 holiday = existing.get((row.source_id, code))
                 if holiday is None:
-                    holiday = from_other_files.pop(
+                    holiday = by_name.pop(
                         (code, school_year_of(row.start_on), row.name.lower()), None
                     )
                     if holiday is not None:
+                        source = (
+                            "onder een ander Id"
+                            if importing.source_kind(holiday.source_id)
+                            == importing.source_kind(row.source_id)
+                            else "uit een bestand van de andere bron"
+                        )
                         findings.append(
                             ImportFinding(
                                 batch=batch,
@@ -112,8 +121,8 @@ def import_school_holidays(
                                 line=row.line,
                                 message=(
                                     f"{row.name} ({code}) {holiday.school_year} stond er al, "
-                                    "uit een bestand van de andere bron; vergeleken met die "
-                                    "vakantie, niet dubbel opgenomen."
+                                    f"{source}; vergeleken met die vakantie, niet dubbel "
+                                    "opgenomen."
                                 ),
                             )
                         )
@@ -192,14 +201,16 @@ def import_school_holidays(
     return batch
 
 
-def _from_the_other_kind_of_file(
-    rows: list[importing.SchoolRow],
+def _stored_under_other_ids(
+    rows: list[importing.SchoolRow], matched: set[tuple[str, str]]
 ) -> dict[tuple[str, str, str], SchoolHoliday]:
-    """Stored holidays of these rows' regions, school years and names that came from the other
-    kind of file (OpenHolidays' CSV or Rijksoverheid's JSON), by (region code, school year,
-    name): the same holiday under another source id. Loading the JSON after the CSV (or the
-    other way round) compares with them instead of storing each holiday twice."""
-    kinds = {importing.source_kind(r.source_id) for r in rows}
+    """Stored holidays of these rows' regions, school years and names, by (region code, school
+    year, name), leaving out those the file names by their own id (`matched`).
+
+    The same holiday under another source id: loading Rijksoverheid's JSON after the CSV (or
+    the other way round), or an OpenHolidays export whose ids were regenerated, compares with
+    them instead of storing each holiday twice, so a corrected (shorter) holiday does not
+    leave the old one in force next to it."""
     candidates = SchoolHoliday.objects.filter(
         source_region__in={code for r in rows for code in r.groups},
         school_year__in={school_year_of(r.start_on) for r in rows},
@@ -207,7 +218,7 @@ def _from_the_other_kind_of_file(
     ).exclude(source_id="")
     found: dict[tuple[str, str, str], SchoolHoliday] = {}
     for holiday in candidates.order_by("pk"):
-        if importing.source_kind(holiday.source_id) not in kinds:
+        if (holiday.source_id, holiday.source_region) not in matched:
             found.setdefault(
                 (holiday.source_region, holiday.school_year, holiday.name.lower()), holiday
             )

@@ -530,3 +530,24 @@ def test_a_holiday_file_with_mac_line_endings_is_read() -> None:
     assert import_school_holidays(data).created == 6
     public = b"Id;Country;StartDate;EndDate;Name\rp1;NL;2031-01-01;;NL Nieuwjaarsdag\r"
     assert import_public_holidays(public).created == 1
+
+
+def test_a_regenerated_file_with_new_ids_stores_no_holiday_twice() -> None:
+    """Same kind of file, new Ids: the holiday is known by region, school year and name; a
+    corrected date waits for review instead of a second, approved copy next to the old one."""
+    import_school_holidays(crafted(CHRISTMAS_2026))
+    new_ids = CHRISTMAS_2026.replace("k26;", "x-99;")
+    same = import_school_holidays(crafted(new_ids))
+    assert (same.created, same.updated, same.unchanged) == (0, 0, 3)
+    assert SchoolHoliday.objects.count() == 3
+    assert sum("onder een ander Id" in f.message for f in same.findings.all()) == 3
+    shorter = import_school_holidays(crafted(new_ids.replace("2027-01-03", "2026-12-31")))
+    assert (shorter.created, shorter.updated, shorter.flagged) == (0, 3, 3)
+    assert SchoolHoliday.objects.count() == 3
+    holiday = SchoolHoliday.objects.get(region="zuid")
+    assert (holiday.status, holiday.end_on, holiday.proposed_end_on) == (
+        "approved",
+        dt.date(2027, 1, 3),
+        dt.date(2026, 12, 31),
+    )
+    assert SchoolHoliday.objects.pending().count() == 3
