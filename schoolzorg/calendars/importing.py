@@ -42,7 +42,7 @@ MAX_POSSIBLE_DAYS = 63
 
 SCHOOL_COLUMNS = ("Id", "StartDate", "EndDate", "Name", "Groups")
 PUBLIC_COLUMNS = ("Id", "StartDate", "EndDate", "Name")
-REGION_COLUMNS = ("Category", "Name", "Groups", "Parent")
+REGION_COLUMNS = ("Category", "Name", "Groups", "Parent", Column("ShortName", required=False))
 # OpenHolidays names the country of each row; a file for another country is refused.
 COUNTRY = Column("Country", required=False)
 
@@ -79,6 +79,7 @@ class RegionRow:
     name: str
     groups: tuple[str, ...]
     province: str
+    from_province: bool = False  # the row's Groups was empty: the province's region is used
 
 
 def read_rows(
@@ -378,17 +379,42 @@ def parse_public_file(source: str | Path | bytes) -> list[PublicRow]:
 
 
 def parse_region_file(source: str | Path | bytes) -> list[RegionRow]:
-    """The municipality rows (provinces left out) of the holiday-region file."""
+    """The municipality rows (provinces left out) of the holiday-region file.
+
+    A region code other than NO, MI or ZU refuses the file with its line: counted as
+    "unchanged" it would hide a typo. A municipality whose `Groups` is empty gets its
+    province's (`Parent`), as a publisher may give the region only on the province's row.
+    """
     rows: list[RegionRow] = []
+    problems: list[str] = []
+    provinces: dict[str, tuple[str, ...]] = {}
+    expected = ", ".join(list(REGION_CODES)[:-1]) + f" of {list(REGION_CODES)[-1]}"
     for line, v in read_rows(source, REGION_COLUMNS):
-        if dutch_part(v["Category"]) != "gemeente":
+        groups = tuple(g.strip().upper() for g in v["Groups"].split(",") if g.strip())
+        for code in groups:
+            if code not in REGION_CODES:
+                problems.append(
+                    f"regel {line}: onbekende regio '{code[:10]}' (verwacht {expected})"
+                )
+        category = dutch_part(v["Category"])
+        if category == "provincie":
+            short = v.get("ShortName", "").strip().upper() or v.get("Code", "").upper()[3:]
+            provinces[short] = groups
+        if category != "gemeente":
             continue
         name = dutch_part(v["Name"])
         if not name:
-            raise ImportRefused([f"regel {line}: geen Nederlandse naam ('NL ...') in Name"])
-        groups = tuple(g.strip().upper() for g in v["Groups"].split(",") if g.strip())
+            problems.append(f"regel {line}: geen Nederlandse naam ('NL ...') in Name")
+            continue
         rows.append(RegionRow(line, name, groups, v["Parent"].upper()))
-    return rows
+    if problems:
+        raise ImportRefused(problems)
+    return [
+        RegionRow(r.line, r.name, provinces[r.province], r.province, from_province=True)
+        if not r.groups and provinces.get(r.province)
+        else r
+        for r in rows
+    ]
 
 
 def impossible_dates(start_on: dt.date, end_on: dt.date) -> str | None:

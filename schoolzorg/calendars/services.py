@@ -322,6 +322,9 @@ class RegionImportResult:
     matched: int = 0
     split: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    no_region: list[str] = field(default_factory=list)  # Groups empty, also on the province
+    from_province: int = 0  # Groups empty: the province's region used
+    not_in_file: list[str] = field(default_factory=list)  # known here, no row in the file
 
 
 def import_municipality_regions(
@@ -331,7 +334,9 @@ def import_municipality_regions(
 
     The file has no CBS code, so names are normalised (accents, `'s-`, Frisian spellings, two
     Bergens told apart by province). A municipality split over two regions is left alone: the
-    DUO region of each school decides there. Names not found here are reported, not guessed.
+    DUO region of each school decides there. Names not found here are reported, not guessed;
+    so are municipalities without any region in the file, and those known here that the file
+    does not name (their region stays as it was).
     """
     rows = importing.parse_region_file(_source_bytes(source))
     counts: dict[str, int] = {}
@@ -347,6 +352,7 @@ def import_municipality_regions(
         )
         result = RegionImportResult(batch=batch)
         findings: list[ImportFinding] = []
+        matched_ids: set[int] = set()
         for row in rows:
             ambiguous = counts[importing.normalise_name(row.name)] > 1
             found = next(
@@ -362,6 +368,20 @@ def import_municipality_regions(
                 continue
             municipality = found[0]
             result.matched += 1
+            matched_ids.add(municipality.pk)
+            result.from_province += row.from_province
+            if not row.groups:
+                result.no_region.append(row.name)
+                findings.append(
+                    ImportFinding(
+                        batch=batch,
+                        severity=ImportFinding.Severity.WARNING,
+                        line=row.line,
+                        message=f"{row.name}: geen regio in het bestand (Groups leeg, ook bij "
+                        "de provincie); de vakantieregio is niet veranderd.",
+                    )
+                )
+                continue
             if len(row.groups) != 1:
                 result.split.append(row.name)
                 findings.append(
@@ -389,8 +409,11 @@ def import_municipality_regions(
             )
             for name in result.unmatched
         ]
+        result.not_in_file = sorted(
+            m.name for group in by_name.values() for m in group if m.pk not in matched_ids
+        )
         ImportFinding.objects.bulk_create(findings)
-        batch.flagged = len(result.unmatched)
+        batch.flagged = len(result.unmatched) + len(result.no_region)
         batch.save()
     return result
 

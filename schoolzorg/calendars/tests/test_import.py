@@ -551,3 +551,37 @@ def test_a_regenerated_file_with_new_ids_stores_no_holiday_twice() -> None:
         dt.date(2026, 12, 31),
     )
     assert SchoolHoliday.objects.pending().count() == 3
+
+
+def test_an_unknown_region_code_refuses_the_region_file_naming_its_line() -> None:
+    lines = REGION_FILE.read_text(encoding="utf-8-sig").splitlines()
+    assert "NL De Wolden" in lines[6]
+    lines[6] = lines[6].replace(";NO;DR", ";WE;DR")
+    wolden = MunicipalityFactory(name="De Wolden", holiday_region="")
+    with pytest.raises(ImportRefused) as refused:
+        import_municipality_regions("\n".join(lines).encode())
+    assert refused.value.problems == ["regel 7: onbekende regio 'WE' (verwacht NO, MI of ZU)"]
+    wolden.refresh_from_db()
+    assert wolden.holiday_region == ""
+
+
+def test_an_empty_groups_cell_takes_the_provinces_region_or_is_reported_as_empty(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lines = REGION_FILE.read_text(encoding="utf-8-sig").splitlines()
+    # Drenthe's municipalities lose their Groups; Utrecht's lose them and so does the province.
+    emptied = [
+        line.replace(";NO;DR", ";;DR").replace(";MI;UT", ";;UT").replace(";MI,NO;", ";;")
+        for line in lines
+    ]
+    assen = MunicipalityFactory(name="Assen", holiday_region="")
+    utrecht = MunicipalityFactory(name="Utrecht", holiday_region="zuid")
+    MunicipalityFactory(name="Nergensveen", holiday_region="")
+    result = import_municipality_regions("\n".join(emptied).encode())
+    assen.refresh_from_db()
+    utrecht.refresh_from_db()
+    assert assen.holiday_region == "noord"  # from Drenthe's row
+    assert utrecht.holiday_region == "zuid"  # no region anywhere: left as it was
+    assert result.split == [] and result.no_region == ["Utrecht"]
+    assert result.from_province == 1
+    assert result.not_in_file == ["Nergensveen"]

@@ -36,3 +36,20 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Niet gevonden ({len(result.unmatched)}): {', '.join(result.unmatched)}"
             )
+        if result.from_province:
+            self.stdout.write(
+                f"Zonder regio bij de gemeente, die van de provincie genomen: "
+                f"{result.from_province}."
+            )
+        if result.no_region:
+            self.stdout.write(
+                f"Zonder regio in het bestand, niet veranderd ({len(result.no_region)}): "
+                f"{', '.join(result.no_region)}"
+            )
+        if result.not_in_file:
+            listed = ", ".join(result.not_in_file[:20])
+            more = f" en nog {len(result.not_in_file) - 20}" if len(result.not_in_file) > 20 else ""
+            self.stdout.write(
+                f"Niet in het bestand, regio niet veranderd ({len(result.not_in_file)}): "
+                f"{listed}{more}"
+            )
