@@ -450,3 +450,13 @@ def test_a_cut_off_file_of_a_small_school_is_refused(school: School, tmp_path: P
     assert len(_numbers(school)) == 20
     report = import_pupils(_write(tmp_path, rows[:-2]), school="99WA00", today=TODAY)
     assert report.closed == 2
+
+
+def test_the_sample_file_imports_after_the_sample_schools_as_the_readme_says() -> None:
+    """README: `import-schools data/samples/schoolvestigingen-waterstede.csv`, then
+    `import-pupils --school 99WA00 data/samples/leerlingen-regenboog.csv`, in an empty database."""
+    from schoolzorg.organisations.importers.schools import import_schools
+
+    import_schools(SAMPLE.with_name("schoolvestigingen-waterstede.csv"))
+    report = import_pupils(SAMPLE, school="99WA00", today=TODAY)
+    assert (report.inserted, report.closed) == (4, 0)

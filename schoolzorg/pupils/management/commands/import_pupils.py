@@ -24,8 +24,9 @@ class Command(BaseCommand):
             "--school",
             required=True,
             metavar="CODE",
-            help="De school van het bestand: de vestigingscode (zoals 99WA00), of de BRIN "
-            "als die maar één open vestiging heeft.",
+            help="De school van het bestand: de vestigingscode (zoals 99WA00, de voorbeeldschool "
+            "van data/samples/schoolvestigingen-waterstede.csv), of de BRIN als die maar één "
+            "open vestiging heeft.",
         )
         parser.add_argument(
             "--schrijf-ontbrekende-uit",
