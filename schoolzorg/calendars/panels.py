@@ -19,6 +19,7 @@ def calendar_nav(request: HttpRequest) -> NavItem | None:
             reverse("calendars:index"),
             order=80,
             count=SchoolHoliday.objects.pending().count(),
+            count_label="te beoordelen",
         )
     if policies.schools_with_closures_for(request.user).exists():
         return NavItem("Kalender", reverse("calendars:index"), order=80)

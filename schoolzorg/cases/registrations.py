@@ -79,8 +79,12 @@ def _nav_cases(request: Any) -> Any:
 
     schools = case_role_school_ids(request.user)
     if schools:
+        # Only new concerns are counted (the list itself shows every open case), so the badge
+        # says "nieuw", as "Mijn werk" does.
         count = Case.objects.filter(school_id__in=schools, status="new").count()
-        return NavItem("Casussen", reverse("cases:list"), order=20, count=count)
+        return NavItem(
+            "Casussen", reverse("cases:list"), order=20, count=count, count_label="nieuw"
+        )
     if Case.objects.open().filter(coordinator=request.user).exists():
         return NavItem("Casussen", reverse("cases:list"), order=20)
     return None
@@ -96,7 +100,9 @@ def _nav_social_work(request: Any) -> Any:
 
     if social_work_memberships(request.user):
         count = Case.objects.caseload_of(request.user).count()
-        return NavItem("Mijn dossiers", reverse("cases:caseload"), order=25, count=count)
+        return NavItem(
+            "Mijn dossiers", reverse("cases:caseload"), order=25, count=count, count_label="open"
+        )
     if _export_providers(request.user):
         return NavItem("Uren SMW", reverse("cases:hours"), order=70)
     return None

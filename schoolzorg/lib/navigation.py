@@ -28,7 +28,9 @@ class NavItem:
     order: int = 50
     count: int = 0
     is_current: bool = False
-    # What the count counts, read out after the number ("3 open", "2 ongelezen").
+    # What the count counts, read out after the number ("3 open", "1 nieuw", "2 ongelezen").
+    # Pass it with every count: a badge read as "open" while it counts only new items tells a
+    # screen-reader user a wrong figure.
     count_label: str = "open"
 
 

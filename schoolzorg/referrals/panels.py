@@ -80,7 +80,9 @@ def _team_nav(request: HttpRequest) -> navigation.NavItem | None:
     if not teams:
         return None
     count = Referral.objects.for_team(teams).filter(state=State.SUBMITTED).count()
-    return navigation.NavItem("Toeleidingen", reverse("referrals:inbox"), order=30, count=count)
+    return navigation.NavItem(
+        "Toeleidingen", reverse("referrals:inbox"), order=30, count=count, count_label="nieuw"
+    )
 
 
 def _school_nav(request: HttpRequest) -> navigation.NavItem | None:
@@ -94,7 +96,13 @@ def _school_nav(request: HttpRequest) -> navigation.NavItem | None:
         .filter(outgoing_q("concepten", schools, timezone.localdate()))
         .count()
     )
-    return navigation.NavItem("Toeleidingen", reverse("referrals:outgoing"), order=30, count=count)
+    return navigation.NavItem(
+        "Toeleidingen",
+        reverse("referrals:outgoing"),
+        order=30,
+        count=count,
+        count_label="concepten of teruggestuurd",
+    )
 
 
 # --- The municipality's service desk: the top rung of the escalation ladder -------------------
@@ -190,7 +198,9 @@ def _desk_nav(request: HttpRequest) -> navigation.NavItem | None:
     if referrals is None:
         return None
     count = referrals.filter(is_open_q()).order_by().count()
-    return navigation.NavItem("Toeleidingen", reverse("referrals:inbox"), order=30, count=count)
+    return navigation.NavItem(
+        "Toeleidingen", reverse("referrals:inbox"), order=30, count=count, count_label="open"
+    )
 
 
 def _desk_work(request: HttpRequest) -> Panel | None:

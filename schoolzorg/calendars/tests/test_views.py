@@ -77,6 +77,8 @@ def test_admin_sees_pending_holidays_with_reason(
         response = client.get(reverse("calendars:review_list"))
     assert response.status_code == 200
     assert response.content.decode().count("duurt 37 dagen") == 2
+    # The menu badge says what it counts (tester X1: it was read out as "2 open").
+    assert '2<span class="visually-hidden"> te beoordelen</span>' in response.content.decode()
 
 
 def test_admin_confirms_a_holiday_and_it_counts(

@@ -755,3 +755,10 @@ def test_the_concern_form_names_the_running_case_the_reporter_may_open(team, cli
     assert not Case.objects.visible_to(team.teacher).filter(pk=running.pk).exists()
     outsider = client_for(team.teacher).get(f"/casussen/melden/{team.pupil.pk}/")
     assert outsider.status_code == 200 and "Er loopt al" not in outsider.content.decode()
+
+
+def test_the_menu_badge_says_it_counts_new_cases(team, client_for):
+    """Tester X1: the badge counts new concerns only, so "1 open" next to 8 open cases was wrong."""
+    _case(team)
+    body = client_for(team.ib).get("/").content.decode()
+    assert '<span class="badge">1<span class="visually-hidden"> nieuw</span></span>' in body

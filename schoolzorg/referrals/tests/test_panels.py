@@ -23,7 +23,8 @@ def test_team_sees_new_referrals_in_menu_and_my_work(client_for: Callable[[Any],
     world = make_world()
     submitted(world)
     body = client_for(world.worker).get(reverse("home")).content.decode()
-    assert '<span class="badge">1<span class="visually-hidden"> open</span></span>' in body
+    # The badge counts only newly sent referrals, and says so (tester X1: it said "open").
+    assert '<span class="badge">1<span class="visually-hidden"> nieuw</span></span>' in body
     assert "1 nieuwe toeleiding" in body
 
 
@@ -42,6 +43,7 @@ def test_the_school_sees_its_drafts_counted_in_dutch(client_for: Callable[[Any],
     draft(world)
     body = client_for(world.smw).get(reverse("home")).content.decode()
     assert "2 concepten of teruggestuurd" in body
+    assert '2<span class="visually-hidden"> concepten of teruggestuurd</span>' in body
 
 
 def test_each_school_count_links_to_the_list_of_exactly_those_referrals(
