@@ -21,6 +21,7 @@ from schoolzorg.calendars.models import (
     SchoolHoliday,
 )
 from schoolzorg.lib.dates import numeric
+from schoolzorg.lib.forms import answer_status
 from schoolzorg.organisations.models import School
 
 RECENT_DECISIONS = 20
@@ -180,7 +181,12 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("calendars:review_list")
     else:
         form = _review_form(holiday)
-    return render(request, "calendars/review_detail.html", {"holiday": holiday, "form": form})
+    return render(
+        request,
+        "calendars/review_detail.html",
+        {"holiday": holiday, "form": form},
+        status=answer_status(form),
+    )
 
 
 def _review_form(holiday: SchoolHoliday) -> ReviewForm:

@@ -228,6 +228,8 @@ def _table(cases: list[Case]) -> list[Row]:
 
 # The status filter's values: open cases (the default), one status, or every case.
 STATE_FILTERS = frozenset({"open", "all", *CaseStatus.values})
+# The status choices that are not a status, as the tab title names them.
+FILTER_TITLES = {"open": "alle open casussen", "all": "alles"}
 
 
 @prepared_for_user(shape=("state",))
@@ -260,16 +262,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Die keuze bij Status kennen we niet. U ziet alle open casussen.")
         state = "open"
     page = paging.requested(request)
+    school_id = next((pk for pk in school_ids if str(pk) == school_filter), None)
     cases, page = paging.cut(
-        _listing(
-            user=request.user,
-            state=state,
-            school_id=next((pk for pk in school_ids if str(pk) == school_filter), None),
-            page=page,
-        ),
+        _listing(user=request.user, state=state, school_id=school_id, page=page),
         page,
     )
     log_list_reads(request, cases, "casuslijst")
+    # The tab title names the choice and page, so two tabs or two history entries of this list
+    # can be told apart (WCAG 2.4.2).
+    shown = [FILTER_TITLES.get(state) or str(CaseStatus(state).label).lower()]
+    shown += [s.name for s in schools if s.pk == school_id]
+    if page.number > 1:
+        shown.append(f"pagina {page.number}")
     return render(
         request,
         "cases/list.html",
@@ -281,6 +285,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "statuses": CaseStatus.choices,
             "page": page,
+            "title": ", ".join(shown),
             "can_consult": bool(school_ids),
         },
     )

@@ -16,6 +16,7 @@ from schoolzorg.accounts.views import require_recent_auth
 from schoolzorg.audit.models import Action as LogAction
 from schoolzorg.audit.policies import oversight_scope
 from schoolzorg.audit.services import record_access
+from schoolzorg.lib.forms import answer_status
 from schoolzorg.pupils.access import access_basis
 from schoolzorg.pupils.models import Pupil
 from schoolzorg.retention import files, policies, services
@@ -112,6 +113,8 @@ def new_request(request: HttpRequest, pupil_pk: int) -> HttpResponse:
             "open_request": open_request,
             "refused": refused,
         },
+        # Refused because a request is already open: out of date, as elsewhere (409).
+        status=409 if refused else answer_status(form),
     )
 
 

@@ -361,7 +361,7 @@ def test_pupil_page_is_not_cached_and_carries_security_headers(client_for, membe
 def test_inactive_user_cannot_sign_in(ib):
     User.objects.filter(pk=ib.pk).update(is_active=False)
     response = _password_step(Client(), ib.email, PASSWORD)
-    assert response.status_code == 200 and "klopt niet" in response.content.decode()
+    assert response.status_code == 400 and "klopt niet" in response.content.decode()
 
 
 def test_a_deactivated_or_removed_user_is_signed_out_on_the_next_request(client_for, member):
@@ -503,11 +503,11 @@ def test_a_code_with_a_superscript_is_a_wrong_code_not_a_crash(ib, settings):
     client = Client()
     _password_step(client, ib.email, PASSWORD)
     response = client.post("/inloggen/code/", {"token": "12345²"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with the mistake; not a crash
     assert "Deze code klopt niet" in response.content.decode()
     assert client.post("/inloggen/code/", {"token": "123456"}).status_code == 302
     again = client.post("/inloggen/bevestigen/", {"password": PASSWORD, "token": "12345²"})
-    assert again.status_code == 200
+    assert again.status_code == 400
     assert "Het wachtwoord of de code klopt niet" in again.content.decode()
 
 
@@ -606,3 +606,25 @@ def test_staying_signed_in_starts_the_idle_limit_afresh(client_for, member):
 def test_the_warning_before_the_idle_limit_is_only_for_someone_signed_in() -> None:
     page = Client().get("/inloggen/").content.decode()
     assert "sessie-melding" not in page and "session.js" not in page
+
+
+def _title(response) -> str:
+    import re
+
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1).strip()
+
+
+def test_sign_in_forms_sent_with_mistakes_say_fout_in_the_title(ib):
+    """Tester X7: the login, second step and re-authentication forms came back with 200, so
+    their tab title lacked the "Fout: " every other form that comes back has."""
+    TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    client = Client()
+    assert _title(client.get("/inloggen/")) == "Inloggen – Schoolzorg"
+    wrong = _password_step(client, ib.email, "fout")
+    assert wrong.status_code == 400 and _title(wrong) == "Fout: Inloggen – Schoolzorg"
+    _password_step(client, ib.email, PASSWORD)
+    code = client.post("/inloggen/code/", {"token": "000000"})
+    assert code.status_code == 400 and _title(code).startswith("Fout: Tweede stap")
+    assert not _title(client.get("/inloggen/code/")).startswith("Fout")
+    again = client.post("/inloggen/bevestigen/", {"password": "", "token": ""})
+    assert again.status_code == 400 and _title(again).startswith("Fout: Bevestig")

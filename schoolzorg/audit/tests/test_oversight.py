@@ -1172,3 +1172,17 @@ def test_the_change_history_names_whose_role_and_account_changed_and_no_child(wo
     assert "Van wie of wat" in text
     for child in ("Mila", "Matrixkind", "Moeder Matrixkind"):
         assert child not in text
+
+
+def test_log_pages_name_their_page_and_week_in_the_tab_title(world) -> None:
+    """Tester X7: page 2 of a user's log and every week of the report had one tab title."""
+    officer = signed_in_client(world.users["privacy_officer"])
+    coordinator = world.users["coordinator"]
+    _read(coordinator, dt.datetime(2026, 11, 10, 10, 0, tzinfo=AMS), n=101)
+    name = coordinator.full_name
+    first = officer.get(f"/logboek/gebruiker/{coordinator.pk}/").content.decode()
+    assert f"<title>Logboek van {name} – Schoolzorg</title>" in first
+    second = officer.get(f"/logboek/gebruiker/{coordinator.pk}/", {"pagina": 2}).content.decode()
+    assert f"<title>Logboek van {name}, pagina 2 – Schoolzorg</title>" in second
+    week = officer.get("/logboek/week/", {"week": MONDAY.isoformat()}).content.decode()
+    assert "9 november – 15 november 2026 – Schoolzorg</title>" in week

@@ -166,8 +166,10 @@ def test_bad_review_input_is_shown_in_dutch_and_nothing_changes(
 ) -> None:
     holiday = pending_holiday()
     response = client_for(admin).post(reverse("calendars:review_detail", args=[holiday.pk]), post)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
+    # Tester X7: the form that comes back says so in the tab title, as other forms do.
+    assert "<title>Fout: Voorjaarsvakantie beoordelen" in response.content.decode()
     holiday.refresh_from_db()
     assert holiday.status == HolidayStatus.PENDING
     assert not HolidayReview.objects.exists()

@@ -762,3 +762,11 @@ def test_the_menu_badge_says_it_counts_new_cases(team, client_for):
     _case(team)
     body = client_for(team.ib).get("/").content.decode()
     assert '<span class="badge">1<span class="visually-hidden"> nieuw</span></span>' in body
+
+
+def test_the_case_list_names_its_choice_and_page_in_the_tab_title(team, client_for):
+    """Tester X7: "/casussen/" and "/casussen/?status=new" had the same tab title."""
+    client = client_for(team.ib)
+    assert "<title>Casussen: alle open casussen – " in client.get("/casussen/").content.decode()
+    chosen = client.get("/casussen/", {"status": "new", "pagina": 2}).content.decode()
+    assert "<title>Casussen: nieuw, pagina 2 – " in chosen
