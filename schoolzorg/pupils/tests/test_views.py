@@ -25,7 +25,7 @@ def test_support_coordinator_sees_pupil_and_the_read_is_logged(member, client_fo
     school = pupil.current_school.name
     assert (
         f"U ziet deze leerling als intern begeleider / zorgcoördinator bij {school}. "
-        "Dit bezoek is vastgelegd." in response.content.decode()
+        "Dat u deze pagina bekijkt, staat in het logboek." in response.content.decode()
     )
 
 
