@@ -82,7 +82,8 @@ def index(request: HttpRequest) -> HttpResponse:
     basis, scope = _require_officer(request)
     form = UserSearchForm(request.GET or None)
     users: list[Any] = []
-    if form.is_valid() and form.cleaned_data["q"]:
+    searched = form.is_valid() and bool(form.cleaned_data["q"])
+    if searched:
         text = form.cleaned_data["q"]
         users = list(
             policies.scoped_users(scope)
@@ -97,6 +98,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "users": users,
+            "searched": searched,
             "open_grants": work.open_grants,
             "last_week": work.last_week,
             "last_week_signed": work.last_week_review,

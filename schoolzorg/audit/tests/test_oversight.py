@@ -1186,3 +1186,13 @@ def test_log_pages_name_their_page_and_week_in_the_tab_title(world) -> None:
     assert f"<title>Logboek van {name}, pagina 2 – Schoolzorg</title>" in second
     week = officer.get("/logboek/week/", {"week": MONDAY.isoformat()}).content.decode()
     assert "9 november – 15 november 2026 – Schoolzorg</title>" in week
+
+
+def test_an_empty_user_search_says_what_to_type_not_that_no_one_was_found(world) -> None:
+    """Tester X9: an empty search answered "Geen gebruiker gevonden." as if it had run."""
+    officer = signed_in_client(world.users["privacy_officer"])
+    empty = officer.get("/logboek/", {"q": ""}).content.decode()
+    assert "Geen gebruiker gevonden" not in empty and "niet verplicht" not in empty
+    assert "Typ (een deel van) de naam of het e-mailadres" in empty
+    nobody = officer.get("/logboek/", {"q": "zzzz"}).content.decode()
+    assert "Geen gebruiker gevonden." in nobody and "Typ (een deel van)" not in nobody

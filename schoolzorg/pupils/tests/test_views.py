@@ -210,3 +210,13 @@ def test_the_pupil_pages_titles_name_the_child_by_first_name_only(member, client
         assert response.status_code == 200 and found is not None, url
         assert "Kiki" in found.group(1) and "Titelloos" not in found.group(1), url
     assert "<h1>Kiki Titelloos</h1>" in client.get(f"/leerlingen/{pupil.pk}/").content.decode()
+
+
+def test_an_empty_search_says_what_to_type_and_the_box_is_not_marked_optional(member, client_for):
+    """Tester X9: "(niet verplicht)" on the only field, and no answer at all to an empty search."""
+    client = client_for(member(Role.SUPPORT_COORDINATOR, SchoolFactory()))
+    first = client.get("/leerlingen/").content.decode()
+    assert "niet verplicht" not in first and "Typ (een deel van)" not in first
+    empty = client.get("/leerlingen/", {"q": ""}).content.decode()
+    assert "Typ (een deel van) de naam van de leerling en kies Zoeken." in empty
+    assert "Resultaten" not in empty
