@@ -86,6 +86,9 @@ class ReauthForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.request = request
         self.user = request.user
+        # The code field is the second step's, which starts there; here the password comes
+        # first, and two fields with autofocus is invalid HTML (only one can have focus).
+        self.fields["token"].widget.attrs.pop("autofocus", None)
 
     def clean(self) -> dict[str, Any]:
         from schoolzorg.accounts.services import (

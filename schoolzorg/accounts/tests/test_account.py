@@ -36,6 +36,9 @@ def _change(client, old: str, new: str, again: str | None = None):  # type: igno
 def test_the_account_page_offers_to_change_the_password(ib, client_for) -> None:  # type: ignore[no-untyped-def]
     page = client_for(ib).get("/account/").content.decode()
     assert "Wachtwoord wijzigen" in page and "Huidig wachtwoord" in page
+    # Tester X11: a password manager needs the account's name in the form to store the new one.
+    form = page.split('<h2 id="wachtwoord">', 1)[1].split("</form>", 1)[0]
+    assert f'autocomplete="username" value="{ib.email}" hidden' in form
 
 
 def test_a_new_password_keeps_this_session_and_signs_out_the_others(ib, client_for) -> None:  # type: ignore[no-untyped-def]

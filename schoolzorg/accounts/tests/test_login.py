@@ -628,3 +628,19 @@ def test_sign_in_forms_sent_with_mistakes_say_fout_in_the_title(ib):
     assert not _title(client.get("/inloggen/code/")).startswith("Fout")
     again = client.post("/inloggen/bevestigen/", {"password": "", "token": ""})
     assert again.status_code == 400 and _title(again).startswith("Fout: Bevestig")
+
+
+def test_only_the_password_field_of_the_reauth_form_has_autofocus(ib):
+    """Tester X11: password and code both carried autofocus (invalid HTML)."""
+    device = TOTPDevice.objects.create(user=ib, name="app", confirmed=True)
+    client = Client()
+    _password_step(client, ib.email, PASSWORD)
+    client.post("/inloggen/code/", {"token": _token(device)})
+    page = client.get("/inloggen/bevestigen/").content.decode()
+    form = page.split("<main", 1)[1].split("</form>", 1)[0]
+    assert form.count("autofocus") == 1
+    assert 'autocomplete="current-password" autofocus' in page
+    # The second step keeps its own autofocus on the code.
+    from schoolzorg.accounts.forms import TokenForm
+
+    assert TokenForm().fields["token"].widget.attrs["autofocus"] is True
