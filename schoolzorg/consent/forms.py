@@ -26,7 +26,7 @@ from schoolzorg.consent.policies import recipients_for
 from schoolzorg.consent.services import BASIS_NEEDS_END, REASON_MIN, REASON_TOO_SHORT
 from schoolzorg.lib import daterange, formtokens
 from schoolzorg.lib.dates import numeric
-from schoolzorg.lib.forms import DateInput, ModelChoiceField, ModelMultipleChoiceField, TextField
+from schoolzorg.lib.forms import EMPTY_CHOICE, DateInput, ModelChoiceField, ModelMultipleChoiceField, TextField
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.models import Guardian, named_with_relation
 
@@ -310,10 +310,19 @@ class WithdrawForm(forms.Form):
 
 class LegalBasisForm(forms.Form):
     form_token = formtokens.token_field()
+    # Both lists start empty: the first grondslag (meldrecht) and the first doel (bespreken)
+    # are a pair `refused_basis` always refuses, so a preselected pair only led to an error.
     kind = forms.ChoiceField(
-        label="Grondslag", choices=LegalBasisKind.choices, help_text=_basis_purposes_help()
+        label="Grondslag",
+        choices=[("", EMPTY_CHOICE), *LegalBasisKind.choices],
+        help_text=_basis_purposes_help(),
+        error_messages={"required": "Kies de grondslag."},
     )
-    purpose = forms.ChoiceField(label="Doel", choices=Purpose.choices)
+    purpose = forms.ChoiceField(
+        label="Doel",
+        choices=[("", EMPTY_CHOICE), *Purpose.choices],
+        error_messages={"required": "Kies het doel."},
+    )
     recipient = ModelChoiceField(
         label="Ontvangende organisatie",
         queryset=Organisation.objects.none(),
@@ -327,6 +336,7 @@ class LegalBasisForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Waarom is dit nodig zonder toestemming? Wie heeft u geraadpleegd?",
         max_length=4000,
+        error_messages={"required": "Schrijf op waarom dit nodig is zonder toestemming."},
     )
     valid_from = forms.DateField(label="Geldig vanaf", widget=DateInput())
     valid_until = forms.DateField(

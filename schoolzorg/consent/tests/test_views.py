@@ -640,3 +640,20 @@ def test_recording_a_consent_returns_to_the_page_that_sent_the_user_when_it_is_o
     response = client.post(url, _form(world))
     assert response.status_code == 302
     assert response["Location"] == (lands_on or f"/leerlingen/{pupil.pk}/#toestemming")
+
+
+def test_the_legal_basis_form_preselects_no_grondslag_and_no_doel(world) -> None:
+    """Tester X12: the form opened on meldrecht with "bespreken", a pair it always refuses."""
+    pupil = world.pupil_without_consent
+    client = signed_in_client(world.users["social_worker"])
+    url = f"/toestemming/leerling/{pupil.pk}/grondslag/nieuw/"
+    page = client.get(url).content.decode()
+    for name in ("kind", "purpose"):
+        select = page.split(f'name="{name}"')[1].split("</select>")[0]
+        assert '<option value="" selected>Maak een keuze</option>' in select, name
+    sent = client.post(url, {"valid_from": timezone.localdate().isoformat()})
+    errors = sent.context["form"].errors
+    assert sent.status_code == 400
+    assert errors["kind"] == ["Kies de grondslag."]
+    assert errors["purpose"] == ["Kies het doel."]
+    assert errors["reason"] == ["Schrijf op waarom dit nodig is zonder toestemming."]
