@@ -90,6 +90,14 @@ def test_coordinator_adds_and_removes_a_study_day(
     axe_check(page)
     assert SchoolClosure.objects.filter(school=school, date=monday).exists()
 
-    page.get_by_role("button", name="Verwijderen").click()
+    # Tester X13: the first press (here Enter) only asks; the button in the question removes.
+    confirm = page.get_by_role("button", name="Ja, verwijder deze dag")
+    assert not confirm.is_visible()
+    page.locator("summary", has_text="Verwijderen").focus()
+    page.keyboard.press("Enter")
+    assert confirm.is_visible()
+    axe_check(page)
+    assert SchoolClosure.objects.exists()  # opening the question changed nothing
+    confirm.click()
     assert page.get_by_text("is verwijderd").is_visible()
     assert not SchoolClosure.objects.exists()

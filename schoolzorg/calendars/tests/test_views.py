@@ -774,3 +774,20 @@ def test_upload_with_an_id_on_two_rows_names_both_lines_and_imports_nothing(
     body = response.content.decode()
     assert "regel 3: Id u1 staat ook op regel 2" in body and "niet ingelezen" in body
     assert not SchoolHoliday.objects.exists()
+
+
+def test_removing_a_study_day_asks_first(
+    member: Callable[..., Any], client_for: Callable[[Any], Any], school: Any
+) -> None:
+    """Tester X13: one press removed a study day, shifting deadlines; now the first press opens
+    a question (a <details>, without script) and only its button sends."""
+    import re
+
+    closure = SchoolClosureFactory(school=school, date=dt.date.today() + dt.timedelta(days=30))
+    client = client_for(member(Role.SCHOOL_DIRECTOR, school))
+    html = client.get(reverse("calendars:closures", args=[school.pk])).content.decode()
+    url = reverse("calendars:closure_delete", args=[school.pk, closure.pk])
+    found = re.search(r'<details class="confirm-step">(.*?)</details>', html, re.S)
+    assert found and f'action="{url}"' in found.group(1)
+    assert "Ja, verwijder deze dag" in found.group(1)
+    assert html.count(f'action="{url}"') == 1

@@ -519,3 +519,22 @@ def test_hours_of_a_member_who_left_the_team_are_still_refused(member, client_fo
     response = client.post(f"/zorgteams/leden/{worker.pk}/uren/", data)
     assert response.status_code == 400
     assert "Dit lid is niet meer in het team." in response.content.decode()
+
+
+def test_removing_a_slot_asks_first(member, client_for):
+    """Tester X13: one press removed a fixed time; now the first press opens a question (a
+    <details>, without script) and only its button sends."""
+    import re
+
+    team, people = _full_team(member)
+    worker = CareTeamMember.objects.get(team=team, role=TeamRole.NEIGHBOURHOOD_TEAM_WORKER)
+    slot = _slot(worker)
+    page = client_for(people[TeamRole.SUPPORT_COORDINATOR]).get(
+        f"/zorgteams/school/{team.school_id}/"
+    )
+    html = page.content.decode()
+    url = f"/zorgteams/aanwezigheid/{slot.pk}/verwijderen/"
+    found = re.search(r'<details class="confirm-step">(.*?)</details>', html, re.S)
+    assert found and f'action="{url}"' in found.group(1)
+    assert "Ja, verwijder deze tijd" in found.group(1)
+    assert html.count(f'action="{url}"') == 1
