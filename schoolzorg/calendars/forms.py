@@ -54,7 +54,7 @@ class ReviewForm(forms.Form):
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Verplicht bij corrigeren en afwijzen. Bijvoorbeeld: bron Rijksoverheid.",
+        help_text="Bijvoorbeeld: bron Rijksoverheid.",
     )
     # What the page showed (`SchoolHoliday.review_key`): a decision on other data is refused.
     shown = TextField(required=False, widget=forms.HiddenInput)
@@ -68,6 +68,10 @@ class ReviewForm(forms.Form):
     def __init__(self, *args: Any, holiday: SchoolHoliday | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.holiday = holiday
+        # Needed for some decisions only (`clean`): say when, not "(niet verplicht)".
+        for name in ("start_on", "end_on", "region"):
+            self.fields[name].note = "(nodig als u corrigeert)"  # type: ignore[attr-defined]
+        self.fields["note"].note = "(nodig als u corrigeert of afwijst)"  # type: ignore[attr-defined]
         if holiday is not None and holiday.has_proposal:
             self.fields["decision"].choices = self.PROPOSAL_DECISIONS  # type: ignore[attr-defined]
 

@@ -26,7 +26,13 @@ from schoolzorg.consent.policies import recipients_for
 from schoolzorg.consent.services import BASIS_NEEDS_END, REASON_MIN, REASON_TOO_SHORT
 from schoolzorg.lib import daterange, formtokens
 from schoolzorg.lib.dates import numeric
-from schoolzorg.lib.forms import EMPTY_CHOICE, DateInput, ModelChoiceField, ModelMultipleChoiceField, TextField
+from schoolzorg.lib.forms import (
+    EMPTY_CHOICE,
+    DateInput,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    TextField,
+)
 from schoolzorg.organisations.models import Organisation
 from schoolzorg.pupils.models import Guardian, named_with_relation
 

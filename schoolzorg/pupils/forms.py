@@ -56,7 +56,7 @@ class MoveForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 8}),
     )
     house_number = forms.CharField(
-        label="Huisnummer (mag leeg blijven)",
+        label="Huisnummer",
         max_length=20,
         required=False,
         help_text="Met toevoeging, bijvoorbeeld 12 of 12-A.",

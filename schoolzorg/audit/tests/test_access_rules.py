@@ -154,7 +154,10 @@ def test_break_the_glass_opens_the_file_for_sixty_minutes_then_closes_it(world) 
         assert grant.reviewed_at is None  # flagged for the privacy officer
         page = client.get(url)
         assert page.status_code == 200 and "via noodtoegang" in page.content.decode()
-        assert "(op grond van: noodtoegang). Dat u deze pagina bekijkt, staat in het logboek." in page.content.decode()
+        assert (
+            "(op grond van: noodtoegang). Dat u deze pagina bekijkt, staat in het logboek."
+            in page.content.decode()
+        )
         entry = AccessLogEntry.objects.filter(pupil_id=world.pupil.pk, action="view").latest("id")
         assert (entry.basis, entry.basis_ref) == ("break_the_glass", str(grant.pk))
         traveller.shift(dt.timedelta(minutes=25))

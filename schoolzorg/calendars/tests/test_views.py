@@ -791,3 +791,16 @@ def test_removing_a_study_day_asks_first(
     assert found and f'action="{url}"' in found.group(1)
     assert "Ja, verwijder deze dag" in found.group(1)
     assert html.count(f'action="{url}"') == 1
+
+
+def test_review_fields_needed_for_some_decisions_say_when(
+    admin: Any, client_for: Callable[[Any], Any]
+) -> None:
+    """Tester X14: "Toelichting (niet verplicht)" above "Verplicht bij corrigeren en afwijzen"."""
+    holiday = pending_holiday()
+    page = client_for(admin).get(reverse("calendars:review_detail", args=[holiday.pk]))
+    html = page.content.decode()
+    assert "niet verplicht" not in html
+    assert 'Toelichting <span class="muted">(nodig als u corrigeert of afwijst)</span>' in html
+    assert 'Eerste vrije dag <span class="muted">(nodig als u corrigeert)</span>' in html
+    assert 'Laatste vrije dag <span class="muted">(nodig als u corrigeert)</span>' in html

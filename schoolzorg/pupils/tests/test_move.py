@@ -143,3 +143,11 @@ def test_a_form_drawn_before_another_move_is_refused_and_the_same_form_twice_sav
     assert "postcode 3501 AB, huisnummer 7" in page  # the address as it is now
     assert stale.context["form"]["expected"].value() == str(_current(pupil).pk)
     assert Residence.objects.filter(pupil=pupil).count() == 2
+
+
+def test_the_house_number_is_marked_optional_once(pupil: Any, member: Any, client_for: Any) -> None:
+    """Tester X14: "Huisnummer (mag leeg blijven) (niet verplicht)" said it twice."""
+    client = client_for(member(Role.SUPPORT_COORDINATOR, pupil.current_school))
+    page = client.get(_url(pupil)).content.decode()
+    assert 'Huisnummer <span class="muted">(niet verplicht)</span></label>' in page
+    assert "mag leeg blijven" not in page
