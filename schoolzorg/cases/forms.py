@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from schoolzorg.cases.models import (
@@ -16,6 +17,7 @@ from schoolzorg.cases.models import (
     Outcome,
     Urgency,
 )
+from schoolzorg.cases.services import ALLOWED_LABEL
 from schoolzorg.cases.workflow import MOVE_LABELS, CaseStatus
 from schoolzorg.lib import daterange, formtokens
 from schoolzorg.lib.converters import parse_id
@@ -177,13 +179,22 @@ class DocumentForm(forms.Form):
     form_token = formtokens.token_field()
     file = forms.FileField(
         label="Bestand",
-        help_text="PDF, JPG, PNG of Word (.docx).",
         error_messages={
             "required": "Kies een bestand.",
             "empty": "Het bestand is leeg. Kies een ander bestand.",
         },
     )
     description = TextField(label="Omschrijving", required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # In the help text, which the file field's aria-describedby points at, so a screen
+        # reader says the size limit and who can open the file when the field gets focus.
+        mb = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+        self.fields["file"].help_text = (
+            f"{ALLOWED_LABEL}, hoogstens {mb} MB. "
+            "Het bestand is alleen te openen voor wie deze casus mag zien."
+        )
 
 
 class ContactFormForm(forms.Form):

@@ -434,7 +434,6 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "contact_form": ContactFormForm(initial={"contact_on": timezone.localdate()})
         if can_contact
         else None,
-        "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
     }
     context.update({k: v for k, v in forms.items() if v is not None})
     return context

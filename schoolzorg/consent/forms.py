@@ -184,7 +184,6 @@ class ConsentForm(forms.Form):
     evidence_file = forms.FileField(
         label="Ondertekend formulier",
         required=False,
-        help_text="PDF, JPG of PNG.",
         validators=[validate_evidence_file],
     )
 
@@ -193,6 +192,9 @@ class ConsentForm(forms.Form):
         self.pupil = pupil
         self.fields["recipient"].queryset = recipients_for(pupil)  # type: ignore[attr-defined]
         self.fields["guardians"].queryset = _guardians_with_authority(pupil.pk)  # type: ignore[attr-defined]
+        # The size limit in the help text, which the field's aria-describedby reads out.
+        mb = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+        self.fields["evidence_file"].help_text = f"PDF, JPG of PNG, hoogstens {mb} MB."
         self.fields["given_on"].initial = timezone.localdate()
         # One of the two is needed (`clean`): say so after the labels, not "(niet verplicht)".
         self.fields["evidence_note"].note = "(vul dit in, of voeg hieronder het formulier toe)"  # type: ignore[attr-defined]

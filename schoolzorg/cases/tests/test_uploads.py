@@ -219,3 +219,16 @@ def test_an_upload_that_lost_the_race_deletes_its_file(team, case, tmp_path, mon
     assert CaseDocument.objects.count() == 1
     assert case.events.filter(kind="document").count() == 1
     assert _stored_files(tmp_path) == [first.file.path]
+
+
+def test_the_size_limit_is_read_out_with_the_file_field(team, case, client_for, settings):
+    """Tester X16: "Hoogstens 10 MB" was a loose paragraph, not in the field's aria-describedby."""
+    settings.UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    page = client_for(team.ib).get(f"/casussen/{case.pk}/").content.decode()
+    field = page.split('type="file"', 1)[1].split(">", 1)[0]
+    assert 'aria-describedby="id_file_helptext"' in field
+    help_text = page.split('id="id_file_helptext">', 1)[1].split("</p>", 1)[0]
+    assert help_text == (
+        "PDF, JPG, PNG of Word (.docx), hoogstens 10 MB. "
+        "Het bestand is alleen te openen voor wie deze casus mag zien."
+    )

@@ -98,3 +98,26 @@ def field_tag(
     field: BoundField, note: str | None = None, empty: str | None = None, hidden_end: str = ""
 ) -> SafeString:
     return mark_safe(render_field(field, note, empty, hidden_end))  # noqa: S308 (every value is escaped)
+
+
+def error_line_text(label: Any, error: Any) -> str:
+    """A line of the error summary: the field's label, then its error, punctuated as Dutch.
+
+    A label that is a question ("Wat ontbreekt er?") or ends in a colon takes no ": " after it
+    ("?: " and "::" read as typing errors); a label with a colon inside ("Ernsttaxatie:
+    conclusie") takes a dash, so the line does not have two colons.
+    """
+    name, text = str(label).strip(), str(error)
+    if not name:
+        return text
+    if name[-1] in "?!.:":
+        return f"{name} {text}"
+    if ":" in name:
+        return f"{name} – {text}"
+    return f"{name}: {text}"
+
+
+@register.filter(name="error_line")
+def error_line(label: Any, error: Any) -> SafeString:
+    """`{{ field.label|error_line:error }}`: `error_line_text`, escaped."""
+    return mark_safe(_e(error_line_text(label, error)))  # noqa: S308 (escaped)

@@ -81,3 +81,27 @@ def test_the_tag_is_available_in_every_template_and_escapes_its_options() -> Non
     )
     assert '<span class="muted">&lt;i&gt;x&lt;/i&gt;</span>' in html
     assert 'type="hidden"' in html
+
+
+def test_the_error_summary_punctuates_a_question_or_a_colon_in_the_label() -> None:
+    """Tester X16: "Wat ontbreekt er?: Vul …" and "Ernsttaxatie: conclusie: Vul …"."""
+
+    class Asked(forms.Form):
+        missing = forms.CharField(label="Wat ontbreekt er?")
+        conclusion = forms.CharField(label="Ernsttaxatie: conclusie")
+        plain = forms.CharField(label="Naam")
+        ends = forms.CharField(label="Reden:")
+
+    form = Asked({})
+    form.is_valid()
+    html = _render('{% include "includes/form_errors.html" %}', form)
+    assert ">Wat ontbreekt er? " in html
+    assert "?: " not in html and "::" not in html
+    assert "Ernsttaxatie: conclusie – " in html
+    assert ">Naam: " in html
+    assert ">Reden: " in html and "Reden:: " not in html
+
+
+def test_error_line_escapes_label_and_error() -> None:
+    html = _render("{{ label|error_line:error }}", _Form(), label="<b>?", error="<i>")
+    assert html == "&lt;b&gt;? &lt;i&gt;"
