@@ -207,7 +207,7 @@ def test_a_correction_must_lie_in_the_holidays_school_year(
             "note": "Typefout",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert (
         "Deze vakantie hoort bij schooljaar 2028/2029. Kies data van 1 augustus 2028 tot en met "

@@ -193,7 +193,7 @@ def test_who_may_ask_by_age_holds_for_the_providers_file(
         f"/bewaartermijnen/leerling/{world.pupil.pk}/verzoek/",
         {"form_token": str(uuid.uuid4()), "requester": requester, "received_on": "2026-11-02"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert refused in response.content.decode()
     assert not DestructionRequest.objects.exists()
 
