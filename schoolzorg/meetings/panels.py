@@ -35,7 +35,9 @@ def _nav(request: HttpRequest) -> navigation.NavItem | None:
         .filter(scheduled_on__lte=week_end)
         .count()
     )
-    return navigation.NavItem("Overleggen", reverse("meetings:list"), order=30, count=count)
+    return navigation.NavItem(
+        "Overleggen", reverse("meetings:list"), order=30, count=count, count_label="deze week"
+    )
 
 
 @prepared_for_user

@@ -19,6 +19,8 @@ def test_menu_counts_meetings_this_week_and_home_lists_coming_meetings(setting, 
     body = response.content.decode()
     nav = next(i for i in response.context["nav_items"] if i.label == "Overleggen")
     assert nav.count == 1
+    # The badge counts this week's meetings, and says so (tester X, stop 28: it said "open").
+    assert '<span class="badge">1<span class="visually-hidden"> deze week</span></span>' in body
     assert "Komende zorgoverleggen" in body
     assert "De Regenboog" in body
 

@@ -906,6 +906,7 @@ def test_a_long_list_comes_a_page_at_a_time_and_logs_only_what_it_shows(
         if number < 3:  # the view chosen stays chosen on the next page
             assert re.search(rf'href="\?weergave=\w+&pagina={number + 1}" rel="next"', body)
     assert "Pagina 3: toeleidingen 5 tot en met 5" in body
+    assert re.search(r"<title>[^<]*, pagina 3 ", body)  # tabs with two pages tell them apart
     assert 'rel="next"' not in body and 'rel="prev"' in body
     assert len(seen) == len(set(seen)) == 5
     beyond = client.get(f"{url}&pagina=9").content.decode()
