@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -300,15 +301,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.PlanConflict as exc:
                 conflict = True
-                form.add_error(None, str(exc))
                 # Keep the person's text; only the version number moves on, so saving again
                 # (after reading the other change) is a deliberate choice.
-                data = request.POST.copy()
                 plan.refresh_from_db()
-                data["version"] = str(plan.version)
-                form = PlanTextForm(data, parts=parts)
-                form.is_valid()
-                form.add_error(None, str(exc))
+                form = _moved_on(
+                    request, "version", plan.version, exc, lambda d: PlanTextForm(d, parts=parts)
+                )
             else:
                 if version is None:
                     messages.info(
@@ -435,6 +433,20 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"/plannen/{plan.pk}/#deel-{part.pk}")
 
 
+def _moved_on(
+    request: HttpRequest, key: str, now: Any, error: Exception, build: Callable[[Any], Any]
+) -> Any:
+    """The form as the user sent it after a colleague's change, with only the value the screen
+    was drawn with (`key`) moved on to what is stored `now`, and the conflict said: what the
+    user typed or chose stays, and sending it again is a deliberate choice."""
+    data = request.POST.copy()
+    data[key] = "" if now is None else str(now)
+    form = build(data)
+    form.is_valid()
+    form.add_error(None, str(error))
+    return form
+
+
 @never_cache
 @login_required
 @require_POST
@@ -455,11 +467,13 @@ def coordinator(request: HttpRequest, pk: int) -> HttpResponse:
         except services.PlanConflict as exc:
             # Keep the choice; only `expected` moves on, so sending again is a deliberate choice.
             plan.refresh_from_db()
-            data = request.POST.copy()
-            data["expected"] = str(plan.coordinator_id or "")
-            form = PlanCoordinatorForm(data, coordinators=candidates)
-            form.is_valid()
-            form.add_error(None, str(exc))
+            form = _moved_on(
+                request,
+                "expected",
+                plan.coordinator_id,
+                exc,
+                lambda d: PlanCoordinatorForm(d, coordinators=candidates),
+            )
             status = 409
         except services.PlanFieldError as exc:
             form.add_error(exc.field, str(exc))
@@ -496,11 +510,13 @@ def action_owner(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.PlanConflict as exc:
             action.refresh_from_db()
-            data = request.POST.copy()
-            data[f"{prefix}-expected"] = str(action.owner_id or "")
-            form = ActionOwnerForm(data, people=people, pupil=part.pupil, prefix=prefix)
-            form.is_valid()
-            form.add_error(None, str(exc))
+            form = _moved_on(
+                request,
+                f"{prefix}-expected",
+                action.owner_id,
+                exc,
+                lambda d: ActionOwnerForm(d, people=people, pupil=part.pupil, prefix=prefix),
+            )
             status = 409
         except services.PlanFieldError as exc:
             form.add_error(exc.field, str(exc))
